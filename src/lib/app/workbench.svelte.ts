@@ -1,0 +1,201 @@
+import { AssayError, isAssayError } from '$lib/shared/errors.ts';
+import { newId } from '$lib/shared/ids.ts';
+import type { DocumentRecord, WorkspaceRecord } from '$lib/ingest/types.ts';
+import type {
+	DocumentView,
+	ImportFileInput,
+	ImportItemResult,
+	ImportReport,
+	IndexStatus,
+	SearchHit,
+	SearchResponse
+} from '$lib/services/library-api.ts';
+import type { SpanRecord } from '$lib/tracing/types.ts';
+import { LibraryClient, type WorkerEvent } from './library-client.ts';
+import { loadDemoFiles } from './demo.ts';
+import { StorageUsage } from './storage-usage.svelte.ts';
+
+/** A running or finished import, as the page shows it. */
+export interface ImportState {
+	readonly jobId: string;
+	total: number;
+	done: number;
+	items: ImportItemResult[];
+	report: ImportReport | null;
+}
+
+/**
+ * The page's state and actions (Svelte 5 runes). The composition root: it owns the library
+ * worker client and is the only place that talks to it.
+ */
+export class Workbench {
+	workspaces = $state<WorkspaceRecord[]>([]);
+	workspaceId = $state<string | null>(null);
+	documents = $state<DocumentRecord[]>([]);
+	indexStatus = $state<IndexStatus | null>(null);
+	importState = $state<ImportState | null>(null);
+	searchResponse = $state<SearchResponse | null>(null);
+	searchError = $state<string | null>(null);
+	/** A blocking problem (storage upgraded elsewhere, worker failure) shown as a banner. */
+	banner = $state<string | null>(null);
+	/** The last action's error, shown near the control that caused it. */
+	actionError = $state<string | null>(null);
+	openDocument = $state<{ view: DocumentView; focus: SearchHit | null } | null>(null);
+	spans = $state<SpanRecord[]>([]);
+	readonly storage = new StorageUsage();
+	ready = $state(false);
+
+	private client: LibraryClient | null = null;
+
+	readonly workspace = $derived(this.workspaces.find((w) => w.id === this.workspaceId) ?? null);
+	readonly readyDocuments = $derived(this.documents.filter((d) => d.status === 'ready'));
+	readonly importing = $derived(this.importState !== null && this.importState.report === null);
+
+	private get api() {
+		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
+		return this.client.api;
+	}
+
+	/** Start the worker, load workspaces; seed the demo workspace on a first visit unless `?demo=0`. */
+	async init(options: { seedDemo: boolean }): Promise<void> {
+		this.client = new LibraryClient((e) => this.onWorkerEvent(e));
+		await this.guard(async () => {
+			this.workspaces = await this.api.listWorkspaces();
+			if (this.workspaces.length === 0) {
+				const ws = options.seedDemo ? await this.seedDemo() : await this.api.createWorkspace('My library');
+				this.workspaces = await this.api.listWorkspaces();
+				await this.selectWorkspace(ws.id);
+			} else {
+				const last = localStorage.getItem('assay.workspaceId');
+				await this.selectWorkspace(this.workspaces.some((w) => w.id === last) ? last! : this.workspaces[0]!.id);
+			}
+		});
+		await this.storage.refresh();
+		this.ready = true;
+	}
+
+	/** Make `id` the current workspace and load its index (lexical search is ready after). */
+	async selectWorkspace(id: string): Promise<void> {
+		this.workspaceId = id;
+		localStorage.setItem('assay.workspaceId', id);
+		this.searchResponse = null;
+		this.importState = null;
+		this.indexStatus = null;
+		await this.guard(async () => {
+			this.indexStatus = await this.api.openWorkspace(id);
+			await this.refreshDocuments();
+		});
+	}
+
+	async createWorkspace(name: string): Promise<void> {
+		await this.guard(async () => {
+			const ws = await this.api.createWorkspace(name.trim() || 'Untitled');
+			this.workspaces = await this.api.listWorkspaces();
+			await this.selectWorkspace(ws.id);
+		});
+	}
+
+	async deleteWorkspace(id: string): Promise<void> {
+		await this.guard(async () => {
+			await this.api.deleteWorkspace(id);
+			this.workspaces = await this.api.listWorkspaces();
+			if (this.workspaces.length === 0) this.workspaces = [await this.api.createWorkspace('My library')];
+			await this.selectWorkspace(this.workspaces[0]!.id);
+		});
+	}
+
+	/** Import files into the current workspace, with per-file progress. */
+	async importFiles(files: ImportFileInput[]): Promise<void> {
+		const workspaceId = this.workspaceId;
+		if (!workspaceId || files.length === 0 || this.importing) return;
+		const state: ImportState = { jobId: newId('import'), total: files.length, done: 0, items: [], report: null };
+		this.importState = state;
+		const onProgress = LibraryClient.listener((p: { done: number; total: number; item: ImportItemResult }) => {
+			if (this.importState?.jobId !== state.jobId) return;
+			this.importState.done = p.done;
+			this.importState.items.push(p.item);
+		});
+		await this.guard(async () => {
+			const report = await this.api.importFiles(workspaceId, files, state.jobId, onProgress);
+			if (this.importState?.jobId === state.jobId) this.importState.report = report;
+		});
+		await this.refreshDocuments();
+		this.indexStatus = await this.api.openWorkspace(workspaceId);
+		await this.storage.refresh();
+	}
+
+	async cancelImport(): Promise<void> {
+		if (this.importState) await this.api.cancelImport(this.importState.jobId);
+	}
+
+	async removeDocument(id: string): Promise<void> {
+		await this.guard(async () => {
+			await this.api.removeDocument(id);
+			await this.refreshDocuments();
+			if (this.workspaceId) this.indexStatus = await this.api.openWorkspace(this.workspaceId);
+		});
+	}
+
+	/** Run a lexical search; an empty query clears the results. */
+	async search(query: string, topK: number, documentIds: string[]): Promise<void> {
+		this.searchError = null;
+		if (!this.workspaceId || query.trim() === '') {
+			this.searchResponse = null;
+			return;
+		}
+		try {
+			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds });
+		} catch (error) {
+			this.searchError = describe(error);
+		}
+	}
+
+	/** Open a document's text, scrolled to a hit's chunk when given. */
+	async open(documentId: string, focus: SearchHit | null = null): Promise<void> {
+		await this.guard(async () => {
+			this.openDocument = { view: await this.api.documentView(documentId), focus };
+		});
+	}
+
+	async loadSpans(): Promise<void> {
+		await this.guard(async () => {
+			this.spans = await this.api.recentSpans(200);
+		});
+	}
+
+	private async seedDemo(): Promise<WorkspaceRecord> {
+		const demo = await loadDemoFiles();
+		const ws = await this.api.createWorkspace(demo.name);
+		await this.api.importFiles(ws.id, demo.files, newId('import'));
+		return ws;
+	}
+
+	private async refreshDocuments(): Promise<void> {
+		if (this.workspaceId) this.documents = await this.api.listDocuments(this.workspaceId);
+	}
+
+	private onWorkerEvent(event: WorkerEvent): void {
+		if (event.type === 'assay:storage-version-change') {
+			this.banner = 'Assay was updated in another tab. Reload this tab to keep working; nothing stored is lost.';
+		} else if (event.type === 'assay:storage-blocked') {
+			this.banner = 'Another Assay tab is still open with an older version. Close it (or reload it) so this tab can upgrade its storage.';
+		} else {
+			this.banner = `The library worker failed: ${event.message}`;
+		}
+	}
+
+	private async guard(fn: () => Promise<void>): Promise<void> {
+		this.actionError = null;
+		try {
+			await fn();
+		} catch (error) {
+			this.actionError = describe(error);
+		}
+	}
+}
+
+/** A readable message for any error, with its code when it has one. */
+export function describe(error: unknown): string {
+	if (isAssayError(error)) return `${error.message} (${error.code})`;
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,144 @@
+import type { AssayErrorData } from '../shared/errors.ts';
+import type { AppConfig, AppConfigInput } from '../config/schema.ts';
+import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
+import type { SpanRecord } from '../tracing/types.ts';
+
+/**
+ * The contract between the page and the library worker (served over Comlink). Everything
+ * here is structured-clone data; errors arrive as `AssayError` with their codes.
+ */
+
+/** One file handed to an import: a `File`/`Blob` plus where it came from. */
+export interface ImportFileInput {
+	readonly file: Blob;
+	readonly name: string;
+	/** Path relative to the picked folder (`webkitRelativePath`), else the name. */
+	readonly relativePath: string;
+}
+
+/**
+ * What happened to one file:
+ * - `added`: new document, chunked and indexed;
+ * - `replaced`: a file at the same path with different content replaced the old document;
+ * - `unchanged`: same path and same content hash, nothing to do;
+ * - `duplicate`: same content as another document (`duplicateOf`), not stored again;
+ * - `failed` / `unsupported`: stored with the reason, no chunks;
+ * - `cancelled`: the import was cancelled before this file.
+ */
+export type ImportOutcome = 'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'cancelled';
+
+/** The result for one file. */
+export interface ImportItemResult {
+	readonly relativePath: string;
+	readonly name: string;
+	readonly outcome: ImportOutcome;
+	readonly documentId?: string;
+	readonly chunkCount?: number;
+	/** For `duplicate`: the relative path of the document that already has this content. */
+	readonly duplicateOf?: string;
+	readonly error?: AssayErrorData;
+	/** Wall time for this file, milliseconds. */
+	readonly durationMs: number;
+}
+
+/** Progress of a running import, sent after every file. */
+export interface ImportProgress {
+	readonly jobId: string;
+	readonly total: number;
+	readonly done: number;
+	/** The file that just finished. */
+	readonly item: ImportItemResult;
+}
+
+/** Counts per outcome. */
+export type OutcomeCounts = Record<ImportOutcome, number>;
+
+/** The whole import, returned when it ends (also when cancelled). */
+export interface ImportReport {
+	readonly jobId: string;
+	readonly workspaceId: string;
+	readonly startedAtMs: number;
+	readonly durationMs: number;
+	readonly cancelled: boolean;
+	readonly counts: OutcomeCounts;
+	readonly items: readonly ImportItemResult[];
+}
+
+/** How the lexical index of a workspace came to be in memory. */
+export interface IndexStatus {
+	readonly workspaceId: string;
+	/** `snapshot`: loaded from stored postings; `rebuilt`: re-tokenized from stored chunks; `empty`: nothing to index. */
+	readonly source: 'snapshot' | 'rebuilt' | 'empty';
+	/** Documents added to or removed from a stale snapshot on load (after a crash mid-import). */
+	readonly reconciledDocuments: number;
+	readonly documentCount: number;
+	readonly chunkCount: number;
+	readonly termCount: number;
+	readonly analyzerFingerprint: string;
+	/** Time to make the index ready, milliseconds. */
+	readonly loadMs: number;
+}
+
+/** A search request. `documentIds` restricts hits to those documents (empty/absent = all). */
+export interface SearchRequest {
+	readonly workspaceId: string;
+	readonly query: string;
+	/** Hits to return, 1–1000. */
+	readonly topK: number;
+	readonly documentIds?: readonly string[];
+}
+
+/** One hit: a chunk, where it comes from, and what matched. */
+export interface SearchHit {
+	/** 1-based rank. */
+	readonly rank: number;
+	/** BM25 score (> 0). */
+	readonly score: number;
+	readonly chunkId: string;
+	readonly chunkOrdinal: number;
+	readonly documentId: string;
+	readonly documentName: string;
+	readonly relativePath: string;
+	readonly headingPath: readonly string[];
+	readonly text: string;
+	/** UTF-16 offsets of the chunk in its document's text. */
+	readonly startOffset: number;
+	readonly endOffset: number;
+	/** Matched query terms as `[start, end)` UTF-16 ranges inside `text`, sorted. */
+	readonly highlights: readonly (readonly [number, number])[];
+}
+
+/** The answer to a {@link SearchRequest}. */
+export interface SearchResponse {
+	readonly hits: readonly SearchHit[];
+	/** Analyzed query terms (with repeats), as the index sees them. */
+	readonly queryTerms: readonly string[];
+	readonly analyzer: string;
+	/** Server-side time, milliseconds. */
+	readonly tookMs: number;
+	readonly traceId: string;
+}
+
+/** A document's text and its chunk boundaries, for the "open in document" view. */
+export interface DocumentView {
+	readonly document: DocumentRecord;
+	readonly text: string;
+	readonly chunks: readonly { id: string; ordinal: number; startOffset: number; endOffset: number; headingPath: readonly string[] }[];
+}
+
+/** The library worker's API. */
+export interface LibraryApi {
+	listWorkspaces(): Promise<WorkspaceRecord[]>;
+	createWorkspace(name: string, config?: AppConfigInput): Promise<WorkspaceRecord>;
+	deleteWorkspace(workspaceId: string): Promise<void>;
+	/** Load (or reuse) the workspace's index; lexical search is ready when this resolves. */
+	openWorkspace(workspaceId: string): Promise<IndexStatus>;
+	workspaceConfig(workspaceId: string): Promise<AppConfig>;
+	listDocuments(workspaceId: string): Promise<DocumentRecord[]>;
+	importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport>;
+	cancelImport(jobId: string): Promise<void>;
+	removeDocument(documentId: string): Promise<void>;
+	search(request: SearchRequest): Promise<SearchResponse>;
+	documentView(documentId: string): Promise<DocumentView>;
+	recentSpans(limit: number): Promise<SpanRecord[]>;
+}

@@ -1,0 +1,90 @@
+/**
+ * The one catalogue of error codes. Every error Assay raises is an {@link AssayError} with a
+ * code from here, a readable message that says what was expected and what was received, and
+ * an optional `cause`. Errors cross worker boundaries as {@link AssayErrorData} and are rebuilt
+ * with {@link fromErrorData} on the other side, so the code survives.
+ */
+export const ERROR_CODES = {
+	CONFIG_INVALID: 'A configuration value is out of range or of the wrong type.',
+	FILE_EMPTY: 'The file has no content.',
+	FILE_TOO_LARGE: 'The file is larger than the configured size limit.',
+	FILE_BINARY: 'The file looks binary, not text.',
+	FILE_ENCODING: 'The file is not valid text in a supported encoding.',
+	FILE_UNSUPPORTED: 'The file type is not supported.',
+	FILE_READ: 'The file could not be read from disk.',
+	DUPLICATE_CONTENT: 'A document with the same content already exists.',
+	IMPORT_CANCELLED: 'The import was cancelled.',
+	STORAGE_QUOTA: 'The browser storage quota is exhausted.',
+	STORAGE_BLOCKED: 'Another tab holds the database open with an older version.',
+	STORAGE_VERSION_CHANGE: 'Another tab upgraded the database; this tab must reload.',
+	STORAGE_FAILED: 'A storage operation failed.',
+	NOT_FOUND: 'The requested item does not exist.',
+	DATASET_INVALID: 'The dataset folder or one of its files is malformed.',
+	WORKER_FAILED: 'A background worker failed.',
+	INTERNAL: 'An unexpected internal error.'
+} as const;
+
+/** One of the catalogue's codes. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Plain-data form of an {@link AssayError}; structured-clone safe. */
+export interface AssayErrorData {
+	readonly name: 'AssayError';
+	readonly code: ErrorCode;
+	readonly message: string;
+	readonly details?: Record<string, unknown>;
+	readonly cause?: string;
+}
+
+/** An error with a catalogue code. `details` holds structured context (file name, limits, …). */
+export class AssayError extends Error {
+	override readonly name = 'AssayError';
+	readonly code: ErrorCode;
+	readonly details?: Record<string, unknown>;
+
+	constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+		this.code = code;
+		if (options?.details) this.details = options.details;
+	}
+}
+
+/** True when `value` is an {@link AssayError} (also across realms, by shape). */
+export function isAssayError(value: unknown): value is AssayError {
+	return value instanceof AssayError;
+}
+
+/** Serialise any thrown value to {@link AssayErrorData}; unknown errors become `INTERNAL`. */
+export function toErrorData(error: unknown): AssayErrorData {
+	if (error instanceof AssayError) {
+		return {
+			name: 'AssayError',
+			code: error.code,
+			message: error.message,
+			...(error.details ? { details: error.details } : {}),
+			...(error.cause !== undefined ? { cause: describeCause(error.cause) } : {})
+		};
+	}
+	if (isErrorData(error)) return error;
+	return { name: 'AssayError', code: 'INTERNAL', message: describeCause(error) };
+}
+
+/** Rebuild an {@link AssayError} from its data form (the inverse of {@link toErrorData}). */
+export function fromErrorData(data: AssayErrorData): AssayError {
+	return new AssayError(data.code, data.message, {
+		...(data.details ? { details: data.details } : {}),
+		...(data.cause !== undefined ? { cause: data.cause } : {})
+	});
+}
+
+/** True when `value` has the shape of {@link AssayErrorData}. */
+export function isErrorData(value: unknown): value is AssayErrorData {
+	if (typeof value !== 'object' || value === null) return false;
+	const v = value as Record<string, unknown>;
+	return v.name === 'AssayError' && typeof v.code === 'string' && v.code in ERROR_CODES && typeof v.message === 'string';
+}
+
+function describeCause(cause: unknown): string {
+	if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+	return String(cause);
+}

@@ -1,0 +1,34 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * Static SPA: every page is prerendered as a shell (`ssr = false` in the root layout) and
+ * `index.html` doubles as the fallback for unknown paths. `ASSAY_BASE_PATH` (e.g. `/assay`)
+ * serves the site under a sub-path; it must start with `/` and not end with one.
+ */
+const basePath = process.env.ASSAY_BASE_PATH ?? '';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
+		paths: { base: basePath, relative: true },
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self', 'wasm-unsafe-eval'],
+				'worker-src': ['self', 'blob:'],
+				'connect-src': ['self'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'style-src': ['self', 'unsafe-inline'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['none']
+			}
+		}
+	}
+};
+
+export default config;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { defaultAppConfig, parseAppConfig } from '../../../src/lib/config/schema.ts';
+import { AssayError } from '../../../src/lib/shared/errors.ts';
+
+describe('AppConfig', () => {
+	it('fills the documented defaults', () => {
+		expect(defaultAppConfig()).toEqual({
+			chunking: { chunkSizeChars: 800, chunkOverlapChars: 96 },
+			bm25: { k1: 0.9, b: 0.4, analyzer: 'auto' },
+			ingest: { maxFileSizeBytes: 20 * 1024 * 1024 },
+			search: { topK: 10 }
+		});
+	});
+
+	it('rejects overlap equal to size with CONFIG_INVALID naming the field', () => {
+		try {
+			parseAppConfig({ chunking: { chunkSizeChars: 8, chunkOverlapChars: 8 } });
+			expect.unreachable();
+		} catch (e) {
+			expect(e).toBeInstanceOf(AssayError);
+			expect((e as AssayError).code).toBe('CONFIG_INVALID');
+			expect((e as AssayError).message).toContain('chunking.chunkOverlapChars');
+		}
+	});
+
+	it('rejects b outside 0..1 and an unknown analyzer together', () => {
+		expect(() => parseAppConfig({ bm25: { b: 1.5, analyzer: 'klingon' } })).toThrow(/bm25\.b.*bm25\.analyzer|bm25\.analyzer.*bm25\.b/);
+	});
+});
