@@ -1,0 +1,18 @@
+/**
+ * Storage: Assay's IndexedDB database (one versioned schema, migrations, repositories) and the
+ * IndexedDB span sink. Open with {@link openAssayDb}; see `AssayStore` for the operations.
+ */
+export { AssayStore, openAssayDb } from './store.ts';
+export type { ConnectionState, OpenAssayDbOptions } from './connection.ts';
+export type { RemovedChunks, SaveDocumentInput, DocumentsRepository } from './documents.ts';
+export type { ChunksRepository } from './chunks.ts';
+export type { WorkspaceDeletion, WorkspacesRepository } from './workspaces.ts';
+export type { IndexStateRepository, SettingsRepository, WorkspaceOwnedStore, WorkspaceRecordsRepository } from './records.ts';
+export type { SpansRepository } from './spans.ts';
+export { IdbSpanSink } from './span-sink.ts';
+export type { FlushScheduler, IdbSpanSinkOptions, SpanWriter } from './span-sink.ts';
+export { MIGRATIONS, SCHEMA_VERSION, runMigrations } from './migrations.ts';
+export type { Migration, UpgradeTransaction } from './migrations.ts';
+export { DEFAULT_DB_NAME } from './schema.ts';
+export type { AssaySchema, DocumentTextRecord, IndexKind, IndexStateRecord, SettingRecord, StoreName, WorkspaceOwnedRecord } from './schema.ts';
+export { isQuotaExceeded, toStorageError } from './errors.ts';

@@ -1,0 +1,92 @@
+/**
+ * The IndexedDB schema of Assay's database: store names, key paths, index names and the
+ * record types stored in each. One schema, versioned by `MIGRATIONS` (see
+ * `migrations.ts`); the type below always describes the latest version.
+ */
+import type { DBSchema, StoreNames } from 'idb';
+import type { ChunkRecord, DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
+import type { SpanRecord } from '../tracing/types.ts';
+
+/** Default database name. */
+export const DEFAULT_DB_NAME = 'assay';
+
+/** The decoded text of one document, stored apart from the metadata so lists stay cheap. */
+export interface DocumentTextRecord {
+	readonly documentId: string;
+	/** The normalised text the chunks' offsets point into (UTF-16 code units). */
+	readonly text: string;
+}
+
+/** Kinds of persisted index state. Only the lexical (BM25) index exists in schema v1. */
+export type IndexKind = 'bm25';
+
+/**
+ * A persisted search index for one workspace, keyed by `[workspaceId, kind]`.
+ * `snapshot` is whatever the index serialises to; it is stored by structured clone, so typed
+ * arrays (`Uint32Array`, `Float32Array`), `Map`s and plain objects survive as they are (no
+ * functions, no class instances with behaviour).
+ */
+export interface IndexStateRecord {
+	readonly workspaceId: string;
+	readonly kind: IndexKind;
+	/** Identifies the analyzer (tokeniser, stemmer, stop words) the snapshot was built with. */
+	readonly analyzerFingerprint: string;
+	/** Index parameters the snapshot was built with, e.g. `{ k1: 1.2, b: 0.75 }` for BM25. */
+	readonly params: Readonly<Record<string, unknown>>;
+	/** The serialised index (structured-clone data). */
+	readonly snapshot: unknown;
+	/** Which documents the snapshot includes: document id → that document's `contentHash`. */
+	readonly documentHashes: Readonly<Record<string, string>>;
+	/** When the snapshot was written, epoch milliseconds. */
+	readonly updatedAtMs: number;
+}
+
+/** One application setting: `value` is any structured-clone data; callers validate it. */
+export interface SettingRecord {
+	readonly key: string;
+	readonly value: unknown;
+}
+
+/**
+ * A record owned by a workspace whose full shape is defined elsewhere (golden sets, eval
+ * runs). Storage only relies on `id` and `workspaceId`; everything else is kept as given.
+ */
+export interface WorkspaceOwnedRecord {
+	readonly id: string;
+	readonly workspaceId: string;
+}
+
+/** The idb-typed schema (latest version). Index names equal their key paths, joined by `_`. */
+export interface AssaySchema extends DBSchema {
+	workspaces: { key: string; value: WorkspaceRecord };
+	documents: {
+		key: string;
+		value: DocumentRecord;
+		indexes: {
+			workspaceId: string;
+			workspaceId_contentHash: [string, string];
+			workspaceId_relativePath: [string, string];
+		};
+	};
+	documentTexts: { key: string; value: DocumentTextRecord };
+	chunks: { key: string; value: ChunkRecord; indexes: { documentId: string; workspaceId: string } };
+	indexState: { key: [string, IndexKind]; value: IndexStateRecord; indexes: { workspaceId: string } };
+	goldenSets: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
+	evalRuns: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
+	spans: { key: string; value: SpanRecord; indexes: { traceId: string; startTimeMs: number; name: string } };
+	settings: { key: string; value: SettingRecord };
+}
+
+/** Names of the object stores. */
+export type StoreName = StoreNames<AssaySchema>;
+
+/** Every store that holds data owned by a workspace (deleted with it). */
+export const WORKSPACE_STORES = [
+	'workspaces',
+	'documents',
+	'documentTexts',
+	'chunks',
+	'indexState',
+	'goldenSets',
+	'evalRuns'
+] as const satisfies readonly StoreName[];

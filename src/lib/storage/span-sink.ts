@@ -1,0 +1,150 @@
+/**
+ * A {@link SpanSink} that persists finished spans to IndexedDB in batches, so tracing never
+ * opens one transaction per span and `export()` never waits on storage.
+ */
+import type { SpanRecord, SpanSink } from '../tracing/types.ts';
+import { AssayError } from '../shared/errors.ts';
+import { toStorageError } from './errors.ts';
+
+/** Where a sink writes: `AssayStore.spans` or anything with the same methods. */
+export interface SpanWriter {
+	/** Store all records in one transaction. */
+	add(records: readonly SpanRecord[]): Promise<void>;
+	/** Keep at most `maxCount` newest spans; resolves with the number deleted. */
+	prune(maxCount: number): Promise<number>;
+}
+
+/** Timer functions used to schedule flushes; default `setTimeout` / `clearTimeout`. */
+export interface FlushScheduler {
+	/** Call `callback` once after `delayMs` milliseconds; returns a handle for {@link clear}. */
+	set(callback: () => void, delayMs: number): unknown;
+	/** Cancel a pending callback (a no-op for one that already ran). */
+	clear(handle: unknown): void;
+}
+
+/** Options of {@link IdbSpanSink}. */
+export interface IdbSpanSinkOptions {
+	/** Milliseconds between the first buffered span and the automatic flush; default 250, ≥ 0. */
+	readonly flushDelayMs?: number;
+	/** Flush at once when this many spans are buffered; default 500, ≥ 1. */
+	readonly maxBatchSize?: number;
+	/** Most spans held in memory while storage is slow; the oldest beyond it are dropped. Default 10,000. */
+	readonly maxBufferedSpans?: number;
+	/** If set, after each successful flush prune storage to this many newest spans. */
+	readonly maxStoredSpans?: number;
+	/** Timer functions (inject a manual scheduler in tests). */
+	readonly scheduler?: FlushScheduler;
+	/**
+	 * Called when a batch cannot be stored (its spans are dropped), with a `STORAGE_*`
+	 * AssayError. Default: `console.warn`.
+	 */
+	readonly onError?: (error: AssayError) => void;
+}
+
+const defaultScheduler: FlushScheduler = {
+	set: (callback, delayMs) => setTimeout(callback, delayMs),
+	clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
+};
+
+/**
+ * Buffers spans from `export()` (synchronous, never throws) and writes them with
+ * {@link SpanWriter.add} in batches: `flushDelayMs` after the first buffered span, at once when
+ * `maxBatchSize` are buffered, or when {@link flush} is called. Flushes run one after another,
+ * in export order. Storage failures go to `onError`; they never reach the tracer.
+ */
+export class IdbSpanSink implements SpanSink {
+	private buffer: SpanRecord[] = [];
+	private timer: unknown = undefined;
+	private chain: Promise<void> = Promise.resolve();
+	private dropped = 0;
+	private disposed = false;
+	private readonly flushDelayMs: number;
+	private readonly maxBatchSize: number;
+	private readonly maxBufferedSpans: number;
+	private readonly scheduler: FlushScheduler;
+	private readonly onError: (error: AssayError) => void;
+
+	/** Create a sink writing to `writer`. */
+	constructor(
+		private readonly writer: SpanWriter,
+		private readonly options: IdbSpanSinkOptions = {}
+	) {
+		this.flushDelayMs = Math.max(0, options.flushDelayMs ?? 250);
+		this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 500);
+		this.maxBufferedSpans = Math.max(1, options.maxBufferedSpans ?? 10_000);
+		this.scheduler = options.scheduler ?? defaultScheduler;
+		this.onError = options.onError ?? ((error) => console.warn(`${error.code}: ${error.message}`));
+	}
+
+	/** Spans waiting to be written. */
+	get pendingCount(): number {
+		return this.buffer.length;
+	}
+
+	/** Spans dropped so far (buffer overflow, failed batches, exports after {@link dispose}). */
+	get droppedCount(): number {
+		return this.dropped;
+	}
+
+	/** Buffer one finished span (synchronous). */
+	export(span: SpanRecord): void {
+		if (this.disposed) {
+			this.dropped++;
+			return;
+		}
+		this.buffer.push(span);
+		if (this.buffer.length > this.maxBufferedSpans) {
+			this.buffer.shift();
+			this.dropped++;
+		}
+		if (this.buffer.length >= this.maxBatchSize) void this.flush();
+		else if (this.timer === undefined) this.timer = this.scheduler.set(() => void this.flush(), this.flushDelayMs);
+	}
+
+	/**
+	 * Write everything buffered now; resolves once it and any earlier flush are done. Never
+	 * rejects: failures are reported through `onError`.
+	 */
+	flush(): Promise<void> {
+		if (this.timer !== undefined) {
+			this.scheduler.clear(this.timer);
+			this.timer = undefined;
+		}
+		const batch = this.buffer;
+		this.buffer = [];
+		this.chain = this.chain.then(() => this.write(batch));
+		return this.chain;
+	}
+
+	/** Flush what is buffered and stop: later exports are dropped (counted in {@link droppedCount}). */
+	dispose(): Promise<void> {
+		this.disposed = true;
+		return this.flush();
+	}
+
+	private async write(batch: readonly SpanRecord[]): Promise<void> {
+		if (batch.length === 0) return;
+		try {
+			await this.writer.add(batch);
+		} catch (error) {
+			this.dropped += batch.length;
+			this.report(error, 'spans.add');
+			return;
+		}
+		const maxStored = this.options.maxStoredSpans;
+		if (maxStored === undefined) return;
+		try {
+			await this.writer.prune(maxStored);
+		} catch (error) {
+			this.report(error, 'spans.prune');
+		}
+	}
+
+	private report(error: unknown, operation: string): void {
+		try {
+			this.onError(toStorageError(error, operation));
+		} catch {
+			// An error handler that throws must not break the flush chain.
+		}
+	}
+}

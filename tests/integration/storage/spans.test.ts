@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestStore, span } from './fixtures.ts';
+import { IdbSpanSink } from '../../../src/lib/storage/index.ts';
+import type { AssayStore, FlushScheduler, SpanWriter } from '../../../src/lib/storage/index.ts';
+import type { AssayError } from '../../../src/lib/shared/errors.ts';
+import type { SpanRecord } from '../../../src/lib/tracing/types.ts';
+
+let store: AssayStore | undefined;
+afterEach(() => {
+	store?.close();
+	store = undefined;
+});
+
+async function open(): Promise<AssayStore> {
+	store = (await openTestStore()).store;
+	return store;
+}
+
+/** A scheduler whose timers run only when the test calls `runAll`. */
+function manualScheduler(): FlushScheduler & { runAll(): void; pending(): number; delays: number[] } {
+	let timers = new Map<number, () => void>();
+	let next = 0;
+	const delays: number[] = [];
+	return {
+		delays,
+		set(callback, delayMs) {
+			delays.push(delayMs);
+			timers.set(++next, callback);
+			return next;
+		},
+		clear(handle) {
+			timers.delete(handle as number);
+		},
+		runAll() {
+			const due = [...timers.values()];
+			timers = new Map();
+			for (const callback of due) callback();
+		},
+		pending: () => timers.size
+	};
+}
+
+describe('spans repository', () => {
+	it('listRecent returns the newest spans first, up to the limit', async () => {
+		const s = await open();
+		await s.spans.add([span('a', 't1', 10), span('b', 't1', 30), span('c', 't2', 20), span('d', 't2', 40)]);
+
+		expect((await s.spans.listRecent(3)).map((x) => x.spanId)).toEqual(['d', 'b', 'c']);
+		expect(await s.spans.listRecent(0)).toEqual([]);
+	});
+
+	it('listTrace returns one trace’s spans by start time', async () => {
+		const s = await open();
+		await s.spans.add([span('b', 't1', 30), span('x', 't2', 5), span('a', 't1', 10)]);
+
+		expect((await s.spans.listTrace('t1')).map((x) => x.spanId)).toEqual(['a', 'b']);
+		expect(await s.spans.listTrace('unknown')).toEqual([]);
+	});
+
+	it('prune keeps only the newest spans', async () => {
+		const s = await open();
+		await s.spans.add(Array.from({ length: 10 }, (_, i) => span(`s${i}`, 't', i)));
+
+		expect(await s.spans.prune(4)).toBe(6);
+		expect(await s.spans.count()).toBe(4);
+		expect((await s.spans.listRecent(10)).map((x) => x.spanId)).toEqual(['s9', 's8', 's7', 's6']);
+		expect(await s.spans.prune(4)).toBe(0);
+	});
+});
+
+describe('IdbSpanSink', () => {
+	it('buffers exported spans and writes them when the timer fires', async () => {
+		const s = await open();
+		const scheduler = manualScheduler();
+		const sink = new IdbSpanSink(s.spans, { scheduler });
+
+		sink.export(span('a', 't', 1));
+		sink.export(span('b', 't', 2));
+
+		expect(sink.pendingCount).toBe(2);
+		expect(scheduler.pending()).toBe(1);
+		expect(scheduler.delays).toEqual([250]);
+		expect(await s.spans.count()).toBe(0);
+
+		scheduler.runAll();
+		await sink.flush();
+
+		expect(sink.pendingCount).toBe(0);
+		expect((await s.spans.listTrace('t')).map((x) => x.spanId)).toEqual(['a', 'b']);
+	});
+
+	it('flush writes at once and cancels the pending timer', async () => {
+		const s = await open();
+		const scheduler = manualScheduler();
+		const sink = new IdbSpanSink(s.spans, { scheduler });
+
+		sink.export(span('a', 't', 1));
+		await sink.flush();
+
+		expect(scheduler.pending()).toBe(0);
+		expect(await s.spans.count()).toBe(1);
+	});
+
+	it('writes in batches of maxBatchSize without waiting for the timer', async () => {
+		const batches: number[] = [];
+		const writer: SpanWriter = {
+			add: async (records) => void batches.push(records.length),
+			prune: async () => 0
+		};
+		const sink = new IdbSpanSink(writer, { scheduler: manualScheduler(), maxBatchSize: 3 });
+
+		for (let i = 0; i < 7; i++) sink.export(span(`s${i}`, 't', i));
+		await sink.flush();
+
+		expect(batches).toEqual([3, 3, 1]);
+	});
+
+	it('prunes storage after a flush when maxStoredSpans is set', async () => {
+		const s = await open();
+		const sink = new IdbSpanSink(s.spans, { scheduler: manualScheduler(), maxStoredSpans: 2 });
+
+		for (let i = 0; i < 5; i++) sink.export(span(`s${i}`, 't', i));
+		await sink.flush();
+
+		expect((await s.spans.listRecent(10)).map((x) => x.spanId)).toEqual(['s4', 's3']);
+	});
+
+	it('reports a failed batch through onError, counts it as dropped, and keeps working', async () => {
+		const errors: AssayError[] = [];
+		const stored: SpanRecord[] = [];
+		let fail = true;
+		const writer: SpanWriter = {
+			add: async (records) => {
+				if (fail) throw new DOMException('disk full', 'QuotaExceededError');
+				stored.push(...records);
+			},
+			prune: async () => 0
+		};
+		const sink = new IdbSpanSink(writer, { scheduler: manualScheduler(), onError: (e) => errors.push(e) });
+
+		sink.export(span('a', 't', 1));
+		await expect(sink.flush()).resolves.toBeUndefined();
+		fail = false;
+		sink.export(span('b', 't', 2));
+		await sink.flush();
+
+		expect(errors.map((e) => e.code)).toEqual(['STORAGE_QUOTA']);
+		expect(sink.droppedCount).toBe(1);
+		expect(stored.map((x) => x.spanId)).toEqual(['b']);
+	});
+
+	it('export is synchronous and drops spans after dispose', async () => {
+		const s = await open();
+		const sink = new IdbSpanSink(s.spans, { scheduler: manualScheduler() });
+
+		expect(sink.export(span('a', 't', 1))).toBeUndefined();
+		await sink.dispose();
+		sink.export(span('late', 't', 2));
+		await sink.flush();
+
+		expect((await s.spans.listRecent(10)).map((x) => x.spanId)).toEqual(['a']);
+		expect(sink.droppedCount).toBe(1);
+	});
+
+	it('flushes on a real 250 ms timer by default', async () => {
+		const s = await open();
+		const sink = new IdbSpanSink(s.spans);
+
+		sink.export(span('a', 't', 1));
+		await new Promise((resolve) => setTimeout(resolve, 400));
+
+		expect(await s.spans.count()).toBe(1);
+		await sink.dispose();
+	});
+});
