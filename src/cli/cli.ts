@@ -1,0 +1,57 @@
+import { isAssayError } from '../lib/shared/errors.ts';
+import { bm25Command, BM25_USAGE } from './bm25-command.ts';
+import { evalCommand, EVAL_USAGE } from './eval-command.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
+
+/** Top-level usage text. */
+export const USAGE = `Usage: assay <command> [options]
+
+Commands:
+  bm25    index a BEIR collection with BM25 and write a TREC run
+  eval    score a TREC run against qrels (trec_eval-exact)
+  help    show help for a command: assay help bm25
+
+Run "assay <command> --help" for a command's options.
+`;
+
+const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
+	bm25: { run: bm25Command, usage: BM25_USAGE },
+	eval: { run: evalCommand, usage: EVAL_USAGE }
+};
+
+/**
+ * Run the CLI on `argv` (without the node and script paths) and return the exit code:
+ * 0 success, 2 bad usage or bad input (readable message on stderr, no stack), 1 anything
+ * unexpected (with its stack).
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+	const [name, ...rest] = argv;
+	if (name === undefined || name === '--help' || name === '-h') {
+		(name === undefined ? io.stderr : io.stdout)(USAGE);
+		return name === undefined ? EXIT_USAGE : EXIT_OK;
+	}
+	if (name === 'help') {
+		const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+		io.stdout(topic ? topic.usage : USAGE);
+		return EXIT_OK;
+	}
+	const command = COMMANDS[name];
+	if (!command) {
+		io.stderr(`assay: unknown command "${name}"\n\n${USAGE}`);
+		return EXIT_USAGE;
+	}
+	try {
+		return await command.run(rest, io);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			io.stderr(`assay ${name}: ${error.message}\n\n${command.usage}`);
+			return EXIT_USAGE;
+		}
+		if (isAssayError(error) && error.code !== 'INTERNAL') {
+			io.stderr(`assay ${name}: ${error.message}\n`);
+			return EXIT_USAGE;
+		}
+		io.stderr(`assay ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		return EXIT_FAILURE;
+	}
+}

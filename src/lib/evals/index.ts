@@ -1,0 +1,6 @@
+/**
+ * Evaluation: retrieval metrics (trec_eval-exact), test-collection parsing, retrieval runs.
+ */
+export * from './metrics/index.ts';
+export * from './datasets/beir.ts';
+export * from './retrieval/bm25-run.ts';

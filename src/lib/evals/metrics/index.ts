@@ -1,0 +1,6 @@
+/**
+ * Retrieval metrics that match trec_eval exactly, and the TREC run/qrels formats.
+ */
+export * from './trec-format.ts';
+export * from './measures.ts';
+export * from './evaluate.ts';

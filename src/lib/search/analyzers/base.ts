@@ -1,0 +1,44 @@
+import type { Analyzer, AnalyzedToken, TermSink } from './types.ts';
+import { normalizeText, originalRange, type NormalizeOptions } from './normalize.ts';
+
+/** What makes an analyzer: a normalising transform and a scanner over the normalised text. */
+export interface AnalyzerParts {
+	readonly name: string;
+	readonly fingerprint: string;
+	/** Per-character transform (NFKC, lowercase…), applied with {@link normalizeText}. */
+	readonly transform: (s: string) => string;
+	readonly lengthPreserving?: boolean;
+	/** Emits terms with offsets into the normalised text it is given. */
+	readonly scan: (normalized: string, emit: TermSink) => void;
+}
+
+/**
+ * Build an {@link Analyzer} whose `analyze` and `tokens` share one code path: the same
+ * normalisation and scanner run for both, so their terms are identical by construction.
+ */
+export function composeAnalyzer(parts: AnalyzerParts): Analyzer {
+	const normalize = (text: string, withOffsets: boolean) => {
+		const options: NormalizeOptions = { withOffsets, lengthPreserving: parts.lengthPreserving ?? false };
+		return normalizeText(text, parts.transform, options);
+	};
+	return {
+		name: parts.name,
+		fingerprint: parts.fingerprint,
+		analyze(text: string): string[] {
+			const terms: string[] = [];
+			parts.scan(normalize(text, false).text, (term) => {
+				terms.push(term);
+			});
+			return terms;
+		},
+		tokens(text: string): AnalyzedToken[] {
+			const normalized = normalize(text, true);
+			const tokens: AnalyzedToken[] = [];
+			parts.scan(normalized.text, (term, start, end) => {
+				const [s, e] = originalRange(normalized, start, end);
+				tokens.push({ term, start: s, end: e });
+			});
+			return tokens;
+		}
+	};
+}
