@@ -1,4 +1,5 @@
 import { AssayError, isAssayError } from '$lib/shared/errors.ts';
+import type { AppConfig } from '$lib/config/schema.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { DocumentRecord, WorkspaceRecord } from '$lib/ingest/types.ts';
 import type {
@@ -33,6 +34,7 @@ export class Workbench {
 	workspaceId = $state<string | null>(null);
 	documents = $state<DocumentRecord[]>([]);
 	indexStatus = $state<IndexStatus | null>(null);
+	config = $state<AppConfig | null>(null);
 	importState = $state<ImportState | null>(null);
 	searchResponse = $state<SearchResponse | null>(null);
 	searchError = $state<string | null>(null);
@@ -82,7 +84,19 @@ export class Workbench {
 		this.importState = null;
 		this.indexStatus = null;
 		await this.guard(async () => {
+			this.config = await this.api.workspaceConfig(id);
 			this.indexStatus = await this.api.openWorkspace(id);
+			await this.refreshDocuments();
+		});
+	}
+
+	/** Validate and store the workspace configuration (the worker rebuilds what it must). */
+	async saveConfig(config: AppConfig): Promise<void> {
+		const id = this.workspaceId;
+		if (!id) return;
+		await this.guard(async () => {
+			this.indexStatus = await this.api.updateWorkspaceConfig(id, config);
+			this.config = await this.api.workspaceConfig(id);
 			await this.refreshDocuments();
 		});
 	}
@@ -144,7 +158,8 @@ export class Workbench {
 			return;
 		}
 		try {
-			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds });
+			// Plain copies: Svelte state proxies cannot be structured-cloned to the worker.
+			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds] });
 		} catch (error) {
 			this.searchError = describe(error);
 		}

@@ -67,8 +67,12 @@ export interface ImportReport {
 /** How the lexical index of a workspace came to be in memory. */
 export interface IndexStatus {
 	readonly workspaceId: string;
-	/** `snapshot`: loaded from stored postings; `rebuilt`: re-tokenized from stored chunks; `empty`: nothing to index. */
-	readonly source: 'snapshot' | 'rebuilt' | 'empty';
+	/**
+	 * `snapshot`: loaded from stored postings; `rebuilt`: re-tokenized from stored chunks;
+	 * `empty`: nothing to index; `live`: changed by imports or removals in this session since
+	 * it was loaded (each change is also saved).
+	 */
+	readonly source: 'snapshot' | 'rebuilt' | 'empty' | 'live';
 	/** Documents added to or removed from a stale snapshot on load (after a crash mid-import). */
 	readonly reconciledDocuments: number;
 	readonly documentCount: number;
@@ -134,6 +138,12 @@ export interface LibraryApi {
 	/** Load (or reuse) the workspace's index; lexical search is ready when this resolves. */
 	openWorkspace(workspaceId: string): Promise<IndexStatus>;
 	workspaceConfig(workspaceId: string): Promise<AppConfig>;
+	/**
+	 * Validate and store a new configuration. A new analyzer or new BM25 parameters rebuild the
+	 * index; a new chunking configuration re-chunks every stored document from its text.
+	 * @throws AssayError `CONFIG_INVALID` (nothing is changed).
+	 */
+	updateWorkspaceConfig(workspaceId: string, config: AppConfigInput): Promise<IndexStatus>;
 	listDocuments(workspaceId: string): Promise<DocumentRecord[]>;
 	importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport>;
 	cancelImport(jobId: string): Promise<void>;

@@ -1,0 +1,215 @@
+import { parseAppConfig, type AppConfig, type AppConfigInput } from '../config/schema.ts';
+import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
+import type { ImportSource } from '../ingest/prepare.ts';
+import { AssayError, toErrorData } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { canonicalJson } from '../shared/hash.ts';
+import { BasicTracer, withSpan } from '../tracing/tracer.ts';
+import type { SpanRecord, Tracer } from '../tracing/types.ts';
+import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
+import type { DocumentView, ImportFileInput, ImportItemResult, ImportProgress, ImportReport, IndexStatus, LibraryApi, OutcomeCounts, SearchRequest, SearchResponse } from './library-api.ts';
+import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
+import { searchWorkspace } from './searcher.ts';
+import { WorkspaceIndex } from './workspace-index.ts';
+
+/** Options for {@link createLibraryService}. */
+export interface LibraryServiceOptions {
+	/** Database name (tests use a fresh one). Default `assay`. */
+	readonly dbName?: string;
+	/** IndexedDB factory (tests pass fake-indexeddb's). Default `globalThis.indexedDB`. */
+	readonly idbFactory?: IDBFactory;
+	/** Another tab upgraded the database: this connection is closed. */
+	readonly onVersionChange?: () => void;
+	/** Our upgrade waits for another tab to close its connection. */
+	readonly onBlocked?: () => void;
+	/** Documents imported between two index snapshots during a long import. Default 200. */
+	readonly snapshotEveryDocuments?: number;
+}
+
+const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, cancelled: 0 };
+
+/**
+ * The library: workspaces, import (decode → chunk → store → index), BM25 search and the
+ * document view, over IndexedDB. Runs in the library worker; tests run it in Node with
+ * fake-indexeddb. Every operation runs in a span stored with the traces.
+ */
+export function createLibraryService(options: LibraryServiceOptions = {}): LibraryApi {
+	return new LibraryService(options);
+}
+
+class LibraryService implements LibraryApi {
+	private storePromise: Promise<AssayStore> | null = null;
+	private spanSink: IdbSpanSink | null = null;
+	private tracer: Tracer = new BasicTracer([]);
+	private readonly indexes = new Map<string, Promise<{ index: WorkspaceIndex; status: IndexStatus }>>();
+	private readonly cancelled = new Set<string>();
+	/** Imports and removals of one workspace run one at a time, in call order. */
+	private readonly queues = new Map<string, Promise<unknown>>();
+
+	constructor(private readonly options: LibraryServiceOptions) {}
+
+	async listWorkspaces(): Promise<WorkspaceRecord[]> {
+		return (await this.store()).workspaces.list();
+	}
+
+	async createWorkspace(name: string, config: AppConfigInput = {}): Promise<WorkspaceRecord> {
+		const record: WorkspaceRecord = { id: newId('ws'), name, createdAtMs: Date.now(), config: parseAppConfig(config) };
+		await (await this.store()).workspaces.put(record);
+		return record;
+	}
+
+	async deleteWorkspace(workspaceId: string): Promise<void> {
+		await this.serial(workspaceId, async () => {
+			await (await this.store()).workspaces.delete(workspaceId);
+			this.indexes.delete(workspaceId);
+		});
+	}
+
+	async workspaceConfig(workspaceId: string): Promise<AppConfig> {
+		const ws = await (await this.store()).workspaces.get(workspaceId);
+		if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
+		return parseAppConfig(ws.config);
+	}
+
+	async updateWorkspaceConfig(workspaceId: string, input: AppConfigInput): Promise<IndexStatus> {
+		const config = parseAppConfig(input);
+		return this.serial(workspaceId, async () => {
+			const store = await this.store();
+			const ws = await store.workspaces.get(workspaceId);
+			if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
+			const before = parseAppConfig(ws.config);
+			await withSpan(this.tracer, 'workspace.configure', { attributes: { 'assay.workspace.id': workspaceId } }, async (span) => {
+				await store.workspaces.put({ ...ws, config });
+				if (canonicalJson(before.chunking) !== canonicalJson(config.chunking)) {
+					span.setAttribute('assay.rechunked_documents', await rechunkWorkspace(store, workspaceId, config, this.tracer, span));
+					// Chunk ids were reused with new texts: the stored postings no longer describe them.
+					await store.indexState.delete(workspaceId, 'bm25');
+				}
+			});
+			this.indexes.delete(workspaceId);
+			return (await this.index(workspaceId)).status;
+		});
+	}
+
+	async openWorkspace(workspaceId: string): Promise<IndexStatus> {
+		const { index, status } = await this.index(workspaceId);
+		// After the first load the index lives in memory: report how it was made, or that it changed since.
+		return index.status(index.changedSinceLoad ? 'live' : status.source, status.reconciledDocuments, status.loadMs);
+	}
+
+	async listDocuments(workspaceId: string): Promise<DocumentRecord[]> {
+		return (await this.store()).documents.listByWorkspace(workspaceId);
+	}
+
+	async importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+		return this.serial(workspaceId, () => this.runImport(workspaceId, files, jobId, onProgress));
+	}
+
+	async cancelImport(jobId: string): Promise<void> {
+		this.cancelled.add(jobId);
+	}
+
+	async removeDocument(documentId: string): Promise<void> {
+		const store = await this.store();
+		const doc = await store.documents.get(documentId);
+		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
+		await this.serial(doc.workspaceId, async () => {
+			const { index } = await this.index(doc.workspaceId);
+			await withSpan(this.tracer, 'document.remove', { attributes: { 'assay.document.path': doc.relativePath } }, async () => {
+				await store.documents.delete(documentId);
+				index.removeDocument(documentId);
+				await index.persist(store);
+			});
+		});
+	}
+
+	async search(request: SearchRequest): Promise<SearchResponse> {
+		const { index } = await this.index(request.workspaceId);
+		return searchWorkspace(await this.store(), index, request, this.tracer);
+	}
+
+	async documentView(documentId: string): Promise<DocumentView> {
+		const store = await this.store();
+		const [document, text, chunks] = await Promise.all([store.documents.get(documentId), store.documents.text(documentId), store.chunks.listByDocument(documentId)]);
+		if (!document || text === undefined) throw new AssayError('NOT_FOUND', `Document ${documentId} has no stored text.`);
+		return { document, text, chunks: chunks.map((c) => ({ id: c.id, ordinal: c.ordinal, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath })) };
+	}
+
+	async recentSpans(limit: number): Promise<SpanRecord[]> {
+		await this.spanSink?.flush();
+		return (await this.store()).spans.listRecent(limit);
+	}
+
+	private async runImport(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+		const store = await this.store();
+		const config = await this.workspaceConfig(workspaceId);
+		const { index } = await this.index(workspaceId);
+		const startedAtMs = Date.now();
+		const started = performance.now();
+		const items: ImportItemResult[] = [];
+		const counts = { ...EMPTY_COUNTS };
+		const every = this.options.snapshotEveryDocuments ?? 200;
+		await withSpan(this.tracer, 'import', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files.length } }, async (span) => {
+			try {
+				for (const [i, input] of files.entries()) {
+					const item = this.cancelled.has(jobId) ? cancelledItem(input) : await importOne({ store, index, config, tracer: this.tracer, parent: span }, toSource(input));
+					items.push(item);
+					counts[item.outcome]++;
+					if ((i + 1) % every === 0) await index.persist(store);
+					onProgress?.({ jobId, total: files.length, done: i + 1, item });
+				}
+			} catch (error) {
+				if (!isFatalImportError(error)) throw error;
+				span.setError(toErrorData(error).message);
+				throw error;
+			} finally {
+				// Whatever happened, the index on disk matches the documents that were stored.
+				await index.persist(store);
+				this.cancelled.delete(jobId);
+			}
+			span.setAttributes(Object.fromEntries(Object.entries(counts).map(([k, v]) => [`assay.import.${k}`, v])));
+		});
+		await this.spanSink?.flush();
+		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, counts, items };
+	}
+
+	private index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+		let entry = this.indexes.get(workspaceId);
+		if (!entry) {
+			entry = (async () => WorkspaceIndex.load(await this.store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer))();
+			entry.catch(() => this.indexes.delete(workspaceId));
+			this.indexes.set(workspaceId, entry);
+		}
+		return entry;
+	}
+
+	private serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
+		const previous = this.queues.get(workspaceId) ?? Promise.resolve();
+		const next = previous.then(fn, fn);
+		this.queues.set(workspaceId, next.catch(() => undefined));
+		return next;
+	}
+
+	private store(): Promise<AssayStore> {
+		this.storePromise ??= openAssayDb({
+			...(this.options.dbName ? { name: this.options.dbName } : {}),
+			...(this.options.idbFactory ? { idbFactory: this.options.idbFactory } : {}),
+			...(this.options.onVersionChange ? { onVersionChange: this.options.onVersionChange } : {}),
+			...(this.options.onBlocked ? { onBlocked: this.options.onBlocked } : {})
+		}).then((store) => {
+			this.spanSink = new IdbSpanSink(store.spans, { maxStoredSpans: 5000 });
+			this.tracer = new BasicTracer([this.spanSink]);
+			return store;
+		});
+		this.storePromise.catch(() => (this.storePromise = null));
+		return this.storePromise;
+	}
+}
+
+function toSource(input: ImportFileInput): ImportSource {
+	return { name: input.name, relativePath: input.relativePath, sizeBytes: input.file.size, readBytes: async () => new Uint8Array(await input.file.arrayBuffer()) };
+}
+
+function cancelledItem(input: ImportFileInput): ImportItemResult {
+	return { relativePath: input.relativePath, name: input.name, outcome: 'cancelled', durationMs: 0 };
+}
