@@ -28,6 +28,8 @@ export interface NormalizeOptions {
 }
 
 let graphemes: Intl.Segmenter | undefined;
+// The whole ASCII range, NUL included, is the fast path: nothing to normalise.
+// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
