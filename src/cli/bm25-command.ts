@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import type { ChunkFormat, TextChunk } from '../lib/chunking/types.ts';
-import { AnalyzerNameSchema, parseBm25Config, parseChunkingConfig, type ChunkingConfig } from '../lib/config/schema.ts';
+import { chunkDocument } from '../lib/chunking/index.ts';
+import { AnalyzerNameSchema, parseBm25Config, parseChunkingConfig } from '../lib/config/schema.ts';
 import { evaluateRun, formatTrecRun, parseRun, runBm25 } from '../lib/evals/index.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
 import { AssayError } from '../lib/shared/errors.ts';
@@ -29,21 +29,6 @@ Options:
   --tag <name>           run tag, last column (default assay-bm25)
   -h, --help             this text
 `;
-
-/** The chunker's signature (`src/lib/chunking/index.ts`, loaded only when chunking is asked for). */
-type ChunkDocument = (text: string, format: ChunkFormat, config: ChunkingConfig) => readonly TextChunk[];
-
-async function loadChunker(): Promise<ChunkDocument> {
-	// Loaded lazily and by a computed path: whole-document runs never need the chunking module.
-	const modulePath = '../lib/chunking/index.ts';
-	try {
-		const mod = (await import(/* @vite-ignore */ modulePath)) as { chunkDocument?: unknown };
-		if (typeof mod.chunkDocument === 'function') return mod.chunkDocument as ChunkDocument;
-	} catch (error) {
-		throw new AssayError('INTERNAL', `--chunking default needs src/lib/chunking/index.ts: ${(error as Error).message}`, { cause: error });
-	}
-	throw new AssayError('INTERNAL', '--chunking default needs chunkDocument() exported by src/lib/chunking/index.ts');
-}
 
 /**
  * `assay bm25`: see {@link BM25_USAGE}. Returns the exit code.
@@ -85,7 +70,6 @@ export async function bm25Command(argv: readonly string[], io: CliIo): Promise<n
 	const analyzer = createAnalyzer(analyzerName);
 	let splitDocument: ((doc: { title: string; text: string }) => string[]) | undefined;
 	if (chunking === 'default') {
-		const chunkDocument = await loadChunker();
 		splitDocument = (doc) => chunkDocument(doc.text, 'text', chunkingConfig).map((c) => `${doc.title} ${c.text}`);
 	}
 	const result = await runBm25(dataset.corpus, queries, {

@@ -117,7 +117,10 @@ export interface SearchResponse {
 	readonly hits: readonly SearchHit[];
 	/** Analyzed query terms (with repeats), as the index sees them. */
 	readonly queryTerms: readonly string[];
+	/** Analyzer name (`auto`, `english`, …). */
 	readonly analyzer: string;
+	/** Analyzer fingerprint: name, version and options, as stored with the index. */
+	readonly analyzerFingerprint: string;
 	/** Server-side time, milliseconds. */
 	readonly tookMs: number;
 	readonly traceId: string;

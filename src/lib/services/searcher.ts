@@ -47,7 +47,7 @@ export async function searchWorkspace(store: AssayStore, index: WorkspaceIndex, 
 			});
 		}
 		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.query_terms': queryTerms.length });
-		return { hits, queryTerms, analyzer: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId };
+		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId };
 	});
 }
 

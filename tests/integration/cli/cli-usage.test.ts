@@ -118,8 +118,7 @@ describe('assay command line', () => {
 		expect(await run('eval', '--qrels', 'q', '--run', 'r', '--k', 'ten')).toMatchObject({ code: 2 });
 	});
 
-	// The chunking module is developed separately; this runs once src/lib/chunking/index.ts exists.
-	it.skipIf(!existsSync(join(root, 'src/lib/chunking/index.ts')))('ranks documents by their best chunk with --chunking default', async () => {
+	it('ranks documents by their best chunk with --chunking default', async () => {
 		const dir = dataset('chunks', '{"_id":"d1","title":"T","text":"alpha beta gamma"}\n{"_id":"d2","text":"delta"}\n');
 		const result = await run('bm25', '--dataset', dir, '--out', '-', '--chunking', 'default', '--chunk-size', '40', '--chunk-overlap', '0');
 		expect(result.code, result.stderr).toBe(0);
