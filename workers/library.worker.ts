@@ -6,10 +6,12 @@
  */
 import { exposeApi } from '../src/lib/rpc/index.ts';
 import { createLibraryService } from '../src/lib/services/library.ts';
+import { WorkerParseService } from './parser-pool.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const service = createLibraryService({
+	parser: new WorkerParseService(),
 	onVersionChange: () => scope.postMessage({ type: 'assay:storage-version-change' }),
 	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' })
 });

@@ -7,3 +7,4 @@ export { CHUNKER_VERSION, chunkDocument, chunkingConfigHash } from './chunk-docu
 export { DEFAULT_SPLIT_LEVELS, splitText, type SplitOptions, type TextSpan } from './split-text.ts';
 export { SPLIT_LEVEL_ORDER, type SplitLevel } from './text-index.ts';
 export type { ChunkFormat, TextChunk } from './types.ts';
+export { chunkStructured, type StructuredSection, type StructuredText, type StructuredUnit } from './chunk-structured.ts';

@@ -16,6 +16,9 @@ export interface TextChunk {
 	readonly endOffset: number;
 	/** Markdown headings enclosing the chunk, outermost first (`["Handbook", "Leave", "Sick leave"]`); empty for plain text. */
 	readonly headingPath: readonly string[];
+	/** For paged documents (PDF): 1-based first and last page the chunk's text lies on. */
+	readonly pageStart?: number;
+	readonly pageEnd?: number;
 }
 
 /** The document formats the chunker understands structurally. */

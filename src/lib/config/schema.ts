@@ -36,7 +36,11 @@ export const Bm25ConfigSchema = z.object({
 /** Import limits. */
 export const IngestConfigSchema = z.object({
 	/** Largest file accepted, bytes. Range 1 B – 2 GiB, default 20 MiB. */
-	maxFileSizeBytes: z.number().int().min(1).max(2 ** 31).default(20 * 1024 * 1024)
+	maxFileSizeBytes: z.number().int().min(1).max(2 ** 31).default(20 * 1024 * 1024),
+	/** Time budget to parse one file, milliseconds; past it the file fails alone. Range 100 ms – 10 min, default 30 000. */
+	parseTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+	/** Largest total a zip container (DOCX) may inflate to, bytes (zip-bomb guard). Range 1 KiB – 2 GiB, default 200 MiB. */
+	maxInflatedBytes: z.number().int().min(1024).max(2 ** 31).default(200 * 1024 * 1024)
 });
 
 /** Search defaults. */
@@ -48,7 +52,7 @@ export const SearchConfigSchema = z.object({
 export const AppConfigSchema = z.object({
 	chunking: ChunkingConfigSchema.default({ chunkSizeChars: 800, chunkOverlapChars: 96 }),
 	bm25: Bm25ConfigSchema.default({ k1: 0.9, b: 0.4, analyzer: 'auto' }),
-	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024 }),
+	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024 }),
 	search: SearchConfigSchema.default({ topK: 10 })
 });
 

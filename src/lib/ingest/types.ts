@@ -1,12 +1,25 @@
 import type { AssayErrorData } from '../shared/errors.ts';
+import type { ParseWarning } from './parsers/types.ts';
 
 /**
  * Document status after an import attempt:
- * - `ready`: decoded, chunked and indexed;
- * - `failed`: could not be read as text (reason in `error`: empty, too large, binary, bad encoding);
+ * - `ready`: parsed, chunked and indexed;
+ * - `ready-with-warnings`: indexed, but the text is suspect (see `warnings`: replaced
+ *   characters, broken PDF glyphs, an uncertain encoding, invalid JSON lines);
+ * - `needs-ocr`: a PDF without a text layer (scanned); stored without chunks, not retrievable;
+ * - `failed`: could not be read (reason in `error`: empty, too large, binary, bad encoding,
+ *   damaged file, zip bomb, parse time budget exceeded);
  * - `unsupported`: a file type this version does not parse.
  */
-export type DocumentStatus = 'ready' | 'failed' | 'unsupported';
+export type DocumentStatus = 'ready' | 'ready-with-warnings' | 'needs-ocr' | 'failed' | 'unsupported';
+
+/** Every {@link DocumentStatus}, in display order. */
+export const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['ready', 'ready-with-warnings', 'needs-ocr', 'failed', 'unsupported'];
+
+/** Whether a document with this status has chunks in the search index. */
+export function isSearchable(status: DocumentStatus): boolean {
+	return status === 'ready' || status === 'ready-with-warnings';
+}
 
 /** A document as stored. Sizes in bytes; times in epoch milliseconds. */
 export interface DocumentRecord {
@@ -23,8 +36,18 @@ export interface DocumentRecord {
 	readonly contentHash: string;
 	readonly status: DocumentStatus;
 	readonly error?: AssayErrorData;
-	/** Text encoding the bytes were decoded with (`utf-8`), when decoded. */
+	/** Text encoding the bytes were decoded with (`utf-8`, `shift_jis`, …), for text formats. */
 	readonly encoding?: string;
+	/** When the encoding was guessed with low confidence: the candidates the user may pick. */
+	readonly encodingCandidates?: readonly { encoding: string; confidence: number }[];
+	/** Why the text is suspect (status `ready-with-warnings`). */
+	readonly warnings?: readonly ParseWarning[];
+	/** Source-code language (`typescript`, …). */
+	readonly language?: string;
+	/** Pages of a PDF. */
+	readonly pageCount?: number;
+	/** Time the parser took, milliseconds. */
+	readonly parseMs?: number;
 	/** Length of the decoded text, UTF-16 code units. */
 	readonly charCount: number;
 	readonly chunkCount: number;
@@ -46,6 +69,9 @@ export interface ChunkRecord {
 	readonly startOffset: number;
 	readonly endOffset: number;
 	readonly headingPath: readonly string[];
+	/** For PDFs: 1-based first and last page of the chunk (equal: chunks never cross a page). */
+	readonly pageStart?: number;
+	readonly pageEnd?: number;
 }
 
 /** A workspace: a named library of documents with its own configuration. */

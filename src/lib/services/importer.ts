@@ -1,8 +1,10 @@
 import type { AppConfig } from '../config/schema.ts';
-import { chunkDocument, chunkingConfigHash } from '../chunking/index.ts';
+import { chunkStructured, chunkingConfigHash, type StructuredText } from '../chunking/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
-import { prepareText, type ImportSource, type PreparedFailure, type PreparedText } from '../ingest/prepare.ts';
-import type { ChunkRecord, DocumentRecord } from '../ingest/types.ts';
+import type { ImportSource, PreparedFailure } from '../ingest/prepare.ts';
+import { prepareDocument, type PreparedParsed } from '../ingest/prepare-document.ts';
+import type { ParseService } from '../ingest/parsers/types.ts';
+import { isSearchable, type ChunkRecord, type DocumentRecord, type DocumentStatus } from '../ingest/types.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { withSpan } from '../tracing/tracer.ts';
@@ -19,6 +21,10 @@ export interface ImportContext {
 	readonly config: AppConfig;
 	readonly tracer: Tracer;
 	readonly parent: Span;
+	/** Runs the format parsers (in a terminable worker in the browser). */
+	readonly parser: ParseService;
+	/** Decode text with this encoding instead of detecting it (re-decode on the user's choice). */
+	readonly forcedEncoding?: string;
 }
 
 /**
@@ -32,43 +38,61 @@ export interface ImportContext {
 export async function importOne(ctx: ImportContext, source: ImportSource): Promise<ImportItemResult> {
 	const started = performance.now();
 	return withSpan(ctx.tracer, 'import.file', { parent: ctx.parent, attributes: { 'assay.file.path': source.relativePath, 'assay.file.size_bytes': source.sizeBytes } }, async (span) => {
-		const prepared = await prepareText(source, ctx.config.ingest);
+		const prepared = await prepareDocument(source, ctx.config.ingest, ctx.parser, ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {});
 		const previous = await ctx.store.documents.findByPath(ctx.index.workspaceId, source.relativePath);
 		const base = { relativePath: source.relativePath, name: source.name };
 		const finish = (r: Omit<ImportItemResult, 'durationMs' | 'relativePath' | 'name'>): ImportItemResult => {
 			span.setAttribute('assay.import.outcome', r.outcome);
+			if (r.status) span.setAttribute('assay.document.status', r.status);
 			if (r.error) span.setError(`${r.error.code}: ${r.error.message}`);
 			return { ...base, ...r, durationMs: performance.now() - started };
 		};
-		if (prepared.kind !== 'text') {
-			const doc = documentRecord(ctx, source, prepared, { status: prepared.kind, chunkCount: 0, charCount: 0 });
+		if (prepared.kind === 'parsed') span.setAttributes({ 'assay.parse.format': prepared.format, 'assay.parse.ms': prepared.parseMs });
+		if (prepared.kind !== 'parsed' || prepared.parsed.needsOcr) {
+			const status: DocumentStatus = prepared.kind === 'parsed' ? 'needs-ocr' : prepared.kind;
+			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: 0, charCount: 0 });
 			await ctx.store.documents.saveFailed(doc, previous?.id);
 			if (previous) ctx.index.removeDocument(previous.id);
-			return finish({ outcome: prepared.kind, documentId: doc.id, error: toErrorData(prepared.error) });
+			const outcome = status === 'needs-ocr' ? 'needs-ocr' : (status as 'failed' | 'unsupported');
+			return finish({ outcome, status, documentId: doc.id, ...(doc.error ? { error: doc.error } : {}) });
 		}
-		if (previous?.contentHash === prepared.contentHash && previous.status === 'ready') {
-			return finish({ outcome: 'unchanged', documentId: previous.id, chunkCount: previous.chunkCount });
+		const status: DocumentStatus = prepared.parsed.warnings.length > 0 ? 'ready-with-warnings' : 'ready';
+		const warnings = prepared.parsed.warnings;
+		if (!ctx.forcedEncoding && previous?.contentHash === prepared.contentHash && isSearchable(previous.status)) {
+			return finish({ outcome: 'unchanged', status: previous.status, documentId: previous.id, chunkCount: previous.chunkCount });
 		}
-		const twin = (await ctx.store.documents.findByHash(ctx.index.workspaceId, prepared.contentHash)).find((d) => d.id !== previous?.id && d.status === 'ready');
+		const twin = (await ctx.store.documents.findByHash(ctx.index.workspaceId, prepared.contentHash)).find((d) => d.id !== previous?.id && isSearchable(d.status));
 		if (twin) return finish({ outcome: 'duplicate', documentId: twin.id, duplicateOf: twin.relativePath });
 
-		const chunks = chunkTraced(ctx.tracer, span, prepared.text, prepared.mediaType, ctx.config);
-		const doc = documentRecord(ctx, source, prepared, { status: 'ready', chunkCount: chunks.length, charCount: prepared.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking) });
+		const structure = structureOf(prepared);
+		const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config);
+		const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking) });
 		const records = toChunkRecords(doc, chunks);
-		await ctx.store.documents.save({ document: doc, text: prepared.text, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
+		await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
 		await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
 			if (previous) ctx.index.removeDocument(previous.id);
 			ctx.index.addDocument(doc, records);
 		});
-		return finish({ outcome: previous ? 'replaced' : 'added', documentId: doc.id, chunkCount: records.length });
+		return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}) });
 	});
 }
 
+/** The parts of a parsed document the chunker needs besides the text (stored for re-chunking). */
+function structureOf(prepared: PreparedParsed): Omit<StructuredText, 'text'> {
+	const p = prepared.parsed;
+	return {
+		layout: p.layout,
+		...(p.sections ? { sections: p.sections } : {}),
+		...(p.units ? { units: p.units } : {}),
+		...(p.repeatedHeader !== undefined ? { repeatedHeader: p.repeatedHeader } : {})
+	};
+}
+
 /** Chunk a document's text inside a `chunking` span. */
-function chunkTraced(tracer: Tracer, parent: Span, text: string, mediaType: string, config: AppConfig): TextChunk[] {
+function chunkTraced(tracer: Tracer, parent: Span, doc: StructuredText, config: AppConfig): TextChunk[] {
 	const span = tracer.startSpan('chunking', { parent, attributes: { 'assay.chunking.size_chars': config.chunking.chunkSizeChars, 'assay.chunking.overlap_chars': config.chunking.chunkOverlapChars } });
 	try {
-		const out = chunkDocument(text, chunkFormatFor(mediaType), config.chunking);
+		const out = chunkStructured(doc, config.chunking);
 		span.setAttribute('assay.chunks', out.length);
 		return out;
 	} finally {
@@ -77,7 +101,17 @@ function chunkTraced(tracer: Tracer, parent: Span, text: string, mediaType: stri
 }
 
 function toChunkRecords(doc: DocumentRecord, chunks: readonly TextChunk[]): ChunkRecord[] {
-	return chunks.map((c) => ({ id: `${doc.id}#${c.ordinal}`, workspaceId: doc.workspaceId, documentId: doc.id, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath }));
+	return chunks.map((c) => ({
+		id: `${doc.id}#${c.ordinal}`,
+		workspaceId: doc.workspaceId,
+		documentId: doc.id,
+		ordinal: c.ordinal,
+		text: c.text,
+		startOffset: c.startOffset,
+		endOffset: c.endOffset,
+		headingPath: c.headingPath,
+		...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd ?? c.pageStart } : {})
+	}));
 }
 
 /**
@@ -89,12 +123,14 @@ export async function rechunkWorkspace(store: AssayStore, workspaceId: string, c
 	const hash = await chunkingConfigHash(config.chunking);
 	let count = 0;
 	for (const doc of await store.documents.listByWorkspace(workspaceId)) {
-		if (doc.status !== 'ready' || doc.chunkingConfigHash === hash) continue;
-		const text = await store.documents.text(doc.id);
-		if (text === undefined) continue;
-		const chunks = chunkTraced(tracer, parent, text, doc.mediaType, config);
+		if (!isSearchable(doc.status) || doc.chunkingConfigHash === hash) continue;
+		const stored = await store.documents.textRecord(doc.id);
+		if (stored === undefined) continue;
+		// Documents stored before parsers existed have no structure: plain text or Markdown by media type.
+		const structure = stored.structure ?? { layout: chunkFormatFor(doc.mediaType) };
+		const chunks = chunkTraced(tracer, parent, { text: stored.text, ...structure }, config);
 		const updated: DocumentRecord = { ...doc, chunkCount: chunks.length, chunkingConfigHash: hash };
-		await store.documents.save({ document: updated, text, chunks: toChunkRecords(updated, chunks) });
+		await store.documents.save({ document: updated, text: stored.text, structure, chunks: toChunkRecords(updated, chunks) });
 		count++;
 	}
 	return count;
@@ -103,9 +139,10 @@ export async function rechunkWorkspace(store: AssayStore, workspaceId: string, c
 function documentRecord(
 	ctx: ImportContext,
 	source: ImportSource,
-	prepared: PreparedText | PreparedFailure,
+	prepared: PreparedParsed | PreparedFailure,
 	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & { chunkingConfigHash?: string }
 ): DocumentRecord {
+	const p = prepared.kind === 'parsed' ? prepared.parsed : null;
 	return {
 		id: newId('doc'),
 		workspaceId: ctx.index.workspaceId,
@@ -115,7 +152,12 @@ function documentRecord(
 		sizeBytes: source.sizeBytes,
 		contentHash: prepared.contentHash,
 		...fields,
-		...(prepared.kind === 'text' ? { encoding: prepared.encoding } : { error: toErrorData(prepared.error) }),
+		...(prepared.kind === 'parsed' ? { parseMs: prepared.parseMs } : { error: toErrorData(prepared.error) }),
+		...(p?.encoding ? { encoding: p.encoding } : {}),
+		...(p?.encodingCandidates ? { encodingCandidates: p.encodingCandidates } : {}),
+		...(p && p.warnings.length > 0 ? { warnings: p.warnings } : {}),
+		...(p?.language ? { language: p.language } : {}),
+		...(typeof p?.metadata['pageCount'] === 'number' ? { pageCount: p.metadata['pageCount'] } : {}),
 		importedAtMs: Date.now(),
 		tags: []
 	};

@@ -1,6 +1,7 @@
 import type { AssayErrorData } from '../shared/errors.ts';
 import type { AppConfig, AppConfigInput } from '../config/schema.ts';
-import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
+import type { DocumentRecord, DocumentStatus, WorkspaceRecord } from '../ingest/types.ts';
+import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
 
 /**
@@ -23,15 +24,20 @@ export interface ImportFileInput {
  * - `unchanged`: same path and same content hash, nothing to do;
  * - `duplicate`: same content as another document (`duplicateOf`), not stored again;
  * - `failed` / `unsupported`: stored with the reason, no chunks;
+ * - `needs-ocr`: a PDF without a text layer, stored without chunks (not retrievable);
  * - `cancelled`: the import was cancelled before this file.
  */
-export type ImportOutcome = 'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'cancelled';
+export type ImportOutcome = 'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'needs-ocr' | 'cancelled';
 
 /** The result for one file. */
 export interface ImportItemResult {
 	readonly relativePath: string;
 	readonly name: string;
 	readonly outcome: ImportOutcome;
+	/** The stored document's status (absent for `duplicate` and `cancelled`). */
+	readonly status?: DocumentStatus;
+	/** Why the text is suspect, for `ready-with-warnings`. */
+	readonly warnings?: readonly ParseWarning[];
 	readonly documentId?: string;
 	readonly chunkCount?: number;
 	/** For `duplicate`: the relative path of the document that already has this content. */
@@ -61,6 +67,8 @@ export interface ImportReport {
 	readonly durationMs: number;
 	readonly cancelled: boolean;
 	readonly counts: OutcomeCounts;
+	/** Stored documents per status, from this import's items. */
+	readonly statusCounts: Record<DocumentStatus, number>;
 	readonly items: readonly ImportItemResult[];
 }
 
@@ -104,6 +112,9 @@ export interface SearchHit {
 	readonly documentName: string;
 	readonly relativePath: string;
 	readonly headingPath: readonly string[];
+	/** For PDFs: 1-based pages of the chunk, for citations. */
+	readonly pageStart?: number;
+	readonly pageEnd?: number;
 	readonly text: string;
 	/** UTF-16 offsets of the chunk in its document's text. */
 	readonly startOffset: number;

@@ -11,6 +11,8 @@ import type { DocumentView, ImportFileInput, ImportItemResult, ImportProgress, I
 import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
 import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
+import type { ParseService } from '../ingest/parsers/types.ts';
+import { statusCountsOf } from './import-report.ts';
 
 /** Options for {@link createLibraryService}. */
 export interface LibraryServiceOptions {
@@ -24,9 +26,11 @@ export interface LibraryServiceOptions {
 	readonly onBlocked?: () => void;
 	/** Documents imported between two index snapshots during a long import. Default 200. */
 	readonly snapshotEveryDocuments?: number;
+	/** Runs the format parsers. Default: all parsers in this thread (pdf.js legacy build). */
+	readonly parser?: ParseService;
 }
 
-const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, cancelled: 0 };
+const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0 };
 
 /**
  * The library: workspaces, import (decode → chunk → store → index), BM25 search and the
@@ -45,8 +49,11 @@ class LibraryService implements LibraryApi {
 	private readonly cancelled = new Set<string>();
 	/** Imports and removals of one workspace run one at a time, in call order. */
 	private readonly queues = new Map<string, Promise<unknown>>();
+	private readonly parser: ParseService;
 
-	constructor(private readonly options: LibraryServiceOptions) {}
+	constructor(private readonly options: LibraryServiceOptions) {
+		this.parser = options.parser ?? lazyNodeParsers();
+	}
 
 	async listWorkspaces(): Promise<WorkspaceRecord[]> {
 		return (await this.store()).workspaces.list();
@@ -152,7 +159,7 @@ class LibraryService implements LibraryApi {
 		await withSpan(this.tracer, 'import', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files.length } }, async (span) => {
 			try {
 				for (const [i, input] of files.entries()) {
-					const item = this.cancelled.has(jobId) ? cancelledItem(input) : await importOne({ store, index, config, tracer: this.tracer, parent: span }, toSource(input));
+					const item = this.cancelled.has(jobId) ? cancelledItem(input) : await importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser }, toSource(input));
 					items.push(item);
 					counts[item.outcome]++;
 					if ((i + 1) % every === 0) await index.persist(store);
@@ -170,7 +177,7 @@ class LibraryService implements LibraryApi {
 			span.setAttributes(Object.fromEntries(Object.entries(counts).map(([k, v]) => [`assay.import.${k}`, v])));
 		});
 		await this.spanSink?.flush();
-		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, counts, items };
+		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, counts, statusCounts: statusCountsOf(items), items };
 	}
 
 	private index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
@@ -204,6 +211,17 @@ class LibraryService implements LibraryApi {
 		this.storePromise.catch(() => (this.storePromise = null));
 		return this.storePromise;
 	}
+}
+
+/** The in-thread parsers, imported on first use (the browser build passes its worker pool instead, so this chunk is never loaded there). */
+function lazyNodeParsers(): ParseService {
+	let registry: Promise<ParseService> | null = null;
+	return {
+		async parse(input, timeoutMs) {
+			registry ??= import('../adapters/parsers.ts').then((m) => m.createNodeParserRegistry());
+			return (await registry).parse(input, timeoutMs);
+		}
+	};
 }
 
 function toSource(input: ImportFileInput): ImportSource {

@@ -1,3 +1,4 @@
+import { isSearchable } from '../ingest/types.ts';
 import type { AppConfig } from '../config/schema.ts';
 import type { ChunkRecord, DocumentRecord } from '../ingest/types.ts';
 import { Bm25Index, createAnalyzer, type Analyzer, type Bm25Snapshot } from '../search/index.ts';
@@ -38,7 +39,7 @@ export class WorkspaceIndex {
 			const analyzer = createAnalyzer(config.bm25.analyzer);
 			const params = { k1: config.bm25.k1, b: config.bm25.b };
 			const [documents, state] = await Promise.all([store.documents.listByWorkspace(workspaceId), store.indexState.get(workspaceId, 'bm25')]);
-			const ready = documents.filter((d) => d.status === 'ready');
+			const ready = documents.filter((d) => isSearchable(d.status));
 			let source: IndexStatus['source'] = 'snapshot';
 			let bm25: Bm25Index | null = null;
 			let included: Record<string, string> = {};

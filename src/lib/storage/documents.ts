@@ -4,6 +4,7 @@
 import type { ChunkRecord, DocumentRecord } from '../ingest/types.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { Connection, RequestBatch, StoreTransaction } from './connection.ts';
+import type { DocumentTextRecord } from './schema.ts';
 
 /** Input of {@link DocumentsRepository.save}. */
 export interface SaveDocumentInput {
@@ -11,6 +12,11 @@ export interface SaveDocumentInput {
 	readonly document: DocumentRecord;
 	/** Its decoded, normalised text (the chunks' offsets point into it). */
 	readonly text: string;
+	/**
+	 * The parser's structure of the text (sections, units, repeated header), kept so the text
+	 * can be re-chunked with another configuration without parsing the file again.
+	 */
+	readonly structure?: DocumentTextRecord['structure'];
 	/** Its chunks; each must have `documentId === document.id` and `workspaceId === document.workspaceId`. */
 	readonly chunks: readonly ChunkRecord[];
 	/** An earlier document this one replaces (same path, new content): it is removed with its text and chunks. */
@@ -76,6 +82,11 @@ export class DocumentsRepository {
 		return this.connection.read('documents.text', ['documentTexts'], async (tx) => (await tx.objectStore('documentTexts').get(documentId))?.text);
 	}
 
+	/** The stored text record (text and parser structure), or `undefined`. */
+	textRecord(documentId: string): Promise<DocumentTextRecord | undefined> {
+		return this.connection.read('documents.textRecord', ['documentTexts'], (tx) => tx.objectStore('documentTexts').get(documentId));
+	}
+
 	/**
 	 * Store a document with its text and chunks in ONE read-write transaction. If
 	 * `replaceDocumentId` is given, that document, its text and its chunks are deleted in the same
@@ -99,7 +110,7 @@ export class DocumentsRepository {
 		return this.connection.write('documents.save', DOCUMENT_STORES, async (tx, batch) => {
 			const removedChunkIds = await removeDocumentData(tx, batch, input.replaceDocumentId, document.id);
 			batch.add(tx.objectStore('documents').put(document));
-			batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text }));
+			batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text, ...(input.structure ? { structure: input.structure } : {}) }));
 			const chunkStore = tx.objectStore('chunks');
 			for (const chunk of chunks) batch.add(chunkStore.put(chunk));
 			return { removedChunkIds };
@@ -113,8 +124,8 @@ export class DocumentsRepository {
 	 * Throws `INTERNAL` for a `ready` document; storage errors as {@link save}.
 	 */
 	async saveFailed(document: DocumentRecord, replaceDocumentId?: string): Promise<RemovedChunks> {
-		if (document.status === 'ready') {
-			throw new AssayError('INTERNAL', `saveFailed expects a document with status "failed" or "unsupported", received "ready" for "${document.relativePath}".`);
+		if (document.status === 'ready' || document.status === 'ready-with-warnings') {
+			throw new AssayError('INTERNAL', `saveFailed expects a document with status "failed", "unsupported" or "needs-ocr", received "${document.status}" for "${document.relativePath}".`);
 		}
 		return this.connection.write('documents.saveFailed', DOCUMENT_STORES, async (tx, batch) => {
 			const removedChunkIds = await removeDocumentData(tx, batch, replaceDocumentId, document.id);

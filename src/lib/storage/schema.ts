@@ -6,6 +6,7 @@
 import type { DBSchema, StoreNames } from 'idb';
 import type { ChunkRecord, DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
+import type { StructuredText } from '../chunking/index.ts';
 
 /** Default database name. */
 export const DEFAULT_DB_NAME = 'assay';
@@ -15,6 +16,8 @@ export interface DocumentTextRecord {
 	readonly documentId: string;
 	/** The normalised text the chunks' offsets point into (UTF-16 code units). */
 	readonly text: string;
+	/** How the parser structured the text (absent for documents stored before parsers existed: plain text). */
+	readonly structure?: Omit<StructuredText, 'text'>;
 }
 
 /** Kinds of persisted index state. Only the lexical (BM25) index exists in schema v1. */
