@@ -20,7 +20,8 @@ export const docxParser: DocumentParser = {
 		let messages: { type: string; message: string }[];
 		try {
 			const buffer = input.bytes.buffer.slice(input.bytes.byteOffset, input.bytes.byteOffset + input.bytes.byteLength) as ArrayBuffer;
-			const result = await mammoth.convertToHtml({ arrayBuffer: buffer } as never, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) });
+			// mammoth's browser build reads `arrayBuffer`, its Node build `buffer` (JSZip takes either).
+			const result = await mammoth.convertToHtml({ arrayBuffer: buffer, buffer: input.bytes } as never, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) });
 			html = result.value;
 			messages = result.messages;
 		} catch (cause) {

@@ -56,6 +56,7 @@ function element(el: Element, w: TextWriter, inPre: boolean): void {
 	if (name === 'td' || name === 'th') {
 		w.cellStart();
 		walk(el.children, w, inPre);
+		w.cellEnd();
 		return;
 	}
 	const level = HEADING_LEVEL[name];
@@ -87,6 +88,7 @@ class TextWriter {
 	private pendingBreak = 0;
 	private pendingSpace = false;
 	private cellIndex = -1;
+	private cellDepth = 0;
 	private headingStack: { level: number; text: string }[] = [];
 	private heading: { level: number; start: number } | null = null;
 	private readonly sections: ParsedSection[] = [];
@@ -114,6 +116,7 @@ class TextWriter {
 	}
 
 	lineBreak(): void {
+		if (this.cellDepth > 0) return this.softSpace();
 		this.pendingBreak = Math.max(this.pendingBreak, 1);
 		this.pendingSpace = false;
 		// a <br> right after another one still ends exactly one line each
@@ -121,6 +124,8 @@ class TextWriter {
 	}
 
 	blockBreak(level: number): void {
+		// Blocks inside a table cell (Word puts a paragraph in every cell) keep the row on one line.
+		if (this.cellDepth > 0) return this.softSpace();
 		this.pendingBreak = Math.max(this.pendingBreak, level);
 		this.pendingSpace = false;
 	}
@@ -129,7 +134,13 @@ class TextWriter {
 		this.cellIndex = -1;
 	}
 
+	cellEnd(): void {
+		this.cellDepth--;
+		this.pendingSpace = false;
+	}
+
 	cellStart(): void {
+		this.cellDepth++;
 		this.cellIndex++;
 		if (this.cellIndex > 0) {
 			this.flushSeparators(false);
