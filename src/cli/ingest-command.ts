@@ -1,0 +1,128 @@
+import { createWriteStream } from 'node:fs';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseAppConfig, type AppConfig } from '../lib/config/schema.ts';
+import { chunkStructured } from '../lib/chunking/index.ts';
+import { prepareDocument } from '../lib/ingest/prepare-document.ts';
+import type { ImportSource } from '../lib/ingest/prepare.ts';
+import type { DocumentStatus } from '../lib/ingest/types.ts';
+import { DOCUMENT_STATUSES } from '../lib/ingest/types.ts';
+import { createNodeParserRegistry } from '../lib/adapters/parsers.ts';
+import { toErrorData, type AssayErrorData } from '../lib/shared/errors.ts';
+import type { ParseWarning } from '../lib/ingest/parsers/types.ts';
+import { EXIT_OK, UsageError, type CliIo } from './io.ts';
+import { positiveIntegerOption } from './args.ts';
+
+/** Usage of `assay ingest`. */
+export const INGEST_USAGE = `Usage: assay ingest <files or folders…> --out chunks.jsonl [options]
+
+Parses every file (PDF, DOCX, HTML, CSV/TSV, JSON/JSONL, code, text in any supported encoding)
+with the same parsers and chunker as the app, and writes one JSON line per chunk:
+{"id","path","ordinal","text","startOffset","endOffset","headingPath","pageStart","pageEnd",
+ "mediaType","encoding"}. Folders are walked recursively (hidden entries skipped), in path order.
+A summary per status, and the reason for each file that failed, go to stderr.
+
+Options:
+  --out <file>            chunks JSONL to write (required)
+  --report <file>         also write the per-file report as JSON
+  --chunk-size <n>        chunkSizeChars (default 800)
+  --overlap <n>           chunkOverlapChars (default 96)
+  --max-file-size <n>     bytes per file (default 20971520)
+  --timeout-ms <n>        parse time budget per file, ms (default 30000)
+`;
+
+interface FileReport {
+	readonly path: string;
+	readonly status: DocumentStatus;
+	readonly chunkCount: number;
+	readonly encoding?: string;
+	readonly error?: AssayErrorData;
+	readonly warnings?: readonly ParseWarning[];
+	readonly parseMs?: number;
+}
+
+/** `assay ingest`: parse and chunk files into a chunks JSONL for CI corpora. */
+export async function ingestCommand(argv: readonly string[], io: CliIo): Promise<number> {
+	const { values, positionals } = parseIngestArgs(argv);
+	if (typeof values['out'] !== 'string') throw new UsageError('--out is required');
+	if (positionals.length === 0) throw new UsageError('give at least one file or folder');
+	const config = parseAppConfig({
+		chunking: { chunkSizeChars: positiveIntegerOption(values, 'chunk-size', 800), chunkOverlapChars: nonNegative(values['overlap'], 96) },
+		ingest: { maxFileSizeBytes: positiveIntegerOption(values, 'max-file-size', 20 * 1024 * 1024), parseTimeoutMs: positiveIntegerOption(values, 'timeout-ms', 30_000) }
+	});
+	const files = (await Promise.all(positionals.map((p) => listFiles(resolve(p), basename(resolve(p)))))).flat();
+	const out = createWriteStream(values['out']);
+	const reports: FileReport[] = [];
+	for (const file of files) reports.push(await ingestFile(file, config, (line) => out.write(`${line}\n`)));
+	await new Promise<void>((done, fail) => out.end((err?: Error | null) => (err ? fail(err) : done())));
+	if (typeof values['report'] === 'string') await writeFile(values['report'], `${JSON.stringify({ files: reports }, null, 2)}\n`);
+	io.stderr(summary(reports));
+	return EXIT_OK;
+}
+
+async function ingestFile(file: { absolute: string; path: string }, config: AppConfig, write: (line: string) => void): Promise<FileReport> {
+	const size = (await stat(file.absolute)).size;
+	const source: ImportSource = { name: basename(file.absolute), relativePath: file.path, sizeBytes: size, readBytes: async () => new Uint8Array(await readFile(file.absolute)) };
+	const prepared = await prepareDocument(source, config.ingest, registry());
+	if (prepared.kind !== 'parsed') return { path: file.path, status: prepared.kind, chunkCount: 0, error: toErrorData(prepared.error) };
+	const p = prepared.parsed;
+	const base = { path: file.path, parseMs: Math.round(prepared.parseMs), ...(p.encoding ? { encoding: p.encoding } : {}), ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) };
+	if (p.needsOcr) return { ...base, status: 'needs-ocr', chunkCount: 0 };
+	const chunks = chunkStructured(p, config.chunking);
+	for (const c of chunks) {
+		write(JSON.stringify({ id: `${file.path}#${c.ordinal}`, path: file.path, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath, ...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}), mediaType: prepared.mediaType, ...(p.encoding ? { encoding: p.encoding } : {}) }));
+	}
+	return { ...base, status: p.warnings.length > 0 ? 'ready-with-warnings' : 'ready', chunkCount: chunks.length };
+}
+
+let parsers: ReturnType<typeof createNodeParserRegistry> | null = null;
+function registry(): ReturnType<typeof createNodeParserRegistry> {
+	parsers ??= createNodeParserRegistry();
+	return parsers;
+}
+
+/** Files under `target` (itself when a file), sorted; `path` starts with the argument's own name (`docs/a/b.pdf`). */
+async function listFiles(target: string, path: string): Promise<{ absolute: string; path: string }[]> {
+	let info;
+	try {
+		info = await stat(target);
+	} catch {
+		throw new UsageError(`no such file or folder: ${target}`);
+	}
+	if (info.isFile()) return [{ absolute: target, path }];
+	const out: { absolute: string; path: string }[] = [];
+	const entries = (await readdir(target, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	for (const e of entries) {
+		if (e.isDirectory() || e.isFile()) out.push(...(await listFiles(join(target, e.name), `${path}/${e.name}`)));
+	}
+	return out;
+}
+
+function summary(reports: readonly FileReport[]): string {
+	const counts = DOCUMENT_STATUSES.map((s) => `${s} ${reports.filter((r) => r.status === s).length}`).join(', ');
+	const chunks = reports.reduce((n, r) => n + r.chunkCount, 0);
+	const lines = [`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}`];
+	for (const r of reports) {
+		if (r.error) lines.push(`  ${r.path}: ${r.status} — ${r.error.code}: ${r.error.message}`);
+		else if (r.status === 'needs-ocr') lines.push(`  ${r.path}: needs-ocr — no text layer`);
+		else if (r.warnings) lines.push(`  ${r.path}: ${r.status} — ${r.warnings.map((w) => w.message).join(' ')}`);
+	}
+	return `${lines.join('\n')}\n`;
+}
+
+function parseIngestArgs(argv: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+	try {
+		const specs = { out: { type: 'string' }, report: { type: 'string' }, 'chunk-size': { type: 'string' }, overlap: { type: 'string' }, 'max-file-size': { type: 'string' }, 'timeout-ms': { type: 'string' } } as const;
+		const { values, positionals } = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: true });
+		return { values: values as Record<string, string | undefined>, positionals };
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+}
+
+function nonNegative(v: unknown, fallback: number): number {
+	if (v === undefined) return fallback;
+	if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--overlap must be a non-negative integer, received "${String(v)}"`);
+	return Number(v);
+}

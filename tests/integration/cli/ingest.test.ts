@@ -1,0 +1,58 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/cli.ts';
+import { flow, makeDocx, makePdf } from '../../support/ingest-fixtures.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'assay-ingest-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+	let stdout = '';
+	let stderr = '';
+	const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+	return { code, stdout, stderr };
+}
+
+async function corpus(): Promise<string> {
+	const dir = join(work, 'corpus');
+	mkdirSync(join(dir, 'sub'), { recursive: true });
+	writeFileSync(join(dir, 'report.pdf'), await makePdf([flow(72, 700, ['First page.']), flow(72, 700, ['Second page.'])]));
+	writeFileSync(join(dir, 'sub', 'guide.docx'), await makeDocx([{ h1: 'Guide' }, { p: 'Body text.' }]));
+	copyFileSync('tests/fixtures/cases/enc-01-legacy-encodings/input-euc-kr.txt', join(dir, 'sub', 'korean.txt'));
+	writeFileSync(join(dir, 'broken.json'), '{nope');
+	writeFileSync(join(dir, '.hidden.txt'), 'skipped');
+	return dir;
+}
+
+describe('assay ingest', () => {
+	it('writes one JSON line per chunk with pages, headings and encodings, walking folders in path order', async () => {
+		const dir = await corpus();
+		const out = join(work, 'chunks.jsonl');
+		const result = await run('ingest', dir, '--out', out);
+		expect(result.code).toBe(0);
+		const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+		expect(lines.map((l) => [l.id, l.pageStart ?? null, l.headingPath])).toEqual([
+			['corpus/report.pdf#0', 1, []],
+			['corpus/report.pdf#1', 2, []],
+			['corpus/sub/guide.docx#0', null, ['Guide']],
+			['corpus/sub/korean.txt#0', null, []]
+		]);
+		expect(lines[3].encoding).toBe('euc-kr');
+		expect(lines[3].text).toContain('검색 색인은');
+	});
+
+	it('reports counts per status and the reason for each failed file on stderr, and in --report', async () => {
+		const dir = await corpus();
+		const report = join(work, 'report.json');
+		const result = await run('ingest', dir, '--out', join(work, 'c2.jsonl'), '--report', report);
+		expect(result.stderr).toContain('4 file(s), 4 chunk(s): ready 3, ready-with-warnings 0, needs-ocr 0, failed 1, unsupported 0');
+		expect(result.stderr).toContain('corpus/broken.json: failed — FILE_PARSE');
+		expect(JSON.parse(readFileSync(report, 'utf8')).files.map((f: { status: string }) => f.status)).toEqual(['failed', 'ready', 'ready', 'ready']);
+	});
+
+	it('rejects a call without --out as a usage error', async () => {
+		expect((await run('ingest', work)).code).toBe(2);
+	});
+});
