@@ -6,6 +6,7 @@ import type {
 	DocumentView,
 	ImportFileInput,
 	ImportItemResult,
+	ImportProgress,
 	ImportReport,
 	IndexStatus,
 	SearchHit,
@@ -23,6 +24,8 @@ export interface ImportState {
 	done: number;
 	items: ImportItemResult[];
 	report: ImportReport | null;
+	/** True when this import was interrupted by a closed tab and resumed from stored files. */
+	resumed: boolean;
 }
 
 /**
@@ -50,7 +53,7 @@ export class Workbench {
 	private client: LibraryClient | null = null;
 
 	readonly workspace = $derived(this.workspaces.find((w) => w.id === this.workspaceId) ?? null);
-	readonly readyDocuments = $derived(this.documents.filter((d) => d.status === 'ready'));
+	readonly readyDocuments = $derived(this.documents.filter((d) => d.status === 'ready' || d.status === 'ready-with-warnings'));
 	readonly importing = $derived(this.importState !== null && this.importState.report === null);
 
 	private get api() {
@@ -88,6 +91,30 @@ export class Workbench {
 			this.indexStatus = await this.api.openWorkspace(id);
 			await this.refreshDocuments();
 		});
+		// Not awaited: the workspace is usable (search, documents) while the resumed import runs.
+		void this.resumePendingImports(id);
+	}
+
+	/** Carry on with imports a closed or crashed tab left unfinished (their files are stored). */
+	private async resumePendingImports(workspaceId: string): Promise<void> {
+		let jobs: { jobId: string; total: number }[] = [];
+		await this.guard(async () => {
+			jobs = await this.api.pendingImports(workspaceId);
+		});
+		for (const job of jobs) {
+			if (this.workspaceId !== workspaceId) return;
+			await this.trackImport(workspaceId, job.jobId, job.total, true, (onProgress) => this.api.resumeImport(workspaceId, job.jobId, onProgress));
+		}
+	}
+
+	/** Decode a document again with the encoding the user picked (after an uncertain detection). */
+	async redecode(documentId: string, encoding: string): Promise<void> {
+		await this.guard(async () => {
+			const item = await this.api.redecodeDocument(documentId, encoding);
+			if (item.error) this.actionError = item.error.message;
+			await this.refreshDocuments();
+			if (this.workspaceId) this.indexStatus = await this.api.openWorkspace(this.workspaceId);
+		});
 	}
 
 	/** Validate and store the workspace configuration (the worker rebuilds what it must). */
@@ -122,15 +149,21 @@ export class Workbench {
 	async importFiles(files: ImportFileInput[]): Promise<void> {
 		const workspaceId = this.workspaceId;
 		if (!workspaceId || files.length === 0 || this.importing) return;
-		const state: ImportState = { jobId: newId('import'), total: files.length, done: 0, items: [], report: null };
+		const jobId = newId('import');
+		await this.trackImport(workspaceId, jobId, files.length, false, (onProgress) => this.api.importFiles(workspaceId, files, jobId, onProgress));
+	}
+
+	/** Run an import (new or resumed) with its progress shown, then refresh what it changed. */
+	private async trackImport(workspaceId: string, jobId: string, total: number, resumed: boolean, run: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
+		const state: ImportState = { jobId, total, done: 0, items: [], report: null, resumed };
 		this.importState = state;
-		const onProgress = LibraryClient.listener((p: { done: number; total: number; item: ImportItemResult }) => {
+		const onProgress = LibraryClient.listener((p: ImportProgress) => {
 			if (this.importState?.jobId !== state.jobId) return;
 			this.importState.done = p.done;
 			this.importState.items.push(p.item);
 		});
 		await this.guard(async () => {
-			const report = await this.api.importFiles(workspaceId, files, state.jobId, onProgress);
+			const report = await run(onProgress);
 			if (this.importState?.jobId === state.jobId) this.importState.report = report;
 		});
 		await this.refreshDocuments();

@@ -14,6 +14,8 @@ export interface PreparedParsed {
 	readonly format: string;
 	readonly contentHash: string;
 	readonly parsed: ParsedDocument;
+	/** The raw bytes (kept when the encoding is uncertain, for a re-decode). */
+	readonly bytes: Uint8Array;
 	/** Wall time of the parse, milliseconds. */
 	readonly parseMs: number;
 }
@@ -56,7 +58,7 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
 		if (!parsed.needsOcr && parsed.text.trim().length === 0) {
 			return failure('failed', format.mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” contains no text.`));
 		}
-		return { kind: 'parsed', mediaType: format.mediaType, format: format.format, contentHash, parsed, parseMs: performance.now() - started };
+		return { kind: 'parsed', mediaType: format.mediaType, format: format.format, contentHash, parsed, bytes, parseMs: performance.now() - started };
 	} catch (error) {
 		const e = error instanceof AssayError ? error : new AssayError('FILE_PARSE', `“${source.name}” could not be parsed: ${String(error)}`, { cause: error });
 		return failure(e.code === 'FILE_UNSUPPORTED' ? 'unsupported' : 'failed', format.mediaType, contentHash, e);

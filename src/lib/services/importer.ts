@@ -68,7 +68,9 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 		const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config);
 		const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking) });
 		const records = toChunkRecords(doc, chunks);
-		await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
+		// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
+		const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
+		await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, ...rawBytes, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
 		await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
 			if (previous) ctx.index.removeDocument(previous.id);
 			ctx.index.addDocument(doc, records);

@@ -3,6 +3,7 @@ import type { AppConfig, AppConfigInput } from '../config/schema.ts';
 import type { DocumentRecord, DocumentStatus, WorkspaceRecord } from '../ingest/types.ts';
 import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
+import type { PendingJob } from '../storage/pending-files.ts';
 
 /**
  * The contract between the page and the library worker (served over Comlink). Everything
@@ -159,8 +160,22 @@ export interface LibraryApi {
 	 */
 	updateWorkspaceConfig(workspaceId: string, config: AppConfigInput): Promise<IndexStatus>;
 	listDocuments(workspaceId: string): Promise<DocumentRecord[]>;
+	/**
+	 * Import files: their bytes are stored first (see `pendingImports`), then each is parsed,
+	 * chunked, stored and indexed; per-file problems are results, not errors.
+	 */
 	importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport>;
 	cancelImport(jobId: string): Promise<void>;
+	/** Imports interrupted by a closed or crashed tab, whose files are stored and can resume. */
+	pendingImports(workspaceId: string): Promise<PendingJob[]>;
+	/** Carry on with a pending import (files already done are kept; the report lists all files). */
+	resumeImport(workspaceId: string, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport>;
+	/**
+	 * Decode a document again with the user's choice of encoding (for an uncertain detection),
+	 * replacing its text, chunks and index entries.
+	 * @throws AssayError `NOT_FOUND` when the document or its kept bytes are missing.
+	 */
+	redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult>;
 	removeDocument(documentId: string): Promise<void>;
 	search(request: SearchRequest): Promise<SearchResponse>;
 	documentView(documentId: string): Promise<DocumentView>;

@@ -1,6 +1,5 @@
 import { parseAppConfig, type AppConfig, type AppConfigInput } from '../config/schema.ts';
 import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
-import type { ImportSource } from '../ingest/prepare.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { canonicalJson } from '../shared/hash.ts';
@@ -9,6 +8,9 @@ import type { SpanRecord, Tracer } from '../tracing/types.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
 import type { DocumentView, ImportFileInput, ImportItemResult, ImportProgress, ImportReport, IndexStatus, LibraryApi, OutcomeCounts, SearchRequest, SearchResponse } from './library-api.ts';
 import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
+import { runStagedJob, stageFiles } from './import-job.ts';
+import { detectAndDecode } from '../ingest/encoding/detect.ts';
+import type { PendingJob } from '../storage/index.ts';
 import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
@@ -68,6 +70,7 @@ class LibraryService implements LibraryApi {
 	async deleteWorkspace(workspaceId: string): Promise<void> {
 		await this.serial(workspaceId, async () => {
 			await (await this.store()).workspaces.delete(workspaceId);
+			await (await this.store()).pendingFiles.deleteWorkspace(workspaceId);
 			this.indexes.delete(workspaceId);
 		});
 	}
@@ -116,6 +119,38 @@ class LibraryService implements LibraryApi {
 		this.cancelled.add(jobId);
 	}
 
+	async pendingImports(workspaceId: string): Promise<PendingJob[]> {
+		return (await this.store()).pendingFiles.listJobs(workspaceId);
+	}
+
+	async resumeImport(workspaceId: string, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+		return this.serial(workspaceId, () => this.runImport(workspaceId, null, jobId, onProgress));
+	}
+
+	async redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult> {
+		const store = await this.store();
+		const doc = await store.documents.get(documentId);
+		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
+		const raw = (await store.documents.textRecord(documentId))?.rawBytes;
+		if (!raw) throw new AssayError('NOT_FOUND', `The original bytes of “${doc.name}” are not kept (its encoding was not uncertain); import the file again.`);
+		try {
+			// Check first: a choice that cannot decode the bytes must leave the document as it is.
+			detectAndDecode(raw, encoding);
+		} catch (error) {
+			return { relativePath: doc.relativePath, name: doc.name, outcome: 'failed', documentId, durationMs: 0, error: toErrorData(error) };
+		}
+		return this.serial(doc.workspaceId, async () => {
+			const config = await this.workspaceConfig(doc.workspaceId);
+			const { index } = await this.index(doc.workspaceId);
+			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
+			const item = await withSpan(this.tracer, 'document.redecode', { attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } }, (span) =>
+				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding }, source)
+			);
+			await index.persist(store);
+			return item;
+		});
+	}
+
 	async removeDocument(documentId: string): Promise<void> {
 		const store = await this.store();
 		const doc = await store.documents.get(documentId);
@@ -147,24 +182,25 @@ class LibraryService implements LibraryApi {
 		return (await this.store()).spans.listRecent(limit);
 	}
 
-	private async runImport(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+	private async runImport(workspaceId: string, files: readonly ImportFileInput[] | null, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
 		const store = await this.store();
 		const config = await this.workspaceConfig(workspaceId);
 		const { index } = await this.index(workspaceId);
 		const startedAtMs = Date.now();
 		const started = performance.now();
-		const items: ImportItemResult[] = [];
+		let items: ImportItemResult[] = [];
 		const counts = { ...EMPTY_COUNTS };
 		const every = this.options.snapshotEveryDocuments ?? 200;
-		await withSpan(this.tracer, 'import', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files.length } }, async (span) => {
+		await withSpan(this.tracer, files ? 'import' : 'import.resume', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0 } }, async (span) => {
 			try {
-				for (const [i, input] of files.entries()) {
-					const item = this.cancelled.has(jobId) ? cancelledItem(input) : await importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser }, toSource(input));
-					items.push(item);
+				// The picked files' bytes are stored first: a closed tab can resume without picking again.
+				if (files) await stageFiles(store, workspaceId, jobId, files, config);
+				const onItem = async (item: ImportItemResult, done: number, total: number) => {
 					counts[item.outcome]++;
-					if ((i + 1) % every === 0) await index.persist(store);
-					onProgress?.({ jobId, total: files.length, done: i + 1, item });
-				}
+					if (done % every === 0) await index.persist(store);
+					onProgress?.({ jobId, total, done, item });
+				};
+				items = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
 			} catch (error) {
 				if (!isFatalImportError(error)) throw error;
 				span.setError(toErrorData(error).message);
@@ -224,10 +260,4 @@ function lazyNodeParsers(): ParseService {
 	};
 }
 
-function toSource(input: ImportFileInput): ImportSource {
-	return { name: input.name, relativePath: input.relativePath, sizeBytes: input.file.size, readBytes: async () => new Uint8Array(await input.file.arrayBuffer()) };
-}
 
-function cancelledItem(input: ImportFileInput): ImportItemResult {
-	return { relativePath: input.relativePath, name: input.name, outcome: 'cancelled', durationMs: 0 };
-}

@@ -17,6 +17,8 @@ export interface SaveDocumentInput {
 	 * can be re-chunked with another configuration without parsing the file again.
 	 */
 	readonly structure?: DocumentTextRecord['structure'];
+	/** The raw bytes, kept for a re-decode when the encoding was uncertain. */
+	readonly rawBytes?: Uint8Array;
 	/** Its chunks; each must have `documentId === document.id` and `workspaceId === document.workspaceId`. */
 	readonly chunks: readonly ChunkRecord[];
 	/** An earlier document this one replaces (same path, new content): it is removed with its text and chunks. */
@@ -110,7 +112,7 @@ export class DocumentsRepository {
 		return this.connection.write('documents.save', DOCUMENT_STORES, async (tx, batch) => {
 			const removedChunkIds = await removeDocumentData(tx, batch, input.replaceDocumentId, document.id);
 			batch.add(tx.objectStore('documents').put(document));
-			batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text, ...(input.structure ? { structure: input.structure } : {}) }));
+			batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text, ...(input.structure ? { structure: input.structure } : {}), ...(input.rawBytes ? { rawBytes: input.rawBytes } : {}) }));
 			const chunkStore = tx.objectStore('chunks');
 			for (const chunk of chunks) batch.add(chunkStore.put(chunk));
 			return { removedChunkIds };

@@ -48,8 +48,15 @@ const createV1: Migration = (db) => {
 	db.createObjectStore('settings', { keyPath: 'key' });
 };
 
+/** v1 → v2: `pendingFiles`, the picked files of an import staged before processing (resumable import). */
+const addPendingFilesV2: Migration = (db) => {
+	const pending = db.createObjectStore('pendingFiles', { keyPath: ['jobId', 'ordinal'] });
+	pending.createIndex('jobId', 'jobId');
+	pending.createIndex('workspaceId', 'workspaceId');
+};
+
 /** All migration steps in order; index `v` upgrades version `v` to `v + 1`. */
-export const MIGRATIONS: readonly Migration[] = [createV1];
+export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2];
 
 /** The schema version this build opens: `MIGRATIONS.length`. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

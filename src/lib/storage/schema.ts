@@ -18,6 +18,30 @@ export interface DocumentTextRecord {
 	readonly text: string;
 	/** How the parser structured the text (absent for documents stored before parsers existed: plain text). */
 	readonly structure?: Omit<StructuredText, 'text'>;
+	/** The file's raw bytes, kept only while its encoding is uncertain, so the user can re-decode it. */
+	readonly rawBytes?: Uint8Array;
+}
+
+/**
+ * One picked file of an import, stored before processing starts so a closed or crashed tab
+ * loses nothing (schema v2). Keyed by `[jobId, ordinal]`. `bytes` is dropped once the file is
+ * processed and `result` is set; the records of a job are deleted when the job ends.
+ */
+export interface PendingFileRecord {
+	readonly jobId: string;
+	/** 0-based position in the import. */
+	readonly ordinal: number;
+	/** Number of files in the job. */
+	readonly total: number;
+	readonly workspaceId: string;
+	readonly name: string;
+	readonly relativePath: string;
+	readonly sizeBytes: number;
+	/** The file's bytes; absent when processed, or when over the size limit (never read). */
+	readonly bytes?: Uint8Array;
+	/** The outcome once processed (an `ImportItemResult`, kept as data). */
+	readonly result?: unknown;
+	readonly createdAtMs: number;
 }
 
 /** Kinds of persisted index state. Only the lexical (BM25) index exists in schema v1. */
@@ -78,6 +102,7 @@ export interface AssaySchema extends DBSchema {
 	evalRuns: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
 	spans: { key: string; value: SpanRecord; indexes: { traceId: string; startTimeMs: number; name: string } };
 	settings: { key: string; value: SettingRecord };
+	pendingFiles: { key: [string, number]; value: PendingFileRecord; indexes: { jobId: string; workspaceId: string } };
 }
 
 /** Names of the object stores. */

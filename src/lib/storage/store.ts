@@ -7,6 +7,7 @@ import type { Connection, ConnectionState, OpenAssayDbOptions } from './connecti
 import { DocumentsRepository } from './documents.ts';
 import { IndexStateRepository, SettingsRepository, WorkspaceRecordsRepository } from './records.ts';
 import { SpansRepository } from './spans.ts';
+import { PendingFilesRepository } from './pending-files.ts';
 import { WorkspacesRepository } from './workspaces.ts';
 
 /**
@@ -33,6 +34,8 @@ export class AssayStore {
 	readonly spans: SpansRepository;
 	/** Application settings. */
 	readonly settings: SettingsRepository;
+	/** Files of imports staged before processing (resumable import). */
+	readonly pendingFiles: PendingFilesRepository;
 
 	/** Build the repositories over an open connection; prefer {@link openAssayDb}. */
 	constructor(private readonly connection: Connection) {
@@ -44,6 +47,7 @@ export class AssayStore {
 		this.evalRuns = new WorkspaceRecordsRepository(connection, 'evalRuns');
 		this.spans = new SpansRepository(connection);
 		this.settings = new SettingsRepository(connection);
+		this.pendingFiles = new PendingFilesRepository(connection);
 	}
 
 	/** `open`, `closed` (by {@link close}), `version-changed` (another tab upgraded) or `terminated` (by the browser). */

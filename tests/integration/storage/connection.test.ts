@@ -34,7 +34,7 @@ describe('migrations', () => {
 		expect(calls).toEqual([]);
 	});
 
-	it('opening a new database creates every v1 store and index', async () => {
+	it('opening a new database creates every store and index of the current schema', async () => {
 		const { store, factory } = await openTestStore({ name: 'fresh' });
 		expect(store.version).toBe(SCHEMA_VERSION);
 		store.close();
@@ -42,18 +42,19 @@ describe('migrations', () => {
 		const db = await rawOpen(factory, 'fresh', SCHEMA_VERSION);
 		const tx = db.transaction([...db.objectStoreNames], 'readonly');
 		expect([...db.objectStoreNames].sort()).toEqual(
-			['chunks', 'documentTexts', 'documents', 'evalRuns', 'goldenSets', 'indexState', 'settings', 'spans', 'workspaces'].sort()
+			['chunks', 'documentTexts', 'documents', 'evalRuns', 'goldenSets', 'indexState', 'pendingFiles', 'settings', 'spans', 'workspaces'].sort()
 		);
 		expect([...tx.objectStore('documents').indexNames].sort()).toEqual(['workspaceId', 'workspaceId_contentHash', 'workspaceId_relativePath']);
 		expect([...tx.objectStore('chunks').indexNames].sort()).toEqual(['documentId', 'workspaceId']);
 		expect([...tx.objectStore('spans').indexNames].sort()).toEqual(['name', 'startTimeMs', 'traceId']);
 		expect(tx.objectStore('indexState').keyPath).toEqual(['workspaceId', 'kind']);
+		expect([...tx.objectStore('pendingFiles').indexNames].sort()).toEqual(['jobId', 'workspaceId']);
 		db.close();
 	});
 
 	it('reopening runs only the steps added since, and keeps the data', async () => {
 		const factory = freshFactory();
-		const first = await openAssayDb({ idbFactory: factory });
+		const first = await openAssayDb({ idbFactory: factory, migrations: MIGRATIONS.slice(0, 1) });
 		await first.workspaces.put(workspace('w1'));
 		first.close();
 
@@ -69,7 +70,7 @@ describe('migrations', () => {
 		expect(await second.workspaces.get('w1')).toEqual(workspace('w1'));
 		expect(await second.settings.get('migratedTo')).toBe(2);
 		second.close();
-		expect(MIGRATIONS).toHaveLength(1);
+		expect(MIGRATIONS).toHaveLength(2);
 	});
 
 	it('a migration that throws rolls the upgrade back and rejects with STORAGE_FAILED', async () => {
@@ -83,7 +84,7 @@ describe('migrations', () => {
 			message: expect.stringContaining('bad step')
 		});
 		const store = await openAssayDb({ idbFactory: factory });
-		expect(store.version).toBe(1);
+		expect(store.version).toBe(SCHEMA_VERSION);
 		store.close();
 	});
 

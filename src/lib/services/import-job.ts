@@ -1,0 +1,108 @@
+import type { AppConfig } from '../config/schema.ts';
+import type { ImportSource } from '../ingest/prepare.ts';
+import type { ParseService } from '../ingest/parsers/types.ts';
+import { AssayError } from '../shared/errors.ts';
+import type { Span, Tracer } from '../tracing/types.ts';
+import type { AssayStore } from '../storage/index.ts';
+import { importOne } from './importer.ts';
+import type { ImportFileInput, ImportItemResult } from './library-api.ts';
+import type { WorkspaceIndex } from './workspace-index.ts';
+
+/**
+ * Resumable imports. Before any file is processed, every picked file's bytes are stored in
+ * `pendingFiles` (one transaction per file, so a crash while staging keeps what was stored).
+ * Each file is then imported from its stored bytes; its result is recorded (bytes dropped)
+ * right after the document is saved. A tab closed mid-import leaves the job in storage: on
+ * reopening, {@link runStagedJob} carries on with the files without a result. A file whose
+ * document was saved but whose result was not yet recorded comes back as `unchanged` (same path,
+ * same content hash), so no document or chunk is ever stored twice.
+ */
+
+/**
+ * Store the picked files of job `jobId` before processing. Files over `maxFileSizeBytes` are
+ * recorded without bytes (they fail on the size check without being read).
+ * @throws AssayError `STORAGE_*` (quota…): the job's staged files are deleted again.
+ */
+export async function stageFiles(store: AssayStore, workspaceId: string, jobId: string, files: readonly ImportFileInput[], config: AppConfig): Promise<void> {
+	const createdAtMs = Date.now();
+	try {
+		for (const [ordinal, f] of files.entries()) {
+			const base = { jobId, ordinal, total: files.length, workspaceId, name: f.name, relativePath: f.relativePath, sizeBytes: f.file.size, createdAtMs };
+			if (f.file.size > config.ingest.maxFileSizeBytes) {
+				await store.pendingFiles.put(base);
+				continue;
+			}
+			let bytes: Uint8Array;
+			try {
+				bytes = new Uint8Array(await f.file.arrayBuffer());
+			} catch (cause) {
+				// Unreadable now (moved, permission revoked): recorded as processed with the reason.
+				await store.pendingFiles.put({ ...base, result: readFailure(f, cause) });
+				continue;
+			}
+			await store.pendingFiles.put({ ...base, bytes });
+		}
+	} catch (error) {
+		await store.pendingFiles.deleteJob(jobId).catch(() => undefined);
+		throw error;
+	}
+}
+
+/** What running a staged job needs. */
+export interface StagedJobContext {
+	readonly store: AssayStore;
+	readonly index: WorkspaceIndex;
+	readonly config: AppConfig;
+	readonly tracer: Tracer;
+	readonly parent: Span;
+	readonly parser: ParseService;
+	/** Whether the user cancelled the job (checked before each file). */
+	readonly isCancelled: () => boolean;
+	/** After each file, with the file's result, how many are done and the total. */
+	readonly onItem: (item: ImportItemResult, done: number, total: number) => Promise<void> | void;
+}
+
+/**
+ * Import the staged files of `jobId` that have no result yet, in order, and return every file's
+ * result (those finished before a restart included). The job's records are deleted at the end,
+ * also when cancelled; a fatal storage error leaves them for a later resume.
+ */
+export async function runStagedJob(ctx: StagedJobContext, jobId: string): Promise<ImportItemResult[]> {
+	const records = await ctx.store.pendingFiles.listJob(jobId);
+	const items: ImportItemResult[] = [];
+	let done = 0;
+	for (const record of records) {
+		let item = record.result as ImportItemResult | undefined;
+		if (item === undefined) {
+			if (ctx.isCancelled()) {
+				item = { relativePath: record.relativePath, name: record.name, outcome: 'cancelled', durationMs: 0 };
+			} else {
+				const source = await stagedSource(ctx.store, jobId, record.ordinal, record);
+				item = await importOne(ctx, source);
+				await ctx.store.pendingFiles.complete(jobId, record.ordinal, item);
+			}
+		}
+		items.push(item);
+		done++;
+		await ctx.onItem(item, done, records.length);
+	}
+	await ctx.store.pendingFiles.deleteJob(jobId);
+	return items;
+}
+
+async function stagedSource(store: AssayStore, jobId: string, ordinal: number, meta: { name: string; relativePath: string; sizeBytes: number }): Promise<ImportSource> {
+	return {
+		name: meta.name,
+		relativePath: meta.relativePath,
+		sizeBytes: meta.sizeBytes,
+		readBytes: async () => {
+			const record = await store.pendingFiles.get(jobId, ordinal);
+			if (!record?.bytes) throw new AssayError('FILE_READ', `The stored copy of “${meta.name}” is missing; pick the file again.`);
+			return record.bytes;
+		}
+	};
+}
+
+function readFailure(f: ImportFileInput, cause: unknown): ImportItemResult {
+	return { relativePath: f.relativePath, name: f.name, outcome: 'failed', status: 'failed', durationMs: 0, error: { name: 'AssayError', code: 'FILE_READ', message: `“${f.name}” could not be read: ${String(cause)}` } };
+}
