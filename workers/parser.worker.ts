@@ -10,6 +10,7 @@
 import { exposeApi } from '../src/lib/rpc/index.ts';
 import { createParserRegistry } from '../src/lib/adapters/parsers.ts';
 import type { PdfjsModule } from '../src/lib/adapters/pdf.ts';
+import type { ParsedDocument, ParseInput } from '../src/lib/ingest/parsers/types.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -20,4 +21,13 @@ async function loadPdfjs(): Promise<PdfjsModule> {
 	return pdfjs as unknown as PdfjsModule;
 }
 
-exposeApi(createParserRegistry(loadPdfjs), scope);
+const registry = createParserRegistry(loadPdfjs);
+
+/** What the pool calls: `ping` answers once the worker's code is loaded (the budget starts after). */
+const api = {
+	ping: async (): Promise<true> => true,
+	parse: (input: ParseInput, timeoutMs: number): Promise<ParsedDocument> => registry.parse(input, timeoutMs)
+};
+export type ParserWorkerApi = typeof api;
+
+exposeApi(api, scope);

@@ -103,3 +103,21 @@ test('an import interrupted by a reload resumes on reopening without picking aga
 	await expect(await search(page, 'uniqueword7')).toHaveAttribute('data-document', 'log-07.txt');
 	await expect(page.getByTestId('hit')).toHaveCount(1);
 });
+
+test('a file that parses past its time budget fails alone and the files after it still import', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page.getByText('Workspace settings').click();
+	await page.getByLabel('Parse time budget per file (ms)').fill('100');
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page.getByTestId('action-error')).toHaveCount(0);
+	const dir = mkdtempSync(join(tmpdir(), 'assay-e2e-timeout-'));
+	// ~12 MB of CSV: parsing it takes far longer than 100 ms, so its parser worker is terminated.
+	const rows = Array.from({ length: 200_000 }, (_, i) => `${i},"quoted, field ${i}",${'x'.repeat(40)}`).join('\n');
+	writeFileSync(join(dir, 'a-huge.csv'), `id,name,pad\n${rows}\n`);
+	writeFileSync(join(dir, 'b-small.md'), '# After\n\nThe ferry timetable changes in spring.');
+	await page.getByTestId('file-input').setInputFiles([join(dir, 'a-huge.csv'), join(dir, 'b-small.md')]);
+	await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+	await expect(page.getByTestId('import-problems').locator('li', { hasText: 'a-huge.csv' })).toContainText('FILE_PARSE_TIMEOUT');
+	await expect(await search(page, 'ferry timetable')).toHaveAttribute('data-document', 'b-small.md');
+});
