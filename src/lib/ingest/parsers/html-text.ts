@@ -188,8 +188,12 @@ class TextWriter {
 			return;
 		}
 		if (this.pendingBreak > 0) {
-			this.out = this.out.replace(/[ ]+$/, '');
-			const have = /\n*$/.exec(this.out)![0].length;
+			// Look at the tail only: a regex anchored at `$` would rescan the whole text (quadratic).
+			let end = this.out.length;
+			while (end > 0 && this.out.charCodeAt(end - 1) === 0x20) end--;
+			if (end < this.out.length) this.out = this.out.slice(0, end);
+			let have = 0;
+			while (have < 2 && this.out.charCodeAt(this.out.length - 1 - have) === 0x0a) have++;
 			this.out += '\n'.repeat(Math.max(0, this.pendingBreak - have));
 			this.pendingBreak = 0;
 			this.pendingSpace = false;
