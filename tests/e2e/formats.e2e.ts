@@ -121,3 +121,20 @@ test('a file that parses past its time budget fails alone and the files after it
 	await expect(page.getByTestId('import-problems').locator('li', { hasText: 'a-huge.csv' })).toContainText('FILE_PARSE_TIMEOUT');
 	await expect(await search(page, 'ferry timetable')).toHaveAttribute('data-document', 'b-small.md');
 });
+
+test('a document whose encoding was uncertain asks the user, and re-decodes with the chosen encoding', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	const dir = mkdtempSync(join(tmpdir(), 'assay-e2e-enc-'));
+	copyFileSync('tests/fixtures/cases/enc-01-legacy-encodings/input-windows-1252.txt', join(dir, 'menu.txt'));
+	await page.getByTestId('file-input').setInputFiles([join(dir, 'menu.txt')]);
+	await expect(page.getByTestId('import-done')).toBeVisible();
+	const row = page.getByTestId('document-list').locator('tr', { hasText: 'menu.txt' });
+	await expect(row.locator('.pill')).toHaveText('ready-with-warnings');
+	await expect(row.locator('[data-warning="encoding-uncertain"]')).toContainText('windows-1252');
+
+	await row.getByLabel('Encoding of menu.txt').selectOption('windows-1252');
+	await expect(row.locator('.pill')).toHaveText('ready');
+	await expect(row).toContainText('encoding windows-1252');
+	await expect(await search(page, 'café résumé')).toHaveAttribute('data-document', 'menu.txt');
+});
