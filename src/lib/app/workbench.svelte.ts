@@ -26,6 +26,8 @@ export interface ImportState {
 	report: ImportReport | null;
 	/** True when this import was interrupted by a closed tab and resumed from stored files. */
 	resumed: boolean;
+	/** Files of a resumed import that the tab closed before storing (they must be picked again). */
+	notStaged: number;
 }
 
 /**
@@ -97,13 +99,13 @@ export class Workbench {
 
 	/** Carry on with imports a closed or crashed tab left unfinished (their files are stored). */
 	private async resumePendingImports(workspaceId: string): Promise<void> {
-		let jobs: { jobId: string; total: number }[] = [];
+		let jobs: { jobId: string; total: number; staged: number }[] = [];
 		await this.guard(async () => {
 			jobs = await this.api.pendingImports(workspaceId);
 		});
 		for (const job of jobs) {
 			if (this.workspaceId !== workspaceId) return;
-			await this.trackImport(workspaceId, job.jobId, job.total, true, (onProgress) => this.api.resumeImport(workspaceId, job.jobId, onProgress));
+			await this.trackImport(workspaceId, job.jobId, job.staged, job.total - job.staged, (onProgress) => this.api.resumeImport(workspaceId, job.jobId, onProgress));
 		}
 	}
 
@@ -150,16 +152,20 @@ export class Workbench {
 		const workspaceId = this.workspaceId;
 		if (!workspaceId || files.length === 0 || this.importing) return;
 		const jobId = newId('import');
-		await this.trackImport(workspaceId, jobId, files.length, false, (onProgress) => this.api.importFiles(workspaceId, files, jobId, onProgress));
+		await this.trackImport(workspaceId, jobId, files.length, null, (onProgress) => this.api.importFiles(workspaceId, files, jobId, onProgress));
 	}
 
-	/** Run an import (new or resumed) with its progress shown, then refresh what it changed. */
-	private async trackImport(workspaceId: string, jobId: string, total: number, resumed: boolean, run: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
-		const state: ImportState = { jobId, total, done: 0, items: [], report: null, resumed };
+	/**
+	 * Run an import with its progress shown, then refresh what it changed. `notStaged`: for a
+	 * resumed import, how many picked files were not stored before the tab closed (`null` for a new one).
+	 */
+	private async trackImport(workspaceId: string, jobId: string, total: number, notStaged: number | null, run: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
+		const state: ImportState = { jobId, total, done: 0, items: [], report: null, resumed: notStaged !== null, notStaged: notStaged ?? 0 };
 		this.importState = state;
 		const onProgress = LibraryClient.listener((p: ImportProgress) => {
 			if (this.importState?.jobId !== state.jobId) return;
 			this.importState.done = p.done;
+			this.importState.total = p.total;
 			this.importState.items.push(p.item);
 		});
 		await this.guard(async () => {
