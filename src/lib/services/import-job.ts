@@ -1,10 +1,10 @@
 import type { AppConfig } from '../config/schema.ts';
 import type { ImportSource } from '../ingest/prepare.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
-import { AssayError } from '../shared/errors.ts';
+import { AssayError, toErrorData } from '../shared/errors.ts';
 import type { Span, Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
-import { importOne } from './importer.ts';
+import { importOne, isFatalImportError } from './importer.ts';
 import type { ImportFileInput, ImportItemResult } from './library-api.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
 
@@ -78,7 +78,7 @@ export async function runStagedJob(ctx: StagedJobContext, jobId: string): Promis
 				item = { relativePath: record.relativePath, name: record.name, outcome: 'cancelled', durationMs: 0 };
 			} else {
 				const source = await stagedSource(ctx.store, jobId, record.ordinal, record);
-				item = await importOne(ctx, source);
+				item = await importGuarded(ctx, source);
 				await ctx.store.pendingFiles.complete(jobId, record.ordinal, item);
 			}
 		}
@@ -88,6 +88,20 @@ export async function runStagedJob(ctx: StagedJobContext, jobId: string): Promis
 	}
 	await ctx.store.pendingFiles.deleteJob(jobId);
 	return items;
+}
+
+/**
+ * {@link importOne}, with an unexpected exception (a bug) turned into a failed result for this
+ * file: one bad file never stops the job, nor blocks it on every resume. Storage errors still
+ * stop it (they concern every file after this one).
+ */
+async function importGuarded(ctx: StagedJobContext, source: ImportSource): Promise<ImportItemResult> {
+	try {
+		return await importOne(ctx, source);
+	} catch (error) {
+		if (isFatalImportError(error)) throw error;
+		return { relativePath: source.relativePath, name: source.name, outcome: 'failed', durationMs: 0, error: toErrorData(error) };
+	}
 }
 
 async function stagedSource(store: AssayStore, jobId: string, ordinal: number, meta: { name: string; relativePath: string; sizeBytes: number }): Promise<ImportSource> {

@@ -94,3 +94,16 @@ describe('re-decoding a document with an uncertain encoding', () => {
 		expect(await lib.listDocuments(ws.id)).toEqual([doc]);
 	});
 });
+
+describe('a file that throws unexpectedly', () => {
+	it('fails alone with its reason and the job finishes (no pending job left to block reopening)', async () => {
+		const real = createNodeParserRegistry();
+		const parser: ParseService = { parse: (input, t) => (input.name === 'b.txt' ? Promise.reject(new TypeError('parser bug')) : real.parse(input, t)) };
+		const lib = createLibraryService({ idbFactory: new IDBFactory(), parser });
+		const ws = await lib.createWorkspace('W');
+		const report = await lib.importFiles(ws.id, FILES, 'job');
+		expect(report.items.map((i) => [i.name, i.outcome])).toEqual([['a.txt', 'added'], ['b.txt', 'failed'], ['c.txt', 'added']]);
+		expect(report.items[1]!.error!.message).toContain('parser bug');
+		expect(await lib.pendingImports(ws.id)).toEqual([]);
+	});
+});
