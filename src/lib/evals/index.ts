@@ -4,3 +4,5 @@
 export * from './metrics/index.ts';
 export * from './datasets/beir.ts';
 export * from './retrieval/bm25-run.ts';
+export * from './golden/index.ts';
+export * from './stats/paired.ts';
