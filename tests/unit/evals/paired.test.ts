@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePaired, seededRandom } from '../../../src/lib/evals/stats/paired.ts';
+import { bootstrapMeanInterval, comparePaired, seededRandom } from '../../../src/lib/evals/stats/paired.ts';
 
 /** 40 queries where the candidate is better on 32 and equal on the rest (a known better configuration). */
 const baseline = Array.from({ length: 40 }, (_, i) => (i % 5) / 10);
@@ -46,5 +46,16 @@ describe('paired comparison', () => {
 	it('rejects lists of different lengths and empty lists', () => {
 		expect(() => comparePaired([1], [1, 2])).toThrow(expect.objectContaining({ code: 'DATASET_INVALID' }));
 		expect(() => comparePaired([], [])).toThrow(expect.objectContaining({ code: 'DATASET_INVALID' }));
+	});
+});
+
+describe('bootstrap interval of one mean', () => {
+	it('brackets the mean and repeats for the same seed', () => {
+		const values = [0, 0.5, 1, 0.25, 0.75, 1, 0, 0.5];
+		const a = bootstrapMeanInterval(values, { seed: 3 });
+		expect(a.mean).toBe(0.5);
+		expect(a.ciLow).toBeLessThan(0.5);
+		expect(a.ciHigh).toBeGreaterThan(0.5);
+		expect(bootstrapMeanInterval(values, { seed: 3 })).toEqual(a);
 	});
 });

@@ -105,3 +105,20 @@ export function comparePaired(a: readonly number[], b: readonly number[], option
 		options: opts
 	};
 }
+
+/** A percentile bootstrap interval of one mean. */
+export interface MeanInterval {
+	readonly mean: number;
+	readonly ciLow: number;
+	readonly ciHigh: number;
+}
+
+/**
+ * Percentile bootstrap confidence interval (level 1 − α) of the mean of `values`, seeded.
+ * @throws AssayError `DATASET_INVALID` for no values; `CONFIG_INVALID` for bad options.
+ */
+export function bootstrapMeanInterval(values: readonly number[], options: Pick<PairedOptions, 'resamples' | 'alpha' | 'seed'> = {}): MeanInterval {
+	const zeros = values.map(() => 0);
+	const c = comparePaired(zeros, values, { ...options, permutations: 100 });
+	return { mean: c.meanDifference, ciLow: c.ciLow, ciHigh: c.ciHigh };
+}
