@@ -71,4 +71,12 @@ test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the 
 	expect(Number(await comparison.getAttribute('data-p'))).toBeGreaterThan(0);
 	await expect(page.getByTestId('diff-chart').locator('canvas')).toBeVisible();
 	await expect(page.getByTestId('metric-chart').locator('canvas')).toBeVisible();
+
+	// Drill down into the most regressed query: both ranked lists, relevant documents marked, and the explain view.
+	await page.getByTestId('query-diffs').locator('tbody tr').first().getByRole('button').click();
+	const drill = page.getByTestId('drill-down');
+	await expect(drill.locator('ol')).toHaveCount(2);
+	await drill.getByTestId('explain').first().click();
+	await expect(page.getByTestId('explain-view')).toContainText('Why');
+	expect(await page.getByTestId('explain-contribution').count()).toBeGreaterThan(0);
 });

@@ -5,7 +5,7 @@ import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord, RowError } from '$lib/evals/golden/types.ts';
 import { compareReports, reportToTrecRun, type EvalReport, type ReportComparison } from '$lib/evals/report/index.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
-import type { BeirImportProgress, EvalRunProgress } from '$lib/services/eval-api.ts';
+import type { BeirImportProgress, EvalRunProgress, ExplainResult } from '$lib/services/eval-api.ts';
 import pkg from '../../../package.json';
 import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource } from './eval-files.ts';
@@ -54,6 +54,8 @@ export class EvalBench {
 	runProgress = $state<(EvalRunProgress & { label: string; index: number; count: number }) | null>(null);
 	reports = $state<EvalReport[]>([]);
 	comparison = $state<ReportComparison | null>(null);
+	/** The explain view: why a document ranked where it did in a report. */
+	explanation = $state<(ExplainResult & { label: string; query: string }) | null>(null);
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
 	ready = $state(false);
@@ -221,6 +223,23 @@ export class EvalBench {
 			this.comparison = null;
 			this.error = describe(error);
 		}
+	}
+
+	/** Explain a ranked document of a report (BM25 term by term, best chunk), with the report's configuration. */
+	async explain(report: EvalReport, queryId: string, documentRef: string): Promise<void> {
+		const query = report.perQuery.find((q) => q.id === queryId)?.query ?? '';
+		const config: RetrievalConfigInput = {
+			label: report.retrieval.label,
+			topK: report.retrieval.topK,
+			depth: report.retrieval.depth,
+			chunking: { mode: report.chunking.mode === 'none' ? 'none' : 'recursive', chunkSizeChars: report.chunking.chunkSizeChars, chunkOverlapChars: report.chunking.chunkOverlapChars },
+			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName }
+		};
+		const workspaceId = this.workspaceId;
+		if (!workspaceId) return;
+		await this.guard(async () => {
+			this.explanation = { ...(await this.api.explainResult({ workspaceId, config, query, documentRef })), label: report.retrieval.label, query };
+		});
 	}
 
 	exportReport(report: EvalReport): void {

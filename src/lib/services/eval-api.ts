@@ -4,6 +4,7 @@ import type { RetrievalConfigInput } from '../evals/runner/config.ts';
 import type { NdcgGain } from '../evals/metrics/measures.ts';
 import type { AnalyzerName } from '../config/schema.ts';
 import type { WorkspaceRecord } from '../ingest/types.ts';
+import type { Bm25Explanation } from '../search/index.ts';
 
 /**
  * The contract of the eval service (hosted in the library worker beside the library, over
@@ -70,6 +71,25 @@ export interface EvalRunProgress {
 	readonly total: number;
 }
 
+/** Why one document ranked where it did for one query, under one configuration. */
+export interface ExplainRequest {
+	readonly workspaceId: string;
+	readonly config: RetrievalConfigInput;
+	readonly query: string;
+	/** Portable document reference, as in reports (corpus id, else relative path). */
+	readonly documentRef: string;
+}
+
+/** The explain view: the document's best chunk and its BM25 score term by term. */
+export interface ExplainResult {
+	readonly documentRef: string;
+	readonly documentName: string;
+	readonly chunkOrdinal: number;
+	/** The best chunk's text, cut to 1 000 UTF-16 units. */
+	readonly chunkText: string;
+	readonly explanation: Bm25Explanation;
+}
+
 /** The eval service's API. */
 export interface EvalApi {
 	listGoldenSets(workspaceId: string): Promise<GoldenSetRecord[]>;
@@ -87,4 +107,6 @@ export interface EvalApi {
 	/** Validate and store a report exported earlier (it keeps its id; re-importing replaces it). */
 	importEvalReport(workspaceId: string, json: string): Promise<EvalReport>;
 	deleteEvalReport(reportId: string): Promise<void>;
+	/** Explain a document's BM25 score for a query (its best chunk). @throws `NOT_FOUND` for an unknown document. */
+	explainResult(request: ExplainRequest): Promise<ExplainResult>;
 }

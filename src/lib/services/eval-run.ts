@@ -16,7 +16,7 @@ import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
 import type { LibraryInternals } from './library.ts';
 
 /** A BM25 chunk index for one configuration, and its documents. */
-interface LexicalIndex {
+export interface LexicalIndex {
 	readonly bm25: Bm25Index;
 	readonly documents: ReadonlyMap<string, DocumentRecord>;
 	readonly analyzerName: string;
@@ -34,7 +34,7 @@ export function documentReference(doc: DocumentRecord): string {
  * workspace's, this is the workspace index itself (the one the search page uses); otherwise
  * an index is built in memory from the stored texts with the same chunker and BM25 code.
  */
-async function lexicalIndexFor(internals: LibraryInternals, store: AssayStore, workspaceId: string, config: RetrievalConfig, onProgress: (done: number, total: number) => void): Promise<LexicalIndex> {
+export async function lexicalIndexFor(internals: LibraryInternals, store: AssayStore, workspaceId: string, config: RetrievalConfig, onProgress: (done: number, total: number) => void): Promise<LexicalIndex> {
 	const ws = await store.workspaces.get(workspaceId);
 	if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 	const wsConfig = parseAppConfig(ws.config);

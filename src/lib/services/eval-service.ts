@@ -3,9 +3,14 @@ import { GoldenCaseInputSchema } from '../evals/golden/types.ts';
 import { parseEvalReport, type EvalReport } from '../evals/report/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import type { BeirFolderInput, BeirImportProgress, BeirImportResult, EvalApi, EvalRequest, EvalRunProgress, GoldenSetImportResult, GoldenSetSource } from './eval-api.ts';
+import type { BeirFolderInput, BeirImportProgress, BeirImportResult, EvalApi, EvalRequest, EvalRunProgress, ExplainRequest, ExplainResult, GoldenSetImportResult, GoldenSetSource } from './eval-api.ts';
 import { importBeirFolder } from './eval-beir.ts';
-import { runEvaluation } from './eval-run.ts';
+import { documentReference, lexicalIndexFor, runEvaluation, type LexicalIndex } from './eval-run.ts';
+import { chunkDocument } from '../chunking/index.ts';
+import { parseRetrievalConfig } from '../evals/runner/index.ts';
+import { chunkFormatFor } from '../ingest/media-types.ts';
+import { explainBm25, type Bm25Explanation } from '../search/index.ts';
+import { canonicalJson } from '../shared/hash.ts';
 import type { LibraryApi } from './library-api.ts';
 import type { LibraryInternals } from './library.ts';
 
@@ -20,6 +25,8 @@ export function createEvalService(library: LibraryApi, internals: LibraryInterna
 
 class EvalService implements EvalApi {
 	private readonly cancelled = new Set<string>();
+	/** The last index built for explain (one configuration at a time: drill-down repeats it). */
+	private explainIndex: { key: string; index: LexicalIndex } | null = null;
 
 	constructor(
 		private readonly library: LibraryApi,
@@ -116,6 +123,26 @@ class EvalService implements EvalApi {
 
 	async deleteEvalReport(reportId: string): Promise<void> {
 		await (await this.internals.store()).evalRuns.delete(reportId);
+	}
+
+	async explainResult(request: ExplainRequest): Promise<ExplainResult> {
+		const config = parseRetrievalConfig(request.config);
+		const store = await this.internals.store();
+		const key = canonicalJson({ ws: request.workspaceId, chunking: config.chunking, bm25: config.bm25 });
+		if (this.explainIndex?.key !== key) {
+			this.explainIndex = { key, index: await lexicalIndexFor(this.internals, store, request.workspaceId, config, () => {}) };
+		}
+		const index = this.explainIndex.index;
+		const doc = [...index.documents.values()].find((d) => documentReference(d) === request.documentRef);
+		const text = doc ? await store.documents.text(doc.id) : undefined;
+		if (!doc || text === undefined) throw new AssayError('NOT_FOUND', `No document "${request.documentRef}" in this workspace.`);
+		let best: { ordinal: number; text: string; explanation: Bm25Explanation } | null = null;
+		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
+			const explanation = explainBm25(index.bm25, request.query, c.text);
+			if (!best || explanation.score > best.explanation.score) best = { ordinal: c.ordinal, text: c.text, explanation };
+		}
+		if (!best) throw new AssayError('NOT_FOUND', `Document "${request.documentRef}" has no chunk.`);
+		return { documentRef: request.documentRef, documentName: doc.name, chunkOrdinal: best.ordinal, chunkText: best.text.slice(0, 1000), explanation: best.explanation };
 	}
 }
 

@@ -107,4 +107,16 @@ describe('eval service', () => {
 		const report = await svc.runEval(request(imported.workspace.id, result.goldenSet.id, 'english', 'english'));
 		expect(report.perQuery[0]?.metrics['recall@10']).toBe(1);
 	});
+
+	it('explains a ranked document term by term, summing to the score in the report', async () => {
+		const { svc, imported } = await stemmingWorkspace();
+		const req = request(imported.workspace.id, imported.goldenSet.id, 'english', 'english');
+		const report = await svc.runEval(req);
+		const q = report.perQuery[0]!;
+		const [doc, score] = q.ranked[0]!;
+		const result = await svc.explainResult({ workspaceId: imported.workspace.id, config: req.config, query: q.query, documentRef: doc });
+		expect(result.explanation.score).toBeCloseTo(score, 6);
+		expect(result.explanation.terms.map((t) => t.term)).toEqual(['appl', 'report']);
+		await expect(svc.explainResult({ workspaceId: imported.workspace.id, config: req.config, query: 'x', documentRef: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+	});
 });
