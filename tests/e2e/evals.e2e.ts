@@ -80,3 +80,32 @@ test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the 
 	await expect(page.getByTestId('explain-view')).toContainText('Why');
 	expect(await page.getByTestId('explain-contribution').count()).toBeGreaterThan(0);
 });
+
+test('an experiment of two configurations runs side by side and labels the known-better one "better", identical ones not significant', async ({ page }) => {
+	await page.goto('./evals/');
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await page.getByTestId('beir-folder-input').setInputFiles(join(root, 'tests', 'fixtures', 'evals', 'stemming'));
+	await expect(page.getByTestId('eval-notice')).toContainText('Imported 60 documents and 30 golden cases');
+
+	await page.getByRole('button', { name: 'Add configuration' }).click();
+	await page.getByRole('button', { name: 'Add configuration' }).click();
+	const rows = page.getByTestId('config-row');
+	await rows.nth(0).getByLabel('Configuration label').fill('no stemming');
+	await rows.nth(0).getByLabel('Analyzer').selectOption('segmenter');
+	await rows.nth(1).getByLabel('Configuration label').fill('porter');
+	await rows.nth(2).getByLabel('Configuration label').fill('porter again');
+	await page.getByTestId('run-eval').click();
+	await expect(page.getByTestId('report-column')).toHaveCount(3, { timeout: 60_000 });
+
+	const compare = async (baseline: number, candidate: number) => {
+		await page.getByTestId('compare-baseline').selectOption({ index: baseline });
+		await page.getByTestId('compare-candidate').selectOption({ index: candidate });
+		await page.getByTestId('compare').click();
+	};
+	await compare(0, 1);
+	await expect(page.getByTestId('comparison')).toHaveAttribute('data-verdict', 'better');
+	await expect(page.getByTestId('verdict')).toHaveText('porter: better');
+	await compare(1, 2);
+	await expect(page.getByTestId('comparison')).toHaveAttribute('data-verdict', 'no significant difference');
+	await expect(page.getByTestId('comparison')).toHaveAttribute('data-p', '1');
+});
