@@ -59,6 +59,10 @@ export class EvalBench {
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
 	ready = $state(false);
+	/** Minimum grade counted relevant (trec_eval -l) for the next runs. */
+	relevanceLevel = $state(1);
+	/** nDCG gain for the next runs: linear (trec_eval) or exponential (2^grade − 1). */
+	ndcgGain = $state<'linear' | 'exponential'>('linear');
 
 	readonly goldenSet = $derived(this.goldenSets.find((g) => g.id === this.goldenSetId) ?? null);
 	private client: LibraryClient | null = null;
@@ -196,7 +200,7 @@ export class EvalBench {
 				this.jobId = jobId;
 				this.runProgress = { jobId, phase: 'indexing', done: 0, total: gs.cases.length, label: d.label, index, count: drafts.length };
 				const report = await this.api.runEval(
-					{ workspaceId, goldenSetId: gs.id, config: toRetrievalConfig(d), jobId, appVersion: pkg.version, environment },
+					{ workspaceId, goldenSetId: gs.id, config: toRetrievalConfig(d), jobId, appVersion: pkg.version, environment, relevanceLevel: this.relevanceLevel, ndcgGain: this.ndcgGain },
 					LibraryClient.listener((p: EvalRunProgress) => (this.runProgress = { ...p, label: d.label, index, count: drafts.length }))
 				);
 				this.reports = [...this.reports, report];
