@@ -10,32 +10,7 @@ import pkg from '../../../package.json';
 import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource } from './eval-files.ts';
 import { describe } from './workbench.svelte.ts';
-
-/** A configuration being edited in the experiment matrix. */
-export interface ConfigDraft {
-	key: string;
-	label: string;
-	analyzer: AnalyzerName;
-	chunkingMode: 'none' | 'recursive';
-	chunkSizeChars: number;
-	chunkOverlapChars: number;
-	k1: number;
-	b: number;
-	topK: number;
-	depth: number;
-}
-
-/** The draft as a retrieval configuration (lexical; dense/hybrid slot in with semantic search). */
-export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
-	return {
-		label: d.label,
-		mode: 'lexical',
-		topK: d.topK,
-		depth: d.depth,
-		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
-		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
-	};
-}
+import { draftFromConfig, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
 
 /**
  * State and actions of the evals page (Svelte 5 runes): workspaces, golden sets and their
@@ -73,6 +48,7 @@ export class EvalBench {
 		return this.client.api;
 	}
 
+	/** Start the worker and open the last used workspace (shared with the library page). */
 	async init(): Promise<void> {
 		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
 		await this.guard(async () => {
@@ -84,11 +60,13 @@ export class EvalBench {
 		this.ready = true;
 	}
 
+	/** Stop the worker (leaving the page). */
 	destroy(): void {
 		this.client?.terminate();
 		this.client = null;
 	}
 
+	/** Make `id` current: load its configuration, golden sets and reports; reset the matrix. */
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
 		localStorage.setItem('assay.workspaceId', id);
@@ -104,21 +82,10 @@ export class EvalBench {
 
 	/** A draft with the workspace's chunking and BM25 settings. */
 	draftFromWorkspace(label: string): ConfigDraft {
-		const c = this.config;
-		return {
-			key: newId('cfg'),
-			label,
-			analyzer: c?.bm25.analyzer ?? 'auto',
-			chunkingMode: c?.chunking.mode ?? 'recursive',
-			chunkSizeChars: c?.chunking.chunkSizeChars ?? 800,
-			chunkOverlapChars: c?.chunking.chunkOverlapChars ?? 96,
-			k1: c?.bm25.k1 ?? 0.9,
-			b: c?.bm25.b ?? 0.4,
-			topK: 10,
-			depth: 100
-		};
+		return draftFromConfig(label, this.config);
 	}
 
+	/** Add a configuration to the matrix, copied from the last one. */
 	addDraft(): void {
 		const last = this.drafts[this.drafts.length - 1] ?? this.draftFromWorkspace('BM25');
 		this.drafts = [...this.drafts, { ...last, key: newId('cfg'), label: `${last.label} (copy)` }];
@@ -128,6 +95,7 @@ export class EvalBench {
 		this.drafts = this.drafts.filter((d) => d.key !== key);
 	}
 
+	/** Make a workspace and golden set from a picked BEIR folder. */
 	async importBeir(files: readonly File[], analyzer: AnalyzerName): Promise<void> {
 		await this.guard(async () => {
 			const input = beirFolderInput(files, analyzer);
@@ -142,6 +110,7 @@ export class EvalBench {
 		this.beirProgress = null;
 	}
 
+	/** Import a golden set file (JSONL, CSV, or qrels + queries) into the current workspace. */
 	async importGoldenSet(files: readonly File[]): Promise<void> {
 		if (!this.workspaceId) return;
 		const workspaceId = this.workspaceId;
@@ -177,6 +146,7 @@ export class EvalBench {
 		});
 	}
 
+	/** Delete a golden set (its reports stay). */
 	async deleteGoldenSet(id: string): Promise<void> {
 		if (!this.workspaceId) return;
 		const workspaceId = this.workspaceId;
@@ -211,6 +181,7 @@ export class EvalBench {
 		this.jobId = null;
 	}
 
+	/** Cancel the running evaluation (between queries; the finished ones are reported). */
 	async cancelRun(): Promise<void> {
 		if (this.jobId) await this.api.cancelEval(this.jobId);
 	}
@@ -246,14 +217,17 @@ export class EvalBench {
 		});
 	}
 
+	/** Download a report as JSON (schema `assay.eval-report/v1`). */
 	exportReport(report: EvalReport): void {
 		download(`assay-report-${slug(report.retrieval.label)}-${report.id}.json`, `${JSON.stringify(report, null, 1)}\n`, 'application/json');
 	}
 
+	/** Download a report's ranked lists as a TREC run. */
 	exportTrecRun(report: EvalReport): void {
 		download(`assay-run-${slug(report.retrieval.label)}-${report.id}.trec`, reportToTrecRun(report), 'text/plain');
 	}
 
+	/** Re-import exported reports into the current workspace's list. */
 	async importReport(files: readonly File[]): Promise<void> {
 		if (!this.workspaceId) return;
 		const workspaceId = this.workspaceId;
@@ -264,6 +238,7 @@ export class EvalBench {
 		});
 	}
 
+	/** Delete a stored report. */
 	async deleteReport(id: string): Promise<void> {
 		if (!this.workspaceId) return;
 		const workspaceId = this.workspaceId;

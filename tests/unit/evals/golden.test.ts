@@ -47,6 +47,12 @@ describe('golden set import', () => {
 		expect(errors).toEqual([{ line: 4, message: 'qrels: grade must be an integer, found "x"' }]);
 	});
 
+	it('reports a judged query without text at its first qrels line', () => {
+		const { cases, errors } = parseGoldenTrec('1 0 d1 1\n9 0 d2 1\n', '1\tfirst\n');
+		expect(cases.map((c) => c.id)).toEqual(['1']);
+		expect(errors).toEqual([{ line: 2, message: 'qrels: query "9" is judged but has no text in the queries file' }]);
+	});
+
 	it('parses a relevance list typed in the editor', () => {
 		expect(parseRelevantList('a.md; b.md:3')).toEqual([{ doc: 'a.md', grade: 1 }, { doc: 'b.md', grade: 3 }]);
 		expect(() => parseRelevantList('[1')).toThrow(expect.objectContaining({ code: 'DATASET_INVALID' }));

@@ -106,11 +106,13 @@ export function parseGoldenCsv(text: string): ParsedGoldenCases {
  * TREC qrels (`qid iter docid grade`, or BEIR `query-id corpus-id score` with a header) plus a
  * queries file: BEIR `queries.jsonl` (`{"_id","text"}`) or TSV `qid<TAB>text`. Every judged
  * query with a text becomes a case (judgments with grade 0 are kept: judged, not relevant);
- * a judged query without text, or a bad line, is reported.
+ * a judged query without text (at its first qrels line), or a bad line, is reported.
  */
 export function parseGoldenTrec(qrelsText: string, queriesText: string): ParsedGoldenCases {
 	const errors: RowError[] = [];
 	const judged = new Map<string, RelevantDocument[]>();
+	/** First qrels line of each query, so a problem with the query names a line. */
+	const firstLine = new Map<string, number>();
 	const seen = new Set<string>();
 	let columns = 0;
 	qrelsText.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
@@ -125,7 +127,10 @@ export function parseGoldenTrec(qrelsText: string, queriesText: string): ParsedG
 		if (!/^[+-]?\d+$/.test(grade)) return void errors.push({ line: i + 1, message: `qrels: grade must be an integer, found "${grade}"` });
 		if (seen.has(`${qid}\u0000${docId}`)) return void errors.push({ line: i + 1, message: `qrels: document "${docId}" judged twice for query "${qid}"` });
 		seen.add(`${qid}\u0000${docId}`);
-		if (!judged.has(qid)) judged.set(qid, []);
+		if (!judged.has(qid)) {
+			judged.set(qid, []);
+			firstLine.set(qid, i + 1);
+		}
 		judged.get(qid)?.push({ doc: docId, grade: Number(grade) });
 	});
 	const texts = parseQueries(queriesText, errors);
@@ -133,8 +138,9 @@ export function parseGoldenTrec(qrelsText: string, queriesText: string): ParsedG
 	for (const e of errors) out.errors.push(e);
 	for (const [qid, relevant] of judged) {
 		const query = texts.get(qid);
-		if (query === undefined) out.errors.push({ line: 0, message: `query "${qid}" is judged in the qrels but has no text in the queries file` });
-		else out.add(0, { id: qid, query, relevant });
+		const line = firstLine.get(qid) ?? 0;
+		if (query === undefined) out.errors.push({ line, message: `qrels: query "${qid}" is judged but has no text in the queries file` });
+		else out.add(line, { id: qid, query, relevant });
 	}
 	return out.result();
 }
