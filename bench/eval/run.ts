@@ -4,7 +4,7 @@
  * Debian's Chromium, index already built) and in the CLI (`assay bm25` then `assay metrics`,
  * whole processes, index build included, and in-process timings of the same steps).
  *
- *   npm run build && npx tsx bench/eval/run.ts [--port 4474] [--runs 3]
+ *   npm run build && npx tsx bench/eval/run.ts [--port 4479] [--runs 3]
  *
  * Writes bench/out/eval.json. Not part of the test suite; numbers depend on the machine.
  */
@@ -21,7 +21,7 @@ import { chromiumArgs, chromiumExecutable } from '../../tests/e2e/support/chromi
 
 const root = join(import.meta.dirname, '..', '..');
 const scifact = join(root, 'tests', 'fixtures', 'datasets', 'scifact');
-const { values } = parseArgs({ options: { port: { type: 'string', default: '4474' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { port: { type: 'string', default: '4479' }, runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
 
 function median(xs: number[]): number {
@@ -53,8 +53,12 @@ async function inProcess(): Promise<{ indexMs: number; searchMs: number; metrics
 
 async function browserSeconds(): Promise<{ importSeconds: number; evalSeconds: number[]; reportTotalMs: number[]; ndcg10: number }> {
 	const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], { cwd: root, stdio: 'ignore' });
+	let exited = false;
+	server.on('exit', () => (exited = true));
 	try {
 		for (let i = 0; i < 60; i++) {
+			// --strictPort: when the port is taken our server exits; never measure someone else's.
+			if (exited) throw new Error(`vite preview could not start on port ${values.port} (taken?): pass --port`);
 			try {
 				if ((await fetch(`http://localhost:${values.port}/`)).ok) break;
 			} catch {

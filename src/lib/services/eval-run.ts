@@ -62,15 +62,26 @@ export async function lexicalIndexFor(internals: LibraryInternals, store: AssayS
 	return { bm25, documents, analyzerName: analyzer.name, analyzerFingerprint: analyzer.fingerprint, chunkCount };
 }
 
-/** Lexical retrieval exactly as search ranks documents: every matching chunk, then each document by its best chunk. */
-function lexicalRetriever(index: LexicalIndex): Retriever {
+/**
+ * Lexical retrieval exactly as search ranks documents: each document by its best chunk.
+ * Only the top chunks are scored and sorted: with the top n chunk hits, every document whose
+ * best score is above the n-th hit's score is ranked exactly (an unseen chunk scores no
+ * higher), so n doubles until the depth-th document clears that bar or all hits are in.
+ */
+export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>): Retriever {
 	const toDocument = (chunkId: string) => chunkId.slice(0, chunkId.lastIndexOf('#'));
 	return {
 		retrieve(query, depth): RunEntry[] {
-			const chunkHits = index.bm25.search(query, { topK: index.bm25.size });
-			return rankDocumentsByBestChunk(chunkHits, toDocument)
-				.slice(0, depth)
-				.map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
+			let n = Math.min(index.bm25.size, depth * 2);
+			for (;;) {
+				const chunkHits = index.bm25.search(query, { topK: n });
+				const ranked = rankDocumentsByBestChunk(chunkHits, toDocument);
+				const last = chunkHits[chunkHits.length - 1];
+				const cut = ranked[depth - 1];
+				const complete = chunkHits.length < n || n >= index.bm25.size || (cut !== undefined && last !== undefined && cut.score > last.score);
+				if (complete) return ranked.slice(0, depth).map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
+				n = Math.min(index.bm25.size, n * 2);
+			}
 		}
 	};
 }

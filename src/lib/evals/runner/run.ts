@@ -20,7 +20,7 @@ export interface RunQueriesOptions {
 	readonly onProgress?: (p: EvalProgress) => void;
 	/** Polled between queries; true stops the run (the finished queries are kept). */
 	readonly isCancelled?: () => boolean;
-	/** Queries between two yields to the event loop (so a cancel message can arrive). Default 10. */
+	/** Queries between two yields to the event loop (so a cancel message can arrive). Default 25. */
 	readonly yieldEvery?: number;
 }
 
@@ -42,7 +42,7 @@ export async function runQueries(queries: readonly { id: string; query: string }
 	if (queries.length === 0) throw new AssayError('DATASET_INVALID', 'Nothing to evaluate: the golden set has no case.');
 	const run = new Map<string, RunEntry[]>();
 	const latencyMs = new Map<string, number>();
-	const every = options.yieldEvery ?? 10;
+	const every = options.yieldEvery ?? 25;
 	for (const [i, q] of queries.entries()) {
 		if (options.isCancelled?.()) return { run, latencyMs, cancelled: true };
 		const started = performance.now();
