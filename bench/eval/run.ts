@@ -52,7 +52,10 @@ async function inProcess(): Promise<{ indexMs: number; searchMs: number; metrics
 }
 
 async function browserSeconds(): Promise<{ importSeconds: number; evalSeconds: number[]; reportTotalMs: number[]; ndcg10: number }> {
-	const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], { cwd: root, stdio: 'ignore' });
+	const inUse = await fetch(`http://localhost:${values.port}/`).then(() => true, () => false);
+	if (inUse) throw new Error(`Port ${values.port} is already serving something: pass --port`);
+	// Own process group, so the kill below also ends vite under npx.
+	const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
 	let exited = false;
 	server.on('exit', () => (exited = true));
 	try {
@@ -86,7 +89,7 @@ async function browserSeconds(): Promise<{ importSeconds: number; evalSeconds: n
 		// The reports' own timing (inside the worker: index lookup, 300 queries, metrics), shown in seconds.
 		return { importSeconds, evalSeconds, reportTotalMs: totals.map((t) => Number.parseFloat(t) * 1000), ndcg10 };
 	} finally {
-		server.kill();
+		if (server.pid !== undefined) process.kill(-server.pid, 'SIGTERM');
 	}
 }
 
