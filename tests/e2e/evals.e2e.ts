@@ -49,6 +49,13 @@ test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the 
 	expect(report.metrics.aggregate['ndcg@10']?.mean).toBe(pageNdcg);
 	expect(report.environment.userAgent).toMatch(/Chrom/);
 
+	// The TREC run export scores the same with assay metrics (an external tool's view).
+	const trecDownload = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'TREC run' }).click();
+	const trecPath = await (await trecDownload).path();
+	const rescored = spawnSync(process.execPath, [join(root, 'bin', 'assay.js'), 'metrics', '--qrels', join(scifact, 'qrels.tsv'), '--run', trecPath, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+	expect((JSON.parse(rescored.stdout) as { all: Record<string, number> }).all.ndcg_cut_10).toBe(pageNdcg);
+
 	// Remove the stored report, then bring it back from the exported file.
 	await page.getByTestId('delete-report').click();
 	await expect(page.getByTestId('report-column')).toHaveCount(0);

@@ -128,7 +128,9 @@ class EvalService implements EvalApi {
 	async explainResult(request: ExplainRequest): Promise<ExplainResult> {
 		const config = parseRetrievalConfig(request.config);
 		const store = await this.internals.store();
-		const key = canonicalJson({ ws: request.workspaceId, chunking: config.chunking, bm25: config.bm25 });
+		// The cache key covers the stored documents too, so an import or removal invalidates it.
+		const documents = (await store.documents.listByWorkspace(request.workspaceId)).map((d) => `${d.id}:${d.contentHash}:${d.status}`);
+		const key = canonicalJson({ ws: request.workspaceId, chunking: config.chunking, bm25: config.bm25, documents });
 		if (this.explainIndex?.key !== key) {
 			this.explainIndex = { key, index: await lexicalIndexFor(this.internals, store, request.workspaceId, config, () => {}) };
 		}
