@@ -1,19 +1,22 @@
 /// <reference lib="webworker" />
 /**
- * The library worker: hosts the LibraryService (ingest → chunking → BM25 → IndexedDB) off the
- * main thread and serves it over the error-preserving Comlink RPC. `exposeApi` runs
- * synchronously at start (see TECH-NOTES: a late expose can lose the first call).
+ * The library worker: hosts the LibraryService (ingest → chunking → BM25 → IndexedDB) and,
+ * beside it on the same store and indexes, the EvalService (golden sets, eval runs, reports),
+ * off the main thread over the error-preserving Comlink RPC. Parsing runs in a parser
+ * sub-worker (see parser-pool.ts) that can be terminated when a file exceeds its time budget.
+ * `exposeApi` runs synchronously at start (see TECH-NOTES: a late expose can lose the first call).
  */
 import { exposeApi } from '../src/lib/rpc/index.ts';
-import { createLibraryService } from '../src/lib/services/library.ts';
+import { createLibraryServiceWithInternals } from '../src/lib/services/library.ts';
+import { combineApis, createEvalService } from '../src/lib/services/eval-service.ts';
 import { WorkerParseService } from './parser-pool.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-const service = createLibraryService({
+const { api, internals } = createLibraryServiceWithInternals({
 	parser: new WorkerParseService(),
 	onVersionChange: () => scope.postMessage({ type: 'assay:storage-version-change' }),
 	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' })
 });
 
-exposeApi(service, scope);
+exposeApi(combineApis(api, createEvalService(api, internals)), scope);

@@ -2,6 +2,7 @@ import { isAssayError } from '../lib/shared/errors.ts';
 import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
+import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 
 /** Top-level usage text. */
@@ -9,7 +10,8 @@ export const USAGE = `Usage: assay <command> [options]
 
 Commands:
   bm25    index a BEIR collection with BM25 and write a TREC run
-  eval    score a TREC run against qrels (trec_eval-exact)
+  metrics score a TREC run against qrels: trec_eval's measures, -c -q -l, --json
+  eval    older, smaller form of metrics (chosen cutoffs via --k); kept for scripts
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   help    show help for a command: assay help bm25
 
@@ -19,7 +21,8 @@ Run "assay <command> --help" for a command's options.
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
 	bm25: { run: bm25Command, usage: BM25_USAGE },
 	eval: { run: evalCommand, usage: EVAL_USAGE },
-	ingest: { run: ingestCommand, usage: INGEST_USAGE }
+	ingest: { run: ingestCommand, usage: INGEST_USAGE },
+	metrics: { run: metricsCommand, usage: METRICS_USAGE }
 };
 
 /**

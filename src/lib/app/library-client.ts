@@ -1,5 +1,6 @@
 import { callback, wrapWorker, type Remote } from '$lib/rpc/index.ts';
 import type { LibraryApi } from '$lib/services/library-api.ts';
+import type { EvalApi } from '$lib/services/eval-api.ts';
 
 /**
  * The one main-thread owner of the library worker (ingest, chunking, BM25, storage). It
@@ -7,7 +8,7 @@ import type { LibraryApi } from '$lib/services/library-api.ts';
  */
 export class LibraryClient {
 	private readonly worker: Worker;
-	readonly api: Remote<LibraryApi>;
+	readonly api: Remote<LibraryApi & EvalApi>;
 
 	constructor(onWorkerEvent: (event: WorkerEvent) => void) {
 		this.worker = new Worker(new URL('../../../workers/library.worker.ts', import.meta.url), { type: 'module', name: 'assay-library' });
@@ -16,7 +17,7 @@ export class LibraryClient {
 			if (isWorkerEvent(e.data)) onWorkerEvent(e.data);
 		});
 		this.worker.addEventListener('error', (e) => onWorkerEvent({ type: 'assay:worker-error', message: e.message || 'The library worker failed to start.' }));
-		this.api = wrapWorker<LibraryApi>(this.worker);
+		this.api = wrapWorker<LibraryApi & EvalApi>(this.worker);
 	}
 
 	/** Wrap a progress listener so the worker can call it back. */

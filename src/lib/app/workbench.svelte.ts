@@ -13,6 +13,7 @@ import type {
 	SearchResponse
 } from '$lib/services/library-api.ts';
 import type { SpanRecord } from '$lib/tracing/types.ts';
+import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import { loadDemoFiles } from './demo.ts';
 import { StorageUsage } from './storage-usage.svelte.ts';
@@ -199,6 +200,7 @@ export class Workbench {
 		try {
 			// Plain copies: Svelte state proxies cannot be structured-cloned to the worker.
 			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds] });
+			this.lastQuery = query;
 		} catch (error) {
 			this.searchError = describe(error);
 		}
@@ -236,6 +238,36 @@ export class Workbench {
 		} else {
 			this.banner = `The library worker failed: ${event.message}`;
 		}
+	}
+
+	/** Golden sets of the current workspace, for "add to golden set" from a search. */
+	goldenSets = $state<GoldenSetRecord[]>([]);
+	/** The query of the shown search response. */
+	lastQuery = $state('');
+
+	async loadGoldenSets(): Promise<void> {
+		const id = this.workspaceId;
+		if (id) await this.guard(async () => void (this.goldenSets = await this.api.listGoldenSets(id)));
+	}
+
+	/**
+	 * Add the last search's query as a golden case judging the chosen documents relevant (grade 1),
+	 * to an existing golden set or to a new one named `newName` when `goldenSetId` is null.
+	 * Documents are referenced portably (corpus id, else relative path).
+	 */
+	async addSearchToGoldenSet(goldenSetId: string | null, newName: string, documentIds: readonly string[]): Promise<void> {
+		const workspaceId = this.workspaceId;
+		if (!workspaceId || documentIds.length === 0 || this.lastQuery.trim() === '') return;
+		await this.guard(async () => {
+			const set = goldenSetId ? this.goldenSets.find((g) => g.id === goldenSetId) : undefined;
+			const cases = set ? [...set.cases] : [];
+			let n = cases.length + 1;
+			while (cases.some((c) => c.id === `search-${n}`)) n++;
+			const refs = documentIds.map((id) => this.documents.find((d) => d.id === id)).flatMap((d) => (d ? [d.externalId ?? d.relativePath] : []));
+			cases.push({ id: `search-${n}`, query: this.lastQuery.trim(), relevant: refs.map((doc) => ({ doc, grade: 1 })), tags: ['from-search'] });
+			await this.api.saveGoldenSet(workspaceId, set?.id ?? null, set?.name ?? (newName.trim() || 'From search'), $state.snapshot(cases) as GoldenCase[]);
+			this.goldenSets = await this.api.listGoldenSets(workspaceId);
+		});
 	}
 
 	private async guard(fn: () => Promise<void>): Promise<void> {

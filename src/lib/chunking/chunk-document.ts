@@ -24,6 +24,7 @@ export const CHUNKER_VERSION = 'assay-recursive-chunker/1';
  *   grapheme; a longer code fence by line → word → grapheme, each piece re-opened with the
  *   fence's opening line and closed with its marker (so `text` differs from the source slice).
  * - `text`: one section, `headingPath` `[]`; paragraph (blank line) → sentence → word → grapheme.
+ * - `config.mode === 'none'`: the whole text is one chunk (offsets 0 and `text.length`), sizes unused.
  *
  * Lengths are UTF-16 code units. `text.length ≤ config.chunkSizeChars` for every chunk except a
  * single grapheme cluster longer than the size (never split; inside a split fence it keeps its
@@ -47,6 +48,8 @@ export function chunkDocument(text: string, format: ChunkFormat, config: Chunkin
 		throw new AssayError('CONFIG_INVALID', `Unknown chunk format: expected 'markdown' or 'text'; received ${JSON.stringify(format)}`);
 	}
 	if (!/\S/.test(text)) return [];
+	// Mode `none`: the whole document is one chunk (BEIR evaluates documents whole).
+	if (config.mode === 'none') return [{ ordinal: 0, text, startOffset: 0, endOffset: text.length, headingPath: [] }];
 	const index = new TextIndex(text);
 	const packer = new Packer(index, { size, overlap, trim: true });
 	const ctx = { index, packer, size };

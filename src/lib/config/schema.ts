@@ -10,6 +10,12 @@ import { AssayError } from '../shared/errors.ts';
 /** Chunking: sizes in UTF-16 code units (what a JS string's `length` counts). */
 export const ChunkingConfigSchema = z
 	.object({
+		/**
+		 * `recursive` (absent = recursive): the structure-aware chunker with the sizes below.
+		 * `none`: each document is one chunk, whatever its length (BEIR's convention; the default
+		 * for workspaces made from a BEIR folder). Sizes are then kept but unused.
+		 */
+		mode: z.enum(['recursive', 'none']).optional(),
 		/** Target maximum chunk length, UTF-16 code units. Range 16–100 000, default 800. */
 		chunkSizeChars: z.number().int().min(1).max(100_000).default(800),
 		/** Characters repeated from the end of the previous chunk, UTF-16 code units. 0 ≤ overlap < size, default 96. */

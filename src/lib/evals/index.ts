@@ -4,3 +4,7 @@
 export * from './metrics/index.ts';
 export * from './datasets/beir.ts';
 export * from './retrieval/bm25-run.ts';
+export * from './golden/index.ts';
+export * from './stats/paired.ts';
+export * from './runner/index.ts';
+export * from './report/index.ts';

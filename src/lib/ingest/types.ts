@@ -56,6 +56,8 @@ export interface DocumentRecord {
 	readonly importedAtMs: number;
 	/** Free-form labels for filtering. */
 	readonly tags: readonly string[];
+	/** Id in the source collection (a BEIR corpus `_id`), so golden sets can match by it. */
+	readonly externalId?: string;
 }
 
 /** A stored chunk: the chunker's output plus ids. */

@@ -43,6 +43,22 @@ export function createLibraryService(options: LibraryServiceOptions = {}): Libra
 	return new LibraryService(options);
 }
 
+/** Store, indexes and tracer of one library service, for services hosted beside it (the eval service). */
+export interface LibraryInternals {
+	store(): Promise<AssayStore>;
+	/** The workspace's loaded lexical index (the one search uses). */
+	workspaceIndex(workspaceId: string): Promise<WorkspaceIndex>;
+	tracer(): Tracer;
+	/** Run `fn` in the workspace's queue (after running imports and removals). */
+	serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** A library service plus its {@link LibraryInternals}. */
+export function createLibraryServiceWithInternals(options: LibraryServiceOptions = {}): { api: LibraryApi; internals: LibraryInternals } {
+	const service = new LibraryService(options);
+	return { api: service, internals: service.internals() };
+}
+
 class LibraryService implements LibraryApi {
 	private storePromise: Promise<AssayStore> | null = null;
 	private spanSink: IdbSpanSink | null = null;
@@ -55,6 +71,16 @@ class LibraryService implements LibraryApi {
 
 	constructor(private readonly options: LibraryServiceOptions) {
 		this.parser = options.parser ?? lazyNodeParsers();
+	}
+
+	/** Hooks for the eval service (same store, same indexes, same tracer). */
+	internals(): LibraryInternals {
+		return {
+			store: () => this.store(),
+			workspaceIndex: async (workspaceId) => (await this.index(workspaceId)).index,
+			tracer: () => this.tracer,
+			serial: (workspaceId, fn) => this.serial(workspaceId, fn)
+		};
 	}
 
 	async listWorkspaces(): Promise<WorkspaceRecord[]> {

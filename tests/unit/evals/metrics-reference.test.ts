@@ -20,7 +20,7 @@ function readTrecEvalOutput(text: string): Map<string, Map<string, number>> {
 
 /** Measures we compute, by trec_eval name; others in the files (bpref, ndcg, …) are skipped. */
 function isOurs(measure: string): boolean {
-	return /^(num_q|num_ret|num_rel|num_rel_ret|map|recip_rank|P_\d+|recall_\d+|ndcg_cut_\d+)$/.test(measure);
+	return /^(num_q|num_ret|num_rel|num_rel_ret|map|Rprec|recip_rank|P_\d+|recall_\d+|ndcg_cut_\d+)$/.test(measure);
 }
 
 interface Expectation {

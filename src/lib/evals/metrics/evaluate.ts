@@ -1,6 +1,6 @@
 import { AssayError } from '../../shared/errors.ts';
 import { compareCodePoints } from '../../shared/ids.ts';
-import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, type JudgedRanking } from './measures.ts';
+import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, rPrecision, type JudgedRanking } from './measures.ts';
 import type { Qrels, Run, RunEntry } from './trec-format.ts';
 
 /**
@@ -13,7 +13,7 @@ export const TREC_EVAL_CUTOFFS: readonly number[] = [5, 10, 15, 20, 30, 100, 200
 
 /**
  * Measure values keyed by trec_eval name: `num_ret`, `num_rel`, `num_rel_ret` (counts),
- * `map`, `recip_rank`, and for each cutoff k `P_k`, `recall_k`, `ndcg_cut_k` (in [0, 1]).
+ * `map`, `recip_rank`, `Rprec`, and for each cutoff k `P_k`, `recall_k`, `ndcg_cut_k` (in [0, 1]).
  */
 export type MeasureValues = Readonly<Record<string, number>>;
 
@@ -71,7 +71,8 @@ export function evaluateQuery(
 		num_rel: r.relevantCount,
 		num_rel_ret: r.grades.filter((g) => g !== undefined && g >= level).length,
 		map: averagePrecision(r),
-		recip_rank: reciprocalRank(r)
+		recip_rank: reciprocalRank(r),
+		Rprec: rPrecision(r)
 	};
 	for (const k of cutoffs) {
 		values[`P_${k}`] = precisionAt(r, k);

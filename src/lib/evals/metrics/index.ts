@@ -4,3 +4,4 @@
 export * from './trec-format.ts';
 export * from './measures.ts';
 export * from './evaluate.ts';
+export * from './summary.ts';

@@ -60,21 +60,38 @@ export function recallAt(r: JudgedRanking, k: number): number {
 }
 
 /**
+ * R-precision (trec_eval `Rprec`): precision at rank R, where R = the number of relevant
+ * documents of the query (grade ≥ level); 0 when R = 0. Divides by R even when fewer than R
+ * documents were retrieved (as trec_eval 9.0.8 / 10.0 `m_Rprec.c`).
+ */
+export function rPrecision(r: JudgedRanking): number {
+	return r.relevantCount === 0 ? 0 : relevantInTop(r, r.relevantCount) / r.relevantCount;
+}
+
+/** Gain of a grade in nDCG: `linear` = the grade (trec_eval), `exponential` = 2^grade − 1 (Burges et al. 2005). */
+export type NdcgGain = 'linear' | 'exponential';
+
+function gainOf(grade: number, gain: NdcgGain): number {
+	return gain === 'linear' ? grade : 2 ** grade - 1;
+}
+
+/**
  * nDCG at k (trec_eval `ndcg_cut_k`): DCG = Σ_{rank i ≤ k} gain_i / log2(i + 1) with
  * linear gain = the qrels grade (grades ≤ 0 and unjudged documents give 0), divided by the
  * DCG of the ideal ranking (all judged grades > 0, sorted descending, cut at k). 0 when
- * the query has no positive grade. Independent of the relevance level.
+ * the query has no positive grade. Independent of the relevance level. `gain: 'exponential'`
+ * uses 2^grade − 1 instead (not a trec_eval measure; same as linear for binary grades).
  */
-export function ndcgAt(r: JudgedRanking, k: number): number {
+export function ndcgAt(r: JudgedRanking, k: number, gain: NdcgGain = 'linear'): number {
 	let dcg = 0;
 	const end = Math.min(k, r.grades.length);
 	for (let i = 0; i < end; i++) {
 		const g = r.grades[i];
-		if (g !== undefined && g > 0) dcg += g / Math.log2(i + 2);
+		if (g !== undefined && g > 0) dcg += gainOf(g, gain) / Math.log2(i + 2);
 	}
 	const ideal = r.judgedGrades.filter((g) => g > 0).sort((a, b) => b - a);
 	let idcg = 0;
 	const idealEnd = Math.min(k, ideal.length);
-	for (let i = 0; i < idealEnd; i++) idcg += (ideal[i] as number) / Math.log2(i + 2);
+	for (let i = 0; i < idealEnd; i++) idcg += gainOf(ideal[i] as number, gain) / Math.log2(i + 2);
 	return idcg > 0 ? dcg / idcg : 0;
 }

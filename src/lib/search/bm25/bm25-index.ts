@@ -103,6 +103,12 @@ export class Bm25Index {
 		for (const id of this.state.ids) if (id !== undefined) yield id;
 	}
 
+	/** Number of live items containing `term` (an analyzed term), df in the BM25 idf; 0 when unknown. */
+	documentFrequency(term: string): number {
+		const termId = this.state.termIds.get(term);
+		return termId === undefined ? 0 : (this.state.postings[termId]?.length ?? 0);
+	}
+
 	/** Whether an item with this id is indexed. */
 	has(id: string): boolean {
 		return this.state.ordinals.has(id);

@@ -3,3 +3,4 @@ export type { Bm25Snapshot } from './snapshot.ts';
 export { bm25Idf, bm25LengthNorm, bm25TermScore } from './scoring.ts';
 export { compareHits, type ScoredId } from './top-k.ts';
 export { rankDocumentsByBestChunk, type DocumentHit } from './rank-documents.ts';
+export { explainBm25, type Bm25Explanation, type TermExplanation } from './explain.ts';

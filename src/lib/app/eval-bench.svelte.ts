@@ -1,0 +1,265 @@
+import { AssayError } from '$lib/shared/errors.ts';
+import { newId } from '$lib/shared/ids.ts';
+import type { AppConfig, AnalyzerName } from '$lib/config/schema.ts';
+import type { WorkspaceRecord } from '$lib/ingest/types.ts';
+import type { GoldenCase, GoldenSetRecord, RowError } from '$lib/evals/golden/types.ts';
+import { compareReports, reportToTrecRun, type EvalReport, type ReportComparison } from '$lib/evals/report/index.ts';
+import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
+import type { BeirImportProgress, EvalRunProgress, ExplainResult } from '$lib/services/eval-api.ts';
+import pkg from '../../../package.json';
+import { LibraryClient } from './library-client.ts';
+import { beirFolderInput, download, environmentInfo, goldenSetSource } from './eval-files.ts';
+import { describe } from './workbench.svelte.ts';
+import { draftFromConfig, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
+
+/**
+ * State and actions of the evals page (Svelte 5 runes): workspaces, golden sets and their
+ * editor, BEIR import, the experiment matrix, runs with progress and cancel, reports side by
+ * side, paired comparisons, exports. Owns its own library worker.
+ */
+export class EvalBench {
+	workspaces = $state<WorkspaceRecord[]>([]);
+	workspaceId = $state<string | null>(null);
+	config = $state<AppConfig | null>(null);
+	goldenSets = $state<GoldenSetRecord[]>([]);
+	goldenSetId = $state<string | null>(null);
+	importErrors = $state<RowError[]>([]);
+	beirProgress = $state<BeirImportProgress | null>(null);
+	drafts = $state<ConfigDraft[]>([]);
+	runProgress = $state<(EvalRunProgress & { label: string; index: number; count: number }) | null>(null);
+	reports = $state<EvalReport[]>([]);
+	comparison = $state<ReportComparison | null>(null);
+	/** The explain view: why a document ranked where it did in a report. */
+	explanation = $state<(ExplainResult & { label: string; query: string }) | null>(null);
+	error = $state<string | null>(null);
+	notice = $state<string | null>(null);
+	ready = $state(false);
+	/** Minimum grade counted relevant (trec_eval -l) for the next runs. */
+	relevanceLevel = $state(1);
+	/** nDCG gain for the next runs: linear (trec_eval) or exponential (2^grade − 1). */
+	ndcgGain = $state<'linear' | 'exponential'>('linear');
+
+	readonly goldenSet = $derived(this.goldenSets.find((g) => g.id === this.goldenSetId) ?? null);
+	private client: LibraryClient | null = null;
+	private jobId: string | null = null;
+
+	private get api() {
+		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
+		return this.client.api;
+	}
+
+	/** Start the worker and open the last used workspace (shared with the library page). */
+	async init(): Promise<void> {
+		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		await this.guard(async () => {
+			this.workspaces = await this.api.listWorkspaces();
+			const last = localStorage.getItem('assay.workspaceId');
+			const pick = this.workspaces.find((w) => w.id === last) ?? this.workspaces[0];
+			if (pick) await this.selectWorkspace(pick.id);
+		});
+		this.ready = true;
+	}
+
+	/** Stop the worker (leaving the page). */
+	destroy(): void {
+		this.client?.terminate();
+		this.client = null;
+	}
+
+	/** Make `id` current: load its configuration, golden sets and reports; reset the matrix. */
+	async selectWorkspace(id: string): Promise<void> {
+		this.workspaceId = id;
+		localStorage.setItem('assay.workspaceId', id);
+		this.comparison = null;
+		await this.guard(async () => {
+			this.config = await this.api.workspaceConfig(id);
+			this.goldenSets = await this.api.listGoldenSets(id);
+			this.goldenSetId = this.goldenSets[0]?.id ?? null;
+			this.reports = await this.api.listEvalReports(id);
+			this.drafts = [this.draftFromWorkspace('BM25 (workspace settings)')];
+		});
+	}
+
+	/** A draft with the workspace's chunking and BM25 settings. */
+	draftFromWorkspace(label: string): ConfigDraft {
+		return draftFromConfig(label, this.config);
+	}
+
+	/** Add a configuration to the matrix, copied from the last one. */
+	addDraft(): void {
+		const last = this.drafts[this.drafts.length - 1] ?? this.draftFromWorkspace('BM25');
+		this.drafts = [...this.drafts, { ...last, key: newId('cfg'), label: `${last.label} (copy)` }];
+	}
+
+	removeDraft(key: string): void {
+		this.drafts = this.drafts.filter((d) => d.key !== key);
+	}
+
+	/** Make a workspace and golden set from a picked BEIR folder. */
+	async importBeir(files: readonly File[], analyzer: AnalyzerName): Promise<void> {
+		await this.guard(async () => {
+			const input = beirFolderInput(files, analyzer);
+			this.beirProgress = { phase: 'reading', done: 0, total: 1 };
+			const result = await this.api.importBeirFolder(input, LibraryClient.listener((p: BeirImportProgress) => (this.beirProgress = p)));
+			this.importErrors = [...result.errors];
+			this.workspaces = await this.api.listWorkspaces();
+			await this.selectWorkspace(result.workspace.id);
+			this.goldenSetId = result.goldenSet.id;
+			this.notice = `Imported ${result.documents} documents and ${result.goldenSet.cases.length} golden cases in ${(result.durationMs / 1000).toFixed(1)} s.`;
+		});
+		this.beirProgress = null;
+	}
+
+	/** Import a golden set file (JSONL, CSV, or qrels + queries) into the current workspace. */
+	async importGoldenSet(files: readonly File[]): Promise<void> {
+		if (!this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			const { name, source } = await goldenSetSource(files);
+			const result = await this.api.importGoldenSet(workspaceId, name, source);
+			this.importErrors = [...result.errors];
+			this.goldenSets = await this.api.listGoldenSets(workspaceId);
+			this.goldenSetId = result.goldenSet.id;
+			this.notice = `Imported ${result.goldenSet.cases.length} cases${result.errors.length ? `; ${result.errors.length} rows rejected` : ''}.`;
+		});
+	}
+
+	/** Create an empty golden set to fill in the editor. */
+	async newGoldenSet(name: string): Promise<void> {
+		if (!this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			const record = await this.api.saveGoldenSet(workspaceId, null, name, []);
+			this.goldenSets = await this.api.listGoldenSets(workspaceId);
+			this.goldenSetId = record.id;
+		});
+	}
+
+	/** Replace the current golden set's cases (add, edit, delete in the editor). */
+	async saveCases(cases: readonly GoldenCase[]): Promise<void> {
+		const gs = this.goldenSet;
+		if (!gs || !this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			await this.api.saveGoldenSet(workspaceId, gs.id, gs.name, $state.snapshot(cases) as GoldenCase[]);
+			this.goldenSets = await this.api.listGoldenSets(workspaceId);
+		});
+	}
+
+	/** Delete a golden set (its reports stay). */
+	async deleteGoldenSet(id: string): Promise<void> {
+		if (!this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			await this.api.deleteGoldenSet(id);
+			this.goldenSets = await this.api.listGoldenSets(workspaceId);
+			this.goldenSetId = this.goldenSets[0]?.id ?? null;
+		});
+	}
+
+	/** Run every configuration of the matrix over the current golden set, one after another. */
+	async runExperiment(): Promise<void> {
+		const gs = this.goldenSet;
+		if (!gs || !this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		const drafts = $state.snapshot(this.drafts) as ConfigDraft[];
+		await this.guard(async () => {
+			const environment = await environmentInfo();
+			for (const [index, d] of drafts.entries()) {
+				const jobId = newId('eval');
+				this.jobId = jobId;
+				this.runProgress = { jobId, phase: 'indexing', done: 0, total: gs.cases.length, label: d.label, index, count: drafts.length };
+				const report = await this.api.runEval(
+					{ workspaceId, goldenSetId: gs.id, config: toRetrievalConfig(d), jobId, appVersion: pkg.version, environment, relevanceLevel: this.relevanceLevel, ndcgGain: this.ndcgGain },
+					LibraryClient.listener((p: EvalRunProgress) => (this.runProgress = { ...p, label: d.label, index, count: drafts.length }))
+				);
+				this.reports = [...this.reports, report];
+				if (report.status === 'cancelled') break;
+			}
+		});
+		this.runProgress = null;
+		this.jobId = null;
+	}
+
+	/** Cancel the running evaluation (between queries; the finished ones are reported). */
+	async cancelRun(): Promise<void> {
+		if (this.jobId) await this.api.cancelEval(this.jobId);
+	}
+
+	/** Paired comparison of two reports on one metric (seeded; computed here, no worker call). */
+	compare(baselineId: string, candidateId: string, metric: string): void {
+		const a = this.reports.find((r) => r.id === baselineId);
+		const b = this.reports.find((r) => r.id === candidateId);
+		this.error = null;
+		if (!a || !b) return;
+		try {
+			this.comparison = compareReports($state.snapshot(a) as EvalReport, $state.snapshot(b) as EvalReport, metric);
+		} catch (error) {
+			this.comparison = null;
+			this.error = describe(error);
+		}
+	}
+
+	/** Explain a ranked document of a report (BM25 term by term, best chunk), with the report's configuration. */
+	async explain(report: EvalReport, queryId: string, documentRef: string): Promise<void> {
+		const query = report.perQuery.find((q) => q.id === queryId)?.query ?? '';
+		const config: RetrievalConfigInput = {
+			label: report.retrieval.label,
+			topK: report.retrieval.topK,
+			depth: report.retrieval.depth,
+			chunking: { mode: report.chunking.mode === 'none' ? 'none' : 'recursive', chunkSizeChars: report.chunking.chunkSizeChars, chunkOverlapChars: report.chunking.chunkOverlapChars },
+			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName }
+		};
+		const workspaceId = this.workspaceId;
+		if (!workspaceId) return;
+		await this.guard(async () => {
+			this.explanation = { ...(await this.api.explainResult({ workspaceId, config, query, documentRef })), label: report.retrieval.label, query };
+		});
+	}
+
+	/** Download a report as JSON (schema `assay.eval-report/v1`). */
+	exportReport(report: EvalReport): void {
+		download(`assay-report-${slug(report.retrieval.label)}-${report.id}.json`, `${JSON.stringify(report, null, 1)}\n`, 'application/json');
+	}
+
+	/** Download a report's ranked lists as a TREC run. */
+	exportTrecRun(report: EvalReport): void {
+		download(`assay-run-${slug(report.retrieval.label)}-${report.id}.trec`, reportToTrecRun(report), 'text/plain');
+	}
+
+	/** Re-import exported reports into the current workspace's list. */
+	async importReport(files: readonly File[]): Promise<void> {
+		if (!this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			for (const f of files) await this.api.importEvalReport(workspaceId, await f.text());
+			this.reports = await this.api.listEvalReports(workspaceId);
+			this.notice = `Imported ${files.length} report(s).`;
+		});
+	}
+
+	/** Delete a stored report. */
+	async deleteReport(id: string): Promise<void> {
+		if (!this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			await this.api.deleteEvalReport(id);
+			this.reports = await this.api.listEvalReports(workspaceId);
+			if (this.comparison && (this.comparison.baseline.id === id || this.comparison.candidate.id === id)) this.comparison = null;
+		});
+	}
+
+	private async guard(fn: () => Promise<void>): Promise<void> {
+		this.error = null;
+		this.notice = null;
+		try {
+			await fn();
+		} catch (error) {
+			this.error = describe(error);
+		}
+	}
+}
+
+function slug(text: string): string {
+	return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+}

@@ -1,0 +1,7 @@
+/**
+ * Golden sets: types, importers (JSONL, CSV, TREC qrels + queries, BEIR), and resolution of
+ * document references to workspace documents.
+ */
+export * from './types.ts';
+export * from './parse.ts';
+export * from './resolve.ts';

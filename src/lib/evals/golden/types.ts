@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Golden sets: queries with the documents (and optionally chunks) that answer them. Relevance
+ * is kept at document level (a chunk reference is extra detail), so re-chunking a workspace
+ * never invalidates a golden set. The line format is documented by
+ * `schemas/golden-case.v1.schema.json`.
+ */
+
+/** One judged document of a case. */
+export interface RelevantDocument {
+	/** Document reference: a document id (BEIR `_id` / stored `externalId`), else a file name or relative path. */
+	readonly doc: string;
+	/** Graded relevance, integer; ≥ 1 is relevant at the default level, 0 = judged not relevant. Default 1. */
+	readonly grade: number;
+	/** Optional chunk reference (`<documentRef>#<ordinal>` or an ordinal as text), kept for chunk-level views. */
+	readonly chunk?: string;
+}
+
+/** One golden case. */
+export interface GoldenCase {
+	readonly id: string;
+	readonly query: string;
+	readonly relevant: readonly RelevantDocument[];
+	/** A reference answer, for generation evals. */
+	readonly reference?: string;
+	readonly tags: readonly string[];
+}
+
+/** A bad row of an import: 1-based line (or CSV row) and what is wrong. The good rows are kept. */
+export interface RowError {
+	readonly line: number;
+	readonly message: string;
+}
+
+/** Result of a golden-set parser: the good cases, in file order, and every bad row. */
+export interface ParsedGoldenCases {
+	readonly cases: GoldenCase[];
+	readonly errors: RowError[];
+}
+
+/** Where a golden set came from. */
+export type GoldenSetFormat = 'jsonl' | 'csv' | 'trec' | 'beir' | 'manual';
+
+/** A stored golden set (IndexedDB store `goldenSets`). */
+export interface GoldenSetRecord {
+	readonly id: string;
+	readonly workspaceId: string;
+	readonly name: string;
+	readonly format: GoldenSetFormat;
+	readonly createdAtMs: number;
+	readonly updatedAtMs: number;
+	readonly cases: readonly GoldenCase[];
+}
+
+const idText = z.union([z.string().min(1), z.number().transform(String)]);
+
+/** One `relevant` entry: a document reference string, or `{doc, grade?, chunk?}`. */
+export const RelevantInputSchema = z.union([
+	idText.transform((doc) => ({ doc, grade: 1 })),
+	z
+		.object({ doc: idText, grade: z.number().int().min(-10).max(100).optional(), chunk: idText.optional() })
+		.strict()
+		.transform((r) => ({ doc: r.doc, grade: r.grade ?? 1, ...(r.chunk !== undefined ? { chunk: r.chunk } : {}) }))
+]);
+
+/** One JSONL line of Assay's golden-set format (see `schemas/golden-case.v1.schema.json`). */
+export const GoldenCaseInputSchema = z
+	.object({
+		id: idText,
+		query: z.string().trim().min(1, 'query must not be empty'),
+		relevant: z.array(RelevantInputSchema),
+		reference: z.string().optional(),
+		tags: z.array(z.string()).optional()
+	})
+	.strict();
+
+/** Stored golden set, validated on read. */
+export const GoldenSetRecordSchema = z.object({
+	id: z.string(),
+	workspaceId: z.string(),
+	name: z.string(),
+	format: z.enum(['jsonl', 'csv', 'trec', 'beir', 'manual']),
+	createdAtMs: z.number(),
+	updatedAtMs: z.number(),
+	cases: z.array(
+		z.object({
+			id: z.string(),
+			query: z.string(),
+			relevant: z.array(z.object({ doc: z.string(), grade: z.number(), chunk: z.string().optional() })),
+			reference: z.string().optional(),
+			tags: z.array(z.string())
+		})
+	)
+});

@@ -1,0 +1,123 @@
+import { AssayError } from '../../shared/errors.ts';
+import { canonicalJson, sha256Text } from '../../shared/hash.ts';
+import type { GoldenCase } from '../golden/types.ts';
+import type { RetrievalMetrics } from '../metrics/summary.ts';
+import type { NdcgGain } from '../metrics/measures.ts';
+import { formatTrecRun } from '../metrics/trec-format.ts';
+import type { Qrels, Run } from '../metrics/trec-format.ts';
+import type { RetrievalConfig } from '../runner/config.ts';
+import { percentile } from '../runner/run.ts';
+import { EVAL_REPORT_SCHEMA, EvalReportSchema, type EvalReport } from './types.ts';
+
+/** Everything {@link buildEvalReport} assembles. Document ids in `run`/`qrels` are portable references. */
+export interface EvalReportInput {
+	readonly id: string;
+	readonly workspaceId: string;
+	readonly appVersion: string;
+	readonly createdAtMs: number;
+	readonly cancelled: boolean;
+	readonly goldenSet: { readonly id: string; readonly name: string; readonly cases: readonly GoldenCase[] };
+	readonly corpus: EvalReport['corpus'];
+	readonly analyzer: EvalReport['analyzer'];
+	readonly config: RetrievalConfig;
+	readonly relevanceLevel: number;
+	readonly ndcgGain: NdcgGain;
+	readonly cutoffs: readonly number[];
+	readonly metrics: RetrievalMetrics;
+	readonly qrels: Qrels;
+	readonly run: Run;
+	readonly latencyMs: ReadonlyMap<string, number>;
+	readonly unmatched: ReadonlyMap<string, readonly string[]>;
+	readonly totalMs: number;
+	readonly indexMs: number;
+	readonly environment: EvalReport['environment'];
+}
+
+/** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
+export function goldenSetHash(cases: readonly GoldenCase[]): Promise<string> {
+	return sha256Text(canonicalJson(cases));
+}
+
+/** Assemble and validate a version-1 report. */
+export async function buildEvalReport(input: EvalReportInput): Promise<EvalReport> {
+	const m = input.metrics;
+	const latencies = [...input.latencyMs.values()];
+	const byId = new Map(input.goldenSet.cases.map((c) => [c.id, c]));
+	const report: EvalReport = {
+		schema: EVAL_REPORT_SCHEMA,
+		id: input.id,
+		workspaceId: input.workspaceId,
+		app: { name: 'assay', version: input.appVersion },
+		createdAt: new Date(input.createdAtMs).toISOString(),
+		status: input.cancelled ? 'cancelled' : 'complete',
+		dataset: {
+			goldenSetId: input.goldenSet.id,
+			name: input.goldenSet.name,
+			contentHash: await goldenSetHash(input.goldenSet.cases),
+			cases: input.goldenSet.cases.length,
+			evaluatedCases: m.queryCount,
+			judgments: input.goldenSet.cases.reduce((n, c) => n + c.relevant.length, 0),
+			unmatchedReferences: [...input.unmatched.values()].reduce((n, l) => n + l.length, 0)
+		},
+		corpus: input.corpus,
+		chunking: { mode: input.config.chunking.mode ?? 'recursive', chunkSizeChars: input.config.chunking.chunkSizeChars, chunkOverlapChars: input.config.chunking.chunkOverlapChars },
+		analyzer: input.analyzer,
+		embeddingModel: input.config.embeddingModel,
+		index: { type: 'bm25-inverted-index (chunk level; document = best chunk)', bm25: { k1: input.config.bm25.k1, b: input.config.bm25.b } },
+		retrieval: { label: input.config.label, mode: input.config.mode, topK: input.config.topK, depth: input.config.depth, rrfK: input.config.rrfK, reranker: input.config.reranker },
+		metrics: {
+			cutoffs: [...input.cutoffs],
+			relevanceLevel: input.relevanceLevel,
+			ndcgGain: input.ndcgGain,
+			conventions:
+				'trec_eval 9.0.8/10.0: documents ordered by score (6 decimals) descending, ties by document id descending; every case is evaluated (a query without results scores 0); "mean" counts unanswerable cases (no relevant document) as 0, "answerableMean" leaves them out; a document ranks by its best chunk.',
+			definitions: { ...m.definitions },
+			aggregate: { ...m.means },
+			queryCount: m.queryCount,
+			answerableCount: m.answerableCount,
+			unanswerableCount: m.unanswerableCount,
+			unanswerableWithResults: m.unanswerableWithResults
+		},
+		perQuery: [...m.perQuery].map(([qid, values]) => {
+			const judged = input.qrels.get(qid) ?? new Map<string, number>();
+			const c = byId.get(qid);
+			return {
+				id: qid,
+				query: c?.query ?? '',
+				tags: [...(c?.tags ?? [])],
+				metrics: { ...values },
+				latencyMs: input.latencyMs.get(qid) ?? 0,
+				relevant: [...judged].map(([doc, grade]) => ({ doc: doc.startsWith('?') ? doc.slice(1) : doc, grade, matched: !doc.startsWith('?') })),
+				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score])
+			};
+		}),
+		timings: { totalMs: input.totalMs, indexMs: input.indexMs, latencyP50Ms: percentile(latencies, 50), latencyP95Ms: percentile(latencies, 95) },
+		environment: input.environment
+	};
+	return parseEvalReport(report);
+}
+
+/**
+ * Validate a stored or re-imported report.
+ * @throws AssayError `DATASET_INVALID` naming the first problems (not a v1 report, a missing field…).
+ */
+export function parseEvalReport(value: unknown): EvalReport {
+	const parsed = EvalReportSchema.safeParse(value);
+	if (parsed.success) return parsed.data;
+	const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+	throw new AssayError('DATASET_INVALID', `Not an Assay eval report (${EVAL_REPORT_SCHEMA}) — ${issues.join('; ')}`, { details: { issues } });
+}
+
+/** The report's ranked lists as a TREC run (`qid Q0 doc rank score tag`), for trec_eval and other tools. */
+export function reportToTrecRun(report: EvalReport): string {
+	const tag = report.retrieval.label.replace(/\s+/g, '_') || 'assay';
+	return formatTrecRun(
+		report.perQuery.map((q) => ({ queryId: q.id, hits: q.ranked.map(([id, score]) => ({ id, score })) })),
+		tag
+	);
+}
+
+/** The report's judgments as TREC qrels (`qid 0 doc grade`), so `assay metrics` can re-score the run. */
+export function reportToQrels(report: EvalReport): string {
+	return report.perQuery.flatMap((q) => q.relevant.map((r) => `${q.id} 0 ${r.doc} ${r.grade}\n`)).join('');
+}

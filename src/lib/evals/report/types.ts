@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * The eval report, version 1: everything needed to reproduce, compare and audit one retrieval
+ * evaluation. Stored as-is in the `evalRuns` store and exported as JSON; its JSON Schema is
+ * `schemas/eval-report.v1.schema.json` (documented in docs/evals.md). Numbers are full
+ * precision; times in milliseconds; hashes SHA-256 hex.
+ */
+export const EVAL_REPORT_SCHEMA = 'assay.eval-report/v1';
+
+const num = z.number().finite();
+const meanSchema = z.object({ mean: num, answerableMean: num.nullable() });
+
+/** zod form of the report (validates stored and re-imported reports). */
+export const EvalReportSchema = z.object({
+	schema: z.literal(EVAL_REPORT_SCHEMA),
+	id: z.string().min(1),
+	workspaceId: z.string(),
+	app: z.object({ name: z.literal('assay'), version: z.string() }),
+	createdAt: z.string(),
+	status: z.enum(['complete', 'cancelled']),
+	dataset: z.object({
+		goldenSetId: z.string(),
+		name: z.string(),
+		contentHash: z.string(),
+		cases: z.number().int(),
+		evaluatedCases: z.number().int(),
+		judgments: z.number().int(),
+		unmatchedReferences: z.number().int()
+	}),
+	corpus: z.object({ workspaceName: z.string(), documents: z.number().int(), chunks: z.number().int(), contentHash: z.string() }),
+	chunking: z.object({ mode: z.string(), chunkSizeChars: z.number(), chunkOverlapChars: z.number() }),
+	analyzer: z.object({ name: z.string(), fingerprint: z.string() }),
+	embeddingModel: z.object({ id: z.string(), dtype: z.string(), backend: z.string() }).nullable(),
+	index: z.object({ type: z.string(), bm25: z.object({ k1: num, b: num }) }),
+	retrieval: z.object({
+		label: z.string(),
+		mode: z.string(),
+		topK: z.number().int(),
+		depth: z.number().int(),
+		rrfK: z.number().int(),
+		reranker: z.string().nullable()
+	}),
+	metrics: z.object({
+		cutoffs: z.array(z.number().int()),
+		relevanceLevel: z.number().int(),
+		ndcgGain: z.enum(['linear', 'exponential']),
+		conventions: z.string(),
+		definitions: z.record(z.string(), z.object({ definition: z.string(), source: z.string() })),
+		aggregate: z.record(z.string(), meanSchema),
+		queryCount: z.number().int(),
+		answerableCount: z.number().int(),
+		unanswerableCount: z.number().int(),
+		unanswerableWithResults: z.number().int()
+	}),
+	perQuery: z.array(
+		z.object({
+			id: z.string(),
+			query: z.string(),
+			tags: z.array(z.string()),
+			metrics: z.record(z.string(), num),
+			latencyMs: num,
+			relevant: z.array(z.object({ doc: z.string(), grade: z.number().int(), matched: z.boolean() })),
+			ranked: z.array(z.tuple([z.string(), num]))
+		})
+	),
+	timings: z.object({ totalMs: num, indexMs: num, latencyP50Ms: num.nullable(), latencyP95Ms: num.nullable() }),
+	environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() })
+});
+
+/** A version-1 eval report. */
+export type EvalReport = z.infer<typeof EvalReportSchema>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { Bm25ConfigSchema, ChunkingConfigSchema } from '../../config/schema.ts';
+import { AssayError } from '../../shared/errors.ts';
+
+/**
+ * One retrieval configuration to evaluate. It names every knob of the query pipeline so an
+ * experiment matrix can vary any of them; only `mode: 'lexical'` without a reranker runs in
+ * this version. Dense and hybrid retrieval (`embeddingModel`, `rrfK`) and the cross-encoder
+ * `reranker` slot in as further retrievers behind the same {@link Retriever} port when the
+ * semantic search lands; until then such a configuration is rejected with `CONFIG_INVALID`.
+ */
+export const RetrievalConfigSchema = z.object({
+	/** Name shown in tables and charts, 1–80 characters. */
+	label: z.string().trim().min(1).max(80),
+	/** `lexical` (BM25), `dense` (embeddings), `hybrid` (RRF of both). Default `lexical`. */
+	mode: z.enum(['lexical', 'dense', 'hybrid']).default('lexical'),
+	/** Results a user would see; the ranked lists kept for drill-down. Range 1–1000, default 10. */
+	topK: z.number().int().min(1).max(1000).default(10),
+	/** Documents ranked per query for the metrics (TREC depth). Range 1–1000, default 100; must be ≥ topK. */
+	depth: z.number().int().min(1).max(1000).default(100),
+	/** Reciprocal rank fusion constant k (hybrid only). Range 1–1000, default 60 (Cormack et al. 2009). */
+	rrfK: z.number().int().min(1).max(1000).default(60),
+	/** Cross-encoder reranker model id, or null for none. Default null. */
+	reranker: z.string().min(1).nullable().default(null),
+	/** Embedding model (dense/hybrid): id, dtype, backend; null for lexical. Default null. */
+	embeddingModel: z.object({ id: z.string().min(1), dtype: z.string().min(1), backend: z.enum(['webgpu', 'wasm']) }).nullable().default(null),
+	/** Chunking of the corpus for this configuration (`mode: 'none'` = one chunk per document). */
+	chunking: ChunkingConfigSchema,
+	/** BM25 parameters and analyzer. */
+	bm25: Bm25ConfigSchema
+});
+
+/** A validated retrieval configuration. */
+export type RetrievalConfig = z.infer<typeof RetrievalConfigSchema>;
+/** Input accepted by {@link parseRetrievalConfig}. */
+export type RetrievalConfigInput = z.input<typeof RetrievalConfigSchema>;
+
+/**
+ * Validate a configuration and fill defaults.
+ * @throws AssayError `CONFIG_INVALID` naming each bad field, when depth < topK, and for a mode
+ *   or reranker this version cannot run yet (dense, hybrid, reranking).
+ */
+export function parseRetrievalConfig(input: unknown): RetrievalConfig {
+	const parsed = RetrievalConfigSchema.safeParse(input);
+	if (!parsed.success) {
+		const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+		throw new AssayError('CONFIG_INVALID', `Invalid retrieval configuration — ${issues.join('; ')}`, { details: { issues } });
+	}
+	const c = parsed.data;
+	if (c.depth < c.topK) throw new AssayError('CONFIG_INVALID', `depth (${c.depth}) must be at least topK (${c.topK})`);
+	if (c.mode !== 'lexical' || c.reranker !== null) {
+		throw new AssayError('CONFIG_INVALID', `Retrieval mode "${c.mode}"${c.reranker ? ` with reranker "${c.reranker}"` : ''} is not available yet: only lexical BM25 runs in this version.`);
+	}
+	return c;
+}

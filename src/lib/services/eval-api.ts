@@ -1,0 +1,112 @@
+import type { GoldenCase, GoldenSetFormat, GoldenSetRecord, RowError } from '../evals/golden/types.ts';
+import type { EvalReport } from '../evals/report/types.ts';
+import type { RetrievalConfigInput } from '../evals/runner/config.ts';
+import type { NdcgGain } from '../evals/metrics/measures.ts';
+import type { AnalyzerName } from '../config/schema.ts';
+import type { WorkspaceRecord } from '../ingest/types.ts';
+import type { Bm25Explanation } from '../search/index.ts';
+
+/**
+ * The contract of the eval service (hosted in the library worker beside the library, over
+ * the same error-preserving Comlink RPC). Structured-clone data only.
+ */
+
+/** A golden-set import: the file texts, by format. */
+export type GoldenSetSource =
+	| { readonly format: 'jsonl' | 'csv'; readonly text: string }
+	| { readonly format: 'trec'; readonly qrelsText: string; readonly queriesText: string };
+
+/** Result of a golden-set import: the stored set (good rows) and each bad row. */
+export interface GoldenSetImportResult {
+	readonly goldenSet: GoldenSetRecord;
+	readonly errors: readonly RowError[];
+}
+
+/** The files of a BEIR folder, as picked. `corpus` may be gzipped (`corpus.jsonl.gz`). */
+export interface BeirFolderInput {
+	readonly name: string;
+	readonly corpus: Blob;
+	readonly corpusGzipped: boolean;
+	readonly queries: Blob;
+	readonly qrels: Blob;
+	/** Analyzer of the new workspace. Default `auto`. */
+	readonly analyzer?: AnalyzerName;
+}
+
+/** Progress of a BEIR import. */
+export interface BeirImportProgress {
+	readonly phase: 'reading' | 'storing' | 'indexing';
+	readonly done: number;
+	readonly total: number;
+}
+
+/** Result of a BEIR import. */
+export interface BeirImportResult {
+	readonly workspace: WorkspaceRecord;
+	readonly goldenSet: GoldenSetRecord;
+	readonly documents: number;
+	readonly errors: readonly RowError[];
+	readonly durationMs: number;
+}
+
+/** An evaluation request. */
+export interface EvalRequest {
+	readonly workspaceId: string;
+	readonly goldenSetId: string;
+	readonly config: RetrievalConfigInput;
+	readonly jobId: string;
+	/** Minimum grade counted relevant (trec_eval `-l`). Default 1. */
+	readonly relevanceLevel?: number;
+	/** nDCG gain. Default `linear` (trec_eval). */
+	readonly ndcgGain?: NdcgGain;
+	readonly appVersion: string;
+	readonly environment: EvalReport['environment'];
+}
+
+/** Progress of an evaluation. */
+export interface EvalRunProgress {
+	readonly jobId: string;
+	readonly phase: 'indexing' | 'querying';
+	readonly done: number;
+	readonly total: number;
+}
+
+/** Why one document ranked where it did for one query, under one configuration. */
+export interface ExplainRequest {
+	readonly workspaceId: string;
+	readonly config: RetrievalConfigInput;
+	readonly query: string;
+	/** Portable document reference, as in reports (corpus id, else relative path). */
+	readonly documentRef: string;
+}
+
+/** The explain view: the document's best chunk and its BM25 score term by term. */
+export interface ExplainResult {
+	readonly documentRef: string;
+	readonly documentName: string;
+	readonly chunkOrdinal: number;
+	/** The best chunk's text, cut to 1 000 UTF-16 units. */
+	readonly chunkText: string;
+	readonly explanation: Bm25Explanation;
+}
+
+/** The eval service's API. */
+export interface EvalApi {
+	listGoldenSets(workspaceId: string): Promise<GoldenSetRecord[]>;
+	/** Parse and store a golden set; bad rows are reported, good ones kept. @throws `DATASET_INVALID` when no row is good. */
+	importGoldenSet(workspaceId: string, name: string, source: GoldenSetSource): Promise<GoldenSetImportResult>;
+	/** Create or replace a golden set's cases (the editor). @throws `DATASET_INVALID` for a bad case. */
+	saveGoldenSet(workspaceId: string, goldenSetId: string | null, name: string, cases: readonly GoldenCase[], format?: GoldenSetFormat): Promise<GoldenSetRecord>;
+	deleteGoldenSet(goldenSetId: string): Promise<void>;
+	/** Make a workspace from a BEIR folder (one chunk per document) and its golden set from queries + qrels. */
+	importBeirFolder(input: BeirFolderInput, onProgress?: (p: BeirImportProgress) => void): Promise<BeirImportResult>;
+	/** Evaluate one retrieval configuration over a golden set; the report is stored and returned. */
+	runEval(request: EvalRequest, onProgress?: (p: EvalRunProgress) => void): Promise<EvalReport>;
+	cancelEval(jobId: string): Promise<void>;
+	listEvalReports(workspaceId: string): Promise<EvalReport[]>;
+	/** Validate and store a report exported earlier (it keeps its id; re-importing replaces it). */
+	importEvalReport(workspaceId: string, json: string): Promise<EvalReport>;
+	deleteEvalReport(reportId: string): Promise<void>;
+	/** Explain a document's BM25 score for a query (its best chunk). @throws `NOT_FOUND` for an unknown document. */
+	explainResult(request: ExplainRequest): Promise<ExplainResult>;
+}

@@ -1,0 +1,161 @@
+import { chunkDocument } from '../chunking/index.ts';
+import { canonicalJson, sha256Text } from '../shared/hash.ts';
+import { parseAppConfig } from '../config/schema.ts';
+import { resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
+import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RunEntry } from '../evals/metrics/index.ts';
+import { buildEvalReport, type EvalReport } from '../evals/report/index.ts';
+import { parseRetrievalConfig, runQueries, type RetrievalConfig, type Retriever } from '../evals/runner/index.ts';
+import { chunkFormatFor } from '../ingest/media-types.ts';
+import type { DocumentRecord } from '../ingest/types.ts';
+import { Bm25Index, createAnalyzer, rankDocumentsByBestChunk } from '../search/index.ts';
+import { AssayError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import type { AssayStore } from '../storage/index.ts';
+import { withSpan } from '../tracing/tracer.ts';
+import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
+import type { LibraryInternals } from './library.ts';
+
+/** A BM25 chunk index for one configuration, and its documents. */
+export interface LexicalIndex {
+	readonly bm25: Bm25Index;
+	readonly documents: ReadonlyMap<string, DocumentRecord>;
+	readonly analyzerName: string;
+	readonly analyzerFingerprint: string;
+	readonly chunkCount: number;
+}
+
+/** A document's portable reference in reports: its source-collection id, else its relative path. */
+export function documentReference(doc: DocumentRecord): string {
+	return doc.externalId ?? doc.relativePath;
+}
+
+/**
+ * The lexical index a configuration needs. When its chunking and BM25 settings equal the
+ * workspace's, this is the workspace index itself (the one the search page uses); otherwise
+ * an index is built in memory from the stored texts with the same chunker and BM25 code.
+ */
+export async function lexicalIndexFor(internals: LibraryInternals, store: AssayStore, workspaceId: string, config: RetrievalConfig, onProgress: (done: number, total: number) => void): Promise<LexicalIndex> {
+	const ws = await store.workspaces.get(workspaceId);
+	if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
+	const wsConfig = parseAppConfig(ws.config);
+	if (canonicalJson(wsConfig.chunking) === canonicalJson(config.chunking) && canonicalJson(wsConfig.bm25) === canonicalJson(config.bm25)) {
+		const index = await internals.workspaceIndex(workspaceId);
+		let chunkCount = 0;
+		for (const d of index.documents.values()) chunkCount += d.chunkCount;
+		return { bm25: index.bm25, documents: index.documents, analyzerName: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, chunkCount };
+	}
+	const analyzer = createAnalyzer(config.bm25.analyzer);
+	const bm25 = new Bm25Index({ k1: config.bm25.k1, b: config.bm25.b }, analyzer);
+	const documents = new Map<string, DocumentRecord>();
+	const ready = (await store.documents.listByWorkspace(workspaceId)).filter((d) => d.status === 'ready');
+	let chunkCount = 0;
+	for (const [i, doc] of ready.entries()) {
+		const text = await store.documents.text(doc.id);
+		if (text === undefined) continue;
+		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
+			bm25.add(`${doc.id}#${c.ordinal}`, c.text);
+			chunkCount++;
+		}
+		documents.set(doc.id, doc);
+		if ((i + 1) % 250 === 0) onProgress(i + 1, ready.length);
+	}
+	return { bm25, documents, analyzerName: analyzer.name, analyzerFingerprint: analyzer.fingerprint, chunkCount };
+}
+
+/**
+ * Lexical retrieval exactly as search ranks documents: each document by its best chunk.
+ * Only the top chunks are scored and sorted: with the top n chunk hits, every document whose
+ * best score is above the n-th hit's score is ranked exactly (an unseen chunk scores no
+ * higher), so n doubles until the depth-th document clears that bar or all hits are in.
+ */
+export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>): Retriever {
+	const toDocument = (chunkId: string) => chunkId.slice(0, chunkId.lastIndexOf('#'));
+	return {
+		retrieve(query, depth): RunEntry[] {
+			let n = Math.min(index.bm25.size, depth * 2);
+			for (;;) {
+				const chunkHits = index.bm25.search(query, { topK: n });
+				const ranked = rankDocumentsByBestChunk(chunkHits, toDocument);
+				const last = chunkHits[chunkHits.length - 1];
+				const cut = ranked[depth - 1];
+				const complete = chunkHits.length < n || n >= index.bm25.size || (cut !== undefined && last !== undefined && cut.score > last.score);
+				if (complete) return ranked.slice(0, depth).map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
+				n = Math.min(index.bm25.size, n * 2);
+			}
+		}
+	};
+}
+
+/** Re-key judgments from workspace document ids to portable references (unmatched `?ref` keys stay). */
+function qrelsByReference(qrels: Qrels, documents: ReadonlyMap<string, DocumentRecord>): Qrels {
+	const out = new Map<string, Map<string, number>>();
+	for (const [qid, judged] of qrels) {
+		const m = new Map<string, number>();
+		for (const [id, grade] of judged) {
+			const doc = documents.get(id);
+			m.set(doc ? documentReference(doc) : id, grade);
+		}
+		out.set(qid, m);
+	}
+	return out;
+}
+
+/**
+ * Evaluate one configuration over a golden set: build or reuse the index, retrieve every case
+ * (timed, cancellable between queries), compute the metrics, and store the report.
+ * @throws AssayError `NOT_FOUND` (workspace, golden set), `CONFIG_INVALID` (configuration),
+ *   `DATASET_INVALID` (empty golden set, or cancelled before any query finished).
+ */
+export async function runEvaluation(internals: LibraryInternals, request: EvalRequest, isCancelled: () => boolean, onProgress?: (p: EvalRunProgress) => void): Promise<EvalReport> {
+	const config = parseRetrievalConfig(request.config);
+	const store = await internals.store();
+	const goldenSet = (await store.goldenSets.get(request.goldenSetId)) as GoldenSetRecord | undefined;
+	if (!goldenSet || goldenSet.workspaceId !== request.workspaceId) throw new AssayError('NOT_FOUND', `No golden set ${request.goldenSetId} in this workspace.`);
+	const ws = await store.workspaces.get(request.workspaceId);
+	const started = performance.now();
+	return withSpan(internals.tracer(), 'eval.run', { attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } }, async (span) => {
+		const index = await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) => onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total }));
+		const indexMs = performance.now() - started;
+		const cases = goldenSet.cases;
+		const result = await runQueries(cases, lexicalRetriever(index), {
+			depth: config.depth,
+			isCancelled,
+			onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
+		});
+		if (result.run.size === 0) throw new AssayError('DATASET_INVALID', 'The evaluation was cancelled before any query finished.');
+		const evaluated = cases.filter((c) => result.run.has(c.id));
+		const docKeys = [...index.documents.values()].map((d) => ({ id: d.id, name: d.name, relativePath: d.relativePath, ...(d.externalId !== undefined ? { externalId: d.externalId } : {}) }));
+		const resolved = resolveGoldenSet(evaluated, docKeys);
+		const qrels = qrelsByReference(resolved.qrels, index.documents);
+		const cutoffs = [...new Set([...REPORT_CUTOFFS, config.topK])].sort((a, b) => a - b);
+		const relevanceLevel = request.relevanceLevel ?? 1;
+		const ndcgGain = request.ndcgGain ?? 'linear';
+		const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
+		const corpusHash = await sha256Text([...index.documents.values()].map((d) => `${documentReference(d)}\t${d.contentHash}`).sort().join('\n'));
+		const report = await buildEvalReport({
+			id: newId('run'),
+			workspaceId: request.workspaceId,
+			appVersion: request.appVersion,
+			createdAtMs: Date.now(),
+			cancelled: result.cancelled,
+			goldenSet,
+			corpus: { workspaceName: ws?.name ?? '', documents: index.documents.size, chunks: index.chunkCount, contentHash: corpusHash },
+			analyzer: { name: index.analyzerName, fingerprint: index.analyzerFingerprint },
+			config,
+			relevanceLevel,
+			ndcgGain,
+			cutoffs,
+			metrics,
+			qrels,
+			run: result.run,
+			latencyMs: result.latencyMs,
+			unmatched: resolved.unmatched,
+			totalMs: performance.now() - started,
+			indexMs,
+			environment: request.environment
+		});
+		span.setAttributes({ 'assay.eval.ndcg_10': report.metrics.aggregate['ndcg@10']?.mean ?? -1, 'assay.eval.queries': report.metrics.queryCount });
+		await store.evalRuns.put(report);
+		return report;
+	});
+}
