@@ -48,8 +48,15 @@ const createV1: Migration = (db) => {
 	db.createObjectStore('settings', { keyPath: 'key' });
 };
 
+/** v1 → v2: stored embeddings (typed arrays), keyed by workspace, model key and chunk. */
+const addEmbeddingsV2: Migration = (db) => {
+	const embeddings = db.createObjectStore('embeddings', { keyPath: ['workspaceId', 'modelKey', 'chunkId'] });
+	embeddings.createIndex('workspaceId', 'workspaceId');
+	embeddings.createIndex('workspaceId_modelKey', ['workspaceId', 'modelKey']);
+};
+
 /** All migration steps in order; index `v` upgrades version `v` to `v + 1`. */
-export const MIGRATIONS: readonly Migration[] = [createV1];
+export const MIGRATIONS: readonly Migration[] = [createV1, addEmbeddingsV2];
 
 /** The schema version this build opens: `MIGRATIONS.length`. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

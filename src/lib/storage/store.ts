@@ -5,6 +5,7 @@ import { ChunksRepository } from './chunks.ts';
 import { openConnection } from './connection.ts';
 import type { Connection, ConnectionState, OpenAssayDbOptions } from './connection.ts';
 import { DocumentsRepository } from './documents.ts';
+import { EmbeddingsRepository } from './embeddings.ts';
 import { IndexStateRepository, SettingsRepository, WorkspaceRecordsRepository } from './records.ts';
 import { SpansRepository } from './spans.ts';
 import { WorkspacesRepository } from './workspaces.ts';
@@ -33,6 +34,8 @@ export class AssayStore {
 	readonly spans: SpansRepository;
 	/** Application settings. */
 	readonly settings: SettingsRepository;
+	/** Chunk embeddings (schema v2). */
+	readonly embeddings: EmbeddingsRepository;
 
 	/** Build the repositories over an open connection; prefer {@link openAssayDb}. */
 	constructor(private readonly connection: Connection) {
@@ -44,6 +47,7 @@ export class AssayStore {
 		this.evalRuns = new WorkspaceRecordsRepository(connection, 'evalRuns');
 		this.spans = new SpansRepository(connection);
 		this.settings = new SettingsRepository(connection);
+		this.embeddings = new EmbeddingsRepository(connection);
 	}
 
 	/** `open`, `closed` (by {@link close}), `version-changed` (another tab upgraded) or `terminated` (by the browser). */
