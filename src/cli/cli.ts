@@ -1,6 +1,7 @@
 import { isAssayError } from '../lib/shared/errors.ts';
 import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
+import { runCommand, RUN_USAGE } from './run-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 
 /** Top-level usage text. */
@@ -9,6 +10,7 @@ export const USAGE = `Usage: assay <command> [options]
 Commands:
   bm25    index a BEIR collection with BM25 and write a TREC run
   eval    score a TREC run against qrels (trec_eval-exact)
+  run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   help    show help for a command: assay help bm25
 
 Run "assay <command> --help" for a command's options.
@@ -16,7 +18,8 @@ Run "assay <command> --help" for a command's options.
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
 	bm25: { run: bm25Command, usage: BM25_USAGE },
-	eval: { run: evalCommand, usage: EVAL_USAGE }
+	eval: { run: evalCommand, usage: EVAL_USAGE },
+	run: { run: runCommand, usage: RUN_USAGE }
 };
 
 /**

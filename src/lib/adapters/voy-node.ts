@@ -9,7 +9,16 @@ import type { VoyConstructor } from './voy-index.ts';
  * its `.wasm` as an ES module, which Node cannot do: instantiate the wasm by hand with the
  * package's JS glue as its import object. Resolves its files by path from `node_modules`.
  */
-export async function loadVoyInNode(): Promise<VoyConstructor> {
+export function loadVoyInNode(): Promise<VoyConstructor> {
+	// One wasm instance per process: the glue module is shared, and re-instantiating it would pull
+	// the memory out from under every existing Voy object.
+	loading ??= instantiate();
+	return loading;
+}
+
+let loading: Promise<VoyConstructor> | undefined;
+
+async function instantiate(): Promise<VoyConstructor> {
 	const require = createRequire(import.meta.url);
 	const dir = dirname(require.resolve('voy-search/package.json'));
 	const glue = (await import(pathToFileURL(join(dir, 'voy_search_bg.js')).href)) as { __wbg_set_wasm(exports: unknown): void; Voy: VoyConstructor };

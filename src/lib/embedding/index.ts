@@ -3,3 +3,4 @@ export * from './types.ts';
 export * from './registry.ts';
 export * from './batch.ts';
 export * from './fake.ts';
+export * from './spec.ts';

@@ -4,3 +4,4 @@
 export * from './metrics/index.ts';
 export * from './datasets/beir.ts';
 export * from './retrieval/bm25-run.ts';
+export * from './retrieval/hybrid-run.ts';

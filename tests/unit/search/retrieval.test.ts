@@ -61,7 +61,7 @@ describe('access control', () => {
 		const { p, sentToModel } = ports(['secret#0', 'public#0', 'hr#0'], ['secret#0', 'hr#1', 'public#1']);
 		const allow = compileAllow(docs, undefined, { user: 'bob', groups: ['hr'] }, acls);
 		const out = await retrieve('q', params('hybrid-rerank'), p, allow);
-		const everything = [...Object.values(out.stages).flatMap((s) => (s ?? []).map((h) => h.id)), ...out.results.map((r) => r.id), ...sentToModel];
+		const everything = [...Object.values(out.stages).flatMap((s: readonly { id: string }[] | null) => (s ?? []).map((h) => h.id)), ...out.results.map((r) => r.id), ...sentToModel];
 		expect(everything.some((id) => id.includes('secret'))).toBe(false);
 		expect(out.results.map((r) => r.id).sort()).toEqual(['hr#0', 'hr#1', 'public#0']);
 	});
