@@ -11,7 +11,9 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const service = createLibraryService({
 	onVersionChange: () => scope.postMessage({ type: 'assay:storage-version-change' }),
-	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' })
+	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' }),
+	// voy-search's wasm is loaded lazily, on the first dense index (TECH-NOTES: never before expose).
+	voyLoader: async () => (await import('voy-search')).Voy
 });
 
 exposeApi(service, scope);

@@ -15,6 +15,7 @@ import type { SpanRecord } from '$lib/tracing/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import { loadDemoFiles } from './demo.ts';
 import { StorageUsage } from './storage-usage.svelte.ts';
+import { SemanticState } from './semantic.svelte.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -45,6 +46,8 @@ export class Workbench {
 	openDocument = $state<{ view: DocumentView; focus: SearchHit | null } | null>(null);
 	spans = $state<SpanRecord[]>([]);
 	readonly storage = new StorageUsage();
+	/** Dense index, embedding jobs, models, retrieval mode, run-as identity. */
+	readonly semantic = new SemanticState(() => this.api);
 	ready = $state(false);
 
 	private client: LibraryClient | null = null;
@@ -61,6 +64,8 @@ export class Workbench {
 	/** Start the worker, load workspaces; seed the demo workspace on a first visit unless `?demo=0`. */
 	async init(options: { seedDemo: boolean }): Promise<void> {
 		this.client = new LibraryClient((e) => this.onWorkerEvent(e));
+		// Lexical search works even if the model worker cannot start.
+		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
 		await this.guard(async () => {
 			this.workspaces = await this.api.listWorkspaces();
 			if (this.workspaces.length === 0) {
@@ -87,6 +92,8 @@ export class Workbench {
 			this.config = await this.api.workspaceConfig(id);
 			this.indexStatus = await this.api.openWorkspace(id);
 			await this.refreshDocuments();
+			// The vector index loads in the background; lexical search is ready now.
+			void this.semantic.refresh(id).catch((error) => (this.semantic.error = describe(error)));
 		});
 	}
 
@@ -98,6 +105,7 @@ export class Workbench {
 			this.indexStatus = await this.api.updateWorkspaceConfig(id, config);
 			this.config = await this.api.workspaceConfig(id);
 			await this.refreshDocuments();
+			await this.semantic.refresh(id);
 		});
 	}
 
@@ -135,6 +143,7 @@ export class Workbench {
 		});
 		await this.refreshDocuments();
 		this.indexStatus = await this.api.openWorkspace(workspaceId);
+		await this.semantic.refresh(workspaceId);
 		await this.storage.refresh();
 	}
 
@@ -159,7 +168,8 @@ export class Workbench {
 		}
 		try {
 			// Plain copies: Svelte state proxies cannot be structured-cloned to the worker.
-			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds] });
+			const runAs = this.semantic.runAs ? { user: this.semantic.runAs.user, groups: [...this.semantic.runAs.groups] } : undefined;
+			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds], mode: this.semantic.mode, ...(runAs ? { runAs } : {}) });
 		} catch (error) {
 			this.searchError = describe(error);
 		}
