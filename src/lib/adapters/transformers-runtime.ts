@@ -100,11 +100,16 @@ export async function hasWebGpuAdapter(): Promise<boolean> {
  * when WebGPU is missing or throws. Node always uses `cpu`. Returns what ran.
  * @throws AssayError `MODEL_LOAD_FAILED` when even the last device fails (cause kept).
  */
-export async function loadOnDevice<T>(preference: DevicePreference, load: (device: 'webgpu' | 'wasm' | 'cpu') => Promise<T>, what: string): Promise<{ value: T; backend: EmbeddingBackend; fallbackReason?: string }> {
-	if (isNode()) return { value: await wrapLoad(() => load('cpu'), what), backend: 'cpu' };
+export async function loadOnDevice<T>(
+	preference: DevicePreference,
+	load: (device: 'webgpu' | 'wasm' | 'cpu') => Promise<T>,
+	what: string,
+	probe: { readonly node: boolean; readonly webgpu: () => Promise<boolean> } = { node: isNode(), webgpu: hasWebGpuAdapter }
+): Promise<{ value: T; backend: EmbeddingBackend; fallbackReason?: string }> {
+	if (probe.node) return { value: await wrapLoad(() => load('cpu'), what), backend: 'cpu' };
 	let fallbackReason: string | undefined;
 	if (preference !== 'wasm') {
-		if (await hasWebGpuAdapter()) {
+		if (await probe.webgpu()) {
 			try {
 				return { value: await load('webgpu'), backend: 'webgpu' };
 			} catch (error) {
