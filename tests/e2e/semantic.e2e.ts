@@ -45,7 +45,7 @@ test('documents embedded with a local fixture model are found by meaning in hybr
 	await expect(page.getByTestId('modes-status')).toContainText('not yet');
 
 	await pickModels(page, 'static-embed', 'static-reranker');
-	await page.getByLabel('Embedding model').selectOption('static-embed');
+	await page.getByLabel('Embedding model', { exact: true }).selectOption('static-embed');
 	await page.getByLabel('Embedding dtype').selectOption('fp32');
 	await page.getByLabel('Device').selectOption('wasm');
 	await page.getByLabel('Rerank', { exact: true }).check();
