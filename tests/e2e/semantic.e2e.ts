@@ -101,3 +101,22 @@ test('a document whose access list excludes the query’s user is never shown', 
 	await search(page, 'puppy kennel', 'lexical');
 	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'pets.txt');
 });
+
+test('metadata filters keep other file types out of the results', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page.getByTestId('file-input').setInputFiles([
+		{ name: 'bank.txt', mimeType: 'text/plain', buffer: Buffer.from('the bank raised interest') },
+		{ name: 'bank.md', mimeType: 'text/markdown', buffer: Buffer.from('# Bank\n\nthe bank cut interest') }
+	]);
+	await expect(page.getByTestId('index-status')).toContainText('2 documents');
+	await page.getByText(/^Filter by document/).click();
+	await page.getByLabel('Filter by file type').selectOption('text/markdown');
+	await search(page, 'bank interest', 'lexical');
+	await expect(page.getByTestId('hit')).toHaveCount(1);
+	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'bank.md');
+	await page.getByLabel('Imported from').fill('2000-01-01');
+	await page.getByLabel('Imported to').fill('2000-01-02');
+	await search(page, 'bank interest', 'lexical');
+	await expect(page.getByTestId('no-results')).toBeVisible();
+});

@@ -5,7 +5,7 @@ import type { EmbedProgress, LibraryApi, SemanticStatus } from '$lib/services/li
 import type { CachedModelInfo } from '$lib/services/models-api.ts';
 import type { ModelLoadProgress } from '$lib/embedding/index.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
-import type { AccessList, Principal } from '$lib/search/filters/index.ts';
+import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
 import { ModelsClient } from './models-client.ts';
 
 /** A running embedding job, as the page shows it. */
@@ -31,6 +31,8 @@ export class SemanticState {
 	localModels = $state<string[]>([]);
 	mode = $state<RetrievalMode>('lexical');
 	runAs = $state<Principal | null>(null);
+	/** Metadata filters (tags, file types, import dates) applied to every retriever. */
+	filter = $state<MetadataFilter>({});
 	access = $state<Record<string, AccessList>>({});
 
 	/** Dense modes need every chunk embedded for the current model (lexical is always ready). */

@@ -169,7 +169,7 @@ export class Workbench {
 		try {
 			// Plain copies: Svelte state proxies cannot be structured-cloned to the worker.
 			const runAs = this.semantic.runAs ? { user: this.semantic.runAs.user, groups: [...this.semantic.runAs.groups] } : undefined;
-			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds], mode: this.semantic.mode, ...(runAs ? { runAs } : {}) });
+			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds], mode: this.semantic.mode, filter: $state.snapshot(this.semantic.filter), ...(runAs ? { runAs } : {}) });
 		} catch (error) {
 			this.searchError = describe(error);
 		}
