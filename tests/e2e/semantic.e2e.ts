@@ -120,3 +120,23 @@ test('metadata filters keep other file types out of the results', async ({ page 
 	await search(page, 'bank interest', 'lexical');
 	await expect(page.getByTestId('no-results')).toBeVisible();
 });
+
+test('changing the embedding model embeds the library again with the new model instead of mixing vectors', async ({ page }) => {
+	test.setTimeout(120_000);
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page.getByTestId('file-input').setInputFiles(topicFiles());
+	await expect(page.getByTestId('index-status')).toContainText('4 documents');
+	await pickModels(page, 'static-embed', 'tiny-bert-embed');
+	await page.getByLabel('Embedding model', { exact: true }).selectOption('static-embed');
+	await page.getByLabel('Embedding dtype').selectOption('fp32');
+	await page.getByLabel('Device').selectOption('wasm');
+	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await page.getByRole('button', { name: 'Embed chunks' }).click();
+	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 48-d', { timeout: 60_000 });
+
+	await page.getByLabel('Embedding model', { exact: true }).selectOption('tiny-bert-embed');
+	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 64-d', { timeout: 60_000 });
+	await expect(page.getByTestId('pending-chunks')).toHaveCount(0);
+});

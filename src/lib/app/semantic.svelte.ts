@@ -61,6 +61,15 @@ export class SemanticState {
 		else if (this.denseReady && this.mode === 'lexical' && this.status.pendingChunks === 0) this.mode = 'hybrid';
 	}
 
+	/** Like {@link refresh}, but resolves only once the background load has finished. */
+	async refreshSettled(workspaceId: string): Promise<void> {
+		await this.refresh(workspaceId);
+		while (this.status?.state === 'loading') {
+			await new Promise((r) => setTimeout(r, 100));
+			await this.refresh(workspaceId);
+		}
+	}
+
 	/** Embed the chunks that have no vector yet, with progress; cancel keeps finished batches. */
 	async embed(workspaceId: string): Promise<void> {
 		if (this.job) return;

@@ -101,12 +101,16 @@ export class Workbench {
 	async saveConfig(config: AppConfig): Promise<void> {
 		const id = this.workspaceId;
 		if (!id) return;
+		const before = this.semantic.status;
 		await this.guard(async () => {
 			this.indexStatus = await this.api.updateWorkspaceConfig(id, config);
 			this.config = await this.api.workspaceConfig(id);
 			await this.refreshDocuments();
-			await this.semantic.refresh(id);
+			await this.semantic.refreshSettled(id);
 		});
+		// A new embedding model for a workspace that had vectors: embed again (never mix two models).
+		const after = this.semantic.status;
+		if (before && after && before.vectorCount > 0 && after.modelKey !== before.modelKey && after.pendingChunks > 0) await this.semantic.embed(id);
 	}
 
 	async createWorkspace(name: string): Promise<void> {
@@ -143,7 +147,10 @@ export class Workbench {
 		});
 		await this.refreshDocuments();
 		this.indexStatus = await this.api.openWorkspace(workspaceId);
-		await this.semantic.refresh(workspaceId);
+		await this.semantic.refreshSettled(workspaceId);
+		// New chunks in a workspace that already has vectors are embedded too, so dense search stays complete.
+		const s = this.semantic.status;
+		if (s && s.vectorCount > 0 && s.pendingChunks > 0) await this.semantic.embed(workspaceId);
 		await this.storage.refresh();
 	}
 

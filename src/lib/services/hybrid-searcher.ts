@@ -59,6 +59,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				},
 				passages: async (ids) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
 				rerank: async (q, passages) => {
+					if (!config.rerank.enabled) unavailable('Reranking is switched off in this workspace’s model settings.');
 					if (!ctx.reranker) unavailable('Reranking needs the model worker, which is not connected.');
 					const result = await withSpan(tracer, 'rerank', { parent: span, attributes: { 'gen_ai.request.model': config.rerank.modelId, 'assay.rerank.pairs': passages.length } }, () => ctx.reranker!.score(rerankerSpecFor(config), q, passages));
 					rerankBackend = result.backend;

@@ -83,6 +83,12 @@ describe('semantic search in the library service', () => {
 		expect(code.hits[0]?.explain).toMatchObject({ lexical: { rank: 1 }, fused: { rank: 1 } });
 	});
 
+	it('refuses hybrid + rerank while the reranker is switched off', async () => {
+		const { lib, ws } = await embeddedWorkspace();
+		await lib.updateWorkspaceConfig(ws.id, { ...MODELS, rerank: { ...MODELS.rerank, enabled: false } });
+		await expect(lib.search({ workspaceId: ws.id, query: 'dog', topK: 1, mode: 'hybrid-rerank' })).rejects.toMatchObject({ code: 'SEARCH_MODE_UNAVAILABLE', message: expect.stringContaining('switched off') });
+	});
+
 	it('reopens with the stored vectors, without re-embedding', async () => {
 		const { factory, ws } = await embeddedWorkspace();
 		const reopened = service(factory);
