@@ -90,9 +90,12 @@ function modelIdOf(url: string, origin: 'download' | 'local'): string | null {
 	const path = new URL(url).pathname;
 	if (origin === 'local') {
 		if (!path.startsWith(LOCAL_MODELS_PREFIX)) return null;
-		// Picked folders are stored as `<folder>/<file>`: the folder name is the model id.
+		// Files are stored as `<model folder>/<file>` or `<model folder>/onnx/<file>`; the folder
+		// path (which may be nested when a parent folder was picked) is the model id.
 		const rest = decodeURIComponent(path.slice(LOCAL_MODELS_PREFIX.length)).split('/');
-		return rest.length >= 2 ? rest[0]! : null;
+		const onnx = rest.lastIndexOf('onnx');
+		const folder = onnx > 0 ? rest.slice(0, onnx) : rest.slice(0, -1);
+		return folder.length > 0 ? folder.join('/') : null;
 	}
 	const at = path.indexOf('/resolve/');
 	return at > 0 ? decodeURIComponent(path.slice(1, at)) : null;

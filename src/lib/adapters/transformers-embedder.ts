@@ -6,6 +6,7 @@ import { applyModelSource, loadOnDevice } from './transformers-runtime.ts';
 interface Loaded {
 	readonly extractor: FeatureExtractionPipeline;
 	readonly backend: EmbeddingBackend;
+	readonly fallbackReason?: string;
 }
 
 /**
@@ -22,7 +23,7 @@ export class TransformersEmbedder implements Embedder {
 	constructor(private readonly onProgress?: (p: ModelLoadProgress) => void) {}
 
 	async embed(spec: EmbeddingModelSpec, texts: readonly string[], kind: TextKind): Promise<EmbedResult> {
-		const { extractor, backend } = await this.load(spec);
+		const { extractor, backend, fallbackReason } = await this.load(spec);
 		const prefix = kind === 'query' ? spec.queryPrefix : spec.passagePrefix;
 		const vectors: Float32Array[] = [];
 		let dims = 0;
@@ -34,7 +35,7 @@ export class TransformersEmbedder implements Embedder {
 			for (let i = 0; i < texts.length; i++) vectors.push(l2Normalize(data.slice(i * dims, (i + 1) * dims)));
 			output.dispose?.();
 		}
-		return { vectors, dims, modelId: spec.modelId, dtype: spec.dtype, backend };
+		return { vectors, dims, modelId: spec.modelId, dtype: spec.dtype, backend, ...(fallbackReason ? { fallbackReason } : {}) };
 	}
 
 	/** Load the model now (download progress is reported); resolves with the backend that will run. */
@@ -54,7 +55,7 @@ export class TransformersEmbedder implements Embedder {
 		let entry = this.loaded.get(key);
 		if (!entry) {
 			entry = (async () => {
-				const { value, backend } = await loadOnDevice(
+				const { value, backend, fallbackReason } = await loadOnDevice(
 					spec.device,
 					async (device) => {
 						applyModelSource(spec.source);
@@ -68,7 +69,7 @@ export class TransformersEmbedder implements Embedder {
 					},
 					`embedding model "${spec.modelId}"`
 				);
-				return { extractor: value, backend };
+				return { extractor: value, backend, ...(fallbackReason ? { fallbackReason } : {}) };
 			})();
 			entry.catch(() => this.loaded.delete(key));
 			this.loaded.set(key, entry);

@@ -46,6 +46,8 @@ export interface EmbedResult {
 	readonly dtype: ModelDtype;
 	/** The backend that really ran (after any WebGPU → WASM fallback). */
 	readonly backend: EmbeddingBackend;
+	/** Why WebGPU was not used although preferred (`no WebGPU adapter`, `WebGPU failed: …`). */
+	readonly fallbackReason?: string;
 }
 
 /** Whether texts are queries or passages (selects the prefix). */

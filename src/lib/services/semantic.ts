@@ -121,6 +121,7 @@ export class SemanticIndexes {
 				entry.index.add(records.map((r) => ({ id: r.chunkId, vector: r.vector })));
 				await store.embeddings.putMany(records);
 				entry.backends.add(result.backend);
+				if (result.fallbackReason && spec.device !== 'wasm') entry.message = `Embedded on ${result.backend.toUpperCase()}: ${result.fallbackReason}.`;
 				entry.state = 'ready';
 				embedded += batch.length;
 			},
