@@ -29,7 +29,6 @@ const reranker = new TransformersReranker(report);
 const api: ModelsApi = {
 	embed: (spec, texts, kind) => embedder.embed(spec, texts, kind),
 	score: (spec, query, passages) => reranker.score(spec, query, passages),
-	prepareEmbedder: (spec) => embedder.prepare(spec),
 	addLocalModels: (files) => storeLocalModelFiles(files),
 	listCachedModels: () => listCachedModels(),
 	deleteCachedModel: (modelId) => deleteCachedModel(modelId),

@@ -69,7 +69,7 @@ class LibraryService implements LibraryApi {
 		await this.serial(workspaceId, async () => {
 			await (await this.store()).workspaces.delete(workspaceId);
 			this.indexes.delete(workspaceId);
-			this.semantic.invalidate(workspaceId);
+			await this.semantic.forgetWorkspace(workspaceId);
 		});
 	}
 

@@ -16,8 +16,6 @@ export interface CachedModelInfo {
 export interface ModelsApi {
 	embed(spec: EmbeddingModelSpec, texts: string[], kind: TextKind): Promise<EmbedResult>;
 	score(spec: RerankerSpec, query: string, passages: string[]): Promise<RerankResult>;
-	/** Load a model now (download progress goes to the progress listener); resolves the backend. */
-	prepareEmbedder(spec: EmbeddingModelSpec): Promise<string>;
 	/** Copy a picked folder's files into the local model cache; resolves the model folder names found. */
 	addLocalModels(files: { relativePath: string; file: Blob }[]): Promise<string[]>;
 	listCachedModels(): Promise<CachedModelInfo[]>;

@@ -85,6 +85,12 @@ export class SemanticService {
 		this.indexes.invalidate(workspaceId);
 	}
 
+	/** A deleted workspace: drop its index and its access lists (vectors go with the workspace's stores). */
+	async forgetWorkspace(workspaceId: string): Promise<void> {
+		this.indexes.invalidate(workspaceId);
+		await (await this.host.store()).settings.delete(ACL_KEY(workspaceId));
+	}
+
 	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
 		this.indexes.removeDocument(workspaceId, documentId, chunkCount);
 	}

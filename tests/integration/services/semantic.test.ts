@@ -127,7 +127,16 @@ describe('semantic search in the library service', () => {
 			const everything = [...response.hits.map((h) => h.chunkId), ...Object.values(response.stages ?? {}).flatMap((s) => (s ?? []).map((h: { id: string }) => h.id))];
 			expect(everything.some((id) => id.startsWith(pets.id))).toBe(false);
 		}
+		expect(await lib.documentAccess(ws.id)).toEqual({ [pets.id]: { users: ['alice'], groups: [] } });
 		const asAlice = await lib.search({ workspaceId: ws.id, query: 'dog puppy', topK: 1, mode: 'hybrid', runAs: { user: 'alice', groups: [] } });
 		expect(asAlice.hits[0]?.documentId).toBe(pets.id);
+	});
+
+	it('forgets a deleted workspace’s access lists', async () => {
+		const { lib, ws } = await embeddedWorkspace();
+		const [doc] = await lib.listDocuments(ws.id);
+		await lib.setDocumentAccess(ws.id, doc!.id, { users: [], groups: ['hr'] });
+		await lib.deleteWorkspace(ws.id);
+		expect(await lib.documentAccess(ws.id)).toEqual({});
 	});
 });
