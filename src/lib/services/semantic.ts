@@ -68,9 +68,14 @@ export class SemanticIndexes {
 	/** Status for the page (which modes are ready). */
 	async status(workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): Promise<SemanticStatus> {
 		const entry = this.open(workspaceId, config, documents);
+		// Count against the ready documents' chunks: the in-memory index may still hold vectors of
+		// replaced or removed documents until the next load (they are never retrieved: see compileAllow).
 		let chunkCount = 0;
-		for (const doc of documents.values()) chunkCount += doc.chunkCount;
-		const vectorCount = entry.index?.size() ?? 0;
+		let vectorCount = 0;
+		for (const doc of documents.values()) {
+			chunkCount += doc.chunkCount;
+			for (let i = 0; i < doc.chunkCount && entry.index; i++) if (entry.index.has(`${doc.id}#${i}`)) vectorCount++;
+		}
 		return {
 			workspaceId,
 			modelId: config.embedding.modelId,
@@ -79,7 +84,7 @@ export class SemanticIndexes {
 			indexKind: entry.index?.kind ?? null,
 			dims: entry.index?.dims ?? null,
 			vectorCount,
-			pendingChunks: Math.max(0, chunkCount - vectorCount),
+			pendingChunks: chunkCount - vectorCount,
 			backends: [...entry.backends].sort(),
 			message: entry.message,
 			loadMs: entry.loadMs

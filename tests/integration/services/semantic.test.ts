@@ -83,6 +83,15 @@ describe('semantic search in the library service', () => {
 		expect(code.hits[0]?.explain).toMatchObject({ lexical: { rank: 1 }, fused: { rank: 1 } });
 	});
 
+	it('counts the chunks of a re-imported (changed) document as pending and embeds only them', async () => {
+		const { lib, ws } = await embeddedWorkspace();
+		await lib.importFiles(ws.id, [file('pets.txt', 'the kitten purrs and sleeps with whiskers')], 'again');
+		expect(await settledStatus(lib, ws.id)).toMatchObject({ vectorCount: 3, pendingChunks: 1 });
+		expect(await lib.embedWorkspace(ws.id, 'changed')).toMatchObject({ embedded: 1 });
+		const response = await lib.search({ workspaceId: ws.id, query: 'cat', topK: 1, mode: 'dense' });
+		expect(response.hits[0]?.text).toContain('kitten');
+	});
+
 	it('refuses hybrid + rerank while the reranker is switched off', async () => {
 		const { lib, ws } = await embeddedWorkspace();
 		await lib.updateWorkspaceConfig(ws.id, { ...MODELS, rerank: { ...MODELS.rerank, enabled: false } });

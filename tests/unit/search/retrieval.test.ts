@@ -83,3 +83,22 @@ describe('access control', () => {
 		expect(['public#0', 'hr#0'].filter(allow)).toEqual(['hr#0']);
 	});
 });
+
+describe('metadata filters', () => {
+	const doc = { id: 'd', tags: ['hr', 'policy'], mediaType: 'text/markdown', importedAtMs: 1_000 };
+
+	it('keeps a document matching every given field (any tag, any type, date in [from, to))', () => {
+		expect(compileAllow(new Map([['d', doc]]), { tags: ['policy', 'x'], mediaTypes: ['text/markdown'], importedFromMs: 1_000, importedToMs: 1_001 }, null, {})('d#3')).toBe(true);
+	});
+
+	it('drops a document outside the date range or of another type', () => {
+		const docs = new Map([['d', doc]]);
+		expect(compileAllow(docs, { importedToMs: 1_000 }, null, {})('d#0')).toBe(false);
+		expect(compileAllow(docs, { importedFromMs: 1_001 }, null, {})('d#0')).toBe(false);
+		expect(compileAllow(docs, { mediaTypes: ['text/plain'] }, null, {})('d#0')).toBe(false);
+	});
+
+	it('refuses chunks of documents it does not know (removed ones)', () => {
+		expect(compileAllow(new Map([['d', doc]]), undefined, null, {})('gone#0')).toBe(false);
+	});
+});
