@@ -140,3 +140,21 @@ test('changing the embedding model embeds the library again with the new model i
 	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 64-d', { timeout: 60_000 });
 	await expect(page.getByTestId('pending-chunks')).toHaveCount(0);
 });
+
+test('with the device on auto, chunks are embedded on WebGPU when the browser has an adapter, and the page says so', async ({ page }) => {
+	test.setTimeout(120_000);
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page.getByTestId('file-input').setInputFiles(topicFiles());
+	await expect(page.getByTestId('index-status')).toContainText('4 documents');
+	await pickModels(page, 'static-embed');
+	await page.getByLabel('Embedding model', { exact: true }).selectOption('static-embed');
+	await page.getByLabel('Embedding dtype').selectOption('fp32');
+	await expect(page.getByLabel('Device')).toHaveValue('auto');
+	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await page.getByRole('button', { name: 'Embed chunks' }).click();
+	await expect(page.getByTestId('modes-status')).toContainText('computed on webgpu', { timeout: 60_000 });
+	await search(page, 'my dog', 'dense');
+	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'pets.txt');
+	await expect(page.getByTestId('search-meta')).toContainText('query embedded on webgpu');
+});
