@@ -57,11 +57,16 @@ export class SemanticService {
 		this.reranker = { score: (spec, query, passages) => remote.score(spec, query, [...passages]) };
 	}
 
+	/** The dense index state of a workspace (starts its background load). */
 	async status(workspaceId: string): Promise<SemanticStatus> {
 		const index = await this.host.index(workspaceId);
 		return this.indexes.status(workspaceId, await this.host.config(workspaceId), index.documents);
 	}
 
+	/**
+	 * Embed the workspace's chunks that lack a vector for its model, in a span.
+	 * @throws Error when no model runtime is connected; AssayError `EMBEDDING_CANCELLED`, `MODEL_LOAD_FAILED`.
+	 */
 	async embed(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
 		const embedder = this.embedder;
 		if (!embedder) throw new Error('No embedding model runtime is connected.');
@@ -77,10 +82,12 @@ export class SemanticService {
 		}
 	}
 
+	/** Stop job `jobId` before its next batch. */
 	cancel(jobId: string): void {
 		this.cancelled.add(jobId);
 	}
 
+	/** Drop the in-memory index (configuration changed); it reloads on next use. */
 	invalidate(workspaceId: string): void {
 		this.indexes.invalidate(workspaceId);
 	}
@@ -91,10 +98,12 @@ export class SemanticService {
 		await (await this.host.store()).settings.delete(ACL_KEY(workspaceId));
 	}
 
+	/** Remove a deleted document's chunks from the in-memory index. */
 	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
 		this.indexes.removeDocument(workspaceId, documentId, chunkCount);
 	}
 
+	/** Search in `request.mode` with filters, access lists and explain data (see `searchHybrid`). */
 	async search(request: SearchRequest & { mode: RetrievalMode }): Promise<SearchResponse> {
 		const [index, config, store] = await Promise.all([this.host.index(request.workspaceId), this.host.config(request.workspaceId), this.host.store()]);
 		return searchHybrid(
@@ -103,11 +112,13 @@ export class SemanticService {
 		);
 	}
 
+	/** Access lists by document id (stored under the `acl:<workspaceId>` setting). */
 	async access(workspaceId: string): Promise<Record<string, AccessList>> {
 		const value = await (await this.host.store()).settings.get(ACL_KEY(workspaceId));
 		return value && typeof value === 'object' ? (value as Record<string, AccessList>) : {};
 	}
 
+	/** Set or (with `null`) clear one document's access list. */
 	async setAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void> {
 		const all = { ...(await this.access(workspaceId)) };
 		if (access) all[documentId] = { users: [...access.users], groups: [...access.groups] };
