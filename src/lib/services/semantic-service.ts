@@ -4,6 +4,7 @@ import type { AccessList } from '../search/filters/index.ts';
 import type { Reranker } from '../search/rerank/index.ts';
 import type { RetrievalMode } from '../search/retrieval/index.ts';
 import { wrapWorker } from '../rpc/index.ts';
+import { AssayError } from '../shared/errors.ts';
 import { withSpan } from '../tracing/tracer.ts';
 import type { Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
@@ -65,11 +66,11 @@ export class SemanticService {
 
 	/**
 	 * Embed the workspace's chunks that lack a vector for its model, in a span.
-	 * @throws Error when no model runtime is connected; AssayError `EMBEDDING_CANCELLED`, `MODEL_LOAD_FAILED`.
+	 * @throws AssayError `WORKER_FAILED` when no model runtime is connected; AssayError `EMBEDDING_CANCELLED`, `MODEL_LOAD_FAILED`.
 	 */
 	async embed(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
 		const embedder = this.embedder;
-		if (!embedder) throw new Error('No embedding model runtime is connected.');
+		if (!embedder) throw new AssayError('WORKER_FAILED', 'No embedding model runtime is connected (the model worker did not start).');
 		const [index, config] = await Promise.all([this.host.index(workspaceId), this.host.config(workspaceId)]);
 		try {
 			return await withSpan(this.host.tracer(), 'embed.workspace', { attributes: { 'assay.workspace.id': workspaceId, 'gen_ai.request.model': config.embedding.modelId } }, async (span) => {
