@@ -8,6 +8,22 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
  */
 const basePath = process.env.ASSAY_BASE_PATH ?? '';
 
+/**
+ * Hosts the model worker may download model files from, ONLY when the user picks that source:
+ * the Hugging Face hub and its file CDNs, plus any mirror named at build time in
+ * `ASSAY_MODEL_HOSTS` (comma-separated origins, e.g. `https://models.example.org`).
+ * Local model folders and the ONNX Runtime wasm are served from 'self'.
+ */
+const modelHosts = [
+	'https://huggingface.co',
+	'https://*.huggingface.co',
+	'https://*.hf.co',
+	...(process.env.ASSAY_MODEL_HOSTS ?? '')
+		.split(',')
+		.map((h) => h.trim())
+		.filter((h) => h !== '')
+];
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -20,7 +36,7 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self', 'wasm-unsafe-eval'],
 				'worker-src': ['self', 'blob:'],
-				'connect-src': ['self'],
+				'connect-src': ['self', ...modelHosts],
 				'img-src': ['self', 'data:', 'blob:'],
 				'style-src': ['self', 'unsafe-inline'],
 				'object-src': ['none'],

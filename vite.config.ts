@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	worker: { format: 'es' },
+	// voy-search ships wasm imported as an ES module: pre-bundling breaks it in dev.
+	optimizeDeps: { exclude: ['voy-search'] },
 	server: { fs: { allow: ['workers'] } },
 	test: {
 		projects: [

@@ -16,7 +16,9 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const { api, internals } = createLibraryServiceWithInternals({
 	parser: new WorkerParseService(),
 	onVersionChange: () => scope.postMessage({ type: 'assay:storage-version-change' }),
-	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' })
+	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' }),
+	// voy-search's wasm is loaded lazily, on the first dense index (TECH-NOTES: never before expose).
+	voyLoader: async () => (await import('voy-search')).Voy
 });
 
 exposeApi(combineApis(api, createEvalService(api, internals)), scope);

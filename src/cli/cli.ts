@@ -3,6 +3,7 @@ import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
 import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
+import { runCommand, RUN_USAGE } from './run-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 
 /** Top-level usage text. */
@@ -13,6 +14,7 @@ Commands:
   metrics score a TREC run against qrels: trec_eval's measures, -c -q -l, --json
   eval    older, smaller form of metrics (chosen cutoffs via --k); kept for scripts
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
+  run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   help    show help for a command: assay help bm25
 
 Run "assay <command> --help" for a command's options.
@@ -22,7 +24,8 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
 	bm25: { run: bm25Command, usage: BM25_USAGE },
 	eval: { run: evalCommand, usage: EVAL_USAGE },
 	ingest: { run: ingestCommand, usage: INGEST_USAGE },
-	metrics: { run: metricsCommand, usage: METRICS_USAGE }
+	metrics: { run: metricsCommand, usage: METRICS_USAGE },
+	run: { run: runCommand, usage: RUN_USAGE }
 };
 
 /**

@@ -17,6 +17,7 @@ import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import { loadDemoFiles } from './demo.ts';
 import { StorageUsage } from './storage-usage.svelte.ts';
+import { SemanticState } from './semantic.svelte.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -51,6 +52,8 @@ export class Workbench {
 	openDocument = $state<{ view: DocumentView; focus: SearchHit | null } | null>(null);
 	spans = $state<SpanRecord[]>([]);
 	readonly storage = new StorageUsage();
+	/** Dense index, embedding jobs, models, retrieval mode, run-as identity. */
+	readonly semantic = new SemanticState(() => this.api);
 	ready = $state(false);
 
 	private client: LibraryClient | null = null;
@@ -67,6 +70,8 @@ export class Workbench {
 	/** Start the worker, load workspaces; seed the demo workspace on a first visit unless `?demo=0`. */
 	async init(options: { seedDemo: boolean }): Promise<void> {
 		this.client = new LibraryClient((e) => this.onWorkerEvent(e));
+		// Lexical search works even if the model worker cannot start.
+		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
 		await this.guard(async () => {
 			this.workspaces = await this.api.listWorkspaces();
 			if (this.workspaces.length === 0) {
@@ -93,6 +98,8 @@ export class Workbench {
 			this.config = await this.api.workspaceConfig(id);
 			this.indexStatus = await this.api.openWorkspace(id);
 			await this.refreshDocuments();
+			// The vector index loads in the background; lexical search is ready now.
+			void this.semantic.refresh(id).catch((error) => (this.semantic.error = describe(error)));
 		});
 		// Not awaited: the workspace is usable (search, documents) while the resumed import runs.
 		void this.resumePendingImports(id);
@@ -124,11 +131,16 @@ export class Workbench {
 	async saveConfig(config: AppConfig): Promise<void> {
 		const id = this.workspaceId;
 		if (!id) return;
+		const before = this.semantic.status;
 		await this.guard(async () => {
 			this.indexStatus = await this.api.updateWorkspaceConfig(id, config);
 			this.config = await this.api.workspaceConfig(id);
 			await this.refreshDocuments();
+			await this.semantic.refreshSettled(id);
 		});
+		// A new embedding model for a workspace that had vectors: embed again (never mix two models).
+		const after = this.semantic.status;
+		if (before && after && before.vectorCount > 0 && after.modelKey !== before.modelKey && after.pendingChunks > 0) await this.semantic.embed(id);
 	}
 
 	async createWorkspace(name: string): Promise<void> {
@@ -175,6 +187,10 @@ export class Workbench {
 		});
 		await this.refreshDocuments();
 		this.indexStatus = await this.api.openWorkspace(workspaceId);
+		await this.semantic.refreshSettled(workspaceId);
+		// New chunks in a workspace that already has vectors are embedded too, so dense search stays complete.
+		const s = this.semantic.status;
+		if (s && s.vectorCount > 0 && s.pendingChunks > 0) await this.semantic.embed(workspaceId);
 		await this.storage.refresh();
 	}
 
@@ -199,7 +215,8 @@ export class Workbench {
 		}
 		try {
 			// Plain copies: Svelte state proxies cannot be structured-cloned to the worker.
-			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds] });
+			const runAs = this.semantic.runAs ? { user: this.semantic.runAs.user, groups: [...this.semantic.runAs.groups] } : undefined;
+			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds], mode: this.semantic.mode, filter: $state.snapshot(this.semantic.filter), ...(runAs ? { runAs } : {}) });
 			this.lastQuery = query;
 		} catch (error) {
 			this.searchError = describe(error);

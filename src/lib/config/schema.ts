@@ -55,11 +55,69 @@ export const SearchConfigSchema = z.object({
 	topK: z.number().int().min(1).max(1000).default(10)
 });
 
+/** Where model files come from (see `ModelSource` in src/lib/embedding). Default: the Hugging Face hub. */
+export const ModelSourceSchema = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('hub') }),
+	/** A mirror laid out like the hub; an absolute http(s) URL. */
+	z.object({ kind: z.literal('mirror'), baseUrl: z.url({ protocol: /^https?$/ }) }),
+	/** A picked local folder (browser) or a folder path (Node CLI). */
+	z.object({ kind: z.literal('local'), path: z.string().min(1).optional() })
+]);
+
+/** Model runtime settings shared by the embedding model and the reranker. */
+export const ModelsConfigSchema = z.object({
+	source: ModelSourceSchema.default({ kind: 'hub' }),
+	/** `auto`: WebGPU when an adapter exists, else WASM. Default `auto`. */
+	device: z.enum(['auto', 'webgpu', 'wasm']).default('auto')
+});
+
+const DtypeSchema = z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']);
+
+/** The workspace's embedding model. Changing `modelId`/`dtype`/pooling/prefix makes a new vector set. */
+export const EmbeddingConfigSchema = z.object({
+	/** Hub id or local folder name. Default `Xenova/multilingual-e5-small` (384-d). */
+	modelId: z.string().min(1).default('Xenova/multilingual-e5-small'),
+	/** ONNX weights precision. Default `q8`. */
+	dtype: DtypeSchema.default('q8'),
+	/** Pooling and prefixes: default from the model registry (mean, no prefix for unlisted models). */
+	pooling: z.enum(['mean', 'cls']).optional(),
+	queryPrefix: z.string().max(64).optional(),
+	passagePrefix: z.string().max(64).optional(),
+	/** Chunks per embedding call. Range 1–256, default 16. */
+	batchSize: z.number().int().min(1).max(256).default(16),
+	/** Vector index: `voy` (k-d tree, ≤ 768 dims; default) or `exact` (flat scan). */
+	vectorIndex: z.enum(['voy', 'exact']).default('voy')
+});
+
+/** Hybrid retrieval parameters. */
+export const RetrievalConfigSchema = z.object({
+	/** RRF constant k (Cormack et al. 2009). Range 0–1000, default 60. */
+	rrfK: z.number().min(0).max(1000).default(60),
+	/** Candidates taken from each retriever before fusion. Range 1–1000, default 100. */
+	depth: z.number().int().min(1).max(1000).default(100),
+	/** Rerank pool = factor × topK fused candidates. Range 1–25, default 4. */
+	rerankPoolFactor: z.number().int().min(1).max(25).default(4)
+});
+
+/** Cross-encoder reranker. */
+export const RerankConfigSchema = z.object({
+	/** Off switch. Default off (the multilingual default model is a 570 MB download). */
+	enabled: z.boolean().default(false),
+	modelId: z.string().min(1).default('onnx-community/bge-reranker-v2-m3-ONNX'),
+	dtype: DtypeSchema.default('q8'),
+	/** Query–passage pairs per forward pass. Range 1–128, default 8. */
+	batchSize: z.number().int().min(1).max(128).default(8)
+});
+
 export const AppConfigSchema = z.object({
 	chunking: ChunkingConfigSchema.default({ chunkSizeChars: 800, chunkOverlapChars: 96 }),
 	bm25: Bm25ConfigSchema.default({ k1: 0.9, b: 0.4, analyzer: 'auto' }),
 	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024 }),
-	search: SearchConfigSchema.default({ topK: 10 })
+	search: SearchConfigSchema.default({ topK: 10 }),
+	models: ModelsConfigSchema.default({ source: { kind: 'hub' }, device: 'auto' }),
+	embedding: EmbeddingConfigSchema.default({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'voy' }),
+	retrieval: RetrievalConfigSchema.default({ rrfK: 60, depth: 100, rerankPoolFactor: 4 }),
+	rerank: RerankConfigSchema.default({ enabled: false, modelId: 'onnx-community/bge-reranker-v2-m3-ONNX', dtype: 'q8', batchSize: 8 })
 });
 
 export type ChunkingConfig = z.infer<typeof ChunkingConfigSchema>;
@@ -68,6 +126,10 @@ export type Bm25Config = z.infer<typeof Bm25ConfigSchema>;
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
 export type SearchConfig = z.infer<typeof SearchConfigSchema>;
 export type AppConfig = z.infer<typeof AppConfigSchema>;
+export type ModelsConfig = z.infer<typeof ModelsConfigSchema>;
+export type EmbeddingConfig = z.infer<typeof EmbeddingConfigSchema>;
+export type RetrievalConfig = z.infer<typeof RetrievalConfigSchema>;
+export type RerankConfig = z.infer<typeof RerankConfigSchema>;
 
 /** Input shape accepted by {@link parseAppConfig}: any subset, defaults fill the rest. */
 export type AppConfigInput = z.input<typeof AppConfigSchema>;

@@ -8,3 +8,4 @@ export * from './golden/index.ts';
 export * from './stats/paired.ts';
 export * from './runner/index.ts';
 export * from './report/index.ts';
+export * from './retrieval/hybrid-run.ts';

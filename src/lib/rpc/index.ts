@@ -52,3 +52,8 @@ export function callback<T extends (...args: never[]) => unknown>(fn: T): T & Co
 }
 
 export type { Remote } from 'comlink';
+
+/** Mark `value` to be sent with `transfers` moved, not copied (e.g. a MessagePort). */
+export function transferred<T>(value: T, transfers: Transferable[]): T {
+	return Comlink.transfer(value, transfers);
+}

@@ -4,6 +4,11 @@ import type { DocumentRecord, DocumentStatus, WorkspaceRecord } from '../ingest/
 import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
 import type { PendingJob } from '../storage/pending-files.ts';
+import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
+import type { ExplainRow, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
+import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
+
+export type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 /**
  * The contract between the page and the library worker (served over Comlink). Everything
@@ -99,6 +104,16 @@ export interface SearchRequest {
 	/** Hits to return, 1–1000. */
 	readonly topK: number;
 	readonly documentIds?: readonly string[];
+	/** Retrieval mode; absent = the original lexical path (no explain data). */
+	readonly mode?: RetrievalMode;
+	/** Candidates per retriever (default `retrieval.depth`). */
+	readonly depth?: number;
+	/** RRF k (default `retrieval.rrfK`). */
+	readonly rrfK?: number;
+	/** Metadata filters (document, tag, file type, import date). */
+	readonly filter?: MetadataFilter;
+	/** Run the query as this user/groups: documents whose access list excludes them are never retrieved. */
+	readonly runAs?: Principal;
 }
 
 /** One hit: a chunk, where it comes from, and what matched. */
@@ -122,6 +137,8 @@ export interface SearchHit {
 	readonly endOffset: number;
 	/** Matched query terms as `[start, end)` UTF-16 ranges inside `text`, sorted. */
 	readonly highlights: readonly (readonly [number, number])[];
+	/** Rank and score in every stage (present when the request named a `mode`). */
+	readonly explain?: ExplainRow;
 }
 
 /** The answer to a {@link SearchRequest}. */
@@ -136,6 +153,12 @@ export interface SearchResponse {
 	/** Server-side time, milliseconds. */
 	readonly tookMs: number;
 	readonly traceId: string;
+	readonly mode?: RetrievalMode;
+	/** Every stage's ranked chunk ids with scores, for "why not this one?". */
+	readonly stages?: StageLists;
+	/** Backend that embedded the query / ran the reranker, when they ran. */
+	readonly embeddingBackend?: string | null;
+	readonly rerankBackend?: string | null;
 }
 
 /** A document's text and its chunk boundaries, for the "open in document" view. */
@@ -180,4 +203,15 @@ export interface LibraryApi {
 	search(request: SearchRequest): Promise<SearchResponse>;
 	documentView(documentId: string): Promise<DocumentView>;
 	recentSpans(limit: number): Promise<SpanRecord[]>;
+	/** Hand over a port to the model worker (embedder + reranker, Comlink on that port). */
+	connectModels(port: MessagePort): Promise<void>;
+	/** The dense index state; starts loading it in the background. */
+	semanticStatus(workspaceId: string): Promise<SemanticStatus>;
+	/** Embed every chunk that has no vector for the workspace's model (resumable). */
+	embedWorkspace(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport>;
+	cancelEmbedding(jobId: string): Promise<void>;
+	/** Access lists by document id (documents without one are visible to everyone). */
+	documentAccess(workspaceId: string): Promise<Record<string, AccessList>>;
+	/** Set (or with `null` clear) a document's access list. */
+	setDocumentAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void>;
 }

@@ -15,9 +15,12 @@ import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
 import { statusCountsOf } from './import-report.ts';
+import { SemanticService, type SemanticOptions } from './semantic-service.ts';
+import type { AccessList } from '../search/filters/index.ts';
+import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 /** Options for {@link createLibraryService}. */
-export interface LibraryServiceOptions {
+export interface LibraryServiceOptions extends SemanticOptions {
 	/** Database name (tests use a fresh one). Default `assay`. */
 	readonly dbName?: string;
 	/** IndexedDB factory (tests pass fake-indexeddb's). Default `globalThis.indexedDB`. */
@@ -69,8 +72,11 @@ class LibraryService implements LibraryApi {
 	private readonly queues = new Map<string, Promise<unknown>>();
 	private readonly parser: ParseService;
 
+	private readonly semantic: SemanticService;
+
 	constructor(private readonly options: LibraryServiceOptions) {
 		this.parser = options.parser ?? lazyNodeParsers();
+		this.semantic = new SemanticService({ store: () => this.store(), index: async (id) => (await this.index(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
 	}
 
 	/** Hooks for the eval service (same store, same indexes, same tracer). */
@@ -98,6 +104,7 @@ class LibraryService implements LibraryApi {
 			await (await this.store()).workspaces.delete(workspaceId);
 			await (await this.store()).pendingFiles.deleteWorkspace(workspaceId);
 			this.indexes.delete(workspaceId);
+			await this.semantic.forgetWorkspace(workspaceId);
 		});
 	}
 
@@ -123,6 +130,7 @@ class LibraryService implements LibraryApi {
 				}
 			});
 			this.indexes.delete(workspaceId);
+			this.semantic.invalidate(workspaceId);
 			return (await this.index(workspaceId)).status;
 		});
 	}
@@ -186,12 +194,14 @@ class LibraryService implements LibraryApi {
 			await withSpan(this.tracer, 'document.remove', { attributes: { 'assay.document.path': doc.relativePath } }, async () => {
 				await store.documents.delete(documentId);
 				index.removeDocument(documentId);
+				this.semantic.removeDocument(doc.workspaceId, documentId, doc.chunkCount);
 				await index.persist(store);
 			});
 		});
 	}
 
 	async search(request: SearchRequest): Promise<SearchResponse> {
+		if (request.mode) return this.semantic.search({ ...request, mode: request.mode });
 		const { index } = await this.index(request.workspaceId);
 		return searchWorkspace(await this.store(), index, request, this.tracer);
 	}
@@ -206,6 +216,30 @@ class LibraryService implements LibraryApi {
 	async recentSpans(limit: number): Promise<SpanRecord[]> {
 		await this.spanSink?.flush();
 		return (await this.store()).spans.listRecent(limit);
+	}
+
+	async connectModels(port: MessagePort): Promise<void> {
+		this.semantic.connectModels(port);
+	}
+
+	semanticStatus(workspaceId: string): Promise<SemanticStatus> {
+		return this.semantic.status(workspaceId);
+	}
+
+	embedWorkspace(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
+		return this.serial(workspaceId, () => this.semantic.embed(workspaceId, jobId, onProgress));
+	}
+
+	async cancelEmbedding(jobId: string): Promise<void> {
+		this.semantic.cancel(jobId);
+	}
+
+	documentAccess(workspaceId: string): Promise<Record<string, AccessList>> {
+		return this.semantic.access(workspaceId);
+	}
+
+	setDocumentAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void> {
+		return this.semantic.setAccess(workspaceId, documentId, access);
 	}
 
 	private async runImport(workspaceId: string, files: readonly ImportFileInput[] | null, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {

@@ -1,4 +1,5 @@
 import type { Analyzer } from '../search/index.ts';
+import type { ChunkRecord, DocumentRecord } from '../ingest/types.ts';
 import { AssayError } from '../shared/errors.ts';
 import { withSpan } from '../tracing/tracer.ts';
 import type { Tracer } from '../tracing/types.ts';
@@ -31,25 +32,34 @@ export async function searchWorkspace(store: AssayStore, index: WorkspaceIndex, 
 			const chunk = chunks[i];
 			const doc = chunk ? index.documents.get(chunk.documentId) : undefined;
 			if (!chunk || !doc) continue; // removed between scoring and reading: skip, never show stale text
-			hits.push({
-				rank: hits.length + 1,
-				score: s.score,
-				chunkId: chunk.id,
-				chunkOrdinal: chunk.ordinal,
-				documentId: doc.id,
-				documentName: doc.name,
-				relativePath: doc.relativePath,
-				headingPath: chunk.headingPath,
-				...(chunk.pageStart !== undefined ? { pageStart: chunk.pageStart, pageEnd: chunk.pageEnd ?? chunk.pageStart } : {}),
-				text: chunk.text,
-				startOffset: chunk.startOffset,
-				endOffset: chunk.endOffset,
-				highlights: highlightRanges(index.analyzer, chunk.text, termSet)
-			});
+			hits.push(toSearchHit(chunk, doc, hits.length + 1, s.score, highlightRanges(index.analyzer, chunk.text, termSet)));
 		}
 		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.query_terms': queryTerms.length });
 		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId };
 	});
+}
+
+/**
+ * A search hit for a stored chunk of a document: where it comes from (document, heading
+ * path, pages, offsets) and its marked query terms. Shared by every retrieval mode so a hit
+ * looks the same whichever retriever found it.
+ */
+export function toSearchHit(chunk: ChunkRecord, doc: DocumentRecord, rank: number, score: number, highlights: [number, number][]): SearchHit {
+	return {
+		rank,
+		score,
+		chunkId: chunk.id,
+		chunkOrdinal: chunk.ordinal,
+		documentId: doc.id,
+		documentName: doc.name,
+		relativePath: doc.relativePath,
+		headingPath: chunk.headingPath,
+		...(chunk.pageStart !== undefined ? { pageStart: chunk.pageStart, pageEnd: chunk.pageEnd ?? chunk.pageStart } : {}),
+		text: chunk.text,
+		startOffset: chunk.startOffset,
+		endOffset: chunk.endOffset,
+		highlights
+	};
 }
 
 /**

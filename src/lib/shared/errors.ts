@@ -24,6 +24,12 @@ export const ERROR_CODES = {
 	NOT_FOUND: 'The requested item does not exist.',
 	DATASET_INVALID: 'The dataset folder or one of its files is malformed.',
 	WORKER_FAILED: 'A background worker failed.',
+	VECTOR_DIMS_MISMATCH: 'A vector has a different number of dimensions than the index.',
+	VECTOR_DIMS_UNSUPPORTED: 'The vector index cannot hold vectors of this many dimensions.',
+	MODEL_LOAD_FAILED: 'A model could not be loaded from its source.',
+	MODEL_UNKNOWN: 'The model is not in the registry and no local folder was given.',
+	EMBEDDING_CANCELLED: 'Embedding was cancelled.',
+	SEARCH_MODE_UNAVAILABLE: 'The requested search mode is not ready for this workspace.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 

@@ -55,8 +55,15 @@ const addPendingFilesV2: Migration = (db) => {
 	pending.createIndex('workspaceId', 'workspaceId');
 };
 
+/** v2 → v3: stored embeddings (typed arrays), keyed by workspace, model key and chunk. */
+const addEmbeddingsV3: Migration = (db) => {
+	const embeddings = db.createObjectStore('embeddings', { keyPath: ['workspaceId', 'modelKey', 'chunkId'] });
+	embeddings.createIndex('workspaceId', 'workspaceId');
+	embeddings.createIndex('workspaceId_modelKey', ['workspaceId', 'modelKey']);
+};
+
 /** All migration steps in order; index `v` upgrades version `v` to `v + 1`. */
-export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2];
+export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2, addEmbeddingsV3];
 
 /** The schema version this build opens: `MIGRATIONS.length`. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

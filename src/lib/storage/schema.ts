@@ -83,6 +83,29 @@ export interface WorkspaceOwnedRecord {
 	readonly workspaceId: string;
 }
 
+/**
+ * One chunk's embedding (schema v3). Vectors of different `modelKey`s are never mixed. A vector
+ * is valid only while `sourceKey` equals its document's `${contentHash}|${chunkingConfigHash}`
+ * (re-imported or re-chunked documents get new vectors).
+ */
+export interface EmbeddingRecord {
+	readonly workspaceId: string;
+	/** `embeddingModelKey(spec)`: model id, dtype, pooling and passage prefix. */
+	readonly modelKey: string;
+	/** `${documentId}#${ordinal}`. */
+	readonly chunkId: string;
+	readonly documentId: string;
+	readonly sourceKey: string;
+	/** L2-normalised, length `dims`. */
+	readonly vector: Float32Array;
+	readonly dims: number;
+	readonly modelId: string;
+	readonly dtype: string;
+	/** Backend that computed it: `webgpu`, `wasm`, `cpu` or `fake`. */
+	readonly backend: string;
+	readonly createdAtMs: number;
+}
+
 /** The idb-typed schema (latest version). Index names equal their key paths, joined by `_`. */
 export interface AssaySchema extends DBSchema {
 	workspaces: { key: string; value: WorkspaceRecord };
@@ -103,6 +126,7 @@ export interface AssaySchema extends DBSchema {
 	spans: { key: string; value: SpanRecord; indexes: { traceId: string; startTimeMs: number; name: string } };
 	settings: { key: string; value: SettingRecord };
 	pendingFiles: { key: [string, number]; value: PendingFileRecord; indexes: { jobId: string; workspaceId: string } };
+	embeddings: { key: [string, string, string]; value: EmbeddingRecord; indexes: { workspaceId: string; workspaceId_modelKey: [string, string] } };
 }
 
 /** Names of the object stores. */
@@ -116,5 +140,6 @@ export const WORKSPACE_STORES = [
 	'chunks',
 	'indexState',
 	'goldenSets',
-	'evalRuns'
+	'evalRuns',
+	'embeddings'
 ] as const satisfies readonly StoreName[];

@@ -5,6 +5,7 @@ import { ChunksRepository } from './chunks.ts';
 import { openConnection } from './connection.ts';
 import type { Connection, ConnectionState, OpenAssayDbOptions } from './connection.ts';
 import { DocumentsRepository } from './documents.ts';
+import { EmbeddingsRepository } from './embeddings.ts';
 import { IndexStateRepository, SettingsRepository, WorkspaceRecordsRepository } from './records.ts';
 import { SpansRepository } from './spans.ts';
 import { PendingFilesRepository } from './pending-files.ts';
@@ -36,6 +37,8 @@ export class AssayStore {
 	readonly settings: SettingsRepository;
 	/** Files of imports staged before processing (resumable import). */
 	readonly pendingFiles: PendingFilesRepository;
+	/** Chunk embeddings (schema v3). */
+	readonly embeddings: EmbeddingsRepository;
 
 	/** Build the repositories over an open connection; prefer {@link openAssayDb}. */
 	constructor(private readonly connection: Connection) {
@@ -48,6 +51,7 @@ export class AssayStore {
 		this.spans = new SpansRepository(connection);
 		this.settings = new SettingsRepository(connection);
 		this.pendingFiles = new PendingFilesRepository(connection);
+		this.embeddings = new EmbeddingsRepository(connection);
 	}
 
 	/** `open`, `closed` (by {@link close}), `version-changed` (another tab upgraded) or `terminated` (by the browser). */

@@ -66,6 +66,8 @@ export class WorkspacesRepository {
 			for (const key of indexKeys) batch.add(tx.objectStore('indexState').delete(key));
 			for (const goldenSetId of goldenSetIds) batch.add(tx.objectStore('goldenSets').delete(goldenSetId));
 			for (const evalRunId of evalRunIds) batch.add(tx.objectStore('evalRuns').delete(evalRunId));
+			// Embeddings go too (schema v3); counted apart from the v1 totals.
+			batch.add(tx.objectStore('embeddings').delete(IDBKeyRange.bound([id], [id, []])));
 			return {
 				documents: documentIds.length,
 				chunks: chunkIds.length,

@@ -4,7 +4,7 @@ import { AssayError } from '../../../src/lib/shared/errors.ts';
 
 describe('AppConfig', () => {
 	it('fills the documented defaults', () => {
-		expect(defaultAppConfig()).toEqual({
+		expect(defaultAppConfig()).toMatchObject({
 			chunking: { chunkSizeChars: 800, chunkOverlapChars: 96 },
 			bm25: { k1: 0.9, b: 0.4, analyzer: 'auto' },
 			ingest: { maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024 },

@@ -1,0 +1,104 @@
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { parseBm25Config } from '../lib/config/schema.ts';
+import { findEmbeddingModel, type EmbeddingModelSpec, type ModelSource } from '../lib/embedding/index.ts';
+import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
+import { createAnalyzer } from '../lib/search/index.ts';
+import type { RerankerSpec } from '../lib/search/rerank/index.ts';
+import { RETRIEVAL_MODES } from '../lib/search/retrieval/index.ts';
+import { AssayError } from '../lib/shared/errors.ts';
+import { TransformersEmbedder } from '../lib/adapters/transformers-embedder.ts';
+import { TransformersReranker } from '../lib/adapters/transformers-reranker.ts';
+import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
+import { loadBeirDataset } from './beir-files.ts';
+import { EXIT_OK, type CliIo } from './io.ts';
+
+/** Usage text of `assay run`. */
+export const RUN_USAGE = `Usage: assay run --dataset <BEIR folder> --mode <mode> --out <run file> [options]
+
+Run a BEIR collection through Assay's retrieval pipeline (the same code as the app; exact
+vector index) and write a TREC run. With qrels, nDCG@10 / MAP / recall@100 / MRR go to stderr.
+
+Options:
+  --dataset <dir>        BEIR folder (required)
+  --mode <mode>          lexical | dense | hybrid | hybrid-rerank (required)
+  --out <file>           run file, "-" for stdout (required)
+  --embed-model <id|dir> hub id (downloads from huggingface.co) or a local model folder (offline)
+  --rerank-model <id|dir> cross-encoder, hub id or local folder (hybrid-rerank)
+  --dtype <dtype>        model weights precision (default fp32)
+  --pooling <mean|cls>   default: from the model registry, else mean
+  --query-prefix <text>  default: from the registry (e.g. "query: " for E5), else none
+  --passage-prefix <text>
+  --top-k <n>            documents per query (default 100)
+  --depth <n>            candidates per retriever before fusion (default 100)
+  --rrf-k <number>       RRF constant (default 60)
+  --rerank-pool <n>      rerank pool factor × top-k (default 4)
+  --tag <name>           run tag (default assay-<mode>)
+  -h, --help             this text
+`;
+
+/** A hub id, or a local folder (then the source is that folder's parent). */
+function modelLocation(value: string): { modelId: string; source: ModelSource } {
+	const path = resolve(value);
+	if (existsSync(path) && statSync(path).isDirectory()) return { modelId: basename(path), source: { kind: 'local', path: `${dirname(path)}/` } };
+	return { modelId: value, source: { kind: 'hub' } };
+}
+
+/**
+ * `assay run`: see {@link RUN_USAGE}. Returns the exit code.
+ * @throws UsageError for bad arguments; AssayError for unreadable data or models.
+ */
+export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
+	const values = parseOptions(argv, {
+		dataset: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'embed-model': { type: 'string' }, 'rerank-model': { type: 'string' },
+		dtype: { type: 'string' }, pooling: { type: 'string' }, 'query-prefix': { type: 'string' }, 'passage-prefix': { type: 'string' },
+		'top-k': { type: 'string' }, depth: { type: 'string' }, 'rrf-k': { type: 'string' }, 'rerank-pool': { type: 'string' }, tag: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+	});
+	if (values.help) {
+		io.stdout(RUN_USAGE);
+		return EXIT_OK;
+	}
+	const dataset = loadBeirDataset(stringOption(values, 'dataset'));
+	const mode = choiceOption(values, 'mode', RETRIEVAL_MODES, 'lexical');
+	if (values.mode === undefined) throw new AssayError('CONFIG_INVALID', '--mode is required (lexical | dense | hybrid | hybrid-rerank).');
+	const outPath = stringOption(values, 'out');
+	const dtype = choiceOption(values, 'dtype', ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const, 'fp32');
+	let embedSpec: EmbeddingModelSpec | undefined;
+	if (typeof values['embed-model'] === 'string') {
+		const { modelId, source } = modelLocation(values['embed-model']);
+		const info = findEmbeddingModel(modelId);
+		embedSpec = {
+			modelId, source, dtype, device: 'wasm',
+			pooling: choiceOption(values, 'pooling', ['mean', 'cls'] as const, info?.pooling ?? 'mean'),
+			queryPrefix: stringOption(values, 'query-prefix', info?.queryPrefix ?? ''),
+			passagePrefix: stringOption(values, 'passage-prefix', info?.passagePrefix ?? '')
+		};
+	}
+	let rerankSpec: RerankerSpec | undefined;
+	if (typeof values['rerank-model'] === 'string') rerankSpec = { ...modelLocation(values['rerank-model']), dtype, device: 'wasm', batchSize: 16 };
+	const topK = positiveIntegerOption(values, 'top-k', 100);
+	const qrels = dataset.qrels;
+	const queries = qrels ? dataset.queries.filter((q) => qrels.has(q.id)) : dataset.queries;
+	const embedder = embedSpec ? new TransformersEmbedder() : undefined;
+	const reranker = rerankSpec ? new TransformersReranker() : undefined;
+	try {
+		const result = await runRetrievalMode(dataset.corpus, queries, {
+			mode, params: parseBm25Config({}), analyzer: createAnalyzer('auto'), topK, depth: positiveIntegerOption(values, 'depth', 100), rrfK: numberOption(values, 'rrf-k', 60), rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', 4),
+			...(embedder && embedSpec ? { embedder, embedSpec } : {}), ...(reranker && rerankSpec ? { reranker, rerankSpec } : {})
+		});
+		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
+		if (outPath === '-') io.stdout(runText);
+		else writeFileSync(outPath, runText);
+		io.stderr(`assay run: ${dataset.name}: ${dataset.corpus.length} documents, ${queries.length} queries, mode ${mode}; embedded in ${result.embedMs.toFixed(0)} ms (${result.backend ?? 'no model'}), searched in ${result.searchMs.toFixed(0)} ms\n`);
+		const lines = result.lists.reduce((n, l) => n + l.hits.length, 0);
+		if (qrels && lines > 0) {
+			const s = evaluateRun(qrels, parseRun(runText), { cutoffs: [10, 100] }).summary;
+			const f = (name: string) => (s[name] ?? 0).toFixed(4);
+			io.stderr(`ndcg_cut_10 ${f('ndcg_cut_10')}  map ${f('map')}  recall_100 ${f('recall_100')}  recip_rank ${f('recip_rank')}  (${s.num_q} queries)\n`);
+		}
+	} finally {
+		await embedder?.dispose();
+		await reranker?.dispose();
+	}
+	return EXIT_OK;
+}

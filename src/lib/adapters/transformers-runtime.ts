@@ -1,0 +1,132 @@
+import { env } from '@huggingface/transformers';
+import { AssayError } from '../shared/errors.ts';
+import type { DevicePreference, EmbeddingBackend, ModelSource } from '../embedding/index.ts';
+
+/**
+ * transformers.js runtime settings shared by the embedder and reranker adapters: where model
+ * files come from, where the ONNX Runtime wasm is served from (never a CDN), and the
+ * WebGPU → WASM device choice. `env` is global to the JS realm (one worker), so the source is
+ * set right before each model load.
+ */
+
+/** Path prefix under which user-picked local model folders are served (browser). */
+export const LOCAL_MODELS_PREFIX = '/__assay_models__/';
+
+/** Answers requests for local model files (browser: from Cache Storage); `undefined` = not found. */
+export type LocalModelFetch = (path: string) => Promise<Response | undefined>;
+
+let localFetch: LocalModelFetch | null = null;
+const defaultFetch = env.fetch;
+
+/** Hub host used for the `hub` source. */
+export const HUB_HOST = 'https://huggingface.co/';
+
+/** Install the answerer for `LOCAL_MODELS_PREFIX` paths (browser worker only). */
+export function setLocalModelFetch(fetcher: LocalModelFetch): void {
+	localFetch = fetcher;
+	env.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+		const path = url.startsWith('/') ? url : new URL(url, 'http://x').pathname;
+		if (localFetch && (url.startsWith(LOCAL_MODELS_PREFIX) || (url.startsWith(String(globalThis.location?.origin)) && path.startsWith(LOCAL_MODELS_PREFIX)))) {
+			const response = await localFetch(path);
+			return response ?? new Response('not found', { status: 404 });
+		}
+		return (defaultFetch as (i: typeof input, o?: RequestInit) => Promise<Response>)(input, init);
+	}) as typeof env.fetch;
+}
+
+/**
+ * Serve the ONNX Runtime wasm from our own site (URLs from Vite `?url` imports). Must run
+ * before the first session is created.
+ */
+export function setSelfHostedWasm(paths: { mjs: string; wasm: string }): void {
+	const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+	if (onnx.wasm) {
+		onnx.wasm.wasmPaths = { ...paths };
+		// Multithreaded WASM needs cross-origin isolation, which static hosts rarely send.
+		onnx.wasm.numThreads = 1;
+	}
+}
+
+/**
+ * Point transformers.js at a model source.
+ * - `hub`: `https://huggingface.co/` (browser cache on);
+ * - `mirror`: `baseUrl` laid out like the hub;
+ * - `local`: Node — `path` is the folder that holds model folders; browser — the picked folders
+ *   served under {@link LOCAL_MODELS_PREFIX}. Remote loading is off.
+ * @throws AssayError `CONFIG_INVALID` for a mirror URL that is not http(s).
+ */
+export function applyModelSource(source: ModelSource): void {
+	if (source.kind === 'local') {
+		env.allowRemoteModels = false;
+		env.allowLocalModels = true;
+		env.localModelPath = source.path ?? LOCAL_MODELS_PREFIX;
+		return;
+	}
+	env.allowLocalModels = false;
+	env.allowRemoteModels = true;
+	if (source.kind === 'hub') {
+		env.remoteHost = HUB_HOST;
+		return;
+	}
+	let url: URL;
+	try {
+		url = new URL(source.baseUrl);
+	} catch (cause) {
+		throw new AssayError('CONFIG_INVALID', `The model mirror must be an absolute http(s) URL, got "${source.baseUrl}".`, { cause });
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AssayError('CONFIG_INVALID', `The model mirror must use http or https, got "${url.protocol}".`);
+	env.remoteHost = url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+/** True in Node (onnxruntime-node runs on the CPU there). */
+export function isNode(): boolean {
+	return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+}
+
+/** True when `navigator.gpu.requestAdapter()` yields an adapter. */
+export async function hasWebGpuAdapter(): Promise<boolean> {
+	const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+	if (!gpu) return false;
+	try {
+		return (await gpu.requestAdapter()) !== null;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Load (and smoke-run) something on the preferred device, falling back from WebGPU to WASM
+ * when WebGPU is missing or throws. Node always uses `cpu`. Returns what ran.
+ * @throws AssayError `MODEL_LOAD_FAILED` when even the last device fails (cause kept).
+ */
+export async function loadOnDevice<T>(
+	preference: DevicePreference,
+	load: (device: 'webgpu' | 'wasm' | 'cpu') => Promise<T>,
+	what: string,
+	probe: { readonly node: boolean; readonly webgpu: () => Promise<boolean> } = { node: isNode(), webgpu: hasWebGpuAdapter }
+): Promise<{ value: T; backend: EmbeddingBackend; fallbackReason?: string }> {
+	if (probe.node) return { value: await wrapLoad(() => load('cpu'), what), backend: 'cpu' };
+	let fallbackReason: string | undefined;
+	if (preference !== 'wasm') {
+		if (await probe.webgpu()) {
+			try {
+				return { value: await load('webgpu'), backend: 'webgpu' };
+			} catch (error) {
+				fallbackReason = `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`;
+			}
+		} else {
+			fallbackReason = 'no WebGPU adapter';
+		}
+	}
+	const value = await wrapLoad(() => load('wasm'), what);
+	return fallbackReason ? { value, backend: 'wasm', fallbackReason } : { value, backend: 'wasm' };
+}
+
+async function wrapLoad<T>(fn: () => Promise<T>, what: string): Promise<T> {
+	try {
+		return await fn();
+	} catch (cause) {
+		throw new AssayError('MODEL_LOAD_FAILED', `Could not load ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+	}
+}

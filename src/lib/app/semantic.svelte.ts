@@ -1,0 +1,125 @@
+import type { Remote } from '$lib/rpc/index.ts';
+import { transferred } from '$lib/rpc/index.ts';
+import { newId } from '$lib/shared/ids.ts';
+import type { EmbedProgress, LibraryApi, SemanticStatus } from '$lib/services/library-api.ts';
+import type { CachedModelInfo } from '$lib/services/models-api.ts';
+import type { ModelLoadProgress } from '$lib/embedding/index.ts';
+import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
+import { ModelsClient } from './models-client.ts';
+
+/** A running embedding job, as the page shows it. */
+export interface EmbedJob {
+	readonly jobId: string;
+	done: number;
+	total: number;
+	itemsPerSecond: number;
+	etaMs: number | null;
+}
+
+/**
+ * Page state of semantic search: the dense index status (which modes are ready), the embedding
+ * job (progress, ETA, cancel), model files (local folders, cached downloads), the retrieval
+ * mode and the identity queries run as. Owns the model worker.
+ */
+export class SemanticState {
+	status = $state<SemanticStatus | null>(null);
+	job = $state<EmbedJob | null>(null);
+	error = $state<string | null>(null);
+	download = $state<ModelLoadProgress | null>(null);
+	cachedModels = $state<CachedModelInfo[]>([]);
+	localModels = $state<string[]>([]);
+	mode = $state<RetrievalMode>('lexical');
+	runAs = $state<Principal | null>(null);
+	/** Metadata filters (tags, file types, import dates) applied to every retriever. */
+	filter = $state<MetadataFilter>({});
+	access = $state<Record<string, AccessList>>({});
+
+	/** Dense modes need every chunk embedded for the current model (lexical is always ready). */
+	readonly denseReady = $derived(this.status?.state === 'ready' && this.status.vectorCount > 0);
+
+	private models: ModelsClient | null = null;
+	private statusTimer: ReturnType<typeof setTimeout> | null = null;
+
+	constructor(private readonly library: () => Remote<LibraryApi>) {}
+
+	/** Start the model worker and connect it to the library worker. */
+	async start(): Promise<void> {
+		this.models = new ModelsClient((message) => (this.error = `The model worker failed: ${message}`));
+		const port = await this.models.channel();
+		await this.library().connectModels(transferred(port, [port]));
+		await this.models.api.onProgress(ModelsClient.listener((p: ModelLoadProgress) => (this.download = p)));
+		await this.refreshCache();
+	}
+
+	/** Read the status; while the vector index loads in the background, poll until it is settled. */
+	async refresh(workspaceId: string): Promise<void> {
+		if (this.statusTimer) clearTimeout(this.statusTimer);
+		this.status = await this.library().semanticStatus(workspaceId);
+		this.access = await this.library().documentAccess(workspaceId);
+		if (this.status.state === 'loading') this.statusTimer = setTimeout(() => void this.refresh(workspaceId), 150);
+		else if (this.denseReady && this.mode === 'lexical' && this.status.pendingChunks === 0) this.mode = 'hybrid';
+	}
+
+	/** Like {@link refresh}, but resolves only once the background load has finished. */
+	async refreshSettled(workspaceId: string): Promise<void> {
+		await this.refresh(workspaceId);
+		while (this.status?.state === 'loading') {
+			await new Promise((r) => setTimeout(r, 100));
+			await this.refresh(workspaceId);
+		}
+	}
+
+	/** Embed the chunks that have no vector yet, with progress; cancel keeps finished batches. */
+	async embed(workspaceId: string): Promise<void> {
+		if (this.job) return;
+		this.error = null;
+		const job: EmbedJob = { jobId: newId('embed'), done: 0, total: 0, itemsPerSecond: 0, etaMs: null };
+		this.job = job;
+		const onProgress = ModelsClient.listener((p: EmbedProgress) => {
+			if (this.job?.jobId !== p.jobId) return;
+			Object.assign(this.job, { done: p.done, total: p.total, itemsPerSecond: p.itemsPerSecond, etaMs: p.etaMs });
+		});
+		try {
+			await this.library().embedWorkspace(workspaceId, job.jobId, onProgress);
+			this.mode = 'hybrid';
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : String(error);
+		} finally {
+			this.job = null;
+			this.download = null;
+			await this.refresh(workspaceId);
+			await this.refreshCache();
+		}
+	}
+
+	async cancel(): Promise<void> {
+		if (this.job) await this.library().cancelEmbedding(this.job.jobId);
+	}
+
+	/** Copy a picked model folder into the local model cache. */
+	async addLocalFolder(files: FileList): Promise<string[]> {
+		if (!this.models) return [];
+		const picked = Array.from(files, (file) => ({ relativePath: file.webkitRelativePath || file.name, file: file as Blob }));
+		const found = await this.models.api.addLocalModels(picked);
+		if (found.length === 0) this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
+		await this.refreshCache();
+		return found;
+	}
+
+	async refreshCache(): Promise<void> {
+		if (!this.models) return;
+		this.cachedModels = await this.models.api.listCachedModels();
+		this.localModels = this.cachedModels.filter((m) => m.origin === 'local').map((m) => m.modelId);
+	}
+
+	async deleteModel(modelId: string): Promise<void> {
+		await this.models?.api.deleteCachedModel(modelId);
+		await this.refreshCache();
+	}
+
+	async setAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void> {
+		await this.library().setDocumentAccess(workspaceId, documentId, access ? { users: [...access.users], groups: [...access.groups] } : null);
+		this.access = await this.library().documentAccess(workspaceId);
+	}
+}

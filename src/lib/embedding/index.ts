@@ -1,0 +1,6 @@
+/** Embeddings: the Embedder port, model registry, batching, a fake for tests. */
+export * from './types.ts';
+export * from './registry.ts';
+export * from './batch.ts';
+export * from './fake.ts';
+export * from './spec.ts';

@@ -1,0 +1,2 @@
+/** Rank fusion: reciprocal rank fusion of several ranked lists. */
+export * from './rrf.ts';

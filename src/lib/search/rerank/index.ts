@@ -1,0 +1,2 @@
+/** Cross-encoder reranking: the Reranker port and the sigmoid. */
+export * from './types.ts';

@@ -1,0 +1,3 @@
+/** Retrieval: modes, the lexical/dense/hybrid/rerank pipeline, explain data. */
+export * from './types.ts';
+export * from './pipeline.ts';

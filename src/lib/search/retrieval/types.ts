@@ -1,0 +1,74 @@
+/**
+ * Retrieval modes and the explain data every stage leaves behind.
+ * - `lexical`: BM25 only; `dense`: vector search only;
+ * - `hybrid`: BM25 and dense lists (each `depth` deep) fused with RRF;
+ * - `hybrid-rerank`: hybrid, then a cross-encoder over the top `rerankPool` fused candidates.
+ */
+export type RetrievalMode = 'lexical' | 'dense' | 'hybrid' | 'hybrid-rerank';
+
+/** Every mode, in the order the UI lists them. */
+export const RETRIEVAL_MODES: readonly RetrievalMode[] = ['lexical', 'dense', 'hybrid', 'hybrid-rerank'];
+
+/** Parameters of one retrieval. */
+export interface RetrievalParams {
+	readonly mode: RetrievalMode;
+	/** Final results, ≥ 1. */
+	readonly topK: number;
+	/** Candidates from each retriever, ≥ topK for meaningful fusion. */
+	readonly depth: number;
+	/** RRF constant k ≥ 0. */
+	readonly rrfK: number;
+	/** Fused candidates the reranker scores (e.g. 4 × topK). */
+	readonly rerankPool: number;
+}
+
+/** A candidate's place in one stage: 1-based rank and that stage's score. */
+export interface StagePosition {
+	readonly rank: number;
+	/** BM25 score (lexical), cosine similarity (dense), RRF score (fused), sigmoid score (rerank). */
+	readonly score: number;
+}
+
+/** Names of the stages. */
+export type StageName = 'lexical' | 'dense' | 'fused' | 'rerank';
+
+/** One id with its place in every stage it reached (`null` = not in that stage's list). */
+export interface ExplainRow {
+	readonly id: string;
+	readonly lexical: StagePosition | null;
+	readonly dense: StagePosition | null;
+	readonly fused: StagePosition | null;
+	readonly rerank: StagePosition | null;
+	/** 1-based final rank, `null` when cut by top-k. */
+	readonly finalRank: number | null;
+}
+
+/** The ranked list each stage produced (best first), for "why not this one?". */
+export interface StageLists {
+	readonly lexical: readonly { id: string; score: number }[] | null;
+	readonly dense: readonly { id: string; score: number }[] | null;
+	readonly fused: readonly { id: string; score: number }[] | null;
+	readonly rerank: readonly { id: string; score: number }[] | null;
+}
+
+/** What a retrieval returns. */
+export interface RetrievalOutcome {
+	readonly mode: RetrievalMode;
+	/** The final top-k, best first, each with its explain row. */
+	readonly results: readonly ExplainRow[];
+	/** Every stage's full list (`null` for stages the mode does not run). */
+	readonly stages: StageLists;
+}
+
+/**
+ * The retrievers and the reranker a retrieval uses. `allow` is the one filter/access predicate:
+ * every port must apply it itself, so a forbidden id is never retrieved, fused, or sent to a model.
+ */
+export interface RetrievalPorts {
+	lexical(query: string, depth: number, allow: (id: string) => boolean): Promise<readonly { id: string; score: number }[]>;
+	dense(query: string, depth: number, allow: (id: string) => boolean): Promise<readonly { id: string; similarity: number }[]>;
+	/** The texts to rerank, in `ids` order. */
+	passages(ids: readonly string[]): Promise<readonly string[]>;
+	/** Cross-encoder scores in (0, 1), in `passages` order. */
+	rerank(query: string, passages: readonly string[]): Promise<readonly number[]>;
+}

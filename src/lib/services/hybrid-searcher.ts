@@ -1,0 +1,89 @@
+import type { AppConfig } from '../config/schema.ts';
+import { embeddingSpecFor, rerankerSpecFor, type Embedder } from '../embedding/index.ts';
+import { compileAllow, type AccessList } from '../search/filters/index.ts';
+import type { Reranker } from '../search/rerank/index.ts';
+import { retrieve, type RetrievalMode } from '../search/retrieval/index.ts';
+import type { VectorIndex } from '../search/vector/index.ts';
+import { AssayError } from '../shared/errors.ts';
+import { withSpan } from '../tracing/tracer.ts';
+import type { Tracer } from '../tracing/types.ts';
+import type { AssayStore } from '../storage/index.ts';
+import type { SearchHit, SearchRequest, SearchResponse } from './library-api.ts';
+import { highlightRanges, toSearchHit } from './searcher.ts';
+import { unavailable } from './semantic.ts';
+import type { WorkspaceIndex } from './workspace-index.ts';
+
+/** What a hybrid search needs besides the request. */
+export interface HybridContext {
+	readonly store: AssayStore;
+	readonly index: WorkspaceIndex;
+	readonly config: AppConfig;
+	readonly tracer: Tracer;
+	readonly acls: Readonly<Record<string, AccessList>>;
+	/** The dense index, or `null` when the workspace has no vectors (dense modes unavailable). */
+	readonly vectors: () => Promise<VectorIndex | null>;
+	readonly embedder: Embedder | null;
+	readonly reranker: Reranker | null;
+}
+
+/**
+ * Search a workspace in any retrieval mode, with filters and access control, and return hits
+ * with their explain rows plus every stage's list. Query embedding, vector search and reranking
+ * run in spans under `search`.
+ * @throws AssayError `SEARCH_MODE_UNAVAILABLE` when the mode needs vectors, an embedder or a reranker that is missing;
+ *   `CONFIG_INVALID` for topK outside 1–1000.
+ */
+export async function searchHybrid(ctx: HybridContext, request: SearchRequest & { mode: RetrievalMode }): Promise<SearchResponse> {
+	const { config, index, store, tracer } = ctx;
+	if (!Number.isInteger(request.topK) || request.topK < 1 || request.topK > 1000) unavailableTopK(request.topK);
+	const started = performance.now();
+	return withSpan(tracer, 'search', { attributes: { 'assay.search.mode': request.mode, 'assay.search.top_k': request.topK, 'assay.search.query_chars': request.query.length } }, async (span) => {
+		const depth = request.depth ?? config.retrieval.depth;
+		const rrfK = request.rrfK ?? config.retrieval.rrfK;
+		const filter = { ...request.filter, ...(request.documentIds && request.documentIds.length > 0 ? { documentIds: request.documentIds } : {}) };
+		const allow = compileAllow(index.documents, filter, request.runAs ?? null, ctx.acls);
+		let embedBackend: string | null = null;
+		let rerankBackend: string | null = null;
+		const outcome = await retrieve(
+			request.query,
+			{ mode: request.mode, topK: request.topK, depth: Math.max(depth, request.topK), rrfK, rerankPool: config.retrieval.rerankPoolFactor * request.topK },
+			{
+				lexical: async (q, k, ok) => index.bm25.search(q, { topK: k, filter: ok }),
+				dense: async (q, k, ok) => {
+					const vectors = await ctx.vectors();
+					if (!vectors) unavailable('Dense search needs embeddings: embed this workspace’s chunks first.');
+					if (!ctx.embedder) unavailable('Dense search needs the embedding worker, which is not connected.');
+					const result = await withSpan(tracer, 'embed.query', { parent: span, attributes: { 'gen_ai.request.model': config.embedding.modelId } }, () => ctx.embedder!.embed(embeddingSpecFor(config), [q], 'query'));
+					embedBackend = result.backend;
+					return withSpan(tracer, 'vector.search', { parent: span, attributes: { 'assay.vector.index': vectors.kind, 'assay.vector.size': vectors.size() } }, async () => vectors.search(result.vectors[0]!, k, ok));
+				},
+				passages: async (ids) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
+				rerank: async (q, passages) => {
+					if (!config.rerank.enabled) unavailable('Reranking is switched off in this workspace’s model settings.');
+					if (!ctx.reranker) unavailable('Reranking needs the model worker, which is not connected.');
+					const result = await withSpan(tracer, 'rerank', { parent: span, attributes: { 'gen_ai.request.model': config.rerank.modelId, 'assay.rerank.pairs': passages.length } }, () => ctx.reranker!.score(rerankerSpecFor(config), q, passages));
+					rerankBackend = result.backend;
+					return result.scores;
+				}
+			},
+			allow
+		);
+		const chunks = await store.chunks.getMany(outcome.results.map((r) => r.id));
+		const queryTerms = index.analyzer.analyze(request.query);
+		const termSet = new Set(queryTerms);
+		const hits: SearchHit[] = [];
+		for (const [i, row] of outcome.results.entries()) {
+			const chunk = chunks[i];
+			const doc = chunk ? index.documents.get(chunk.documentId) : undefined;
+			if (!chunk || !doc) continue;
+			const score = row.rerank?.score ?? row.fused?.score ?? (request.mode === 'dense' ? row.dense?.score : row.lexical?.score) ?? 0;
+			hits.push({ ...toSearchHit(chunk, doc, hits.length + 1, score, highlightRanges(index.analyzer, chunk.text, termSet)), explain: row });
+		}
+		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
+		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend };
+	});
+}
+
+function unavailableTopK(topK: number): never {
+	throw new AssayError('CONFIG_INVALID', `topK must be an integer from 1 to 1000, got ${topK}.`);
+}

@@ -1,0 +1,43 @@
+/**
+ * Contract types of the semantic side of the library API (structured-clone data).
+ */
+
+/** The dense index of a workspace, as the page shows it. */
+export interface SemanticStatus {
+	readonly workspaceId: string;
+	readonly modelId: string;
+	readonly modelKey: string;
+	/** `loading`: vectors are being read in the background (lexical search already works); `none`: no vectors yet; `ready`; `failed` (see `message`). */
+	readonly state: 'loading' | 'ready' | 'none' | 'failed';
+	readonly indexKind: 'voy' | 'exact' | null;
+	readonly dims: number | null;
+	readonly vectorCount: number;
+	/** Chunks of ready documents without a vector for this model. */
+	readonly pendingChunks: number;
+	/** Backends that computed the stored vectors (`webgpu`, `wasm`, `cpu`, `fake`). */
+	readonly backends: readonly string[];
+	/** Why the exact index is used instead of Voy, or why loading failed. */
+	readonly message: string | null;
+	readonly loadMs: number;
+}
+
+/** Progress of an embedding job, after every batch. */
+export interface EmbedProgress {
+	readonly jobId: string;
+	readonly done: number;
+	readonly total: number;
+	readonly itemsPerSecond: number;
+	/** Estimated milliseconds left; `null` before the first batch. */
+	readonly etaMs: number | null;
+}
+
+/** The end of an embedding job. */
+export interface EmbedReport {
+	readonly jobId: string;
+	readonly workspaceId: string;
+	readonly embedded: number;
+	readonly backend: string | null;
+	/** Vectors of previous models deleted once this set was complete. */
+	readonly deletedOtherModels: number;
+	readonly durationMs: number;
+}

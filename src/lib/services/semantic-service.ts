@@ -1,0 +1,129 @@
+import type { AppConfig } from '../config/schema.ts';
+import type { Embedder } from '../embedding/index.ts';
+import type { AccessList } from '../search/filters/index.ts';
+import type { Reranker } from '../search/rerank/index.ts';
+import type { RetrievalMode } from '../search/retrieval/index.ts';
+import { wrapWorker } from '../rpc/index.ts';
+import { AssayError } from '../shared/errors.ts';
+import { withSpan } from '../tracing/tracer.ts';
+import type { Tracer } from '../tracing/types.ts';
+import type { AssayStore } from '../storage/index.ts';
+import { searchHybrid } from './hybrid-searcher.ts';
+import type { SearchRequest, SearchResponse } from './library-api.ts';
+import { SemanticIndexes, type VoyLoader } from './semantic.ts';
+import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
+import type { WorkspaceIndex } from './workspace-index.ts';
+
+/** What the library service lends the semantic side. */
+export interface SemanticHost {
+	store(): Promise<AssayStore>;
+	index(workspaceId: string): Promise<WorkspaceIndex>;
+	config(workspaceId: string): Promise<AppConfig>;
+	tracer(): Tracer;
+}
+
+/** Options: models given directly (Node) or later through {@link SemanticService.connectModels} (browser). */
+export interface SemanticOptions {
+	readonly embedder?: Embedder;
+	readonly reranker?: Reranker;
+	readonly voyLoader?: VoyLoader;
+}
+
+const ACL_KEY = (workspaceId: string) => `acl:${workspaceId}`;
+
+/**
+ * The semantic half of the library service: dense index per workspace, embedding jobs, hybrid
+ * search with explain data, document access lists. Kept apart from `library.ts` so the lexical
+ * library stays small.
+ */
+export class SemanticService {
+	private readonly indexes: SemanticIndexes;
+	private embedder: Embedder | null;
+	private reranker: Reranker | null;
+	private readonly cancelled = new Set<string>();
+
+	constructor(
+		private readonly host: SemanticHost,
+		options: SemanticOptions
+	) {
+		this.indexes = new SemanticIndexes(() => host.store(), options.voyLoader);
+		this.embedder = options.embedder ?? null;
+		this.reranker = options.reranker ?? null;
+	}
+
+	/** Use the model worker behind `port` for embeddings and reranking. */
+	connectModels(port: MessagePort): void {
+		const remote = wrapWorker<Embedder & Reranker>(port);
+		this.embedder = { embed: (spec, texts, kind) => remote.embed(spec, [...texts], kind) };
+		this.reranker = { score: (spec, query, passages) => remote.score(spec, query, [...passages]) };
+	}
+
+	/** The dense index state of a workspace (starts its background load). */
+	async status(workspaceId: string): Promise<SemanticStatus> {
+		const index = await this.host.index(workspaceId);
+		return this.indexes.status(workspaceId, await this.host.config(workspaceId), index.documents);
+	}
+
+	/**
+	 * Embed the workspace's chunks that lack a vector for its model, in a span.
+	 * @throws AssayError `WORKER_FAILED` when no model runtime is connected; AssayError `EMBEDDING_CANCELLED`, `MODEL_LOAD_FAILED`.
+	 */
+	async embed(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
+		const embedder = this.embedder;
+		if (!embedder) throw new AssayError('WORKER_FAILED', 'No embedding model runtime is connected (the model worker did not start).');
+		const [index, config] = await Promise.all([this.host.index(workspaceId), this.host.config(workspaceId)]);
+		try {
+			return await withSpan(this.host.tracer(), 'embed.workspace', { attributes: { 'assay.workspace.id': workspaceId, 'gen_ai.request.model': config.embedding.modelId } }, async (span) => {
+				const report = await this.indexes.embed(workspaceId, config, index.documents, embedder, jobId, () => this.cancelled.has(jobId), onProgress);
+				span.setAttributes({ 'assay.embed.chunks': report.embedded, 'assay.embed.backend': report.backend ?? 'none' });
+				return report;
+			});
+		} finally {
+			this.cancelled.delete(jobId);
+		}
+	}
+
+	/** Stop job `jobId` before its next batch. */
+	cancel(jobId: string): void {
+		this.cancelled.add(jobId);
+	}
+
+	/** Drop the in-memory index (configuration changed); it reloads on next use. */
+	invalidate(workspaceId: string): void {
+		this.indexes.invalidate(workspaceId);
+	}
+
+	/** A deleted workspace: drop its index and its access lists (vectors go with the workspace's stores). */
+	async forgetWorkspace(workspaceId: string): Promise<void> {
+		this.indexes.invalidate(workspaceId);
+		await (await this.host.store()).settings.delete(ACL_KEY(workspaceId));
+	}
+
+	/** Remove a deleted document's chunks from the in-memory index. */
+	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
+		this.indexes.removeDocument(workspaceId, documentId, chunkCount);
+	}
+
+	/** Search in `request.mode` with filters, access lists and explain data (see `searchHybrid`). */
+	async search(request: SearchRequest & { mode: RetrievalMode }): Promise<SearchResponse> {
+		const [index, config, store] = await Promise.all([this.host.index(request.workspaceId), this.host.config(request.workspaceId), this.host.store()]);
+		return searchHybrid(
+			{ store, index, config, tracer: this.host.tracer(), acls: await this.access(request.workspaceId), vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents), embedder: this.embedder, reranker: this.reranker },
+			request
+		);
+	}
+
+	/** Access lists by document id (stored under the `acl:<workspaceId>` setting). */
+	async access(workspaceId: string): Promise<Record<string, AccessList>> {
+		const value = await (await this.host.store()).settings.get(ACL_KEY(workspaceId));
+		return value && typeof value === 'object' ? (value as Record<string, AccessList>) : {};
+	}
+
+	/** Set or (with `null`) clear one document's access list. */
+	async setAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void> {
+		const all = { ...(await this.access(workspaceId)) };
+		if (access) all[documentId] = { users: [...access.users], groups: [...access.groups] };
+		else delete all[documentId];
+		await (await this.host.store()).settings.set(ACL_KEY(workspaceId), all);
+	}
+}

@@ -1,0 +1,171 @@
+import type { AppConfig } from '../config/schema.ts';
+import type { DocumentRecord } from '../ingest/types.ts';
+import { embeddingModelKey, embeddingSpecFor, runInBatches, type EmbeddingBackend, type Embedder } from '../embedding/index.ts';
+import { ExactVectorIndex, type VectorIndex } from '../search/vector/index.ts';
+import { AssayError, isAssayError } from '../shared/errors.ts';
+import type { AssayStore, EmbeddingRecord } from '../storage/index.ts';
+import { createVoyIndex, type VoyConstructor } from '../adapters/voy-index.ts';
+import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
+
+/** Loads voy-search's `Voy` class (browser: dynamic import; Node: `loadVoyInNode`). */
+export type VoyLoader = () => Promise<VoyConstructor>;
+
+interface Entry {
+	readonly modelKey: string;
+	index: VectorIndex | null;
+	state: SemanticStatus['state'];
+	message: string | null;
+	backends: Set<string>;
+	loadMs: number;
+	ready: Promise<void>;
+}
+
+/** A vector is valid while its document is ready with the same content and chunking. */
+export function sourceKeyOf(doc: Pick<DocumentRecord, 'contentHash' | 'chunkingConfigHash'>): string {
+	return `${doc.contentHash}|${doc.chunkingConfigHash ?? ''}`;
+}
+
+/**
+ * The dense side of each workspace: its vector index (Voy by default, exact above 768
+ * dimensions or when configured), loaded in the background from the stored vectors, and the
+ * resumable embedding job that fills it. Vectors of one model key only: a new model starts an
+ * empty set (re-embedding), and the old set is deleted once the new one is complete.
+ */
+export class SemanticIndexes {
+	private readonly entries = new Map<string, Entry>();
+
+	constructor(
+		private readonly store: () => Promise<AssayStore>,
+		private readonly voyLoader: VoyLoader | undefined
+	) {}
+
+	/** Start loading (if not yet) and return the entry; lexical search never waits for this. */
+	open(workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): Entry {
+		const modelKey = embeddingModelKey(embeddingSpecFor(config));
+		let entry = this.entries.get(workspaceId);
+		if (entry && entry.modelKey === modelKey) return entry;
+		const fresh: Entry = { modelKey, index: null, state: 'loading', message: null, backends: new Set(), loadMs: 0, ready: Promise.resolve() };
+		fresh.ready = this.load(fresh, workspaceId, config, documents).catch((error) => {
+			fresh.state = 'failed';
+			fresh.message = error instanceof Error ? error.message : String(error);
+		});
+		this.entries.set(workspaceId, fresh);
+		entry = fresh;
+		return entry;
+	}
+
+	/** Forget a workspace's in-memory index (config changed, workspace deleted). */
+	invalidate(workspaceId: string): void {
+		this.entries.delete(workspaceId);
+	}
+
+	/** Drop a removed document's chunks from the in-memory index. */
+	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
+		const index = this.entries.get(workspaceId)?.index;
+		if (index) index.remove(Array.from({ length: chunkCount }, (_, i) => `${documentId}#${i}`));
+	}
+
+	/** Status for the page (which modes are ready). */
+	async status(workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): Promise<SemanticStatus> {
+		const entry = this.open(workspaceId, config, documents);
+		// Count against the ready documents' chunks: the in-memory index may still hold vectors of
+		// replaced or removed documents until the next load (they are never retrieved: see compileAllow).
+		let chunkCount = 0;
+		let vectorCount = 0;
+		for (const doc of documents.values()) {
+			chunkCount += doc.chunkCount;
+			for (let i = 0; i < doc.chunkCount && entry.index; i++) if (entry.index.has(`${doc.id}#${i}`)) vectorCount++;
+		}
+		return {
+			workspaceId,
+			modelId: config.embedding.modelId,
+			modelKey: entry.modelKey,
+			state: entry.state,
+			indexKind: entry.index?.kind ?? null,
+			dims: entry.index?.dims ?? null,
+			vectorCount,
+			pendingChunks: chunkCount - vectorCount,
+			backends: [...entry.backends].sort(),
+			message: entry.message,
+			loadMs: entry.loadMs
+		};
+	}
+
+	/** The ready vector index, waiting for a background load to finish. */
+	async readyIndex(workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): Promise<VectorIndex | null> {
+		const entry = this.open(workspaceId, config, documents);
+		await entry.ready;
+		return entry.index;
+	}
+
+	/**
+	 * Embed every chunk of the ready documents that has no valid vector for the configured model,
+	 * in batches; each batch is stored (one transaction) before the next starts, so a cancelled
+	 * or interrupted job resumes where it stopped.
+	 * @throws AssayError `EMBEDDING_CANCELLED` (finished batches kept), `MODEL_LOAD_FAILED`, `VECTOR_DIMS_MISMATCH`.
+	 */
+	async embed(workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>, embedder: Embedder, jobId: string, isCancelled: () => boolean, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
+		const started = performance.now();
+		const entry = this.open(workspaceId, config, documents);
+		await entry.ready;
+		const spec = embeddingSpecFor(config);
+		const store = await this.store();
+		const pendingIds: string[] = [];
+		for (const doc of documents.values()) for (let i = 0; i < doc.chunkCount; i++) if (!entry.index?.has(`${doc.id}#${i}`)) pendingIds.push(`${doc.id}#${i}`);
+		const chunks = (await store.chunks.getMany(pendingIds)).filter((c) => c !== undefined);
+		let embedded = 0;
+		let backend: EmbeddingBackend | null = null;
+		await runInBatches(
+			chunks,
+			async (batch) => {
+				const result = await embedder.embed(spec, batch.map((c) => c.text), 'passage');
+				backend = result.backend;
+				entry.index ??= await this.createIndex(entry, config, result.dims);
+				const now = Date.now();
+				const records: EmbeddingRecord[] = batch.map((c, i) => ({ workspaceId, modelKey: entry.modelKey, chunkId: c.id, documentId: c.documentId, sourceKey: sourceKeyOf(documents.get(c.documentId)!), vector: result.vectors[i]!, dims: result.dims, modelId: spec.modelId, dtype: spec.dtype, backend: result.backend, createdAtMs: now }));
+				entry.index.add(records.map((r) => ({ id: r.chunkId, vector: r.vector })));
+				await store.embeddings.putMany(records);
+				entry.backends.add(result.backend);
+				if (result.fallbackReason && spec.device !== 'wasm') entry.message = `Embedded on ${result.backend.toUpperCase()}: ${result.fallbackReason}.`;
+				entry.state = 'ready';
+				embedded += batch.length;
+			},
+			{ batchSize: config.embedding.batchSize, isCancelled, ...(onProgress ? { onProgress: (p) => onProgress({ jobId, ...p }) } : {}) }
+		);
+		const deletedOtherModels = await store.embeddings.deleteOtherModels(workspaceId, entry.modelKey);
+		return { jobId, workspaceId, embedded, backend, deletedOtherModels, durationMs: performance.now() - started };
+	}
+
+	private async load(entry: Entry, workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): Promise<void> {
+		const started = performance.now();
+		const records = await (await this.store()).embeddings.listByModel(workspaceId, entry.modelKey);
+		const valid = records.filter((r) => {
+			const doc = documents.get(r.documentId);
+			return doc !== undefined && r.sourceKey === sourceKeyOf(doc) && Number(r.chunkId.slice(r.chunkId.lastIndexOf('#') + 1)) < doc.chunkCount;
+		});
+		if (valid.length > 0) {
+			const index = await this.createIndex(entry, config, valid[0]!.dims);
+			index.add(valid.filter((r) => r.dims === index.dims).map((r) => ({ id: r.chunkId, vector: r.vector })));
+			for (const r of valid) entry.backends.add(r.backend);
+			entry.index = index;
+		}
+		entry.state = entry.index ? 'ready' : 'none';
+		entry.loadMs = performance.now() - started;
+	}
+
+	private async createIndex(entry: Entry, config: AppConfig, dims: number): Promise<VectorIndex> {
+		if (config.embedding.vectorIndex === 'exact' || !this.voyLoader) return new ExactVectorIndex(dims);
+		try {
+			return createVoyIndex(await this.voyLoader(), dims);
+		} catch (error) {
+			if (!isAssayError(error) || error.code !== 'VECTOR_DIMS_UNSUPPORTED') throw error;
+			entry.message = error.message;
+			return new ExactVectorIndex(dims);
+		}
+	}
+}
+
+/** @throws AssayError `SEARCH_MODE_UNAVAILABLE` with a readable reason. */
+export function unavailable(reason: string): never {
+	throw new AssayError('SEARCH_MODE_UNAVAILABLE', reason);
+}

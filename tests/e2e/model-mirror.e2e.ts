@@ -1,0 +1,67 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+import { test, expect } from './support/fixtures.ts';
+
+const MODELS = join(process.cwd(), 'tests/fixtures/models');
+
+/** A model mirror on localhost in the hub's layout: `/<model>/resolve/main/<file>`; counts requests. */
+function startMirror(): Promise<{ server: Server; baseUrl: string; requests: string[] }> {
+	const requests: string[] = [];
+	const server = createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		requests.push(url.pathname);
+		const match = /^\/([^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
+		const path = match ? normalize(join(MODELS, match[1]!, match[2]!)) : '';
+		res.setHeader('access-control-allow-origin', '*');
+		res.setHeader('access-control-expose-headers', 'content-length');
+		if (!path.startsWith(MODELS) || !existsSync(path) || !statSync(path).isFile()) {
+			res.writeHead(404).end('not found');
+			return;
+		}
+		res.writeHead(200, { 'content-length': statSync(path).size, 'content-type': 'application/octet-stream' });
+		createReadStream(path).pipe(res);
+	});
+	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, baseUrl: `http://localhost:${(server.address() as AddressInfo).port}/`, requests })));
+}
+
+test('a model downloaded from a mirror embeds the library, is listed in the cache with its size, and can be deleted', async ({ page }) => {
+	test.setTimeout(120_000);
+	const mirror = await startMirror();
+	try {
+		await page.goto('./?demo=0');
+		await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+		await page.getByTestId('file-input').setInputFiles({ name: 'pets.txt', mimeType: 'text/plain', buffer: Buffer.from('the puppy barked at the kennel') });
+		await expect(page.getByTestId('index-status')).toContainText('1 documents');
+
+		await page.getByText(/^Models \(/).click();
+		await page.getByLabel('Mirror base URL').fill(mirror.baseUrl);
+		await page.getByRole('radio', { name: /Mirror/ }).check();
+		await page.getByLabel('Embedding model', { exact: true }).selectOption('Xenova/all-MiniLM-L6-v2');
+		await page.getByLabel('Device').selectOption('wasm');
+		await page.getByRole('button', { name: 'Save model settings' }).click();
+		await expect(page.getByText('Models (embedding Xenova/all-MiniLM-L6-v2')).toBeVisible();
+
+		// The mirror has no such model: the failure is shown, nothing is stored.
+		await page.getByRole('button', { name: 'Embed chunks' }).click();
+		await expect(page.getByTestId('semantic-error')).toContainText('Could not load embedding model');
+		expect(mirror.requests.some((p) => p.startsWith('/Xenova/all-MiniLM-L6-v2/resolve/main/'))).toBe(true);
+
+		// A model id the registry does not list, typed as a user would for their mirror.
+		await page.getByLabel('Embedding model id').fill('static-embed');
+		await page.getByLabel('Embedding dtype').selectOption('fp32');
+		await page.getByRole('button', { name: 'Save model settings' }).click();
+		await expect(page.getByText('Models (embedding static-embed')).toBeVisible();
+		await page.getByRole('button', { name: 'Embed chunks' }).click();
+		await expect(page.getByTestId('modes-status')).toContainText('dense, hybrid ✓', { timeout: 60_000 });
+		expect(mirror.requests).toContain('/static-embed/resolve/main/onnx/model.onnx');
+
+		const cached = page.getByTestId('cached-models');
+		await expect(cached).toContainText(/static-embed · download · \d+ files · \d+(\.\d+)? KiB/);
+		await cached.locator('li', { hasText: 'static-embed' }).getByRole('button', { name: 'Delete' }).click();
+		await expect(cached).not.toContainText('static-embed');
+	} finally {
+		mirror.server.close();
+	}
+});

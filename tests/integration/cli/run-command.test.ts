@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/cli.ts';
+import { parseRun } from '../../../src/lib/evals/index.ts';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const dataset = join(fixtures, 'datasets/topics');
+const embedModel = join(fixtures, 'models/static-embed');
+const rerankModel = join(fixtures, 'models/static-reranker');
+
+/** Run `assay run` in-process (offline: models from local folders) and parse the TREC run from stdout. */
+async function run(mode: string, ...extra: string[]) {
+	let stdout = '';
+	let stderr = '';
+	const code = await runCli(['run', '--dataset', dataset, '--mode', mode, '--embed-model', embedModel, '--rerank-model', rerankModel, '--top-k', '3', '--out', '-', ...extra], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+	expect(code, stderr).toBe(0);
+	const lists = new Map<string, string[]>();
+	for (const [qid, hits] of parseRun(stdout)) lists.set(qid, [...hits].sort((a, b) => b.score - a.score).map((h) => h.docId));
+	return { lists, stderr };
+}
+
+describe('assay run', () => {
+	it('finds nothing lexically for queries that share no word with their on-topic documents', async () => {
+		const { lists } = await run('lexical');
+		for (const qid of ['q-dog', 'q-recipe', 'q-invest', 'q-forecast']) expect(lists.get(qid) ?? []).toEqual([]);
+	});
+
+	it('finds the on-topic documents first in dense mode, from a local model folder', async () => {
+		const { lists, stderr } = await run('dense');
+		expect(lists.get('q-dog')?.[0]).toMatch(/^pets-/);
+		expect(lists.get('q-recipe')?.slice(0, 2).sort()).toEqual(['cook-1', 'cook-2']);
+		expect(lists.get('q-invest')?.slice(0, 2).sort()).toEqual(['fin-1', 'fin-2']);
+		expect(lists.get('q-forecast')?.[0]).toBe('weather-1');
+		expect(stderr).toContain('(cpu)');
+	});
+
+	it('keeps the exact-identifier match that only lexical finds at the top in hybrid mode', async () => {
+		const dense = await run('dense');
+		expect(dense.lists.get('q-code')?.[0]).not.toBe('soft-2');
+		const { lists } = await run('hybrid');
+		expect(lists.get('q-code')?.[0]).toBe('soft-2');
+		expect(lists.get('q-recipe')?.slice(0, 2).sort()).toEqual(['cook-1', 'cook-2']);
+	});
+
+	it('reranks the fused pool with the cross-encoder in hybrid-rerank mode', async () => {
+		const { lists } = await run('hybrid-rerank', '--rerank-pool', '2');
+		expect(lists.get('q-invest')?.slice(0, 2).sort()).toEqual(['fin-1', 'fin-2']);
+	});
+
+	it('refuses dense mode without an embedding model', async () => {
+		let stderr = '';
+		const code = await runCli(['run', '--dataset', dataset, '--mode', 'dense', '--out', '-'], { stdout: () => undefined, stderr: (t) => (stderr += t) });
+		expect(code).toBe(2);
+		expect(stderr).toContain('--embed-model');
+	});
+});

@@ -1,0 +1,41 @@
+/// <reference lib="webworker" />
+/**
+ * The model worker: transformers.js embedder and cross-encoder reranker, and the model-file
+ * cache. Runs ONNX Runtime from wasm served by this site (never a CDN). Serves one API to the
+ * page and, over a transferred port, to the library worker (which embeds chunks and queries).
+ */
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { exposeApi } from '../src/lib/rpc/index.ts';
+import { TransformersEmbedder } from '../src/lib/adapters/transformers-embedder.ts';
+import { TransformersReranker } from '../src/lib/adapters/transformers-reranker.ts';
+import { setLocalModelFetch, setSelfHostedWasm } from '../src/lib/adapters/transformers-runtime.ts';
+import { deleteCachedModel, fetchLocalModelFile, listCachedModels, storeLocalModelFiles } from '../src/lib/adapters/model-cache.ts';
+import type { ModelsApi } from '../src/lib/services/models-api.ts';
+import type { ModelLoadProgress } from '../src/lib/embedding/index.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const abs = (url: string) => new URL(url, scope.location.href).href;
+setSelfHostedWasm({ wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) });
+setLocalModelFetch(fetchLocalModelFile);
+
+const listeners: ((p: ModelLoadProgress) => void)[] = [];
+const report = (p: ModelLoadProgress) => {
+	for (const l of listeners) l(p);
+};
+const embedder = new TransformersEmbedder(report);
+const reranker = new TransformersReranker(report);
+
+const api: ModelsApi = {
+	embed: (spec, texts, kind) => embedder.embed(spec, texts, kind),
+	score: (spec, query, passages) => reranker.score(spec, query, passages),
+	addLocalModels: (files) => storeLocalModelFiles(files),
+	listCachedModels: () => listCachedModels(),
+	deleteCachedModel: (modelId) => deleteCachedModel(modelId),
+	connect: async (port) => exposeApi(api, port),
+	onProgress: async (listener) => {
+		listeners.push(listener);
+	}
+};
+
+exposeApi(api, scope);
