@@ -1,12 +1,9 @@
 import type { AppConfig } from '../config/schema.ts';
 import type { ImportSource } from '../ingest/prepare.ts';
-import type { ParseService } from '../ingest/parsers/types.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
-import type { Span, Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
-import { importOne, isFatalImportError } from './importer.ts';
+import { importOne, isFatalImportError, type ImportContext } from './importer.ts';
 import type { ImportFileInput, ImportItemResult } from './library-api.ts';
-import type { WorkspaceIndex } from './workspace-index.ts';
 
 /**
  * Resumable imports. Before any file is processed, every picked file's bytes are stored in
@@ -49,13 +46,7 @@ export async function stageFiles(store: AssayStore, workspaceId: string, jobId: 
 }
 
 /** What running a staged job needs. */
-export interface StagedJobContext {
-	readonly store: AssayStore;
-	readonly index: WorkspaceIndex;
-	readonly config: AppConfig;
-	readonly tracer: Tracer;
-	readonly parent: Span;
-	readonly parser: ParseService;
+export interface StagedJobContext extends Omit<ImportContext, 'forcedEncoding'> {
 	/** Whether the user cancelled the job (checked before each file). */
 	readonly isCancelled: () => boolean;
 	/** After each file, with the file's result, how many are done and the total. */
