@@ -5,14 +5,23 @@ import type { ImportFileInput } from '$lib/services/library-api.ts';
 interface DemoManifest {
 	readonly name: string;
 	readonly files: readonly { path: string; mediaType: string }[];
+	/** The demo golden set (Assay JSONL, documents referenced by relative path). */
+	readonly goldenSet?: { name: string; path: string; format: 'jsonl' };
+}
+
+/** The demo corpus: files to import and, when the manifest has one, its golden set. */
+export interface DemoCorpus {
+	readonly name: string;
+	readonly files: ImportFileInput[];
+	readonly goldenSet: { name: string; format: 'jsonl'; text: string } | null;
 }
 
 /**
  * Fetch the demo corpus served with the site (same origin, no network beyond the page's own
- * server) as import inputs.
+ * server) as import inputs, with its golden set.
  * @throws Error when the manifest or a file cannot be fetched.
  */
-export async function loadDemoFiles(): Promise<{ name: string; files: ImportFileInput[] }> {
+export async function loadDemoFiles(): Promise<DemoCorpus> {
 	const manifest = (await fetchOk(`${base}/demo/manifest.json`).then((r) => r.json())) as DemoManifest;
 	const files = await Promise.all(
 		manifest.files.map(async (f) => {
@@ -21,7 +30,9 @@ export async function loadDemoFiles(): Promise<{ name: string; files: ImportFile
 			return { file: new Blob([blob], { type: f.mediaType }), name, relativePath: f.path };
 		})
 	);
-	return { name: manifest.name, files };
+	const golden = manifest.goldenSet;
+	const goldenSet = golden ? { name: golden.name, format: golden.format, text: await fetchOk(`${base}/demo/${golden.path}`).then((r) => r.text()) } : null;
+	return { name: manifest.name, files, goldenSet };
 }
 
 async function fetchOk(url: string): Promise<Response> {

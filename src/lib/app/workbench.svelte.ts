@@ -240,6 +240,8 @@ export class Workbench {
 		const demo = await loadDemoFiles();
 		const ws = await this.api.createWorkspace(demo.name);
 		await this.api.importFiles(ws.id, demo.files, newId('import'));
+		// The demo's golden set references documents by relative path, so it resolves after the import.
+		if (demo.goldenSet) await this.api.importGoldenSet(ws.id, demo.goldenSet.name, { format: demo.goldenSet.format, text: demo.goldenSet.text });
 		return ws;
 	}
 
