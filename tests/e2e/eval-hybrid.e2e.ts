@@ -50,6 +50,8 @@ test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lex
 		await rows.nth(1).getByLabel('Retrieval mode').selectOption('hybrid');
 		await page.getByTestId('run-eval').click();
 		await expect(page.getByTestId('report-column')).toHaveCount(2, { timeout: 60_000 });
+		await expect(page.getByTestId('report-column').nth(1)).toContainText('hybrid (RRF k 60)');
+		await expect(page.getByTestId('report-column').nth(1)).toContainText('static-embed fp32 on wasm');
 
 		const ndcg = page.getByTestId('metric-ndcg@10');
 		const [lexical, hybrid] = [Number(await ndcg.nth(0).getAttribute('data-value')), Number(await ndcg.nth(1).getAttribute('data-value'))];

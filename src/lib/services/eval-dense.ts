@@ -3,7 +3,6 @@ import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
 import type { EvalReport } from '../evals/report/index.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
-import { rankDocumentsByBestChunk } from '../search/index.ts';
 import { retrieve, type ExplainRow } from '../search/retrieval/index.ts';
 import { canonicalJson } from '../shared/hash.ts';
 import { AssayError } from '../shared/errors.ts';
@@ -80,13 +79,13 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 	const retriever: Retriever = {
 		// Document level = best chunk: ask for n chunks, doubling n until `depth` documents are
 		// ranked or the pipeline returns fewer than asked (one chunk per document: one call).
+		// Each document takes its first chunk's place in the pipeline's order.
 		async retrieve(query, depth): Promise<RunEntry[]> {
 			let n = Math.min(Math.max(total, 1), depth);
 			for (;;) {
 				const outcome = await retrieve(query, { mode: config.mode, topK: n, depth: Math.max(n, config.depth), rrfK: config.rrfK, rerankPool: ws.retrieval.rerankPoolFactor * config.topK }, ports, allow);
-				const hits = outcome.results.map((r) => ({ id: r.id, score: finalScore(r) }));
-				const ranked = rankDocumentsByBestChunk(hits, toDocument);
-				if (ranked.length >= depth || hits.length < n || n >= total) return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
+				const ranked = firstChunkPerDocument(outcome.results, toDocument);
+				if (ranked.length >= depth || outcome.results.length < n || n >= total) return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);
 			}
 		}
@@ -98,6 +97,23 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
 		reranker: rerank ? ws.rerank.modelId : null
 	};
+}
+
+/**
+ * Documents in the pipeline's own order, each at its first (best-placed) chunk: the final list
+ * is already ordered (score, then the pipeline's tie-breaks), so ties keep the order the search
+ * page shows rather than an order by internal document id.
+ */
+function firstChunkPerDocument(rows: readonly ExplainRow[], toDocument: (chunkId: string) => string): { id: string; score: number }[] {
+	const seen = new Set<string>();
+	const out: { id: string; score: number }[] = [];
+	for (const row of rows) {
+		const doc = toDocument(row.id);
+		if (seen.has(doc)) continue;
+		seen.add(doc);
+		out.push({ id: doc, score: finalScore(row) });
+	}
+	return out;
 }
 
 /** The score a final row ranks by: reranker, else fused RRF, else dense cosine, else BM25. */

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { TransformersEmbedder } from '../../../src/lib/adapters/transformers-emb
 import { TransformersReranker } from '../../../src/lib/adapters/transformers-reranker.ts';
 import { loadVoyInNode } from '../../../src/lib/adapters/voy-node.ts';
 import { runCli } from '../../../src/cli/cli.ts';
+import { parseRun } from '../../../src/lib/evals/index.ts';
 import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
 import { MODELS_DIR } from '../embedding/fixture-models.ts';
@@ -35,19 +36,40 @@ async function topicsWorkspace(embed: boolean) {
 	await svc.updateWorkspaceConfig(wsId, { ...(await svc.workspaceConfig(wsId)), ...MODELS });
 	if (embed) await svc.embedWorkspace(wsId, 'embed');
 	const config = await svc.workspaceConfig(wsId);
-	const run = (label: string, mode: 'lexical' | 'dense' | 'hybrid' | 'hybrid-rerank', extra: object = {}) =>
-		svc.runEval({ workspaceId: wsId, goldenSetId: imported.goldenSet.id, jobId: label, config: { label, mode, topK: 10, depth: 100, chunking: config.chunking, bm25: config.bm25, ...extra }, appVersion: '0.0.0-test', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } });
-	return { svc, run };
+	const mixed = (await svc.importGoldenSet(wsId, 'mixed', { format: 'trec', qrelsText: MIXED_QRELS, queriesText: MIXED_QUERIES })).goldenSet;
+	const run = (label: string, mode: 'lexical' | 'dense' | 'hybrid' | 'hybrid-rerank', extra: object = {}, goldenSetId = imported.goldenSet.id) =>
+		svc.runEval({ workspaceId: wsId, goldenSetId, jobId: label, config: { label, mode, topK: 10, depth: 100, chunking: config.chunking, bm25: config.bm25, ...extra }, appVersion: '0.0.0-test', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } });
+	return { svc, run, mixedId: mixed.id };
 }
 
-/** `assay run` + `assay metrics --json -q` in-process: per-query trec_eval measures. */
-async function cliMetrics(mode: string): Promise<Record<string, Record<string, number>>> {
+/** Queries that both retrievers answer (no BM25 ties, so document ids cannot reorder a list): fused order depends on RRF k and depth. */
+const MIXED_QUERIES = ['{"_id": "m-pets", "text": "the puppy barked and the kitten"}', '{"_id": "m-money", "text": "money and the bank loan"}', '{"_id": "m-cook", "text": "soup with garlic and the oven"}', '{"_id": "m-band", "text": "the band played in the garden"}'].join('\n');
+const MIXED_QRELS = 'query-id\tcorpus-id\tscore\nm-pets\tpets-1\t1\nm-pets\tpets-2\t1\nm-money\tfin-1\t1\nm-money\tfin-2\t1\nm-cook\tcook-1\t1\nm-cook\tcook-2\t1\nm-band\tmusic-1\t1\n';
+
+/** The topics corpus with the mixed queries, as a BEIR folder for the CLI. */
+function mixedFolder(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'assay-eval-mixed-'));
+	writeFileSync(join(dir, 'corpus.jsonl'), topics('corpus.jsonl'));
+	writeFileSync(join(dir, 'queries.jsonl'), MIXED_QUERIES);
+	writeFileSync(join(dir, 'qrels.tsv'), MIXED_QRELS);
+	return dir;
+}
+
+/** `assay run` + `assay metrics --json -q` in-process: per-query trec_eval measures and ranked lists. */
+async function cliMetrics(mode: string, folder = TOPICS, extra: readonly string[] = ['--top-k', '100', '--depth', '100', '--rrf-k', '60']): Promise<{ perQuery: Record<string, Record<string, number>>; ranked: Map<string, [string, number][]> }> {
 	const out = join(mkdtempSync(join(tmpdir(), 'assay-eval-dense-')), `${mode}.run`);
 	const io = { stdout: () => undefined, stderr: () => undefined };
-	expect(await runCli(['run', '--dataset', TOPICS, '--mode', mode, '--embed-model', join(MODELS_DIR, 'static-embed'), '--top-k', '100', '--depth', '100', '--rrf-k', '60', '--out', out], io)).toBe(0);
+	expect(await runCli(['run', '--dataset', folder, '--mode', mode, '--embed-model', join(MODELS_DIR, 'static-embed'), ...extra, '--out', out], io)).toBe(0);
 	let json = '';
-	expect(await runCli(['metrics', '--qrels', join(TOPICS, 'qrels.tsv'), '--run', out, '-q', '-c', '--json'], { stdout: (t) => (json += t), stderr: () => undefined })).toBe(0);
-	return (JSON.parse(json) as { per_query: Record<string, Record<string, number>> }).per_query;
+	expect(await runCli(['metrics', '--qrels', join(folder, 'qrels.tsv'), '--run', out, '-q', '-c', '--json'], { stdout: (t) => (json += t), stderr: () => undefined })).toBe(0);
+	const ranked = new Map<string, [string, number][]>();
+	for (const [qid, hits] of parseRun(readFileSync(out, 'utf8'))) ranked.set(qid, trecOrder(hits.map((h) => [h.docId, h.score])));
+	return { perQuery: (JSON.parse(json) as { per_query: Record<string, Record<string, number>> }).per_query, ranked };
+}
+
+/** trec_eval's order: score descending, ties by document id descending (equal RRF scores are real ties). */
+function trecOrder(list: readonly (readonly [string, number])[]): [string, number][] {
+	return list.map(([d, s]) => [d, s] as [string, number]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
 }
 
 const PAIRS = [['ndcg@10', 'ndcg_cut_10'], ['ndcg@5', 'ndcg_cut_5'], ['map', 'map'], ['recip_rank', 'recip_rank'], ['recall@100', 'recall_100'], ['precision@5', 'P_5'], ['r_precision', 'Rprec']] as const;
@@ -60,8 +82,20 @@ describe('dense and hybrid evaluation', () => {
 			const cli = await cliMetrics(mode);
 			expect(report.perQuery).toHaveLength(13);
 			for (const q of report.perQuery) {
-				for (const [ours, trec] of PAIRS) expect(q.metrics[ours], `${mode} ${q.id} ${ours}`).toBeCloseTo(cli[q.id]?.[trec] ?? Number.NaN, 9);
+				for (const [ours, trec] of PAIRS) expect(q.metrics[ours], `${mode} ${q.id} ${ours}`).toBeCloseTo(cli.perQuery[q.id]?.[trec] ?? Number.NaN, 9);
+				expect(trecOrder(q.ranked), `${mode} ${q.id} ranking`).toEqual(cli.ranked.get(q.id));
 			}
+		}
+	});
+
+	it('ranks like assay run with a small RRF k and depth on queries both retrievers answer', async () => {
+		const { run, mixedId } = await topicsWorkspace(true);
+		const report = await run('hybrid k2', 'hybrid', { topK: 5, depth: 5, rrfK: 2 }, mixedId);
+		const cli = await cliMetrics('hybrid', mixedFolder(), ['--top-k', '5', '--depth', '5', '--rrf-k', '2']);
+		expect(report.perQuery.map((q) => q.ranked.length)).toEqual([5, 5, 5, 5]);
+		for (const q of report.perQuery) {
+			expect(trecOrder(q.ranked), q.id).toEqual(cli.ranked.get(q.id));
+			for (const [ours, trec] of PAIRS) expect(q.metrics[ours], `${q.id} ${ours}`).toBeCloseTo(cli.perQuery[q.id]?.[trec] ?? Number.NaN, 9);
 		}
 	});
 
@@ -94,6 +128,28 @@ describe('dense and hybrid evaluation', () => {
 	it('fails a configuration whose embedding model has no stored vectors with EMBEDDINGS_MISSING', async () => {
 		const { run } = await topicsWorkspace(true);
 		await expect(run('other model', 'dense', { embeddingModel: { id: 'tiny-bert-embed', dtype: 'fp32', backend: 'wasm' } })).rejects.toMatchObject({ code: 'EMBEDDINGS_MISSING', message: expect.stringMatching(/tiny-bert-embed .*embed first/) });
+	});
+
+	it('ranks each document once, at its best chunk, when documents have several chunks', async () => {
+		const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory(), embedder, reranker, voyLoader: loadVoyInNode });
+		const svc = combineApis(api, createEvalService(api, internals));
+		const ws = await svc.createWorkspace('chunks', { ...MODELS, chunking: { chunkSizeChars: 60, chunkOverlapChars: 0 } });
+		const para = (...lines: string[]) => lines.join('\n\n');
+		const files = {
+			'pets.txt': para('the puppy barked at the kennel and wagged its tail', 'our kitten purrs and sleeps with whiskers and fur', 'the dog and the cat share a bowl'),
+			'cook.txt': para('bake the bread in a hot oven with flour butter and salt', 'simmer the soup with garlic onions and pepper'),
+			'money.txt': para('stock prices fell and investors lost money at the bank', 'the mortgage loan payment and interest rose again')
+		};
+		await svc.importFiles(ws.id, Object.entries(files).map(([name, body]) => ({ file: new Blob([body]), name, relativePath: name })), 'import');
+		await svc.embedWorkspace(ws.id, 'embed');
+		expect((await svc.listDocuments(ws.id)).map((d) => d.chunkCount).sort()).toEqual([2, 2, 3]);
+		const gs = await svc.saveGoldenSet(ws.id, null, 'pets', [{ id: 'q1', query: 'puppy kitten', relevant: [{ doc: 'pets.txt', grade: 1 }], tags: [] }]);
+		const config = await svc.workspaceConfig(ws.id);
+		const report = await svc.runEval({ workspaceId: ws.id, goldenSetId: gs.id, jobId: 'c', config: { label: 'hybrid', mode: 'hybrid', topK: 2, depth: 2, chunking: config.chunking, bm25: config.bm25 }, appVersion: 'x', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } });
+		const ranked = report.perQuery[0]!.ranked.map(([doc]) => doc);
+		expect(ranked).toHaveLength(2);
+		expect(ranked[0]).toBe('pets.txt');
+		expect(new Set(ranked).size).toBe(2);
 	});
 
 	it('rejects a dense configuration whose chunking differs from the workspace vectors', async () => {
