@@ -21,7 +21,11 @@ export const RetrievalConfigSchema = z.object({
 	rrfK: z.number().int().min(1).max(1000).default(60),
 	/** Cross-encoder reranker model id (hybrid-rerank: null = the workspace's reranker; must equal it when given), or null for none. Default null. */
 	reranker: z.string().min(1).nullable().default(null),
-	/** Embedding model (dense/hybrid): id, dtype, backend; null = the workspace's model (dense) or none (lexical). Default null. */
+	/**
+	 * Embedding model (dense modes): id and dtype must be the workspace's (its stored vectors are
+	 * used, `EMBEDDINGS_MISSING` otherwise); backend is informational (the report records the one
+	 * that ran). null = the workspace's model (dense modes) or none (lexical). Default null.
+	 */
 	embeddingModel: z.object({ id: z.string().min(1), dtype: z.string().min(1), backend: z.enum(['webgpu', 'wasm']) }).nullable().default(null),
 	/** Chunking of the corpus for this configuration (`mode: 'none'` = one chunk per document). */
 	chunking: ChunkingConfigSchema,
