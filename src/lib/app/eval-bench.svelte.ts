@@ -10,6 +10,7 @@ import pkg from '../../../package.json';
 import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource } from './eval-files.ts';
 import { describe } from './workbench.svelte.ts';
+import { SemanticState } from './semantic.svelte.ts';
 import { draftFromConfig, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
 
 /**
@@ -39,6 +40,9 @@ export class EvalBench {
 	/** nDCG gain for the next runs: linear (trec_eval) or exponential (2^grade − 1). */
 	ndcgGain = $state<'linear' | 'exponential'>('linear');
 
+	/** Embedding model, vectors and reranker of the workspace (dense modes evaluate on these). */
+	readonly semantic = new SemanticState(() => this.api);
+
 	readonly goldenSet = $derived(this.goldenSets.find((g) => g.id === this.goldenSetId) ?? null);
 	private client: LibraryClient | null = null;
 	private jobId: string | null = null;
@@ -51,6 +55,7 @@ export class EvalBench {
 	/** Start the worker and open the last used workspace (shared with the library page). */
 	async init(): Promise<void> {
 		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
 		await this.guard(async () => {
 			this.workspaces = await this.api.listWorkspaces();
 			const last = localStorage.getItem('assay.workspaceId');
@@ -77,7 +82,29 @@ export class EvalBench {
 			this.goldenSetId = this.goldenSets[0]?.id ?? null;
 			this.reports = await this.api.listEvalReports(id);
 			this.drafts = [this.draftFromWorkspace('BM25 (workspace settings)')];
+			await this.semantic.refreshSettled(id);
 		});
+	}
+
+	/** Store new model settings for the workspace (then embed with "Embed chunks"). */
+	async saveConfig(config: AppConfig): Promise<void> {
+		const id = this.workspaceId;
+		if (!id) return;
+		await this.guard(async () => {
+			await this.api.updateWorkspaceConfig(id, config);
+			this.config = await this.api.workspaceConfig(id);
+			await this.semantic.refreshSettled(id);
+		});
+	}
+
+	/** What the matrix's dense modes will use, or why they cannot run yet. */
+	get denseNote(): string {
+		const s = this.semantic.status;
+		const c = this.config;
+		if (!s || !c) return '';
+		const rerank = c.rerank.enabled ? `reranker ${c.rerank.modelId}` : 'reranker off';
+		if (s.vectorCount === 0 || s.pendingChunks > 0) return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first.`;
+		return `Dense modes use ${c.embedding.modelId} (${c.embedding.dtype}): ${s.vectorCount} vectors, ${s.indexKind ?? 'no'} index, computed on ${s.backends.join(', ') || '?'}; ${rerank}.`;
 	}
 
 	/** A draft with the workspace's chunking and BM25 settings. */

@@ -14,6 +14,7 @@ import type { AssayStore } from '../storage/index.ts';
 import { withSpan } from '../tracing/tracer.ts';
 import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
 import type { LibraryInternals } from './library.ts';
+import { denseEvaluation } from './eval-dense.ts';
 
 /** A BM25 chunk index for one configuration, and its documents. */
 export interface LexicalIndex {
@@ -103,7 +104,9 @@ function qrelsByReference(qrels: Qrels, documents: ReadonlyMap<string, DocumentR
 /**
  * Evaluate one configuration over a golden set: build or reuse the index, retrieve every case
  * (timed, cancellable between queries), compute the metrics, and store the report.
+ * Dense modes run through the search page's `retrieve()` pipeline on the stored vectors (see `denseEvaluation`).
  * @throws AssayError `NOT_FOUND` (workspace, golden set), `CONFIG_INVALID` (configuration),
+ *   `EMBEDDINGS_MISSING` / `SEARCH_MODE_UNAVAILABLE` (dense modes without vectors or models),
  *   `DATASET_INVALID` (empty golden set, or cancelled before any query finished).
  */
 export async function runEvaluation(internals: LibraryInternals, request: EvalRequest, isCancelled: () => boolean, onProgress?: (p: EvalRunProgress) => void): Promise<EvalReport> {
@@ -115,9 +118,10 @@ export async function runEvaluation(internals: LibraryInternals, request: EvalRe
 	const started = performance.now();
 	return withSpan(internals.tracer(), 'eval.run', { attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } }, async (span) => {
 		const index = await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) => onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total }));
+		const dense = config.mode === 'lexical' ? null : denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
 		const indexMs = performance.now() - started;
 		const cases = goldenSet.cases;
-		const result = await runQueries(cases, lexicalRetriever(index), {
+		const result = await runQueries(cases, dense ? dense.retriever : lexicalRetriever(index), {
 			depth: config.depth,
 			isCancelled,
 			onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
@@ -152,7 +156,8 @@ export async function runEvaluation(internals: LibraryInternals, request: EvalRe
 			unmatched: resolved.unmatched,
 			totalMs: performance.now() - started,
 			indexMs,
-			environment: request.environment
+			environment: request.environment,
+			...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {})
 		});
 		span.setAttributes({ 'assay.eval.ndcg_10': report.metrics.aggregate['ndcg@10']?.mean ?? -1, 'assay.eval.queries': report.metrics.queryCount });
 		await store.evalRuns.put(report);

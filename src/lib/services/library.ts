@@ -15,7 +15,7 @@ import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
 import { statusCountsOf } from './import-report.ts';
-import { SemanticService, type SemanticOptions } from './semantic-service.ts';
+import { SemanticService, type DenseContext, type SemanticOptions } from './semantic-service.ts';
 import type { AccessList } from '../search/filters/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
@@ -52,6 +52,8 @@ export interface LibraryInternals {
 	/** The workspace's loaded lexical index (the one search uses). */
 	workspaceIndex(workspaceId: string): Promise<WorkspaceIndex>;
 	tracer(): Tracer;
+	/** Stored vectors, status and model ports for evaluating dense modes (see `SemanticService.denseContext`). */
+	dense(workspaceId: string): Promise<DenseContext>;
 	/** Run `fn` in the workspace's queue (after running imports and removals). */
 	serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -85,6 +87,7 @@ class LibraryService implements LibraryApi {
 			store: () => this.store(),
 			workspaceIndex: async (workspaceId) => (await this.index(workspaceId)).index,
 			tracer: () => this.tracer,
+			dense: (workspaceId) => this.semantic.denseContext(workspaceId),
 			serial: (workspaceId, fn) => this.serial(workspaceId, fn)
 		};
 	}

@@ -3,6 +3,7 @@ import type { Embedder } from '../embedding/index.ts';
 import type { AccessList } from '../search/filters/index.ts';
 import type { Reranker } from '../search/rerank/index.ts';
 import type { RetrievalMode } from '../search/retrieval/index.ts';
+import type { VectorIndex } from '../search/vector/index.ts';
 import { wrapWorker } from '../rpc/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import { withSpan } from '../tracing/tracer.ts';
@@ -20,6 +21,15 @@ export interface SemanticHost {
 	index(workspaceId: string): Promise<WorkspaceIndex>;
 	config(workspaceId: string): Promise<AppConfig>;
 	tracer(): Tracer;
+}
+
+/** See {@link SemanticService.denseContext}. */
+export interface DenseContext {
+	readonly config: AppConfig;
+	readonly vectors: VectorIndex | null;
+	readonly status: SemanticStatus;
+	readonly embedder: Embedder | null;
+	readonly reranker: Reranker | null;
 }
 
 /** Options: models given directly (Node) or later through {@link SemanticService.connectModels} (browser). */
@@ -102,6 +112,17 @@ export class SemanticService {
 	/** Remove a deleted document's chunks from the in-memory index. */
 	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
 		this.indexes.removeDocument(workspaceId, documentId, chunkCount);
+	}
+
+	/**
+	 * What an evaluation of a dense mode needs: the workspace configuration, its ready vector
+	 * index (null when it has no vectors), the index status (pending chunks) and the model ports.
+	 */
+	async denseContext(workspaceId: string): Promise<DenseContext> {
+		const [index, config] = await Promise.all([this.host.index(workspaceId), this.host.config(workspaceId)]);
+		const vectors = await this.indexes.readyIndex(workspaceId, config, index.documents);
+		const status = await this.indexes.status(workspaceId, config, index.documents);
+		return { config, vectors, status, embedder: this.embedder, reranker: this.reranker };
 	}
 
 	/** Search in `request.mode` with filters, access lists and explain data (see `searchHybrid`). */

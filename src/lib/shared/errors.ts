@@ -30,6 +30,7 @@ export const ERROR_CODES = {
 	MODEL_UNKNOWN: 'The model is not in the registry and no local folder was given.',
 	EMBEDDING_CANCELLED: 'Embedding was cancelled.',
 	SEARCH_MODE_UNAVAILABLE: 'The requested search mode is not ready for this workspace.',
+	EMBEDDINGS_MISSING: 'The workspace has no complete vector set for the embedding model: embed it first.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 

@@ -93,10 +93,10 @@ describe('eval service', () => {
 		expect(report.metrics.queryCount).toBe(5);
 	});
 
-	it('rejects dense and hybrid configurations until semantic search exists', async () => {
+	it('fails a hybrid configuration on a workspace without vectors with EMBEDDINGS_MISSING, telling to embed first', async () => {
 		const { svc, imported } = await stemmingWorkspace();
-		const req = request(imported.workspace.id, imported.goldenSet.id, 'dense', 'english');
-		await expect(svc.runEval({ ...req, config: { ...req.config, mode: 'dense' } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+		const req = request(imported.workspace.id, imported.goldenSet.id, 'hybrid', 'english');
+		await expect(svc.runEval({ ...req, config: { ...req.config, mode: 'hybrid' } })).rejects.toMatchObject({ code: 'EMBEDDINGS_MISSING', message: expect.stringMatching(/0 of 60 .*Embed the workspace first/) });
 	});
 
 	it('imports a JSONL golden set, keeping the good rows and reporting the bad ones', async () => {

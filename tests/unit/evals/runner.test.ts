@@ -12,10 +12,12 @@ describe('retrieval configuration', () => {
 		expect(() => parseRetrievalConfig({ ...base, topK: 20, depth: 10 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
 	});
 
-	it('rejects dense, hybrid and reranked configurations until semantic search exists', () => {
-		for (const extra of [{ mode: 'dense' }, { mode: 'hybrid' }, { reranker: 'bge-reranker' }]) {
-			expect(() => parseRetrievalConfig({ ...base, ...extra })).toThrow(/not available yet/);
-		}
+	it('accepts dense, hybrid and hybrid-rerank configurations', () => {
+		for (const mode of ['dense', 'hybrid', 'hybrid-rerank'] as const) expect(parseRetrievalConfig({ ...base, mode }).mode).toBe(mode);
+	});
+
+	it('rejects a reranker outside hybrid-rerank', () => {
+		expect(() => parseRetrievalConfig({ ...base, mode: 'hybrid', reranker: 'bge-reranker' })).toThrow(/only in mode hybrid-rerank/);
 	});
 
 	it('names the bad field of an invalid configuration', () => {

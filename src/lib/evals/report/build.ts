@@ -31,6 +31,12 @@ export interface EvalReportInput {
 	readonly totalMs: number;
 	readonly indexMs: number;
 	readonly environment: EvalReport['environment'];
+	/** The embedding model that ran (backend as used); default `config.embeddingModel`. */
+	readonly embeddingModel?: EvalReport['embeddingModel'];
+	/** Index description; default the BM25 chunk index. */
+	readonly indexType?: string;
+	/** The reranker model that ran; default `config.reranker`. */
+	readonly reranker?: string | null;
 }
 
 /** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
@@ -62,9 +68,9 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 		corpus: input.corpus,
 		chunking: { mode: input.config.chunking.mode ?? 'recursive', chunkSizeChars: input.config.chunking.chunkSizeChars, chunkOverlapChars: input.config.chunking.chunkOverlapChars },
 		analyzer: input.analyzer,
-		embeddingModel: input.config.embeddingModel,
-		index: { type: 'bm25-inverted-index (chunk level; document = best chunk)', bm25: { k1: input.config.bm25.k1, b: input.config.bm25.b } },
-		retrieval: { label: input.config.label, mode: input.config.mode, topK: input.config.topK, depth: input.config.depth, rrfK: input.config.rrfK, reranker: input.config.reranker },
+		embeddingModel: input.embeddingModel !== undefined ? input.embeddingModel : input.config.embeddingModel,
+		index: { type: input.indexType ?? 'bm25-inverted-index (chunk level; document = best chunk)', bm25: { k1: input.config.bm25.k1, b: input.config.bm25.b } },
+		retrieval: { label: input.config.label, mode: input.config.mode, topK: input.config.topK, depth: input.config.depth, rrfK: input.config.rrfK, reranker: input.reranker !== undefined ? input.reranker : input.config.reranker },
 		metrics: {
 			cutoffs: [...input.cutoffs],
 			relevanceLevel: input.relevanceLevel,

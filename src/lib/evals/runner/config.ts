@@ -4,25 +4,28 @@ import { AssayError } from '../../shared/errors.ts';
 
 /**
  * One retrieval configuration to evaluate. It names every knob of the query pipeline so an
- * experiment matrix can vary any of them; only `mode: 'lexical'` without a reranker runs in
- * this version. Dense and hybrid retrieval (`embeddingModel`, `rrfK`) and the cross-encoder
- * `reranker` slot in as further retrievers behind the same {@link Retriever} port when the
- * semantic search lands; until then such a configuration is rejected with `CONFIG_INVALID`.
+ * experiment matrix can vary any of them. Every mode runs through the search page's
+ * `retrieve()` pipeline; dense modes use the workspace's stored vectors of `embeddingModel`
+ * (null = the workspace's configured model), `hybrid-rerank` the workspace's reranker.
  */
 export const RetrievalConfigSchema = z.object({
 	/** Name shown in tables and charts, 1–80 characters. */
 	label: z.string().trim().min(1).max(80),
-	/** `lexical` (BM25), `dense` (embeddings), `hybrid` (RRF of both). Default `lexical`. */
-	mode: z.enum(['lexical', 'dense', 'hybrid']).default('lexical'),
+	/** `lexical` (BM25), `dense` (embeddings), `hybrid` (RRF of both), `hybrid-rerank` (hybrid, then the cross-encoder). Default `lexical`. */
+	mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']).default('lexical'),
 	/** Results a user would see; the ranked lists kept for drill-down. Range 1–1000, default 10. */
 	topK: z.number().int().min(1).max(1000).default(10),
-	/** Documents ranked per query for the metrics (TREC depth). Range 1–1000, default 100; must be ≥ topK. */
+	/** Documents ranked per query for the metrics (TREC depth), and candidates per retriever before fusion. Range 1–1000, default 100; must be ≥ topK. */
 	depth: z.number().int().min(1).max(1000).default(100),
 	/** Reciprocal rank fusion constant k (hybrid only). Range 1–1000, default 60 (Cormack et al. 2009). */
 	rrfK: z.number().int().min(1).max(1000).default(60),
-	/** Cross-encoder reranker model id, or null for none. Default null. */
+	/** Cross-encoder reranker model id (hybrid-rerank: null = the workspace's reranker; must equal it when given), or null for none. Default null. */
 	reranker: z.string().min(1).nullable().default(null),
-	/** Embedding model (dense/hybrid): id, dtype, backend; null for lexical. Default null. */
+	/**
+	 * Embedding model (dense modes): id and dtype must be the workspace's (its stored vectors are
+	 * used, `EMBEDDINGS_MISSING` otherwise); backend is informational (the report records the one
+	 * that ran). null = the workspace's model (dense modes) or none (lexical). Default null.
+	 */
 	embeddingModel: z.object({ id: z.string().min(1), dtype: z.string().min(1), backend: z.enum(['webgpu', 'wasm']) }).nullable().default(null),
 	/** Chunking of the corpus for this configuration (`mode: 'none'` = one chunk per document). */
 	chunking: ChunkingConfigSchema,
@@ -37,8 +40,8 @@ export type RetrievalConfigInput = z.input<typeof RetrievalConfigSchema>;
 
 /**
  * Validate a configuration and fill defaults.
- * @throws AssayError `CONFIG_INVALID` naming each bad field, when depth < topK, and for a mode
- *   or reranker this version cannot run yet (dense, hybrid, reranking).
+ * @throws AssayError `CONFIG_INVALID` naming each bad field, when depth < topK, and for a
+ *   reranker outside `hybrid-rerank`.
  */
 export function parseRetrievalConfig(input: unknown): RetrievalConfig {
 	const parsed = RetrievalConfigSchema.safeParse(input);
@@ -48,8 +51,8 @@ export function parseRetrievalConfig(input: unknown): RetrievalConfig {
 	}
 	const c = parsed.data;
 	if (c.depth < c.topK) throw new AssayError('CONFIG_INVALID', `depth (${c.depth}) must be at least topK (${c.topK})`);
-	if (c.mode !== 'lexical' || c.reranker !== null) {
-		throw new AssayError('CONFIG_INVALID', `Retrieval mode "${c.mode}"${c.reranker ? ` with reranker "${c.reranker}"` : ''} is not available yet: only lexical BM25 runs in this version.`);
+	if (c.reranker !== null && c.mode !== 'hybrid-rerank') {
+		throw new AssayError('CONFIG_INVALID', `A reranker runs only in mode hybrid-rerank, not "${c.mode}".`);
 	}
 	return c;
 }

@@ -1,0 +1,129 @@
+import { embeddingSpecFor, rerankerSpecFor } from '../embedding/index.ts';
+import type { RunEntry } from '../evals/metrics/index.ts';
+import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
+import type { EvalReport } from '../evals/report/index.ts';
+import type { DocumentRecord } from '../ingest/types.ts';
+import { retrieve, type ExplainRow } from '../search/retrieval/index.ts';
+import { canonicalJson } from '../shared/hash.ts';
+import { AssayError } from '../shared/errors.ts';
+import type { AssayStore } from '../storage/index.ts';
+import type { DenseContext } from './semantic-service.ts';
+
+/** A retriever for a dense mode plus what the report records about the models that ran. */
+export interface DenseEvaluation {
+	readonly retriever: Retriever;
+	/** Model id, dtype and the backend(s) that computed the query and stored vectors (read after the run). */
+	embeddingModel(): NonNullable<EvalReport['embeddingModel']>;
+	/** e.g. `bm25-inverted-index + voy vector index, RRF (chunk level; document = best chunk)`. */
+	readonly indexType: string;
+	/** The cross-encoder that reranked (hybrid-rerank), else null. */
+	readonly reranker: string | null;
+}
+
+/** The lexical side the dense retriever fuses with (chunk ids `docId#ordinal`, as the stored vectors). */
+export interface LexicalSide {
+	readonly bm25: { search(query: string, options: { topK: number; filter?: (id: string) => boolean }): { id: string; score: number }[]; readonly size: number };
+	readonly documents: ReadonlyMap<string, DocumentRecord>;
+}
+
+/**
+ * Check that a dense/hybrid/hybrid-rerank configuration can run on the workspace's stored
+ * vectors, and build its retriever over the search page's `retrieve()` pipeline.
+ * The evaluation never embeds documents itself: the vector set is the workspace's (one model
+ * per workspace), so what is evaluated is exactly what the search page searches.
+ * @throws AssayError `CONFIG_INVALID` when the chunking differs from the workspace's (the stored
+ *   vectors belong to its chunks); `EMBEDDINGS_MISSING` when the configured embedding model is not
+ *   the workspace's or its vector set is incomplete; `SEARCH_MODE_UNAVAILABLE` when the model
+ *   worker or the (switched-on, same) reranker is missing.
+ */
+export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: AssayStore, config: RetrievalConfig, reference: (doc: DocumentRecord) => string): DenseEvaluation {
+	const ws = ctx.config;
+	if (canonicalJson(ws.chunking) !== canonicalJson(config.chunking)) {
+		throw new AssayError('CONFIG_INVALID', `Mode ${config.mode} searches the workspace's stored vectors, so its chunking must be the workspace's (${ws.chunking.mode ?? 'recursive'}, ${ws.chunking.chunkSizeChars}/${ws.chunking.chunkOverlapChars} chars).`);
+	}
+	const wanted = config.embeddingModel;
+	if (wanted && (wanted.id !== ws.embedding.modelId || wanted.dtype !== ws.embedding.dtype)) {
+		throw new AssayError('EMBEDDINGS_MISSING', `No vectors of ${wanted.id} (${wanted.dtype}) are stored: this workspace is embedded with ${ws.embedding.modelId} (${ws.embedding.dtype}). Choose ${wanted.id} in the workspace's model settings and embed first.`);
+	}
+	if (!ctx.vectors || ctx.status.pendingChunks > 0) {
+		const done = ctx.status.vectorCount;
+		throw new AssayError('EMBEDDINGS_MISSING', `Mode ${config.mode} needs every chunk embedded with ${ws.embedding.modelId}: ${done} of ${done + ctx.status.pendingChunks} are. Embed the workspace first (Library page, "Embed").`, { details: { vectorCount: done, pendingChunks: ctx.status.pendingChunks } });
+	}
+	const embedder = ctx.embedder;
+	if (!embedder) throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'Dense retrieval needs the embedding worker, which is not connected.');
+	const rerank = config.mode === 'hybrid-rerank';
+	if (rerank) {
+		if (!ws.rerank.enabled || !ctx.reranker) throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'hybrid-rerank needs the reranker: switch it on in the workspace’s model settings.');
+		if (config.reranker !== null && config.reranker !== ws.rerank.modelId) throw new AssayError('CONFIG_INVALID', `The workspace's reranker is ${ws.rerank.modelId}, not ${config.reranker}: change it in the model settings.`);
+	}
+	const vectors = ctx.vectors;
+	const spec = embeddingSpecFor(ws);
+	const queryBackends = new Set<string>();
+	let cached: { query: string; vector: Float32Array } | null = null;
+	const toDocument = (chunkId: string) => chunkId.slice(0, chunkId.lastIndexOf('#'));
+	const allow = (id: string) => lexical.documents.has(toDocument(id));
+	const ports = {
+		lexical: async (q: string, k: number, ok: (id: string) => boolean) => lexical.bm25.search(q, { topK: k, filter: ok }),
+		dense: async (q: string, k: number, ok: (id: string) => boolean) => {
+			if (cached?.query !== q) {
+				const result = await embedder.embed(spec, [q], 'query');
+				queryBackends.add(result.backend);
+				cached = { query: q, vector: result.vectors[0]! };
+			}
+			return vectors.search(cached.vector, k, ok);
+		},
+		passages: async (ids: readonly string[]) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
+		rerank: async (q: string, passages: readonly string[]) => (await ctx.reranker!.score(rerankerSpecFor(ws), q, passages)).scores
+	};
+	const total = Math.max(lexical.bm25.size, vectors.size());
+	const retriever: Retriever = {
+		// Document level = best chunk: ask for n chunks, doubling n until `depth` documents are
+		// ranked or the pipeline returns fewer than asked (one chunk per document: one call).
+		// Each document takes its first chunk's place in the pipeline's order.
+		async retrieve(query, depth): Promise<RunEntry[]> {
+			let n = Math.min(Math.max(total, 1), depth);
+			for (;;) {
+				const outcome = await retrieve(query, { mode: config.mode, topK: n, depth: Math.max(n, config.depth), rrfK: config.rrfK, rerankPool: ws.retrieval.rerankPoolFactor * config.topK }, ports, allow);
+				const ranked = firstChunkPerDocument(outcome.results, toDocument);
+				if (ranked.length >= depth || outcome.results.length < n || n >= total) return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
+				n = Math.min(total, n * 2);
+			}
+		}
+	};
+	const lexicalPart = config.mode === 'dense' ? '' : 'bm25-inverted-index + ';
+	return {
+		retriever,
+		embeddingModel: () => ({ id: ws.embedding.modelId, dtype: ws.embedding.dtype, backend: backendLabel([...queryBackends], ctx.status.backends) }),
+		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
+		reranker: rerank ? ws.rerank.modelId : null
+	};
+}
+
+/**
+ * Documents in the pipeline's own order, each at its first (best-placed) chunk: the final list
+ * is already ordered (score, then the pipeline's tie-breaks), so ties keep the order the search
+ * page shows rather than an order by internal document id.
+ */
+function firstChunkPerDocument(rows: readonly ExplainRow[], toDocument: (chunkId: string) => string): { id: string; score: number }[] {
+	const seen = new Set<string>();
+	const out: { id: string; score: number }[] = [];
+	for (const row of rows) {
+		const doc = toDocument(row.id);
+		if (seen.has(doc)) continue;
+		seen.add(doc);
+		out.push({ id: doc, score: finalScore(row) });
+	}
+	return out;
+}
+
+/** The score a final row ranks by: reranker, else fused RRF, else dense cosine, else BM25. */
+function finalScore(row: ExplainRow): number {
+	return (row.rerank ?? row.fused ?? row.dense ?? row.lexical)?.score ?? 0;
+}
+
+/** `wasm` when query and stored vectors ran on one backend, else `query webgpu; vectors wasm`. */
+function backendLabel(query: readonly string[], stored: readonly string[]): string {
+	const all = [...new Set([...query, ...stored])].sort();
+	if (all.length <= 1) return all[0] ?? 'none';
+	return `query ${[...query].sort().join('+') || 'none'}; vectors ${[...stored].sort().join('+')}`;
+}
