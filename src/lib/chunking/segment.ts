@@ -9,6 +9,8 @@
  * depend on the user's browser locale.
  */
 
+import { createSegmenter } from '../shared/segmenter.ts';
+
 const LOCALE = 'en';
 const GRAPHEMES = new Intl.Segmenter(LOCALE, { granularity: 'grapheme' });
 
@@ -70,7 +72,7 @@ export function graphemeStartMarks(text: string): Uint8Array {
  * moves split points (quality), never correctness: cluster safety comes from `graphemeMarks`.
  */
 export function levelStarts(text: string, granularity: 'word' | 'sentence', graphemeMarks: Uint8Array): Int32Array {
-	const segmenter = new Intl.Segmenter(LOCALE, { granularity });
+	const segmenter = createSegmenter(granularity, LOCALE);
 	const { size, margin } = WINDOWS[granularity];
 	const n = text.length;
 	const out: number[] = [];

@@ -2,6 +2,7 @@ import type { Analyzer, TermSink } from './types.ts';
 import { composeAnalyzer } from './base.ts';
 import { nfkcLower } from './normalize.ts';
 import { createEnglishScanner, PORTER_STEMMER_ID } from './latin.ts';
+import { createSegmenter } from '../../shared/segmenter.ts';
 import { codePointWidth, emitBigrams, scriptClassOf, ScriptClass, WORD_RUN_WITH_MARKS } from './scripts.ts';
 
 /** Version of the `auto` analyzer's algorithm; bump when its output can change. */
@@ -18,7 +19,7 @@ const VERSION = 1;
  */
 export function createAutoAnalyzer(): Analyzer {
 	const scanEnglish = createEnglishScanner();
-	const words = new Intl.Segmenter('en', { granularity: 'word' });
+	const words = createSegmenter('word');
 
 	const emitPiece = (text: string, from: number, to: number, cls: ScriptClass, emit: TermSink): void => {
 		if (cls === ScriptClass.Latin) {

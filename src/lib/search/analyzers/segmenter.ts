@@ -1,5 +1,6 @@
 import type { Analyzer } from './types.ts';
 import { nfkcLower } from './normalize.ts';
+import { createSegmenter } from '../../shared/segmenter.ts';
 
 /** Version of the `segmenter` analyzer's algorithm; bump when its output can change. */
 const VERSION = 1;
@@ -15,7 +16,7 @@ const SEGMENTER_LOCALE = 'en';
  * Output depends on the runtime's ICU data (browser and Node versions can differ).
  */
 export function createSegmenterAnalyzer(): Analyzer {
-	const segmenter = new Intl.Segmenter(SEGMENTER_LOCALE, { granularity: 'word' });
+	const segmenter = createSegmenter('word', SEGMENTER_LOCALE);
 	const each = (text: string, emit: (term: string, start: number, end: number) => void): void => {
 		for (const s of segmenter.segment(text)) {
 			if (!s.isWordLike) continue;
