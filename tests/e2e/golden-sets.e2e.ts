@@ -17,6 +17,8 @@ test('a search result is added to a new golden set with the chosen document, and
 
 	await page.getByTestId('evals-link').click();
 	await expect(page.getByTestId('golden-select')).toContainText('From search (1)');
+	// The demo workspace also has its own golden set: pick the new one.
+	await page.getByTestId('golden-select').selectOption({ label: 'From search (1)' });
 	await page.getByText('Edit cases (1)').click();
 	const row = page.getByTestId('golden-case');
 	await expect(row).toHaveCount(1);
