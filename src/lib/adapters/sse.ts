@@ -4,7 +4,8 @@
  * Source: WHATWG HTML §9.2 "Server-sent events", event stream interpretation.
  */
 export async function* readSseData(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<string> {
-	const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+	const reader = body.getReader();
+	const decoder = new TextDecoder();
 	const onAbort = () => void reader.cancel().catch(() => {});
 	signal?.addEventListener('abort', onAbort, { once: true });
 	let buffer = '';
@@ -13,7 +14,7 @@ export async function* readSseData(body: ReadableStream<Uint8Array>, signal?: Ab
 		for (;;) {
 			const { value, done } = await reader.read();
 			if (done) break;
-			buffer += value;
+			buffer += decoder.decode(value, { stream: true });
 			let nl: number;
 			while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
 				const line = buffer.slice(0, nl);
