@@ -48,12 +48,12 @@ function purifier(): typeof DOMPurify {
 	return DOMPurify;
 }
 
-/** Turn citation markers `[1]`, `[1, 2]` into Markdown links `[[1]](#cite-1)` (one per number). */
+/** Turn citation markers `[1]`, `[1, 2]` into Markdown links `[&#91;1&#93;](#cite-1)` (one per number; the brackets are entities so a reference definition `[1]: url` in the text cannot turn the link text into a nested link). */
 export function linkCitations(text: string): string {
 	let out = '';
 	let at = 0;
 	for (const m of findCitationMarkers(text)) {
-		out += text.slice(at, m.start) + m.numbers.map((n) => `[\\[${n}\\]](#cite-${n})`).join('');
+		out += text.slice(at, m.start) + m.numbers.map((n) => `[&#91;${n}&#93;](#cite-${n})`).join('');
 		at = m.end;
 	}
 	return out + text.slice(at);
