@@ -3,12 +3,13 @@ import { transferred } from '$lib/rpc/index.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
-import { DEFAULT_SYSTEM_PROMPT, EstimateTokenizer, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
+import { DEFAULT_SYSTEM_PROMPT, EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
 import { answerQuestion, type AnswerEvent } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
 import { ModelsClient } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
+import { runStructured } from './ask-structured.ts';
 import { loadEndpoint, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 
 /** One answer as the page shows it. */
@@ -41,6 +42,10 @@ export class AskDesk {
 	maxTokens = $state(512);
 	question = $state('');
 	answer = $state<AnswerState | null>(null);
+	/** `answer`: grounded answer with citations; `structured`: JSON validated against `schemaText`. */
+	task = $state<'answer' | 'structured'>('answer');
+	schemaText = $state(JSON.stringify(TICKET_SCHEMA, null, 2));
+	structured = $state<{ text: string; result: StructuredResult | null } | null>(null);
 	running = $state(false);
 	ready = $state(false);
 	error = $state<string | null>(null);
@@ -106,7 +111,7 @@ export class AskDesk {
 		const sink = new InMemorySpanSink();
 		try {
 			await answerQuestion({
-				model: new OpenAiChatModel({ baseUrl: endpoint.baseUrl, model: endpoint.model.trim(), ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}) }),
+				model: this.engine(endpoint),
 				retrieve: (q) => this.retrieve(workspaceId, q),
 				tracer: new BasicTracer([sink]),
 				clock: () => performance.now(),
@@ -123,6 +128,34 @@ export class AskDesk {
 			this.running = false;
 			this.abort = null;
 		}
+	}
+
+	/** Structured output for the current question text against `schemaText`. */
+	async extract(): Promise<void> {
+		const input = this.question.trim();
+		if (input === '' || this.running) return;
+		const endpoint = $state.snapshot(this.endpoint);
+		this.structured = { text: '', result: null };
+		const live = this.structured;
+		try {
+			validateEndpoint(endpoint);
+		} catch (error) {
+			live.result = { ok: false, error: { name: 'AssayError', code: 'CONFIG_INVALID', message: describe(error) }, text: '' };
+			return;
+		}
+		this.saveEndpoint();
+		this.running = true;
+		this.abort = new AbortController();
+		try {
+			live.result = await runStructured(this.engine(endpoint), this.schemaText, input, this.maxTokens, this.abort.signal, (t) => (live.text = t));
+		} finally {
+			this.running = false;
+			this.abort = null;
+		}
+	}
+
+	private engine(endpoint: EndpointSettings): OpenAiChatModel {
+		return new OpenAiChatModel({ baseUrl: endpoint.baseUrl, model: endpoint.model.trim(), ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}) });
 	}
 
 	/** Stop the stream; the text so far stays, with finish reason `abort`. */

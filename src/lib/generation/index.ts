@@ -5,3 +5,4 @@ export * from './prompt.ts';
 export * from './citations.ts';
 export * from './metrics.ts';
 export * from './scripted.ts';
+export * from './structured.ts';
