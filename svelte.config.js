@@ -18,6 +18,8 @@ const modelHosts = [
 	'https://huggingface.co',
 	'https://*.huggingface.co',
 	'https://*.hf.co',
+	// WebLLM's prebuilt model libraries (.wasm), fetched only when the user loads an in-browser model.
+	'https://raw.githubusercontent.com',
 	...(process.env.ASSAY_MODEL_HOSTS ?? '')
 		.split(',')
 		.map((h) => h.trim())

@@ -3,10 +3,11 @@ import { transferred } from '$lib/rpc/index.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
-import { DEFAULT_SYSTEM_PROMPT, EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
+import { DEFAULT_SYSTEM_PROMPT, EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
 import { answerQuestion, type AnswerEvent } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
+import { LlmManager } from './llm-manager.svelte.ts';
 import { ModelsClient } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
 import { runStructured } from './ask-structured.ts';
@@ -42,6 +43,9 @@ export class AskDesk {
 	maxTokens = $state(512);
 	question = $state('');
 	answer = $state<AnswerState | null>(null);
+	/** Which engine answers: the OpenAI-compatible endpoint or the in-browser (WebLLM) model. */
+	engineKind = $state<'endpoint' | 'webllm'>('endpoint');
+	readonly llm = new LlmManager();
 	/** `answer`: grounded answer with citations; `structured`: JSON validated against `schemaText`. */
 	task = $state<'answer' | 'structured'>('answer');
 	schemaText = $state(JSON.stringify(TICKET_SCHEMA, null, 2));
@@ -71,9 +75,11 @@ export class AskDesk {
 			this.error = describe(error);
 		}
 		this.ready = true;
+		void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
 	}
 
 	destroy(): void {
+		this.llm.destroy();
 		this.abort?.abort();
 		this.client?.terminate();
 		this.models?.terminate();
@@ -99,7 +105,8 @@ export class AskDesk {
 		this.answer = answer;
 		const live = this.answer;
 		try {
-			validateEndpoint(endpoint);
+			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			this.engine(endpoint);
 			if (this.mode !== 'lexical') await this.ensureModels();
 		} catch (error) {
 			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
@@ -138,9 +145,10 @@ export class AskDesk {
 		this.structured = { text: '', result: null };
 		const live = this.structured;
 		try {
-			validateEndpoint(endpoint);
+			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			this.engine(endpoint);
 		} catch (error) {
-			live.result = { ok: false, error: { name: 'AssayError', code: 'CONFIG_INVALID', message: describe(error) }, text: '' };
+			live.result = { ok: false, error: { name: 'AssayError', code: error instanceof AssayError ? error.code : 'CONFIG_INVALID', message: describe(error) }, text: '' };
 			return;
 		}
 		this.saveEndpoint();
@@ -154,7 +162,11 @@ export class AskDesk {
 		}
 	}
 
-	private engine(endpoint: EndpointSettings): OpenAiChatModel {
+	private engine(endpoint: EndpointSettings): ChatModel {
+		if (this.engineKind === 'webllm') {
+			if (!this.llm.loaded) throw new AssayError('MODEL_UNKNOWN', 'Load an in-browser model first (Download and load).');
+			return this.llm.loaded;
+		}
 		return new OpenAiChatModel({ baseUrl: endpoint.baseUrl, model: endpoint.model.trim(), ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}) });
 	}
 

@@ -6,3 +6,4 @@ export * from './citations.ts';
 export * from './metrics.ts';
 export * from './scripted.ts';
 export * from './structured.ts';
+export * from './model-catalog.ts';

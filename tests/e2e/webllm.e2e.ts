@@ -1,0 +1,36 @@
+import { test, expect } from './support/fixtures.ts';
+
+async function openModelManager(page: import('@playwright/test').Page) {
+	await page.goto('./ask/');
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await page.getByLabel('In-browser model (WebGPU)').check();
+	await expect(page.getByTestId('gpu-status')).toBeVisible();
+}
+
+test('without shader-f16 (SwiftShader) only q4f32 builds are offered and the page says why', async ({ page }) => {
+	await openModelManager(page);
+	await expect(page.getByTestId('gpu-status')).toContainText('shader-f16 missing');
+	const f16 = page.locator('[data-testid="model-offer"][data-model="Qwen2.5-0.5B-Instruct-q4f16_1-MLC"]');
+	await expect(f16).toHaveAttribute('data-offered', 'false');
+	await expect(f16.getByTestId('offer-reason')).toContainText('shader-f16');
+	await expect(page.getByRole('radio', { name: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' })).toBeEnabled();
+	await expect(page.getByTestId('storage-estimate')).toContainText('this download needs');
+});
+
+test('a model download that cannot reach its host ends in a clear typed error, not a spinner, and the page stays usable', async ({ page }) => {
+	await openModelManager(page);
+	await page.getByRole('radio', { name: 'SmolLM2-360M-Instruct-q4f32_1-MLC' }).check();
+	// A mirror on a closed local port: the real WebLLM code runs up to its first download.
+	await page.getByLabel('Mirror base URL (optional)').fill('http://127.0.0.1:9/models');
+	await page.getByRole('button', { name: 'Download and load' }).click();
+	const error = page.getByTestId('model-error');
+	await expect(error).toContainText('MODEL_DOWNLOAD_FAILED', { timeout: 60_000 });
+	await expect(page.getByTestId('load-progress')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Download and load' })).toBeEnabled();
+
+	// Using the engine that did not load is a typed error too (structured mode needs no workspace).
+	await page.getByLabel('Structured output (JSON Schema)').check();
+	await page.getByLabel('Question').fill('anything');
+	await page.getByRole('button', { name: 'Extract' }).click();
+	await expect(page.getByTestId('structured-error')).toContainText('Load an in-browser model first');
+});
