@@ -14,7 +14,7 @@ test('an answer streams from an OpenAI-compatible endpoint with citations that o
 	const bodies = await routeLlm(page, streamed(['Conflicts are ', 'reported as SYNC_CONFLICT ', '[1]', '.']));
 	await openDemoThenAsk(page);
 	await useRoutedEngine(page);
-	await page.getByLabel('Question').fill('SYNC_CONFLICT');
+	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 
 	const answer = page.getByTestId('answer');
@@ -37,7 +37,7 @@ test('each answer shows TTFT, TPOT and token counts and records them as GenAI sp
 	await routeLlm(page, streamed(['A', ' short', ' answer', ' [1]'], { prompt_tokens: 321, completion_tokens: 4 }));
 	await openDemoThenAsk(page);
 	await useRoutedEngine(page);
-	await page.getByLabel('Question').fill('SYNC_CONFLICT');
+	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 	await expect(page.getByTestId('metric-input-tokens')).toHaveText('321');
 	await expect(page.getByTestId('metric-output-tokens')).toHaveText('4');
@@ -55,7 +55,7 @@ test('an answer citing a source that was not retrieved is flagged, and one witho
 	await routeLlm(page, (route) => (call++ === 0 ? streamed(['See [1] and [42].'])(route) : streamed(['I do not know.'])(route)));
 	await openDemoThenAsk(page);
 	await useRoutedEngine(page);
-	await page.getByLabel('Question').fill('SYNC_CONFLICT');
+	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 	await expect(page.getByTestId('answer-invalid-citations')).toContainText('[42]');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
@@ -66,7 +66,7 @@ test('an endpoint that fails shows a typed error instead of a spinner and the pa
 	await routeLlm(page, (route) => route.fulfill({ status: 503, headers: { 'access-control-allow-origin': '*' }, body: 'model is loading' }));
 	await openDemoThenAsk(page);
 	await useRoutedEngine(page);
-	await page.getByLabel('Question').fill('SYNC_CONFLICT');
+	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 	await expect(page.getByTestId('answer-error')).toContainText('LLM_REQUEST_FAILED');
 	await expect(page.getByTestId('answer-error')).toContainText('HTTP 503: model is loading');
@@ -86,8 +86,8 @@ test('the stop button ends a streaming answer and keeps the text so far', async 
 	try {
 		await openDemoThenAsk(page);
 		await page.getByLabel('Base URL').fill(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
-		await page.getByLabel('Model').fill('slow');
-		await page.getByLabel('Question').fill('SYNC_CONFLICT');
+		await page.getByLabel('Model', { exact: true }).fill('slow');
+		await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
 		await page.getByRole('button', { name: 'Ask', exact: true }).click();
 		await expect(page.getByTestId('answer-text')).toContainText('tick tick');
 		await page.getByRole('button', { name: 'Stop' }).click();
@@ -98,4 +98,25 @@ test('the stop button ends a streaming answer and keeps the text so far', async 
 		server.closeAllConnections();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}
+});
+
+test('a system prompt edit is saved as a new version with a diff, and the next answer uses it', async ({ page }) => {
+	const bodies = await routeLlm(page, streamed(['Done [1].']));
+	await openDemoThenAsk(page);
+	await useRoutedEngine(page);
+	const editor = page.getByTestId('prompt-editor');
+	await editor.locator('summary').click();
+	const rules = editor.getByLabel('Rules (one per line)');
+	await rules.fill(`${await rules.inputValue()}\nAnswer in one sentence.`);
+	await editor.getByRole('button', { name: 'Save as new version' }).click();
+	await expect(editor.locator('summary')).toContainText('System prompt v2 (2 versions)');
+	await expect(page.getByTestId('prompt-diff').locator('.add')).toHaveText(['+ 4. Answer in one sentence.']);
+
+	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
+	await page.getByRole('button', { name: 'Ask', exact: true }).click();
+	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
+	const system = (bodies[0]!.messages as { role: string; content: string }[])[0]!;
+	expect(system).toMatchObject({ role: 'system', content: expect.stringContaining('4. Answer in one sentence.') });
+	await page.getByTestId('answer-trace').locator('summary').click();
+	await expect(page.locator('tr[data-span="rag.answer"]')).toContainText('assay.prompt.version=2');
 });

@@ -29,7 +29,7 @@ test('case sec-01: a hostile document and model answer render without running sc
 	await page.getByTestId('ask-link').click();
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await useRoutedEngine(page);
-	await page.getByLabel('Question').fill('Where do I send the signed form?');
+	await page.getByLabel('Question', { exact: true }).fill('Where do I send the signed form?');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
 

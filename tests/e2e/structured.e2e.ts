@@ -6,7 +6,7 @@ async function openStructured(page: import('@playwright/test').Page) {
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await useRoutedEngine(page);
 	await page.getByLabel('Structured output (JSON Schema)').check();
-	await page.getByLabel('Question').fill('The app crashes every time I save a file. Please fix ASAP.');
+	await page.getByLabel('Question', { exact: true }).fill('The app crashes every time I save a file. Please fix ASAP.');
 }
 
 test('structured output returns a ticket validated against the JSON Schema, sent for constrained decoding', async ({ page }) => {

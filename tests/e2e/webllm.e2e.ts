@@ -30,7 +30,7 @@ test('a model download that cannot reach its host ends in a clear typed error, n
 
 	// Using the engine that did not load is a typed error too (structured mode needs no workspace).
 	await page.getByLabel('Structured output (JSON Schema)').check();
-	await page.getByLabel('Question').fill('anything');
+	await page.getByLabel('Question', { exact: true }).fill('anything');
 	await page.getByRole('button', { name: 'Extract' }).click();
 	await expect(page.getByTestId('structured-error')).toContainText('Load an in-browser model first');
 });

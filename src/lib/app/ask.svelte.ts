@@ -3,11 +3,12 @@ import { transferred } from '$lib/rpc/index.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
-import { DEFAULT_SYSTEM_PROMPT, EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
+import { EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
 import { answerQuestion, type AnswerEvent } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
+import { PromptStudio } from './prompt-studio.svelte.ts';
 import { ModelsClient } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
 import { runStructured } from './ask-structured.ts';
@@ -46,6 +47,7 @@ export class AskDesk {
 	/** Which engine answers: the OpenAI-compatible endpoint or the in-browser (WebLLM) model. */
 	engineKind = $state<'endpoint' | 'webllm'>('endpoint');
 	readonly llm = new LlmManager();
+	readonly prompt = new PromptStudio();
 	/** `answer`: grounded answer with citations; `structured`: JSON validated against `schemaText`. */
 	task = $state<'answer' | 'structured'>('answer');
 	schemaText = $state(JSON.stringify(TICKET_SCHEMA, null, 2));
@@ -122,7 +124,8 @@ export class AskDesk {
 				retrieve: (q) => this.retrieve(workspaceId, q),
 				tracer: new BasicTracer([sink]),
 				clock: () => performance.now(),
-				spec: DEFAULT_SYSTEM_PROMPT,
+				spec: $state.snapshot(this.prompt.current.spec),
+				fewShot: $state.snapshot(this.prompt.current.fewShot),
 				question,
 				contextWindowTokens: this.contextWindowTokens,
 				reserveOutputTokens: this.maxTokens,

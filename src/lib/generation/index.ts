@@ -7,3 +7,4 @@ export * from './metrics.ts';
 export * from './scripted.ts';
 export * from './structured.ts';
 export * from './model-catalog.ts';
+export * from './prompt-history.ts';

@@ -49,7 +49,7 @@ export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
  * attributes. Never throws: failures arrive as one `error` event (typed `AssayErrorData`).
  */
 export async function answerQuestion(input: AnswerInput): Promise<void> {
-	const root = input.tracer.startSpan('rag.answer', { attributes: { 'assay.rag.question_chars': input.question.length } });
+	const root = input.tracer.startSpan('rag.answer', { attributes: { 'assay.rag.question_chars': input.question.length, 'assay.prompt.version': input.spec.version, 'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0 } });
 	try {
 		const chunks = await input.retrieve(input.question);
 		const prompt = assemblePrompt({ ...input, chunks });

@@ -38,5 +38,5 @@ export function streamed(tokens: readonly string[], usage = { prompt_tokens: 321
 /** Fill the engine settings on the Ask page. */
 export async function useRoutedEngine(page: Page, model = 'scripted-test-model'): Promise<void> {
 	await page.getByLabel('Base URL').fill(ROUTED_LLM_BASE);
-	await page.getByLabel('Model').fill(model);
+	await page.getByLabel('Model', { exact: true }).fill(model);
 }

@@ -50,7 +50,7 @@ describe('answerQuestion', () => {
 	it('records a chat span with OpenTelemetry GenAI attributes under the rag span', async () => {
 		const { spans } = await run({ tokens: ['a', 'b', 'c', 'd'], usage: { inputTokens: 200, outputTokens: 4 } });
 		const [chat, rag] = spans;
-		expect(rag).toMatchObject({ name: 'rag.answer', status: 'ok', attributes: { 'assay.rag.packed_sources': 2 } });
+		expect(rag).toMatchObject({ name: 'rag.answer', status: 'ok', attributes: { 'assay.rag.packed_sources': 2, 'assay.prompt.version': 1, 'assay.prompt.few_shot_examples': 0 } });
 		expect(chat).toMatchObject({
 			name: 'chat tiny-1b',
 			parentSpanId: rag!.spanId,
