@@ -58,6 +58,7 @@ export class AskDesk {
 
 	private client: LibraryClient | null = null;
 	private models: ModelsClient | null = null;
+	private llmStarted = false;
 	private abort: AbortController | null = null;
 
 	private get api() {
@@ -77,7 +78,15 @@ export class AskDesk {
 			this.error = describe(error);
 		}
 		this.ready = true;
-		void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
+	}
+
+	/** Switch engines; the in-browser one probes the GPU and its cache on first use only (web-llm loads lazily). */
+	useEngine(kind: 'endpoint' | 'webllm'): void {
+		this.engineKind = kind;
+		if (kind === 'webllm' && !this.llmStarted) {
+			this.llmStarted = true;
+			void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
+		}
 	}
 
 	destroy(): void {
