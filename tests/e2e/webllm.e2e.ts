@@ -34,3 +34,21 @@ test('a model download that cannot reach its host ends in a clear typed error, n
 	await page.getByRole('button', { name: 'Extract' }).click();
 	await expect(page.getByTestId('structured-error')).toContainText('Load an in-browser model first');
 });
+
+test('a cached model is listed with its size and can be deleted', async ({ page }) => {
+	await page.goto('./ask/');
+	// Seed WebLLM's cache the way a finished download leaves it: tensor-cache.json + its shard.
+	await page.evaluate(async () => {
+		const base = 'https://huggingface.co/mlc-ai/SmolLM2-360M-Instruct-q4f32_1-MLC/resolve/main/';
+		const cache = await caches.open('webllm/model');
+		await cache.put(base + 'tensor-cache.json', new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
+		await cache.put(base + 'params_shard_0.bin', new Response(new Uint8Array(3_000_000)));
+	});
+	await openModelManager(page);
+	const row = page.locator('[data-testid="model-offer"][data-model="SmolLM2-360M-Instruct-q4f32_1-MLC"]');
+	await expect(row.getByTestId('model-cache')).toContainText('cached, 3 MB');
+	await expect(page.locator('[data-testid="model-offer"][data-model="Qwen2.5-0.5B-Instruct-q4f32_1-MLC"]').getByTestId('model-cache')).toHaveText('—');
+	await row.getByRole('button', { name: 'Delete' }).click();
+	await expect(row.getByTestId('model-cache')).toHaveText('—');
+	expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
+});

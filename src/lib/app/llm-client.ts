@@ -8,6 +8,31 @@ import { customRecord, mirrorRecord, type CustomModel, type WebLlmModelRecord } 
 /** Which model to load: a catalog id (optionally through a mirror) or the user's own. */
 export type LlmSource = { readonly kind: 'catalog'; readonly modelId: string; readonly mirrorBaseUrl: string | null } | { readonly kind: 'custom'; readonly model: CustomModel };
 
+/** A model in WebLLM's cache. */
+export interface CachedModel {
+	/** Bytes of its cached weight files. */
+	readonly bytes: number;
+}
+
+/** WebLLM's own normalisation of a weights URL (`…/MODEL` → `…/MODEL/resolve/main/`). */
+function weightsBaseUrl(model: string): string {
+	let url = model.endsWith('/') ? model : `${model}/`;
+	if (!/.+\/resolve\/.+\//.test(url)) url += 'resolve/main/';
+	return new URL(url).href;
+}
+
+/** Sum of the body sizes of cached responses under `prefix` in WebLLM's `webllm/model` cache. */
+async function cachedBytes(prefix: string): Promise<number> {
+	const cache = await caches.open('webllm/model');
+	let total = 0;
+	for (const request of await cache.keys()) {
+		if (!request.url.startsWith(prefix)) continue;
+		const response = await cache.match(request);
+		total += response ? (await response.blob()).size : 0;
+	}
+	return total;
+}
+
 /** WebGPU and `shader-f16`, probed on the page (WebLLM's metadata is incomplete). */
 export async function detectGpu(): Promise<GpuCapabilities & { readonly description: string }> {
 	const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string>; info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
@@ -54,13 +79,17 @@ export class LlmClient {
 		this.engine = null;
 	}
 
-	/** Which of `modelIds` are fully in WebLLM's cache. */
-	async cached(modelIds: readonly string[], mirrorBaseUrl: string | null): Promise<Record<string, boolean>> {
+	/**
+	 * Which of `modelIds` are fully in WebLLM's cache (`hasModelInCache`), with the bytes their
+	 * weight files take in the `webllm/model` Cache Storage bucket.
+	 */
+	async cached(modelIds: readonly string[], mirrorBaseUrl: string | null): Promise<Record<string, CachedModel>> {
 		const webllm = await import('@mlc-ai/web-llm');
-		const out: Record<string, boolean> = {};
+		const out: Record<string, CachedModel> = {};
 		for (const id of modelIds) {
 			const config = await this.appConfig({ kind: 'catalog', modelId: id, mirrorBaseUrl });
-			out[id] = await webllm.hasModelInCache(id, config).catch(() => false);
+			if (!(await webllm.hasModelInCache(id, config).catch(() => false))) continue;
+			out[id] = { bytes: await cachedBytes(weightsBaseUrl(config.model_list[0]!.model)) };
 		}
 		return out;
 	}
@@ -68,7 +97,12 @@ export class LlmClient {
 	/** Delete a cached model (weights, config, library). */
 	async deleteCached(modelId: string, mirrorBaseUrl: string | null): Promise<void> {
 		const webllm = await import('@mlc-ai/web-llm');
-		await webllm.deleteModelAllInfoInCache(modelId, await this.appConfig({ kind: 'catalog', modelId, mirrorBaseUrl }));
+		const config = await this.appConfig({ kind: 'catalog', modelId, mirrorBaseUrl });
+		await webllm.deleteModelAllInfoInCache(modelId, config);
+		// WebLLM 0.2.86 deletes the shards but leaves `tensor-cache.json` (and tokenizer files) behind.
+		const prefix = weightsBaseUrl(config.model_list[0]!.model);
+		const cache = await caches.open('webllm/model');
+		for (const request of await cache.keys()) if (request.url.startsWith(prefix)) await cache.delete(request);
 	}
 
 	private async appConfig(source: LlmSource): Promise<AppConfig> {

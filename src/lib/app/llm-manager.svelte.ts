@@ -1,7 +1,7 @@
 import { AssayError } from '$lib/shared/errors.ts';
 import { CHAT_MODEL_CATALOG, loadProgress, offerModels, type ChatModel, type GpuCapabilities, type LoadProgress, type ModelOffer } from '$lib/generation/index.ts';
 import { describe } from './workbench.svelte.ts';
-import { detectGpu, LlmClient, type LlmSource } from './llm-client.ts';
+import { detectGpu, LlmClient, type CachedModel, type LlmSource } from './llm-client.ts';
 
 const MIRROR_KEY = 'assay.llmMirror';
 
@@ -21,7 +21,7 @@ export class LlmManager {
 	loading = $state(false);
 	loaded = $state.raw<ChatModel | null>(null);
 	error = $state<{ code: string; message: string } | null>(null);
-	cached = $state<Record<string, boolean>>({});
+	cached = $state<Record<string, CachedModel>>({});
 	/** `navigator.storage.estimate()`: bytes used and quota. */
 	storage = $state<{ usage: number; quota: number } | null>(null);
 
