@@ -52,3 +52,24 @@ test('a cached model is listed with its size and can be deleted', async ({ page 
 	await expect(row.getByTestId('model-cache')).toHaveText('—');
 	expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
 });
+
+test('a model download can be cancelled while it waits, leaving the page usable', async ({ page }) => {
+	// A mirror that accepts the connection and never answers: the download hangs until cancelled.
+	const { createServer } = await import('node:http');
+	const server = createServer(() => {});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		await openModelManager(page);
+		await page.getByRole('radio', { name: 'SmolLM2-360M-Instruct-q4f32_1-MLC' }).check();
+		await page.getByLabel('Mirror base URL (optional)').fill(`http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/models`);
+		await page.getByRole('button', { name: 'Download and load' }).click();
+		await expect(page.getByTestId('load-progress')).toBeVisible();
+		await page.getByRole('button', { name: 'Cancel download' }).click();
+		await expect(page.getByTestId('model-error')).toContainText('MODEL_DOWNLOAD_CANCELLED');
+		await expect(page.getByTestId('load-progress')).toHaveCount(0);
+		await expect(page.getByRole('button', { name: 'Download and load' })).toBeEnabled();
+	} finally {
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	}
+});

@@ -26,6 +26,8 @@ export class LlmManager {
 	storage = $state<{ usage: number; quota: number } | null>(null);
 
 	private readonly client = new LlmClient();
+	/** Bumped by every load and cancel, so a cancelled load cannot report late. */
+	private ticket = 0;
 
 	/** Probe the GPU, list offers, read the storage estimate and the cache. */
 	async init(): Promise<void> {
@@ -54,25 +56,30 @@ export class LlmManager {
 		localStorage.setItem(MIRROR_KEY, this.mirrorBaseUrl.trim());
 		this.loading = true;
 		this.progress = { fraction: 0, text: 'Starting…', elapsedS: 0 };
+		const ticket = ++this.ticket;
+		const current = () => ticket === this.ticket;
 		try {
 			if (!this.useCustom && !entry) throw new AssayError('MODEL_UNKNOWN', 'Pick a model first.');
-			this.loaded = await this.client.load(source, (r) => (this.progress = loadProgress(r, entry?.downloadMBEstimate)));
-			this.progress = null;
+			const model = await this.client.load(source, (r) => current() && (this.progress = loadProgress(r, entry?.downloadMBEstimate)));
+			if (current()) this.loaded = model;
 		} catch (error) {
-			this.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
-			this.progress = null;
+			if (current()) this.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 		} finally {
-			this.loading = false;
-			await this.refreshCache();
+			if (current()) {
+				this.loading = false;
+				this.progress = null;
+				await this.refreshCache();
+			}
 		}
 	}
 
 	/** Cancel a download (terminates the worker). */
 	cancel(): void {
+		this.ticket++;
 		this.client.cancel();
 		this.loading = false;
 		this.progress = null;
-		this.error = { code: 'IMPORT_CANCELLED', message: 'Download cancelled. Files already downloaded stay cached.' };
+		this.error = { code: 'MODEL_DOWNLOAD_CANCELLED', message: 'Download cancelled. Files already downloaded stay cached.' };
 	}
 
 	async remove(modelId: string): Promise<void> {

@@ -39,6 +39,7 @@ export const ERROR_CODES = {
 	GPU_NO_SHADER_F16: 'The GPU lacks shader-f16, which this model build needs.',
 	GPU_DEVICE_LOST: 'The GPU device was lost (usually out of memory).',
 	MODEL_DOWNLOAD_FAILED: 'Model files could not be downloaded or cached.',
+	MODEL_DOWNLOAD_CANCELLED: 'The model download was cancelled.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 
