@@ -18,7 +18,25 @@ const modelHosts = [
 	'https://huggingface.co',
 	'https://*.huggingface.co',
 	'https://*.hf.co',
+	// WebLLM's prebuilt model libraries (.wasm), fetched only when the user loads an in-browser model.
+	'https://raw.githubusercontent.com',
 	...(process.env.ASSAY_MODEL_HOSTS ?? '')
+		.split(',')
+		.map((h) => h.trim())
+		.filter((h) => h !== '')
+];
+
+/**
+ * Hosts the Ask page may send chat requests to (an OpenAI-compatible endpoint the user sets up):
+ * local servers on any port (`http://localhost:*`, `http://127.0.0.1:*` — llama.cpp, vLLM,
+ * Ollama, LM Studio) plus origins named at build time in `ASSAY_LLM_HOSTS` (comma-separated,
+ * e.g. `https://llm.example.org`). A meta CSP cannot change at runtime, so remote endpoints
+ * must be named here.
+ */
+const llmHosts = [
+	'http://localhost:*',
+	'http://127.0.0.1:*',
+	...(process.env.ASSAY_LLM_HOSTS ?? '')
 		.split(',')
 		.map((h) => h.trim())
 		.filter((h) => h !== '')
@@ -36,7 +54,7 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self', 'wasm-unsafe-eval'],
 				'worker-src': ['self', 'blob:'],
-				'connect-src': ['self', ...modelHosts],
+				'connect-src': ['self', ...modelHosts, ...llmHosts],
 				'img-src': ['self', 'data:', 'blob:'],
 				'style-src': ['self', 'unsafe-inline'],
 				'object-src': ['none'],

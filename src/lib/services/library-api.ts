@@ -203,6 +203,8 @@ export interface LibraryApi {
 	search(request: SearchRequest): Promise<SearchResponse>;
 	documentView(documentId: string): Promise<DocumentView>;
 	recentSpans(limit: number): Promise<SpanRecord[]>;
+	/** Store spans recorded on the page (e.g. an answer's `rag.answer` and `chat …` spans) with the others. */
+	recordSpans(spans: readonly SpanRecord[]): Promise<void>;
 	/** Hand over a port to the model worker (embedder + reranker, Comlink on that port). */
 	connectModels(port: MessagePort): Promise<void>;
 	/** The dense index state; starts loading it in the background. */

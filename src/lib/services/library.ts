@@ -221,6 +221,12 @@ class LibraryService implements LibraryApi {
 		return (await this.store()).spans.listRecent(limit);
 	}
 
+	async recordSpans(spans: readonly SpanRecord[]): Promise<void> {
+		await this.store();
+		for (const span of spans) this.spanSink?.export(span);
+		await this.spanSink?.flush();
+	}
+
 	async connectModels(port: MessagePort): Promise<void> {
 		this.semantic.connectModels(port);
 	}

@@ -31,6 +31,16 @@ export const ERROR_CODES = {
 	EMBEDDING_CANCELLED: 'Embedding was cancelled.',
 	SEARCH_MODE_UNAVAILABLE: 'The requested search mode is not ready for this workspace.',
 	EMBEDDINGS_MISSING: 'The workspace has no complete vector set for the embedding model: embed it first.',
+	CONTEXT_WINDOW_EXCEEDED: 'The prompt does not fit in the model’s context window.',
+	LLM_REQUEST_FAILED: 'The chat model endpoint could not be reached or answered with an error.',
+	LLM_GENERATION_FAILED: 'The chat model failed while generating.',
+	LLM_OUTPUT_TRUNCATED: 'The model output was cut off by the token limit.',
+	LLM_OUTPUT_INVALID: 'The model output is not valid for the requested JSON Schema.',
+	WEBGPU_UNAVAILABLE: 'WebGPU is not available in this browser.',
+	GPU_NO_SHADER_F16: 'The GPU lacks shader-f16, which this model build needs.',
+	GPU_DEVICE_LOST: 'The GPU device was lost (usually out of memory).',
+	MODEL_DOWNLOAD_FAILED: 'Model files could not be downloaded or cached.',
+	MODEL_DOWNLOAD_CANCELLED: 'The model download was cancelled.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 

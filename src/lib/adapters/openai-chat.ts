@@ -1,0 +1,103 @@
+import { AssayError, toErrorData } from '../shared/errors.ts';
+import type { ChatModel, ChatRequest, ChatUsage, FinishReason, ModelStreamEvent } from '../generation/types.ts';
+import { readSseData } from './sse.ts';
+
+/** An OpenAI-compatible chat endpoint (vLLM, llama.cpp server, Ollama, LM Studio, …). */
+export interface OpenAiEndpoint {
+	/** Base URL up to and including `/v1`, e.g. `http://127.0.0.1:8000/v1` (no trailing slash needed). */
+	readonly baseUrl: string;
+	/** The served model name (`model` in the request). */
+	readonly model: string;
+	/** Bearer key, if the server wants one. Kept in memory unless the user chooses to store it. */
+	readonly apiKey?: string;
+}
+
+interface StreamChunk {
+	choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+	usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+	error?: { message?: string };
+}
+
+/**
+ * The {@link ChatModel} port over an OpenAI-compatible `POST {baseUrl}/chat/completions` with
+ * `stream: true` and `stream_options.include_usage` (usage arrives in the last chunk).
+ * Structured output is sent as `response_format: {type: 'json_schema', json_schema: {name, schema, strict}}`.
+ * Network and HTTP failures become `error` events with code `LLM_REQUEST_FAILED` (or
+ * `CONTEXT_WINDOW_EXCEEDED` when the server says the prompt is too long).
+ */
+export class OpenAiChatModel implements ChatModel {
+	readonly provider = 'openai-compatible';
+	readonly modelId: string;
+
+	constructor(
+		private readonly endpoint: OpenAiEndpoint,
+		private readonly fetchImpl: typeof fetch = (...args) => fetch(...args)
+	) {
+		this.modelId = endpoint.model;
+	}
+
+	/** The completions URL for a base URL (trailing slashes removed). */
+	static completionsUrl(baseUrl: string): string {
+		return `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+	}
+
+	async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelStreamEvent> {
+		const url = OpenAiChatModel.completionsUrl(this.endpoint.baseUrl);
+		let usage: ChatUsage | undefined;
+		let finish: FinishReason = 'stop';
+		try {
+			const response = await this.post(url, request, signal);
+			if (!response.body) throw new AssayError('LLM_REQUEST_FAILED', `${url} answered without a body.`);
+			for await (const data of readSseData(response.body, signal)) {
+				if (data.trim() === '[DONE]') break;
+				const chunk = parseChunk(data, url);
+				const choice = chunk.choices?.[0];
+				const text = choice?.delta?.content;
+				if (text) yield { type: 'token', text };
+				if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+				if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+			}
+			if (signal?.aborted) finish = 'abort';
+		} catch (error) {
+			if (!signal?.aborted) {
+				yield { type: 'error', error: toErrorData(error instanceof AssayError ? error : new AssayError('LLM_REQUEST_FAILED', `Could not reach ${url}: ${String(error)}. Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error })) };
+				return;
+			}
+			finish = 'abort';
+		}
+		if (usage) yield { type: 'usage', usage };
+		yield { type: 'done', finishReason: finish };
+	}
+
+	private async post(url: string, request: ChatRequest, signal?: AbortSignal): Promise<Response> {
+		const body: Record<string, unknown> = {
+			model: this.endpoint.model,
+			messages: request.messages,
+			stream: true,
+			stream_options: { include_usage: true },
+			max_tokens: request.maxTokens,
+			...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+			...(request.seed !== undefined ? { seed: request.seed } : {})
+		};
+		if (request.responseFormat?.schema) body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: JSON.parse(request.responseFormat.schema) as unknown, strict: true } };
+		else if (request.responseFormat) body.response_format = { type: 'json_object' };
+		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+		if (this.endpoint.apiKey) headers.authorization = `Bearer ${this.endpoint.apiKey}`;
+		const response = await this.fetchImpl(url, { method: 'POST', headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+		if (response.ok) return response;
+		const text = (await response.text().catch(() => '')).slice(0, 300);
+		const code = /context length|maximum context|context window|too long/i.test(text) ? 'CONTEXT_WINDOW_EXCEEDED' : 'LLM_REQUEST_FAILED';
+		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}`, { details: { status: response.status } });
+	}
+}
+
+function parseChunk(data: string, url: string): StreamChunk {
+	let chunk: StreamChunk;
+	try {
+		chunk = JSON.parse(data) as StreamChunk;
+	} catch (cause) {
+		throw new AssayError('LLM_REQUEST_FAILED', `${url} sent a stream event that is not JSON: ${data.slice(0, 100)}`, { cause });
+	}
+	if (chunk.error) throw new AssayError('LLM_GENERATION_FAILED', `The endpoint reported an error mid-stream: ${chunk.error.message ?? 'unknown'}`);
+	return chunk;
+}

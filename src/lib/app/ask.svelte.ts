@@ -1,0 +1,217 @@
+import { AssayError } from '$lib/shared/errors.ts';
+import { transferred } from '$lib/rpc/index.ts';
+import type { WorkspaceRecord } from '$lib/ingest/types.ts';
+import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
+import { EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
+import { answerQuestion, type AnswerEvent } from '$lib/rag/index.ts';
+import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
+import { LibraryClient } from './library-client.ts';
+import { LlmManager } from './llm-manager.svelte.ts';
+import { PromptStudio } from './prompt-studio.svelte.ts';
+import { ModelsClient } from './models-client.ts';
+import { describe } from './workbench.svelte.ts';
+import { runStructured } from './ask-structured.ts';
+import { loadEndpoint, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+
+/** One answer as the page shows it. */
+export interface AnswerState {
+	question: string;
+	text: string;
+	sources: PackedSource[];
+	droppedChunks: number;
+	promptTokens: number;
+	citations: CitationSummary | null;
+	metrics: GenerationMetrics | null;
+	finishReason: FinishReason | null;
+	error: { code: string; message: string } | null;
+	spans: SpanRecord[];
+}
+
+/**
+ * State and actions of the Ask page (Svelte 5 runes): pick a workspace, retrieve with a search
+ * mode, assemble the prompt by token budget, stream the answer from the chosen engine with a
+ * stop button, and keep sources, citations, metrics and spans. Owns its library worker (and a
+ * model worker once a semantic mode is used).
+ */
+export class AskDesk {
+	workspaces = $state<WorkspaceRecord[]>([]);
+	workspaceId = $state<string | null>(null);
+	endpoint = $state<EndpointSettings>(loadEndpoint(localStorage));
+	mode = $state<RetrievalMode>('lexical');
+	topK = $state(8);
+	contextWindowTokens = $state(4096);
+	maxTokens = $state(512);
+	question = $state('');
+	answer = $state<AnswerState | null>(null);
+	/** Which engine answers: the OpenAI-compatible endpoint or the in-browser (WebLLM) model. */
+	engineKind = $state<'endpoint' | 'webllm'>('endpoint');
+	readonly llm = new LlmManager();
+	readonly prompt = new PromptStudio();
+	/** `answer`: grounded answer with citations; `structured`: JSON validated against `schemaText`. */
+	task = $state<'answer' | 'structured'>('answer');
+	schemaText = $state(JSON.stringify(TICKET_SCHEMA, null, 2));
+	structured = $state<{ text: string; result: StructuredResult | null } | null>(null);
+	running = $state(false);
+	ready = $state(false);
+	error = $state<string | null>(null);
+
+	private client: LibraryClient | null = null;
+	private models: ModelsClient | null = null;
+	private llmStarted = false;
+	private abort: AbortController | null = null;
+
+	private get api() {
+		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
+		return this.client.api;
+	}
+
+	/** Start the library worker and open the last used workspace. */
+	async init(): Promise<void> {
+		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		try {
+			this.workspaces = await this.api.listWorkspaces();
+			const last = localStorage.getItem('assay.workspaceId');
+			const pick = this.workspaces.find((w) => w.id === last) ?? this.workspaces[0];
+			if (pick) await this.selectWorkspace(pick.id);
+		} catch (error) {
+			this.error = describe(error);
+		}
+		this.ready = true;
+	}
+
+	/** Switch engines; the in-browser one probes the GPU and its cache on first use only (web-llm loads lazily). */
+	useEngine(kind: 'endpoint' | 'webllm'): void {
+		this.engineKind = kind;
+		if (kind === 'webllm' && !this.llmStarted) {
+			this.llmStarted = true;
+			void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
+		}
+	}
+
+	destroy(): void {
+		this.llm.destroy();
+		this.abort?.abort();
+		this.client?.terminate();
+		this.models?.terminate();
+	}
+
+	async selectWorkspace(id: string): Promise<void> {
+		this.workspaceId = id;
+		localStorage.setItem('assay.workspaceId', id);
+		await this.api.openWorkspace(id);
+	}
+
+	saveEndpoint(): void {
+		saveEndpoint(localStorage, $state.snapshot(this.endpoint));
+	}
+
+	/** Ask the current question; the answer streams into `answer`. */
+	async ask(): Promise<void> {
+		const question = this.question.trim();
+		const workspaceId = this.workspaceId;
+		if (question === '' || !workspaceId || this.running) return;
+		const endpoint = $state.snapshot(this.endpoint);
+		const answer: AnswerState = { question, text: '', sources: [], droppedChunks: 0, promptTokens: 0, citations: null, metrics: null, finishReason: null, error: null, spans: [] };
+		this.answer = answer;
+		const live = this.answer;
+		try {
+			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			this.engine(endpoint);
+			if (this.mode !== 'lexical') await this.ensureModels();
+		} catch (error) {
+			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
+			return;
+		}
+		this.saveEndpoint();
+		this.running = true;
+		this.abort = new AbortController();
+		const sink = new InMemorySpanSink();
+		try {
+			await answerQuestion({
+				model: this.engine(endpoint),
+				retrieve: (q) => this.retrieve(workspaceId, q),
+				tracer: new BasicTracer([sink]),
+				clock: () => performance.now(),
+				spec: $state.snapshot(this.prompt.current.spec),
+				fewShot: $state.snapshot(this.prompt.current.fewShot),
+				question,
+				contextWindowTokens: this.contextWindowTokens,
+				reserveOutputTokens: this.maxTokens,
+				tokenizer: new EstimateTokenizer(),
+				signal: this.abort.signal,
+				onEvent: (e) => apply(live, e)
+			});
+		} finally {
+			live.spans = sink.spans;
+			// Kept with the library's spans too (Traces panel, export); a failure here must not hide the answer.
+			void this.api.recordSpans($state.snapshot(sink.spans)).catch(() => {});
+			this.running = false;
+			this.abort = null;
+		}
+	}
+
+	/** Structured output for the current question text against `schemaText`. */
+	async extract(): Promise<void> {
+		const input = this.question.trim();
+		if (input === '' || this.running) return;
+		const endpoint = $state.snapshot(this.endpoint);
+		this.structured = { text: '', result: null };
+		const live = this.structured;
+		try {
+			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			this.engine(endpoint);
+		} catch (error) {
+			live.result = { ok: false, error: { name: 'AssayError', code: error instanceof AssayError ? error.code : 'CONFIG_INVALID', message: describe(error) }, text: '' };
+			return;
+		}
+		this.saveEndpoint();
+		this.running = true;
+		this.abort = new AbortController();
+		try {
+			live.result = await runStructured(this.engine(endpoint), this.schemaText, input, this.maxTokens, this.abort.signal, (t) => (live.text = t));
+		} finally {
+			this.running = false;
+			this.abort = null;
+		}
+	}
+
+	private engine(endpoint: EndpointSettings): ChatModel {
+		if (this.engineKind === 'webllm') {
+			if (!this.llm.loaded) throw new AssayError('MODEL_UNKNOWN', 'Load an in-browser model first (Download and load).');
+			return this.llm.loaded;
+		}
+		return new OpenAiChatModel({ baseUrl: endpoint.baseUrl, model: endpoint.model.trim(), ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}) });
+	}
+
+	/** Stop the stream; the text so far stays, with finish reason `abort`. */
+	stop(): void {
+		this.abort?.abort();
+	}
+
+	private async retrieve(workspaceId: string, query: string): Promise<SourceChunk[]> {
+		const res = await this.api.search({ workspaceId, query, topK: this.topK, mode: this.mode });
+		return res.hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, title: [h.documentName, ...h.headingPath].join(' › '), text: h.text }));
+	}
+
+	private async ensureModels(): Promise<void> {
+		if (this.models) return;
+		this.models = new ModelsClient((message) => (this.error = `The model worker failed: ${message}`));
+		const port = await this.models.channel();
+		await this.api.connectModels(transferred(port, [port]));
+	}
+}
+
+function apply(a: AnswerState, e: AnswerEvent): void {
+	if (e.type === 'sources') {
+		a.sources = [...e.sources];
+		a.droppedChunks = e.droppedChunkIds.length;
+		a.promptTokens = e.promptTokens;
+	} else if (e.type === 'token') a.text += e.text;
+	else if (e.type === 'citations') a.citations = e.citations;
+	else if (e.type === 'metrics') a.metrics = e.metrics;
+	else if (e.type === 'done') {
+		a.finishReason = e.finishReason;
+		a.citations = e.citations;
+	} else a.error = { code: e.error.code, message: e.error.message };
+}

@@ -1,0 +1,70 @@
+import { Marked } from 'marked';
+import DOMPurify from 'dompurify';
+import { findCitationMarkers } from '$lib/generation/index.ts';
+
+/**
+ * Safe Markdown for untrusted text (model answers, document text). Three layers:
+ * 1. marked renders with raw HTML ESCAPED (shown as text, never parsed as markup) and images
+ *    replaced by their alt text (remote images are never fetched);
+ * 2. DOMPurify sanitises the result with an allow-list of tags and attributes (no event
+ *    handlers, no `style`, no `javascript:`/`data:` URLs);
+ * 3. a hook keeps only `http(s)`/`mailto` links (opened in a new tab, `noopener noreferrer`,
+ *    so nothing happens until the user clicks) and citation links `#cite-n`.
+ * The site CSP (`img-src 'self' data: blob:`) is the last line of defence.
+ */
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const marked = new Marked({ gfm: true, async: false });
+marked.use({
+	renderer: {
+		html: ({ text }) => escapeHtml(text),
+		image: ({ text }) => `<span class="image-alt">[image: ${escapeHtml(text)}]</span>`
+	}
+});
+
+const ALLOWED_TAGS = ['p', 'br', 'hr', 'a', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'sup'];
+const ALLOWED_ATTR = ['href', 'title', 'class', 'data-citation', 'start', 'align'];
+
+let hooked = false;
+function purifier(): typeof DOMPurify {
+	if (hooked) return DOMPurify;
+	hooked = true;
+	DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+		if (node.nodeName !== 'A') return;
+		const href = node.getAttribute('href') ?? '';
+		const cite = /^#cite-(\d+)$/.exec(href);
+		if (cite) {
+			node.setAttribute('data-citation', cite[1]!);
+			return;
+		}
+		if (!/^(https?:|mailto:)/i.test(href)) {
+			node.removeAttribute('href');
+			return;
+		}
+		node.setAttribute('target', '_blank');
+		node.setAttribute('rel', 'noopener noreferrer nofollow');
+	});
+	return DOMPurify;
+}
+
+/** Turn citation markers `[1]`, `[1, 2]` into Markdown links `[&#91;1&#93;](#cite-1)` (one per number; the brackets are entities so a reference definition `[1]: url` in the text cannot turn the link text into a nested link). */
+export function linkCitations(text: string): string {
+	let out = '';
+	let at = 0;
+	for (const m of findCitationMarkers(text)) {
+		out += text.slice(at, m.start) + m.numbers.map((n) => `[&#91;${n}&#93;](#cite-${n})`).join('');
+		at = m.end;
+	}
+	return out + text.slice(at);
+}
+
+/**
+ * Render untrusted Markdown to sanitised HTML for `{@html}`. With `citations: true`, `[n]`
+ * markers become `<a data-citation="n">` links (the caller opens source n on click).
+ */
+export function renderSafeMarkdown(text: string, options: { citations?: boolean } = {}): string {
+	const source = options.citations ? linkCitations(text) : text;
+	const html = marked.parse(source) as string;
+	return purifier().sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ADD_ATTR: ['target', 'rel'] });
+}

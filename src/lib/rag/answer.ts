@@ -1,0 +1,110 @@
+import { AssayError, toErrorData, type AssayErrorData } from '../shared/errors.ts';
+import type { Span, Tracer } from '../tracing/types.ts';
+import {
+	assemblePrompt,
+	generationMetrics,
+	metricsAttributes,
+	summarizeCitations,
+	type AssembledPrompt,
+	type ChatModel,
+	type ChatUsage,
+	type CitationSummary,
+	type FinishReason,
+	type GenerationMetrics,
+	type PackedSource,
+	type PromptInput,
+	type SourceChunk
+} from '../generation/index.ts';
+
+/**
+ * One event of an answer, for the UI — a single discriminated union:
+ * `sources` (what was packed, before any token), `token` (text so far grows), `citations`
+ * (after every token that changed them), `metrics` (at the end), `done`, `error`.
+ */
+export type AnswerEvent =
+	| { readonly type: 'sources'; readonly sources: readonly PackedSource[]; readonly droppedChunkIds: readonly string[]; readonly promptTokens: number }
+	| { readonly type: 'token'; readonly text: string }
+	| { readonly type: 'citations'; readonly citations: CitationSummary }
+	| { readonly type: 'metrics'; readonly metrics: GenerationMetrics }
+	| { readonly type: 'done'; readonly finishReason: FinishReason; readonly text: string; readonly citations: CitationSummary }
+	| { readonly type: 'error'; readonly error: AssayErrorData };
+
+/** Inputs of {@link answerQuestion}. */
+export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
+	readonly model: ChatModel;
+	/** Retrieval for the question: candidates in rank order (the search pipeline's hits). */
+	readonly retrieve: (question: string) => Promise<readonly SourceChunk[]>;
+	readonly tracer: Tracer;
+	/** Milliseconds clock for TTFT/TPOT (e.g. `performance.now`). */
+	readonly clock: () => number;
+	readonly temperature?: number;
+	readonly seed?: number;
+	readonly signal?: AbortSignal;
+	readonly onEvent: (event: AnswerEvent) => void;
+}
+
+/**
+ * The RAG query pipeline: retrieve → assemble (token budget) → generate (stream) → citations.
+ * Runs inside a `rag.answer` span with a child `chat {model}` span carrying OpenTelemetry GenAI
+ * attributes. Never throws: failures arrive as one `error` event (typed `AssayErrorData`).
+ */
+export async function answerQuestion(input: AnswerInput): Promise<void> {
+	const root = input.tracer.startSpan('rag.answer', { attributes: { 'assay.rag.question_chars': input.question.length, 'assay.prompt.version': input.spec.version, 'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0 } });
+	try {
+		const chunks = await input.retrieve(input.question);
+		const prompt = assemblePrompt({ ...input, chunks });
+		root.setAttributes({ 'assay.rag.retrieved_chunks': chunks.length, 'assay.rag.packed_sources': prompt.sources.length, 'assay.rag.prompt_tokens_estimate': prompt.promptTokens });
+		input.onEvent({ type: 'sources', sources: prompt.sources, droppedChunkIds: prompt.droppedChunkIds, promptTokens: prompt.promptTokens });
+		await generate(input, prompt, root);
+	} catch (error) {
+		const data = toErrorData(error);
+		root.setError(`${data.code}: ${data.message}`);
+		input.onEvent({ type: 'error', error: data });
+	} finally {
+		root.end();
+	}
+}
+
+async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Span): Promise<void> {
+	const { model } = input;
+	const span = input.tracer.startSpan(`chat ${model.modelId}`, {
+		parent,
+		attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': model.provider, 'gen_ai.request.model': model.modelId, 'gen_ai.request.max_tokens': input.reserveOutputTokens }
+	});
+	const startMs = input.clock();
+	let firstTokenMs: number | undefined;
+	let usage: ChatUsage | undefined;
+	let text = '';
+	let citations = summarizeCitations('', prompt.sources.length);
+	try {
+		const request = { messages: prompt.messages, maxTokens: input.reserveOutputTokens, ...(input.temperature !== undefined ? { temperature: input.temperature } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) };
+		for await (const event of model.stream(request, input.signal)) {
+			if (event.type === 'token') {
+				if (event.text === '') continue;
+				firstTokenMs ??= input.clock();
+				text += event.text;
+				input.onEvent({ type: 'token', text: event.text });
+				const next = summarizeCitations(text, prompt.sources.length);
+				if (next.markers.length !== citations.markers.length) input.onEvent({ type: 'citations', citations: next });
+				citations = next;
+			} else if (event.type === 'usage') {
+				usage = event.usage;
+			} else if (event.type === 'error') {
+				throw new AssayError(event.error.code, event.error.message);
+			} else {
+				const metrics = generationMetrics({ startMs, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), endMs: input.clock() }, usage);
+				span.setAttributes({ ...metricsAttributes(metrics), 'gen_ai.response.finish_reasons': [event.finishReason], 'assay.rag.cited_sources': citations.cited.length, 'assay.rag.invalid_citations': citations.invalid.length });
+				input.onEvent({ type: 'metrics', metrics });
+				input.onEvent({ type: 'done', finishReason: event.finishReason, text, citations });
+				return;
+			}
+		}
+		throw new AssayError('LLM_GENERATION_FAILED', 'The model stream ended without a finish event.');
+	} catch (error) {
+		const data = toErrorData(error);
+		span.setError(`${data.code}: ${data.message}`);
+		throw error;
+	} finally {
+		span.end();
+	}
+}

@@ -1,0 +1,42 @@
+import type { Page, Route } from '@playwright/test';
+
+/** Base URL the e2e tests give the Ask page; requests to it are answered by `page.route`. */
+export const ROUTED_LLM_BASE = 'http://127.0.0.1:9/v1';
+
+/** An OpenAI-compatible SSE body: one chunk per token, a finish chunk, a usage chunk, `[DONE]`. */
+export function sseBody(tokens: readonly string[], usage: { prompt_tokens: number; completion_tokens: number }, finish = 'stop'): string {
+	const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+	return (
+		tokens.map((t) => chunk({ choices: [{ index: 0, delta: { content: t }, finish_reason: null }] })).join('') +
+		chunk({ choices: [{ index: 0, delta: {}, finish_reason: finish }] }) +
+		chunk({ choices: [], usage }) +
+		'data: [DONE]\n\n'
+	);
+}
+
+const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST, OPTIONS' };
+
+/**
+ * Serve `/chat/completions` under {@link ROUTED_LLM_BASE} with `respond` (the real HTTP engine
+ * runs; only the server is scripted). Returns the JSON bodies the page sent.
+ */
+export async function routeLlm(page: Page, respond: (route: Route) => Promise<void>): Promise<Record<string, unknown>[]> {
+	const bodies: Record<string, unknown>[] = [];
+	await page.route(`${ROUTED_LLM_BASE}/chat/completions`, async (route) => {
+		if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: CORS });
+		bodies.push(route.request().postDataJSON() as Record<string, unknown>);
+		return respond(route);
+	});
+	return bodies;
+}
+
+/** Fulfil with a streamed answer. */
+export function streamed(tokens: readonly string[], usage = { prompt_tokens: 321, completion_tokens: tokens.length }, finish = 'stop') {
+	return (route: Route) => route.fulfill({ status: 200, headers: { ...CORS, 'content-type': 'text/event-stream' }, body: sseBody(tokens, usage, finish) });
+}
+
+/** Fill the engine settings on the Ask page. */
+export async function useRoutedEngine(page: Page, model = 'scripted-test-model'): Promise<void> {
+	await page.getByLabel('Base URL').fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Model', { exact: true }).fill(model);
+}

@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OpenAiChatModel } from '../../../src/lib/adapters/openai-chat.ts';
+import type { ModelStreamEvent } from '../../../src/lib/generation/index.ts';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+/** Start a mock OpenAI-compatible server; returns its `/v1` base URL. */
+async function serve(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
+	server = createServer((req, res) => {
+		let body = '';
+		req.on('data', (c: Buffer) => (body += c.toString()));
+		req.on('end', () => handler(req, body, res));
+	});
+	await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+	return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/v1`;
+}
+
+const sse = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+const delta = (content: string, finish: string | null = null) => sse({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+const req = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 16 };
+
+async function collect(it: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
+	const out: ModelStreamEvent[] = [];
+	for await (const e of it) out.push(e);
+	return out;
+}
+
+describe('OpenAiChatModel against a local mock server', () => {
+	it('streams tokens split across network writes, then usage and done', async () => {
+		const base = await serve((_req, _body, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			const all = delta('Hel') + delta('lo [1]') + delta('', 'stop') + sse({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 3 } }) + 'data: [DONE]\n\n';
+			// Cut mid-line to prove the reader buffers partial events.
+			res.write(all.slice(0, 17));
+			setTimeout(() => res.end(all.slice(17)), 20);
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events).toEqual([
+			{ type: 'token', text: 'Hel' },
+			{ type: 'token', text: 'lo [1]' },
+			{ type: 'usage', usage: { inputTokens: 12, outputTokens: 3 } },
+			{ type: 'done', finishReason: 'stop' }
+		]);
+	});
+
+	it('sends the model, streaming options, max_tokens and the bearer key', async () => {
+		let seen: { auth?: string; body?: Record<string, unknown> } = {};
+		const base = await serve((r, body, res) => {
+			seen = { auth: r.headers.authorization!, body: JSON.parse(body) as Record<string, unknown> };
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.end('data: [DONE]\n\n');
+		});
+		await collect(new OpenAiChatModel({ baseUrl: `${base}/`, model: 'qwen', apiKey: 'sk-test' }).stream(req));
+		expect(seen.auth).toBe('Bearer sk-test');
+		expect(seen.body).toMatchObject({ model: 'qwen', stream: true, stream_options: { include_usage: true }, max_tokens: 16, messages: req.messages });
+	});
+
+	it('reports finish reason length when the server cut the output', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.end(delta('a') + delta('', 'length') + 'data: [DONE]\n\n');
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events.at(-1)).toEqual({ type: 'done', finishReason: 'length' });
+	});
+
+	it('turns an HTTP error into a typed LLM_REQUEST_FAILED event with the status', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(500);
+			res.end('model not loaded');
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('HTTP 500: model not loaded') }) }]);
+	});
+
+	it('maps a server context-length error to CONTEXT_WINDOW_EXCEEDED', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(400);
+			res.end('{"error":{"message":"This model\'s maximum context length is 4096 tokens"}}');
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events[0]).toMatchObject({ type: 'error', error: { code: 'CONTEXT_WINDOW_EXCEEDED' } });
+	});
+
+	it('turns an unreachable server into a typed error, not a throw', async () => {
+		const base = await serve((_r, _b, res) => res.end());
+		await new Promise<void>((resolve) => server!.close(() => resolve()));
+		server = undefined;
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events[0]).toMatchObject({ type: 'error', error: { code: 'LLM_REQUEST_FAILED' } });
+	});
+
+	it('ends with finish reason abort when stopped mid-stream', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.write(delta('first'));
+			const timer = setInterval(() => res.write(delta(' more')), 10);
+			res.on('close', () => clearInterval(timer));
+		});
+		const ac = new AbortController();
+		const events: ModelStreamEvent[] = [];
+		for await (const e of new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req, ac.signal)) {
+			events.push(e);
+			if (e.type === 'token') ac.abort();
+		}
+		expect(events).toEqual([{ type: 'token', text: 'first' }, { type: 'done', finishReason: 'abort' }]);
+	});
+});
