@@ -60,7 +60,7 @@ export function linkCitations(text: string): string {
 }
 
 /**
- * Render untrusted Markdown to sanitised HTML for `{@html}`. With `citations: true`, `[n]`
+ * Render untrusted Markdown to HTML sanitized by DOMPurify for `{@html}`. With `citations: true`, `[n]`
  * markers become `<a data-citation="n">` links (the caller opens source n on click).
  */
 export function renderSafeMarkdown(text: string, options: { citations?: boolean } = {}): string {
