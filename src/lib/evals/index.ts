@@ -9,3 +9,5 @@ export * from './stats/paired.ts';
 export * from './runner/index.ts';
 export * from './report/index.ts';
 export * from './retrieval/hybrid-run.ts';
+export * from './judge/index.ts';
+export * from './stats/correlation.ts';
