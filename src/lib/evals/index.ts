@@ -11,3 +11,4 @@ export * from './report/index.ts';
 export * from './retrieval/hybrid-run.ts';
 export * from './judge/index.ts';
 export * from './stats/correlation.ts';
+export * from './agreement/index.ts';
