@@ -12,3 +12,4 @@ export * from './retrieval/hybrid-run.ts';
 export * from './judge/index.ts';
 export * from './stats/correlation.ts';
 export * from './agreement/index.ts';
+export * from './checks/index.ts';
