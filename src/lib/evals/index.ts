@@ -13,3 +13,4 @@ export * from './judge/index.ts';
 export * from './stats/correlation.ts';
 export * from './agreement/index.ts';
 export * from './checks/index.ts';
+export * from './gate/index.ts';
