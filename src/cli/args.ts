@@ -2,17 +2,17 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './io.ts';
 
 /** Option specs as `node:util` `parseArgs` takes them (strings and booleans only). */
-export type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /**
  * Parse `argv` strictly: unknown options, missing values and positional arguments are
  * usage errors. Returns the string/boolean values by option name.
  * @throws UsageError with parseArgs's message.
  */
-export function parseOptions(argv: readonly string[], specs: OptionSpecs): Record<string, string | boolean | undefined> {
+export function parseOptions(argv: readonly string[], specs: OptionSpecs): Record<string, string | boolean | string[] | undefined> {
 	try {
 		const { values } = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: false });
-		return values as Record<string, string | boolean | undefined>;
+		return values as Record<string, string | boolean | string[] | undefined>;
 	} catch (error) {
 		throw new UsageError((error as Error).message);
 	}

@@ -1,6 +1,7 @@
 import { isAssayError } from '../lib/shared/errors.ts';
 import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
+import { gateCommand, GATE_USAGE } from './gate-command.ts';
 import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
 import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
 import { runCommand, RUN_USAGE } from './run-command.ts';
@@ -15,6 +16,7 @@ Commands:
   eval    older, smaller form of metrics (chosen cutoffs via --k); kept for scripts
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
+  gate    regression gate: candidate eval report vs baseline; exit 0 PASS, 1 FAIL, 2 unusable input
   help    show help for a command: assay help bm25
 
 Run "assay <command> --help" for a command's options.
@@ -23,6 +25,7 @@ Run "assay <command> --help" for a command's options.
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
 	bm25: { run: bm25Command, usage: BM25_USAGE },
 	eval: { run: evalCommand, usage: EVAL_USAGE },
+	gate: { run: gateCommand, usage: GATE_USAGE },
 	ingest: { run: ingestCommand, usage: INGEST_USAGE },
 	metrics: { run: metricsCommand, usage: METRICS_USAGE },
 	run: { run: runCommand, usage: RUN_USAGE }
@@ -31,7 +34,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
 /**
  * Run the CLI on `argv` (without the node and script paths) and return the exit code:
  * 0 success, 2 bad usage or bad input (readable message on stderr, no stack), 1 anything
- * unexpected (with its stack).
+ * unexpected (with its stack) — or, for `assay gate`, a FAIL verdict.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
 	const [name, ...rest] = argv;

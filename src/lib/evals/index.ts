@@ -9,3 +9,8 @@ export * from './stats/paired.ts';
 export * from './runner/index.ts';
 export * from './report/index.ts';
 export * from './retrieval/hybrid-run.ts';
+export * from './judge/index.ts';
+export * from './stats/correlation.ts';
+export * from './agreement/index.ts';
+export * from './checks/index.ts';
+export * from './gate/index.ts';

@@ -41,6 +41,10 @@ export const ERROR_CODES = {
 	GPU_DEVICE_LOST: 'The GPU device was lost (usually out of memory).',
 	MODEL_DOWNLOAD_FAILED: 'Model files could not be downloaded or cached.',
 	MODEL_DOWNLOAD_CANCELLED: 'The model download was cancelled.',
+	JUDGE_OUTPUT_INVALID: 'The judge reply is not a JSON verdict valid against the verdict schema.',
+	JUDGE_OUTPUT_TRUNCATED: 'The judge reply was cut off before its JSON verdict was complete.',
+	JUDGE_OUTPUT_AMBIGUOUS: 'The judge reply holds more than one JSON verdict.',
+	JUDGE_SCORE_OUT_OF_RANGE: 'The judge score lies outside the rubric scale.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/cli.ts';
+
+const dir = fileURLToPath(new URL('../../fixtures/gate/', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'assay-gate-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const f = (name: string) => join(dir, name);
+
+async function gate(...argv: string[]) {
+	let stdout = '';
+	let stderr = '';
+	const code = await runCli(['gate', ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+	return { code, stdout, stderr };
+}
+
+describe('assay gate', () => {
+	it('exits 0 and prints PASS for the pair built to pass', async () => {
+		expect(await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'))).toMatchObject({ code: 0, stdout: expect.stringMatching(/^PASS/) });
+	});
+
+	it('exits 1 and prints FAIL with reasons for the pair built to fail', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'));
+		expect(r.code).toBe(1);
+		expect(r.stdout).toMatch(/FAIL ndcg@10: dropped 0\.1500/);
+	});
+
+	it('exits 2 for reports on different golden sets', async () => {
+		expect(await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-other-set.json'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/different golden sets/) });
+	});
+
+	it('exits 2 for a file that is not an eval report', async () => {
+		const bad = join(work, 'bad.json');
+		writeFileSync(bad, '{"schema": "something else"}');
+		expect(await gate('--baseline', bad, '--candidate', f('candidate-pass.json'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/Not an Assay eval report/) });
+	});
+
+	it('exits 2 for a missing file', async () => {
+		expect((await gate('--baseline', join(work, 'nope.json'), '--candidate', f('candidate-pass.json'))).code).toBe(2);
+	});
+
+	it('exits 2 for a malformed --max-drop', async () => {
+		expect((await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'), '--max-drop', 'ndcg@10')).code).toBe(2);
+	});
+
+	it('passes the failing pair when --max-drop flags allow the drop', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'), '--max-drop', 'ndcg@10=0.2', '--max-drop', 'recall@10=20%');
+		expect(r.code).toBe(0);
+	});
+
+	it('reads thresholds from --config, and the flags override it', async () => {
+		const args = ['--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'), '--config', f('gate.json')];
+		expect((await gate(...args)).code).toBe(1);
+		expect((await gate(...args, '--max-drop', 'ndcg@10=0.3')).code).toBe(0);
+	});
+
+	it('prints the result as JSON with --json', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'), '--json');
+		expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'PASS', queryCount: 30 });
+	});
+
+	it('prints the default thresholds in --help', async () => {
+		expect(await gate('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('ndcg@10: max absolute drop 0.02, max relative drop 5 %') });
+	});
+});
