@@ -14,3 +14,4 @@ export * from './stats/correlation.ts';
 export * from './agreement/index.ts';
 export * from './checks/index.ts';
 export * from './gate/index.ts';
+export * from './export/trl.ts';
