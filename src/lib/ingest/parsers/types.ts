@@ -1,4 +1,6 @@
 import type { AssayErrorData } from '../../shared/errors.ts';
+// The parser's output is the chunker's structured input: one definition, owned by chunking.
+import type { StructuredSection, StructuredUnit } from '../../chunking/index.ts';
 
 /**
  * The parser port: bytes of one file → {@link ParsedDocument}. Every format (PDF, DOCX, HTML,
@@ -20,25 +22,13 @@ export type ParsedLayout = 'markdown' | 'text' | 'units';
  * of {@link ParsedDocument.text}, with the heading path (JSON key path, code definition name)
  * that a chunk made of it carries.
  */
-export interface ChunkUnit {
-	readonly startOffset: number;
-	readonly endOffset: number;
-	readonly headingPath: readonly string[];
-	/** Units with `alone: true` always form their own chunk (one JSON record per chunk). */
-	readonly alone?: boolean;
-}
+export type ChunkUnit = StructuredUnit;
 
 /**
  * A part of the text chunked on its own: chunks never cross a section. Headings (HTML, DOCX)
  * start sections; a PDF page is a section with its `page`.
  */
-export interface ParsedSection {
-	readonly startOffset: number;
-	readonly endOffset: number;
-	readonly headingPath: readonly string[];
-	/** 1-based page number for paged formats. */
-	readonly page?: number;
-}
+export type ParsedSection = StructuredSection;
 
 /** A page of a paged document: its 1-based number and its range in the text. */
 export interface PageSpan {
