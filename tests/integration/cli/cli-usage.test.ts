@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.ts';
+import { runCliCaptured } from '../../support/cli.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = join(root, 'tests/fixtures');
@@ -12,11 +12,8 @@ const work = mkdtempSync(join(tmpdir(), 'assay-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Run the CLI in-process and capture its output. */
-async function run(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-	return { code, stdout, stderr };
+function run(...argv: string[]) {
+	return runCliCaptured(argv);
 }
 
 function dataset(name: string, corpus: string, queries = '{"_id":"q1","text":"alpha"}\n'): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.ts';
+import { runCliCaptured } from '../../support/cli.ts';
 
 const dir = fileURLToPath(new URL('../../fixtures/gate/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'assay-gate-'));
@@ -11,10 +11,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const f = (name: string) => join(dir, name);
 
 async function gate(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await runCli(['gate', ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-	return { code, stdout, stderr };
+	return runCliCaptured(['gate', ...argv]);
 }
 
 describe('assay gate', () => {

@@ -2,17 +2,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.ts';
+import { runCliCaptured } from '../../support/cli.ts';
 import { flow, makeDocx, makePdf } from '../../support/ingest-fixtures.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'assay-ingest-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-	return { code, stdout, stderr };
+function run(...argv: string[]) {
+	return runCliCaptured(argv);
 }
 
 async function corpus(): Promise<string> {

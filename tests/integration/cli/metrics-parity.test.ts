@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.ts';
+import { runCliCaptured } from '../../support/cli.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const refDir = join(root, 'tests/fixtures/metrics-reference');
@@ -28,9 +28,7 @@ function referenceRows(path: string): { measure: string; qid: string; value: num
 }
 
 async function metricsJson(qrels: string, run: string, flags: string[]): Promise<Json> {
-	let stdout = '';
-	let stderr = '';
-	const code = await runCli(['metrics', '--qrels', qrels, '--run', run, '--json', ...flags], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+	const { code, stdout, stderr } = await runCliCaptured(['metrics', '--qrels', qrels, '--run', run, '--json', ...flags]);
 	expect(code, stderr).toBe(0);
 	return JSON.parse(stdout) as Json;
 }
@@ -80,8 +78,7 @@ describe('assay metrics --json reproduces trec_eval', () => {
 	});
 
 	it('prints trec_eval text lines (measure, qid|all, 4 decimals) with -q', async () => {
-		let stdout = '';
-		const code = await runCli(['metrics', '--qrels', join(refDir, '01_ties/qrels'), '--run', join(refDir, '01_ties/run'), '-q'], { stdout: (t) => (stdout += t), stderr: () => {} });
+		const { code, stdout } = await runCliCaptured(['metrics', '--qrels', join(refDir, '01_ties/qrels'), '--run', join(refDir, '01_ties/run'), '-q']);
 		expect(code).toBe(0);
 		expect(stdout).toContain('map                   \tq1\t0.4111\n');
 		expect(stdout).toContain('num_q                 \tall\t1\n');
@@ -93,8 +90,7 @@ describe('assay metrics --json reproduces trec_eval', () => {
 		const run = join(work, 'r.run');
 		writeFileSync(qrels, 'A 0 d1 1\n');
 		writeFileSync(run, 'Z Q0 d1 1 1.0 t\n');
-		let stderr = '';
-		const code = await runCli(['metrics', '--qrels', qrels, '--run', run], { stdout: () => {}, stderr: (t) => (stderr += t) });
+		const { code, stderr } = await runCliCaptured(['metrics', '--qrels', qrels, '--run', run]);
 		expect(code).toBe(2);
 		expect(stderr).toMatch(/No query to evaluate/);
 	});

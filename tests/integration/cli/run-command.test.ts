@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.ts';
+import { runCliCaptured } from '../../support/cli.ts';
 import { parseRun } from '../../../src/lib/evals/index.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -11,9 +11,7 @@ const rerankModel = join(fixtures, 'models/static-reranker');
 
 /** Run `assay run` in-process (offline: models from local folders) and parse the TREC run from stdout. */
 async function run(mode: string, ...extra: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await runCli(['run', '--dataset', dataset, '--mode', mode, '--embed-model', embedModel, '--rerank-model', rerankModel, '--top-k', '3', '--out', '-', ...extra], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+	const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', mode, '--embed-model', embedModel, '--rerank-model', rerankModel, '--top-k', '3', '--out', '-', ...extra]);
 	expect(code, stderr).toBe(0);
 	const lists = new Map<string, string[]>();
 	for (const [qid, hits] of parseRun(stdout)) lists.set(qid, [...hits].sort((a, b) => b.score - a.score).map((h) => h.docId));
@@ -49,8 +47,7 @@ describe('assay run', () => {
 	});
 
 	it('refuses dense mode without an embedding model', async () => {
-		let stderr = '';
-		const code = await runCli(['run', '--dataset', dataset, '--mode', 'dense', '--out', '-'], { stdout: () => undefined, stderr: (t) => (stderr += t) });
+		const { code, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'dense', '--out', '-']);
 		expect(code).toBe(2);
 		expect(stderr).toContain('--embed-model');
 	});
