@@ -1,7 +1,7 @@
 import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { EmbedResult, Embedder, EmbeddingBackend, EmbeddingModelSpec, ModelLoadProgress, TextKind } from '../embedding/index.ts';
 import { l2Normalize } from '../search/vector/normalize.ts';
-import { applyModelSource, loadOnDevice } from './transformers-runtime.ts';
+import { applyModelSource, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
 
 interface Loaded {
 	readonly extractor: FeatureExtractionPipeline;
@@ -17,7 +17,7 @@ interface Loaded {
  * one-word inference, so a shader failure falls back at load time, not mid-job.
  */
 export class TransformersEmbedder implements Embedder {
-	private readonly loaded = new Map<string, Promise<Loaded>>();
+	private readonly loaded = new ModelLoadCache<Loaded>();
 
 	/** @param onProgress download/load progress of model files. */
 	constructor(private readonly onProgress?: (p: ModelLoadProgress) => void) {}
@@ -45,36 +45,28 @@ export class TransformersEmbedder implements Embedder {
 
 	/** Release every loaded model. */
 	async dispose(): Promise<void> {
-		const all = [...this.loaded.values()];
-		this.loaded.clear();
-		for (const entry of all) await (await entry.catch(() => null))?.extractor.dispose();
+		await this.loaded.clear((loaded) => loaded.extractor.dispose());
 	}
 
 	private load(spec: EmbeddingModelSpec): Promise<Loaded> {
 		const key = JSON.stringify([spec.modelId, spec.dtype, spec.device, spec.source]);
-		let entry = this.loaded.get(key);
-		if (!entry) {
-			entry = (async () => {
-				const { value, backend, fallbackReason } = await loadOnDevice(
-					spec.device,
-					async (device) => {
-						applyModelSource(spec.source);
-						const extractor = await pipeline('feature-extraction', spec.modelId, {
-							dtype: spec.dtype,
-							device,
-							progress_callback: (p: Record<string, unknown>) => this.onProgress?.(toProgress(spec.modelId, p))
-						});
-						if (device === 'webgpu') await extractor('test', { pooling: spec.pooling, normalize: true });
-						return extractor;
-					},
-					`embedding model "${spec.modelId}"`
-				);
-				return { extractor: value, backend, ...(fallbackReason ? { fallbackReason } : {}) };
-			})();
-			entry.catch(() => this.loaded.delete(key));
-			this.loaded.set(key, entry);
-		}
-		return entry;
+		return this.loaded.get(key, async () => {
+			const { value, backend, fallbackReason } = await loadOnDevice(
+				spec.device,
+				async (device) => {
+					applyModelSource(spec.source);
+					const extractor = await pipeline('feature-extraction', spec.modelId, {
+						dtype: spec.dtype,
+						device,
+						progress_callback: (p: Record<string, unknown>) => this.onProgress?.(toProgress(spec.modelId, p))
+					});
+					if (device === 'webgpu') await extractor('test', { pooling: spec.pooling, normalize: true });
+					return extractor;
+				},
+				`embedding model "${spec.modelId}"`
+			);
+			return { extractor: value, backend, ...(fallbackReason ? { fallbackReason } : {}) };
+		});
 	}
 }
 

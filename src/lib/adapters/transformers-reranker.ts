@@ -1,7 +1,7 @@
 import { AutoModelForSequenceClassification, AutoTokenizer, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { EmbeddingBackend, ModelLoadProgress } from '../embedding/index.ts';
 import { sigmoid, type RerankResult, type Reranker, type RerankerSpec } from '../search/rerank/index.ts';
-import { applyModelSource, loadOnDevice } from './transformers-runtime.ts';
+import { applyModelSource, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
 import { toProgress } from './transformers-embedder.ts';
 
 interface Loaded {
@@ -17,7 +17,7 @@ interface Loaded {
  * `spec.batchSize`; the score is `sigmoid(logit[0])`.
  */
 export class TransformersReranker implements Reranker {
-	private readonly loaded = new Map<string, Promise<Loaded>>();
+	private readonly loaded = new ModelLoadCache<Loaded>();
 
 	constructor(private readonly onProgress?: (p: ModelLoadProgress) => void) {}
 
@@ -36,33 +36,25 @@ export class TransformersReranker implements Reranker {
 
 	/** Release every loaded model. */
 	async dispose(): Promise<void> {
-		const all = [...this.loaded.values()];
-		this.loaded.clear();
-		for (const entry of all) await (await entry.catch(() => null))?.model.dispose();
+		await this.loaded.clear((loaded) => loaded.model.dispose());
 	}
 
 	private load(spec: RerankerSpec): Promise<Loaded> {
 		const key = JSON.stringify([spec.modelId, spec.dtype, spec.device, spec.source]);
-		let entry = this.loaded.get(key);
-		if (!entry) {
-			entry = (async () => {
-				const progress_callback = (p: Record<string, unknown>) => this.onProgress?.(toProgress(spec.modelId, p));
-				const { value, backend } = await loadOnDevice(
-					spec.device,
-					async (device) => {
-						applyModelSource(spec.source);
-						const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, { progress_callback });
-						const model = await AutoModelForSequenceClassification.from_pretrained(spec.modelId, { dtype: spec.dtype, device, progress_callback });
-						if (device === 'webgpu') await model(tokenizer(['a'], { text_pair: ['a'], padding: true, truncation: true }));
-						return { tokenizer, model };
-					},
-					`reranker "${spec.modelId}"`
-				);
-				return { ...value, backend };
-			})();
-			entry.catch(() => this.loaded.delete(key));
-			this.loaded.set(key, entry);
-		}
-		return entry;
+		return this.loaded.get(key, async () => {
+			const progress_callback = (p: Record<string, unknown>) => this.onProgress?.(toProgress(spec.modelId, p));
+			const { value, backend } = await loadOnDevice(
+				spec.device,
+				async (device) => {
+					applyModelSource(spec.source);
+					const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, { progress_callback });
+					const model = await AutoModelForSequenceClassification.from_pretrained(spec.modelId, { dtype: spec.dtype, device, progress_callback });
+					if (device === 'webgpu') await model(tokenizer(['a'], { text_pair: ['a'], padding: true, truncation: true }));
+					return { tokenizer, model };
+				},
+				`reranker "${spec.modelId}"`
+			);
+			return { ...value, backend };
+		});
 	}
 }

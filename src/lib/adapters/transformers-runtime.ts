@@ -130,3 +130,32 @@ async function wrapLoad<T>(fn: () => Promise<T>, what: string): Promise<T> {
 		throw new AssayError('MODEL_LOAD_FAILED', `Could not load ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
 	}
 }
+
+/**
+ * Loaded models by key (model id, dtype, device, source): one load per key is shared by every
+ * caller; a failed load is forgotten so the next call retries it.
+ */
+export class ModelLoadCache<T> {
+	private readonly entries = new Map<string, Promise<T>>();
+
+	/** The value for `key`, loading it with `load` the first time (or after a failure). */
+	get(key: string, load: () => Promise<T>): Promise<T> {
+		let entry = this.entries.get(key);
+		if (!entry) {
+			entry = load();
+			entry.catch(() => this.entries.delete(key));
+			this.entries.set(key, entry);
+		}
+		return entry;
+	}
+
+	/** Forget every entry and `release` each value that loaded (failed loads are skipped). */
+	async clear(release: (value: T) => Promise<unknown>): Promise<void> {
+		const all = [...this.entries.values()];
+		this.entries.clear();
+		for (const entry of all) {
+			const value = await entry.catch(() => null);
+			if (value !== null) await release(value);
+		}
+	}
+}
