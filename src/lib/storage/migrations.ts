@@ -62,8 +62,16 @@ const addEmbeddingsV3: Migration = (db) => {
 	embeddings.createIndex('workspaceId_modelKey', ['workspaceId', 'modelKey']);
 };
 
+/** v3 → v4: answer runs (workspace-owned, like eval runs) and their answers, keyed by `[runId, caseId]`. */
+const addAnswersV4: Migration = (db) => {
+	const runs = db.createObjectStore('answerRuns', { keyPath: 'id' });
+	runs.createIndex('workspaceId', 'workspaceId');
+	const answers = db.createObjectStore('answers', { keyPath: ['runId', 'caseId'] });
+	answers.createIndex('runId', 'runId');
+};
+
 /** All migration steps in order; index `v` upgrades version `v` to `v + 1`. */
-export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2, addEmbeddingsV3];
+export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2, addEmbeddingsV3, addAnswersV4];
 
 /** The schema version this build opens: `MIGRATIONS.length`. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

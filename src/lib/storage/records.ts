@@ -67,7 +67,9 @@ export class SettingsRepository {
 }
 
 /** Stores holding {@link WorkspaceOwnedRecord}s. */
-export type WorkspaceOwnedStore = 'goldenSets' | 'evalRuns';
+export type WorkspaceOwnedStore = 'goldenSets' | 'evalRuns' | 'answerRuns';
+
+const RECORD_NAMES: Record<WorkspaceOwnedStore, string> = { goldenSets: 'golden set', evalRuns: 'eval run', answerRuns: 'answer run' };
 
 /**
  * Workspace-owned records keyed by `id` with a `workspaceId` index (golden sets, eval runs).
@@ -106,7 +108,7 @@ export class WorkspaceRecordsRepository<T extends WorkspaceOwnedRecord = Workspa
 		return this.connection.write(`${this.storeName}.delete`, [this.storeName], async (tx) => {
 			const store = tx.objectStore(this.storeName);
 			if ((await store.getKey(id)) === undefined) {
-				throw new AssayError('NOT_FOUND', `No ${this.storeName === 'goldenSets' ? 'golden set' : 'eval run'} with id "${id}" exists.`, { details: { id } });
+				throw new AssayError('NOT_FOUND', `No ${RECORD_NAMES[this.storeName]} with id "${id}" exists.`, { details: { id } });
 			}
 			await store.delete(id);
 		});

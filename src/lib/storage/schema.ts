@@ -84,6 +84,15 @@ export interface WorkspaceOwnedRecord {
 }
 
 /**
+ * One answer of an answer run (schema v4), keyed by `[runId, caseId]`. Its full shape belongs to
+ * the evals module (`AnswerRecord`); storage relies on the key fields only.
+ */
+export interface AnswerOwnedRecord {
+	readonly runId: string;
+	readonly caseId: string;
+}
+
+/**
  * One chunk's embedding (schema v3). Vectors of different `modelKey`s are never mixed. A vector
  * is valid only while `sourceKey` equals its document's `${contentHash}|${chunkingConfigHash}`
  * (re-imported or re-chunked documents get new vectors).
@@ -127,6 +136,8 @@ export interface AssaySchema extends DBSchema {
 	settings: { key: string; value: SettingRecord };
 	pendingFiles: { key: [string, number]; value: PendingFileRecord; indexes: { jobId: string; workspaceId: string } };
 	embeddings: { key: [string, string, string]; value: EmbeddingRecord; indexes: { workspaceId: string; workspaceId_modelKey: [string, string] } };
+	answerRuns: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
+	answers: { key: [string, string]; value: AnswerOwnedRecord; indexes: { runId: string } };
 }
 
 /** Names of the object stores. */
@@ -141,5 +152,7 @@ export const WORKSPACE_STORES = [
 	'indexState',
 	'goldenSets',
 	'evalRuns',
-	'embeddings'
+	'embeddings',
+	'answerRuns',
+	'answers'
 ] as const satisfies readonly StoreName[];

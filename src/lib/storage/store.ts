@@ -10,6 +10,7 @@ import { IndexStateRepository, SettingsRepository, WorkspaceRecordsRepository } 
 import { SpansRepository } from './spans.ts';
 import { PendingFilesRepository } from './pending-files.ts';
 import { WorkspacesRepository } from './workspaces.ts';
+import { AnswersRepository } from './answers.ts';
 
 /**
  * All of Assay's persistent data, grouped by repository. Every method runs in its own
@@ -39,6 +40,10 @@ export class AssayStore {
 	readonly pendingFiles: PendingFilesRepository;
 	/** Chunk embeddings (schema v3). */
 	readonly embeddings: EmbeddingsRepository;
+	/** Answer runs (schema v4; shape defined by the evals module). */
+	readonly answerRuns: WorkspaceRecordsRepository;
+	/** Answers of answer runs (schema v4). */
+	readonly answers: AnswersRepository;
 
 	/** Build the repositories over an open connection; prefer {@link openAssayDb}. */
 	constructor(private readonly connection: Connection) {
@@ -52,6 +57,8 @@ export class AssayStore {
 		this.settings = new SettingsRepository(connection);
 		this.pendingFiles = new PendingFilesRepository(connection);
 		this.embeddings = new EmbeddingsRepository(connection);
+		this.answerRuns = new WorkspaceRecordsRepository(connection, 'answerRuns');
+		this.answers = new AnswersRepository(connection);
 	}
 
 	/** `open`, `closed` (by {@link close}), `version-changed` (another tab upgraded) or `terminated` (by the browser). */

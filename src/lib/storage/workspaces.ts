@@ -42,7 +42,7 @@ export class WorkspacesRepository {
 
 	/**
 	 * Delete a workspace and, in the same transaction, all its documents, document texts,
-	 * chunks, index state, golden sets and eval runs (spans and settings are not workspace-owned).
+	 * chunks, index state, golden sets, eval runs, embeddings, answer runs and answers (spans and settings are not workspace-owned).
 	 * Resolves with what was removed. Throws `NOT_FOUND` (nothing changed) for an unknown id.
 	 */
 	delete(id: string): Promise<WorkspaceDeletion> {
@@ -50,12 +50,13 @@ export class WorkspacesRepository {
 			if ((await tx.objectStore('workspaces').getKey(id)) === undefined) {
 				throw new AssayError('NOT_FOUND', `No workspace with id "${id}" exists.`, { details: { workspaceId: id } });
 			}
-			const [documentIds, chunkIds, indexKeys, goldenSetIds, evalRunIds] = await Promise.all([
+			const [documentIds, chunkIds, indexKeys, goldenSetIds, evalRunIds, answerRunIds] = await Promise.all([
 				batch.add(tx.objectStore('documents').index('workspaceId').getAllKeys(id)),
 				batch.add(tx.objectStore('chunks').index('workspaceId').getAllKeys(id)),
 				batch.add(tx.objectStore('indexState').index('workspaceId').getAllKeys(id)),
 				batch.add(tx.objectStore('goldenSets').index('workspaceId').getAllKeys(id)),
-				batch.add(tx.objectStore('evalRuns').index('workspaceId').getAllKeys(id))
+				batch.add(tx.objectStore('evalRuns').index('workspaceId').getAllKeys(id)),
+				batch.add(tx.objectStore('answerRuns').index('workspaceId').getAllKeys(id))
 			]);
 			batch.add(tx.objectStore('workspaces').delete(id));
 			for (const documentId of documentIds) {
@@ -68,6 +69,11 @@ export class WorkspacesRepository {
 			for (const evalRunId of evalRunIds) batch.add(tx.objectStore('evalRuns').delete(evalRunId));
 			// Embeddings go too (schema v3); counted apart from the v1 totals.
 			batch.add(tx.objectStore('embeddings').delete(IDBKeyRange.bound([id], [id, []])));
+			// Answer runs and their answers (schema v4).
+			for (const runId of answerRunIds) {
+				batch.add(tx.objectStore('answerRuns').delete(runId));
+				batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([runId], [runId, []])));
+			}
 			return {
 				documents: documentIds.length,
 				chunks: chunkIds.length,

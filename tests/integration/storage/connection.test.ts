@@ -42,13 +42,15 @@ describe('migrations', () => {
 		const db = await rawOpen(factory, 'fresh', SCHEMA_VERSION);
 		const tx = db.transaction([...db.objectStoreNames], 'readonly');
 		expect([...db.objectStoreNames].sort()).toEqual(
-			['chunks', 'documentTexts', 'documents', 'embeddings', 'evalRuns', 'goldenSets', 'indexState', 'pendingFiles', 'settings', 'spans', 'workspaces'].sort()
+			['answerRuns', 'answers', 'chunks', 'documentTexts', 'documents', 'embeddings', 'evalRuns', 'goldenSets', 'indexState', 'pendingFiles', 'settings', 'spans', 'workspaces'].sort()
 		);
 		expect([...tx.objectStore('documents').indexNames].sort()).toEqual(['workspaceId', 'workspaceId_contentHash', 'workspaceId_relativePath']);
 		expect([...tx.objectStore('chunks').indexNames].sort()).toEqual(['documentId', 'workspaceId']);
 		expect([...tx.objectStore('spans').indexNames].sort()).toEqual(['name', 'startTimeMs', 'traceId']);
 		expect(tx.objectStore('indexState').keyPath).toEqual(['workspaceId', 'kind']);
 		expect([...tx.objectStore('pendingFiles').indexNames].sort()).toEqual(['jobId', 'workspaceId']);
+		expect(tx.objectStore('answers').keyPath).toEqual(['runId', 'caseId']);
+		expect([...tx.objectStore('answers').indexNames]).toEqual(['runId']);
 		db.close();
 	});
 

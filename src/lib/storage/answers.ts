@@ -1,0 +1,45 @@
+/**
+ * Answers of answer runs (schema v4): one record per `[runId, caseId]`, written as each golden
+ * case is answered so a reload loses at most the answer in flight.
+ */
+import { AssayError } from '../shared/errors.ts';
+import type { Connection } from './connection.ts';
+import type { AnswerOwnedRecord, WorkspaceOwnedRecord } from './schema.ts';
+
+/** Answer records. Obtain through `AssayStore.answers`. */
+export class AnswersRepository {
+	/** Wraps an open connection. */
+	constructor(private readonly connection: Connection) {}
+
+	/** Insert or replace one answer (keyed by `[runId, caseId]`, structured clone). */
+	put<R extends AnswerOwnedRecord>(record: R): Promise<void> {
+		return this.connection.write('answers.put', ['answers'], async (tx) => {
+			await tx.objectStore('answers').put(record);
+		});
+	}
+
+	/** All answers of a run, in key order (case id, UTF-16 code units); `[]` when none. */
+	listByRun<R extends AnswerOwnedRecord = AnswerOwnedRecord>(runId: string): Promise<R[]> {
+		return this.connection.read('answers.listByRun', ['answers'], async (tx) => (await tx.objectStore('answers').index('runId').getAll(runId)) as R[]);
+	}
+
+	/**
+	 * Store a run record and (optionally) answers in one transaction: a run is never saved with
+	 * half of its answers.
+	 */
+	putRun<R extends WorkspaceOwnedRecord, A extends AnswerOwnedRecord>(run: R, answers: readonly A[] = []): Promise<void> {
+		return this.connection.write('answers.putRun', ['answerRuns', 'answers'], async (tx, batch) => {
+			batch.add(tx.objectStore('answerRuns').put(run));
+			for (const a of answers) batch.add(tx.objectStore('answers').put(a));
+		});
+	}
+
+	/** Delete a run and all its answers in one transaction. Throws `NOT_FOUND` (nothing changed) for an unknown run. */
+	deleteRun(runId: string): Promise<void> {
+		return this.connection.write('answers.deleteRun', ['answerRuns', 'answers'], async (tx, batch) => {
+			if ((await tx.objectStore('answerRuns').getKey(runId)) === undefined) throw new AssayError('NOT_FOUND', `No answer run with id "${runId}" exists.`, { details: { runId } });
+			batch.add(tx.objectStore('answerRuns').delete(runId));
+			batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([runId], [runId, []])));
+		});
+	}
+}
