@@ -6,6 +6,7 @@ import {
 	metricsAttributes,
 	summarizeCitations,
 	type AssembledPrompt,
+	type ChatMessage,
 	type ChatModel,
 	type ChatUsage,
 	type CitationSummary,
@@ -18,11 +19,11 @@ import {
 
 /**
  * One event of an answer, for the UI — a single discriminated union:
- * `sources` (what was packed, before any token), `token` (text so far grows), `citations`
+ * `sources` (what was packed and the exact messages sent, before any token), `token` (text so far grows), `citations`
  * (after every token that changed them), `metrics` (at the end), `done`, `error`.
  */
 export type AnswerEvent =
-	| { readonly type: 'sources'; readonly sources: readonly PackedSource[]; readonly droppedChunkIds: readonly string[]; readonly promptTokens: number }
+	| { readonly type: 'sources'; readonly sources: readonly PackedSource[]; readonly droppedChunkIds: readonly string[]; readonly promptTokens: number; readonly messages: readonly ChatMessage[] }
 	| { readonly type: 'token'; readonly text: string }
 	| { readonly type: 'citations'; readonly citations: CitationSummary }
 	| { readonly type: 'metrics'; readonly metrics: GenerationMetrics }
@@ -54,7 +55,7 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 		const chunks = await input.retrieve(input.question);
 		const prompt = assemblePrompt({ ...input, chunks });
 		root.setAttributes({ 'assay.rag.retrieved_chunks': chunks.length, 'assay.rag.packed_sources': prompt.sources.length, 'assay.rag.prompt_tokens_estimate': prompt.promptTokens });
-		input.onEvent({ type: 'sources', sources: prompt.sources, droppedChunkIds: prompt.droppedChunkIds, promptTokens: prompt.promptTokens });
+		input.onEvent({ type: 'sources', sources: prompt.sources, droppedChunkIds: prompt.droppedChunkIds, promptTokens: prompt.promptTokens, messages: prompt.messages });
 		await generate(input, prompt, root);
 	} catch (error) {
 		const data = toErrorData(error);

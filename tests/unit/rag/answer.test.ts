@@ -67,6 +67,15 @@ describe('answerQuestion', () => {
 		});
 	});
 
+	it('hands out the exact messages sent to the model with the packed sources', async () => {
+		const model = new ScriptedChatModel('tiny-1b', { tokens: ['a'] }, async () => {});
+		const events: AnswerEvent[] = [];
+		await answerQuestion({ model, retrieve: async () => chunks, tracer: new BasicTracer([], () => 0), clock: () => 0, spec, question: 'Do kites fly?', contextWindowTokens: 200, reserveOutputTokens: 50, tokenizer: words, onEvent: (e) => events.push(e) });
+		const sources = events[0];
+		expect(sources?.type === 'sources' && sources.messages).toEqual(model.requests[0]?.messages);
+		expect(sources?.type === 'sources' && sources.messages.at(-1)?.content).toBe('Sources:\n[1] Kites\nKites fly high.\n\n[2] Birds\nBirds sing.\n\nQuestion: Do kites fly?');
+	});
+
 	it('marks an answer without any citation as uncited', async () => {
 		const { events } = await run({ tokens: ['No idea.'] });
 		expect(events.at(-1)).toMatchObject({ type: 'done', citations: { uncited: true } });

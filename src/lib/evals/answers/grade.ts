@@ -1,0 +1,102 @@
+import type { ChatModel } from '../../generation/types.ts';
+import type { SchemaValidator } from '../../generation/structured.ts';
+import { compileChecks, type CheckSpec } from '../checks/index.ts';
+import { CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT, RELEVANCY_PROMPT, type JudgePromptSpec, type RubricInput } from '../judge/prompts.ts';
+import { judgeRubric, type JudgeSettings } from '../judge/runner.ts';
+import { RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
+
+/**
+ * Layer 1 checks every grading runs by default: at least one citation, every cited number names
+ * a packed source, every cited quotation is verbatim in its source, and at most 4000 characters
+ * (code points) — long enough for any grounded answer within a 1024-token reply.
+ */
+export const DEFAULT_CHECKS: readonly CheckSpec[] = [
+	{ id: 'citations-present', type: 'citations-present' },
+	{ id: 'citations-valid', type: 'citations-valid' },
+	{ id: 'quotes-verbatim', type: 'quotes-verbatim' },
+	{ id: 'length', type: 'length', maxChars: 4000 }
+];
+
+/** Judge prompt of each rubric (versioned specs in judge/prompts.ts). */
+export const RUBRIC_PROMPTS: Readonly<Record<RubricId, JudgePromptSpec<RubricInput>>> = {
+	correctness: CORRECTNESS_PROMPT,
+	faithfulness: FAITHFULNESS_PROMPT,
+	'answer-relevancy': RELEVANCY_PROMPT
+};
+
+/**
+ * Default grading settings for `judge`: all three rubrics, temperature 0, seed 42, 512 reply
+ * tokens (the judge runner's defaults), {@link DEFAULT_CHECKS}, pass threshold 4 (a score of 4
+ * "correct but misses a minor detail" counts as pass).
+ */
+export function defaultGrading(judge: ModelRef): GradingSettings {
+	return { judge, rubrics: [...RUBRIC_IDS], temperature: 0, seed: 42, maxTokens: 512, checks: [...DEFAULT_CHECKS], passThreshold: 4 };
+}
+
+/** Inputs of {@link gradeAnswers}. */
+export interface GradeInput {
+	readonly answers: readonly AnswerRecord[];
+	readonly settings: GradingSettings;
+	/** The judge engine (its id/provider are recorded from the model itself, per verdict). */
+	readonly model: ChatModel;
+	/** JSON Schema validator for `json-schema` checks and judge verdicts. */
+	readonly validator: SchemaValidator;
+	/** Aborting stops grading; the answer in flight is not stored. */
+	readonly signal?: AbortSignal;
+	/** Persists one graded answer; awaited before the next. */
+	readonly onGraded: (record: AnswerRecord) => Promise<void>;
+	/** `done` of `total` = `answers.length`, skipped (failed) answers included. */
+	readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The rubric input of one answer: faithfulness sees the answer's packed sources as context. */
+function rubricInput(a: AnswerRecord): RubricInput {
+	return {
+		question: a.query,
+		answer: a.text,
+		...(a.reference !== undefined ? { reference: a.reference } : {}),
+		context: a.sources.map((s) => ({ chunkId: String(s.n), text: s.text }))
+	};
+}
+
+async function judgeAnswer(a: AnswerRecord, rubrics: readonly RubricId[], judge: JudgeSettings, validator: SchemaValidator, signal?: AbortSignal): Promise<Partial<Record<RubricId, StoredVerdict>>> {
+	const verdicts: Partial<Record<RubricId, StoredVerdict>> = {};
+	const input = rubricInput(a);
+	for (const rubric of rubrics) {
+		// Correctness is graded against the reference: without one there is nothing to grade (no verdict, not an error).
+		if (rubric === 'correctness' && (a.reference === undefined || a.reference.trim() === '')) continue;
+		const out = await judgeRubric(RUBRIC_PROMPTS[rubric], input, judge, validator, signal);
+		verdicts[rubric] = { result: out.result, attempts: out.attempts, judge: out.judge };
+	}
+	return verdicts;
+}
+
+/**
+ * Grade answers: layer 1 checks (compiled once; sources → `CheckSource` by `[n]`), then a layer
+ * 2 judge verdict per rubric of `settings.rubrics` (one request each, one retry on a bad reply;
+ * typed errors are stored, never scored). Correctness is skipped for a case without a reference.
+ * Answers whose generation failed (`error` set) are skipped entirely: no checks, no verdicts,
+ * not stored. Each graded answer is a new record (`{...answer, checks, verdicts}`) — the human
+ * `review` is kept as it was — handed to `onGraded` before the next answer is judged.
+ * @throws AssayError `CONFIG_INVALID` up front for a bad check list (see `compileChecks`).
+ */
+export async function gradeAnswers(input: GradeInput): Promise<{ graded: number; cancelled: boolean }> {
+	const check = compileChecks(input.settings.checks, input.validator);
+	const { settings } = input;
+	const judge: JudgeSettings = { model: input.model, temperature: settings.temperature, seed: settings.seed, maxTokens: settings.maxTokens };
+	let graded = 0;
+	let done = 0;
+	for (const a of input.answers) {
+		if (input.signal?.aborted) return { graded, cancelled: true };
+		if (a.error === null) {
+			const checks = check({ answer: a.text, sources: a.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, text: s.text })) });
+			const verdicts = await judgeAnswer(a, settings.rubrics, judge, input.validator, input.signal);
+			if (input.signal?.aborted) return { graded, cancelled: true };
+			await input.onGraded({ ...a, checks, verdicts });
+			graded++;
+		}
+		done++;
+		input.onProgress?.(done, input.answers.length);
+	}
+	return { graded, cancelled: false };
+}

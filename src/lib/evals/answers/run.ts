@@ -1,0 +1,150 @@
+import { answerQuestion } from '../../rag/answer.ts';
+import type { ChatMessage, ChatModel } from '../../generation/types.ts';
+import type { SourceChunk } from '../../generation/prompt.ts';
+import type { Tokenizer } from '../../generation/tokenizer.ts';
+import type { GenerationMetrics } from '../../generation/metrics.ts';
+import type { CitationSummary } from '../../generation/citations.ts';
+import type { Tracer } from '../../tracing/types.ts';
+import type { AssayErrorData } from '../../shared/errors.ts';
+import type { GoldenCase } from '../golden/types.ts';
+import type { AnswerRecord, AnswerRunRecord, AnswerSource, RetrievedChunk } from './types.ts';
+
+/** One retrieved chunk handed to an answer run: the prompt's source chunk plus its portable document reference and retrieval score. */
+export interface RetrievedSource extends SourceChunk {
+	/** Portable document reference (corpus id, else relative path), as golden sets name documents. */
+	readonly documentRef: string;
+	/** The retrieval pipeline's score of the chunk (scale depends on the mode; higher = better). */
+	readonly score: number;
+}
+
+/** Inputs of {@link runAnswerCases}. */
+export interface AnswerRunInput {
+	/** The run; its `config` gives prompt spec, few-shot examples, context window, maxTokens, temperature, seed. */
+	readonly run: AnswerRunRecord;
+	/** The cases still to answer, in order (a resumed run passes only the unanswered ones). */
+	readonly cases: readonly GoldenCase[];
+	readonly model: ChatModel;
+	/** Retrieval with the run's configuration: chunks in rank order (only the first `config.topK` are used). */
+	readonly retrieve: (query: string) => Promise<readonly RetrievedSource[]>;
+	/** Budget tokenizer of the prompt assembly (`promptTokensEstimate`). */
+	readonly tokenizer: Tokenizer;
+	readonly tracer: Tracer;
+	/** Milliseconds clock for retrieval time, TTFT, TPOT and total time (e.g. `performance.now`). */
+	readonly clock: () => number;
+	/** Aborting stops the run: the case in flight is not stored (a resume answers it again). */
+	readonly signal?: AbortSignal;
+	/** Persists one answer; awaited before the next case starts. A throw ends the run with that error. */
+	readonly onAnswer: (record: AnswerRecord) => Promise<void>;
+	/** Called after each stored answer: `done` of `total` = `cases.length` of THIS call. */
+	readonly onProgress?: (done: number, total: number) => void;
+	/** Epoch milliseconds for `createdAtMs`; default `Date.now`. */
+	readonly now?: () => number;
+}
+
+/** What one `answerQuestion` call produced, gathered from its events. */
+interface Collected {
+	retrieved: readonly RetrievedSource[];
+	retrievalMs: number;
+	messages: readonly ChatMessage[];
+	sources: readonly AnswerSource[];
+	promptTokens: number;
+	text: string;
+	metrics: GenerationMetrics | null;
+	finishReason: AnswerRecord['finishReason'];
+	citations: CitationSummary | null;
+	error: AssayErrorData | null;
+}
+
+async function answerOne(input: AnswerRunInput, c: GoldenCase): Promise<Collected> {
+	const cfg = input.run.config;
+	const got: Collected = { retrieved: [], retrievalMs: 0, messages: [], sources: [], promptTokens: 0, text: '', metrics: null, finishReason: null, citations: null, error: null };
+	await answerQuestion({
+		model: input.model,
+		tracer: input.tracer,
+		clock: input.clock,
+		spec: cfg.prompt.spec,
+		fewShot: cfg.prompt.fewShot,
+		question: c.query,
+		contextWindowTokens: cfg.contextWindowTokens,
+		reserveOutputTokens: cfg.maxTokens,
+		tokenizer: input.tokenizer,
+		temperature: cfg.temperature,
+		seed: cfg.seed,
+		...(input.signal ? { signal: input.signal } : {}),
+		retrieve: async (q) => {
+			const start = input.clock();
+			const hits = (await input.retrieve(q)).slice(0, cfg.topK);
+			got.retrievalMs = input.clock() - start;
+			got.retrieved = hits;
+			return hits;
+		},
+		onEvent: (e) => {
+			if (e.type === 'sources') {
+				// Packed sources keep the retrieved chunk's fields; the reference is looked up by chunk id to stay typed.
+				const refs = new Map(got.retrieved.map((r) => [r.chunkId, r.documentRef] as const));
+				got.sources = e.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, documentId: s.documentId, documentRef: refs.get(s.chunkId) ?? s.documentId, title: s.title, text: s.text }));
+				got.messages = e.messages;
+				got.promptTokens = e.promptTokens;
+			} else if (e.type === 'token') got.text += e.text;
+			else if (e.type === 'metrics') got.metrics = e.metrics;
+			else if (e.type === 'done') {
+				got.finishReason = e.finishReason;
+				got.citations = e.citations;
+				got.text = e.text;
+			} else if (e.type === 'error') got.error = e.error;
+		}
+	});
+	return got;
+}
+
+function toRecord(runId: string, c: GoldenCase, got: Collected, totalMs: number, createdAtMs: number): AnswerRecord {
+	const retrieved: RetrievedChunk[] = got.retrieved.map((r, i) => ({ rank: i + 1, chunkId: r.chunkId, documentRef: r.documentRef, score: r.score }));
+	return {
+		runId,
+		caseId: c.id,
+		query: c.query,
+		...(c.reference !== undefined ? { reference: c.reference } : {}),
+		text: got.text,
+		finishReason: got.error ? null : got.finishReason,
+		error: got.error,
+		messages: got.messages,
+		sources: got.sources,
+		retrieved,
+		citations: { cited: [...(got.citations?.cited ?? [])], invalid: [...(got.citations?.invalid ?? [])] },
+		tokens: { input: got.metrics?.inputTokens ?? null, output: got.metrics?.outputTokens ?? null, promptTokensEstimate: got.promptTokens },
+		timings: { retrievalMs: got.retrievalMs, ttftMs: got.metrics?.ttftMs ?? null, tpotMs: got.metrics?.tpotMs ?? null, totalMs },
+		checks: [],
+		verdicts: {},
+		review: null,
+		createdAtMs
+	};
+}
+
+/**
+ * Answer golden cases one after another with the run's configuration (retrieve → assemble →
+ * generate through `answerQuestion`) and hand each answer to `onAnswer` before the next starts,
+ * so a reload loses at most the case in flight. A failed case (retrieval error, prompt that does
+ * not fit, engine error) is stored with `error` set, `finishReason: null` and whatever text had
+ * streamed; the run continues. When `signal` aborts — before or during a case — that case is NOT
+ * stored and the call returns `{cancelled: true}`; passing the remaining cases resumes the run.
+ * Tokens are the engine's usage (`null` when it reports none); TTFT/TPOT from
+ * `generationMetrics` (vLLM definitions), `null` when not measurable; all times from `clock`, ms.
+ * New records carry `checks: []`, `verdicts: {}`, `review: null`.
+ * @returns `answered` = answers stored by this call (failed ones included).
+ * @throws whatever `onAnswer` throws (a storage failure stops the run rather than losing answers).
+ */
+export async function runAnswerCases(input: AnswerRunInput): Promise<{ answered: number; cancelled: boolean }> {
+	const now = input.now ?? Date.now;
+	let answered = 0;
+	for (const c of input.cases) {
+		if (input.signal?.aborted) return { answered, cancelled: true };
+		const start = input.clock();
+		const got = await answerOne(input, c);
+		const totalMs = input.clock() - start;
+		if (input.signal?.aborted) return { answered, cancelled: true };
+		await input.onAnswer(toRecord(input.run.id, c, got, totalMs, now()));
+		answered++;
+		input.onProgress?.(answered, input.cases.length);
+	}
+	return { answered, cancelled: false };
+}
