@@ -1,5 +1,6 @@
 /**
- * Evaluation: retrieval metrics (trec_eval-exact), test-collection parsing, retrieval runs.
+ * Evaluation: retrieval metrics (trec_eval-exact), test-collection parsing, retrieval runs,
+ * answer evaluation (checks, judges, agreement, gate, answer runs and reports).
  */
 export * from './metrics/index.ts';
 export * from './datasets/beir.ts';
@@ -15,3 +16,4 @@ export * from './agreement/index.ts';
 export * from './checks/index.ts';
 export * from './gate/index.ts';
 export * from './export/trl.ts';
+export * from './answers/index.ts';

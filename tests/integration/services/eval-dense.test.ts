@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const TOPICS = fileURLToPath(new URL('../../fixtures/datasets/topics/', import.meta.url));
 const topics = (name: string) => readFileSync(join(TOPICS, name), 'utf8');
-const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v1.schema.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
 const MODELS = { models: { source: { kind: 'local' as const, path: MODELS_DIR }, device: 'wasm' as const }, embedding: { modelId: 'static-embed', dtype: 'fp32' as const }, rerank: { enabled: true, modelId: 'static-reranker', dtype: 'fp32' as const } };
 
 /** The topics BEIR folder as a workspace with its golden set, optionally embedded with the fixture model. */

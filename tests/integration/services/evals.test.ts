@@ -9,7 +9,7 @@ import { combineApis, createEvalService } from '../../../src/lib/services/eval-s
 import type { EvalRequest } from '../../../src/lib/services/eval-api.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/evals/stemming/${name}`, import.meta.url), 'utf8');
-const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v1.schema.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
 
 function services() {
 	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory() });

@@ -7,7 +7,7 @@ import { formatTrecRun } from '../metrics/trec-format.ts';
 import type { Qrels, Run } from '../metrics/trec-format.ts';
 import type { RetrievalConfig } from '../runner/config.ts';
 import { percentile } from '../runner/run.ts';
-import { EVAL_REPORT_SCHEMA, EvalReportSchema, type EvalReport } from './types.ts';
+import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalReport } from './types.ts';
 
 /** Everything {@link buildEvalReport} assembles. Document ids in `run`/`qrels` are portable references. */
 export interface EvalReportInput {
@@ -44,7 +44,7 @@ export function goldenSetHash(cases: readonly GoldenCase[]): Promise<string> {
 	return sha256Text(canonicalJson(cases));
 }
 
-/** Assemble and validate a version-1 report. */
+/** Assemble and validate a retrieval report (written as v2, `answers: null`). */
 export async function buildEvalReport(input: EvalReportInput): Promise<EvalReport> {
 	const m = input.metrics;
 	const latencies = [...input.latencyMs.values()];
@@ -98,20 +98,21 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			};
 		}),
 		timings: { totalMs: input.totalMs, indexMs: input.indexMs, latencyP50Ms: percentile(latencies, 50), latencyP95Ms: percentile(latencies, 95) },
-		environment: input.environment
+		environment: input.environment,
+		answers: null
 	};
 	return parseEvalReport(report);
 }
 
 /**
- * Validate a stored or re-imported report.
- * @throws AssayError `DATASET_INVALID` naming the first problems (not a v1 report, a missing field…).
+ * Validate a stored or re-imported report (v1 or v2).
+ * @throws AssayError `DATASET_INVALID` naming the first problems (not a v1/v2 report, a missing field…).
  */
 export function parseEvalReport(value: unknown): EvalReport {
 	const parsed = EvalReportSchema.safeParse(value);
 	if (parsed.success) return parsed.data;
 	const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-	throw new AssayError('DATASET_INVALID', `Not an Assay eval report (${EVAL_REPORT_SCHEMA}) — ${issues.join('; ')}`, { details: { issues } });
+	throw new AssayError('DATASET_INVALID', `Not an Assay eval report (${EVAL_REPORT_SCHEMA_V1} or ${EVAL_REPORT_SCHEMA}) — ${issues.join('; ')}`, { details: { issues } });
 }
 
 /** The report's ranked lists as a TREC run (`qid Q0 doc rank score tag`), for trec_eval and other tools. */

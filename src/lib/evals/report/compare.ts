@@ -22,24 +22,33 @@ export interface ReportComparison {
 	readonly queries: QueryDifference[];
 	/** True when both reports come from the same golden-set content (hash). */
 	readonly sameDataset: boolean;
+	/**
+	 * Shared queries left out because the metric is missing on either side (answer metrics are
+	 * absent where a judge failed or a rubric did not apply — never scored 0).
+	 */
+	readonly skippedQueries: number;
 }
 
 /**
- * Paired comparison of two reports on one metric over the queries they share.
- * @throws AssayError `DATASET_INVALID` when they share no query or the metric is missing.
+ * Paired comparison of two reports on one metric over the queries they share and that have the
+ * metric on both sides; a shared query missing it on either side is skipped and counted.
+ * @throws AssayError `DATASET_INVALID` when they share no query, or no shared query has the metric on both sides.
  */
 export function compareReports(baseline: EvalReport, candidate: EvalReport, metric: string, options: PairedOptions = {}): ReportComparison {
 	const other = new Map(candidate.perQuery.map((q) => [q.id, q]));
 	const queries: QueryDifference[] = [];
+	let shared = 0;
 	for (const q of baseline.perQuery) {
 		const c = other.get(q.id);
 		if (!c) continue;
+		shared++;
 		const a = q.metrics[metric];
 		const b = c.metrics[metric];
-		if (a === undefined || b === undefined) throw new AssayError('DATASET_INVALID', `Metric "${metric}" is missing for query "${q.id}"`);
+		if (a === undefined || b === undefined) continue;
 		queries.push({ id: q.id, query: q.query, baseline: a, candidate: b, difference: b - a });
 	}
-	if (queries.length === 0) throw new AssayError('DATASET_INVALID', 'The two reports share no query: they are not comparable.');
+	if (shared === 0) throw new AssayError('DATASET_INVALID', 'The two reports share no query: they are not comparable.');
+	if (queries.length === 0) throw new AssayError('DATASET_INVALID', `Metric "${metric}" is missing for every shared query (${shared}) in at least one of the reports.`);
 	const paired = comparePaired(queries.map((q) => q.baseline), queries.map((q) => q.candidate), options);
 	const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 	return {
@@ -48,6 +57,7 @@ export function compareReports(baseline: EvalReport, candidate: EvalReport, metr
 		candidate: { id: candidate.id, label: candidate.retrieval.label, mean: mean(queries.map((q) => q.candidate)) },
 		paired,
 		queries: queries.sort((x, y) => x.difference - y.difference || (x.id < y.id ? -1 : 1)),
-		sameDataset: baseline.dataset.contentHash === candidate.dataset.contentHash
+		sameDataset: baseline.dataset.contentHash === candidate.dataset.contentHash,
+		skippedQueries: shared - queries.length
 	};
 }

@@ -1,19 +1,25 @@
 import { z } from 'zod';
+import { AnswersSectionSchema } from '../answers/report-schema.ts';
 
 /**
- * The eval report, version 1: everything needed to reproduce, compare and audit one retrieval
- * evaluation. Stored as-is in the `evalRuns` store and exported as JSON; its JSON Schema is
- * `schemas/eval-report.v1.schema.json` (documented in docs/evals.md). Numbers are full
- * precision; times in milliseconds; hashes SHA-256 hex.
+ * The eval report: everything needed to reproduce, compare and audit one retrieval evaluation
+ * or one answer evaluation. Stored as-is in the `evalRuns` store and exported as JSON. Version 2
+ * (`schemas/eval-report.v2.schema.json`, docs/evals.md and docs/answer-evals.md) is version 1
+ * plus an optional `answers` section (null or absent for retrieval-only reports); every new
+ * report is written as v2, and v1 reports (`schemas/eval-report.v1.schema.json`) still parse.
+ * Numbers are full precision; times in milliseconds; hashes SHA-256 hex.
  */
-export const EVAL_REPORT_SCHEMA = 'assay.eval-report/v1';
+export const EVAL_REPORT_SCHEMA = 'assay.eval-report/v2';
+
+/** The first version's identifier: retrieval only, no `answers` section. Still accepted on import. */
+export const EVAL_REPORT_SCHEMA_V1 = 'assay.eval-report/v1';
 
 const num = z.number().finite();
 const meanSchema = z.object({ mean: num, answerableMean: num.nullable() });
 
 /** zod form of the report (validates stored and re-imported reports). */
 export const EvalReportSchema = z.object({
-	schema: z.literal(EVAL_REPORT_SCHEMA),
+	schema: z.enum([EVAL_REPORT_SCHEMA_V1, EVAL_REPORT_SCHEMA]),
 	id: z.string().min(1),
 	workspaceId: z.string(),
 	app: z.object({ name: z.literal('assay'), version: z.string() }),
@@ -65,8 +71,10 @@ export const EvalReportSchema = z.object({
 		})
 	),
 	timings: z.object({ totalMs: num, indexMs: num, latencyP50Ms: num.nullable(), latencyP95Ms: num.nullable() }),
-	environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() })
+	environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() }),
+	/** Answer evaluation (v2): null or absent for retrieval-only reports. */
+	answers: AnswersSectionSchema.nullable().optional()
 });
 
-/** A version-1 eval report. */
+/** An eval report (v1 or v2). */
 export type EvalReport = z.infer<typeof EvalReportSchema>;

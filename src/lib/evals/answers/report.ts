@@ -1,0 +1,166 @@
+import type { DocumentKey } from '../golden/resolve.ts';
+import type { GoldenCase } from '../golden/types.ts';
+import { evaluateRetrieval, REPORT_CUTOFFS } from '../metrics/summary.ts';
+import { parseEvalReport } from '../report/build.ts';
+import { EVAL_REPORT_SCHEMA, type EvalReport } from '../report/types.ts';
+import { percentile } from '../runner/run.ts';
+import type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
+import { ANSWER_METRIC_DEFINITIONS, answerMeans, answerMetrics, qrelsForCases, runFromAnswers } from './report-metrics.ts';
+import { summariseAnswerRun } from './summary.ts';
+import type { AnswerRecord, AnswerRunRecord } from './types.ts';
+
+export type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
+
+/** Inputs of {@link buildAnswerReport}. */
+export interface AnswerReportInput {
+	/** Report id (`evalRuns` key). */
+	readonly id: string;
+	readonly run: AnswerRunRecord;
+	/** The run's answers (any order; reported in `run.caseIds` order). */
+	readonly answers: readonly AnswerRecord[];
+	readonly goldenSet: { readonly id: string; readonly name: string; readonly cases: readonly GoldenCase[] };
+	/** Workspace documents to resolve golden references against (as the retrieval evaluation); absent = references used as written. */
+	readonly documents?: readonly DocumentKey[];
+	readonly corpus: EvalReport['corpus'];
+	readonly analyzer: EvalReport['analyzer'];
+	readonly bm25: { readonly k1: number; readonly b: number };
+	readonly chunking: EvalReport['chunking'];
+	readonly embeddingModel: EvalReport['embeddingModel'];
+	/** RRF constant of the workspace pipeline (hybrid modes); default 60 (Cormack et al. 2009, the pipeline default). */
+	readonly rrfK?: number;
+	/** Reranker model id (hybrid-rerank); default null. */
+	readonly reranker?: string | null;
+	readonly appVersion: string;
+	/** Epoch ms, written as ISO 8601 `createdAt`. */
+	readonly createdAtMs: number;
+	readonly environment: EvalReport['environment'];
+	/** A pairwise comparison of this run with another, when one was made; default null. */
+	readonly pairwise?: PairwiseReportSection | null;
+}
+
+function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
+	const verdicts: AnswersSection['perCase'][number]['verdicts'] = {};
+	for (const [rubric, v] of Object.entries(a.verdicts)) {
+		if (v === undefined) continue;
+		const r = v.result;
+		verdicts[rubric] = { verdict: r.ok ? { ok: true, score: r.verdict.score, reason: r.verdict.reason, repaired: r.repaired } : { ok: false, code: r.error.code, message: r.error.message }, attempts: v.attempts, judge: { ...v.judge } };
+	}
+	return {
+		caseId: a.caseId,
+		query: a.query,
+		reference: a.reference ?? null,
+		text: a.text,
+		finishReason: a.finishReason,
+		error: a.error,
+		sources: a.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, documentRef: s.documentRef, title: s.title })),
+		retrieved: a.retrieved.map((r) => ({ ...r })),
+		citations: { cited: [...a.citations.cited], invalid: [...a.citations.invalid] },
+		tokens: { ...a.tokens },
+		timings: { ...a.timings },
+		checks: a.checks.map((c) => ({ id: c.id, type: c.type, pass: c.pass, reason: c.reason })),
+		verdicts,
+		review: a.review ? { ...a.review } : null
+	};
+}
+
+function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord[]): AnswersSection {
+	const { run } = input;
+	const cfg = run.config;
+	const g = run.grading;
+	return {
+		runId: run.id,
+		label: cfg.label,
+		model: { ...cfg.model },
+		prompt: { version: cfg.prompt.spec.version, fewShot: cfg.prompt.fewShot.length },
+		mode: cfg.mode,
+		topK: cfg.topK,
+		contextWindowTokens: cfg.contextWindowTokens,
+		maxTokens: cfg.maxTokens,
+		temperature: cfg.temperature,
+		seed: cfg.seed,
+		grading: g ? { judge: { ...g.judge }, rubrics: [...g.rubrics], temperature: g.temperature, seed: g.seed, maxTokens: g.maxTokens, checks: g.checks.map((c) => ({ ...c })), passThreshold: g.passThreshold } : null,
+		summary: summariseAnswerRun(answers, g?.passThreshold ?? 4) as AnswersSection['summary'],
+		pairwise: input.pairwise ?? null,
+		perCase: answers.map(perCase)
+	};
+}
+
+/**
+ * Build the v2 eval report of an answer run: the retrieval metrics of the answers' retrieved
+ * chunks (documents ranked by best chunk, trec_eval conventions, cutoffs `REPORT_CUTOFFS` ∪
+ * {topK}, relevance level 1, linear nDCG gain) against the golden set's judgments, plus per
+ * query answer metrics only where defined — `judge.correctness`, `judge.faithfulness`,
+ * `judge.answer-relevancy` (1–5) and `checks.pass-rate` (0–1); a judge error or a rubric not run
+ * leaves the key out, never 0 — aggregated as the mean over the queries that have them. The
+ * `answers` section carries the configuration, grading settings, `summariseAnswerRun` (pass
+ * threshold from the grading, default 4), the pairwise comparison and every answer. Only the
+ * answered cases are evaluated; `status` is `complete` only for a complete run. Per-query
+ * `latencyMs` is the retrieval time; `timings.totalMs` the sum of answer times; `indexMs` 0
+ * (the run used the workspace index as it was).
+ * @throws AssayError `DATASET_INVALID` when there is no answer, or the result fails validation.
+ */
+export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalReport> {
+	const { run } = input;
+	const order = new Map(run.caseIds.map((id, i) => [id, i] as const));
+	const answers = [...input.answers].sort((x, y) => (order.get(x.caseId) ?? Infinity) - (order.get(y.caseId) ?? Infinity));
+	const byId = new Map(input.goldenSet.cases.map((c) => [c.id, c] as const));
+	const cases = answers.map((a): GoldenCase => byId.get(a.caseId) ?? { id: a.caseId, query: a.query, relevant: [], tags: [], ...(a.reference !== undefined ? { reference: a.reference } : {}) });
+	const { qrels, unmatched } = qrelsForCases(cases, input.documents);
+	const cutoffs = [...new Set([...REPORT_CUTOFFS, run.config.topK])].sort((a, b) => a - b);
+	const retrievalRun = runFromAnswers(answers);
+	const metrics = evaluateRetrieval(qrels, retrievalRun, { cutoffs });
+	const extra = new Map(answers.map((a) => [a.caseId, answerMetrics(a)] as const));
+	const retrievalMs = answers.map((a) => a.timings.retrievalMs);
+	const report: EvalReport = {
+		schema: EVAL_REPORT_SCHEMA,
+		id: input.id,
+		workspaceId: run.workspaceId,
+		app: { name: 'assay', version: input.appVersion },
+		createdAt: new Date(input.createdAtMs).toISOString(),
+		status: run.status === 'complete' ? 'complete' : 'cancelled',
+		dataset: {
+			goldenSetId: input.goldenSet.id,
+			name: input.goldenSet.name,
+			contentHash: run.goldenSetHash,
+			cases: run.caseIds.length,
+			evaluatedCases: metrics.queryCount,
+			judgments: run.caseIds.reduce((n, id) => n + (byId.get(id)?.relevant.length ?? 0), 0),
+			unmatchedReferences: unmatched
+		},
+		corpus: input.corpus,
+		chunking: input.chunking,
+		analyzer: input.analyzer,
+		embeddingModel: input.embeddingModel,
+		index: { type: `workspace ${run.config.mode} pipeline (chunk level; document = best chunk)`, bm25: { k1: input.bm25.k1, b: input.bm25.b } },
+		retrieval: { label: run.config.label, mode: run.config.mode, topK: run.config.topK, depth: run.config.topK, rrfK: input.rrfK ?? 60, reranker: input.reranker ?? null },
+		metrics: {
+			cutoffs,
+			relevanceLevel: 1,
+			ndcgGain: 'linear',
+			conventions:
+				'trec_eval 9.0.8/10.0 over the chunks each answer retrieved (depth = topK): documents ordered by score (6 decimals) descending, ties by document id descending; "mean" counts unanswerable cases (no relevant document) as 0, "answerableMean" leaves them out; a document ranks by its best chunk. Answer metrics (judge.*, checks.pass-rate) are present only where defined; their mean and answerableMean are both the mean over the queries that have them.',
+			definitions: { ...metrics.definitions, ...ANSWER_METRIC_DEFINITIONS },
+			aggregate: { ...metrics.means, ...answerMeans([...extra.values()]) },
+			queryCount: metrics.queryCount,
+			answerableCount: metrics.answerableCount,
+			unanswerableCount: metrics.unanswerableCount,
+			unanswerableWithResults: metrics.unanswerableWithResults
+		},
+		perQuery: answers.map((a) => {
+			const judged = qrels.get(a.caseId) ?? new Map<string, number>();
+			return {
+				id: a.caseId,
+				query: a.query,
+				tags: [...(byId.get(a.caseId)?.tags ?? [])],
+				metrics: { ...(metrics.perQuery.get(a.caseId) ?? {}), ...(extra.get(a.caseId) ?? {}) },
+				latencyMs: a.timings.retrievalMs,
+				relevant: [...judged].map(([doc, grade]) => ({ doc: doc.startsWith('?') ? doc.slice(1) : doc, grade, matched: !doc.startsWith('?') })),
+				ranked: (retrievalRun.get(a.caseId) ?? []).map((e): [string, number] => [e.docId, e.score])
+			};
+		}),
+		timings: { totalMs: answers.reduce((s, a) => s + a.timings.totalMs, 0), indexMs: 0, latencyP50Ms: percentile(retrievalMs, 50), latencyP95Ms: percentile(retrievalMs, 95) },
+		environment: input.environment,
+		answers: answersSection(input, answers)
+	};
+	return parseEvalReport(report);
+}
