@@ -6,7 +6,9 @@ import type { AnswerRecord, AnswerRunRecord } from '../../../../src/lib/evals/an
 import type { GoldenCase } from '../../../../src/lib/evals/golden/types.ts';
 import { parseEvalReport } from '../../../../src/lib/evals/report/build.ts';
 import { compareReports } from '../../../../src/lib/evals/report/compare.ts';
+import { summarisePairwise, type PairwiseOutcome } from '../../../../src/lib/evals/judge/pairwise.ts';
 import { runGate } from '../../../../src/lib/evals/gate/index.ts';
+import { summariseAnswerRun } from '../../../../src/lib/evals/answers/summary.ts';
 import { cases, check, makeAnswer, makeRun, verdict } from './fixtures.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
@@ -77,6 +79,16 @@ describe('buildAnswerReport', () => {
 		expect(q3).toMatchObject({ error: { code: 'LLM_GENERATION_FAILED' }, finishReason: null, reference: null });
 		expect(q1!.sources).toEqual([{ n: 1, chunkId: 'c1', documentRef: 'kites.md', title: 'Kites' }]);
 		expect(report.answers!.summary).toMatchObject({ answered: 2, failed: 1, agreement: { passFail: { n: 1, accuracy: 1 } } });
+		// Validation strips unknown keys: the stored summary must be the whole summary, nothing lost.
+		expect(report.answers!.summary).toEqual(summariseAnswerRun(graded, 4));
+	});
+
+	it('keeps a pairwise comparison with its summary, length bias and outcomes', async () => {
+		const outcomes: PairwiseOutcome[] = [{ id: 'q1', forward: 'first', swapped: 'first', consistent: true, preferred: 'first', errors: [], attempts: 2 }];
+		const pairwise = { otherRunId: 'ar2', otherLabel: 'dense', summary: summarisePairwise(outcomes), lengthBias: { n: 1, longerWinsRate: 1 }, outcomes };
+		const report = await buildAnswerReport(input(makeRun(), graded, cases, { pairwise }));
+		expect(report.answers!.pairwise).toEqual(pairwise);
+		expect(validate(JSON.parse(JSON.stringify(report)))).toBe(true);
 	});
 
 	it('is cancelled unless the run is complete', async () => {
