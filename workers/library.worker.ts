@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The library worker: hosts the LibraryService (ingest → chunking → BM25 → IndexedDB) and,
- * beside it on the same store and indexes, the EvalService (golden sets, eval runs, reports),
+ * beside it on the same store and indexes, the EvalService (golden sets, eval runs, reports)
+ * and the AnswerService (answer runs and their answers),
  * off the main thread over the error-preserving Comlink RPC. Parsing runs in a parser
  * sub-worker (see parser-pool.ts) that can be terminated when a file exceeds its time budget.
  * `exposeApi` runs synchronously at start (see TECH-NOTES: a late expose can lose the first call).
@@ -9,6 +10,7 @@
 import { exposeApi } from '../src/lib/rpc/index.ts';
 import { createLibraryServiceWithInternals } from '../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../src/lib/services/eval-service.ts';
+import { createAnswerService } from '../src/lib/services/answer-service.ts';
 import { WorkerParseService } from './parser-pool.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -21,4 +23,4 @@ const { api, internals } = createLibraryServiceWithInternals({
 	voyLoader: async () => (await import('voy-search')).Voy
 });
 
-exposeApi(combineApis(api, createEvalService(api, internals)), scope);
+exposeApi(combineApis(api, createEvalService(api, internals), createAnswerService(api, internals)), scope);

@@ -1,6 +1,7 @@
 import { callback, wrapWorker, type Remote } from '$lib/rpc/index.ts';
 import type { LibraryApi } from '$lib/services/library-api.ts';
 import type { EvalApi } from '$lib/services/eval-api.ts';
+import type { AnswerApi } from '$lib/services/answer-api.ts';
 
 /**
  * The one main-thread owner of the library worker (ingest, chunking, BM25, storage). It
@@ -8,7 +9,7 @@ import type { EvalApi } from '$lib/services/eval-api.ts';
  */
 export class LibraryClient {
 	private readonly worker: Worker;
-	readonly api: Remote<LibraryApi & EvalApi>;
+	readonly api: Remote<LibraryApi & EvalApi & AnswerApi>;
 
 	constructor(onWorkerEvent: (event: WorkerEvent) => void) {
 		this.worker = new Worker(new URL('../../../workers/library.worker.ts', import.meta.url), { type: 'module', name: 'assay-library' });
@@ -17,7 +18,7 @@ export class LibraryClient {
 			if (isWorkerEvent(e.data)) onWorkerEvent(e.data);
 		});
 		this.worker.addEventListener('error', (e) => onWorkerEvent({ type: 'assay:worker-error', message: e.message || 'The library worker failed to start.' }));
-		this.api = wrapWorker<LibraryApi & EvalApi>(this.worker);
+		this.api = wrapWorker<LibraryApi & EvalApi & AnswerApi>(this.worker);
 	}
 
 	/** Wrap a progress listener so the worker can call it back. */

@@ -154,12 +154,12 @@ function parseSource(source: GoldenSetSource): ParsedGoldenCases {
 }
 
 /**
- * One object serving both APIs over one worker port (Comlink exposes an object's methods).
- * @throws AssayError `INTERNAL` when the two APIs share a method name.
+ * One object serving several APIs over one worker port (Comlink exposes an object's methods).
+ * @throws AssayError `INTERNAL` when two APIs share a method name.
  */
-export function combineApis<A extends object, B extends object>(a: A, b: B): A & B {
+export function combineApis<A extends object, B extends object, C extends object = object>(a: A, b: B, c?: C): A & B & C {
 	const out: Record<string, unknown> = {};
-	for (const api of [a, b]) {
+	for (const api of c ? [a, b, c] : [a, b]) {
 		for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(api))) {
 			const fn = (api as Record<string, unknown>)[name];
 			if (name === 'constructor' || typeof fn !== 'function') continue;
@@ -167,5 +167,5 @@ export function combineApis<A extends object, B extends object>(a: A, b: B): A &
 			out[name] = (fn as (...args: unknown[]) => unknown).bind(api);
 		}
 	}
-	return out as A & B;
+	return out as A & B & C;
 }

@@ -127,6 +127,8 @@ export interface SearchHit {
 	readonly documentId: string;
 	readonly documentName: string;
 	readonly relativePath: string;
+	/** Portable document reference, as golden sets and eval reports name documents: the corpus id (BEIR `_id`), else the relative path. */
+	readonly documentRef: string;
 	readonly headingPath: readonly string[];
 	/** For PDFs: 1-based pages of the chunk, for citations. */
 	readonly pageStart?: number;

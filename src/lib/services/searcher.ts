@@ -53,6 +53,7 @@ export function toSearchHit(chunk: ChunkRecord, doc: DocumentRecord, rank: numbe
 		documentId: doc.id,
 		documentName: doc.name,
 		relativePath: doc.relativePath,
+		documentRef: doc.externalId ?? doc.relativePath,
 		headingPath: chunk.headingPath,
 		...(chunk.pageStart !== undefined ? { pageStart: chunk.pageStart, pageEnd: chunk.pageEnd ?? chunk.pageStart } : {}),
 		text: chunk.text,

@@ -1,0 +1,344 @@
+import { AssayError } from '$lib/shared/errors.ts';
+import { transferred } from '$lib/rpc/index.ts';
+import type { WorkspaceRecord } from '$lib/ingest/types.ts';
+import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
+import type { EvalReport } from '$lib/evals/report/types.ts';
+import type { AnswerRecord, AnswerRunRecord, HumanReview, RubricId } from '$lib/evals/answers/types.ts';
+import { RUBRIC_IDS } from '$lib/evals/answers/types.ts';
+import { runAnswerCases, type RetrievedSource } from '$lib/evals/answers/run.ts';
+import { DEFAULT_CHECKS, defaultGrading, gradeAnswers } from '$lib/evals/answers/grade.ts';
+import { summariseAnswerRun, type AnswerRunSummary } from '$lib/evals/answers/summary.ts';
+import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import { BasicTracer, InMemorySpanSink } from '$lib/tracing/index.ts';
+import { EstimateTokenizer } from '$lib/generation/index.ts';
+import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
+import pkg from '../../../package.json';
+import { LibraryClient } from './library-client.ts';
+import { LlmManager } from './llm-manager.svelte.ts';
+import { PromptStudio } from './prompt-studio.svelte.ts';
+import { ModelsClient } from './models-client.ts';
+import { describe } from './workbench.svelte.ts';
+import { download, environmentInfo } from './eval-files.ts';
+import { loadEndpoint, saveEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type EngineKind } from './answer-engine.ts';
+import { PairwiseDesk } from './answer-pairwise.svelte.ts';
+
+/** Progress of the running job (answering or grading). */
+export interface LabProgress {
+	readonly kind: 'answering' | 'grading';
+	readonly done: number;
+	readonly total: number;
+}
+
+/**
+ * State and actions of the Answers page (Svelte 5 runes): answer runs over a golden set
+ * (retrieve → generate with the chosen model and prompt version, one stored answer per case,
+ * progress, cancel, resume after reload), grading (layer-1 checks and LLM judges), human review,
+ * pairwise comparison, "add to golden set", fine-tuning and report export. Generation and judging
+ * run here, where the chat model lives; every answer is stored through the library worker as it
+ * arrives.
+ */
+export class AnswerLab {
+	workspaces = $state<WorkspaceRecord[]>([]);
+	workspaceId = $state<string | null>(null);
+	goldenSets = $state<GoldenSetRecord[]>([]);
+	goldenSetId = $state<string | null>(null);
+	runs = $state<AnswerRunRecord[]>([]);
+	runId = $state<string | null>(null);
+	answers = $state<AnswerRecord[]>([]);
+	missingCaseIds = $state<string[]>([]);
+	reports = $state<EvalReport[]>([]);
+	progress = $state<LabProgress | null>(null);
+	error = $state<string | null>(null);
+	notice = $state<string | null>(null);
+	ready = $state(false);
+
+	// Answering: engine, retrieval, budget.
+	engineKind = $state<EngineKind>('endpoint');
+	endpoint = $state<EndpointSettings>(loadEndpoint(localStorage));
+	label = $state('');
+	mode = $state<RetrievalMode>('lexical');
+	topK = $state(8);
+	contextWindowTokens = $state(4096);
+	maxTokens = $state(512);
+	temperature = $state(0);
+	seed = $state(42);
+
+	// Grading: judge engine, rubrics, checks.
+	judgeKind = $state<EngineKind>('endpoint');
+	judgeEndpoint = $state<EndpointSettings>(loadJudgeEndpoint(localStorage));
+	rubrics = $state<RubricId[]>([...RUBRIC_IDS]);
+	checksText = $state(JSON.stringify(DEFAULT_CHECKS, null, 2));
+	passThreshold = $state(4);
+
+	readonly llm = new LlmManager();
+	readonly prompt = new PromptStudio();
+	readonly pairwise = new PairwiseDesk(this);
+	readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
+	readonly summary = $derived<AnswerRunSummary | null>(this.answers.length > 0 ? summariseAnswerRun(this.answers, this.passThreshold) : null);
+	readonly validator = new CfworkerSchemaValidator();
+
+	private client: LibraryClient | null = null;
+	private models: ModelsClient | null = null;
+	private abort: AbortController | null = null;
+	private llmStarted = false;
+
+	get api() {
+		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
+		return this.client.api;
+	}
+
+	/** Start the worker and open the last used workspace. */
+	async init(): Promise<void> {
+		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		await this.guard(async () => {
+			this.workspaces = await this.api.listWorkspaces();
+			const last = localStorage.getItem('assay.workspaceId');
+			const pick = this.workspaces.find((w) => w.id === last) ?? this.workspaces[0];
+			if (pick) await this.selectWorkspace(pick.id);
+		});
+		this.ready = true;
+	}
+
+	destroy(): void {
+		this.abort?.abort();
+		this.llm.destroy();
+		this.client?.terminate();
+		this.models?.terminate();
+	}
+
+	/** Switch an engine; the in-browser one probes the GPU on first use only. */
+	useEngine(role: 'answer' | 'judge', kind: EngineKind): void {
+		if (role === 'answer') this.engineKind = kind;
+		else this.judgeKind = kind;
+		if (kind === 'webllm' && !this.llmStarted) {
+			this.llmStarted = true;
+			void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
+		}
+	}
+
+	async selectWorkspace(id: string): Promise<void> {
+		this.workspaceId = id;
+		localStorage.setItem('assay.workspaceId', id);
+		await this.guard(async () => {
+			this.goldenSets = await this.api.listGoldenSets(id);
+			this.goldenSetId = this.goldenSets.find((g) => g.cases.some((c) => c.reference))?.id ?? this.goldenSets[0]?.id ?? null;
+			this.runs = await this.api.listAnswerRuns(id);
+			this.reports = await this.api.listEvalReports(id);
+			await this.openRun(this.runs.at(-1)?.id ?? null);
+		});
+	}
+
+	/** Show a run's answers. */
+	async openRun(runId: string | null): Promise<void> {
+		this.runId = runId;
+		this.pairwise.reset();
+		if (!runId) return void ((this.answers = []), (this.missingCaseIds = []));
+		const state = await this.api.answerRunState(runId);
+		this.answers = state.answers;
+		this.missingCaseIds = state.missingCaseIds;
+	}
+
+	/** Answer every case of the selected golden set with the current settings (a new run). */
+	async startRun(): Promise<void> {
+		const workspaceId = this.workspaceId;
+		const gs = this.goldenSets.find((g) => g.id === this.goldenSetId);
+		if (!workspaceId || !gs || this.progress) return;
+		await this.guard(async () => {
+			const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
+			if (this.engineKind === 'endpoint') saveEndpoint(localStorage, $state.snapshot(this.endpoint));
+			const prompt = $state.snapshot(this.prompt.current);
+			const config = {
+				label: this.label.trim() || `${this.mode} · ${model.modelId} · prompt v${prompt.spec.version}`,
+				mode: this.mode,
+				topK: this.topK,
+				model: modelRefOf(model, this.engineKind, this.endpoint),
+				prompt: { spec: prompt.spec, fewShot: prompt.fewShot },
+				contextWindowTokens: this.contextWindowTokens,
+				maxTokens: this.maxTokens,
+				temperature: this.temperature,
+				seed: this.seed
+			};
+			const run = await this.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config });
+			this.runs = [...this.runs, run];
+			await this.openRun(run.id);
+			await this.execute(run, gs.cases);
+		});
+	}
+
+	/** Answer what an interrupted or cancelled run has left, with the engine it was started with. */
+	async resume(runId: string): Promise<void> {
+		if (this.progress) return;
+		await this.guard(async () => {
+			await this.openRun(runId);
+			const state = await this.api.answerRunState(runId);
+			const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
+			if (model.modelId !== state.run.config.model.modelId) throw new AssayError('CONFIG_INVALID', `This run was answered by "${state.run.config.model.modelId}"; select that model to resume it (now: "${model.modelId}").`);
+			await this.execute(state.run, state.pending);
+		});
+	}
+
+	private async execute(run: AnswerRunRecord, cases: readonly GoldenCase[]): Promise<void> {
+		if (run.config.mode !== 'lexical') await this.ensureModels();
+		const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
+		const sink = new InMemorySpanSink();
+		this.abort = new AbortController();
+		const total = run.caseIds.length;
+		const already = total - cases.length;
+		this.progress = { kind: 'answering', done: already, total };
+		try {
+			await this.setStatus(run.id, 'running');
+			const result = await runAnswerCases({
+				run,
+				cases,
+				model,
+				retrieve: (q) => this.retrieve(run, q),
+				tokenizer: new EstimateTokenizer(),
+				tracer: new BasicTracer([sink]),
+				clock: () => performance.now(),
+				signal: this.abort.signal,
+				onAnswer: async (record) => {
+					await this.api.saveAnswer(record);
+					if (this.runId === run.id) this.answers = [...this.answers.filter((a) => a.caseId !== record.caseId), record];
+				},
+				onProgress: (done) => (this.progress = { kind: 'answering', done: already + done, total })
+			});
+			await this.setStatus(run.id, result.cancelled ? 'cancelled' : 'complete');
+			this.notice = result.cancelled ? `Stopped after ${already + result.answered} of ${total} answers; resume any time.` : `Answered ${total} cases.`;
+		} finally {
+			void this.api.recordSpans(sink.spans).catch(() => {});
+			this.progress = null;
+			this.abort = null;
+			if (this.runId === run.id) await this.openRun(run.id);
+		}
+	}
+
+	/** Stop the running job after the answer or verdict in flight. */
+	cancel(): void {
+		this.abort?.abort();
+	}
+
+	/** Layer 1 (checks) and layer 2 (judges) over every answer of the open run. */
+	async grade(): Promise<void> {
+		const run = this.run;
+		if (!run || this.progress) return;
+		await this.guard(async () => {
+			const judge = chatModelFor(this.judgeKind, $state.snapshot(this.judgeEndpoint), this.llm.loaded);
+			if (this.judgeKind === 'endpoint') saveJudgeEndpoint(localStorage, $state.snapshot(this.judgeEndpoint));
+			let checks: unknown;
+			try {
+				checks = JSON.parse(this.checksText);
+			} catch (cause) {
+				throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
+			}
+			if (!Array.isArray(checks)) throw new AssayError('CONFIG_INVALID', 'The checks must be a JSON array of check objects.');
+			const settings = { ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks, passThreshold: this.passThreshold };
+			const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
+			this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
+			this.abort = new AbortController();
+			this.progress = { kind: 'grading', done: 0, total: this.answers.length };
+			try {
+				const result = await gradeAnswers({
+					answers: $state.snapshot(this.answers) as AnswerRecord[],
+					settings,
+					model: judge,
+					validator: this.validator,
+					signal: this.abort.signal,
+					onGraded: async (record) => {
+						await this.api.saveAnswer(record);
+						this.answers = this.answers.map((a) => (a.caseId === record.caseId ? record : a));
+					},
+					onProgress: (done, total) => (this.progress = { kind: 'grading', done, total })
+				});
+				this.notice = result.cancelled ? `Grading stopped after ${result.graded} answers.` : `Graded ${result.graded} answers.`;
+			} finally {
+				this.progress = null;
+				this.abort = null;
+			}
+		});
+	}
+
+	/** Store a person's label of one answer (layer 3). */
+	async review(caseId: string, review: Omit<HumanReview, 'reviewedAtMs'>): Promise<void> {
+		const answer = this.answers.find((a) => a.caseId === caseId);
+		if (!answer) return;
+		await this.guard(async () => {
+			const record: AnswerRecord = { ...($state.snapshot(answer) as AnswerRecord), review: { ...review, reviewedAtMs: Date.now() } };
+			await this.api.saveAnswer(record);
+			this.answers = this.answers.map((a) => (a.caseId === caseId ? record : a));
+		});
+	}
+
+	/** Add a case to a golden set from an answer: its query, the chosen sources and a corrected reference answer. */
+	async addToGoldenSet(goldenSetId: string, entry: GoldenCase): Promise<void> {
+		const gs = this.goldenSets.find((g) => g.id === goldenSetId);
+		if (!gs || !this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			const cases = [...($state.snapshot(gs.cases) as GoldenCase[]).filter((c) => c.id !== entry.id), entry];
+			await this.api.saveGoldenSet(workspaceId, gs.id, gs.name, cases);
+			this.goldenSets = await this.api.listGoldenSets(workspaceId);
+			this.notice = `Case "${entry.id}" saved to "${gs.name}" (${cases.length} cases).`;
+		});
+	}
+
+	/** Build, store and download the versioned report (v2) of the open run. */
+	async exportReport(): Promise<void> {
+		const run = this.run;
+		if (!run || !this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			const report = await this.api.saveAnswerReport({ runId: run.id, appVersion: pkg.version, environment: await environmentInfo(), pairwise: this.pairwise.section() });
+			this.reports = await this.api.listEvalReports(workspaceId);
+			download(`assay-answers-${run.config.label.replace(/[^\w.-]+/g, '_')}-${report.id}.json`, JSON.stringify(report, null, 2), 'application/json');
+			this.notice = `Report ${report.id} saved with the evaluations and downloaded.`;
+		});
+	}
+
+	/** Re-import exported reports (e.g. a baseline to gate against). */
+	async importReports(files: readonly File[]): Promise<void> {
+		if (!this.workspaceId) return;
+		const workspaceId = this.workspaceId;
+		await this.guard(async () => {
+			for (const f of files) await this.api.importEvalReport(workspaceId, await f.text());
+			this.reports = await this.api.listEvalReports(workspaceId);
+		});
+	}
+
+	/** Delete a run and its answers. */
+	async deleteRun(runId: string): Promise<void> {
+		await this.guard(async () => {
+			await this.api.deleteAnswerRun(runId);
+			this.runs = this.runs.filter((r) => r.id !== runId);
+			if (this.runId === runId) await this.openRun(this.runs.at(-1)?.id ?? null);
+		});
+	}
+
+	private async setStatus(runId: string, status: AnswerRunRecord['status']): Promise<void> {
+		const updated = await this.api.updateAnswerRun(runId, { status });
+		this.runs = this.runs.map((r) => (r.id === runId ? updated : r));
+	}
+
+	private async retrieve(run: AnswerRunRecord, query: string): Promise<RetrievedSource[]> {
+		const res = await this.api.search({ workspaceId: run.workspaceId, query, topK: run.config.topK, mode: run.config.mode as RetrievalMode });
+		return res.hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, documentRef: h.documentRef, score: h.score, title: [h.documentName, ...h.headingPath].join(' › '), text: h.text }));
+	}
+
+	private async ensureModels(): Promise<void> {
+		if (this.models) return;
+		this.models = new ModelsClient((message) => (this.error = `The model worker failed: ${message}`));
+		const port = await this.models.channel();
+		await this.api.connectModels(transferred(port, [port]));
+	}
+
+	/** Run `fn`, showing any failure as the page error instead of throwing. */
+	async guard(fn: () => Promise<void>): Promise<void> {
+		this.error = null;
+		this.notice = null;
+		try {
+			await fn();
+		} catch (error) {
+			this.error = describe(error);
+		}
+	}
+}

@@ -1,0 +1,62 @@
+import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord, AnswerRunStatus, GradingSettings } from '../evals/answers/types.ts';
+import type { GoldenCase } from '../evals/golden/types.ts';
+import type { EvalReport } from '../evals/report/types.ts';
+import type { PairwiseReportSection } from '../evals/answers/report.ts';
+
+/**
+ * The contract of the answer service (hosted in the library worker beside the library and eval
+ * services): answer runs and their answers in storage, and the versioned report built from
+ * them. Generation and judging run on the page (where the chat model lives); this service only
+ * stores what they produce, one answer at a time, so a reload loses at most the answer in flight.
+ */
+
+/** Start an answer run over a stored golden set. */
+export interface StartAnswerRunRequest {
+	readonly workspaceId: string;
+	readonly goldenSetId: string;
+	readonly config: AnswerRunConfig;
+}
+
+/** A run with its answers and the golden cases it still has to answer (resume). */
+export interface AnswerRunState {
+	readonly run: AnswerRunRecord;
+	readonly answers: AnswerRecord[];
+	/** Cases of `run.caseIds` without a stored answer, in run order (those still in the golden set). */
+	readonly pending: GoldenCase[];
+	/** Case ids of the run that are no longer in the golden set (edited or deleted since). */
+	readonly missingCaseIds: string[];
+}
+
+/** What a report needs besides the stored run. */
+export interface AnswerReportRequest {
+	readonly runId: string;
+	readonly appVersion: string;
+	readonly environment: EvalReport['environment'];
+	/** A pairwise comparison against another run, when one was made. */
+	readonly pairwise?: PairwiseReportSection | null;
+}
+
+/** The answer service's API. */
+export interface AnswerApi {
+	/**
+	 * Create a run (status `running`) over every case of the golden set, in golden-set order.
+	 * @throws AssayError `NOT_FOUND` for an unknown golden set; `DATASET_INVALID` when it has no case.
+	 */
+	startAnswerRun(request: StartAnswerRunRequest): Promise<AnswerRunRecord>;
+	/** Runs of a workspace, oldest first. Damaged records are skipped. */
+	listAnswerRuns(workspaceId: string): Promise<AnswerRunRecord[]>;
+	/** A run, its answers (in run order) and what is left to answer. @throws `NOT_FOUND`. */
+	answerRunState(runId: string): Promise<AnswerRunState>;
+	/** Store (or replace) one answer. @throws `NOT_FOUND` when its run does not exist. */
+	saveAnswer(record: AnswerRecord): Promise<void>;
+	/** Change a run's status and/or grading settings. @throws `NOT_FOUND`. */
+	updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string }): Promise<AnswerRunRecord>;
+	/** Delete a run and its answers. @throws `NOT_FOUND`. */
+	deleteAnswerRun(runId: string): Promise<void>;
+	/**
+	 * Build the versioned eval report (v2, with the `answers` section) of a run, store it with the
+	 * workspace's eval reports (so the evaluations page lists, compares and gates it) and return it.
+	 * @throws AssayError `DATASET_INVALID` when the run has no answer.
+	 */
+	saveAnswerReport(request: AnswerReportRequest): Promise<EvalReport>;
+}

@@ -1,0 +1,136 @@
+import { GoldenSetRecordSchema, type GoldenCase } from '../evals/golden/index.ts';
+import { goldenSetHash } from '../evals/report/build.ts';
+import type { AnswerRecord, AnswerRunRecord, GradingSettings, AnswerRunStatus } from '../evals/answers/types.ts';
+import { buildAnswerReport } from '../evals/answers/report.ts';
+import type { EvalReport } from '../evals/report/types.ts';
+import { AssayError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { sha256Text } from '../shared/hash.ts';
+import type { AnswerApi, AnswerReportRequest, AnswerRunState, StartAnswerRunRequest } from './answer-api.ts';
+import type { LibraryApi } from './library-api.ts';
+import type { LibraryInternals } from './library.ts';
+
+/**
+ * Answer runs in storage (schema v4) and their reports. Records read back are checked for the
+ * fields this service relies on; a damaged run is skipped in lists, never shown half-read.
+ */
+export function createAnswerService(library: LibraryApi, internals: LibraryInternals): AnswerApi {
+	return new AnswerService(library, internals);
+}
+
+function isRun(value: unknown): value is AnswerRunRecord {
+	const r = value as Partial<AnswerRunRecord> | null;
+	return !!r && typeof r.id === 'string' && typeof r.workspaceId === 'string' && typeof r.goldenSetId === 'string' && Array.isArray(r.caseIds) && typeof r.config === 'object' && r.config !== null && typeof r.status === 'string';
+}
+
+class AnswerService implements AnswerApi {
+	constructor(
+		private readonly library: LibraryApi,
+		private readonly internals: LibraryInternals
+	) {}
+
+	async startAnswerRun(request: StartAnswerRunRequest): Promise<AnswerRunRecord> {
+		const store = await this.internals.store();
+		const parsed = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(request.goldenSetId));
+		if (!parsed.success) throw new AssayError('NOT_FOUND', `No golden set with id ${request.goldenSetId}.`);
+		const gs = parsed.data;
+		if (gs.cases.length === 0) throw new AssayError('DATASET_INVALID', `Golden set "${gs.name}" has no case to answer.`);
+		const now = Date.now();
+		const run: AnswerRunRecord = {
+			id: newId('ans'),
+			workspaceId: request.workspaceId,
+			goldenSetId: gs.id,
+			goldenSetName: gs.name,
+			goldenSetHash: await goldenSetHash(gs.cases),
+			caseIds: gs.cases.map((c) => c.id),
+			config: request.config,
+			status: 'running',
+			grading: null,
+			createdAtMs: now,
+			updatedAtMs: now
+		};
+		await store.answerRuns.put(run);
+		return run;
+	}
+
+	async listAnswerRuns(workspaceId: string): Promise<AnswerRunRecord[]> {
+		const runs = (await (await this.internals.store()).answerRuns.listByWorkspace(workspaceId)).filter(isRun);
+		return runs.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : 1));
+	}
+
+	async answerRunState(runId: string): Promise<AnswerRunState> {
+		const store = await this.internals.store();
+		const run = await this.run(runId);
+		const stored = await store.answers.listByRun<AnswerRecord>(runId);
+		const byCase = new Map(stored.map((a) => [a.caseId, a]));
+		const gs = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(run.goldenSetId));
+		const cases = new Map<string, GoldenCase>(gs.success ? gs.data.cases.map((c) => [c.id, c]) : []);
+		const answers = run.caseIds.flatMap((id) => byCase.get(id) ?? []);
+		const pending = run.caseIds.flatMap((id) => (byCase.has(id) ? [] : (cases.get(id) ?? [])));
+		const missingCaseIds = run.caseIds.filter((id) => !byCase.has(id) && !cases.has(id));
+		return { run, answers, pending, missingCaseIds };
+	}
+
+	async saveAnswer(record: AnswerRecord): Promise<void> {
+		const run = await this.run(record.runId);
+		if (!run.caseIds.includes(record.caseId)) throw new AssayError('DATASET_INVALID', `Case "${record.caseId}" is not part of answer run ${run.id}.`);
+		await (await this.internals.store()).answers.put(record);
+	}
+
+	async updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string }): Promise<AnswerRunRecord> {
+		const run = await this.run(runId);
+		const next: AnswerRunRecord = {
+			...run,
+			...(patch.status !== undefined ? { status: patch.status } : {}),
+			...(patch.grading !== undefined ? { grading: patch.grading } : {}),
+			...(patch.label !== undefined ? { config: { ...run.config, label: patch.label } } : {}),
+			updatedAtMs: Date.now()
+		};
+		await (await this.internals.store()).answerRuns.put(next);
+		return next;
+	}
+
+	async deleteAnswerRun(runId: string): Promise<void> {
+		await (await this.internals.store()).answers.deleteRun(runId);
+	}
+
+	async saveAnswerReport(request: AnswerReportRequest): Promise<EvalReport> {
+		const store = await this.internals.store();
+		const { run, answers } = await this.answerRunState(request.runId);
+		if (answers.length === 0) throw new AssayError('DATASET_INVALID', 'The run has no answer yet: nothing to report.');
+		const gs = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(run.goldenSetId));
+		if (!gs.success) throw new AssayError('NOT_FOUND', `The golden set of this run ("${run.goldenSetName}") no longer exists.`);
+		const index = await this.internals.workspaceIndex(run.workspaceId);
+		const config = await this.library.workspaceConfig(run.workspaceId);
+		const documents = [...index.documents.values()];
+		const workspace = (await this.library.listWorkspaces()).find((w) => w.id === run.workspaceId);
+		const corpusHash = await sha256Text(documents.map((d) => `${d.externalId ?? d.relativePath}\t${d.contentHash}`).sort().join('\n'));
+		const dense = run.config.mode !== 'lexical';
+		const report = await buildAnswerReport({
+			id: newId('run'),
+			run,
+			answers,
+			goldenSet: { id: gs.data.id, name: gs.data.name, cases: gs.data.cases },
+			documents: documents.map((d) => ({ id: d.id, name: d.name, relativePath: d.relativePath, ...(d.externalId !== undefined ? { externalId: d.externalId } : {}) })),
+			corpus: { workspaceName: workspace?.name ?? '', documents: documents.length, chunks: documents.reduce((n, d) => n + d.chunkCount, 0), contentHash: corpusHash },
+			analyzer: { name: index.analyzer.name, fingerprint: index.analyzer.fingerprint },
+			bm25: { k1: config.bm25.k1, b: config.bm25.b },
+			chunking: { mode: config.chunking.mode ?? 'recursive', chunkSizeChars: config.chunking.chunkSizeChars, chunkOverlapChars: config.chunking.chunkOverlapChars },
+			embeddingModel: dense ? { id: config.embedding.modelId, dtype: config.embedding.dtype, backend: 'as stored' } : null,
+			rrfK: config.retrieval.rrfK,
+			reranker: run.config.mode === 'hybrid-rerank' && config.rerank.enabled ? config.rerank.modelId : null,
+			appVersion: request.appVersion,
+			createdAtMs: Date.now(),
+			environment: request.environment,
+			pairwise: request.pairwise ?? null
+		});
+		await store.evalRuns.put(report);
+		return report;
+	}
+
+	private async run(runId: string): Promise<AnswerRunRecord> {
+		const run = await (await this.internals.store()).answerRuns.get(runId);
+		if (!isRun(run)) throw new AssayError('NOT_FOUND', `No answer run with id ${runId}.`);
+		return run;
+	}
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { test, expect } from './support/fixtures.ts';
+import { answerAll, gradeAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
+
+test('an answer run over the golden set stores every answer with its citations, sources, tokens and TTFT', async ({ page }) => {
+	const bodies = await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	const rows = page.getByTestId('answer-row');
+	await expect(rows).toHaveCount(15);
+	const first = page.locator('[data-testid="answer-row"][data-case="en-01"]');
+	await expect(first.getByTestId('answer-row-text')).toContainText('see the handbook [1].');
+	await expect(first).toContainText('400 / 4');
+	await expect(first).toContainText(/\d+ ms/);
+	await expect(page.getByTestId('answer-run-status')).toHaveText('complete');
+	// The prompt version and retrieval of the run went into every request: sources numbered in the last user message.
+	expect(bodies).toHaveLength(15);
+	expect(String((bodies[0]!.messages as { content: string }[]).at(-1)!.content)).toMatch(/^Sources:\n\[1\] /);
+});
+
+test('grading shows each check and judge verdict per answer, excludes typed judge errors from the mean and reports the error rate', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	await gradeAll(page);
+	const correctness = page.locator('[data-testid="judge-summary"][data-rubric="correctness"]');
+	// 14 valid verdicts (13 × 5 and one 2) and one reply that is not JSON even after the retry.
+	await expect(correctness.getByTestId('judge-mean')).toHaveText((67 / 14).toFixed(3));
+	await expect(correctness.getByTestId('judge-error-rate')).toHaveText((1 / 15).toFixed(3));
+	await expect(correctness).toContainText('JUDGE_OUTPUT_INVALID ×1');
+	const e1042 = page.locator('[data-testid="answer-row"][data-case="en-05"]');
+	await expect(e1042.locator('[data-rubric="correctness"] [data-error]')).toHaveText('JUDGE_OUTPUT_INVALID');
+	await expect(e1042.locator('[data-testid="check"][data-pass="true"]').first()).toBeVisible();
+	await expect(page.locator('[data-testid="check-summary"][data-check="citations-valid"]')).toContainText('15');
+});
+
+test('three answers labelled from the keyboard show accuracy, Cohen’s κ and the confusion matrix against the judge', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	await gradeAll(page);
+	const queue = page.getByTestId('review-queue');
+	await queue.focus();
+	await expect(page.getByTestId('review-item')).toHaveAttribute('data-case', 'en-01');
+	await page.keyboard.press('p');
+	await expect(page.getByTestId('review-item')).toHaveAttribute('data-case', 'en-02');
+	await page.keyboard.press('n');
+	await page.keyboard.type('asks for the 4th day, the answer does not say');
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('f');
+	await page.keyboard.press('f');
+	await expect(page.getByTestId('review-item')).toHaveAttribute('data-case', 'en-04');
+	await expect(page.locator('[data-testid="answer-row"][data-case="en-02"] [data-testid="answer-human"]')).toHaveText('fail');
+	// Human pass, fail, fail vs judge (correctness ≥ 4) pass, fail, pass: p_o = 2/3, p_e = 4/9, κ = 0.4.
+	const agreement = page.getByTestId('agreement-pass-fail');
+	await expect(agreement.getByTestId('agreement-pass-fail-accuracy')).toHaveText('0.667');
+	await expect(agreement.getByTestId('agreement-pass-fail-kappa')).toHaveText('0.400');
+	await expect(agreement.getByTestId('agreement-pass-fail-confusion').locator('tbody tr')).toHaveText([/fail\s*1\s*1/, /pass\s*0\s*1/]);
+	// Labels are stored: they survive a reload.
+	await page.reload();
+	await page.locator('main[data-ready="true"]').waitFor();
+	await expect(page.getByTestId('agreement-pass-fail-kappa')).toHaveText('0.400');
+});
+
+test('the exported report carries answers, verdicts and agreement, and gates a regressed candidate against the baseline to FAIL', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'baseline');
+	await gradeAll(page);
+	await page.getByTestId('review-queue').focus();
+	await page.keyboard.press('p');
+	const download = page.waitForEvent('download');
+	await page.getByTestId('export-answer-report').click();
+	const report = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+	expect(report.schema).toBe('assay.eval-report/v2');
+	expect(report.answers.perCase).toHaveLength(15);
+	expect(report.answers.grading.judge.modelId).toBe('judge');
+	expect(report.answers.summary.judges.correctness.errorRate).toBeCloseTo(1 / 15, 12);
+	expect(report.perQuery.find((q: { id: string }) => q.id === 'en-05').metrics['judge.correctness']).toBeUndefined();
+	expect(report.perQuery.find((q: { id: string }) => q.id === 'en-01').metrics['judge.correctness']).toBe(5);
+	expect(report.answers.perCase[0].review.pass).toBe(true);
+
+	await answerAll(page, 'answerer-bad', 'candidate');
+	await gradeAll(page);
+	await page.getByTestId('export-answer-report').click();
+	const optionValue = (label: string) => page.getByTestId('gate-baseline').locator('option').filter({ hasText: new RegExp(`^${label} · `) }).getAttribute('value');
+	await page.getByTestId('gate-baseline').selectOption((await optionValue('baseline'))!);
+	await page.getByTestId('gate-candidate').selectOption((await optionValue('candidate'))!);
+	await page.getByTestId('gate-run').click();
+	await expect(page.getByTestId('gate-result')).toHaveAttribute('data-verdict', 'FAIL');
+	await expect(page.getByTestId('gate-result')).toContainText('judge.correctness: dropped');
+});
+
+test('a cancelled answer run resumes after a reload and answers only the cases left', async ({ page }) => {
+	const bodies = await routeScriptedModels(page, 400);
+	await openAnswers(page);
+	await page.getByLabel('Base URL', { exact: true }).fill('http://127.0.0.1:9/v1');
+	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await page.getByTestId('answer-run-start').click();
+	await expect.poll(() => page.getByTestId('answer-row').count()).toBeGreaterThanOrEqual(3);
+	await page.getByTestId('answer-cancel').click();
+	await expect(page.getByTestId('answer-run-status')).toHaveText('cancelled');
+	const answered = await page.getByTestId('answer-row').count();
+	expect(answered).toBeGreaterThanOrEqual(3);
+	await page.reload();
+	await page.locator('main[data-ready="true"]').waitFor();
+	await expect(page.getByTestId('answer-row')).toHaveCount(answered);
+	const before = bodies.length;
+	await page.getByTestId('answer-run-resume').click();
+	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.');
+	await expect(page.getByTestId('answer-row')).toHaveCount(15);
+	expect(bodies.length - before).toBe(15 - answered);
+});
+
+test('an answer becomes a golden case with the sources chosen and a corrected reference answer', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	await page.locator('[data-testid="answer-row"][data-case="en-03"]').getByTestId('answer-add-golden').click();
+	const form = page.getByTestId('add-to-golden');
+	await form.getByLabel('Case id').fill('en-03-corrected');
+	await form.getByLabel('Reference answer').fill('TOTP apps and hardware security keys; SMS is not allowed.');
+	await expect(form.locator('input[type="checkbox"]:checked')).toHaveCount(1);
+	await form.getByTestId('add-to-golden-save').click();
+	await expect(page.getByTestId('answers-notice')).toContainText('Case "en-03-corrected" saved');
+	await expect(page.getByTestId('answer-golden-set')).toContainText('16 cases');
+});
