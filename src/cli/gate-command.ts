@@ -11,8 +11,8 @@ const defaults = Object.entries(DEFAULT_GATE_CONFIG.metrics)
 /** Usage text of `assay gate`. */
 export const GATE_USAGE = `Usage: assay gate --baseline <a.json> --candidate <b.json> [--config <gate.json>] [--max-drop metric=value …] [--json]
 
-Regression gate for CI: compares two Assay eval reports (assay.eval-report/v1, exported from
-the Evals page) on the same golden set. For each gated metric the drop of the mean over shared
+Regression gate for CI: compares two Assay eval reports (assay.eval-report/v2 or v1, exported
+from the Evals or Answer evals page) on the same golden set. For each gated metric the drop of the mean over shared
 queries (baseline − candidate) is checked against its thresholds; a breach fails only when the
 paired randomization test finds the candidate significantly worse (p < alpha), unless the rule
 sets "requireSignificance": false.

@@ -125,3 +125,38 @@ test('an answer becomes a golden case with the sources chosen and a corrected re
 	await expect(page.getByTestId('answers-notice')).toContainText('Case "en-03-corrected" saved');
 	await expect(page.getByTestId('answer-golden-set')).toContainText('16 cases');
 });
+
+test('comparing two runs with a judge biased to the first position reports consistency 0 and every pair a tie, so no DPO pair comes from it', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	await answerAll(page, 'answerer-bad', 'bad run');
+	await page.getByLabel('Judge Base URL').fill('http://127.0.0.1:9/v1');
+	await page.getByLabel('Judge Model').fill('judge');
+	await page.getByLabel('Compare with run').selectOption({ label: 'good run' });
+	await page.getByTestId('pairwise-run').click();
+	await expect(page.getByTestId('pairwise-summary')).toContainText('15 pairs, 15 judged in both orders');
+	await expect(page.getByTestId('pairwise-summary')).toContainText('ties 15');
+	await expect(page.getByTestId('pairwise-consistency')).toHaveText('0.000');
+	await page.getByTestId('export-dpo').click();
+	await expect(page.getByTestId('answers-notice')).toContainText('No preference pair yet');
+});
+
+test('answers a person passed export as TRL SFT chat JSONL with the exact prompt messages', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	await page.getByTestId('review-queue').focus();
+	await page.keyboard.press('p');
+	await page.keyboard.press('f');
+	await page.keyboard.press('p');
+	await expect(page.getByTestId('review-item')).toHaveAttribute('data-case', 'en-04');
+	const download = page.waitForEvent('download');
+	await page.getByTestId('export-sft').click();
+	const lines = readFileSync(await (await download).path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+	expect(lines).toHaveLength(2);
+	const roles = lines[0].messages.map((m: { role: string }) => m.role);
+	expect(roles).toEqual(['system', 'user', 'assistant']);
+	expect(lines[0].messages[1].content).toMatch(/^Sources:\n\[1\] /);
+	expect(lines[0].messages[2].content).toContain('see the handbook [1].');
+});

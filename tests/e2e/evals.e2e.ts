@@ -7,7 +7,7 @@ import { test, expect } from './support/fixtures.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const scifact = join(root, 'tests', 'fixtures', 'datasets', 'scifact');
-const schema = JSON.parse(readFileSync(join(root, 'schemas', 'eval-report.v1.schema.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(root, 'schemas', 'eval-report.v2.schema.json'), 'utf8')) as object;
 
 /** nDCG@10 of the same configuration from the CLI: `assay bm25` (english, depth 100), then `assay metrics --json`. */
 function cliNdcg10(): number {

@@ -244,7 +244,7 @@ export class EvalBench {
 		});
 	}
 
-	/** Download a report as JSON (schema `assay.eval-report/v1`). */
+	/** Download a report as JSON (schema `assay.eval-report/v2`). */
 	exportReport(report: EvalReport): void {
 		download(`assay-report-${slug(report.retrieval.label)}-${report.id}.json`, `${JSON.stringify(report, null, 1)}\n`, 'application/json');
 	}
