@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../support/cli.ts';
+import { answerWorkspace, gradedRunReport } from '../../support/answer-runs.ts';
 
 const dir = fileURLToPath(new URL('../../fixtures/gate/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'assay-gate-'));
@@ -61,5 +62,18 @@ describe('assay gate', () => {
 
 	it('prints the default thresholds in --help', async () => {
 		expect(await gate('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('ndcg@10: max absolute drop 0.02, max relative drop 5 %') });
+	});
+
+	it('gates answer reports (v2) on judge correctness: exit 1 for a regressed candidate, 0 under a looser flag', async () => {
+		// Twelve cases, so a uniform 4-point drop is significant (exact sign-flip p = 2/4096).
+		const { svc, workspaceId, goldenSet } = await answerWorkspace(12);
+		const baseline = join(work, 'answers-baseline.json');
+		const candidate = join(work, 'answers-candidate.json');
+		writeFileSync(baseline, JSON.stringify(await gradedRunReport(svc, workspaceId, goldenSet.id, 'baseline', 5)));
+		writeFileSync(candidate, JSON.stringify(await gradedRunReport(svc, workspaceId, goldenSet.id, 'candidate', 1)));
+		const failed = await gate('--baseline', baseline, '--candidate', candidate, '--max-drop', 'judge.correctness=0.25');
+		expect(failed.code).toBe(1);
+		expect(failed.stdout).toMatch(/FAIL judge\.correctness: dropped 4\.0000/);
+		expect((await gate('--baseline', baseline, '--candidate', candidate, '--max-drop', 'judge.correctness=4.5')).code).toBe(0);
 	});
 });
