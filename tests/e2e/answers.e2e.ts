@@ -160,3 +160,20 @@ test('answers a person passed export as TRL SFT chat JSONL with the exact prompt
 	expect(lines[0].messages[1].content).toMatch(/^Sources:\n\[1\] /);
 	expect(lines[0].messages[2].content).toContain('see the handbook [1].');
 });
+
+test('1–5 scores given from the keyboard show Cohen’s κ and linear and quadratic weighted κ against the judge’s scores', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openAnswers(page);
+	await answerAll(page, 'answerer-good', 'good run');
+	await gradeAll(page);
+	await page.getByLabel('Score 1–5 (1…5)').check();
+	await page.getByTestId('review-queue').focus();
+	for (const key of ['5', '3', '4']) await page.keyboard.press(key);
+	await expect(page.getByTestId('review-item')).toHaveAttribute('data-case', 'en-04');
+	// Human 5, 3, 4 vs judge 5, 2, 5. κ: p_o = 1/3, p_e = 2/9 → 1/7. Linear weights |i−j|/4: observed
+	// disagreement 1/6, expected 1/3 → 0.5. Quadratic (i−j)²/16: observed 1/24, expected 1/6 → 0.75.
+	await expect(page.getByTestId('agreement-score-kappa')).toHaveText((1 / 7).toFixed(3));
+	await expect(page.getByTestId('agreement-score-wkappa-linear')).toHaveText('0.500');
+	await expect(page.getByTestId('agreement-score-wkappa-quadratic')).toHaveText('0.750');
+	await expect(page.getByTestId('agreement-score-confusion').locator('tbody tr')).toHaveCount(5);
+});
