@@ -19,10 +19,15 @@ test('an answer run over the golden set stores every answer with its citations, 
 });
 
 test('grading shows each check and judge verdict per answer, excludes typed judge errors from the mean and reports the error rate', async ({ page }) => {
-	await routeScriptedModels(page);
+	const bodies = await routeScriptedModels(page);
 	await openAnswers(page);
 	await answerAll(page, 'answerer-good', 'good run');
+	await page.getByLabel('Judge seed').fill('7');
 	await gradeAll(page);
+	// Judge requests carry the seed and temperature chosen and the verdict schema as response_format.
+	const judged = bodies.filter((b) => b.model === 'judge');
+	expect(judged).toHaveLength(15 * 3 + 1);
+	expect(judged[0]).toMatchObject({ seed: 7, temperature: 0, response_format: { type: 'json_schema' } });
 	const correctness = page.locator('[data-testid="judge-summary"][data-rubric="correctness"]');
 	// 14 valid verdicts (13 × 5 and one 2) and one reply that is not JSON even after the retry.
 	await expect(correctness.getByTestId('judge-mean')).toHaveText((67 / 14).toFixed(3));

@@ -70,6 +70,9 @@ export class AnswerLab {
 	rubrics = $state<RubricId[]>([...RUBRIC_IDS]);
 	checksText = $state(JSON.stringify(DEFAULT_CHECKS, null, 2));
 	passThreshold = $state(4);
+	/** Judge sampling: temperature 0–2 (default 0) and seed (default 42), recorded with every verdict. */
+	judgeTemperature = $state(0);
+	judgeSeed = $state(42);
 
 	readonly llm = new LlmManager();
 	readonly prompt = new PromptStudio();
@@ -232,7 +235,7 @@ export class AnswerLab {
 				throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
 			}
 			if (!Array.isArray(checks)) throw new AssayError('CONFIG_INVALID', 'The checks must be a JSON array of check objects.');
-			const settings = { ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks, passThreshold: this.passThreshold };
+			const settings = { ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks, passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed };
 			const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
 			this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
 			this.abort = new AbortController();

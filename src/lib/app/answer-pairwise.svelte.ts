@@ -34,7 +34,7 @@ export class PairwiseDesk {
 			const abort = new AbortController();
 			lab.progress = { kind: 'grading', done: 0, total: Math.min(lab.answers.length, other.answers.length) };
 			try {
-				const compared = await compareAnswerRuns($state.snapshot(lab.answers) as AnswerRecord[], other.answers, { model: judge, temperature: 0, seed: 42, maxTokens: 512 }, lab.validator, abort.signal);
+				const compared = await compareAnswerRuns($state.snapshot(lab.answers) as AnswerRecord[], other.answers, { model: judge, temperature: lab.judgeTemperature, seed: lab.judgeSeed, maxTokens: 512 }, lab.validator, abort.signal);
 				this.result = { ...compared, otherRunId: otherId, otherLabel: other.run.config.label, otherAnswers: other.answers };
 				lab.notice = `Compared ${compared.summary.pairs} pairs with ${modelRefOf(judge, lab.judgeKind, lab.judgeEndpoint).modelId}.`;
 			} finally {
