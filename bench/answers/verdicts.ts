@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfworkerSchemaValidator } from '../../src/lib/adapters/json-schema-validator.ts';
 import { parseVerdict } from '../../src/lib/evals/judge/verdict.ts';
+import { seededRandom } from '../../src/lib/evals/stats/paired.ts';
 
 /** One reply and what a correct parser makes of it: a score 1–5, or `null` for "must be an error". */
 export interface Reply {
@@ -95,17 +96,8 @@ export function judge01(root: string): Reply[] {
 		.map((l) => ({ kind: l.id, raw: l.raw, expectedScore: l.expected.status === 'ok' ? (l.expected.score ?? null) : null }));
 }
 
-/** mulberry32: a small seeded PRNG so the mix is the same on every run. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The seeded PRNG of the paired tests (mulberry32), so the mix is the same on every run. */
+export const prng = seededRandom;
 
 const REASONS = ['Every claim is supported by chunk [1].', "Misses the answer's second half.", 'Cites the {placeholder} source correctly.', 'Wrong year; the source says 2019.'];
 

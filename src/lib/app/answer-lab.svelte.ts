@@ -22,6 +22,7 @@ import { download, environmentInfo } from './eval-files.ts';
 import { loadEndpoint, saveEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type EngineKind } from './answer-engine.ts';
 import { PairwiseDesk } from './answer-pairwise.svelte.ts';
+import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /** Progress of the running job (answering or grading). */
 export interface LabProgress {
@@ -93,11 +94,10 @@ export class AnswerLab {
 
 	/** Start the worker and open the last used workspace. */
 	async init(): Promise<void> {
-		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		this.client = new LibraryClient((e) => (this.error = workerEventMessage(e)));
 		await this.guard(async () => {
 			this.workspaces = await this.api.listWorkspaces();
-			const last = localStorage.getItem('assay.workspaceId');
-			const pick = this.workspaces.find((w) => w.id === last) ?? this.workspaces[0];
+			const pick = lastWorkspace(this.workspaces);
 			if (pick) await this.selectWorkspace(pick.id);
 		});
 		this.ready = true;
@@ -122,7 +122,7 @@ export class AnswerLab {
 
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
-		localStorage.setItem('assay.workspaceId', id);
+		rememberWorkspace(id);
 		await this.guard(async () => {
 			this.goldenSets = await this.api.listGoldenSets(id);
 			this.goldenSetId = this.goldenSets.find((g) => g.cases.some((c) => c.reference))?.id ?? this.goldenSets[0]?.id ?? null;

@@ -13,6 +13,7 @@ import { ModelsClient } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
 import { runStructured } from './ask-structured.ts';
 import { loadEndpoint, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /** One answer as the page shows it. */
 export interface AnswerState {
@@ -68,11 +69,10 @@ export class AskDesk {
 
 	/** Start the library worker and open the last used workspace. */
 	async init(): Promise<void> {
-		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		this.client = new LibraryClient((e) => (this.error = workerEventMessage(e)));
 		try {
 			this.workspaces = await this.api.listWorkspaces();
-			const last = localStorage.getItem('assay.workspaceId');
-			const pick = this.workspaces.find((w) => w.id === last) ?? this.workspaces[0];
+			const pick = lastWorkspace(this.workspaces);
 			if (pick) await this.selectWorkspace(pick.id);
 		} catch (error) {
 			this.error = describe(error);
@@ -98,7 +98,7 @@ export class AskDesk {
 
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
-		localStorage.setItem('assay.workspaceId', id);
+		rememberWorkspace(id);
 		await this.api.openWorkspace(id);
 	}
 

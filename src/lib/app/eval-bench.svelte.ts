@@ -12,6 +12,7 @@ import { beirFolderInput, download, environmentInfo, goldenSetSource } from './e
 import { describe } from './workbench.svelte.ts';
 import { SemanticState } from './semantic.svelte.ts';
 import { draftFromConfig, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
+import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /**
  * State and actions of the evals page (Svelte 5 runes): workspaces, golden sets and their
@@ -54,12 +55,11 @@ export class EvalBench {
 
 	/** Start the worker and open the last used workspace (shared with the library page). */
 	async init(): Promise<void> {
-		this.client = new LibraryClient((e) => (this.error = e.type === 'assay:worker-error' ? e.message : 'Storage changed in another tab: reload.'));
+		this.client = new LibraryClient((e) => (this.error = workerEventMessage(e)));
 		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
 		await this.guard(async () => {
 			this.workspaces = await this.api.listWorkspaces();
-			const last = localStorage.getItem('assay.workspaceId');
-			const pick = this.workspaces.find((w) => w.id === last) ?? this.workspaces[0];
+			const pick = lastWorkspace(this.workspaces);
 			if (pick) await this.selectWorkspace(pick.id);
 		});
 		this.ready = true;
@@ -74,7 +74,7 @@ export class EvalBench {
 	/** Make `id` current: load its configuration, golden sets and reports; reset the matrix. */
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
-		localStorage.setItem('assay.workspaceId', id);
+		rememberWorkspace(id);
 		this.comparison = null;
 		await this.guard(async () => {
 			this.config = await this.api.workspaceConfig(id);

@@ -18,6 +18,7 @@ import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import { loadDemoFiles } from './demo.ts';
 import { StorageUsage } from './storage-usage.svelte.ts';
 import { SemanticState } from './semantic.svelte.ts';
+import { lastWorkspace, rememberWorkspace } from './last-workspace.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -79,8 +80,7 @@ export class Workbench {
 				this.workspaces = await this.api.listWorkspaces();
 				await this.selectWorkspace(ws.id);
 			} else {
-				const last = localStorage.getItem('assay.workspaceId');
-				await this.selectWorkspace(this.workspaces.some((w) => w.id === last) ? last! : this.workspaces[0]!.id);
+				await this.selectWorkspace(lastWorkspace(this.workspaces)!.id);
 			}
 		});
 		await this.storage.refresh();
@@ -90,7 +90,7 @@ export class Workbench {
 	/** Make `id` the current workspace and load its index (lexical search is ready after). */
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
-		localStorage.setItem('assay.workspaceId', id);
+		rememberWorkspace(id);
 		this.searchResponse = null;
 		this.importState = null;
 		this.indexStatus = null;

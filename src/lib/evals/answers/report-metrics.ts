@@ -47,9 +47,9 @@ const reference = (d: DocumentKey): string => d.externalId ?? d.relativePath;
  * Judgments of `cases` keyed by portable document reference. With `documents`, each golden
  * reference is resolved as the retrieval evaluation does (`resolveGoldenSet`: id, external id,
  * path, unique name) and re-keyed by the document's reference; an unmatched one stays as `?ref`
- * and is counted in `unmatched`. Without `documents`, references are used as written.
+ * and is listed in `unmatched` (case id → references). Without `documents`, references are used as written.
  */
-export function qrelsForCases(cases: readonly GoldenCase[], documents?: readonly DocumentKey[]): { qrels: Qrels; unmatched: number } {
+export function qrelsForCases(cases: readonly GoldenCase[], documents?: readonly DocumentKey[]): { qrels: Qrels; unmatched: ReadonlyMap<string, readonly string[]> } {
 	if (documents === undefined) {
 		const qrels = new Map<string, Map<string, number>>();
 		for (const c of cases) {
@@ -57,13 +57,13 @@ export function qrelsForCases(cases: readonly GoldenCase[], documents?: readonly
 			for (const r of c.relevant) judged.set(r.doc, Math.max(r.grade, judged.get(r.doc) ?? -Infinity));
 			qrels.set(c.id, judged);
 		}
-		return { qrels, unmatched: 0 };
+		return { qrels, unmatched: new Map() };
 	}
 	const resolved = resolveGoldenSet(cases, documents);
 	const refs = new Map(documents.map((d) => [d.id, reference(d)] as const));
 	const qrels = new Map<string, Map<string, number>>();
 	for (const [qid, judged] of resolved.qrels) qrels.set(qid, new Map([...judged].map(([id, grade]) => [refs.get(id) ?? id, grade] as const)));
-	return { qrels, unmatched: [...resolved.unmatched.values()].reduce((n, l) => n + l.length, 0) };
+	return { qrels, unmatched: resolved.unmatched };
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { DocumentKey } from '../golden/resolve.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import { evaluateRetrieval, REPORT_CUTOFFS } from '../metrics/summary.ts';
-import { parseEvalReport } from '../report/build.ts';
-import { EVAL_REPORT_SCHEMA, type EvalReport } from '../report/types.ts';
-import { percentile } from '../runner/run.ts';
+import { buildEvalReport } from '../report/build.ts';
+import type { EvalReport } from '../report/types.ts';
 import type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
 import { ANSWER_METRIC_DEFINITIONS, answerMeans, answerMetrics, qrelsForCases, runFromAnswers } from './report-metrics.ts';
 import { summariseAnswerRun } from './summary.ts';
@@ -104,63 +103,41 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 	const order = new Map(run.caseIds.map((id, i) => [id, i] as const));
 	const answers = [...input.answers].sort((x, y) => (order.get(x.caseId) ?? Infinity) - (order.get(y.caseId) ?? Infinity));
 	const byId = new Map(input.goldenSet.cases.map((c) => [c.id, c] as const));
-	const cases = answers.map((a): GoldenCase => byId.get(a.caseId) ?? { id: a.caseId, query: a.query, relevant: [], tags: [], ...(a.reference !== undefined ? { reference: a.reference } : {}) });
+	const caseOf = (id: string, a?: AnswerRecord): GoldenCase => byId.get(id) ?? { id, query: a?.query ?? '', relevant: [], tags: [], ...(a?.reference !== undefined ? { reference: a.reference } : {}) };
+	const answerOf = new Map(answers.map((a) => [a.caseId, a] as const));
+	const cases = answers.map((a) => caseOf(a.caseId, a));
 	const { qrels, unmatched } = qrelsForCases(cases, input.documents);
 	const cutoffs = [...new Set([...REPORT_CUTOFFS, run.config.topK])].sort((a, b) => a - b);
 	const retrievalRun = runFromAnswers(answers);
-	const metrics = evaluateRetrieval(qrels, retrievalRun, { cutoffs });
 	const extra = new Map(answers.map((a) => [a.caseId, answerMetrics(a)] as const));
-	const retrievalMs = answers.map((a) => a.timings.retrievalMs);
-	const report: EvalReport = {
-		schema: EVAL_REPORT_SCHEMA,
+	return buildEvalReport({
 		id: input.id,
 		workspaceId: run.workspaceId,
-		app: { name: 'assay', version: input.appVersion },
-		createdAt: new Date(input.createdAtMs).toISOString(),
-		status: run.status === 'complete' ? 'complete' : 'cancelled',
-		dataset: {
-			goldenSetId: input.goldenSet.id,
-			name: input.goldenSet.name,
-			contentHash: run.goldenSetHash,
-			cases: run.caseIds.length,
-			evaluatedCases: metrics.queryCount,
-			judgments: run.caseIds.reduce((n, id) => n + (byId.get(id)?.relevant.length ?? 0), 0),
-			unmatchedReferences: unmatched
-		},
+		appVersion: input.appVersion,
+		createdAtMs: input.createdAtMs,
+		cancelled: run.status !== 'complete',
+		// Counted over the run's cases (as they were hashed when it started), not the set as edited since.
+		goldenSet: { id: input.goldenSet.id, name: input.goldenSet.name, cases: run.caseIds.map((id) => caseOf(id, answerOf.get(id))) },
+		contentHash: run.goldenSetHash,
 		corpus: input.corpus,
-		chunking: input.chunking,
 		analyzer: input.analyzer,
+		config: { label: run.config.label, mode: run.config.mode, topK: run.config.topK, depth: run.config.topK, rrfK: input.rrfK ?? 60, reranker: input.reranker ?? null, embeddingModel: null, chunking: input.chunking, bm25: input.bm25 },
 		embeddingModel: input.embeddingModel,
-		index: { type: `workspace ${run.config.mode} pipeline (chunk level; document = best chunk)`, bm25: { k1: input.bm25.k1, b: input.bm25.b } },
-		retrieval: { label: run.config.label, mode: run.config.mode, topK: run.config.topK, depth: run.config.topK, rrfK: input.rrfK ?? 60, reranker: input.reranker ?? null },
-		metrics: {
-			cutoffs,
-			relevanceLevel: 1,
-			ndcgGain: 'linear',
-			conventions:
-				'trec_eval 9.0.8/10.0 over the chunks each answer retrieved (depth = topK): documents ordered by score (6 decimals) descending, ties by document id descending; "mean" counts unanswerable cases (no relevant document) as 0, "answerableMean" leaves them out; a document ranks by its best chunk. Answer metrics (judge.*, checks.pass-rate) are present only where defined; their mean and answerableMean are both the mean over the queries that have them.',
-			definitions: { ...metrics.definitions, ...ANSWER_METRIC_DEFINITIONS },
-			aggregate: { ...metrics.means, ...answerMeans([...extra.values()]) },
-			queryCount: metrics.queryCount,
-			answerableCount: metrics.answerableCount,
-			unanswerableCount: metrics.unanswerableCount,
-			unanswerableWithResults: metrics.unanswerableWithResults
-		},
-		perQuery: answers.map((a) => {
-			const judged = qrels.get(a.caseId) ?? new Map<string, number>();
-			return {
-				id: a.caseId,
-				query: a.query,
-				tags: [...(byId.get(a.caseId)?.tags ?? [])],
-				metrics: { ...(metrics.perQuery.get(a.caseId) ?? {}), ...(extra.get(a.caseId) ?? {}) },
-				latencyMs: a.timings.retrievalMs,
-				relevant: [...judged].map(([doc, grade]) => ({ doc: doc.startsWith('?') ? doc.slice(1) : doc, grade, matched: !doc.startsWith('?') })),
-				ranked: (retrievalRun.get(a.caseId) ?? []).map((e): [string, number] => [e.docId, e.score])
-			};
-		}),
-		timings: { totalMs: answers.reduce((s, a) => s + a.timings.totalMs, 0), indexMs: 0, latencyP50Ms: percentile(retrievalMs, 50), latencyP95Ms: percentile(retrievalMs, 95) },
+		indexType: `workspace ${run.config.mode} pipeline (chunk level; document = best chunk)`,
+		relevanceLevel: 1,
+		ndcgGain: 'linear',
+		cutoffs,
+		metrics: evaluateRetrieval(qrels, retrievalRun, { cutoffs }),
+		qrels,
+		run: retrievalRun,
+		latencyMs: new Map(answers.map((a) => [a.caseId, a.timings.retrievalMs] as const)),
+		unmatched,
+		totalMs: answers.reduce((s, a) => s + a.timings.totalMs, 0),
+		indexMs: 0,
 		environment: input.environment,
+		conventionsNote:
+			'Retrieval metrics are over the chunks each answer retrieved (depth = topK). Answer metrics (judge.*, checks.pass-rate) are present only where defined; their mean and answerableMean are both the mean over the queries that have them.',
+		extraMetrics: { perQuery: extra, aggregate: answerMeans([...extra.values()]), definitions: ANSWER_METRIC_DEFINITIONS },
 		answers: answersSection(input, answers)
-	};
-	return parseEvalReport(report);
+	});
 }

@@ -9,6 +9,16 @@ import type { RetrievalConfig } from '../runner/config.ts';
 import { percentile } from '../runner/run.ts';
 import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalReport } from './types.ts';
 
+/**
+ * The configuration fields a report records: a {@link RetrievalConfig} has them all; an answer
+ * run supplies its own (its mode is the workspace pipeline's, its chunking the workspace's).
+ */
+export type ReportRetrievalConfig = Pick<RetrievalConfig, 'label' | 'topK' | 'depth' | 'rrfK' | 'reranker' | 'embeddingModel'> & {
+	readonly mode: string;
+	readonly chunking: { readonly mode?: string | undefined; readonly chunkSizeChars: number; readonly chunkOverlapChars: number };
+	readonly bm25: { readonly k1: number; readonly b: number };
+};
+
 /** Everything {@link buildEvalReport} assembles. Document ids in `run`/`qrels` are portable references. */
 export interface EvalReportInput {
 	readonly id: string;
@@ -19,7 +29,7 @@ export interface EvalReportInput {
 	readonly goldenSet: { readonly id: string; readonly name: string; readonly cases: readonly GoldenCase[] };
 	readonly corpus: EvalReport['corpus'];
 	readonly analyzer: EvalReport['analyzer'];
-	readonly config: RetrievalConfig;
+	readonly config: ReportRetrievalConfig;
 	readonly relevanceLevel: number;
 	readonly ndcgGain: NdcgGain;
 	readonly cutoffs: readonly number[];
@@ -37,6 +47,18 @@ export interface EvalReportInput {
 	readonly indexType?: string;
 	/** The reranker model that ran; default `config.reranker`. */
 	readonly reranker?: string | null;
+	/** Golden-set hash computed elsewhere (an answer run hashes its set when it starts); default {@link goldenSetHash} of `goldenSet.cases`. */
+	readonly contentHash?: string;
+	/** Sentence appended to the metric conventions (e.g. how answer metrics aggregate). */
+	readonly conventionsNote?: string;
+	/** More metrics per query (only where defined), with their means and definitions, merged into the report. */
+	readonly extraMetrics?: {
+		readonly perQuery: ReadonlyMap<string, Readonly<Record<string, number>>>;
+		readonly aggregate: EvalReport['metrics']['aggregate'];
+		readonly definitions: EvalReport['metrics']['definitions'];
+	};
+	/** The `answers` section (v2) of an answer run's report; default `null` (a retrieval report). */
+	readonly answers?: EvalReport['answers'];
 }
 
 /** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
@@ -59,7 +81,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 		dataset: {
 			goldenSetId: input.goldenSet.id,
 			name: input.goldenSet.name,
-			contentHash: await goldenSetHash(input.goldenSet.cases),
+			contentHash: input.contentHash ?? (await goldenSetHash(input.goldenSet.cases)),
 			cases: input.goldenSet.cases.length,
 			evaluatedCases: m.queryCount,
 			judgments: input.goldenSet.cases.reduce((n, c) => n + c.relevant.length, 0),
@@ -76,9 +98,10 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			relevanceLevel: input.relevanceLevel,
 			ndcgGain: input.ndcgGain,
 			conventions:
-				'trec_eval 9.0.8/10.0: documents ordered by score (6 decimals) descending, ties by document id descending; every case is evaluated (a query without results scores 0); "mean" counts unanswerable cases (no relevant document) as 0, "answerableMean" leaves them out; a document ranks by its best chunk.',
-			definitions: { ...m.definitions },
-			aggregate: { ...m.means },
+				'trec_eval 9.0.8/10.0: documents ordered by score (6 decimals) descending, ties by document id descending; every case is evaluated (a query without results scores 0); "mean" counts unanswerable cases (no relevant document) as 0, "answerableMean" leaves them out; a document ranks by its best chunk.' +
+				(input.conventionsNote ? ` ${input.conventionsNote}` : ''),
+			definitions: { ...m.definitions, ...input.extraMetrics?.definitions },
+			aggregate: { ...m.means, ...input.extraMetrics?.aggregate },
 			queryCount: m.queryCount,
 			answerableCount: m.answerableCount,
 			unanswerableCount: m.unanswerableCount,
@@ -91,7 +114,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 				id: qid,
 				query: c?.query ?? '',
 				tags: [...(c?.tags ?? [])],
-				metrics: { ...values },
+				metrics: { ...values, ...input.extraMetrics?.perQuery.get(qid) },
 				latencyMs: input.latencyMs.get(qid) ?? 0,
 				relevant: [...judged].map(([doc, grade]) => ({ doc: doc.startsWith('?') ? doc.slice(1) : doc, grade, matched: !doc.startsWith('?') })),
 				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score])
@@ -99,7 +122,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 		}),
 		timings: { totalMs: input.totalMs, indexMs: input.indexMs, latencyP50Ms: percentile(latencies, 50), latencyP95Ms: percentile(latencies, 95) },
 		environment: input.environment,
-		answers: null
+		answers: input.answers ?? null
 	};
 	return parseEvalReport(report);
 }
