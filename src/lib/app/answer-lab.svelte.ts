@@ -12,16 +12,15 @@ import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink } from '$lib/tracing/index.ts';
 import { EstimateTokenizer } from '$lib/generation/index.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
-import pkg from '../../../package.json';
 import { LibraryClient } from './library-client.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
 import { ModelsClient } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
-import { download, environmentInfo } from './eval-files.ts';
 import { loadEndpoint, saveEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type EngineKind } from './answer-engine.ts';
 import { PairwiseDesk } from './answer-pairwise.svelte.ts';
+import { AnswerOutputs } from './answer-outputs.svelte.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /** Progress of the running job (answering or grading). */
@@ -78,6 +77,7 @@ export class AnswerLab {
 	readonly llm = new LlmManager();
 	readonly prompt = new PromptStudio();
 	readonly pairwise = new PairwiseDesk(this);
+	readonly outputs = new AnswerOutputs(this);
 	readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
 	readonly summary = $derived<AnswerRunSummary | null>(this.answers.length > 0 ? summariseAnswerRun(this.answers, this.passThreshold) : null);
 	readonly validator = new CfworkerSchemaValidator();
@@ -269,42 +269,6 @@ export class AnswerLab {
 			const record: AnswerRecord = { ...($state.snapshot(answer) as AnswerRecord), review: { ...review, reviewedAtMs: Date.now() } };
 			await this.api.saveAnswer(record);
 			this.answers = this.answers.map((a) => (a.caseId === caseId ? record : a));
-		});
-	}
-
-	/** Add a case to a golden set from an answer: its query, the chosen sources and a corrected reference answer. */
-	async addToGoldenSet(goldenSetId: string, entry: GoldenCase): Promise<void> {
-		const gs = this.goldenSets.find((g) => g.id === goldenSetId);
-		if (!gs || !this.workspaceId) return;
-		const workspaceId = this.workspaceId;
-		await this.guard(async () => {
-			const cases = [...($state.snapshot(gs.cases) as GoldenCase[]).filter((c) => c.id !== entry.id), entry];
-			await this.api.saveGoldenSet(workspaceId, gs.id, gs.name, cases);
-			this.goldenSets = await this.api.listGoldenSets(workspaceId);
-			this.notice = `Case "${entry.id}" saved to "${gs.name}" (${cases.length} cases).`;
-		});
-	}
-
-	/** Build, store and download the versioned report (v2) of the open run. */
-	async exportReport(): Promise<void> {
-		const run = this.run;
-		if (!run || !this.workspaceId) return;
-		const workspaceId = this.workspaceId;
-		await this.guard(async () => {
-			const report = await this.api.saveAnswerReport({ runId: run.id, appVersion: pkg.version, environment: await environmentInfo(), pairwise: this.pairwise.section() });
-			this.reports = await this.api.listEvalReports(workspaceId);
-			download(`assay-answers-${run.config.label.replace(/[^\w.-]+/g, '_')}-${report.id}.json`, JSON.stringify(report, null, 2), 'application/json');
-			this.notice = `Report ${report.id} saved with the evaluations and downloaded.`;
-		});
-	}
-
-	/** Re-import exported reports (e.g. a baseline to gate against). */
-	async importReports(files: readonly File[]): Promise<void> {
-		if (!this.workspaceId) return;
-		const workspaceId = this.workspaceId;
-		await this.guard(async () => {
-			for (const f of files) await this.api.importEvalReport(workspaceId, await f.text());
-			this.reports = await this.api.listEvalReports(workspaceId);
 		});
 	}
 
