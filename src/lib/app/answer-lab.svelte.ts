@@ -1,5 +1,4 @@
 import { AssayError } from '$lib/shared/errors.ts';
-import { transferred } from '$lib/rpc/index.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import type { EvalReport } from '$lib/evals/report/types.ts';
@@ -15,7 +14,7 @@ import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts'
 import { LibraryClient } from './library-client.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
-import { ModelsClient } from './models-client.ts';
+import { ModelLink } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
 import { loadEndpoint, saveEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type EngineKind } from './answer-engine.ts';
@@ -83,7 +82,7 @@ export class AnswerLab {
 	readonly validator = new CfworkerSchemaValidator();
 
 	private client: LibraryClient | null = null;
-	private models: ModelsClient | null = null;
+	private readonly models = new ModelLink(() => this.api, (message) => (this.error = message));
 	private abort: AbortController | null = null;
 	private llmStarted = false;
 
@@ -107,7 +106,7 @@ export class AnswerLab {
 		this.abort?.abort();
 		this.llm.destroy();
 		this.client?.terminate();
-		this.models?.terminate();
+		this.models.terminate();
 	}
 
 	/** Switch an engine; the in-browser one probes the GPU on first use only. */
@@ -292,10 +291,7 @@ export class AnswerLab {
 	}
 
 	private async ensureModels(): Promise<void> {
-		if (this.models) return;
-		this.models = new ModelsClient((message) => (this.error = `The model worker failed: ${message}`));
-		const port = await this.models.channel();
-		await this.api.connectModels(transferred(port, [port]));
+		await this.models.ensure();
 	}
 
 	/** Run `fn`, showing any failure as the page error instead of throwing. */

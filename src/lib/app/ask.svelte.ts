@@ -1,5 +1,4 @@
 import { AssayError } from '$lib/shared/errors.ts';
-import { transferred } from '$lib/rpc/index.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
@@ -9,7 +8,7 @@ import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
-import { ModelsClient } from './models-client.ts';
+import { ModelLink } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
 import { runStructured } from './ask-structured.ts';
 import { loadEndpoint, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
@@ -58,7 +57,7 @@ export class AskDesk {
 	error = $state<string | null>(null);
 
 	private client: LibraryClient | null = null;
-	private models: ModelsClient | null = null;
+	private readonly models = new ModelLink(() => this.api, (message) => (this.error = message));
 	private llmStarted = false;
 	private abort: AbortController | null = null;
 
@@ -93,7 +92,7 @@ export class AskDesk {
 		this.llm.destroy();
 		this.abort?.abort();
 		this.client?.terminate();
-		this.models?.terminate();
+		this.models.terminate();
 	}
 
 	async selectWorkspace(id: string): Promise<void> {
@@ -195,10 +194,7 @@ export class AskDesk {
 	}
 
 	private async ensureModels(): Promise<void> {
-		if (this.models) return;
-		this.models = new ModelsClient((message) => (this.error = `The model worker failed: ${message}`));
-		const port = await this.models.channel();
-		await this.api.connectModels(transferred(port, [port]));
+		await this.models.ensure();
 	}
 }
 

@@ -67,6 +67,7 @@ export class EvalBench {
 
 	/** Stop the worker (leaving the page). */
 	destroy(): void {
+		this.semantic.terminate();
 		this.client?.terminate();
 		this.client = null;
 	}

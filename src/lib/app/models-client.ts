@@ -1,5 +1,6 @@
 import { callback, transferred, wrapWorker, type Remote } from '$lib/rpc/index.ts';
 import type { ModelsApi } from '$lib/services/models-api.ts';
+import type { LibraryApi } from '$lib/services/library-api.ts';
 
 /**
  * The one main-thread owner of the model worker (transformers.js embedder + reranker). It
@@ -30,5 +31,58 @@ export class ModelsClient {
 
 	terminate(): void {
 		this.worker.terminate();
+	}
+}
+
+/**
+ * The model worker as the library worker uses it: started on first need and linked by a direct
+ * MessagePort. When the worker fails (an uncaught error, e.g. WASM out of memory), the library
+ * worker is told at once so model calls in flight fail with `WORKER_FAILED` instead of waiting
+ * forever, and the next {@link ensure} starts a fresh worker.
+ */
+export class ModelLink {
+	private client: Promise<ModelsClient> | null = null;
+	private live: ModelsClient | null = null;
+
+	/** `library` gives the library worker's API; `onError` shows the failure on the page. */
+	constructor(
+		private readonly library: () => Remote<Pick<LibraryApi, 'connectModels' | 'disconnectModels'>>,
+		private readonly onError: (message: string) => void
+	) {}
+
+	/** The running, linked model worker (started and linked on first call). */
+	ensure(): Promise<ModelsClient> {
+		this.client ??= this.start().catch((error: unknown) => {
+			this.forget();
+			throw error;
+		});
+		return this.client;
+	}
+
+	/** Stop the worker (leaving the page). */
+	terminate(): void {
+		this.live?.terminate();
+		this.forget();
+	}
+
+	private async start(): Promise<ModelsClient> {
+		const client = new ModelsClient((message) => this.lost(client, message));
+		this.live = client;
+		const port = await client.channel();
+		await this.library().connectModels(transferred(port, [port]));
+		return client;
+	}
+
+	private lost(client: ModelsClient, message: string): void {
+		client.terminate();
+		if (this.live !== client) return;
+		this.forget();
+		void this.library().disconnectModels(message).catch(() => {});
+		this.onError(`The model worker failed: ${message}`);
+	}
+
+	private forget(): void {
+		this.live = null;
+		this.client = null;
 	}
 }

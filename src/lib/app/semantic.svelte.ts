@@ -1,12 +1,11 @@
 import type { Remote } from '$lib/rpc/index.ts';
-import { transferred } from '$lib/rpc/index.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { EmbedProgress, LibraryApi, SemanticStatus } from '$lib/services/library-api.ts';
 import type { CachedModelInfo } from '$lib/services/models-api.ts';
 import type { ModelLoadProgress } from '$lib/embedding/index.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
-import { ModelsClient } from './models-client.ts';
+import { ModelLink, ModelsClient } from './models-client.ts';
 
 /** A running embedding job, as the page shows it. */
 export interface EmbedJob {
@@ -38,17 +37,18 @@ export class SemanticState {
 	/** Dense modes need every chunk embedded for the current model (lexical is always ready). */
 	readonly denseReady = $derived(this.status?.state === 'ready' && this.status.vectorCount > 0);
 
-	private models: ModelsClient | null = null;
+	private readonly link: ModelLink;
+	/** Model workers whose download progress is already shown (a restarted worker needs its listener again). */
+	private readonly listening = new WeakSet<ModelsClient>();
 	private statusTimer: ReturnType<typeof setTimeout> | null = null;
 
-	constructor(private readonly library: () => Remote<LibraryApi>) {}
+	constructor(private readonly library: () => Remote<LibraryApi>) {
+		this.link = new ModelLink(library, (message) => (this.error = message));
+	}
 
 	/** Start the model worker and connect it to the library worker. */
 	async start(): Promise<void> {
-		this.models = new ModelsClient((message) => (this.error = `The model worker failed: ${message}`));
-		const port = await this.models.channel();
-		await this.library().connectModels(transferred(port, [port]));
-		await this.models.api.onProgress(ModelsClient.listener((p: ModelLoadProgress) => (this.download = p)));
+		await this.models();
 		await this.refreshCache();
 	}
 
@@ -81,6 +81,7 @@ export class SemanticState {
 			Object.assign(this.job, { done: p.done, total: p.total, itemsPerSecond: p.itemsPerSecond, etaMs: p.etaMs });
 		});
 		try {
+			await this.models(); // a crashed model worker is restarted here
 			await this.library().embedWorkspace(workspaceId, job.jobId, onProgress);
 			this.mode = 'hybrid';
 		} catch (error) {
@@ -99,23 +100,37 @@ export class SemanticState {
 
 	/** Copy a picked model folder into the local model cache. */
 	async addLocalFolder(files: FileList): Promise<string[]> {
-		if (!this.models) return [];
+		const models = await this.models();
 		const picked = Array.from(files, (file) => ({ relativePath: file.webkitRelativePath || file.name, file: file as Blob }));
-		const found = await this.models.api.addLocalModels(picked);
+		const found = await models.api.addLocalModels(picked);
 		if (found.length === 0) this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
 		await this.refreshCache();
 		return found;
 	}
 
 	async refreshCache(): Promise<void> {
-		if (!this.models) return;
-		this.cachedModels = await this.models.api.listCachedModels();
+		this.cachedModels = await (await this.models()).api.listCachedModels();
 		this.localModels = this.cachedModels.filter((m) => m.origin === 'local').map((m) => m.modelId);
 	}
 
 	async deleteModel(modelId: string): Promise<void> {
-		await this.models?.api.deleteCachedModel(modelId);
+		await (await this.models()).api.deleteCachedModel(modelId);
 		await this.refreshCache();
+	}
+
+	/** Stop the model worker (leaving the page). */
+	terminate(): void {
+		this.link.terminate();
+	}
+
+	/** The linked model worker, started (or restarted after a crash) on demand, with download progress shown. */
+	private async models(): Promise<ModelsClient> {
+		const client = await this.link.ensure();
+		if (!this.listening.has(client)) {
+			this.listening.add(client);
+			await client.api.onProgress(ModelsClient.listener((p: ModelLoadProgress) => (this.download = p)));
+		}
+		return client;
 	}
 
 	async setAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void> {

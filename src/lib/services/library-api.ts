@@ -209,6 +209,8 @@ export interface LibraryApi {
 	recordSpans(spans: readonly SpanRecord[]): Promise<void>;
 	/** Hand over a port to the model worker (embedder + reranker, Comlink on that port). */
 	connectModels(port: MessagePort): Promise<void>;
+	/** The model worker died: model calls in flight reject with `WORKER_FAILED`; dense work waits for a new {@link connectModels}. */
+	disconnectModels(reason: string): Promise<void>;
 	/** The dense index state; starts loading it in the background. */
 	semanticStatus(workspaceId: string): Promise<SemanticStatus>;
 	/** Embed every chunk that has no vector for the workspace's model (resumable). */

@@ -231,6 +231,10 @@ class LibraryService implements LibraryApi {
 		this.semantic.connectModels(port);
 	}
 
+	async disconnectModels(reason: string): Promise<void> {
+		this.semantic.disconnectModels(reason);
+	}
+
 	semanticStatus(workspaceId: string): Promise<SemanticStatus> {
 		return this.semantic.status(workspaceId);
 	}

@@ -51,6 +51,8 @@ export class SemanticService {
 	private embedder: Embedder | null;
 	private reranker: Reranker | null;
 	private readonly cancelled = new Set<string>();
+	/** Rejectors of model-worker calls in flight (see {@link disconnectModels}). */
+	private readonly inFlight = new Set<(error: Error) => void>();
 
 	constructor(
 		private readonly host: SemanticHost,
@@ -61,11 +63,34 @@ export class SemanticService {
 		this.reranker = options.reranker ?? null;
 	}
 
-	/** Use the model worker behind `port` for embeddings and reranking. */
+	/**
+	 * Use the model worker behind `port` for embeddings and reranking. Calls in flight are tracked
+	 * so {@link disconnectModels} can fail them: a crashed worker never answers, and Comlink would
+	 * leave the caller waiting forever.
+	 */
 	connectModels(port: MessagePort): void {
 		const remote = wrapWorker<Embedder & Reranker>(port);
-		this.embedder = { embed: (spec, texts, kind) => remote.embed(spec, [...texts], kind) };
-		this.reranker = { score: (spec, query, passages) => remote.score(spec, query, [...passages]) };
+		this.embedder = { embed: (spec, texts, kind) => this.tracked(remote.embed(spec, [...texts], kind)) };
+		this.reranker = { score: (spec, query, passages) => this.tracked(remote.score(spec, query, [...passages])) };
+	}
+
+	/**
+	 * The model worker is gone (the page saw it fail): every call in flight rejects with
+	 * `WORKER_FAILED` naming `reason`, and dense work needs a new {@link connectModels}.
+	 */
+	disconnectModels(reason: string): void {
+		const error = new AssayError('WORKER_FAILED', `The model worker stopped: ${reason}`);
+		for (const fail of this.inFlight) fail(error);
+		this.inFlight.clear();
+		this.embedder = null;
+		this.reranker = null;
+	}
+
+	private tracked<T>(call: Promise<T>): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			this.inFlight.add(reject);
+			call.then(resolve, reject).finally(() => this.inFlight.delete(reject));
+		});
 	}
 
 	/** The dense index state of a workspace (starts its background load). */
