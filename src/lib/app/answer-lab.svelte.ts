@@ -45,7 +45,6 @@ export class AnswerLab {
 	runs = $state<AnswerRunRecord[]>([]);
 	runId = $state<string | null>(null);
 	answers = $state<AnswerRecord[]>([]);
-	missingCaseIds = $state<string[]>([]);
 	reports = $state<EvalReport[]>([]);
 	progress = $state<LabProgress | null>(null);
 	error = $state<string | null>(null);
@@ -135,10 +134,9 @@ export class AnswerLab {
 	async openRun(runId: string | null): Promise<void> {
 		this.runId = runId;
 		this.pairwise.reset();
-		if (!runId) return void ((this.answers = []), (this.missingCaseIds = []));
+		if (!runId) return void (this.answers = []);
 		const state = await this.api.answerRunState(runId);
 		this.answers = state.answers;
-		this.missingCaseIds = state.missingCaseIds;
 	}
 
 	/** Answer every case of the selected golden set with the current settings (a new run). */

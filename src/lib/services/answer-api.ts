@@ -21,10 +21,8 @@ export interface StartAnswerRunRequest {
 export interface AnswerRunState {
 	readonly run: AnswerRunRecord;
 	readonly answers: AnswerRecord[];
-	/** Cases of `run.caseIds` without a stored answer, in run order (those still in the golden set). */
+	/** Cases of the run's own golden-set snapshot without a stored answer, in run order. */
 	readonly pending: GoldenCase[];
-	/** Case ids of the run that are no longer in the golden set (edited or deleted since). */
-	readonly missingCaseIds: string[];
 }
 
 /** What a report needs besides the stored run. */
@@ -40,7 +38,7 @@ export interface AnswerReportRequest {
 export interface AnswerApi {
 	/**
 	 * Create a run (status `running`) over every case of the golden set, in golden-set order.
-	 * @throws AssayError `NOT_FOUND` for an unknown golden set; `DATASET_INVALID` when it has no case.
+	 * @throws AssayError `CONFIG_INVALID` for bad settings (see `parseAnswerRunConfig`); `NOT_FOUND` for an unknown golden set; `DATASET_INVALID` when it has no case.
 	 */
 	startAnswerRun(request: StartAnswerRunRequest): Promise<AnswerRunRecord>;
 	/** Runs of a workspace, oldest first. Damaged records are skipped. */

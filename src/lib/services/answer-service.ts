@@ -1,7 +1,8 @@
-import { GoldenSetRecordSchema, type GoldenCase } from '../evals/golden/index.ts';
+import { GoldenSetRecordSchema } from '../evals/golden/index.ts';
 import { goldenSetHash } from '../evals/report/build.ts';
 import type { AnswerRecord, AnswerRunRecord, GradingSettings, AnswerRunStatus } from '../evals/answers/types.ts';
 import { buildAnswerReport } from '../evals/answers/report.ts';
+import { parseAnswerRunConfig } from '../evals/answers/config.ts';
 import type { EvalReport } from '../evals/report/types.ts';
 import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -20,7 +21,7 @@ export function createAnswerService(library: LibraryApi, internals: LibraryInter
 
 function isRun(value: unknown): value is AnswerRunRecord {
 	const r = value as Partial<AnswerRunRecord> | null;
-	return !!r && typeof r.id === 'string' && typeof r.workspaceId === 'string' && typeof r.goldenSetId === 'string' && Array.isArray(r.caseIds) && typeof r.config === 'object' && r.config !== null && typeof r.status === 'string';
+	return !!r && typeof r.id === 'string' && typeof r.workspaceId === 'string' && typeof r.goldenSetId === 'string' && Array.isArray(r.caseIds) && Array.isArray(r.cases) && typeof r.config === 'object' && r.config !== null && typeof r.status === 'string';
 }
 
 class AnswerService implements AnswerApi {
@@ -30,6 +31,7 @@ class AnswerService implements AnswerApi {
 	) {}
 
 	async startAnswerRun(request: StartAnswerRunRequest): Promise<AnswerRunRecord> {
+		parseAnswerRunConfig(request.config);
 		const store = await this.internals.store();
 		const parsed = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(request.goldenSetId));
 		if (!parsed.success) throw new AssayError('NOT_FOUND', `No golden set with id ${request.goldenSetId}.`);
@@ -43,6 +45,7 @@ class AnswerService implements AnswerApi {
 			goldenSetName: gs.name,
 			goldenSetHash: await goldenSetHash(gs.cases),
 			caseIds: gs.cases.map((c) => c.id),
+			cases: gs.cases,
 			config: request.config,
 			status: 'running',
 			grading: null,
@@ -63,12 +66,10 @@ class AnswerService implements AnswerApi {
 		const run = await this.run(runId);
 		const stored = await store.answers.listByRun<AnswerRecord>(runId);
 		const byCase = new Map(stored.map((a) => [a.caseId, a]));
-		const gs = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(run.goldenSetId));
-		const cases = new Map<string, GoldenCase>(gs.success ? gs.data.cases.map((c) => [c.id, c]) : []);
-		const answers = run.caseIds.flatMap((id) => byCase.get(id) ?? []);
-		const pending = run.caseIds.flatMap((id) => (byCase.has(id) ? [] : (cases.get(id) ?? [])));
-		const missingCaseIds = run.caseIds.filter((id) => !byCase.has(id) && !cases.has(id));
-		return { run, answers, pending, missingCaseIds };
+		// The run's own snapshot of the golden set, never the set as edited since.
+		const answers = run.cases.flatMap((c) => byCase.get(c.id) ?? []);
+		const pending = run.cases.filter((c) => !byCase.has(c.id));
+		return { run, answers, pending };
 	}
 
 	async saveAnswer(record: AnswerRecord): Promise<void> {
@@ -98,8 +99,6 @@ class AnswerService implements AnswerApi {
 		const store = await this.internals.store();
 		const { run, answers } = await this.answerRunState(request.runId);
 		if (answers.length === 0) throw new AssayError('DATASET_INVALID', 'The run has no answer yet: nothing to report.');
-		const gs = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(run.goldenSetId));
-		if (!gs.success) throw new AssayError('NOT_FOUND', `The golden set of this run ("${run.goldenSetName}") no longer exists.`);
 		const index = await this.internals.workspaceIndex(run.workspaceId);
 		const config = await this.library.workspaceConfig(run.workspaceId);
 		const documents = [...index.documents.values()];
@@ -110,7 +109,7 @@ class AnswerService implements AnswerApi {
 			id: newId('run'),
 			run,
 			answers,
-			goldenSet: { id: gs.data.id, name: gs.data.name, cases: gs.data.cases },
+			goldenSet: { id: run.goldenSetId, name: run.goldenSetName, cases: run.cases },
 			documents: documents.map((d) => ({ id: d.id, name: d.name, relativePath: d.relativePath, ...(d.externalId !== undefined ? { externalId: d.externalId } : {}) })),
 			corpus: { workspaceName: workspace?.name ?? '', documents: documents.length, chunks: documents.reduce((n, d) => n + d.chunkCount, 0), contentHash: corpusHash },
 			analyzer: { name: index.analyzer.name, fingerprint: index.analyzer.fingerprint },

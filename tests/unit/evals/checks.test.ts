@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
-import { compileChecks, summariseChecks, type CheckSpec, type CheckInput } from '../../../src/lib/evals/checks/index.ts';
+import { compileChecks, parseCheckSpecs, summariseChecks, type CheckSpec, type CheckInput } from '../../../src/lib/evals/checks/index.ts';
 
 const validator = new CfworkerSchemaValidator();
 const sources = [
@@ -90,5 +90,19 @@ describe('layer-1 checks', () => {
 		const check = compileChecks([{ id: 'cited', type: 'citations-present' }], validator);
 		const results = ['a [1]', 'b', 'c [2]', 'd [1]'].map((answer) => check({ answer, sources }));
 		expect(summariseChecks(results)).toEqual({ cited: { passed: 3, failed: 1, passRate: 0.75 } });
+	});
+});
+
+describe('check lists typed by a user', () => {
+	it('an unknown check type or a missing field is a CONFIG_INVALID naming the check, not a crash', () => {
+		expect(() => parseCheckSpecs([{ id: 'x', type: 'nope' }])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('check 0') }));
+		expect(() => parseCheckSpecs([{ id: 'r', type: 'required-fields' }])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('fields') }));
+		expect(() => parseCheckSpecs({ id: 'x' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+		expect(() => compileChecks([{ id: 'x', type: 'nope' } as unknown as CheckSpec], validator)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('unknown type "nope"') }));
+	});
+
+	it('a valid list passes through unchanged', () => {
+		const specs = [{ id: 'c', type: 'citations-present' }, { id: 'm', type: 'must-contain', regex: '\\d+', flags: 'i' }];
+		expect(parseCheckSpecs(specs)).toEqual(specs);
 	});
 });

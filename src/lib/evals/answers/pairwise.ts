@@ -22,15 +22,21 @@ export interface AnswerRunComparison {
 	readonly outcomes: PairwiseOutcome[];
 	readonly summary: PairwiseSummary;
 	readonly lengthBias: PairwiseLengthBias;
+	/** True when the signal stopped it before every pair was judged (the outcomes so far are kept). */
+	readonly cancelled: boolean;
 }
 
-/** The cases both runs answered without error, in `first`'s order, as pairs (`first` = answer of `first`). */
+/**
+ * The cases both runs answered without error for the same question, in `first`'s order, as pairs
+ * (`first` = answer of `first`). A case whose query differs between the runs (the golden set was
+ * edited between them) is left out: the judge would compare answers to different questions.
+ */
 export function answerPairs(first: readonly AnswerRecord[], second: readonly AnswerRecord[]): AnswerPair[] {
 	const other = new Map(second.filter((a) => a.error === null).map((a) => [a.caseId, a] as const));
 	const pairs: AnswerPair[] = [];
 	for (const a of first) {
 		const b = other.get(a.caseId);
-		if (a.error !== null || b === undefined) continue;
+		if (a.error !== null || b === undefined || b.query !== a.query) continue;
 		pairs.push({ id: a.caseId, question: a.query, first: a.text, second: b.text, ...(a.reference !== undefined ? { reference: a.reference } : {}) });
 	}
 	return pairs;
@@ -54,10 +60,18 @@ export function pairwiseLengthBias(pairs: readonly AnswerPair[], outcomes: reado
 /**
  * Pairwise comparison of two answer runs on the same golden set: every case both answered
  * without error is judged in both orders with `PAIRWISE_PROMPT` (disagreeing orders = tie;
- * position consistency reported), sequentially. Cases either run failed or lacks are left out.
+ * position consistency reported), sequentially. Cases either run failed or lacks, or whose
+ * query differs, are left out. `signal` stops between pairs; `onProgress(done, total)` per pair.
  */
-export async function compareAnswerRuns(first: readonly AnswerRecord[], second: readonly AnswerRecord[], settings: JudgeSettings, validator: SchemaValidator, signal?: AbortSignal): Promise<AnswerRunComparison> {
+export async function compareAnswerRuns(
+	first: readonly AnswerRecord[],
+	second: readonly AnswerRecord[],
+	settings: JudgeSettings,
+	validator: SchemaValidator,
+	signal?: AbortSignal,
+	onProgress?: (done: number, total: number) => void
+): Promise<AnswerRunComparison> {
 	const pairs = answerPairs(first, second);
-	const { outcomes, summary } = await comparePairs(pairs, settings, validator, PAIRWISE_PROMPT, signal);
-	return { outcomes, summary, lengthBias: pairwiseLengthBias(pairs, outcomes) };
+	const { outcomes, summary, cancelled } = await comparePairs(pairs, settings, validator, PAIRWISE_PROMPT, signal, onProgress);
+	return { outcomes, summary, lengthBias: pairwiseLengthBias(pairs, outcomes), cancelled };
 }

@@ -30,6 +30,7 @@ const lengthBias = z.object({ n: int, pearson: num.nullable(), spearman: num.nul
 export const AnswerSummarySchema = z.object({
 	answered: int,
 	failed: int,
+	graded: int,
 	checks: z.record(z.string(), z.object({ passed: int, failed: int, passRate: num })),
 	judges: z.record(
 		z.string(),

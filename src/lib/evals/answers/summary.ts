@@ -28,6 +28,8 @@ export interface AnswerRunSummary {
 	readonly answered: number;
 	/** Answers whose generation failed (`error` set); excluded from every other number here. */
 	readonly failed: number;
+	/** Answered answers that carry any check result or verdict: `answered − graded` were never graded (e.g. grading was stopped). */
+	readonly graded: number;
 	/** Layer 1: passed/failed/passRate per check id over graded answers. */
 	readonly checks: ReturnType<typeof summariseChecks>;
 	/** Layer 2 per rubric that has verdicts: mean over valid verdicts, error rate, and score-vs-length correlation. */
@@ -100,6 +102,7 @@ export function summariseAnswerRun(answers: readonly AnswerRecord[], passThresho
 	return {
 		answered: ok.length,
 		failed: answers.length - ok.length,
+		graded: ok.filter((a) => a.checks.length > 0 || Object.keys(a.verdicts).length > 0).length,
 		checks: summariseChecks(ok.map((a) => a.checks)),
 		judges,
 		agreement: judgeHumanAgreement(ok, passThreshold),

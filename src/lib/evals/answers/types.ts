@@ -5,6 +5,7 @@ import type { ChatMessage } from '../../generation/types.ts';
 import type { SystemPromptSpec } from '../../generation/system-prompt.ts';
 import type { FewShotExample } from '../../generation/prompt.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
+import type { GoldenCase } from '../golden/types.ts';
 
 /**
  * Answer evaluation records: an answer run (one retrieval + generation configuration over one
@@ -75,6 +76,12 @@ export interface AnswerRunRecord {
 	readonly goldenSetHash: string;
 	/** Case ids in golden-set order when the run started (the run answers exactly these). */
 	readonly caseIds: readonly string[];
+	/**
+	 * The golden set's cases as they were when the run started (what `goldenSetHash` hashes). A
+	 * resumed run answers these, and the report judges against these, so editing the golden set
+	 * later never mixes two versions of it into one run.
+	 */
+	readonly cases: readonly GoldenCase[];
 	readonly config: AnswerRunConfig;
 	readonly status: AnswerRunStatus;
 	/** Last grading pass's settings; `null` before any grading. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AssayError } from '../../shared/errors.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
 import { checkCitationsPresent, checkCitationsValid, checkQuotesVerbatim, type CheckOutcome, type CheckSource } from './citation-checks.ts';
@@ -19,6 +20,34 @@ export type CheckSpec = { readonly id: string } & (
 	| { readonly type: 'citations-valid' }
 	| { readonly type: 'quotes-verbatim' }
 );
+
+const id = z.string().trim().min(1).max(80);
+const pattern = { text: z.string().optional(), regex: z.string().optional(), flags: z.string().max(8).optional() };
+
+/** zod form of {@link CheckSpec}: a check list typed in the app or read from a file is validated with it. */
+export const CheckSpecSchema = z.discriminatedUnion('type', [
+	z.object({ id, type: z.literal('json-schema'), schema: z.record(z.string(), z.unknown()) }).strict(),
+	z.object({ id, type: z.literal('required-fields'), fields: z.array(z.string().min(1)).min(1) }).strict(),
+	z.object({ id, type: z.literal('must-contain'), ...pattern }).strict(),
+	z.object({ id, type: z.literal('must-not-contain'), ...pattern }).strict(),
+	z.object({ id, type: z.literal('banned-phrases'), phrases: z.array(z.string()).min(1) }).strict(),
+	z.object({ id, type: z.literal('length'), minChars: z.number().int().min(0).optional(), maxChars: z.number().int().min(0).optional() }).strict(),
+	z.object({ id, type: z.literal('citations-present') }).strict(),
+	z.object({ id, type: z.literal('citations-valid') }).strict(),
+	z.object({ id, type: z.literal('quotes-verbatim') }).strict()
+]);
+
+/**
+ * Validate a check list (JSON value), e.g. what the user typed in the app.
+ * @throws AssayError `CONFIG_INVALID` naming the first problems (not an array, unknown `type`,
+ *   a missing or misspelled field), before anything runs.
+ */
+export function parseCheckSpecs(value: unknown): CheckSpec[] {
+	const parsed = z.array(CheckSpecSchema).safeParse(value);
+	if (parsed.success) return parsed.data as CheckSpec[];
+	const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.length > 0 ? `check ${i.path.join('.')}` : '(root)'}: ${i.message}`);
+	throw new AssayError('CONFIG_INVALID', `Invalid check list — ${issues.join('; ')}`, { details: { issues } });
+}
 
 /** One answer to check: its text and the sources it was given (`[n]` → `sources` with that `n`). */
 export interface CheckInput {
@@ -115,6 +144,9 @@ export function compileChecks(specs: readonly CheckSpec[], validator: SchemaVali
 				return ({ answer, sources }) => checkCitationsValid(answer, sources);
 			case 'quotes-verbatim':
 				return ({ answer, sources }) => checkQuotesVerbatim(answer, sources);
+			default:
+				// Reached only by data that skipped parseCheckSpecs (e.g. a stored run from an older build).
+				throw new AssayError('CONFIG_INVALID', `Check "${(spec as { id: string }).id}": unknown type "${String((spec as { type: unknown }).type)}".`);
 		}
 	});
 	return (input) => fns.map((fn, i) => ({ id: (specs[i] as CheckSpec).id, type: (specs[i] as CheckSpec).type, ...fn(input) }));

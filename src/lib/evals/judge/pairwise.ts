@@ -67,11 +67,29 @@ export async function comparePair(pair: AnswerPair, settings: JudgeSettings, val
 	return { id: pair.id, forward, swapped, consistent, preferred: both ? (consistent ? forward : 'tie') : null, errors, attempts: fwd.attempts + swp.attempts, judge: fwd.judge };
 }
 
-/** Compare every pair (sequentially: a local judge runs one request at a time) and summarise. */
-export async function comparePairs(pairs: readonly AnswerPair[], settings: JudgeSettings, validator: SchemaValidator, spec: JudgePromptSpec<PairwiseInput> = PAIRWISE_PROMPT, signal?: AbortSignal): Promise<{ outcomes: PairwiseOutcome[]; summary: PairwiseSummary }> {
+/**
+ * Compare every pair (sequentially: a local judge runs one request at a time) and summarise.
+ * Aborting `signal` stops between pairs (`cancelled`; the pair in flight is dropped).
+ * `onProgress(done, total)` after each pair.
+ */
+export async function comparePairs(
+	pairs: readonly AnswerPair[],
+	settings: JudgeSettings,
+	validator: SchemaValidator,
+	spec: JudgePromptSpec<PairwiseInput> = PAIRWISE_PROMPT,
+	signal?: AbortSignal,
+	onProgress?: (done: number, total: number) => void
+): Promise<{ outcomes: PairwiseOutcome[]; summary: PairwiseSummary; cancelled: boolean }> {
 	const outcomes: (PairwiseOutcome & { judge: JudgeProvenance })[] = [];
-	for (const pair of pairs) outcomes.push(await comparePair(pair, settings, validator, spec, signal));
-	return { outcomes, summary: summarisePairwise(outcomes) };
+	for (const pair of pairs) {
+		// Stop between pairs: a pair cut by the abort would be judged on a half reply.
+		if (signal?.aborted) return { outcomes, summary: summarisePairwise(outcomes), cancelled: true };
+		const outcome = await comparePair(pair, settings, validator, spec, signal);
+		if (signal?.aborted) return { outcomes, summary: summarisePairwise(outcomes), cancelled: true };
+		outcomes.push(outcome);
+		onProgress?.(outcomes.length, pairs.length);
+	}
+	return { outcomes, summary: summarisePairwise(outcomes), cancelled: false };
 }
 
 /** Counts per winner; position consistency = pairs whose two orders agree / pairs judged in both orders. */

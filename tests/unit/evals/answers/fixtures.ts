@@ -14,6 +14,7 @@ export function makeRun(over: Partial<AnswerRunRecord> = {}): AnswerRunRecord {
 		goldenSetName: 'kites',
 		goldenSetHash: 'h'.repeat(64),
 		caseIds: ['q1', 'q2', 'q3'],
+		cases,
 		config: { label: 'lexical + v3', mode: 'lexical', topK: 3, model: { provider: 'scripted', modelId: 'tiny-1b' }, prompt: { spec, fewShot: [] }, contextWindowTokens: 400, maxTokens: 50, temperature: 0, seed: 7 },
 		status: 'complete',
 		grading: null,
