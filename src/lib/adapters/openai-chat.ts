@@ -23,7 +23,9 @@ interface StreamChunk {
  * `stream: true` and `stream_options.include_usage` (usage arrives in the last chunk).
  * Structured output is sent as `response_format: {type: 'json_schema', json_schema: {name, schema, strict}}`.
  * Network and HTTP failures become `error` events with code `LLM_REQUEST_FAILED` (or
- * `CONTEXT_WINDOW_EXCEEDED` when the server says the prompt is too long).
+ * `CONTEXT_WINDOW_EXCEEDED` when the server says the prompt is too long); a stream that closes
+ * without a finish reason or `[DONE]` is `LLM_GENERATION_FAILED` (cut, not finished). A server
+ * that ignores `stream: true` and answers `application/json` is read as one completion.
  */
 export class OpenAiChatModel implements ChatModel {
 	readonly provider = 'openai-compatible';
@@ -48,16 +50,34 @@ export class OpenAiChatModel implements ChatModel {
 		try {
 			const response = await this.post(url, request, signal);
 			if (!response.body) throw new AssayError('LLM_REQUEST_FAILED', `${url} answered without a body.`);
+			const type = response.headers.get('content-type') ?? '';
+			if (/application\/json/i.test(type)) {
+				// A server that ignores `stream: true` answers with one completion object.
+				const whole = parseCompletion(await response.text(), url);
+				if (whole.text) yield { type: 'token', text: whole.text };
+				if (whole.usage) yield { type: 'usage', usage: whole.usage };
+				yield { type: 'done', finishReason: whole.finish };
+				return;
+			}
+			let ended = false;
 			for await (const data of readSseData(response.body, signal)) {
-				if (data.trim() === '[DONE]') break;
+				if (data.trim() === '[DONE]') {
+					ended = true;
+					break;
+				}
 				const chunk = parseChunk(data, url);
 				const choice = chunk.choices?.[0];
 				const text = choice?.delta?.content;
 				if (text) yield { type: 'token', text };
-				if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+				if (choice?.finish_reason) {
+					finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+					ended = true;
+				}
 				if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
 			}
 			if (signal?.aborted) finish = 'abort';
+			// A connection closed before a finish reason or [DONE] is a cut answer, not a finished one.
+			else if (!ended) throw new AssayError('LLM_GENERATION_FAILED', `The stream from ${url} ended before the server finished the answer (no finish_reason and no [DONE]): the text so far is incomplete.`);
 		} catch (error) {
 			if (!signal?.aborted) {
 				yield { type: 'error', error: toErrorData(error instanceof AssayError ? error : new AssayError('LLM_REQUEST_FAILED', `Could not reach ${url}: ${String(error)}. Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error })) };
@@ -89,6 +109,24 @@ export class OpenAiChatModel implements ChatModel {
 		const code = /context length|maximum context|context window|too long/i.test(text) ? 'CONTEXT_WINDOW_EXCEEDED' : 'LLM_REQUEST_FAILED';
 		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}`, { details: { status: response.status } });
 	}
+}
+
+/** A non-streamed completion (`choices[0].message.content`), for servers that ignore `stream: true`. */
+function parseCompletion(body: string, url: string): { text: string; finish: FinishReason; usage?: ChatUsage } {
+	let value: { choices?: { message?: { content?: string | null }; finish_reason?: string | null }[]; usage?: { prompt_tokens?: number; completion_tokens?: number }; error?: { message?: string } };
+	try {
+		value = JSON.parse(body) as typeof value;
+	} catch (cause) {
+		throw new AssayError('LLM_REQUEST_FAILED', `${url} answered with JSON that does not parse: ${body.slice(0, 100)}`, { cause });
+	}
+	if (value.error) throw new AssayError('LLM_GENERATION_FAILED', `The endpoint reported an error: ${value.error.message ?? 'unknown'}`);
+	const choice = value.choices?.[0];
+	if (!choice?.message || typeof choice.message.content !== 'string') throw new AssayError('LLM_REQUEST_FAILED', `${url} answered JSON without choices[0].message.content: ${body.slice(0, 100)}`);
+	return {
+		text: choice.message.content,
+		finish: choice.finish_reason === 'length' ? 'length' : 'stop',
+		...(value.usage ? { usage: { inputTokens: value.usage.prompt_tokens ?? 0, outputTokens: value.usage.completion_tokens ?? 0 } } : {})
+	};
 }
 
 function parseChunk(data: string, url: string): StreamChunk {

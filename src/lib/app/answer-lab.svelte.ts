@@ -6,6 +6,8 @@ import type { AnswerRecord, AnswerRunRecord, HumanReview, RubricId } from '$lib/
 import { RUBRIC_IDS } from '$lib/evals/answers/types.ts';
 import { runAnswerCases, type RetrievedSource } from '$lib/evals/answers/run.ts';
 import { DEFAULT_CHECKS, defaultGrading, gradeAnswers } from '$lib/evals/answers/grade.ts';
+import { parseGradingSettings } from '$lib/evals/answers/config.ts';
+import { compileChecks, parseCheckSpecs } from '$lib/evals/checks/index.ts';
 import { summariseAnswerRun, type AnswerRunSummary } from '$lib/evals/answers/summary.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink } from '$lib/tracing/index.ts';
@@ -19,12 +21,13 @@ import { describe } from './workbench.svelte.ts';
 import { loadEndpoint, saveEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type EngineKind } from './answer-engine.ts';
 import { PairwiseDesk } from './answer-pairwise.svelte.ts';
+import { busyRunIds, withRunLock } from './run-locks.ts';
 import { AnswerOutputs } from './answer-outputs.svelte.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /** Progress of the running job (answering or grading). */
 export interface LabProgress {
-	readonly kind: 'answering' | 'grading';
+	readonly kind: 'answering' | 'grading' | 'comparing';
 	readonly done: number;
 	readonly total: number;
 }
@@ -47,6 +50,8 @@ export class AnswerLab {
 	answers = $state<AnswerRecord[]>([]);
 	reports = $state<EvalReport[]>([]);
 	progress = $state<LabProgress | null>(null);
+	/** Runs some tab holds the lock of (answering or grading); refreshed on open and after each job. */
+	busyElsewhere = $state<string[]>([]);
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
 	ready = $state(false);
@@ -133,6 +138,7 @@ export class AnswerLab {
 	/** Show a run's answers. */
 	async openRun(runId: string | null): Promise<void> {
 		this.runId = runId;
+		this.busyElsewhere = await busyRunIds().catch(() => []);
 		this.pairwise.reset();
 		if (!runId) return void (this.answers = []);
 		const state = await this.api.answerRunState(runId);
@@ -172,6 +178,7 @@ export class AnswerLab {
 		await this.guard(async () => {
 			await this.openRun(runId);
 			const state = await this.api.answerRunState(runId);
+			if (state.pending.length === 0) return void (this.notice = 'Every case of this run has an answer.');
 			const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
 			if (model.modelId !== state.run.config.model.modelId) throw new AssayError('CONFIG_INVALID', `This run was answered by "${state.run.config.model.modelId}"; select that model to resume it (now: "${model.modelId}").`);
 			await this.execute(state.run, state.pending);
@@ -182,34 +189,54 @@ export class AnswerLab {
 		if (run.config.mode !== 'lexical') await this.ensureModels();
 		const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
 		const sink = new InMemorySpanSink();
-		this.abort = new AbortController();
 		const total = run.caseIds.length;
 		const already = total - cases.length;
-		this.progress = { kind: 'answering', done: already, total };
 		try {
-			await this.setStatus(run.id, 'running');
-			const result = await runAnswerCases({
-				run,
-				cases,
-				model,
-				retrieve: (q) => this.retrieve(run, q),
-				tokenizer: new EstimateTokenizer(),
-				tracer: new BasicTracer([sink]),
-				clock: () => performance.now(),
-				signal: this.abort.signal,
-				onAnswer: async (record) => {
-					await this.api.saveAnswer(record);
-					if (this.runId === run.id) this.answers = [...this.answers.filter((a) => a.caseId !== record.caseId), record];
-				},
-				onProgress: (done) => (this.progress = { kind: 'answering', done: already + done, total })
+			await this.job(run.id, 'answering', total, async (signal) => {
+				this.progress = { kind: 'answering', done: already, total };
+				await this.setStatus(run.id, 'running');
+				const result = await runAnswerCases({
+					run,
+					cases,
+					model,
+					retrieve: (q) => this.retrieve(run, q),
+					tokenizer: new EstimateTokenizer(),
+					tracer: new BasicTracer([sink]),
+					clock: () => performance.now(),
+					signal,
+					onAnswer: async (record) => {
+						await this.api.saveAnswer(record);
+						if (this.runId === run.id) this.answers = [...this.answers.filter((a) => a.caseId !== record.caseId), record];
+					},
+					onProgress: (done) => (this.progress = { kind: 'answering', done: already + done, total })
+				});
+				await this.setStatus(run.id, result.cancelled ? 'cancelled' : 'complete');
+				const failed = (await this.api.answerRunState(run.id)).answers.filter((a) => a.error !== null).length;
+				const failures = failed > 0 ? ` ${failed} of them failed (see the table); they are not graded.` : '';
+				this.notice = result.cancelled ? `Stopped after ${already + result.answered} of ${total} answers; resume any time.${failures}` : `Answered ${total} cases.${failures}`;
 			});
-			await this.setStatus(run.id, result.cancelled ? 'cancelled' : 'complete');
-			this.notice = result.cancelled ? `Stopped after ${already + result.answered} of ${total} answers; resume any time.` : `Answered ${total} cases.`;
 		} finally {
 			void this.api.recordSpans(sink.spans).catch(() => {});
+			if (this.runId === run.id) await this.openRun(run.id);
+		}
+	}
+
+	/**
+	 * Run one job on `runId` (answering, grading, comparing): holds the run's cross-tab lock, owns
+	 * the progress bar and the cancel signal. Opening another run is disabled while it runs.
+	 * @throws AssayError `RUN_BUSY` when another tab works on the run.
+	 */
+	async job(runId: string, kind: LabProgress['kind'], total: number, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+		if (this.progress) throw new AssayError('RUN_BUSY', 'Another job is running in this tab: wait for it or cancel it.');
+		const abort = new AbortController();
+		this.abort = abort;
+		this.progress = { kind, done: 0, total };
+		try {
+			await withRunLock(runId, () => fn(abort.signal));
+		} finally {
 			this.progress = null;
 			this.abort = null;
-			if (this.runId === run.id) await this.openRun(run.id);
+			this.busyElsewhere = await busyRunIds().catch(() => []);
 		}
 	}
 
@@ -231,30 +258,29 @@ export class AnswerLab {
 			} catch (cause) {
 				throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
 			}
-			if (!Array.isArray(checks)) throw new AssayError('CONFIG_INVALID', 'The checks must be a JSON array of check objects.');
-			const settings = { ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks, passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed };
-			const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
-			this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
-			this.abort = new AbortController();
-			this.progress = { kind: 'grading', done: 0, total: this.answers.length };
-			try {
+			// Everything is validated before the run's stored settings change or a judge is called.
+			const settings = parseGradingSettings({ ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks: parseCheckSpecs(checks), passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed });
+			compileChecks(settings.checks, this.validator);
+			const answers = $state.snapshot(this.answers) as AnswerRecord[];
+			await this.job(run.id, 'grading', answers.length, async (signal) => {
 				const result = await gradeAnswers({
-					answers: $state.snapshot(this.answers) as AnswerRecord[],
+					answers,
 					settings,
 					model: judge,
 					validator: this.validator,
-					signal: this.abort.signal,
+					signal,
 					onGraded: async (record) => {
 						await this.api.saveAnswer(record);
-						this.answers = this.answers.map((a) => (a.caseId === record.caseId ? record : a));
+						if (this.runId === run.id) this.answers = this.answers.map((a) => (a.caseId === record.caseId ? record : a));
 					},
 					onProgress: (done, total) => (this.progress = { kind: 'grading', done, total })
 				});
-				this.notice = result.cancelled ? `Grading stopped after ${result.graded} answers.` : `Graded ${result.graded} answers.`;
-			} finally {
-				this.progress = null;
-				this.abort = null;
-			}
+				if (result.graded > 0) {
+					const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
+					this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
+				}
+				this.notice = result.cancelled ? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).` : `Graded ${result.graded} answers.`;
+			});
 		});
 	}
 
@@ -274,6 +300,7 @@ export class AnswerLab {
 		await this.guard(async () => {
 			await this.api.deleteAnswerRun(runId);
 			this.runs = this.runs.filter((r) => r.id !== runId);
+			if (this.pairwise.otherRunId === runId) this.pairwise.otherRunId = null;
 			if (this.runId === runId) await this.openRun(this.runs.at(-1)?.id ?? null);
 		});
 	}

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
 	NOT_FOUND: 'The requested item does not exist.',
 	DATASET_INVALID: 'The dataset folder or one of its files is malformed.',
 	WORKER_FAILED: 'A background worker failed.',
+	RUN_BUSY: 'Another tab (or job in this tab) is working on this run right now.',
 	VECTOR_DIMS_MISMATCH: 'A vector has a different number of dimensions than the index.',
 	VECTOR_DIMS_UNSUPPORTED: 'The vector index cannot hold vectors of this many dimensions.',
 	MODEL_LOAD_FAILED: 'A model could not be loaded from its source.',

@@ -109,3 +109,32 @@ describe('OpenAiChatModel against a local mock server', () => {
 		expect(events).toEqual([{ type: 'token', text: 'first' }, { type: 'done', finishReason: 'abort' }]);
 	});
 });
+
+describe('OpenAiChatModel on servers that cut or do not stream', () => {
+	it('a stream that closes without a finish reason or [DONE] is a typed LLM_GENERATION_FAILED after the text so far, not a finished answer', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.end(delta('The answer is cut mid-sen'));
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events).toEqual([{ type: 'token', text: 'The answer is cut mid-sen' }, { type: 'error', error: expect.objectContaining({ code: 'LLM_GENERATION_FAILED', message: expect.stringContaining('ended before the server finished') }) }]);
+	});
+
+	it('a server that ignores stream: true and answers one JSON completion is read as that completion', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'Whole answer [1].' }, finish_reason: 'length' }], usage: { prompt_tokens: 9, completion_tokens: 4 } }));
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events).toEqual([{ type: 'token', text: 'Whole answer [1].' }, { type: 'usage', usage: { inputTokens: 9, outputTokens: 4 } }, { type: 'done', finishReason: 'length' }]);
+	});
+
+	it('a JSON answer without a message is a typed error, not an empty answer', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end('{"object": "chat.completion"}');
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('without choices[0].message.content') }) }]);
+	});
+});
