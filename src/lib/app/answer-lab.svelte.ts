@@ -137,12 +137,12 @@ export class AnswerLab {
 
 	/** Show a run's answers. */
 	async openRun(runId: string | null): Promise<void> {
+		const answers = runId ? (await this.api.answerRunState(runId)).answers : [];
+		// Run and answers change together: views keyed by the run never see another run's answers.
 		this.runId = runId;
-		this.busyElsewhere = await busyRunIds().catch(() => []);
+		this.answers = answers;
 		this.pairwise.reset();
-		if (!runId) return void (this.answers = []);
-		const state = await this.api.answerRunState(runId);
-		this.answers = state.answers;
+		this.busyElsewhere = await busyRunIds().catch(() => []);
 	}
 
 	/** Answer every case of the selected golden set with the current settings (a new run). */
