@@ -1,5 +1,5 @@
 import { test, expect } from './support/fixtures.ts';
-import { answerAll, gradeAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
+import { answerAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
 import { ROUTED_LLM_BASE } from './support/llm-endpoint.ts';
 
 test('a run another tab is answering shows as running there and cannot be resumed here, so no case is answered twice', async ({ page, context }) => {
