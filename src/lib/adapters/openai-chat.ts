@@ -10,6 +10,47 @@ export interface OpenAiEndpoint {
 	readonly model: string;
 	/** Bearer key, if the server wants one. Kept in memory unless the user chooses to store it. */
 	readonly apiKey?: string;
+	/**
+	 * Longest wait for the server with nothing arriving (before the response, or between stream
+	 * chunks), ms; default 300 000 (5 min — generous for a server loading a model on the first
+	 * request). Past it the request is aborted and the stream ends with `LLM_REQUEST_FAILED`, so an
+	 * unattended answer run does not hang on one dead request.
+	 */
+	readonly idleTimeoutMs?: number;
+}
+
+/** Default {@link OpenAiEndpoint.idleTimeoutMs}. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
+/**
+ * An abort signal that fires when `signal` does, or when {@link IdleWatch.touch} has not been
+ * called for `idleMs` (restart the clock on every sign of life).
+ */
+class IdleWatch {
+	readonly controller = new AbortController();
+	timedOut = false;
+	private timer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(
+		private readonly idleMs: number,
+		signal: AbortSignal | undefined
+	) {
+		if (signal?.aborted) this.controller.abort();
+		signal?.addEventListener('abort', () => this.controller.abort(), { once: true });
+		this.touch();
+	}
+
+	touch(): void {
+		clearTimeout(this.timer);
+		this.timer = setTimeout(() => {
+			this.timedOut = true;
+			this.controller.abort();
+		}, this.idleMs);
+	}
+
+	stop(): void {
+		clearTimeout(this.timer);
+	}
 }
 
 interface StreamChunk {
@@ -47,8 +88,11 @@ export class OpenAiChatModel implements ChatModel {
 		const url = OpenAiChatModel.completionsUrl(this.endpoint.baseUrl);
 		let usage: ChatUsage | undefined;
 		let finish: FinishReason = 'stop';
+		const idleMs = this.endpoint.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+		const watch = new IdleWatch(idleMs, signal);
 		try {
-			const response = await this.post(url, request, signal);
+			const response = await this.post(url, request, watch.controller.signal);
+			watch.touch();
 			if (!response.body) throw new AssayError('LLM_REQUEST_FAILED', `${url} answered without a body.`);
 			const type = response.headers.get('content-type') ?? '';
 			if (/application\/json/i.test(type)) {
@@ -60,7 +104,8 @@ export class OpenAiChatModel implements ChatModel {
 				return;
 			}
 			let ended = false;
-			for await (const data of readSseData(response.body, signal)) {
+			for await (const data of readSseData(response.body, watch.controller.signal)) {
+				watch.touch();
 				if (data.trim() === '[DONE]') {
 					ended = true;
 					break;
@@ -75,15 +120,19 @@ export class OpenAiChatModel implements ChatModel {
 				}
 				if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
 			}
+			if (watch.timedOut) throw new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${Math.round(idleMs / 1000)} s: the request was given up (idle timeout).`);
 			if (signal?.aborted) finish = 'abort';
 			// A connection closed before a finish reason or [DONE] is a cut answer, not a finished one.
 			else if (!ended) throw new AssayError('LLM_GENERATION_FAILED', `The stream from ${url} ended before the server finished the answer (no finish_reason and no [DONE]): the text so far is incomplete.`);
-		} catch (error) {
+		} catch (caught) {
+			const error = watch.timedOut && !(caught instanceof AssayError) ? new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${Math.round(idleMs / 1000)} s: the request was given up (idle timeout).`) : caught;
 			if (!signal?.aborted) {
 				yield { type: 'error', error: toErrorData(error instanceof AssayError ? error : new AssayError('LLM_REQUEST_FAILED', `Could not reach ${url}: ${String(error)}. Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error })) };
 				return;
 			}
 			finish = 'abort';
+		} finally {
+			watch.stop();
 		}
 		if (usage) yield { type: 'usage', usage };
 		yield { type: 'done', finishReason: finish };

@@ -138,3 +138,23 @@ describe('OpenAiChatModel on servers that cut or do not stream', () => {
 		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('without choices[0].message.content') }) }]);
 	});
 });
+
+describe('OpenAiChatModel on a server that goes silent', () => {
+	it('gives up after the idle timeout with a typed LLM_REQUEST_FAILED instead of waiting forever', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.write(delta('first'));
+			// …and then nothing, with the connection left open.
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 150 }).stream(req));
+		expect(events).toEqual([{ type: 'token', text: 'first' }, { type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
+		server!.closeAllConnections();
+	});
+
+	it('a server that never answers the request at all also times out', async () => {
+		const base = await serve(() => {});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 150 }).stream(req));
+		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
+		server!.closeAllConnections();
+	});
+});
