@@ -63,7 +63,7 @@ class AnswerService implements AnswerApi {
 
 	async answerRunState(runId: string): Promise<AnswerRunState> {
 		const store = await this.internals.store();
-		const run = await this.run(runId);
+		const run = await this.#run(runId);
 		const stored = await store.answers.listByRun<AnswerRecord>(runId);
 		const byCase = new Map(stored.map((a) => [a.caseId, a]));
 		// The run's own snapshot of the golden set, never the set as edited since.
@@ -73,13 +73,13 @@ class AnswerService implements AnswerApi {
 	}
 
 	async saveAnswer(record: AnswerRecord): Promise<void> {
-		const run = await this.run(record.runId);
+		const run = await this.#run(record.runId);
 		if (!run.caseIds.includes(record.caseId)) throw new AssayError('DATASET_INVALID', `Case "${record.caseId}" is not part of answer run ${run.id}.`);
 		await (await this.internals.store()).answers.put(record);
 	}
 
 	async updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string }): Promise<AnswerRunRecord> {
-		const run = await this.run(runId);
+		const run = await this.#run(runId);
 		const next: AnswerRunRecord = {
 			...run,
 			...(patch.status !== undefined ? { status: patch.status } : {}),
@@ -127,7 +127,7 @@ class AnswerService implements AnswerApi {
 		return report;
 	}
 
-	private async run(runId: string): Promise<AnswerRunRecord> {
+	async #run(runId: string): Promise<AnswerRunRecord> {
 		const run = await (await this.internals.store()).answerRuns.get(runId);
 		if (!isRun(run)) throw new AssayError('NOT_FOUND', `No answer run with id ${runId}.`);
 		return run;

@@ -61,7 +61,7 @@ export interface LibraryInternals {
 /** A library service plus its {@link LibraryInternals}. */
 export function createLibraryServiceWithInternals(options: LibraryServiceOptions = {}): { api: LibraryApi; internals: LibraryInternals } {
 	const service = new LibraryService(options);
-	return { api: service, internals: service.internals() };
+	return { api: service, internals: LibraryService.internalsOf(service) };
 }
 
 class LibraryService implements LibraryApi {
@@ -78,49 +78,50 @@ class LibraryService implements LibraryApi {
 
 	constructor(private readonly options: LibraryServiceOptions) {
 		this.parser = options.parser ?? lazyNodeParsers();
-		this.semantic = new SemanticService({ store: () => this.store(), index: async (id) => (await this.index(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
+		this.semantic = new SemanticService({ store: () => this.#store(), index: async (id) => (await this.#index(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
 	}
 
 	/** Hooks for the eval service (same store, same indexes, same tracer). */
-	internals(): LibraryInternals {
+	static internalsOf(service: LibraryService): LibraryInternals {
+		// Static, so it is not on the prototype that `combineApis` exposes over RPC.
 		return {
-			store: () => this.store(),
-			workspaceIndex: async (workspaceId) => (await this.index(workspaceId)).index,
-			tracer: () => this.tracer,
-			dense: (workspaceId) => this.semantic.denseContext(workspaceId),
-			serial: (workspaceId, fn) => this.serial(workspaceId, fn)
+			store: () => service.#store(),
+			workspaceIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
+			tracer: () => service.tracer,
+			dense: (workspaceId) => service.semantic.denseContext(workspaceId),
+			serial: (workspaceId, fn) => service.#serial(workspaceId, fn)
 		};
 	}
 
 	async listWorkspaces(): Promise<WorkspaceRecord[]> {
-		return (await this.store()).workspaces.list();
+		return (await this.#store()).workspaces.list();
 	}
 
 	async createWorkspace(name: string, config: AppConfigInput = {}): Promise<WorkspaceRecord> {
 		const record: WorkspaceRecord = { id: newId('ws'), name, createdAtMs: Date.now(), config: parseAppConfig(config) };
-		await (await this.store()).workspaces.put(record);
+		await (await this.#store()).workspaces.put(record);
 		return record;
 	}
 
 	async deleteWorkspace(workspaceId: string): Promise<void> {
-		await this.serial(workspaceId, async () => {
-			await (await this.store()).workspaces.delete(workspaceId);
-			await (await this.store()).pendingFiles.deleteWorkspace(workspaceId);
+		await this.#serial(workspaceId, async () => {
+			await (await this.#store()).workspaces.delete(workspaceId);
+			await (await this.#store()).pendingFiles.deleteWorkspace(workspaceId);
 			this.indexes.delete(workspaceId);
 			await this.semantic.forgetWorkspace(workspaceId);
 		});
 	}
 
 	async workspaceConfig(workspaceId: string): Promise<AppConfig> {
-		const ws = await (await this.store()).workspaces.get(workspaceId);
+		const ws = await (await this.#store()).workspaces.get(workspaceId);
 		if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 		return parseAppConfig(ws.config);
 	}
 
 	async updateWorkspaceConfig(workspaceId: string, input: AppConfigInput): Promise<IndexStatus> {
 		const config = parseAppConfig(input);
-		return this.serial(workspaceId, async () => {
-			const store = await this.store();
+		return this.#serial(workspaceId, async () => {
+			const store = await this.#store();
 			const ws = await store.workspaces.get(workspaceId);
 			if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 			const before = parseAppConfig(ws.config);
@@ -134,22 +135,22 @@ class LibraryService implements LibraryApi {
 			});
 			this.indexes.delete(workspaceId);
 			this.semantic.invalidate(workspaceId);
-			return (await this.index(workspaceId)).status;
+			return (await this.#index(workspaceId)).status;
 		});
 	}
 
 	async openWorkspace(workspaceId: string): Promise<IndexStatus> {
-		const { index, status } = await this.index(workspaceId);
+		const { index, status } = await this.#index(workspaceId);
 		// After the first load the index lives in memory: report how it was made, or that it changed since.
 		return index.status(index.changedSinceLoad ? 'live' : status.source, status.reconciledDocuments, status.loadMs);
 	}
 
 	async listDocuments(workspaceId: string): Promise<DocumentRecord[]> {
-		return (await this.store()).documents.listByWorkspace(workspaceId);
+		return (await this.#store()).documents.listByWorkspace(workspaceId);
 	}
 
 	async importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
-		return this.serial(workspaceId, () => this.runImport(workspaceId, files, jobId, onProgress));
+		return this.#serial(workspaceId, () => this.#runImport(workspaceId, files, jobId, onProgress));
 	}
 
 	async cancelImport(jobId: string): Promise<void> {
@@ -157,15 +158,15 @@ class LibraryService implements LibraryApi {
 	}
 
 	async pendingImports(workspaceId: string): Promise<PendingJob[]> {
-		return (await this.store()).pendingFiles.listJobs(workspaceId);
+		return (await this.#store()).pendingFiles.listJobs(workspaceId);
 	}
 
 	async resumeImport(workspaceId: string, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
-		return this.serial(workspaceId, () => this.runImport(workspaceId, null, jobId, onProgress));
+		return this.#serial(workspaceId, () => this.#runImport(workspaceId, null, jobId, onProgress));
 	}
 
 	async redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult> {
-		const store = await this.store();
+		const store = await this.#store();
 		const doc = await store.documents.get(documentId);
 		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
 		const raw = (await store.documents.textRecord(documentId))?.rawBytes;
@@ -176,9 +177,9 @@ class LibraryService implements LibraryApi {
 		} catch (error) {
 			return { relativePath: doc.relativePath, name: doc.name, outcome: 'failed', documentId, durationMs: 0, error: toErrorData(error) };
 		}
-		return this.serial(doc.workspaceId, async () => {
+		return this.#serial(doc.workspaceId, async () => {
 			const config = await this.workspaceConfig(doc.workspaceId);
-			const { index } = await this.index(doc.workspaceId);
+			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
 			const item = await withSpan(this.tracer, 'document.redecode', { attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } }, (span) =>
 				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding }, source)
@@ -189,11 +190,11 @@ class LibraryService implements LibraryApi {
 	}
 
 	async removeDocument(documentId: string): Promise<void> {
-		const store = await this.store();
+		const store = await this.#store();
 		const doc = await store.documents.get(documentId);
 		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
-		await this.serial(doc.workspaceId, async () => {
-			const { index } = await this.index(doc.workspaceId);
+		await this.#serial(doc.workspaceId, async () => {
+			const { index } = await this.#index(doc.workspaceId);
 			await withSpan(this.tracer, 'document.remove', { attributes: { 'assay.document.path': doc.relativePath } }, async () => {
 				await store.documents.delete(documentId);
 				index.removeDocument(documentId);
@@ -205,12 +206,12 @@ class LibraryService implements LibraryApi {
 
 	async search(request: SearchRequest): Promise<SearchResponse> {
 		if (request.mode) return this.semantic.search({ ...request, mode: request.mode });
-		const { index } = await this.index(request.workspaceId);
-		return searchWorkspace(await this.store(), index, request, this.tracer);
+		const { index } = await this.#index(request.workspaceId);
+		return searchWorkspace(await this.#store(), index, request, this.tracer);
 	}
 
 	async documentView(documentId: string): Promise<DocumentView> {
-		const store = await this.store();
+		const store = await this.#store();
 		const [document, text, chunks] = await Promise.all([store.documents.get(documentId), store.documents.text(documentId), store.chunks.listByDocument(documentId)]);
 		if (!document || text === undefined) throw new AssayError('NOT_FOUND', `Document ${documentId} has no stored text.`);
 		return { document, text, chunks: chunks.map((c) => ({ id: c.id, ordinal: c.ordinal, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath })) };
@@ -218,11 +219,11 @@ class LibraryService implements LibraryApi {
 
 	async recentSpans(limit: number): Promise<SpanRecord[]> {
 		await this.spanSink?.flush();
-		return (await this.store()).spans.listRecent(limit);
+		return (await this.#store()).spans.listRecent(limit);
 	}
 
 	async recordSpans(spans: readonly SpanRecord[]): Promise<void> {
-		await this.store();
+		await this.#store();
 		for (const span of spans) this.spanSink?.export(span);
 		await this.spanSink?.flush();
 	}
@@ -240,7 +241,7 @@ class LibraryService implements LibraryApi {
 	}
 
 	embedWorkspace(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
-		return this.serial(workspaceId, () => this.semantic.embed(workspaceId, jobId, onProgress));
+		return this.#serial(workspaceId, () => this.semantic.embed(workspaceId, jobId, onProgress));
 	}
 
 	async cancelEmbedding(jobId: string): Promise<void> {
@@ -255,10 +256,10 @@ class LibraryService implements LibraryApi {
 		return this.semantic.setAccess(workspaceId, documentId, access);
 	}
 
-	private async runImport(workspaceId: string, files: readonly ImportFileInput[] | null, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
-		const store = await this.store();
+	async #runImport(workspaceId: string, files: readonly ImportFileInput[] | null, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+		const store = await this.#store();
 		const config = await this.workspaceConfig(workspaceId);
-		const { index } = await this.index(workspaceId);
+		const { index } = await this.#index(workspaceId);
 		const startedAtMs = Date.now();
 		const started = performance.now();
 		let items: ImportItemResult[] = [];
@@ -289,24 +290,24 @@ class LibraryService implements LibraryApi {
 		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, counts, statusCounts: statusCountsOf(items), items };
 	}
 
-	private index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+	#index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
 		let entry = this.indexes.get(workspaceId);
 		if (!entry) {
-			entry = (async () => WorkspaceIndex.load(await this.store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer))();
+			entry = (async () => WorkspaceIndex.load(await this.#store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer))();
 			entry.catch(() => this.indexes.delete(workspaceId));
 			this.indexes.set(workspaceId, entry);
 		}
 		return entry;
 	}
 
-	private serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
+	#serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
 		const previous = this.queues.get(workspaceId) ?? Promise.resolve();
 		const next = previous.then(fn, fn);
 		this.queues.set(workspaceId, next.catch(() => undefined));
 		return next;
 	}
 
-	private store(): Promise<AssayStore> {
+	#store(): Promise<AssayStore> {
 		this.storePromise ??= openAssayDb({
 			...(this.options.dbName ? { name: this.options.dbName } : {}),
 			...(this.options.idbFactory ? { idbFactory: this.options.idbFactory } : {}),

@@ -62,3 +62,12 @@ describe('answer service', () => {
 		await expect(svc.saveAnswer(one)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 	});
 });
+
+describe('the library worker’s RPC surface', () => {
+	it('exposes the services’ API methods and none of their internals', async () => {
+		const { svc } = await answerWorkspace(1);
+		const names = Object.keys(svc);
+		expect(names).toEqual(expect.arrayContaining(['search', 'runEval', 'startAnswerRun', 'saveAnswerReport', 'disconnectModels']));
+		for (const internal of ['store', 'index', 'serial', 'runImport', 'run', 'internals', 'internalsOf', 'tracked']) expect(names).not.toContain(internal);
+	});
+});
