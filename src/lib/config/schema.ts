@@ -151,6 +151,17 @@ export function parseChunkingConfig(input: unknown = {}): ChunkingConfig {
 }
 
 /**
+ * Whether two chunking configurations chunk identically. An absent `mode` means `recursive`, so
+ * `{chunkSizeChars: 800, …}` and `{mode: 'recursive', chunkSizeChars: 800, …}` are the same; when
+ * both are `none` the sizes are unused and do not matter.
+ */
+export function sameChunking(a: Pick<ChunkingConfig, 'mode' | 'chunkSizeChars' | 'chunkOverlapChars'>, b: Pick<ChunkingConfig, 'mode' | 'chunkSizeChars' | 'chunkOverlapChars'>): boolean {
+	const mode = (c: typeof a) => c.mode ?? 'recursive';
+	if (mode(a) !== mode(b)) return false;
+	return mode(a) === 'none' || (a.chunkSizeChars === b.chunkSizeChars && a.chunkOverlapChars === b.chunkOverlapChars);
+}
+
+/**
  * Validate BM25 parameters alone.
  * @throws AssayError `CONFIG_INVALID`.
  */

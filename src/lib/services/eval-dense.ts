@@ -1,10 +1,10 @@
+import { sameChunking } from '../config/schema.ts';
 import { embeddingSpecFor, rerankerSpecFor } from '../embedding/index.ts';
 import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
 import type { EvalReport } from '../evals/report/index.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
 import { retrieve, type ExplainRow } from '../search/retrieval/index.ts';
-import { canonicalJson } from '../shared/hash.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { DenseContext } from './semantic-service.ts';
@@ -38,7 +38,7 @@ export interface LexicalSide {
  */
 export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: AssayStore, config: RetrievalConfig, reference: (doc: DocumentRecord) => string): DenseEvaluation {
 	const ws = ctx.config;
-	if (canonicalJson(ws.chunking) !== canonicalJson(config.chunking)) {
+	if (!sameChunking(ws.chunking, config.chunking)) {
 		throw new AssayError('CONFIG_INVALID', `Mode ${config.mode} searches the workspace's stored vectors, so its chunking must be the workspace's (${ws.chunking.mode ?? 'recursive'}, ${ws.chunking.chunkSizeChars}/${ws.chunking.chunkOverlapChars} chars).`);
 	}
 	const wanted = config.embeddingModel;

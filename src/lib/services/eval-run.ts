@@ -1,6 +1,6 @@
 import { chunkDocument } from '../chunking/index.ts';
 import { canonicalJson, sha256Text } from '../shared/hash.ts';
-import { parseAppConfig } from '../config/schema.ts';
+import { parseAppConfig, sameChunking } from '../config/schema.ts';
 import { resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
 import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RunEntry } from '../evals/metrics/index.ts';
 import { buildEvalReport, type EvalReport } from '../evals/report/index.ts';
@@ -39,7 +39,7 @@ export async function lexicalIndexFor(internals: LibraryInternals, store: AssayS
 	const ws = await store.workspaces.get(workspaceId);
 	if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 	const wsConfig = parseAppConfig(ws.config);
-	if (canonicalJson(wsConfig.chunking) === canonicalJson(config.chunking) && canonicalJson(wsConfig.bm25) === canonicalJson(config.bm25)) {
+	if (sameChunking(wsConfig.chunking, config.chunking) && canonicalJson(wsConfig.bm25) === canonicalJson(config.bm25)) {
 		const index = await internals.workspaceIndex(workspaceId);
 		let chunkCount = 0;
 		for (const d of index.documents.values()) chunkCount += d.chunkCount;

@@ -1,8 +1,7 @@
-import { parseAppConfig, type AppConfig, type AppConfigInput } from '../config/schema.ts';
+import { parseAppConfig, sameChunking, type AppConfig, type AppConfigInput } from '../config/schema.ts';
 import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { canonicalJson } from '../shared/hash.ts';
 import { BasicTracer, withSpan } from '../tracing/tracer.ts';
 import type { SpanRecord, Tracer } from '../tracing/types.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
@@ -127,7 +126,7 @@ class LibraryService implements LibraryApi {
 			const before = parseAppConfig(ws.config);
 			await withSpan(this.tracer, 'workspace.configure', { attributes: { 'assay.workspace.id': workspaceId } }, async (span) => {
 				await store.workspaces.put({ ...ws, config });
-				if (canonicalJson(before.chunking) !== canonicalJson(config.chunking)) {
+				if (!sameChunking(before.chunking, config.chunking)) {
 					span.setAttribute('assay.rechunked_documents', await rechunkWorkspace(store, workspaceId, config, this.tracer, span));
 					// Chunk ids were reused with new texts: the stored postings no longer describe them.
 					await store.indexState.delete(workspaceId, 'bm25');

@@ -145,7 +145,9 @@ describe('dense and hybrid evaluation', () => {
 		expect((await svc.listDocuments(ws.id)).map((d) => d.chunkCount).sort()).toEqual([2, 2, 3]);
 		const gs = await svc.saveGoldenSet(ws.id, null, 'pets', [{ id: 'q1', query: 'puppy kitten', relevant: [{ doc: 'pets.txt', grade: 1 }], tags: [] }]);
 		const config = await svc.workspaceConfig(ws.id);
-		const report = await svc.runEval({ workspaceId: ws.id, goldenSetId: gs.id, jobId: 'c', config: { label: 'hybrid', mode: 'hybrid', topK: 2, depth: 2, chunking: config.chunking, bm25: config.bm25 }, appVersion: 'x', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } });
+		// The evaluations page names the mode explicitly; the workspace's stored config leaves it out (= recursive).
+		const chunking = { ...config.chunking, mode: 'recursive' as const };
+		const report = await svc.runEval({ workspaceId: ws.id, goldenSetId: gs.id, jobId: 'c', config: { label: 'hybrid', mode: 'hybrid', topK: 2, depth: 2, chunking, bm25: config.bm25 }, appVersion: 'x', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } });
 		const ranked = report.perQuery[0]!.ranked.map(([doc]) => doc);
 		expect(ranked).toHaveLength(2);
 		expect(ranked[0]).toBe('pets.txt');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAppConfig, parseAppConfig } from '../../../src/lib/config/schema.ts';
+import { defaultAppConfig, parseAppConfig, sameChunking } from '../../../src/lib/config/schema.ts';
 import { AssayError } from '../../../src/lib/shared/errors.ts';
 
 describe('AppConfig', () => {
@@ -25,5 +25,14 @@ describe('AppConfig', () => {
 
 	it('rejects b outside 0..1 and an unknown analyzer together', () => {
 		expect(() => parseAppConfig({ bm25: { b: 1.5, analyzer: 'klingon' } })).toThrow(/bm25\.b.*bm25\.analyzer|bm25\.analyzer.*bm25\.b/);
+	});
+});
+
+describe('sameChunking', () => {
+	it('treats an absent mode as recursive, compares sizes only when they are used', () => {
+		expect(sameChunking({ chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 96 })).toBe(true);
+		expect(sameChunking({ chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 0 })).toBe(false);
+		expect(sameChunking({ mode: 'none', chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'none', chunkSizeChars: 100, chunkOverlapChars: 0 })).toBe(true);
+		expect(sameChunking({ mode: 'none', chunkSizeChars: 800, chunkOverlapChars: 96 }, { chunkSizeChars: 800, chunkOverlapChars: 96 })).toBe(false);
 	});
 });
