@@ -1,6 +1,7 @@
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
 import pkg from '../../../package.json';
-import { download, environmentInfo } from './eval-files.ts';
+import { download, environmentInfo, importReportFiles } from './eval-files.ts';
+import { describe } from './workbench.svelte.ts';
 import type { AnswerLab } from './answer-lab.svelte.ts';
 
 /**
@@ -46,8 +47,10 @@ export class AnswerOutputs {
 		if (!lab.workspaceId) return;
 		const workspaceId = lab.workspaceId;
 		await lab.guard(async () => {
-			for (const f of files) await lab.api.importEvalReport(workspaceId, await f.text());
+			const { imported, failed } = await importReportFiles(files, (json) => lab.api.importEvalReport(workspaceId, json), describe);
 			lab.reports = await lab.api.listEvalReports(workspaceId);
+			lab.notice = `Imported ${imported} report(s).`;
+			if (failed.length > 0) lab.error = `Not imported — ${failed.join(' · ')}`;
 		});
 	}
 }

@@ -8,7 +8,7 @@ import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import type { BeirImportProgress, EvalRunProgress, ExplainResult } from '$lib/services/eval-api.ts';
 import pkg from '../../../package.json';
 import { LibraryClient } from './library-client.ts';
-import { beirFolderInput, download, environmentInfo, goldenSetSource } from './eval-files.ts';
+import { beirFolderInput, download, environmentInfo, goldenSetSource, importReportFiles } from './eval-files.ts';
 import { describe } from './workbench.svelte.ts';
 import { SemanticState } from './semantic.svelte.ts';
 import { draftFromConfig, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
@@ -260,9 +260,10 @@ export class EvalBench {
 		if (!this.workspaceId) return;
 		const workspaceId = this.workspaceId;
 		await this.guard(async () => {
-			for (const f of files) await this.api.importEvalReport(workspaceId, await f.text());
+			const { imported, failed } = await importReportFiles(files, (json) => this.api.importEvalReport(workspaceId, json), describe);
 			this.reports = await this.api.listEvalReports(workspaceId);
-			this.notice = `Imported ${files.length} report(s).`;
+			this.notice = `Imported ${imported} report(s).`;
+			if (failed.length > 0) this.error = `Not imported — ${failed.join(' · ')}`;
 		});
 	}
 

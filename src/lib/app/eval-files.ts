@@ -61,3 +61,26 @@ export async function environmentInfo(): Promise<{ userAgent: string; gpuAdapter
 	}
 	return { userAgent: navigator.userAgent, gpuAdapter, hardwareConcurrency: navigator.hardwareConcurrency ?? null };
 }
+
+/** Largest report file read for import, bytes (50 MiB): larger is not a report Assay wrote for a golden set of any sane size. */
+export const MAX_REPORT_BYTES = 50 * 1024 * 1024;
+
+/**
+ * Import report files one by one: each too-large or invalid file is reported by name and the
+ * others still go through.
+ * @returns how many were imported and one "name: reason" line per refused file.
+ */
+export async function importReportFiles(files: readonly File[], importOne: (json: string) => Promise<unknown>, describeError: (error: unknown) => string): Promise<{ imported: number; failed: string[] }> {
+	let imported = 0;
+	const failed: string[] = [];
+	for (const f of files) {
+		try {
+			if (f.size > MAX_REPORT_BYTES) throw new AssayError('DATASET_INVALID', `${(f.size / 1048576).toFixed(1)} MiB is larger than the ${MAX_REPORT_BYTES / 1048576} MiB a report may be.`);
+			await importOne(await f.text());
+			imported++;
+		} catch (error) {
+			failed.push(`${f.name}: ${describeError(error)}`);
+		}
+	}
+	return { imported, failed };
+}

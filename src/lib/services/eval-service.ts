@@ -109,6 +109,8 @@ class EvalService implements EvalApi {
 	}
 
 	async importEvalReport(workspaceId: string, json: string): Promise<EvalReport> {
+		// 50 MiB of UTF-16 units: the page refuses larger files before reading them; this guards other callers.
+		if (json.length > 50 * 1024 * 1024) throw new AssayError('DATASET_INVALID', `The report is ${(json.length / 1048576).toFixed(1)} MiB of text, more than the 50 MiB a report may be.`);
 		let value: unknown;
 		try {
 			value = JSON.parse(json);

@@ -74,7 +74,23 @@ export const EvalReportSchema = z.object({
 	environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() }),
 	/** Answer evaluation (v2): null or absent for retrieval-only reports. */
 	answers: AnswersSectionSchema.nullable().optional()
+}).superRefine((report, ctx) => {
+	// Values a tool could not have written: an edited or forged report must not gate a release.
+	if (report.schema === EVAL_REPORT_SCHEMA_V1 && report.answers) ctx.addIssue({ code: 'custom', path: ['answers'], message: 'a v1 report has no answers section' });
+	const check = (values: Record<string, number>, path: (string | number)[]) => {
+		for (const [name, value] of Object.entries(values)) {
+			const [lo, hi] = metricRange(name);
+			if (value < lo || value > hi) ctx.addIssue({ code: 'custom', path: [...path, name], message: `${name} must lie in [${lo}, ${hi}], found ${value}` });
+		}
+	};
+	check(Object.fromEntries(Object.entries(report.metrics.aggregate).map(([m, v]) => [m, v.mean])), ['metrics', 'aggregate']);
+	report.perQuery.forEach((q, i) => check(q.metrics, ['perQuery', i, 'metrics']));
 });
+
+/** The range a metric's value can take: judge rubric scores 1–5; every other metric Assay writes (retrieval metrics, check pass rates) 0–1. */
+export function metricRange(name: string): readonly [number, number] {
+	return name.startsWith('judge.') ? [1, 5] : [0, 1];
+}
 
 /** An eval report (v1 or v2). */
 export type EvalReport = z.infer<typeof EvalReportSchema>;

@@ -138,3 +138,16 @@ describe('answer reports in the regression gate and comparison', () => {
 		expect(() => compareReports(base, cand, 'judge.correctness')).toThrow(/missing for every shared query/);
 	});
 });
+
+describe('a report edited by hand', () => {
+	it('is refused when a judge score leaves 1–5, a retrieval metric leaves 0–1, or a v1 report carries answers', async () => {
+		const report = await buildAnswerReport(input(makeRun(), graded));
+		const forged = structuredClone(report);
+		forged.perQuery[0]!.metrics['judge.correctness'] = 1000;
+		expect(() => parseEvalReport(forged)).toThrow(expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('judge.correctness must lie in [1, 5], found 1000') }));
+		const inflated = structuredClone(report);
+		inflated.metrics.aggregate['ndcg@10'] = { mean: 1.5, answerableMean: 1.5 };
+		expect(() => parseEvalReport(inflated)).toThrow(/ndcg@10 must lie in \[0, 1\]/);
+		expect(() => parseEvalReport({ ...report, schema: 'assay.eval-report/v1' })).toThrow(/a v1 report has no answers section/);
+	});
+});
