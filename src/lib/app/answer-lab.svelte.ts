@@ -279,7 +279,7 @@ export class AnswerLab {
 					const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
 					this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
 				}
-				this.notice = result.cancelled ? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).` : `Graded ${result.graded} answers.`;
+				this.notice = result.cancelled ? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).` : `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`;
 			});
 		});
 	}

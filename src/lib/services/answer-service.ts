@@ -105,6 +105,7 @@ class AnswerService implements AnswerApi {
 		const workspace = (await this.library.listWorkspaces()).find((w) => w.id === run.workspaceId);
 		const corpusHash = await sha256Text(documents.map((d) => `${d.externalId ?? d.relativePath}\t${d.contentHash}`).sort().join('\n'));
 		const dense = run.config.mode !== 'lexical';
+		const backends = dense ? (await this.library.semanticStatus(run.workspaceId)).backends : [];
 		const report = await buildAnswerReport({
 			id: newId('run'),
 			run,
@@ -115,7 +116,7 @@ class AnswerService implements AnswerApi {
 			analyzer: { name: index.analyzer.name, fingerprint: index.analyzer.fingerprint },
 			bm25: { k1: config.bm25.k1, b: config.bm25.b },
 			chunking: { mode: config.chunking.mode ?? 'recursive', chunkSizeChars: config.chunking.chunkSizeChars, chunkOverlapChars: config.chunking.chunkOverlapChars },
-			embeddingModel: dense ? { id: config.embedding.modelId, dtype: config.embedding.dtype, backend: 'as stored' } : null,
+			embeddingModel: dense ? { id: config.embedding.modelId, dtype: config.embedding.dtype, backend: backends.length > 0 ? `vectors ${backends.join('+')}` : 'unknown' } : null,
 			rrfK: config.retrieval.rrfK,
 			reranker: run.config.mode === 'hybrid-rerank' && config.rerank.enabled ? config.rerank.modelId : null,
 			appVersion: request.appVersion,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
-import { compileChecks, parseCheckSpecs, summariseChecks, type CheckSpec, type CheckInput } from '../../../src/lib/evals/checks/index.ts';
+import { checkQuotesVerbatim, compileChecks, parseCheckSpecs, summariseChecks, type CheckSpec, type CheckInput } from '../../../src/lib/evals/checks/index.ts';
 
 const validator = new CfworkerSchemaValidator();
 const sources = [
@@ -104,5 +104,24 @@ describe('check lists typed by a user', () => {
 	it('a valid list passes through unchanged', () => {
 		const specs = [{ id: 'c', type: 'citations-present' }, { id: 'm', type: 'must-contain', regex: '\\d+', flags: 'i' }];
 		expect(parseCheckSpecs(specs)).toEqual(specs);
+	});
+});
+
+describe('quotes-verbatim beyond English quotation marks', () => {
+	const ja = [{ n: 1, chunkId: 'ja#0', text: '会社は社員に **年間合計26日** の有給の休暇を保障する。詳しくは[規程](https://example.invalid/x)を参照。' }];
+	const check = (answer: string) => checkQuotesVerbatim(answer, ja);
+
+	it('checks Japanese corner-bracket quotations and fails an altered number', () => {
+		expect(check('年休は「年間合計30日」[1]です。')).toMatchObject({ pass: false, reason: expect.stringContaining('年間合計30日') });
+		expect(check('『年間合計26日』[1]')).toMatchObject({ pass: true });
+	});
+
+	it('finds a quotation of the text as a reader sees the Markdown (emphasis and link targets removed)', () => {
+		expect(check('"年間合計26日 の有給の休暇を保障する" [1]').pass).toBe(true);
+		expect(check('“詳しくは規程を参照” [1]').pass).toBe(true);
+	});
+
+	it('leaves straight single quotes alone (apostrophes), so prose with them has nothing to verify', () => {
+		expect(check("It's the company's rule [1].")).toMatchObject({ pass: true, reason: 'No cited quotation to verify.' });
 	});
 });

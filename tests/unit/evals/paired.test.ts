@@ -59,3 +59,13 @@ describe('bootstrap interval of one mean', () => {
 		expect(bootstrapMeanInterval(values, { seed: 3 })).toEqual(a);
 	});
 });
+
+describe('the randomization test’s p-value', () => {
+	it('depends on the seed and the permutations only, not on the bootstrap resamples drawn before it', () => {
+		const a = [0.2, 0.5, 0.9, 0.4, 0.7, 0.1];
+		const b = [0.3, 0.4, 0.95, 0.6, 0.65, 0.3];
+		const few = comparePaired(a, b, { seed: 42, permutations: 10_000, resamples: 1000 });
+		const many = comparePaired(a, b, { seed: 42, permutations: 10_000, resamples: 10_000 });
+		expect(few.pValue).toBe(many.pValue);
+	});
+});

@@ -33,7 +33,8 @@ export function runFromAnswers(answers: readonly AnswerRecord[]): Run {
 		for (const r of a.retrieved) {
 			if (seen.has(r.documentRef)) continue;
 			seen.add(r.documentRef);
-			entries.push({ docId: r.documentRef, score: r.score });
+			// 6 decimals, as the retrieval runner and trec_eval's input (ties then order by document id).
+			entries.push({ docId: r.documentRef, score: Math.round(r.score * 1e6) / 1e6 });
 		}
 		run.set(a.caseId, entries);
 	}

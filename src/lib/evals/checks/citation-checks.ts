@@ -28,22 +28,31 @@ export function checkCitationsValid(answer: string, sources: readonly CheckSourc
 	return { pass: true, reason: cited.length === 0 ? 'Nothing cited, so nothing invalid.' : `All ${cited.length} cited source(s) were retrieved.` };
 }
 
-// A quotation in straight or curly double quotes, directly followed by its citation marker.
-const QUOTE = /["“]([^"“”]+)["”]\s*(\[\d{1,4}(?:\s*,\s*\d{1,4})*\])/g;
+// A quotation directly followed by its citation marker, in the quotation marks of English,
+// German, French and CJK text: "…", “…”, „…“, ‘…’, «…», 「…」, 『…』. Straight single quotes are
+// left out: they are apostrophes far more often than quotation marks.
+const PAIRS: readonly (readonly [string, string])[] = [['"', '"'], ['“', '”'], ['„', '“'], ['‘', '’'], ['«', '»'], ['「', '」'], ['『', '』']];
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const QUOTE = new RegExp('(?:' + PAIRS.map(([open, close]) => `${esc(open)}([^${esc(open)}${esc(close)}\n]+)${esc(close)}`).join('|') + ')' + String.raw`\s*(\[\d{1,4}(?:\s*,\s*\d{1,4})*\])`, 'g');
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** The text a reader sees in Markdown: emphasis and code markers and link targets removed (`**26 days**` reads "26 days"). */
+const readable = (s: string) => s.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__|`/g, '').replace(/(^|[\s(])[*_](?=\S)|(?<=\S)[*_](?=[\s).,;:!?、。]|$)/g, '$1');
 
 /**
- * Passes when every quotation followed by a citation (`"…" [n]`) occurs verbatim in at least one
- * of the cited sources. Runs of whitespace are compared as one space (line wrapping is not a
- * change of wording); everything else — case, punctuation — must match exactly.
+ * Passes when every quotation followed by a citation (`"…" [n]`, `「…」[n]`, see `PAIRS`) occurs
+ * verbatim in at least one of the cited sources, as written or as a reader sees its Markdown
+ * (emphasis/code markers and link targets removed). Runs of whitespace are compared as one space
+ * (line wrapping is not a change of wording); everything else — case, punctuation, digits — must
+ * match exactly.
  */
 export function checkQuotesVerbatim(answer: string, sources: readonly CheckSource[]): CheckOutcome {
-	const byN = new Map(sources.map((s) => [s.n, collapse(s.text)] as const));
+	const byN = new Map(sources.map((s) => [s.n, [collapse(s.text), collapse(readable(s.text))]] as const));
 	const quotes = [...answer.matchAll(QUOTE)];
 	for (const q of quotes) {
-		const text = collapse(q[1] as string);
-		const numbers = summarizeCitations(q[2] as string, Number.MAX_SAFE_INTEGER).cited;
-		const found = numbers.some((n) => byN.get(n)?.includes(text) === true);
+		const quoted = q.slice(1, -1).find((g) => g !== undefined) as string;
+		const text = collapse(quoted);
+		const numbers = summarizeCitations(q.at(-1) as string, Number.MAX_SAFE_INTEGER).cited;
+		const found = numbers.some((n) => byN.get(n)?.some((source) => source.includes(text)) === true);
 		if (!found) return { pass: false, reason: `The quotation "${text}" is not found verbatim in cited source(s) ${numbers.map((n) => `[${n}]`).join(', ')}.` };
 	}
 	return { pass: true, reason: quotes.length === 0 ? 'No cited quotation to verify.' : `All ${quotes.length} cited quotation(s) found verbatim.` };

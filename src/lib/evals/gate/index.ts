@@ -51,6 +51,8 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
 /** Gate outcome of one metric. */
 export interface MetricGate {
 	readonly metric: string;
+	/** Shared queries with a value of this metric in both reports (judge metrics leave out queries whose verdict was an error). */
+	readonly queryCount: number;
 	readonly baselineMean: number;
 	readonly candidateMean: number;
 	/** baseline − candidate (positive = worse). */
@@ -66,6 +68,7 @@ export interface MetricGate {
 /** The gate's verdict. */
 export interface GateResult {
 	readonly verdict: 'PASS' | 'FAIL';
+	/** Queries the two reports share (each metric's own count is in `metrics[i].queryCount`). */
 	readonly queryCount: number;
 	readonly metrics: MetricGate[];
 	readonly config: GateConfig;
@@ -98,11 +101,11 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 	const names = Object.keys(config.metrics);
 	if (names.length === 0) throw new AssayError('CONFIG_INVALID', 'The gate configuration names no metric.');
 	const alpha = config.alpha ?? 0.05;
-	let queryCount = 0;
+	const shared = new Set(candidate.perQuery.map((q) => q.id));
+	const queryCount = baseline.perQuery.filter((q) => shared.has(q.id)).length;
 	const metrics = names.map((metric): MetricGate => {
 		const rule = config.metrics[metric] as GateRule;
 		const cmp = compareReports(baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
-		queryCount = cmp.paired.queryCount;
 		const absoluteDrop = cmp.baseline.mean - cmp.candidate.mean;
 		const relativeDrop = cmp.baseline.mean === 0 ? null : absoluteDrop / cmp.baseline.mean;
 		const significantlyWorse = cmp.paired.verdict === 'worse';
@@ -111,12 +114,13 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 		if (rule.maxRelativeDrop !== undefined && relativeDrop !== null && relativeDrop > rule.maxRelativeDrop) breaches.push(`dropped ${(relativeDrop * 100).toFixed(2)} % of the baseline, more than the allowed ${(rule.maxRelativeDrop * 100).toFixed(2)} %`);
 		const needSig = rule.requireSignificance ?? true;
 		const pass = breaches.length === 0 || (needSig && !significantlyWorse);
-		const sig = `paired randomization test p = ${cmp.paired.pValue.toFixed(4)} (α = ${alpha})`;
+		const over = cmp.paired.queryCount < queryCount ? `, over the ${cmp.paired.queryCount} of ${queryCount} queries with a value in both` : '';
+		const sig = `paired randomization test p = ${cmp.paired.pValue.toFixed(4)} (α = ${alpha})${over}`;
 		const reasons =
 			breaches.length === 0
 				? [`${metric}: within thresholds (${fmt(cmp.baseline.mean)} → ${fmt(cmp.candidate.mean)}); ${sig}`]
 				: breaches.map((b) => `${metric}: ${b}; ${sig}${pass ? ' — not significant, so not failing' : ''}`);
-		return { metric, baselineMean: cmp.baseline.mean, candidateMean: cmp.candidate.mean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, significantlyWorse, pass, reasons };
+		return { metric, queryCount: cmp.paired.queryCount, baselineMean: cmp.baseline.mean, candidateMean: cmp.candidate.mean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, significantlyWorse, pass, reasons };
 	});
 	return { verdict: metrics.every((m) => m.pass) ? 'PASS' : 'FAIL', queryCount, metrics, config };
 }

@@ -81,12 +81,15 @@ export function comparePaired(a: readonly number[], b: readonly number[], option
 	means.sort();
 	const at = (q: number) => means[Math.min(opts.resamples - 1, Math.max(0, Math.floor(q * opts.resamples)))] as number;
 
-	// Sign flips: under H0 each query's difference is as likely to have the other sign.
+	// Sign flips: under H0 each query's difference is as likely to have the other sign. A stream
+	// of its own (seed + 1), so the p-value depends on the seed and the permutations only — not on
+	// how many bootstrap resamples were drawn before it (the gate and the comparison agree).
+	const flip = seededRandom(opts.seed + 1);
 	const observed = Math.abs(mean);
 	let extreme = 0;
 	for (let p = 0; p < opts.permutations; p++) {
 		let s = 0;
-		for (let i = 0; i < n; i++) s += random() < 0.5 ? -(d[i] as number) : (d[i] as number);
+		for (let i = 0; i < n; i++) s += flip() < 0.5 ? -(d[i] as number) : (d[i] as number);
 		if (Math.abs(s / n) >= observed - 1e-12) extreme++;
 	}
 	const pValue = (extreme + 1) / (opts.permutations + 1);

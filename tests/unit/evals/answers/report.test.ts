@@ -151,3 +151,17 @@ describe('a report edited by hand', () => {
 		expect(() => parseEvalReport({ ...report, schema: 'assay.eval-report/v1' })).toThrow(/a v1 report has no answers section/);
 	});
 });
+
+describe('gating answer reports', () => {
+	it('counts the shared queries once and each metric over the queries that have it', async () => {
+		const a = await buildAnswerReport(input(makeRun(), graded));
+		const b = await buildAnswerReport(input(makeRun({ id: 'ar2' }), graded));
+		const result = runGate(a, b, { metrics: { 'judge.correctness': { maxAbsoluteDrop: 0.5 }, 'ndcg@10': { maxAbsoluteDrop: 0.1 } } });
+		expect(result.queryCount).toBe(a.perQuery.length);
+		expect(result.metrics.map((m) => [m.metric, m.queryCount])).toEqual([
+			['judge.correctness', 1],
+			['ndcg@10', a.perQuery.length]
+		]);
+		expect(result.metrics[0]!.reasons[0]).toContain(`over the 1 of ${a.perQuery.length} queries with a value in both`);
+	});
+});
