@@ -106,6 +106,7 @@ export class AnswerLab {
 		this.ready = true;
 	}
 
+	/** Leaving the page: stop the job, the in-browser model, the library and model workers. */
 	destroy(): void {
 		this.abort?.abort();
 		this.llm.destroy();
@@ -123,6 +124,7 @@ export class AnswerLab {
 		}
 	}
 
+	/** Make `id` current (remembered for every page): its golden sets (one with reference answers first), runs and reports; opens its latest run. */
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
 		rememberWorkspace(id);

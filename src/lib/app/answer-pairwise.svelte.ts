@@ -19,6 +19,7 @@ export class PairwiseDesk {
 
 	constructor(private readonly lab: AnswerLab) {}
 
+	/** Forget the last comparison (another run was opened). */
 	reset(): void {
 		this.result = null;
 	}

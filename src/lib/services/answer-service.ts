@@ -128,6 +128,7 @@ class AnswerService implements AnswerApi {
 		return report;
 	}
 
+	/** The stored run, checked. @throws AssayError `NOT_FOUND` for an unknown or damaged record. */
 	async #run(runId: string): Promise<AnswerRunRecord> {
 		const run = await (await this.internals.store()).answerRuns.get(runId);
 		if (!isRun(run)) throw new AssayError('NOT_FOUND', `No answer run with id ${runId}.`);
