@@ -35,7 +35,7 @@ test('grading shows each check and judge verdict per answer, excludes typed judg
 	await expect(correctness).toContainText('JUDGE_OUTPUT_INVALID ×1');
 	const e1042 = page.locator('[data-testid="answer-row"][data-case="en-05"]');
 	await expect(e1042.locator('[data-rubric="correctness"] [data-error]')).toHaveText('JUDGE_OUTPUT_INVALID');
-	await expect(e1042.locator('[data-testid="check"][data-pass="true"]').first()).toBeVisible();
+	await expect(e1042.getByTestId('checks-passed')).toHaveText('4/4 passed');
 	await expect(page.locator('[data-testid="check-summary"][data-check="citations-valid"]')).toContainText('15');
 });
 
@@ -87,6 +87,9 @@ test('the exported report carries answers, verdicts and agreement, and gates a r
 
 	await answerAll(page, 'answerer-bad', 'candidate');
 	await gradeAll(page);
+	const bad = page.locator('[data-testid="answer-row"][data-case="en-01"]');
+	await expect(bad.getByTestId('checks-passed')).toHaveText('3/4 passed');
+	await expect(bad.getByTestId('check')).toHaveText('✗ citations-present: The answer cites no source.');
 	await page.getByTestId('export-answer-report').click();
 	const optionValue = (label: string) => page.getByTestId('gate-baseline').locator('option').filter({ hasText: new RegExp(`^${label} · `) }).getAttribute('value');
 	await page.getByTestId('gate-baseline').selectOption((await optionValue('baseline'))!);
