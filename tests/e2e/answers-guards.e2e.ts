@@ -1,12 +1,10 @@
 import { test, expect } from './support/fixtures.ts';
-import { answerAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
-import { ROUTED_LLM_BASE } from './support/llm-endpoint.ts';
+import { answerAll, openAnswers, routeScriptedModels, useAnsweringModel, useJudge } from './support/answer-scripts.ts';
 
 test('a run another tab is answering shows as running there and cannot be resumed here, so no case is answered twice', async ({ page, context }) => {
 	const bodies = await routeScriptedModels(page, 300);
 	await openAnswers(page);
-	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
-	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await useAnsweringModel(page, 'answerer-good');
 	await page.getByTestId('answer-run-start').click();
 	await expect.poll(() => page.getByTestId('answer-row').count()).toBeGreaterThanOrEqual(1);
 
@@ -31,8 +29,7 @@ test('while grading runs, other runs cannot be opened, so verdicts and labels ne
 	await answerAll(page, 'answerer-bad', 'second');
 	await page.unroute('http://127.0.0.1:9/v1/chat/completions');
 	await routeScriptedModels(page, 200);
-	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
-	await page.getByLabel('Judge Model').fill('judge');
+	await useJudge(page);
 	await page.getByTestId('grade-run').click();
 	await expect(page.getByTestId('answer-progress')).toHaveAttribute('data-kind', 'grading');
 	const first = page.getByTestId('answer-run').filter({ hasText: 'first' });
@@ -65,8 +62,7 @@ test('the review queue ignores browser shortcuts and starts each run at its firs
 test('an emptied number field stops a run before any model call, with an error naming the field', async ({ page }) => {
 	const bodies = await routeScriptedModels(page);
 	await openAnswers(page);
-	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
-	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await useAnsweringModel(page, 'answerer-good');
 	await page.getByLabel('Top-k chunks').fill('');
 	await page.getByTestId('answer-run-start').click();
 	await expect(page.getByTestId('answers-error')).toContainText('topK: top-k must be a number');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from './support/fixtures.ts';
-import { answerAll, gradeAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
+import { answerAll, gradeAll, openAnswers, routeScriptedModels, useAnsweringModel, useJudge } from './support/answer-scripts.ts';
 
 test('an answer run over the golden set stores every answer with its citations, sources, tokens and TTFT', async ({ page }) => {
 	const bodies = await routeScriptedModels(page);
@@ -102,8 +102,7 @@ test('the exported report carries answers, verdicts and agreement, and gates a r
 test('a cancelled answer run resumes after a reload and answers only the cases left', async ({ page }) => {
 	const bodies = await routeScriptedModels(page, 400);
 	await openAnswers(page);
-	await page.getByLabel('Base URL', { exact: true }).fill('http://127.0.0.1:9/v1');
-	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await useAnsweringModel(page, 'answerer-good');
 	await page.getByTestId('answer-run-start').click();
 	await expect.poll(() => page.getByTestId('answer-row').count()).toBeGreaterThanOrEqual(3);
 	await page.getByTestId('answer-cancel').click();
@@ -139,8 +138,7 @@ test('comparing two runs with a judge biased to the first position reports consi
 	await openAnswers(page);
 	await answerAll(page, 'answerer-good', 'good run');
 	await answerAll(page, 'answerer-bad', 'bad run');
-	await page.getByLabel('Judge Base URL').fill('http://127.0.0.1:9/v1');
-	await page.getByLabel('Judge Model').fill('judge');
+	await useJudge(page);
 	await page.getByLabel('Compare with run').selectOption({ label: 'good run' });
 	await page.getByTestId('pairwise-run').click();
 	await expect(page.getByTestId('pairwise-summary')).toContainText('15 pairs, 15 judged in both orders');

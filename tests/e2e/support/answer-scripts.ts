@@ -50,10 +50,21 @@ export async function openAnswers(page: Page): Promise<void> {
 	await page.locator('main[data-ready="true"]').waitFor();
 }
 
-/** Answer every demo case with `model` under `label`; waits until the run is complete. */
-export async function answerAll(page: Page, model: string, label: string): Promise<void> {
+/** Point the answering engine at the scripted endpoint, model `model`. */
+export async function useAnsweringModel(page: Page, model: string): Promise<void> {
 	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
 	await page.getByLabel('Model', { exact: true }).fill(model);
+}
+
+/** Point the judge engine at the scripted endpoint's `judge` model. */
+export async function useJudge(page: Page): Promise<void> {
+	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Judge Model').fill('judge');
+}
+
+/** Answer every demo case with `model` under `label`; waits until the run is complete. */
+export async function answerAll(page: Page, model: string, label: string): Promise<void> {
+	await useAnsweringModel(page, model);
 	await page.getByLabel('Run label').fill(label);
 	await page.getByTestId('answer-run-start').click();
 	await page.getByTestId('answers-notice').filter({ hasText: 'Answered 15 cases.' }).waitFor();
@@ -61,8 +72,7 @@ export async function answerAll(page: Page, model: string, label: string): Promi
 
 /** Grade the open run with the scripted judge. */
 export async function gradeAll(page: Page): Promise<void> {
-	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
-	await page.getByLabel('Judge Model').fill('judge');
+	await useJudge(page);
 	await page.getByTestId('grade-run').click();
 	await page.getByTestId('answers-notice').filter({ hasText: 'Graded 15 answers.' }).waitFor();
 }
