@@ -193,6 +193,8 @@ export class AnswerLab {
 		const sink = new InMemorySpanSink();
 		const total = run.caseIds.length;
 		const already = total - cases.length;
+		// Failures so far (a resumed run's answers are loaded: execute always follows openRun) plus new ones, counted as they arrive.
+		let failed = this.answers.filter((a) => a.runId === run.id && a.error !== null).length;
 		try {
 			await this.job(run.id, 'answering', total, async (signal) => {
 				this.progress = { kind: 'answering', done: already, total };
@@ -208,12 +210,12 @@ export class AnswerLab {
 					signal,
 					onAnswer: async (record) => {
 						await this.api.saveAnswer(record);
+						if (record.error !== null) failed++;
 						if (this.runId === run.id) this.answers = [...this.answers.filter((a) => a.caseId !== record.caseId), record];
 					},
 					onProgress: (done) => (this.progress = { kind: 'answering', done: already + done, total })
 				});
 				await this.setStatus(run.id, result.cancelled ? 'cancelled' : 'complete');
-				const failed = (await this.api.answerRunState(run.id)).answers.filter((a) => a.error !== null).length;
 				const failures = failed > 0 ? ` ${failed} of them failed (see the table); they are not graded.` : '';
 				this.notice = result.cancelled ? `Stopped after ${already + result.answered} of ${total} answers; resume any time.${failures}` : `Answered ${total} cases.${failures}`;
 			});
