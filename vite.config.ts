@@ -7,7 +7,12 @@ export default defineConfig({
 	// voy-search ships wasm imported as an ES module: pre-bundling breaks it in dev.
 	optimizeDeps: { exclude: ['voy-search'] },
 	server: { fs: { allow: ['workers'] } },
+	// Timeouts bound a hung test so it fails loudly; they are not speed checks and are sized for
+	// a 2-core machine with both cores busy (issue 11, item 20). Vitest's 5 s / 10 s defaults
+	// failed property tests and hooks on such a machine.
 	test: {
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
 		projects: [
 			{
 				extends: true,
@@ -19,7 +24,8 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
-					testTimeout: 60_000
+					testTimeout: 300_000,
+					hookTimeout: 300_000
 				}
 			}
 		]

@@ -15,7 +15,7 @@ test('a run another tab is answering shows as running there and cannot be resume
 	await expect(second.getByTestId('answer-run-status')).toHaveText('running in another tab');
 	await expect(second.getByTestId('answer-run-resume')).toBeDisabled();
 
-	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.', { timeout: 30_000 });
+	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.', { timeout: 180_000 });
 	expect(bodies).toHaveLength(15);
 	await second.reload();
 	await second.locator('main[data-ready="true"]').waitFor();

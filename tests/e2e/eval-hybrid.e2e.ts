@@ -39,7 +39,7 @@ test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lex
 		await page.getByRole('button', { name: 'Save model settings' }).click();
 		await expect(page.getByText('Models (embedding static-embed')).toBeVisible();
 		await page.getByRole('button', { name: 'Embed chunks' }).click();
-		await expect(page.getByTestId('modes-status')).toContainText('dense, hybrid ✓', { timeout: 60_000 });
+		await expect(page.getByTestId('modes-status')).toContainText('dense, hybrid ✓', { timeout: 180_000 });
 		expect(mirror.requests).toContain('/static-embed/resolve/main/onnx/model.onnx');
 		await expect(page.getByTestId('dense-note')).toContainText('Dense modes use static-embed (fp32): 16 vectors');
 
@@ -49,7 +49,7 @@ test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lex
 		await rows.nth(1).getByLabel('Configuration label').fill('hybrid');
 		await rows.nth(1).getByLabel('Retrieval mode').selectOption('hybrid');
 		await page.getByTestId('run-eval').click();
-		await expect(page.getByTestId('report-column')).toHaveCount(2, { timeout: 60_000 });
+		await expect(page.getByTestId('report-column')).toHaveCount(2, { timeout: 180_000 });
 		await expect(page.getByTestId('report-column').nth(1)).toContainText('hybrid (RRF k 60)');
 		await expect(page.getByTestId('report-column').nth(1)).toContainText('static-embed fp32 on wasm');
 

@@ -102,7 +102,7 @@ test('an experiment of two configurations runs side by side and labels the known
 	await rows.nth(1).getByLabel('Configuration label').fill('porter');
 	await rows.nth(2).getByLabel('Configuration label').fill('porter again');
 	await page.getByTestId('run-eval').click();
-	await expect(page.getByTestId('report-column')).toHaveCount(3, { timeout: 60_000 });
+	await expect(page.getByTestId('report-column')).toHaveCount(3, { timeout: 180_000 });
 
 	const compare = async (baseline: number, candidate: number) => {
 		await page.getByTestId('compare-baseline').selectOption({ index: baseline });

@@ -29,7 +29,7 @@ test('a model downloaded from a mirror embeds the library, is listed in the cach
 		await page.getByRole('button', { name: 'Save model settings' }).click();
 		await expect(page.getByText('Models (embedding static-embed')).toBeVisible();
 		await page.getByRole('button', { name: 'Embed chunks' }).click();
-		await expect(page.getByTestId('modes-status')).toContainText('dense, hybrid ✓', { timeout: 60_000 });
+		await expect(page.getByTestId('modes-status')).toContainText('dense, hybrid ✓', { timeout: 180_000 });
 		expect(mirror.requests).toContain('/static-embed/resolve/main/onnx/model.onnx');
 
 		const cached = page.getByTestId('cached-models');

@@ -55,7 +55,7 @@ test('documents embedded with a local fixture model are found by meaning in hybr
 	await expect(page.getByText('embedding static-embed, reranker static-reranker')).toBeVisible();
 
 	await page.getByRole('button', { name: 'Embed chunks' }).click();
-	await expect(page.getByTestId('modes-status')).toContainText('hybrid + rerank ✓', { timeout: 60_000 });
+	await expect(page.getByTestId('modes-status')).toContainText('hybrid + rerank ✓', { timeout: 180_000 });
 	await expect(page.getByTestId('modes-status')).toContainText('computed on wasm');
 
 	await search(page, 'my dog', 'hybrid-rerank');
@@ -73,7 +73,7 @@ test('documents embedded with a local fixture model are found by meaning in hybr
 	await expect(page.getByTestId('why-not').locator('tr[data-stage="Lexical (BM25)"]')).toContainText('not retrieved');
 
 	await page.reload();
-	await expect(page.getByTestId('modes-status')).toContainText('hybrid + rerank ✓', { timeout: 30_000 });
+	await expect(page.getByTestId('modes-status')).toContainText('hybrid + rerank ✓', { timeout: 180_000 });
 	await expect(page.getByTestId('pending-chunks')).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Embed chunks' })).toBeDisabled();
 	await search(page, 'ZX4471', 'hybrid');
@@ -133,11 +133,11 @@ test('changing the embedding model embeds the library again with the new model i
 	await page.getByLabel('Device').selectOption('wasm');
 	await page.getByRole('button', { name: 'Save model settings' }).click();
 	await page.getByRole('button', { name: 'Embed chunks' }).click();
-	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 48-d', { timeout: 60_000 });
+	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 48-d', { timeout: 180_000 });
 
 	await page.getByLabel('Embedding model', { exact: true }).selectOption('tiny-bert-embed');
 	await page.getByRole('button', { name: 'Save model settings' }).click();
-	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 64-d', { timeout: 60_000 });
+	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 64-d', { timeout: 180_000 });
 	await expect(page.getByTestId('pending-chunks')).toHaveCount(0);
 });
 
@@ -153,7 +153,7 @@ test('with the device on auto, chunks are embedded on WebGPU when the browser ha
 	await expect(page.getByLabel('Device')).toHaveValue('auto');
 	await page.getByRole('button', { name: 'Save model settings' }).click();
 	await page.getByRole('button', { name: 'Embed chunks' }).click();
-	await expect(page.getByTestId('modes-status')).toContainText('computed on webgpu', { timeout: 60_000 });
+	await expect(page.getByTestId('modes-status')).toContainText('computed on webgpu', { timeout: 180_000 });
 	await search(page, 'my dog', 'dense');
 	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'pets.txt');
 	await expect(page.getByTestId('search-meta')).toContainText('query embedded on webgpu');

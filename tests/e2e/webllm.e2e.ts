@@ -24,7 +24,7 @@ test('a model download that cannot reach its host ends in a clear typed error, n
 	await page.getByLabel('Mirror base URL (optional)').fill('http://127.0.0.1:9/models');
 	await page.getByRole('button', { name: 'Download and load' }).click();
 	const error = page.getByTestId('model-error');
-	await expect(error).toContainText('MODEL_DOWNLOAD_FAILED', { timeout: 60_000 });
+	await expect(error).toContainText('MODEL_DOWNLOAD_FAILED', { timeout: 180_000 });
 	await expect(page.getByTestId('load-progress')).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Download and load' })).toBeEnabled();
 

@@ -6,6 +6,7 @@ import { createLibraryService } from '../../../src/lib/services/library.ts';
 import type { ImportFileInput } from '../../../src/lib/services/library-api.ts';
 import type { ParseService } from '../../../src/lib/ingest/parsers/types.ts';
 import { openAssayDb } from '../../../src/lib/storage/index.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 function file(relativePath: string, body: string): ImportFileInput {
 	return { file: new Blob([body]), name: relativePath.split('/').pop()!, relativePath };
@@ -19,8 +20,9 @@ function hangingParser(hangOn: string): ParseService {
 	return { parse: (input, timeoutMs) => (input.name === hangOn ? new Promise(() => undefined) : real.parse(input, timeoutMs)) };
 }
 
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-	for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+/** Waits (bounded, failing loudly) until the tab's background import reaches `check`. */
+function waitFor(check: () => Promise<boolean>): Promise<void> {
+	return waitUntil(check, 'the background import to reach the awaited state');
 }
 
 describe('resumable import', () => {

@@ -7,6 +7,7 @@ import { loadVoyInNode } from '../../../src/lib/adapters/voy-node.ts';
 import { createLibraryService } from '../../../src/lib/services/library.ts';
 import type { ImportFileInput, LibraryApi } from '../../../src/lib/services/library-api.ts';
 import { MODELS_DIR } from '../embedding/fixture-models.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 const embedder = new TransformersEmbedder();
 const reranker = new TransformersReranker();
@@ -30,11 +31,9 @@ const DOCS = [
 
 /** The status once the background load has finished. */
 async function settledStatus(lib: LibraryApi, workspaceId: string) {
-	for (;;) {
-		const status = await lib.semanticStatus(workspaceId);
-		if (status.state !== 'loading') return status;
-		await new Promise((r) => setTimeout(r, 5));
-	}
+	let status = await lib.semanticStatus(workspaceId);
+	await waitUntil(async () => (status = await lib.semanticStatus(workspaceId)).state !== 'loading', 'the background vector load to settle');
+	return status;
 }
 
 function service(factory: IDBFactory): LibraryApi {

@@ -3,6 +3,7 @@ import { freshFactory, openTestStore, workspace } from './fixtures.ts';
 import { MIGRATIONS, SCHEMA_VERSION, openAssayDb, runMigrations } from '../../../src/lib/storage/index.ts';
 import type { Migration } from '../../../src/lib/storage/index.ts';
 import type { AssayError } from '../../../src/lib/shared/errors.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 /** Open a raw connection at `version` (no upgrade work) and wait for it. */
 function rawOpen(factory: IDBFactory, name: string, version: number): Promise<IDBDatabase> {
@@ -123,7 +124,7 @@ describe('other tabs', () => {
 			opened = true;
 			return s;
 		});
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		await waitUntil(() => blocked.length > 0, 'the blocked upgrade to be reported');
 
 		expect(blocked.map((e) => e.code)).toEqual(['STORAGE_BLOCKED']);
 		expect(blocked[0]?.details).toEqual({ currentVersion: SCHEMA_VERSION, requestedVersion: SCHEMA_VERSION + 1 });

@@ -4,6 +4,7 @@ import { IdbSpanSink } from '../../../src/lib/storage/index.ts';
 import type { AssayStore, FlushScheduler, SpanWriter } from '../../../src/lib/storage/index.ts';
 import type { AssayError } from '../../../src/lib/shared/errors.ts';
 import type { SpanRecord } from '../../../src/lib/tracing/types.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 let store: AssayStore | undefined;
 afterEach(() => {
@@ -167,7 +168,7 @@ describe('IdbSpanSink', () => {
 		const sink = new IdbSpanSink(s.spans);
 
 		sink.export(span('a', 't', 1));
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		await waitUntil(async () => (await s.spans.count()) > 0, 'the default timer to flush the span');
 
 		expect(await s.spans.count()).toBe(1);
 		await sink.dispose();
