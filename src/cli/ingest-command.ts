@@ -3,7 +3,7 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAppConfig, type AppConfig } from '../lib/config/schema.ts';
-import { chunkStructured } from '../lib/chunking/index.ts';
+import { chunkStructured, overlapShortfalls } from '../lib/chunking/index.ts';
 import { prepareDocument } from '../lib/ingest/prepare-document.ts';
 import type { ImportSource } from '../lib/ingest/prepare.ts';
 import type { DocumentStatus } from '../lib/ingest/types.ts';
@@ -40,6 +40,8 @@ interface FileReport {
 	readonly error?: AssayErrorData;
 	readonly warnings?: readonly ParseWarning[];
 	readonly parseMs?: number;
+	/** Chunks whose applied overlap (`overlapChars` in the JSONL) is under half the requested one. */
+	readonly overlapShortfalls?: number;
 }
 
 /** `assay ingest`: parse and chunk files into a chunks JSONL for CI corpora. */
@@ -71,9 +73,10 @@ async function ingestFile(file: { absolute: string; path: string }, config: AppC
 	if (p.needsOcr) return { ...base, status: 'needs-ocr', chunkCount: 0 };
 	const chunks = chunkStructured(p, config.chunking);
 	for (const c of chunks) {
-		write(JSON.stringify({ id: `${file.path}#${c.ordinal}`, path: file.path, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath, ...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}), mediaType: prepared.mediaType, ...(p.encoding ? { encoding: p.encoding } : {}) }));
+		write(JSON.stringify({ id: `${file.path}#${c.ordinal}`, path: file.path, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath, ...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}), ...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}), mediaType: prepared.mediaType, ...(p.encoding ? { encoding: p.encoding } : {}) }));
 	}
-	return { ...base, status: p.warnings.length > 0 ? 'ready-with-warnings' : 'ready', chunkCount: chunks.length };
+	const short = overlapShortfalls(chunks, config.chunking.chunkOverlapChars);
+	return { ...base, status: p.warnings.length > 0 ? 'ready-with-warnings' : 'ready', chunkCount: chunks.length, ...(short > 0 ? { overlapShortfalls: short } : {}) };
 }
 
 let parsers: ReturnType<typeof createNodeParserRegistry> | null = null;
@@ -102,7 +105,8 @@ async function listFiles(target: string, path: string): Promise<{ absolute: stri
 function summary(reports: readonly FileReport[]): string {
 	const counts = DOCUMENT_STATUSES.map((s) => `${s} ${reports.filter((r) => r.status === s).length}`).join(', ');
 	const chunks = reports.reduce((n, r) => n + r.chunkCount, 0);
-	const lines = [`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}`];
+	const short = reports.reduce((n, r) => n + (r.overlapShortfalls ?? 0), 0);
+	const lines = [`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}${short > 0 ? `; ${short} chunk(s) with less than half the requested overlap` : ''}`];
 	for (const r of reports) {
 		if (r.error) lines.push(`  ${r.path}: ${r.status} — ${r.error.code}: ${r.error.message}`);
 		else if (r.status === 'needs-ocr') lines.push(`  ${r.path}: needs-ocr — no text layer`);

@@ -11,8 +11,8 @@ export interface OpenAiEndpoint {
 	/** Bearer key, if the server wants one. Kept in memory unless the user chooses to store it. */
 	readonly apiKey?: string;
 	/**
-	 * Longest wait for the server with nothing arriving (before the response, or between stream
-	 * chunks), ms; default 300 000 (5 min — generous for a server loading a model on the first
+	 * Longest wait for the server with nothing arriving (before the response, or between any bytes
+	 * of the stream — keep-alive comments count as signs of life), ms; default 300 000 (5 min — generous for a server loading a model on the first
 	 * request). Past it the request is aborted and the stream ends with `LLM_REQUEST_FAILED`, so an
 	 * unattended answer run does not hang on one dead request.
 	 */
@@ -21,6 +21,8 @@ export interface OpenAiEndpoint {
 
 /** Default {@link OpenAiEndpoint.idleTimeoutMs}. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
+const formatIdle = (ms: number) => (ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 /**
  * An abort signal that fires when `signal` does, or when {@link IdleWatch.touch} has not been
@@ -104,8 +106,8 @@ export class OpenAiChatModel implements ChatModel {
 				return;
 			}
 			let ended = false;
-			for await (const data of readSseData(response.body, watch.controller.signal)) {
-				watch.touch();
+			// Any bytes, keep-alive comments included, restart the idle clock.
+			for await (const data of readSseData(response.body, watch.controller.signal, () => watch.touch())) {
 				if (data.trim() === '[DONE]') {
 					ended = true;
 					break;
@@ -120,12 +122,12 @@ export class OpenAiChatModel implements ChatModel {
 				}
 				if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
 			}
-			if (watch.timedOut) throw new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${Math.round(idleMs / 1000)} s: the request was given up (idle timeout).`);
+			if (watch.timedOut) throw new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${formatIdle(idleMs)}: the request was given up (idle timeout).`);
 			if (signal?.aborted) finish = 'abort';
 			// A connection closed before a finish reason or [DONE] is a cut answer, not a finished one.
 			else if (!ended) throw new AssayError('LLM_GENERATION_FAILED', `The stream from ${url} ended before the server finished the answer (no finish_reason and no [DONE]): the text so far is incomplete.`);
 		} catch (caught) {
-			const error = watch.timedOut && !(caught instanceof AssayError) ? new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${Math.round(idleMs / 1000)} s: the request was given up (idle timeout).`) : caught;
+			const error = watch.timedOut && !(caught instanceof AssayError) ? new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${formatIdle(idleMs)}: the request was given up (idle timeout).`) : caught;
 			if (!signal?.aborted) {
 				yield { type: 'error', error: toErrorData(error instanceof AssayError ? error : new AssayError('LLM_REQUEST_FAILED', `Could not reach ${url}: ${String(error)}. Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error })) };
 				return;

@@ -1,9 +1,14 @@
 /**
  * Server-sent events reader for OpenAI-style streams: yields the `data:` payload of each event
- * (multi-line data joined with `\n`, as the SSE spec says); comments and other fields are ignored.
+ * (multi-line data joined with `\n`, as the SSE spec says; `data:` with or without its one
+ * optional space); comments (`: keep-alive`, bare `:`) and other fields are ignored. CRLF, CR
+ * and LF all end a line, also when split across reads.
+ * `onBytes` is called for every non-empty read, comments included, before any event of it is
+ * yielded: servers send keep-alive comments during a long prefill precisely so that idle
+ * timeouts see them as signs of life (case sse-01).
  * Source: WHATWG HTML §9.2 "Server-sent events", event stream interpretation.
  */
-export async function* readSseData(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<string> {
+export async function* readSseData(body: ReadableStream<Uint8Array>, signal?: AbortSignal, onBytes?: () => void): AsyncGenerator<string> {
 	const reader = body.getReader();
 	const decoder = new TextDecoder();
 	const onAbort = () => void reader.cancel().catch(() => {});
@@ -14,6 +19,7 @@ export async function* readSseData(body: ReadableStream<Uint8Array>, signal?: Ab
 		for (;;) {
 			const { value, done } = await reader.read();
 			if (done) break;
+			if (value.byteLength > 0) onBytes?.();
 			buffer += decoder.decode(value, { stream: true });
 			let nl: number;
 			while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {

@@ -2,7 +2,7 @@ import { AssayError } from '$lib/shared/errors.ts';
 import type { ChatModel } from '$lib/generation/index.ts';
 import type { ModelRef } from '$lib/evals/answers/types.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
-import { DEFAULT_ENDPOINT, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+import { loadEndpointFrom, openAiEndpointOf, saveEndpointTo, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 
 /** Which engine a role (answering or judging) uses. */
 export type EngineKind = 'endpoint' | 'webllm';
@@ -20,7 +20,7 @@ export function chatModelFor(kind: EngineKind, endpoint: EndpointSettings, loade
 		return loaded;
 	}
 	validateEndpoint(endpoint);
-	return new OpenAiChatModel({ baseUrl: endpoint.baseUrl, model: endpoint.model.trim(), ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}) });
+	return new OpenAiChatModel(openAiEndpointOf(endpoint));
 }
 
 /** What is recorded about a model: provider, id and (for endpoints) the base URL — never the key. */
@@ -30,15 +30,10 @@ export function modelRefOf(model: ChatModel, kind: EngineKind, endpoint: Endpoin
 
 /** The judge's endpoint settings (apart from the answering model's; the key only if the user chose to store it). */
 export function loadJudgeEndpoint(storage: Storage): EndpointSettings {
-	try {
-		const saved = JSON.parse(storage.getItem(JUDGE_KEY) ?? 'null') as Partial<EndpointSettings> | null;
-		return { ...DEFAULT_ENDPOINT, ...(saved ?? {}), apiKey: saved?.storeKey ? (saved.apiKey ?? '') : '' };
-	} catch {
-		return { ...DEFAULT_ENDPOINT };
-	}
+	return loadEndpointFrom(storage, JUDGE_KEY);
 }
 
 /** Save the judge's endpoint settings; the key is written only when `storeKey` is set. */
 export function saveJudgeEndpoint(storage: Storage, s: EndpointSettings): void {
-	storage.setItem(JUDGE_KEY, JSON.stringify({ baseUrl: s.baseUrl, model: s.model, storeKey: s.storeKey, ...(s.storeKey ? { apiKey: s.apiKey } : {}) }));
+	saveEndpointTo(storage, JUDGE_KEY, s);
 }

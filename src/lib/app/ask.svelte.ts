@@ -11,7 +11,7 @@ import { PromptStudio } from './prompt-studio.svelte.ts';
 import { ModelLink } from './models-client.ts';
 import { describe } from './workbench.svelte.ts';
 import { runStructured } from './ask-structured.ts';
-import { loadEndpoint, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+import { loadEndpoint, openAiEndpointOf, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /** One answer as the page shows it. */
@@ -180,7 +180,7 @@ export class AskDesk {
 			if (!this.llm.loaded) throw new AssayError('MODEL_UNKNOWN', 'Load an in-browser model first (Download and load).');
 			return this.llm.loaded;
 		}
-		return new OpenAiChatModel({ baseUrl: endpoint.baseUrl, model: endpoint.model.trim(), ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}) });
+		return new OpenAiChatModel(openAiEndpointOf(endpoint));
 	}
 
 	/** Stop the stream; the text so far stays, with finish reason `abort`. */

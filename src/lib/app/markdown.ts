@@ -1,6 +1,6 @@
 import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
-import { findCitationMarkers } from '$lib/generation/index.ts';
+import { summarizeCitations } from '$lib/generation/index.ts';
 
 /**
  * Safe Markdown for untrusted text (model answers, document text). Three layers:
@@ -48,11 +48,16 @@ function purifier(): typeof DOMPurify {
 	return DOMPurify;
 }
 
-/** Turn citation markers `[1]`, `[1, 2]` into Markdown links `[&#91;1&#93;](#cite-1)` (one per number; the brackets are entities so a reference definition `[1]: url` in the text cannot turn the link text into a nested link). */
-export function linkCitations(text: string): string {
+/**
+ * Turn citation markers (every form `summarizeCitations` reads: `[1]`, `[1, 2]`, `[1-3]`, `[^1]`,
+ * `【1】`, `［2］`, `(Source 1)`) into Markdown links `[&#91;1&#93;](#cite-1)`, one per number; the
+ * brackets are entities so a reference definition `[1]: url` in the text cannot turn the link text
+ * into a nested link. A bracketed year (`[2019]`, naming none of the `sourceCount` sources) stays text.
+ */
+export function linkCitations(text: string, sourceCount = 0): string {
 	let out = '';
 	let at = 0;
-	for (const m of findCitationMarkers(text)) {
+	for (const m of summarizeCitations(text, sourceCount).markers) {
 		out += text.slice(at, m.start) + m.numbers.map((n) => `[&#91;${n}&#93;](#cite-${n})`).join('');
 		at = m.end;
 	}
@@ -60,11 +65,12 @@ export function linkCitations(text: string): string {
 }
 
 /**
- * Render untrusted Markdown to HTML sanitized by DOMPurify for `{@html}`. With `citations: true`, `[n]`
- * markers become `<a data-citation="n">` links (the caller opens source n on click).
+ * Render untrusted Markdown to HTML sanitized by DOMPurify for `{@html}`. With `citations: true`, citation
+ * markers become `<a data-citation="n">` links (the caller opens source n on click); `sourceCount` (default 0)
+ * is the number of packed sources, so that only a bracketed year naming none of them stays text.
  */
-export function renderSafeMarkdown(text: string, options: { citations?: boolean } = {}): string {
-	const source = options.citations ? linkCitations(text) : text;
+export function renderSafeMarkdown(text: string, options: { citations?: boolean; sourceCount?: number } = {}): string {
+	const source = options.citations ? linkCitations(text, options.sourceCount) : text;
 	const html = marked.parse(source) as string;
 	return purifier().sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ADD_ATTR: ['target', 'rel'] });
 }

@@ -13,12 +13,14 @@ import type { ChunkFormat, TextChunk } from './types.ts';
  * change to the chunker can change its output, so stored chunks and indexes built with the old
  * algorithm are recognised as stale.
  */
-export const CHUNKER_VERSION = 'assay-recursive-chunker/1';
+export const CHUNKER_VERSION = 'assay-recursive-chunker/2';
 
 /**
  * Cut a document's text into chunks for indexing.
  *
- * - `markdown`: ATX headings (outside code fences) open sections; chunks never cross a section
+ * - `markdown`: ATX headings (outside code fences) open sections; fences inside list items are
+ *   recognised, and a split one is closed with its own indentation and re-opened (continuation
+ *   chunks dedented by the item's content column) so each piece renders as the same code block; chunks never cross a section
  *   and carry its `headingPath`. Within a section, blocks (paragraphs, heading lines, code
  *   fences) are packed whole while they fit; a longer paragraph is split by sentence → word →
  *   grapheme; a longer code fence by line → word → grapheme, each piece re-opened with the
@@ -34,7 +36,8 @@ export const CHUNKER_VERSION = 'assay-recursive-chunker/1';
  * word boundary (a line start first inside a split fence; a grapheme boundary only when the
  * overlap window lies inside one long token, so words are not cut), shortened or dropped when
  * the chunk would not fit, and never taken from inside an earlier code fence. Overlap between
- * consecutive chunks is therefore at most `chunkOverlapChars`, possibly 0. Parts of a paragraph
+ * consecutive chunks is therefore at most `chunkOverlapChars`, possibly 0; what was applied is
+ * recorded as `overlapChars` on every chunk after the first of its section. Parts of a paragraph
  * or fence longer than the size are packed together with neighbouring blocks when they fit (a
  * heading is not left alone). `startOffset` strictly increases (also across sections), every
  * non-whitespace character lies in some chunk, and `text === source.slice(startOffset, endOffset)`
@@ -61,8 +64,11 @@ export function chunkDocument(text: string, format: ChunkFormat, config: Chunkin
 		if (sections) packMarkdownBlocks(ctx, section.blocks);
 		else packRange(ctx, section.start, section.end, DEFAULT_SPLIT_LEVELS);
 		packer.flush();
+		let previous: (typeof packer.chunks)[number] | undefined;
 		for (const c of packer.chunks.slice(first)) {
-			chunks.push({ ordinal: chunks.length, text: c.text, startOffset: c.start, endOffset: c.end, headingPath: section.headingPath });
+			const overlap = previous ? { overlapChars: Math.max(0, previous.end - c.start) } : {};
+			chunks.push({ ordinal: chunks.length, text: c.text, startOffset: c.start, endOffset: c.end, headingPath: section.headingPath, ...overlap });
+			previous = c;
 		}
 	}
 	return chunks;

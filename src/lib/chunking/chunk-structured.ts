@@ -68,6 +68,7 @@ function chunkSections(doc: StructuredText, config: ChunkingConfig): Omit<TextCh
 				startOffset: c.startOffset + s.startOffset,
 				endOffset: c.endOffset + s.startOffset,
 				headingPath: [...s.headingPath, ...c.headingPath],
+				...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}),
 				...(s.page !== undefined ? { pageStart: s.page, pageEnd: s.page } : {})
 			});
 		}

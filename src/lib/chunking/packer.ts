@@ -13,15 +13,22 @@ import type { TextIndex } from './text-index.ts';
 /**
  * How a split markdown code fence is re-opened and closed around its pieces.
  * `start`: offset of the opening line; `open`: that line including `\n` (e.g. "```ts\n");
- * `close`: `\n` + the fence marker (e.g. "\n```"); `bodyStart`: offset just after the opening
- * line; `closedAt`: offset just after the closing marker (the text's end for an unclosed fence).
- * A chunk starting at or after `bodyStart` gets `open` prepended; a chunk ending inside the
- * fence (after `start`, before `closedAt`) gets `close` appended.
+ * `close`: `\n` + the fence marker (e.g. "\n```"), indented as `open`; `closeFirst`: the same,
+ * indented as the source's opening line, for a chunk that holds that line; `bodyStart`: offset
+ * just after the opening line; `closedAt`: offset just after the closing marker (the text's end
+ * for an unclosed fence). A chunk starting at or after `bodyStart` gets `open` prepended; a
+ * chunk ending inside the fence (after `start`, before `closedAt`) gets `close` (or, when it
+ * starts before `bodyStart`, `closeFirst`) appended. `open` and `close` differ from the source's
+ * indentation only for a fence in a list item (`dedent` > 0, the item's content column): a
+ * continuation chunk has no list marker, so its lines lose up to `dedent` leading spaces and its
+ * fence lines keep the fence's indentation inside the item — it renders as the same code block.
  */
 export interface FenceFrame {
 	readonly start: number;
 	readonly open: string;
 	readonly close: string;
+	readonly closeFirst: string;
+	readonly dedent: number;
 	readonly bodyStart: number;
 	readonly closedAt: number;
 }
@@ -166,7 +173,7 @@ export class Packer {
 	private wrapperLength(start: number, end: number): number {
 		const f = this.frame;
 		if (f === undefined) return 0;
-		return (start >= f.bodyStart ? f.open.length : 0) + (endsInside(f, end) ? f.close.length : 0);
+		return (start >= f.bodyStart ? f.open.length : 0) + (endsInside(f, end) ? closeOf(f, start).length : 0);
 	}
 
 	private finish(start: number, end: number): PackedChunk | undefined {
@@ -175,10 +182,18 @@ export class Packer {
 		const slice = this.index.text.slice(s, e);
 		const f = this.frame;
 		if (f === undefined) return { start: s, end: e, text: slice };
-		const open = start >= f.bodyStart ? f.open : '';
-		const close = endsInside(f, end) ? f.close : '';
-		return { start: s, end: e, text: open + slice + close };
+		const continuation = start >= f.bodyStart;
+		const open = continuation ? f.open : '';
+		const close = endsInside(f, end) ? closeOf(f, start) : '';
+		// Measured before dedenting, so a dedented chunk is only ever shorter than its measure.
+		const body = continuation && f.dedent > 0 ? slice.replace(new RegExp(`^ {1,${f.dedent}}`, 'gm'), '') : slice;
+		return { start: s, end: e, text: open + body + close };
 	}
+}
+
+/** The closing line a chunk starting at `start` gets: indented as the opening line it holds, or as its re-opened line. */
+function closeOf(frame: FenceFrame, start: number): string {
+	return start >= frame.bodyStart ? frame.close : frame.closeFirst;
 }
 
 /** True when a chunk ending at `end` holds part of the fence but not its closing marker. */

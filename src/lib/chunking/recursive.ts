@@ -67,14 +67,17 @@ export function packMarkdownBlocks(ctx: SplitContext, blocks: readonly MarkdownB
  * would crowd out the code, and the fence is split as plain text.
  */
 function packFence(ctx: SplitContext, block: MarkdownBlock, fence: CodeFence): void {
+	const inner = ' '.repeat(fence.indent - fence.container);
 	const frame: FenceFrame = {
 		start: block.start,
-		open: fence.openLine,
-		close: '\n' + fence.marker,
+		open: inner + fence.openLine.trimStart(),
+		close: '\n' + inner + fence.marker,
+		closeFirst: '\n' + ' '.repeat(fence.indent) + fence.marker,
+		dedent: fence.container,
 		bodyStart: fence.bodyStart,
 		closedAt: fence.closedAt
 	};
-	const framed = 2 * (frame.open.length + frame.close.length) <= ctx.size;
+	const framed = 2 * (Math.max(frame.open.length, fence.openLine.length) + frame.closeFirst.length) <= ctx.size;
 	// The chunk open before the fence may take its first lines (it gets closed); the chunk open
 	// at its end is finished here, so the frame never outlives the fence.
 	ctx.packer.frame = framed ? frame : undefined;

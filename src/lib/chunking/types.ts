@@ -16,6 +16,13 @@ export interface TextChunk {
 	readonly endOffset: number;
 	/** Markdown headings enclosing the chunk, outermost first (`["Handbook", "Leave", "Sick leave"]`); empty for plain text. */
 	readonly headingPath: readonly string[];
+	/**
+	 * Overlap actually applied: UTF-16 code units of the source this chunk shares with the
+	 * previous chunk of its section (`max(0, previous.endOffset − startOffset)`), to compare with
+	 * the requested `chunkOverlapChars` (see {@link overlapShortfalls}). Absent on the first chunk
+	 * of a section, where no overlap is taken, and on chunks of `units` documents, which carry none.
+	 */
+	readonly overlapChars?: number;
 	/** For paged documents (PDF): 1-based first and last page the chunk's text lies on. */
 	readonly pageStart?: number;
 	readonly pageEnd?: number;
@@ -23,3 +30,14 @@ export interface TextChunk {
 
 /** The document formats the chunker understands structurally. */
 export type ChunkFormat = 'markdown' | 'text';
+
+/**
+ * Chunks whose overlap fell short of the request: those with an {@link TextChunk.overlapChars}
+ * below half of `requestedOverlap` (snapping to a word start alone costs less than a word, so
+ * this counts overlap that could not be applied — no room left in the chunk, a code fence or
+ * a short previous chunk in the way). 0 when `requestedOverlap` is 0.
+ */
+export function overlapShortfalls(chunks: readonly Pick<TextChunk, 'overlapChars'>[], requestedOverlap: number): number {
+	if (requestedOverlap <= 0) return 0;
+	return chunks.filter((c) => c.overlapChars !== undefined && c.overlapChars < requestedOverlap / 2).length;
+}

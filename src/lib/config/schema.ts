@@ -55,6 +55,29 @@ export const SearchConfigSchema = z.object({
 	topK: z.number().int().min(1).max(1000).default(10)
 });
 
+/**
+ * An OpenAI-compatible chat endpoint's timing, as set on the endpoint forms (Ask page, answer
+ * evaluations: answering and judge engines) and stored with the other endpoint settings.
+ */
+export const LlmEndpointConfigSchema = z.object({
+	/**
+	 * Longest wait with nothing at all arriving from the server (before the response, or between
+	 * any bytes of the stream — keep-alive comments count), milliseconds; past it the request is
+	 * given up with `LLM_REQUEST_FAILED`. Range 1 s – 1 h, default 300 000 (5 min, for a server
+	 * loading a model on the first request).
+	 */
+	idleTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000)
+});
+export type LlmEndpointConfig = z.infer<typeof LlmEndpointConfigSchema>;
+
+/**
+ * Validate an endpoint's timing alone.
+ * @throws AssayError `CONFIG_INVALID` naming the field (`idleTimeoutMs: …`).
+ */
+export function parseLlmEndpointConfig(input: unknown = {}): LlmEndpointConfig {
+	return parseWith(LlmEndpointConfigSchema, input);
+}
+
 /** Where model files come from (see `ModelSource` in src/lib/embedding). Default: the Hugging Face hub. */
 export const ModelSourceSchema = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('hub') }),

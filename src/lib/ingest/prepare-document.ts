@@ -5,6 +5,7 @@ import type { IngestConfig } from '../config/schema.ts';
 import { fileFormatFor } from './media-types.ts';
 import type { ImportSource, PreparedFailure } from './prepare.ts';
 import type { ParsedDocument, ParseService } from './parsers/types.ts';
+import { markdownWarnings } from '../chunking/markdown.ts';
 
 /** A file read and parsed (status `ready`, `ready-with-warnings` or `needs-ocr`). */
 export interface PreparedParsed {
@@ -32,7 +33,9 @@ export interface PrepareOptions {
  * damaged file, zip bomb, over the `parseTimeoutMs` budget, read failure) comes back as a
  * {@link PreparedFailure} so the rest of an import goes on. Checks run cheapest first: type and
  * size before any byte is read. A parse whose text is whitespace only is `FILE_EMPTY`, except a
- * PDF without text layer, which comes back parsed with `needsOcr`.
+ * PDF without text layer, which comes back parsed with `needsOcr`. Markdown text with an
+ * unterminated code fence gets a `unterminated-code-fence` warning (the file is then
+ * ready-with-warnings): the fence swallows the rest of the document.
  */
 export async function prepareDocument(source: ImportSource, config: IngestConfig, parser: ParseService, options: PrepareOptions = {}): Promise<PreparedParsed | PreparedFailure> {
 	const format = fileFormatFor(source.name);
@@ -54,7 +57,9 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
 	const started = performance.now();
 	try {
 		const input = { bytes, name: source.name, format: format.format, maxInflatedBytes: config.maxInflatedBytes, ...(options.forcedEncoding ? { forcedEncoding: options.forcedEncoding } : {}) };
-		const parsed = await parser.parse(input, config.parseTimeoutMs);
+		const raw = await parser.parse(input, config.parseTimeoutMs);
+		const structural = raw.layout === 'markdown' ? markdownWarnings(raw.text) : [];
+		const parsed = structural.length > 0 ? { ...raw, warnings: [...raw.warnings, ...structural] } : raw;
 		if (!parsed.needsOcr && parsed.text.trim().length === 0) {
 			return failure('failed', format.mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” contains no text.`));
 		}

@@ -51,6 +51,8 @@ export interface DocumentRecord {
 	/** Length of the decoded text, UTF-16 code units. */
 	readonly charCount: number;
 	readonly chunkCount: number;
+	/** Chunks whose applied overlap is under half the requested `chunkOverlapChars` (see `overlapShortfalls` in chunking); absent when 0. */
+	readonly overlapShortfalls?: number;
 	/** Hash of the chunking configuration the chunks were made with. */
 	readonly chunkingConfigHash?: string;
 	readonly importedAtMs: number;

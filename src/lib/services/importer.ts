@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/schema.ts';
-import { chunkStructured, chunkingConfigHash, type StructuredText } from '../chunking/index.ts';
+import { chunkStructured, chunkingConfigHash, overlapShortfalls, type StructuredText } from '../chunking/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
 import type { ImportSource, PreparedFailure } from '../ingest/prepare.ts';
 import { prepareDocument, type PreparedParsed } from '../ingest/prepare-document.ts';
@@ -66,7 +66,8 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 
 		const structure = structureOf(prepared);
 		const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config);
-		const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking) });
+		const short = overlapShortfalls(chunks, ctx.config.chunking.chunkOverlapChars);
+		const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking), ...(short > 0 ? { overlapShortfalls: short } : {}) });
 		const records = toChunkRecords(doc, chunks);
 		// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
 		const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
@@ -75,7 +76,7 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 			if (previous) ctx.index.removeDocument(previous.id);
 			ctx.index.addDocument(doc, records);
 		});
-		return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}) });
+		return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}), ...(short > 0 ? { overlapShortfalls: short } : {}) });
 	});
 }
 
@@ -131,7 +132,9 @@ export async function rechunkWorkspace(store: AssayStore, workspaceId: string, c
 		// Documents stored before parsers existed have no structure: plain text or Markdown by media type.
 		const structure = stored.structure ?? { layout: chunkFormatFor(doc.mediaType) };
 		const chunks = chunkTraced(tracer, parent, { text: stored.text, ...structure }, config);
-		const updated: DocumentRecord = { ...doc, chunkCount: chunks.length, chunkingConfigHash: hash };
+		const { overlapShortfalls: _old, ...rest } = doc;
+		const short = overlapShortfalls(chunks, config.chunking.chunkOverlapChars);
+		const updated: DocumentRecord = { ...rest, chunkCount: chunks.length, chunkingConfigHash: hash, ...(short > 0 ? { overlapShortfalls: short } : {}) };
 		await store.documents.save({ document: updated, text: stored.text, structure, chunks: toChunkRecords(updated, chunks) });
 		count++;
 	}
@@ -142,7 +145,7 @@ function documentRecord(
 	ctx: ImportContext,
 	source: ImportSource,
 	prepared: PreparedParsed | PreparedFailure,
-	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & { chunkingConfigHash?: string }
+	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & { chunkingConfigHash?: string; overlapShortfalls?: number }
 ): DocumentRecord {
 	const p = prepared.kind === 'parsed' ? prepared.parsed : null;
 	return {

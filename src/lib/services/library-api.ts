@@ -46,6 +46,8 @@ export interface ImportItemResult {
 	readonly warnings?: readonly ParseWarning[];
 	readonly documentId?: string;
 	readonly chunkCount?: number;
+	/** Chunks whose applied overlap is under half the requested one (absent when 0). */
+	readonly overlapShortfalls?: number;
 	/** For `duplicate`: the relative path of the document that already has this content. */
 	readonly duplicateOf?: string;
 	readonly error?: AssayErrorData;

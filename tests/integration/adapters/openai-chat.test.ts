@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAiChatModel } from '../../../src/lib/adapters/openai-chat.ts';
@@ -154,6 +155,63 @@ describe('OpenAiChatModel on a server that goes silent', () => {
 	it('a server that never answers the request at all also times out', async () => {
 		const base = await serve(() => {});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 150 }).stream(req));
+		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
+		server!.closeAllConnections();
+	});
+});
+
+describe('case sse-01: comments, data: without a space, CRLF split across reads, keep-alives during a long prefill', () => {
+	const dir = 'tests/fixtures/cases/sse-01-comments-nospace-keepalive';
+	const expected = JSON.parse(readFileSync(`${dir}/expected.json`, 'utf8')) as {
+		'stream-a.txt': { text: string; finishReason: string; usage: { inputTokens: number; outputTokens: number } };
+	};
+
+	it('reads stream-a served with CRLF in 7-byte pieces: text, usage and finish reason as expected, no error', async () => {
+		const bytes = Buffer.from(readFileSync(`${dir}/stream-a.txt`, 'utf8').replace(/\r?\n/g, '\r\n'), 'utf8');
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			let at = 0;
+			const next = () => {
+				if (at >= bytes.length) return void res.end();
+				res.write(bytes.subarray(at, (at += 7)), () => setImmediate(next));
+			};
+			next();
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
+		const want = expected['stream-a.txt'];
+		expect(events.filter((e) => e.type === 'error')).toEqual([]);
+		expect(events.flatMap((e) => (e.type === 'token' ? [e.text] : [])).join('')).toBe(want.text);
+		expect(events.find((e) => e.type === 'usage')).toEqual({ type: 'usage', usage: want.usage });
+		expect(events.at(-1)).toEqual({ type: 'done', finishReason: want.finishReason });
+	});
+
+	/** A server that sends `count` keep-alive comments `everyMs` apart, then (if `thenAnswer`) one content chunk and [DONE]. */
+	async function keepAliveServer(count: number, everyMs: number, thenAnswer: boolean): Promise<string> {
+		return serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			let sent = 0;
+			const timer = setInterval(() => {
+				if (sent++ < count) return void res.write(': keep-alive\n\n');
+				clearInterval(timer);
+				if (thenAnswer) res.end(delta('ok', 'stop') + 'data: [DONE]\n\n');
+			}, everyMs);
+			res.on('close', () => clearInterval(timer));
+		});
+	}
+
+	it('keep-alive comments for longer than the idle timeout are signs of life: the answer arrives', async () => {
+		// 16 comments 50 ms apart (≥ 800 ms of comments) against an idle timeout of 300 ms.
+		const base = await keepAliveServer(16, 50, true);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 300 }).stream(req));
+		expect(events).toEqual([
+			{ type: 'token', text: 'ok' },
+			{ type: 'done', finishReason: 'stop' }
+		]);
+	});
+
+	it('a server that sends keep-alives and then goes silent still times out with LLM_REQUEST_FAILED', async () => {
+		const base = await keepAliveServer(4, 50, false);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 300 }).stream(req));
 		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
 		server!.closeAllConnections();
 	});

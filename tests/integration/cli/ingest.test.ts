@@ -53,3 +53,26 @@ describe('assay ingest', () => {
 		expect((await run('ingest', work)).code).toBe(2);
 	});
 });
+
+describe('assay ingest on Markdown with overlap it cannot apply and an unterminated fence', () => {
+	it('writes overlapChars per chunk, counts the shortfalls, and warns about the unclosed fence', async () => {
+		const dir = join(work, 'md');
+		mkdirSync(dir, { recursive: true });
+		// After a code fence, overlap never reaches back into it: the chunk after the fence has none.
+		writeFileSync(join(dir, 'a.md'), 'Intro words here.\n\n```\ncode line\n```\nAfter the fence comes a long paragraph of prose text.\n\n```js\nnever closed\n');
+		const out = join(work, 'md.jsonl');
+		const report = join(work, 'md-report.json');
+		const result = await run('ingest', dir, '--out', out, '--report', report, '--chunk-size', '40', '--overlap', '20');
+		expect(result.code).toBe(0);
+		const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { overlapChars?: number; startOffset: number; endOffset: number });
+		expect(lines[0]!.overlapChars).toBeUndefined();
+		for (let i = 1; i < lines.length; i++) expect(lines[i]!.overlapChars).toBe(Math.max(0, lines[i - 1]!.endOffset - lines[i]!.startOffset));
+		expect(lines[1]!.overlapChars).toBe(0);
+		const file = (JSON.parse(readFileSync(report, 'utf8')) as { files: { status: string; overlapShortfalls?: number; warnings?: { kind: string }[] }[] }).files[0]!;
+		expect(file.overlapShortfalls).toBeGreaterThanOrEqual(1);
+		expect(file.status).toBe('ready-with-warnings');
+		expect(file.warnings?.map((w) => w.kind)).toEqual(['unterminated-code-fence']);
+		expect(result.stderr).toMatch(/chunk\(s\) with less than half the requested overlap/);
+		expect(result.stderr).toContain('never closed');
+	});
+});

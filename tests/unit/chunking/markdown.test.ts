@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkDocument, type TextChunk } from '../../../src/lib/chunking/index.ts';
+import { Marked } from 'marked';
+import { chunkDocument, markdownWarnings, overlapShortfalls, type TextChunk } from '../../../src/lib/chunking/index.ts';
 
 const md = (text: string, chunkSizeChars: number, chunkOverlapChars = 0) => chunkDocument(text, 'markdown', { chunkSizeChars, chunkOverlapChars });
 const rows = (chunks: TextChunk[]) => chunks.map((c) => [c.text, c.startOffset, c.endOffset]);
@@ -144,5 +145,63 @@ describe('markdown code fences', () => {
 			['```\ncd\n```', 19, 25]
 		]);
 		expect(text.slice(7, 18)).toBe(family);
+	});
+});
+
+describe('markdown code fences inside list items', () => {
+	const marked = new Marked({ gfm: true, async: false });
+	const render = (s: string) => marked.parse(s) as string;
+	const text = '- item one\n\n    ```js\n    const a = 1;\n    const b = 2;\n      const c = 3;\n    ```\n\n- item two\n';
+
+	it('are recognised as fences: a split one is closed with its indentation and re-opened in each continuation', () => {
+		expect(rows(md(text, 60))).toEqual([
+			['- item one\n\n    ```js\n    const a = 1;\n    ```', 0, 38],
+			['  ```js\n  const b = 2;\n    const c = 3;\n  ```', 39, 82],
+			['- item two', 84, 94]
+		]);
+	});
+
+	it('render every piece as the same code block, never as literal fence markers', () => {
+		for (const size of [40, 60]) {
+			const chunks = md(text, size);
+			const code = chunks.map((c) => render(c.text)).join('');
+			expect(code, `size ${size}`).not.toContain('```');
+			for (const line of ['const a = 1;', 'const b = 2;', '  const c = 3;']) expect(code).toMatch(new RegExp(`<code class="language-js">(?:[^<]*\\n)?${line}\\n`));
+			expect(render(chunks[0]!.text)).toMatch(/<li><p>item one<\/p>\s*<pre><code class="language-js">/);
+		}
+	});
+
+	it('end with their list item when no closing marker comes first', () => {
+		const t = '1. step\n\n   ```sh\n   make\n   make test\nafter the list\n';
+		expect(md(t, 200).map((c) => c.text)).toEqual([t.trim()]);
+		expect(markdownWarnings(t)).toEqual([]);
+	});
+});
+
+describe('markdown warnings', () => {
+	it('name an unterminated code fence with its line, once per document', () => {
+		expect(markdownWarnings('# T\n\nText.\n\n```js\ncode\n# not a heading\n')).toEqual([
+			{ kind: 'unterminated-code-fence', count: 1, message: expect.stringContaining('line 5 is never closed') }
+		]);
+		expect(markdownWarnings('```\nclosed\n```\n')).toEqual([]);
+	});
+});
+
+describe('applied overlap', () => {
+	it('is recorded on every chunk after the first of its section, and a shortfall is counted where a fence blocks it', () => {
+		const text = 'Intro words here.\n\n```\ncode line\n```\nAfter the fence comes a long paragraph of prose text.';
+		const chunks = md(text, 40, 20);
+		expect(chunks.map((c) => c.overlapChars)).toEqual([undefined, 0, 16]);
+		expect(overlapShortfalls(chunks, 20)).toBe(1);
+		expect(overlapShortfalls(chunks, 0)).toBe(0);
+	});
+
+	it('starts again at each section: the first chunk under a heading has none', () => {
+		const chunks = md('# A\nalpha beta gamma delta\n\n# B\nepsilon zeta\n', 16, 6);
+		expect(chunks.map((c) => [c.headingPath[0], c.overlapChars])).toEqual([
+			['A', undefined],
+			['A', 4],
+			['B', undefined]
+		]);
 	});
 });

@@ -31,6 +31,13 @@ describe('prepareDocument', () => {
 		expect(result.contentHash).toMatch(/^[0-9a-f]{64}$/);
 	});
 
+	it('warns about an unterminated code fence in Markdown, so the file is ready-with-warnings', async () => {
+		const result = await prepareDocument(source('b.md', new TextEncoder().encode('# T\n\n```js\nx\n')), config, parsers);
+		expect(result.kind === 'parsed' && result.parsed.warnings.map((w) => w.kind)).toEqual(['unterminated-code-fence']);
+		const plain = await prepareDocument(source('b.txt', new TextEncoder().encode('```js\nx\n')), config, parsers);
+		expect(plain.kind === 'parsed' && plain.parsed.warnings).toEqual([]);
+	});
+
 	it('reports an empty file as failed with FILE_EMPTY', async () => {
 		const result = await prepareDocument(source('empty.txt', new Uint8Array()), config, parsers);
 		expect([result.kind, codeOf(result)]).toEqual(['failed', 'FILE_EMPTY']);

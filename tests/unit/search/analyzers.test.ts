@@ -67,10 +67,20 @@ describe('english analyzer', () => {
 		expect(english.analyze('')).toEqual([]);
 	});
 
-	it('matches the reference analyzer on any ASCII text (lower, [a-z0-9]+, stop words, Porter)', () => {
+	it('never emits an empty term: the token s (user\'s, U.S.), which Porter stems to nothing, stays s', () => {
+		expect(english.analyze("user's U.S. s")).toEqual(['user', 's', 'u', 's', 's']);
+		expect(sources(english, "it's")).toEqual(['s=s']);
+		expect(sources(auto, "user's")).toEqual(['user=user', 's=s']);
+	});
+
+	it('matches the reference analyzer on any ASCII text (lower, [a-z0-9]+, stop words, Porter), its empty stem renamed s', () => {
 		const porter = newStemmer('porter');
+		// The reference indexes Porter's '' for the token `s`; nothing else stems to '' or `s`,
+		// so renaming it keeps every term count, document length and score.
 		const reference = (text: string) =>
-			(text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((t) => !LUCENE_ENGLISH_STOP_WORDS.has(t)).map((t) => porter.stem(t));
+			(text.toLowerCase().match(/[a-z0-9]+/g) ?? [])
+				.filter((t) => !LUCENE_ENGLISH_STOP_WORDS.has(t))
+				.map((t) => porter.stem(t) || 's');
 		fc.assert(
 			fc.property(fc.string({ unit: 'binary-ascii', maxLength: 80 }), (text) => {
 				expect(english.analyze(text)).toEqual(reference(text));
@@ -187,6 +197,25 @@ describe('every analyzer', () => {
 			fc.constantFrom('도', '서', '관', '에', 'ㄱ', '\u1100', '\u1161', '東', '京', 'ﾃ', 'ﾞ', 'ー', '𠀀', '😀', 'ภ', 'า', '\u0e48', 'я')
 		),
 		maxLength: 40
+	});
+
+	it('never emits an empty term and gives every token a non-empty source, on any string', () => {
+		const check = (t: string) => {
+			for (const a of all) {
+				expect(a.analyze(t)).not.toContain('');
+				for (const k of a.tokens(t)) {
+					expect(k.term).not.toBe('');
+					expect(k.start).toBeGreaterThanOrEqual(0);
+					expect(k.end).toBeGreaterThan(k.start);
+					expect(k.end).toBeLessThanOrEqual(t.length);
+				}
+			}
+		};
+		const latin = fc.string({ unit: fc.constantFrom('s', 'S', "'", '.', ' ', 'a', 'é', 'ſ', '\u0301', '1', 'ies', 'sses'), maxLength: 30 });
+		fc.assert(fc.property(latin, check));
+		fc.assert(fc.property(text, check));
+		fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), check));
+		fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), check));
 	});
 
 	it('returns from tokens() exactly the terms of analyze(), in order', () => {

@@ -139,7 +139,7 @@ export function compileChecks(specs: readonly CheckSpec[], validator: SchemaVali
 				};
 			}
 			case 'citations-present':
-				return ({ answer }) => checkCitationsPresent(answer);
+				return ({ answer, sources }) => checkCitationsPresent(answer, sources);
 			case 'citations-valid':
 				return ({ answer, sources }) => checkCitationsValid(answer, sources);
 			case 'quotes-verbatim':

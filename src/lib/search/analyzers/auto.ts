@@ -6,7 +6,7 @@ import { createSegmenter } from '../../shared/segmenter.ts';
 import { codePointWidth, emitBigrams, scriptClassOf, ScriptClass, WORD_RUN_WITH_MARKS } from './scripts.ts';
 
 /** Version of the `auto` analyzer's algorithm; bump when its output can change. */
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * The `auto` analyzer (default): one function for mixed-language text, used at index and

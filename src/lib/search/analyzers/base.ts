@@ -15,6 +15,8 @@ export interface AnalyzerParts {
 /**
  * Build an {@link Analyzer} whose `analyze` and `tokens` share one code path: the same
  * normalisation and scanner run for both, so their terms are identical by construction.
+ * An empty term is never emitted, whatever the scanner does: it would be indexed as a real
+ * term (every `''` matching every other) and has nothing to highlight.
  */
 export function composeAnalyzer(parts: AnalyzerParts): Analyzer {
 	const normalize = (text: string, withOffsets: boolean) => {
@@ -27,7 +29,7 @@ export function composeAnalyzer(parts: AnalyzerParts): Analyzer {
 		analyze(text: string): string[] {
 			const terms: string[] = [];
 			parts.scan(normalize(text, false).text, (term) => {
-				terms.push(term);
+				if (term !== '') terms.push(term);
 			});
 			return terms;
 		},
@@ -35,6 +37,7 @@ export function composeAnalyzer(parts: AnalyzerParts): Analyzer {
 			const normalized = normalize(text, true);
 			const tokens: AnalyzedToken[] = [];
 			parts.scan(normalized.text, (term, start, end) => {
+				if (term === '') return;
 				const [s, e] = originalRange(normalized, start, end);
 				tokens.push({ term, start: s, end: e });
 			});

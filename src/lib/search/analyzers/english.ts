@@ -4,7 +4,7 @@ import { nfkcLower } from './normalize.ts';
 import { createEnglishScanner, PORTER_STEMMER_ID } from './latin.ts';
 
 /** Version of the `english` analyzer's algorithm; bump when its output can change. */
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * The `english` analyzer: NFKC, lowercase, diacritics folded (NFD, combining marks dropped:

@@ -117,15 +117,28 @@ export function scanLatinTokens(text: string, from: number, to: number, emit: Te
 }
 
 /**
+ * Porter stem of `token`, or `token` itself where the stem would be empty. Porter's step 1a
+ * strips a final `s` with no condition, so the token `s` (from `user's`, `U.S.`) stems to `''`;
+ * no other `[a-z0-9]+` token stems to `''` or to `s` (checked for every token up to 4
+ * characters), so keeping `s` renames the reference runs' empty term one to one: terms,
+ * document lengths and BM25 scores stay exactly those of the reference.
+ */
+export function stemOrKeep(stem: (word: string) => string, token: string): string {
+	const stemmed = stem(token);
+	return stemmed === '' ? token : stemmed;
+}
+
+/**
  * The full English pipeline on lowercased text: {@link scanLatinTokens}, drop
- * {@link LUCENE_ENGLISH_STOP_WORDS}, Porter-stem the rest. Returns a scanner with the same
- * signature as {@link scanLatinTokens} whose output terms are stems.
+ * {@link LUCENE_ENGLISH_STOP_WORDS}, Porter-stem the rest ({@link stemOrKeep}: never an empty
+ * term). Returns a scanner with the same signature as {@link scanLatinTokens} whose output
+ * terms are stems.
  */
 export function createEnglishScanner(): (text: string, from: number, to: number, emit: TermSink) => void {
 	const stem = createPorterStemmer();
 	return (text, from, to, emit) => {
 		scanLatinTokens(text, from, to, (token, start, end) => {
-			if (!LUCENE_ENGLISH_STOP_WORDS.has(token)) emit(stem(token), start, end);
+			if (!LUCENE_ENGLISH_STOP_WORDS.has(token)) emit(stemOrKeep(stem, token), start, end);
 		});
 	};
 }
