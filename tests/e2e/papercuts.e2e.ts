@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { openAnswers, routeScriptedModels, useAnsweringModel } from './support/answer-scripts.ts';
 
@@ -18,4 +21,54 @@ test('a run being answered shows as running in its own tab and, without a reload
 	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.', { timeout: 30_000 });
 	await expect(page.getByTestId('answer-run-status')).toHaveText('complete');
 	await expect(second.getByTestId('answer-run-status')).toHaveText('complete');
+});
+
+const gateFile = (name: string) => ({ name, mimeType: 'application/json', buffer: readFileSync(join(import.meta.dirname, '..', 'fixtures', 'gate', name)) });
+
+async function evalsWithReports(page: Page): Promise<void> {
+	await page.goto('./evals/');
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await page.getByTestId('beir-folder-input').setInputFiles(join(import.meta.dirname, '..', 'fixtures', 'evals', 'stemming'));
+	await expect(page.getByTestId('eval-notice')).toContainText('Imported 60 documents and 30 golden cases');
+	await page.getByTestId('report-input').setInputFiles([gateFile('baseline.json'), gateFile('candidate-fail.json'), gateFile('candidate-pass.json')]);
+	await expect(page.getByTestId('report-column')).toHaveCount(3);
+}
+
+test('the compare and gate report pickers have their own labels and keep their choice after a reload', async ({ page }) => {
+	await evalsWithReports(page);
+	await page.getByLabel('Compare baseline').selectOption('cand-pass');
+	await page.getByLabel('Compare candidate').selectOption('cand-fail');
+	await page.getByLabel('Gate baseline').selectOption('cand-fail');
+	await page.getByLabel('Gate candidate').selectOption('base');
+
+	await page.reload();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await expect(page.getByLabel('Compare baseline')).toHaveValue('cand-pass');
+	await expect(page.getByLabel('Compare candidate')).toHaveValue('cand-fail');
+	await expect(page.getByLabel('Gate baseline')).toHaveValue('cand-fail');
+	await expect(page.getByLabel('Gate candidate')).toHaveValue('base');
+	await page.getByTestId('gate-run').click();
+	await expect(page.getByTestId('gate-result')).toBeVisible();
+});
+
+test('experiment configurations the user added survive a reload, and unreadable stored ones are ignored with a notice', async ({ page }) => {
+	await evalsWithReports(page);
+	await page.getByRole('button', { name: 'Add configuration' }).click();
+	const rows = page.getByTestId('config-row');
+	await expect(rows).toHaveCount(2);
+	await rows.nth(1).getByLabel('Configuration label').fill('k1 high');
+	await rows.nth(1).getByLabel('BM25 k1').fill('1.6');
+
+	await page.reload();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await expect(rows).toHaveCount(2);
+	await expect(rows.nth(1).getByLabel('Configuration label')).toHaveValue('k1 high');
+	await expect(rows.nth(1).getByLabel('BM25 k1')).toHaveValue('1.6');
+
+	await page.evaluate(() => localStorage.setItem(`assay.evalDrafts.${localStorage.getItem('assay.workspaceId')}`, '{ not json'));
+	await page.reload();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await expect(page.getByTestId('eval-notice')).toContainText('could not be read and were ignored');
+	await expect(rows).toHaveCount(1);
+	await expect(page.getByTestId('eval-error')).toHaveCount(0);
 });
