@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
@@ -71,4 +72,32 @@ test('experiment configurations the user added survive a reload, and unreadable 
 	await expect(page.getByTestId('eval-notice')).toContainText('could not be read and were ignored');
 	await expect(rows).toHaveCount(1);
 	await expect(page.getByTestId('eval-error')).toHaveCount(0);
+});
+
+test('imported files appear in the document list as they finish, before the import ends', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	const dir = mkdtempSync(join(tmpdir(), 'assay-e2e-live-'));
+	const total = 150;
+	const files = Array.from({ length: total }, (_, i) => {
+		const path = join(dir, `note-${String(i).padStart(3, '0')}.md`);
+		writeFileSync(path, `# Note ${i}\n\n${'The kite flies over the valley. '.repeat(200)}`);
+		return path;
+	});
+	// Record the progress counter at the moment the first row is added to the document list.
+	await page.evaluate(() => {
+		const w = window as unknown as { firstRowAt?: string };
+		new MutationObserver((_, observer) => {
+			if (document.querySelector('[data-testid="document-list"] tbody tr')) {
+				w.firstRowAt = document.querySelector('[data-testid="import-count"]')?.textContent ?? 'no progress shown';
+				observer.disconnect();
+			}
+		}).observe(document.body, { childList: true, subtree: true });
+	});
+	await page.getByTestId('file-input').setInputFiles(files);
+	await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+	await expect(page.getByTestId('document-list').locator('tbody tr')).toHaveCount(total);
+	const firstRowAt = await page.evaluate(() => (window as unknown as { firstRowAt?: string }).firstRowAt);
+	const done = Number(/^(\d+) \//.exec(firstRowAt ?? '')?.[1]);
+	expect(done, `first row appeared at "${firstRowAt}"`).toBeLessThan(total);
 });
