@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -100,4 +102,47 @@ test('imported files appear in the document list as they finish, before the impo
 	const firstRowAt = await page.evaluate(() => (window as unknown as { firstRowAt?: string }).firstRowAt);
 	const done = Number(/^(\d+) \//.exec(firstRowAt ?? '')?.[1]);
 	expect(done, `first row appeared at "${firstRowAt}"`).toBeLessThan(total);
+});
+
+test('the Ask page says which stage the answer is in: waiting for the first token after the request is sent, then generating', async ({ page }) => {
+	let sendFirst!: () => void;
+	let finish!: () => void;
+	const firstGate = new Promise<void>((r) => (sendFirst = r));
+	const finishGate = new Promise<void>((r) => (finish = r));
+	const server: Server = createServer((req, res) => {
+		const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
+		if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+		const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+		void firstGate.then(() => {
+			res.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
+			res.write(chunk({ choices: [{ index: 0, delta: { content: 'First words ' }, finish_reason: null }] }));
+			return finishGate.then(() => res.end(chunk({ choices: [{ index: 0, delta: { content: '[1].' }, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n'));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		await page.goto('./');
+		await expect(page.getByTestId('index-status')).toContainText('7 documents');
+		await page.getByTestId('ask-link').click();
+		await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+		await page.getByLabel('Base URL').fill(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+		await page.getByLabel('Model', { exact: true }).fill('held');
+		await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
+		await page.getByRole('button', { name: 'Ask', exact: true }).click();
+
+		const stage = page.getByTestId('answer-stage');
+		await expect(stage).toHaveAttribute('data-stage', 'waiting');
+		await expect(stage).toContainText('Waiting for the first token');
+		sendFirst();
+		await expect(stage).toHaveAttribute('data-stage', 'generating');
+		await expect(page.getByTestId('answer-text')).toContainText('First words');
+		finish();
+		await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
+		await expect(stage).toHaveCount(0);
+	} finally {
+		sendFirst();
+		finish();
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	}
 });
