@@ -12,6 +12,7 @@ import { TransformersReranker } from '../lib/adapters/transformers-reranker.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
+import { progressLines } from './progress.ts';
 
 /** Usage text of `assay run`. */
 export const RUN_USAGE = `Usage: assay run --dataset <BEIR folder> --mode <mode> --out <run file> [options]
@@ -34,8 +35,12 @@ Options:
   --rrf-k <number>       RRF constant (default 60)
   --rerank-pool <n>      rerank pool factor × top-k (default 4)
   --tag <name>           run tag (default assay-<mode>)
+  -q, --quiet            no progress lines (embedding, queries) on stderr; the summary stays
   -h, --help             this text
 `;
+
+/** What each query goes through, for the progress lines. */
+const QUERY_STEPS: Record<(typeof RETRIEVAL_MODES)[number], string> = { lexical: 'BM25', dense: 'embed query, vector search', hybrid: 'BM25 + vector search, RRF', 'hybrid-rerank': 'BM25 + vector search, RRF, reranking' };
 
 /** A hub id, or a local folder (then the source is that folder's parent). */
 function modelLocation(value: string): { modelId: string; source: ModelSource } {
@@ -52,7 +57,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	const values = parseOptions(argv, {
 		dataset: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'embed-model': { type: 'string' }, 'rerank-model': { type: 'string' },
 		dtype: { type: 'string' }, pooling: { type: 'string' }, 'query-prefix': { type: 'string' }, 'passage-prefix': { type: 'string' },
-		'top-k': { type: 'string' }, depth: { type: 'string' }, 'rrf-k': { type: 'string' }, 'rerank-pool': { type: 'string' }, tag: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+		'top-k': { type: 'string' }, depth: { type: 'string' }, 'rrf-k': { type: 'string' }, 'rerank-pool': { type: 'string' }, tag: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' }
 	});
 	if (values.help) {
 		io.stdout(RUN_USAGE);
@@ -81,10 +86,18 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	const queries = qrels ? dataset.queries.filter((q) => qrels.has(q.id)) : dataset.queries;
 	const embedder = embedSpec ? new TransformersEmbedder() : undefined;
 	const reranker = rerankSpec ? new TransformersReranker() : undefined;
+	// Progress goes to stderr only: stdout may be the run itself (--out -).
+	const progress = values.quiet
+		? {}
+		: {
+				onEmbedProgress: progressLines(`assay run: embedding ${dataset.corpus.length} documents:`, io.stderr),
+				onQueryProgress: progressLines(`assay run: queries (${QUERY_STEPS[mode]}):`, io.stderr)
+			};
 	try {
 		const result = await runRetrievalMode(dataset.corpus, queries, {
 			mode, params: parseBm25Config({}), analyzer: createAnalyzer('auto'), topK, depth: positiveIntegerOption(values, 'depth', 100), rrfK: numberOption(values, 'rrf-k', 60), rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', 4),
-			...(embedder && embedSpec ? { embedder, embedSpec } : {}), ...(reranker && rerankSpec ? { reranker, rerankSpec } : {})
+			...(embedder && embedSpec ? { embedder, embedSpec } : {}), ...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
+			...progress
 		});
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);

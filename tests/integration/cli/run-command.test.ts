@@ -46,6 +46,27 @@ describe('assay run', () => {
 		expect(lists.get('q-invest')?.slice(0, 2).sort()).toEqual(['fin-1', 'fin-2']);
 	});
 
+	it('shows embedding and per-query progress (with reranking) on stderr while stdout carries only the run', async () => {
+		const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'hybrid-rerank', '--embed-model', embedModel, '--rerank-model', rerankModel, '--top-k', '3', '--out', '-']);
+		expect(code, stderr).toBe(0);
+		const docs = Number(/embedding (\d+) documents/.exec(stderr)?.[1]);
+		expect(docs).toBeGreaterThan(0);
+		expect(stderr).toContain(`embedding ${docs} documents: 0/${docs} (0%)`);
+		expect(stderr).toContain(`embedding ${docs} documents: ${docs}/${docs} (100%)`);
+		const queries = new Set(stdout.trim().split('\n').map((l) => l.split(' ')[0])).size;
+		expect(stderr).toContain('queries (BM25 + vector search, RRF, reranking): 0/');
+		expect(stderr).toMatch(new RegExp(`queries \\(BM25 \\+ vector search, RRF, reranking\\): (\\d+)/\\1 \\(100%\\)`));
+		expect(queries).toBeGreaterThan(0);
+		for (const line of stdout.trim().split('\n')) expect(line).toMatch(/^\S+ Q0 \S+ \d+ \S+ assay-hybrid-rerank$/);
+	});
+
+	it('prints no progress lines with --quiet, only the summary', async () => {
+		const { stderr } = await run('dense', '--quiet');
+		expect(stderr).not.toContain('embedding');
+		expect(stderr).not.toContain('queries (');
+		expect(stderr).toContain('assay run: topics');
+	});
+
 	it('refuses dense mode without an embedding model', async () => {
 		const { code, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'dense', '--out', '-']);
 		expect(code).toBe(2);
