@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalyzerNameSchema, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
+import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
@@ -36,21 +36,28 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 	};
 }
 
-/** A draft with a workspace configuration's chunking and BM25 settings (defaults without one). */
-export function draftFromConfig(label: string, c: AppConfig | null): ConfigDraft {
+/** The app's defaults (one `AppConfig`, shared with the CLI). */
+const DEFAULTS = defaultAppConfig();
+
+/** Analyzer preselected where the user picks one for new data (BEIR import): the config default. */
+export const DEFAULT_ANALYZER: AnalyzerName = DEFAULTS.bm25.analyzer;
+
+/** A draft with a workspace configuration's chunking and BM25 settings (the config defaults without one). */
+export function draftFromConfig(label: string, config: AppConfig | null): ConfigDraft {
+	const c = config ?? DEFAULTS;
 	return {
 		key: newId('cfg'),
 		label,
 		mode: 'lexical',
-		rrfK: Math.max(1, Math.round(c?.retrieval.rrfK ?? 60)),
-		analyzer: c?.bm25.analyzer ?? 'auto',
-		chunkingMode: c?.chunking.mode ?? 'recursive',
-		chunkSizeChars: c?.chunking.chunkSizeChars ?? 800,
-		chunkOverlapChars: c?.chunking.chunkOverlapChars ?? 96,
-		k1: c?.bm25.k1 ?? 0.9,
-		b: c?.bm25.b ?? 0.4,
+		rrfK: Math.max(1, Math.round(c.retrieval.rrfK)),
+		analyzer: c.bm25.analyzer,
+		chunkingMode: c.chunking.mode ?? 'recursive',
+		chunkSizeChars: c.chunking.chunkSizeChars,
+		chunkOverlapChars: c.chunking.chunkOverlapChars,
+		k1: c.bm25.k1,
+		b: c.bm25.b,
 		topK: 10,
-		depth: 100
+		depth: c.retrieval.depth
 	};
 }
 

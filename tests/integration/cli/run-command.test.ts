@@ -9,9 +9,9 @@ const dataset = join(fixtures, 'datasets/topics');
 const embedModel = join(fixtures, 'models/static-embed');
 const rerankModel = join(fixtures, 'models/static-reranker');
 
-/** Run `assay run` in-process (offline: models from local folders) and parse the TREC run from stdout. */
+/** Run `assay run` in-process (offline: models from local folders, which hold fp32 weights only) and parse the TREC run from stdout. */
 async function run(mode: string, ...extra: string[]) {
-	const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', mode, '--embed-model', embedModel, '--rerank-model', rerankModel, '--top-k', '3', '--out', '-', ...extra]);
+	const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', mode, '--embed-model', embedModel, '--rerank-model', rerankModel, '--dtype', 'fp32', '--top-k', '3', '--out', '-', ...extra]);
 	expect(code, stderr).toBe(0);
 	const lists = new Map<string, string[]>();
 	for (const [qid, hits] of parseRun(stdout)) lists.set(qid, [...hits].sort((a, b) => b.score - a.score).map((h) => h.docId));
@@ -47,7 +47,7 @@ describe('assay run', () => {
 	});
 
 	it('shows embedding and per-query progress (with reranking) on stderr while stdout carries only the run', async () => {
-		const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'hybrid-rerank', '--embed-model', embedModel, '--rerank-model', rerankModel, '--top-k', '3', '--out', '-']);
+		const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'hybrid-rerank', '--embed-model', embedModel, '--rerank-model', rerankModel, '--dtype', 'fp32', '--top-k', '3', '--out', '-']);
 		expect(code, stderr).toBe(0);
 		const docs = Number(/embedding (\d+) documents/.exec(stderr)?.[1]);
 		expect(docs).toBeGreaterThan(0);

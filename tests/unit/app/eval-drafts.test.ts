@@ -28,3 +28,13 @@ describe('stored experiment matrix', () => {
 		expect(notice).toContain('3 of the 4');
 	});
 });
+
+describe('matrix defaults', () => {
+	it('starts a draft without a workspace configuration from the one AppConfig default the CLI also uses', async () => {
+		const { defaultAppConfig } = await import('../../../src/lib/config/schema.ts');
+		const { DEFAULT_ANALYZER } = await import('../../../src/lib/app/eval-drafts.ts');
+		const d = defaultAppConfig();
+		expect(draftFromConfig('x', null)).toMatchObject({ analyzer: d.bm25.analyzer, chunkSizeChars: d.chunking.chunkSizeChars, chunkOverlapChars: d.chunking.chunkOverlapChars, k1: d.bm25.k1, b: d.bm25.b, rrfK: d.retrieval.rrfK, depth: d.retrieval.depth });
+		expect(DEFAULT_ANALYZER).toBe(d.bm25.analyzer);
+	});
+});
