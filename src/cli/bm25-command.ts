@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { chunkDocument } from '../lib/chunking/index.ts';
-import { AnalyzerNameSchema, parseBm25Config, parseChunkingConfig } from '../lib/config/schema.ts';
+import { AnalyzerNameSchema, defaultAppConfig, parseBm25Config, parseChunkingConfig } from '../lib/config/schema.ts';
 import { evaluateRun, formatTrecRun, parseRun, runBm25 } from '../lib/evals/index.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
 import { AssayError } from '../lib/shared/errors.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
+
+/** The app's defaults (one `AppConfig`): BM25 parameters, analyzer and chunk sizes. */
+const DEFAULTS = defaultAppConfig();
 
 /** Usage text of `assay bm25`. */
 export const BM25_USAGE = `Usage: assay bm25 --dataset <BEIR folder> --out <run file> [options]
@@ -18,14 +21,14 @@ queries it judges are run, and nDCG@10 / MAP / recall@100 / MRR are printed on s
 Options:
   --dataset <dir>        BEIR folder (required)
   --out <file>           run file to write, "-" for stdout (required)
-  --k1 <number>          term-frequency saturation, 0–10 (default 0.9)
-  --b <number>           length normalisation, 0–1 (default 0.4)
-  --analyzer <name>      auto | english | cjk | segmenter (default auto)
+  --k1 <number>          term-frequency saturation, 0–10 (default ${DEFAULTS.bm25.k1})
+  --b <number>           length normalisation, 0–1 (default ${DEFAULTS.bm25.b})
+  --analyzer <name>      auto | english | cjk | segmenter (default ${DEFAULTS.bm25.analyzer})
   --depth <n>            documents per query (default 1000)
   --chunking <mode>      none: each document whole (default);
                          default: chunk each text, index "title + chunk", rank documents by best chunk
-  --chunk-size <n>       chunk size in UTF-16 code units (default 800; --chunking default only)
-  --chunk-overlap <n>    chunk overlap in UTF-16 code units (default 96)
+  --chunk-size <n>       chunk size in UTF-16 code units (default ${DEFAULTS.chunking.chunkSizeChars}; --chunking default only)
+  --chunk-overlap <n>    chunk overlap in UTF-16 code units (default ${DEFAULTS.chunking.chunkOverlapChars})
   --tag <name>           run tag, last column (default assay-bm25)
   -h, --help             this text
 `;
@@ -54,13 +57,13 @@ export async function bm25Command(argv: readonly string[], io: CliIo): Promise<n
 	}
 	const datasetDir = stringOption(values, 'dataset');
 	const outPath = stringOption(values, 'out');
-	const params = parseBm25Config({ k1: numberOption(values, 'k1', 0.9), b: numberOption(values, 'b', 0.4) });
-	const analyzerName = choiceOption(values, 'analyzer', AnalyzerNameSchema.options, 'auto');
+	const params = parseBm25Config({ k1: numberOption(values, 'k1', DEFAULTS.bm25.k1), b: numberOption(values, 'b', DEFAULTS.bm25.b) });
+	const analyzerName = choiceOption(values, 'analyzer', AnalyzerNameSchema.options, DEFAULTS.bm25.analyzer);
 	const depth = positiveIntegerOption(values, 'depth', 1000);
 	const chunking = choiceOption(values, 'chunking', ['none', 'default'] as const, 'none');
 	const chunkingConfig = parseChunkingConfig({
-		chunkSizeChars: positiveIntegerOption(values, 'chunk-size', 800),
-		chunkOverlapChars: values['chunk-overlap'] === undefined ? 96 : numberOption(values, 'chunk-overlap', 96)
+		chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars),
+		chunkOverlapChars: values['chunk-overlap'] === undefined ? DEFAULTS.chunking.chunkOverlapChars : numberOption(values, 'chunk-overlap', DEFAULTS.chunking.chunkOverlapChars)
 	});
 	const tag = stringOption(values, 'tag', 'assay-bm25');
 

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAppConfig, type AppConfig } from '../lib/config/schema.ts';
+import { defaultAppConfig, parseAppConfig, type AppConfig } from '../lib/config/schema.ts';
 import { chunkStructured, overlapShortfalls } from '../lib/chunking/index.ts';
 import { prepareDocument } from '../lib/ingest/prepare-document.ts';
 import type { ImportSource } from '../lib/ingest/prepare.ts';
@@ -13,6 +13,9 @@ import { toErrorData, type AssayErrorData } from '../lib/shared/errors.ts';
 import type { ParseWarning } from '../lib/ingest/parsers/types.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 import { positiveIntegerOption } from './args.ts';
+
+/** The app's defaults (one `AppConfig`): the CLI chunks exactly as a new workspace does. */
+const DEFAULTS = defaultAppConfig();
 
 /** Usage of `assay ingest`. */
 export const INGEST_USAGE = `Usage: assay ingest <files or folders…> --out chunks.jsonl [options]
@@ -26,10 +29,10 @@ A summary per status, and the reason for each file that failed, go to stderr.
 Options:
   --out <file>            chunks JSONL to write (required)
   --report <file>         also write the per-file report as JSON
-  --chunk-size <n>        chunkSizeChars (default 800)
-  --overlap <n>           chunkOverlapChars (default 96)
-  --max-file-size <n>     bytes per file (default 20971520)
-  --timeout-ms <n>        parse time budget per file, ms (default 30000)
+  --chunk-size <n>        chunkSizeChars (default ${DEFAULTS.chunking.chunkSizeChars}, the app's)
+  --overlap <n>           chunkOverlapChars (default ${DEFAULTS.chunking.chunkOverlapChars})
+  --max-file-size <n>     bytes per file (default ${DEFAULTS.ingest.maxFileSizeBytes})
+  --timeout-ms <n>        parse time budget per file, ms (default ${DEFAULTS.ingest.parseTimeoutMs})
 `;
 
 interface FileReport {
@@ -50,8 +53,9 @@ export async function ingestCommand(argv: readonly string[], io: CliIo): Promise
 	if (typeof values['out'] !== 'string') throw new UsageError('--out is required');
 	if (positionals.length === 0) throw new UsageError('give at least one file or folder');
 	const config = parseAppConfig({
-		chunking: { chunkSizeChars: positiveIntegerOption(values, 'chunk-size', 800), chunkOverlapChars: nonNegative(values['overlap'], 96) },
-		ingest: { maxFileSizeBytes: positiveIntegerOption(values, 'max-file-size', 20 * 1024 * 1024), parseTimeoutMs: positiveIntegerOption(values, 'timeout-ms', 30_000) }
+		...DEFAULTS,
+		chunking: { ...DEFAULTS.chunking, chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars), chunkOverlapChars: nonNegative(values['overlap'], DEFAULTS.chunking.chunkOverlapChars) },
+		ingest: { ...DEFAULTS.ingest, maxFileSizeBytes: positiveIntegerOption(values, 'max-file-size', DEFAULTS.ingest.maxFileSizeBytes), parseTimeoutMs: positiveIntegerOption(values, 'timeout-ms', DEFAULTS.ingest.parseTimeoutMs) }
 	});
 	const files = (await Promise.all(positionals.map((p) => listFiles(resolve(p), basename(resolve(p)))))).flat();
 	const out = createWriteStream(values['out']);

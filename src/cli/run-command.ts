@@ -1,6 +1,6 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseBm25Config } from '../lib/config/schema.ts';
+import { defaultAppConfig } from '../lib/config/schema.ts';
 import { findEmbeddingModel, type EmbeddingModelSpec, type ModelSource } from '../lib/embedding/index.ts';
 import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
@@ -12,6 +12,10 @@ import { TransformersReranker } from '../lib/adapters/transformers-reranker.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
+import { progressLines } from './progress.ts';
+
+/** The app's defaults (one `AppConfig`): analyzer, BM25, dtypes, RRF k, depth, rerank pool. */
+const DEFAULTS = defaultAppConfig();
 
 /** Usage text of `assay run`. */
 export const RUN_USAGE = `Usage: assay run --dataset <BEIR folder> --mode <mode> --out <run file> [options]
@@ -25,17 +29,23 @@ Options:
   --out <file>           run file, "-" for stdout (required)
   --embed-model <id|dir> hub id (downloads from huggingface.co) or a local model folder (offline)
   --rerank-model <id|dir> cross-encoder, hub id or local folder (hybrid-rerank)
-  --dtype <dtype>        model weights precision (default fp32)
+  --dtype <dtype>        model weights precision, both models (default: the app's,
+                         ${DEFAULTS.embedding.dtype} embedding / ${DEFAULTS.rerank.dtype} reranker; fixture models need fp32)
   --pooling <mean|cls>   default: from the model registry, else mean
   --query-prefix <text>  default: from the registry (e.g. "query: " for E5), else none
   --passage-prefix <text>
   --top-k <n>            documents per query (default 100)
-  --depth <n>            candidates per retriever before fusion (default 100)
-  --rrf-k <number>       RRF constant (default 60)
-  --rerank-pool <n>      rerank pool factor × top-k (default 4)
+  --depth <n>            candidates per retriever before fusion (default ${DEFAULTS.retrieval.depth})
+  --rrf-k <number>       RRF constant (default ${DEFAULTS.retrieval.rrfK})
+  --rerank-pool <n>      rerank pool factor × top-k (default ${DEFAULTS.retrieval.rerankPoolFactor})
+BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFAULTS.bm25.k1}, b ${DEFAULTS.bm25.b}.
   --tag <name>           run tag (default assay-<mode>)
+  -q, --quiet            no progress lines (embedding, queries) on stderr; the summary stays
   -h, --help             this text
 `;
+
+/** What each query goes through, for the progress lines. */
+const QUERY_STEPS: Record<(typeof RETRIEVAL_MODES)[number], string> = { lexical: 'BM25', dense: 'embed query, vector search', hybrid: 'BM25 + vector search, RRF', 'hybrid-rerank': 'BM25 + vector search, RRF, reranking' };
 
 /** A hub id, or a local folder (then the source is that folder's parent). */
 function modelLocation(value: string): { modelId: string; source: ModelSource } {
@@ -52,7 +62,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	const values = parseOptions(argv, {
 		dataset: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'embed-model': { type: 'string' }, 'rerank-model': { type: 'string' },
 		dtype: { type: 'string' }, pooling: { type: 'string' }, 'query-prefix': { type: 'string' }, 'passage-prefix': { type: 'string' },
-		'top-k': { type: 'string' }, depth: { type: 'string' }, 'rrf-k': { type: 'string' }, 'rerank-pool': { type: 'string' }, tag: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+		'top-k': { type: 'string' }, depth: { type: 'string' }, 'rrf-k': { type: 'string' }, 'rerank-pool': { type: 'string' }, tag: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' }
 	});
 	if (values.help) {
 		io.stdout(RUN_USAGE);
@@ -62,29 +72,39 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	const mode = choiceOption(values, 'mode', RETRIEVAL_MODES, 'lexical');
 	if (values.mode === undefined) throw new AssayError('CONFIG_INVALID', '--mode is required (lexical | dense | hybrid | hybrid-rerank).');
 	const outPath = stringOption(values, 'out');
-	const dtype = choiceOption(values, 'dtype', ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const, 'fp32');
+	const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+	const embedDtype = choiceOption(values, 'dtype', dtypes, DEFAULTS.embedding.dtype);
+	const rerankDtype = choiceOption(values, 'dtype', dtypes, DEFAULTS.rerank.dtype);
 	let embedSpec: EmbeddingModelSpec | undefined;
 	if (typeof values['embed-model'] === 'string') {
 		const { modelId, source } = modelLocation(values['embed-model']);
 		const info = findEmbeddingModel(modelId);
 		embedSpec = {
-			modelId, source, dtype, device: 'wasm',
+			modelId, source, dtype: embedDtype, device: 'wasm',
 			pooling: choiceOption(values, 'pooling', ['mean', 'cls'] as const, info?.pooling ?? 'mean'),
 			queryPrefix: stringOption(values, 'query-prefix', info?.queryPrefix ?? ''),
 			passagePrefix: stringOption(values, 'passage-prefix', info?.passagePrefix ?? '')
 		};
 	}
 	let rerankSpec: RerankerSpec | undefined;
-	if (typeof values['rerank-model'] === 'string') rerankSpec = { ...modelLocation(values['rerank-model']), dtype, device: 'wasm', batchSize: 16 };
+	if (typeof values['rerank-model'] === 'string') rerankSpec = { ...modelLocation(values['rerank-model']), dtype: rerankDtype, device: 'wasm', batchSize: 16 };
 	const topK = positiveIntegerOption(values, 'top-k', 100);
 	const qrels = dataset.qrels;
 	const queries = qrels ? dataset.queries.filter((q) => qrels.has(q.id)) : dataset.queries;
 	const embedder = embedSpec ? new TransformersEmbedder() : undefined;
 	const reranker = rerankSpec ? new TransformersReranker() : undefined;
+	// Progress goes to stderr only: stdout may be the run itself (--out -).
+	const progress = values.quiet
+		? {}
+		: {
+				onEmbedProgress: progressLines(`assay run: embedding ${dataset.corpus.length} documents:`, io.stderr),
+				onQueryProgress: progressLines(`assay run: queries (${QUERY_STEPS[mode]}):`, io.stderr)
+			};
 	try {
 		const result = await runRetrievalMode(dataset.corpus, queries, {
-			mode, params: parseBm25Config({}), analyzer: createAnalyzer('auto'), topK, depth: positiveIntegerOption(values, 'depth', 100), rrfK: numberOption(values, 'rrf-k', 60), rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', 4),
-			...(embedder && embedSpec ? { embedder, embedSpec } : {}), ...(reranker && rerankSpec ? { reranker, rerankSpec } : {})
+			mode, params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b }, analyzer: createAnalyzer(DEFAULTS.bm25.analyzer), topK, depth: positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth), rrfK: numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK), rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
+			...(embedder && embedSpec ? { embedder, embedSpec } : {}), ...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
+			...progress
 		});
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);

@@ -25,6 +25,9 @@ import { busyRunIds, withRunLock } from './run-locks.ts';
 import { AnswerOutputs } from './answer-outputs.svelte.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
+/** How often the page re-reads the held run locks, ms (a run started or finished in another tab shows within this). */
+export const LOCK_POLL_MS = 1000;
+
 /** Progress of the running job (answering or grading). */
 export interface LabProgress {
 	readonly kind: 'answering' | 'grading' | 'comparing';
@@ -50,8 +53,10 @@ export class AnswerLab {
 	answers = $state<AnswerRecord[]>([]);
 	reports = $state<EvalReport[]>([]);
 	progress = $state<LabProgress | null>(null);
-	/** Runs some tab holds the lock of (answering or grading); refreshed on open and after each job. */
+	/** Runs some tab holds the lock of (answering or grading); refreshed on open, after each job and every {@link LOCK_POLL_MS}. */
 	busyElsewhere = $state<string[]>([]);
+	/** The run this tab's job works on (holding its lock), or null. */
+	activeRunId = $state<string | null>(null);
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
 	ready = $state(false);
@@ -89,6 +94,7 @@ export class AnswerLab {
 	private readonly models = new ModelLink(() => this.api, (message) => (this.error = message));
 	private abort: AbortController | null = null;
 	private llmStarted = false;
+	private lockPoll: ReturnType<typeof setInterval> | null = null;
 
 	get api() {
 		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
@@ -103,12 +109,32 @@ export class AnswerLab {
 			const pick = lastWorkspace(this.workspaces);
 			if (pick) await this.selectWorkspace(pick.id);
 		});
+		// Another tab may start or finish a run at any time: its lock is the only live signal.
+		this.lockPoll = setInterval(() => void this.refreshLocks(), LOCK_POLL_MS);
 		this.ready = true;
+	}
+
+	/**
+	 * Re-read which runs some tab holds; when that set changed (a job started or ended in another
+	 * tab), the runs are re-listed so a new run appears and a finished one shows its stored status
+	 * (complete, cancelled) instead of "interrupted".
+	 */
+	async refreshLocks(): Promise<void> {
+		const held = await busyRunIds().catch(() => this.busyElsewhere);
+		const changed = held.length !== this.busyElsewhere.length || this.busyElsewhere.some((id) => !held.includes(id));
+		if (!changed) return;
+		this.busyElsewhere = held;
+		const workspaceId = this.workspaceId;
+		if (workspaceId && this.client) {
+			const runs = await this.api.listAnswerRuns(workspaceId).catch(() => null);
+			if (runs && this.workspaceId === workspaceId) this.runs = runs;
+		}
 	}
 
 	/** Leaving the page: stop the job, the in-browser model, the library and model workers. */
 	destroy(): void {
 		this.abort?.abort();
+		if (this.lockPoll) clearInterval(this.lockPoll);
 		this.llm.destroy();
 		this.client?.terminate();
 		this.models.terminate();
@@ -236,8 +262,12 @@ export class AnswerLab {
 		this.abort = abort;
 		this.progress = { kind, done: 0, total };
 		try {
-			await withRunLock(runId, () => fn(abort.signal));
+			await withRunLock(runId, () => {
+				this.activeRunId = runId;
+				return fn(abort.signal);
+			});
 		} finally {
+			this.activeRunId = null;
 			this.progress = null;
 			this.abort = null;
 			this.busyElsewhere = await busyRunIds().catch(() => []);

@@ -3,7 +3,7 @@ import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
 import { EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
-import { answerQuestion, type AnswerEvent } from '$lib/rag/index.ts';
+import { answerQuestion, type AnswerEvent, type AnswerStage } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
@@ -26,6 +26,8 @@ export interface AnswerState {
 	finishReason: FinishReason | null;
 	error: { code: string; message: string } | null;
 	spans: SpanRecord[];
+	/** Where the answer is now (`null` before it starts); stays at the last stage once it ends. */
+	stage: AnswerStage | null;
 }
 
 /**
@@ -111,7 +113,7 @@ export class AskDesk {
 		const workspaceId = this.workspaceId;
 		if (question === '' || !workspaceId || this.running) return;
 		const endpoint = $state.snapshot(this.endpoint);
-		const answer: AnswerState = { question, text: '', sources: [], droppedChunks: 0, promptTokens: 0, citations: null, metrics: null, finishReason: null, error: null, spans: [] };
+		const answer: AnswerState = { question, text: '', sources: [], droppedChunks: 0, promptTokens: 0, citations: null, metrics: null, finishReason: null, error: null, spans: [], stage: null };
 		this.answer = answer;
 		const live = this.answer;
 		try {
@@ -129,7 +131,7 @@ export class AskDesk {
 		try {
 			await answerQuestion({
 				model: this.engine(endpoint),
-				retrieve: (q) => this.retrieve(workspaceId, q),
+				retrieve: (q, onStage) => this.retrieve(workspaceId, q, onStage),
 				tracer: new BasicTracer([sink]),
 				clock: () => performance.now(),
 				spec: $state.snapshot(this.prompt.current.spec),
@@ -188,8 +190,8 @@ export class AskDesk {
 		this.abort?.abort();
 	}
 
-	private async retrieve(workspaceId: string, query: string): Promise<SourceChunk[]> {
-		const res = await this.api.search({ workspaceId, query, topK: this.topK, mode: this.mode });
+	private async retrieve(workspaceId: string, query: string, onStage: (stage: 'reranking') => void): Promise<SourceChunk[]> {
+		const res = await this.api.search({ workspaceId, query, topK: this.topK, mode: this.mode }, LibraryClient.listener(onStage));
 		return res.hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, title: [h.documentName, ...h.headingPath].join(' › '), text: h.text }));
 	}
 
@@ -199,7 +201,8 @@ export class AskDesk {
 }
 
 function apply(a: AnswerState, e: AnswerEvent): void {
-	if (e.type === 'sources') {
+	if (e.type === 'stage') a.stage = e.stage;
+	else if (e.type === 'sources') {
 		a.sources = [...e.sources];
 		a.droppedChunks = e.droppedChunkIds.length;
 		a.promptTokens = e.promptTokens;

@@ -11,7 +11,7 @@ import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource, importReportFiles } from './eval-files.ts';
 import { describe } from './workbench.svelte.ts';
 import { SemanticState } from './semantic.svelte.ts';
-import { draftFromConfig, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
+import { draftFromConfig, loadDrafts, saveDrafts, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /**
@@ -46,6 +46,8 @@ export class EvalBench {
 
 	readonly goldenSet = $derived(this.goldenSets.find((g) => g.id === this.goldenSetId) ?? null);
 	private client: LibraryClient | null = null;
+	/** The workspace `drafts` belong to (set with them; the matrix is stored under it). */
+	private draftsWorkspaceId: string | null = null;
 	private jobId: string | null = null;
 
 	private get api() {
@@ -72,9 +74,10 @@ export class EvalBench {
 		this.client = null;
 	}
 
-	/** Make `id` current: load its configuration, golden sets and reports; reset the matrix. */
+	/** Make `id` current: load its configuration, golden sets and reports; the matrix stored for it (else one draft with its settings). */
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
+		this.draftsWorkspaceId = null;
 		rememberWorkspace(id);
 		this.comparison = null;
 		await this.guard(async () => {
@@ -82,9 +85,21 @@ export class EvalBench {
 			this.goldenSets = await this.api.listGoldenSets(id);
 			this.goldenSetId = this.goldenSets[0]?.id ?? null;
 			this.reports = await this.api.listEvalReports(id);
-			this.drafts = [this.draftFromWorkspace('BM25 (workspace settings)')];
+			const stored = loadDrafts(localStorage, id);
+			this.drafts = stored.drafts ?? [this.draftFromWorkspace('BM25 (workspace settings)')];
+			this.draftsWorkspaceId = id;
+			if (stored.notice) this.notice = stored.notice;
 			await this.semantic.refreshSettled(id);
 		});
+	}
+
+	/**
+	 * Store the matrix for its workspace. Reads every field of every draft, so a page `$effect`
+	 * calling it re-runs (and saves) on each edit.
+	 */
+	persistDrafts(): void {
+		const json = JSON.stringify(this.drafts);
+		if (this.draftsWorkspaceId) saveDrafts(localStorage, this.draftsWorkspaceId, JSON.parse(json) as ConfigDraft[]);
 	}
 
 	/** Store new model settings for the workspace (then embed with "Embed chunks"). */

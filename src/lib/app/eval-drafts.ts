@@ -1,7 +1,9 @@
-import type { AnalyzerName, AppConfig } from '$lib/config/schema.ts';
+import { z } from 'zod';
+import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import { readPref, writePref } from './workspace-prefs.ts';
 
 /** A configuration being edited in the experiment matrix. */
 export interface ConfigDraft {
@@ -34,20 +36,73 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 	};
 }
 
-/** A draft with a workspace configuration's chunking and BM25 settings (defaults without one). */
-export function draftFromConfig(label: string, c: AppConfig | null): ConfigDraft {
+/** The app's defaults (one `AppConfig`, shared with the CLI). */
+const DEFAULTS = defaultAppConfig();
+
+/** Analyzer preselected where the user picks one for new data (BEIR import): the config default. */
+export const DEFAULT_ANALYZER: AnalyzerName = DEFAULTS.bm25.analyzer;
+
+/** A draft with a workspace configuration's chunking and BM25 settings (the config defaults without one). */
+export function draftFromConfig(label: string, config: AppConfig | null): ConfigDraft {
+	const c = config ?? DEFAULTS;
 	return {
 		key: newId('cfg'),
 		label,
 		mode: 'lexical',
-		rrfK: Math.max(1, Math.round(c?.retrieval.rrfK ?? 60)),
-		analyzer: c?.bm25.analyzer ?? 'auto',
-		chunkingMode: c?.chunking.mode ?? 'recursive',
-		chunkSizeChars: c?.chunking.chunkSizeChars ?? 800,
-		chunkOverlapChars: c?.chunking.chunkOverlapChars ?? 96,
-		k1: c?.bm25.k1 ?? 0.9,
-		b: c?.bm25.b ?? 0.4,
+		rrfK: Math.max(1, Math.round(c.retrieval.rrfK)),
+		analyzer: c.bm25.analyzer,
+		chunkingMode: c.chunking.mode ?? 'recursive',
+		chunkSizeChars: c.chunking.chunkSizeChars,
+		chunkOverlapChars: c.chunking.chunkOverlapChars,
+		k1: c.bm25.k1,
+		b: c.bm25.b,
 		topK: 10,
-		depth: 100
+		depth: c.retrieval.depth
 	};
+}
+
+const num = z.number().finite();
+/** Shape of one stored draft (ranges are checked when a run starts, as for a typed one). */
+const StoredDraftSchema = z.object({
+	key: z.string().min(1),
+	label: z.string(),
+	mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']),
+	rrfK: num,
+	analyzer: AnalyzerNameSchema,
+	chunkingMode: z.enum(['none', 'recursive']),
+	chunkSizeChars: num,
+	chunkOverlapChars: num,
+	k1: num,
+	b: num,
+	topK: num,
+	depth: num
+});
+
+/** localStorage slot of the matrix (per workspace, see `workspace-prefs.ts`). */
+const DRAFTS_PREF = 'evalDrafts';
+
+/**
+ * The experiment matrix stored for the workspace: `drafts` null when nothing (usable) is stored.
+ * Stored data that is not JSON or not a list is ignored whole; drafts of the wrong shape are
+ * dropped one by one; either way `notice` says so (the page shows it) — never a thrown error.
+ */
+export function loadDrafts(storage: Storage, workspaceId: string): { drafts: ConfigDraft[] | null; notice: string | null } {
+	const stored = readPref(storage, DRAFTS_PREF, workspaceId);
+	if (stored.kind === 'absent') return { drafts: null, notice: null };
+	const ignored = 'The experiment configurations saved for this workspace could not be read and were ignored';
+	if (stored.kind === 'invalid' || !Array.isArray(stored.value)) return { drafts: null, notice: `${ignored} (expected a JSON list).` };
+	const drafts: ConfigDraft[] = [];
+	let bad = 0;
+	for (const item of stored.value) {
+		const parsed = StoredDraftSchema.safeParse(item);
+		if (parsed.success) drafts.push(parsed.data);
+		else bad++;
+	}
+	const notice = bad > 0 ? `${bad} of the ${stored.value.length} experiment configurations saved for this workspace could not be read and were ignored.` : null;
+	return { drafts: drafts.length > 0 ? drafts : null, notice };
+}
+
+/** Store the experiment matrix for the workspace (survives reloads; skipped when storage refuses). */
+export function saveDrafts(storage: Storage, workspaceId: string, drafts: readonly ConfigDraft[]): void {
+	writePref(storage, DRAFTS_PREF, workspaceId, drafts);
 }

@@ -32,3 +32,18 @@ export async function busyRunIds(): Promise<string[]> {
 	const prefix = name('');
 	return held.flatMap((h) => (h.name?.startsWith(prefix) ? [h.name.slice(prefix.length)] : []));
 }
+
+/** What a stored run is doing, as the runs list shows it. */
+export type RunActivity = 'running' | 'running in another tab' | 'interrupted' | 'complete' | 'cancelled';
+
+/**
+ * The live state of a run: `running` while this tab's job works on it (`ownRunId`), `running in
+ * another tab` while another tab holds its lock (`held`, from {@link busyRunIds}); a run stored
+ * as `running` with no live job anywhere was cut off (reload, closed tab) and is `interrupted`;
+ * otherwise its stored status.
+ */
+export function runActivity(run: { readonly id: string; readonly status: 'running' | 'complete' | 'cancelled' }, live: { readonly ownRunId: string | null; readonly held: readonly string[] }): RunActivity {
+	if (live.ownRunId === run.id) return 'running';
+	if (live.held.includes(run.id)) return 'running in another tab';
+	return run.status === 'running' ? 'interrupted' : run.status;
+}

@@ -19,6 +19,7 @@ import { loadDemoFiles } from './demo.ts';
 import { StorageUsage } from './storage-usage.svelte.ts';
 import { SemanticState } from './semantic.svelte.ts';
 import { lastWorkspace, rememberWorkspace } from './last-workspace.ts';
+import { coalesced } from './coalesce.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -175,16 +176,24 @@ export class Workbench {
 	private async trackImport(workspaceId: string, jobId: string, total: number, notStaged: number | null, run: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
 		const state: ImportState = { jobId, total, done: 0, items: [], report: null, resumed: notStaged !== null, notStaged: notStaged ?? 0 };
 		this.importState = state;
+		// Each stored file shows in the document list when its result arrives, not when the whole import ends.
+		const listing = coalesced(async () => {
+			const docs = await this.api.listDocuments(workspaceId);
+			if (this.workspaceId === workspaceId) this.documents = docs;
+		});
 		const onProgress = LibraryClient.listener((p: ImportProgress) => {
 			if (this.importState?.jobId !== state.jobId) return;
 			this.importState.done = p.done;
 			this.importState.total = p.total;
 			this.importState.items.push(p.item);
+			listing.request();
 		});
 		await this.guard(async () => {
 			const report = await run(onProgress);
 			if (this.importState?.jobId === state.jobId) this.importState.report = report;
 		});
+		// No refresh from the job may land after (and overwrite) the final one.
+		await listing.settled();
 		await this.refreshDocuments();
 		this.indexStatus = await this.api.openWorkspace(workspaceId);
 		await this.semantic.refreshSettled(workspaceId);

@@ -18,11 +18,20 @@ import {
 } from '../generation/index.ts';
 
 /**
+ * Where an answer is: `retrieving` (search), `reranking` (the cross-encoder, hybrid-rerank only;
+ * reported by `retrieve`), `waiting` (the chat request is sent, no token yet — the TTFT interval),
+ * `generating` (tokens arriving).
+ */
+export type AnswerStage = 'retrieving' | 'reranking' | 'waiting' | 'generating';
+
+/**
  * One event of an answer, for the UI — a single discriminated union:
- * `sources` (what was packed and the exact messages sent, before any token), `token` (text so far grows), `citations`
- * (after every token that changed them), `metrics` (at the end), `done`, `error`.
+ * `stage` (each time the pipeline enters an {@link AnswerStage}), `sources` (what was packed and the exact
+ * messages sent, before any token), `token` (text so far grows), `citations` (after every token that
+ * changed them), `metrics` (at the end), `done`, `error`.
  */
 export type AnswerEvent =
+	| { readonly type: 'stage'; readonly stage: AnswerStage }
 	| { readonly type: 'sources'; readonly sources: readonly PackedSource[]; readonly droppedChunkIds: readonly string[]; readonly promptTokens: number; readonly messages: readonly ChatMessage[] }
 	| { readonly type: 'token'; readonly text: string }
 	| { readonly type: 'citations'; readonly citations: CitationSummary }
@@ -33,8 +42,8 @@ export type AnswerEvent =
 /** Inputs of {@link answerQuestion}. */
 export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
 	readonly model: ChatModel;
-	/** Retrieval for the question: candidates in rank order (the search pipeline's hits). */
-	readonly retrieve: (question: string) => Promise<readonly SourceChunk[]>;
+	/** Retrieval for the question: candidates in rank order (the search pipeline's hits); may report `reranking` through `onStage`. */
+	readonly retrieve: (question: string, onStage: (stage: 'reranking') => void) => Promise<readonly SourceChunk[]>;
 	readonly tracer: Tracer;
 	/** Milliseconds clock for TTFT/TPOT (e.g. `performance.now`). */
 	readonly clock: () => number;
@@ -52,7 +61,8 @@ export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
 export async function answerQuestion(input: AnswerInput): Promise<void> {
 	const root = input.tracer.startSpan('rag.answer', { attributes: { 'assay.rag.question_chars': input.question.length, 'assay.prompt.version': input.spec.version, 'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0 } });
 	try {
-		const chunks = await input.retrieve(input.question);
+		input.onEvent({ type: 'stage', stage: 'retrieving' });
+		const chunks = await input.retrieve(input.question, (stage) => input.onEvent({ type: 'stage', stage }));
 		const prompt = assemblePrompt({ ...input, chunks });
 		root.setAttributes({ 'assay.rag.retrieved_chunks': chunks.length, 'assay.rag.packed_sources': prompt.sources.length, 'assay.rag.prompt_tokens_estimate': prompt.promptTokens });
 		input.onEvent({ type: 'sources', sources: prompt.sources, droppedChunkIds: prompt.droppedChunkIds, promptTokens: prompt.promptTokens, messages: prompt.messages });
@@ -72,7 +82,9 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 		parent,
 		attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': model.provider, 'gen_ai.request.model': model.modelId, 'gen_ai.request.max_tokens': input.reserveOutputTokens }
 	});
+	// TTFT starts here, when the chat request is sent — after retrieval, reranking and prompt assembly.
 	const startMs = input.clock();
+	input.onEvent({ type: 'stage', stage: 'waiting' });
 	let firstTokenMs: number | undefined;
 	let usage: ChatUsage | undefined;
 	let text = '';
@@ -82,7 +94,10 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 		for await (const event of model.stream(request, input.signal)) {
 			if (event.type === 'token') {
 				if (event.text === '') continue;
-				firstTokenMs ??= input.clock();
+				if (firstTokenMs === undefined) {
+					firstTokenMs = input.clock();
+					input.onEvent({ type: 'stage', stage: 'generating' });
+				}
 				text += event.text;
 				input.onEvent({ type: 'token', text: event.text });
 				const next = summarizeCitations(text, prompt.sources.length);

@@ -204,7 +204,8 @@ export interface LibraryApi {
 	 */
 	redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult>;
 	removeDocument(documentId: string): Promise<void>;
-	search(request: SearchRequest): Promise<SearchResponse>;
+	/** Search; `onStage('reranking')` is called when a hybrid-rerank search hands its pool to the cross-encoder. */
+	search(request: SearchRequest, onStage?: (stage: 'reranking') => void): Promise<SearchResponse>;
 	documentView(documentId: string): Promise<DocumentView>;
 	recentSpans(limit: number): Promise<SpanRecord[]>;
 	/** Store spans recorded on the page (e.g. an answer's `rag.answer` and `chat …` spans) with the others. */

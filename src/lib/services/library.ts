@@ -203,8 +203,8 @@ class LibraryService implements LibraryApi {
 		});
 	}
 
-	async search(request: SearchRequest): Promise<SearchResponse> {
-		if (request.mode) return this.semantic.search({ ...request, mode: request.mode });
+	async search(request: SearchRequest, onStage?: (stage: 'reranking') => void): Promise<SearchResponse> {
+		if (request.mode) return this.semantic.search({ ...request, mode: request.mode }, onStage);
 		const { index } = await this.#index(request.workspaceId);
 		return searchWorkspace(await this.#store(), index, request, this.tracer);
 	}

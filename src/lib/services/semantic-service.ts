@@ -150,11 +150,21 @@ export class SemanticService {
 		return { config, vectors, status, embedder: this.embedder, reranker: this.reranker };
 	}
 
-	/** Search in `request.mode` with filters, access lists and explain data (see `searchHybrid`). */
-	async search(request: SearchRequest & { mode: RetrievalMode }): Promise<SearchResponse> {
+	/**
+	 * Search in `request.mode` with filters, access lists and explain data (see `searchHybrid`);
+	 * `onStage('reranking')` is called when the cross-encoder is about to score the pool.
+	 */
+	async search(request: SearchRequest & { mode: RetrievalMode }, onStage?: (stage: 'reranking') => void): Promise<SearchResponse> {
 		const [index, config, store] = await Promise.all([this.host.index(request.workspaceId), this.host.config(request.workspaceId), this.host.store()]);
+		const base = this.reranker;
+		const reranker: Reranker | null = base && onStage ? {
+						score: (spec, query, passages) => {
+							onStage('reranking');
+							return base.score(spec, query, passages);
+						}
+					} : base;
 		return searchHybrid(
-			{ store, index, config, tracer: this.host.tracer(), acls: await this.access(request.workspaceId), vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents), embedder: this.embedder, reranker: this.reranker },
+			{ store, index, config, tracer: this.host.tracer(), acls: await this.access(request.workspaceId), vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents), embedder: this.embedder, reranker },
 			request
 		);
 	}

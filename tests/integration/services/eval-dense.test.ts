@@ -59,7 +59,7 @@ function mixedFolder(): string {
 async function cliMetrics(mode: string, folder = TOPICS, extra: readonly string[] = ['--top-k', '100', '--depth', '100', '--rrf-k', '60']): Promise<{ perQuery: Record<string, Record<string, number>>; ranked: Map<string, [string, number][]> }> {
 	const out = join(mkdtempSync(join(tmpdir(), 'assay-eval-dense-')), `${mode}.run`);
 	const io = { stdout: () => undefined, stderr: () => undefined };
-	expect(await runCli(['run', '--dataset', folder, '--mode', mode, '--embed-model', join(MODELS_DIR, 'static-embed'), ...extra, '--out', out], io)).toBe(0);
+	expect(await runCli(['run', '--dataset', folder, '--mode', mode, '--embed-model', join(MODELS_DIR, 'static-embed'), '--dtype', 'fp32', ...extra, '--out', out], io)).toBe(0);
 	let json = '';
 	expect(await runCli(['metrics', '--qrels', join(folder, 'qrels.tsv'), '--run', out, '-q', '-c', '--json'], { stdout: (t) => (json += t), stderr: () => undefined })).toBe(0);
 	const ranked = new Map<string, [string, number][]>();

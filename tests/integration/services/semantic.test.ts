@@ -82,6 +82,15 @@ describe('semantic search in the library service', () => {
 		expect(code.hits[0]?.explain).toMatchObject({ lexical: { rank: 1 }, fused: { rank: 1 } });
 	});
 
+	it('tells the caller when a hybrid + rerank search reaches the cross-encoder, and only then', async () => {
+		const { lib, ws } = await embeddedWorkspace();
+		const stages: string[] = [];
+		await lib.search({ workspaceId: ws.id, query: 'recipe dinner', topK: 2, mode: 'hybrid' }, (s) => stages.push(s));
+		expect(stages).toEqual([]);
+		await lib.search({ workspaceId: ws.id, query: 'recipe dinner', topK: 2, mode: 'hybrid-rerank' }, (s) => stages.push(s));
+		expect(stages).toEqual(['reranking']);
+	});
+
 	it('counts the chunks of a re-imported (changed) document as pending and embeds only them', async () => {
 		const { lib, ws } = await embeddedWorkspace();
 		await lib.importFiles(ws.id, [file('pets.txt', 'the kitten purrs and sleeps with whiskers')], 'again');

@@ -13,6 +13,7 @@ const chunks = [
 async function run(script: ChatScript, over: { contextWindowTokens?: number; signal?: AbortSignal } = {}) {
 	const sink = new InMemorySpanSink();
 	const events: AnswerEvent[] = [];
+	const stages: string[] = [];
 	const times = [0, 40, 100];
 	await answerQuestion({
 		model: new ScriptedChatModel('tiny-1b', script, async () => {}),
@@ -24,13 +25,46 @@ async function run(script: ChatScript, over: { contextWindowTokens?: number; sig
 		contextWindowTokens: over.contextWindowTokens ?? 200,
 		reserveOutputTokens: 50,
 		tokenizer: words,
-		onEvent: (e) => events.push(e),
+		onEvent: (e) => (e.type === 'stage' ? stages.push(e.stage) : events.push(e)),
 		...(over.signal ? { signal: over.signal } : {})
 	});
-	return { events, spans: sink.spans };
+	return { events, stages, spans: sink.spans };
 }
 
 describe('answerQuestion', () => {
+	it('reports its stages in order: retrieving, waiting for the first token, generating', async () => {
+		const { stages } = await run({ tokens: ['a', 'b'] });
+		expect(stages).toEqual(['retrieving', 'waiting', 'generating']);
+	});
+
+	it('reports reranking when retrieval says it reranks, and measures TTFT from the chat request, not from the question', async () => {
+		let now = 0;
+		const stages: string[] = [];
+		let metrics: unknown;
+		await answerQuestion({
+			model: new ScriptedChatModel('tiny-1b', { tokens: ['a', 'b'], firstTokenDelayMs: 40 }, async (ms) => void (now += ms)),
+			retrieve: async (_q, onStage) => {
+				now += 700; // search
+				onStage('reranking');
+				now += 300; // cross-encoder
+				return chunks;
+			},
+			tracer: new BasicTracer([new InMemorySpanSink()], () => 0),
+			clock: () => now,
+			spec,
+			question: 'Do kites fly?',
+			contextWindowTokens: 200,
+			reserveOutputTokens: 50,
+			tokenizer: words,
+			onEvent: (e) => {
+				if (e.type === 'stage') stages.push(e.stage);
+				if (e.type === 'metrics') metrics = e.metrics;
+			}
+		});
+		expect(stages).toEqual(['retrieving', 'reranking', 'waiting', 'generating']);
+		expect(metrics).toMatchObject({ ttftMs: 40 });
+	});
+
 	it('streams tokens after the packed sources and ends with text and citations', async () => {
 		const { events } = await run({ tokens: ['Yes', ' [1]', ' and [3]', '.'], usage: { inputTokens: 200, outputTokens: 4 } });
 		expect(events[0]).toMatchObject({ type: 'sources', sources: [{ n: 1, chunkId: 'c1' }, { n: 2, chunkId: 'c2' }] });
@@ -71,7 +105,7 @@ describe('answerQuestion', () => {
 		const model = new ScriptedChatModel('tiny-1b', { tokens: ['a'] }, async () => {});
 		const events: AnswerEvent[] = [];
 		await answerQuestion({ model, retrieve: async () => chunks, tracer: new BasicTracer([], () => 0), clock: () => 0, spec, question: 'Do kites fly?', contextWindowTokens: 200, reserveOutputTokens: 50, tokenizer: words, onEvent: (e) => events.push(e) });
-		const sources = events[0];
+		const sources = events.find((e) => e.type === 'sources');
 		expect(sources?.type === 'sources' && sources.messages).toEqual(model.requests[0]?.messages);
 		expect(sources?.type === 'sources' && sources.messages.at(-1)?.content).toBe('Sources:\n[1] Kites\nKites fly high.\n\n[2] Birds\nBirds sing.\n\nQuestion: Do kites fly?');
 	});

@@ -29,6 +29,8 @@ export interface RetrievalRunOptions {
 	/** Documents per embedding call (default 32). */
 	readonly batchSize?: number;
 	readonly onEmbedProgress?: (done: number, total: number) => void;
+	/** Called with 0 before the first query and after each query (retrieval, fusion and reranking done), of `total` queries. */
+	readonly onQueryProgress?: (done: number, total: number) => void;
 }
 
 /** Result: one list per query plus timings in milliseconds. */
@@ -76,6 +78,7 @@ export async function runRetrievalMode(corpus: readonly BeirDocument[], queries:
 	}
 	const t1 = performance.now();
 	const lists: RankedList[] = [];
+	options.onQueryProgress?.(0, queries.length);
 	for (const query of queries) {
 		const outcome = await retrieve(
 			query.text,
@@ -91,6 +94,7 @@ export async function runRetrievalMode(corpus: readonly BeirDocument[], queries:
 			}
 		);
 		lists.push({ queryId: query.id, hits: outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score })) });
+		options.onQueryProgress?.(lists.length, queries.length);
 	}
 	return { lists, embedMs: t1 - t0, searchMs: performance.now() - t1, backend };
 }
