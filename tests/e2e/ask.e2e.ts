@@ -23,7 +23,7 @@ test('an answer streams from an OpenAI-compatible endpoint with citations that o
 	// The prompt: sources numbered in the LAST user message, the model and token limit as chosen.
 	const messages = bodies[0]!.messages as { role: string; content: string }[];
 	expect(messages.at(-1)!.role).toBe('user');
-	expect(messages.at(-1)!.content).toMatch(/^Sources:\n\[1\] /);
+	expect(messages.at(-1)!.content).toMatch(/^Sources:\n<source id="1" title="/);
 	expect(bodies[0]).toMatchObject({ model: 'scripted-test-model', stream: true, max_tokens: 512 });
 
 	await page.getByTestId('answer-text').locator('a[data-citation="1"]').click();
