@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 
 /**
  * zod form of the `answers` section of an eval report (v2). Kept apart from report/types.ts so

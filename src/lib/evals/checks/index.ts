@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
 import type { AttackSpec } from '../golden/types.ts';

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { GoldenCaseInputSchema, RelevantInputSchema, type GoldenCase, type ParsedGoldenCases, type RelevantDocument, type RowError } from './types.ts';
 

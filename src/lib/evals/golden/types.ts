@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 
 /**
  * Golden sets: queries with the documents (and optionally chunks) that answer them. Relevance
