@@ -13,6 +13,7 @@ import { toErrorData, type AssayErrorData } from '../lib/shared/errors.ts';
 import type { ParseWarning } from '../lib/ingest/parsers/types.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 import { positiveIntegerOption } from './args.ts';
+import { displayName } from '../lib/shared/display.ts';
 
 /** Usage of `assay ingest`. */
 export const INGEST_USAGE = `Usage: assay ingest <files or folders…> --out chunks.jsonl [options]
@@ -103,10 +104,11 @@ function summary(reports: readonly FileReport[]): string {
 	const counts = DOCUMENT_STATUSES.map((s) => `${s} ${reports.filter((r) => r.status === s).length}`).join(', ');
 	const chunks = reports.reduce((n, r) => n + r.chunkCount, 0);
 	const lines = [`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}`];
+	// File names (and messages that quote them) are shown with bidi and control characters escaped.
 	for (const r of reports) {
-		if (r.error) lines.push(`  ${r.path}: ${r.status} — ${r.error.code}: ${r.error.message}`);
-		else if (r.status === 'needs-ocr') lines.push(`  ${r.path}: needs-ocr — no text layer`);
-		else if (r.warnings) lines.push(`  ${r.path}: ${r.status} — ${r.warnings.map((w) => w.message).join(' ')}`);
+		if (r.error) lines.push(`  ${displayName(r.path)}: ${r.status} — ${r.error.code}: ${displayName(r.error.message)}`);
+		else if (r.status === 'needs-ocr') lines.push(`  ${displayName(r.path)}: needs-ocr — no text layer`);
+		else if (r.warnings) lines.push(`  ${displayName(r.path)}: ${r.status} — ${displayName(r.warnings.map((w) => w.message).join(' '))}`);
 	}
 	return `${lines.join('\n')}\n`;
 }
