@@ -8,6 +8,7 @@
 // name makes `invoice‮fdp.exe` read as `invoiceexe.pdf` (CVE-2021-42574, "Trojan Source").
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
 // C0 controls (U+0000–U+001F), DEL (U+007F) and C1 controls (U+0080–U+009F).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
 const UNSAFE = new RegExp(`${BIDI.source}|${CONTROL.source}`, 'gu');
 

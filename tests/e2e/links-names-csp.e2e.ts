@@ -81,3 +81,13 @@ test('"Load injection suite" creates a workspace with the suite documents and it
 	await expect(page.getByTestId('answers-notice')).toContainText('Injection suite loaded: 13 documents and 13 cases');
 	await expect(page.getByTestId('answers-workspace').locator('option:checked')).toHaveText('Injection suite');
 });
+
+test('a file name with a right-to-left override is listed with the override as a visible escape', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page.getByTestId('file-input').setInputFiles({ name: 'invoice\u202Efdp.md', mimeType: 'text/markdown', buffer: Buffer.from('# Invoice\n\nTotal 40 EUR.') });
+	await expect(page.getByTestId('import-done')).toBeVisible();
+	const list = page.getByTestId('document-list');
+	await expect(list).toContainText('invoice<U+202E>fdp.md');
+	expect(await list.innerText()).not.toContain('\u202E');
+});
