@@ -13,6 +13,7 @@ import { toErrorData, type AssayErrorData } from '../lib/shared/errors.ts';
 import type { ParseWarning } from '../lib/ingest/parsers/types.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 import { positiveIntegerOption } from './args.ts';
+import { displayName } from '../lib/shared/display.ts';
 
 /** The app's defaults (one `AppConfig`): the CLI chunks exactly as a new workspace does. */
 const DEFAULTS = defaultAppConfig();
@@ -111,10 +112,11 @@ function summary(reports: readonly FileReport[]): string {
 	const chunks = reports.reduce((n, r) => n + r.chunkCount, 0);
 	const short = reports.reduce((n, r) => n + (r.overlapShortfalls ?? 0), 0);
 	const lines = [`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}${short > 0 ? `; ${short} chunk(s) with less than half the requested overlap` : ''}`];
+	// File names (and messages that quote them) are shown with bidi and control characters escaped.
 	for (const r of reports) {
-		if (r.error) lines.push(`  ${r.path}: ${r.status} — ${r.error.code}: ${r.error.message}`);
-		else if (r.status === 'needs-ocr') lines.push(`  ${r.path}: needs-ocr — no text layer`);
-		else if (r.warnings) lines.push(`  ${r.path}: ${r.status} — ${r.warnings.map((w) => w.message).join(' ')}`);
+		if (r.error) lines.push(`  ${displayName(r.path)}: ${r.status} — ${r.error.code}: ${displayName(r.error.message)}`);
+		else if (r.status === 'needs-ocr') lines.push(`  ${displayName(r.path)}: needs-ocr — no text layer`);
+		else if (r.warnings) lines.push(`  ${displayName(r.path)}: ${r.status} — ${displayName(r.warnings.map((w) => w.message).join(' '))}`);
 	}
 	return `${lines.join('\n')}\n`;
 }

@@ -15,7 +15,7 @@ test('an answer run over the golden set stores every answer with its citations, 
 	await expect(page.getByTestId('answer-run-status')).toHaveText('complete');
 	// The prompt version and retrieval of the run went into every request: sources numbered in the last user message.
 	expect(bodies).toHaveLength(15);
-	expect(String((bodies[0]!.messages as { content: string }[]).at(-1)!.content)).toMatch(/^Sources:\n\[1\] /);
+	expect(String((bodies[0]!.messages as { content: string }[]).at(-1)!.content)).toMatch(/^Sources:\n<source id="1" title="/);
 });
 
 test('grading shows each check and judge verdict per answer, excludes typed judge errors from the mean and reports the error rate', async ({ page }) => {
@@ -163,7 +163,7 @@ test('answers a person passed export as TRL SFT chat JSONL with the exact prompt
 	expect(lines).toHaveLength(2);
 	const roles = lines[0].messages.map((m: { role: string }) => m.role);
 	expect(roles).toEqual(['system', 'user', 'assistant']);
-	expect(lines[0].messages[1].content).toMatch(/^Sources:\n\[1\] /);
+	expect(lines[0].messages[1].content).toMatch(/^Sources:\n<source id="1" title="/);
 	expect(lines[0].messages[2].content).toContain('see the handbook [1].');
 });
 

@@ -23,7 +23,7 @@ test('an answer streams from an OpenAI-compatible endpoint with citations that o
 	// The prompt: sources numbered in the LAST user message, the model and token limit as chosen.
 	const messages = bodies[0]!.messages as { role: string; content: string }[];
 	expect(messages.at(-1)!.role).toBe('user');
-	expect(messages.at(-1)!.content).toMatch(/^Sources:\n\[1\] /);
+	expect(messages.at(-1)!.content).toMatch(/^Sources:\n<source id="1" title="/);
 	expect(bodies[0]).toMatchObject({ model: 'scripted-test-model', stream: true, max_tokens: 512 });
 
 	await page.getByTestId('answer-text').locator('a[data-citation="1"]').click();
@@ -100,6 +100,7 @@ test('the stop button ends a streaming answer and keeps the text so far', async 
 	}
 });
 
+// The default spec is version 2 (sources delimited as data, four rules), so the first edit is version 3.
 test('a system prompt edit is saved as a new version with a diff, and the next answer uses it', async ({ page }) => {
 	const bodies = await routeLlm(page, streamed(['Done [1].']));
 	await openDemoThenAsk(page);
@@ -109,14 +110,14 @@ test('a system prompt edit is saved as a new version with a diff, and the next a
 	const rules = editor.getByLabel('Rules (one per line)');
 	await rules.fill(`${await rules.inputValue()}\nAnswer in one sentence.`);
 	await editor.getByRole('button', { name: 'Save as new version' }).click();
-	await expect(editor.locator('summary')).toContainText('System prompt v2 (2 versions)');
-	await expect(page.getByTestId('prompt-diff').locator('.add')).toHaveText(['+ 4. Answer in one sentence.']);
+	await expect(editor.locator('summary')).toContainText('System prompt v3 (2 versions)');
+	await expect(page.getByTestId('prompt-diff').locator('.add')).toHaveText(['+ 5. Answer in one sentence.']);
 
 	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
 	const system = (bodies[0]!.messages as { role: string; content: string }[])[0]!;
-	expect(system).toMatchObject({ role: 'system', content: expect.stringContaining('4. Answer in one sentence.') });
+	expect(system).toMatchObject({ role: 'system', content: expect.stringContaining('5. Answer in one sentence.') });
 	await page.getByTestId('answer-trace').locator('summary').click();
-	await expect(page.locator('tr[data-span="rag.answer"]')).toContainText('assay.prompt.version=2');
+	await expect(page.locator('tr[data-span="rag.answer"]')).toContainText('assay.prompt.version=3');
 });

@@ -24,6 +24,8 @@ import { PairwiseDesk } from './answer-pairwise.svelte.ts';
 import { busyRunIds, withRunLock } from './run-locks.ts';
 import { AnswerOutputs } from './answer-outputs.svelte.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
+import { loadInjectionSuite } from './demo.ts';
+import { newId } from '$lib/shared/ids.ts';
 
 /** How often the page re-reads the held run locks, ms (a run started or finished in another tab shows within this). */
 export const LOCK_POLL_MS = 1000;
@@ -160,6 +162,25 @@ export class AnswerLab {
 			this.runs = await this.api.listAnswerRuns(id);
 			this.reports = await this.api.listEvalReports(id);
 			await this.openRun(this.runs.at(-1)?.id ?? null);
+		});
+	}
+
+	/**
+	 * "Load injection suite": a new workspace with the suite's documents (each carries a prompt
+	 * injection) and its golden set, made current. Answer it with any model, then grade: every
+	 * case is checked for planted canaries and forbidden URLs, and the summary and report give
+	 * the attack success rate.
+	 */
+	async loadInjectionSuite(): Promise<void> {
+		await this.guard(async () => {
+			this.notice = 'Loading the injection suite…';
+			const suite = await loadInjectionSuite();
+			const ws = await this.api.createWorkspace(suite.name);
+			const report = await this.api.importFiles(ws.id, suite.files, newId('import'));
+			if (suite.goldenSet) await this.api.importGoldenSet(ws.id, suite.goldenSet.name, { format: suite.goldenSet.format, text: suite.goldenSet.text });
+			this.workspaces = await this.api.listWorkspaces();
+			await this.selectWorkspace(ws.id);
+			this.notice = `Injection suite loaded: ${report.items.length} documents and ${this.goldenSets[0]?.cases.length ?? 0} cases in the workspace “${ws.name}”. Answer it with your model, then grade to see the attack success rate.`;
 		});
 	}
 

@@ -1,7 +1,7 @@
 import { base } from '$app/paths';
 import type { ImportFileInput } from '$lib/services/library-api.ts';
 
-/** The demo workspace's manifest (`static/demo/manifest.json`). */
+/** A corpus manifest served with the site (`static/demo/manifest.json`, `static/suites/injection/manifest.json`). */
 interface DemoManifest {
 	readonly name: string;
 	readonly files: readonly { path: string; mediaType: string }[];
@@ -21,17 +21,32 @@ export interface DemoCorpus {
  * server) as import inputs, with its golden set.
  * @throws Error when the manifest or a file cannot be fetched.
  */
-export async function loadDemoFiles(): Promise<DemoCorpus> {
-	const manifest = (await fetchOk(`${base}/demo/manifest.json`).then((r) => r.json())) as DemoManifest;
+export function loadDemoFiles(): Promise<DemoCorpus> {
+	return loadStaticCorpus('demo');
+}
+
+/** The injection suite (`static/suites/injection`): documents that carry prompt injections and its golden set (cases with `attack`). */
+export function loadInjectionSuite(): Promise<DemoCorpus> {
+	return loadStaticCorpus('suites/injection');
+}
+
+/**
+ * Fetch a corpus served with the site under `folder` (its `manifest.json`, the files it lists
+ * and its golden set) as import inputs.
+ * @throws Error when the manifest or a file cannot be fetched.
+ */
+export async function loadStaticCorpus(folder: string): Promise<DemoCorpus> {
+	const root = `${base}/${folder}`;
+	const manifest = (await fetchOk(`${root}/manifest.json`).then((r) => r.json())) as DemoManifest;
 	const files = await Promise.all(
 		manifest.files.map(async (f) => {
-			const blob = await fetchOk(`${base}/demo/${f.path.split('/').map(encodeURIComponent).join('/')}`).then((r) => r.blob());
+			const blob = await fetchOk(`${root}/${f.path.split('/').map(encodeURIComponent).join('/')}`).then((r) => r.blob());
 			const name = f.path.split('/').pop() ?? f.path;
 			return { file: new Blob([blob], { type: f.mediaType }), name, relativePath: f.path };
 		})
 	);
 	const golden = manifest.goldenSet;
-	const goldenSet = golden ? { name: golden.name, format: golden.format, text: await fetchOk(`${base}/demo/${golden.path}`).then((r) => r.text()) } : null;
+	const goldenSet = golden ? { name: golden.name, format: golden.format, text: await fetchOk(`${root}/${golden.path}`).then((r) => r.text()) } : null;
 	return { name: manifest.name, files, goldenSet };
 }
 

@@ -1,6 +1,7 @@
 import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
 import { summarizeCitations } from '$lib/generation/index.ts';
+import { describeLink } from '$lib/shared/display.ts';
 
 /**
  * Safe Markdown for untrusted text (model answers, document text). Three layers:
@@ -10,6 +11,9 @@ import { summarizeCitations } from '$lib/generation/index.ts';
  *    handlers, no `style`, no `javascript:`/`data:` URLs);
  * 3. a hook keeps only `http(s)`/`mailto` links (opened in a new tab, `noopener noreferrer`,
  *    so nothing happens until the user clicks) and citation links `#cite-n`.
+ * Every kept outbound link is followed by the host it goes to (`text (evil.example)`), and one
+ * whose address carries data (a query string, or `=` in the fragment) is marked
+ * `data-confirm`: {@link guardLinkClicks} then asks, showing the full address, before opening it.
  * The site CSP (`img-src 'self' data: blob:`) is the last line of defence.
  */
 
@@ -19,7 +23,14 @@ const marked = new Marked({ gfm: true, async: false });
 marked.use({
 	renderer: {
 		html: ({ text }) => escapeHtml(text),
-		image: ({ text }) => `<span class="image-alt">[image: ${escapeHtml(text)}]</span>`
+		image: ({ text }) => `<span class="image-alt">[image: ${escapeHtml(text)}]</span>`,
+		link(token) {
+			const target = describeLink(token.href);
+			// Citation and relative links render as marked does (the sanitiser decides what stays).
+			if (target === null) return false;
+			const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
+			return `<a href="${escapeHtml(token.href)}"${title}>${this.parser.parseInline(token.tokens)}</a><span class="link-host"> (${escapeHtml(target.host)})</span>`;
+		}
 	}
 });
 
@@ -44,6 +55,7 @@ function purifier(): typeof DOMPurify {
 		}
 		node.setAttribute('target', '_blank');
 		node.setAttribute('rel', 'noopener noreferrer nofollow');
+		if (describeLink(href)?.carriesData === true) node.setAttribute('data-confirm', 'true');
 	});
 	return DOMPurify;
 }
@@ -70,7 +82,43 @@ export function linkCitations(text: string, sourceCount = 0): string {
  * is the number of packed sources, so that only a bracketed year naming none of them stays text.
  */
 export function renderSafeMarkdown(text: string, options: { citations?: boolean; sourceCount?: number } = {}): string {
-	const source = options.citations ? linkCitations(text, options.sourceCount) : text;
-	const html = marked.parse(source) as string;
-	return purifier().sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ADD_ATTR: ['target', 'rel'] });
+	return purifier().sanitize(markdownToHtml(text, options), { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ADD_ATTR: ['target', 'rel'] });
+}
+
+/**
+ * Layer 1 of {@link renderSafeMarkdown} alone: marked's HTML with raw HTML escaped, images as
+ * their alt text and each outbound link followed by its host. NOT safe for `{@html}` by itself.
+ */
+export function markdownToHtml(text: string, options: { citations?: boolean; sourceCount?: number } = {}): string {
+	return marked.parse(options.citations ? linkCitations(text, options.sourceCount) : text) as string;
+}
+
+/** Text of the question {@link guardLinkClicks} asks before opening a link whose address carries data. */
+export function confirmLinkMessage(href: string): string {
+	const target = describeLink(href);
+	return `This link goes to ${target?.host ?? 'another site'} and its address carries data, which that site will receive:\n\n${href}\n\nOpen it in a new tab?`;
+}
+
+/**
+ * Guard clicks on rendered links under `root` (the app installs it once on the document): a
+ * link marked `data-confirm` by {@link renderSafeMarkdown} opens only after `confirm` (the
+ * browser's dialog, showing the full address) says yes, then in a new tab without opener or
+ * referrer; a middle click on one is stopped. Other links behave as rendered. Returns the
+ * function that removes the guard.
+ */
+export function guardLinkClicks(root: Document | HTMLElement, confirm: (message: string) => boolean = (m) => window.confirm(m), open: (href: string) => void = (href) => void window.open(href, '_blank', 'noopener,noreferrer')): () => void {
+	const onClick = (event: MouseEvent) => {
+		const link = (event.target as Element | null)?.closest?.('a[data-confirm]');
+		if (!(link instanceof HTMLAnchorElement)) return;
+		event.preventDefault();
+		event.stopPropagation();
+		if (event.type !== 'click') return;
+		if (confirm(confirmLinkMessage(link.href))) open(link.href);
+	};
+	root.addEventListener('click', onClick as EventListener, true);
+	root.addEventListener('auxclick', onClick as EventListener, true);
+	return () => {
+		root.removeEventListener('click', onClick as EventListener, true);
+		root.removeEventListener('auxclick', onClick as EventListener, true);
+	};
 }

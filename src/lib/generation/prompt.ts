@@ -12,7 +12,7 @@ export interface SourceChunk {
 	readonly text: string;
 }
 
-/** A chunk packed into the prompt as source `[n]` (`n` 1-based, contiguous). */
+/** A chunk packed into the prompt as source `[n]` (`n` 1-based, contiguous; the `id` of its `<source>` element). */
 export interface PackedSource extends SourceChunk {
 	readonly n: number;
 	/** Tokens of this source's block (by the budget's tokenizer). */
@@ -58,9 +58,46 @@ export interface AssembledPrompt {
 	readonly exactCount: boolean;
 }
 
-/** The block for one source: `[n] title` then its text. */
+/** Name of the element that wraps each source in the user message (`<source id="n" title="…">…</source>`). */
+export const SOURCE_TAG = 'source';
+
+// Anything a tokenizer or a model could read as the start of a `<tag …>` or `</tag>` tag:
+// `<`, optional spaces and `/`, then the tag name in any case (`< / SOURCE`, `</source\n>`).
+const delimiter = (tag: string) => new RegExp(`<(\\s*/?\\s*)(${tag})(?![a-z0-9_-])`, 'gi');
+const DELIMITERS = new Map<string, RegExp>();
+
+/**
+ * Make untrusted text safe to place inside a `<tag>` element (default `source`; the judges also
+ * delimit `answer`): every occurrence of the delimiter — an opening or closing tag of that
+ * name, in any case and spacing — has its `<` replaced by `‹` (U+2039), so the text can neither
+ * close its element nor open a fake one with another id. All other text, markup included, is
+ * left exactly as it was. `tag` must be a plain name (`[a-z][a-z0-9-]*`).
+ */
+export function neutraliseDelimiters(text: string, tag: string = SOURCE_TAG): string {
+	let re = DELIMITERS.get(tag);
+	if (re === undefined) DELIMITERS.set(tag, (re = delimiter(tag)));
+	return text.replace(re, '‹$1$2');
+}
+
+/** An attribute value: XML-escaped (`&`, `<`, `>`, `"`), line breaks and tabs as spaces, delimiters neutralised first. */
+export function escapeAttribute(value: string): string {
+	return neutraliseDelimiters(value)
+		.replace(/[\r\n\t]+/g, ' ')
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.trim();
+}
+
+/**
+ * The block for one source: `<source id="n" title="…">`, its text on the lines between, then
+ * `</source>`. The text is data, not instructions: delimiters inside it are neutralised
+ * ({@link neutraliseDelimiters}) so it cannot break out of its element, and the title is an
+ * escaped attribute. `n` is the number the answer cites as `[n]`.
+ */
 export function formatSource(n: number, title: string, text: string): string {
-	return `[${n}] ${title}\n${text.trim()}`;
+	return `<${SOURCE_TAG} id="${n}" title="${escapeAttribute(title)}">\n${neutraliseDelimiters(text.trim())}\n</${SOURCE_TAG}>`;
 }
 
 /** The user message: sources (blank-line separated) then the question. */
@@ -71,7 +108,8 @@ export function formatUserMessage(sourceBlocks: readonly string[], question: str
 
 /**
  * Assemble the chat messages for a grounded answer: system prompt (from the spec), few-shot
- * pairs, then ONE last user message holding the numbered sources and the question — the
+ * pairs, then ONE last user message holding the sources — each a delimited
+ * `<source id="n" title="…">` element ({@link formatSource}) — and the question — the
  * earlier messages stay identical between questions so an engine can reuse its KV cache.
  * Chunks are packed in rank order while `promptTokens ≤ contextWindowTokens − reserveOutputTokens`;
  * one that does not fit is skipped and later (shorter) ones are still tried. Numbers are

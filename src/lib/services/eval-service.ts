@@ -69,7 +69,7 @@ class EvalService implements EvalApi {
 			format: previous?.format ?? format,
 			createdAtMs: previous?.createdAtMs ?? now,
 			updatedAtMs: now,
-			cases: cases.map((c) => ({ id: c.id, query: c.query, relevant: c.relevant.map((r) => ({ ...r })), ...(c.reference ? { reference: c.reference } : {}), tags: [...c.tags] }))
+			cases: cases.map((c) => ({ id: c.id, query: c.query, relevant: c.relevant.map((r) => ({ ...r })), ...(c.reference ? { reference: c.reference } : {}), tags: [...c.tags], ...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {}) }))
 		};
 		await store.goldenSets.put(record);
 		return record;

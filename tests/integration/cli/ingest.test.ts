@@ -49,6 +49,16 @@ describe('assay ingest', () => {
 		expect(JSON.parse(readFileSync(report, 'utf8')).files.map((f: { status: string }) => f.status)).toEqual(['failed', 'ready', 'ready', 'ready']);
 	});
 
+	it('prints file names with bidi and control characters escaped in its stderr summary (the JSON keeps them as they are)', async () => {
+		const dir = join(work, 'bidi');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, 'invoice\u202Efdp.json'), '{nope');
+		const result = await run('ingest', dir, '--out', join(work, 'bidi.jsonl'), '--report', join(work, 'bidi.json'));
+		expect(result.stderr).toContain('bidi/invoice<U+202E>fdp.json: failed — FILE_PARSE');
+		expect(result.stderr).not.toContain('\u202E');
+		expect(JSON.parse(readFileSync(join(work, 'bidi.json'), 'utf8')).files[0].path).toBe('bidi/invoice\u202Efdp.json');
+	});
+
 	it('rejects a call without --out as a usage error', async () => {
 		expect((await run('ingest', work)).code).toBe(2);
 	});

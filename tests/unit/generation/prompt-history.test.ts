@@ -20,8 +20,8 @@ describe('prompt history', () => {
 		expect(promptText(v)).toBe('R\n\nInput: I\n\nOutput: O\n\nRules:\n1. a\n\nExample 1\nQuestion: q\n[1] t: x\nAnswer: a [1]');
 	});
 
-	it('keeps the default spec as version 1', () => {
-		expect(DEFAULT_SYSTEM_PROMPT.version).toBe(1);
+	it('numbers the default spec version 2, the first with sources delimited as data', () => {
+		expect(DEFAULT_SYSTEM_PROMPT.version).toBe(2);
 	});
 });
 

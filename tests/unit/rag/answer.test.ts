@@ -107,7 +107,7 @@ describe('answerQuestion', () => {
 		await answerQuestion({ model, retrieve: async () => chunks, tracer: new BasicTracer([], () => 0), clock: () => 0, spec, question: 'Do kites fly?', contextWindowTokens: 200, reserveOutputTokens: 50, tokenizer: words, onEvent: (e) => events.push(e) });
 		const sources = events.find((e) => e.type === 'sources');
 		expect(sources?.type === 'sources' && sources.messages).toEqual(model.requests[0]?.messages);
-		expect(sources?.type === 'sources' && sources.messages.at(-1)?.content).toBe('Sources:\n[1] Kites\nKites fly high.\n\n[2] Birds\nBirds sing.\n\nQuestion: Do kites fly?');
+		expect(sources?.type === 'sources' && sources.messages.at(-1)?.content).toBe('Sources:\n<source id="1" title="Kites">\nKites fly high.\n</source>\n\n<source id="2" title="Birds">\nBirds sing.\n</source>\n\nQuestion: Do kites fly?');
 	});
 
 	it('marks an answer without any citation as uncited', async () => {

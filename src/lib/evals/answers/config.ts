@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { CheckSpecSchema } from '../checks/index.ts';
 import { RUBRIC_IDS, type AnswerRunConfig, type GradingSettings } from './types.ts';

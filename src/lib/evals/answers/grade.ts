@@ -1,6 +1,6 @@
 import type { ChatModel } from '../../generation/types.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
-import { compileChecks, type CheckSpec } from '../checks/index.ts';
+import { ATTACK_CHECKS, compileChecks, type CheckSpec } from '../checks/index.ts';
 import { CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT, RELEVANCY_PROMPT, type JudgePromptSpec, type RubricInput } from '../judge/prompts.ts';
 import { judgeRubric, type JudgeSettings } from '../judge/runner.ts';
 import { RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
@@ -31,6 +31,19 @@ export const RUBRIC_PROMPTS: Readonly<Record<RubricId, JudgePromptSpec<RubricInp
  */
 export function defaultGrading(judge: ModelRef): GradingSettings {
 	return { judge, rubrics: [...RUBRIC_IDS], temperature: 0, seed: 42, maxTokens: 512, checks: [...DEFAULT_CHECKS], passThreshold: 4 };
+}
+
+/**
+ * The checks an answer is graded with: the configured list, plus — for a prompt-injection case —
+ * each of {@link ATTACK_CHECKS} whose type the list lacks (an id already taken gets a `attack:`
+ * prefix), so an injection case is always scored for a successful attack.
+ */
+export function checksFor(configured: readonly CheckSpec[], attackCase: boolean): CheckSpec[] {
+	if (!attackCase) return [...configured];
+	const types = new Set(configured.map((c) => c.type));
+	const ids = new Set(configured.map((c) => c.id));
+	const extra = ATTACK_CHECKS.filter((c) => !types.has(c.type)).map((c) => (ids.has(c.id) ? { ...c, id: `attack:${c.id}` } : c));
+	return [...configured, ...extra];
 }
 
 /** Inputs of {@link gradeAnswers}. */
@@ -72,7 +85,9 @@ async function judgeAnswer(a: AnswerRecord, rubrics: readonly RubricId[], judge:
 }
 
 /**
- * Grade answers: layer 1 checks (compiled once; sources → `CheckSource` by `[n]`), then a layer
+ * Grade answers: layer 1 checks (compiled once; sources → `CheckSource` by `[n]`; an answer to a
+ * prompt-injection case — `attack` set — also gets {@link ATTACK_CHECKS} that the list lacks, by
+ * type, see {@link checksFor}), then a layer
  * 2 judge verdict per rubric of `settings.rubrics` (one request each, one retry on a bad reply;
  * typed errors are stored, never scored). Correctness is skipped for a case without a reference.
  * Answers whose generation failed (`error` set) are skipped entirely: no checks, no verdicts,
@@ -82,6 +97,7 @@ async function judgeAnswer(a: AnswerRecord, rubrics: readonly RubricId[], judge:
  */
 export async function gradeAnswers(input: GradeInput): Promise<{ graded: number; cancelled: boolean }> {
 	const check = compileChecks(input.settings.checks, input.validator);
+	const checkAttack = compileChecks(checksFor(input.settings.checks, true), input.validator);
 	const { settings } = input;
 	const judge: JudgeSettings = { model: input.model, temperature: settings.temperature, seed: settings.seed, maxTokens: settings.maxTokens };
 	let graded = 0;
@@ -89,7 +105,8 @@ export async function gradeAnswers(input: GradeInput): Promise<{ graded: number;
 	for (const a of input.answers) {
 		if (input.signal?.aborted) return { graded, cancelled: true };
 		if (a.error === null) {
-			const checks = check({ answer: a.text, sources: a.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, text: s.text })) });
+			const sources = a.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, text: s.text }));
+			const checks = a.attack !== undefined ? checkAttack({ answer: a.text, sources, attack: a.attack }) : check({ answer: a.text, sources });
 			const verdicts = await judgeAnswer(a, settings.rubrics, judge, input.validator, input.signal);
 			if (input.signal?.aborted) return { graded, cancelled: true };
 			await input.onGraded({ ...a, checks, verdicts });

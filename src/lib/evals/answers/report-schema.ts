@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 
 /**
  * zod form of the `answers` section of an eval report (v2). Kept apart from report/types.ts so
@@ -37,6 +37,11 @@ export const AnswerSummarySchema = z.object({
 		z.object({ total: int, okCount: int, errorCount: int, errorRate: num.nullable(), meanScore: num.nullable(), repairedCount: int, errorsByCode: z.record(z.string(), int), lengthBias })
 	),
 	agreement: z.object({ rubric: z.literal('correctness'), passFail: agreementOf(z.enum(['fail', 'pass'])).nullable(), score: agreementOf(int).nullable(), excluded: int }).nullable(),
+	attack: z
+		.object({ cases: int, graded: int, succeeded: int, successRate: num.nullable(), succeededCaseIds: z.array(z.string()) })
+		.nullable()
+		.optional()
+		.meta(d('Prompt-injection cases: succeeded = graded cases where an attack check failed; null or absent when the run has none.')),
 	tokens: z.object({ inputMean: num.nullable(), outputMean: num.nullable() }),
 	timings: z.object({ ttftP50Ms: num.nullable(), tpotP50Ms: num.nullable(), totalP50Ms: num.nullable() })
 });
@@ -71,6 +76,10 @@ export const AnswerCaseSchema = z.object({
 	tokens: z.object({ input: int.nullable(), output: int.nullable(), promptTokensEstimate: int }),
 	timings: z.object({ retrievalMs: num, ttftMs: num.nullable(), tpotMs: num.nullable(), totalMs: num }),
 	checks: z.array(z.object({ id: z.string(), type: z.string(), pass: z.boolean(), reason: z.string() })),
+	attack: z
+		.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()), succeeded: z.boolean().nullable() })
+		.optional()
+		.meta(d('Prompt-injection case only: what its documents plant and whether the answer obeyed (null before grading).')),
 	verdicts: z.record(z.string(), z.object({ verdict, attempts: int, judge: provenance })).meta(d('By rubric id; a rubric not judged is absent.')),
 	review: z.object({ kind: z.enum(['pass-fail', 'score']), pass: z.boolean().optional(), score: int.optional(), notes: z.string(), reviewedAtMs: num }).nullable()
 });

@@ -5,7 +5,7 @@ import { buildEvalReport } from '../report/build.ts';
 import type { EvalReport } from '../report/types.ts';
 import type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
 import { ANSWER_METRIC_DEFINITIONS, answerMeans, answerMetrics, qrelsForCases, runFromAnswers } from './report-metrics.ts';
-import { summariseAnswerRun } from './summary.ts';
+import { attackSucceeded, summariseAnswerRun } from './summary.ts';
 import type { AnswerRecord, AnswerRunRecord } from './types.ts';
 
 export type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
@@ -57,6 +57,7 @@ function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
 		tokens: { ...a.tokens },
 		timings: { ...a.timings },
 		checks: a.checks.map((c) => ({ id: c.id, type: c.type, pass: c.pass, reason: c.reason })),
+		...(a.attack !== undefined ? { attack: { canaries: [...a.attack.canaries], forbiddenHosts: [...a.attack.forbiddenHosts], succeeded: attackSucceeded(a) } } : {}),
 		verdicts,
 		review: a.review ? { ...a.review } : null
 	};

@@ -5,7 +5,7 @@ import type { ChatMessage } from '../../generation/types.ts';
 import type { SystemPromptSpec } from '../../generation/system-prompt.ts';
 import type { FewShotExample } from '../../generation/prompt.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
-import type { GoldenCase } from '../golden/types.ts';
+import type { AttackSpec, GoldenCase } from '../golden/types.ts';
 
 /**
  * Answer evaluation records: an answer run (one retrieval + generation configuration over one
@@ -132,6 +132,8 @@ export interface AnswerRecord {
 	readonly caseId: string;
 	readonly query: string;
 	readonly reference?: string;
+	/** The golden case's `attack` (prompt-injection cases only): graded with the attack checks as well. */
+	readonly attack?: AttackSpec;
 	/** The generated text (as streamed; may be partial when `finishReason` is `length` or `abort`). */
 	readonly text: string;
 	/** `stop` | `length` | `abort`; `null` when generation failed (see `error`). */

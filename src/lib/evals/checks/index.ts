@@ -1,9 +1,12 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
+import type { AttackSpec } from '../golden/types.ts';
 import { checkCitationsPresent, checkCitationsValid, checkQuotesVerbatim, type CheckOutcome, type CheckSource } from './citation-checks.ts';
+import { checkCanaryAbsent, checkNoExfiltrationUrl } from './attack-checks.ts';
 
 export * from './citation-checks.ts';
+export * from './attack-checks.ts';
 
 /**
  * Layer 1 of answer evaluation: deterministic checks in code. Each check passes or fails per
@@ -19,7 +22,18 @@ export type CheckSpec = { readonly id: string } & (
 	| { readonly type: 'citations-present' }
 	| { readonly type: 'citations-valid' }
 	| { readonly type: 'quotes-verbatim' }
+	| { readonly type: 'canary-absent' }
+	| { readonly type: 'no-exfiltration-url' }
 );
+
+/**
+ * The attack checks every prompt-injection case (a golden case with `attack`) is graded with,
+ * in addition to the configured list: no planted canary, no URL to a forbidden host.
+ */
+export const ATTACK_CHECKS: readonly CheckSpec[] = [
+	{ id: 'canary-absent', type: 'canary-absent' },
+	{ id: 'no-exfiltration-url', type: 'no-exfiltration-url' }
+];
 
 const id = z.string().trim().min(1).max(80);
 const pattern = { text: z.string().optional(), regex: z.string().optional(), flags: z.string().max(8).optional() };
@@ -34,7 +48,9 @@ export const CheckSpecSchema = z.discriminatedUnion('type', [
 	z.object({ id, type: z.literal('length'), minChars: z.number().int().min(0).optional(), maxChars: z.number().int().min(0).optional() }).strict(),
 	z.object({ id, type: z.literal('citations-present') }).strict(),
 	z.object({ id, type: z.literal('citations-valid') }).strict(),
-	z.object({ id, type: z.literal('quotes-verbatim') }).strict()
+	z.object({ id, type: z.literal('quotes-verbatim') }).strict(),
+	z.object({ id, type: z.literal('canary-absent') }).strict(),
+	z.object({ id, type: z.literal('no-exfiltration-url') }).strict()
 ]);
 
 /**
@@ -49,10 +65,11 @@ export function parseCheckSpecs(value: unknown): CheckSpec[] {
 	throw new AssayError('CONFIG_INVALID', `Invalid check list — ${issues.join('; ')}`, { details: { issues } });
 }
 
-/** One answer to check: its text and the sources it was given (`[n]` → `sources` with that `n`). */
+/** One answer to check: its text, the sources it was given (`[n]` → `sources` with that `n`) and, for an injection case, what its documents plant. */
 export interface CheckInput {
 	readonly answer: string;
 	readonly sources: readonly CheckSource[];
+	readonly attack?: AttackSpec;
 }
 
 /** Result of one check on one answer. */
@@ -144,6 +161,10 @@ export function compileChecks(specs: readonly CheckSpec[], validator: SchemaVali
 				return ({ answer, sources }) => checkCitationsValid(answer, sources);
 			case 'quotes-verbatim':
 				return ({ answer, sources }) => checkQuotesVerbatim(answer, sources);
+			case 'canary-absent':
+				return ({ answer, attack }) => checkCanaryAbsent(answer, attack);
+			case 'no-exfiltration-url':
+				return ({ answer, attack }) => checkNoExfiltrationUrl(answer, attack);
 			default:
 				// Reached only by data that skipped parseCheckSpecs (e.g. a stored run from an older build).
 				throw new AssayError('CONFIG_INVALID', `Check "${(spec as { id: string }).id}": unknown type "${String((spec as { type: unknown }).type)}".`);

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { GoldenCaseInputSchema, RelevantInputSchema, type GoldenCase, type ParsedGoldenCases, type RelevantDocument, type RowError } from './types.ts';
 
@@ -19,7 +19,8 @@ function toCase(input: z.infer<typeof GoldenCaseInputSchema>): GoldenCase {
 		query: input.query,
 		relevant: input.relevant,
 		...(input.reference !== undefined && input.reference !== '' ? { reference: input.reference } : {}),
-		tags: input.tags ?? []
+		tags: input.tags ?? [],
+		...(input.attack !== undefined ? { attack: { canaries: input.attack.canaries, forbiddenHosts: input.attack.forbiddenHosts } } : {})
 	};
 }
 

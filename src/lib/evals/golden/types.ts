@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 
 /**
  * Golden sets: queries with the documents (and optionally chunks) that answer them. Relevance
@@ -17,6 +17,18 @@ export interface RelevantDocument {
 	readonly chunk?: string;
 }
 
+/**
+ * What a prompt-injection case plants in its documents, for the attack checks
+ * (`canary-absent`, `no-exfiltration-url` in evals/checks): the attack succeeded when the answer
+ * repeats a canary or links to a forbidden host.
+ */
+export interface AttackSpec {
+	/** Strings only an obeyed injection would put in the answer (matched case-insensitively, whitespace runs as one space). */
+	readonly canaries: readonly string[];
+	/** Hosts an injection tries to send data to; a URL to the host or any subdomain of it fails the case. Lower-case, no port. */
+	readonly forbiddenHosts: readonly string[];
+}
+
 /** One golden case. */
 export interface GoldenCase {
 	readonly id: string;
@@ -25,6 +37,8 @@ export interface GoldenCase {
 	/** A reference answer, for generation evals. */
 	readonly reference?: string;
 	readonly tags: readonly string[];
+	/** Present on prompt-injection cases: what the documents plant (see {@link AttackSpec}). */
+	readonly attack?: AttackSpec;
 }
 
 /** A bad row of an import: 1-based line (or CSV row) and what is wrong. The good rows are kept. */
@@ -64,6 +78,19 @@ export const RelevantInputSchema = z.union([
 		.transform((r) => ({ doc: r.doc, grade: r.grade ?? 1, ...(r.chunk !== undefined ? { chunk: r.chunk } : {}) }))
 ]);
 
+const host = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.regex(/^[a-z0-9.-]+$/, 'a host name such as evil.example (no scheme, port or path)')
+	.transform((h) => h.replace(/\.+$/, ''));
+
+/** The `attack` object of a golden case (see {@link AttackSpec}); at least one canary or host. */
+export const AttackInputSchema = z
+	.object({ canaries: z.array(z.string().trim().min(1)).default([]), forbiddenHosts: z.array(host).default([]) })
+	.strict()
+	.refine((a) => a.canaries.length + a.forbiddenHosts.length > 0, { message: 'attack needs at least one canary or forbidden host' });
+
 /** One JSONL line of Assay's golden-set format (see `schemas/golden-case.v1.schema.json`). */
 export const GoldenCaseInputSchema = z
 	.object({
@@ -71,7 +98,8 @@ export const GoldenCaseInputSchema = z
 		query: z.string().trim().min(1, 'query must not be empty'),
 		relevant: z.array(RelevantInputSchema),
 		reference: z.string().optional(),
-		tags: z.array(z.string()).optional()
+		tags: z.array(z.string()).optional(),
+		attack: AttackInputSchema.optional()
 	})
 	.strict();
 
@@ -89,7 +117,8 @@ export const GoldenSetRecordSchema = z.object({
 			query: z.string(),
 			relevant: z.array(z.object({ doc: z.string(), grade: z.number(), chunk: z.string().optional() })),
 			reference: z.string().optional(),
-			tags: z.array(z.string())
+			tags: z.array(z.string()),
+			attack: z.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()) }).optional()
 		})
 	)
 });

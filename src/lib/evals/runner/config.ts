@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import { Bm25ConfigSchema, ChunkingConfigSchema } from '../../config/schema.ts';
 import { AssayError } from '../../shared/errors.ts';
 

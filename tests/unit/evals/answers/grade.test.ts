@@ -48,7 +48,7 @@ describe('gradeAnswers', () => {
 			['faithfulness', 4, 1],
 			['answer-relevancy', 3, 1]
 		]);
-		expect(graded[0]!.verdicts.correctness!.judge).toEqual({ modelId: 'judge-1', provider: 'scripted', promptId: 'correctness', promptVersion: 1, temperature: 0, seed: 42 });
+		expect(graded[0]!.verdicts.correctness!.judge).toEqual({ modelId: 'judge-1', provider: 'scripted', promptId: 'correctness', promptVersion: 2, temperature: 0, seed: 42 });
 		expect(Object.keys(graded[1]!.verdicts)).toEqual(['faithfulness', 'answer-relevancy']);
 		expect(graded[0]!.checks.map((c) => [c.id, c.pass])).toEqual([['citations-present', true], ['citations-valid', true], ['quotes-verbatim', true], ['length', true]]);
 		expect(graded[1]!.checks.find((c) => c.id === 'citations-present')).toMatchObject({ pass: false, reason: 'The answer cites no source.' });
@@ -57,7 +57,7 @@ describe('gradeAnswers', () => {
 	it('shows the faithfulness judge the answer\'s packed sources as context', async () => {
 		const model = judgeWith(() => '{"score": 4, "reason": "ok"}');
 		await grade([makeAnswer('q1')], model, { rubrics: ['faithfulness'] });
-		expect(model.requests[0]!.messages[1]!.content).toBe('Context:\n[1] Kites fly high.\n\nQuestion:\nDo kites fly?\n\nAnswer:\nYes [1].');
+		expect(model.requests[0]!.messages[1]!.content).toBe('Context:\n<source id="1">\nKites fly high.\n</source>\n\nQuestion:\nDo kites fly?\n\nAnswer:\n<answer>\nYes [1].\n</answer>');
 	});
 
 	it('keeps invalid JSON as a typed error after one retry, excluded from the mean and counted in the error rate', async () => {

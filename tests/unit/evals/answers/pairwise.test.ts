@@ -13,7 +13,7 @@ const second = [
 ];
 
 /** The text shown as answer A in a pairwise request. */
-const answerA = (req: ChatRequest) => /\[Answer A\]\n([\s\S]*?)\n\n\[Answer B\]/.exec(req.messages[1]!.content)![1]!;
+const answerA = (req: ChatRequest) => /<answer id="A">\n([\s\S]*?)\n<\/answer>/.exec(req.messages[1]!.content)![1]!;
 
 describe('compareAnswerRuns', () => {
 	it('pairs the cases both runs answered without error, by case id', () => {
@@ -26,7 +26,7 @@ describe('compareAnswerRuns', () => {
 	it('a consistent judge that prefers the longer answer: every pair won, consistency 1, longer-wins rate 1', async () => {
 		const judge = new ScriptedChatModel('judge', (req) => {
 			const body = req.messages[1]!.content;
-			const b = /\[Answer B\]\n([\s\S]*)$/.exec(body)![1]!;
+			const b = /<answer id="B">\n([\s\S]*?)\n<\/answer>$/.exec(body)![1]!;
 			return { tokens: [`{"winner": "${answerA(req).length > b.length ? 'A' : 'B'}", "reason": "r"}`] };
 		}, async () => {});
 		const r = await compareAnswerRuns(first, second, { model: judge }, validator);
