@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '$lib/shared/zod.ts';
 import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
