@@ -88,3 +88,20 @@ export async function makeZipBomb(inflatedBytes: number): Promise<Uint8Array> {
 	zip.file('word/media/padding.bin', new Uint8Array(inflatedBytes));
 	return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }
+
+/** Namespaces a WordprocessingML body with text boxes, VML and charts needs. */
+export const WORD_NAMESPACES =
+	'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:o="urn:schemas-microsoft-com:office:office"';
+
+/** A DOCX whose `word/document.xml` body is `bodyXml` verbatim, plus `extra` entries (name → content). */
+export async function makeDocxXml(bodyXml: string, extra: Readonly<Record<string, string>> = {}): Promise<Uint8Array> {
+	const zip = await JSZip.loadAsync(await makeDocx([{ p: 'placeholder' }]));
+	zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${WORD_NAMESPACES}><w:body>${bodyXml}</w:body></w:document>`);
+	for (const [name, content] of Object.entries(extra)) zip.file(name, content);
+	return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+}
+
+/** A plain WordprocessingML paragraph (`<w:p>`) with one run; `rPr` is the run properties' inner XML. */
+export function wordPara(text: string, rPr = ''): string {
+	return `<w:p><w:r>${rPr ? `<w:rPr>${rPr}</w:rPr>` : ''}<w:t xml:space="preserve">${esc(text)}</w:t></w:r></w:p>`;
+}

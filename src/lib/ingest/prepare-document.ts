@@ -53,7 +53,7 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
 	if (bytes.length === 0) return failure('failed', format.mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” is empty (0 bytes).`));
 	const started = performance.now();
 	try {
-		const input = { bytes, name: source.name, format: format.format, maxInflatedBytes: config.maxInflatedBytes, ...(options.forcedEncoding ? { forcedEncoding: options.forcedEncoding } : {}) };
+		const input = { bytes, name: source.name, format: format.format, maxInflatedBytes: config.maxInflatedBytes, docxMaxParts: config.docxMaxParts, xmlMaxDepth: config.xmlMaxDepth, hiddenText: config.hiddenText, ...(options.forcedEncoding ? { forcedEncoding: options.forcedEncoding } : {}) };
 		const parsed = await parser.parse(input, config.parseTimeoutMs);
 		if (!parsed.needsOcr && parsed.text.trim().length === 0) {
 			return failure('failed', format.mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” contains no text.`));

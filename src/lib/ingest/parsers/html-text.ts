@@ -53,6 +53,7 @@ function element(el: Element, w: TextWriter, inPre: boolean): void {
 	const name = el.name;
 	if (SKIPPED.has(name) || el.attribs['hidden'] !== undefined) return;
 	if (name === 'br') return w.lineBreak();
+	if (name === 'a' && isBackLink(el)) return;
 	if (name === 'td' || name === 'th') {
 		w.cellStart();
 		walk(el.children, w, inPre);
@@ -61,9 +62,10 @@ function element(el: Element, w: TextWriter, inPre: boolean): void {
 	}
 	const level = HEADING_LEVEL[name];
 	const block = PARAGRAPH_BLOCKS.has(name) ? 2 : LINE_BLOCKS.has(name) ? 1 : 0;
-	if (block) w.blockBreak(block);
+	// A paragraph that starts a list item (Word notes, `<li><p>`) stays on the marker's line.
+	if (block && !((name === 'p' || name === 'div') && w.atListMarker())) w.blockBreak(block);
 	if (name === 'tr') w.rowStart();
-	if (name === 'li') w.text(listMarker(el), true);
+	if (name === 'li') w.listMarker(listMarker(el));
 	if (SPACED_INLINE.has(name)) w.softSpace();
 	if (level !== undefined) w.headingStart(level);
 	if (name === 'img' && el.attribs['alt']) w.text(el.attribs['alt'], false);
@@ -71,6 +73,26 @@ function element(el: Element, w: TextWriter, inPre: boolean): void {
 	if (level !== undefined) w.headingEnd();
 	if (SPACED_INLINE.has(name)) w.softSpace();
 	if (block) w.blockBreak(block);
+}
+
+/** Arrows that note back-links are drawn with (mammoth writes `↑`, Markdown renderers `↩`). */
+const BACK_LINK_TEXT = new Set(['↑', '↩', '↩\uFE0E', '↩\uFE0F', '⤴', '⬆', '^']);
+
+/**
+ * A note's link back to its reference (`<a href="#footnote-ref-1">↑</a>`): an in-page link whose
+ * whole text is an arrow. It is navigation, not content, and would leave `↑` in every note.
+ */
+function isBackLink(a: Element): boolean {
+	const href = a.attribs['href'];
+	if (href === undefined || !href.startsWith('#')) return false;
+	const text = textContent(a).trim();
+	return BACK_LINK_TEXT.has(text);
+}
+
+function textContent(node: AnyNode): string {
+	if (isText(node)) return node.data;
+	if (isTag(node) || isCDATA(node)) return node.children.map(textContent).join('');
+	return '';
 }
 
 /** `- ` in an unordered list, `3. ` for the third item of an ordered one (its `start` honoured). */
@@ -87,6 +109,7 @@ class TextWriter {
 	private out = '';
 	private pendingBreak = 0;
 	private pendingSpace = false;
+	private markerEnd = -1;
 	private cellIndex = -1;
 	private cellDepth = 0;
 	private headingStack: { level: number; text: string }[] = [];
@@ -113,6 +136,17 @@ class TextWriter {
 
 	softSpace(): void {
 		this.pendingSpace = true;
+	}
+
+	/** Write a list item's marker (`- `, `3. `). */
+	listMarker(marker: string): void {
+		this.text(marker, true);
+		this.markerEnd = this.out.length;
+	}
+
+	/** True right after a list marker, before any content. */
+	atListMarker(): boolean {
+		return this.markerEnd === this.out.length && this.pendingBreak === 0;
 	}
 
 	lineBreak(): void {
