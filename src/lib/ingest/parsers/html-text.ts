@@ -321,7 +321,7 @@ class TextWriter {
 		this.sectionPath = this.headingStack.map((h) => h.text);
 	}
 
-	finish(): HtmlText {
+	finish(): Omit<HtmlText, 'hidden'> {
 		const end = this.out.length;
 		this.closeSection(end);
 		const text = end > 0 ? `${this.out}\n` : '';
