@@ -201,6 +201,12 @@ export interface LibraryApi {
 	 * @throws AssayError `NOT_FOUND` when the document or its kept bytes are missing.
 	 */
 	redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult>;
+	/**
+	 * Import an `unsupported` document that looks like text again, from its kept bytes, as plain
+	 * text ("Read as text"; see `isReadableAsText`), replacing the unsupported record.
+	 * @throws AssayError `NOT_FOUND` when the document or its kept bytes are missing.
+	 */
+	readAsText(documentId: string): Promise<ImportItemResult>;
 	removeDocument(documentId: string): Promise<void>;
 	search(request: SearchRequest): Promise<SearchResponse>;
 	documentView(documentId: string): Promise<DocumentView>;
