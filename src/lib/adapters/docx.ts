@@ -20,7 +20,7 @@ import { checkZipLimits } from '../ingest/zip-limits.ts';
  *    "Maximum call stack size exceeded", and its XML errors are raw parser text;
  * 3. the body, notes and comments go through {@link prepareWordXml} (text boxes moved after
  *    their paragraph, hidden runs dropped or flagged, unreadable content counted) and the
- *    archive is re-packed (stored, not compressed) for mammoth.
+ *    archive is re-packed (stored, not compressed, XML parts only) for mammoth.
  * Note back-links (`↑`) are dropped by the walker; charts, embedded objects, SmartArt and
  * equations make the file `ready-with-warnings`. Images are dropped (no data URLs).
  */
@@ -33,12 +33,21 @@ const TEXT_PARTS = /^word\/(?:document\d*|footnotes|endnotes|comments)\.xml$/;
 /** Parts mammoth parses as XML (checked by {@link tokenizeXml}). */
 const XML_PARTS = /^(?:\[Content_Types\]\.xml|_rels\/\.rels|word\/_rels\/[^/]+\.rels|word\/[^/]+\.xml)$/;
 
+/**
+ * Entries kept for mammoth: XML and relationship parts. Media, fonts and other binaries are
+ * counted and dropped while inflating (mammoth only reads an image when asked to convert it,
+ * and images are not converted), so a large archive is never held in memory twice.
+ */
+function isXmlEntry(name: string): boolean {
+	return /\.(?:xml|rels)$/i.test(name);
+}
+
 export const docxParser: DocumentParser = {
 	formats: ['docx'],
 	async parse(input: ParseInput): Promise<ParsedDocument> {
 		const maxDepth = input.xmlMaxDepth ?? DEFAULT_XML_MAX_DEPTH;
 		const mode = input.hiddenText ?? 'drop';
-		const scan = checkZipLimits(input.bytes, { maxInflatedBytes: input.maxInflatedBytes, maxEntries: input.docxMaxParts ?? DEFAULT_DOCX_MAX_PARTS, maxEntriesField: 'ingest.docxMaxParts', keep: () => true });
+		const scan = checkZipLimits(input.bytes, { maxInflatedBytes: input.maxInflatedBytes, maxEntries: input.docxMaxParts ?? DEFAULT_DOCX_MAX_PARTS, maxEntriesField: 'ingest.docxMaxParts', keep: isXmlEntry });
 		const hidden: HiddenSpan[] = [];
 		const unreadable: UnreadableCounts = { charts: 0, embeddedObjects: 0, diagrams: 0, equations: 0 };
 		const files: Record<string, Uint8Array> = {};
