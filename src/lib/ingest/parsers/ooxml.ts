@@ -118,12 +118,16 @@ export interface WordXmlOptions {
 /**
  * Rewrite one WordprocessingML part (see module comment). Hidden runs: `w:vanish` or
  * `w:specVanish` in the run's own properties (not `w:val="0"`/`false`), white text
- * (`w:color` `FFFFFF` without highlight or shading), or a font under 2 pt (`w:sz` < 4
- * half-points). Styles that hide text are not resolved.
+ * (`w:color` `FFFFFF` without highlight or shading on the run, its paragraph, cell, row or
+ * table, and no coloured page background), or a font under 2 pt (`w:sz` < 4 half-points).
+ * Styles that hide text are not resolved.
  * @throws AssayError from {@link tokenizeXml}.
  */
 export function prepareWordXml(xml: string, options: WordXmlOptions): PreparedWordXml {
 	const tokens = tokenizeXml(xml, options.part, options.maxDepth);
+	// White text is visible on a coloured page background or in a shaded table, cell or paragraph.
+	const darkPage = /<w:background\b[^>]*\bw:color="(?!FFFFFF"|auto")[^"]*"/i.test(xml);
+	const shaded = shadedRanges(xml, tokens);
 	const hidden: HiddenSpan[] = [];
 	const unreadable: UnreadableCounts = { charts: 0, embeddedObjects: 0, diagrams: 0, equations: 0 };
 	let textBoxes = 0;
@@ -162,7 +166,7 @@ export function prepareWordXml(xml: string, options: WordXmlOptions): PreparedWo
 				continue;
 			}
 			if (t.kind === 'open' && t.name === 'w:r') {
-				const reason = hiddenRunReason(xml, tokens, i);
+				const reason = hiddenRunReason(xml, tokens, i, () => darkPage || insideAny(shaded, i));
 				if (reason) {
 					const text = runText(xml, tokens, i);
 					if (text.trim() !== '') hidden.push(hiddenSpan(reason, text));
@@ -243,7 +247,32 @@ function countUnreadable(tokens: readonly XmlToken[], from: number, to: number, 
 }
 
 /** Why the run opened at `run` is hidden, or `null`. Only the run's own `w:rPr` is read. */
-function hiddenRunReason(xml: string, tokens: readonly XmlToken[], run: number): string | null {
+/** Token ranges `[open, close]` of tables, rows, cells and paragraphs with a non-white `w:shd` fill of their own. */
+function shadedRanges(xml: string, tokens: readonly XmlToken[]): [number, number][] {
+	const out: [number, number][] = [];
+	const PROPS: Readonly<Record<string, string>> = { 'w:tbl': 'w:tblPr', 'w:tr': 'w:trPr', 'w:tc': 'w:tcPr', 'w:p': 'w:pPr' };
+	for (let i = 0; i < tokens.length; i++) {
+		const t = tokens[i]!;
+		const props = t.kind === 'open' ? PROPS[t.name] : undefined;
+		if (!props) continue;
+		const pr = firstChild(tokens, i, props);
+		if (pr < 0) continue;
+		for (let k = pr + 1; k < tokens[pr]!.match; k++) {
+			const s = tokens[k]!;
+			if ((s.kind === 'self' || s.kind === 'open') && s.name === 'w:shd') {
+				const fill = attr(xml, s, 'w:fill');
+				if (fill !== null && !/^(?:auto|FFFFFF)$/i.test(fill)) out.push([i, t.match]);
+			}
+		}
+	}
+	return out;
+}
+
+function insideAny(ranges: readonly [number, number][], i: number): boolean {
+	return ranges.some(([a, b]) => a < i && i < b);
+}
+
+function hiddenRunReason(xml: string, tokens: readonly XmlToken[], run: number, onColour: () => boolean): string | null {
 	const rPr = firstChild(tokens, run, 'w:rPr');
 	if (rPr < 0) return null;
 	let white = false;
@@ -257,7 +286,7 @@ function hiddenRunReason(xml: string, tokens: readonly XmlToken[], run: number):
 		if (t.name === 'w:color' && val !== null && /^(?:FFFFFF|FFF)$/i.test(val)) white = true;
 		if (t.name === 'w:highlight' || t.name === 'w:shd') background = true;
 	}
-	return white && !background ? 'white text' : null;
+	return white && !background && !onColour() ? 'white text' : null;
 }
 
 function attr(xml: string, t: XmlToken, name: string): string | null {
