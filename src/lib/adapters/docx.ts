@@ -87,7 +87,7 @@ export const docxParser: DocumentParser = {
 		const skipped = describeUnreadable(unreadable);
 		if (skipped.length > 0) {
 			const count = Object.values(unreadable).reduce((a, b) => a + b, 0);
-			warnings.push({ kind: 'unreadable-content', count, message: `${skipped.join(', ')} could not be read; their content is not in the text.` });
+			warnings.push({ kind: 'unreadable-content', count, message: `${skipped.join(', ')} could not be read (not in the text).` });
 		}
 		warnings.push(...hiddenTextWarnings(hidden, mode));
 		return { text: clean.text, layout: 'text', sections, warnings, metadata: { zipEntries: scan.entries, inflatedBytes: scan.inflatedBytes } };

@@ -66,6 +66,13 @@ describe('DOCX text boxes and unreadable content', () => {
 		const parsed = await registry.parse(input(docx), 10_000);
 		expect(parsed.warnings).toEqual([expect.objectContaining({ kind: 'unreadable-content', count: 2, message: expect.stringContaining('1 chart, 1 embedded object could not be read') })]);
 	});
+
+	it('counts a chart once when its mc:AlternateContent also holds a fallback rendering of it', async () => {
+		const chart = '<w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="rId9"/></a:graphicData></a:graphic></wp:inline></w:drawing>';
+		const docx = await makeDocxXml(`<w:p><w:r><mc:AlternateContent><mc:Choice Requires="cx">${chart}</mc:Choice><mc:Fallback>${chart}</mc:Fallback></mc:AlternateContent></w:r></w:p>${wordPara('Text.')}`);
+		const parsed = await registry.parse(input(docx), 10_000);
+		expect(parsed.warnings).toEqual([expect.objectContaining({ kind: 'unreadable-content', count: 1, message: '1 chart could not be read (not in the text).' })]);
+	});
 });
 
 describe('DOCX limits and damaged XML', () => {

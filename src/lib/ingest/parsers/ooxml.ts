@@ -136,9 +136,12 @@ export function prepareWordXml(xml: string, options: WordXmlOptions): PreparedWo
 		const out: string[] = [];
 		// Open paragraphs of this range, each with the text boxes to write after it.
 		const paragraphs: { close: number; after: string[] }[] = [];
+		// Inside an mc:Fallback (a second rendering of its Choice): nothing is counted twice.
+		let fallbackEnd = -1;
 		let i = from;
 		while (i < to) {
 			const t = tokens[i]!;
+			if (t.kind === 'open' && t.name === 'mc:Fallback' && i > fallbackEnd) fallbackEnd = t.match;
 			if (t.kind === 'open' && t.name === 'mc:AlternateContent') {
 				const choice = firstChild(tokens, i, 'mc:Choice');
 				const boxes = choice >= 0 ? outermost(tokens, choice, 'w:txbxContent') : [];
@@ -150,7 +153,7 @@ export function prepareWordXml(xml: string, options: WordXmlOptions): PreparedWo
 				}
 			}
 			if (t.kind === 'open' && (t.name === 'w:drawing' || t.name === 'w:pict' || t.name === 'w:object')) {
-				countUnreadable(tokens, i, t.match, unreadable);
+				if (i > fallbackEnd) countUnreadable(tokens, i, t.match, unreadable);
 				const boxes = t.name === 'w:object' ? [] : outermost(tokens, i, 'w:txbxContent');
 				if (boxes.length > 0) {
 					// The drawing itself stays (an image, maybe); its text boxes move after the paragraph.
@@ -177,7 +180,7 @@ export function prepareWordXml(xml: string, options: WordXmlOptions): PreparedWo
 				}
 			}
 			if (t.kind === 'open' && (t.name === 'm:oMath' || t.name === 'm:oMathPara')) {
-				unreadable.equations++;
+				if (i > fallbackEnd) unreadable.equations++;
 				out.push(xml.slice(t.start, tokens[t.match]!.end));
 				i = t.match + 1;
 				continue;
