@@ -34,6 +34,9 @@ Options:
   --overlap <n>           chunkOverlapChars (default ${DEFAULTS.chunking.chunkOverlapChars})
   --max-file-size <n>     bytes per file (default ${DEFAULTS.ingest.maxFileSizeBytes})
   --timeout-ms <n>        parse time budget per file, ms (default ${DEFAULTS.ingest.parseTimeoutMs})
+  --hidden-text <mode>    drop (default) or flag hidden/invisible text (warned about either way)
+  --as-text               read files of unknown type that look like text as plain text
+Files named *.gz are inflated and read by their inner name (notes.md.gz as Markdown).
 `;
 
 interface FileReport {
@@ -56,22 +59,29 @@ export async function ingestCommand(argv: readonly string[], io: CliIo): Promise
 	const config = parseAppConfig({
 		...DEFAULTS,
 		chunking: { ...DEFAULTS.chunking, chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars), chunkOverlapChars: nonNegative(values['overlap'], DEFAULTS.chunking.chunkOverlapChars) },
-		ingest: { ...DEFAULTS.ingest, maxFileSizeBytes: positiveIntegerOption(values, 'max-file-size', DEFAULTS.ingest.maxFileSizeBytes), parseTimeoutMs: positiveIntegerOption(values, 'timeout-ms', DEFAULTS.ingest.parseTimeoutMs) }
+		ingest: {
+			...DEFAULTS.ingest,
+			maxFileSizeBytes: positiveIntegerOption(values, 'max-file-size', DEFAULTS.ingest.maxFileSizeBytes),
+			parseTimeoutMs: positiveIntegerOption(values, 'timeout-ms', DEFAULTS.ingest.parseTimeoutMs),
+			...(values['hidden-text'] !== undefined ? { hiddenText: values['hidden-text'] } : {})
+		}
 	});
+	const asText = values['as-text'] === true;
 	const files = (await Promise.all(positionals.map((p) => listFiles(resolve(p), basename(resolve(p)))))).flat();
 	const out = createWriteStream(values['out']);
 	const reports: FileReport[] = [];
-	for (const file of files) reports.push(await ingestFile(file, config, (line) => out.write(`${line}\n`)));
+	for (const file of files) reports.push(await ingestFile(file, config, asText, (line) => out.write(`${line}\n`)));
 	await new Promise<void>((done, fail) => out.end((err?: Error | null) => (err ? fail(err) : done())));
 	if (typeof values['report'] === 'string') await writeFile(values['report'], `${JSON.stringify({ files: reports }, null, 2)}\n`);
 	io.stderr(summary(reports));
 	return EXIT_OK;
 }
 
-async function ingestFile(file: { absolute: string; path: string }, config: AppConfig, write: (line: string) => void): Promise<FileReport> {
+async function ingestFile(file: { absolute: string; path: string }, config: AppConfig, asText: boolean, write: (line: string) => void): Promise<FileReport> {
 	const size = (await stat(file.absolute)).size;
 	const source: ImportSource = { name: basename(file.absolute), relativePath: file.path, sizeBytes: size, readBytes: async () => new Uint8Array(await readFile(file.absolute)) };
-	const prepared = await prepareDocument(source, config.ingest, registry());
+	let prepared = await prepareDocument(source, config.ingest, registry());
+	if (asText && prepared.kind === 'unsupported' && prepared.readableAsText) prepared = await prepareDocument(source, config.ingest, registry(), { asText: true });
 	if (prepared.kind !== 'parsed') return { path: file.path, status: prepared.kind, chunkCount: 0, error: toErrorData(prepared.error) };
 	const p = prepared.parsed;
 	const base = { path: file.path, parseMs: Math.round(prepared.parseMs), ...(p.encoding ? { encoding: p.encoding } : {}), ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) };
@@ -123,9 +133,9 @@ function summary(reports: readonly FileReport[]): string {
 
 function parseIngestArgs(argv: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
 	try {
-		const specs = { out: { type: 'string' }, report: { type: 'string' }, 'chunk-size': { type: 'string' }, overlap: { type: 'string' }, 'max-file-size': { type: 'string' }, 'timeout-ms': { type: 'string' } } as const;
+		const specs = { out: { type: 'string' }, report: { type: 'string' }, 'chunk-size': { type: 'string' }, overlap: { type: 'string' }, 'max-file-size': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'hidden-text': { type: 'string' }, 'as-text': { type: 'boolean' } } as const;
 		const { values, positionals } = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: true });
-		return { values: values as Record<string, string | undefined>, positionals };
+		return { values: values as Record<string, string | boolean | undefined>, positionals };
 	} catch (error) {
 		throw new UsageError((error as Error).message);
 	}

@@ -3,7 +3,7 @@
  * by integration and e2e tests, so the repository carries code instead of opaque binaries.
  */
 import JSZip from 'jszip';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, StandardFonts, TextRenderingMode, popGraphicsState, pushGraphicsState, rgb, setTextRenderingMode } from 'pdf-lib';
 
 /** A page of text lines for {@link makePdf}: `[x, y, text]` in points, font size 11. */
 export type PdfLine = readonly [number, number, string];
@@ -87,4 +87,46 @@ export async function makeZipBomb(inflatedBytes: number): Promise<Uint8Array> {
 	const zip = await JSZip.loadAsync(await makeDocx([{ p: 'harmless' }]));
 	zip.file('word/media/padding.bin', new Uint8Array(inflatedBytes));
 	return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+}
+
+/** Namespaces a WordprocessingML body with text boxes, VML and charts needs. */
+export const WORD_NAMESPACES =
+	'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:o="urn:schemas-microsoft-com:office:office"';
+
+/** A DOCX whose `word/document.xml` body is `bodyXml` verbatim, plus `extra` entries (name → content). */
+export async function makeDocxXml(bodyXml: string, extra: Readonly<Record<string, string>> = {}): Promise<Uint8Array> {
+	const zip = await JSZip.loadAsync(await makeDocx([{ p: 'placeholder' }]));
+	zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${WORD_NAMESPACES}><w:body>${bodyXml}</w:body></w:document>`);
+	for (const [name, content] of Object.entries(extra)) zip.file(name, content);
+	return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+}
+
+/** A plain WordprocessingML paragraph (`<w:p>`) with one run; `rPr` is the run properties' inner XML. */
+export function wordPara(text: string, rPr = ''): string {
+	return `<w:p><w:r>${rPr ? `<w:rPr>${rPr}</w:rPr>` : ''}<w:t xml:space="preserve">${esc(text)}</w:t></w:r></w:p>`;
+}
+
+/** A line of {@link makeStyledPdf}: how it is drawn. */
+export type StyledPdfLine = { readonly y: number; readonly text: string; readonly style?: 'invisible' | 'white' | 'tiny' };
+/** What else a {@link makeStyledPdf} page holds, drawn before its text. */
+export type PdfBackdrop = 'none' | 'dark-box' | 'image';
+
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+
+/**
+ * A one-page PDF (Helvetica 11 pt at x = 72) whose lines are drawn normally, in text render
+ * mode 3 (invisible), in white, or at 0.5 pt, over nothing, a dark filled box or an image.
+ */
+export async function makeStyledPdf(lines: readonly StyledPdfLine[], backdrop: PdfBackdrop = 'none'): Promise<Uint8Array> {
+	const pdf = await PDFDocument.create();
+	const font = await pdf.embedFont(StandardFonts.Helvetica);
+	const page = pdf.addPage([612, 792]);
+	if (backdrop === 'dark-box') page.drawRectangle({ x: 50, y: 50, width: 500, height: 700, color: rgb(0.1, 0.1, 0.3) });
+	if (backdrop === 'image') page.drawImage(await pdf.embedPng(Buffer.from(PNG_1PX, 'base64')), { x: 50, y: 50, width: 500, height: 700 });
+	for (const { y, text, style } of lines) {
+		if (style === 'invisible') page.pushOperators(pushGraphicsState(), setTextRenderingMode(TextRenderingMode.Invisible));
+		page.drawText(text, { x: 72, y, size: style === 'tiny' ? 0.5 : 11, font, ...(style === 'white' ? { color: rgb(1, 1, 1) } : {}) });
+		if (style === 'invisible') page.pushOperators(popGraphicsState());
+	}
+	return pdf.save({ useObjectStreams: false });
 }

@@ -128,6 +128,16 @@ export class Workbench {
 		});
 	}
 
+	/** Import an unsupported document that looks like text again, as plain text ("Read as text"). */
+	async readAsText(documentId: string): Promise<void> {
+		await this.guard(async () => {
+			const item = await this.api.readAsText(documentId);
+			if (item.error) this.actionError = item.error.message;
+			await this.refreshDocuments();
+			if (this.workspaceId) this.indexStatus = await this.api.openWorkspace(this.workspaceId);
+		});
+	}
+
 	/** Validate and store the workspace configuration (the worker rebuilds what it must). */
 	async saveConfig(config: AppConfig): Promise<void> {
 		const id = this.workspaceId;

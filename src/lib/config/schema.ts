@@ -46,7 +46,20 @@ export const IngestConfigSchema = z.object({
 	/** Time budget to parse one file, milliseconds; past it the file fails alone. Range 100 ms – 10 min, default 30 000. */
 	parseTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
 	/** Largest total a zip container (DOCX) may inflate to, bytes (zip-bomb guard). Range 1 KiB – 2 GiB, default 200 MiB. */
-	maxInflatedBytes: z.number().int().min(1024).max(2 ** 31).default(200 * 1024 * 1024)
+	maxInflatedBytes: z.number().int().min(1024).max(2 ** 31).default(200 * 1024 * 1024),
+	/** Most parts (zip entries) a DOCX may have; past it the file fails alone (`FILE_STRUCTURE_LIMIT`). Range 10–100 000, default 1 000. */
+	docxMaxParts: z.number().int().min(10).max(100_000).default(1000),
+	/**
+	 * Deepest element nesting of a DOCX XML part; past it the file fails alone (`FILE_STRUCTURE_LIMIT`)
+	 * instead of overflowing the stack. Range 16–1 000 levels, default 256 (Word's own files stay under 50).
+	 */
+	xmlMaxDepth: z.number().int().min(16).max(1000).default(256),
+	/**
+	 * Hidden and near-invisible text (HTML `hidden`/`display:none`/tiny or background-coloured text,
+	 * DOCX `w:vanish`/white runs, PDF invisible or white text): `drop` keeps it out of the document's
+	 * text, `flag` keeps it; both list it in the file's warnings. Default `drop`.
+	 */
+	hiddenText: z.enum(['drop', 'flag']).default('drop')
 });
 
 /** Search defaults. */
@@ -135,7 +148,7 @@ export const RerankConfigSchema = z.object({
 export const AppConfigSchema = z.object({
 	chunking: ChunkingConfigSchema.default({ chunkSizeChars: 800, chunkOverlapChars: 96 }),
 	bm25: Bm25ConfigSchema.default({ k1: 0.9, b: 0.4, analyzer: 'auto' }),
-	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024 }),
+	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024, docxMaxParts: 1000, xmlMaxDepth: 256, hiddenText: 'drop' }),
 	search: SearchConfigSchema.default({ topK: 10 }),
 	models: ModelsConfigSchema.default({ source: { kind: 'hub' }, device: 'auto' }),
 	embedding: EmbeddingConfigSchema.default({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'voy' }),

@@ -2,8 +2,9 @@ import { AssayError } from '../shared/errors.ts';
 
 /**
  * Bytes → text for text files. Order: byte-order mark first (UTF-8, UTF-16LE, UTF-16BE), then
- * strict UTF-8 (`TextDecoder` with `fatal: true`). Anything else is a typed error; we never
- * guess and store mojibake. Line endings are normalised to `\n` so offsets are stable.
+ * UTF-16 without a BOM recognised by its NUL-byte pattern ({@link sniffUtf16}), then strict UTF-8
+ * (`TextDecoder` with `fatal: true`). Anything else is a typed error; we never guess and store
+ * mojibake. Line endings are normalised to `\n` so offsets are stable.
  */
 
 /** The result of decoding: text plus the encoding that produced it (WHATWG label). */
@@ -12,6 +13,8 @@ export interface DecodedText {
 	readonly encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
 	/** True when a byte-order mark was found and removed. */
 	readonly hadBom: boolean;
+	/** True when UTF-16 was recognised without a BOM ({@link sniffUtf16}). */
+	readonly sniffed?: boolean;
 }
 
 /** How many leading bytes the binary sniffing looks at. */
@@ -20,10 +23,11 @@ export const BINARY_SNIFF_BYTES = 8192;
 /**
  * Heuristic binary detection over the first {@link BINARY_SNIFF_BYTES} bytes: a NUL byte, or
  * more than 10 % C0 control bytes other than tab, LF, FF and CR, means binary. (The same rule
- * family as git's and file(1)'s text checks.) UTF-16 with a BOM is text and is not sniffed.
+ * family as git's and file(1)'s text checks.) UTF-16 with a BOM, or recognised by
+ * {@link sniffUtf16}, is text.
  */
 export function looksBinary(bytes: Uint8Array): boolean {
-	if (bomOf(bytes)) return false;
+	if (bomOf(bytes) || sniffUtf16(bytes)) return false;
 	const n = Math.min(bytes.length, BINARY_SNIFF_BYTES);
 	let control = 0;
 	for (let i = 0; i < n; i++) {
@@ -45,10 +49,56 @@ export function decodeText(bytes: Uint8Array): DecodedText {
 		const body = bytes.subarray(bom.length);
 		return { text: normaliseNewlines(strictDecode(body, bom.encoding)), encoding: bom.encoding, hadBom: true };
 	}
+	const utf16 = sniffUtf16(bytes);
+	if (utf16) return { text: normaliseNewlines(utf16.text), encoding: utf16.encoding, hadBom: false, sniffed: true };
 	if (looksBinary(bytes)) {
 		throw new AssayError('FILE_BINARY', 'The file contains binary data (NUL or control bytes), not text.');
 	}
 	return { text: normaliseNewlines(strictDecode(bytes, 'utf-8')), encoding: 'utf-8', hadBom: false };
+}
+
+/** Share of code units whose high (or low) byte must be NUL for {@link sniffUtf16}: 20 %. */
+export const UTF16_NUL_SHARE = 0.2;
+
+/**
+ * Recognise UTF-16 without a byte-order mark (Windows tools write it: PowerShell redirection,
+ * `reg export`, some CSV exports), which the NUL check of {@link looksBinary} would call binary.
+ * All of these must hold over the first {@link BINARY_SNIFF_BYTES} bytes:
+ * - an even byte length (UTF-16 has 2-byte code units);
+ * - NUL pattern: at least {@link UTF16_NUL_SHARE} of the code units have a NUL in their high
+ *   byte (odd offsets for LE, even offsets for BE: ASCII and Latin-1 letters, digits, spaces and
+ *   newlines), and under a tenth as many have one in the other byte (U+xx00 characters);
+ * - the whole file decodes in fatal mode (every surrogate correctly paired);
+ * - the text has no U+0000 and under 10 % C0 controls other than tab, LF, FF and CR.
+ * Returns the decoded text and encoding, or `null`. Text with no ASCII at all (pure CJK UTF-16
+ * without a BOM) has no NUL pattern and is not recognised: it goes on to the legacy detection.
+ */
+export function sniffUtf16(bytes: Uint8Array): { text: string; encoding: 'utf-16le' | 'utf-16be' } | null {
+	if (bytes.length < 2 || bytes.length % 2 !== 0) return null;
+	const n = Math.min(bytes.length, BINARY_SNIFF_BYTES) & ~1;
+	let evenNul = 0;
+	let oddNul = 0;
+	for (let i = 0; i < n; i += 2) {
+		if (bytes[i] === 0) evenNul++;
+		if (bytes[i + 1] === 0) oddNul++;
+	}
+	const units = n / 2;
+	const encoding = oddNul >= units * UTF16_NUL_SHARE && evenNul < oddNul * 0.1 ? 'utf-16le' : evenNul >= units * UTF16_NUL_SHARE && oddNul < evenNul * 0.1 ? 'utf-16be' : null;
+	if (!encoding) return null;
+	let text: string;
+	try {
+		text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+	} catch {
+		return null;
+	}
+	const sample = text.slice(0, units);
+	let control = 0;
+	for (let i = 0; i < sample.length; i++) {
+		const c = sample.charCodeAt(i);
+		if (c === 0) return null;
+		if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) control++;
+	}
+	return control / Math.max(1, sample.length) > 0.1 ? null : { text, encoding };
 }
 
 /** `\r\n` and lone `\r` become `\n`. */

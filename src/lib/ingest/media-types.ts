@@ -35,6 +35,16 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<string, string>> = Object.fro
 	[...Object.entries(DOCUMENT_FORMATS), ...Object.keys(CODE_LANGUAGES).map((ext) => [ext, codeFormat(ext)] as const)].map(([ext, f]) => [ext, f.mediaType])
 );
 
+/**
+ * Extensions of well-known binary formats with no parser here (office files other than DOCX,
+ * images, archives, media, executables, fonts, databases): unsupported without reading a byte.
+ * Any other unknown name (no extension, `.cfg`, `.nfo`, …) is read and offered "Read as text"
+ * when it looks like text.
+ */
+export const KNOWN_BINARY_EXTENSIONS: ReadonlySet<string> = new Set(
+	'xlsx xls xlsm pptx ppt doc odt ods odp rtf epub png jpg jpeg gif webp bmp tif tiff ico heic avif psd zip 7z rar tar tgz bz2 xz zst lz4 mp3 mp4 m4a wav mov avi mkv flac ogg webm exe dll so dylib bin class jar wasm o a obj ttf otf woff woff2 sqlite db mdb iso dmg onnx safetensors pt gguf parquet'.split(' ')
+);
+
 /** Lowercased extension without the dot (`Notes.MD` → `md`), or `''` when there is none. */
 export function fileExtension(name: string): string {
 	const dot = name.lastIndexOf('.');

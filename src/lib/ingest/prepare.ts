@@ -18,4 +18,8 @@ export interface PreparedFailure {
 	readonly mediaType: string;
 	readonly contentHash: string;
 	readonly error: AssayError;
+	/** An unsupported type whose bytes look like text: it may be read as plain text. */
+	readonly readableAsText?: boolean;
+	/** The file's bytes, kept for "Read as text" (only with `readableAsText`). */
+	readonly bytes?: Uint8Array;
 }

@@ -16,6 +16,14 @@ export type DocumentStatus = 'ready' | 'ready-with-warnings' | 'needs-ocr' | 'fa
 /** Every {@link DocumentStatus}, in display order. */
 export const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['ready', 'ready-with-warnings', 'needs-ocr', 'failed', 'unsupported'];
 
+/**
+ * Whether an `unsupported` document looks like text and its bytes are kept, so it can be
+ * re-imported as plain text ("Read as text"): its error carries `details.readableAsText`.
+ */
+export function isReadableAsText(doc: Pick<DocumentRecord, 'status' | 'error'>): boolean {
+	return doc.status === 'unsupported' && doc.error?.details?.['readableAsText'] === true;
+}
+
 /** Whether a document with this status has chunks in the search index. */
 export function isSearchable(status: DocumentStatus): boolean {
 	return status === 'ready' || status === 'ready-with-warnings';

@@ -14,8 +14,8 @@ export const IMPORT_REPORT_FORMAT = 'assay.import-report/1';
 /**
  * The import report as pretty JSON for download: `{ format, jobId, workspaceId, startedAt (ISO
  * 8601), durationMs, cancelled, counts (per outcome), statusCounts (per document status), files:
- * [{ relativePath, outcome, status, chunkCount, overlapShortfalls, error: { code, message }, warnings }] }`
- * (`overlapShortfalls`: chunks with less than half the requested overlap, when any).
+ * [{ relativePath, outcome, status, chunkCount, overlapShortfalls, error: { code, message }, warnings: [{ kind, count,
+ * message, pages?, excerpts? }] }] }` (`overlapShortfalls`: chunks with less than half the requested overlap, when any).
  */
 export function importReportJson(report: ImportReport): string {
 	return JSON.stringify(
@@ -36,7 +36,7 @@ export function importReportJson(report: ImportReport): string {
 				...(i.overlapShortfalls ? { overlapShortfalls: i.overlapShortfalls } : {}),
 				...(i.duplicateOf ? { duplicateOf: i.duplicateOf } : {}),
 				...(i.error ? { error: { code: i.error.code, message: i.error.message } } : {}),
-				...(i.warnings ? { warnings: i.warnings.map((w) => ({ kind: w.kind, count: w.count, message: w.message, ...(w.pages ? { pages: w.pages } : {}) })) } : {}),
+				...(i.warnings ? { warnings: i.warnings.map((w) => ({ kind: w.kind, count: w.count, message: w.message, ...(w.pages ? { pages: w.pages } : {}), ...(w.excerpts ? { excerpts: w.excerpts } : {}) })) } : {}),
 				durationMs: Math.round(i.durationMs)
 			}))
 		},

@@ -25,6 +25,8 @@ export interface ImportContext {
 	readonly parser: ParseService;
 	/** Decode text with this encoding instead of detecting it (re-decode on the user's choice). */
 	readonly forcedEncoding?: string;
+	/** Read the file as plain text whatever its type (the user's "Read as text"). */
+	readonly asText?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface ImportContext {
 export async function importOne(ctx: ImportContext, source: ImportSource): Promise<ImportItemResult> {
 	const started = performance.now();
 	return withSpan(ctx.tracer, 'import.file', { parent: ctx.parent, attributes: { 'assay.file.path': source.relativePath, 'assay.file.size_bytes': source.sizeBytes } }, async (span) => {
-		const prepared = await prepareDocument(source, ctx.config.ingest, ctx.parser, ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {});
+		const prepared = await prepareDocument(source, ctx.config.ingest, ctx.parser, { ...(ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {}), ...(ctx.asText ? { asText: true } : {}) });
 		const previous = await ctx.store.documents.findByPath(ctx.index.workspaceId, source.relativePath);
 		const base = { relativePath: source.relativePath, name: source.name };
 		const finish = (r: Omit<ImportItemResult, 'durationMs' | 'relativePath' | 'name'>): ImportItemResult => {
@@ -51,14 +53,15 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 		if (prepared.kind !== 'parsed' || prepared.parsed.needsOcr) {
 			const status: DocumentStatus = prepared.kind === 'parsed' ? 'needs-ocr' : prepared.kind;
 			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: 0, charCount: 0 });
-			await ctx.store.documents.saveFailed(doc, previous?.id);
+			// An unsupported file that looks like text keeps its bytes for "Read as text".
+			await ctx.store.documents.saveFailed(doc, previous?.id, prepared.kind !== 'parsed' && prepared.readableAsText ? prepared.bytes : undefined);
 			if (previous) ctx.index.removeDocument(previous.id);
 			const outcome = status === 'needs-ocr' ? 'needs-ocr' : (status as 'failed' | 'unsupported');
 			return finish({ outcome, status, documentId: doc.id, ...(doc.error ? { error: doc.error } : {}) });
 		}
 		const status: DocumentStatus = prepared.parsed.warnings.length > 0 ? 'ready-with-warnings' : 'ready';
 		const warnings = prepared.parsed.warnings;
-		if (!ctx.forcedEncoding && previous?.contentHash === prepared.contentHash && isSearchable(previous.status)) {
+		if (!ctx.forcedEncoding && !ctx.asText && previous?.contentHash === prepared.contentHash && isSearchable(previous.status)) {
 			return finish({ outcome: 'unchanged', status: previous.status, documentId: previous.id, chunkCount: previous.chunkCount });
 		}
 		const twin = (await ctx.store.documents.findByHash(ctx.index.workspaceId, prepared.contentHash)).find((d) => d.id !== previous?.id && isSearchable(d.status));

@@ -203,6 +203,12 @@ export interface LibraryApi {
 	 * @throws AssayError `NOT_FOUND` when the document or its kept bytes are missing.
 	 */
 	redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult>;
+	/**
+	 * Import an `unsupported` document that looks like text again, from its kept bytes, as plain
+	 * text ("Read as text"; see `isReadableAsText`), replacing the unsupported record.
+	 * @throws AssayError `NOT_FOUND` when the document or its kept bytes are missing.
+	 */
+	readAsText(documentId: string): Promise<ImportItemResult>;
 	removeDocument(documentId: string): Promise<void>;
 	/** Search; `onStage('reranking')` is called when a hybrid-rerank search hands its pool to the cross-encoder. */
 	search(request: SearchRequest, onStage?: (stage: 'reranking') => void): Promise<SearchResponse>;

@@ -188,6 +188,24 @@ class LibraryService implements LibraryApi {
 		});
 	}
 
+	async readAsText(documentId: string): Promise<ImportItemResult> {
+		const store = await this.#store();
+		const doc = await store.documents.get(documentId);
+		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
+		const raw = (await store.documents.textRecord(documentId))?.rawBytes;
+		if (!raw) throw new AssayError('NOT_FOUND', `The original bytes of “${doc.name}” are not kept (it did not look like text); import the file again.`);
+		return this.#serial(doc.workspaceId, async () => {
+			const config = await this.workspaceConfig(doc.workspaceId);
+			const { index } = await this.#index(doc.workspaceId);
+			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
+			const item = await withSpan(this.tracer, 'document.read-as-text', { attributes: { 'assay.document.path': doc.relativePath } }, (span) =>
+				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, asText: true }, source)
+			);
+			await index.persist(store);
+			return item;
+		});
+	}
+
 	async removeDocument(documentId: string): Promise<void> {
 		const store = await this.#store();
 		const doc = await store.documents.get(documentId);

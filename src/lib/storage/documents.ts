@@ -122,16 +122,18 @@ export class DocumentsRepository {
 	/**
 	 * Store a document that could not be imported (`status` `failed` or `unsupported`, with no
 	 * text or chunks). If `replaceDocumentId` is given, that document with its text and chunks is
-	 * removed in the same transaction. Resolves with the removed chunk ids.
-	 * Throws `INTERNAL` for a `ready` document; storage errors as {@link save}.
+	 * removed in the same transaction. `rawBytes` (an unsupported file that looks like text) are
+	 * kept in its text record (empty text) for a later "Read as text". Resolves with the removed
+	 * chunk ids. Throws `INTERNAL` for a `ready` document; storage errors as {@link save}.
 	 */
-	async saveFailed(document: DocumentRecord, replaceDocumentId?: string): Promise<RemovedChunks> {
+	async saveFailed(document: DocumentRecord, replaceDocumentId?: string, rawBytes?: Uint8Array): Promise<RemovedChunks> {
 		if (document.status === 'ready' || document.status === 'ready-with-warnings') {
 			throw new AssayError('INTERNAL', `saveFailed expects a document with status "failed", "unsupported" or "needs-ocr", received "${document.status}" for "${document.relativePath}".`);
 		}
 		return this.connection.write('documents.saveFailed', DOCUMENT_STORES, async (tx, batch) => {
 			const removedChunkIds = await removeDocumentData(tx, batch, replaceDocumentId, document.id);
 			batch.add(tx.objectStore('documents').put(document));
+			if (rawBytes) batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text: '', rawBytes }));
 			return { removedChunkIds };
 		});
 	}

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../support/cli.ts';
 import { flow, makeDocx, makePdf } from '../../support/ingest-fixtures.ts';
@@ -57,6 +58,26 @@ describe('assay ingest', () => {
 		expect(result.stderr).toContain('bidi/invoice<U+202E>fdp.json: failed — FILE_PARSE');
 		expect(result.stderr).not.toContain('\u202E');
 		expect(JSON.parse(readFileSync(join(work, 'bidi.json'), 'utf8')).files[0].path).toBe('bidi/invoice\u202Efdp.json');
+	});
+
+	it('reads unknown text files with --as-text, .gz by the inner name, and drops hidden HTML text unless --hidden-text flag', async () => {
+		const dir = join(work, 'more');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, 'LICENSE'), 'Permission is granted to walruses.\n');
+		writeFileSync(join(dir, 'notes.md.gz'), gzipSync(new TextEncoder().encode('# Notes\n\nOtters hold hands.\n')));
+		copyFileSync('tests/fixtures/cases/sec-02-prompt-injection/input.html', join(dir, 'policy.html'));
+		const read = async (...flags: string[]) => {
+			const out = join(work, `more-${flags.join('')}.jsonl`);
+			expect((await run('ingest', dir, '--out', out, ...flags)).code).toBe(0);
+			return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; text: string; headingPath: string[] });
+		};
+		const plain = await read();
+		expect(plain.map((l) => l.path)).toEqual(['more/notes.md.gz', 'more/policy.html']);
+		expect(plain[0]!.headingPath).toEqual(['Notes']);
+		expect(plain[1]!.text).not.toContain('ORCHID-7731');
+		const all = await read('--as-text', '--hidden-text', 'flag');
+		expect(all.map((l) => l.path)).toEqual(['more/LICENSE', 'more/notes.md.gz', 'more/policy.html']);
+		expect(all[2]!.text).toContain('ORCHID-7731');
 	});
 
 	it('rejects a call without --out as a usage error', async () => {

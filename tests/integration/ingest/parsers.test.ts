@@ -73,6 +73,13 @@ describe('ParserRegistry', () => {
 		await expect(slow.parse(input('slow.txt', 'text', new Uint8Array([0x61])), 50)).rejects.toMatchObject({ code: 'FILE_PARSE_TIMEOUT' });
 	});
 
+	it('turns a stack overflow into FILE_STRUCTURE_LIMIT with a readable message', async () => {
+		const deep = new ParserRegistry([{ formats: ['text'], parse: async () => { throw new RangeError('Maximum call stack size exceeded'); } }]);
+		const error = (await deep.parse(input('d.txt', 'text', new Uint8Array([0x61])), 1000).catch((e: unknown) => e)) as { code: string; message: string };
+		expect(error.code).toBe('FILE_STRUCTURE_LIMIT');
+		expect(error.message).not.toMatch(/call stack/);
+	});
+
 	it('turns an unexpected parser exception into FILE_PARSE', async () => {
 		const broken = new ParserRegistry([{ formats: ['text'], parse: async () => { throw new RangeError('boom'); } }]);
 		await expect(broken.parse(input('b.txt', 'text', new Uint8Array([0x61])), 1000)).rejects.toMatchObject({ code: 'FILE_PARSE' });

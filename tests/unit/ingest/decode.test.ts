@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, firstInvalidUtf8Offset, looksBinary, normaliseNewlines } from '../../../src/lib/ingest/decode.ts';
+import { decodeText, firstInvalidUtf8Offset, looksBinary, normaliseNewlines, sniffUtf16 } from '../../../src/lib/ingest/decode.ts';
 import { AssayError } from '../../../src/lib/shared/errors.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -55,6 +55,42 @@ describe('looksBinary', () => {
 
 	it('treats many control bytes as binary even without NUL', () => {
 		expect(looksBinary(new Uint8Array([1, 2, 3, 4, 5, 0x61]))).toBe(true);
+	});
+});
+
+/** UTF-16 code units of `s` without a byte-order mark. */
+function utf16(s: string, endian: 'le' | 'be'): Uint8Array {
+	const out = new Uint8Array(s.length * 2);
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		out[2 * i + (endian === 'le' ? 0 : 1)] = c & 0xff;
+		out[2 * i + (endian === 'le' ? 1 : 0)] = c >> 8;
+	}
+	return out;
+}
+
+describe('UTF-16 without a byte-order mark', () => {
+	const sample = 'Name,City\r\nJosé,Zürich\r\n도서관 𠀋 ok\r\n';
+
+	it.each(['le', 'be'] as const)('decodes UTF-16%s text and records the encoding', (endian) => {
+		expect(decodeText(utf16(sample, endian))).toEqual({ text: 'Name,City\nJosé,Zürich\n도서관 𠀋 ok\n', encoding: `utf-16${endian}`, hadBom: false, sniffed: true });
+		expect(looksBinary(utf16(sample, endian))).toBe(false);
+	});
+
+	it('still calls binary data with NUL bytes binary', () => {
+		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
+		expect(sniffUtf16(png)).toBeNull();
+		expect(looksBinary(png)).toBe(true);
+	});
+
+	it('refuses a NUL pattern whose code units hold an unpaired surrogate', () => {
+		const bytes = utf16('abc\uD800def', 'le');
+		expect(sniffUtf16(bytes)).toBeNull();
+	});
+
+	it('refuses an odd byte length and text made of control characters', () => {
+		expect(sniffUtf16(utf16('abcdef', 'le').subarray(0, 11))).toBeNull();
+		expect(sniffUtf16(utf16('\u0001\u0002\u0003\u0004\u0005a', 'le'))).toBeNull();
 	});
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'fflate';
 import type { ImportSource } from '../../../src/lib/ingest/prepare.ts';
 import { prepareDocument } from '../../../src/lib/ingest/prepare-document.ts';
 import { ParserRegistry } from '../../../src/lib/ingest/parsers/registry.ts';
@@ -58,10 +59,44 @@ describe('prepareDocument', () => {
 		expect(codeOf(result)).toBe('FILE_BINARY');
 	});
 
-	it('reports an unknown extension as unsupported without reading it', async () => {
+	it('reports a known binary type as unsupported without reading it', async () => {
 		const s = source('sheet.xlsx', new Uint8Array([1]));
 		const result = await prepareDocument(s, config, parsers);
 		expect([result.kind, codeOf(result), s.reads]).toEqual(['unsupported', 'FILE_UNSUPPORTED', 0]);
+	});
+
+	it('offers an extensionless text file as "read as text": unsupported, flagged readable, bytes kept', async () => {
+		const bytes = new TextEncoder().encode('# hosts\n127.0.0.1 localhost\n');
+		const result = await prepareDocument(source('HOSTS', bytes), config, parsers);
+		expect(result).toMatchObject({ kind: 'unsupported', readableAsText: true, bytes, error: { code: 'FILE_UNSUPPORTED', details: { readableAsText: true } } });
+		expect(result.kind !== 'parsed' && result.error.message).toMatch(/Read as text/);
+	});
+
+	it('keeps an unknown binary-looking file plainly unsupported', async () => {
+		const result = await prepareDocument(source('blob.dat', new Uint8Array([0x89, 0x50, 0, 0, 1, 2, 3, 0, 0xff, 0])), config, parsers);
+		expect(result).toMatchObject({ kind: 'unsupported', error: { code: 'FILE_UNSUPPORTED' } });
+		expect(result.kind !== 'parsed' && result.readableAsText).toBeFalsy();
+	});
+
+	it('reads an unknown type as plain text when asked to', async () => {
+		const result = await prepareDocument(source('settings.cfg', new TextEncoder().encode('colour = blue\n')), config, parsers, { asText: true });
+		expect(result).toMatchObject({ kind: 'parsed', mediaType: 'text/plain', format: 'text', parsed: { text: 'colour = blue\n', encoding: 'utf-8' } });
+	});
+
+	it('reads notes.md.gz as the Markdown inside it', async () => {
+		const result = await prepareDocument(source('notes.md.gz', gzipSync(new TextEncoder().encode('# Notes\n\nGzipped body.'))), config, parsers);
+		expect(result).toMatchObject({ kind: 'parsed', mediaType: 'text/markdown', format: 'markdown', parsed: { text: '# Notes\n\nGzipped body.', layout: 'markdown' } });
+	});
+
+	it('fails a damaged .gz with FILE_GZIP_INVALID and a gzip bomb with FILE_ZIP_LIMIT', async () => {
+		const gz = gzipSync(new TextEncoder().encode('some text that is long enough'));
+		const damaged = gz.slice();
+		damaged[damaged.length - 6]! ^= 0xff; // inside the CRC-32 trailer
+		expect(codeOf(await prepareDocument(source('a.txt.gz', damaged), config, parsers))).toBe('FILE_GZIP_INVALID');
+		expect(codeOf(await prepareDocument(source('b.txt.gz', new TextEncoder().encode('plain, not gzip')), config, parsers))).toBe('FILE_GZIP_INVALID');
+		const bomb = gzipSync(new Uint8Array(100_000), { level: 9 });
+		const small = parseAppConfig({ ingest: { maxFileSizeBytes: 64 * 1024, maxInflatedBytes: 10_000 } }).ingest;
+		expect(codeOf(await prepareDocument(source('bomb.txt.gz', bomb), small, parsers))).toBe('FILE_ZIP_LIMIT');
 	});
 
 	it('reports a known format without a parser in this registry as unsupported', async () => {

@@ -60,7 +60,8 @@ export function detectAndDecode(bytes: Uint8Array, forcedEncoding?: string): Det
 	if (forcedEncoding !== undefined) return decodeForced(bytes, forcedEncoding);
 	try {
 		const d = decodeText(bytes);
-		return { text: d.text, encoding: d.encoding, method: d.hadBom ? 'bom' : 'utf-8', confidence: 100, uncertain: false, candidates: [] };
+		// UTF-16 recognised by its NUL pattern is certain enough to not ask (fatal decoding passed).
+		return { text: d.text, encoding: d.encoding, method: d.hadBom ? 'bom' : d.sniffed ? 'detected' : 'utf-8', confidence: d.sniffed ? 95 : 100, uncertain: false, candidates: [] };
 	} catch (error) {
 		if (!(error instanceof AssayError) || error.code !== 'FILE_ENCODING') throw error;
 		if (bytes[0] === 0xff || bytes[0] === 0xfe) throw error; // a broken UTF-16 BOM file: no legacy guess

@@ -22,7 +22,8 @@ export class ParserRegistry implements ParseService {
 	/**
 	 * Parse with the parser for `input.format`.
 	 * @throws AssayError `FILE_UNSUPPORTED` (no parser), `FILE_PARSE_TIMEOUT` (over `timeoutMs`),
-	 *   or the parser's own error; any other exception becomes `FILE_PARSE`.
+	 *   or the parser's own error; a stack overflow becomes `FILE_STRUCTURE_LIMIT` (a readable
+	 *   message, the raw one in `cause`), any other exception `FILE_PARSE`.
 	 */
 	async parse(input: ParseInput, timeoutMs: number): Promise<ParsedDocument> {
 		const parser = this.byFormat.get(input.format);
@@ -35,6 +36,9 @@ export class ParserRegistry implements ParseService {
 			return await Promise.race([parser.parse(input), timeout]);
 		} catch (error) {
 			if (error instanceof AssayError) throw error;
+			if (error instanceof RangeError && /call stack/i.test(error.message)) {
+				throw new AssayError('FILE_STRUCTURE_LIMIT', `“${input.name}” is nested too deeply to read (its structure goes deeper than the parser can follow).`, { cause: error });
+			}
 			throw new AssayError('FILE_PARSE', `“${input.name}” could not be parsed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 		} finally {
 			clearTimeout(timer);

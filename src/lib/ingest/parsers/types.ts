@@ -40,13 +40,19 @@ export interface PageSpan {
 
 /** Something the parser noticed that makes the text suspect; shown on the document. */
 export interface ParseWarning {
-	/** `replacement-characters`, `control-characters`, `lone-surrogates`, `encoding-uncertain`, `invalid-records`, `broken-glyphs`. */
+	/**
+	 * `replacement-characters`, `control-characters`, `lone-surrogates`, `encoding-uncertain`,
+	 * `invalid-records`, `broken-glyphs`, `hidden-text-dropped`, `hidden-text-flagged`,
+	 * `unreadable-content` (DOCX charts, embedded objects, SmartArt, equations).
+	 */
 	readonly kind: string;
 	readonly message: string;
 	/** How many occurrences. */
 	readonly count: number;
 	/** For PDFs: the 1-based pages concerned. */
 	readonly pages?: readonly number[];
+	/** Short excerpts of the text concerned (hidden text), at most 5. */
+	readonly excerpts?: readonly string[];
 }
 
 /** What a parser returns. Offsets are UTF-16 code units into `text`. */
@@ -86,6 +92,12 @@ export interface ParseInput {
 	readonly forcedEncoding?: string;
 	/** Largest total of inflated bytes a zip container (DOCX) may expand to. */
 	readonly maxInflatedBytes: number;
+	/** Most parts (zip entries) a DOCX may have (`ingest.docxMaxParts`, default 1 000). */
+	readonly docxMaxParts?: number;
+	/** Deepest element nesting of an XML part (`ingest.xmlMaxDepth`, default 256). */
+	readonly xmlMaxDepth?: number;
+	/** What to do with hidden text (`ingest.hiddenText`, default `drop`). */
+	readonly hiddenText?: 'drop' | 'flag';
 }
 
 /**
