@@ -6,5 +6,5 @@
 export { CHUNKER_VERSION, chunkDocument, chunkingConfigHash } from './chunk-document.ts';
 export { DEFAULT_SPLIT_LEVELS, splitText, type SplitOptions, type TextSpan } from './split-text.ts';
 export { SPLIT_LEVEL_ORDER, type SplitLevel } from './text-index.ts';
-export type { ChunkFormat, TextChunk } from './types.ts';
-export { chunkStructured, type StructuredSection, type StructuredText, type StructuredUnit } from './chunk-structured.ts';
+export type { ChunkFormat, ChunkObserver, TextChunk } from './types.ts';
+export { chunkStructured, type ChunkLimits, type StructuredSection, type StructuredText, type StructuredUnit } from './chunk-structured.ts';

@@ -23,3 +23,10 @@ export interface TextChunk {
 
 /** The document formats the chunker understands structurally. */
 export type ChunkFormat = 'markdown' | 'text';
+
+/**
+ * Called each time the chunker finishes a chunk, with the number of chunks made so far for the
+ * document (1, 2, …). It may throw to stop chunking early (a chunk limit, a time budget): the
+ * error propagates out of the chunker unchanged and nothing is returned.
+ */
+export type ChunkObserver = (made: number) => void;

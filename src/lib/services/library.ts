@@ -32,6 +32,8 @@ export interface LibraryServiceOptions extends SemanticOptions {
 	readonly snapshotEveryDocuments?: number;
 	/** Runs the format parsers. Default: all parsers in this thread (pdf.js legacy build). */
 	readonly parser?: ParseService;
+	/** Monotonic clock for the per-file import budget (`ingest.fileTimeoutMs`), milliseconds. Default `performance.now`; tests inject a fake. */
+	readonly clock?: () => number;
 }
 
 const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0 };
@@ -181,7 +183,7 @@ class LibraryService implements LibraryApi {
 			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
 			const item = await withSpan(this.tracer, 'document.redecode', { attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } }, (span) =>
-				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding }, source)
+				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() }, source)
 			);
 			await index.persist(store);
 			return item;
@@ -273,7 +275,7 @@ class LibraryService implements LibraryApi {
 					if (done % every === 0) await index.persist(store);
 					onProgress?.({ jobId, total, done, item });
 				};
-				items = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
+				items = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, ...this.#clock(), isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
 			} catch (error) {
 				if (!isFatalImportError(error)) throw error;
 				span.setError(toErrorData(error).message);
@@ -297,6 +299,10 @@ class LibraryService implements LibraryApi {
 			this.indexes.set(workspaceId, entry);
 		}
 		return entry;
+	}
+
+	#clock(): { clock?: () => number } {
+		return this.options.clock ? { clock: this.options.clock } : {};
 	}
 
 	#serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {

@@ -67,9 +67,23 @@ export class WorkspaceIndex {
 		}
 	}
 
-	/** Add a stored document's chunks. */
-	addDocument(document: DocumentRecord, chunks: readonly ChunkRecord[]): void {
-		for (const chunk of chunks) this.bm25.add(chunk.id, chunk.text);
+	/**
+	 * Add a stored document's chunks. `onChunk` runs after each chunk is added (a time budget);
+	 * if it throws, the chunks added so far are removed again and the error propagates, so the
+	 * index never holds part of a document.
+	 */
+	addDocument(document: DocumentRecord, chunks: readonly ChunkRecord[], onChunk?: () => void): void {
+		let added = 0;
+		try {
+			for (const chunk of chunks) {
+				this.bm25.add(chunk.id, chunk.text);
+				added++;
+				onChunk?.();
+			}
+		} catch (error) {
+			for (const chunk of chunks.slice(0, added)) this.bm25.remove(chunk.id);
+			throw error;
+		}
 		this.documents.set(document.id, document);
 		this.dirty = true;
 		this.changedSinceLoad = true;

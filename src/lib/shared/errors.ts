@@ -15,6 +15,8 @@ export const ERROR_CODES = {
 	FILE_PARSE: 'The file is damaged or not in the format its extension says.',
 	FILE_PARSE_TIMEOUT: 'Parsing the file took longer than its time budget.',
 	FILE_ZIP_LIMIT: 'The archive expands beyond the configured limits (zip bomb guard).',
+	FILE_IMPORT_TIMEOUT: 'Importing the file (parse, chunk, store, index) took longer than its time budget.',
+	DOCUMENT_TOO_MANY_CHUNKS: 'The document would make more chunks than the configured limit per document.',
 	DUPLICATE_CONTENT: 'A document with the same content already exists.',
 	IMPORT_CANCELLED: 'The import was cancelled.',
 	STORAGE_QUOTA: 'The browser storage quota is exhausted.',
