@@ -7,9 +7,9 @@ import type { SpanRecord, Tracer } from '../tracing/types.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
 import type { DocumentView, ImportFileInput, ImportItemResult, ImportProgress, ImportReport, IndexStatus, LibraryApi, OutcomeCounts, SearchRequest, SearchResponse } from './library-api.ts';
 import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
-import { runStagedJob, stageFiles } from './import-job.ts';
+import { runStagedJob, skipped, stageFiles } from './import-job.ts';
 import { detectAndDecode } from '../ingest/encoding/detect.ts';
-import type { PendingJob } from '../storage/index.ts';
+import type { JobStop, PendingJob } from '../storage/index.ts';
 import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
@@ -36,7 +36,7 @@ export interface LibraryServiceOptions extends SemanticOptions {
 	readonly clock?: () => number;
 }
 
-const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0 };
+const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0, skipped: 0 };
 
 /**
  * The library: workspaces, import (decode → chunk → store → index), BM25 search and the
@@ -163,7 +163,19 @@ class LibraryService implements LibraryApi {
 	}
 
 	async resumeImport(workspaceId: string, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
-		return this.#serial(workspaceId, () => this.#runImport(workspaceId, null, jobId, onProgress));
+		return this.#serial(workspaceId, async () => {
+			// A retry of a stopped job: it stops again (and is marked again) if the disk is still full.
+			await (await this.#store()).pendingFiles.clearStopped(jobId);
+			return this.#runImport(workspaceId, null, jobId, onProgress);
+		});
+	}
+
+	async discardImport(workspaceId: string, jobId: string): Promise<void> {
+		await this.#serial(workspaceId, async () => {
+			await withSpan(this.tracer, 'import.discard', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.job': jobId } }, async () => {
+				await (await this.#store()).pendingFiles.deleteJob(jobId);
+			});
+		});
 	}
 
 	async redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult> {
@@ -264,31 +276,57 @@ class LibraryService implements LibraryApi {
 		const startedAtMs = Date.now();
 		const started = performance.now();
 		let items: ImportItemResult[] = [];
+		let stopped: JobStop | undefined;
 		const counts = { ...EMPTY_COUNTS };
 		const every = this.options.snapshotEveryDocuments ?? 200;
 		await withSpan(this.tracer, files ? 'import' : 'import.resume', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0 } }, async (span) => {
 			try {
 				// The picked files' bytes are stored first: a closed tab can resume without picking again.
-				if (files) await stageFiles(store, workspaceId, jobId, files, config);
-				const onItem = async (item: ImportItemResult, done: number, total: number) => {
-					counts[item.outcome]++;
-					if (done % every === 0) await index.persist(store);
-					onProgress?.({ jobId, total, done, item });
-				};
-				items = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, ...this.#clock(), isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
+				if (files) stopped = await this.#stage(store, workspaceId, jobId, files, config);
+				if (stopped) {
+					// Nothing was processed (the staged part was deleted again): every file gets its status.
+					const stop = stopped;
+					items = files!.map((f) => skipped(f, stop));
+					items.forEach((item, i) => onProgress?.({ jobId, total: items.length, done: i + 1, item }));
+				} else {
+					const onItem = async (item: ImportItemResult, done: number, total: number) => {
+						onProgress?.({ jobId, total, done, item });
+						if (done % every === 0) await index.persist(store);
+					};
+					const result = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, ...this.#clock(), isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
+					items = result.items;
+					stopped = result.stopped;
+				}
+				for (const item of items) counts[item.outcome]++;
+				if (stopped) span.setError(`${stopped.code}: ${stopped.message}`);
 			} catch (error) {
 				if (!isFatalImportError(error)) throw error;
 				span.setError(toErrorData(error).message);
 				throw error;
 			} finally {
-				// Whatever happened, the index on disk matches the documents that were stored.
-				await index.persist(store);
+				// Whatever happened, the index on disk matches the documents that were stored (on a
+				// full disk the snapshot may not fit: the next load reconciles it from the documents).
+				await index.persist(store).catch((error: unknown) => {
+					if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
+					span.addEvent('snapshot.skipped', { reason: 'STORAGE_QUOTA' });
+				});
 				this.cancelled.delete(jobId);
 			}
 			span.setAttributes(Object.fromEntries(Object.entries(counts).map(([k, v]) => [`assay.import.${k}`, v])));
 		});
-		await this.spanSink?.flush();
-		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, counts, statusCounts: statusCountsOf(items), items };
+		await this.spanSink?.flush().catch(() => undefined);
+		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, ...(stopped ? { stopped } : {}), counts, statusCounts: statusCountsOf(items), items };
+	}
+
+	/** Stage the picked files; a full disk stops the job before any file is processed (`stageFiles` deletes what it stored). */
+	async #stage(store: AssayStore, workspaceId: string, jobId: string, files: readonly ImportFileInput[], config: AppConfig): Promise<JobStop | undefined> {
+		try {
+			await stageFiles(store, workspaceId, jobId, files, config);
+			return undefined;
+		} catch (error) {
+			if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
+			return { code: 'STORAGE_QUOTA', message: 'The import stopped before it started: browser storage is full, so the picked files could not be stored. Free space (remove documents, eval runs or traces) and import them again.', atMs: Date.now() };
+		}
 	}
 
 	#index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
