@@ -281,12 +281,22 @@ export class Workbench {
 		return ws;
 	}
 
+	private async refreshAfterRemoteChange(workspaceId: string): Promise<void> {
+		await this.guard(async () => {
+			await this.refreshDocuments();
+			if (this.workspaceId === workspaceId) this.indexStatus = await this.api.openWorkspace(workspaceId);
+		});
+	}
+
 	private async refreshDocuments(): Promise<void> {
 		if (this.workspaceId) this.documents = await this.api.listDocuments(this.workspaceId);
 	}
 
 	private onWorkerEvent(event: WorkerEvent): void {
-		if (event.type === 'assay:storage-version-change') {
+		if (event.type === 'assay:documents-changed') {
+			// Another tab imported or removed documents here: show them (its worker has synced the index).
+			if (event.workspaceId === this.workspaceId && !this.importing) void this.refreshAfterRemoteChange(event.workspaceId);
+		} else if (event.type === 'assay:storage-version-change') {
 			this.banner = 'Assay was updated in another tab. Reload this tab to keep working; nothing stored is lost.';
 		} else if (event.type === 'assay:storage-blocked') {
 			this.banner = 'Another Assay tab is still open with an older version. Close it (or reload it) so this tab can upgrade its storage.';

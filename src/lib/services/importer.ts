@@ -99,8 +99,9 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 		if (prepared.kind !== 'parsed' || prepared.parsed.needsOcr) {
 			const status: DocumentStatus = prepared.kind === 'parsed' ? 'needs-ocr' : prepared.kind;
 			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: 0, charCount: 0 });
-			await ctx.store.documents.saveFailed(doc, previous?.id);
+			const { generation } = await ctx.store.documents.saveFailed(doc, previous?.id);
 			if (previous) ctx.index.removeDocument(previous.id);
+			ctx.index.noteWrite(generation);
 			const outcome = status === 'needs-ocr' ? 'needs-ocr' : (status as 'failed' | 'unsupported');
 			return finish({ outcome, status, documentId: doc.id, ...(doc.error ? { error: doc.error } : {}) });
 		}
@@ -123,21 +124,24 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 			// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
 			const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
 			budget.check('chunking');
-			await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, ...rawBytes, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
+			const { generation } = await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, ...rawBytes, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
 			storedId = doc.id;
 			budget.check('storing');
 			await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
 				if (previous) ctx.index.removeDocument(previous.id);
 				ctx.index.addDocument(doc, records, () => budget.check('indexing'));
 			});
+			ctx.index.noteWrite(generation);
 			return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}) });
 		} catch (error) {
 			if (!isFileLimitError(error)) throw error;
 			// The file fails alone, and nothing of it stays: a stored copy is replaced by the failed record.
 			const reason = error.code === 'DOCUMENT_TOO_MANY_CHUNKS' ? new AssayError(error.code, `“${source.name}”: ${error.message}`, error.details ? { details: error.details } : {}) : error;
 			const failed = documentRecord(ctx, source, prepared, { status: 'failed', chunkCount: 0, charCount: 0, error: toErrorData(reason) });
-			await ctx.store.documents.saveFailed(failed, storedId ?? previous?.id);
+			const { generation } = await ctx.store.documents.saveFailed(failed, storedId ?? previous?.id);
 			if (previous) ctx.index.removeDocument(previous.id);
+			// After a stored-then-failed file the generation moved twice: the index syncs on next use.
+			ctx.index.noteWrite(generation);
 			return finish({ outcome: 'failed', status: 'failed', documentId: failed.id, error: toErrorData(reason) });
 		}
 	});

@@ -17,6 +17,7 @@ import { statusCountsOf } from './import-report.ts';
 import { SemanticService, type DenseContext, type SemanticOptions } from './semantic-service.ts';
 import type { AccessList } from '../search/filters/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
+import { inProcessLocks, type DocumentsChanged, type TabBus, type TabLocks } from './tab-sync.ts';
 
 /** Options for {@link createLibraryService}. */
 export interface LibraryServiceOptions extends SemanticOptions {
@@ -32,9 +33,18 @@ export interface LibraryServiceOptions extends SemanticOptions {
 	readonly snapshotEveryDocuments?: number;
 	/** Runs the format parsers. Default: all parsers in this thread (pdf.js legacy build). */
 	readonly parser?: ParseService;
+	/** Exclusive locks shared by every tab's library worker (Web Locks in the browser). Default: this realm only. */
+	readonly locks?: TabLocks;
+	/** Document-change messages between tabs' library workers (BroadcastChannel in the browser). Default: none. */
+	readonly bus?: TabBus;
+	/** Another tab stored or removed documents of `workspaceId` (the page refreshes its list). */
+	readonly onDocumentsChanged?: (workspaceId: string) => void;
 	/** Monotonic clock for the per-file import budget (`ingest.fileTimeoutMs`), milliseconds. Default `performance.now`; tests inject a fake. */
 	readonly clock?: () => number;
 }
+
+/** During an import, files between two syncs with other tabs' documents (when another tab announced some). */
+const SYNC_EVERY = 20;
 
 const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0, skipped: 0 };
 
@@ -50,8 +60,14 @@ export function createLibraryService(options: LibraryServiceOptions = {}): Libra
 /** Store, indexes and tracer of one library service, for services hosted beside it (the eval service). */
 export interface LibraryInternals {
 	store(): Promise<AssayStore>;
-	/** The workspace's loaded lexical index (the one search uses). */
+	/**
+	 * The workspace's lexical index (the one search uses), current: after the imports and
+	 * removals queued in this tab, synced with what other tabs stored. Not for use inside
+	 * {@link serial} (it queues); use {@link loadedIndex} there.
+	 */
 	workspaceIndex(workspaceId: string): Promise<WorkspaceIndex>;
+	/** The loaded index as it is, for code already running in {@link serial}. */
+	loadedIndex(workspaceId: string): Promise<WorkspaceIndex>;
 	tracer(): Tracer;
 	/** Stored vectors, status and model ports for evaluating dense modes (see `SemanticService.denseContext`). */
 	dense(workspaceId: string): Promise<DenseContext>;
@@ -73,13 +89,20 @@ class LibraryService implements LibraryApi {
 	private readonly cancelled = new Set<string>();
 	/** Imports and removals of one workspace run one at a time, in call order. */
 	private readonly queues = new Map<string, Promise<unknown>>();
+	/** Tasks queued or running per workspace (0 or absent: the queue is idle). */
+	private readonly queued = new Map<string, number>();
+	/** Workspaces another tab changed since this tab's index last synced (from the bus). */
+	private readonly remoteChanges = new Set<string>();
+	private readonly locks: TabLocks;
 	private readonly parser: ParseService;
 
 	private readonly semantic: SemanticService;
 
 	constructor(private readonly options: LibraryServiceOptions) {
 		this.parser = options.parser ?? lazyNodeParsers();
-		this.semantic = new SemanticService({ store: () => this.#store(), index: async (id) => (await this.#index(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
+		this.locks = options.locks ?? inProcessLocks();
+		options.bus?.subscribe((message) => this.#onRemoteChange(message));
+		this.semantic = new SemanticService({ store: () => this.#store(), index: async (id) => (await this.#current(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
 	}
 
 	/** Hooks for the eval service (same store, same indexes, same tracer). */
@@ -87,7 +110,8 @@ class LibraryService implements LibraryApi {
 		// Static, so it is not on the prototype that `combineApis` exposes over RPC.
 		return {
 			store: () => service.#store(),
-			workspaceIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
+			workspaceIndex: (workspaceId) => service.#serial(workspaceId, async () => (await service.#synced(workspaceId)).index),
+			loadedIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
 			tracer: () => service.tracer,
 			dense: (workspaceId) => service.semantic.denseContext(workspaceId),
 			serial: (workspaceId, fn) => service.#serial(workspaceId, fn)
@@ -141,7 +165,7 @@ class LibraryService implements LibraryApi {
 	}
 
 	async openWorkspace(workspaceId: string): Promise<IndexStatus> {
-		const { index, status } = await this.#index(workspaceId);
+		const { index, status } = await this.#current(workspaceId);
 		// After the first load the index lives in memory: report how it was made, or that it changed since.
 		return index.status(index.changedSinceLoad ? 'live' : status.source, status.reconciledDocuments, status.loadMs);
 	}
@@ -198,6 +222,7 @@ class LibraryService implements LibraryApi {
 				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() }, source)
 			);
 			await index.persist(store);
+			await this.#announce(doc.workspaceId);
 			return item;
 		});
 	}
@@ -209,17 +234,19 @@ class LibraryService implements LibraryApi {
 		await this.#serial(doc.workspaceId, async () => {
 			const { index } = await this.#index(doc.workspaceId);
 			await withSpan(this.tracer, 'document.remove', { attributes: { 'assay.document.path': doc.relativePath } }, async () => {
-				await store.documents.delete(documentId);
+				const { generation } = await store.documents.delete(documentId);
 				index.removeDocument(documentId);
+				index.noteWrite(generation);
 				this.semantic.removeDocument(doc.workspaceId, documentId, doc.chunkCount);
 				await index.persist(store);
 			});
+			await this.#announce(doc.workspaceId);
 		});
 	}
 
 	async search(request: SearchRequest): Promise<SearchResponse> {
 		if (request.mode) return this.semantic.search({ ...request, mode: request.mode });
-		const { index } = await this.#index(request.workspaceId);
+		const { index } = await this.#current(request.workspaceId);
 		return searchWorkspace(await this.#store(), index, request, this.tracer);
 	}
 
@@ -292,6 +319,10 @@ class LibraryService implements LibraryApi {
 					const onItem = async (item: ImportItemResult, done: number, total: number) => {
 						onProgress?.({ jobId, total, done, item });
 						if (done % every === 0) await index.persist(store);
+						// Another tab imports into this workspace too: take its documents in now and then, so
+						// searches here during this import see them (at most SYNC_EVERY files late).
+						else if (done % SYNC_EVERY === 0 && this.remoteChanges.delete(workspaceId)) await index.sync(store);
+						if (item.documentId && item.outcome !== 'duplicate' && item.outcome !== 'unchanged') await this.#announce(workspaceId);
 					};
 					const result = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, ...this.#clock(), isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
 					items = result.items;
@@ -329,10 +360,42 @@ class LibraryService implements LibraryApi {
 		}
 	}
 
+	/**
+	 * The index for a search: synced with other tabs' documents first when this workspace's queue
+	 * is idle; while an import runs here, as it is (the import syncs it every {@link SYNC_EVERY} files).
+	 */
+	#current(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+		if ((this.queued.get(workspaceId) ?? 0) > 0) return this.#index(workspaceId);
+		return this.#serial(workspaceId, () => this.#synced(workspaceId));
+	}
+
+	/** The loaded index after a sync with the stored documents (call inside {@link #serial}). */
+	async #synced(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+		const entry = await this.#index(workspaceId);
+		this.remoteChanges.delete(workspaceId);
+		await entry.index.sync(await this.#store());
+		return entry;
+	}
+
+	/** Tell other tabs that this tab changed the workspace's documents. */
+	async #announce(workspaceId: string): Promise<void> {
+		if (!this.options.bus) return;
+		this.options.bus.post({ type: 'documents-changed', workspaceId, generation: await (await this.#store()).documents.generation(workspaceId) });
+	}
+
+	/** Another tab changed documents: sync a loaded index when the queue is idle (else the running import does). */
+	#onRemoteChange(message: DocumentsChanged): void {
+		const { workspaceId } = message;
+		this.options.onDocumentsChanged?.(workspaceId);
+		if (!this.indexes.has(workspaceId)) return;
+		this.remoteChanges.add(workspaceId);
+		if ((this.queued.get(workspaceId) ?? 0) === 0) void this.#serial(workspaceId, () => this.#synced(workspaceId)).catch(() => undefined);
+	}
+
 	#index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
 		let entry = this.indexes.get(workspaceId);
 		if (!entry) {
-			entry = (async () => WorkspaceIndex.load(await this.#store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer))();
+			entry = (async () => WorkspaceIndex.load(await this.#store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer, undefined, this.locks))();
 			entry.catch(() => this.indexes.delete(workspaceId));
 			this.indexes.set(workspaceId, entry);
 		}
@@ -345,7 +408,8 @@ class LibraryService implements LibraryApi {
 
 	#serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
 		const previous = this.queues.get(workspaceId) ?? Promise.resolve();
-		const next = previous.then(fn, fn);
+		this.queued.set(workspaceId, (this.queued.get(workspaceId) ?? 0) + 1);
+		const next = previous.then(fn, fn).finally(() => this.queued.set(workspaceId, (this.queued.get(workspaceId) ?? 1) - 1));
 		this.queues.set(workspaceId, next.catch(() => undefined));
 		return next;
 	}
