@@ -281,11 +281,26 @@ export class Workbench {
 		return ws;
 	}
 
+	private remoteRefresh: { running: boolean; again: boolean } = { running: false, again: false };
+
+	/** Refresh after other tabs' changes; announcements arriving meanwhile (one per file) coalesce into one more refresh. */
 	private async refreshAfterRemoteChange(workspaceId: string): Promise<void> {
-		await this.guard(async () => {
-			await this.refreshDocuments();
-			if (this.workspaceId === workspaceId) this.indexStatus = await this.api.openWorkspace(workspaceId);
-		});
+		if (this.remoteRefresh.running) {
+			this.remoteRefresh.again = true;
+			return;
+		}
+		this.remoteRefresh.running = true;
+		try {
+			do {
+				this.remoteRefresh.again = false;
+				await this.guard(async () => {
+					await this.refreshDocuments();
+					if (this.workspaceId === workspaceId) this.indexStatus = await this.api.openWorkspace(workspaceId);
+				});
+			} while (this.remoteRefresh.again && this.workspaceId === workspaceId);
+		} finally {
+			this.remoteRefresh.running = false;
+		}
 	}
 
 	private async refreshDocuments(): Promise<void> {
