@@ -12,11 +12,18 @@ import { createLibraryServiceWithInternals } from '../src/lib/services/library.t
 import { combineApis, createEvalService } from '../src/lib/services/eval-service.ts';
 import { createAnswerService } from '../src/lib/services/answer-service.ts';
 import { WorkerParseService } from './parser-pool.ts';
+import { broadcastBus, webLocks } from './tab-sync.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
+const bus = broadcastBus();
 const { api, internals } = createLibraryServiceWithInternals({
 	parser: new WorkerParseService(),
+	// Every tab has its own library worker: index snapshots are written under a Web Lock, and
+	// document changes are announced to the other tabs' workers, which sync their indexes.
+	locks: webLocks(),
+	...(bus ? { bus } : {}),
+	onDocumentsChanged: (workspaceId) => scope.postMessage({ type: 'assay:documents-changed', workspaceId }),
 	onVersionChange: () => scope.postMessage({ type: 'assay:storage-version-change' }),
 	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' }),
 	// voy-search's wasm is loaded lazily, on the first dense index (TECH-NOTES: never before expose).

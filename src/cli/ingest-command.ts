@@ -9,7 +9,7 @@ import type { ImportSource } from '../lib/ingest/prepare.ts';
 import type { DocumentStatus } from '../lib/ingest/types.ts';
 import { DOCUMENT_STATUSES } from '../lib/ingest/types.ts';
 import { createNodeParserRegistry } from '../lib/adapters/parsers.ts';
-import { toErrorData, type AssayErrorData } from '../lib/shared/errors.ts';
+import { AssayError, toErrorData, type AssayErrorData } from '../lib/shared/errors.ts';
 import type { ParseWarning } from '../lib/ingest/parsers/types.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 import { positiveIntegerOption } from './args.ts';
@@ -86,7 +86,13 @@ async function ingestFile(file: { absolute: string; path: string }, config: AppC
 	const p = prepared.parsed;
 	const base = { path: file.path, parseMs: Math.round(prepared.parseMs), ...(p.encoding ? { encoding: p.encoding } : {}), ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) };
 	if (p.needsOcr) return { ...base, status: 'needs-ocr', chunkCount: 0 };
-	const chunks = chunkStructured(p, config.chunking);
+	let chunks;
+	try {
+		chunks = chunkStructured(p, config.chunking, { maxChunks: config.ingest.maxChunksPerDocument });
+	} catch (error) {
+		if (!(error instanceof AssayError) || error.code !== 'DOCUMENT_TOO_MANY_CHUNKS') throw error;
+		return { ...base, status: 'failed', chunkCount: 0, error: toErrorData(error) };
+	}
 	for (const c of chunks) {
 		write(JSON.stringify({ id: `${file.path}#${c.ordinal}`, path: file.path, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath, ...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}), ...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}), mediaType: prepared.mediaType, ...(p.encoding ? { encoding: p.encoding } : {}) }));
 	}

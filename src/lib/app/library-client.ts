@@ -35,6 +35,8 @@ export class LibraryClient {
 export type WorkerEvent =
 	| { type: 'assay:storage-version-change' }
 	| { type: 'assay:storage-blocked' }
+	/** Another tab stored or removed documents of this workspace. */
+	| { type: 'assay:documents-changed'; workspaceId: string }
 	| { type: 'assay:worker-error'; message: string };
 
 function isWorkerEvent(data: unknown): data is WorkerEvent {

@@ -13,6 +13,7 @@ import type {
 	SearchResponse
 } from '$lib/services/library-api.ts';
 import type { SpanRecord } from '$lib/tracing/types.ts';
+import type { PendingJob } from '$lib/storage/index.ts';
 import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import { loadDemoFiles } from './demo.ts';
@@ -45,6 +46,8 @@ export class Workbench {
 	indexStatus = $state<IndexStatus | null>(null);
 	config = $state<AppConfig | null>(null);
 	importState = $state<ImportState | null>(null);
+	/** Imports of this workspace that stopped on a full disk: they wait for "Retry import" or "Discard staged files". */
+	stoppedImports = $state<PendingJob[]>([]);
 	searchResponse = $state<SearchResponse | null>(null);
 	searchError = $state<string | null>(null);
 	/** A blocking problem (storage upgraded elsewhere, worker failure) shown as a banner. */
@@ -94,6 +97,7 @@ export class Workbench {
 		rememberWorkspace(id);
 		this.searchResponse = null;
 		this.importState = null;
+		this.stoppedImports = [];
 		this.indexStatus = null;
 		await this.guard(async () => {
 			this.config = await this.api.workspaceConfig(id);
@@ -106,16 +110,47 @@ export class Workbench {
 		void this.resumePendingImports(id);
 	}
 
-	/** Carry on with imports a closed or crashed tab left unfinished (their files are stored). */
+	/**
+	 * Carry on with imports a closed or crashed tab left unfinished (their files are stored).
+	 * A job that stopped on a full disk is not retried unasked: it is listed in `stoppedImports`.
+	 */
 	private async resumePendingImports(workspaceId: string): Promise<void> {
-		let jobs: { jobId: string; total: number; staged: number }[] = [];
+		let jobs: PendingJob[] = [];
 		await this.guard(async () => {
 			jobs = await this.api.pendingImports(workspaceId);
 		});
+		if (this.workspaceId !== workspaceId) return;
+		this.stoppedImports = jobs.filter((j) => j.stopped);
 		for (const job of jobs) {
 			if (this.workspaceId !== workspaceId) return;
+			if (job.stopped) continue;
 			await this.trackImport(workspaceId, job.jobId, job.staged, job.total - job.staged, (onProgress) => this.api.resumeImport(workspaceId, job.jobId, onProgress));
 		}
+	}
+
+	/** Retry an import that stopped on a full disk (after the user freed space). */
+	async retryImport(jobId: string): Promise<void> {
+		const workspaceId = this.workspaceId;
+		const job = this.stoppedImports.find((j) => j.jobId === jobId);
+		if (!workspaceId || !job || this.importing) return;
+		this.stoppedImports = this.stoppedImports.filter((j) => j.jobId !== jobId);
+		await this.trackImport(workspaceId, jobId, job.staged, job.total - job.staged, (onProgress) => this.api.resumeImport(workspaceId, jobId, onProgress));
+	}
+
+	/** Drop the staged files of a stopped import (frees their space; imported documents stay). */
+	async discardImport(jobId: string): Promise<void> {
+		const workspaceId = this.workspaceId;
+		if (!workspaceId) return;
+		await this.guard(async () => {
+			await this.api.discardImport(workspaceId, jobId);
+			await this.refreshStoppedImports(workspaceId);
+		});
+		await this.storage.refresh();
+	}
+
+	private async refreshStoppedImports(workspaceId: string): Promise<void> {
+		const jobs = await this.api.pendingImports(workspaceId);
+		if (this.workspaceId === workspaceId) this.stoppedImports = jobs.filter((j) => j.stopped);
 	}
 
 	/** Decode a document again with the encoding the user picked (after an uncertain detection). */
@@ -201,6 +236,7 @@ export class Workbench {
 		await this.guard(async () => {
 			const report = await run(onProgress);
 			if (this.importState?.jobId === state.jobId) this.importState.report = report;
+			if (report.stopped) await this.refreshStoppedImports(workspaceId);
 		});
 		// No refresh from the job may land after (and overwrite) the final one.
 		await listing.settled();
@@ -264,12 +300,37 @@ export class Workbench {
 		return ws;
 	}
 
+	private remoteRefresh: { running: boolean; again: boolean } = { running: false, again: false };
+
+	/** Refresh after other tabs' changes; announcements arriving meanwhile (one per file) coalesce into one more refresh. */
+	private async refreshAfterRemoteChange(workspaceId: string): Promise<void> {
+		if (this.remoteRefresh.running) {
+			this.remoteRefresh.again = true;
+			return;
+		}
+		this.remoteRefresh.running = true;
+		try {
+			do {
+				this.remoteRefresh.again = false;
+				await this.guard(async () => {
+					await this.refreshDocuments();
+					if (this.workspaceId === workspaceId) this.indexStatus = await this.api.openWorkspace(workspaceId);
+				});
+			} while (this.remoteRefresh.again && this.workspaceId === workspaceId);
+		} finally {
+			this.remoteRefresh.running = false;
+		}
+	}
+
 	private async refreshDocuments(): Promise<void> {
 		if (this.workspaceId) this.documents = await this.api.listDocuments(this.workspaceId);
 	}
 
 	private onWorkerEvent(event: WorkerEvent): void {
-		if (event.type === 'assay:storage-version-change') {
+		if (event.type === 'assay:documents-changed') {
+			// Another tab imported or removed documents here: show them (its worker has synced the index).
+			if (event.workspaceId === this.workspaceId && !this.importing) void this.refreshAfterRemoteChange(event.workspaceId);
+		} else if (event.type === 'assay:storage-version-change') {
 			this.banner = 'Assay was updated in another tab. Reload this tab to keep working; nothing stored is lost.';
 		} else if (event.type === 'assay:storage-blocked') {
 			this.banner = 'Another Assay tab is still open with an older version. Close it (or reload it) so this tab can upgrade its storage.';

@@ -6,7 +6,7 @@ import { Packer } from './packer.ts';
 import { packMarkdownBlocks, packRange } from './recursive.ts';
 import { DEFAULT_SPLIT_LEVELS } from './split-text.ts';
 import { TextIndex } from './text-index.ts';
-import type { ChunkFormat, TextChunk } from './types.ts';
+import type { ChunkFormat, ChunkObserver, TextChunk } from './types.ts';
 
 /**
  * Version of the chunking algorithm. Part of {@link chunkingConfigHash}: bump it whenever a
@@ -42,19 +42,24 @@ export const CHUNKER_VERSION = 'assay-recursive-chunker/2';
  * heading is not left alone). `startOffset` strictly increases (also across sections), every
  * non-whitespace character lies in some chunk, and `text === source.slice(startOffset, endOffset)`
  * except for split-fence chunks, whose offsets still bound the source part. Deterministic.
+ * `onChunk` (optional) is called after each chunk is made, with the count so far; an error it
+ * throws stops chunking and propagates (see {@link ChunkObserver}).
  * @throws AssayError `CONFIG_INVALID` when `config` is invalid (e.g. overlap ≥ size) or `format`
- *   is unknown.
+ *   is unknown; whatever `onChunk` throws.
  */
-export function chunkDocument(text: string, format: ChunkFormat, config: ChunkingConfig): TextChunk[] {
+export function chunkDocument(text: string, format: ChunkFormat, config: ChunkingConfig, onChunk?: ChunkObserver): TextChunk[] {
 	const { chunkSizeChars: size, chunkOverlapChars: overlap } = parseChunkingConfig(config);
 	if (format !== 'markdown' && format !== 'text') {
 		throw new AssayError('CONFIG_INVALID', `Unknown chunk format: expected 'markdown' or 'text'; received ${JSON.stringify(format)}`);
 	}
 	if (!/\S/.test(text)) return [];
 	// Mode `none`: the whole document is one chunk (BEIR evaluates documents whole).
-	if (config.mode === 'none') return [{ ordinal: 0, text, startOffset: 0, endOffset: text.length, headingPath: [] }];
+	if (config.mode === 'none') {
+		onChunk?.(1);
+		return [{ ordinal: 0, text, startOffset: 0, endOffset: text.length, headingPath: [] }];
+	}
 	const index = new TextIndex(text);
-	const packer = new Packer(index, { size, overlap, trim: true });
+	const packer = new Packer(index, { size, overlap, trim: true, ...(onChunk ? { onChunk } : {}) });
 	const ctx = { index, packer, size };
 	const chunks: TextChunk[] = [];
 	const sections: MarkdownSection[] | undefined = format === 'markdown' ? parseMarkdown(text) : undefined;

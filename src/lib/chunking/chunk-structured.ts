@@ -1,7 +1,8 @@
 import { parseChunkingConfig, type ChunkingConfig } from '../config/index.ts';
 import { chunkDocument } from './chunk-document.ts';
 import { splitText } from './split-text.ts';
-import type { TextChunk } from './types.ts';
+import { AssayError } from '../shared/errors.ts';
+import type { ChunkObserver, TextChunk } from './types.ts';
 
 /**
  * Chunking of parsed documents whose structure the parser made explicit (the parser port's
@@ -35,6 +36,18 @@ export interface StructuredText {
 	readonly repeatedHeader?: string;
 }
 
+/** Options of {@link chunkStructured}. */
+export interface ChunkLimits {
+	/**
+	 * Most chunks the document may make (≥ 1). Chunking stops as soon as chunk `maxChunks + 1` is
+	 * made, so a document that would make a million chunks costs `maxChunks + 1`, not a million.
+	 * Absent: no limit.
+	 */
+	readonly maxChunks?: number;
+	/** Called after each chunk with the count so far (after the limit check); may throw to stop (a time budget). */
+	readonly onChunk?: ChunkObserver;
+}
+
 /**
  * Chunk a structured document:
  * - `markdown`/`text`: each section (default: the whole text) is chunked by `chunkDocument`;
@@ -49,20 +62,42 @@ export interface StructuredText {
  *   repeated when it would take more than half of `chunkSizeChars`. Units carry no overlap.
  * Offsets `[startOffset, endOffset)` always bound the chunk's source part; `text` differs from
  * that slice only by the repeated header (and split Markdown fences, see `chunkDocument`).
- * @throws AssayError `CONFIG_INVALID` for an invalid `config`.
+ * `limits` bound the work (see {@link ChunkLimits}); the check runs as each chunk is made.
+ * @throws AssayError `CONFIG_INVALID` for an invalid `config`; `DOCUMENT_TOO_MANY_CHUNKS` (details
+ *   `maxChunks`, `units`: the parser's unit count for a `units` document) past `limits.maxChunks`;
+ *   whatever `limits.onChunk` throws.
  */
-export function chunkStructured(doc: StructuredText, config: ChunkingConfig): TextChunk[] {
+export function chunkStructured(doc: StructuredText, config: ChunkingConfig, limits: ChunkLimits = {}): TextChunk[] {
 	const valid = parseChunkingConfig(config);
-	const out: Omit<TextChunk, 'ordinal'>[] = doc.layout === 'units' ? chunkUnits(doc, valid) : chunkSections(doc, valid);
+	const observe = observer(doc, limits);
+	const out: Omit<TextChunk, 'ordinal'>[] = doc.layout === 'units' ? chunkUnits(doc, valid, observe) : chunkSections(doc, valid, observe);
 	return out.map((c, ordinal) => ({ ordinal, ...c }));
 }
 
-function chunkSections(doc: StructuredText, config: ChunkingConfig): Omit<TextChunk, 'ordinal'>[] {
+/** The per-chunk check of {@link ChunkLimits}, or `undefined` when there is nothing to check. */
+function observer(doc: StructuredText, limits: ChunkLimits): ChunkObserver | undefined {
+	const { maxChunks, onChunk } = limits;
+	if (maxChunks === undefined && !onChunk) return undefined;
+	return (made) => {
+		if (maxChunks !== undefined && made > maxChunks) {
+			const units = doc.layout === 'units' ? (doc.units?.length ?? 0) : undefined;
+			const found = units !== undefined ? ` (the parser found ${units} records/units)` : '';
+			throw new AssayError('DOCUMENT_TOO_MANY_CHUNKS', `The document makes more than ${maxChunks} chunks${found}; the limit per document is ingest.maxChunksPerDocument = ${maxChunks}.`, {
+				details: { maxChunks, ...(units !== undefined ? { units } : {}) }
+			});
+		}
+		onChunk?.(made);
+	};
+}
+
+function chunkSections(doc: StructuredText, config: ChunkingConfig, observe: ChunkObserver | undefined): Omit<TextChunk, 'ordinal'>[] {
 	const format = doc.layout === 'markdown' ? 'markdown' : 'text';
 	const sections = doc.sections ?? [{ startOffset: 0, endOffset: doc.text.length, headingPath: [] }];
 	const out: Omit<TextChunk, 'ordinal'>[] = [];
 	for (const s of sections) {
-		for (const c of chunkDocument(doc.text.slice(s.startOffset, s.endOffset), format, config)) {
+		const before = out.length;
+		const inSection = observe ? (made: number) => observe(before + made) : undefined;
+		for (const c of chunkDocument(doc.text.slice(s.startOffset, s.endOffset), format, config, inSection)) {
 			out.push({
 				text: c.text,
 				startOffset: c.startOffset + s.startOffset,
@@ -76,7 +111,7 @@ function chunkSections(doc: StructuredText, config: ChunkingConfig): Omit<TextCh
 	return out;
 }
 
-function chunkUnits(doc: StructuredText, config: ChunkingConfig): Omit<TextChunk, 'ordinal'>[] {
+function chunkUnits(doc: StructuredText, config: ChunkingConfig, observe: ChunkObserver | undefined): Omit<TextChunk, 'ordinal'>[] {
 	const size = config.chunkSizeChars;
 	const header = doc.repeatedHeader && doc.repeatedHeader.length + 1 <= size / 2 ? `${doc.repeatedHeader}\n` : '';
 	const room = size - header.length;
@@ -85,8 +120,11 @@ function chunkUnits(doc: StructuredText, config: ChunkingConfig): Omit<TextChunk
 	const flush = () => {
 		const first = group[0];
 		const last = group[group.length - 1];
-		if (first && last) out.push({ text: header + doc.text.slice(first.startOffset, last.endOffset), startOffset: first.startOffset, endOffset: last.endOffset, headingPath: first.headingPath });
 		group = [];
+		if (first && last) {
+			out.push({ text: header + doc.text.slice(first.startOffset, last.endOffset), startOffset: first.startOffset, endOffset: last.endOffset, headingPath: first.headingPath });
+			observe?.(out.length);
+		}
 	};
 	for (const unit of doc.units ?? []) {
 		const length = unit.endOffset - unit.startOffset;
@@ -96,6 +134,7 @@ function chunkUnits(doc: StructuredText, config: ChunkingConfig): Omit<TextChunk
 			const overlap = Math.min(config.chunkOverlapChars, room - 1);
 			for (const piece of splitText(doc.text.slice(unit.startOffset, unit.endOffset), { chunkSizeChars: room, chunkOverlapChars: overlap, trimWhitespace: true })) {
 				out.push({ text: header + piece.text, startOffset: unit.startOffset + piece.start, endOffset: unit.startOffset + piece.end, headingPath: unit.headingPath });
+				observe?.(out.length);
 			}
 			continue;
 		}

@@ -6,6 +6,6 @@
 export { CHUNKER_VERSION, chunkDocument, chunkingConfigHash } from './chunk-document.ts';
 export { DEFAULT_SPLIT_LEVELS, splitText, type SplitOptions, type TextSpan } from './split-text.ts';
 export { SPLIT_LEVEL_ORDER, type SplitLevel } from './text-index.ts';
-export { overlapShortfalls, type ChunkFormat, type TextChunk } from './types.ts';
+export { overlapShortfalls, type ChunkFormat, type ChunkObserver, type TextChunk } from './types.ts';
 export { markdownWarnings, type MarkdownWarning } from './markdown.ts';
-export { chunkStructured, type StructuredSection, type StructuredText, type StructuredUnit } from './chunk-structured.ts';
+export { chunkStructured, type ChunkLimits, type StructuredSection, type StructuredText, type StructuredUnit } from './chunk-structured.ts';

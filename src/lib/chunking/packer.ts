@@ -50,6 +50,8 @@ export interface PackerOptions {
 	readonly size: number;
 	readonly overlap: number;
 	readonly trim: boolean;
+	/** Called after each finished chunk with the number of chunks in {@link Packer.chunks}; may throw to stop packing. */
+	readonly onChunk?: (made: number) => void;
 }
 
 export class Packer {
@@ -120,6 +122,7 @@ export class Packer {
 		if (chunk === undefined) return;
 		this.chunks.push(chunk);
 		this.previousStart = chunk.start;
+		this.options.onChunk?.(this.chunks.length);
 	}
 
 	/**

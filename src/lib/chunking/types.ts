@@ -41,3 +41,10 @@ export function overlapShortfalls(chunks: readonly Pick<TextChunk, 'overlapChars
 	if (requestedOverlap <= 0) return 0;
 	return chunks.filter((c) => c.overlapChars !== undefined && c.overlapChars < requestedOverlap / 2).length;
 }
+
+/**
+ * Called each time the chunker finishes a chunk, with the number of chunks made so far for the
+ * document (1, 2, …). It may throw to stop chunking early (a chunk limit, a time budget): the
+ * error propagates out of the chunker unchanged and nothing is returned.
+ */
+export type ChunkObserver = (made: number) => void;

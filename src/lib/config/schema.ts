@@ -59,7 +59,20 @@ export const IngestConfigSchema = z.object({
 	 * DOCX `w:vanish`/white runs, PDF invisible or white text): `drop` keeps it out of the document's
 	 * text, `flag` keeps it; both list it in the file's warnings. Default `drop`.
 	 */
-	hiddenText: z.enum(['drop', 'flag']).default('drop')
+	hiddenText: z.enum(['drop', 'flag']).default('drop'),
+	/**
+	 * Most chunks one document may make; past it the file fails alone with
+	 * `DOCUMENT_TOO_MANY_CHUNKS` (chunking stops at the first chunk over the limit). Range
+	 * 1 – 1 000 000, default 50 000 (a 20 MiB text at 800 characters per chunk makes ≈ 26 000).
+	 */
+	maxChunksPerDocument: z.number().int().min(1).max(1_000_000).default(50_000),
+	/**
+	 * Time budget for one file's whole pipeline (read, parse, chunk, store, index),
+	 * milliseconds; past it the file fails alone with `FILE_IMPORT_TIMEOUT` and nothing of it stays
+	 * stored or indexed. The parse also keeps its own `parseTimeoutMs`. Range 100 ms – 10 min,
+	 * default 120 000.
+	 */
+	fileTimeoutMs: z.number().int().min(100).max(600_000).default(120_000)
 });
 
 /** Search defaults. */
@@ -148,7 +161,7 @@ export const RerankConfigSchema = z.object({
 export const AppConfigSchema = z.object({
 	chunking: ChunkingConfigSchema.default({ chunkSizeChars: 800, chunkOverlapChars: 96 }),
 	bm25: Bm25ConfigSchema.default({ k1: 0.9, b: 0.4, analyzer: 'auto' }),
-	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024, docxMaxParts: 1000, xmlMaxDepth: 256, hiddenText: 'drop' }),
+	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024, docxMaxParts: 1000, xmlMaxDepth: 256, hiddenText: 'drop', maxChunksPerDocument: 50_000, fileTimeoutMs: 120_000 }),
 	search: SearchConfigSchema.default({ topK: 10 }),
 	models: ModelsConfigSchema.default({ source: { kind: 'hub' }, device: 'auto' }),
 	embedding: EmbeddingConfigSchema.default({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'voy' }),

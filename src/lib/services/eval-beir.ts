@@ -42,7 +42,7 @@ export async function importBeirFolder(library: LibraryApi, internals: LibraryIn
 	const chunkingHash = await chunkingConfigHash(config.chunking);
 	return withSpan(internals.tracer(), 'eval.beir_import', { attributes: { 'assay.documents': corpus.length, 'assay.workspace.id': workspace.id } }, async () => {
 		await internals.serial(workspace.id, async () => {
-			const index = await internals.workspaceIndex(workspace.id);
+			const index = await internals.loadedIndex(workspace.id);
 			for (const [i, d] of corpus.entries()) {
 				const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
 				const id = newId('doc');
@@ -64,8 +64,9 @@ export async function importBeirFolder(library: LibraryApi, internals: LibraryIn
 					tags: ['beir'],
 					externalId: d.id
 				};
-				await store.documents.save({ document: doc, text, chunks });
+				const { generation } = await store.documents.save({ document: doc, text, chunks });
 				index.addDocument(doc, chunks);
+				index.noteWrite(generation);
 				if ((i + 1) % 250 === 0 || i + 1 === corpus.length) onProgress?.({ phase: 'storing', done: i + 1, total: corpus.length });
 			}
 			onProgress?.({ phase: 'indexing', done: corpus.length, total: corpus.length });

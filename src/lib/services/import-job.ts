@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/schema.ts';
 import type { ImportSource } from '../ingest/prepare.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
-import type { AssayStore } from '../storage/index.ts';
+import type { AssayStore, JobStop } from '../storage/index.ts';
 import { importOne, isFatalImportError, type ImportContext } from './importer.ts';
 import type { ImportFileInput, ImportItemResult } from './library-api.ts';
 
@@ -13,6 +13,10 @@ import type { ImportFileInput, ImportItemResult } from './library-api.ts';
  * reopening, {@link runStagedJob} carries on with the files without a result. A file whose
  * document was saved but whose result was not yet recorded comes back as `unchanged` (same path,
  * same content hash), so no document or chunk is ever stored twice.
+ *
+ * A full disk (`STORAGE_QUOTA`) ends the job: the file it hit and every later one are `skipped`
+ * with that reason (their staged bytes kept), and the job is marked stopped so a reload does not
+ * retry it without the user asking (see `JobStop`).
  */
 
 /**
@@ -53,32 +57,79 @@ export interface StagedJobContext extends Omit<ImportContext, 'forcedEncoding'> 
 	readonly onItem: (item: ImportItemResult, done: number, total: number) => Promise<void> | void;
 }
 
+/** What {@link runStagedJob} returns: every file's result, and why the job stopped early (if it did). */
+export interface StagedJobResult {
+	readonly items: ImportItemResult[];
+	readonly stopped?: JobStop;
+}
+
 /**
  * Import the staged files of `jobId` that have no result yet, in order, and return every file's
  * result (those finished before a restart included). The job's records are deleted at the end,
- * also when cancelled; a fatal storage error leaves them for a later resume.
+ * also when cancelled. On `STORAGE_QUOTA` the rest of the job is `skipped` (see above), the job
+ * is marked stopped and its records are kept; another fatal storage error is thrown and leaves
+ * them for a later resume.
  */
-export async function runStagedJob(ctx: StagedJobContext, jobId: string): Promise<ImportItemResult[]> {
+export async function runStagedJob(ctx: StagedJobContext, jobId: string): Promise<StagedJobResult> {
 	const records = await ctx.store.pendingFiles.listJob(jobId);
 	const items: ImportItemResult[] = [];
+	let stop: JobStop | undefined;
 	let done = 0;
 	for (const record of records) {
 		let item = record.result as ImportItemResult | undefined;
 		if (item === undefined) {
-			if (ctx.isCancelled()) {
+			if (stop) {
+				item = skipped(record, stop);
+			} else if (ctx.isCancelled()) {
 				item = { relativePath: record.relativePath, name: record.name, outcome: 'cancelled', durationMs: 0 };
 			} else {
-				const source = await stagedSource(ctx.store, jobId, record.ordinal, record);
-				item = await importGuarded(ctx, source);
-				await ctx.store.pendingFiles.complete(jobId, record.ordinal, item);
+				try {
+					const source = await stagedSource(ctx.store, jobId, record.ordinal, record);
+					item = await importGuarded(ctx, source);
+					await ctx.store.pendingFiles.complete(jobId, record.ordinal, item);
+				} catch (error) {
+					stop = stopOf(error);
+					// A document saved before the result could be recorded comes back `unchanged` on retry.
+					item ??= skipped(record, stop);
+				}
 			}
 		}
 		items.push(item);
 		done++;
-		await ctx.onItem(item, done, records.length);
+		try {
+			await ctx.onItem(item, done, records.length);
+		} catch (error) {
+			stop ??= stopOf(error);
+		}
+	}
+	if (stop) {
+		// Best effort: if even this small write fails, a reload retries once and stops again.
+		await ctx.store.pendingFiles.markStopped(jobId, stop).catch(() => undefined);
+		return { items, stopped: stop };
 	}
 	await ctx.store.pendingFiles.deleteJob(jobId);
-	return items;
+	return { items };
+}
+
+/** The stop for a full disk; any other error is rethrown. */
+function stopOf(error: unknown): JobStop {
+	if (!(error instanceof AssayError) || error.code !== 'STORAGE_QUOTA') throw error;
+	return {
+		code: 'STORAGE_QUOTA',
+		message: 'The import stopped: browser storage is full. The files not yet imported are kept; free space (remove documents, eval runs or traces, or discard the staged files) and retry.',
+		atMs: Date.now()
+	};
+}
+
+/** The result of a file the job did not reach because it stopped. */
+export function skipped(file: { relativePath: string; name: string }, stop: JobStop): ImportItemResult {
+	return {
+		relativePath: file.relativePath,
+		name: file.name,
+		outcome: 'skipped',
+		durationMs: 0,
+		error: { name: 'AssayError', code: stop.code, message: `“${file.name}” was not imported: storage is full. It is kept for a retry.` }
+	};
 }
 
 /**

@@ -13,7 +13,7 @@ export const IMPORT_REPORT_FORMAT = 'assay.import-report/1';
 
 /**
  * The import report as pretty JSON for download: `{ format, jobId, workspaceId, startedAt (ISO
- * 8601), durationMs, cancelled, counts (per outcome), statusCounts (per document status), files:
+ * 8601), durationMs, cancelled, stopped ({ code, message }, when storage filled up), counts (per outcome), statusCounts (per document status), files:
  * [{ relativePath, outcome, status, chunkCount, overlapShortfalls, error: { code, message }, warnings: [{ kind, count,
  * message, pages?, excerpts? }] }] }` (`overlapShortfalls`: chunks with less than half the requested overlap, when any).
  */
@@ -26,6 +26,7 @@ export function importReportJson(report: ImportReport): string {
 			startedAt: new Date(report.startedAtMs).toISOString(),
 			durationMs: Math.round(report.durationMs),
 			cancelled: report.cancelled,
+			...(report.stopped ? { stopped: { code: report.stopped.code, message: report.stopped.message } } : {}),
 			counts: report.counts,
 			statusCounts: report.statusCounts,
 			files: report.items.map((i) => ({

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/schema.ts';
-import { chunkStructured, chunkingConfigHash, overlapShortfalls, type StructuredText } from '../chunking/index.ts';
+import { chunkStructured, chunkingConfigHash, overlapShortfalls, type ChunkLimits, type StructuredText } from '../chunking/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
 import type { ImportSource, PreparedFailure } from '../ingest/prepare.ts';
 import { prepareDocument, type PreparedParsed } from '../ingest/prepare-document.ts';
@@ -27,6 +27,42 @@ export interface ImportContext {
 	readonly forcedEncoding?: string;
 	/** Read the file as plain text whatever its type (the user's "Read as text"). */
 	readonly asText?: boolean;
+	/** Monotonic clock for the per-file budget `ingest.fileTimeoutMs`, milliseconds. Default `performance.now`; tests inject a fake. */
+	readonly clock?: () => number;
+}
+
+/**
+ * The time budget of one file (`ingest.fileTimeoutMs`), checked between the stages and as each
+ * chunk is made and indexed, so a file that is slow anywhere in its pipeline fails alone.
+ */
+class FileBudget {
+	private readonly deadline: number;
+
+	constructor(
+		private readonly name: string,
+		private readonly budgetMs: number,
+		private readonly now: () => number
+	) {
+		this.deadline = now() + budgetMs;
+	}
+
+	/** Milliseconds left (≥ 1, so a parse always gets a valid budget; the next check fails it). */
+	remainingMs(): number {
+		return Math.max(1, Math.floor(this.deadline - this.now()));
+	}
+
+	/** @throws AssayError `FILE_IMPORT_TIMEOUT` once the deadline has passed; `stage` names where. */
+	check(stage: string): void {
+		if (this.now() <= this.deadline) return;
+		throw new AssayError('FILE_IMPORT_TIMEOUT', `Importing “${this.name}” took longer than its budget of ${this.budgetMs} ms (ingest.fileTimeoutMs); it was stopped while ${stage}.`, {
+			details: { fileTimeoutMs: this.budgetMs, stage }
+		});
+	}
+}
+
+/** Errors that fail one file after it was parsed (its limits), leaving nothing of it stored or indexed. */
+function isFileLimitError(error: unknown): error is AssayError {
+	return error instanceof AssayError && (error.code === 'FILE_IMPORT_TIMEOUT' || error.code === 'DOCUMENT_TOO_MANY_CHUNKS');
 }
 
 /**
@@ -36,26 +72,39 @@ export interface ImportContext {
  * replaces an earlier one at the same path removes the old document in that transaction.
  * Per-file problems become a `failed`/`unsupported` result; only storage errors (quota…)
  * are thrown, because they concern every file after this one too.
+ *
+ * Limits, so one file never stalls the files after it: chunking stops at chunk
+ * `ingest.maxChunksPerDocument + 1` (`DOCUMENT_TOO_MANY_CHUNKS`), and the whole pipeline (read,
+ * parse, chunk, store, index) runs against `ingest.fileTimeoutMs`, checked between stages and
+ * per chunk (`FILE_IMPORT_TIMEOUT`; the parse itself gets what is left, at most
+ * `parseTimeoutMs`). Either way the file is stored as `failed` with the reason, nothing of its
+ * chunks stays stored or indexed, and a document it was replacing is gone (as for any failed
+ * re-import).
  */
 export async function importOne(ctx: ImportContext, source: ImportSource): Promise<ImportItemResult> {
-	const started = performance.now();
+	const now = ctx.clock ?? (() => performance.now());
+	const started = now();
+	const ingest = ctx.config.ingest;
+	const budget = new FileBudget(source.name, ingest.fileTimeoutMs, now);
 	return withSpan(ctx.tracer, 'import.file', { parent: ctx.parent, attributes: { 'assay.file.path': source.relativePath, 'assay.file.size_bytes': source.sizeBytes } }, async (span) => {
-		const prepared = await prepareDocument(source, ctx.config.ingest, ctx.parser, { ...(ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {}), ...(ctx.asText ? { asText: true } : {}) });
+		const parseBudget = { ...ingest, parseTimeoutMs: Math.min(ingest.parseTimeoutMs, budget.remainingMs()) };
+		const prepared = await prepareDocument(source, parseBudget, ctx.parser, { ...(ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {}), ...(ctx.asText ? { asText: true } : {}) });
 		const previous = await ctx.store.documents.findByPath(ctx.index.workspaceId, source.relativePath);
 		const base = { relativePath: source.relativePath, name: source.name };
 		const finish = (r: Omit<ImportItemResult, 'durationMs' | 'relativePath' | 'name'>): ImportItemResult => {
 			span.setAttribute('assay.import.outcome', r.outcome);
 			if (r.status) span.setAttribute('assay.document.status', r.status);
 			if (r.error) span.setError(`${r.error.code}: ${r.error.message}`);
-			return { ...base, ...r, durationMs: performance.now() - started };
+			return { ...base, ...r, durationMs: now() - started };
 		};
 		if (prepared.kind === 'parsed') span.setAttributes({ 'assay.parse.format': prepared.format, 'assay.parse.ms': prepared.parseMs });
 		if (prepared.kind !== 'parsed' || prepared.parsed.needsOcr) {
 			const status: DocumentStatus = prepared.kind === 'parsed' ? 'needs-ocr' : prepared.kind;
 			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: 0, charCount: 0 });
 			// An unsupported file that looks like text keeps its bytes for "Read as text".
-			await ctx.store.documents.saveFailed(doc, previous?.id, prepared.kind !== 'parsed' && prepared.readableAsText ? prepared.bytes : undefined);
+			const { generation } = await ctx.store.documents.saveFailed(doc, previous?.id, prepared.kind !== 'parsed' && prepared.readableAsText ? prepared.bytes : undefined);
 			if (previous) ctx.index.removeDocument(previous.id);
+			ctx.index.noteWrite(generation);
 			const outcome = status === 'needs-ocr' ? 'needs-ocr' : (status as 'failed' | 'unsupported');
 			return finish({ outcome, status, documentId: doc.id, ...(doc.error ? { error: doc.error } : {}) });
 		}
@@ -68,18 +117,37 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 		if (twin) return finish({ outcome: 'duplicate', documentId: twin.id, duplicateOf: twin.relativePath });
 
 		const structure = structureOf(prepared);
-		const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config);
-		const short = overlapShortfalls(chunks, ctx.config.chunking.chunkOverlapChars);
-		const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking), ...(short > 0 ? { overlapShortfalls: short } : {}) });
-		const records = toChunkRecords(doc, chunks);
-		// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
-		const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
-		await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, ...rawBytes, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
-		await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
+		let storedId: string | undefined;
+		try {
+			budget.check('parsing');
+			const limits = { maxChunks: ingest.maxChunksPerDocument, onChunk: () => budget.check('chunking') };
+			const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config, limits);
+			const short = overlapShortfalls(chunks, ctx.config.chunking.chunkOverlapChars);
+			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking), ...(short > 0 ? { overlapShortfalls: short } : {}) });
+			const records = toChunkRecords(doc, chunks);
+			// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
+			const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
+			budget.check('chunking');
+			const { generation } = await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, ...rawBytes, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
+			storedId = doc.id;
+			budget.check('storing');
+			await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
+				if (previous) ctx.index.removeDocument(previous.id);
+				ctx.index.addDocument(doc, records, () => budget.check('indexing'));
+			});
+			ctx.index.noteWrite(generation);
+			return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}), ...(short > 0 ? { overlapShortfalls: short } : {}) });
+		} catch (error) {
+			if (!isFileLimitError(error)) throw error;
+			// The file fails alone, and nothing of it stays: a stored copy is replaced by the failed record.
+			const reason = error.code === 'DOCUMENT_TOO_MANY_CHUNKS' ? new AssayError(error.code, `“${source.name}”: ${error.message}`, error.details ? { details: error.details } : {}) : error;
+			const failed = documentRecord(ctx, source, prepared, { status: 'failed', chunkCount: 0, charCount: 0, error: toErrorData(reason) });
+			const { generation } = await ctx.store.documents.saveFailed(failed, storedId ?? previous?.id);
 			if (previous) ctx.index.removeDocument(previous.id);
-			ctx.index.addDocument(doc, records);
-		});
-		return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}), ...(short > 0 ? { overlapShortfalls: short } : {}) });
+			// After a stored-then-failed file the generation moved twice: the index syncs on next use.
+			ctx.index.noteWrite(generation);
+			return finish({ outcome: 'failed', status: 'failed', documentId: failed.id, error: toErrorData(reason) });
+		}
 	});
 }
 
@@ -94,11 +162,11 @@ function structureOf(prepared: PreparedParsed): Omit<StructuredText, 'text'> {
 	};
 }
 
-/** Chunk a document's text inside a `chunking` span. */
-function chunkTraced(tracer: Tracer, parent: Span, doc: StructuredText, config: AppConfig): TextChunk[] {
+/** Chunk a document's text inside a `chunking` span (see `chunkStructured` for `limits`). */
+function chunkTraced(tracer: Tracer, parent: Span, doc: StructuredText, config: AppConfig, limits: ChunkLimits = {}): TextChunk[] {
 	const span = tracer.startSpan('chunking', { parent, attributes: { 'assay.chunking.size_chars': config.chunking.chunkSizeChars, 'assay.chunking.overlap_chars': config.chunking.chunkOverlapChars } });
 	try {
-		const out = chunkStructured(doc, config.chunking);
+		const out = chunkStructured(doc, config.chunking, limits);
 		span.setAttribute('assay.chunks', out.length);
 		return out;
 	} finally {
@@ -148,9 +216,10 @@ function documentRecord(
 	ctx: ImportContext,
 	source: ImportSource,
 	prepared: PreparedParsed | PreparedFailure,
-	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & { chunkingConfigHash?: string; overlapShortfalls?: number }
+	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & { chunkingConfigHash?: string; overlapShortfalls?: number; error?: DocumentRecord['error'] }
 ): DocumentRecord {
 	const p = prepared.kind === 'parsed' ? prepared.parsed : null;
+	const { error, ...rest } = fields;
 	return {
 		id: newId('doc'),
 		workspaceId: ctx.index.workspaceId,
@@ -159,8 +228,9 @@ function documentRecord(
 		mediaType: prepared.mediaType,
 		sizeBytes: source.sizeBytes,
 		contentHash: prepared.contentHash,
-		...fields,
+		...rest,
 		...(prepared.kind === 'parsed' ? { parseMs: prepared.parseMs } : { error: toErrorData(prepared.error) }),
+		...(error ? { error } : {}),
 		...(p?.encoding ? { encoding: p.encoding } : {}),
 		...(p?.encodingCandidates ? { encodingCandidates: p.encodingCandidates } : {}),
 		...(p && p.warnings.length > 0 ? { warnings: p.warnings } : {}),

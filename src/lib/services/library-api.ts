@@ -3,7 +3,7 @@ import type { AppConfig, AppConfigInput } from '../config/schema.ts';
 import type { DocumentRecord, DocumentStatus, WorkspaceRecord } from '../ingest/types.ts';
 import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
-import type { PendingJob } from '../storage/pending-files.ts';
+import type { JobStop, PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
 import type { ExplainRow, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
@@ -31,9 +31,11 @@ export interface ImportFileInput {
  * - `duplicate`: same content as another document (`duplicateOf`), not stored again;
  * - `failed` / `unsupported`: stored with the reason, no chunks;
  * - `needs-ocr`: a PDF without a text layer, stored without chunks (not retrievable);
- * - `cancelled`: the import was cancelled before this file.
+ * - `cancelled`: the import was cancelled before this file;
+ * - `skipped`: the import stopped before this file because storage is full (`error.code`
+ *   `STORAGE_QUOTA`); its staged bytes are kept until the job is retried or discarded.
  */
-export type ImportOutcome = 'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'needs-ocr' | 'cancelled';
+export type ImportOutcome = 'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'needs-ocr' | 'cancelled' | 'skipped';
 
 /** The result for one file. */
 export interface ImportItemResult {
@@ -74,6 +76,12 @@ export interface ImportReport {
 	readonly startedAtMs: number;
 	readonly durationMs: number;
 	readonly cancelled: boolean;
+	/**
+	 * Set when the job stopped before its last file (storage full): every file after the stop is
+	 * `skipped`, and the job stays listed by `pendingImports` (with `stopped`) until the user calls
+	 * `resumeImport` (retry) or `discardImport`.
+	 */
+	readonly stopped?: JobStop;
 	readonly counts: OutcomeCounts;
 	/** Stored documents per status, from this import's items. */
 	readonly statusCounts: Record<DocumentStatus, number>;
@@ -195,8 +203,10 @@ export interface LibraryApi {
 	cancelImport(jobId: string): Promise<void>;
 	/** Imports interrupted by a closed or crashed tab, whose files are stored and can resume. */
 	pendingImports(workspaceId: string): Promise<PendingJob[]>;
-	/** Carry on with a pending import (files already done are kept; the report lists all files). */
+	/** Carry on with a pending import, or retry a stopped one (files already done are kept; the report lists all files). */
 	resumeImport(workspaceId: string, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport>;
+	/** Drop a pending or stopped import: its staged bytes are deleted (documents already imported stay). */
+	discardImport(workspaceId: string, jobId: string): Promise<void>;
 	/**
 	 * Decode a document again with the user's choice of encoding (for an uncertain detection),
 	 * replacing its text, chunks and index entries.

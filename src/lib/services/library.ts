@@ -7,9 +7,9 @@ import type { SpanRecord, Tracer } from '../tracing/types.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
 import type { DocumentView, ImportFileInput, ImportItemResult, ImportProgress, ImportReport, IndexStatus, LibraryApi, OutcomeCounts, SearchRequest, SearchResponse } from './library-api.ts';
 import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
-import { runStagedJob, stageFiles } from './import-job.ts';
+import { runStagedJob, skipped, stageFiles } from './import-job.ts';
 import { detectAndDecode } from '../ingest/encoding/detect.ts';
-import type { PendingJob } from '../storage/index.ts';
+import type { JobStop, PendingJob } from '../storage/index.ts';
 import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
@@ -17,6 +17,7 @@ import { statusCountsOf } from './import-report.ts';
 import { SemanticService, type DenseContext, type SemanticOptions } from './semantic-service.ts';
 import type { AccessList } from '../search/filters/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
+import { inProcessLocks, type DocumentsChanged, type TabBus, type TabLocks } from './tab-sync.ts';
 
 /** Options for {@link createLibraryService}. */
 export interface LibraryServiceOptions extends SemanticOptions {
@@ -32,9 +33,20 @@ export interface LibraryServiceOptions extends SemanticOptions {
 	readonly snapshotEveryDocuments?: number;
 	/** Runs the format parsers. Default: all parsers in this thread (pdf.js legacy build). */
 	readonly parser?: ParseService;
+	/** Exclusive locks shared by every tab's library worker (Web Locks in the browser). Default: this realm only. */
+	readonly locks?: TabLocks;
+	/** Document-change messages between tabs' library workers (BroadcastChannel in the browser). Default: none. */
+	readonly bus?: TabBus;
+	/** Another tab stored or removed documents of `workspaceId` (the page refreshes its list). */
+	readonly onDocumentsChanged?: (workspaceId: string) => void;
+	/** Monotonic clock for the per-file import budget (`ingest.fileTimeoutMs`), milliseconds. Default `performance.now`; tests inject a fake. */
+	readonly clock?: () => number;
 }
 
-const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0 };
+/** During an import, files between two syncs with other tabs' documents (when another tab announced some). */
+const SYNC_EVERY = 20;
+
+const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0, skipped: 0 };
 
 /**
  * The library: workspaces, import (decode → chunk → store → index), BM25 search and the
@@ -48,8 +60,14 @@ export function createLibraryService(options: LibraryServiceOptions = {}): Libra
 /** Store, indexes and tracer of one library service, for services hosted beside it (the eval service). */
 export interface LibraryInternals {
 	store(): Promise<AssayStore>;
-	/** The workspace's loaded lexical index (the one search uses). */
+	/**
+	 * The workspace's lexical index (the one search uses), current: after the imports and
+	 * removals queued in this tab, synced with what other tabs stored. Not for use inside
+	 * {@link serial} (it queues); use {@link loadedIndex} there.
+	 */
 	workspaceIndex(workspaceId: string): Promise<WorkspaceIndex>;
+	/** The loaded index as it is, for code already running in {@link serial}. */
+	loadedIndex(workspaceId: string): Promise<WorkspaceIndex>;
 	tracer(): Tracer;
 	/** Stored vectors, status and model ports for evaluating dense modes (see `SemanticService.denseContext`). */
 	dense(workspaceId: string): Promise<DenseContext>;
@@ -71,13 +89,20 @@ class LibraryService implements LibraryApi {
 	private readonly cancelled = new Set<string>();
 	/** Imports and removals of one workspace run one at a time, in call order. */
 	private readonly queues = new Map<string, Promise<unknown>>();
+	/** Tasks queued or running per workspace (0 or absent: the queue is idle). */
+	private readonly queued = new Map<string, number>();
+	/** Workspaces another tab changed since this tab's index last synced (from the bus). */
+	private readonly remoteChanges = new Set<string>();
+	private readonly locks: TabLocks;
 	private readonly parser: ParseService;
 
 	private readonly semantic: SemanticService;
 
 	constructor(private readonly options: LibraryServiceOptions) {
 		this.parser = options.parser ?? lazyNodeParsers();
-		this.semantic = new SemanticService({ store: () => this.#store(), index: async (id) => (await this.#index(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
+		this.locks = options.locks ?? inProcessLocks();
+		options.bus?.subscribe((message) => this.#onRemoteChange(message));
+		this.semantic = new SemanticService({ store: () => this.#store(), index: async (id) => (await this.#current(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
 	}
 
 	/** Hooks for the eval service (same store, same indexes, same tracer). */
@@ -85,7 +110,8 @@ class LibraryService implements LibraryApi {
 		// Static, so it is not on the prototype that `combineApis` exposes over RPC.
 		return {
 			store: () => service.#store(),
-			workspaceIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
+			workspaceIndex: (workspaceId) => service.#serial(workspaceId, async () => (await service.#synced(workspaceId)).index),
+			loadedIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
 			tracer: () => service.tracer,
 			dense: (workspaceId) => service.semantic.denseContext(workspaceId),
 			serial: (workspaceId, fn) => service.#serial(workspaceId, fn)
@@ -139,7 +165,7 @@ class LibraryService implements LibraryApi {
 	}
 
 	async openWorkspace(workspaceId: string): Promise<IndexStatus> {
-		const { index, status } = await this.#index(workspaceId);
+		const { index, status } = await this.#current(workspaceId);
 		// After the first load the index lives in memory: report how it was made, or that it changed since.
 		return index.status(index.changedSinceLoad ? 'live' : status.source, status.reconciledDocuments, status.loadMs);
 	}
@@ -161,7 +187,19 @@ class LibraryService implements LibraryApi {
 	}
 
 	async resumeImport(workspaceId: string, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
-		return this.#serial(workspaceId, () => this.#runImport(workspaceId, null, jobId, onProgress));
+		return this.#serial(workspaceId, async () => {
+			// A retry of a stopped job: it stops again (and is marked again) if the disk is still full.
+			await (await this.#store()).pendingFiles.clearStopped(jobId);
+			return this.#runImport(workspaceId, null, jobId, onProgress);
+		});
+	}
+
+	async discardImport(workspaceId: string, jobId: string): Promise<void> {
+		await this.#serial(workspaceId, async () => {
+			await withSpan(this.tracer, 'import.discard', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.job': jobId } }, async () => {
+				await (await this.#store()).pendingFiles.deleteJob(jobId);
+			});
+		});
 	}
 
 	async redecodeDocument(documentId: string, encoding: string): Promise<ImportItemResult> {
@@ -181,9 +219,10 @@ class LibraryService implements LibraryApi {
 			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
 			const item = await withSpan(this.tracer, 'document.redecode', { attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } }, (span) =>
-				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding }, source)
+				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() }, source)
 			);
 			await index.persist(store);
+			await this.#announce(doc.workspaceId);
 			return item;
 		});
 	}
@@ -213,17 +252,19 @@ class LibraryService implements LibraryApi {
 		await this.#serial(doc.workspaceId, async () => {
 			const { index } = await this.#index(doc.workspaceId);
 			await withSpan(this.tracer, 'document.remove', { attributes: { 'assay.document.path': doc.relativePath } }, async () => {
-				await store.documents.delete(documentId);
+				const { generation } = await store.documents.delete(documentId);
 				index.removeDocument(documentId);
+				index.noteWrite(generation);
 				this.semantic.removeDocument(doc.workspaceId, documentId, doc.chunkCount);
 				await index.persist(store);
 			});
+			await this.#announce(doc.workspaceId);
 		});
 	}
 
 	async search(request: SearchRequest, onStage?: (stage: 'reranking') => void): Promise<SearchResponse> {
 		if (request.mode) return this.semantic.search({ ...request, mode: request.mode }, onStage);
-		const { index } = await this.#index(request.workspaceId);
+		const { index } = await this.#current(request.workspaceId);
 		return searchWorkspace(await this.#store(), index, request, this.tracer);
 	}
 
@@ -280,46 +321,113 @@ class LibraryService implements LibraryApi {
 		const startedAtMs = Date.now();
 		const started = performance.now();
 		let items: ImportItemResult[] = [];
+		let stopped: JobStop | undefined;
 		const counts = { ...EMPTY_COUNTS };
 		const every = this.options.snapshotEveryDocuments ?? 200;
 		await withSpan(this.tracer, files ? 'import' : 'import.resume', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0 } }, async (span) => {
 			try {
 				// The picked files' bytes are stored first: a closed tab can resume without picking again.
-				if (files) await stageFiles(store, workspaceId, jobId, files, config);
-				const onItem = async (item: ImportItemResult, done: number, total: number) => {
-					counts[item.outcome]++;
-					if (done % every === 0) await index.persist(store);
-					onProgress?.({ jobId, total, done, item });
-				};
-				items = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
+				if (files) stopped = await this.#stage(store, workspaceId, jobId, files, config);
+				if (stopped) {
+					// Nothing was processed (the staged part was deleted again): every file gets its status.
+					const stop = stopped;
+					items = files!.map((f) => skipped(f, stop));
+					items.forEach((item, i) => onProgress?.({ jobId, total: items.length, done: i + 1, item }));
+				} else {
+					const onItem = async (item: ImportItemResult, done: number, total: number) => {
+						onProgress?.({ jobId, total, done, item });
+						if (done % every === 0) await index.persist(store);
+						// Another tab imports into this workspace too: take its documents in now and then, so
+						// searches here during this import see them (at most SYNC_EVERY files late).
+						else if (done % SYNC_EVERY === 0 && this.remoteChanges.delete(workspaceId)) await index.sync(store);
+						if (item.documentId && item.outcome !== 'duplicate' && item.outcome !== 'unchanged') await this.#announce(workspaceId);
+					};
+					const result = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, ...this.#clock(), isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
+					items = result.items;
+					stopped = result.stopped;
+				}
+				for (const item of items) counts[item.outcome]++;
+				if (stopped) span.setError(`${stopped.code}: ${stopped.message}`);
 			} catch (error) {
 				if (!isFatalImportError(error)) throw error;
 				span.setError(toErrorData(error).message);
 				throw error;
 			} finally {
-				// Whatever happened, the index on disk matches the documents that were stored.
-				await index.persist(store);
+				// Whatever happened, the index on disk matches the documents that were stored (on a
+				// full disk the snapshot may not fit: the next load reconciles it from the documents).
+				await index.persist(store).catch((error: unknown) => {
+					if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
+					span.addEvent('snapshot.skipped', { reason: 'STORAGE_QUOTA' });
+				});
 				this.cancelled.delete(jobId);
 			}
 			span.setAttributes(Object.fromEntries(Object.entries(counts).map(([k, v]) => [`assay.import.${k}`, v])));
 		});
-		await this.spanSink?.flush();
-		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, counts, statusCounts: statusCountsOf(items), items };
+		await this.spanSink?.flush().catch(() => undefined);
+		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, ...(stopped ? { stopped } : {}), counts, statusCounts: statusCountsOf(items), items };
+	}
+
+	/** Stage the picked files; a full disk stops the job before any file is processed (`stageFiles` deletes what it stored). */
+	async #stage(store: AssayStore, workspaceId: string, jobId: string, files: readonly ImportFileInput[], config: AppConfig): Promise<JobStop | undefined> {
+		try {
+			await stageFiles(store, workspaceId, jobId, files, config);
+			return undefined;
+		} catch (error) {
+			if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
+			return { code: 'STORAGE_QUOTA', message: 'The import stopped before it started: browser storage is full, so the picked files could not be stored. Free space (remove documents, eval runs or traces) and import them again.', atMs: Date.now() };
+		}
+	}
+
+	/**
+	 * The index for a search: synced with other tabs' documents first when this workspace's queue
+	 * is idle; while an import runs here, as it is (the import syncs it every {@link SYNC_EVERY} files).
+	 */
+	#current(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+		if ((this.queued.get(workspaceId) ?? 0) > 0) return this.#index(workspaceId);
+		return this.#serial(workspaceId, () => this.#synced(workspaceId));
+	}
+
+	/** The loaded index after a sync with the stored documents (call inside {@link #serial}). */
+	async #synced(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+		const entry = await this.#index(workspaceId);
+		this.remoteChanges.delete(workspaceId);
+		await entry.index.sync(await this.#store());
+		return entry;
+	}
+
+	/** Tell other tabs that this tab changed the workspace's documents. */
+	async #announce(workspaceId: string): Promise<void> {
+		if (!this.options.bus) return;
+		this.options.bus.post({ type: 'documents-changed', workspaceId, generation: await (await this.#store()).documents.generation(workspaceId) });
+	}
+
+	/** Another tab changed documents: sync a loaded index when the queue is idle (else the running import does). */
+	#onRemoteChange(message: DocumentsChanged): void {
+		const { workspaceId } = message;
+		this.options.onDocumentsChanged?.(workspaceId);
+		if (!this.indexes.has(workspaceId)) return;
+		this.remoteChanges.add(workspaceId);
+		if ((this.queued.get(workspaceId) ?? 0) === 0) void this.#serial(workspaceId, () => this.#synced(workspaceId)).catch(() => undefined);
 	}
 
 	#index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
 		let entry = this.indexes.get(workspaceId);
 		if (!entry) {
-			entry = (async () => WorkspaceIndex.load(await this.#store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer))();
+			entry = (async () => WorkspaceIndex.load(await this.#store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer, undefined, this.locks))();
 			entry.catch(() => this.indexes.delete(workspaceId));
 			this.indexes.set(workspaceId, entry);
 		}
 		return entry;
 	}
 
+	#clock(): { clock?: () => number } {
+		return this.options.clock ? { clock: this.options.clock } : {};
+	}
+
 	#serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
 		const previous = this.queues.get(workspaceId) ?? Promise.resolve();
-		const next = previous.then(fn, fn);
+		this.queued.set(workspaceId, (this.queued.get(workspaceId) ?? 0) + 1);
+		const next = previous.then(fn, fn).finally(() => this.queued.set(workspaceId, (this.queued.get(workspaceId) ?? 1) - 1));
 		this.queues.set(workspaceId, next.catch(() => undefined));
 		return next;
 	}

@@ -5,6 +5,10 @@ import { Bm25Index, createAnalyzer, type Analyzer, type Bm25Snapshot } from '../
 import type { Span, Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { IndexStatus } from './library-api.ts';
+import { inProcessLocks, type TabLocks } from './tab-sync.ts';
+
+/** Locks used when the caller passes none (one realm: the CLI and tests of a single service). */
+const REALM_LOCKS = inProcessLocks();
 
 /**
  * The in-memory lexical index of one workspace and its persistence. Chunks are indexed by
@@ -16,6 +20,13 @@ import type { IndexStatus } from './library-api.ts';
  * stored chunks. A snapshot that is merely stale (the tab closed mid-import, so some
  * documents were stored after the last snapshot, or removed) is reconciled document by
  * document: only the difference is re-tokenized.
+ *
+ * Several tabs: each tab's worker holds its own index. The index remembers the workspace's
+ * stored document generation it reflects; {@link sync} compares it with the stored one and, if
+ * another tab stored or removed documents, reconciles the difference document by document.
+ * {@link persist} writes the snapshot under a lock per workspace after syncing, so a snapshot
+ * always covers every document stored when it was written (writes merge instead of the last
+ * writer dropping the other tab's documents).
  */
 export class WorkspaceIndex {
 	/** Ready documents in the index, by id. */
@@ -23,21 +34,29 @@ export class WorkspaceIndex {
 	private dirty = false;
 	/** True once an import or removal changed the index after it was loaded. */
 	changedSinceLoad = false;
+	/** The stored document generation this index reflects (see `DocumentsRepository.generation`). */
+	private generation = 0;
 
 	private constructor(
 		readonly workspaceId: string,
 		readonly analyzer: Analyzer,
 		readonly bm25: Bm25Index,
-		private readonly params: { k1: number; b: number }
+		private readonly params: { k1: number; b: number },
+		private readonly locks: TabLocks
 	) {}
 
-	/** Load the workspace's index from storage (snapshot, reconcile, or rebuild). */
-	static async load(store: AssayStore, workspaceId: string, config: AppConfig, tracer: Tracer, parent?: Span): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+	/**
+	 * Load the workspace's index from storage (snapshot, reconcile, or rebuild). `locks`
+	 * coordinates snapshot writes across tabs (default: this realm only).
+	 */
+	static async load(store: AssayStore, workspaceId: string, config: AppConfig, tracer: Tracer, parent?: Span, locks: TabLocks = REALM_LOCKS): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
 		const started = performance.now();
 		const span = tracer.startSpan('index.load', { ...(parent ? { parent } : {}), attributes: { 'assay.workspace.id': workspaceId } });
 		try {
 			const analyzer = createAnalyzer(config.bm25.analyzer);
 			const params = { k1: config.bm25.k1, b: config.bm25.b };
+			// Read before the documents: a write in between leaves the index behind, never ahead.
+			const generation = await store.documents.generation(workspaceId);
 			const [documents, state] = await Promise.all([store.documents.listByWorkspace(workspaceId), store.indexState.get(workspaceId, 'bm25')]);
 			const ready = documents.filter((d) => isSearchable(d.status));
 			let source: IndexStatus['source'] = 'snapshot';
@@ -55,8 +74,9 @@ export class WorkspaceIndex {
 				bm25 = new Bm25Index(params, analyzer);
 				source = ready.length === 0 ? 'empty' : 'rebuilt';
 			}
-			const index = new WorkspaceIndex(workspaceId, analyzer, bm25, params);
+			const index = new WorkspaceIndex(workspaceId, analyzer, bm25, params, locks);
 			const reconciled = await index.reconcile(store, ready, included);
+			index.generation = generation;
 			if (source === 'rebuilt' || reconciled > 0) await index.persist(store);
 			index.changedSinceLoad = false;
 			const status = index.status(source === 'snapshot' ? reconciledSource(reconciled, ready.length) : source, reconciled, performance.now() - started);
@@ -67,9 +87,23 @@ export class WorkspaceIndex {
 		}
 	}
 
-	/** Add a stored document's chunks. */
-	addDocument(document: DocumentRecord, chunks: readonly ChunkRecord[]): void {
-		for (const chunk of chunks) this.bm25.add(chunk.id, chunk.text);
+	/**
+	 * Add a stored document's chunks. `onChunk` runs after each chunk is added (a time budget);
+	 * if it throws, the chunks added so far are removed again and the error propagates, so the
+	 * index never holds part of a document.
+	 */
+	addDocument(document: DocumentRecord, chunks: readonly ChunkRecord[], onChunk?: () => void): void {
+		let added = 0;
+		try {
+			for (const chunk of chunks) {
+				this.bm25.add(chunk.id, chunk.text);
+				added++;
+				onChunk?.();
+			}
+		} catch (error) {
+			for (const chunk of chunks.slice(0, added)) this.bm25.remove(chunk.id);
+			throw error;
+		}
 		this.documents.set(document.id, document);
 		this.dirty = true;
 		this.changedSinceLoad = true;
@@ -85,21 +119,65 @@ export class WorkspaceIndex {
 		this.changedSinceLoad = true;
 	}
 
-	/** Write the snapshot when anything changed since the last write. */
+	/**
+	 * Record that this tab's own write raised the stored generation to `generation` and the index
+	 * already reflects it. Only a direct successor is taken: if another tab wrote in between, the
+	 * index stays behind and the next {@link sync} reconciles.
+	 */
+	noteWrite(generation: number): void {
+		if (generation === this.generation + 1) this.generation = generation;
+	}
+
+	/**
+	 * Bring the index in line with the documents stored by any tab, if the stored generation moved
+	 * since the index last saw it: documents removed elsewhere are dropped, new or changed ones
+	 * (content or chunking hash) are re-read from their stored chunks. Resolves with the number of
+	 * documents added, replaced or removed (0 when the index was current: one small read).
+	 * Callers serialise it with their own imports/removals of the workspace (the library's queue).
+	 */
+	async sync(store: AssayStore): Promise<number> {
+		const generation = await store.documents.generation(this.workspaceId);
+		if (generation === this.generation) return 0;
+		const ready = (await store.documents.listByWorkspace(this.workspaceId)).filter((d) => isSearchable(d.status));
+		const stored = new Map(ready.map((d) => [d.id, d]));
+		let changed = 0;
+		for (const id of [...this.documents.keys()]) {
+			if (stored.has(id)) continue;
+			this.removeDocument(id);
+			changed++;
+		}
+		for (const doc of ready) {
+			const known = this.documents.get(doc.id);
+			if (known && known.contentHash === doc.contentHash && known.chunkCount === doc.chunkCount && known.chunkingConfigHash === doc.chunkingConfigHash) continue;
+			if (known) this.removeDocument(doc.id);
+			this.addDocument(doc, await store.chunks.listByDocument(doc.id));
+			changed++;
+		}
+		this.generation = generation;
+		return changed;
+	}
+
+	/**
+	 * Write the snapshot when anything changed since the last write: under the workspace's lock
+	 * (`assay-bm25:<workspaceId>`), after a {@link sync}, so it covers what other tabs stored too.
+	 */
 	async persist(store: AssayStore): Promise<void> {
 		if (!this.dirty) return;
-		const documentHashes: Record<string, string> = {};
-		for (const [id, doc] of this.documents) documentHashes[id] = doc.contentHash;
-		await store.indexState.put({
-			workspaceId: this.workspaceId,
-			kind: 'bm25',
-			analyzerFingerprint: this.analyzer.fingerprint,
-			params: { ...this.params },
-			snapshot: this.bm25.toSnapshot(),
-			documentHashes,
-			updatedAtMs: Date.now()
+		await this.locks.request(`assay-bm25:${this.workspaceId}`, async () => {
+			await this.sync(store);
+			const documentHashes: Record<string, string> = {};
+			for (const [id, doc] of this.documents) documentHashes[id] = doc.contentHash;
+			await store.indexState.put({
+				workspaceId: this.workspaceId,
+				kind: 'bm25',
+				analyzerFingerprint: this.analyzer.fingerprint,
+				params: { ...this.params },
+				snapshot: this.bm25.toSnapshot(),
+				documentHashes,
+				updatedAtMs: Date.now()
+			});
+			this.dirty = false;
 		});
-		this.dirty = false;
 	}
 
 	/** The status line for the UI. */

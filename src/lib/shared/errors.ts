@@ -18,6 +18,8 @@ export const ERROR_CODES = {
 	FILE_STRUCTURE_LIMIT: 'The document has more parts or deeper nesting than the configured limits allow.',
 	FILE_XML_MALFORMED: 'A part of the document is not well-formed XML.',
 	FILE_GZIP_INVALID: 'The gzip-compressed file is damaged or not gzip.',
+	FILE_IMPORT_TIMEOUT: 'Importing the file (parse, chunk, store, index) took longer than its time budget.',
+	DOCUMENT_TOO_MANY_CHUNKS: 'The document would make more chunks than the configured limit per document.',
 	DUPLICATE_CONTENT: 'A document with the same content already exists.',
 	IMPORT_CANCELLED: 'The import was cancelled.',
 	STORAGE_QUOTA: 'The browser storage quota is exhausted.',

@@ -29,9 +29,23 @@ export interface SaveDocumentInput {
 export interface RemovedChunks {
 	/** Ids of the chunks that were deleted (of the replaced or deleted document). */
 	readonly removedChunkIds: readonly string[];
+	/** The workspace's document generation after this write (see {@link DocumentsRepository.generation}). */
+	readonly generation: number;
 }
 
-const DOCUMENT_STORES = ['documents', 'documentTexts', 'chunks'] as const;
+const DOCUMENT_STORES = ['documents', 'documentTexts', 'chunks', 'settings'] as const;
+
+/** `settings` key of a workspace's document generation. */
+const generationKey = (workspaceId: string) => `documentGeneration:${workspaceId}`;
+
+/** Add one to the workspace's document generation inside the write transaction `tx`; resolves with the new value. */
+async function bumpGeneration(tx: DocumentWriteTx, workspaceId: string): Promise<number> {
+	const store = tx.objectStore('settings');
+	const current = (await store.get(generationKey(workspaceId)))?.value;
+	const next = (typeof current === 'number' ? current : 0) + 1;
+	await store.put({ key: generationKey(workspaceId), value: next });
+	return next;
+}
 type DocumentWriteTx = StoreTransaction<typeof DOCUMENT_STORES, 'readwrite'>;
 
 /** Compare strings by UTF-16 code units (locale-independent, deterministic). */
@@ -50,6 +64,16 @@ export class DocumentsRepository {
 			const documents = await tx.objectStore('documents').index('workspaceId').getAll(workspaceId);
 			return documents.sort((a, b) => byCodeUnits(a.relativePath, b.relativePath) || byCodeUnits(a.id, b.id));
 		});
+	}
+
+	/**
+	 * The workspace's document generation: a counter (0 before any write) that every document
+	 * write (`save`, `saveFailed`, `delete`) raises by one in the same transaction, so a tab can
+	 * tell cheaply whether its in-memory index is behind what any tab stored.
+	 */
+	async generation(workspaceId: string): Promise<number> {
+		const value = await this.connection.read('documents.generation', ['settings'], async (tx) => (await tx.objectStore('settings').get(generationKey(workspaceId)))?.value);
+		return typeof value === 'number' ? value : 0;
 	}
 
 	/** The document with this id, or `undefined`. */
@@ -115,7 +139,7 @@ export class DocumentsRepository {
 			batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text, ...(input.structure ? { structure: input.structure } : {}), ...(input.rawBytes ? { rawBytes: input.rawBytes } : {}) }));
 			const chunkStore = tx.objectStore('chunks');
 			for (const chunk of chunks) batch.add(chunkStore.put(chunk));
-			return { removedChunkIds };
+			return { removedChunkIds, generation: await bumpGeneration(tx, document.workspaceId) };
 		});
 	}
 
@@ -134,7 +158,7 @@ export class DocumentsRepository {
 			const removedChunkIds = await removeDocumentData(tx, batch, replaceDocumentId, document.id);
 			batch.add(tx.objectStore('documents').put(document));
 			if (rawBytes) batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text: '', rawBytes }));
-			return { removedChunkIds };
+			return { removedChunkIds, generation: await bumpGeneration(tx, document.workspaceId) };
 		});
 	}
 
@@ -144,11 +168,12 @@ export class DocumentsRepository {
 	 */
 	delete(documentId: string): Promise<RemovedChunks> {
 		return this.connection.write('documents.delete', DOCUMENT_STORES, async (tx, batch) => {
-			const existing = await tx.objectStore('documents').getKey(documentId);
+			const existing = await tx.objectStore('documents').get(documentId);
 			if (existing === undefined) {
 				throw new AssayError('NOT_FOUND', `No document with id "${documentId}" exists.`, { details: { documentId } });
 			}
-			return { removedChunkIds: await removeDocumentData(tx, batch, documentId) };
+			const removedChunkIds = await removeDocumentData(tx, batch, documentId);
+			return { removedChunkIds, generation: await bumpGeneration(tx, existing.workspaceId) };
 		});
 	}
 }

@@ -18,5 +18,5 @@ export type { Migration, UpgradeTransaction } from './migrations.ts';
 export { DEFAULT_DB_NAME } from './schema.ts';
 export type { AnswerOwnedRecord, AssaySchema, DocumentTextRecord, EmbeddingRecord, IndexKind, IndexStateRecord, SettingRecord, StoreName, WorkspaceOwnedRecord } from './schema.ts';
 export { isQuotaExceeded, toStorageError } from './errors.ts';
-export type { PendingFilesRepository, PendingJob } from './pending-files.ts';
+export type { JobStop, PendingFilesRepository, PendingJob } from './pending-files.ts';
 export type { PendingFileRecord } from './schema.ts';

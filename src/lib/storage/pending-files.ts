@@ -1,8 +1,23 @@
 /**
  * Staged files of imports (schema v2): what makes an import resumable after the tab closes.
  */
+import type { ErrorCode } from '../shared/errors.ts';
 import type { Connection } from './connection.ts';
 import type { PendingFileRecord } from './schema.ts';
+
+/**
+ * Why a job stopped before its last file (the browser storage is full). Kept in the `settings`
+ * store under `importStopped:<jobId>` until the job is retried or discarded, so a reload shows
+ * the job as stopped instead of resuming it into a full disk.
+ */
+export interface JobStop {
+	readonly code: ErrorCode;
+	readonly message: string;
+	/** When it stopped, epoch milliseconds. */
+	readonly atMs: number;
+}
+
+const stopKey = (jobId: string) => `importStopped:${jobId}`;
 
 /** An unfinished import job, as listed for resuming. */
 export interface PendingJob {
@@ -15,6 +30,10 @@ export interface PendingJob {
 	/** Files already processed. */
 	readonly done: number;
 	readonly createdAtMs: number;
+	/** Bytes of the files still staged (not yet processed): what discarding the job frees. */
+	readonly stagedBytes: number;
+	/** Set when the job stopped on a full disk: it is resumed only when the user asks. */
+	readonly stopped?: JobStop;
 }
 
 /** Pending-file records. Obtain through `AssayStore.pendingFiles`. */
@@ -60,10 +79,11 @@ export class PendingFilesRepository {
 		});
 	}
 
-	/** Unfinished jobs of a workspace, oldest first. */
+	/** Unfinished jobs of a workspace, oldest first, with how they stopped (if they did). */
 	async listJobs(workspaceId: string): Promise<PendingJob[]> {
-		return this.connection.read('pendingFiles.listJobs', ['pendingFiles'], async (tx) => {
-			const jobs = new Map<string, { jobId: string; workspaceId: string; total: number; staged: number; done: number; createdAtMs: number }>();
+		return this.connection.read('pendingFiles.listJobs', ['pendingFiles', 'settings'], async (tx) => {
+			type Job = { -readonly [K in keyof PendingJob]: PendingJob[K] };
+			const jobs = new Map<string, Job>();
 			let cursor = await tx.objectStore('pendingFiles').index('workspaceId').openKeyCursor(workspaceId);
 			const keys: [string, number][] = [];
 			while (cursor) {
@@ -73,28 +93,49 @@ export class PendingFilesRepository {
 			for (const key of keys) {
 				const r = await tx.objectStore('pendingFiles').get(key);
 				if (!r) continue;
-				const job = jobs.get(r.jobId) ?? { jobId: r.jobId, workspaceId: r.workspaceId, total: r.total, staged: 0, done: 0, createdAtMs: r.createdAtMs };
+				const job = jobs.get(r.jobId) ?? { jobId: r.jobId, workspaceId: r.workspaceId, total: r.total, staged: 0, done: 0, createdAtMs: r.createdAtMs, stagedBytes: 0 };
 				job.staged++;
 				if (r.result !== undefined) job.done++;
+				job.stagedBytes += r.bytes?.byteLength ?? 0;
 				jobs.set(r.jobId, job);
+			}
+			for (const job of jobs.values()) {
+				const stop = (await tx.objectStore('settings').get(stopKey(job.jobId)))?.value as JobStop | undefined;
+				if (stop) job.stopped = stop;
 			}
 			return [...jobs.values()].sort((a, b) => a.createdAtMs - b.createdAtMs);
 		});
 	}
 
-	/** Delete every record of a job. */
+	/** Record that a job stopped (see {@link JobStop}); a small write, tried even on a full disk. */
+	markStopped(jobId: string, stop: JobStop): Promise<void> {
+		return this.connection.write('pendingFiles.markStopped', ['settings'], async (tx) => {
+			await tx.objectStore('settings').put({ key: stopKey(jobId), value: stop });
+		});
+	}
+
+	/** Forget that a job stopped (the user retries it). */
+	clearStopped(jobId: string): Promise<void> {
+		return this.connection.write('pendingFiles.clearStopped', ['settings'], async (tx) => {
+			await tx.objectStore('settings').delete(stopKey(jobId));
+		});
+	}
+
+	/** Delete every record of a job, its staged bytes and its stop record. */
 	deleteJob(jobId: string): Promise<void> {
-		return this.connection.write('pendingFiles.deleteJob', ['pendingFiles'], async (tx, batch) => {
+		return this.connection.write('pendingFiles.deleteJob', ['pendingFiles', 'settings'], async (tx, batch) => {
 			const keys = await tx.objectStore('pendingFiles').index('jobId').getAllKeys(jobId);
 			for (const key of keys) batch.add(tx.objectStore('pendingFiles').delete(key));
+			batch.add(tx.objectStore('settings').delete(stopKey(jobId)));
 		});
 	}
 
 	/** Delete every pending file of a workspace (the workspace is being deleted). */
 	deleteWorkspace(workspaceId: string): Promise<void> {
-		return this.connection.write('pendingFiles.deleteWorkspace', ['pendingFiles'], async (tx, batch) => {
+		return this.connection.write('pendingFiles.deleteWorkspace', ['pendingFiles', 'settings'], async (tx, batch) => {
 			const keys = await tx.objectStore('pendingFiles').index('workspaceId').getAllKeys(workspaceId);
 			for (const key of keys) batch.add(tx.objectStore('pendingFiles').delete(key));
+			for (const jobId of new Set(keys.map(([id]) => id))) batch.add(tx.objectStore('settings').delete(stopKey(jobId)));
 		});
 	}
 }

@@ -197,3 +197,24 @@ describe('chunks', () => {
 		expect(await s.chunks.countByWorkspace('ws2')).toBe(0);
 	});
 });
+
+describe('document generation', () => {
+	it('rises by one with every document write of the workspace, in the same transaction', async () => {
+		const s = await open();
+		expect(await s.documents.generation('ws1')).toBe(0);
+		const doc = document('d1');
+		expect((await s.documents.save({ document: doc, text: 'hello', chunks: chunksOf(doc, 1) })).generation).toBe(1);
+		expect((await s.documents.saveFailed({ ...document('d2'), status: 'failed' })).generation).toBe(2);
+		expect((await s.documents.delete('d1')).generation).toBe(3);
+		expect(await s.documents.generation('ws1')).toBe(3);
+		expect(await s.documents.generation('other')).toBe(0);
+	});
+
+	it('does not move when the write is rolled back', async () => {
+		const s = await open();
+		const doc = document('d1');
+		await s.documents.save({ document: doc, text: 'hello', chunks: chunksOf(doc, 1) });
+		await expect(s.documents.save({ document: document('d2'), text: 'x', chunks: [{ ...chunksOf(document('d2'), 1)[0]!, text: (() => undefined) as unknown as string }] })).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+		expect(await s.documents.generation('ws1')).toBe(1);
+	});
+});

@@ -48,3 +48,27 @@ describe('chunkStructured', () => {
 		expect(chunkStructured({ text, layout: 'units', units }, config(200)).map((c) => c.headingPath)).toEqual([[], ['f'], ['g']]);
 	});
 });
+
+describe('chunkStructured limits', () => {
+	const units = Array.from({ length: 50_000 }, (_, i) => ({ startOffset: i * 10, endOffset: i * 10 + 9, headingPath: [`k${i}`] }));
+	const doc = { text: 'x'.repeat(500_000), layout: 'units' as const, units };
+
+	it('stops at the first chunk over maxChunks instead of making every chunk first', () => {
+		let made = 0;
+		expect(() => chunkStructured(doc, { chunkSizeChars: 800, chunkOverlapChars: 0 }, { maxChunks: 1000, onChunk: (n) => (made = n) })).toThrow(
+			expect.objectContaining({ code: 'DOCUMENT_TOO_MANY_CHUNKS', details: { maxChunks: 1000, units: 50_000 } })
+		);
+		expect(made).toBe(1000);
+	});
+
+	it('makes every chunk when the document stays within maxChunks', () => {
+		expect(chunkStructured(doc, { chunkSizeChars: 800, chunkOverlapChars: 0 }, { maxChunks: 50_000 })).toHaveLength(50_000);
+	});
+
+	it('stops text sections as soon as the limit is passed', () => {
+		const text = Array.from({ length: 2000 }, (_, i) => `Paragraph ${i}.`).join('\n\n');
+		let made = 0;
+		expect(() => chunkStructured({ text, layout: 'text' }, { chunkSizeChars: 20, chunkOverlapChars: 0 }, { maxChunks: 10, onChunk: (n) => (made = n) })).toThrow(expect.objectContaining({ code: 'DOCUMENT_TOO_MANY_CHUNKS' }));
+		expect(made).toBe(10);
+	});
+});

@@ -7,7 +7,7 @@ describe('AppConfig', () => {
 		expect(defaultAppConfig()).toMatchObject({
 			chunking: { chunkSizeChars: 800, chunkOverlapChars: 96 },
 			bm25: { k1: 0.9, b: 0.4, analyzer: 'auto' },
-			ingest: { maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024 },
+			ingest: { maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024, maxChunksPerDocument: 50_000, fileTimeoutMs: 120_000 },
 			search: { topK: 10 }
 		});
 	});

@@ -1,0 +1,30 @@
+/**
+ * Browser implementations of the tab-coordination ports (`src/lib/services/tab-sync.ts`), wired by the library worker:
+ * Web Locks (`navigator.locks`, available in workers) and a BroadcastChannel. Without Web
+ * Locks (very old browsers) the locks fall back to this realm only.
+ */
+import { inProcessLocks, type DocumentsChanged, type TabBus, type TabLocks } from '../src/lib/services/tab-sync.ts';
+
+/** `navigator.locks` in exclusive mode, or in-realm locks where the API is missing. */
+export function webLocks(): TabLocks {
+	const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+	if (!locks) return inProcessLocks();
+	return { request: (name, fn) => locks.request(name, { mode: 'exclusive' }, fn) as ReturnType<typeof fn> };
+}
+
+/** A BroadcastChannel named `name` (default `assay-library`); null where BroadcastChannel is missing. */
+export function broadcastBus(name = 'assay-library'): TabBus | null {
+	if (typeof BroadcastChannel === 'undefined') return null;
+	const channel = new BroadcastChannel(name);
+	return {
+		post: (message) => channel.postMessage(message),
+		subscribe(listener) {
+			const handler = (event: MessageEvent) => {
+				const data = event.data as Partial<DocumentsChanged> | null;
+				if (data?.type === 'documents-changed' && typeof data.workspaceId === 'string' && typeof data.generation === 'number') listener(data as DocumentsChanged);
+			};
+			channel.addEventListener('message', handler);
+			return () => channel.removeEventListener('message', handler);
+		}
+	};
+}
