@@ -1,6 +1,6 @@
 import { AssayError } from '../../shared/errors.ts';
 import { compareCodePoints } from '../../shared/ids.ts';
-import { sortForEvaluation } from './evaluate.ts';
+import { assertUniqueDocuments, sortForEvaluation } from './evaluate.ts';
 import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, relevantInTop, rPrecision, type JudgedRanking, type NdcgGain } from './measures.ts';
 import type { Qrels, Run } from './trec-format.ts';
 
@@ -101,7 +101,8 @@ export function reciprocalRankAt(r: JudgedRanking, k: number): number {
  * Evaluate a run against a golden set's judgments. Every query of `qrels` is evaluated (a
  * query missing from the run is an empty ranking, as trec_eval `-c`); a query whose judgments
  * hold no grade ≥ the level is unanswerable. Run-only queries are ignored.
- * @throws AssayError `DATASET_INVALID` when `qrels` is empty; `CONFIG_INVALID` for a bad cutoff.
+ * @throws AssayError `DATASET_INVALID` when `qrels` is empty or a ranking lists a document twice
+ *   (refused as trec_eval does, see `assertUniqueDocuments`); `CONFIG_INVALID` for a bad cutoff.
  */
 export function evaluateRetrieval(qrels: Qrels, run: Run, options: RetrievalMetricOptions = {}): RetrievalMetrics {
 	const cutoffs = options.cutoffs ?? REPORT_CUTOFFS;
@@ -118,6 +119,7 @@ export function evaluateRetrieval(qrels: Qrels, run: Run, options: RetrievalMetr
 	const answerableTotals: Record<string, number> = {};
 	for (const qid of [...qrels.keys()].sort(compareCodePoints)) {
 		const judged = qrels.get(qid) ?? new Map<string, number>();
+		assertUniqueDocuments(qid, run.get(qid) ?? []);
 		const ranking = sortForEvaluation(run.get(qid) ?? []);
 		const judgedGrades = [...judged.values()];
 		const r: JudgedRanking = { grades: ranking.map((e) => judged.get(e.docId)), relevantCount: judgedGrades.filter((g) => g >= level).length, judgedGrades, level };
