@@ -13,6 +13,14 @@ export function gateFromText(baseline: EvalReport, candidate: EvalReport, config
 }
 
 /**
+ * Gate `candidate` against `baseline` with the rules of the gate panel's rows.
+ * @throws AssayError `CONFIG_INVALID` as {@link configFromRows}; `DATASET_INVALID` as {@link runGate}.
+ */
+export function gateFromRows(baseline: EvalReport, candidate: EvalReport, rows: readonly GateRuleRow[], base: Omit<GateConfig, 'metrics'>): GateResult {
+	return runGate(baseline, candidate, configFromRows(rows, base));
+}
+
+/**
  * Parse gate configuration JSON text.
  * @throws AssayError `CONFIG_INVALID` for text that is not JSON or not a gate configuration.
  */
