@@ -23,7 +23,7 @@ describe('assay gate', () => {
 	it('exits 1 and prints FAIL with reasons for the pair built to fail', async () => {
 		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'));
 		expect(r.code).toBe(1);
-		expect(r.stdout).toMatch(/FAIL ndcg@10: dropped 0\.1500/);
+		expect(r.stdout).toMatch(/FAIL ndcg@10: baseline 0\.6089, candidate 0\.4589, delta −0\.1500, limit drop ≤ 0\.02, drop ≤ 5 %, p = 0\.\d{4} — dropped 0\.1500/);
 	});
 
 	it('exits 2 for reports on different golden sets', async () => {
@@ -60,8 +60,38 @@ describe('assay gate', () => {
 		expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'PASS', queryCount: 30 });
 	});
 
-	it('prints the default thresholds in --help', async () => {
-		expect(await gate('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('ndcg@10: max absolute drop 0.02, max relative drop 5 %') });
+	it('prints the default rules and how a rule decides in --help', async () => {
+		const help = await gate('--help');
+		expect(help.code).toBe(0);
+		expect(help.stdout).toContain('ndcg@10: drop ≤ 0.02, drop ≤ 5 %');
+		expect(help.stdout).toContain('How a rule decides');
+		expect(help.stdout).toMatch(/FAIL\s+when the candidate mean is below the rule's floor \(min\), whatever the baseline/);
+		expect(help.stdout).toMatch(/FAIL\s+when the drop exceeds maxDrop[^]*whatever the p-value — unless the rule sets requireSignificance, then only when\s+the drop is also significant \(p < alpha\)/);
+	});
+
+	it('fails on a --min floor the candidate is below even when it did not drop from the baseline', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('baseline.json'), '--min', 'ndcg@10=0.7');
+		expect(r.code).toBe(1);
+		expect(r.stdout).toMatch(/FAIL ndcg@10: baseline 0\.6089, candidate 0\.6089, delta \+0\.0000, limit mean ≥ 0\.7, p = 1\.0000 — candidate mean 0\.6089 is below the floor 0\.7/);
+		expect((await gate('--baseline', f('baseline.json'), '--candidate', f('baseline.json'), '--min', 'ndcg@10=0.6')).code).toBe(0);
+	});
+
+	it('--require-significance makes that metric\'s drop limits fail only when significant', async () => {
+		const args = ['--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'), '--max-drop', 'ndcg@10=0.02', '--max-drop', 'recall@10=0.2'];
+		expect((await gate(...args)).code).toBe(1);
+		// The fixture's drop is significant, so opting in still fails it.
+		const r = await gate(...args, '--require-significance', 'ndcg@10', '--json');
+		expect(r.code).toBe(1);
+		expect(JSON.parse(r.stdout).metrics[0]).toMatchObject({ metric: 'ndcg@10', requireSignificance: true, significantlyWorse: true, pass: false });
+		expect((await gate(...args, '--require-significance', 'mrr@10')).stderr).toMatch(/no rule gates mrr@10/);
+	});
+
+	it('exits 2 for a config with the old field names, naming the field and its replacement', async () => {
+		const old = join(work, 'old-gate.json');
+		writeFileSync(old, JSON.stringify({ metrics: { 'ndcg@10': { maxAbsoluteDrop: 0.02 } } }));
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'), '--config', old);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('metrics.ndcg@10.maxAbsoluteDrop is no longer a gate field: use "maxDrop"');
 	});
 
 	it('gates answer reports (v2) on judge correctness: exit 1 for a regressed candidate, 0 under a looser flag', async () => {
@@ -73,7 +103,7 @@ describe('assay gate', () => {
 		writeFileSync(candidate, JSON.stringify(await gradedRunReport(svc, workspaceId, goldenSet.id, 'candidate', 1)));
 		const failed = await gate('--baseline', baseline, '--candidate', candidate, '--max-drop', 'judge.correctness=0.25');
 		expect(failed.code).toBe(1);
-		expect(failed.stdout).toMatch(/FAIL judge\.correctness: dropped 4\.0000/);
+		expect(failed.stdout).toMatch(/FAIL judge\.correctness: baseline 5\.0000, candidate 1\.0000, delta −4\.0000, limit drop ≤ 0\.25, p = 0\.\d{4} — dropped 4\.0000/);
 		expect((await gate('--baseline', baseline, '--candidate', candidate, '--max-drop', 'judge.correctness=4.5')).code).toBe(0);
 	});
 });

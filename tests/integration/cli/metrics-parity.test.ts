@@ -94,4 +94,15 @@ describe('assay metrics --json reproduces trec_eval', () => {
 		expect(code).toBe(2);
 		expect(stderr).toMatch(/No query to evaluate/);
 	});
+
+	it('exits 2 for a run that ranks a document twice for one query, as trec_eval stops with "duplicate docs" (never MAP > 1)', async () => {
+		const qrels = join(work, 'dup.qrels');
+		const run = join(work, 'dup.run');
+		writeFileSync(qrels, 'q 0 d1 1\n');
+		writeFileSync(run, 'q Q0 d1 1 2.0 t\nq Q0 d2 2 1.5 t\nq Q0 d1 3 1.0 t\n');
+		const { code, stdout, stderr } = await runCliCaptured(['metrics', '--qrels', qrels, '--run', run]);
+		expect(code).toBe(2);
+		expect(stdout).toBe('');
+		expect(stderr).toContain('line 3: document "d1" appears twice for query "q"');
+	});
 });

@@ -41,13 +41,16 @@ describe('answer service', () => {
 		expect(baseline.perQuery[0]!.metrics['ndcg@10']).toBeGreaterThanOrEqual(0);
 		expect(baseline.answers!.perCase).toHaveLength(5);
 		expect((await svc.listEvalReports(workspaceId)).map((r) => r.id).sort()).toEqual([baseline.id, candidate.id].sort());
-		// Five cases, all 4 points worse: the exact sign-flip p-value is 2/32 = 0.0625, not below α = 0.05 —
-		// so the gate holds unless the rule waives significance.
-		const lenient = runGate(baseline, candidate, { metrics: { 'judge.correctness': { maxAbsoluteDrop: 0.5 } }, alpha: 0.05, seed: 42, permutations: 2000 });
-		expect(lenient.verdict).toBe('PASS');
-		expect(lenient.metrics[0]!.absoluteDrop).toBe(4);
-		const strict = runGate(baseline, candidate, { metrics: { 'judge.correctness': { maxAbsoluteDrop: 0.5, requireSignificance: false } }, alpha: 0.05, seed: 42, permutations: 2000 });
+		// Five cases, all 4 points worse: the exact sign-flip p-value is 2/32 = 0.0625, not below α = 0.05.
+		// A breached limit fails anyway (the p-value is shown beside it); a rule that opts into
+		// requireSignificance holds.
+		const strict = runGate(baseline, candidate, { metrics: { 'judge.correctness': { maxDrop: 0.5 } }, alpha: 0.05, seed: 42, permutations: 2000 });
 		expect(strict.verdict).toBe('FAIL');
+		expect(strict.metrics[0]!.absoluteDrop).toBe(4);
+		expect(strict.metrics[0]!.pValue).toBeGreaterThan(0.05);
+		const lenient = runGate(baseline, candidate, { metrics: { 'judge.correctness': { maxDrop: 0.5, requireSignificance: true } }, alpha: 0.05, seed: 42, permutations: 2000 });
+		expect(lenient.verdict).toBe('PASS');
+		expect(lenient.metrics[0]!.reason).toContain('not significant');
 	});
 
 	it('deletes a run with its answers and refuses answers for unknown runs or cases', async () => {

@@ -3,14 +3,14 @@ import type { EvalReport } from '../report/types.ts';
 
 /**
  * Default gate for answer reports: judge correctness and faithfulness may drop by at most 0.25
- * points on the 1–5 scale (or 5 %), the layer-1 check pass rate by 0.05 — each failing only when
- * the paired randomization test finds the drop significant (α 0.05), as for retrieval metrics.
+ * points on the 1–5 scale (or 5 %), the layer-1 check pass rate by 0.05. As every rule, a breach
+ * fails whatever the p-value (shown beside it) unless the rule opts into `requireSignificance`.
  */
 export const ANSWER_GATE_CONFIG: GateConfig = {
 	metrics: {
-		'judge.correctness': { maxAbsoluteDrop: 0.25, maxRelativeDrop: 0.05 },
-		'judge.faithfulness': { maxAbsoluteDrop: 0.25, maxRelativeDrop: 0.05 },
-		'checks.pass-rate': { maxAbsoluteDrop: 0.05 }
+		'judge.correctness': { maxDrop: 0.25, maxDropPct: 5 },
+		'judge.faithfulness': { maxDrop: 0.25, maxDropPct: 5 },
+		'checks.pass-rate': { maxDrop: 0.05 }
 	},
 	alpha: 0.05,
 	seed: 42,

@@ -4,25 +4,39 @@ import { compareReports } from '../report/compare.ts';
 import type { EvalReport } from '../report/types.ts';
 
 /**
- * Regression gate: a candidate report against a baseline on the same golden set. For each gated
- * metric the drop of the mean over shared queries is compared with absolute and relative
- * thresholds; a breach fails the gate only when the paired randomization test says the candidate
- * is significantly worse (p < α, src/lib/evals/stats/paired.ts) — unless the rule sets
- * `requireSignificance: false` — so noise on a small golden set does not block a release.
+ * Regression gate: a candidate report against a baseline on the same golden set. Each gated
+ * metric has a rule; over the queries both reports share (and that have the metric on both
+ * sides), the rule decides:
+ * - FAIL when the candidate mean is below the rule's floor `min` (whatever the baseline);
+ * - FAIL when the drop (baseline − candidate) exceeds `maxDrop` (metric units) or `maxDropPct`
+ *   (percent of the baseline mean) — unless the rule sets `requireSignificance: true`, in which
+ *   case such a breach fails only when the paired randomization test (src/lib/evals/stats/paired.ts)
+ *   also finds the candidate significantly worse (p < α);
+ * - otherwise PASS.
+ * The p-value is reported beside every rule, and a limit the user wrote is a limit: by default a
+ * breach fails whatever the p-value. The gate passes when every rule passes.
  */
 
-/** Thresholds of one metric. Drops are `baseline − candidate` (metrics are higher-is-better). */
+/** Old rule fields (before explicit limits failed by default) and what replaced them. */
+const RENAMED_FIELDS: Readonly<Record<string, string>> = {
+	maxAbsoluteDrop: 'use "maxDrop" (same units)',
+	maxRelativeDrop: 'use "maxDropPct" in percent (0.05 → 5)'
+};
+
+/** One metric's rule. Drops are `baseline − candidate` (metrics are higher-is-better). */
 export const GateRuleSchema = z
 	.object({
-		/** Largest allowed drop of the mean, in metric units (0.02 = two points of nDCG). */
-		maxAbsoluteDrop: z.number().finite().min(0).optional(),
-		/** Largest allowed drop relative to the baseline mean (0.05 = 5 %). */
-		maxRelativeDrop: z.number().finite().min(0).optional(),
-		/** Fail a breach only when it is significant (default true). */
+		/** Largest allowed drop of the mean, in metric units (0.02 = two points of nDCG, 0.25 = a quarter point of a 1–5 judge score). */
+		maxDrop: z.number().finite().min(0).optional(),
+		/** Largest allowed drop relative to the baseline mean, in percent (5 = 5 %); not checked when the baseline mean is 0. */
+		maxDropPct: z.number().finite().min(0).max(100).optional(),
+		/** Floor: the candidate mean must be at least this (in metric units), whatever the baseline. */
+		min: z.number().finite().optional(),
+		/** Fail a breached drop limit only when the drop is significant (p < α). Default false. Floors never wait for significance. */
 		requireSignificance: z.boolean().optional()
 	})
 	.strict()
-	.refine((r) => r.maxAbsoluteDrop !== undefined || r.maxRelativeDrop !== undefined, 'a rule needs maxAbsoluteDrop or maxRelativeDrop');
+	.refine((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined || r.min !== undefined, 'a rule needs maxDrop, maxDropPct or min');
 
 /** A gate configuration (the `--config gate.json` file). */
 export const GateConfigSchema = z
@@ -40,13 +54,23 @@ export const GateConfigSchema = z
 export type GateRule = z.infer<typeof GateRuleSchema>;
 export type GateConfig = z.infer<typeof GateConfigSchema>;
 
-/** Defaults when neither a config file nor flags name metrics: nDCG@10 and recall@10, 0.02 absolute / 5 % relative. */
+/** Defaults when neither a config file nor flags name metrics: nDCG@10 and recall@10 may drop by 0.02 or 5 %. */
 export const DEFAULT_GATE_CONFIG: GateConfig = {
-	metrics: { 'ndcg@10': { maxAbsoluteDrop: 0.02, maxRelativeDrop: 0.05 }, 'recall@10': { maxAbsoluteDrop: 0.02, maxRelativeDrop: 0.05 } },
+	metrics: { 'ndcg@10': { maxDrop: 0.02, maxDropPct: 5 }, 'recall@10': { maxDrop: 0.02, maxDropPct: 5 } },
 	alpha: 0.05,
 	seed: 42,
 	permutations: 10_000
 };
+
+/** One limit of a rule, checked. */
+export interface GateLimitCheck {
+	readonly kind: 'maxDrop' | 'maxDropPct' | 'min';
+	/** The rule's value (metric units; percent for `maxDropPct`). */
+	readonly limit: number;
+	/** What was measured: the drop, the drop in percent (`null` when the baseline mean is 0), or the candidate mean. */
+	readonly observed: number | null;
+	readonly breached: boolean;
+}
 
 /** Gate outcome of one metric. */
 export interface MetricGate {
@@ -55,14 +79,24 @@ export interface MetricGate {
 	readonly queryCount: number;
 	readonly baselineMean: number;
 	readonly candidateMean: number;
+	/** candidate − baseline (negative = worse). */
+	readonly delta: number;
 	/** baseline − candidate (positive = worse). */
 	readonly absoluteDrop: number;
-	/** absoluteDrop / baselineMean; `null` when the baseline mean is 0. */
+	/** absoluteDrop / baselineMean (a fraction); `null` when the baseline mean is 0. */
 	readonly relativeDrop: number | null;
+	/** Two-sided paired randomization test. */
 	readonly pValue: number;
+	readonly alpha: number;
+	/** p < α and the candidate mean is lower. */
 	readonly significantlyWorse: boolean;
+	readonly requireSignificance: boolean;
+	readonly checks: GateLimitCheck[];
+	/** The rule in words: `drop ≤ 0.02, drop ≤ 5 %, mean ≥ 4.2`, plus `fail only when significant`. */
+	readonly limit: string;
 	readonly pass: boolean;
-	readonly reasons: string[];
+	/** Why the rule passed or failed, in words. */
+	readonly reason: string;
 }
 
 /** The gate's verdict. */
@@ -79,17 +113,39 @@ export interface GateResult {
  * @throws AssayError `CONFIG_INVALID` naming the first problems.
  */
 export function parseGateConfig(value: unknown): GateConfig {
+	const rules = (value as { metrics?: unknown } | null)?.metrics;
+	if (rules !== null && typeof rules === 'object') {
+		for (const [metric, rule] of Object.entries(rules)) {
+			for (const field of Object.keys(rule !== null && typeof rule === 'object' ? rule : {})) {
+				const instead = RENAMED_FIELDS[field];
+				if (instead) {
+					throw new AssayError('CONFIG_INVALID', `Invalid gate configuration — metrics.${metric}.${field} is no longer a gate field: ${instead}. A breached limit now fails whatever the p-value; add "requireSignificance": true to fail only when the drop is significant.`, { details: { field: `metrics.${metric}.${field}` } });
+				}
+			}
+		}
+	}
 	const parsed = GateConfigSchema.safeParse(value);
 	if (parsed.success) return parsed.data;
 	throw new AssayError('CONFIG_INVALID', `Invalid gate configuration — ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
 }
 
 const fmt = (x: number) => x.toFixed(4);
+const pct = (x: number) => `${Number(x.toFixed(2))} %`;
+
+/** A rule in words, as the CLI and the page show it beside the result. */
+export function describeRule(rule: GateRule): string {
+	const parts: string[] = [];
+	if (rule.maxDrop !== undefined) parts.push(`drop ≤ ${rule.maxDrop}`);
+	if (rule.maxDropPct !== undefined) parts.push(`drop ≤ ${pct(rule.maxDropPct)}`);
+	if (rule.min !== undefined) parts.push(`mean ≥ ${rule.min}`);
+	if (rule.requireSignificance && (rule.maxDrop !== undefined || rule.maxDropPct !== undefined)) parts.push('drops fail only when significant');
+	return parts.join(', ');
+}
 
 /**
- * Gate `candidate` against `baseline`.
+ * Gate `candidate` against `baseline` (decision rule: see the module comment).
  * @throws AssayError `DATASET_INVALID` when the golden sets differ (content hash), a report was cancelled, they share no
- *   query, or a gated metric is missing (unusable input, never a silent PASS).
+ *   query, or a gated metric is missing (unusable input, never a silent PASS); `CONFIG_INVALID` for a config naming no metric.
  */
 export function runGate(baseline: EvalReport, candidate: EvalReport, config: GateConfig = DEFAULT_GATE_CONFIG): GateResult {
 	if (baseline.dataset.contentHash !== candidate.dataset.contentHash) {
@@ -106,21 +162,38 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 	const metrics = names.map((metric): MetricGate => {
 		const rule = config.metrics[metric] as GateRule;
 		const cmp = compareReports(baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
-		const absoluteDrop = cmp.baseline.mean - cmp.candidate.mean;
-		const relativeDrop = cmp.baseline.mean === 0 ? null : absoluteDrop / cmp.baseline.mean;
+		const baselineMean = cmp.baseline.mean;
+		const candidateMean = cmp.candidate.mean;
+		const absoluteDrop = baselineMean - candidateMean;
+		const relativeDrop = baselineMean === 0 ? null : absoluteDrop / baselineMean;
 		const significantlyWorse = cmp.paired.verdict === 'worse';
-		const breaches: string[] = [];
-		if (rule.maxAbsoluteDrop !== undefined && absoluteDrop > rule.maxAbsoluteDrop) breaches.push(`dropped ${fmt(absoluteDrop)} (${fmt(cmp.baseline.mean)} → ${fmt(cmp.candidate.mean)}), more than the allowed ${rule.maxAbsoluteDrop}`);
-		if (rule.maxRelativeDrop !== undefined && relativeDrop !== null && relativeDrop > rule.maxRelativeDrop) breaches.push(`dropped ${(relativeDrop * 100).toFixed(2)} % of the baseline, more than the allowed ${(rule.maxRelativeDrop * 100).toFixed(2)} %`);
-		const needSig = rule.requireSignificance ?? true;
-		const pass = breaches.length === 0 || (needSig && !significantlyWorse);
-		const over = cmp.paired.queryCount < queryCount ? `, over the ${cmp.paired.queryCount} of ${queryCount} queries with a value in both` : '';
-		const sig = `paired randomization test p = ${cmp.paired.pValue.toFixed(4)} (α = ${alpha})${over}`;
-		const reasons =
-			breaches.length === 0
-				? [`${metric}: within thresholds (${fmt(cmp.baseline.mean)} → ${fmt(cmp.candidate.mean)}); ${sig}`]
-				: breaches.map((b) => `${metric}: ${b}; ${sig}${pass ? ' — not significant, so not failing' : ''}`);
-		return { metric, queryCount: cmp.paired.queryCount, baselineMean: cmp.baseline.mean, candidateMean: cmp.candidate.mean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, significantlyWorse, pass, reasons };
+		const requireSignificance = rule.requireSignificance ?? false;
+		const checks: GateLimitCheck[] = [];
+		if (rule.maxDrop !== undefined) checks.push({ kind: 'maxDrop', limit: rule.maxDrop, observed: absoluteDrop, breached: absoluteDrop > rule.maxDrop });
+		if (rule.maxDropPct !== undefined) {
+			const observed = relativeDrop === null ? null : relativeDrop * 100;
+			checks.push({ kind: 'maxDropPct', limit: rule.maxDropPct, observed, breached: observed !== null && observed > rule.maxDropPct });
+		}
+		if (rule.min !== undefined) checks.push({ kind: 'min', limit: rule.min, observed: candidateMean, breached: candidateMean < rule.min });
+		const p = `p = ${cmp.paired.pValue.toFixed(4)}`;
+		const floor = checks.find((c) => c.kind === 'min' && c.breached);
+		const drops = checks.filter((c) => c.kind !== 'min' && c.breached);
+		const dropFails = drops.length > 0 && (!requireSignificance || significantlyWorse);
+		const pass = !floor && !dropFails;
+		const words: string[] = [];
+		if (floor) words.push(`candidate mean ${fmt(candidateMean)} is below the floor ${floor.limit}`);
+		if (drops.length > 0) {
+			const what = drops.map((c) => (c.kind === 'maxDrop' ? `more than the allowed ${c.limit}` : `${pct(c.observed as number)} of the baseline, more than the allowed ${pct(c.limit)}`)).join(' and ');
+			const sig = !requireSignificance
+				? `${p} (a breached limit fails whatever the p-value)`
+				: significantlyWorse
+					? `significant (${p} < α ${alpha})`
+					: `not significant (${p}, α ${alpha}), and this rule fails only when significant`;
+			words.push(`dropped ${fmt(absoluteDrop)} (${fmt(baselineMean)} → ${fmt(candidateMean)}), ${what}; ${sig}`);
+		}
+		if (words.length === 0) words.push(`within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`);
+		if (cmp.paired.queryCount < queryCount) words.push(`over the ${cmp.paired.queryCount} of ${queryCount} queries with a value in both`);
+		return { metric, queryCount: cmp.paired.queryCount, baselineMean, candidateMean, delta: candidateMean - baselineMean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, alpha, significantlyWorse, requireSignificance, checks, limit: describeRule(rule), pass, reason: words.join('; ') };
 	});
 	return { verdict: metrics.every((m) => m.pass) ? 'PASS' : 'FAIL', queryCount, metrics, config };
 }

@@ -52,6 +52,40 @@ export function sortForEvaluation(entries: readonly RunEntry[]): RunEntry[] {
 	return [...entries].sort((a, b) => (a.score !== b.score ? b.score - a.score : compareCodePoints(b.docId, a.docId)));
 }
 
+/**
+ * Refuse a ranking that lists a document twice, as trec_eval does: `form_res_rels.c` sorts a
+ * query's results by docno and stops with "duplicate docs <docno>" (UNDEF, a fatal error) when
+ * two are equal — it neither de-duplicates nor scores the repeat. Counting a repeat twice would
+ * let one relevant document add to the precision sum twice (MAP > 1). Producers that rank
+ * chunks keep each document's best chunk first (`rankDocumentsByBestChunk`, `bestEntryPerDocument`).
+ * @throws AssayError `DATASET_INVALID` naming the query and the document.
+ */
+export function assertUniqueDocuments(queryId: string, entries: readonly RunEntry[]): void {
+	const seen = new Set<string>();
+	for (const e of entries) {
+		if (seen.has(e.docId)) {
+			throw new AssayError('DATASET_INVALID', `Query "${queryId}" ranks document "${e.docId}" twice: a ranking lists each document once (trec_eval stops with "duplicate docs" too).`, { details: { queryId, docId: e.docId } });
+		}
+		seen.add(e.docId);
+	}
+}
+
+/**
+ * One entry per document, at its best score (the first of equal-scored repeats), in the input
+ * order of the kept entries: how a run built from chunk-level or fused hits whose documents
+ * repeat (two chunks, or two ids that map to one portable reference) becomes a document ranking.
+ */
+export function bestEntryPerDocument(entries: readonly RunEntry[]): RunEntry[] {
+	const best = new Map<string, number>();
+	entries.forEach((e, i) => {
+		const at = best.get(e.docId);
+		if (at === undefined || e.score > (entries[at] as RunEntry).score) best.set(e.docId, i);
+	});
+	if (best.size === entries.length) return [...entries];
+	const keep = new Set(best.values());
+	return entries.filter((_, i) => keep.has(i));
+}
+
 /** Measures of one query: `ranking` in evaluation order, `judged` its qrels (may be empty). */
 export function evaluateQuery(
 	ranking: readonly RunEntry[],
@@ -88,7 +122,7 @@ const COUNT_MEASURES = new Set(['num_ret', 'num_rel', 'num_rel_ret']);
  * Evaluate a run against qrels the way trec_eval does (see {@link EvaluateOptions} for which
  * queries count). Rankings are re-sorted with {@link sortForEvaluation}.
  * @throws AssayError `CONFIG_INVALID` for a cutoff that is not a positive integer;
- *   `DATASET_INVALID` when no query is evaluated (no query id shared by run and qrels) —
+ *   `DATASET_INVALID` for a ranking that lists a document twice ({@link assertUniqueDocuments}), or when no query is evaluated (no query id shared by run and qrels) —
  *   a mean over nothing would be meaningless, never reported as 0 or NaN.
  */
 export function evaluateRun(qrels: Qrels, run: Run, options: EvaluateOptions = {}): RunEvaluation {
@@ -109,6 +143,7 @@ export function evaluateRun(qrels: Qrels, run: Run, options: EvaluateOptions = {
 	const perQuery = new Map<string, MeasureValues>();
 	const totals: Record<string, number> = {};
 	for (const qid of queryIds) {
+		assertUniqueDocuments(qid, run.get(qid) ?? []);
 		const ranking = sortForEvaluation(run.get(qid) ?? []);
 		const values = evaluateQuery(ranking, qrels.get(qid) ?? new Map(), cutoffs, level);
 		perQuery.set(qid, values);

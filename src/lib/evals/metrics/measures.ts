@@ -42,7 +42,8 @@ export function reciprocalRank(r: JudgedRanking): number {
 	return i < 0 ? 0 : 1 / (i + 1);
 }
 
-function relevantInTop(r: JudgedRanking, k: number): number {
+/** Relevant documents (grade ≥ level) among the first k of the ranking: an exact integer. */
+export function relevantInTop(r: JudgedRanking, k: number): number {
 	let n = 0;
 	const end = Math.min(k, r.grades.length);
 	for (let i = 0; i < end; i++) if (isRelevant(r.grades[i], r.level)) n++;
@@ -93,5 +94,22 @@ export function ndcgAt(r: JudgedRanking, k: number, gain: NdcgGain = 'linear'): 
 	let idcg = 0;
 	const idealEnd = Math.min(k, ideal.length);
 	for (let i = 0; i < idealEnd; i++) idcg += gainOf(ideal[i] as number, gain) / Math.log2(i + 2);
-	return idcg > 0 ? dcg / idcg : 0;
+	return idcg > 0 ? unitRatio(dcg, idcg) : 0;
+}
+
+/**
+ * Largest excess over 1 that {@link unitRatio} attributes to rounding: the two sums of an nDCG
+ * are at most ~1000 terms each, so their relative rounding error is below 1000 · 2^-53 ≈ 1.1e-13.
+ */
+export const ROUNDING_EXCESS = 1e-12;
+
+/**
+ * `numerator / denominator` for a ratio that is at most 1 in exact arithmetic (a DCG over its
+ * ideal DCG) but whose two float sums were rounded separately: an excess over 1 of at most
+ * {@link ROUNDING_EXCESS} is rounding and gives 1. A larger excess is returned as is, so a
+ * real fault still fails the report's range check instead of being hidden.
+ */
+export function unitRatio(numerator: number, denominator: number): number {
+	const ratio = numerator / denominator;
+	return ratio > 1 && ratio - 1 <= ROUNDING_EXCESS ? 1 : ratio;
 }

@@ -1,7 +1,7 @@
 import { AssayError } from '../../shared/errors.ts';
 import { compareCodePoints } from '../../shared/ids.ts';
-import { sortForEvaluation } from './evaluate.ts';
-import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, rPrecision, type JudgedRanking, type NdcgGain } from './measures.ts';
+import { assertUniqueDocuments, sortForEvaluation } from './evaluate.ts';
+import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, relevantInTop, rPrecision, type JudgedRanking, type NdcgGain } from './measures.ts';
 import type { Qrels, Run } from './trec-format.ts';
 
 /**
@@ -81,10 +81,14 @@ export function hitAt(r: JudgedRanking, k: number): number {
 	return precisionAt(r, k) > 0 ? 1 : 0;
 }
 
-/** Capped recall at k: relevant in the top k / min(k, relevant count); 0 when none is relevant. */
+/**
+ * Capped recall at k: relevant in the top k / min(k, relevant count); 0 when none is relevant.
+ * One division of two integers, the numerator never above the denominator, so the value is at
+ * most 1 exactly (going through P@k · k does not: (7 / 100) · 100 = 7.000000000000001).
+ */
 export function cappedRecallAt(r: JudgedRanking, k: number): number {
 	if (r.relevantCount === 0) return 0;
-	return (precisionAt(r, k) * k) / Math.min(k, r.relevantCount);
+	return relevantInTop(r, k) / Math.min(k, r.relevantCount);
 }
 
 /** Reciprocal rank cut at k (the per-query term of MRR@k): 0 when the first relevant rank is beyond k. */
@@ -97,7 +101,8 @@ export function reciprocalRankAt(r: JudgedRanking, k: number): number {
  * Evaluate a run against a golden set's judgments. Every query of `qrels` is evaluated (a
  * query missing from the run is an empty ranking, as trec_eval `-c`); a query whose judgments
  * hold no grade ≥ the level is unanswerable. Run-only queries are ignored.
- * @throws AssayError `DATASET_INVALID` when `qrels` is empty; `CONFIG_INVALID` for a bad cutoff.
+ * @throws AssayError `DATASET_INVALID` when `qrels` is empty or a ranking lists a document twice
+ *   (refused as trec_eval does, see `assertUniqueDocuments`); `CONFIG_INVALID` for a bad cutoff.
  */
 export function evaluateRetrieval(qrels: Qrels, run: Run, options: RetrievalMetricOptions = {}): RetrievalMetrics {
 	const cutoffs = options.cutoffs ?? REPORT_CUTOFFS;
@@ -114,6 +119,7 @@ export function evaluateRetrieval(qrels: Qrels, run: Run, options: RetrievalMetr
 	const answerableTotals: Record<string, number> = {};
 	for (const qid of [...qrels.keys()].sort(compareCodePoints)) {
 		const judged = qrels.get(qid) ?? new Map<string, number>();
+		assertUniqueDocuments(qid, run.get(qid) ?? []);
 		const ranking = sortForEvaluation(run.get(qid) ?? []);
 		const judgedGrades = [...judged.values()];
 		const r: JudgedRanking = { grades: ranking.map((e) => judged.get(e.docId)), relevantCount: judgedGrades.filter((g) => g >= level).length, judgedGrades, level };
@@ -135,6 +141,8 @@ export function evaluateRetrieval(qrels: Qrels, run: Run, options: RetrievalMetr
 			if (isAnswerable) answerableTotals[name] = (answerableTotals[name] ?? 0) + v;
 		}
 	}
+	// Means cannot leave [0, 1] by rounding: each partial sum of n values ≤ 1 is at most the
+	// integer n (which is exact, and rounding is monotone), and n / n = 1 exactly; likewise ≥ 0.
 	const means: Record<string, MetricMean> = {};
 	for (const [name, total] of Object.entries(totals)) {
 		means[name] = { mean: total / perQuery.size, answerableMean: answerable > 0 ? (answerableTotals[name] ?? 0) / answerable : null };

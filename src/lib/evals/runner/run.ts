@@ -1,4 +1,5 @@
 import { AssayError } from '../../shared/errors.ts';
+import { bestEntryPerDocument } from '../metrics/evaluate.ts';
 import type { RunEntry } from '../metrics/trec-format.ts';
 
 /** Retrieval as the runner sees it: a query → documents ranked best first, at most `depth`. */
@@ -35,7 +36,8 @@ export interface QueryRunResult {
 /**
  * Retrieve every query with one retriever, timing each. Scores are rounded to 6 decimals, as
  * the TREC run export writes them, so metrics computed here equal `assay metrics` on the
- * exported run to the digit (ties are then broken by document id, as trec_eval does).
+ * exported run to the digit (ties are then broken by document id, as trec_eval does). A document
+ * returned twice keeps only its best entry ({@link bestEntryPerDocument}), so the run is a document ranking.
  * @throws AssayError `DATASET_INVALID` for no query.
  */
 export async function runQueries(queries: readonly { id: string; query: string }[], retriever: Retriever, options: RunQueriesOptions): Promise<QueryRunResult> {
@@ -48,7 +50,8 @@ export async function runQueries(queries: readonly { id: string; query: string }
 		const started = performance.now();
 		const hits = await retriever.retrieve(q.query, options.depth);
 		const ms = performance.now() - started;
-		run.set(q.id, hits.slice(0, options.depth).map((h) => ({ docId: h.docId, score: Math.round(h.score * 1e6) / 1e6 })));
+		// A document the retriever returns twice (two ids with one portable reference) keeps its best place.
+		run.set(q.id, bestEntryPerDocument(hits).slice(0, options.depth).map((h) => ({ docId: h.docId, score: Math.round(h.score * 1e6) / 1e6 })));
 		latencyMs.set(q.id, ms);
 		options.onProgress?.({ done: i + 1, total: queries.length, queryId: q.id, latencyMs: ms });
 		if ((i + 1) % every === 0) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -111,7 +111,7 @@ async function scoredReport(id: string, scores: readonly (number | null)[]) {
 	return buildAnswerReport(input(makeRun({ id, caseIds: ids }), answers, goldenCases));
 }
 
-const gate = { metrics: { 'judge.correctness': { maxAbsoluteDrop: 0.5 } }, seed: 42 };
+const gate = { metrics: { 'judge.correctness': { maxDrop: 0.5 } }, seed: 42 };
 
 describe('answer reports in the regression gate and comparison', () => {
 	it('PASSes a candidate whose correctness holds and FAILs one that drops on every case', async () => {
@@ -156,12 +156,12 @@ describe('gating answer reports', () => {
 	it('counts the shared queries once and each metric over the queries that have it', async () => {
 		const a = await buildAnswerReport(input(makeRun(), graded));
 		const b = await buildAnswerReport(input(makeRun({ id: 'ar2' }), graded));
-		const result = runGate(a, b, { metrics: { 'judge.correctness': { maxAbsoluteDrop: 0.5 }, 'ndcg@10': { maxAbsoluteDrop: 0.1 } } });
+		const result = runGate(a, b, { metrics: { 'judge.correctness': { maxDrop: 0.5 }, 'ndcg@10': { maxDrop: 0.1 } } });
 		expect(result.queryCount).toBe(a.perQuery.length);
 		expect(result.metrics.map((m) => [m.metric, m.queryCount])).toEqual([
 			['judge.correctness', 1],
 			['ndcg@10', a.perQuery.length]
 		]);
-		expect(result.metrics[0]!.reasons[0]).toContain(`over the 1 of ${a.perQuery.length} queries with a value in both`);
+		expect(result.metrics[0]!.reason).toContain(`over the 1 of ${a.perQuery.length} queries with a value in both`);
 	});
 });
