@@ -79,7 +79,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 			const score = row.rerank?.score ?? row.fused?.score ?? (request.mode === 'dense' ? row.dense?.score : row.lexical?.score) ?? 0;
 			hits.push({ ...toSearchHit(chunk, doc, hits.length + 1, score, highlightRanges(index.analyzer, chunk.text, termSet)), explain: row });
 		}
-		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
+		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.query_terms': queryTerms.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
 		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend };
 	});
 }

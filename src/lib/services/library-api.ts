@@ -104,7 +104,7 @@ export interface SearchRequest {
 	/** Hits to return, 1–1000. */
 	readonly topK: number;
 	readonly documentIds?: readonly string[];
-	/** Retrieval mode; absent = the original lexical path (no explain data). */
+	/** Retrieval mode; absent = `lexical`. Every mode runs the same pipeline, with filters, access lists and explain data. */
 	readonly mode?: RetrievalMode;
 	/** Candidates per retriever (default `retrieval.depth`). */
 	readonly depth?: number;
