@@ -193,7 +193,11 @@ export async function runEvaluation(internals: LibraryInternals, request: EvalRe
 			indexMs,
 			environment: request.environment,
 			...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
-			...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {})
+			...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
+			...(() => {
+				const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));
+				return rerank ? { rerank } : {};
+			})()
 		});
 		span.setAttributes({ 'assay.eval.ndcg_10': report.metrics.aggregate['ndcg@10']?.mean ?? -1, 'assay.eval.queries': report.metrics.queryCount });
 		await store.evalRuns.put(report);

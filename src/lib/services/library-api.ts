@@ -5,7 +5,7 @@ import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
 import type { PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
-import type { ExplainRow, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
+import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 export type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
@@ -161,6 +161,8 @@ export interface SearchResponse {
 	/** Backend that embedded the query / ran the reranker, when they ran. */
 	readonly embeddingBackend?: string | null;
 	readonly rerankBackend?: string | null;
+	/** hybrid-rerank: pairs scored and pairs whose passage was cut to fit the cross-encoder (`null` otherwise). */
+	readonly rerankTruncation?: RerankTruncation | null;
 }
 
 /** A document's text and its chunk boundaries, for the "open in document" view. */
