@@ -9,8 +9,8 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { exposeApi } from '../src/lib/rpc/index.ts';
 import { TransformersEmbedder } from '../src/lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../src/lib/adapters/transformers-reranker.ts';
-import { setLocalModelFetch, setSelfHostedWasm } from '../src/lib/adapters/transformers-runtime.ts';
-import { deleteCachedModel, fetchLocalModelFile, listCachedModels, storeLocalModelFiles } from '../src/lib/adapters/model-cache.ts';
+import { setLocalModelFetch, setLocalModelLister, setSelfHostedWasm } from '../src/lib/adapters/transformers-runtime.ts';
+import { deleteCachedModel, fetchLocalModelFile, listCachedModels, listLocalModelFiles, storeLocalModelFiles } from '../src/lib/adapters/model-cache.ts';
 import type { ModelsApi } from '../src/lib/services/models-api.ts';
 import type { ModelLoadProgress } from '../src/lib/embedding/index.ts';
 
@@ -18,6 +18,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const abs = (url: string) => new URL(url, scope.location.href).href;
 setSelfHostedWasm({ wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) });
 setLocalModelFetch(fetchLocalModelFile);
+setLocalModelLister(listLocalModelFiles);
 
 const listeners: ((p: ModelLoadProgress) => void)[] = [];
 const report = (p: ModelLoadProgress) => {

@@ -1,7 +1,7 @@
 import { AutoModelForSequenceClassification, AutoTokenizer, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { EmbeddingBackend, ModelLoadProgress } from '../embedding/index.ts';
 import { sigmoid, type RerankResult, type Reranker, type RerankerSpec } from '../search/rerank/index.ts';
-import { applyModelSource, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
+import { applyModelSource, checkLocalDtype, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
 import { toProgress } from './transformers-embedder.ts';
 
 interface Loaded {
@@ -114,6 +114,7 @@ export class TransformersReranker implements Reranker {
 	private load(spec: RerankerSpec): Promise<Loaded> {
 		const key = JSON.stringify([spec.modelId, spec.dtype, spec.device, spec.source]);
 		return this.loaded.get(key, async () => {
+			await checkLocalDtype(spec.source, spec.modelId, spec.dtype);
 			const progress_callback = (p: Record<string, unknown>) => this.onProgress?.(toProgress(spec.modelId, p));
 			const { value, backend } = await loadOnDevice(
 				spec.device,

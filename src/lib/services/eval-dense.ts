@@ -101,7 +101,7 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 	const lexicalPart = config.mode === 'dense' ? '' : 'bm25-inverted-index + ';
 	return {
 		retriever,
-		embeddingModel: () => ({ id: ws.embedding.modelId, dtype: ws.embedding.dtype, backend: backendLabel([...queryBackends], ctx.status.backends) }),
+		embeddingModel: () => ({ id: ws.embedding.modelId, dtype: ws.embedding.dtype, backend: backendLabel([...queryBackends], ctx.status.backends), pooling: spec.pooling, queryPrefix: spec.queryPrefix, passagePrefix: spec.passagePrefix }),
 		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
 		reranker: rerank ? ws.rerank.modelId : null,
 		rerankTruncation: (queries) => {

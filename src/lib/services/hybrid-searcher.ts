@@ -81,7 +81,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 		}
 		if (outcome.rerank) span.setAttributes({ 'assay.rerank.truncated_pairs': outcome.rerank.truncatedPairs, 'assay.rerank.max_tokens': outcome.rerank.maxTokens ?? -1 });
 		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.query_terms': queryTerms.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
-		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend, rerankTruncation: outcome.rerank };
+		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend, rerankTruncation: outcome.rerank, ...(request.mode === 'lexical' ? {} : { embedding: (({ pooling, queryPrefix, passagePrefix }) => ({ pooling, queryPrefix, passagePrefix }))(embeddingSpecFor(config)) }) };
 	});
 }
 

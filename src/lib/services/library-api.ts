@@ -163,6 +163,8 @@ export interface SearchResponse {
 	readonly rerankBackend?: string | null;
 	/** hybrid-rerank: pairs scored and pairs whose passage was cut to fit the cross-encoder (`null` otherwise). */
 	readonly rerankTruncation?: RerankTruncation | null;
+	/** Dense modes: how the query was embedded (its prefix) and the stored passages were (prefix, pooling). */
+	readonly embedding?: { readonly pooling: string; readonly queryPrefix: string; readonly passagePrefix: string };
 }
 
 /** A document's text and its chunk boundaries, for the "open in document" view. */
