@@ -6,6 +6,7 @@ import type { ModelLoadProgress } from '$lib/embedding/index.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
 import { ModelLink, ModelsClient } from './models-client.ts';
+import { describePickedModels, type PickedModel } from './model-folders.ts';
 
 /** A running embedding job, as the page shows it. */
 export interface EmbedJob {
@@ -98,14 +99,17 @@ export class SemanticState {
 		if (this.job) await this.library().cancelEmbedding(this.job.jobId);
 	}
 
-	/** Copy a picked model folder into the local model cache. */
-	async addLocalFolder(files: FileList): Promise<string[]> {
+	/**
+	 * Copy a picked model folder into the local model cache; resolves each model found with the
+	 * dtypes its `onnx/` folder has and what its sentence-transformers files say.
+	 */
+	async addLocalFolder(files: FileList): Promise<PickedModel[]> {
 		const models = await this.models();
 		const picked = Array.from(files, (file) => ({ relativePath: file.webkitRelativePath || file.name, file: file as Blob }));
 		const found = await models.api.addLocalModels(picked);
 		if (found.length === 0) this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
 		await this.refreshCache();
-		return found;
+		return describePickedModels(found, picked.map((p) => ({ relativePath: p.relativePath, text: () => p.file.text() })));
 	}
 
 	async refreshCache(): Promise<void> {

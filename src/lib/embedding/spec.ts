@@ -32,7 +32,7 @@ export function embeddingSpecFor(config: AppConfig): EmbeddingModelSpec {
 		modelId: config.embedding.modelId,
 		dtype: config.embedding.dtype,
 		device: config.models.device,
-		source: config.models.source,
+		source: config.embedding.source ?? config.models.source,
 		pooling: recipe.pooling,
 		queryPrefix: recipe.queryPrefix,
 		passagePrefix: recipe.passagePrefix
@@ -41,5 +41,5 @@ export function embeddingSpecFor(config: AppConfig): EmbeddingModelSpec {
 
 /** The reranker spec a workspace configuration selects. */
 export function rerankerSpecFor(config: AppConfig): RerankerSpec {
-	return { modelId: config.rerank.modelId, dtype: config.rerank.dtype, device: config.models.device, source: config.models.source, batchSize: config.rerank.batchSize };
+	return { modelId: config.rerank.modelId, dtype: config.rerank.dtype, device: config.models.device, source: config.rerank.source ?? config.models.source, batchSize: config.rerank.batchSize };
 }
