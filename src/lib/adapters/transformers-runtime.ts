@@ -58,6 +58,33 @@ export async function checkLocalDtype(source: ModelSource, modelId: string, dtyp
 	if (files) requireDtype(modelId, dtype, dtypesInFiles(files));
 }
 
+/**
+ * One JSON file of a model (`config_sentence_transformers.json`, `1_Pooling/config.json`), from
+ * its source: a picked local folder (browser: the local model cache; Node: the folder on disk),
+ * the hub or a mirror (`{host}{modelId}/resolve/main/{file}`, through transformers.js's fetch).
+ * `undefined` when the file is absent, unreadable or not JSON — it then says nothing.
+ */
+export async function readModelJson(source: ModelSource, modelId: string, file: string): Promise<unknown> {
+	try {
+		let response: Response | undefined;
+		if (source.kind === 'local') {
+			if (localFetch) response = await localFetch(`${LOCAL_MODELS_PREFIX}${modelId}/${file}`);
+			else if (isNode() && source.path) {
+				const fsName = 'node:fs/promises';
+				const { readFile } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+				return JSON.parse(await readFile(`${source.path.replace(/\/+$/, '')}/${modelId}/${file}`, 'utf8')) as unknown;
+			}
+		} else {
+			const host = source.kind === 'hub' ? HUB_HOST : source.baseUrl.endsWith('/') ? source.baseUrl : `${source.baseUrl}/`;
+			response = await (env.fetch as (url: string) => Promise<Response>)(`${host}${modelId}/resolve/main/${file}`);
+		}
+		if (!response || !response.ok) return undefined;
+		return (await response.json()) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Hub host used for the `hub` source. */
 export const HUB_HOST = 'https://huggingface.co/';
 

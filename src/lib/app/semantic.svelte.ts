@@ -2,7 +2,7 @@ import type { Remote } from '$lib/rpc/index.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { EmbedProgress, LibraryApi, SemanticStatus } from '$lib/services/library-api.ts';
 import type { CachedModelInfo } from '$lib/services/models-api.ts';
-import type { ModelLoadProgress } from '$lib/embedding/index.ts';
+import type { ModelLoadProgress, ModelSource, SentenceTransformersRecipe } from '$lib/embedding/index.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
 import { ModelLink, ModelsClient } from './models-client.ts';
@@ -110,6 +110,11 @@ export class SemanticState {
 		if (found.length === 0) this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
 		await this.refreshCache();
 		return describePickedModels(found, picked.map((p) => ({ relativePath: p.relativePath, text: () => p.file.text() })));
+	}
+
+	/** Read the prefixes and pooling a model's own files state (hub/mirror: two small downloads, on the user's request). */
+	async readRecipe(modelId: string, source: ModelSource): Promise<SentenceTransformersRecipe> {
+		return (await this.models()).api.readRecipe(modelId, source.kind === 'mirror' ? { kind: 'mirror', baseUrl: source.baseUrl } : source.kind === 'local' ? { kind: 'local' } : { kind: 'hub' });
 	}
 
 	async refreshCache(): Promise<void> {

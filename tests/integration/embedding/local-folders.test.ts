@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TransformersEmbedder } from '../../../src/lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../../../src/lib/adapters/transformers-reranker.ts';
 import { readFolderDtypes, readFolderRecipe } from '../../../src/lib/adapters/model-files-node.ts';
-import { detectRecipe, type EmbeddingModelSpec } from '../../../src/lib/embedding/index.ts';
+import { detectRecipe, recipeFromSentenceTransformers, type EmbeddingModelSpec } from '../../../src/lib/embedding/index.ts';
+import { readModelJson } from '../../../src/lib/adapters/transformers-runtime.ts';
 import { dot } from '../../../src/lib/search/vector/index.ts';
 import { runCliCaptured } from '../../support/cli.ts';
 import { MODELS_DIR } from './fixture-models.ts';
@@ -48,6 +49,14 @@ describe('prefixes and pooling of a local folder', () => {
 		const [asQuery] = (await embedder.embed(s, ['puppy'], 'query')).vectors;
 		const [manual] = (await embedder.embed({ ...s, queryPrefix: '', passagePrefix: '' }, ['search_query: puppy'], 'passage')).vectors;
 		expect(dot(asQuery!, manual!)).toBeCloseTo(1, 5);
+	});
+
+	it('are read through the model source too (what the page asks the model worker for), absent files saying nothing', async () => {
+		const { parent, folder } = copyModel('tiny-bert-embed', 'st-source');
+		withSentenceTransformers(folder, { query: 'query: ' }, 'mean');
+		const source = { kind: 'local' as const, path: `${parent}/` };
+		expect(recipeFromSentenceTransformers(await readModelJson(source, 'st-source', 'config_sentence_transformers.json'), await readModelJson(source, 'st-source', '1_Pooling/config.json'))).toEqual({ queryPrefix: 'query: ', passagePrefix: '', pooling: 'mean' });
+		expect(await readModelJson(source, 'tiny-bert-embed-missing', 'config_sentence_transformers.json')).toBeUndefined();
 	});
 
 	it('fall back to the family of the folder name, and to "none known" for an unknown one', () => {

@@ -1,4 +1,6 @@
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { IDBFactory } from 'fake-indexeddb';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +101,8 @@ describe('rerank truncation in search and evaluation reports', () => {
 		const perQuery = report.perQuery.map((q) => q.rerankTruncatedPairs ?? -1);
 		expect(perQuery.every((n) => n >= 0)).toBe(true);
 		expect(perQuery.reduce((a, b) => a + b, 0)).toBe(report.rerank!.truncatedPairs);
+		const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
+		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
+		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
 	});
 });

@@ -7,6 +7,8 @@
  * check can fail.
  */
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransformersEmbedder } from '../../../src/lib/adapters/transformers-embedder.ts';
@@ -125,6 +127,8 @@ describe('a restricted principal sees nothing of a document outside its access l
 		const report = await svc.runEval({ workspaceId, goldenSetId, jobId: `bob-${mode}`, config, appVersion: 't', environment: ENV, runAs: bob });
 		expect(report.retrieval.runAs).toEqual(bob);
 		expect(report.corpus.documents).toBe(3);
+		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object);
+		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
 		expectNoSecret(report);
 		expectNoSecret(reportToTrecRun(report));
 		expectNoSecret(await svc.listEvalReports(workspaceId).then((all) => all.filter((r) => r.retrieval.runAs)));
