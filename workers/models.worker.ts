@@ -9,15 +9,16 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { exposeApi } from '../src/lib/rpc/index.ts';
 import { TransformersEmbedder } from '../src/lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../src/lib/adapters/transformers-reranker.ts';
-import { setLocalModelFetch, setSelfHostedWasm } from '../src/lib/adapters/transformers-runtime.ts';
-import { deleteCachedModel, fetchLocalModelFile, listCachedModels, storeLocalModelFiles } from '../src/lib/adapters/model-cache.ts';
+import { readModelJson, setLocalModelFetch, setLocalModelLister, setSelfHostedWasm } from '../src/lib/adapters/transformers-runtime.ts';
+import { deleteCachedModel, fetchLocalModelFile, listCachedModels, listLocalModelFiles, storeLocalModelFiles } from '../src/lib/adapters/model-cache.ts';
 import type { ModelsApi } from '../src/lib/services/models-api.ts';
-import type { ModelLoadProgress } from '../src/lib/embedding/index.ts';
+import { recipeFromSentenceTransformers, type ModelLoadProgress } from '../src/lib/embedding/index.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const abs = (url: string) => new URL(url, scope.location.href).href;
 setSelfHostedWasm({ wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) });
 setLocalModelFetch(fetchLocalModelFile);
+setLocalModelLister(listLocalModelFiles);
 
 const listeners: ((p: ModelLoadProgress) => void)[] = [];
 const report = (p: ModelLoadProgress) => {
@@ -31,6 +32,7 @@ const api: ModelsApi = {
 	score: (spec, query, passages) => reranker.score(spec, query, passages),
 	addLocalModels: (files) => storeLocalModelFiles(files),
 	listCachedModels: () => listCachedModels(),
+	readRecipe: async (modelId, source) => recipeFromSentenceTransformers(await readModelJson(source, modelId, 'config_sentence_transformers.json'), await readModelJson(source, modelId, '1_Pooling/config.json')),
 	deleteCachedModel: (modelId) => deleteCachedModel(modelId),
 	connect: async (port) => exposeApi(api, port),
 	onProgress: async (listener) => {

@@ -1,7 +1,8 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultAppConfig } from '../lib/config/schema.ts';
-import { findEmbeddingModel, type EmbeddingModelSpec, type ModelSource } from '../lib/embedding/index.ts';
+import { describeRecipeSource, detectRecipe, findEmbeddingModel, pickDtype, type EmbeddingModelSpec, type EmbeddingRecipe, type ModelDtype, type ModelSource } from '../lib/embedding/index.ts';
+import { readFolderDtypes, readFolderRecipe } from '../lib/adapters/model-files-node.ts';
 import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
 import type { RerankerSpec } from '../lib/search/rerank/index.ts';
@@ -30,10 +31,12 @@ Options:
   --embed-model <id|dir> hub id (downloads from huggingface.co) or a local model folder (offline)
   --rerank-model <id|dir> cross-encoder, hub id or local folder (hybrid-rerank)
   --dtype <dtype>        model weights precision, both models (default: the app's,
-                         ${DEFAULTS.embedding.dtype} embedding / ${DEFAULTS.rerank.dtype} reranker; fixture models need fp32)
-  --pooling <mean|cls>   default: from the model registry, else mean
-  --query-prefix <text>  default: from the registry (e.g. "query: " for E5), else none
-  --passage-prefix <text>
+                         ${DEFAULTS.embedding.dtype} embedding / ${DEFAULTS.rerank.dtype} reranker; a local folder without
+                         those weights gets the first it has of fp32, q8, int8, uint8, fp16, q4…)
+  --pooling <mean|cls>   default: detected (1_Pooling/config.json, registry, model family), else mean
+  --query-prefix <text>  default: detected (config_sentence_transformers.json prompts, registry,
+                         model family, e.g. "query: " for E5), else none (a notice says so)
+  --passage-prefix <text> default: detected like --query-prefix
   --top-k <n>            documents per query (default 100)
   --depth <n>            candidates per retriever before fusion (default ${DEFAULTS.retrieval.depth})
   --rrf-k <number>       RRF constant (default ${DEFAULTS.retrieval.rrfK})
@@ -48,10 +51,22 @@ BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFA
 const QUERY_STEPS: Record<(typeof RETRIEVAL_MODES)[number], string> = { lexical: 'BM25', dense: 'embed query, vector search', hybrid: 'BM25 + vector search, RRF', 'hybrid-rerank': 'BM25 + vector search, RRF, reranking' };
 
 /** A hub id, or a local folder (then the source is that folder's parent). */
-function modelLocation(value: string): { modelId: string; source: ModelSource } {
+function modelLocation(value: string): { modelId: string; source: ModelSource; folder: string | null } {
 	const path = resolve(value);
-	if (existsSync(path) && statSync(path).isDirectory()) return { modelId: basename(path), source: { kind: 'local', path: `${dirname(path)}/` } };
-	return { modelId: value, source: { kind: 'hub' } };
+	if (existsSync(path) && statSync(path).isDirectory()) return { modelId: basename(path), source: { kind: 'local', path: `${dirname(path)}/` }, folder: path };
+	return { modelId: value, source: { kind: 'hub' }, folder: null };
+}
+
+/**
+ * The line `assay run` prints before embedding: model, dtype, pooling and both prefixes, each
+ * with its source (`--flag`, `from config_sentence_transformers.json`, `family e5`, …), and a
+ * notice when no prefixes are known for the model.
+ */
+export function describeEmbedStart(spec: EmbeddingModelSpec, recipe: EmbeddingRecipe, flags: { pooling: boolean; queryPrefix: boolean; passagePrefix: boolean }): string {
+	const src = (flag: boolean, name: string, source: EmbeddingRecipe['prefixSource']) => (flag ? `--${name}` : describeRecipeSource(source));
+	const lines = [`assay run: embedding ${spec.modelId} (${spec.dtype}), pooling ${spec.pooling} (${src(flags.pooling, 'pooling', recipe.poolingSource)}), query prefix ${JSON.stringify(spec.queryPrefix)} (${src(flags.queryPrefix, 'query-prefix', recipe.prefixSource)}), passage prefix ${JSON.stringify(spec.passagePrefix)} (${src(flags.passagePrefix, 'passage-prefix', recipe.prefixSource)})`];
+	if (!recipe.known && !flags.queryPrefix && !flags.passagePrefix) lines.push(`assay run: no query/passage prefixes are known for ${spec.modelId}; if its model card names some, pass --query-prefix and --passage-prefix`);
+	return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -73,21 +88,25 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	if (values.mode === undefined) throw new AssayError('CONFIG_INVALID', '--mode is required (lexical | dense | hybrid | hybrid-rerank).');
 	const outPath = stringOption(values, 'out');
 	const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
-	const embedDtype = choiceOption(values, 'dtype', dtypes, DEFAULTS.embedding.dtype);
-	const rerankDtype = choiceOption(values, 'dtype', dtypes, DEFAULTS.rerank.dtype);
+	// The app's default dtype, unless a local folder lacks those weights: then the first it has (DTYPE_PREFERENCE).
+	const dtypeFor = (folder: string | null, appDefault: ModelDtype): ModelDtype => choiceOption(values, 'dtype', dtypes, (folder ? pickDtype(appDefault, readFolderDtypes(folder)) : null) ?? appDefault);
 	let embedSpec: EmbeddingModelSpec | undefined;
 	if (typeof values['embed-model'] === 'string') {
-		const { modelId, source } = modelLocation(values['embed-model']);
-		const info = findEmbeddingModel(modelId);
+		const { modelId, source, folder } = modelLocation(values['embed-model']);
+		const recipe = detectRecipe(modelId, folder ? readFolderRecipe(folder) : {}, findEmbeddingModel(modelId));
 		embedSpec = {
-			modelId, source, dtype: embedDtype, device: 'wasm',
-			pooling: choiceOption(values, 'pooling', ['mean', 'cls'] as const, info?.pooling ?? 'mean'),
-			queryPrefix: stringOption(values, 'query-prefix', info?.queryPrefix ?? ''),
-			passagePrefix: stringOption(values, 'passage-prefix', info?.passagePrefix ?? '')
+			modelId, source, dtype: dtypeFor(folder, DEFAULTS.embedding.dtype), device: 'wasm',
+			pooling: choiceOption(values, 'pooling', ['mean', 'cls'] as const, recipe.pooling),
+			queryPrefix: stringOption(values, 'query-prefix', recipe.queryPrefix),
+			passagePrefix: stringOption(values, 'passage-prefix', recipe.passagePrefix)
 		};
+		io.stderr(describeEmbedStart(embedSpec, recipe, { pooling: values.pooling !== undefined, queryPrefix: values['query-prefix'] !== undefined, passagePrefix: values['passage-prefix'] !== undefined }));
 	}
 	let rerankSpec: RerankerSpec | undefined;
-	if (typeof values['rerank-model'] === 'string') rerankSpec = { ...modelLocation(values['rerank-model']), dtype: rerankDtype, device: 'wasm', batchSize: 16 };
+	if (typeof values['rerank-model'] === 'string') {
+		const { modelId, source, folder } = modelLocation(values['rerank-model']);
+		rerankSpec = { modelId, source, dtype: dtypeFor(folder, DEFAULTS.rerank.dtype), device: 'wasm', batchSize: 16 };
+	}
 	const topK = positiveIntegerOption(values, 'top-k', 100);
 	const qrels = dataset.qrels;
 	const queries = qrels ? dataset.queries.filter((q) => qrels.has(q.id)) : dataset.queries;

@@ -49,6 +49,19 @@ export async function fetchLocalModelFile(path: string): Promise<Response | unde
 	return cache.match(localUrl(path.startsWith(LOCAL_MODELS_PREFIX) ? path.slice(LOCAL_MODELS_PREFIX.length) : path));
 }
 
+/** The files of picked local model `modelId`, relative to its folder (`onnx/model.onnx`, `config.json`, …); `[]` when none is stored. */
+export async function listLocalModelFiles(modelId: string): Promise<string[]> {
+	if (!(await caches.has(LOCAL_MODELS_CACHE))) return [];
+	const cache = await caches.open(LOCAL_MODELS_CACHE);
+	const prefix = `${LOCAL_MODELS_PREFIX}${modelId}/`;
+	const out: string[] = [];
+	for (const request of await cache.keys()) {
+		const path = decodeURIComponent(new URL(request.url).pathname);
+		if (path.startsWith(prefix)) out.push(path.slice(prefix.length));
+	}
+	return out.sort();
+}
+
 /** Every cached model (downloads and local folders) with file counts and sizes, by id. */
 export async function listCachedModels(): Promise<CachedModel[]> {
 	const out: CachedModel[] = [];

@@ -1,7 +1,7 @@
 import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { EmbedResult, Embedder, EmbeddingBackend, EmbeddingModelSpec, ModelLoadProgress, TextKind } from '../embedding/index.ts';
 import { l2Normalize } from '../search/vector/normalize.ts';
-import { applyModelSource, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
+import { applyModelSource, checkLocalDtype, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
 
 interface Loaded {
 	readonly extractor: FeatureExtractionPipeline;
@@ -51,6 +51,7 @@ export class TransformersEmbedder implements Embedder {
 	private load(spec: EmbeddingModelSpec): Promise<Loaded> {
 		const key = JSON.stringify([spec.modelId, spec.dtype, spec.device, spec.source]);
 		return this.loaded.get(key, async () => {
+			await checkLocalDtype(spec.source, spec.modelId, spec.dtype);
 			const { value, backend, fallbackReason } = await loadOnDevice(
 				spec.device,
 				async (device) => {

@@ -1,6 +1,6 @@
 import { env } from '@huggingface/transformers';
 import { AssayError } from '../shared/errors.ts';
-import type { DevicePreference, EmbeddingBackend, ModelSource } from '../embedding/index.ts';
+import { dtypesInFiles, requireDtype, type DevicePreference, type EmbeddingBackend, type ModelDtype, type ModelSource } from '../embedding/index.ts';
 
 /**
  * transformers.js runtime settings shared by the embedder and reranker adapters: where model
@@ -17,6 +17,73 @@ export type LocalModelFetch = (path: string) => Promise<Response | undefined>;
 
 let localFetch: LocalModelFetch | null = null;
 const defaultFetch = env.fetch;
+
+/** Lists a picked local model's file paths relative to its folder (`onnx/model.onnx`, …); `undefined` = unknown. */
+export type LocalModelLister = (modelId: string) => Promise<string[] | undefined>;
+
+let localLister: LocalModelLister | null = null;
+
+/** Install the lister of picked local model folders (browser worker: the local model cache). */
+export function setLocalModelLister(lister: LocalModelLister): void {
+	localLister = lister;
+}
+
+/**
+ * The files of a local model, relative to its folder, when they can be listed: the installed
+ * lister (browser), else in Node the `onnx/` folder under `source.path/modelId`. `undefined`
+ * for hub/mirror sources or when nothing can list them.
+ */
+export async function localModelFiles(source: ModelSource, modelId: string): Promise<string[] | undefined> {
+	if (source.kind !== 'local') return undefined;
+	if (localLister) return localLister(modelId);
+	if (!isNode() || !source.path) return undefined;
+	// Kept out of browser bundles: only Node reaches this line.
+	const fsName = 'node:fs/promises';
+	const { readdir } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+	const folder = `${source.path.replace(/\/+$/, '')}/${modelId}/onnx`;
+	try {
+		return (await readdir(folder)).map((f) => `onnx/${f}`);
+	} catch {
+		return [];
+	}
+}
+
+/**
+ * Before loading a local model: check that its folder has the weights of `dtype`, so a
+ * missing file is a typed error naming the dtypes present rather than the library's fetch error.
+ * @throws AssayError `MODEL_DTYPE_UNAVAILABLE`.
+ */
+export async function checkLocalDtype(source: ModelSource, modelId: string, dtype: ModelDtype): Promise<void> {
+	const files = await localModelFiles(source, modelId);
+	if (files) requireDtype(modelId, dtype, dtypesInFiles(files));
+}
+
+/**
+ * One JSON file of a model (`config_sentence_transformers.json`, `1_Pooling/config.json`), from
+ * its source: a picked local folder (browser: the local model cache; Node: the folder on disk),
+ * the hub or a mirror (`{host}{modelId}/resolve/main/{file}`, through transformers.js's fetch).
+ * `undefined` when the file is absent, unreadable or not JSON — it then says nothing.
+ */
+export async function readModelJson(source: ModelSource, modelId: string, file: string): Promise<unknown> {
+	try {
+		let response: Response | undefined;
+		if (source.kind === 'local') {
+			if (localFetch) response = await localFetch(`${LOCAL_MODELS_PREFIX}${modelId}/${file}`);
+			else if (isNode() && source.path) {
+				const fsName = 'node:fs/promises';
+				const { readFile } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+				return JSON.parse(await readFile(`${source.path.replace(/\/+$/, '')}/${modelId}/${file}`, 'utf8')) as unknown;
+			}
+		} else {
+			const host = source.kind === 'hub' ? HUB_HOST : source.baseUrl.endsWith('/') ? source.baseUrl : `${source.baseUrl}/`;
+			response = await (env.fetch as (url: string) => Promise<Response>)(`${host}${modelId}/resolve/main/${file}`);
+		}
+		if (!response || !response.ok) return undefined;
+		return (await response.json()) as unknown;
+	} catch {
+		return undefined;
+	}
+}
 
 /** Hub host used for the `hub` source. */
 export const HUB_HOST = 'https://huggingface.co/';

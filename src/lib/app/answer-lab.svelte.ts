@@ -14,6 +14,8 @@ import { BasicTracer, InMemorySpanSink } from '$lib/tracing/index.ts';
 import { EstimateTokenizer } from '$lib/generation/index.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
 import { LibraryClient } from './library-client.ts';
+import { answerRunRetriever } from '$lib/services/retrieved-sources.ts';
+import { loadRunAs } from './run-as.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
 import { ModelLink } from './models-client.ts';
@@ -212,7 +214,12 @@ export class AnswerLab {
 				contextWindowTokens: this.contextWindowTokens,
 				maxTokens: this.maxTokens,
 				temperature: this.temperature,
-				seed: this.seed
+				seed: this.seed,
+				// Retrieve as the principal the search page runs as (absent = owner); recorded with the run.
+				...(() => {
+					const runAs = loadRunAs(localStorage, workspaceId);
+					return runAs ? { runAs } : {};
+				})()
 			};
 			const run = await this.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config });
 			this.runs = [...this.runs, run];
@@ -365,9 +372,8 @@ export class AnswerLab {
 		this.runs = this.runs.map((r) => (r.id === runId ? updated : r));
 	}
 
-	private async retrieve(run: AnswerRunRecord, query: string): Promise<RetrievedSource[]> {
-		const res = await this.api.search({ workspaceId: run.workspaceId, query, topK: run.config.topK, mode: run.config.mode as RetrievalMode });
-		return res.hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, documentRef: h.documentRef, score: h.score, title: [h.documentName, ...h.headingPath].join(' › '), text: h.text }));
+	private retrieve(run: AnswerRunRecord, query: string): Promise<RetrievedSource[]> {
+		return answerRunRetriever((r) => this.api.search(r), run)(query);
 	}
 
 	private async ensureModels(): Promise<void> {

@@ -6,6 +6,8 @@ import { EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel
 import { answerQuestion, type AnswerEvent, type AnswerStage } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
+import { searchSources } from '$lib/services/retrieved-sources.ts';
+import { loadRunAs } from './run-as.ts';
 import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
 import { ModelLink } from './models-client.ts';
@@ -190,9 +192,10 @@ export class AskDesk {
 		this.abort?.abort();
 	}
 
-	private async retrieve(workspaceId: string, query: string, onStage: (stage: 'reranking') => void): Promise<SourceChunk[]> {
-		const res = await this.api.search({ workspaceId, query, topK: this.topK, mode: this.mode }, LibraryClient.listener(onStage));
-		return res.hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, title: [h.documentName, ...h.headingPath].join(' › '), text: h.text }));
+	private retrieve(workspaceId: string, query: string, onStage: (stage: 'reranking') => void): Promise<SourceChunk[]> {
+		// As the principal the search page runs as (absent = owner): the access lists decide what reaches the prompt.
+		const runAs = loadRunAs(localStorage, workspaceId);
+		return searchSources((r) => this.api.search(r, LibraryClient.listener(onStage)), { workspaceId, query, topK: this.topK, mode: this.mode, ...(runAs ? { runAs } : {}) });
 	}
 
 	private async ensureModels(): Promise<void> {

@@ -7,6 +7,7 @@ import { compareReports, reportToTrecRun, type EvalReport, type ReportComparison
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import type { BeirImportProgress, EvalRunProgress, ExplainResult } from '$lib/services/eval-api.ts';
 import pkg from '../../../package.json';
+import { loadRunAs } from './run-as.ts';
 import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource, importReportFiles } from './eval-files.ts';
 import { describe } from './workbench.svelte.ts';
@@ -208,12 +209,14 @@ export class EvalBench {
 		const drafts = $state.snapshot(this.drafts) as ConfigDraft[];
 		await this.guard(async () => {
 			const environment = await environmentInfo();
+			// Evaluate as the principal the search page runs as (absent = owner); the report records it.
+			const runAs = loadRunAs(localStorage, workspaceId);
 			for (const [index, d] of drafts.entries()) {
 				const jobId = newId('eval');
 				this.jobId = jobId;
 				this.runProgress = { jobId, phase: 'indexing', done: 0, total: gs.cases.length, label: d.label, index, count: drafts.length };
 				const report = await this.api.runEval(
-					{ workspaceId, goldenSetId: gs.id, config: toRetrievalConfig(d), jobId, appVersion: pkg.version, environment, relevanceLevel: this.relevanceLevel, ndcgGain: this.ndcgGain },
+					{ workspaceId, goldenSetId: gs.id, config: toRetrievalConfig(d), jobId, appVersion: pkg.version, environment, relevanceLevel: this.relevanceLevel, ndcgGain: this.ndcgGain, ...(runAs ? { runAs } : {}) },
 					LibraryClient.listener((p: EvalRunProgress) => (this.runProgress = { ...p, label: d.label, index, count: drafts.length }))
 				);
 				this.reports = [...this.reports, report];
@@ -256,7 +259,7 @@ export class EvalBench {
 		const workspaceId = this.workspaceId;
 		if (!workspaceId) return;
 		await this.guard(async () => {
-			this.explanation = { ...(await this.api.explainResult({ workspaceId, config, query, documentRef })), label: report.retrieval.label, query };
+			this.explanation = { ...(await this.api.explainResult({ workspaceId, config, query, documentRef, ...(report.retrieval.runAs ? { runAs: { user: report.retrieval.runAs.user, groups: [...report.retrieval.runAs.groups] } } : {}) })), label: report.retrieval.label, query };
 		});
 	}
 

@@ -2,10 +2,11 @@ import type { Remote } from '$lib/rpc/index.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { EmbedProgress, LibraryApi, SemanticStatus } from '$lib/services/library-api.ts';
 import type { CachedModelInfo } from '$lib/services/models-api.ts';
-import type { ModelLoadProgress } from '$lib/embedding/index.ts';
+import type { ModelLoadProgress, ModelSource, SentenceTransformersRecipe } from '$lib/embedding/index.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
 import { ModelLink, ModelsClient } from './models-client.ts';
+import { describePickedModels, type PickedModel } from './model-folders.ts';
 
 /** A running embedding job, as the page shows it. */
 export interface EmbedJob {
@@ -98,14 +99,22 @@ export class SemanticState {
 		if (this.job) await this.library().cancelEmbedding(this.job.jobId);
 	}
 
-	/** Copy a picked model folder into the local model cache. */
-	async addLocalFolder(files: FileList): Promise<string[]> {
+	/**
+	 * Copy a picked model folder into the local model cache; resolves each model found with the
+	 * dtypes its `onnx/` folder has and what its sentence-transformers files say.
+	 */
+	async addLocalFolder(files: FileList): Promise<PickedModel[]> {
 		const models = await this.models();
 		const picked = Array.from(files, (file) => ({ relativePath: file.webkitRelativePath || file.name, file: file as Blob }));
 		const found = await models.api.addLocalModels(picked);
 		if (found.length === 0) this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
 		await this.refreshCache();
-		return found;
+		return describePickedModels(found, picked.map((p) => ({ relativePath: p.relativePath, text: () => p.file.text() })));
+	}
+
+	/** Read the prefixes and pooling a model's own files state (hub/mirror: two small downloads, on the user's request). */
+	async readRecipe(modelId: string, source: ModelSource): Promise<SentenceTransformersRecipe> {
+		return (await this.models()).api.readRecipe(modelId, source.kind === 'mirror' ? { kind: 'mirror', baseUrl: source.baseUrl } : source.kind === 'local' ? { kind: 'local' } : { kind: 'hub' });
 	}
 
 	async refreshCache(): Promise<void> {

@@ -21,6 +21,7 @@ import { StorageUsage } from './storage-usage.svelte.ts';
 import { SemanticState } from './semantic.svelte.ts';
 import { lastWorkspace, rememberWorkspace } from './last-workspace.ts';
 import { coalesced } from './coalesce.ts';
+import { loadRunAs, saveRunAs } from './run-as.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -95,6 +96,7 @@ export class Workbench {
 	async selectWorkspace(id: string): Promise<void> {
 		this.workspaceId = id;
 		rememberWorkspace(id);
+		this.semantic.runAs = loadRunAs(localStorage, id);
 		this.searchResponse = null;
 		this.importState = null;
 		this.stoppedImports = [];
@@ -271,6 +273,8 @@ export class Workbench {
 		try {
 			// Plain copies: Svelte state proxies cannot be structured-cloned to the worker.
 			const runAs = this.semantic.runAs ? { user: this.semantic.runAs.user, groups: [...this.semantic.runAs.groups] } : undefined;
+			// Ask, answer runs and evaluations of this workspace retrieve as the same principal.
+			saveRunAs(localStorage, this.workspaceId, runAs ?? null);
 			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds], mode: this.semantic.mode, filter: $state.snapshot(this.semantic.filter), ...(runAs ? { runAs } : {}) });
 			this.lastQuery = query;
 		} catch (error) {

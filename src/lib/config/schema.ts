@@ -135,7 +135,9 @@ export const EmbeddingConfigSchema = z.object({
 	/** Chunks per embedding call. Range 1–256, default 16. */
 	batchSize: z.number().int().min(1).max(256).default(16),
 	/** Vector index: `voy` (k-d tree, ≤ 768 dims; default) or `exact` (flat scan). */
-	vectorIndex: z.enum(['voy', 'exact']).default('voy')
+	vectorIndex: z.enum(['voy', 'exact']).default('voy'),
+	/** Where this model's files come from, when not `models.source` (e.g. a picked local folder beside a hub reranker). */
+	source: ModelSourceSchema.optional()
 });
 
 /** Hybrid retrieval parameters. */
@@ -155,7 +157,9 @@ export const RerankConfigSchema = z.object({
 	modelId: z.string().min(1).default('onnx-community/bge-reranker-v2-m3-ONNX'),
 	dtype: DtypeSchema.default('q8'),
 	/** Query–passage pairs per forward pass. Range 1–128, default 8. */
-	batchSize: z.number().int().min(1).max(128).default(8)
+	batchSize: z.number().int().min(1).max(128).default(8),
+	/** Where this model's files come from, when not `models.source` (a picked local reranker folder beside a hub embedding model). */
+	source: ModelSourceSchema.optional()
 });
 
 export const AppConfigSchema = z.object({

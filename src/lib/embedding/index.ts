@@ -4,3 +4,5 @@ export * from './registry.ts';
 export * from './batch.ts';
 export * from './fake.ts';
 export * from './spec.ts';
+export * from './dtype.ts';
+export * from './prefixes.ts';

@@ -5,6 +5,7 @@ import type { NdcgGain } from '../evals/metrics/measures.ts';
 import type { AnalyzerName } from '../config/schema.ts';
 import type { WorkspaceRecord } from '../ingest/types.ts';
 import type { Bm25Explanation } from '../search/index.ts';
+import type { Principal } from '../search/filters/index.ts';
 
 /**
  * The contract of the eval service (hosted in the library worker beside the library, over
@@ -61,6 +62,12 @@ export interface EvalRequest {
 	readonly ndcgGain?: NdcgGain;
 	readonly appVersion: string;
 	readonly environment: EvalReport['environment'];
+	/**
+	 * Evaluate as this user/groups: documents whose access list excludes them are left out of the
+	 * corpus (never retrieved, counted, or named in the report; judgments on them count as
+	 * unmatched). Absent = the workspace owner (sees everything). Recorded as `retrieval.runAs`.
+	 */
+	readonly runAs?: Principal;
 }
 
 /** Progress of an evaluation. */
@@ -78,6 +85,8 @@ export interface ExplainRequest {
 	readonly query: string;
 	/** Portable document reference, as in reports (corpus id, else relative path). */
 	readonly documentRef: string;
+	/** Explain as this user/groups: a document they may not see is `NOT_FOUND`, like a missing one. */
+	readonly runAs?: Principal;
 }
 
 /** The explain view: the document's best chunk and its BM25 score term by term. */

@@ -4,7 +4,7 @@ import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
 import type { EvalReport } from '../evals/report/index.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
-import { retrieve, type ExplainRow } from '../search/retrieval/index.ts';
+import { retrieve, type ExplainRow, type RerankTruncation } from '../search/retrieval/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { DenseContext } from './semantic-service.ts';
@@ -18,6 +18,11 @@ export interface DenseEvaluation {
 	readonly indexType: string;
 	/** The cross-encoder that reranked (hybrid-rerank), else null. */
 	readonly reranker: string | null;
+	/**
+	 * Pairs the cross-encoder scored and cut to fit, in total (over the distinct queries run) and
+	 * per case id (`queries`: case id → query text); `undefined` for modes without reranking.
+	 */
+	rerankTruncation(queries: ReadonlyMap<string, string>): { pairs: number; truncatedPairs: number; maxTokens: number | null; perQuery: Map<string, number> } | undefined;
 }
 
 /** The lexical side the dense retriever fuses with (chunk ids `docId#ordinal`, as the stored vectors). */
@@ -73,8 +78,10 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 			return vectors.search(cached.vector, k, ok);
 		},
 		passages: async (ids: readonly string[]) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
-		rerank: async (q: string, passages: readonly string[]) => (await ctx.reranker!.score(rerankerSpecFor(ws), q, passages)).scores
+		rerank: async (q: string, passages: readonly string[]) => ctx.reranker!.score(rerankerSpecFor(ws), q, passages)
 	};
+	/** Rerank truncation of each query's final retrieval (the last call of the doubling loop). */
+	const truncation = new Map<string, RerankTruncation>();
 	const total = Math.max(lexical.bm25.size, vectors.size());
 	const retriever: Retriever = {
 		// Document level = best chunk: ask for n chunks, doubling n until `depth` documents are
@@ -84,6 +91,7 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 			let n = Math.min(Math.max(total, 1), depth);
 			for (;;) {
 				const outcome = await retrieve(query, { mode: config.mode, topK: n, depth: Math.max(n, config.depth), rrfK: config.rrfK, rerankPool: ws.retrieval.rerankPoolFactor * config.topK }, ports, allow);
+				if (outcome.rerank) truncation.set(query, outcome.rerank);
 				const ranked = firstChunkPerDocument(outcome.results, toDocument);
 				if (ranked.length >= depth || outcome.results.length < n || n >= total) return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);
@@ -93,9 +101,26 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 	const lexicalPart = config.mode === 'dense' ? '' : 'bm25-inverted-index + ';
 	return {
 		retriever,
-		embeddingModel: () => ({ id: ws.embedding.modelId, dtype: ws.embedding.dtype, backend: backendLabel([...queryBackends], ctx.status.backends) }),
+		embeddingModel: () => ({ id: ws.embedding.modelId, dtype: ws.embedding.dtype, backend: backendLabel([...queryBackends], ctx.status.backends), pooling: spec.pooling, queryPrefix: spec.queryPrefix, passagePrefix: spec.passagePrefix }),
 		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
-		reranker: rerank ? ws.rerank.modelId : null
+		reranker: rerank ? ws.rerank.modelId : null,
+		rerankTruncation: (queries) => {
+			if (!rerank) return undefined;
+			const perQuery = new Map<string, number>();
+			let pairs = 0;
+			let truncatedPairs = 0;
+			let maxTokens: number | null = null;
+			for (const [id, query] of queries) {
+				const t = truncation.get(query);
+				perQuery.set(id, t?.truncatedPairs ?? 0);
+				maxTokens ??= t?.maxTokens ?? null;
+			}
+			for (const t of truncation.values()) {
+				pairs += t.pairs;
+				truncatedPairs += t.truncatedPairs;
+			}
+			return { pairs, truncatedPairs, maxTokens, perQuery };
+		}
 	};
 }
 

@@ -8,6 +8,7 @@ import { parseRetrievalConfig, runQueries, type RetrievalConfig, type Retriever 
 import { chunkFormatFor } from '../ingest/media-types.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
 import { Bm25Index, createAnalyzer, rankDocumentsByBestChunk } from '../search/index.ts';
+import { canSee, type AccessList, type Principal } from '../search/filters/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { AssayStore } from '../storage/index.ts';
@@ -23,6 +24,8 @@ export interface LexicalIndex {
 	readonly analyzerName: string;
 	readonly analyzerFingerprint: string;
 	readonly chunkCount: number;
+	/** Chunks per document id (the counts this index was built with). */
+	readonly chunksByDocument: ReadonlyMap<string, number>;
 }
 
 /** A document's portable reference in reports: its source-collection id, else its relative path. */
@@ -42,29 +45,59 @@ export async function lexicalIndexFor(internals: LibraryInternals, store: AssayS
 	if (sameChunking(wsConfig.chunking, config.chunking) && canonicalJson(wsConfig.bm25) === canonicalJson(config.bm25)) {
 		const index = await internals.workspaceIndex(workspaceId);
 		let chunkCount = 0;
-		for (const d of index.documents.values()) chunkCount += d.chunkCount;
-		return { bm25: index.bm25, documents: index.documents, analyzerName: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, chunkCount };
+		const chunksByDocument = new Map<string, number>();
+		for (const d of index.documents.values()) {
+			chunkCount += d.chunkCount;
+			chunksByDocument.set(d.id, d.chunkCount);
+		}
+		return { bm25: index.bm25, documents: index.documents, analyzerName: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, chunkCount, chunksByDocument };
 	}
 	const analyzer = createAnalyzer(config.bm25.analyzer);
 	const bm25 = new Bm25Index({ k1: config.bm25.k1, b: config.bm25.b }, analyzer);
 	const documents = new Map<string, DocumentRecord>();
+	const chunksByDocument = new Map<string, number>();
 	const ready = (await store.documents.listByWorkspace(workspaceId)).filter((d) => d.status === 'ready');
 	let chunkCount = 0;
 	for (const [i, doc] of ready.entries()) {
 		const text = await store.documents.text(doc.id);
 		if (text === undefined) continue;
+		let chunks = 0;
 		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
 			bm25.add(`${doc.id}#${c.ordinal}`, c.text);
-			chunkCount++;
+			chunks++;
 		}
+		chunkCount += chunks;
+		chunksByDocument.set(doc.id, chunks);
 		documents.set(doc.id, doc);
 		if ((i + 1) % 250 === 0) onProgress(i + 1, ready.length);
 	}
-	return { bm25, documents, analyzerName: analyzer.name, analyzerFingerprint: analyzer.fingerprint, chunkCount };
+	return { bm25, documents, analyzerName: analyzer.name, analyzerFingerprint: analyzer.fingerprint, chunkCount, chunksByDocument };
 }
 
 /**
- * Lexical retrieval exactly as search ranks documents: each document by its best chunk.
+ * The part of `index` a principal may see: documents whose access list excludes them are
+ * dropped from `documents` (the retrievers only return chunks of `documents`, see
+ * {@link lexicalRetriever} and `denseEvaluation`) and from the counts. `null` = the owner: the
+ * index as is.
+ */
+export function visibleTo(index: LexicalIndex, principal: Principal | null | undefined, acls: Readonly<Record<string, AccessList>>): LexicalIndex {
+	if (!principal) return index;
+	const documents = new Map<string, DocumentRecord>();
+	const chunksByDocument = new Map<string, number>();
+	let chunkCount = 0;
+	for (const [id, doc] of index.documents) {
+		if (!canSee(acls[id], principal)) continue;
+		documents.set(id, doc);
+		const n = index.chunksByDocument.get(id) ?? 0;
+		chunksByDocument.set(id, n);
+		chunkCount += n;
+	}
+	return { ...index, documents, chunksByDocument, chunkCount };
+}
+
+/**
+ * Lexical retrieval exactly as search ranks documents: each document by its best chunk; only
+ * chunks of `index.documents` are retrieved (the same filter search applies).
  * Only the top chunks are scored and sorted: with the top n chunk hits, every document whose
  * best score is above the n-th hit's score is ranked exactly (an unseen chunk scores no
  * higher), so n doubles until the depth-th document clears that bar or all hits are in.
@@ -75,7 +108,7 @@ export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>
 		retrieve(query, depth): RunEntry[] {
 			let n = Math.min(index.bm25.size, depth * 2);
 			for (;;) {
-				const chunkHits = index.bm25.search(query, { topK: n });
+				const chunkHits = index.bm25.search(query, { topK: n, filter: (id) => index.documents.has(toDocument(id)) });
 				const ranked = rankDocumentsByBestChunk(chunkHits, toDocument);
 				const last = chunkHits[chunkHits.length - 1];
 				const cut = ranked[depth - 1];
@@ -117,7 +150,9 @@ export async function runEvaluation(internals: LibraryInternals, request: EvalRe
 	const ws = await store.workspaces.get(request.workspaceId);
 	const started = performance.now();
 	return withSpan(internals.tracer(), 'eval.run', { attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } }, async (span) => {
-		const index = await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) => onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total }));
+		const principal = request.runAs ?? null;
+		// One rule for every surface: the principal's access lists shape the corpus before anything is retrieved.
+		const index = visibleTo(await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) => onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total })), principal, principal ? await internals.access(request.workspaceId) : {});
 		const dense = config.mode === 'lexical' ? null : denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
 		const indexMs = performance.now() - started;
 		const cases = goldenSet.cases;
@@ -157,7 +192,12 @@ export async function runEvaluation(internals: LibraryInternals, request: EvalRe
 			totalMs: performance.now() - started,
 			indexMs,
 			environment: request.environment,
-			...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {})
+			...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
+			...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
+			...(() => {
+				const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));
+				return rerank ? { rerank } : {};
+			})()
 		});
 		span.setAttributes({ 'assay.eval.ndcg_10': report.metrics.aggregate['ndcg@10']?.mean ?? -1, 'assay.eval.queries': report.metrics.queryCount });
 		await store.evalRuns.put(report);

@@ -5,7 +5,7 @@ import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { BeirFolderInput, BeirImportProgress, BeirImportResult, EvalApi, EvalRequest, EvalRunProgress, ExplainRequest, ExplainResult, GoldenSetImportResult, GoldenSetSource } from './eval-api.ts';
 import { importBeirFolder } from './eval-beir.ts';
-import { documentReference, lexicalIndexFor, runEvaluation, type LexicalIndex } from './eval-run.ts';
+import { documentReference, lexicalIndexFor, runEvaluation, visibleTo, type LexicalIndex } from './eval-run.ts';
 import { chunkDocument } from '../chunking/index.ts';
 import { parseRetrievalConfig } from '../evals/runner/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
@@ -137,7 +137,9 @@ class EvalService implements EvalApi {
 			this.explainIndex = { key, index: await lexicalIndexFor(this.internals, store, request.workspaceId, config, () => {}) };
 		}
 		const index = this.explainIndex.index;
-		const doc = [...index.documents.values()].find((d) => documentReference(d) === request.documentRef);
+		const visible = visibleTo(index, request.runAs, request.runAs ? await this.internals.access(request.workspaceId) : {});
+		// A document the principal may not see answers exactly like one that does not exist.
+		const doc = [...visible.documents.values()].find((d) => documentReference(d) === request.documentRef);
 		const text = doc ? await store.documents.text(doc.id) : undefined;
 		if (!doc || text === undefined) throw new AssayError('NOT_FOUND', `No document "${request.documentRef}" in this workspace.`);
 		let best: { ordinal: number; text: string; explanation: Bm25Explanation } | null = null;

@@ -63,7 +63,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 					if (!ctx.reranker) unavailable('Reranking needs the model worker, which is not connected.');
 					const result = await withSpan(tracer, 'rerank', { parent: span, attributes: { 'gen_ai.request.model': config.rerank.modelId, 'assay.rerank.pairs': passages.length } }, () => ctx.reranker!.score(rerankerSpecFor(config), q, passages));
 					rerankBackend = result.backend;
-					return result.scores;
+					return result;
 				}
 			},
 			allow
@@ -79,8 +79,9 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 			const score = row.rerank?.score ?? row.fused?.score ?? (request.mode === 'dense' ? row.dense?.score : row.lexical?.score) ?? 0;
 			hits.push({ ...toSearchHit(chunk, doc, hits.length + 1, score, highlightRanges(index.analyzer, chunk.text, termSet)), explain: row });
 		}
-		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
-		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend };
+		if (outcome.rerank) span.setAttributes({ 'assay.rerank.truncated_pairs': outcome.rerank.truncatedPairs, 'assay.rerank.max_tokens': outcome.rerank.maxTokens ?? -1 });
+		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.query_terms': queryTerms.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
+		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend, rerankTruncation: outcome.rerank, ...(request.mode === 'lexical' ? {} : { embedding: (({ pooling, queryPrefix, passagePrefix }) => ({ pooling, queryPrefix, passagePrefix }))(embeddingSpecFor(config)) }) };
 	});
 }
 

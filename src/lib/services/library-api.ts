@@ -5,7 +5,7 @@ import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanRecord } from '../tracing/types.ts';
 import type { JobStop, PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
-import type { ExplainRow, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
+import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 export type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
@@ -114,7 +114,7 @@ export interface SearchRequest {
 	/** Hits to return, 1–1000. */
 	readonly topK: number;
 	readonly documentIds?: readonly string[];
-	/** Retrieval mode; absent = the original lexical path (no explain data). */
+	/** Retrieval mode; absent = `lexical`. Every mode runs the same pipeline, with filters, access lists and explain data. */
 	readonly mode?: RetrievalMode;
 	/** Candidates per retriever (default `retrieval.depth`). */
 	readonly depth?: number;
@@ -171,6 +171,10 @@ export interface SearchResponse {
 	/** Backend that embedded the query / ran the reranker, when they ran. */
 	readonly embeddingBackend?: string | null;
 	readonly rerankBackend?: string | null;
+	/** hybrid-rerank: pairs scored and pairs whose passage was cut to fit the cross-encoder (`null` otherwise). */
+	readonly rerankTruncation?: RerankTruncation | null;
+	/** Dense modes: how the query was embedded (its prefix) and the stored passages were (prefix, pooling). */
+	readonly embedding?: { readonly pooling: string; readonly queryPrefix: string; readonly passagePrefix: string };
 }
 
 /** A document's text and its chunk boundaries, for the "open in document" view. */

@@ -10,7 +10,6 @@ import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
 import { runStagedJob, skipped, stageFiles } from './import-job.ts';
 import { detectAndDecode } from '../ingest/encoding/detect.ts';
 import type { JobStop, PendingJob } from '../storage/index.ts';
-import { searchWorkspace } from './searcher.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
 import { statusCountsOf } from './import-report.ts';
@@ -71,6 +70,8 @@ export interface LibraryInternals {
 	tracer(): Tracer;
 	/** Stored vectors, status and model ports for evaluating dense modes (see `SemanticService.denseContext`). */
 	dense(workspaceId: string): Promise<DenseContext>;
+	/** Access lists by document id (the ones search applies; see `SemanticService.access`). */
+	access(workspaceId: string): Promise<Record<string, AccessList>>;
 	/** Run `fn` in the workspace's queue (after running imports and removals). */
 	serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -114,6 +115,7 @@ class LibraryService implements LibraryApi {
 			loadedIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
 			tracer: () => service.tracer,
 			dense: (workspaceId) => service.semantic.denseContext(workspaceId),
+			access: (workspaceId) => service.semantic.access(workspaceId),
 			serial: (workspaceId, fn) => service.#serial(workspaceId, fn)
 		};
 	}
@@ -262,10 +264,13 @@ class LibraryService implements LibraryApi {
 		});
 	}
 
+	/**
+	 * The one search entry point: every request — whatever its mode, `lexical` when absent — goes
+	 * through the same pipeline, which compiles filters and access lists into one `allow()`.
+	 * `onStage` hears when a hybrid + rerank search hands its pool to the cross-encoder.
+	 */
 	async search(request: SearchRequest, onStage?: (stage: 'reranking') => void): Promise<SearchResponse> {
-		if (request.mode) return this.semantic.search({ ...request, mode: request.mode }, onStage);
-		const { index } = await this.#current(request.workspaceId);
-		return searchWorkspace(await this.#store(), index, request, this.tracer);
+		return this.semantic.search({ ...request, mode: request.mode ?? 'lexical' }, onStage);
 	}
 
 	async documentView(documentId: string): Promise<DocumentView> {

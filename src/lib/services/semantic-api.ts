@@ -1,3 +1,5 @@
+import type { EmbeddingRecipe } from '../embedding/prefixes.ts';
+
 /**
  * Contract types of the semantic side of the library API (structured-clone data).
  */
@@ -19,6 +21,8 @@ export interface SemanticStatus {
 	/** Why the exact index is used instead of Voy, or why loading failed. */
 	readonly message: string | null;
 	readonly loadMs: number;
+	/** Query/passage prefixes and pooling the workspace embeds with, and where each came from. */
+	readonly recipe: EmbeddingRecipe;
 }
 
 /** Progress of an embedding job, after every batch. */

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/schema.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
-import { embeddingModelKey, embeddingSpecFor, runInBatches, type EmbeddingBackend, type Embedder } from '../embedding/index.ts';
+import { embeddingModelKey, embeddingRecipeFor, embeddingSpecFor, runInBatches, type EmbeddingBackend, type Embedder } from '../embedding/index.ts';
 import { ExactVectorIndex, type VectorIndex } from '../search/vector/index.ts';
 import { AssayError, isAssayError } from '../shared/errors.ts';
 import type { AssayStore, EmbeddingRecord } from '../storage/index.ts';
@@ -87,7 +87,8 @@ export class SemanticIndexes {
 			pendingChunks: chunkCount - vectorCount,
 			backends: [...entry.backends].sort(),
 			message: entry.message,
-			loadMs: entry.loadMs
+			loadMs: entry.loadMs,
+			recipe: embeddingRecipeFor(config)
 		};
 	}
 

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
 	VECTOR_DIMS_UNSUPPORTED: 'The vector index cannot hold vectors of this many dimensions.',
 	MODEL_LOAD_FAILED: 'A model could not be loaded from its source.',
 	MODEL_UNKNOWN: 'The model is not in the registry and no local folder was given.',
+	MODEL_DTYPE_UNAVAILABLE: 'The model folder has no weights of the requested dtype.',
 	EMBEDDING_CANCELLED: 'Embedding was cancelled.',
 	SEARCH_MODE_UNAVAILABLE: 'The requested search mode is not ready for this workspace.',
 	EMBEDDINGS_MISSING: 'The workspace has no complete vector set for the embedding model: embed it first.',

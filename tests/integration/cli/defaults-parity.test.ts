@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,13 +44,22 @@ describe('CLI and app defaults', () => {
 		expect(Object.fromEntries(cliCounts)).toEqual(Object.fromEntries(appCounts));
 	});
 
-	it('assay run loads models in the app’s default dtype when --dtype is not given', async () => {
+	it('assay run loads models in the app’s default dtype when --dtype is not given and the folder has those weights', async () => {
 		const defaults = defaultAppConfig();
-		// The fixture model ships fp32 weights only, so the default dtype shows in the file it looks for.
 		const file = { fp32: 'model.onnx', q8: 'model_quantized.onnx', fp16: 'model_fp16.onnx', q4: 'model_q4.onnx' }[defaults.embedding.dtype as string] ?? '';
-		const { code, stderr } = await runCliCaptured(['run', '--dataset', 'tests/fixtures/datasets/topics', '--mode', 'dense', '--embed-model', 'tests/fixtures/models/static-embed', '--out', join(work, 'run.trec')]);
-		if (defaults.embedding.dtype === 'fp32') expect(code, stderr).toBe(0);
-		else expect(stderr).toContain(file);
+		// A copy of the fp32 fixture that also offers the default dtype's file (same ONNX graph under that name).
+		const folder = join(work, 'static-embed-default-dtype');
+		cpSync('tests/fixtures/models/static-embed', folder, { recursive: true });
+		copyFileSync(join(folder, 'onnx', 'model.onnx'), join(folder, 'onnx', file));
+		const { code, stderr } = await runCliCaptured(['run', '--dataset', 'tests/fixtures/datasets/topics', '--mode', 'dense', '--embed-model', folder, '--out', join(work, 'run.trec')]);
+		expect(code, stderr).toBe(0);
+		expect(stderr).toContain(`(${defaults.embedding.dtype}), pooling`);
+	});
+
+	it('assay run falls back to the dtype a local folder has when it lacks the app’s default weights', async () => {
+		const { code, stderr } = await runCliCaptured(['run', '--dataset', 'tests/fixtures/datasets/topics', '--mode', 'dense', '--embed-model', 'tests/fixtures/models/static-embed', '--out', join(work, 'run-fp32.trec')]);
+		expect(code, stderr).toBe(0);
+		expect(stderr).toContain('(fp32), pooling');
 	});
 
 	it('the CLI documents and uses the config’s analyzer, BM25 parameters, chunk sizes and dtypes as its defaults', () => {

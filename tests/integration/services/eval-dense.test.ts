@@ -102,7 +102,7 @@ describe('dense and hybrid evaluation', () => {
 	it('records the embedding model, the backend that ran, the Voy index, RRF k and depth in a report valid against the schema', async () => {
 		const { run } = await topicsWorkspace(true);
 		const report = await run('hybrid k20', 'hybrid', { rrfK: 20, depth: 50 });
-		expect(report.embeddingModel).toEqual({ id: 'static-embed', dtype: 'fp32', backend: 'cpu' });
+		expect(report.embeddingModel).toEqual({ id: 'static-embed', dtype: 'fp32', backend: 'cpu', pooling: 'mean', queryPrefix: '', passagePrefix: '' });
 		expect(report.index.type).toBe('bm25-inverted-index + voy vector index, RRF (chunk level; document = best chunk)');
 		expect(report.retrieval).toMatchObject({ mode: 'hybrid', rrfK: 20, depth: 50, reranker: null });
 		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainBest, retrieve, type RetrievalParams, type RetrievalPorts } from '../../../src/lib/search/retrieval/index.ts';
+import { describeRerankTruncation, explainBest, retrieve, type RetrievalParams, type RetrievalPorts } from '../../../src/lib/search/retrieval/index.ts';
 import { compileAllow, type FilterableDocument } from '../../../src/lib/search/filters/index.ts';
 
 /** Ports over fixed lists that apply `allow` like the real ones, and record what reached the reranker. */
@@ -100,5 +100,23 @@ describe('metadata filters', () => {
 
 	it('refuses chunks of documents it does not know (removed ones)', () => {
 		expect(compileAllow(new Map([['d', doc]]), undefined, null, {})('gone#0')).toBe(false);
+	});
+});
+
+describe('rerank truncation', () => {
+	it('is reported by the pipeline with the pool size when the reranker counts it', async () => {
+		const { p } = ports(['a#0', 'b#0'], ['b#0', 'c#0']);
+		const counting: RetrievalPorts = { ...p, rerank: async (_q, passages) => ({ scores: passages.map(() => 0.5), truncatedPairs: 2, queryTruncated: false, maxTokens: 512 }) };
+		const out = await retrieve('q', params('hybrid-rerank'), counting);
+		expect(out.rerank).toEqual({ pairs: 3, truncatedPairs: 2, queryTruncated: false, maxTokens: 512 });
+		expect((await retrieve('q', params('hybrid'), counting)).rerank).toBeNull();
+		expect((await retrieve('q', params('hybrid-rerank'), p)).rerank).toEqual({ pairs: 3, truncatedPairs: 0, queryTruncated: false, maxTokens: null });
+	});
+
+	it('reads as "N of M passages truncated to fit L tokens" in the explain view, and is silent when nothing was cut', () => {
+		expect(describeRerankTruncation({ pairs: 20, truncatedPairs: 3, queryTruncated: false, maxTokens: 512 })).toBe('3 of 20 passages truncated to fit 512 tokens');
+		expect(describeRerankTruncation({ pairs: 1, truncatedPairs: 1, queryTruncated: true, maxTokens: null })).toBe('1 of 1 passage truncated to fit the model; the query was cut too');
+		expect(describeRerankTruncation({ pairs: 20, truncatedPairs: 0, queryTruncated: false, maxTokens: 512 })).toBeNull();
+		expect(describeRerankTruncation(null)).toBeNull();
 	});
 });

@@ -24,7 +24,8 @@ const RunConfigSchema = z
 		contextWindowTokens: int(512, 1_048_576, 'context window'),
 		maxTokens: int(16, 32_768, 'max answer tokens'),
 		temperature,
-		seed
+		seed,
+		runAs: z.object({ user: z.string().trim().min(1, 'run-as user must not be empty'), groups: z.array(z.string()) }).optional()
 	})
 	.refine((c) => c.maxTokens < c.contextWindowTokens, { message: 'max answer tokens must be smaller than the context window', path: ['maxTokens'] });
 

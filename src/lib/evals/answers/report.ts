@@ -136,6 +136,7 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 		totalMs: answers.reduce((s, a) => s + a.timings.totalMs, 0),
 		indexMs: 0,
 		environment: input.environment,
+		...(run.config.runAs ? { runAs: run.config.runAs } : {}),
 		conventionsNote:
 			'Retrieval metrics are over the chunks each answer retrieved (depth = topK). Answer metrics (judge.*, checks.pass-rate) are present only where defined; their mean and answerableMean are both the mean over the queries that have them.',
 		extraMetrics: { perQuery: extra, aggregate: answerMeans([...extra.values()]), definitions: ANSWER_METRIC_DEFINITIONS },

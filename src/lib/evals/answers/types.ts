@@ -48,6 +48,11 @@ export interface AnswerRunConfig {
 	readonly temperature: number;
 	/** Seed sent to the engine. */
 	readonly seed: number;
+	/**
+	 * Retrieve as this user/groups (the search page's "run as"): documents whose access list
+	 * excludes them are never retrieved, so never reach a prompt. Absent = the workspace owner.
+	 */
+	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
 }
 
 /** Status of an answer run: `running` (also: interrupted by a reload — resumable), `complete`, `cancelled` (stopped by the user; resumable). */

@@ -59,6 +59,10 @@ export interface EvalReportInput {
 	};
 	/** The `answers` section (v2) of an answer run's report; default `null` (a retrieval report). */
 	readonly answers?: EvalReport['answers'];
+	/** The principal the run retrieved as; absent = the owner. */
+	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
+	/** Cross-encoder truncation: totals and pairs truncated per query id (hybrid-rerank runs). */
+	readonly rerank?: { readonly pairs: number; readonly truncatedPairs: number; readonly maxTokens: number | null; readonly perQuery: ReadonlyMap<string, number> };
 }
 
 /** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
@@ -92,7 +96,8 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 		analyzer: input.analyzer,
 		embeddingModel: input.embeddingModel !== undefined ? input.embeddingModel : input.config.embeddingModel,
 		index: { type: input.indexType ?? 'bm25-inverted-index (chunk level; document = best chunk)', bm25: { k1: input.config.bm25.k1, b: input.config.bm25.b } },
-		retrieval: { label: input.config.label, mode: input.config.mode, topK: input.config.topK, depth: input.config.depth, rrfK: input.config.rrfK, reranker: input.reranker !== undefined ? input.reranker : input.config.reranker },
+		retrieval: { label: input.config.label, mode: input.config.mode, topK: input.config.topK, depth: input.config.depth, rrfK: input.config.rrfK, reranker: input.reranker !== undefined ? input.reranker : input.config.reranker, ...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {}) },
+		...(input.rerank ? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } } : {}),
 		metrics: {
 			cutoffs: [...input.cutoffs],
 			relevanceLevel: input.relevanceLevel,
@@ -117,7 +122,8 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 				metrics: { ...values, ...input.extraMetrics?.perQuery.get(qid) },
 				latencyMs: input.latencyMs.get(qid) ?? 0,
 				relevant: [...judged].map(([doc, grade]) => ({ doc: doc.startsWith('?') ? doc.slice(1) : doc, grade, matched: !doc.startsWith('?') })),
-				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score])
+				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score]),
+				...(input.rerank ? { rerankTruncatedPairs: input.rerank.perQuery.get(qid) ?? 0 } : {})
 			};
 		}),
 		timings: { totalMs: input.totalMs, indexMs: input.indexMs, latencyP50Ms: percentile(latencies, 50), latencyP95Ms: percentile(latencies, 95) },

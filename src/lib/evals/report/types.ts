@@ -37,7 +37,8 @@ export const EvalReportSchema = z.object({
 	corpus: z.object({ workspaceName: z.string(), documents: z.number().int(), chunks: z.number().int(), contentHash: z.string() }),
 	chunking: z.object({ mode: z.string(), chunkSizeChars: z.number(), chunkOverlapChars: z.number() }),
 	analyzer: z.object({ name: z.string(), fingerprint: z.string() }),
-	embeddingModel: z.object({ id: z.string(), dtype: z.string(), backend: z.string() }).nullable(),
+	/** `pooling` and the prefixes (optional: absent in older reports) say how texts were embedded. */
+	embeddingModel: z.object({ id: z.string(), dtype: z.string(), backend: z.string(), pooling: z.string().optional(), queryPrefix: z.string().optional(), passagePrefix: z.string().optional() }).nullable(),
 	index: z.object({ type: z.string(), bm25: z.object({ k1: num, b: num }) }),
 	retrieval: z.object({
 		label: z.string(),
@@ -45,8 +46,12 @@ export const EvalReportSchema = z.object({
 		topK: z.number().int(),
 		depth: z.number().int(),
 		rrfK: z.number().int(),
-		reranker: z.string().nullable()
+		reranker: z.string().nullable(),
+		/** The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner. */
+		runAs: z.object({ user: z.string(), groups: z.array(z.string()) }).nullable().optional()
 	}),
+	/** Cross-encoder pairs scored and pairs whose passage was cut to fit `maxTokens` (hybrid-rerank runs; absent otherwise). */
+	rerank: z.object({ pairs: z.number().int(), truncatedPairs: z.number().int(), maxTokens: z.number().int().nullable() }).nullable().optional(),
 	metrics: z.object({
 		cutoffs: z.array(z.number().int()),
 		relevanceLevel: z.number().int(),
@@ -67,7 +72,9 @@ export const EvalReportSchema = z.object({
 			metrics: z.record(z.string(), num),
 			latencyMs: num,
 			relevant: z.array(z.object({ doc: z.string(), grade: z.number().int(), matched: z.boolean() })),
-			ranked: z.array(z.tuple([z.string(), num]))
+			ranked: z.array(z.tuple([z.string(), num])),
+			/** Reranked pairs of this query whose passage was truncated (hybrid-rerank runs). */
+			rerankTruncatedPairs: z.number().int().optional()
 		})
 	),
 	timings: z.object({ totalMs: num, indexMs: num, latencyP50Ms: num.nullable(), latencyP95Ms: num.nullable() }),

@@ -16,6 +16,15 @@ export interface RerankResult {
 	/** Sigmoid of the model's logit per passage, in (0, 1), in input order. */
 	readonly scores: number[];
 	readonly backend: EmbeddingBackend;
+	/**
+	 * Pairs whose passage was cut so that query + passage + special tokens fit `maxTokens`
+	 * (the query is kept whole; see `queryTruncated`). Absent = not measured (fakes).
+	 */
+	readonly truncatedPairs?: number;
+	/** True when the query alone left too little room and was cut too (then every pair was truncated). */
+	readonly queryTruncated?: boolean;
+	/** The model's input limit in tokens (special tokens included), when known. */
+	readonly maxTokens?: number | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { compareCodePoints } from '../../shared/ids.ts';
 import { reciprocalRankFusion } from '../fusion/rrf.ts';
-import type { ExplainRow, RetrievalOutcome, RetrievalParams, RetrievalPorts, StageLists, StagePosition } from './types.ts';
+import type { ExplainRow, RerankScores, RerankTruncation, RetrievalOutcome, RetrievalParams, RetrievalPorts, StageLists, StagePosition } from './types.ts';
 
 type Scored = { id: string; score: number };
 
@@ -25,6 +25,7 @@ export async function retrieve(query: string, params: RetrievalParams, ports: Re
 	]);
 	let fused: Scored[] | null = null;
 	let rerank: Scored[] | null = null;
+	let truncation: RerankTruncation | null = null;
 	let final: readonly Scored[];
 	if (mode === 'lexical') final = lexical!;
 	else if (mode === 'dense') final = dense!;
@@ -39,7 +40,12 @@ export async function retrieve(query: string, params: RetrievalParams, ports: Re
 		final = fused;
 		if (mode === 'hybrid-rerank') {
 			const pool = fused.slice(0, params.rerankPool);
-			const scores = pool.length > 0 ? await ports.rerank(query, await ports.passages(pool.map((p) => p.id))) : [];
+			const answer = pool.length > 0 ? await ports.rerank(query, await ports.passages(pool.map((p) => p.id))) : [];
+			const info: Exclude<RerankScores, readonly number[]> = Array.isArray(answer) ? { scores: answer as readonly number[] } : (answer as Exclude<RerankScores, readonly number[]>);
+			const scores = info.scores;
+			if (pool.length > 0) {
+				truncation = { pairs: pool.length, truncatedPairs: info.truncatedPairs ?? 0, queryTruncated: info.queryTruncated ?? false, maxTokens: info.maxTokens ?? null };
+			}
 			const fusedRank = new Map(pool.map((p, i) => [p.id, i]));
 			rerank = pool
 				.map((p, i) => ({ id: p.id, score: scores[i] ?? 0 }))
@@ -49,7 +55,7 @@ export async function retrieve(query: string, params: RetrievalParams, ports: Re
 	}
 	const stages: StageLists = { lexical, dense, fused, rerank };
 	const results = final.slice(0, params.topK).map((h, i) => explainRow(h.id, stages, i + 1));
-	return { mode, results, stages };
+	return { mode, results, stages, rerank: truncation };
 }
 
 /** Where `id` stands in each stage list, with `finalRank` given by the caller. */
@@ -81,4 +87,14 @@ function position(list: readonly Scored[] | null, id: string): StagePosition | n
 	if (!list) return null;
 	const i = list.findIndex((h) => h.id === id);
 	return i === -1 ? null : { rank: i + 1, score: list[i]!.score };
+}
+
+/**
+ * The explain line for the rerank stage's truncation, e.g. `3 of 20 passages truncated to fit
+ * 512 tokens`, plus `; the query was cut too` when it was; `null` when nothing was cut.
+ */
+export function describeRerankTruncation(t: RerankTruncation | null | undefined): string | null {
+	if (!t || (t.truncatedPairs === 0 && !t.queryTruncated)) return null;
+	const limit = t.maxTokens !== null ? ` to fit ${t.maxTokens} tokens` : ' to fit the model';
+	return `${t.truncatedPairs} of ${t.pairs} passage${t.pairs === 1 ? '' : 's'} truncated${limit}${t.queryTruncated ? '; the query was cut too' : ''}`;
 }

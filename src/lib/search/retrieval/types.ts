@@ -51,9 +51,26 @@ export interface StageLists {
 	readonly rerank: readonly { id: string; score: number }[] | null;
 }
 
+/** What the cross-encoder stage did to fit its inputs (hybrid-rerank only). */
+export interface RerankTruncation {
+	/** Pairs scored (the rerank pool). */
+	readonly pairs: number;
+	/** Pairs whose passage was cut to fit `maxTokens` (the query is kept whole). */
+	readonly truncatedPairs: number;
+	/** The query itself was too long and was cut too. */
+	readonly queryTruncated: boolean;
+	/** The model's input limit in tokens, when the reranker reported it. */
+	readonly maxTokens: number | null;
+}
+
+/** Scores from the reranker port, with what it had to truncate (ports that do not know return just the scores). */
+export type RerankScores = readonly number[] | { readonly scores: readonly number[]; readonly truncatedPairs?: number; readonly queryTruncated?: boolean; readonly maxTokens?: number | null };
+
 /** What a retrieval returns. */
 export interface RetrievalOutcome {
 	readonly mode: RetrievalMode;
+	/** Truncation in the rerank stage; `null` when the mode does not rerank (or the pool was empty). */
+	readonly rerank: RerankTruncation | null;
 	/** The final top-k, best first, each with its explain row. */
 	readonly results: readonly ExplainRow[];
 	/** Every stage's full list (`null` for stages the mode does not run). */
@@ -69,6 +86,6 @@ export interface RetrievalPorts {
 	dense(query: string, depth: number, allow: (id: string) => boolean): Promise<readonly { id: string; similarity: number }[]>;
 	/** The texts to rerank, in `ids` order. */
 	passages(ids: readonly string[]): Promise<readonly string[]>;
-	/** Cross-encoder scores in (0, 1), in `passages` order. */
-	rerank(query: string, passages: readonly string[]): Promise<readonly number[]>;
+	/** Cross-encoder scores in (0, 1), in `passages` order (with the truncation counts when known). */
+	rerank(query: string, passages: readonly string[]): Promise<RerankScores>;
 }
