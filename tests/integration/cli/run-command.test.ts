@@ -60,10 +60,11 @@ describe('assay run', () => {
 		for (const line of stdout.trim().split('\n')) expect(line).toMatch(/^\S+ Q0 \S+ \d+ \S+ assay-hybrid-rerank$/);
 	});
 
-	it('prints no progress lines with --quiet, only the summary', async () => {
+	it('prints no progress lines with --quiet, only the model recipe it runs with and the summary', async () => {
 		const { stderr } = await run('dense', '--quiet');
-		expect(stderr).not.toContain('embedding');
+		expect(stderr).not.toMatch(/embedding \d+ documents/);
 		expect(stderr).not.toContain('queries (');
+		expect(stderr).toContain('assay run: embedding static-embed (fp32), pooling');
 		expect(stderr).toContain('assay run: topics');
 	});
 
