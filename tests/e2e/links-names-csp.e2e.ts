@@ -1,5 +1,5 @@
 import { test, expect } from './support/fixtures.ts';
-import { routeLlm, streamed, useRoutedEngine } from './support/llm-endpoint.ts';
+import { routeLlm, streamed, askRouted } from './support/llm-endpoint.ts';
 import { openAnswers, useAnsweringModel, useJudge } from './support/answer-scripts.ts';
 
 declare global {
@@ -18,12 +18,7 @@ test('a link in an answer shows its host, and one whose address carries data ope
 	await routeLlm(page, streamed(['Reviews are in April [1]. Details: ', '[the portal](https://hr.evil.example/login?session=abc) ', 'and [the guide](https://docs.example/guide).']));
 	await page.goto('./');
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');
-	await page.getByTestId('ask-link').click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
-	await useRoutedEngine(page);
-	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');
-	await page.getByRole('button', { name: 'Ask', exact: true }).click();
-	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
+	await askRouted(page, 'SYNC_CONFLICT');
 
 	const text = page.getByTestId('answer-text');
 	await expect(text).toContainText('the portal (hr.evil.example) and the guide (docs.example).');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './support/fixtures.ts';
-import { routeLlm, streamed, useRoutedEngine } from './support/llm-endpoint.ts';
+import { routeLlm, streamed, askRouted } from './support/llm-endpoint.ts';
 
 const caseDir = join(import.meta.dirname, '..', 'fixtures', 'cases', 'sec-01-xss-markdown');
 const modelOutput = readFileSync(join(caseDir, 'model_output.md'), 'utf8');
@@ -26,12 +26,7 @@ test('case sec-01: a hostile document and model answer render without running sc
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('file-input').setInputFiles(join(caseDir, 'input.md'));
 	await expect(page.getByTestId('import-done')).toBeVisible();
-	await page.getByTestId('ask-link').click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
-	await useRoutedEngine(page);
-	await page.getByLabel('Question', { exact: true }).fill('Where do I send the signed form?');
-	await page.getByRole('button', { name: 'Ask', exact: true }).click();
-	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
+	await askRouted(page, 'Where do I send the signed form?');
 
 	// The citation still links and opens the retrieved chunk — whose hostile text is rendered too.
 	const text = page.getByTestId('answer-text');

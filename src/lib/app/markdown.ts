@@ -87,7 +87,7 @@ export function renderSafeMarkdown(text: string, options: { citations?: boolean;
 
 /**
  * Layer 1 of {@link renderSafeMarkdown} alone: marked's HTML with raw HTML escaped, images as
- * their alt text and each outbound link followed by its host. NOT safe for `{@html}` by itself.
+ * their alt text and each outbound link followed by its host. NOT safe to insert as HTML by itself (only the sanitised output of renderSafeMarkdown is).
  */
 export function markdownToHtml(text: string, options: { citations?: boolean; sourceCount?: number } = {}): string {
 	return marked.parse(options.citations ? linkCitations(text, options.sourceCount) : text) as string;

@@ -1,4 +1,4 @@
-import type { Page, Route } from '@playwright/test';
+import { expect, type Page, type Route } from '@playwright/test';
 
 /** Base URL the e2e tests give the Ask page; requests to it are answered by `page.route`. */
 export const ROUTED_LLM_BASE = 'http://127.0.0.1:9/v1';
@@ -39,4 +39,17 @@ export function streamed(tokens: readonly string[], usage = { prompt_tokens: 321
 export async function useRoutedEngine(page: Page, model = 'scripted-test-model'): Promise<void> {
 	await page.getByLabel('Base URL').fill(ROUTED_LLM_BASE);
 	await page.getByLabel('Model', { exact: true }).fill(model);
+}
+
+/**
+ * From the library page: open Ask, point it at {@link ROUTED_LLM_BASE}, ask `question` and wait
+ * until the answer has finished with `stop` (the route must already answer, see {@link routeLlm}).
+ */
+export async function askRouted(page: Page, question: string): Promise<void> {
+	await page.getByTestId('ask-link').click();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await useRoutedEngine(page);
+	await page.getByLabel('Question', { exact: true }).fill(question);
+	await page.getByRole('button', { name: 'Ask', exact: true }).click();
+	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
 }
