@@ -1,16 +1,75 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 
+type Json = Record<string, unknown>;
+const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
+
+/**
+ * Retrieval fields v2 reports may carry beyond v1 (all optional): the embedding recipe (pooling,
+ * query and passage prefixes), the run-as principal, cross-encoder truncation counts (issue 11),
+ * and the `hybrid-rerank` mode that v1's enum lacked.
+ */
+function withV2RetrievalFields(properties: Json): Json {
+	const embedding = properties.embeddingModel as { anyOf: Json[] };
+	const retrieval = properties.retrieval as { properties: Json };
+	const perQuery = properties.perQuery as { items: { properties: Json } };
+	const mode = retrieval.properties.mode as Json & { enum: string[] };
+	return {
+		...properties,
+		embeddingModel: {
+			...embedding,
+			anyOf: embedding.anyOf.map((branch) =>
+				branch.type === 'object'
+					? {
+							...branch,
+							properties: {
+								...(branch.properties as Json),
+								pooling: { type: 'string', description: 'Pooling of token vectors (mean, cls).' },
+								queryPrefix: { type: 'string', description: 'Text put before every query.' },
+								passagePrefix: { type: 'string', description: 'Text put before every passage.' }
+							}
+						}
+					: branch
+			)
+		},
+		retrieval: {
+			...retrieval,
+			properties: {
+				...retrieval.properties,
+				mode: { ...mode, enum: [...mode.enum.filter((m) => m !== 'hybrid-rerank'), 'hybrid-rerank'] },
+				runAs: {
+					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
+					...nullable({ type: 'object', additionalProperties: false, required: ['user', 'groups'], properties: { user: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } } } })
+				}
+			}
+		},
+		perQuery: {
+			...perQuery,
+			items: { ...perQuery.items, properties: { ...perQuery.items.properties, rerankTruncatedPairs: { type: 'integer', description: 'Reranked pairs of this query whose passage was truncated (hybrid-rerank runs).' } } }
+		},
+		rerank: {
+			description: 'Cross-encoder pairs scored and pairs whose passage was cut to fit maxTokens (hybrid-rerank runs).',
+			...nullable({
+				type: 'object',
+				additionalProperties: false,
+				required: ['pairs', 'truncatedPairs', 'maxTokens'],
+				properties: { pairs: { type: 'integer' }, truncatedPairs: { type: 'integer' }, maxTokens: { type: ['integer', 'null'] } }
+			})
+		}
+	};
+}
+
 /**
  * How schemas/eval-report.v2.schema.json is made: the hand-written v1 schema, with `schema`
- * accepting both versions and the `answers` section generated from its zod form. The test in
+ * accepting both versions, the v2 retrieval fields ({@link withV2RetrievalFields}) and the
+ * `answers` section generated from its zod form. The test in
  * report-schema.test.ts keeps the checked-in file equal to this, so the two cannot drift.
  * Regenerate: `npx tsx tests/unit/evals/answers/schema-v2.ts > schemas/eval-report.v2.schema.json`
  */
 export function evalReportV2Schema(v1: Record<string, unknown>): Record<string, unknown> {
 	const answers = z.toJSONSchema(AnswersSectionSchema.nullable(), { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
 	delete answers.$schema;
-	const properties = v1.properties as Record<string, unknown>;
+	const properties = withV2RetrievalFields(v1.properties as Json);
 	return {
 		...v1,
 		$id: 'https://assay.invalid/schemas/eval-report.v2.schema.json',
