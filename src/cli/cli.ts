@@ -56,7 +56,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 		return await command.run(rest, io);
 	} catch (error) {
 		if (error instanceof UsageError) {
-			io.stderr(`assay ${name}: ${error.message}\n\n${command.usage}`);
+			// The message alone, so it stays in view in a CI log; the options are one command away.
+			io.stderr(`assay ${name}: ${error.message}\nRun "assay ${name} --help" for the options.\n`);
 			return EXIT_USAGE;
 		}
 		if (isAssayError(error) && error.code !== 'INTERNAL') {

@@ -36,10 +36,11 @@ Options:
   --max-drop metric=value    repeatable; 0.02 = largest drop in metric units, 5% = in percent of
                              the baseline mean
   --min metric=value         repeatable; floor on the candidate mean (e.g. judge.correctness=4.2)
-                             --max-drop and --min replace that metric's rule from the config or
-                             defaults (several flags on one metric merge)
+                             Flags change that metric's rule from the config or defaults:
+                             --max-drop replaces its drop limits, --min adds a floor and keeps them
   --require-significance metric
                              repeatable; that metric's drop limits fail only when significant
+                             (refused for a rule that has only a floor)
   --json                     print the gate result as JSON
   -h, --help                 this text
 
@@ -56,6 +57,17 @@ function readJson(path: string, what: string): unknown {
 	}
 }
 
+/** Read and check one report; a refusal names the file it is about. @throws AssayError as {@link parseEvalReport}, prefixed with `what` and `path`. */
+function readReport(path: string, what: string): ReturnType<typeof parseEvalReport> {
+	const json = readJson(path, what);
+	try {
+		return parseEvalReport(json);
+	} catch (error) {
+		if (error instanceof AssayError) throw new AssayError(error.code, `The ${what} ${path}: ${error.message}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
+		throw error;
+	}
+}
+
 /** Gate flags of the command line. */
 export interface GateFlags {
 	/** `metric=0.02` (metric units) or `metric=5%` (percent of the baseline mean). */
@@ -67,30 +79,36 @@ export interface GateFlags {
 }
 
 /**
- * Fold the gate flags into `config`: `--max-drop` and `--min` build a new rule for their metric
- * (several flags on one metric merge) that replaces the config's; `--require-significance`
- * then sets `requireSignificance` on that metric's rule.
- * @throws UsageError for a malformed flag, or `--require-significance` on a metric without a rule.
+ * Fold the gate flags into `config`, on top of the rule the config (or the defaults) has for
+ * that metric: `--max-drop` replaces the rule's drop limits (absolute and percent) with the
+ * ones given, `--min` sets its floor and keeps its drop limits, `--require-significance` sets
+ * `requireSignificance`. A metric without a rule gets one from its flags.
+ * @throws UsageError for a malformed flag, or `--require-significance` on a metric whose rule has
+ *   no drop limit (significance only ever qualifies a drop limit; a floor always decides alone).
  */
 export function applyGateFlags(config: GateConfig, flags: GateFlags): GateConfig {
-	const fromFlags: Record<string, GateRule> = {};
+	const drops: Record<string, { maxDrop?: number; maxDropPct?: number }> = {};
 	for (const flag of flags.maxDrop ?? []) {
 		const m = /^([^=\s]+)=(\d+(?:\.\d+)?)(%?)$/.exec(flag);
 		if (!m) throw new UsageError(`--max-drop must be metric=value (0.02 or 5%), received "${flag}"`);
 		const [, metric, num, percent] = m as unknown as [string, string, string, string];
-		const rule: GateRule = fromFlags[metric] ?? {};
-		fromFlags[metric] = percent ? { ...rule, maxDropPct: Number(num) } : { ...rule, maxDrop: Number(num) };
+		drops[metric] = { ...drops[metric], [percent ? 'maxDropPct' : 'maxDrop']: Number(num) };
+	}
+	const metrics: Record<string, GateRule> = { ...config.metrics };
+	for (const [metric, limits] of Object.entries(drops)) {
+		const { maxDrop: _maxDrop, maxDropPct: _maxDropPct, ...rest } = metrics[metric] ?? {};
+		metrics[metric] = { ...rest, ...limits };
 	}
 	for (const flag of flags.min ?? []) {
 		const m = /^([^=\s]+)=(-?\d+(?:\.\d+)?)$/.exec(flag);
 		if (!m) throw new UsageError(`--min must be metric=value (e.g. judge.correctness=4.2), received "${flag}"`);
 		const [, metric, num] = m as unknown as [string, string, string];
-		fromFlags[metric] = { ...fromFlags[metric], min: Number(num) };
+		metrics[metric] = { ...metrics[metric], min: Number(num) };
 	}
-	const metrics: Record<string, GateRule> = { ...config.metrics, ...fromFlags };
 	for (const metric of flags.requireSignificance ?? []) {
 		const rule = metrics[metric];
 		if (!rule) throw new UsageError(`--require-significance ${metric}: no rule gates ${metric} (give it --max-drop or name it in --config)`);
+		if (rule.maxDrop === undefined && rule.maxDropPct === undefined) throw new UsageError(`--require-significance ${metric}: its rule has no drop limit to qualify (only a floor, which always decides alone); give it --max-drop`);
 		metrics[metric] = { ...rule, requireSignificance: true };
 	}
 	return { ...config, metrics };
@@ -99,7 +117,7 @@ export function applyGateFlags(config: GateConfig, flags: GateFlags): GateConfig
 /** One result line: decision, metric, the numbers, the rule and the reason. */
 function resultLine(m: MetricGate): string {
 	const delta = `${m.delta >= 0 ? '+' : '−'}${Math.abs(m.delta).toFixed(4)}`;
-	return `  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: baseline ${m.baselineMean.toFixed(4)}, candidate ${m.candidateMean.toFixed(4)}, delta ${delta}, limit ${m.limit}, p = ${m.pValue.toFixed(4)} — ${m.reason}\n`;
+	return `  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: baseline ${m.baselineMean.toFixed(4)}, candidate ${m.candidateMean.toFixed(4)}, delta ${delta}, limit ${m.limit}${m.reason.includes('p = ') ? '' : `, p = ${m.pValue.toFixed(4)}`} — ${m.reason}\n`;
 }
 
 /**
@@ -121,8 +139,19 @@ export async function gateCommand(argv: readonly string[], io: CliIo): Promise<n
 		io.stdout(GATE_USAGE);
 		return EXIT_OK;
 	}
-	const baseline = parseEvalReport(readJson(stringOption(values, 'baseline'), 'baseline report'));
-	const candidate = parseEvalReport(readJson(stringOption(values, 'candidate'), 'candidate report'));
+	try {
+		return gateReports(values, io);
+	} catch (error) {
+		// With --json a script reads stdout: it gets the error there too (exit 2 stays with runCli).
+		if (values.json) io.stdout(`${JSON.stringify({ verdict: 'ERROR', error: { code: error instanceof AssayError ? error.code : 'USAGE', message: (error as Error).message } }, null, 2)}\n`);
+		throw error;
+	}
+}
+
+/** Read, check and gate the two reports named in `values` (see {@link gateCommand}). */
+function gateReports(values: Record<string, string | boolean | string[] | undefined>, io: CliIo): number {
+	const baseline = readReport(stringOption(values, 'baseline'), 'baseline report');
+	const candidate = readReport(stringOption(values, 'candidate'), 'candidate report');
 	const fromFile = typeof values.config === 'string' ? parseGateConfig(readJson(values.config, 'gate config')) : DEFAULT_GATE_CONFIG;
 	const config = parseGateConfig(
 		applyGateFlags(fromFile, { maxDrop: (values['max-drop'] as string[] | undefined) ?? [], min: (values.min as string[] | undefined) ?? [], requireSignificance: (values['require-significance'] as string[] | undefined) ?? [] })

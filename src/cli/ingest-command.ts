@@ -36,7 +36,11 @@ Options:
   --timeout-ms <n>        parse time budget per file, ms (default ${DEFAULTS.ingest.parseTimeoutMs})
   --hidden-text <mode>    drop (default) or flag hidden/invisible text (warned about either way)
   --as-text               read files of unknown type that look like text as plain text
+  -h, --help              this text
 Files named *.gz are inflated and read by their inner name (notes.md.gz as Markdown).
+
+Exit codes: 0 when the chunks were written, even if some files failed or are unsupported (each
+is listed on stderr and in --report with its reason); 2 for bad options or a path that cannot be read.
 `;
 
 interface FileReport {
@@ -54,6 +58,10 @@ interface FileReport {
 /** `assay ingest`: parse and chunk files into a chunks JSONL for CI corpora. */
 export async function ingestCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	const { values, positionals } = parseIngestArgs(argv);
+	if (values['help']) {
+		io.stdout(INGEST_USAGE);
+		return EXIT_OK;
+	}
 	if (typeof values['out'] !== 'string') throw new UsageError('--out is required');
 	if (positionals.length === 0) throw new UsageError('give at least one file or folder');
 	const config = parseAppConfig({
@@ -139,7 +147,7 @@ function summary(reports: readonly FileReport[]): string {
 
 function parseIngestArgs(argv: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
 	try {
-		const specs = { out: { type: 'string' }, report: { type: 'string' }, 'chunk-size': { type: 'string' }, overlap: { type: 'string' }, 'max-file-size': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'hidden-text': { type: 'string' }, 'as-text': { type: 'boolean' } } as const;
+		const specs = { out: { type: 'string' }, report: { type: 'string' }, 'chunk-size': { type: 'string' }, overlap: { type: 'string' }, 'max-file-size': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'hidden-text': { type: 'string' }, 'as-text': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 		const { values, positionals } = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: true });
 		return { values: values as Record<string, string | boolean | undefined>, positionals };
 	} catch (error) {

@@ -114,7 +114,7 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
  * the user can "Read as text".
  */
 function unsupported(name: string, contentHash: string, readableAsText: boolean): PreparedFailure {
-	const hint = readableAsText ? ' It looks like text: choose “Read as text” to import it as plain text.' : '';
+	const hint = readableAsText ? ' It looks like text: read it as plain text (“Read as text” in the app, --as-text in the CLI).' : '';
 	const error = new AssayError('FILE_UNSUPPORTED', `“${name}”: this file type is not read (no parser for its extension).${hint}`, readableAsText ? { details: { readableAsText: true } } : undefined);
 	return { kind: 'unsupported', mediaType: 'application/octet-stream', contentHash, error, ...(readableAsText ? { readableAsText: true } : {}) };
 }

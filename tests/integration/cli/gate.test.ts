@@ -23,7 +23,9 @@ describe('assay gate', () => {
 	it('exits 1 and prints FAIL with reasons for the pair built to fail', async () => {
 		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'));
 		expect(r.code).toBe(1);
-		expect(r.stdout).toMatch(/FAIL ndcg@10: baseline 0\.6089, candidate 0\.4589, delta −0\.1500, limit drop ≤ 0\.02, drop ≤ 5 %, p = 0\.\d{4} — dropped 0\.1500/);
+		expect(r.stdout).toMatch(/FAIL ndcg@10: baseline 0\.6089, candidate 0\.4589, delta −0\.1500, limit drop ≤ 0\.02, drop ≤ 5 % — dropped 0\.1500[^\n]*; p = 0\.\d{4} \(a breached limit fails whatever the p-value\)/);
+		// The p-value is printed once per line, beside the decision it qualifies.
+		for (const line of r.stdout.split('\n').filter((l) => l.includes('ndcg@10:'))) expect(line.match(/p = /g)).toHaveLength(1);
 	});
 
 	it('exits 2 for reports on different golden sets', async () => {
@@ -34,6 +36,20 @@ describe('assay gate', () => {
 		const bad = join(work, 'bad.json');
 		writeFileSync(bad, '{"schema": "something else"}');
 		expect(await gate('--baseline', bad, '--candidate', f('candidate-pass.json'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/Not an Assay eval report/) });
+	});
+
+	it('names the file a refused report came from, and with --json puts the error on stdout too', async () => {
+		const array = join(work, 'array.json');
+		writeFileSync(array, '[]');
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', array, '--json');
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`The candidate report ${array}: Not an Assay eval report`);
+		expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'ERROR', error: { code: 'DATASET_INVALID' } });
+	});
+
+	it('prints a usage error in one line with a pointer to --help, not the whole help text', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'), '--max-drop', 'ndcg@10');
+		expect(r.stderr).toBe('assay gate: --max-drop must be metric=value (0.02 or 5%), received "ndcg@10"\nRun "assay gate --help" for the options.\n');
 	});
 
 	it('exits 2 for a missing file', async () => {
@@ -72,8 +88,25 @@ describe('assay gate', () => {
 	it('fails on a --min floor the candidate is below even when it did not drop from the baseline', async () => {
 		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('baseline.json'), '--min', 'ndcg@10=0.7');
 		expect(r.code).toBe(1);
-		expect(r.stdout).toMatch(/FAIL ndcg@10: baseline 0\.6089, candidate 0\.6089, delta \+0\.0000, limit mean ≥ 0\.7, p = 1\.0000 — candidate mean 0\.6089 is below the floor 0\.7/);
+		expect(r.stdout).toMatch(/FAIL ndcg@10: baseline 0\.6089, candidate 0\.6089, delta \+0\.0000, limit drop ≤ 0\.02, drop ≤ 5 %, mean ≥ 0\.7, p = 1\.0000 — candidate mean 0\.6089 is below the floor 0\.7/);
 		expect((await gate('--baseline', f('baseline.json'), '--candidate', f('baseline.json'), '--min', 'ndcg@10=0.6')).code).toBe(0);
+	});
+
+	it('adds a --min floor on top of the metric’s drop limits instead of replacing them', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-fail.json'), '--min', 'ndcg@10=0.1', '--json');
+		expect(r.code).toBe(1);
+		expect(JSON.parse(r.stdout).metrics[0]).toMatchObject({ metric: 'ndcg@10', limit: 'drop ≤ 0.02, drop ≤ 5 %, mean ≥ 0.1', pass: false });
+	});
+
+	it('replaces both drop limits of a metric with the --max-drop given', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'), '--max-drop', 'ndcg@10=0.3', '--json');
+		expect(JSON.parse(r.stdout).metrics[0]).toMatchObject({ metric: 'ndcg@10', limit: 'drop ≤ 0.3' });
+	});
+
+	it('refuses --require-significance on a rule that has only a floor, since it would change nothing', async () => {
+		const r = await gate('--baseline', f('baseline.json'), '--candidate', f('candidate-pass.json'), '--min', 'judge.correctness=4.2', '--require-significance', 'judge.correctness');
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('--require-significance judge.correctness: its rule has no drop limit');
 	});
 
 	it('--require-significance makes that metric\'s drop limits fail only when significant', async () => {
@@ -103,7 +136,7 @@ describe('assay gate', () => {
 		writeFileSync(candidate, JSON.stringify(await gradedRunReport(svc, workspaceId, goldenSet.id, 'candidate', 1)));
 		const failed = await gate('--baseline', baseline, '--candidate', candidate, '--max-drop', 'judge.correctness=0.25');
 		expect(failed.code).toBe(1);
-		expect(failed.stdout).toMatch(/FAIL judge\.correctness: baseline 5\.0000, candidate 1\.0000, delta −4\.0000, limit drop ≤ 0\.25, p = 0\.\d{4} — dropped 4\.0000/);
+		expect(failed.stdout).toMatch(/FAIL judge\.correctness: baseline 5\.0000, candidate 1\.0000, delta −4\.0000, limit drop ≤ 0\.25 — dropped 4\.0000[^\n]*p = 0\.\d{4}/);
 		expect((await gate('--baseline', baseline, '--candidate', candidate, '--max-drop', 'judge.correctness=4.5')).code).toBe(0);
 	});
 });

@@ -80,6 +80,24 @@ describe('assay ingest', () => {
 		expect(all[2]!.text).toContain('ORCHID-7731');
 	});
 
+	it('prints its usage with --help and -h, exit codes included', async () => {
+		for (const flag of ['--help', '-h']) {
+			const r = await run('ingest', flag);
+			expect(r.code).toBe(0);
+			expect(r.stdout).toContain('Usage: assay ingest');
+			expect(r.stdout).toContain('Exit codes: 0 when the chunks were written');
+		}
+	});
+
+	it('tells the command-line user to pass --as-text for a file that looks like text', async () => {
+		const dir = join(work, 'unknown-type');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, 'NOTICE'), 'Walruses may be quoted.\n');
+		const r = await run('ingest', dir, '--out', join(work, 'unknown-type.jsonl'));
+		expect(r.code).toBe(0);
+		expect(r.stderr).toContain('--as-text in the CLI');
+	});
+
 	it('rejects a call without --out as a usage error', async () => {
 		expect((await run('ingest', work)).code).toBe(2);
 	});
