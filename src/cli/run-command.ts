@@ -41,10 +41,10 @@ Options:
   --depth <n>            candidates per retriever before fusion (default ${DEFAULTS.retrieval.depth})
   --rrf-k <number>       RRF constant (default ${DEFAULTS.retrieval.rrfK})
   --rerank-pool <n>      rerank pool factor × top-k (default ${DEFAULTS.retrieval.rerankPoolFactor})
-BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFAULTS.bm25.k1}, b ${DEFAULTS.bm25.b}.
   --tag <name>           run tag (default assay-<mode>)
   -q, --quiet            no progress lines (embedding, queries) on stderr; the model recipe line and the summary stay
   -h, --help             this text
+BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFAULTS.bm25.k1}, b ${DEFAULTS.bm25.b}.
 `;
 
 /** What each query goes through, for the progress lines. */
