@@ -6,7 +6,6 @@ import { cranfieldQueries, cranfieldRelevant, writeCranfieldFolder } from './sup
 test.describe.configure({ mode: 'serial' });
 
 test('a Cranfield folder is indexed with progress, survives reloads without a rebuild, and a query finds a relevant document in the top 10', async ({ page }) => {
-	test.setTimeout(300_000);
 	const folder = writeCranfieldFolder();
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
@@ -42,7 +41,6 @@ test('a Cranfield folder is indexed with progress, survives reloads without a re
 });
 
 test('Cranfield as a BEIR folder: the BM25 evaluation in the page stores a report that validates, every metric within [0, 1] (capped_recall@100 once rounded to 1.0000000000000002 and was refused)', async ({ page }) => {
-	test.setTimeout(300_000);
 	await page.goto('./evals/');
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await page.getByTestId('beir-analyzer').selectOption('english');

@@ -20,7 +20,6 @@ function cliHybridNdcg10(): number {
 }
 
 test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lexical is labelled better, with the numbers of assay run + metrics', async ({ page }) => {
-	test.setTimeout(180_000);
 	const mirror = await startMirror();
 	try {
 		await page.goto('./evals/');

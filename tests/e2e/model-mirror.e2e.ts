@@ -2,7 +2,6 @@ import { test, expect } from './support/fixtures.ts';
 import { startMirror } from './support/model-mirror.ts';
 
 test('a model downloaded from a mirror embeds the library, is listed in the cache with its size, and can be deleted', async ({ page }) => {
-	test.setTimeout(120_000);
 	const mirror = await startMirror();
 	try {
 		await page.goto('./?demo=0');

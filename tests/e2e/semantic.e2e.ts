@@ -37,7 +37,6 @@ async function search(page: Page, query: string, mode: string) {
 }
 
 test('documents embedded with a local fixture model are found by meaning in hybrid + rerank, explained, and still searchable after a reload without re-embedding', async ({ page }) => {
-	test.setTimeout(180_000);
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('file-input').setInputFiles(topicFiles());
@@ -83,7 +82,6 @@ test('documents embedded with a local fixture model are found by meaning in hybr
 });
 
 test('a document whose access list excludes the query’s user is never shown', async ({ page }) => {
-	test.setTimeout(120_000);
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('file-input').setInputFiles(topicFiles());
@@ -122,7 +120,6 @@ test('metadata filters keep other file types out of the results', async ({ page 
 });
 
 test('changing the embedding model embeds the library again with the new model instead of mixing vectors', async ({ page }) => {
-	test.setTimeout(120_000);
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('file-input').setInputFiles(topicFiles());
@@ -142,7 +139,6 @@ test('changing the embedding model embeds the library again with the new model i
 });
 
 test('with the device on auto, chunks are embedded on WebGPU when the browser has an adapter, and the page says so', async ({ page }) => {
-	test.setTimeout(120_000);
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('file-input').setInputFiles(topicFiles());

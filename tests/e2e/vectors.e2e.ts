@@ -61,7 +61,6 @@ test.describe('the same vectors in Chromium as in Node', () => {
 		});
 
 		test(`${modelId} gives the Node golden vectors to 1e-5 on WebGPU (SwiftShader)`, async ({ page }) => {
-			test.setTimeout(120_000);
 			const result = await embedInBrowser(page, modelId, 'webgpu');
 			expect(result.backend).toBe('webgpu');
 			expect(maxAbsDiff(result.vectors, golden.models[modelId]!)).toBeLessThan(1e-5);
