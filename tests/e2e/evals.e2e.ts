@@ -21,7 +21,6 @@ function cliNdcg10(): number {
 }
 
 test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the report exports, validates, re-imports and compares', async ({ page }) => {
-	test.setTimeout(600_000);
 	await page.goto('./evals/');
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 
