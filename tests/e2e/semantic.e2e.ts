@@ -129,6 +129,7 @@ test('changing the embedding model embeds the library again with the new model i
 	await page.getByLabel('Embedding dtype').selectOption('fp32');
 	await page.getByLabel('Device').selectOption('wasm');
 	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await expect(page.getByText('Models (embedding static-embed')).toBeVisible();
 	await page.getByRole('button', { name: 'Embed chunks' }).click();
 	await expect(page.getByTestId('modes-status')).toContainText('4 vectors, 48-d', { timeout: 180_000 });
 
@@ -148,6 +149,7 @@ test('with the device on auto, chunks are embedded on WebGPU when the browser ha
 	await page.getByLabel('Embedding dtype').selectOption('fp32');
 	await expect(page.getByLabel('Device')).toHaveValue('auto');
 	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await expect(page.getByText('Models (embedding static-embed')).toBeVisible();
 	await page.getByRole('button', { name: 'Embed chunks' }).click();
 	await expect(page.getByTestId('modes-status')).toContainText('computed on webgpu', { timeout: 180_000 });
 	await search(page, 'my dog', 'dense');
