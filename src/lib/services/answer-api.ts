@@ -57,4 +57,15 @@ export interface AnswerApi {
 	 * @throws AssayError `DATASET_INVALID` when the run has no answer.
 	 */
 	saveAnswerReport(request: AnswerReportRequest): Promise<EvalReport>;
+	/**
+	 * The response cache of system and judge replies (store `responseCache`, schema v5), one value
+	 * per key (SHA-256 hex, see `evals/system/cache.ts`): `undefined` when nothing is cached.
+	 */
+	getCachedResponse(key: string): Promise<unknown>;
+	/** Cache `value` (plain JSON data) under `key`, replacing an earlier one. @throws `STORAGE_QUOTA` on a full disk. */
+	putCachedResponse(key: string, value: unknown): Promise<void>;
+	/** How many responses are cached. */
+	cachedResponseCount(): Promise<number>;
+	/** Empty the response cache; resolves with how many entries it held. */
+	clearResponseCache(): Promise<number>;
 }

@@ -12,7 +12,7 @@ import type { LibraryApi } from './library-api.ts';
 import type { LibraryInternals } from './library.ts';
 
 /**
- * Answer runs in storage (schema v4) and their reports. Records read back are checked for the
+ * Answer runs in storage (schema v4), their reports, and the response cache (schema v5). Records read back are checked for the
  * fields this service relies on; a damaged run is skipped in lists, never shown half-read.
  */
 export function createAnswerService(library: LibraryApi, internals: LibraryInternals): AnswerApi {
@@ -126,6 +126,22 @@ class AnswerService implements AnswerApi {
 		});
 		await store.evalRuns.put(report);
 		return report;
+	}
+
+	async getCachedResponse(key: string): Promise<unknown> {
+		return (await this.internals.store()).responseCache.get(key);
+	}
+
+	async putCachedResponse(key: string, value: unknown): Promise<void> {
+		await (await this.internals.store()).responseCache.put(key, value, Date.now());
+	}
+
+	async cachedResponseCount(): Promise<number> {
+		return (await this.internals.store()).responseCache.count();
+	}
+
+	async clearResponseCache(): Promise<number> {
+		return (await this.internals.store()).responseCache.clear();
 	}
 
 	/** The stored run, checked. @throws AssayError `NOT_FOUND` for an unknown or damaged record. */

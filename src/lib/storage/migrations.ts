@@ -70,8 +70,13 @@ const addAnswersV4: Migration = (db) => {
 	answers.createIndex('runId', 'runId');
 };
 
+/** v4 → v5: `responseCache`, cached replies of systems under test and judges, keyed by their cache key. */
+const addResponseCacheV5: Migration = (db) => {
+	db.createObjectStore('responseCache', { keyPath: 'key' });
+};
+
 /** All migration steps in order; index `v` upgrades version `v` to `v + 1`. */
-export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2, addEmbeddingsV3, addAnswersV4];
+export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2, addEmbeddingsV3, addAnswersV4, addResponseCacheV5];
 
 /** The schema version this build opens: `MIGRATIONS.length`. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

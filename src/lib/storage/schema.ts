@@ -115,6 +115,17 @@ export interface EmbeddingRecord {
 	readonly createdAtMs: number;
 }
 
+/**
+ * One cached response of a system under test or a judge (schema v5), keyed by `key` (SHA-256
+ * hex of canonical JSON of everything that determines the response). `value` is plain JSON data.
+ */
+export interface ResponseCacheRecord {
+	readonly key: string;
+	readonly value: unknown;
+	/** When it was stored, epoch milliseconds. */
+	readonly storedAtMs: number;
+}
+
 /** The idb-typed schema (latest version). Index names equal their key paths, joined by `_`. */
 export interface AssaySchema extends DBSchema {
 	workspaces: { key: string; value: WorkspaceRecord };
@@ -138,6 +149,7 @@ export interface AssaySchema extends DBSchema {
 	embeddings: { key: [string, string, string]; value: EmbeddingRecord; indexes: { workspaceId: string; workspaceId_modelKey: [string, string] } };
 	answerRuns: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
 	answers: { key: [string, string]; value: AnswerOwnedRecord; indexes: { runId: string } };
+	responseCache: { key: string; value: ResponseCacheRecord };
 }
 
 /** Names of the object stores. */

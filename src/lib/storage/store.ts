@@ -11,6 +11,7 @@ import { SpansRepository } from './spans.ts';
 import { PendingFilesRepository } from './pending-files.ts';
 import { WorkspacesRepository } from './workspaces.ts';
 import { AnswersRepository } from './answers.ts';
+import { ResponseCacheRepository } from './response-cache.ts';
 
 /**
  * All of Assay's persistent data, grouped by repository. Every method runs in its own
@@ -44,6 +45,8 @@ export class AssayStore {
 	readonly answerRuns: WorkspaceRecordsRepository;
 	/** Answers of answer runs (schema v4). */
 	readonly answers: AnswersRepository;
+	/** Cached replies of systems under test and judges (schema v5). */
+	readonly responseCache: ResponseCacheRepository;
 
 	/** Build the repositories over an open connection; prefer {@link openAssayDb}. */
 	constructor(private readonly connection: Connection) {
@@ -59,6 +62,7 @@ export class AssayStore {
 		this.embeddings = new EmbeddingsRepository(connection);
 		this.answerRuns = new WorkspaceRecordsRepository(connection, 'answerRuns');
 		this.answers = new AnswersRepository(connection);
+		this.responseCache = new ResponseCacheRepository(connection);
 	}
 
 	/** `open`, `closed` (by {@link close}), `version-changed` (another tab upgraded) or `terminated` (by the browser). */

@@ -43,7 +43,7 @@ describe('migrations', () => {
 		const db = await rawOpen(factory, 'fresh', SCHEMA_VERSION);
 		const tx = db.transaction([...db.objectStoreNames], 'readonly');
 		expect([...db.objectStoreNames].sort()).toEqual(
-			['answerRuns', 'answers', 'chunks', 'documentTexts', 'documents', 'embeddings', 'evalRuns', 'goldenSets', 'indexState', 'pendingFiles', 'settings', 'spans', 'workspaces'].sort()
+			['answerRuns', 'answers', 'chunks', 'documentTexts', 'documents', 'embeddings', 'evalRuns', 'goldenSets', 'indexState', 'pendingFiles', 'responseCache', 'settings', 'spans', 'workspaces'].sort()
 		);
 		expect([...tx.objectStore('documents').indexNames].sort()).toEqual(['workspaceId', 'workspaceId_contentHash', 'workspaceId_relativePath']);
 		expect([...tx.objectStore('chunks').indexNames].sort()).toEqual(['documentId', 'workspaceId']);
@@ -52,6 +52,7 @@ describe('migrations', () => {
 		expect([...tx.objectStore('pendingFiles').indexNames].sort()).toEqual(['jobId', 'workspaceId']);
 		expect(tx.objectStore('answers').keyPath).toEqual(['runId', 'caseId']);
 		expect([...tx.objectStore('answers').indexNames]).toEqual(['runId']);
+		expect(tx.objectStore('responseCache').keyPath).toBe('key');
 		db.close();
 	});
 
