@@ -42,6 +42,16 @@ const llmHosts = [
 		.filter((h) => h !== '')
 ];
 
+/**
+ * Origins of systems under test the Answer evals page may call ("Evaluate a system", type
+ * `http`): origins named at build time in `ASSAY_SYSTEM_HOSTS` (comma-separated, e.g.
+ * `https://rag.example.org`). Local servers are already allowed above; never `*`.
+ */
+const systemHosts = (process.env.ASSAY_SYSTEM_HOSTS ?? '')
+	.split(',')
+	.map((h) => h.trim())
+	.filter((h) => h !== '');
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -54,7 +64,7 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self', 'wasm-unsafe-eval'],
 				'worker-src': ['self', 'blob:'],
-				'connect-src': ['self', ...modelHosts, ...llmHosts],
+				'connect-src': ['self', ...modelHosts, ...llmHosts, ...systemHosts],
 				'img-src': ['self', 'data:', 'blob:'],
 				'style-src': ['self', 'unsafe-inline'],
 				'object-src': ['none'],
