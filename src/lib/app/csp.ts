@@ -81,7 +81,7 @@ export function cspRefusal(policy: string | null, url: string, selfOrigin: strin
 	if (policy === null) return null;
 	const sources = connectSources(policy);
 	if (sources === null || connectAllowed(sources, url, selfOrigin)) return null;
-	let origin = url;
+	let origin: string;
 	try {
 		origin = new URL(url).origin;
 	} catch {
