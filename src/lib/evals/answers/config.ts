@@ -17,7 +17,7 @@ const seed = z.number({ error: 'seed must be a number' }).int('seed must be a wh
 const RunConfigSchema = z
 	.object({
 		label: z.string().trim().min(1).max(120),
-		mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']),
+		mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank', 'system']),
 		topK: int(1, 50, 'top-k'),
 		model: modelRef,
 		prompt: z.object({ spec: z.object({ version: z.number().int().min(1) }).passthrough(), fewShot: z.array(z.unknown()) }),
@@ -25,8 +25,10 @@ const RunConfigSchema = z
 		maxTokens: int(16, 32_768, 'max answer tokens'),
 		temperature,
 		seed,
-		runAs: z.object({ user: z.string().trim().min(1, 'run-as user must not be empty'), groups: z.array(z.string()) }).optional()
+		runAs: z.object({ user: z.string().trim().min(1, 'run-as user must not be empty'), groups: z.array(z.string()) }).optional(),
+		system: z.object({ type: z.enum(['assay', 'http', 'exec', 'file']), label: z.string().trim().min(1, 'name the system'), details: z.record(z.string(), z.unknown()) }).optional()
 	})
+	.refine((c) => (c.mode === 'system') === (c.system !== undefined), { message: "mode 'system' goes with a system under test, and only with one", path: ['mode'] })
 	.refine((c) => c.maxTokens < c.contextWindowTokens, { message: 'max answer tokens must be smaller than the context window', path: ['maxTokens'] });
 
 const GradingSchema = z.object({
@@ -45,7 +47,8 @@ function fail(what: string, error: z.ZodError): never {
 }
 
 /**
- * Validate an answer run's configuration: mode one of the four search modes; top-k 1–50;
+ * Validate an answer run's configuration: mode one of the four search modes, or `system` with
+ * a `system` (type, label, details) and only then; top-k 1–50;
  * context window 512–1,048,576 tokens; max answer tokens 16–32,768 and below the window;
  * temperature 0–2; integer seed; a model id.
  * @throws AssayError `CONFIG_INVALID` naming each bad field.

@@ -6,6 +6,7 @@ import type { SystemPromptSpec } from '../../generation/system-prompt.ts';
 import type { FewShotExample } from '../../generation/prompt.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
 import type { AttackSpec, GoldenCase } from '../golden/types.ts';
+import type { SystemRef } from '../system/types.ts';
 
 /**
  * Answer evaluation records: an answer run (one retrieval + generation configuration over one
@@ -33,9 +34,12 @@ export interface ModelRef {
 export interface AnswerRunConfig {
 	/** The user's name for this configuration, e.g. "hybrid + prompt v3". */
 	readonly label: string;
-	/** Search mode of the workspace pipeline: `lexical` | `dense` | `hybrid` | `hybrid-rerank`. */
+	/**
+	 * Search mode of the workspace pipeline: `lexical` | `dense` | `hybrid` | `hybrid-rerank`; or
+	 * `system` when another system answered (see `system`).
+	 */
 	readonly mode: string;
-	/** Chunks retrieved per question (before packing by token budget), ≥ 1. */
+	/** Chunks retrieved per question (before packing by token budget), ≥ 1; for a `system` run the depth its contexts are scored at. */
 	readonly topK: number;
 	readonly model: ModelRef;
 	/** The prompt version used (its spec carries `version`). */
@@ -53,6 +57,12 @@ export interface AnswerRunConfig {
 	 * excludes them are never retrieved, so never reach a prompt. Absent = the workspace owner.
 	 */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
+	/**
+	 * Set (with `mode: 'system'`) when a system under test answered instead of Assay's pipeline
+	 * (an `http` app, a `file` of outputs): which one, secret-free (never header values). `model`
+	 * then names the system (`provider` = `system:<type>`) and `prompt` is not used to answer.
+	 */
+	readonly system?: SystemRef;
 }
 
 /** Status of an answer run: `running` (also: interrupted by a reload — resumable), `complete`, `cancelled` (stopped by the user; resumable). */

@@ -17,6 +17,15 @@ describe('answer run settings', () => {
 		expect(() => parseAnswerRunConfig({ ...good, maxTokens: 8192 })).toThrow(/smaller than the context window/);
 		expect(() => parseAnswerRunConfig({ ...good, temperature: 3 })).toThrow(/temperature must be 0–2/);
 	});
+
+	it('a run answered by a system under test has mode system with its secret-free reference, and neither goes without the other', () => {
+		const system = { type: 'http' as const, label: 'support bot', details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] } };
+		const bySystem: AnswerRunConfig = { ...good, mode: 'system', model: { provider: 'system:http', modelId: 'support bot' }, system };
+		expect(parseAnswerRunConfig(bySystem)).toBe(bySystem);
+		expect(() => parseAnswerRunConfig({ ...good, mode: 'system' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining("mode: mode 'system' goes with a system under test") }));
+		expect(() => parseAnswerRunConfig({ ...good, system })).toThrow(/mode 'system' goes with a system under test/);
+		expect(() => parseAnswerRunConfig({ ...bySystem, system: { ...system, type: 'ftp' as never } })).toThrow(/system\.type/);
+	});
 });
 
 describe('grading settings', () => {
