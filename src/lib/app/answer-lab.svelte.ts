@@ -34,7 +34,7 @@ export const LOCK_POLL_MS = 1000;
 
 /** Progress of the running job (answering or grading). */
 export interface LabProgress {
-	readonly kind: 'answering' | 'grading' | 'comparing';
+	readonly kind: 'answering' | 'evaluating' | 'grading' | 'comparing';
 	readonly done: number;
 	readonly total: number;
 }
@@ -367,7 +367,8 @@ export class AnswerLab {
 		});
 	}
 
-	private async setStatus(runId: string, status: AnswerRunRecord['status']): Promise<void> {
+	/** Store a run's status and show it. */
+	async setStatus(runId: string, status: AnswerRunRecord['status']): Promise<void> {
 		const updated = await this.api.updateAnswerRun(runId, { status });
 		this.runs = this.runs.map((r) => (r.id === runId ? updated : r));
 	}

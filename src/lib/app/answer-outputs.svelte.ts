@@ -1,8 +1,9 @@
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
 import pkg from '../../../package.json';
-import { download, environmentInfo, importReportFiles } from './eval-files.ts';
+import { download, environmentInfo, importReportFiles, MAX_REPORT_BYTES } from './eval-files.ts';
 import { describe } from './workbench.svelte.ts';
 import type { AnswerLab } from './answer-lab.svelte.ts';
+import { AssayError } from '$lib/shared/errors.ts';
 
 /**
  * What leaves an answer run: a case added to a golden set from an answer, the versioned report
@@ -10,7 +11,34 @@ import type { AnswerLab } from './answer-lab.svelte.ts';
  * gate against.
  */
 export class AnswerOutputs {
+	/** The report shown under "Open a CLI report" (an id of `lab.reports`), or null. */
+	shownReportId = $state<string | null>(null);
+
 	constructor(private readonly lab: AnswerLab) {}
+
+	/**
+	 * "Open a CLI report": read a `report.json` written by `assay eval` (or exported here),
+	 * validate it with the report schema (a bad file is refused with the fields that are wrong,
+	 * nothing else changes), store it with this workspace's reports — so it is listed with the
+	 * others and can be compared and gated — and show it.
+	 */
+	async openReport(file: File | null): Promise<void> {
+		const lab = this.lab;
+		if (!file || !lab.workspaceId) return;
+		const workspaceId = lab.workspaceId;
+		await lab.guard(async () => {
+			if (file.size > MAX_REPORT_BYTES) throw new AssayError('DATASET_INVALID', `${file.name}: ${(file.size / 1048576).toFixed(1)} MiB is larger than the ${MAX_REPORT_BYTES / 1048576} MiB a report may be.`);
+			let report;
+			try {
+				report = await lab.api.importEvalReport(workspaceId, await file.text());
+			} catch (error) {
+				throw new AssayError('DATASET_INVALID', `${file.name} was not opened: ${describe(error)}`, { cause: error });
+			}
+			lab.reports = await lab.api.listEvalReports(workspaceId);
+			this.shownReportId = report.id;
+			lab.notice = `Opened ${file.name} (report ${report.id}); it is listed with this workspace's reports for comparison and the gate.`;
+		});
+	}
 
 	/** Add a case to a golden set from an answer: its query, the chosen sources and a corrected reference answer. */
 	async addToGoldenSet(goldenSetId: string, entry: GoldenCase): Promise<void> {

@@ -126,6 +126,11 @@ export function httpSettingsFromForm(form: HttpSystemForm): HttpSystemSettings {
 	};
 }
 
+/** The name a system gets when the user gives none: `http <host>` of its (valid) URL. */
+export function defaultSystemLabel(url: string): string {
+	return `http ${new URL(url).host}`;
+}
+
 /** The form as it may be remembered in localStorage: everything but header values. */
 export function storableForm(form: HttpSystemForm): HttpSystemForm {
 	return { ...form, headers: form.headers.map((h) => ({ name: h.name, value: '' })) };

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { buildAnswerReport } from '../../../src/lib/evals/answers/report.ts';
+import { parseEvalReport } from '../../../src/lib/evals/report/build.ts';
+import type { EvalReport } from '../../../src/lib/evals/report/types.ts';
+import { reportView } from '../../../src/lib/app/answer-report-view.ts';
+import { cases, check, makeAnswer, makeRun, verdict } from '../evals/answers/fixtures.ts';
+
+async function report(): Promise<EvalReport> {
+	const answers = [
+		makeAnswer('q1', { checks: [check('a', true), check('b', false)], verdicts: { correctness: verdict(5), faithfulness: verdict(4, 'faithfulness') } }),
+		makeAnswer('q2', { checks: [check('a', true)], verdicts: { correctness: verdict('JUDGE_OUTPUT_INVALID') } }),
+		makeAnswer('q3', { error: { name: 'AssayError', code: 'SYSTEM_REQUEST_FAILED', message: 'HTTP 500 from the system' }, finishReason: null, text: '' })
+	];
+	const built = await buildAnswerReport({
+		id: 'rep-1',
+		run: makeRun(),
+		answers,
+		goldenSet: { id: 'g1', name: 'kites', cases },
+		corpus: { workspaceName: 'w', documents: 3, chunks: 5, contentHash: 'c'.repeat(64) },
+		analyzer: { name: 'english', fingerprint: 'f' },
+		bm25: { k1: 1.2, b: 0.75 },
+		chunking: { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 100 },
+		embeddingModel: null,
+		appVersion: '0.1.0',
+		createdAtMs: Date.UTC(2026, 11, 1),
+		environment: { userAgent: 'test', gpuAdapter: null, hardwareConcurrency: 4 }
+	});
+	return parseEvalReport(JSON.parse(JSON.stringify(built)));
+}
+
+describe('the view of an opened CLI report', () => {
+	it('shows every case with its answer or error, checks and verdicts (typed errors as codes, never scores), and the metrics by name', async () => {
+		const view = reportView(await report());
+		expect(view.title).toBe('lexical + v3');
+		expect(view.dataset).toEqual({ name: 'kites', cases: 3, evaluated: 3 });
+		expect(view.cases.map((c) => c.id)).toEqual(['q1', 'q2', 'q3']);
+		const [q1, q2, q3] = view.cases;
+		expect(q1!.answer).toBe(makeAnswer('q1').text);
+		expect(q1!.checks.map((c) => [c.id, c.pass])).toEqual([['a', true], ['b', false]]);
+		expect(q1!.verdicts.map((v) => [v.rubric, v.score, v.error])).toEqual([['correctness', 5, null], ['faithfulness', 4, null]]);
+		expect(q2!.verdicts).toMatchObject([{ rubric: 'correctness', score: null, error: 'JUDGE_OUTPUT_INVALID' }]);
+		expect(q3).toMatchObject({ answer: null, error: { code: 'SYSTEM_REQUEST_FAILED', message: 'HTTP 500 from the system' } });
+		expect(view.metrics.map((m) => m.name)).toEqual([...view.metrics.map((m) => m.name)].sort());
+		expect(view.metrics.find((m) => m.name === 'judge.correctness')!.mean).toBe(5);
+		expect(view.answersSummary).toEqual({ answered: 2, failed: 1, graded: 2 });
+		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete, view.gate]).toEqual([null, null, null, null, null, null]);
+	});
+
+	it('shows the system, cache hits, errors by code, an incomplete run, repeats with flaky cases and the gate the CLI ran', async () => {
+		const base = await report();
+		const view = reportView({
+			...base,
+			system: { type: 'http', label: 'support bot', details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] } },
+			cache: { hits: 2, requests: 1 },
+			errors: { count: 1, byCode: { SYSTEM_REQUEST_FAILED: 1 } },
+			incomplete: { reason: 'SYSTEM_UNREACHABLE', notRun: 4 },
+			repeats: { n: 3, flakyCaseIds: ['q2'], perCase: [{ caseId: 'q1', consistency: 1, flipped: false, verdicts: [] }, { caseId: 'q2', consistency: 2 / 3, flipped: true, verdicts: [] }] },
+			gate: { verdict: 'FAIL', metrics: [{ metric: 'judge.correctness', decision: 'FAIL', reason: 'dropped 0.8 > 0.5' }] }
+		} as EvalReport);
+		expect(view.system).toEqual({ type: 'http', label: 'support bot', details: [['method', 'POST'], ['url', 'http://127.0.0.1:8080/answer'], ['headerNames', '["authorization"]']] });
+		expect(view.cache).toEqual({ hits: 2, requests: 1 });
+		expect(view.errors).toEqual({ count: 1, byCode: [['SYSTEM_REQUEST_FAILED', 1]] });
+		expect(view.incomplete).toEqual({ reason: 'SYSTEM_UNREACHABLE', notRun: 4 });
+		expect(view.repeats).toEqual({ n: 3, flakyCaseIds: ['q2'] });
+		expect(view.cases.map((c) => [c.id, c.consistency, c.flaky])).toEqual([['q1', 1, false], ['q2', 2 / 3, true], ['q3', null, false]]);
+		expect(view.gate).toEqual({ verdict: 'FAIL', rows: [{ metric: 'judge.correctness', decision: 'FAIL', reason: 'dropped 0.8 > 0.5' }] });
+	});
+});
