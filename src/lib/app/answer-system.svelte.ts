@@ -60,7 +60,7 @@ export interface SystemRunOutcome {
  * What a `system` run records as its prompt: the system under test writes its own prompts, so
  * Assay's spec played no part (the run's `system` says what answered).
  */
-export const EXTERNAL_SYSTEM_PROMPT: SystemPromptSpec = { version: 1, role: 'Not used: the system under test builds its own prompts.', inputFormat: '', outputFormat: '', rules: [], edgeCases: [] };
+export const EXTERNAL_SYSTEM_PROMPT: SystemPromptSpec = { version: 0, role: 'Not used: the system under test builds its own prompts.', inputFormat: '', outputFormat: '', rules: [], edgeCases: [] };
 
 /** Depth at which a system's contexts are scored (retrieval metrics' cutoffs include it). */
 export const SYSTEM_CONTEXT_DEPTH = 10;
@@ -69,7 +69,7 @@ export const SYSTEM_CONTEXT_DEPTH = 10;
 export function systemRunConfig(ref: SystemRef): AnswerRunConfig {
 	return {
 		label: ref.label,
-		mode: 'system',
+		mode: `system:${ref.type}`,
 		topK: SYSTEM_CONTEXT_DEPTH,
 		model: { provider: `system:${ref.type}`, modelId: ref.label },
 		prompt: { spec: EXTERNAL_SYSTEM_PROMPT, fewShot: [] },

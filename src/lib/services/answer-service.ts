@@ -105,7 +105,7 @@ class AnswerService implements AnswerApi {
 		const workspace = (await this.library.listWorkspaces()).find((w) => w.id === run.workspaceId);
 		const corpusHash = await sha256Text(documents.map((d) => `${d.externalId ?? d.relativePath}\t${d.contentHash}`).sort().join('\n'));
 		// A system under test retrieved with its own index: the workspace's vectors played no part.
-		const dense = run.config.mode !== 'lexical' && run.config.mode !== 'system';
+		const dense = run.config.mode !== 'lexical' && run.config.system === undefined;
 		const backends = dense ? (await this.library.semanticStatus(run.workspaceId)).backends : [];
 		const report = await buildAnswerReport({
 			id: newId('run'),

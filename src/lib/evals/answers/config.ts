@@ -17,10 +17,10 @@ const seed = z.number({ error: 'seed must be a number' }).int('seed must be a wh
 const RunConfigSchema = z
 	.object({
 		label: z.string().trim().min(1).max(120),
-		mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank', 'system']),
+		mode: z.union([z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']), z.templateLiteral(['system:', z.enum(['assay', 'http', 'exec', 'file'])])], { error: 'mode must be lexical, dense, hybrid, hybrid-rerank or system:<type>' }),
 		topK: int(1, 50, 'top-k'),
 		model: modelRef,
-		prompt: z.object({ spec: z.object({ version: z.number().int().min(1) }).passthrough(), fewShot: z.array(z.unknown()) }),
+		prompt: z.object({ spec: z.object({ version: z.number().int().min(0) }).passthrough(), fewShot: z.array(z.unknown()) }),
 		contextWindowTokens: int(512, 1_048_576, 'context window'),
 		maxTokens: int(16, 32_768, 'max answer tokens'),
 		temperature,
@@ -28,7 +28,9 @@ const RunConfigSchema = z
 		runAs: z.object({ user: z.string().trim().min(1, 'run-as user must not be empty'), groups: z.array(z.string()) }).optional(),
 		system: z.object({ type: z.enum(['assay', 'http', 'exec', 'file']), label: z.string().trim().min(1, 'name the system'), details: z.record(z.string(), z.unknown()) }).optional()
 	})
-	.refine((c) => (c.mode === 'system') === (c.system !== undefined), { message: "mode 'system' goes with a system under test, and only with one", path: ['mode'] })
+	.refine((c) => (c.system === undefined ? !c.mode.startsWith('system:') : c.mode === `system:${c.system.type}`), { message: 'mode system:<type> goes with a system under test of that type, and only with one', path: ['mode'] })
+	// Version 0 is the "no prompt of Assay's" marker of a system run (evals/system/report.ts EXTERNAL_PROMPT).
+	.refine((c) => c.system !== undefined || c.prompt.spec.version >= 1, { message: 'the prompt version must be at least 1', path: ['prompt', 'spec', 'version'] })
 	.refine((c) => c.maxTokens < c.contextWindowTokens, { message: 'max answer tokens must be smaller than the context window', path: ['maxTokens'] });
 
 const GradingSchema = z.object({
@@ -47,8 +49,9 @@ function fail(what: string, error: z.ZodError): never {
 }
 
 /**
- * Validate an answer run's configuration: mode one of the four search modes, or `system` with
- * a `system` (type, label, details) and only then; top-k 1–50;
+ * Validate an answer run's configuration: mode one of the four search modes, or `system:<type>`
+ * with a `system` of that type (label, details) and only then (its prompt may be version 0:
+ * none of Assay's was used); top-k 1–50;
  * context window 512–1,048,576 tokens; max answer tokens 16–32,768 and below the window;
  * temperature 0–2; integer seed; a model id.
  * @throws AssayError `CONFIG_INVALID` naming each bad field.

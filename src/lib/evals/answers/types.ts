@@ -36,7 +36,7 @@ export interface AnswerRunConfig {
 	readonly label: string;
 	/**
 	 * Search mode of the workspace pipeline: `lexical` | `dense` | `hybrid` | `hybrid-rerank`; or
-	 * `system` when another system answered (see `system`).
+	 * `system:<type>` when a system under test answered (see `system`).
 	 */
 	readonly mode: string;
 	/** Chunks retrieved per question (before packing by token budget), ≥ 1; for a `system` run the depth its contexts are scored at. */
@@ -58,7 +58,7 @@ export interface AnswerRunConfig {
 	 */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
 	/**
-	 * Set (with `mode: 'system'`) when a system under test answered instead of Assay's pipeline
+	 * Set (with `mode: 'system:<type>'`) when a system under test answered instead of Assay's pipeline
 	 * (an `http` app, a `file` of outputs): which one, secret-free (never header values). `model`
 	 * then names the system (`provider` = `system:<type>`) and `prompt` is not used to answer.
 	 */

@@ -20,11 +20,13 @@ describe('answer run settings', () => {
 
 	it('a run answered by a system under test has mode system with its secret-free reference, and neither goes without the other', () => {
 		const system = { type: 'http' as const, label: 'support bot', details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] } };
-		const bySystem: AnswerRunConfig = { ...good, mode: 'system', model: { provider: 'system:http', modelId: 'support bot' }, system };
+		const bySystem: AnswerRunConfig = { ...good, mode: 'system:http', model: { provider: 'system:http', modelId: 'support bot' }, prompt: { spec: { ...DEFAULT_SYSTEM_PROMPT, version: 0 }, fewShot: [] }, system };
 		expect(parseAnswerRunConfig(bySystem)).toBe(bySystem);
-		expect(() => parseAnswerRunConfig({ ...good, mode: 'system' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining("mode: mode 'system' goes with a system under test") }));
-		expect(() => parseAnswerRunConfig({ ...good, system })).toThrow(/mode 'system' goes with a system under test/);
-		expect(() => parseAnswerRunConfig({ ...bySystem, system: { ...system, type: 'ftp' as never } })).toThrow(/system\.type/);
+		expect(() => parseAnswerRunConfig({ ...good, mode: 'system:http' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('mode: mode system:<type> goes with a system under test of that type') }));
+		expect(() => parseAnswerRunConfig({ ...good, system })).toThrow(/mode system:<type> goes with a system under test/);
+		expect(() => parseAnswerRunConfig({ ...bySystem, mode: 'system:file' })).toThrow(/goes with a system under test of that type/);
+		expect(() => parseAnswerRunConfig({ ...bySystem, mode: 'system:ftp' })).toThrow(/mode must be lexical, dense, hybrid, hybrid-rerank or system:<type>/);
+		expect(() => parseAnswerRunConfig({ ...good, prompt: { spec: { ...DEFAULT_SYSTEM_PROMPT, version: 0 }, fewShot: [] } })).toThrow(/prompt version must be at least 1/);
 	});
 });
 
