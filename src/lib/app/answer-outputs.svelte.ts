@@ -4,6 +4,7 @@ import { download, environmentInfo, importReportFiles, MAX_REPORT_BYTES } from '
 import { describe } from './workbench.svelte.ts';
 import type { AnswerLab } from './answer-lab.svelte.ts';
 import { AssayError } from '$lib/shared/errors.ts';
+import { saveReportPick } from './workspace-prefs.ts';
 
 /**
  * What leaves an answer run: a case added to a golden set from an answer, the versioned report
@@ -20,7 +21,8 @@ export class AnswerOutputs {
 	 * "Open a CLI report": read a `report.json` written by `assay eval` (or exported here),
 	 * validate it with the report schema (a bad file is refused with the fields that are wrong,
 	 * nothing else changes), store it with this workspace's reports — so it is listed with the
-	 * others and can be compared and gated — and show it.
+	 * others and can be compared and gated; the gate panel is set to gate it against the latest
+	 * other report of the same golden set — and show it.
 	 */
 	async openReport(file: File | null): Promise<void> {
 		const lab = this.lab;
@@ -36,6 +38,10 @@ export class AnswerOutputs {
 			}
 			lab.reports = await lab.api.listEvalReports(workspaceId);
 			this.shownReportId = report.id;
+			// The gate below gets it as the candidate, against the latest other report of the same golden set (else the latest other one).
+			const others = lab.reports.filter((r) => r.id !== report.id);
+			const baseline = others.filter((r) => r.dataset.contentHash === report.dataset.contentHash).at(-1) ?? others.at(-1) ?? report;
+			saveReportPick(localStorage, 'answers-gate', workspaceId, { baseline: baseline.id, candidate: report.id });
 			lab.notice = `Opened ${file.name} (report ${report.id}); it is listed with this workspace's reports for comparison and the gate.`;
 		});
 	}

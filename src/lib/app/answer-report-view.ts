@@ -4,7 +4,7 @@ import type { EvalReport } from '$lib/evals/report/types.ts';
  * What "Open a CLI report" shows of an eval report (v2) written by `assay eval` (or by the
  * app): the system evaluated, status (an `incomplete` run says why and how many cases were not
  * run), aggregate metrics, errors by code, cache hits, repeats with per-case consistency and
- * flaky cases, the gate the CLI ran, and every case with its answer, error, checks, verdicts
+ * flaky cases, and every case with its answer, error, checks, verdicts
  * and consistency. Pure: the component only renders this.
  */
 
@@ -14,8 +14,7 @@ interface SystemFields {
 	readonly cache?: { readonly hits: number; readonly requests: number } | null;
 	readonly repeats?: { readonly n: number; readonly flakyCaseIds: readonly string[]; readonly perCase: readonly { readonly caseId: string; readonly consistency: number | null; readonly flipped: boolean; readonly verdicts: readonly unknown[] }[] } | null;
 	readonly errors?: { readonly count: number; readonly byCode: Readonly<Record<string, number>> } | null;
-	readonly incomplete?: { readonly reason: string; readonly notRun: number } | null;
-	readonly gate?: unknown;
+	readonly incomplete?: { readonly reason: string; readonly code?: string; readonly notRun: number } | null;
 }
 
 /** A verdict cell: the score, or the typed error code, per rubric. */
@@ -42,20 +41,13 @@ export interface CaseView {
 	readonly metrics: Readonly<Record<string, number>>;
 }
 
-/** One gate rule as the CLI decided it. */
-export interface GateRowView {
-	readonly metric: string;
-	readonly decision: string;
-	readonly reason: string;
-}
-
 /** The whole view. */
 export interface ReportView {
 	readonly id: string;
 	readonly title: string;
 	readonly createdAt: string;
 	readonly status: string;
-	readonly incomplete: { readonly reason: string; readonly notRun: number } | null;
+	readonly incomplete: { readonly reason: string; readonly code: string | null; readonly notRun: number } | null;
 	readonly system: { readonly type: string; readonly label: string; readonly details: readonly [string, string][] } | null;
 	readonly dataset: { readonly name: string; readonly cases: number; readonly evaluated: number };
 	readonly metrics: readonly { readonly name: string; readonly mean: number; readonly answerableMean: number | null }[];
@@ -63,20 +55,10 @@ export interface ReportView {
 	readonly cache: { readonly hits: number; readonly requests: number } | null;
 	readonly repeats: { readonly n: number; readonly flakyCaseIds: readonly string[] } | null;
 	readonly answersSummary: { readonly answered: number; readonly failed: number; readonly graded: number } | null;
-	readonly gate: { readonly verdict: string; readonly rows: readonly GateRowView[] } | null;
 	readonly cases: readonly CaseView[];
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-
-/** Read a gate result of the shape `runGate` returns (`verdict`, `metrics[]` with `metric`, `decision`, `reason`), or null. */
-function gateOf(value: unknown): ReportView['gate'] {
-	if (!value || typeof value !== 'object') return null;
-	const g = value as { verdict?: unknown; metrics?: unknown; rules?: unknown };
-	if (typeof g.verdict !== 'string') return null;
-	const rows = (Array.isArray(g.metrics) ? g.metrics : Array.isArray(g.rules) ? g.rules : []) as Record<string, unknown>[];
-	return { verdict: g.verdict, rows: rows.map((r) => ({ metric: text(r['metric'] ?? r['name'] ?? ''), decision: text(r['decision'] ?? r['verdict'] ?? ''), reason: text(r['reason'] ?? '') })) };
-}
 
 /** Build the view of `report` (validated beforehand with `EvalReportSchema`). Metrics sorted by name; cases in report order. */
 export function reportView(report: EvalReport): ReportView {
@@ -110,7 +92,7 @@ export function reportView(report: EvalReport): ReportView {
 		title: answers?.label ?? report.retrieval.label,
 		createdAt: report.createdAt,
 		status: report.status,
-		incomplete: extra.incomplete ?? null,
+		incomplete: extra.incomplete ? { reason: extra.incomplete.reason, code: extra.incomplete.code ?? null, notRun: extra.incomplete.notRun } : null,
 		system: system ? { type: system.type, label: system.label, details: Object.entries(system.details).map(([k, v]) => [k, text(v)] as [string, string]) } : null,
 		dataset: { name: report.dataset.name, cases: report.dataset.cases, evaluated: report.dataset.evaluatedCases },
 		metrics: Object.entries(report.metrics.aggregate)
@@ -120,7 +102,6 @@ export function reportView(report: EvalReport): ReportView {
 		cache: extra.cache ?? null,
 		repeats: repeats ? { n: repeats.n, flakyCaseIds: [...repeats.flakyCaseIds] } : null,
 		answersSummary: answers ? { answered: answers.summary.answered, failed: answers.summary.failed, graded: answers.summary.graded } : null,
-		gate: gateOf(extra.gate),
 		cases
 	};
 }

@@ -43,26 +43,24 @@ describe('the view of an opened CLI report', () => {
 		expect(view.metrics.map((m) => m.name)).toEqual([...view.metrics.map((m) => m.name)].sort());
 		expect(view.metrics.find((m) => m.name === 'judge.correctness')!.mean).toBe(5);
 		expect(view.answersSummary).toEqual({ answered: 2, failed: 1, graded: 2 });
-		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete, view.gate]).toEqual([null, null, null, null, null, null]);
+		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete]).toEqual([null, null, null, null, null]);
 	});
 
-	it('shows the system, cache hits, errors by code, an incomplete run, repeats with flaky cases and the gate the CLI ran', async () => {
+	it('shows the system, cache hits, errors by code, an incomplete run and repeats with flaky cases', async () => {
 		const base = await report();
 		const view = reportView({
 			...base,
 			system: { type: 'http', label: 'support bot', details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] } },
 			cache: { hits: 2, requests: 1 },
 			errors: { count: 1, byCode: { SYSTEM_REQUEST_FAILED: 1 } },
-			incomplete: { reason: 'SYSTEM_UNREACHABLE', notRun: 4 },
-			repeats: { n: 3, flakyCaseIds: ['q2'], perCase: [{ caseId: 'q1', consistency: 1, flipped: false, verdicts: [] }, { caseId: 'q2', consistency: 2 / 3, flipped: true, verdicts: [] }] },
-			gate: { verdict: 'FAIL', metrics: [{ metric: 'judge.correctness', decision: 'FAIL', reason: 'dropped 0.8 > 0.5' }] }
-		} as EvalReport);
+			incomplete: { reason: 'connection refused', code: 'SYSTEM_UNREACHABLE', notRun: 4 },
+			repeats: { n: 3, flakyCaseIds: ['q2'], perCase: [{ caseId: 'q1', consistency: 1, flipped: false, verdicts: ['pass', 'pass', 'pass'], spread: {} }, { caseId: 'q2', consistency: 2 / 3, flipped: true, verdicts: ['pass', 'fail', 'pass'], spread: {} }] }
+		} as unknown as EvalReport);
 		expect(view.system).toEqual({ type: 'http', label: 'support bot', details: [['method', 'POST'], ['url', 'http://127.0.0.1:8080/answer'], ['headerNames', '["authorization"]']] });
 		expect(view.cache).toEqual({ hits: 2, requests: 1 });
 		expect(view.errors).toEqual({ count: 1, byCode: [['SYSTEM_REQUEST_FAILED', 1]] });
-		expect(view.incomplete).toEqual({ reason: 'SYSTEM_UNREACHABLE', notRun: 4 });
+		expect(view.incomplete).toEqual({ reason: 'connection refused', code: 'SYSTEM_UNREACHABLE', notRun: 4 });
 		expect(view.repeats).toEqual({ n: 3, flakyCaseIds: ['q2'] });
 		expect(view.cases.map((c) => [c.id, c.consistency, c.flaky])).toEqual([['q1', 1, false], ['q2', 2 / 3, true], ['q3', null, false]]);
-		expect(view.gate).toEqual({ verdict: 'FAIL', rows: [{ metric: 'judge.correctness', decision: 'FAIL', reason: 'dropped 0.8 > 0.5' }] });
 	});
 });
