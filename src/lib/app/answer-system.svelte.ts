@@ -16,7 +16,7 @@ import type { AnswerLab } from './answer-lab.svelte.ts';
  */
 export interface SystemEngine {
 	/** @throws AssayError `CONFIG_INVALID` for settings the adapter refuses (an unknown `{{placeholder}}`, a bad path). */
-	http(settings: HttpSystemSettings, label: string): SystemUnderTest;
+	http(settings: HttpSystemSettings, label: string): Promise<SystemUnderTest>;
 	/** Read an outputs file (JSONL, or a JSON array) against the golden set's cases: bad lines listed, the rest answer. */
 	file(name: string, text: string, cases: readonly GoldenCase[]): Promise<OutputsFile>;
 	run(input: SystemRunInput): Promise<SystemRunOutcome>;
@@ -102,7 +102,7 @@ export class SystemDesk {
 	kind = $state<'http' | 'file'>('http');
 	form = $state<HttpSystemForm>(loadHttpForm(localStorage));
 	/** The outputs file picked (type `file`), as read; `null` before one is picked. */
-	outputs = $state<(OutputsFile & { name: string }) | null>(null);
+	outputs = $state.raw<(OutputsFile & { name: string }) | null>(null);
 	fileLabel = $state('');
 	etaMs = $state<number | null>(null);
 	last = $state<SystemRunReport | null>(null);
@@ -142,7 +142,7 @@ export class SystemDesk {
 		const gs = lab.goldenSets.find((g) => g.id === lab.goldenSetId);
 		if (!workspaceId || !gs || lab.progress) return;
 		await lab.guard(async () => {
-			const system = this.system();
+			const system = await this.system();
 			const run = await lab.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config: systemRunConfig(system.ref) });
 			lab.runs = [...lab.runs, run];
 			await lab.openRun(run.id);
@@ -154,7 +154,7 @@ export class SystemDesk {
 	async resume(run: AnswerRunRecord, pending: readonly GoldenCase[]): Promise<void> {
 		const ref = run.config.system;
 		if (!ref) return;
-		const system = this.system();
+		const system = await this.system();
 		const same = system.ref.type === ref.type && (ref.type === 'http' ? system.ref.details['url'] === ref.details['url'] : system.ref.details['name'] === ref.details['name']);
 		if (!same) throw new AssayError('CONFIG_INVALID', `This run was answered by the ${ref.type} system "${ref.label}"${ref.type === 'http' ? ` at ${String(ref.details['url'])}` : ` from ${String(ref.details['name'])}`}; set that system in "Evaluate a system" to resume it.`);
 		await this.execute(run, pending, system);
@@ -175,10 +175,13 @@ export class SystemDesk {
 	}
 
 	/** The system the form describes. @throws AssayError `CONFIG_INVALID` (form, CSP, no file). */
-	private system(): SystemUnderTest {
+	private async system(): Promise<SystemUnderTest> {
 		if (this.kind === 'file') {
 			if (!this.outputs) throw new AssayError('CONFIG_INVALID', 'Pick an outputs file (JSONL or JSON: id, answer, contexts) first.');
-			return this.outputs.system;
+			const label = this.fileLabel.trim();
+			const system = this.outputs.system;
+			// The name typed for the file is the system's name in the run and its report.
+			return label === '' || label === system.ref.label ? system : { ref: { ...system.ref, label }, cacheIdentity: system.cacheIdentity, answer: (r) => system.answer(r) };
 		}
 		const form = $state.snapshot(this.form) as HttpSystemForm;
 		const settings = httpSettingsFromForm(form);
