@@ -1,0 +1,9 @@
+/** System evaluation: the SystemUnderTest port, runner, response cache, records, repeats/consistency and the system report. */
+export * from './types.ts';
+export * from './cache.ts';
+export * from './runner.ts';
+export * from './records.ts';
+export * from './grade.ts';
+export * from './consistency.ts';
+export * from './report-schema.ts';
+export * from './report.ts';
