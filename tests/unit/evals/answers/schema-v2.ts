@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
+import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import { CacheCountsSchema, ErrorsSchema, IncompleteSchema, RepeatsSchema, SystemRefSchema } from '../../../../src/lib/evals/system/report-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -69,12 +70,16 @@ function fromZod(schema: z.ZodType): Json {
 
 /**
  * The optional system-evaluation fields of v2 (issue 12): `system`, `cache`, `repeats`, `errors`,
- * `incomplete`, generated from their zod forms, and the `incomplete` status.
+ * `incomplete`, generated from their zod forms, the `incomplete` status, and the retrieval mode
+ * `system:<type>` of a system under test whose search Assay does not run.
  */
 function withSystemFields(properties: Json): Json {
 	const status = properties.status as Json & { enum: string[] };
+	const retrieval = properties.retrieval as { properties: Json };
+	const mode = retrieval.properties.mode as Json & { enum: string[] };
 	return {
 		...properties,
+		retrieval: { ...retrieval, properties: { ...retrieval.properties, mode: { ...mode, enum: [...mode.enum, ...SYSTEM_TYPES.map((t) => `system:${t}`)] } } },
 		status: { ...status, enum: [...status.enum, 'incomplete'], description: `${String(status.description)} incomplete: the system under test was unreachable and the run stopped (see "incomplete").` },
 		system: fromZod(SystemRefSchema),
 		cache: fromZod(CacheCountsSchema),
