@@ -143,7 +143,10 @@ function partialRetrieval(qrels: Qrels, run: Run, cutoffs: readonly number[], sc
  * threshold from the grading, default 4), the pairwise comparison and every answer. Only the
  * answered cases are evaluated; `status` is `complete` only for a complete run. Per-query
  * `latencyMs` is the retrieval time; `timings.totalMs` the sum of answer times; `indexMs` 0
- * (the run used the workspace index as it was).
+ * (the run used the workspace index as it was). Options for other systems (system/report.ts):
+ * `unscoredCaseIds` keeps cases out of the retrieval metrics (their row stays, without them),
+ * `retrievalMetrics: false` reports none at all, `extraMetrics` adds per-query answer metrics
+ * (mean over the queries that have them), `indexType` / `conventionsNote` describe the run.
  * @throws AssayError `DATASET_INVALID` when there is no answer, or the result fails validation.
  */
 export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalReport> {
