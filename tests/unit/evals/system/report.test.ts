@@ -130,6 +130,15 @@ describe('buildSystemReport', () => {
 		expect(() => runGate(report, report, { metrics: { recip_rank: { min: 0 } } })).toThrow(/incomplete: a partial run cannot gate a release/);
 	});
 
+	it('still writes an incomplete report when the very first request finds the system unreachable', async () => {
+		const { report } = await evaluate(() => ({ error: 'SYSTEM_UNREACHABLE' }), { cases: goldenCases(3) });
+		expectValid(report);
+		expect(report.status).toBe('incomplete');
+		expect(report.metrics.queryCount).toBe(0);
+		expect(report.dataset).toMatchObject({ cases: 3, evaluatedCases: 0 });
+		expect(report.incomplete!.notRun + report.errors!.count).toBe(3);
+	});
+
 	it('has no retrieval metric (not zeros) when the contexts name no document, and says so', async () => {
 		const { report } = await evaluate(() => ({ output: { answer: 'Text only [1].', contexts: [{ text: 'a passage' }] } }));
 		expectValid(report);
