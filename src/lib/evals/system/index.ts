@@ -7,3 +7,4 @@ export * from './grade.ts';
 export * from './consistency.ts';
 export * from './report-schema.ts';
 export * from './report.ts';
+export * from './evaluate.ts';

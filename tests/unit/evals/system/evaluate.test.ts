@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CfworkerSchemaValidator } from '../../../../src/lib/adapters/json-schema-validator.ts';
+import { ScriptedChatModel } from '../../../../src/lib/generation/scripted.ts';
+import { defaultGrading } from '../../../../src/lib/evals/answers/grade.ts';
+import { MemoryResponseCache } from '../../../../src/lib/evals/system/cache.ts';
+import { evaluateSystem, type EvaluateSystemInput } from '../../../../src/lib/evals/system/evaluate.ts';
+import { FakeSystem, goldenCases } from './fake-system.ts';
+
+const validator = new CfworkerSchemaValidator();
+const settings = { ...defaultGrading({ provider: 'scripted', modelId: 'judge-1' }), rubrics: ['correctness' as const], checks: [] };
+const answering = () => new FakeSystem((c) => ({ output: { answer: `About ${c.query} [1].`, contexts: [{ documentRef: `d${c.id.slice(1)}`, text: 'passage' }] } }));
+
+function input(system: FakeSystem, judge: ScriptedChatModel, over: Partial<EvaluateSystemInput> = {}): EvaluateSystemInput {
+	return {
+		id: 'rep',
+		runId: 'run',
+		system,
+		goldenSet: { id: 'g', name: 'set', cases: goldenCases(3) },
+		clock: system.clock,
+		grading: { settings, model: judge, validator },
+		now: () => Date.UTC(2026, 11, 1),
+		report: { appVersion: 'test', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } },
+		...over
+	};
+}
+
+const judge = (score = 5) => new ScriptedChatModel('judge-1', { tokens: [JSON.stringify({ score, reason: 'ok' })] }, async () => {});
+
+describe('evaluateSystem', () => {
+	it('answers, grades and reports; a second run with the cache sends 0 system and 0 judge requests', async () => {
+		const cache = new MemoryResponseCache();
+		const phases: string[] = [];
+		const first = await evaluateSystem(input(answering(), judge(), { cache, repeats: 2, onProgress: (phase, done, total) => void phases.push(`${phase} ${done}/${total}`) }));
+		expect(first.report.status).toBe('complete');
+		expect(first.report.cache).toEqual({ hits: 0, requests: 12 });
+		expect(first.report.metrics.aggregate['judge.correctness']).toEqual({ mean: 5, answerableMean: 5 });
+		expect(first.report.metrics.aggregate.consistency).toEqual({ mean: 1, answerableMean: 1 });
+		expect(phases.at(5)).toBe('answer 6/6');
+		expect(phases.at(-1)).toBe('grade 6/6');
+		const system = answering();
+		const judgeAgain = judge(1);
+		const second = await evaluateSystem(input(system, judgeAgain, { cache, repeats: 2 }));
+		expect([system.requests.length, judgeAgain.requests.length]).toEqual([0, 0]);
+		expect(second.report.cache).toEqual({ hits: 12, requests: 0 });
+		expect(second.report.metrics.aggregate).toEqual(first.report.metrics.aggregate);
+	});
+
+	it('does not grade a run stopped by an unreachable system, and reports it incomplete', async () => {
+		const system = new FakeSystem(() => ({ error: 'SYSTEM_UNREACHABLE' }));
+		const j = judge();
+		const { report } = await evaluateSystem(input(system, j, { concurrency: 1 }));
+		expect(j.requests).toHaveLength(0);
+		expect(report).toMatchObject({ status: 'incomplete', incomplete: { code: 'SYSTEM_UNREACHABLE', notRun: 2 } });
+	});
+
+	it('stops grading when the judge is unreachable and reports the run incomplete', async () => {
+		const dead = new ScriptedChatModel('judge-1', { tokens: [], error: { name: 'AssayError', code: 'SYSTEM_UNREACHABLE', message: 'judge down after 3 tries' } }, async () => {});
+		const { report } = await evaluateSystem(input(answering(), dead));
+		expect(dead.requests).toHaveLength(1);
+		expect(report).toMatchObject({ status: 'incomplete', incomplete: { reason: 'judge down after 3 tries', code: 'SYSTEM_UNREACHABLE', notRun: 3 } });
+	});
+
+	it('runs retrieval metrics and no judge when no grading is configured', async () => {
+		const { report } = await evaluateSystem(input(answering(), judge(), { grading: null }));
+		expect(report.answers!.grading).toBeNull();
+		expect(report.metrics.aggregate['recall@1']).toEqual({ mean: 1, answerableMean: 1 });
+		expect(Object.keys(report.metrics.aggregate).some((k) => k.startsWith('judge.'))).toBe(false);
+	});
+});
