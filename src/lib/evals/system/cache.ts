@@ -79,13 +79,45 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
 
-function isContext(v: unknown): v is SystemContext {
-	if (!isObject(v)) return false;
-	if (v.documentRef === undefined && v.text === undefined) return false;
-	if (v.documentRef !== undefined && typeof v.documentRef !== 'string') return false;
-	if (v.text !== undefined && typeof v.text !== 'string') return false;
-	if (v.score !== undefined && !isNum(v.score)) return false;
-	return v.title === undefined || typeof v.title === 'string';
+/** Why `v` is not a {@link SystemContext} (at index `i`), or null when it is one. */
+function contextProblem(v: unknown, i: number): string | null {
+	const at = `contexts[${i}]`;
+	if (!isObject(v)) return `${at} must be an object, received ${describe(v)}`;
+	if (v.documentRef === undefined && v.text === undefined) return `${at} needs a documentRef or a text`;
+	if (v.documentRef !== undefined && typeof v.documentRef !== 'string') return `${at}.documentRef must be a string, received ${describe(v.documentRef)}`;
+	if (v.text !== undefined && typeof v.text !== 'string') return `${at}.text must be a string, received ${describe(v.text)}`;
+	if (v.score !== undefined && !isNum(v.score)) return `${at}.score must be a finite number, received ${describe(v.score)}`;
+	if (v.title !== undefined && typeof v.title !== 'string') return `${at}.title must be a string, received ${describe(v.title)}`;
+	return null;
+}
+
+function describe(v: unknown): string {
+	if (v === null) return 'null';
+	if (Array.isArray(v)) return 'an array';
+	if (typeof v === 'number') return Number.isFinite(v) ? `the number ${v}` : String(v);
+	return typeof v === 'string' ? 'a string' : typeof v;
+}
+
+/**
+ * Why `value` is not a usable {@link SystemOutput} (answer a string; contexts an array of
+ * objects each with a string `documentRef` and/or `text`, optional finite `score`, string
+ * `title`; timings `totalMs` finite, `ttftMs` finite or null; usage counts finite or null), or
+ * null when it is one. The runner turns a problem into the case's `SYSTEM_RESPONSE_INVALID`
+ * error; a stored cache value with a problem is a miss.
+ */
+export function systemOutputProblem(value: unknown): string | null {
+	if (!isObject(value)) return `the output must be an object, received ${describe(value)}`;
+	if (typeof value.answer !== 'string') return `answer must be a string, received ${describe(value.answer)}`;
+	if (!Array.isArray(value.contexts)) return `contexts must be an array, received ${describe(value.contexts)}`;
+	for (const [i, c] of value.contexts.entries()) {
+		const problem = contextProblem(c, i);
+		if (problem !== null) return problem;
+	}
+	const t = value.timings;
+	if (!isObject(t) || !isNum(t.totalMs) || !isNumOrNull(t.ttftMs)) return 'timings must be {totalMs: number, ttftMs: number | null}';
+	const u = value.usage;
+	if (u !== undefined && (!isObject(u) || !isNumOrNull(u.inputTokens) || !isNumOrNull(u.outputTokens))) return 'usage must be {inputTokens, outputTokens}, each a number or null';
+	return null;
 }
 
 /** Builds the stored form of a system output (without `cached`). */
@@ -96,12 +128,8 @@ export function toCachedSystemValue(output: SystemOutput): CachedSystemValue {
 
 /** The output of a stored system value, or `undefined` when the value is not one (a miss). */
 export function readCachedSystemValue(value: unknown): SystemOutput | undefined {
-	if (!isObject(value) || value.v !== CACHE_VALUE_VERSION || value.kind !== 'system' || !isObject(value.output)) return undefined;
-	const o = value.output;
-	if (typeof o.answer !== 'string' || !Array.isArray(o.contexts) || !o.contexts.every(isContext)) return undefined;
-	if (!isObject(o.timings) || !isNum(o.timings.totalMs) || !isNumOrNull(o.timings.ttftMs)) return undefined;
-	if (o.usage !== undefined && (!isObject(o.usage) || !isNumOrNull(o.usage.inputTokens) || !isNumOrNull(o.usage.outputTokens))) return undefined;
-	return value.output as unknown as SystemOutput;
+	if (!isObject(value) || value.v !== CACHE_VALUE_VERSION || value.kind !== 'system') return undefined;
+	return systemOutputProblem(value.output) === null ? (value.output as unknown as SystemOutput) : undefined;
 }
 
 function readCachedChatValue(value: unknown): CachedChatValue | undefined {

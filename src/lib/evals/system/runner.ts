@@ -1,6 +1,6 @@
 import { AssayError, toErrorData, type AssayErrorData } from '../../shared/errors.ts';
 import type { GoldenCase } from '../golden/types.ts';
-import { readCachedSystemValue, systemCacheKey, toCachedSystemValue } from './cache.ts';
+import { readCachedSystemValue, systemCacheKey, systemOutputProblem, toCachedSystemValue } from './cache.ts';
 import type { ResponseCache, SystemCaseResult, SystemOutput, SystemUnderTest } from './types.ts';
 
 /** Requests in flight at once when the input names no `concurrency`. */
@@ -72,6 +72,8 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
  * `cached: true` and no request; a miss asks the system and stores the output (an error is
  * never cached). A thrown AssayError other than `SYSTEM_UNREACHABLE` (any other thrown value as
  * `INTERNAL`) is that request's `error`, counted and never scored, and the run goes on.
+ * An output that is not a usable SystemOutput (`systemOutputProblem`) is the request's
+ * `SYSTEM_RESPONSE_INVALID` error, not cached, so one bad reply never breaks the report.
  * `SYSTEM_UNREACHABLE` stops the run: no new request starts, those in flight finish and are
  * recorded, and the result says `stopped` with the count never started.
  * @throws AssayError `CONFIG_INVALID` for a bad `repeats`, `concurrency` or `baseSeed`; whatever `onResult` throws.
@@ -122,6 +124,11 @@ export async function runSystemEval(input: SystemEvalInput): Promise<SystemEvalR
 			return { caseId: task.c.id, repeat: task.repeat, output: null, error: data };
 		}
 		if (signal?.aborted) return null;
+		const problem = systemOutputProblem(output);
+		if (problem !== null) {
+			const error = new AssayError('SYSTEM_RESPONSE_INVALID', `The system's output for case "${task.c.id}" is not usable: ${problem}.`, { details: { caseId: task.c.id } });
+			return { caseId: task.c.id, repeat: task.repeat, output: null, error: toErrorData(error) };
+		}
 		if (cache && key !== null) {
 			try {
 				await cache.put(key, toCachedSystemValue(output));

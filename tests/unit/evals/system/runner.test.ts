@@ -43,6 +43,21 @@ describe('runSystemEval', () => {
 		expect(res.requests).toBe(3);
 	});
 
+	it('turns an unusable output into the case\'s SYSTEM_RESPONSE_INVALID error, naming what was wrong, and does not cache it', async () => {
+		const cache = new MemoryResponseCache();
+		const bad = { c1: { contexts: [{ documentRef: 'a', score: Number.NaN }] }, c2: { contexts: [{ score: 1 }] }, c3: { answer: 42 as unknown as string } } as Record<string, object>;
+		const sys = new FakeSystem((c) => ({ output: bad[c.id] ?? {} }));
+		const res = await runSystemEval({ system: sys, cases: goldenCases(4), cache, clock: sys.clock });
+		expect(res.results.map((r) => r.error?.message ?? 'ok')).toEqual([
+			'The system\'s output for case "c1" is not usable: contexts[0].score must be a finite number, received NaN.',
+			'The system\'s output for case "c2" is not usable: contexts[0] needs a documentRef or a text.',
+			'The system\'s output for case "c3" is not usable: answer must be a string, received the number 42.',
+			'ok'
+		]);
+		expect(res.results.slice(0, 3).every((r) => r.error?.code === 'SYSTEM_RESPONSE_INVALID')).toBe(true);
+		expect(cache.size).toBe(1);
+	});
+
 	it('stops at an unreachable system: no new case starts, and the result says how many never ran', async () => {
 		const sys = new FakeSystem((c) => (c.id === 'c3' ? { error: 'SYSTEM_UNREACHABLE' } : {}));
 		const res = await runSystemEval({ system: sys, cases: goldenCases(10), concurrency: 1, clock: sys.clock });
