@@ -1,6 +1,6 @@
 import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import type { ChatModel, ChatRequest, ChatUsage, FinishReason, ModelStreamEvent } from '../../generation/types.ts';
-import type { ResponseCache, SystemCaseRequest, SystemContext, SystemOutput } from './types.ts';
+import type { ResponseCache, SystemCaseRequest, SystemOutput } from './types.ts';
 
 /**
  * Response caching of system evaluation: keys, the value shapes, an in-memory cache and a
@@ -79,7 +79,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
 
-/** Why `v` is not a {@link SystemContext} (at index `i`), or null when it is one. */
+/** Why `v` is not a `SystemContext` (at index `i`), or null when it is one. */
 function contextProblem(v: unknown, i: number): string | null {
 	const at = `contexts[${i}]`;
 	if (!isObject(v)) return `${at} must be an object, received ${describe(v)}`;
