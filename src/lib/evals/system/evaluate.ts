@@ -8,7 +8,8 @@ import { gradeRepeats } from './grade.ts';
 import { recordsByRepeat } from './records.ts';
 import { addCacheCounts, buildSystemReport, type SystemReportInput } from './report.ts';
 import { DEFAULT_BASE_SEED, runSystemEval, type SystemEvalInput, type SystemEvalResult } from './runner.ts';
-import type { SystemCaseResult } from './types.ts';
+import type { GoldenCase } from '../golden/types.ts';
+import type { SystemCaseResult, SystemOutput } from './types.ts';
 
 /** A judge model that notices `SYSTEM_UNREACHABLE` (the judge endpoint gone after every retry) and calls `onUnreachable` once. */
 class UnreachableWatch implements ChatModel {
@@ -49,6 +50,11 @@ export interface EvaluateSystemInput extends Omit<SystemEvalInput, 'cases' | 'on
 	 * then `grade` (done of the records, ETA null).
 	 */
 	readonly onProgress?: (phase: 'answer' | 'grade', done: number, total: number, etaMs: number | null) => void;
+	/**
+	 * Applied to every output before it becomes a record (after the cache: the raw output is what
+	 * is stored), e.g. matching text-only contexts to golden-set documents (`contexts.ts`). Default none.
+	 */
+	readonly prepareOutput?: (c: GoldenCase, output: SystemOutput) => SystemOutput | Promise<SystemOutput>;
 	/** Epoch ms clock for `createdAtMs` of records and report; default `Date.now`. */
 	readonly now?: () => number;
 	/** Report fields besides the run's (app version, environment; for the `assay` system its corpus, analyzer, config…). */
@@ -92,7 +98,10 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 		onProgress: (done, total, etaMs) => input.onProgress?.('answer', done, total, etaMs)
 	});
 	const createdAtMs = now();
-	let byRepeat: AnswerRecord[][] = recordsByRepeat(input.runId, input.goldenSet.cases, run.results, repeats, createdAtMs);
+	const prepare = input.prepareOutput;
+	const caseOf = new Map(input.goldenSet.cases.map((c) => [c.id, c] as const));
+	const results = prepare === undefined ? run.results : await Promise.all(run.results.map(async (r) => (r.output === null ? r : { ...r, output: await prepare(caseOf.get(r.caseId)!, r.output) })));
+	let byRepeat: AnswerRecord[][] = recordsByRepeat(input.runId, input.goldenSet.cases, results, repeats, createdAtMs);
 	let judgeCounts = { hits: 0, requests: 0 };
 	let cancelled = run.cancelled;
 	const grading = input.grading ?? null;

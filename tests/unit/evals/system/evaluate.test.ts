@@ -60,6 +60,14 @@ describe('evaluateSystem', () => {
 		expect(report).toMatchObject({ status: 'incomplete', incomplete: { reason: 'judge down after 3 tries', code: 'SYSTEM_UNREACHABLE', notRun: 3 } });
 	});
 
+	it('applies prepareOutput to each output before it is scored (e.g. text-only contexts matched to documents)', async () => {
+		const textOnly = new FakeSystem((c) => ({ output: { answer: 'A [1].', contexts: [{ text: `passage ${c.id}` }] } }));
+		const { report } = await evaluateSystem(
+			input(textOnly, judge(), { grading: null, prepareOutput: (c, out) => ({ ...out, contexts: out.contexts.map((x) => ({ ...x, documentRef: `d${c.id.slice(1)}` })) }) })
+		);
+		expect(report.metrics.aggregate['recall@1']).toEqual({ mean: 1, answerableMean: 1 });
+	});
+
 	it('runs retrieval metrics and no judge when no grading is configured', async () => {
 		const { report } = await evaluateSystem(input(answering(), judge(), { grading: null }));
 		expect(report.answers!.grading).toBeNull();
