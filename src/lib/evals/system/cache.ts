@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import type { ChatModel, ChatRequest, ChatUsage, FinishReason, ModelStreamEvent } from '../../generation/types.ts';
+import type { JudgePromptSpec, RubricInput } from '../judge/prompts.ts';
 import type { ResponseCache, SystemCaseRequest, SystemOutput } from './types.ts';
 
 /**
@@ -189,7 +190,9 @@ export class CachingChatModel implements ChatModel {
 		private readonly inner: ChatModel,
 		private readonly cache: ResponseCache,
 		/** Key fields besides the wrapped model's id and provider: `baseUrl`, a judge prompt's id and version. */
-		private readonly identity: Omit<ChatCacheIdentity, 'modelId' | 'provider'> = {}
+		private readonly identity: Omit<ChatCacheIdentity, 'modelId' | 'provider'> = {},
+		/** The judge prompt of a request (see {@link judgePromptOf}), added to its key; default none. */
+		private readonly promptOf?: (request: ChatRequest) => { readonly promptId: string; readonly promptVersion: number } | undefined
 	) {
 		this.modelId = inner.modelId;
 		this.provider = inner.provider;
@@ -206,7 +209,7 @@ export class CachingChatModel implements ChatModel {
 	}
 
 	async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelStreamEvent> {
-		const key = await judgeCacheKey({ ...this.identity, modelId: this.modelId, provider: this.provider }, request);
+		const key = await judgeCacheKey({ ...this.identity, ...this.promptOf?.(request), modelId: this.modelId, provider: this.provider }, request);
 		let stored: CachedChatValue | undefined;
 		try {
 			stored = readCachedChatValue(await this.cache.get(key));
@@ -244,4 +247,21 @@ export class CachingChatModel implements ChatModel {
 			if (event.type === 'done' || event.type === 'error') return;
 		}
 	}
+}
+
+/**
+ * Which of `prompts` a judge request was rendered from, by its system message (each judge
+ * prompt's system message is fixed text; it is rendered once here with an empty input), for
+ * {@link CachingChatModel}'s `promptOf`. A request matching none gives `undefined`.
+ */
+export function judgePromptOf(prompts: readonly JudgePromptSpec<RubricInput>[]): (request: ChatRequest) => { promptId: string; promptVersion: number } | undefined {
+	const bySystem = new Map<string, { promptId: string; promptVersion: number }>();
+	for (const p of prompts) {
+		const system = p.render({ question: '', answer: '', reference: '', context: [] }).find((m) => m.role === 'system');
+		if (system !== undefined) bySystem.set(system.content, { promptId: p.id, promptVersion: p.version });
+	}
+	return (request) => {
+		const system = request.messages.find((m) => m.role === 'system');
+		return system === undefined ? undefined : bySystem.get(system.content);
+	};
 }

@@ -3,7 +3,8 @@ import type { ChatModel, ChatRequest, ModelStreamEvent } from '../../generation/
 import type { SchemaValidator } from '../../generation/structured.ts';
 import type { AnswerRecord, GradingSettings } from '../answers/types.ts';
 import type { EvalReport } from '../report/types.ts';
-import { CachingChatModel } from './cache.ts';
+import { RUBRIC_PROMPTS } from '../answers/grade.ts';
+import { CachingChatModel, judgePromptOf } from './cache.ts';
 import { gradeRepeats } from './grade.ts';
 import { recordsByRepeat } from './records.ts';
 import { addCacheCounts, buildSystemReport, type SystemReportInput } from './report.ts';
@@ -44,7 +45,7 @@ export interface EvaluateSystemInput extends Omit<SystemEvalInput, 'cases' | 'on
 	/** The golden set; `goldenSet.cases` are the cases to ask (after any filter), in golden-set order. */
 	readonly goldenSet: SystemReportInput['goldenSet'];
 	/** Judge and checks; absent = no grading (retrieval metrics only). The model is wrapped in `CachingChatModel` when `cache` is set. */
-	readonly grading?: { readonly settings: GradingSettings; readonly model: ChatModel; readonly validator: SchemaValidator } | null;
+	readonly grading?: { readonly settings: GradingSettings; readonly model: ChatModel; readonly validator: SchemaValidator; /** The judge endpoint's base URL (part of the cache key). */ readonly baseUrl?: string } | null;
 	/**
 	 * Progress over both phases: `phase` `answer` (done of cases × repeats, ETA ms from the runner)
 	 * then `grade` (done of the records, ETA null).
@@ -107,7 +108,7 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 	const grading = input.grading ?? null;
 	let stopped = run.stopped;
 	if (grading !== null && run.stopped === null && !run.cancelled) {
-		const cachingModel = cache ? new CachingChatModel(grading.model, cache) : null;
+		const cachingModel = cache ? new CachingChatModel(grading.model, cache, grading.baseUrl !== undefined ? { baseUrl: grading.baseUrl } : {}, judgePromptOf(Object.values(RUBRIC_PROMPTS))) : null;
 		// The judge unreachable stops grading as the system unreachable stops answering.
 		const halt = new AbortController();
 		const onAbort = () => halt.abort();

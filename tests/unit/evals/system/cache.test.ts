@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CachingChatModel, judgeCacheKey, MemoryResponseCache } from '../../../../src/lib/evals/system/cache.ts';
+import { CachingChatModel, judgeCacheKey, judgePromptOf, MemoryResponseCache } from '../../../../src/lib/evals/system/cache.ts';
+import { CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT } from '../../../../src/lib/evals/judge/prompts.ts';
 import { ScriptedChatModel } from '../../../../src/lib/generation/scripted.ts';
 import type { ChatRequest, ModelStreamEvent } from '../../../../src/lib/generation/types.ts';
 
@@ -72,6 +73,15 @@ describe('CachingChatModel', () => {
 		const other = await collect(model.stream({ ...request, seed: 43 }));
 		expect(other[0]).toEqual({ type: 'token', text: 'seed 43' });
 		expect(model.counts()).toEqual({ hits: 0, requests: 2 });
+	});
+});
+
+describe('judgePromptOf', () => {
+	it('names the judge prompt and version a request was rendered from', () => {
+		const of = judgePromptOf([CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT]);
+		const messages = FAITHFULNESS_PROMPT.render({ question: 'Q?', answer: 'A', context: [{ chunkId: '1', text: 'T' }] });
+		expect(of({ messages, maxTokens: 10 })).toEqual({ promptId: 'faithfulness', promptVersion: FAITHFULNESS_PROMPT.version });
+		expect(of({ messages: [{ role: 'system', content: 'something else' }], maxTokens: 10 })).toBeUndefined();
 	});
 });
 
