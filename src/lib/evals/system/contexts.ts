@@ -1,3 +1,4 @@
+import { CONTEXT_RUBRIC_IDS, RUBRIC_IDS, type RubricId } from '../answers/types.ts';
 import type { SystemContext } from './types.ts';
 
 /**
@@ -237,4 +238,21 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
 /** One-shot form of {@link ContextMatcher}: build the index over `documents` and match `contexts`. */
 export function matchContexts(contexts: readonly SystemContext[], documents: readonly CorpusDocument[]): ContextMatchResult {
 	return new ContextMatcher(documents).match(contexts);
+}
+
+/** True when some context has text but no `documentRef` (after matching): retrieval metrics cannot score it, only a judge can. */
+export function hasTextOnlyContexts(contexts: readonly SystemContext[]): boolean {
+	return contexts.some((c) => c.documentRef === undefined && c.text !== undefined && c.text.trim() !== '');
+}
+
+/**
+ * The rubrics to grade a system's answers with: `rubrics` as configured, plus the context rubrics
+ * ({@link CONTEXT_RUBRIC_IDS}: context precision, context recall) when some answer has text-only
+ * contexts ({@link hasTextOnlyContexts}) — the runner's rule for systems whose contexts carry no
+ * document ids. Order: {@link RUBRIC_IDS}; nothing is added twice; `rubrics` itself is not changed.
+ */
+export function rubricsForContexts(rubrics: readonly RubricId[], contextsPerAnswer: readonly (readonly SystemContext[])[]): RubricId[] {
+	const chosen = new Set(rubrics);
+	if (contextsPerAnswer.some(hasTextOnlyContexts)) for (const r of CONTEXT_RUBRIC_IDS) chosen.add(r);
+	return RUBRIC_IDS.filter((r) => chosen.has(r));
 }

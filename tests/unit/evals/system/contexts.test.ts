@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMatchCounts, ContextMatcher, jaccard, matchContexts, NEAR_DUPLICATE_JACCARD, NO_MATCH_COUNTS, normaliseForMatch, type CorpusDocument } from '../../../../src/lib/evals/system/contexts.ts';
+import { addMatchCounts, ContextMatcher, hasTextOnlyContexts, rubricsForContexts, jaccard, matchContexts, NEAR_DUPLICATE_JACCARD, NO_MATCH_COUNTS, normaliseForMatch, type CorpusDocument } from '../../../../src/lib/evals/system/contexts.ts';
 
 const corpus: CorpusDocument[] = [
 	{ ref: 'kites', text: 'Kites fly high when the wind is steady.\n\nA kite needs a line and a tail.' },
@@ -104,5 +104,16 @@ describe('matchContexts', () => {
 		const a = m.match([{ text: 'a kite needs a line' }]).counts;
 		const b = m.match([{ text: 'nothing like it' }, { documentRef: 'x' }]).counts;
 		expect(addMatchCounts(addMatchCounts(NO_MATCH_COUNTS, a), b)).toEqual({ given: 1, matched: 1, unmatched: 1, ambiguous: 0 });
+	});
+});
+
+describe('rubricsForContexts', () => {
+	it('adds context precision and context recall only when some answer has a text-only context', () => {
+		const base = ['correctness', 'faithfulness', 'answer-relevancy'] as const;
+		expect(rubricsForContexts(base, [[{ documentRef: 'a', text: 't' }], []])).toEqual([...base]);
+		expect(rubricsForContexts(base, [[{ documentRef: 'a' }], [{ text: '  ' }]])).toEqual([...base]);
+		expect(rubricsForContexts(base, [[{ documentRef: 'a' }], [{ text: 'passage' }]])).toEqual([...base, 'context-precision', 'context-recall']);
+		expect(rubricsForContexts(['context-recall', 'faithfulness'], [[{ text: 'p' }]])).toEqual(['faithfulness', 'context-precision', 'context-recall']);
+		expect(hasTextOnlyContexts([{ text: 'p', documentRef: 'd' }])).toBe(false);
 	});
 });
