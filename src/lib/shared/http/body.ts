@@ -45,3 +45,24 @@ function formatBytes(n: number): string {
 	if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
 	return `${n} bytes`;
 }
+
+/**
+ * `body` passed through unchanged until `maxBytes` bytes have gone by; the first chunk past the
+ * cap errors the stream with an AssayError `code` (details `{maxBytes, receivedBytes}`) and
+ * cancels the source, so a stream that never ends costs at most `maxBytes`.
+ */
+export function limitStream(body: ReadableStream<Uint8Array>, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES, code: ErrorCode = 'SYSTEM_RESPONSE_INVALID', what = 'The reply'): ReadableStream<Uint8Array> {
+	let received = 0;
+	return body.pipeThrough(
+		new TransformStream<Uint8Array, Uint8Array>({
+			transform(chunk, controller) {
+				received += chunk.byteLength;
+				if (received > maxBytes) {
+					controller.error(new AssayError(code, `${what} is larger than the ${formatBytes(maxBytes)} cap (more than ${received} bytes); raise maxResponseBytes if this is expected.`, { details: { maxBytes, receivedBytes: received } }));
+					return;
+				}
+				controller.enqueue(chunk);
+			}
+		})
+	);
+}
