@@ -200,6 +200,16 @@ describe('http system against a local server', () => {
 		expect(out).toMatchObject({ answer: 'ab', contexts: [{ text: 't1' }] });
 	});
 
+	it('a stream that stops mid-answer past timeoutMs is SYSTEM_REQUEST_FAILED, not a cut answer scored as finished', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.write('data: {"delta":"The answer is"}\n\n');
+		});
+		const system = await createHttpSystem({ type: 'http', url: base, timeoutMs: 200, stream: { format: 'sse', deltaPath: '$.delta' } }, noWait);
+		await expect(system.answer(ask())).rejects.toMatchObject({ code: 'SYSTEM_REQUEST_FAILED', message: expect.stringContaining('did not finish its reply for case q1 within 200 ms') });
+		server!.closeAllConnections();
+	});
+
 	it('GET with URL placeholders sends them URL-encoded and no body', async () => {
 		let seen: { url?: string; method?: string; body?: string } = {};
 		const base = await serve((req, body, res) => {

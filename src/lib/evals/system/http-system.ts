@@ -392,6 +392,8 @@ async function readStream(response: Response, config: HttpSystemConfig, paths: C
 		}
 		usage = readUsage(event, config.usage) ?? usage;
 	}
+	// The reader ends quietly when cancelled: a timeout or abort mid-stream is not a finished answer.
+	if (signal.aborted) throw signal.reason;
 	if (events === 0) throw new AssayError('SYSTEM_RESPONSE_INVALID', 'the stream ended without any data event.');
 	let contexts: SystemContext[] = [];
 	if (stream.contextsEvent) {
