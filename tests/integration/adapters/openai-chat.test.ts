@@ -129,11 +129,11 @@ describe('OpenAiChatModel against a local mock server', () => {
 		const base = await serve((_r, _b, res) => {
 			requests++;
 			res.writeHead(503);
-			res.end();
+			res.end('model is loading');
 		});
 		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', retry: { maxRetries: 2 } }, undefined, { sleep: () => Promise.resolve() });
 		const events = await collect(model.stream(req));
-		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('after 3 attempts; the last one got HTTP 503'), details: expect.objectContaining({ lastStatus: 503, retryExhausted: true }) }) }]);
+		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('after 3 attempts; the last one got HTTP 503: model is loading'), details: expect.objectContaining({ lastStatus: 503, retryExhausted: true }) }) }]);
 		expect(requests).toBe(3);
 	});
 

@@ -92,10 +92,10 @@ describe('fetchWithRetry', () => {
 	});
 
 	it('an exhausted retryable status names the last status and uses the caller-chosen code', async () => {
-		const h = harness([{ status: 503 }], { maxRetries: 2, exhaustedCode: 'LLM_REQUEST_FAILED' });
+		const h = harness([{ status: 503, body: 'model is loading' }], { maxRetries: 2, exhaustedCode: 'LLM_REQUEST_FAILED' });
 		const error = await fetchWithRetry('http://x/', {}, h.options).catch((e: unknown) => e);
 		expect(error).toMatchObject({ code: 'LLM_REQUEST_FAILED', details: { attempts: 3, lastStatus: 503, lastReason: 'status' } });
-		expect((error as Error).message).toContain('HTTP 503');
+		expect((error as Error).message).toContain('the last one got HTTP 503: model is loading');
 	});
 
 	it('a per-attempt timeout aborts that attempt and is retried', async () => {

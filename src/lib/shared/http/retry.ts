@@ -86,8 +86,8 @@ export class RetryExhaustedError extends AssayError {
 	readonly lastStatus: number | null;
 	readonly lastReason: RetryReason;
 
-	constructor(code: ErrorCode, url: string, attempts: number, lastStatus: number | null, lastReason: RetryReason, cause?: unknown) {
-		const what = lastReason === 'status' ? `HTTP ${lastStatus}` : lastReason === 'timeout' ? 'no response before the timeout' : `a network error (${describe(cause)})`;
+	constructor(code: ErrorCode, url: string, attempts: number, lastStatus: number | null, lastReason: RetryReason, cause?: unknown, lastBody = '') {
+		const what = lastReason === 'status' ? `HTTP ${lastStatus}${lastBody ? `: ${lastBody}` : ''}` : lastReason === 'timeout' ? 'no response before the timeout' : `a network error (${describe(cause)})`;
 		super(code, `${url} could not be reached after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last one got ${what}.`, {
 			details: { url, attempts, lastStatus, lastReason },
 			...(cause !== undefined ? { cause } : {})
@@ -190,6 +190,7 @@ export async function fetchWithRetry(url: string, init: RequestInit = {}, option
 		let status: number | null = null;
 		let retryAfterMs: number | null = null;
 		let cause: unknown;
+		let lastBody = '';
 		try {
 			const response = await doFetch(url, { ...init, signal: controller.signal });
 			if (!RETRYABLE_STATUSES.includes(response.status)) {
@@ -200,7 +201,7 @@ export async function fetchWithRetry(url: string, init: RequestInit = {}, option
 			reason = 'status';
 			status = response.status;
 			retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock());
-			await response.body?.cancel().catch(() => {});
+			lastBody = await readStart(response, 300);
 		} catch (error) {
 			if (outer?.aborted) throw abortReason(outer);
 			// A timeout only when the attempt failed because of it (not a network error that came first).
@@ -210,12 +211,32 @@ export async function fetchWithRetry(url: string, init: RequestInit = {}, option
 			cancelTimer();
 		}
 		outer?.removeEventListener('abort', onOuterAbort);
-		if (attempt > maxRetries) throw new RetryExhaustedError(options.exhaustedCode ?? 'SYSTEM_UNREACHABLE', url, attempt, status, reason, cause);
+		if (attempt > maxRetries) throw new RetryExhaustedError(options.exhaustedCode ?? 'SYSTEM_UNREACHABLE', url, attempt, status, reason, cause, lastBody);
 		const fromRetryAfter = retryAfterMs !== null;
 		const delayMs = fromRetryAfter ? Math.min(retryAfterMs!, maxRetryAfterMs) : backoffDelay(attempt - 1, random(), baseDelayMs, maxDelayMs);
 		options.onRetry?.({ attempt, reason, status, delayMs, fromRetryAfter });
 		await sleep(delayMs, outer);
 	}
+}
+
+/** The first `maxChars` characters of a body (for the error message), then the rest is cancelled. */
+async function readStart(response: Response, maxChars: number): Promise<string> {
+	if (!response.body) return '';
+	const reader = response.body.getReader();
+	const decoder = new TextDecoder();
+	let text = '';
+	try {
+		while (text.length < maxChars) {
+			const { value, done } = await reader.read();
+			if (done) break;
+			text += decoder.decode(value, { stream: true });
+		}
+	} catch {
+		// A body that fails while being read adds nothing to the message.
+	} finally {
+		await reader.cancel().catch(() => {});
+	}
+	return text.slice(0, maxChars).trim();
 }
 
 function abortReason(signal: AbortSignal): unknown {
