@@ -1,7 +1,7 @@
 import { AssayError } from '../../shared/errors.ts';
 import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, limitStream, readTextCapped } from '../../shared/http/body.ts';
-import { fetchWithRetry, RETRY_DEFAULTS, type RetryOptions } from '../../shared/http/retry.ts';
+import { fetchWithRetry, isRetryExhausted, RETRY_DEFAULTS, type RetryOptions } from '../../shared/http/retry.ts';
 import { readSseData } from '../../shared/http/sse.ts';
 import { z } from '../../shared/zod.ts';
 import type { GoldenCase } from '../golden/types.ts';
@@ -137,6 +137,8 @@ export function parseHttpSystemConfig(input: unknown, prefix = 'system'): HttpSy
 	}
 	if (probe.protocol !== 'http:' && probe.protocol !== 'https:') throw new AssayError('CONFIG_INVALID', `${prefix}.url: only http and https URLs can be asked, got ${probe.protocol}`, { details: { key: `${prefix}.url` } });
 	for (const [name, value] of Object.entries(config.headers)) {
+		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new AssayError('CONFIG_INVALID', `${prefix}.headers: ${JSON.stringify(name)} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only).`, { details: { key: `${prefix}.headers` } });
+		if (/[\r\n\0]/.test(value)) throw new AssayError('CONFIG_INVALID', `${prefix}.headers.${name}: the value holds a line break or NUL, which HTTP headers cannot carry.`, { details: { key: `${prefix}.headers.${name}` } });
 		const left = /\{\{[^}]*\}\}/.exec(value);
 		if (left) throw new AssayError('CONFIG_INVALID', `${prefix}.headers.${name}: ${left[0]} was not resolved; secret references like {{env.NAME}} are resolved from the environment before the system is built (is the variable set?).`, { details: { key: `${prefix}.headers.${name}` } });
 	}
@@ -270,6 +272,9 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 			}
 		} catch (error) {
 			if (request.signal?.aborted) throw error;
+			if (isRetryExhausted(error) && error.lastReason === 'network') {
+				throw new AssayError(error.code, `${error.message} Is the app running at that address? In the browser a CORS refusal looks the same: the app must allow this page's origin, and the site's CSP must allow its host.`, { cause: error.cause, ...(error.details ? { details: error.details } : {}) });
+			}
 			if (error instanceof AssayError) {
 				if (error.code === 'SYSTEM_RESPONSE_INVALID' && !String(error.details?.caseId ?? '')) throw new AssayError(error.code, `Case ${request.case.id}: ${error.message}`, { ...(error.details ? { details: { ...error.details, caseId: request.case.id } } : { details: { caseId: request.case.id } }), cause: error.cause });
 				throw error;

@@ -27,6 +27,8 @@ describe('http system config', () => {
 	it('refuses an unresolved secret reference in a header, a non-http URL and a filter expression', () => {
 		expect(() => parseHttpSystemConfig({ type: 'http', url: 'http://x', headers: { Authorization: 'Bearer {{env.TOKEN}}' } })).toThrow(/system\.headers\.Authorization: \{\{env\.TOKEN\}\} was not resolved/);
 		expect(() => parseHttpSystemConfig({ type: 'http', url: 'file:///etc/passwd' })).toThrow(/only http and https/);
+		expect(() => parseHttpSystemConfig({ type: 'http', url: 'http://x', headers: { 'Bad Name': 'v' } })).toThrow(/"Bad Name" is not a valid header name/);
+		expect(() => parseHttpSystemConfig({ type: 'http', url: 'http://x', headers: { 'X-A': 'v\r\nX-Injected: 1' } })).toThrow(/system\.headers\.X-A: the value holds a line break/);
 		expect(() => parseHttpSystemConfig({ type: 'http', url: 'not a url' })).toThrow(/not an absolute URL/);
 		expect(() => parseHttpSystemConfig({ type: 'http', url: 'http://x', contexts: '$.hits[?(@.score>1)]' })).toThrow(/system\.contexts: .*filter expressions/);
 	});
