@@ -210,6 +210,17 @@ describe('http system against a local server', () => {
 		server!.closeAllConnections();
 	});
 
+	it("the user's own Accept and Content-Type headers replace the defaults instead of being merged with them", async () => {
+		let seen: Record<string, string | undefined> = {};
+		const base = await serve((req, _b, res) => {
+			seen = { accept: req.headers.accept, type: req.headers['content-type'] };
+			res.end(JSON.stringify({ answer: 'ok' }));
+		});
+		const system = await createHttpSystem({ type: 'http', url: base, headers: { Accept: 'application/vnd.app+json', 'Content-Type': 'application/vnd.app+json' } }, noWait);
+		await system.answer(ask());
+		expect(seen).toEqual({ accept: 'application/vnd.app+json', type: 'application/vnd.app+json' });
+	});
+
 	it('GET with URL placeholders sends them URL-encoded and no body', async () => {
 		let seen: { url?: string; method?: string; body?: string } = {};
 		const base = await serve((req, body, res) => {

@@ -216,11 +216,12 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 		...(config.contextTitle ? { title: config.contextTitle } : {})
 	};
 	const hasContentType = headerNames.some((n) => n.toLowerCase() === 'content-type');
+	const hasAccept = headerNames.some((n) => n.toLowerCase() === 'accept');
 
 	const answer = async (request: SystemCaseRequest): Promise<SystemOutput> => {
 		const values = templateValues(request.case, request.repeat, request.seed);
 		const url = config.url.replace(PLACEHOLDER, (_m, name: string) => encodeURIComponent(asText(values[name])));
-		const headers: Record<string, string> = { accept: config.stream ? 'text/event-stream, application/json' : 'application/json', ...config.headers };
+		const headers: Record<string, string> = { ...(hasAccept ? {} : { accept: config.stream ? 'text/event-stream, application/json' : 'application/json' }), ...config.headers };
 		if (body !== undefined && !hasContentType) headers['content-type'] = 'application/json';
 		// The body timeout aborts this controller; the caller's signal too.
 		const bodyAbort = new AbortController();
