@@ -157,6 +157,24 @@ export function parseHttpSystemConfig(input: unknown, prefix = 'system'): HttpSy
 	return config;
 }
 
+/**
+ * Resolve `{{env.NAME}}` references in header values from `env` (the CLI passes `process.env`;
+ * the app resolves nothing and passes the values the user typed). Text around a reference is
+ * kept (`Bearer {{env.TOKEN}}`).
+ * @throws AssayError `CONFIG_INVALID` naming the header and the variable when it is unset or empty.
+ */
+export function resolveEnvRefs(headers: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>>, prefix = 'system'): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		out[name] = value.replace(/\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, variable: string) => {
+			const v = env[variable];
+			if (v === undefined || v === '') throw new AssayError('CONFIG_INVALID', `${prefix}.headers.${name}: the environment variable ${variable} is not set; set it (e.g. a CI secret) or remove the header.`, { details: { key: `${prefix}.headers.${name}`, variable } });
+			return v;
+		});
+	}
+	return out;
+}
+
 function checkTemplate(text: string, key: string): void {
 	for (const m of text.matchAll(PLACEHOLDER)) {
 		const name = m[1]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHttpSystem, parseHttpSystemConfig, renderTemplate } from '../../../../src/lib/evals/system/http-system.ts';
+import { createHttpSystem, parseHttpSystemConfig, renderTemplate, resolveEnvRefs } from '../../../../src/lib/evals/system/http-system.ts';
 
 describe('http system config', () => {
 	it('applies the defaults: POST, answer $.answer, usage $.usage, 60 s timeout, 10 MiB cap', () => {
@@ -58,5 +58,12 @@ describe('http system identity', () => {
 		expect(text).not.toContain('Bearer one');
 		expect(a.cacheIdentity).not.toEqual(b.cacheIdentity);
 		expect({ ...(a.cacheIdentity as object), headersSha256: '' }).toEqual({ ...(b.cacheIdentity as object), headersSha256: '' });
+	});
+});
+
+describe('resolveEnvRefs', () => {
+	it('fills {{env.NAME}} in header values and names the header and variable when it is unset', () => {
+		expect(resolveEnvRefs({ Authorization: 'Bearer {{env.TOKEN}}', 'X-Plain': 'v' }, { TOKEN: 'abc' })).toEqual({ Authorization: 'Bearer abc', 'X-Plain': 'v' });
+		expect(() => resolveEnvRefs({ Authorization: 'Bearer {{ env.MISSING }}' }, {})).toThrow(/system\.headers\.Authorization: the environment variable MISSING is not set/);
 	});
 });
