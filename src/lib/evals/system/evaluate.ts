@@ -10,6 +10,7 @@ import { recordsByRepeat } from './records.ts';
 import { addCacheCounts, buildSystemReport, type SystemReportInput } from './report.ts';
 import { DEFAULT_BASE_SEED, runSystemEval, type SystemEvalInput, type SystemEvalResult } from './runner.ts';
 import type { GoldenCase } from '../golden/types.ts';
+import { addMatchCounts, ContextMatcher, NO_MATCH_COUNTS, rubricsForContexts, type ContextMatchCounts, type CorpusDocument } from './contexts.ts';
 import type { SystemCaseResult, SystemOutput } from './types.ts';
 
 /** A judge model that notices `SYSTEM_UNREACHABLE` (the judge endpoint gone after every retry) and calls `onUnreachable` once. */
@@ -52,6 +53,12 @@ export interface EvaluateSystemInput extends Omit<SystemEvalInput, 'cases' | 'on
 	 */
 	readonly onProgress?: (phase: 'answer' | 'grade', done: number, total: number, etaMs: number | null) => void;
 	/**
+	 * The corpus the golden set judges (a BEIR corpus, a workspace's documents): text-only contexts
+	 * are matched to its documents (`ContextMatcher`, index built once) before scoring, and the
+	 * counts go into the report's `contextMatching`. Absent = contexts are used as the system gave them.
+	 */
+	readonly corpus?: readonly CorpusDocument[];
+	/**
 	 * Applied to every output before it becomes a record (after the cache: the raw output is what
 	 * is stored), e.g. matching text-only contexts to golden-set documents (`contexts.ts`). Default none.
 	 */
@@ -73,8 +80,10 @@ export interface EvaluateSystemResult {
 
 /**
  * One whole system evaluation, the same in the page and in `assay eval`: `runSystemEval`
- * (cache, concurrency, repeats, per-case errors, stop on unreachable) → `recordsByRepeat` →
- * `gradeRepeats` (when `grading` is given and the run was not stopped or cancelled; each repeat
+ * (cache, concurrency, repeats, per-case errors, stop on unreachable) → text-only contexts
+ * matched to `corpus` documents, then `prepareOutput` → `recordsByRepeat` →
+ * `gradeRepeats` (when `grading` is given and the run was not stopped or cancelled; the context
+ * rubrics added when some context is still text only (`rubricsForContexts`); each repeat
  * judged with seed + r; through the same cache) → `buildSystemReport` (cache counters = system +
  * judge, when a cache is used). A stopped run is reported `incomplete` without grading: a report
  * that is incomplete never gates, so judging it would only spend requests. A judge reply that is
@@ -100,13 +109,30 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 	});
 	const createdAtMs = now();
 	const prepare = input.prepareOutput;
+	const matcher = input.corpus !== undefined ? new ContextMatcher(input.corpus) : null;
+	let matching: ContextMatchCounts | null = matcher ? NO_MATCH_COUNTS : null;
 	const caseOf = new Map(input.goldenSet.cases.map((c) => [c.id, c] as const));
-	const results = prepare === undefined ? run.results : await Promise.all(run.results.map(async (r) => (r.output === null ? r : { ...r, output: await prepare(caseOf.get(r.caseId)!, r.output) })));
+	const results: SystemCaseResult[] = [];
+	for (const r of run.results) {
+		if (r.output === null) {
+			results.push(r);
+			continue;
+		}
+		let output = r.output;
+		if (matcher !== null) {
+			const m = matcher.match(output.contexts);
+			matching = addMatchCounts(matching ?? NO_MATCH_COUNTS, m.counts);
+			output = { ...output, contexts: m.contexts };
+		}
+		if (prepare !== undefined) output = await prepare(caseOf.get(r.caseId)!, output);
+		results.push({ ...r, output });
+	}
 	let byRepeat: AnswerRecord[][] = recordsByRepeat(input.runId, input.goldenSet.cases, results, repeats, createdAtMs);
 	let judgeCounts = { hits: 0, requests: 0 };
 	let cancelled = run.cancelled;
 	const grading = input.grading ?? null;
 	let stopped = run.stopped;
+	let settings: GradingSettings | null = grading?.settings ?? null;
 	if (grading !== null && run.stopped === null && !run.cancelled) {
 		const cachingModel = cache ? new CachingChatModel(grading.model, cache, grading.baseUrl !== undefined ? { baseUrl: grading.baseUrl } : {}, judgePromptOf(Object.values(RUBRIC_PROMPTS))) : null;
 		// The judge unreachable stops grading as the system unreachable stops answering.
@@ -115,9 +141,12 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 		input.signal?.addEventListener('abort', onAbort, { once: true });
 		const watch = new UnreachableWatch(cachingModel ?? grading.model, () => halt.abort());
 		try {
-			const graded = await gradeRepeats({
+			// Text-only contexts (after matching) add the context rubrics: only a judge can grade them.
+		const rubrics = rubricsForContexts(grading.settings.rubrics, results.flatMap((r) => (r.output === null ? [] : [r.output.contexts])));
+		settings = { ...grading.settings, rubrics };
+		const graded = await gradeRepeats({
 				byRepeat,
-				settings: grading.settings,
+				settings,
 				model: watch,
 				validator: grading.validator,
 				signal: halt.signal,
@@ -141,7 +170,8 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 		system: input.system.ref,
 		goldenSet: input.goldenSet,
 		byRepeat,
-		grading: grading?.settings ?? null,
+		grading: settings,
+		contextMatching: matching,
 		baseSeed: input.baseSeed ?? DEFAULT_BASE_SEED,
 		cache: cache ? addCacheCounts({ hits: run.cacheHits, requests: run.requests }, judgeCounts) : null,
 		stopped,

@@ -2,7 +2,7 @@ import { z } from '../../shared/zod.ts';
 
 /**
  * zod form of the optional top-level fields a system evaluation adds to an eval report (v2):
- * `system`, `cache`, `repeats`, `errors`, `incomplete`. Every one is optional (absent in older
+ * `system`, `cache`, `repeats`, `errors`, `incomplete`, `contextMatching`. Every one is optional (absent in older
  * reports and in reports of Assay's own runs). Imported by report/types.ts; their JSON Schema in
  * `schemas/eval-report.v2.schema.json` is generated from these (see tests/unit/evals/answers/schema-v2.ts).
  */
@@ -50,11 +50,17 @@ export const IncompleteSchema = z
 	.object({ reason: z.string(), code: z.string(), notRun: int.min(0) })
 	.meta(d('Set when status is "incomplete": the system was unreachable; notRun = case × repeat requests never started.'));
 
+/** How text-only contexts were matched to golden-set documents (`ContextMatchCounts` in system/contexts.ts). */
+export const ContextMatchingSchema = z
+	.object({ given: int.min(0), matched: int.min(0), unmatched: int.min(0), ambiguous: int.min(0) })
+	.meta(d('Contexts over every case × repeat: given = came with a documentRef; matched / unmatched = text-only contexts matched to a corpus document by text or left text only (judged only); ambiguous = matched where several documents qualified.'));
+
 /** The optional system fields, as one object shape to spread into the report schema. */
 export const SYSTEM_REPORT_FIELDS = {
 	system: SystemRefSchema.optional(),
 	cache: CacheCountsSchema.optional(),
 	repeats: RepeatsSchema.optional(),
 	errors: ErrorsSchema.optional(),
-	incomplete: IncompleteSchema.optional()
+	incomplete: IncompleteSchema.optional(),
+	contextMatching: ContextMatchingSchema.optional()
 };

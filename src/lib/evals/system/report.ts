@@ -7,6 +7,7 @@ import type { GoldenCase } from '../golden/types.ts';
 import { goldenSetHash, parseEvalReport } from '../report/build.ts';
 import type { EvalReport } from '../report/types.ts';
 import type { CacheCounts } from './cache.ts';
+import type { ContextMatchCounts } from './contexts.ts';
 import { CONSISTENCY_DEFINITION, CONSISTENCY_METRIC, consistencyMetrics, summariseRepeats } from './consistency.ts';
 import type { SystemRef } from './types.ts';
 
@@ -38,6 +39,8 @@ export interface SystemReportInput {
 	readonly cache?: CacheCounts | null;
 	/** `runSystemEval`'s `stopped`: the report is `incomplete` with the reason. */
 	readonly stopped?: { readonly error: AssayErrorData; readonly notRun: number } | null;
+	/** Text-only context matching counts over every case × repeat (when a corpus was given); absent = the field is left out. */
+	readonly contextMatching?: ContextMatchCounts | null;
 	/** `runSystemEval`'s `cancelled`: the report is `cancelled`. */
 	readonly cancelled?: boolean;
 	readonly appVersion: string;
@@ -154,6 +157,7 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 		system: { type: system.type, label: system.label, details: { ...system.details } },
 		...(input.cache ? { cache: { hits: input.cache.hits, requests: input.cache.requests } } : {}),
 		...(repeats !== null ? { repeats } : {}),
+		...(input.contextMatching ? { contextMatching: { ...input.contextMatching } } : {}),
 		errors: { count: failed.length, byCode: countBy(failed) }
 	});
 }

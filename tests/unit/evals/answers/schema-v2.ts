@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
-import { CacheCountsSchema, ErrorsSchema, IncompleteSchema, RepeatsSchema, SystemRefSchema } from '../../../../src/lib/evals/system/report-schema.ts';
+import { CacheCountsSchema, ContextMatchingSchema, ErrorsSchema, IncompleteSchema, RepeatsSchema, SystemRefSchema } from '../../../../src/lib/evals/system/report-schema.ts';
 
 type Json = Record<string, unknown>;
 const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
@@ -70,7 +70,7 @@ function fromZod(schema: z.ZodType): Json {
 
 /**
  * The optional system-evaluation fields of v2 (issue 12): `system`, `cache`, `repeats`, `errors`,
- * `incomplete`, generated from their zod forms, the `incomplete` status, and the retrieval mode
+ * `incomplete`, `contextMatching`, generated from their zod forms, the `incomplete` status, and the retrieval mode
  * `system:<type>` of a system under test whose search Assay does not run.
  */
 function withSystemFields(properties: Json): Json {
@@ -85,7 +85,8 @@ function withSystemFields(properties: Json): Json {
 		cache: fromZod(CacheCountsSchema),
 		repeats: fromZod(RepeatsSchema),
 		errors: fromZod(ErrorsSchema),
-		incomplete: fromZod(IncompleteSchema)
+		incomplete: fromZod(IncompleteSchema),
+		contextMatching: fromZod(ContextMatchingSchema)
 	};
 }
 

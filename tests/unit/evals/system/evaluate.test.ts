@@ -68,6 +68,17 @@ describe('evaluateSystem', () => {
 		expect(report.metrics.aggregate['recall@1']).toEqual({ mean: 1, answerableMean: 1 });
 	});
 
+	it('matches text-only contexts to the corpus, reports the counts, and adds the context rubrics for what stays text only', async () => {
+		const corpus = [{ ref: 'd1', text: 'Kites fly in the wind. They need string.' }, { ref: 'd2', text: 'Birds sing at dawn.' }];
+		const sys = new FakeSystem((c) => ({ output: { answer: 'A [1].', contexts: c.id === 'c3' ? [{ text: 'Nothing like the corpus at all.' }] : [{ text: c.id === 'c1' ? 'kites fly in the wind.' : 'Birds sing at dawn.' }] } }));
+		const j = judge(5);
+		const { report } = await evaluateSystem(input(sys, j, { corpus }));
+		expect(report.contextMatching).toEqual({ given: 0, matched: 2, unmatched: 1, ambiguous: 0 });
+		expect(report.perQuery.map((q) => [q.id, q.ranked])).toEqual([['c1', [['d1', 1]]], ['c2', [['d2', 1]]], ['c3', []]]);
+		expect(report.answers!.grading!.rubrics).toEqual(['correctness', 'context-precision', 'context-recall']);
+		expect(report.metrics.aggregate['judge.context-recall']).toEqual({ mean: 5, answerableMean: 5 });
+	});
+
 	it('runs retrieval metrics and no judge when no grading is configured', async () => {
 		const { report } = await evaluateSystem(input(answering(), judge(), { grading: null }));
 		expect(report.answers!.grading).toBeNull();
