@@ -95,7 +95,8 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 	const repeat0 = input.byRepeat[0] ?? [];
 	const all = input.byRepeat.flat();
 	const namesDocuments = all.some((a) => a.retrieved.length > 0);
-	const topK = input.config?.topK ?? Math.max(1, ...all.map((a) => new Set(a.retrieved.map((r) => r.documentRef)).size));
+	// A reduce, not Math.max(...): a spread of every record would overflow the argument limit on a large run.
+	const topK = input.config?.topK ?? all.reduce((k, a) => Math.max(k, new Set(a.retrieved.map((r) => r.documentRef)).size), 1);
 	const contentHash = input.contentHash ?? (await goldenSetHash(cases));
 	const repeats = input.byRepeat.length >= 2 ? summariseRepeats(cases.map((c) => c.id), input.byRepeat, input.grading?.passThreshold ?? 4) : null;
 	const stopped = input.stopped ?? null;
