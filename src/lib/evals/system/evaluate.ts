@@ -1,3 +1,4 @@
+import { isUnreachable } from './unreachable.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
 import type { ChatModel, ChatRequest, ModelStreamEvent } from '../../generation/types.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
@@ -13,7 +14,7 @@ import type { GoldenCase } from '../golden/types.ts';
 import { addMatchCounts, ContextMatcher, NO_MATCH_COUNTS, rubricsForContexts, type ContextMatchCounts, type CorpusDocument } from './contexts.ts';
 import type { SystemCaseResult, SystemOutput } from './types.ts';
 
-/** A judge model that notices `SYSTEM_UNREACHABLE` (the judge endpoint gone after every retry) and calls `onUnreachable` once. */
+/** A judge model that notices an unreachable endpoint ({@link isUnreachable}: gone after every retry) and calls `onUnreachable` once. */
 class UnreachableWatch implements ChatModel {
 	readonly modelId: string;
 	readonly provider: string;
@@ -29,7 +30,7 @@ class UnreachableWatch implements ChatModel {
 
 	async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelStreamEvent> {
 		for await (const event of this.inner.stream(request, signal)) {
-			if (event.type === 'error' && event.error.code === 'SYSTEM_UNREACHABLE' && this.error === null) {
+			if (event.type === 'error' && isUnreachable(event.error) && this.error === null) {
 				this.error = event.error;
 				this.onUnreachable();
 			}

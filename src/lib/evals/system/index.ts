@@ -8,3 +8,4 @@ export * from './consistency.ts';
 export * from './report-schema.ts';
 export * from './report.ts';
 export * from './evaluate.ts';
+export * from './unreachable.ts';

@@ -60,6 +60,16 @@ describe('evaluateSystem', () => {
 		expect(report).toMatchObject({ status: 'incomplete', incomplete: { reason: 'judge down after 3 tries', code: 'SYSTEM_UNREACHABLE', notRun: 3 } });
 	});
 
+	it('stops grading when the OpenAI-compatible judge gave up after every retry (LLM_REQUEST_FAILED, retries exhausted), but not on a judge that answered an HTTP error', async () => {
+		const exhausted = new ScriptedChatModel('judge-1', { tokens: [], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'judge gave up after 5 attempts', details: { retryExhausted: true, attempts: 5, lastStatus: 503 } } }, async () => {});
+		const stopped = await evaluateSystem(input(answering(), exhausted));
+		expect(stopped.report).toMatchObject({ status: 'incomplete', incomplete: { code: 'LLM_REQUEST_FAILED', notRun: 3 } });
+		const refused = new ScriptedChatModel('judge-1', { tokens: [], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'HTTP 400: bad request', details: { status: 400 } } }, async () => {});
+		const graded = await evaluateSystem(input(answering(), refused));
+		expect(graded.report.status).toBe('complete');
+		expect(refused.requests).toHaveLength(3);
+	});
+
 	it('applies prepareOutput to each output before it is scored (e.g. text-only contexts matched to documents)', async () => {
 		const textOnly = new FakeSystem((c) => ({ output: { answer: 'A [1].', contexts: [{ text: `passage ${c.id}` }] } }));
 		const { report } = await evaluateSystem(
