@@ -25,6 +25,8 @@ import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type En
 import { PairwiseDesk } from './answer-pairwise.svelte.ts';
 import { busyRunIds, withRunLock } from './run-locks.ts';
 import { AnswerOutputs } from './answer-outputs.svelte.ts';
+import { SystemDesk } from './answer-system.svelte.ts';
+import { systemEngine } from './answer-system-engine.ts';
 import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 import { loadInjectionSuite } from './demo.ts';
 import { newId } from '$lib/shared/ids.ts';
@@ -90,6 +92,8 @@ export class AnswerLab {
 	readonly prompt = new PromptStudio();
 	readonly pairwise = new PairwiseDesk(this);
 	readonly outputs = new AnswerOutputs(this);
+	/** "Evaluate a system": an http app or an outputs file as the system under test. */
+	readonly systems = new SystemDesk(this, systemEngine);
 	readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
 	readonly summary = $derived<AnswerRunSummary | null>(this.answers.length > 0 ? summariseAnswerRun(this.answers, this.passThreshold) : null);
 	readonly validator = new CfworkerSchemaValidator();
@@ -112,6 +116,7 @@ export class AnswerLab {
 			this.workspaces = await this.api.listWorkspaces();
 			const pick = lastWorkspace(this.workspaces);
 			if (pick) await this.selectWorkspace(pick.id);
+			await this.systems.refreshCacheCount();
 		});
 		// Another tab may start or finish a run at any time: its lock is the only live signal.
 		this.lockPoll = setInterval(() => void this.refreshLocks(), LOCK_POLL_MS);
@@ -235,6 +240,8 @@ export class AnswerLab {
 			await this.openRun(runId);
 			const state = await this.api.answerRunState(runId);
 			if (state.pending.length === 0) return void (this.notice = 'Every case of this run has an answer.');
+			// A run another system answered resumes with that system (set in "Evaluate a system").
+			if (state.run.config.system) return this.systems.resume(state.run, state.pending);
 			const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
 			if (model.modelId !== state.run.config.model.modelId) throw new AssayError('CONFIG_INVALID', `This run was answered by "${state.run.config.model.modelId}"; select that model to resume it (now: "${model.modelId}").`);
 			await this.execute(state.run, state.pending);

@@ -2,7 +2,7 @@ import { AssayError, type AssayErrorData } from '$lib/shared/errors.ts';
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
 import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord } from '$lib/evals/answers/types.ts';
 import type { ResponseCache, SystemCaseResult, SystemRef, SystemUnderTest } from '$lib/evals/system/types.ts';
-import type { SystemPromptSpec } from '$lib/generation/system-prompt.ts';
+import { EXTERNAL_PROMPT } from '$lib/evals/system/report.ts';
 import { defaultSystemLabel, httpSettingsFromForm, loadHttpForm, saveHttpForm, type HttpSystemForm, type HttpSystemSettings } from './answer-system-form.ts';
 import { IdbResponseCache } from './answer-cache.ts';
 import { cspRefusal, pagePolicy } from './csp.ts';
@@ -56,12 +56,6 @@ export interface SystemRunOutcome {
 	readonly stopped: { readonly error: AssayErrorData; readonly notRun: number } | null;
 }
 
-/**
- * What a `system` run records as its prompt: the system under test writes its own prompts, so
- * Assay's spec played no part (the run's `system` says what answered).
- */
-export const EXTERNAL_SYSTEM_PROMPT: SystemPromptSpec = { version: 0, role: 'Not used: the system under test builds its own prompts.', inputFormat: '', outputFormat: '', rules: [], edgeCases: [] };
-
 /** Depth at which a system's contexts are scored (retrieval metrics' cutoffs include it). */
 export const SYSTEM_CONTEXT_DEPTH = 10;
 
@@ -72,7 +66,7 @@ export function systemRunConfig(ref: SystemRef): AnswerRunConfig {
 		mode: `system:${ref.type}`,
 		topK: SYSTEM_CONTEXT_DEPTH,
 		model: { provider: `system:${ref.type}`, modelId: ref.label },
-		prompt: { spec: EXTERNAL_SYSTEM_PROMPT, fewShot: [] },
+		prompt: { spec: EXTERNAL_PROMPT, fewShot: [] },
 		contextWindowTokens: 4096,
 		maxTokens: 512,
 		temperature: 0,

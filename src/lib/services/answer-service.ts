@@ -2,6 +2,7 @@ import { GoldenSetRecordSchema } from '../evals/golden/index.ts';
 import { goldenSetHash } from '../evals/report/build.ts';
 import type { AnswerRecord, AnswerRunRecord, GradingSettings, AnswerRunStatus } from '../evals/answers/types.ts';
 import { buildAnswerReport } from '../evals/answers/report.ts';
+import { buildSystemReport } from '../evals/system/report.ts';
 import { parseAnswerRunConfig } from '../evals/answers/config.ts';
 import type { EvalReport } from '../evals/report/types.ts';
 import { AssayError } from '../shared/errors.ts';
@@ -99,6 +100,26 @@ class AnswerService implements AnswerApi {
 		const store = await this.internals.store();
 		const { run, answers } = await this.answerRunState(request.runId);
 		if (answers.length === 0) throw new AssayError('DATASET_INVALID', 'The run has no answer yet: nothing to report.');
+		if (run.config.system) {
+			// Another system answered: the system report (failed cases counted in "errors", never scored; no retrieval metric when its contexts name no document).
+			const report = await buildSystemReport({
+				id: newId('run'),
+				runId: run.id,
+				system: run.config.system,
+				goldenSet: { id: run.goldenSetId, name: run.goldenSetName, cases: run.cases },
+				byRepeat: [answers],
+				grading: run.grading,
+				baseSeed: run.config.seed,
+				cancelled: run.status !== 'complete',
+				appVersion: request.appVersion,
+				createdAtMs: Date.now(),
+				environment: request.environment,
+				contentHash: run.goldenSetHash,
+				workspaceId: run.workspaceId
+			});
+			await store.evalRuns.put(report);
+			return report;
+		}
 		const index = await this.internals.workspaceIndex(run.workspaceId);
 		const config = await this.library.workspaceConfig(run.workspaceId);
 		const documents = [...index.documents.values()];

@@ -3,7 +3,9 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { ScriptedChatModel } from '../../../src/lib/generation/index.ts';
 import { runGate } from '../../../src/lib/evals/gate/index.ts';
-import { answerConfig, answerPending, answerWorkspace, gradedRunReport } from '../../support/answer-runs.ts';
+import { answerConfig, answerPending, answerWorkspace, gradedRunReport, TEST_ENVIRONMENT } from '../../support/answer-runs.ts';
+import { toAnswerRecord } from '../../../src/lib/evals/system/records.ts';
+import { systemRunConfig } from '../../../src/lib/app/answer-system.svelte.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
 
@@ -72,5 +74,30 @@ describe('the library worker’s RPC surface', () => {
 		const names = Object.keys(svc);
 		expect(names).toEqual(expect.arrayContaining(['search', 'runEval', 'startAnswerRun', 'saveAnswerReport', 'disconnectModels']));
 		for (const internal of ['store', 'index', 'serial', 'runImport', 'run', 'internals', 'internalsOf', 'tracked']) expect(names).not.toContain(internal);
+	});
+});
+
+describe('a run answered by a system under test', () => {
+	it('reports as a system report: the system named, a failed case counted in errors and left out of the metrics, never scored 0', async () => {
+		const { svc, workspaceId, goldenSet } = await answerWorkspace(3);
+		const system = { type: 'file' as const, label: 'other system', details: { name: 'outputs.jsonl', sha256: 'a'.repeat(64) } };
+		const run = await svc.startAnswerRun({ workspaceId, goldenSetId: goldenSet.id, config: systemRunConfig(system) });
+		expect(run.config).toMatchObject({ mode: 'system:file', system });
+		const [ok1, ok2, failed] = run.cases;
+		for (const c of [ok1!, ok2!]) {
+			const doc = c.relevant[0]!.doc;
+			await svc.saveAnswer(toAnswerRecord(run.id, c, { caseId: c.id, repeat: 0, output: { answer: `From ${doc} [1]`, contexts: [{ documentRef: doc, text: 'passage' }], timings: { totalMs: 5, ttftMs: null } }, error: null }, 1));
+		}
+		await svc.saveAnswer(toAnswerRecord(run.id, failed!, { caseId: failed!.id, repeat: 0, output: null, error: { name: 'AssayError', code: 'SYSTEM_REQUEST_FAILED', message: `No output for case ${failed!.id} in outputs.jsonl.` } }, 1));
+		await svc.updateAnswerRun(run.id, { status: 'complete' });
+		const report = await svc.saveAnswerReport({ runId: run.id, appVersion: 'test', environment: TEST_ENVIRONMENT });
+		const ajv = new Ajv({ allErrors: true, strict: false });
+		expect(ajv.validate(schema, report), JSON.stringify(ajv.errors)).toBe(true);
+		expect(report.system).toEqual(system);
+		expect(report.errors).toEqual({ count: 1, byCode: { SYSTEM_REQUEST_FAILED: 1 } });
+		expect(report.perQuery.find((q) => q.id === ok1!.id)!.metrics['recall@10']).toBe(1);
+		expect(report.perQuery.find((q) => q.id === failed!.id)?.metrics['recall@10']).toBeUndefined();
+		expect(report.metrics.aggregate['recall@10']!.mean).toBe(1);
+		expect((await svc.listEvalReports(workspaceId)).map((r) => r.id)).toContain(report.id);
 	});
 });
