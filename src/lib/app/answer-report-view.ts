@@ -3,19 +3,10 @@ import type { EvalReport } from '$lib/evals/report/types.ts';
 /**
  * What "Open a CLI report" shows of an eval report (v2) written by `assay eval` (or by the
  * app): the system evaluated, status (an `incomplete` run says why and how many cases were not
- * run), aggregate metrics, errors by code, cache hits, repeats with per-case consistency and
+ * run), aggregate metrics, errors by code, cache hits, text-only context matching, repeats with per-case consistency and
  * flaky cases, and every case with its answer, error, checks, verdicts
  * and consistency. Pure: the component only renders this.
  */
-
-/** The system-evaluation fields a report may carry (all optional; older reports have none). */
-interface SystemFields {
-	readonly system?: { readonly type: string; readonly label: string; readonly details: Readonly<Record<string, unknown>> } | null;
-	readonly cache?: { readonly hits: number; readonly requests: number } | null;
-	readonly repeats?: { readonly n: number; readonly flakyCaseIds: readonly string[]; readonly perCase: readonly { readonly caseId: string; readonly consistency: number | null; readonly flipped: boolean; readonly verdicts: readonly unknown[] }[] } | null;
-	readonly errors?: { readonly count: number; readonly byCode: Readonly<Record<string, number>> } | null;
-	readonly incomplete?: { readonly reason: string; readonly code?: string; readonly notRun: number } | null;
-}
 
 /** A verdict cell: the score, or the typed error code, per rubric. */
 export interface VerdictView {
@@ -54,6 +45,8 @@ export interface ReportView {
 	readonly errors: { readonly count: number; readonly byCode: readonly [string, number][] } | null;
 	readonly cache: { readonly hits: number; readonly requests: number } | null;
 	readonly repeats: { readonly n: number; readonly flakyCaseIds: readonly string[] } | null;
+	/** How text-only contexts were matched to golden documents (given with an id, matched, unmatched, ambiguous). */
+	readonly contextMatching: { readonly given: number; readonly matched: number; readonly unmatched: number; readonly ambiguous: number } | null;
 	readonly answersSummary: { readonly answered: number; readonly failed: number; readonly graded: number } | null;
 	readonly cases: readonly CaseView[];
 }
@@ -62,7 +55,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
 
 /** Build the view of `report` (validated beforehand with `EvalReportSchema`). Metrics sorted by name; cases in report order. */
 export function reportView(report: EvalReport): ReportView {
-	const extra = report as EvalReport & SystemFields;
+	const extra = report;
 	const answers = report.answers ?? null;
 	const repeats = extra.repeats ?? null;
 	const byCase = new Map((answers?.perCase ?? []).map((c) => [c.caseId, c] as const));
@@ -101,6 +94,7 @@ export function reportView(report: EvalReport): ReportView {
 		errors: extra.errors ? { count: extra.errors.count, byCode: Object.entries(extra.errors.byCode) } : null,
 		cache: extra.cache ?? null,
 		repeats: repeats ? { n: repeats.n, flakyCaseIds: [...repeats.flakyCaseIds] } : null,
+		contextMatching: extra.contextMatching ? { ...extra.contextMatching } : null,
 		answersSummary: answers ? { answered: answers.summary.answered, failed: answers.summary.failed, graded: answers.summary.graded } : null,
 		cases
 	};

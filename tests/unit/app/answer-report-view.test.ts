@@ -43,21 +43,23 @@ describe('the view of an opened CLI report', () => {
 		expect(view.metrics.map((m) => m.name)).toEqual([...view.metrics.map((m) => m.name)].sort());
 		expect(view.metrics.find((m) => m.name === 'judge.correctness')!.mean).toBe(5);
 		expect(view.answersSummary).toEqual({ answered: 2, failed: 1, graded: 2 });
-		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete]).toEqual([null, null, null, null, null]);
+		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete, view.contextMatching]).toEqual([null, null, null, null, null, null]);
 	});
 
-	it('shows the system, cache hits, errors by code, an incomplete run and repeats with flaky cases', async () => {
+	it('shows the system, cache hits, errors by code, context matching, an incomplete run and repeats with flaky cases', async () => {
 		const base = await report();
 		const view = reportView({
 			...base,
 			system: { type: 'http', label: 'support bot', details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] } },
 			cache: { hits: 2, requests: 1 },
 			errors: { count: 1, byCode: { SYSTEM_REQUEST_FAILED: 1 } },
+			contextMatching: { given: 2, matched: 1, unmatched: 1, ambiguous: 0 },
 			incomplete: { reason: 'connection refused', code: 'SYSTEM_UNREACHABLE', notRun: 4 },
 			repeats: { n: 3, flakyCaseIds: ['q2'], perCase: [{ caseId: 'q1', consistency: 1, flipped: false, verdicts: ['pass', 'pass', 'pass'], spread: {} }, { caseId: 'q2', consistency: 2 / 3, flipped: true, verdicts: ['pass', 'fail', 'pass'], spread: {} }] }
-		} as unknown as EvalReport);
+		});
 		expect(view.system).toEqual({ type: 'http', label: 'support bot', details: [['method', 'POST'], ['url', 'http://127.0.0.1:8080/answer'], ['headerNames', '["authorization"]']] });
 		expect(view.cache).toEqual({ hits: 2, requests: 1 });
+		expect(view.contextMatching).toEqual({ given: 2, matched: 1, unmatched: 1, ambiguous: 0 });
 		expect(view.errors).toEqual({ count: 1, byCode: [['SYSTEM_REQUEST_FAILED', 1]] });
 		expect(view.incomplete).toEqual({ reason: 'connection refused', code: 'SYSTEM_UNREACHABLE', notRun: 4 });
 		expect(view.repeats).toEqual({ n: 3, flakyCaseIds: ['q2'] });
