@@ -183,3 +183,32 @@ test('a CLI report.json opens with everything it computed, is listed with the re
 	await expect(page.getByTestId('answers-error')).toContainText('dataset:');
 	await expect(page.getByTestId('cli-report-pick').locator('option')).toHaveCount(3);
 });
+
+test('a system run shows progress, stops on Cancel with what it has, and resumes with the same system asking only the cases left', async ({ page }) => {
+	const seen: string[] = [];
+	await page.route(SYSTEM_URL, async (route: Route) => {
+		if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: CORS });
+		const body = route.request().postDataJSON() as Record<string, unknown>;
+		seen.push(String(body.id));
+		await new Promise((r) => setTimeout(r, 300));
+		return route.fulfill({ status: 200, headers: { ...CORS, 'content-type': 'application/json' }, body: JSON.stringify({ answer: 'See [1].', contexts: [{ id: 'en/handbook.md', text: 'The handbook.' }] }) });
+	});
+	await openAnswers(page);
+	await page.getByTestId('system-url').fill(SYSTEM_URL);
+	await page.getByLabel('Requests in flight').fill('1');
+	await page.getByTestId('system-use-cache').uncheck();
+	await page.getByTestId('system-run-start').click();
+	await expect(page.getByTestId('system-progress')).toBeVisible();
+	await expect.poll(() => page.getByTestId('answer-row').count()).toBeGreaterThanOrEqual(2);
+	await page.getByTestId('system-cancel').click();
+	await expect(page.getByTestId('answer-run-status')).toHaveText('cancelled');
+	const answered = await page.getByTestId('answer-row').count();
+	expect(answered).toBeLessThan(15);
+	const before = seen.length;
+	await page.getByTestId('answer-run-resume').click();
+	await expect(page.getByTestId('answers-notice')).toContainText(`on ${15 - answered} cases`);
+	await expect(page.getByTestId('answer-row')).toHaveCount(15);
+	await expect(page.getByTestId('answer-run-status')).toHaveText('complete');
+	// Resume asks exactly the cases without a stored answer (the one in flight at Cancel was not stored, so it is asked again).
+	expect(seen.length - before).toBe(15 - answered);
+});
