@@ -27,7 +27,7 @@ async function routeRagApp(page: Page): Promise<{ body: Record<string, unknown>;
 }
 
 test('grading outputs from another system: the bad line is listed with its number, the rest are stored as an answer run and graded by the judge', async ({ page }) => {
-	await routeScriptedModels(page);
+	const bodies = await routeScriptedModels(page);
 	await openAnswers(page);
 	await page.getByTestId('system-kind-file').check();
 	await page.getByTestId('system-outputs-input').setInputFiles(OUTPUTS);
@@ -51,6 +51,13 @@ test('grading outputs from another system: the bad line is listed with its numbe
 	// 13 valid verdicts (12 × 5 and the sick-leave case's 2) and en-05's reply that is never JSON.
 	await expect(correctness.getByTestId('judge-mean')).toHaveText((62 / 13).toFixed(3));
 	await expect(page.locator('[data-testid="answer-row"][data-case="en-01"] [data-testid="checks-passed"]')).toHaveText('4/4 passed');
+	// 14 answers × 3 rubrics and one retry of en-05's unreadable correctness reply.
+	expect(bodies).toHaveLength(14 * 3 + 1);
+	// Grading again replays every reply from the IndexedDB cache; only the retry of the unreadable reply goes to the judge again.
+	await page.getByTestId('grade-run').click();
+	await expect(page.getByTestId('answers-notice')).toContainText('Graded 14 answers. Judge: 42 replies from the cache, 1 request sent.');
+	expect(bodies).toHaveLength(14 * 3 + 2);
+	await expect(correctness.getByTestId('judge-mean')).toHaveText((62 / 13).toFixed(3));
 	// The run's report gates like any other.
 	await page.getByTestId('export-answer-report').click();
 	await expect(page.getByTestId('gate-baseline')).toBeVisible();

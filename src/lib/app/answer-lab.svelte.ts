@@ -5,7 +5,9 @@ import type { EvalReport } from '$lib/evals/report/types.ts';
 import type { AnswerRecord, AnswerRunRecord, HumanReview, RubricId } from '$lib/evals/answers/types.ts';
 import { DEFAULT_RUBRIC_IDS } from '$lib/evals/answers/types.ts';
 import { runAnswerCases, type RetrievedSource } from '$lib/evals/answers/run.ts';
-import { DEFAULT_CHECKS, defaultGrading, gradeAnswers } from '$lib/evals/answers/grade.ts';
+import { DEFAULT_CHECKS, defaultGrading, gradeAnswers, RUBRIC_PROMPTS } from '$lib/evals/answers/grade.ts';
+import { CachingChatModel, judgePromptOf } from '$lib/evals/system/cache.ts';
+import { GradingPassJudge, IdbResponseCache } from './answer-cache.ts';
 import { parseGradingSettings } from '$lib/evals/answers/config.ts';
 import { compileChecks, parseCheckSpecs } from '$lib/evals/checks/index.ts';
 import { summariseAnswerRun, type AnswerRunSummary } from '$lib/evals/answers/summary.ts';
@@ -87,6 +89,8 @@ export class AnswerLab {
 	/** Judge sampling: temperature 0–2 (default 0) and seed (default 42), recorded with every verdict. */
 	judgeTemperature = $state(0);
 	judgeSeed = $state(42);
+	/** Replay judge replies from the IndexedDB response cache (key: judge model, base URL, prompt id/version, messages, sampling), so re-grading the same answers asks nothing again. */
+	judgeCache = $state(true);
 
 	readonly llm = new LlmManager();
 	readonly prompt = new PromptStudio();
@@ -331,11 +335,13 @@ export class AnswerLab {
 			const settings = parseGradingSettings({ ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks: parseCheckSpecs(checks), passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed });
 			compileChecks(settings.checks, this.validator);
 			const answers = $state.snapshot(this.answers) as AnswerRecord[];
+			const baseUrl = this.judgeKind === 'endpoint' ? this.judgeEndpoint.baseUrl.trim() : '';
+			const cached = this.judgeCache ? new GradingPassJudge(new CachingChatModel(judge, new IdbResponseCache(this.api), baseUrl ? { baseUrl } : {}, judgePromptOf(Object.values(RUBRIC_PROMPTS))), judge) : null;
 			await this.job(run.id, 'grading', answers.length, async (signal) => {
 				const result = await gradeAnswers({
 					answers,
 					settings,
-					model: judge,
+					model: cached ?? judge,
 					validator: this.validator,
 					signal,
 					onGraded: async (record) => {
@@ -348,7 +354,9 @@ export class AnswerLab {
 					const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
 					this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
 				}
-				this.notice = result.cancelled ? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).` : `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`;
+				const counts = cached?.counts();
+				const cacheNote = counts ? ` Judge: ${counts.hits} repl${counts.hits === 1 ? 'y' : 'ies'} from the cache, ${counts.requests} request${counts.requests === 1 ? '' : 's'} sent.` : '';
+				this.notice = (result.cancelled ? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).` : `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`) + cacheNote;
 			});
 		});
 	}
