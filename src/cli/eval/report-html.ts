@@ -11,6 +11,7 @@ import { failureReasons, groupByCase, type EvalOutcome } from './outcome.ts';
 
 /** `text` safe as HTML text and attribute values (`& < > " '` escaped; NUL removed). */
 export function escapeHtml(text: string): string {
+	// eslint-disable-next-line no-control-regex -- NUL is what is removed
 	return text.replace(/\u0000/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
