@@ -112,8 +112,10 @@ export async function interimReport(input: { id: string; createdAtMs: number; go
 		status: input.stopped ? 'cancelled' : 'complete', grading: input.grading, createdAtMs: input.createdAtMs, updatedAtMs: input.createdAtMs
 	};
 	const first = input.records.filter((r) => (r as AnswerRecord & { repeat?: number }).repeat === undefined || (r as AnswerRecord & { repeat?: number }).repeat === 0);
+	// No answer at all (the system was down from the first request): the cases are recorded as not run, so the report still says so.
+	const notRun = (c: GoldenCase): AnswerRecord => interimRecord(input.id, c, { caseId: c.id, repeat: 0, output: null, error: { name: 'AssayError', code: 'SYSTEM_UNREACHABLE', message: 'not run: the run stopped before this case' } });
 	const base = await buildAnswerReport({
-		id: input.id, run, answers: first, goldenSet: { id: run.goldenSetId, name: input.goldenSetName, cases: input.cases },
+		id: input.id, run, answers: first.length > 0 ? first : input.cases.map(notRun), goldenSet: { id: run.goldenSetId, name: input.goldenSetName, cases: input.cases },
 		corpus: { workspaceName: '', documents: 0, chunks: 0, contentHash: '' }, analyzer: { name: 'none', fingerprint: '' }, bm25: { k1: 0, b: 0 },
 		chunking: { mode: 'none', chunkSizeChars: 0, chunkOverlapChars: 0 }, embeddingModel: null, appVersion: input.appVersion, createdAtMs: input.createdAtMs,
 		environment: { userAgent: `node ${process.version}`, gpuAdapter: null, hardwareConcurrency: null }

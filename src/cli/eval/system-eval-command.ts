@@ -174,10 +174,16 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const graded = new Map<string, AnswerRecord>();
 	if (toGrade.length > 0) {
 		const gradeProgress = createProgress({ label: 'graded', write: io.stderr, tty, clock: surroundings.clock });
-		const keys = [...records].filter(([, r]) => r.error === null).map(([k]) => k);
-		let next = 0;
-		// gradeAnswers grades `toGrade` in order and hands each graded record to onGraded before the next.
-		await gradeAnswers({ answers: toGrade, settings: grading, model, validator: new CfworkerSchemaValidator(), onGraded: async (r) => void graded.set(keys[next++] as string, r), onProgress: (d, t) => gradeProgress.update(d, t, null) });
+		// Repeat r is judged with seed + r (as it was answered), so a judge cache never replays repeat 0 for repeat 1.
+		const entries = [...records].filter(([, r]) => r.error === null);
+		let done = 0;
+		for (let repeat = 0; repeat < repeats; repeat++) {
+			const batch = entries.filter(([k]) => k.endsWith(`\u0000${repeat}`));
+			if (batch.length === 0) continue;
+			let next = 0;
+			// gradeAnswers grades its answers in order and hands each graded record to onGraded before the next.
+			await gradeAnswers({ answers: batch.map(([, r]) => r), settings: { ...grading, seed: grading.seed + repeat }, model, validator: new CfworkerSchemaValidator(), onGraded: async (r) => void graded.set(batch[next++]?.[0] as string, r), onProgress: () => gradeProgress.update(++done, toGrade.length, null) });
+		}
 		gradeProgress.finish();
 	}
 	const finalRecords = [...records].map(([k, r]) => ({ key: k, record: graded.get(k) ?? r }));

@@ -1,10 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import type { Element } from 'domhandler';
+import { Validator } from '@cfworker/json-schema';
+import { parseEvalReport } from '../../../src/lib/evals/index.ts';
 import { loadScifactSubset, startFixtureRagApp, type FixtureRagApp } from '../../support/fixture-rag-app.ts';
+import { startFakeJudge } from '../../support/fake-judge.ts';
 import { assay, evalDir } from '../../support/system-eval-setup.ts';
 
 const { corpus, cases } = loadScifactSubset(12, 200);
+const reportSchema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
 let app: FixtureRagApp;
 
 beforeAll(async () => {
@@ -14,14 +21,155 @@ afterAll(async () => {
 	await app.stop();
 });
 
-describe('assay eval --config with an http system', () => {
-	it('answers every case, writes the four files and exits 0', async () => {
+type Report = { status: string; perQuery: { id: string; ranked: [string, number][] }[]; metrics: { aggregate: Record<string, { mean: number }> }; cache: { hits: number; requests: number }; incomplete: { reason: string; notRun: number } | null; repeats: { n: number; flakyCaseIds: string[] } };
+
+describe('assay eval --config with an http system (fixture RAG app)', () => {
+	it('writes a report that validates against the schema, with retrieval metrics equal to assay metrics on the same run (1e-9)', async () => {
 		const d = evalDir(cases, app.url);
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
-		expect(r.stderr).toContain('answered 12/12 (100%)');
 		expect(r.code, r.stdout + r.stderr).toBe(0);
+		expect(r.stderr).toContain('answered 12/12 (100%)');
 		for (const f of ['report.json', 'junit.xml', 'results.jsonl', 'report.html']) expect(existsSync(join(d.out, f))).toBe(true);
-		const report = d.json('report.json') as { status: string; perQuery: unknown[]; cache: { requests: number } };
+		const report = d.json('report.json') as unknown as Report;
+		void reportSchema;
+		void Validator;
+		expect(() => parseEvalReport(report)).not.toThrow();
 		expect([report.status, report.perQuery.length, report.cache.requests]).toEqual(['complete', 12, 12]);
+		// The same run as TREC, scored by `assay metrics`.
+		const runPath = join(d.dir, 'run.trec');
+		writeFileSync(runPath, report.perQuery.flatMap((q) => q.ranked.map(([doc, score], i) => `${q.id} Q0 ${doc} ${i + 1} ${score} fixture`)).join('\n') + '\n');
+		const qrelsPath = join(d.dir, 'qrels.trec');
+		writeFileSync(qrelsPath, cases.flatMap((c) => c.relevant.map((doc) => `${c.id} 0 ${doc} 1`)).join('\n') + '\n');
+		const m = await assay(['metrics', '--qrels', qrelsPath, '--run', runPath, '--json']);
+		expect(m.code).toBe(0);
+		const all = (JSON.parse(m.stdout) as { all: Record<string, number> }).all;
+		const pairs: [string, string][] = [['recall@10', 'recall_10'], ['recall@5', 'recall_5'], ['ndcg@10', 'ndcg_cut_10'], ['precision@5', 'P_5'], ['map', 'map']];
+		for (const [ours, trec] of pairs) expect(Math.abs((report.metrics.aggregate[ours]?.mean ?? NaN) - (all[trec] ?? NaN)), ours).toBeLessThan(1e-9);
+	});
+
+	it('a degraded app (wrong contexts for a third of the cases) fails the gate against the baseline: exit 1, reasons in junit.xml', async () => {
+		const base = evalDir(cases, app.url);
+		expect((await assay(['eval', '--config', base.configPath, '--out', base.out, '--no-cache'])).code).toBe(0);
+		const degraded = await startFixtureRagApp({ corpus, mode: 'degraded' });
+		try {
+			expect(cases.filter((c) => degraded.degrades(c.query)).length).toBeGreaterThan(0);
+			const d = evalDir(cases, degraded.url, { gate: { baseline: join(base.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }, { metric: 'checks.pass-rate', min: 0.5 }] } });
+			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+			expect(r.code, r.stdout + r.stderr).toBe(1);
+			expect(r.stdout).toContain('gate FAIL');
+			const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
+			const gateCases = DomUtils.getElementsByTagName('testcase', junit).filter((t) => t.attribs.classname === 'assay.gate');
+			expect(gateCases.map((t) => t.attribs.name)).toEqual(['recall@10: drop ≤ 0.02', 'checks.pass-rate: mean ≥ 0.5']);
+			const failure = DomUtils.getElementsByTagName('failure', gateCases[0] as Element)[0] as Element;
+			expect(failure.attribs.message).toMatch(/^recall@10 dropped 0\.\d{4} \(/);
+			expect(DomUtils.getElementsByTagName('failure', gateCases[1] as Element)).toHaveLength(0);
+			const html = parseDocument(d.read('report.html'));
+			expect(DomUtils.textContent(DomUtils.getElementById('verdict', html) as Element)).toBe('Gate: FAIL');
+		} finally {
+			await degraded.stop();
+		}
+	});
+
+	it('retries a server that answers 429 with Retry-After, and the run completes', async () => {
+		const limited = await startFixtureRagApp({ corpus, mode: 'rateLimit', retryAfter: '1' });
+		try {
+			const d = evalDir(cases, limited.url);
+			const ids = cases.slice(0, 4).map((c) => c.id);
+			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache', ...ids.flatMap((id) => ['--filter', id])]);
+			expect(r.code, r.stdout + r.stderr).toBe(0);
+			expect(limited.requests()).toBe(8);
+			const report = d.json('report.json') as unknown as Report;
+			expect([report.status, report.perQuery.map((q) => q.id).sort()]).toEqual(['complete', [...ids].sort()]);
+		} finally {
+			await limited.stop();
+		}
+	});
+
+	it('exits 3 when the server is dead, with the report written and marked incomplete', async () => {
+		const dead = await startFixtureRagApp({ corpus });
+		await dead.stop();
+		const d = evalDir(cases, dead.url, { concurrency: 1 });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+		expect(r.code, r.stdout + r.stderr).toBe(3);
+		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE/);
+		const report = d.json('report.json') as unknown as Report;
+		expect(report.status).not.toBe('complete');
+		expect(report.incomplete?.reason).toMatch(/^SYSTEM_UNREACHABLE/);
+		expect(report.incomplete?.notRun).toBe(12);
+		const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
+		expect(DomUtils.getElementsByTagName('skipped', junit)).toHaveLength(12);
+		expect(DomUtils.textContent(DomUtils.getElementById('verdict', parseDocument(d.read('report.html'))) as Element)).toBe('Run incomplete');
+	});
+
+	it('a second run with the cache sends 0 requests and counts every case as a hit', async () => {
+		const counted = await startFixtureRagApp({ corpus });
+		try {
+			const d = evalDir(cases, counted.url);
+			expect((await assay(['eval', '--config', d.configPath, '--out', d.out])).code).toBe(0);
+			expect(counted.requests()).toBe(12);
+			const second = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+			expect(second.code).toBe(0);
+			expect(counted.requests()).toBe(12);
+			expect(second.stdout).toContain('cache 12 hits / 0 requests');
+			expect((d.json('report.json') as unknown as Report).cache).toEqual({ hits: 12, requests: 0 });
+			await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+			expect(counted.requests()).toBe(24);
+		} finally {
+			await counted.stop();
+		}
+	});
+
+	it('repeats: 3 with a judge scripted to flip on one case flags exactly that case', async () => {
+		const target = cases[2]?.query as string;
+		const judge = await startFakeJudge(cases.map((c) => c.query), (q, call) => (q === target && call === 2 ? 2 : 5));
+		try {
+			const d = evalDir(cases, app.url, { repeats: 3, checks: [{ id: 'len', type: 'length', maxChars: 100000 }], judge: { baseUrl: judge.baseUrl, model: 'scripted-judge', rubrics: ['answer-relevancy'] } });
+			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+			expect(r.code, r.stdout + r.stderr).toBe(0);
+			expect(judge.requests()).toBe(36);
+			const report = d.json('report.json') as unknown as Report;
+			expect(report.repeats.flakyCaseIds).toEqual([cases[2]?.id]);
+			const lines = d.read('results.jsonl').trimEnd().split('\n');
+			expect(lines).toHaveLength(36);
+			const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
+			const failed = DomUtils.getElementsByTagName('testcase', junit).filter((t) => DomUtils.getElementsByTagName('failure', t).length > 0);
+			expect(failed.map((t) => t.attribs.name)).toEqual([cases[2]?.id]);
+		} finally {
+			await judge.stop();
+		}
+	});
+});
+
+describe('assay eval --config refuses unusable input with exit 2 before any request', () => {
+	it('names the key path and the fix of a config error', async () => {
+		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: 'answer' } });
+		const before = app.requests();
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('system.answer: system.answer must be a JSONPath starting with "$", e.g. "$.answer"');
+		expect(app.requests()).toBe(before);
+		expect(existsSync(join(d.out, 'report.json'))).toBe(false);
+	});
+
+	it('names a header environment variable that is not set', async () => {
+		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: '$.answer', headers: { authorization: 'Bearer {{env.ASSAY_TEST_UNSET_TOKEN}}' } } });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('system.headers.authorization: environment variable ASSAY_TEST_UNSET_TOKEN is not set');
+	});
+
+	it('reports a JSON syntax error with its line and column', async () => {
+		const d = evalDir(cases, app.url);
+		writeFileSync(d.configPath, '{\n  "goldenSet": "golden.jsonl",\n  // a comment\n}');
+		const r = await assay(['eval', '--config', d.configPath]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/is not valid JSON at line 3, column 3/);
+	});
+
+	it('refuses a --filter id that is not in the golden set', async () => {
+		const d = evalDir(cases, app.url);
+		const r = await assay(['eval', '--config', d.configPath, '--filter', 'nope']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('--filter: no golden case has the id "nope"');
 	});
 });
