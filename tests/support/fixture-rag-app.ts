@@ -29,6 +29,8 @@ export interface FixtureRagAppOptions {
 	readonly topK?: number;
 	/** `Retry-After` value of the 429 in `rateLimit` mode; default "1". */
 	readonly retryAfter?: string;
+	/** Keep each query's reply and send it again for the same query (the bench: near-zero system latency). Default false. */
+	readonly memoize?: boolean;
 }
 
 export interface FixtureRagApp {
@@ -81,6 +83,7 @@ export async function startFixtureRagApp(options: FixtureRagAppOptions): Promise
 	}
 	let total = 0;
 	const perQuery = new Map<string, number>();
+	const replies = new Map<string, unknown>();
 	const degrades = (query: string) => fnv1a(query) % 3 === 0;
 	const app = {
 		mode: options.mode ?? 'normal'
@@ -100,6 +103,8 @@ export async function startFixtureRagApp(options: FixtureRagAppOptions): Promise
 			const seen = (perQuery.get(query) ?? 0) + 1;
 			perQuery.set(query, seen);
 			if (app.mode === 'rateLimit' && seen === 1) return send(res, 429, { error: 'slow down' }, { 'retry-after': options.retryAfter ?? '1' });
+			const memo = options.memoize && app.mode === 'normal' ? replies.get(query) : undefined;
+			if (memo) return send(res, 200, memo);
 			let hits = index.search(query, { topK: Math.max(topK, 100) });
 			if (app.mode === 'degraded' && degrades(query)) {
 				const ranked = new Set(hits.map((h) => h.id));
@@ -107,7 +112,9 @@ export async function startFixtureRagApp(options: FixtureRagAppOptions): Promise
 			}
 			const contexts = hits.slice(0, topK).map((h) => ({ id: h.id, text: (byId.get(h.id)?.text ?? '').slice(0, 500), score: h.score }));
 			const first = contexts[0]?.text.split(/(?<=\.)\s/)[0] ?? '';
-			send(res, 200, { answer: contexts.length ? `According to [1], ${first}` : 'I do not know.', contexts });
+			const reply = { answer: contexts.length ? `According to [1], ${first}` : 'I do not know.', contexts };
+			if (options.memoize && app.mode === 'normal') replies.set(query, reply);
+			send(res, 200, reply);
 		})().catch((error: unknown) => send(res, 500, { error: String(error) }));
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
