@@ -1,4 +1,4 @@
-import { failureReasons, groupByCase, type EvalOutcome } from './outcome.ts';
+import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './outcome.ts';
 
 /**
  * JUnit XML of a run, the format CI systems show as test results (GitHub, GitLab, Jenkins): one
@@ -6,7 +6,8 @@ import { failureReasons, groupByCase, type EvalOutcome } from './outcome.ts';
  * system failed on it (code and message), `<failure>` when an answer failed a check, a judge
  * scored it below the pass threshold, or its verdict flipped across repeats (all reasons, one per
  * line), `<skipped>` when the run stopped before it — and one `<testsuite name="assay.gate">`
- * with a `<testcase>` per gate rule (`<failure>` with the gate's reason when it fails). Times in
+ * with a `<testcase>` per gate rule (`<failure>` with the gate's reason and the cases that dropped
+ * most from the baseline when it fails). Times in
  * seconds. Text is XML-escaped and characters XML 1.0 forbids (controls other than tab, LF, CR;
  * lone surrogates; U+FFFE/U+FFFF) are removed, so any answer makes a well-formed file.
  */
@@ -48,6 +49,12 @@ function suiteXml(name: string, cases: readonly TestCase[]): string {
 	return `  <testsuite${attr('name', name)}${attr('tests', cases.length)}${attr('failures', count('failure'))}${attr('errors', count('error'))}${attr('skipped', count('skipped'))}${attr('time', seconds(time))}>\n${cases.map(testcaseXml).join('')}  </testsuite>\n`;
 }
 
+/** The cases that dropped most on `metric`, as extra lines of a gate failure. */
+function dropLines(outcome: EvalOutcome, metric: string): string {
+	const drops = largestDrops(outcome, metric);
+	return drops.length ? `\ncases that dropped most:\n${drops.map((d) => `  ${d}`).join('\n')}` : '';
+}
+
 /** The JUnit XML document of `outcome` (see the module comment). */
 export function formatJunit(outcome: EvalOutcome): string {
 	const flaky = new Set(outcome.report.repeats?.flakyCaseIds ?? []);
@@ -75,7 +82,7 @@ export function formatJunit(outcome: EvalOutcome): string {
 	if (gate.result) {
 		for (const m of gate.result.metrics) {
 			const name = `${m.metric}: ${m.limit}`;
-			gateTests.push(m.pass ? { name, classname: 'assay.gate', timeMs: 0, kind: 'pass' } : { name, classname: 'assay.gate', timeMs: 0, kind: 'failure', type: 'gate', message: `${m.metric} ${m.reason}`, body: `${m.metric}: baseline ${m.baselineMean}, candidate ${m.candidateMean}, rule ${m.limit}\n${m.reason}` });
+			gateTests.push(m.pass ? { name, classname: 'assay.gate', timeMs: 0, kind: 'pass' } : { name, classname: 'assay.gate', timeMs: 0, kind: 'failure', type: 'gate', message: `${m.metric} ${m.reason}`, body: `${m.metric}: baseline ${m.baselineMean}, candidate ${m.candidateMean}, rule ${m.limit}\n${m.reason}${dropLines(outcome, m.metric)}` });
 		}
 	} else if (gate.skipped) {
 		gateTests.push({ name: 'gate', classname: 'assay.gate', timeMs: 0, kind: 'error', type: 'GATE_NOT_EVALUATED', message: gate.skipped, body: gate.skipped });

@@ -43,6 +43,8 @@ export interface GateOutcome {
 	readonly result: GateResult | null;
 	/** Path of the baseline report gated against; null for floors only. */
 	readonly baselinePath: string | null;
+	/** The baseline report's per-query values (to name the cases that dropped most); absent for floors only. */
+	readonly baselinePerQuery?: ReadonlyMap<string, Readonly<Record<string, number>>>;
 	/** Why the gate was not evaluated (e.g. the run is incomplete); null when it ran or none is configured. */
 	readonly skipped: string | null;
 }
@@ -81,4 +83,23 @@ export function groupByCase(cases: readonly CaseOutcome[]): { caseId: string; qu
 	}
 	for (const g of out.values()) g.repeats.sort((a, b) => a.repeat - b.repeat);
 	return [...out.values()];
+}
+
+/**
+ * The cases whose value of `metric` dropped most from the baseline to the candidate (drop > 0),
+ * largest first, at most `limit`: `id: baseline → candidate`. Empty without baseline values.
+ */
+export function largestDrops(outcome: EvalOutcome, metric: string, limit = 10): string[] {
+	const before = outcome.gate.baselinePerQuery;
+	if (!before) return [];
+	const drops: [string, number, number][] = [];
+	for (const q of outcome.report.perQuery) {
+		const b = before.get(q.id)?.[metric];
+		const c = q.metrics[metric];
+		if (b !== undefined && c !== undefined && b - c > 0) drops.push([q.id, b, c]);
+	}
+	return drops
+		.sort((x, y) => y[1] - y[2] - (x[1] - x[2]) || x[0].localeCompare(y[0]))
+		.slice(0, limit)
+		.map(([id, b, c]) => `${id}: ${b.toFixed(4)} → ${c.toFixed(4)}`);
 }

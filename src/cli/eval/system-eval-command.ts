@@ -206,7 +206,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		} else {
 			try {
 				const result: GateResult = runGate(baseline ?? report, report, gateConfig);
-				gate = { result, baselinePath: baseline ? baselinePath : null, skipped: null };
+				gate = { result, baselinePath: baseline ? baselinePath : null, skipped: null, ...(baseline ? { baselinePerQuery: new Map(baseline.perQuery.map((q) => [q.id, q.metrics] as const)) } : {}) };
 			} catch (error) {
 				if (!(error instanceof AssayError)) throw error;
 				gateUnusable = true;

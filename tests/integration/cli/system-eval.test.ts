@@ -48,12 +48,12 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 	});
 
 	it('a degraded app (wrong contexts for a third of the cases) fails the gate against the baseline: exit 1, reasons in junit.xml', async () => {
-		const base = evalDir(cases, app.url);
-		expect((await assay(['eval', '--config', base.configPath, '--out', base.out, '--no-cache'])).code).toBe(0);
+		const baseDir = evalDir(cases, app.url);
+		expect((await assay(['eval', '--config', baseDir.configPath, '--out', baseDir.out, '--no-cache'])).code).toBe(0);
 		const degraded = await startFixtureRagApp({ corpus, mode: 'degraded' });
 		try {
 			expect(cases.filter((c) => degraded.degrades(c.query)).length).toBeGreaterThan(0);
-			const d = evalDir(cases, degraded.url, { gate: { baseline: join(base.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }, { metric: 'checks.pass-rate', min: 0.5 }] } });
+			const d = evalDir(cases, degraded.url, { gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }, { metric: 'checks.pass-rate', min: 0.5 }] } });
 			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 			expect(r.code, r.stdout + r.stderr).toBe(1);
 			expect(r.stdout).toContain('gate FAIL');
@@ -62,6 +62,12 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 			expect(gateCases.map((t) => t.attribs.name)).toEqual(['recall@10: drop ≤ 0.02', 'checks.pass-rate: mean ≥ 0.5']);
 			const failure = DomUtils.getElementsByTagName('failure', gateCases[0] as Element)[0] as Element;
 			expect(failure.attribs.message).toMatch(/^recall@10 dropped 0\.\d{4} \(/);
+			// The cases named are exactly the ones the app degraded (whose recall@10 fell).
+			const named = [...DomUtils.textContent(failure).matchAll(/^ {2}(\S+): 1\.0000 → 0\.0000$/gm)].map((m) => m[1]);
+			const base = JSON.parse(readFileSync(join(baseDir.out, 'report.json'), 'utf8')) as Report & { perQuery: { id: string; metrics: Record<string, number> }[] };
+			const expected = cases.filter((c) => degraded.degrades(c.query) && base.perQuery.find((q) => q.id === c.id)?.metrics['recall@10'] === 1).map((c) => c.id);
+			expect(named.sort()).toEqual(expected.sort());
+			expect(expected.length).toBeGreaterThan(0);
 			expect(DomUtils.getElementsByTagName('failure', gateCases[1] as Element)).toHaveLength(0);
 			const html = parseDocument(d.read('report.html'));
 			expect(DomUtils.textContent(DomUtils.getElementById('verdict', html) as Element)).toBe('Gate: FAIL');
