@@ -107,6 +107,18 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		expect(DomUtils.textContent(DomUtils.getElementById('verdict', parseDocument(d.read('report.html'))) as Element)).toBe('Run incomplete');
 	});
 
+	it('exits 3 when the judge is unreachable, with the report written and marked incomplete', async () => {
+		const judge = await startFakeJudge([], () => 5);
+		await judge.stop();
+		const d = evalDir(cases.slice(0, 3), app.url, { judge: { baseUrl: judge.baseUrl, model: 'gone', rubrics: ['answer-relevancy'] } });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+		expect(r.code, r.stdout + r.stderr).toBe(3);
+		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE: judge unreachable: LLM_REQUEST_FAILED/);
+		const report = d.json('report.json') as unknown as Report;
+		expect(report.status).not.toBe('complete');
+		expect(report.incomplete?.reason).toMatch(/judge unreachable/);
+	});
+
 	it('a second run with the cache sends 0 requests and counts every case as a hit', async () => {
 		const counted = await startFixtureRagApp({ corpus });
 		try {
