@@ -216,7 +216,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	}
 
 	const byKey = new Map(finalRecords.map((x) => [x.key, x.record] as const));
-	const done = new Map(run.results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r] as const));
+	const done = new Map<string, (typeof run.results)[number]>(run.results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
 	const caseOutcomes: CaseOutcome[] = cases.flatMap((c) =>
 		Array.from({ length: repeats }, (_, repeat): CaseOutcome => {
 			const key = `${c.id}\u0000${repeat}`;

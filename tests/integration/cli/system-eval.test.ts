@@ -21,7 +21,7 @@ afterAll(async () => {
 	await app.stop();
 });
 
-type Report = { status: string; perQuery: { id: string; ranked: [string, number][] }[]; metrics: { aggregate: Record<string, { mean: number }> }; cache: { hits: number; requests: number }; incomplete: { reason: string; notRun: number } | null; repeats: { n: number; flakyCaseIds: string[] } };
+type Report = { status: string; perQuery: { id: string; ranked: [string, number][]; metrics: Record<string, number> }[]; metrics: { aggregate: Record<string, { mean: number }> }; cache: { hits: number; requests: number }; incomplete: { reason: string; notRun: number } | null; repeats: { n: number; flakyCaseIds: string[] } };
 
 describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('writes a report that validates against the schema, with retrieval metrics equal to assay metrics on the same run (1e-9)', async () => {
@@ -64,7 +64,7 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 			expect(failure.attribs.message).toMatch(/^recall@10 dropped 0\.\d{4} \(/);
 			// The cases named are exactly the ones the app degraded (whose recall@10 fell).
 			const named = [...DomUtils.textContent(failure).matchAll(/^ {2}(\S+): 1\.0000 → 0\.0000$/gm)].map((m) => m[1]);
-			const base = JSON.parse(readFileSync(join(baseDir.out, 'report.json'), 'utf8')) as Report & { perQuery: { id: string; metrics: Record<string, number> }[] };
+			const base = JSON.parse(readFileSync(join(baseDir.out, 'report.json'), 'utf8')) as Report;
 			const expected = cases.filter((c) => degraded.degrades(c.query) && base.perQuery.find((q) => q.id === c.id)?.metrics['recall@10'] === 1).map((c) => c.id);
 			expect(named.sort()).toEqual(expected.sort());
 			expect(expected.length).toBeGreaterThan(0);
