@@ -1,6 +1,18 @@
 import { AssayError, toErrorData } from '../shared/errors.ts';
 import type { ChatModel, ChatRequest, ChatUsage, FinishReason, ModelStreamEvent } from '../generation/types.ts';
+import { fetchWithRetry, isRetryExhausted, type RetryOptions } from '../shared/http/retry.ts';
 import { readSseData } from './sse.ts';
+
+/**
+ * How the POST is retried before the stream starts (429, 502, 503, 504, 529, network errors;
+ * `Retry-After` honoured): see `shared/http/retry.ts`. Defaults there (4 retries, 500 ms base,
+ * 30 s ceiling, Retry-After capped at 120 s). The idle timeout covers each attempt; backoff
+ * waits do not count as idle.
+ */
+export type OpenAiRetryPolicy = Pick<RetryOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'>;
+
+/** Injected for tests: the backoff wait, the jitter source and the clock that reads `Retry-After` dates. */
+export type OpenAiRetryDeps = Pick<RetryOptions, 'sleep' | 'random' | 'clock'>;
 
 /** An OpenAI-compatible chat endpoint (vLLM, llama.cpp server, Ollama, LM Studio, …). */
 export interface OpenAiEndpoint {
@@ -17,6 +29,8 @@ export interface OpenAiEndpoint {
 	 * unattended answer run does not hang on one dead request.
 	 */
 	readonly idleTimeoutMs?: number;
+	/** Retries of the request before the stream starts; default {@link OpenAiRetryPolicy}'s defaults. */
+	readonly retry?: OpenAiRetryPolicy;
 }
 
 /** Default {@link OpenAiEndpoint.idleTimeoutMs}. */
@@ -76,7 +90,8 @@ export class OpenAiChatModel implements ChatModel {
 
 	constructor(
 		private readonly endpoint: OpenAiEndpoint,
-		private readonly fetchImpl: typeof fetch = (...args) => fetch(...args)
+		private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+		private readonly retryDeps: OpenAiRetryDeps = {}
 	) {
 		this.modelId = endpoint.model;
 	}
@@ -93,7 +108,7 @@ export class OpenAiChatModel implements ChatModel {
 		const idleMs = this.endpoint.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 		const watch = new IdleWatch(idleMs, signal);
 		try {
-			const response = await this.post(url, request, watch.controller.signal);
+			const response = await this.post(url, request, watch);
 			watch.touch();
 			if (!response.body) throw new AssayError('LLM_REQUEST_FAILED', `${url} answered without a body.`);
 			const type = response.headers.get('content-type') ?? '';
@@ -140,7 +155,7 @@ export class OpenAiChatModel implements ChatModel {
 		yield { type: 'done', finishReason: finish };
 	}
 
-	private async post(url: string, request: ChatRequest, signal?: AbortSignal): Promise<Response> {
+	private async post(url: string, request: ChatRequest, watch: IdleWatch): Promise<Response> {
 		const body: Record<string, unknown> = {
 			model: this.endpoint.model,
 			messages: request.messages,
@@ -154,7 +169,22 @@ export class OpenAiChatModel implements ChatModel {
 		else if (request.responseFormat) body.response_format = { type: 'json_object' };
 		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
 		if (this.endpoint.apiKey) headers.authorization = `Bearer ${this.endpoint.apiKey}`;
-		const response = await this.fetchImpl(url, { method: 'POST', headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+		let response: Response;
+		try {
+			response = await fetchWithRetry(url, { method: 'POST', headers, body: JSON.stringify(body), signal: watch.controller.signal }, {
+				...this.endpoint.retry,
+				...this.retryDeps,
+				fetch: this.fetchImpl,
+				// The idle watch is the per-attempt timeout; a backoff wait is not the server being idle.
+				timeoutMs: Infinity,
+				exhaustedCode: 'LLM_REQUEST_FAILED',
+				onRetry: () => watch.stop(),
+				onAttempt: () => watch.touch()
+			});
+		} catch (error) {
+			if (!isRetryExhausted(error)) throw error;
+			throw new AssayError('LLM_REQUEST_FAILED', `${error.message} Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error.cause, details: { ...error.details, retryExhausted: true } });
+		}
 		if (response.ok) return response;
 		const text = (await response.text().catch(() => '')).slice(0, 300);
 		const code = /context length|maximum context|context window|too long/i.test(text) ? 'CONTEXT_WINDOW_EXCEEDED' : 'LLM_REQUEST_FAILED';

@@ -3,7 +3,7 @@ import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import type { EvalReport } from '$lib/evals/report/types.ts';
 import type { AnswerRecord, AnswerRunRecord, HumanReview, RubricId } from '$lib/evals/answers/types.ts';
-import { RUBRIC_IDS } from '$lib/evals/answers/types.ts';
+import { DEFAULT_RUBRIC_IDS } from '$lib/evals/answers/types.ts';
 import { runAnswerCases, type RetrievedSource } from '$lib/evals/answers/run.ts';
 import { DEFAULT_CHECKS, defaultGrading, gradeAnswers } from '$lib/evals/answers/grade.ts';
 import { parseGradingSettings } from '$lib/evals/answers/config.ts';
@@ -79,7 +79,7 @@ export class AnswerLab {
 	// Grading: judge engine, rubrics, checks.
 	judgeKind = $state<EngineKind>('endpoint');
 	judgeEndpoint = $state<EndpointSettings>(loadJudgeEndpoint(localStorage));
-	rubrics = $state<RubricId[]>([...RUBRIC_IDS]);
+	rubrics = $state<RubricId[]>([...DEFAULT_RUBRIC_IDS]);
 	checksText = $state(JSON.stringify(DEFAULT_CHECKS, null, 2));
 	passThreshold = $state(4);
 	/** Judge sampling: temperature 0–2 (default 0) and seed (default 42), recorded with every verdict. */

@@ -1,5 +1,6 @@
 import { base } from '$app/paths';
 import type { ImportFileInput } from '$lib/services/library-api.ts';
+import { fetchWithRetry } from '$lib/shared/http/retry.ts';
 
 /** A corpus manifest served with the site (`static/demo/manifest.json`, `static/suites/injection/manifest.json`). */
 interface DemoManifest {
@@ -50,8 +51,9 @@ export async function loadStaticCorpus(folder: string): Promise<DemoCorpus> {
 	return { name: manifest.name, files, goldenSet };
 }
 
+/** GET a file of the site, retried like every HTTP call Assay makes (a dev server or CDN answering 503 mid-deploy). */
 async function fetchOk(url: string): Promise<Response> {
-	const response = await fetch(url);
+	const response = await fetchWithRetry(url, {}, { maxRetries: 2 });
 	if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
 	return response;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_SYSTEM_PROMPT, lineDiff, parseFewShot, promptText, saveVersion, type DiffLine, type PromptVersion } from '$lib/generation/index.ts';
+import { DEFAULT_SYSTEM_PROMPT, formatSystemPromptFile, lineDiff, parseFewShot, parseSystemPromptFile, promptText, saveVersion, type DiffLine, type PromptVersion } from '$lib/generation/index.ts';
 import { describe } from './workbench.svelte.ts';
 
 const KEY = 'assay.promptHistory';
@@ -14,6 +14,8 @@ export class PromptStudio {
 	selected = $state(0);
 	draft = $state({ role: '', inputFormat: '', outputFormat: '', rules: '', edgeCases: '', fewShot: '' });
 	error = $state<string | null>(null);
+	/** What the last import did (shown under the editor), `null` before any. */
+	notice = $state<string | null>(null);
 
 	readonly current = $derived(this.history.find((v) => v.spec.version === this.selected) ?? this.history.at(-1)!);
 	readonly diff = $derived<DiffLine[] | null>(diffAgainstPrevious(this.history, this.current));
@@ -33,9 +35,43 @@ export class PromptStudio {
 		this.edit(this.current);
 	}
 
+	/**
+	 * The version in use as a system prompt file (`formatSystemPromptFile`: JSON with
+	 * `"schema": "assay.system-prompt.v1"`), for a repository where `assay eval` reads it.
+	 */
+	exportFile(): { name: string; text: string } {
+		const v = this.current;
+		return { name: `system-prompt-v${v.spec.version}.json`, text: formatSystemPromptFile(v.spec, v.fewShot) };
+	}
+
+	/**
+	 * Import a system prompt file: validated (`parseSystemPromptFile`; a bad file sets `error`
+	 * naming the bad path and changes nothing), saved as the next version of this history (its
+	 * text and few-shot examples; history numbers stay contiguous, so the number can differ from
+	 * the file's `version`) and used. A file equal to the latest version adds nothing.
+	 */
+	importFile(name: string, text: string): void {
+		this.error = null;
+		this.notice = null;
+		try {
+			const { spec, fewShot } = parseSystemPromptFile(text);
+			const { version: fileVersion, ...rest } = spec;
+			const next = saveVersion(this.history, rest, fewShot, Date.now());
+			const added = next.length > this.history.length;
+			this.history = next;
+			this.selected = next.at(-1)!.spec.version;
+			this.edit(this.current);
+			localStorage.setItem(KEY, JSON.stringify(next));
+			this.notice = added ? `Imported ${name} (file version ${fileVersion}) as v${this.selected}.` : `${name} (file version ${fileVersion}) is the same as v${this.selected}: nothing to import.`;
+		} catch (error) {
+			this.error = `${name}: ${describe(error)}`;
+		}
+	}
+
 	/** Save the draft as a new version (no-op when unchanged) and use it. */
 	save(): void {
 		this.error = null;
+		this.notice = null;
 		try {
 			const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 			const d = this.draft;

@@ -8,3 +8,4 @@ export * from './scripted.ts';
 export * from './structured.ts';
 export * from './model-catalog.ts';
 export * from './prompt-history.ts';
+export * from './system-prompt-file.ts';

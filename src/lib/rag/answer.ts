@@ -106,7 +106,8 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 			} else if (event.type === 'usage') {
 				usage = event.usage;
 			} else if (event.type === 'error') {
-				throw new AssayError(event.error.code, event.error.message);
+				// Details (e.g. the HTTP status) are kept: they tell an unreachable engine from one that answered with an error.
+				throw new AssayError(event.error.code, event.error.message, event.error.details ? { details: { ...event.error.details } } : undefined);
 			} else {
 				const metrics = generationMetrics({ startMs, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), endMs: input.clock() }, usage);
 				span.setAttributes({ ...metricsAttributes(metrics), 'gen_ai.response.finish_reasons': [event.finishReason], 'assay.rag.cited_sources': citations.cited.length, 'assay.rag.invalid_citations': citations.invalid.length });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAiChatModel } from '../../../src/lib/adapters/openai-chat.ts';
+import { sleepFor } from '../../../src/lib/shared/http/retry.ts';
 import type { ModelStreamEvent } from '../../../src/lib/generation/index.ts';
 
 let server: Server | undefined;
@@ -90,8 +91,68 @@ describe('OpenAiChatModel against a local mock server', () => {
 		const base = await serve((_r, _b, res) => res.end());
 		await new Promise<void>((resolve) => server!.close(() => resolve()));
 		server = undefined;
-		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
-		expect(events[0]).toMatchObject({ type: 'error', error: { code: 'LLM_REQUEST_FAILED' } });
+		const sleeps: number[] = [];
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm' }, undefined, { sleep: (ms) => {
+				sleeps.push(ms);
+				return Promise.resolve();
+			}, random: () => 0.5 });
+		const events = await collect(model.stream(req));
+		expect(events[0]).toMatchObject({ type: 'error', error: { code: 'LLM_REQUEST_FAILED', details: { retryExhausted: true, attempts: 5, lastStatus: null } } });
+		// Four retries with full-jitter backoff (random 0.5 × 500 ms × 2^n) before giving up.
+		expect(sleeps).toEqual([250, 500, 1000, 2000]);
+	});
+
+	it('retries a 429 with Retry-After before the stream starts, then streams the answer', async () => {
+		let requests = 0;
+		const base = await serve((_r, _b, res) => {
+			requests++;
+			if (requests === 1) {
+				res.writeHead(429, { 'retry-after': '3' });
+				return res.end('slow down');
+			}
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.end(delta('ok') + delta('', 'stop') + 'data: [DONE]\n\n');
+		});
+		const sleeps: number[] = [];
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm' }, undefined, { sleep: (ms) => {
+				sleeps.push(ms);
+				return Promise.resolve();
+			} });
+		const events = await collect(model.stream(req));
+		expect(events).toEqual([{ type: 'token', text: 'ok' }, { type: 'done', finishReason: 'stop' }]);
+		expect(requests).toBe(2);
+		expect(sleeps).toEqual([3000]);
+	});
+
+	it('a 503 on every attempt ends in LLM_REQUEST_FAILED naming the status and the attempts', async () => {
+		let requests = 0;
+		const base = await serve((_r, _b, res) => {
+			requests++;
+			res.writeHead(503);
+			res.end('model is loading');
+		});
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', retry: { maxRetries: 2 } }, undefined, { sleep: () => Promise.resolve() });
+		const events = await collect(model.stream(req));
+		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('after 3 attempts; the last one got HTTP 503: model is loading'), details: expect.objectContaining({ lastStatus: 503, retryExhausted: true }) }) }]);
+		expect(requests).toBe(3);
+	});
+
+	it('a backoff wait longer than the idle timeout does not count as the server being idle', async () => {
+		let requests = 0;
+		const base = await serve((_r, _b, res) => {
+			requests++;
+			if (requests === 1) {
+				res.writeHead(503, { 'retry-after': '0' });
+				return res.end();
+			}
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.end(delta('ok', 'stop') + 'data: [DONE]\n\n');
+		});
+		// The wait (200 ms) outlasts the idle timeout (100 ms): timers fire in deadline order, so a
+		// watch left running during it would abort first.
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 100 }, undefined, { sleep: (_ms, signal) => sleepFor(200, signal) });
+		const events = await collect(model.stream(req));
+		expect(events).toEqual([{ type: 'token', text: 'ok' }, { type: 'done', finishReason: 'stop' }]);
 	});
 
 	it('ends with finish reason abort when stopped mid-stream', async () => {

@@ -1,9 +1,9 @@
 import type { ChatModel } from '../../generation/types.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
 import { ATTACK_CHECKS, compileChecks, type CheckSpec } from '../checks/index.ts';
-import { CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT, RELEVANCY_PROMPT, type JudgePromptSpec, type RubricInput } from '../judge/prompts.ts';
+import { CONTEXT_PRECISION_PROMPT, CONTEXT_RECALL_PROMPT, CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT, RELEVANCY_PROMPT, type JudgePromptSpec, type RubricInput } from '../judge/prompts.ts';
 import { judgeRubric, type JudgeSettings } from '../judge/runner.ts';
-import { RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
+import { DEFAULT_RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
 
 /**
  * Layer 1 checks every grading runs by default: at least one citation, every cited number names
@@ -21,16 +21,31 @@ export const DEFAULT_CHECKS: readonly CheckSpec[] = [
 export const RUBRIC_PROMPTS: Readonly<Record<RubricId, JudgePromptSpec<RubricInput>>> = {
 	correctness: CORRECTNESS_PROMPT,
 	faithfulness: FAITHFULNESS_PROMPT,
-	'answer-relevancy': RELEVANCY_PROMPT
+	'answer-relevancy': RELEVANCY_PROMPT,
+	'context-precision': CONTEXT_PRECISION_PROMPT,
+	'context-recall': CONTEXT_RECALL_PROMPT
 };
 
 /**
- * Default grading settings for `judge`: all three rubrics, temperature 0, seed 42, 512 reply
+ * Whether `rubric` can grade answer `a`: `correctness` and `context-recall` need a non-blank
+ * reference answer; `context-precision` needs at least one context (0 of 0 is no precision).
+ * A rubric that cannot grade leaves no verdict — not an error, never a score.
+ */
+export function rubricApplies(rubric: RubricId, a: Pick<AnswerRecord, 'reference' | 'sources'>): boolean {
+	const hasReference = a.reference !== undefined && a.reference.trim() !== '';
+	if (rubric === 'correctness' || rubric === 'context-recall') return hasReference;
+	if (rubric === 'context-precision') return a.sources.length > 0;
+	return true;
+}
+
+/**
+ * Default grading settings for `judge`: the three answer rubrics ({@link DEFAULT_RUBRIC_IDS};
+ * the context rubrics are opt-in), temperature 0, seed 42, 512 reply
  * tokens (the judge runner's defaults), {@link DEFAULT_CHECKS}, pass threshold 4 (a score of 4
  * "correct but misses a minor detail" counts as pass).
  */
 export function defaultGrading(judge: ModelRef): GradingSettings {
-	return { judge, rubrics: [...RUBRIC_IDS], temperature: 0, seed: 42, maxTokens: 512, checks: [...DEFAULT_CHECKS], passThreshold: 4 };
+	return { judge, rubrics: [...DEFAULT_RUBRIC_IDS], temperature: 0, seed: 42, maxTokens: 512, checks: [...DEFAULT_CHECKS], passThreshold: 4 };
 }
 
 /**
@@ -62,7 +77,7 @@ export interface GradeInput {
 	readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** The rubric input of one answer: faithfulness sees the answer's packed sources as context. */
+/** The rubric input of one answer: faithfulness and the context rubrics see the answer's packed sources, in order, as context (`<source id="n">`). */
 function rubricInput(a: AnswerRecord): RubricInput {
 	return {
 		question: a.query,
@@ -76,8 +91,8 @@ async function judgeAnswer(a: AnswerRecord, rubrics: readonly RubricId[], judge:
 	const verdicts: Partial<Record<RubricId, StoredVerdict>> = {};
 	const input = rubricInput(a);
 	for (const rubric of rubrics) {
-		// Correctness is graded against the reference: without one there is nothing to grade (no verdict, not an error).
-		if (rubric === 'correctness' && (a.reference === undefined || a.reference.trim() === '')) continue;
+		// Correctness and context recall are graded against the reference, context precision over the contexts: without them there is nothing to grade (no verdict, not an error).
+		if (!rubricApplies(rubric, a)) continue;
 		const out = await judgeRubric(RUBRIC_PROMPTS[rubric], input, judge, validator, signal);
 		verdicts[rubric] = { result: out.result, attempts: out.attempts, judge: out.judge };
 	}
@@ -89,7 +104,8 @@ async function judgeAnswer(a: AnswerRecord, rubrics: readonly RubricId[], judge:
  * prompt-injection case — `attack` set — also gets {@link ATTACK_CHECKS} that the list lacks, by
  * type, see {@link checksFor}), then a layer
  * 2 judge verdict per rubric of `settings.rubrics` (one request each, one retry on a bad reply;
- * typed errors are stored, never scored). Correctness is skipped for a case without a reference.
+ * typed errors are stored, never scored). Correctness and context recall are skipped for a case
+ * without a reference, context precision for an answer without contexts ({@link rubricApplies}).
  * Answers whose generation failed (`error` set) are skipped entirely: no checks, no verdicts,
  * not stored. Each graded answer is a new record (`{...answer, checks, verdicts}`) — the human
  * `review` is kept as it was — handed to `onGraded` before the next answer is judged.

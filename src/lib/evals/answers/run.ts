@@ -7,7 +7,7 @@ import type { CitationSummary } from '../../generation/citations.ts';
 import type { Tracer } from '../../tracing/types.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
 import type { GoldenCase } from '../golden/types.ts';
-import type { AnswerRecord, AnswerRunRecord, AnswerSource, RetrievedChunk } from './types.ts';
+import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord, AnswerSource, RetrievedChunk } from './types.ts';
 
 /** One retrieved chunk handed to an answer run: the prompt's source chunk plus its portable document reference and retrieval score. */
 export interface RetrievedSource extends SourceChunk {
@@ -17,12 +17,12 @@ export interface RetrievedSource extends SourceChunk {
 	readonly score: number;
 }
 
-/** Inputs of {@link runAnswerCases}. */
-export interface AnswerRunInput {
-	/** The run; its `config` gives prompt spec, few-shot examples, context window, maxTokens, temperature, seed. */
-	readonly run: AnswerRunRecord;
-	/** The cases still to answer, in order (a resumed run passes only the unanswered ones). */
-	readonly cases: readonly GoldenCase[];
+/**
+ * What answering one case needs besides the configuration: the engine, retrieval with the run's
+ * configuration, the budget tokenizer, tracer and clock (shared by {@link runAnswerCases} and the
+ * `assay` system under test, `evals/system/assay-system.ts`).
+ */
+export interface AnswerCaseDeps {
 	readonly model: ChatModel;
 	/** Retrieval with the run's configuration: chunks in rank order (only the first `config.topK` are used). */
 	readonly retrieve: (query: string) => Promise<readonly RetrievedSource[]>;
@@ -31,6 +31,16 @@ export interface AnswerRunInput {
 	readonly tracer: Tracer;
 	/** Milliseconds clock for retrieval time, TTFT, TPOT and total time (e.g. `performance.now`). */
 	readonly clock: () => number;
+	/** Aborting stops the case in flight (its record then has `finishReason: 'abort'` or an error). */
+	readonly signal?: AbortSignal;
+}
+
+/** Inputs of {@link runAnswerCases}. */
+export interface AnswerRunInput extends AnswerCaseDeps {
+	/** The run; its `config` gives prompt spec, few-shot examples, context window, maxTokens, temperature, seed. */
+	readonly run: AnswerRunRecord;
+	/** The cases still to answer, in order (a resumed run passes only the unanswered ones). */
+	readonly cases: readonly GoldenCase[];
 	/** Aborting stops the run: the case in flight is not stored (a resume answers it again). */
 	readonly signal?: AbortSignal;
 	/** Persists one answer; awaited before the next case starts. A throw ends the run with that error. */
@@ -55,8 +65,7 @@ interface Collected {
 	error: AssayErrorData | null;
 }
 
-async function answerOne(input: AnswerRunInput, c: GoldenCase): Promise<Collected> {
-	const cfg = input.run.config;
+async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenCase): Promise<Collected> {
 	const got: Collected = { retrieved: [], retrievalMs: 0, messages: [], sources: [], promptTokens: 0, text: '', metrics: null, finishReason: null, citations: null, error: null };
 	await answerQuestion({
 		model: input.model,
@@ -122,6 +131,19 @@ function toRecord(runId: string, c: GoldenCase, got: Collected, totalMs: number,
 }
 
 /**
+ * Answer one golden case with configuration `config` (retrieve → assemble with the prompt spec and
+ * few-shot examples → generate through `answerQuestion`) and return its record for run `runId`.
+ * Never throws for a failed case: retrieval errors, a prompt that does not fit and engine errors
+ * are the record's `error` (with `finishReason: null` and whatever text had streamed). Tokens,
+ * TTFT/TPOT and times as in {@link runAnswerCases}; `createdAtMs` from `now` (default `Date.now`).
+ */
+export async function answerCase(deps: AnswerCaseDeps, config: AnswerRunConfig, c: GoldenCase, runId: string, now: () => number = Date.now): Promise<AnswerRecord> {
+	const start = deps.clock();
+	const got = await answerOne(deps, config, c);
+	return toRecord(runId, c, got, deps.clock() - start, now());
+}
+
+/**
  * Answer golden cases one after another with the run's configuration (retrieve → assemble →
  * generate through `answerQuestion`) and hand each answer to `onAnswer` before the next starts,
  * so a reload loses at most the case in flight. A failed case (retrieval error, prompt that does
@@ -139,11 +161,9 @@ export async function runAnswerCases(input: AnswerRunInput): Promise<{ answered:
 	let answered = 0;
 	for (const c of input.cases) {
 		if (input.signal?.aborted) return { answered, cancelled: true };
-		const start = input.clock();
-		const got = await answerOne(input, c);
-		const totalMs = input.clock() - start;
+		const record = await answerCase(input, input.run.config, c, input.run.id, now);
 		if (input.signal?.aborted) return { answered, cancelled: true };
-		await input.onAnswer(toRecord(input.run.id, c, got, totalMs, now()));
+		await input.onAnswer(record);
 		answered++;
 		input.onProgress?.(answered, input.cases.length);
 	}

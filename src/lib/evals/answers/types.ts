@@ -14,11 +14,24 @@ import type { AttackSpec, GoldenCase } from '../golden/types.ts';
  * plain structured-clone data and exported in the `answers` section of the eval report (v2).
  */
 
-/** The rubric judges Assay runs on every answer (ids of the versioned prompts in judge/prompts.ts). */
-export type RubricId = 'correctness' | 'faithfulness' | 'answer-relevancy';
+/**
+ * The rubric judges Assay can run on an answer (ids of the versioned prompts in
+ * judge/prompts.ts): three answer rubrics and two context rubrics (`context-precision`,
+ * `context-recall`: they grade the retrieved contexts, for systems whose contexts are text only).
+ */
+export type RubricId = 'correctness' | 'faithfulness' | 'answer-relevancy' | 'context-precision' | 'context-recall';
 
 /** All rubric ids, in display order. */
-export const RUBRIC_IDS: readonly RubricId[] = ['correctness', 'faithfulness', 'answer-relevancy'];
+export const RUBRIC_IDS: readonly RubricId[] = ['correctness', 'faithfulness', 'answer-relevancy', 'context-precision', 'context-recall'];
+
+/** The rubrics a grading runs unless told otherwise (the app's default set): the three answer rubrics. */
+export const DEFAULT_RUBRIC_IDS: readonly RubricId[] = ['correctness', 'faithfulness', 'answer-relevancy'];
+
+/**
+ * The optional context rubrics: added (by the system runner or the user) when a system's
+ * contexts are text only, so retrieval metrics cannot score them against golden documents.
+ */
+export const CONTEXT_RUBRIC_IDS: readonly RubricId[] = ['context-precision', 'context-recall'];
 
 /** The chat model of a run or a judge, as recorded (never the API key). */
 export interface ModelRef {

@@ -6,8 +6,9 @@ import type { VerdictKind } from './verdict.ts';
  * Versioned judge prompts. A verdict is only comparable with verdicts from the same prompt id
  * and version, so both are recorded with every verdict; change the text → bump the version.
  * Rubrics follow the 1–5 scales of G-Eval (Liu et al., 2023) and the criteria of RAGAS
- * (Es et al., 2023: faithfulness, answer relevancy) and MT-Bench (Zheng et al., 2023:
- * pairwise comparison with position swap).
+ * (Es et al., 2023: faithfulness, answer relevancy; Ragas docs, "Context Precision" and
+ * "Context Recall", https://docs.ragas.io/en/stable/concepts/metrics/available_metrics/) and
+ * MT-Bench (Zheng et al., 2023: pairwise comparison with position swap).
  * Version 2 of every prompt delimits what it grades as data: retrieved chunks as
  * `<source id="…">` elements and answers as `<answer>` elements, with delimiters inside them
  * neutralised, and the system message carries {@link JUDGE_DATA_RULE} — so a document (or an
@@ -24,9 +25,9 @@ export interface JudgeContextChunk {
 export interface RubricInput {
 	readonly question: string;
 	readonly answer: string;
-	/** Reference answer; needed by `correctness`. */
+	/** Reference answer; needed by `correctness` and `context-recall`; used by `context-precision` when present. */
 	readonly reference?: string;
-	/** Retrieved chunks; needed by `faithfulness`. */
+	/** Retrieved chunks in rank order (first = rank 1); needed by `faithfulness`, `context-precision`, `context-recall`. */
 	readonly context?: readonly JudgeContextChunk[];
 }
 
@@ -85,6 +86,34 @@ export const RELEVANCY_PROMPT = rubric(
 	'answer-relevancy',
 	'You grade how well an answer addresses the question asked, not whether it is true.\nRubric: 5 = answers it fully and directly; 4 = answers it with some padding; 3 = partly answers it; 2 = mostly beside the point; 1 = off-topic or a refusal.',
 	(i) => `Question:\n${i.question}\n\nAnswer:\n${answer(i.answer)}`
+);
+
+/**
+ * Context precision (Ragas "LLM context precision with reference", adapted to a 1–5 verdict):
+ * are the retrieved contexts useful for arriving at the reference answer (or, without a
+ * reference, the answer given — Ragas' "without reference" variant), and are the useful ones
+ * ranked first? Ragas scores the mean of precision@k over the ranks k of the useful contexts
+ * (0–1); the rubric asks the judge for that judgement directly, in bands: 5 ≈ every useful
+ * context ranked above every useless one (≥ 0.9), 1 = no context useful. Contexts are shown as
+ * `<source id="rank">` elements in rank order. Skipped (no verdict) when nothing was retrieved.
+ */
+export const CONTEXT_PRECISION_PROMPT = rubric(
+	'context-precision',
+	'You grade the retrieved contexts of a question, not the answer. A context is useful when it states information needed to arrive at the expected answer (the reference answer when one is given, else the answer shown). Contexts are listed in rank order: the source with id "1" was ranked first.\nRubric: 5 = every useful context is ranked above every context that is not useful, and at least one is useful; 4 = the useful contexts are mostly ranked first, one context that is not useful is ranked above a useful one; 3 = useful and useless contexts are mixed in the ranking; 2 = only a low-ranked context is useful; 1 = no context is useful.',
+	(i) => `Question:\n${i.question}\n\n${i.reference !== undefined && i.reference.trim() !== '' ? `Reference answer:\n${i.reference}` : `Answer:\n${answer(i.answer)}`}\n\nContexts in rank order:\n${context(i.context)}`
+);
+
+/**
+ * Context recall (Ragas "LLM context recall", adapted to a 1–5 verdict): the share of the
+ * reference answer's claims that can be attributed to the retrieved contexts. Ragas splits the
+ * reference into claims and scores attributed / total (0–1); the rubric asks for the share in
+ * bands: 5 = every claim, 4 = all but a minor detail, 3 = about half, 2 = a few, 1 = none.
+ * Needs a reference answer (skipped without one, like correctness).
+ */
+export const CONTEXT_RECALL_PROMPT = rubric(
+	'context-recall',
+	'You check how much of a reference answer can be attributed to the retrieved contexts: split the reference answer into its claims and, for each, decide whether the contexts state it. Ignore whether the claims are true elsewhere and ignore the order of the contexts.\nRubric: 5 = every claim of the reference is stated in the contexts; 4 = every claim but one minor detail; 3 = about half of the claims; 2 = only a few claims; 1 = no claim, or no context retrieved.',
+	(i) => `Question:\n${i.question}\n\nReference answer:\n${i.reference ?? '(none)'}\n\nContexts:\n${context(i.context)}`
 );
 
 /** Pairwise preference between two answers (MT-Bench style); the runner asks in both orders. */
