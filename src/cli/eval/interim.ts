@@ -1,18 +1,16 @@
 /**
  * INTERIM, until the issue-12 core and adapters are merged: a minimal runner, output → AnswerRecord
- * mapping, consistency, report and http system behind the same port types, so `assay eval
+ * mapping, consistency and report behind the same port types, so `assay eval
  * --config` and its tests work end to end in this branch. Replaced by `src/lib/evals/system/
- * {runner,records,consistency,report,http-system}.ts` at the merge (see engine.ts).
+ * {runner,records,consistency,report,evaluate}.ts` at the merge (see engine.ts).
  */
-import { JSONPath } from 'jsonpath-plus';
 import { buildAnswerReport } from '../../lib/evals/answers/report.ts';
 import type { AnswerRecord, AnswerRunRecord } from '../../lib/evals/answers/types.ts';
 import type { GoldenCase } from '../../lib/evals/golden/types.ts';
-import type { ResponseCache, SystemCaseResult, SystemContext, SystemOutput, SystemUnderTest } from '../../lib/evals/system/types.ts';
-import type { HttpSystemConfig } from '../../lib/evals/system/config.ts';
+import type { ResponseCache, SystemCaseResult, SystemOutput, SystemUnderTest } from '../../lib/evals/system/types.ts';
 import { summarizeCitations } from '../../lib/generation/citations.ts';
 import { DEFAULT_SYSTEM_PROMPT } from '../../lib/generation/index.ts';
-import { AssayError, toErrorData } from '../../lib/shared/errors.ts';
+import { toErrorData } from '../../lib/shared/errors.ts';
 import { canonicalJson, sha256Text } from '../../lib/shared/hash.ts';
 import type { SystemEvalReport } from './outcome.ts';
 
@@ -136,71 +134,5 @@ export async function interimReport(input: { id: string; createdAtMs: number; go
 		repeats: { n: input.repeats, flakyCaseIds: perCase.filter((p) => p.flipped).map((p) => p.caseId), perCase },
 		errors: { count: input.errors.length, byCode },
 		incomplete: input.stopped ? { reason: `${input.stopped.error.code}: ${input.stopped.error.message}`, notRun: input.stopped.notRun } : null
-	};
-}
-
-/** Minimal http system: POST the rendered body, map `answer`/`contexts` with JSONPath, retry 429/503 honouring Retry-After. */
-export function interimHttpSystem(config: HttpSystemConfig, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): SystemUnderTest {
-	const render = (v: unknown, c: GoldenCase, seed: number): unknown => {
-		if (typeof v === 'string') {
-			const fields: Record<string, unknown> = { ...c, seed };
-			const exact = /^\{\{(\w+)\}\}$/.exec(v);
-			if (exact) {
-				if (!(exact[1] as string in fields)) throw new AssayError('CONFIG_INVALID', `system.body: unknown placeholder {{${exact[1]}}}`);
-				return fields[exact[1] as string];
-			}
-			return v.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => String(fields[k] ?? ''));
-		}
-		if (Array.isArray(v)) return v.map((x) => render(x, c, seed));
-		if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, render(x, c, seed)]));
-		return v;
-	};
-	const retries = config.retries ?? 4;
-	return {
-		ref: { type: 'http', label: config.label ?? `${config.method ?? 'POST'} ${config.url}`, details: { method: config.method ?? 'POST', url: config.url, headerNames: Object.keys(config.headers ?? {}) } },
-		cacheIdentity: { url: config.url, method: config.method ?? 'POST', body: config.body ?? { query: '{{query}}' }, answer: config.answer, contexts: config.contexts ?? null },
-		async answer(req) {
-			const body = JSON.stringify(render(config.body ?? { query: '{{query}}' }, req.case, req.seed));
-			const t0 = performance.now();
-			for (let attempt = 0; ; attempt++) {
-				let res: Response;
-				try {
-					res = await fetch(config.url, { method: config.method ?? 'POST', headers: { 'content-type': 'application/json', ...config.headers }, body });
-				} catch (error) {
-					if (attempt < retries) {
-						await sleep(Math.min(100 * 2 ** attempt, 1000));
-						continue;
-					}
-					throw new AssayError('SYSTEM_UNREACHABLE', `${config.url} could not be reached after ${attempt + 1} attempts: ${(error as Error).message}`);
-				}
-				if ([429, 502, 503, 504, 529].includes(res.status)) {
-					if (attempt < retries) {
-						const after = Number(res.headers.get('retry-after'));
-						await res.arrayBuffer();
-						await sleep(Number.isFinite(after) && after >= 0 ? after * 1000 : 100 * 2 ** attempt);
-						continue;
-					}
-					throw new AssayError('SYSTEM_UNREACHABLE', `${config.url} answered ${res.status} after ${attempt + 1} attempts`);
-				}
-				const text = await res.text();
-				if (!res.ok) throw new AssayError('SYSTEM_REQUEST_FAILED', `${config.url} answered ${res.status}: ${text.slice(0, 200)}`);
-				let json: unknown;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					throw new AssayError('SYSTEM_RESPONSE_INVALID', `${config.url} did not answer JSON: ${text.slice(0, 200)}`);
-				}
-				const answer = JSONPath({ path: config.answer, json: json as object, wrap: false, eval: false }) as unknown;
-				if (typeof answer !== 'string') throw new AssayError('SYSTEM_RESPONSE_INVALID', `${config.answer} found ${JSON.stringify(answer)?.slice(0, 100)}, expected a string`);
-				const list = config.contexts ? (JSONPath({ path: config.contexts, json: json as object, wrap: false, eval: false }) as unknown) : [];
-				if (!Array.isArray(list)) throw new AssayError('SYSTEM_RESPONSE_INVALID', `${config.contexts} found no array`);
-				const contexts: SystemContext[] = list.map((item: unknown) => {
-					if (typeof item === 'string') return { text: item };
-					const o = item as Record<string, unknown>;
-					return { ...(o.id !== undefined ? { documentRef: String(o.id) } : {}), ...(typeof o.text === 'string' ? { text: o.text } : {}), ...(typeof o.score === 'number' ? { score: o.score } : {}) };
-				});
-				return { answer, contexts, timings: { totalMs: performance.now() - t0, ttftMs: null } };
-			}
-		}
 	};
 }

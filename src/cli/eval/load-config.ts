@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseGoldenCsv, parseGoldenJsonl, parseGoldenTrec } from '../../lib/evals/golden/parse.ts';
 import type { GoldenCase, ParsedGoldenCases } from '../../lib/evals/golden/types.ts';
-import { parseAssayConfig, resolveEnvReferences, type AssayConfig, type SystemConfig } from '../../lib/evals/system/config.ts';
+import { parseAssayConfig, type AssayConfig, type SystemConfig } from '../../lib/evals/system/config.ts';
+import { resolveEnvRefs } from '../../lib/evals/system/http-system.ts';
 import { AssayError } from '../../lib/shared/errors.ts';
 import { readTextFile } from '../beir-files.ts';
 
@@ -61,10 +62,27 @@ export function loadEvalConfig(file: string, env: Readonly<Record<string, string
 	if (!existsSync(goldenPath)) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${path} — goldenSet: ${goldenPath} does not exist — fix the path (relative paths are resolved against the config file's folder)`, { details: { issues: ['goldenSet: not found'] } });
 	const format = golden.format ?? (statSync(goldenPath).isDirectory() ? 'beir' : goldenPath.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl');
 	let system: SystemConfig = config.system;
+	const envError = (error: unknown): never => {
+		if (error instanceof AssayError) throw new AssayError(error.code, `Invalid configuration ${path} — ${error.message}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
+		throw error;
+	};
 	if (system.type === 'http' && system.headers) {
-		const headers: Record<string, string> = {};
-		for (const [name, value] of Object.entries(system.headers)) headers[name] = resolveEnvReferences(value, env, `system.headers.${name}`);
-		system = { ...system, headers };
+		try {
+			system = { ...system, headers: resolveEnvRefs(system.headers, env) };
+		} catch (error) {
+			envError(error);
+		}
+	}
+	if (system.type === 'exec') {
+		let execEnv = system.env;
+		try {
+			// The same {{env.NAME}} references as headers (resolveEnvRefs names the key `system.headers.*`; renamed below).
+			if (execEnv) execEnv = resolveEnvRefs(execEnv, env, 'system');
+		} catch (error) {
+			if (error instanceof AssayError) envError(new AssayError(error.code, error.message.replace('system.headers.', 'system.env.').replace('or remove the header', 'or remove the variable'), error.details ? { details: error.details } : undefined));
+			throw error;
+		}
+		system = { ...system, cwd: abs(dir, system.cwd ?? '.'), ...(execEnv ? { env: execEnv } : {}) };
 	}
 	if (system.type === 'file') system = { ...system, path: abs(dir, system.path) };
 	if (system.type === 'assay') system = { ...system, corpus: abs(dir, system.corpus), ...(system.prompt ? { prompt: abs(dir, system.prompt) } : {}) };

@@ -5,7 +5,6 @@ import type { AnswerRecord, GradingSettings, RubricId } from '../../lib/evals/an
 import { parseEvalReport, parseGateConfig, runGate, type GateConfig, type GateResult } from '../../lib/evals/index.ts';
 import type { GoldenCase } from '../../lib/evals/golden/types.ts';
 import { CONFIG_DEFAULTS } from '../../lib/evals/system/config.ts';
-import type { SystemUnderTest } from '../../lib/evals/system/types.ts';
 import { OpenAiChatModel } from '../../lib/adapters/openai-chat.ts';
 import { CfworkerSchemaValidator } from '../../lib/adapters/json-schema-validator.ts';
 import type { ChatModel } from '../../lib/generation/types.ts';
@@ -13,7 +12,8 @@ import { AssayError } from '../../lib/shared/errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_UNREACHABLE, UsageError, type CliIo } from '../io.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DiskResponseCache } from './disk-cache.ts';
-import { interimHttpSystem, interimRecord, interimReport, interimRun } from './interim.ts';
+import { interimRecord, interimReport, interimRun } from './interim.ts';
+import { buildSystem, withoutComments } from './systems.ts';
 import { formatJunit } from './junit.ts';
 import { loadEvalConfig, loadGoldenCases, readJsonFile, type LoadedConfig } from './load-config.ts';
 import type { CaseOutcome, EvalOutcome, GateOutcome, SystemEvalReport } from './outcome.ts';
@@ -52,13 +52,6 @@ const noModel: ChatModel = {
 		throw new AssayError('INTERNAL', 'no judge is configured');
 	}
 };
-
-/** The system under test of the configuration. @throws AssayError `CONFIG_INVALID` for a type this build cannot run yet. */
-function createSystem(loaded: LoadedConfig): SystemUnderTest {
-	const s = loaded.system;
-	if (s.type === 'http') return interimHttpSystem(s);
-	throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — system.type: "${s.type}" is not available in this build yet — use "http"`);
-}
 
 /** The gate configuration of the config's rules, as `assay gate` takes it. @throws AssayError `CONFIG_INVALID` for a metric named twice. */
 export function gateConfigOf(loaded: LoadedConfig): GateConfig | null {
@@ -100,7 +93,7 @@ function judgeModel(loaded: LoadedConfig, env: SystemEvalEnv['env']): ChatModel 
 		apiKey = env[j.apiKeyEnv];
 		if (apiKey === undefined) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — judge.apiKeyEnv: environment variable ${j.apiKeyEnv} is not set — export ${j.apiKeyEnv}=… (in GitHub Actions: env: ${j.apiKeyEnv}: \${{ secrets.${j.apiKeyEnv} }})`);
 	}
-	return new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}) });
+	return new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}), ...(j.retry ? { retry: withoutComments(j.retry) } : {}) });
 }
 
 /** Read and check a baseline report before anything runs. @throws AssayError `FILE_READ`, `DATASET_INVALID`. */
@@ -151,7 +144,9 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const baseline = baselinePath && existsSync(baselinePath) ? readBaseline(baselinePath) : null;
 	const grading = gradingOf(loaded);
 	const model = judgeModel(loaded, surroundings.env);
-	const system = createSystem(loaded);
+	const built = await buildSystem(loaded, allCases, surroundings.env);
+	const system = built.system;
+	for (const note of built.notes) io.stderr(`assay eval: ${note}\n`);
 	const useCache = !options.noCache && loaded.config.cache?.enabled !== false;
 	const cache = useCache ? new DiskResponseCache(loaded.cacheDir) : null;
 	const outDir = resolve(options.out ?? 'assay-out');

@@ -94,7 +94,7 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('exits 3 when the server is dead, with the report written and marked incomplete', async () => {
 		const dead = await startFixtureRagApp({ corpus });
 		await dead.stop();
-		const d = evalDir(cases, dead.url, { concurrency: 1 });
+		const d = evalDir(cases, dead.url, { concurrency: 1, system: { type: 'http', url: dead.url, answer: '$.answer', contexts: '$.contexts', retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(3);
 		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE/);
@@ -110,7 +110,7 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('exits 3 when the judge is unreachable, with the report written and marked incomplete', async () => {
 		const judge = await startFakeJudge([], () => 5);
 		await judge.stop();
-		const d = evalDir(cases.slice(0, 3), app.url, { judge: { baseUrl: judge.baseUrl, model: 'gone', rubrics: ['answer-relevancy'] } });
+		const d = evalDir(cases.slice(0, 3), app.url, { judge: { baseUrl: judge.baseUrl, model: 'gone', rubrics: ['answer-relevancy'], retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 } } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(3);
 		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE: judge unreachable: LLM_REQUEST_FAILED/);
@@ -173,7 +173,7 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: '$.answer', headers: { authorization: 'Bearer {{env.ASSAY_TEST_UNSET_TOKEN}}' } } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
 		expect(r.code).toBe(2);
-		expect(r.stderr).toContain('system.headers.authorization: environment variable ASSAY_TEST_UNSET_TOKEN is not set');
+		expect(r.stderr).toContain('system.headers.authorization: the environment variable ASSAY_TEST_UNSET_TOKEN is not set; set it (e.g. a CI secret)');
 	});
 
 	it('reports a JSON syntax error with its line and column', async () => {

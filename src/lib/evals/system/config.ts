@@ -9,8 +9,9 @@ import { CheckSpecSchema } from '../checks/index.ts';
  * `schemas/assay-config.v1.schema.json` (editors, other tools); a unit test keeps the two in
  * agreement. Every object may carry a `"$comment"` (string or array of strings, ignored), which
  * is how `assay init` writes a commented starter while staying plain JSON. Paths are as written
- * here; the CLI resolves relative ones against the config file's folder. Header values may hold
- * `{{env.NAME}}` references, resolved by the CLI from the environment (never stored in reports).
+ * here; the CLI resolves relative ones against the config file's folder. Header (and exec `env`)
+ * values may hold `{{env.NAME}}` references, resolved by the CLI from the environment with the
+ * adapter's `resolveEnvRefs` (never stored in reports).
  */
 
 /** `"$comment"`: free text the tools ignore (JSON has no comments). */
@@ -22,20 +23,31 @@ const jsonPath = (what: string) => z.string({ error: `expected a JSONPath string
 /** Metric names as in reports: `recall@10`, `ndcg@5`, `map`, `mrr`, `judge.faithfulness`, `checks.pass-rate`, `consistency`. */
 export const METRIC_NAME = /^[a-z][a-z0-9_.-]*(@\d+)?$/;
 
-/** `{{env.NAME}}` references in a string (NAME = letters, digits, `_`, not starting with a digit). */
-export const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
 /** The golden set: a path (format from the name: `.jsonl`, `.csv`, or a BEIR folder) or `{path, format}`. */
 const GoldenSetSchema = z.union(
 	[path('the golden set (a .jsonl or .csv file, or a BEIR folder)'), z.object({ $comment: comment, path: path('the golden set'), format: z.enum(['jsonl', 'csv', 'beir']).optional() }).strict()],
 	{ error: 'expected a path (string) or {"path", "format"} with format jsonl, csv or beir' }
 );
 
-const retries = z.number().int().min(0).max(10).optional();
 const timeoutMs = z.number().int().min(1).max(3_600_000).optional();
 const label = z.string().trim().min(1).max(120).optional();
 
-/** `system.type: "http"`: the user's app over HTTP. */
+/** Retries with exponential backoff and full jitter, honouring Retry-After (`shared/http/retry.ts`; defaults 4 retries, 500 ms base, 30 s ceiling, Retry-After ≤ 120 s). */
+export const RetryConfigSchema = z
+	.object({
+		$comment: comment,
+		maxRetries: z.number().int().min(0).max(20).optional(),
+		baseDelayMs: z.number().min(0).max(600_000).optional(),
+		maxDelayMs: z.number().min(0).max(3_600_000).optional(),
+		maxRetryAfterMs: z.number().min(0).max(3_600_000).optional()
+	})
+	.strict();
+
+/**
+ * `system.type: "http"`: the user's app over HTTP. The same keys as the adapter's
+ * `HttpSystemConfigSchema` (http-system.ts; a unit test keeps the key sets equal), plus
+ * `$comment`; the adapter then checks placeholders, URL and paths (`parseHttpSystemConfig`).
+ */
 export const HttpSystemConfigSchema = z
 	.object({
 		$comment: comment,
@@ -45,21 +57,34 @@ export const HttpSystemConfigSchema = z
 		method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).optional(),
 		headers: z.record(z.string(), z.string({ error: 'header values must be strings (secrets as "{{env.NAME}}")' })).optional(),
 		body: z.unknown().optional(),
-		answer: jsonPath('system.answer'),
+		answer: jsonPath('system.answer').optional(),
 		contexts: jsonPath('system.contexts').optional(),
 		contextId: jsonPath('system.contextId').optional(),
 		contextText: jsonPath('system.contextText').optional(),
 		contextScore: jsonPath('system.contextScore').optional(),
-		stream: z.object({ $comment: comment, format: z.literal('sse'), deltaPath: jsonPath('system.stream.deltaPath'), contextsEvent: jsonPath('system.stream.contextsEvent').optional() }).strict().optional(),
+		contextTitle: jsonPath('system.contextTitle').optional(),
+		usage: jsonPath('system.usage').optional(),
+		stream: z.object({ $comment: comment, format: z.literal('sse'), deltaPath: jsonPath('system.stream.deltaPath').optional(), contextsEvent: jsonPath('system.stream.contextsEvent').optional() }).strict().optional(),
 		timeoutMs,
-		retries,
-		maxResponseBytes: z.number().int().min(1).optional()
+		retry: RetryConfigSchema.optional(),
+		maxResponseBytes: z.number().int().min(1).max(1024 * 1024 * 1024).optional()
 	})
 	.strict();
 
-/** `system.type: "exec"`: a command per case (CLI only); the case as JSON on stdin, `{answer, contexts}` on stdout. */
+/** `system.type: "exec"`: a command per case (CLI only); the case as JSON on stdin, `{answer, contexts}` on stdout. Keys as the adapter's `ExecSystemConfigSchema` (exec-system.ts). */
 export const ExecSystemConfigSchema = z
-	.object({ $comment: comment, type: z.literal('exec'), label, command: z.string().trim().min(1, 'expected the program to run, e.g. "node"'), args: z.array(z.string()).optional(), timeoutMs })
+	.object({
+		$comment: comment,
+		type: z.literal('exec'),
+		label,
+		command: z.string({ error: 'expected the program to run, e.g. "node"' }).trim().min(1, 'expected the program to run, e.g. "node"'),
+		args: z.array(z.string()).optional(),
+		cwd: path('the working directory').optional(),
+		env: z.record(z.string().min(1), z.string()).optional(),
+		timeoutMs,
+		killGraceMs: z.number().int().min(0).max(60_000).optional(),
+		maxOutputBytes: z.number().int().min(1).max(1024 * 1024 * 1024).optional()
+	})
 	.strict();
 
 /** `system.type: "file"`: outputs another system already produced (JSONL or a JSON array of `{id, answer, contexts}`). */
@@ -101,7 +126,7 @@ export const JudgeConfigSchema = z
 		maxTokens: z.number().int().min(16).max(32_768).optional(),
 		passThreshold: z.number().int().min(1).max(5).optional(),
 		timeoutMs,
-		retries
+		retry: RetryConfigSchema.optional()
 	})
 	.strict();
 
@@ -195,22 +220,4 @@ export function parseAssayConfig(value: unknown, source = 'configuration'): Assa
 	if (parsed.success) return parsed.data;
 	const issues = parsed.error.issues.slice(0, 8).map(describeIssue);
 	throw new AssayError('CONFIG_INVALID', `Invalid ${source} — ${issues.join('; ')}`, { details: { issues } });
-}
-
-/** The environment variable names referenced by `{{env.NAME}}` in `text`, in order of appearance. */
-export function envReferences(text: string): string[] {
-	return [...text.matchAll(ENV_REFERENCE)].map((m) => m[1] as string);
-}
-
-/**
- * Replace `{{env.NAME}}` references in `text` with values from `env`.
- * @param at the key path, for the error (e.g. `system.headers.Authorization`).
- * @throws AssayError `CONFIG_INVALID` naming the key and the variable when one is unset.
- */
-export function resolveEnvReferences(text: string, env: Readonly<Record<string, string | undefined>>, at: string): string {
-	const missing = envReferences(text).filter((name) => env[name] === undefined);
-	if (missing.length > 0) {
-		throw new AssayError('CONFIG_INVALID', `Invalid configuration — ${at}: environment variable ${missing.map((n) => `${n}`).join(', ')} is not set — export ${missing[0]}=… before running assay eval (in GitHub Actions: env: ${missing[0]}: \${{ secrets.${missing[0]} }})`, { details: { issues: [`${at}: ${missing.join(', ')} not set`], missing } });
-	}
-	return text.replace(ENV_REFERENCE, (_m, name: string) => env[name] as string);
 }

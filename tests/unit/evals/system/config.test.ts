@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { envReferences, parseAssayConfig, resolveEnvReferences } from '../../../../src/lib/evals/system/config.ts';
+import { AssayConfigSchema, parseAssayConfig } from '../../../../src/lib/evals/system/config.ts';
+import { HttpSystemConfigSchema } from '../../../../src/lib/evals/system/http-system.ts';
+import { FileSystemConfigSchema } from '../../../../src/lib/evals/system/file-system.ts';
+import { ExecSystemConfigSchema } from '../../../../src/cli/exec-system.ts';
 import { isAssayError } from '../../../../src/lib/shared/errors.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../../../schemas/assay-config.v1.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -16,14 +19,14 @@ const GOOD: [string, unknown][] = [
 	['a config with every key', {
 		$schema: './schemas/assay-config.v1.schema.json', $comment: ['starter', 'config'],
 		goldenSet: { path: 'beir', format: 'beir' },
-		system: { ...http, $comment: 'my app', label: 'bot v2', method: 'POST', headers: { authorization: 'Bearer {{env.APP_TOKEN}}' }, body: { q: '{{query}}', n: 5 }, contexts: '$.contexts', contextId: '$.id', contextText: '$.text', contextScore: '$.score', stream: { format: 'sse', deltaPath: '$.delta' }, timeoutMs: 1000, retries: 2, maxResponseBytes: 1024 },
-		judge: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKeyEnv: 'OPENAI_API_KEY', rubrics: ['faithfulness'], temperature: 0, seed: 1, maxTokens: 256, passThreshold: 4 },
+		system: { ...http, $comment: 'my app', label: 'bot v2', method: 'POST', headers: { authorization: 'Bearer {{env.APP_TOKEN}}' }, body: { q: '{{query}}', n: 5 }, contexts: '$.contexts', contextId: '$.id', contextText: '$.text', contextScore: '$.score', contextTitle: '$.title', usage: '$.usage', stream: { format: 'sse', deltaPath: '$.delta' }, timeoutMs: 1000, retry: { maxRetries: 2, baseDelayMs: 10 }, maxResponseBytes: 1024 },
+		judge: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKeyEnv: 'OPENAI_API_KEY', rubrics: ['faithfulness'], temperature: 0, seed: 1, maxTokens: 256, passThreshold: 4, timeoutMs: 30000, retry: { maxRetries: 1 } },
 		checks: [{ id: 'len', type: 'length', maxChars: 400 }, { id: 'cite', type: 'citations-present' }],
 		repeats: 3, seed: 7, concurrency: 8,
 		gate: { baseline: 'baseline.json', rules: [{ metric: 'judge.faithfulness', min: 4.2 }, { metric: 'recall@5', maxDrop: 0.02 }], alpha: 0.05 },
 		cache: { dir: '.cache', enabled: false }
 	}],
-	['an exec system', { goldenSet: 'g.csv', system: { type: 'exec', command: 'node', args: ['app.js'] } }],
+	['an exec system', { goldenSet: 'g.csv', system: { type: 'exec', command: 'node', args: ['app.js'], cwd: 'app', env: { TOKEN: '{{env.T}}' }, timeoutMs: 5000, killGraceMs: 100, maxOutputBytes: 4096 } }],
 	['a file system', { goldenSet: 'g.jsonl', system: { type: 'file', path: 'outputs.jsonl' } }],
 	['an assay system', { goldenSet: 'g.jsonl', system: { type: 'assay', corpus: 'beir', mode: 'lexical', topK: 5, model: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen' } } }]
 ];
@@ -42,6 +45,7 @@ const BAD: [string, unknown, string][] = [
 	['a gate metric in the wrong form', { ...minimal, gate: { rules: [{ metric: 'Recall 10', min: 0.5 }] } }, 'gate.rules.0.metric'],
 	['an empty rule list', { ...minimal, gate: { rules: [] } }, 'gate.rules'],
 	['repeats of 0', { ...minimal, repeats: 0 }, 'repeats'],
+	['a retry policy with an unknown key', { goldenSet: 'g.jsonl', system: { ...http, retry: { retries: 2 } } }, 'system.retry: unknown key "retries"'],
 	['a fractional concurrency', { ...minimal, concurrency: 1.5 }, 'concurrency'],
 	['an unknown check type', { ...minimal, checks: [{ id: 'x', type: 'vibes' }] }, 'checks.0'],
 	['a judge without a model', { ...minimal, judge: { baseUrl: 'https://x/v1' } }, 'judge.model'],
@@ -93,18 +97,30 @@ describe('the assay config: zod schema and schemas/assay-config.v1.schema.json',
 	});
 
 	it('says how to fix a problem, not only where it is', () => {
-		expect(zodError({ goldenSet: 'g.jsonl', system: { ...http, answer: undefined } })).toMatch(/system\.answer: .*e\.g\. "\$\.answer"/);
+		expect(zodError({ goldenSet: 'g.jsonl', system: { ...http, answer: 42 } })).toMatch(/system\.answer: .*e\.g\. "\$\.answer"/);
 		expect(zodError({ goldenSet: 'g.jsonl', system: { ...http, type: 'grpc' } })).toContain('must be one of assay, http, exec, file');
 	});
 });
 
-describe('{{env.NAME}} references in header values', () => {
-	it('are replaced from the environment', () => {
-		expect(envReferences('Bearer {{env.A}} {{ env.B_2 }}')).toEqual(['A', 'B_2']);
-		expect(resolveEnvReferences('Bearer {{env.A}}/{{ env.B_2 }}', { A: 'x', B_2: 'y' }, 'system.headers.authorization')).toBe('Bearer x/y');
+describe('the config keys of each system type', () => {
+	const keys = (shape: Record<string, unknown>) => Object.keys(shape).filter((k) => k !== '$comment').sort();
+	const ours = (type: string) => {
+		const option = (AssayConfigSchema.shape.system.options as unknown as { shape: Record<string, { value?: unknown; def?: { values?: unknown[] } }> }[]).find((o) => (o.shape.type as unknown as { value: string }).value === type);
+		return keys(option?.shape ?? {});
+	};
+	it.each([
+		['http', HttpSystemConfigSchema.shape],
+		['file', FileSystemConfigSchema.shape],
+		['exec', ExecSystemConfigSchema.shape]
+	])('are those of the %s adapter (plus $comment), so the file format and the adapter never drift apart', (type, shape) => {
+		expect(ours(type)).toEqual(keys(shape as Record<string, unknown>));
 	});
 
-	it('refuse a variable that is not set, naming the key and the variable', () => {
-		expect(() => resolveEnvReferences('Bearer {{env.APP_TOKEN}}', {}, 'system.headers.authorization')).toThrow(/system\.headers\.authorization: environment variable APP_TOKEN is not set — export APP_TOKEN=/);
+	it('match the JSON schema', () => {
+		const props = (type: string) => {
+			const s = schema as { properties: { system: { oneOf: { properties: Record<string, { const?: string }> }[] } } };
+			return keys(s.properties.system.oneOf.find((o) => o.properties.type?.const === type)?.properties ?? {});
+		};
+		for (const type of ['http', 'file', 'exec', 'assay']) expect(props(type), type).toEqual(ours(type));
 	});
 });
