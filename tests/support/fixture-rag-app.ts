@@ -29,6 +29,8 @@ export interface FixtureRagAppOptions {
 	readonly topK?: number;
 	/** `Retry-After` value of the 429 in `rateLimit` mode; default "1". */
 	readonly retryAfter?: string;
+	/** Contexts without ids (`{text, score}` only), as many RAG apps reply. Default false. */
+	readonly textOnly?: boolean;
 	/** Keep each query's reply and send it again for the same query (the bench: near-zero system latency). Default false. */
 	readonly memoize?: boolean;
 }
@@ -110,7 +112,7 @@ export async function startFixtureRagApp(options: FixtureRagAppOptions): Promise
 				const ranked = new Set(hits.map((h) => h.id));
 				hits = options.corpus.filter((d) => !ranked.has(d.id)).slice(-topK).map((d, i) => ({ id: d.id, score: 1 / (i + 1) }));
 			}
-			const contexts = hits.slice(0, topK).map((h) => ({ id: h.id, text: (byId.get(h.id)?.text ?? '').slice(0, 500), score: h.score }));
+			const contexts = hits.slice(0, topK).map((h) => ({ ...(options.textOnly ? {} : { id: h.id }), text: (byId.get(h.id)?.text ?? '').slice(0, 500), score: h.score }));
 			const first = contexts[0]?.text.split(/(?<=\.)\s/)[0] ?? '';
 			const reply = { answer: contexts.length ? `According to [1], ${first}` : 'I do not know.', contexts };
 			if (options.memoize && app.mode === 'normal') replies.set(query, reply);

@@ -24,6 +24,8 @@ export interface LoadedConfig {
 	readonly system: SystemConfig;
 	/** Absolute; null when the config names none. */
 	readonly baselinePath: string | null;
+	/** The corpus for matching text-only contexts (absolute): `corpus`, else the assay system's; null when none. */
+	readonly corpusPath: string | null;
 	readonly cacheDir: string;
 }
 
@@ -93,6 +95,7 @@ export function loadEvalConfig(file: string, env: Readonly<Record<string, string
 		goldenSet: { path: goldenPath, format },
 		system,
 		baselinePath: config.gate?.baseline ? abs(dir, config.gate.baseline) : null,
+		corpusPath: config.corpus ? abs(dir, config.corpus) : system.type === 'assay' ? system.corpus : null,
 		cacheDir: abs(dir, config.cache?.dir ?? '.assay-cache')
 	};
 }

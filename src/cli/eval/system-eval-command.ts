@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CHECKS, RUBRIC_PROMPTS, gradeAnswers } from '../../lib/evals/answers/grade.ts';
-import type { AnswerRecord, GradingSettings, RubricId } from '../../lib/evals/answers/types.ts';
+import { DEFAULT_RUBRIC_IDS, type AnswerRecord, type GradingSettings, type RubricId } from '../../lib/evals/answers/types.ts';
 import { parseEvalReport, parseGateConfig, runGate, type GateConfig, type GateResult } from '../../lib/evals/index.ts';
 import type { GoldenCase } from '../../lib/evals/golden/types.ts';
 import { CONFIG_DEFAULTS } from '../../lib/evals/system/config.ts';
@@ -13,7 +13,8 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_UNREACHABLE, UsageError, type CliIo } from 
 import { writeFileAtomic } from './atomic-write.ts';
 import { DiskResponseCache } from './disk-cache.ts';
 import { interimRecord, interimReport, interimRun } from './interim.ts';
-import { buildSystem, withoutComments } from './systems.ts';
+import { buildSystem, readCorpus, withoutComments } from './systems.ts';
+import { ContextMatcher, NO_MATCH_COUNTS, addMatchCounts, rubricsForContexts } from '../../lib/evals/system/contexts.ts';
 import { formatJunit } from './junit.ts';
 import { loadEvalConfig, loadGoldenCases, readJsonFile, type LoadedConfig } from './load-config.ts';
 import type { CaseOutcome, EvalOutcome, GateOutcome, SystemEvalReport } from './outcome.ts';
@@ -70,7 +71,7 @@ export function gateConfigOf(loaded: LoadedConfig): GateConfig | null {
 function gradingOf(loaded: LoadedConfig): GradingSettings {
 	const j = loaded.config.judge;
 	const known = Object.keys(RUBRIC_PROMPTS);
-	const rubrics = (j?.rubrics ?? (j ? known : [])) as RubricId[];
+	const rubrics = (j?.rubrics ?? (j ? DEFAULT_RUBRIC_IDS : [])) as RubricId[];
 	rubrics.forEach((r, i) => {
 		if (!known.includes(r)) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — judge.rubrics.${i}: unknown rubric "${r}" — use one of ${known.join(', ')}`);
 	});
@@ -142,7 +143,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const baselinePath = options.baseline ? resolve(options.baseline) : loaded.baselinePath;
 	const needsBaseline = gateConfig !== null && Object.values(gateConfig.metrics).some((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined);
 	const baseline = baselinePath && existsSync(baselinePath) ? readBaseline(baselinePath) : null;
-	const grading = gradingOf(loaded);
+	let grading = gradingOf(loaded);
 	const model = judgeModel(loaded, surroundings.env);
 	const built = await buildSystem(loaded, allCases, surroundings.env);
 	const system = built.system;
@@ -161,10 +162,22 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const run = await interimRun({ system, cases, repeats, seed, concurrency, cache, clock: surroundings.clock, onProgress: progress.update });
 	progress.finish();
 
+	// Text-only contexts matched to the corpus's documents (contexts.ts), so retrieval metrics can score them.
+	const matcher = loaded.corpusPath ? new ContextMatcher(readCorpus(loaded.corpusPath).map((d) => ({ ref: d.id, text: d.text }))) : null;
+	let matchCounts = NO_MATCH_COUNTS;
+	const results = run.results.map((r) => {
+		if (!matcher || !r.output) return r;
+		const m = matcher.match(r.output.contexts);
+		matchCounts = addMatchCounts(matchCounts, m.counts);
+		return { ...r, output: { ...r.output, contexts: m.contexts } };
+	});
+	// Without an explicit rubric list, text-only contexts add the context rubrics (context precision and recall).
+	if (loaded.config.judge && !loaded.config.judge.rubrics) grading = { ...grading, rubrics: rubricsForContexts(grading.rubrics, results.map((r) => r.output?.contexts ?? [])) };
+
 	const runId = `cli-${new Date().toISOString()}`;
 	const caseById = new Map(cases.map((c) => [c.id, c] as const));
 	const records = new Map<string, AnswerRecord>();
-	for (const r of run.results) records.set(`${r.caseId}\u0000${r.repeat}`, interimRecord(runId, caseById.get(r.caseId) as GoldenCase, r));
+	for (const r of results) records.set(`${r.caseId}\u0000${r.repeat}`, interimRecord(runId, caseById.get(r.caseId) as GoldenCase, r));
 	const toGrade = [...records.values()].filter((r) => r.error === null);
 	const graded = new Map<string, AnswerRecord>();
 	if (toGrade.length > 0) {
@@ -211,7 +224,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	}
 
 	const byKey = new Map(finalRecords.map((x) => [x.key, x.record] as const));
-	const done = new Map<string, (typeof run.results)[number]>(run.results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
+	const done = new Map<string, (typeof results)[number]>(results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
 	const caseOutcomes: CaseOutcome[] = cases.flatMap((c) =>
 		Array.from({ length: repeats }, (_, repeat): CaseOutcome => {
 			const key = `${c.id}\u0000${repeat}`;
@@ -237,6 +250,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		io.stdout(`gate ${gate.result.verdict}${gate.baselinePath ? ` vs ${gate.baselinePath}` : ' (floors only)'}\n`);
 		for (const m of gate.result.metrics) io.stdout(`  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: ${m.reason}\n`);
 	} else if (gate.skipped) io.stdout(`gate ${gate.skipped}\n`);
+	if (matcher) io.stdout(`contexts: ${matchCounts.given} with a document id, ${matchCounts.matched} text-only matched to ${loaded.corpusPath} (${matchCounts.ambiguous} ambiguous), ${matchCounts.unmatched} left text only (judged only)\n`);
 	io.stdout(`wrote ${OUTPUT_FILES.map((f) => join(outDir, f)).join(', ')}\n`);
 	if (stopped) {
 		io.stderr(`assay eval: stopped — ${stopped.error.code}: ${stopped.error.message}; ${stopped.notRun} case run(s) not made. The report is marked incomplete.\n`);

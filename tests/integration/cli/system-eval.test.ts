@@ -158,6 +158,26 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 	});
 });
 
+describe('assay eval --config with text-only contexts', () => {
+	it('matches them to the corpus by text, so the retrieval metrics equal those of the same replies with ids', async () => {
+		const textOnly = await startFixtureRagApp({ corpus, textOnly: true });
+		try {
+			const withIds = evalDir(cases, app.url);
+			expect((await assay(['eval', '--config', withIds.configPath, '--out', withIds.out, '--no-cache'])).code).toBe(0);
+			const d = evalDir(cases, textOnly.url, { corpus: 'corpus.jsonl' });
+			writeFileSync(join(d.dir, 'corpus.jsonl'), corpus.map((c) => JSON.stringify({ _id: c.id, title: c.title, text: c.text })).join('\n') + '\n');
+			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+			expect(r.code, r.stdout + r.stderr).toBe(0);
+			expect(r.stdout).toMatch(/contexts: 0 with a document id, 120 text-only matched/);
+			const a = withIds.json('report.json') as unknown as Report;
+			const b = d.json('report.json') as unknown as Report;
+			for (const m of ['recall@10', 'ndcg@10', 'map']) expect(b.metrics.aggregate[m]?.mean, m).toBeCloseTo(a.metrics.aggregate[m]?.mean ?? NaN, 12);
+		} finally {
+			await textOnly.stop();
+		}
+	});
+});
+
 describe('assay eval --config refuses unusable input with exit 2 before any request', () => {
 	it('names the key path and the fix of a config error', async () => {
 		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: 'answer' } });

@@ -161,6 +161,8 @@ export const AssayConfigSchema = z
 		$schema: z.string().optional(),
 		$comment: comment,
 		goldenSet: GoldenSetSchema,
+		/** The documents the golden set names (BEIR folder or corpus.jsonl[.gz]): text-only contexts are matched to them by text (contexts.ts); default the assay system's corpus. */
+		corpus: path('the corpus the golden set names (a BEIR folder or corpus.jsonl[.gz])').optional(),
 		system: SystemConfigSchema,
 		judge: JudgeConfigSchema.optional(),
 		checks: z.array(CheckSpecSchema).optional(),
