@@ -18,6 +18,7 @@ import { ContextMatcher, NO_MATCH_COUNTS, addMatchCounts, rubricsForContexts } f
 import { formatJunit } from './junit.ts';
 import { loadEvalConfig, loadGoldenCases, readJsonFile, type LoadedConfig } from './load-config.ts';
 import type { CaseOutcome, EvalOutcome, GateOutcome, SystemEvalReport } from './outcome.ts';
+import { UnreachableAsSystemError } from './judge-model.ts';
 import { createProgress } from './progress-eta.ts';
 import { formatReportHtml } from './report-html.ts';
 import { formatResultsJsonl } from './results-jsonl.ts';
@@ -94,7 +95,7 @@ function judgeModel(loaded: LoadedConfig, env: SystemEvalEnv['env']): ChatModel 
 		apiKey = env[j.apiKeyEnv];
 		if (apiKey === undefined) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — judge.apiKeyEnv: environment variable ${j.apiKeyEnv} is not set — export ${j.apiKeyEnv}=… (in GitHub Actions: env: ${j.apiKeyEnv}: \${{ secrets.${j.apiKeyEnv} }})`);
 	}
-	return new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}), ...(j.retry ? { retry: withoutComments(j.retry) } : {}) });
+	return new UnreachableAsSystemError(new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}), ...(j.retry ? { retry: withoutComments(j.retry) } : {}) }));
 }
 
 /** Read and check a baseline report before anything runs. @throws AssayError `FILE_READ`, `DATASET_INVALID`. */
@@ -108,15 +109,12 @@ function readBaseline(path: string): SystemEvalReport {
 	}
 }
 
-/** True when every judge call failed to reach the judge (LLM_REQUEST_FAILED on every verdict of every graded answer). */
-function judgeUnreachable(records: readonly AnswerRecord[], grading: GradingSettings): string | null {
-	if (grading.rubrics.length === 0) return null;
-	const verdicts = records.flatMap((r) => Object.values(r.verdicts));
-	if (verdicts.length === 0) return null;
-	const failed = verdicts.filter((v) => v && !v.result.ok && (v.result.error.code === 'LLM_REQUEST_FAILED' || v.result.error.code === 'SYSTEM_UNREACHABLE'));
-	if (failed.length < verdicts.length) return null;
-	const first = failed[0];
-	return first && !first.result.ok ? `judge unreachable: ${first.result.error.code}: ${first.result.error.message}` : 'judge unreachable';
+/** The first judge verdict that could not reach the judge (`SYSTEM_UNREACHABLE`, see judge-model.ts), as the reason the run is incomplete; null when none. */
+function judgeUnreachable(records: readonly AnswerRecord[]): string | null {
+	for (const r of records) {
+		for (const v of Object.values(r.verdicts)) if (v && !v.result.ok && v.result.error.code === 'SYSTEM_UNREACHABLE') return v.result.error.message;
+	}
+	return null;
 }
 
 /**
@@ -195,7 +193,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		gradeProgress.finish();
 	}
 	const finalRecords = [...records].map(([k, r]) => ({ key: k, record: graded.get(k) ?? r }));
-	const judgeDown = judgeUnreachable(finalRecords.map((x) => x.record), grading);
+	const judgeDown = judgeUnreachable(finalRecords.map((x) => x.record));
 	const stopped = run.stopped ?? (judgeDown ? { error: { name: 'AssayError' as const, code: 'SYSTEM_UNREACHABLE' as const, message: judgeDown }, notRun: 0 } : null);
 
 	const withRepeat = finalRecords.map(({ key, record }) => Object.assign({ ...record }, { repeat: Number(key.split('\u0000')[1]) }));

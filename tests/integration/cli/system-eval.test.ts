@@ -113,10 +113,10 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		const d = evalDir(cases.slice(0, 3), app.url, { judge: { baseUrl: judge.baseUrl, model: 'gone', rubrics: ['answer-relevancy'], retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 } } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(3);
-		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE: judge unreachable: LLM_REQUEST_FAILED/);
+		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE: The judge could not be reached: /);
 		const report = d.json('report.json') as unknown as Report;
 		expect(report.status).not.toBe('complete');
-		expect(report.incomplete?.reason).toMatch(/judge unreachable/);
+		expect(report.incomplete?.reason).toMatch(/The judge could not be reached/);
 	});
 
 	it('a second run with the cache sends 0 requests and counts every case as a hit', async () => {
