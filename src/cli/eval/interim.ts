@@ -5,6 +5,7 @@
  * {runner,records,consistency,report,evaluate}.ts` at the merge (see engine.ts).
  */
 import { buildAnswerReport } from '../../lib/evals/answers/report.ts';
+import { goldenSetHash } from '../../lib/evals/report/build.ts';
 import type { AnswerRecord, AnswerRunRecord } from '../../lib/evals/answers/types.ts';
 import type { GoldenCase } from '../../lib/evals/golden/types.ts';
 import type { ResponseCache, SystemCaseResult, SystemOutput, SystemUnderTest } from '../../lib/evals/system/types.ts';
@@ -102,8 +103,9 @@ function verdictOf(r: AnswerRecord, threshold: number): boolean | null {
 	return r.checks.every((c) => c.pass) && scores.every((s) => s >= threshold);
 }
 
-export async function interimReport(input: { id: string; createdAtMs: number; goldenSetName: string; cases: readonly GoldenCase[]; records: readonly AnswerRecord[]; repeats: number; threshold: number; system: SystemUnderTest; stopped: InterimRunResult['stopped']; cacheHits: number; requests: number; errors: readonly SystemCaseResult[]; appVersion: string; grading: AnswerRunRecord['grading'] }): Promise<SystemEvalReport> {
-	const hash = await sha256Text(canonicalJson(input.cases));
+export async function interimReport(input: { allCases: readonly GoldenCase[]; id: string; createdAtMs: number; goldenSetName: string; cases: readonly GoldenCase[]; records: readonly AnswerRecord[]; repeats: number; threshold: number; system: SystemUnderTest; stopped: InterimRunResult['stopped']; cacheHits: number; requests: number; errors: readonly SystemCaseResult[]; appVersion: string; grading: AnswerRunRecord['grading'] }): Promise<SystemEvalReport> {
+	// The whole golden set's hash (as the app's), so a --filter run gates against a full baseline on the shared cases.
+	const hash = await goldenSetHash(input.allCases);
 	const run: AnswerRunRecord = {
 		id: input.id, workspaceId: 'cli', goldenSetId: hash.slice(0, 16), goldenSetName: input.goldenSetName, goldenSetHash: hash, caseIds: input.cases.map((c) => c.id), cases: input.cases,
 		config: { label: input.system.ref.label, mode: input.system.ref.type, topK: Math.max(1, ...input.records.map((r) => r.retrieved.length)), model: { provider: input.system.ref.type, modelId: input.system.ref.label }, prompt: { spec: DEFAULT_SYSTEM_PROMPT, fewShot: [] }, contextWindowTokens: 4096, maxTokens: 512, temperature: 0, seed: 42 },

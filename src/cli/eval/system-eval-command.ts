@@ -198,6 +198,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 
 	const withRepeat = finalRecords.map(({ key, record }) => Object.assign({ ...record }, { repeat: Number(key.split('\u0000')[1]) }));
 	const report = await interimReport({
+		allCases,
 		id: runId, createdAtMs: Date.now(), goldenSetName: loaded.goldenSet.path.split(/[\\/]/).pop() ?? 'golden set', cases, records: withRepeat, repeats,
 		threshold: grading.passThreshold, system, stopped, cacheHits: run.cacheHits, requests: run.requests, errors: run.results.filter((r) => r.error), appVersion: surroundings.appVersion, grading
 	});

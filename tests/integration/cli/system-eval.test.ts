@@ -76,6 +76,18 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		}
 	});
 
+	it('--filter runs only the named cases, and gates them against a full baseline on the shared cases', async () => {
+		const baseDir = evalDir(cases, app.url);
+		expect((await assay(['eval', '--config', baseDir.configPath, '--out', baseDir.out, '--no-cache'])).code).toBe(0);
+		const d = evalDir(cases, app.url, { gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0 }] } });
+		const ids = [cases[1]?.id as string, cases[4]?.id as string];
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache', '--filter', ids[0] as string, '--filter', ids[1] as string]);
+		expect(r.code, r.stdout + r.stderr).toBe(0);
+		expect(r.stdout).toContain('gate PASS');
+		const report = d.json('report.json') as unknown as Report;
+		expect(report.perQuery.map((q) => q.id).sort()).toEqual([...ids].sort());
+	});
+
 	it('retries a server that answers 429 with Retry-After, and the run completes', async () => {
 		const limited = await startFixtureRagApp({ corpus, mode: 'rateLimit', retryAfter: '1' });
 		try {
