@@ -127,6 +127,10 @@ function judgeUnreachable(records: readonly AnswerRecord[]): string | null {
  */
 export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo, surroundings: SystemEvalEnv): Promise<number> {
 	const started = surroundings.clock();
+	// Outputs of an earlier run go first, before anything can fail: a run that stops (bad config
+	// included) never leaves a report behind that an artifact step would upload as this run's.
+	const outDir = resolve(options.out ?? 'assay-out');
+	for (const f of OUTPUT_FILES) rmSync(join(outDir, f), { force: true });
 	const loaded = loadEvalConfig(options.config, surroundings.env);
 	const allCases = loadGoldenCases(loaded.goldenSet);
 	let cases: GoldenCase[] = allCases;
@@ -148,8 +152,6 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	for (const note of built.notes) io.stderr(`assay eval: ${note}\n`);
 	const useCache = !options.noCache && loaded.config.cache?.enabled !== false;
 	const cache = useCache ? new DiskResponseCache(loaded.cacheDir) : null;
-	const outDir = resolve(options.out ?? 'assay-out');
-	for (const f of OUTPUT_FILES) rmSync(join(outDir, f), { force: true });
 
 	const repeats = loaded.config.repeats ?? CONFIG_DEFAULTS.repeats;
 	const seed = loaded.config.seed ?? CONFIG_DEFAULTS.seed;

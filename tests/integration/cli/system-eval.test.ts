@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,14 +191,16 @@ describe('assay eval --config with text-only contexts', () => {
 });
 
 describe('assay eval --config refuses unusable input with exit 2 before any request', () => {
-	it('names the key path and the fix of a config error', async () => {
+	it('names the key path and the fix of a config error, and leaves no earlier report in the output folder', async () => {
 		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: 'answer' } });
+		mkdirSync(d.out, { recursive: true });
+		for (const f of ['report.json', 'junit.xml', 'results.jsonl', 'report.html']) writeFileSync(join(d.out, f), 'from an earlier run that passed');
 		const before = app.requests();
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain('system.answer: system.answer must be a JSONPath starting with "$", e.g. "$.answer"');
 		expect(app.requests()).toBe(before);
-		expect(existsSync(join(d.out, 'report.json'))).toBe(false);
+		for (const f of ['report.json', 'junit.xml', 'results.jsonl', 'report.html']) expect(existsSync(join(d.out, f)), f).toBe(false);
 	});
 
 	it('names a header environment variable that is not set', async () => {
