@@ -218,6 +218,18 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		expect(r.stderr).toMatch(/is not valid JSON at line 3, column 3/);
 	});
 
+	it('resolves the golden set against the config file\'s folder and names it when it is missing or has bad rows', async () => {
+		const d = evalDir(cases, app.url, { goldenSet: 'nope.jsonl' });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`goldenSet: ${join(d.dir, 'nope.jsonl')} does not exist — fix the path (relative paths are resolved against the config file's folder)`);
+		const bad = evalDir(cases, app.url);
+		writeFileSync(join(bad.dir, 'golden.jsonl'), '{"id":"a","query":"q","relevant":[]}\n{"id":"b"}\n');
+		const r2 = await assay(['eval', '--config', bad.configPath, '--out', bad.out]);
+		expect(r2.code).toBe(2);
+		expect(r2.stderr).toMatch(/has 1 bad row — line 2: query: /);
+	});
+
 	it('refuses a --filter id that is not in the golden set', async () => {
 		const d = evalDir(cases, app.url);
 		const r = await assay(['eval', '--config', d.configPath, '--filter', 'nope']);
