@@ -1,6 +1,8 @@
 import type { DocumentKey } from '../golden/resolve.ts';
 import type { GoldenCase } from '../golden/types.ts';
-import { evaluateRetrieval, REPORT_CUTOFFS } from '../metrics/summary.ts';
+import { compareCodePoints } from '../../shared/ids.ts';
+import { evaluateRetrieval, REPORT_CUTOFFS, type MetricDefinition, type MetricMean, type RetrievalMetrics } from '../metrics/summary.ts';
+import type { Qrels, Run } from '../metrics/trec-format.ts';
 import { buildEvalReport } from '../report/build.ts';
 import type { EvalReport } from '../report/types.ts';
 import type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
@@ -35,6 +37,20 @@ export interface AnswerReportInput {
 	readonly environment: EvalReport['environment'];
 	/** A pairwise comparison of this run with another, when one was made; default null. */
 	readonly pairwise?: PairwiseReportSection | null;
+	/** Index description; default the workspace pipeline of `run.config.mode`. */
+	readonly indexType?: string;
+	/** Sentence appended to the metric conventions. */
+	readonly conventionsNote?: string;
+	/**
+	 * Cases kept out of the retrieval metrics (e.g. a system under test failed them: nothing was
+	 * retrieved to score): they keep a per-query row and their answer, without retrieval metrics,
+	 * and do not count in `queryCount` or the means. Default none.
+	 */
+	readonly unscoredCaseIds?: ReadonlySet<string>;
+	/** False: no retrieval metric at all (the answers name no documents); default true. */
+	readonly retrievalMetrics?: boolean;
+	/** More per-query answer metrics (only where defined), aggregated as the mean over the queries that have them. */
+	readonly extraMetrics?: { readonly perQuery: ReadonlyMap<string, Readonly<Record<string, number>>>; readonly definitions: Readonly<Record<string, MetricDefinition>> };
 }
 
 function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
@@ -85,6 +101,37 @@ function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord
 	};
 }
 
+/** Means of the metrics `names` over the queries that have them (as {@link answerMeans}); a metric no query has is left out. */
+function extraMeans(perQuery: readonly Record<string, number>[], names: readonly string[]): Record<string, MetricMean> {
+	const out: Record<string, MetricMean> = {};
+	for (const name of names) {
+		const values = perQuery.flatMap((m) => (m[name] === undefined ? [] : [m[name]]));
+		if (values.length === 0) continue;
+		const mean = values.reduce((s, x) => s + x, 0) / values.length;
+		out[name] = { mean, answerableMean: mean };
+	}
+	return out;
+}
+
+/**
+ * Retrieval metrics over the cases not in `unscored` (none at all when `scored` is false), with
+ * an empty row for every other case of `qrels` so its answer metrics still have a row.
+ */
+function partialRetrieval(qrels: Qrels, run: Run, cutoffs: readonly number[], scored: boolean, unscored: ReadonlySet<string>): RetrievalMetrics {
+	const kept: Qrels = new Map([...qrels].filter(([qid]) => !unscored.has(qid)));
+	const m = scored && kept.size > 0 ? evaluateRetrieval(kept, run, { cutoffs }) : null;
+	const answerable = [...kept.values()].filter((judged) => [...judged.values()].some((g) => g >= 1)).length;
+	return {
+		perQuery: new Map([...qrels.keys()].sort(compareCodePoints).map((qid) => [qid, m?.perQuery.get(qid) ?? {}] as const)),
+		means: m?.means ?? {},
+		queryCount: kept.size,
+		answerableCount: m?.answerableCount ?? answerable,
+		unanswerableCount: m?.unanswerableCount ?? kept.size - answerable,
+		unanswerableWithResults: m?.unanswerableWithResults ?? 0,
+		definitions: m?.definitions ?? {}
+	};
+}
+
 /**
  * Build the v2 eval report of an answer run: the retrieval metrics of the answers' retrieved
  * chunks (documents ranked by best chunk, trec_eval conventions, cutoffs `REPORT_CUTOFFS` ∪
@@ -96,7 +143,10 @@ function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord
  * threshold from the grading, default 4), the pairwise comparison and every answer. Only the
  * answered cases are evaluated; `status` is `complete` only for a complete run. Per-query
  * `latencyMs` is the retrieval time; `timings.totalMs` the sum of answer times; `indexMs` 0
- * (the run used the workspace index as it was).
+ * (the run used the workspace index as it was). Options for other systems (system/report.ts):
+ * `unscoredCaseIds` keeps cases out of the retrieval metrics (their row stays, without them),
+ * `retrievalMetrics: false` reports none at all, `extraMetrics` adds per-query answer metrics
+ * (mean over the queries that have them), `indexType` / `conventionsNote` describe the run.
  * @throws AssayError `DATASET_INVALID` when there is no answer, or the result fails validation.
  */
 export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalReport> {
@@ -110,7 +160,10 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 	const { qrels, unmatched } = qrelsForCases(cases, input.documents);
 	const cutoffs = [...new Set([...REPORT_CUTOFFS, run.config.topK])].sort((a, b) => a - b);
 	const retrievalRun = runFromAnswers(answers);
-	const extra = new Map(answers.map((a) => [a.caseId, answerMetrics(a)] as const));
+	const extra = new Map(answers.map((a) => [a.caseId, { ...answerMetrics(a), ...input.extraMetrics?.perQuery.get(a.caseId) }] as const));
+	const aggregate = { ...answerMeans([...extra.values()]), ...extraMeans([...extra.values()], Object.keys(input.extraMetrics?.definitions ?? {})) };
+	const unscored = input.unscoredCaseIds ?? new Set<string>();
+	const metrics = input.retrievalMetrics === false || unscored.size > 0 ? partialRetrieval(qrels, retrievalRun, cutoffs, input.retrievalMetrics !== false, unscored) : evaluateRetrieval(qrels, retrievalRun, { cutoffs });
 	return buildEvalReport({
 		id: input.id,
 		workspaceId: run.workspaceId,
@@ -124,11 +177,11 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 		analyzer: input.analyzer,
 		config: { label: run.config.label, mode: run.config.mode, topK: run.config.topK, depth: run.config.topK, rrfK: input.rrfK ?? 60, reranker: input.reranker ?? null, embeddingModel: null, chunking: input.chunking, bm25: input.bm25 },
 		embeddingModel: input.embeddingModel,
-		indexType: `workspace ${run.config.mode} pipeline (chunk level; document = best chunk)`,
+		indexType: input.indexType ?? `workspace ${run.config.mode} pipeline (chunk level; document = best chunk)`,
 		relevanceLevel: 1,
 		ndcgGain: 'linear',
 		cutoffs,
-		metrics: evaluateRetrieval(qrels, retrievalRun, { cutoffs }),
+		metrics,
 		qrels,
 		run: retrievalRun,
 		latencyMs: new Map(answers.map((a) => [a.caseId, a.timings.retrievalMs] as const)),
@@ -138,8 +191,9 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 		environment: input.environment,
 		...(run.config.runAs ? { runAs: run.config.runAs } : {}),
 		conventionsNote:
-			'Retrieval metrics are over the chunks each answer retrieved (depth = topK). Answer metrics (judge.*, checks.pass-rate) are present only where defined; their mean and answerableMean are both the mean over the queries that have them.',
-		extraMetrics: { perQuery: extra, aggregate: answerMeans([...extra.values()]), definitions: ANSWER_METRIC_DEFINITIONS },
+			'Retrieval metrics are over the chunks each answer retrieved (depth = topK). Answer metrics (judge.*, checks.pass-rate) are present only where defined; their mean and answerableMean are both the mean over the queries that have them.' +
+			(input.conventionsNote ? ` ${input.conventionsNote}` : ''),
+		extraMetrics: { perQuery: extra, aggregate, definitions: { ...ANSWER_METRIC_DEFINITIONS, ...input.extraMetrics?.definitions } },
 		answers: answersSection(input, answers)
 	});
 }

@@ -1,5 +1,6 @@
 import { z } from '../../shared/zod.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
+import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
 
 /**
  * The eval report: everything needed to reproduce, compare and audit one retrieval evaluation
@@ -24,7 +25,8 @@ export const EvalReportSchema = z.object({
 	workspaceId: z.string(),
 	app: z.object({ name: z.literal('assay'), version: z.string() }),
 	createdAt: z.string(),
-	status: z.enum(['complete', 'cancelled']),
+	/** `incomplete` (v2, system evaluations): the system under test was unreachable and the run stopped (see `incomplete`). */
+	status: z.enum(['complete', 'cancelled', 'incomplete']),
 	dataset: z.object({
 		goldenSetId: z.string(),
 		name: z.string(),
@@ -80,10 +82,14 @@ export const EvalReportSchema = z.object({
 	timings: z.object({ totalMs: num, indexMs: num, latencyP50Ms: num.nullable(), latencyP95Ms: num.nullable() }),
 	environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() }),
 	/** Answer evaluation (v2): null or absent for retrieval-only reports. */
-	answers: AnswersSectionSchema.nullable().optional()
+	answers: AnswersSectionSchema.nullable().optional(),
+	/** System evaluation (v2, all optional): system under test, cache counters, repeats, errors, why a run is incomplete. */
+	...SYSTEM_REPORT_FIELDS
 }).superRefine((report, ctx) => {
 	// Values a tool could not have written: an edited or forged report must not gate a release.
 	if (report.schema === EVAL_REPORT_SCHEMA_V1 && report.answers) ctx.addIssue({ code: 'custom', path: ['answers'], message: 'a v1 report has no answers section' });
+	if (report.status === 'incomplete' && !report.incomplete) ctx.addIssue({ code: 'custom', path: ['incomplete'], message: 'an incomplete report says why (incomplete.reason, notRun)' });
+	if (report.incomplete && report.status !== 'incomplete') ctx.addIssue({ code: 'custom', path: ['status'], message: `a report with "incomplete" set has status "incomplete", found "${report.status}"` });
 	const check = (values: Record<string, number>, path: (string | number)[]) => {
 		for (const [name, value] of Object.entries(values)) {
 			const [lo, hi] = metricRange(name);

@@ -1,3 +1,4 @@
+import { isUnreachable } from './unreachable.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { sha256Text, canonicalJson } from '../../shared/hash.ts';
 import { answerCase, type AnswerCaseDeps, type RetrievedSource } from '../answers/run.ts';
@@ -31,15 +32,6 @@ export interface AssaySystemInput extends Omit<AnswerCaseDeps, 'signal'> {
 	readonly now?: () => number;
 }
 
-/**
- * Whether a failed case means the answering model cannot be reached (the run must stop): a
- * `LLM_REQUEST_FAILED` with no HTTP status (network error, refused connection, idle timeout).
- * An endpoint that answered with an HTTP error, a prompt too long, or a failed generation is a
- * failure of that case only.
- */
-export function isUnreachable(error: { readonly code: string; readonly details?: Readonly<Record<string, unknown>> }): boolean {
-	return error.code === 'LLM_REQUEST_FAILED' && typeof error.details?.status !== 'number';
-}
 
 /** Assay's own pipeline as a {@link SystemUnderTest}. */
 export class AssaySystem implements SystemUnderTest {

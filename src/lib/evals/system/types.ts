@@ -12,6 +12,9 @@ import type { GoldenCase } from '../golden/types.ts';
 /** The system types. `exec` exists only in the CLI (a browser cannot start processes). */
 export type SystemType = 'assay' | 'http' | 'exec' | 'file';
 
+/** Every {@link SystemType}, in documentation order. */
+export const SYSTEM_TYPES: readonly SystemType[] = ['assay', 'http', 'exec', 'file'];
+
 /**
  * One context the system says it used for an answer, in its rank order. At least one of
  * `documentRef` / `text` is present. `documentRef` is matched against golden-set document

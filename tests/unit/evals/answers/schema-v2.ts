@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
+import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
+import { CacheCountsSchema, ContextMatchingSchema, ErrorsSchema, IncompleteSchema, RepeatsSchema, SystemRefSchema } from '../../../../src/lib/evals/system/report-schema.ts';
 
 type Json = Record<string, unknown>;
 const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
@@ -59,17 +61,46 @@ function withV2RetrievalFields(properties: Json): Json {
 	};
 }
 
+/** JSON Schema (draft 7) of one zod schema, without its `$schema` line. */
+function fromZod(schema: z.ZodType): Json {
+	const out = z.toJSONSchema(schema, { target: 'draft-7', io: 'output' }) as Json;
+	delete out.$schema;
+	return out;
+}
+
+/**
+ * The optional system-evaluation fields of v2 (issue 12): `system`, `cache`, `repeats`, `errors`,
+ * `incomplete`, `contextMatching`, generated from their zod forms, the `incomplete` status, and the retrieval mode
+ * `system:<type>` of a system under test whose search Assay does not run.
+ */
+function withSystemFields(properties: Json): Json {
+	const status = properties.status as Json & { enum: string[] };
+	const retrieval = properties.retrieval as { properties: Json };
+	const mode = retrieval.properties.mode as Json & { enum: string[] };
+	return {
+		...properties,
+		retrieval: { ...retrieval, properties: { ...retrieval.properties, mode: { ...mode, enum: [...mode.enum, ...SYSTEM_TYPES.map((t) => `system:${t}`)] } } },
+		status: { ...status, enum: [...status.enum, 'incomplete'], description: `${String(status.description)} incomplete: the system under test was unreachable and the run stopped (see "incomplete").` },
+		system: fromZod(SystemRefSchema),
+		cache: fromZod(CacheCountsSchema),
+		repeats: fromZod(RepeatsSchema),
+		errors: fromZod(ErrorsSchema),
+		incomplete: fromZod(IncompleteSchema),
+		contextMatching: fromZod(ContextMatchingSchema)
+	};
+}
+
 /**
  * How schemas/eval-report.v2.schema.json is made: the hand-written v1 schema, with `schema`
  * accepting both versions, the v2 retrieval fields ({@link withV2RetrievalFields}) and the
- * `answers` section generated from its zod form. The test in
+ * `answers` section and the system-evaluation fields ({@link withSystemFields}) generated from their zod forms. The test in
  * report-schema.test.ts keeps the checked-in file equal to this, so the two cannot drift.
  * Regenerate: `npx tsx tests/unit/evals/answers/schema-v2.ts > schemas/eval-report.v2.schema.json`
  */
 export function evalReportV2Schema(v1: Record<string, unknown>): Record<string, unknown> {
 	const answers = z.toJSONSchema(AnswersSectionSchema.nullable(), { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
 	delete answers.$schema;
-	const properties = withV2RetrievalFields(v1.properties as Json);
+	const properties = withSystemFields(withV2RetrievalFields(v1.properties as Json));
 	return {
 		...v1,
 		$id: 'https://assay.invalid/schemas/eval-report.v2.schema.json',
