@@ -1,7 +1,7 @@
 import type { AnswerRecord } from '../../lib/evals/answers/types.ts';
 import type { GateResult } from '../../lib/evals/gate/index.ts';
 import type { EvalReport } from '../../lib/evals/report/types.ts';
-import type { SystemOutput, SystemRef } from '../../lib/evals/system/types.ts';
+import type { SystemOutput } from '../../lib/evals/system/types.ts';
 import type { AssayErrorData } from '../../lib/shared/errors.ts';
 
 /**
@@ -10,17 +10,8 @@ import type { AssayErrorData } from '../../lib/shared/errors.ts';
  * graded record, and the gate's verdict.
  */
 
-/** The system-evaluation fields of a report (optional: older reports lack them). */
-export interface SystemReportFields {
-	readonly system?: SystemRef;
-	readonly cache?: { readonly hits: number; readonly requests: number };
-	readonly repeats?: { readonly n: number; readonly flakyCaseIds: readonly string[]; readonly perCase?: readonly { readonly caseId: string; readonly consistency: number | null; readonly flipped: boolean }[] };
-	readonly errors?: { readonly count: number; readonly byCode: Readonly<Record<string, number>> };
-	readonly incomplete?: { readonly reason: string; readonly notRun: number } | null;
-}
-
-/** A report with its system-evaluation fields. */
-export type SystemEvalReport = EvalReport & SystemReportFields;
+/** A report as `assay eval --config` writes it: the eval report v2 with the system-evaluation fields (`system`, `cache`, `repeats`, `errors`, `incomplete`, `contextMatching`; report/types.ts). */
+export type SystemEvalReport = EvalReport;
 
 /** One case × repeat. */
 export interface CaseOutcome {

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CHECKS, RUBRIC_PROMPTS, gradeAnswers } from '../../lib/evals/answers/grade.ts';
+import { DEFAULT_CHECKS, RUBRIC_PROMPTS } from '../../lib/evals/answers/grade.ts';
 import { DEFAULT_RUBRIC_IDS, type AnswerRecord, type GradingSettings, type RubricId } from '../../lib/evals/answers/types.ts';
 import { parseEvalReport, parseGateConfig, runGate, type GateConfig, type GateResult } from '../../lib/evals/index.ts';
 import type { GoldenCase } from '../../lib/evals/golden/types.ts';
@@ -12,13 +12,12 @@ import { AssayError } from '../../lib/shared/errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_UNREACHABLE, UsageError, type CliIo } from '../io.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DiskResponseCache } from './disk-cache.ts';
-import { interimRecord, interimReport, interimRun } from './interim.ts';
 import { buildSystem, readCorpus, withoutComments } from './systems.ts';
-import { ContextMatcher, NO_MATCH_COUNTS, addMatchCounts, rubricsForContexts } from '../../lib/evals/system/contexts.ts';
+import { evaluateSystem } from '../../lib/evals/system/evaluate.ts';
+import { goldenSetHash } from '../../lib/evals/report/build.ts';
 import { formatJunit } from './junit.ts';
 import { loadEvalConfig, loadGoldenCases, readJsonFile, type LoadedConfig } from './load-config.ts';
 import type { CaseOutcome, EvalOutcome, GateOutcome, SystemEvalReport } from './outcome.ts';
-import { UnreachableAsSystemError } from './judge-model.ts';
 import { createProgress } from './progress-eta.ts';
 import { formatReportHtml } from './report-html.ts';
 import { formatResultsJsonl } from './results-jsonl.ts';
@@ -95,7 +94,7 @@ function judgeModel(loaded: LoadedConfig, env: SystemEvalEnv['env']): ChatModel 
 		apiKey = env[j.apiKeyEnv];
 		if (apiKey === undefined) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — judge.apiKeyEnv: environment variable ${j.apiKeyEnv} is not set — export ${j.apiKeyEnv}=… (in GitHub Actions: env: ${j.apiKeyEnv}: \${{ secrets.${j.apiKeyEnv} }})`);
 	}
-	return new UnreachableAsSystemError(new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}), ...(j.retry ? { retry: withoutComments(j.retry) } : {}) }));
+	return new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}), ...(j.retry ? { retry: withoutComments(j.retry) } : {}) });
 }
 
 /** Read and check a baseline report before anything runs. @throws AssayError `FILE_READ`, `DATASET_INVALID`. */
@@ -107,14 +106,6 @@ function readBaseline(path: string): SystemEvalReport {
 		if (error instanceof AssayError) throw new AssayError(error.code, `The baseline report ${path}: ${error.message}`, { cause: error });
 		throw error;
 	}
-}
-
-/** The first judge verdict that could not reach the judge (`SYSTEM_UNREACHABLE`, see judge-model.ts), as the reason the run is incomplete; null when none. */
-function judgeUnreachable(records: readonly AnswerRecord[]): string | null {
-	for (const r of records) {
-		for (const v of Object.values(r.verdicts)) if (v && !v.result.ok && v.result.error.code === 'SYSTEM_UNREACHABLE') return v.result.error.message;
-	}
-	return null;
 }
 
 /**
@@ -145,7 +136,7 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const baselinePath = options.baseline ? resolve(options.baseline) : loaded.baselinePath;
 	const needsBaseline = gateConfig !== null && Object.values(gateConfig.metrics).some((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined);
 	const baseline = baselinePath && existsSync(baselinePath) ? readBaseline(baselinePath) : null;
-	let grading = gradingOf(loaded);
+	const grading = gradingOf(loaded);
 	const model = judgeModel(loaded, surroundings.env);
 	const built = await buildSystem(loaded, allCases, surroundings.env);
 	const system = built.system;
@@ -158,57 +149,45 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const concurrency = options.concurrency ?? loaded.config.concurrency ?? CONFIG_DEFAULTS.concurrency;
 	const tty = surroundings.stderrIsTTY && !surroundings.env.CI;
 	io.stderr(`assay eval: ${system.ref.label} on ${cases.length} cases × ${repeats} repeat${repeats > 1 ? 's' : ''}, ${concurrency} in flight, cache ${cache ? loaded.cacheDir : 'off'}\n`);
-	const progress = createProgress({ label: 'answered', write: io.stderr, tty, clock: surroundings.clock });
-	const run = await interimRun({ system, cases, repeats, seed, concurrency, cache, clock: surroundings.clock, onProgress: progress.update });
-	progress.finish();
-
-	// Text-only contexts matched to the corpus's documents (contexts.ts), so retrieval metrics can score them.
-	const matcher = loaded.corpusPath ? new ContextMatcher(readCorpus(loaded.corpusPath).map((d) => ({ ref: d.id, text: d.text }))) : null;
-	let matchCounts = NO_MATCH_COUNTS;
-	const results = run.results.map((r) => {
-		if (!matcher || !r.output) return r;
-		const m = matcher.match(r.output.contexts);
-		matchCounts = addMatchCounts(matchCounts, m.counts);
-		return { ...r, output: { ...r.output, contexts: m.contexts } };
-	});
-	// Without an explicit rubric list, text-only contexts add the context rubrics (context precision and recall).
-	if (loaded.config.judge && !loaded.config.judge.rubrics) grading = { ...grading, rubrics: rubricsForContexts(grading.rubrics, results.map((r) => r.output?.contexts ?? [])) };
-
+	const progress = { answer: createProgress({ label: 'answered', write: io.stderr, tty, clock: surroundings.clock }), grade: createProgress({ label: 'graded', write: io.stderr, tty, clock: surroundings.clock }) };
+	const corpus = loaded.corpusPath ? readCorpus(loaded.corpusPath).map((d) => ({ ref: d.id, text: d.text })) : undefined;
 	const runId = `cli-${new Date().toISOString()}`;
-	const caseById = new Map(cases.map((c) => [c.id, c] as const));
-	const records = new Map<string, AnswerRecord>();
-	for (const r of results) records.set(`${r.caseId}\u0000${r.repeat}`, interimRecord(runId, caseById.get(r.caseId) as GoldenCase, r));
-	const toGrade = [...records.values()].filter((r) => r.error === null);
-	const graded = new Map<string, AnswerRecord>();
-	if (toGrade.length > 0) {
-		const gradeProgress = createProgress({ label: 'graded', write: io.stderr, tty, clock: surroundings.clock });
-		// Repeat r is judged with seed + r (as it was answered), so a judge cache never replays repeat 0 for repeat 1.
-		const entries = [...records].filter(([, r]) => r.error === null);
-		let done = 0;
-		for (let repeat = 0; repeat < repeats; repeat++) {
-			const batch = entries.filter(([k]) => k.endsWith(`\u0000${repeat}`));
-			if (batch.length === 0) continue;
-			let next = 0;
-			// gradeAnswers grades its answers in order and hands each graded record to onGraded before the next.
-			await gradeAnswers({ answers: batch.map(([, r]) => r), settings: { ...grading, seed: grading.seed + repeat }, model, validator: new CfworkerSchemaValidator(), onGraded: async (r) => void graded.set(batch[next++]?.[0] as string, r), onProgress: () => gradeProgress.update(++done, toGrade.length, null) });
-		}
-		gradeProgress.finish();
-	}
-	const finalRecords = [...records].map(([k, r]) => ({ key: k, record: graded.get(k) ?? r }));
-	const judgeDown = judgeUnreachable(finalRecords.map((x) => x.record));
-	const stopped = run.stopped ?? (judgeDown ? { error: { name: 'AssayError' as const, code: 'SYSTEM_UNREACHABLE' as const, message: judgeDown }, notRun: 0 } : null);
-
-	const withRepeat = finalRecords.map(({ key, record }) => Object.assign({ ...record }, { repeat: Number(key.split('\u0000')[1]) }));
-	const report = await interimReport({
-		allCases,
-		id: runId, createdAtMs: Date.now(), goldenSetName: loaded.goldenSet.path.split(/[\\/]/).pop() ?? 'golden set', cases, records: withRepeat, repeats,
-		threshold: grading.passThreshold, system, stopped, cacheHits: run.cacheHits, requests: run.requests, errors: run.results.filter((r) => r.error), appVersion: surroundings.appVersion, grading
+	const goldenName = loaded.goldenSet.path.split(/[\\/]/).pop() ?? 'golden set';
+	// The whole golden set's hash (as the app's), so a --filter run gates against a full baseline on the shared cases.
+	const contentHash = await goldenSetHash(allCases);
+	let phase: 'answer' | 'grade' = 'answer';
+	const evaluation = await evaluateSystem({
+		id: runId,
+		runId,
+		system,
+		goldenSet: { id: contentHash.slice(0, 16), name: goldenName, cases },
+		repeats,
+		baseSeed: seed,
+		concurrency,
+		cache,
+		clock: surroundings.clock,
+		grading: { settings: grading, model, validator: new CfworkerSchemaValidator(), ...(loaded.config.judge ? { baseUrl: loaded.config.judge.baseUrl } : {}) },
+		// An explicit judge.rubrics list is kept as written; without one (and only with a judge), text-only contexts add the context rubrics.
+		addContextRubrics: loaded.config.judge !== undefined && loaded.config.judge.rubrics === undefined,
+		...(corpus ? { corpus } : {}),
+		onProgress: (p, done, total, etaMs) => {
+			if (p !== phase) {
+				progress[phase].finish();
+				phase = p;
+			}
+			progress[p].update(done, total, etaMs);
+		},
+		report: { appVersion: surroundings.appVersion, environment: { userAgent: `node ${process.version} (${process.platform})`, gpuAdapter: null, hardwareConcurrency: null }, contentHash }
 	});
+	progress[phase].finish();
+	const report = evaluation.report as SystemEvalReport;
+	const run = evaluation.run;
+	const incomplete = report.status === 'incomplete' ? (report.incomplete ?? { reason: 'the run stopped', code: 'SYSTEM_UNREACHABLE', notRun: 0 }) : null;
 
 	let gate: GateOutcome = { result: null, baselinePath: null, skipped: null };
 	let gateUnusable = false;
 	if (gateConfig) {
-		if (stopped) gate = { result: null, baselinePath, skipped: 'not evaluated: the run is incomplete' };
+		if (incomplete) gate = { result: null, baselinePath, skipped: 'not evaluated: the run is incomplete' };
 		else if (needsBaseline && !baseline) {
 			gateUnusable = true;
 			gate = { result: null, baselinePath, skipped: baselinePath ? `not evaluated: the baseline report ${baselinePath} does not exist — commit a report.json of an earlier run there (see docs/ci.md)` : 'not evaluated: a rule has maxDrop/maxDropPct but no baseline is set — set gate.baseline or pass --baseline' };
@@ -224,14 +203,14 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		}
 	}
 
-	const byKey = new Map(finalRecords.map((x) => [x.key, x.record] as const));
-	const done = new Map<string, (typeof results)[number]>(results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
+	const recordOf = new Map<string, AnswerRecord>(evaluation.byRepeat.flatMap((records, repeat) => records.map((r): [string, AnswerRecord] => [`${r.caseId}\u0000${repeat}`, r])));
+	const done = new Map<string, (typeof run.results)[number]>(run.results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
 	const caseOutcomes: CaseOutcome[] = cases.flatMap((c) =>
 		Array.from({ length: repeats }, (_, repeat): CaseOutcome => {
 			const key = `${c.id}\u0000${repeat}`;
 			const r = done.get(key);
 			if (!r) return { caseId: c.id, query: c.query, repeat, output: null, error: null, record: null, notRun: true };
-			return { caseId: c.id, query: c.query, repeat, output: r.output, error: r.error, record: r.error ? null : (byKey.get(key) ?? null) };
+			return { caseId: c.id, query: c.query, repeat, output: r.output, error: r.error, record: r.error ? null : (recordOf.get(key) ?? null) };
 		})
 	);
 	const outcome: EvalOutcome = { report, cases: caseOutcomes, gate, passThreshold: grading.passThreshold, elapsedMs: surroundings.clock() - started };
@@ -251,10 +230,11 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		io.stdout(`gate ${gate.result.verdict}${gate.baselinePath ? ` vs ${gate.baselinePath}` : ' (floors only)'}\n`);
 		for (const m of gate.result.metrics) io.stdout(`  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: ${m.reason}\n`);
 	} else if (gate.skipped) io.stdout(`gate ${gate.skipped}\n`);
-	if (matcher) io.stdout(`contexts: ${matchCounts.given} with a document id, ${matchCounts.matched} text-only matched to ${loaded.corpusPath} (${matchCounts.ambiguous} ambiguous), ${matchCounts.unmatched} left text only (judged only)\n`);
+	const m = report.contextMatching;
+	if (m) io.stdout(`contexts: ${m.given} with a document id, ${m.matched} text-only matched to ${loaded.corpusPath} (${m.ambiguous} ambiguous), ${m.unmatched} left text only (judged only)\n`);
 	io.stdout(`wrote ${OUTPUT_FILES.map((f) => join(outDir, f)).join(', ')}\n`);
-	if (stopped) {
-		io.stderr(`assay eval: stopped — ${stopped.error.code}: ${stopped.error.message}; ${stopped.notRun} case run(s) not made. The report is marked incomplete.\n`);
+	if (incomplete) {
+		io.stderr(`assay eval: stopped — ${incomplete.code}: ${incomplete.reason}; ${incomplete.notRun} request(s) not made. The report is marked incomplete.\n`);
 		return EXIT_UNREACHABLE;
 	}
 	if (gateUnusable) throw new AssayError('CONFIG_INVALID', `The gate was ${gate.skipped ?? 'not evaluated'} (the outputs were written)`);

@@ -21,7 +21,7 @@ afterAll(async () => {
 	await app.stop();
 });
 
-type Report = { status: string; perQuery: { id: string; ranked: [string, number][]; metrics: Record<string, number> }[]; metrics: { aggregate: Record<string, { mean: number }> }; cache: { hits: number; requests: number }; incomplete: { reason: string; notRun: number } | null; repeats: { n: number; flakyCaseIds: string[] } };
+type Report = { status: string; perQuery: { id: string; ranked: [string, number][]; metrics: Record<string, number> }[]; metrics: { aggregate: Record<string, { mean: number }> }; cache: { hits: number; requests: number }; incomplete: { reason: string; code: string; notRun: number } | null; repeats: { n: number; flakyCaseIds: string[] } };
 
 describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('writes a report that validates against the schema, with retrieval metrics equal to assay metrics on the same run (1e-9)', async () => {
@@ -31,10 +31,11 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		expect(r.stderr).toContain('answered 12/12 (100%)');
 		for (const f of ['report.json', 'junit.xml', 'results.jsonl', 'report.html']) expect(existsSync(join(d.out, f))).toBe(true);
 		const report = d.json('report.json') as unknown as Report;
-		void reportSchema;
-		void Validator;
+		const check = new Validator(reportSchema as never, '2020-12', false).validate(report);
+		expect(check.errors.slice(0, 3)).toEqual([]);
 		expect(() => parseEvalReport(report)).not.toThrow();
-		expect([report.status, report.perQuery.length, report.cache.requests]).toEqual(['complete', 12, 12]);
+		expect([report.status, report.perQuery.length, report.cache]).toEqual(['complete', 12, undefined]);
+		expect(r.stdout).toContain('cache 0 hits / 12 requests');
 		// The same run as TREC, scored by `assay metrics`.
 		const runPath = join(d.dir, 'run.trec');
 		writeFileSync(runPath, report.perQuery.flatMap((q) => q.ranked.map(([doc, score], i) => `${q.id} Q0 ${doc} ${i + 1} ${score} fixture`)).join('\n') + '\n');
@@ -112,10 +113,12 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE/);
 		const report = d.json('report.json') as unknown as Report;
 		expect(report.status).not.toBe('complete');
-		expect(report.incomplete?.reason).toMatch(/^SYSTEM_UNREACHABLE/);
-		expect(report.incomplete?.notRun).toBe(12);
+		// The first request was made (and failed after its retries); the other 11 never started.
+		expect([report.status, report.incomplete?.code, report.incomplete?.notRun]).toEqual(['incomplete', 'SYSTEM_UNREACHABLE', 11]);
+		expect(report.incomplete?.reason).toMatch(/could not be reached after 3 attempts/);
 		const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
-		expect(DomUtils.getElementsByTagName('skipped', junit)).toHaveLength(12);
+		expect(DomUtils.getElementsByTagName('skipped', junit)).toHaveLength(11);
+		expect(DomUtils.getElementsByTagName('error', junit).map((e) => e.attribs.type)).toEqual(['SYSTEM_UNREACHABLE']);
 		expect(DomUtils.textContent(DomUtils.getElementById('verdict', parseDocument(d.read('report.html'))) as Element)).toBe('Run incomplete');
 	});
 
@@ -125,10 +128,11 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		const d = evalDir(cases.slice(0, 3), app.url, { judge: { baseUrl: judge.baseUrl, model: 'gone', rubrics: ['answer-relevancy'], retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 } } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(3);
-		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE: The judge could not be reached: /);
+		expect(r.stderr).toMatch(/stopped — LLM_REQUEST_FAILED: http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions could not be reached after 2 attempts/);
 		const report = d.json('report.json') as unknown as Report;
 		expect(report.status).not.toBe('complete');
-		expect(report.incomplete?.reason).toMatch(/The judge could not be reached/);
+		expect(report.status).toBe('incomplete');
+		expect(report.incomplete?.reason).toMatch(/could not be reached/);
 	});
 
 	it('a second run with the cache sends 0 requests and counts every case as a hit', async () => {
@@ -184,6 +188,28 @@ describe('assay eval --config with text-only contexts', () => {
 			const a = withIds.json('report.json') as unknown as Report;
 			const b = d.json('report.json') as unknown as Report;
 			for (const m of ['recall@10', 'ndcg@10', 'map']) expect(b.metrics.aggregate[m]?.mean, m).toBeCloseTo(a.metrics.aggregate[m]?.mean ?? NaN, 12);
+			// No judge configured: checks only — text-only contexts do not summon the context rubrics.
+			const lines = d.read('results.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { verdicts: object; checks: unknown[] });
+			expect(lines.every((l) => Object.keys(l.verdicts).length === 0 && l.checks.length > 0)).toBe(true);
+			expect(Object.keys(b.metrics.aggregate).filter((k) => k.startsWith('judge.'))).toEqual([]);
+		} finally {
+			await textOnly.stop();
+		}
+	});
+});
+
+describe('assay eval --config with text-only contexts and no corpus', () => {
+	it('without a judge runs the checks only: no judge call, no verdicts, and no retrieval metrics (never zeros)', async () => {
+		const textOnly = await startFixtureRagApp({ corpus, textOnly: true });
+		try {
+			const d = evalDir(cases, textOnly.url);
+			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+			expect(r.code, r.stdout + r.stderr).toBe(0);
+			const lines = d.read('results.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { verdicts: object; checks: unknown[] });
+			expect(lines.map((l) => [Object.keys(l.verdicts).length, l.checks.length > 0])).toEqual(cases.map(() => [0, true]));
+			const report = d.json('report.json') as unknown as Report;
+			expect(Object.keys(report.metrics.aggregate).filter((k) => k.startsWith('judge.') || k.startsWith('recall@'))).toEqual([]);
+			expect(report.metrics.aggregate['checks.pass-rate']?.mean).toBe(1);
 		} finally {
 			await textOnly.stop();
 		}
