@@ -65,6 +65,7 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 		['Case errors', `${errors.count}${Object.keys(errors.byCode).length ? ` (${Object.entries(errors.byCode).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`],
 		['Repeats', `${report.repeats?.n ?? 1}${flaky.size ? ` — flaky: ${[...flaky].join(', ')}` : ''}`],
 		['Cache', report.cache ? `${report.cache.hits} hits, ${report.cache.requests} requests sent` : 'off'],
+		...(report.contextMatching ? [['Contexts', `${report.contextMatching.given} with a document id, ${report.contextMatching.matched} text-only matched to the corpus, ${report.contextMatching.unmatched} text only`] as [string, string]] : []),
 		['Created', report.createdAt],
 		['Assay', report.app.version]
 	];
