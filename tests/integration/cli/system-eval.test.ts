@@ -256,6 +256,17 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		expect(r2.stderr).toMatch(/has 1 bad row — line 2: query: /);
 	});
 
+	it('names an unknown judge rubric and an unset judge key variable', async () => {
+		const d = evalDir(cases, app.url, { judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', rubrics: ['vibes'] } });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('judge.rubrics.0: unknown rubric "vibes" — use one of correctness, faithfulness, answer-relevancy, context-precision, context-recall');
+		const k = evalDir(cases, app.url, { judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKeyEnv: 'ASSAY_TEST_UNSET_KEY' } });
+		const r2 = await assay(['eval', '--config', k.configPath, '--out', k.out]);
+		expect(r2.code).toBe(2);
+		expect(r2.stderr).toContain('judge.apiKeyEnv: environment variable ASSAY_TEST_UNSET_KEY is not set');
+	});
+
 	it('refuses a --filter id that is not in the golden set', async () => {
 		const d = evalDir(cases, app.url);
 		const r = await assay(['eval', '--config', d.configPath, '--filter', 'nope']);
