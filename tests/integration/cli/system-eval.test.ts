@@ -267,6 +267,16 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		expect(r2.stderr).toContain('judge.apiKeyEnv: environment variable ASSAY_TEST_UNSET_KEY is not set');
 	});
 
+	it('a drop rule without its baseline file is exit 2 after the outputs are written, so the report can become the baseline', async () => {
+		const d = evalDir(cases, app.url, { gate: { baseline: 'baseline/report.json', rules: [{ metric: 'recall@10', maxDrop: 0.02 }] } });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`the baseline report ${join(d.dir, 'baseline', 'report.json')} does not exist — commit a report.json of an earlier run there`);
+		expect((d.json('report.json') as unknown as Report).status).toBe('complete');
+		const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
+		expect(DomUtils.getElementsByTagName('error', junit).map((e) => e.attribs.type)).toEqual(['GATE_NOT_EVALUATED']);
+	});
+
 	it('refuses a --filter id that is not in the golden set', async () => {
 		const d = evalDir(cases, app.url);
 		const r = await assay(['eval', '--config', d.configPath, '--filter', 'nope']);
