@@ -220,7 +220,8 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 	const errors = report.errors?.count ?? 0;
-	io.stdout(`${report.status === 'complete' ? 'complete' : 'INCOMPLETE'}: ${system.ref.label} — ${report.dataset.evaluatedCases} of ${cases.length} cases evaluated, ${errors} case error${errors === 1 ? '' : 's'}, cache ${run.cacheHits} hit${run.cacheHits === 1 ? '' : 's'} / ${run.requests} request${run.requests === 1 ? '' : 's'}\n`);
+	const { hits, requests } = report.cache ?? { hits: run.cacheHits, requests: run.requests };
+	io.stdout(`${report.status === 'complete' ? 'complete' : 'INCOMPLETE'}: ${system.ref.label} — ${report.dataset.evaluatedCases} of ${cases.length} cases evaluated, ${errors} case error${errors === 1 ? '' : 's'}, cache ${hits} hit${hits === 1 ? '' : 's'} / ${requests} request${requests === 1 ? '' : 's'}${report.cache ? ' (system and judge)' : ' (cache off)'}\n`);
 	if (report.repeats && report.repeats.n > 1) io.stdout(`repeats ${report.repeats.n}: ${report.repeats.flakyCaseIds.length} flaky case(s)${report.repeats.flakyCaseIds.length ? `: ${report.repeats.flakyCaseIds.join(', ')}` : ''}\n`);
 	for (const m of ['recall@10', 'ndcg@10', 'checks.pass-rate', ...Object.keys(report.metrics.aggregate).filter((k) => k.startsWith('judge.'))]) {
 		const v = report.metrics.aggregate[m];
