@@ -3,6 +3,7 @@ import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { gateCommand, GATE_USAGE } from './gate-command.ts';
 import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
+import { initCommand, INIT_USAGE } from './init-command.ts';
 import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
 import { runCommand, RUN_USAGE } from './run-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
@@ -13,7 +14,13 @@ export const USAGE = `Usage: assay <command> [options]
 Commands:
   bm25    index a BEIR collection with BM25 and write a TREC run
   metrics score a TREC run against qrels: trec_eval's measures, -c -q -l, --json
-  eval    older, smaller form of metrics (chosen cutoffs via --k); kept for scripts
+  init    write a starter eval config (assay.config.json) and a sample golden set
+  eval    evaluate a system (your app over HTTP, a command, a file of outputs, Assay's own
+          pipeline) on a golden set, headless, with a gate:
+            assay eval --config <file> [--out <dir>] [--baseline <report.json>]
+                       [--concurrency <n>] [--no-cache] [--filter <id> …]
+          exit 0 pass, 1 gate failed, 2 unusable config or input, 3 system or judge unreachable.
+          Without --config: the older, smaller form of metrics (--qrels --run, cutoffs via --k)
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   gate    regression gate: candidate eval report vs baseline; exit 0 PASS, 1 FAIL, 2 unusable input
@@ -27,6 +34,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
 	eval: { run: evalCommand, usage: EVAL_USAGE },
 	gate: { run: gateCommand, usage: GATE_USAGE },
 	ingest: { run: ingestCommand, usage: INGEST_USAGE },
+	init: { run: initCommand, usage: INIT_USAGE },
 	metrics: { run: metricsCommand, usage: METRICS_USAGE },
 	run: { run: runCommand, usage: RUN_USAGE }
 };

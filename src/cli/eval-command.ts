@@ -1,12 +1,40 @@
 import { evaluateRun, parseQrels, parseRun } from '../lib/evals/index.ts';
-import { parseOptions, stringOption } from './args.ts';
+import { readFileSync } from 'node:fs';
+import { parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { readTextFile } from './beir-files.ts';
+import { runSystemEvalCommand } from './eval/system-eval-command.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 
 /** Usage text of `assay eval`. */
-export const EVAL_USAGE = `Usage: assay eval --qrels <file> --run <file> [options]
+export const EVAL_USAGE = `Usage: assay eval --config <file> [--out <dir>] [--baseline <report.json>] [--concurrency <n>]
+                  [--no-cache] [--filter <id> …]
+       assay eval --qrels <file> --run <file> [options]
 
-Score a TREC run against qrels exactly as trec_eval does (ties by document id descending,
+With --config: evaluate a system — your app over HTTP, a command, a file of outputs or Assay's
+own pipeline — on a golden set, headless: answers, checks, judges, retrieval and answer
+metrics, gate. The config is JSON (schemas/assay-config.v1.schema.json; "assay init" writes a
+starter). Writes to the output folder (default assay-out): report.json (eval report v2),
+junit.xml (a testcase per case and per gate rule), results.jsonl (one line per case × repeat)
+and report.html (one self-contained file, opens offline). System and judge replies are cached
+in the config's cache folder (default .assay-cache); hits are counted in the report.
+
+Exit codes (--config):
+  0  complete, and the gate passed (or there is no gate)
+  1  the gate failed (reasons in junit.xml, report.html and on stdout)
+  2  unusable config or input (the message names the key path and the fix); nothing was
+     asked — or, for a gate that cannot be evaluated (no baseline), the outputs were written
+  3  the system under test or the judge was unreachable after every retry: the run stopped,
+     the report is written and marked incomplete
+
+Options (--config):
+  --config <file>        the eval configuration (JSON)
+  --out <dir>            output folder (default assay-out)
+  --baseline <file>      baseline report.json for the gate's drop limits (overrides gate.baseline)
+  --concurrency <n>      requests in flight at most (overrides the config; default 4)
+  --no-cache             neither read nor write the response cache
+  --filter <id> …        only these golden case ids (repeatable)
+
+Without --config: score a TREC run against qrels exactly as trec_eval does (ties by document id descending,
 rank column ignored; a query counts when it is in both files). Prints trec_eval-style lines:
 measure, "all" (or the query id), value.
 
@@ -19,12 +47,21 @@ Options:
   -h, --help           this text
 `;
 
+/** Assay's version (package.json), written into reports. */
+const APP_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 /**
  * `assay eval`: see {@link EVAL_USAGE}. Returns the exit code.
  * @throws UsageError for bad arguments; AssayError for unreadable or malformed files.
  */
 export async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	const values = parseOptions(argv, {
+		config: { type: 'string' },
+		out: { type: 'string' },
+		baseline: { type: 'string' },
+		concurrency: { type: 'string' },
+		'no-cache': { type: 'boolean' },
+		filter: { type: 'string', multiple: true },
 		qrels: { type: 'string' },
 		run: { type: 'string' },
 		k: { type: 'string' },
@@ -35,6 +72,26 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 	if (values.help) {
 		io.stdout(EVAL_USAGE);
 		return EXIT_OK;
+	}
+	if (typeof values.config === 'string') {
+		for (const name of ['qrels', 'run', 'k', 'per-query', 'include-missing']) {
+			if (values[name] !== undefined) throw new UsageError(`--${name} belongs to the TREC form of assay eval; it cannot be combined with --config`);
+		}
+		return runSystemEvalCommand(
+			{
+				config: values.config,
+				...(typeof values.out === 'string' ? { out: values.out } : {}),
+				...(typeof values.baseline === 'string' ? { baseline: values.baseline } : {}),
+				...(values.concurrency !== undefined ? { concurrency: positiveIntegerOption(values, 'concurrency', 4) } : {}),
+				noCache: values['no-cache'] === true,
+				filter: (values.filter as string[] | undefined) ?? []
+			},
+			io,
+			{ env: process.env, stderrIsTTY: process.stderr.isTTY === true, clock: () => performance.now(), appVersion: APP_VERSION }
+		);
+	}
+	for (const name of ['out', 'baseline', 'concurrency', 'no-cache', 'filter']) {
+		if (values[name] !== undefined) throw new UsageError(`--${name} needs --config`);
 	}
 	const qrelsPath = stringOption(values, 'qrels');
 	const runPath = stringOption(values, 'run');

@@ -20,3 +20,5 @@ export const EXIT_USAGE = 2;
 export class UsageError extends Error {
 	override readonly name = 'UsageError';
 }
+/** Exit code 3 (`assay eval --config`): the system under test or the judge could not be reached after every retry; the report is written and marked incomplete. */
+export const EXIT_UNREACHABLE = 3;

@@ -60,6 +60,12 @@ export interface EvaluateSystemInput extends Omit<SystemEvalInput, 'cases' | 'on
 	 */
 	readonly corpus?: readonly CorpusDocument[];
 	/**
+	 * Add the context rubrics when some context stays text only (`rubricsForContexts`); default
+	 * true. The CLI passes false when no judge is configured (checks only) or the config lists its
+	 * rubrics explicitly.
+	 */
+	readonly addContextRubrics?: boolean;
+	/**
 	 * Applied to every output before it becomes a record (after the cache: the raw output is what
 	 * is stored), e.g. matching text-only contexts to golden-set documents (`contexts.ts`). Default none.
 	 */
@@ -143,7 +149,7 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 		const watch = new UnreachableWatch(cachingModel ?? grading.model, () => halt.abort());
 		try {
 			// Text-only contexts (after matching) add the context rubrics: only a judge can grade them.
-		const rubrics = rubricsForContexts(grading.settings.rubrics, results.flatMap((r) => (r.output === null ? [] : [r.output.contexts])));
+		const rubrics = input.addContextRubrics === false ? [...grading.settings.rubrics] : rubricsForContexts(grading.settings.rubrics, results.flatMap((r) => (r.output === null ? [] : [r.output.contexts])));
 		settings = { ...grading.settings, rubrics };
 		const graded = await gradeRepeats({
 				byRepeat,
