@@ -6,6 +6,8 @@ import type { AnswerRecord, AnswerRunRecord, HumanReview, RubricId } from '$lib/
 import { DEFAULT_RUBRIC_IDS } from '$lib/evals/answers/types.ts';
 import { runAnswerCases, type RetrievedSource } from '$lib/evals/answers/run.ts';
 import { DEFAULT_CHECKS, defaultGrading, gradeAnswers, RUBRIC_PROMPTS } from '$lib/evals/answers/grade.ts';
+import { rubricsForContexts } from '$lib/evals/system/contexts.ts';
+import type { SystemContext } from '$lib/evals/system/types.ts';
 import { CachingChatModel, judgePromptOf } from '$lib/evals/system/cache.ts';
 import { GradingPassJudge, IdbResponseCache } from './answer-cache.ts';
 import { parseGradingSettings } from '$lib/evals/answers/config.ts';
@@ -332,12 +334,16 @@ export class AnswerLab {
 				throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
 			}
 			// Everything is validated before the run's stored settings change or a judge is called.
-			const settings = parseGradingSettings({ ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks: parseCheckSpecs(checks), passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed });
-			compileChecks(settings.checks, this.validator);
+			const chosen = parseGradingSettings({ ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks: parseCheckSpecs(checks), passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed });
+			compileChecks(chosen.checks, this.validator);
 			const answers = $state.snapshot(this.answers) as AnswerRecord[];
+			// A system run: its repeats ≥ 1 are graded too (seed + r), and contexts still text only add the context rubrics (as `assay eval`).
+			const repeats = run.config.system ? await this.api.answerRepeats(run.id) : [];
+			const settings = run.config.system ? { ...chosen, rubrics: rubricsForContexts(chosen.rubrics, [answers, ...repeats].flat().map(contextsOfRecord)) } : chosen;
 			const baseUrl = this.judgeKind === 'endpoint' ? this.judgeEndpoint.baseUrl.trim() : '';
 			const cached = this.judgeCache ? new GradingPassJudge(new CachingChatModel(judge, new IdbResponseCache(this.api), baseUrl ? { baseUrl } : {}, judgePromptOf(Object.values(RUBRIC_PROMPTS))), judge) : null;
-			await this.job(run.id, 'grading', answers.length, async (signal) => {
+			const total = answers.length + repeats.reduce((n, rs) => n + rs.length, 0);
+			await this.job(run.id, 'grading', total, async (signal) => {
 				const result = await gradeAnswers({
 					answers,
 					settings,
@@ -348,8 +354,25 @@ export class AnswerLab {
 						await this.api.saveAnswer(record);
 						if (this.runId === run.id) this.answers = this.answers.map((a) => (a.caseId === record.caseId ? record : a));
 					},
-					onProgress: (done, total) => (this.progress = { kind: 'grading', done, total })
+					onProgress: (done) => (this.progress = { kind: 'grading', done, total })
 				});
+				let before = answers.length;
+				for (const [i, records] of repeats.entries()) {
+					if (result.cancelled || signal.aborted) break;
+					const r = i + 1;
+					const res = await gradeAnswers({
+						answers: records,
+						settings: { ...settings, seed: settings.seed + r },
+						model: cached ?? judge,
+						validator: this.validator,
+						signal,
+						onGraded: (record) => this.api.saveAnswer(record, r),
+						onProgress: (done) => (this.progress = { kind: 'grading', done: before + done, total })
+					});
+					before += records.length;
+					result.graded += res.graded;
+					result.cancelled = res.cancelled;
+				}
 				if (result.graded > 0) {
 					const updated = await this.api.updateAnswerRun(run.id, { grading: settings });
 					this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
@@ -406,4 +429,9 @@ export class AnswerLab {
 			this.error = describe(error);
 		}
 	}
+}
+
+/** A system answer's contexts as the system gave them (after matching): a source without a document reference is text only. */
+export function contextsOfRecord(a: AnswerRecord): SystemContext[] {
+	return a.sources.map((s) => (s.documentRef === '' ? { text: s.text } : { documentRef: s.documentRef, text: s.text }));
 }

@@ -70,6 +70,8 @@ export class AnswerOutputs {
 		await lab.guard(async () => {
 			const report = await lab.api.saveAnswerReport({ runId: run.id, appVersion: pkg.version, environment: await environmentInfo(), pairwise: lab.pairwise.section() });
 			lab.reports = await lab.api.listEvalReports(workspaceId);
+			// Shown at once in the report view (repeats, flaky cases, context matching).
+			this.shownReportId = report.id;
 			download(`assay-answers-${run.config.label.replace(/[^\w.-]+/g, '_')}-${report.id}.json`, JSON.stringify(report, null, 2), 'application/json');
 			lab.notice = `Report ${report.id} saved with the evaluations and downloaded.`;
 		});

@@ -7,7 +7,7 @@ import type { SystemEngine } from './answer-system.svelte.ts';
 /**
  * The real {@link SystemEngine}: the `http` and `file` adapters (`evals/system/http-system.ts`,
  * `file-system.ts`), the runner (`runner.ts`: concurrency, cache, per-case errors, stop on
- * unreachable; one repeat per case in the app) and the record mapping (`records.ts`), with the
+ * unreachable, repeats with seed base + r) and the record mapping (`records.ts`), with the
  * page's `fetch` and `performance.now` clock.
  */
 export const systemEngine: SystemEngine = {
@@ -25,6 +25,8 @@ export const systemEngine: SystemEngine = {
 		const result = await runSystemEval({
 			system: input.system,
 			cases: input.cases,
+			repeats: input.repeats,
+			baseSeed: input.baseSeed,
 			concurrency: input.concurrency,
 			cache: input.cache,
 			clock: () => performance.now(),

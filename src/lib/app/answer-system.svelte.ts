@@ -1,8 +1,9 @@
 import { AssayError, type AssayErrorData } from '$lib/shared/errors.ts';
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
-import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord } from '$lib/evals/answers/types.ts';
+import { MAX_REPEATS, type AnswerRecord, type AnswerRunConfig, type AnswerRunRecord } from '$lib/evals/answers/types.ts';
 import type { ResponseCache, SystemCaseResult, SystemRef, SystemUnderTest } from '$lib/evals/system/types.ts';
 import { EXTERNAL_PROMPT } from '$lib/evals/system/report.ts';
+import { addMatchCounts, NO_MATCH_COUNTS, type ContextMatchCounts } from '$lib/evals/system/contexts.ts';
 import { defaultSystemLabel, httpSettingsFromForm, loadHttpForm, saveHttpForm, type HttpSystemForm, type HttpSystemSettings } from './answer-system-form.ts';
 import { IdbResponseCache } from './answer-cache.ts';
 import { cspRefusal, pagePolicy } from './csp.ts';
@@ -33,10 +34,13 @@ export interface OutputsFile {
 	readonly unknownIds: readonly string[];
 }
 
-/** One evaluation of a system over cases (one repeat each). */
+/** One evaluation of a system over cases, each asked `repeats` times. */
 export interface SystemRunInput {
 	readonly system: SystemUnderTest;
 	readonly cases: readonly GoldenCase[];
+	/** Times each case is asked (1–10); repeat r is sent with seed `baseSeed + r`. */
+	readonly repeats: number;
+	readonly baseSeed: number;
 	readonly concurrency: number;
 	readonly cache: ResponseCache | null;
 	readonly signal: AbortSignal;
@@ -100,6 +104,10 @@ export class SystemDesk {
 	fileLabel = $state('');
 	etaMs = $state<number | null>(null);
 	last = $state<SystemRunReport | null>(null);
+	/** Times each case is asked (1–10, default 1): repeat r with seed base + r; consistency and flaky cases in the report. */
+	repeats = $state(1);
+	/** Context-matching counts of the last run evaluated in this tab. */
+	matching = $state.raw<{ runId: string; counts: ContextMatchCounts } | null>(null);
 	/** Responses in the IndexedDB cache (refreshed after a run and on clear). */
 	cachedCount = $state<number | null>(null);
 
@@ -136,8 +144,10 @@ export class SystemDesk {
 		const gs = lab.goldenSets.find((g) => g.id === lab.goldenSetId);
 		if (!workspaceId || !gs || lab.progress) return;
 		await lab.guard(async () => {
+			const repeats = Number(this.repeats);
+			if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(this.repeats)}.`);
 			const system = await this.system();
-			const run = await lab.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config: systemRunConfig(system.ref) });
+			const run = await lab.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config: systemRunConfig(system.ref), repeats });
 			lab.runs = [...lab.runs, run];
 			await lab.openRun(run.id);
 			await this.execute(run, run.cases, system);
@@ -188,8 +198,10 @@ export class SystemDesk {
 	private async execute(run: AnswerRunRecord, cases: readonly GoldenCase[], system: SystemUnderTest): Promise<void> {
 		const lab = this.lab;
 		const cache = this.kind === 'http' && this.form.useCache ? new IdbResponseCache(lab.api) : null;
-		const total = run.caseIds.length;
-		const already = total - cases.length;
+		const repeats = run.repeats ?? 1;
+		const total = run.caseIds.length * repeats;
+		const already = total - cases.length * repeats;
+		let matching = run.contextMatching ?? NO_MATCH_COUNTS;
 		this.etaMs = null;
 		try {
 			await lab.job(run.id, 'evaluating', total, async (signal) => {
@@ -198,14 +210,25 @@ export class SystemDesk {
 				const outcome = await this.engine.run({
 					system,
 					cases,
+					repeats,
+					baseSeed: run.config.seed,
 					concurrency: this.kind === 'http' ? this.form.concurrency : 1,
 					cache,
 					signal,
 					onResult: async (result) => {
 						const c = run.cases.find((k) => k.id === result.caseId);
 						if (!c) return;
+						// Text-only contexts matched to the workspace's documents (in the worker) before they are scored.
+						if (result.output !== null && result.output.contexts.some((k) => k.documentRef === undefined)) {
+							const [m] = await lab.api.matchContexts(run.workspaceId, [result.output.contexts]);
+							if (m) {
+								matching = addMatchCounts(matching, m.counts);
+								result = { ...result, output: { ...result.output, contexts: [...m.contexts] } };
+							}
+						} else if (result.output !== null) matching = addMatchCounts(matching, { ...NO_MATCH_COUNTS, given: result.output.contexts.length });
 						const record = this.engine.record(run, c, result, Date.now());
-						await lab.api.saveAnswer(record);
+						await lab.api.saveAnswer(record, result.repeat);
+						if (result.repeat !== 0) return;
 						if (lab.runId === run.id) lab.answers = [...lab.answers.filter((a) => a.caseId !== record.caseId), record].sort((a, b) => run.caseIds.indexOf(a.caseId) - run.caseIds.indexOf(b.caseId));
 					},
 					onProgress: (done, _total, etaMs) => {
@@ -213,8 +236,10 @@ export class SystemDesk {
 						this.etaMs = etaMs;
 					}
 				});
+				await lab.api.updateAnswerRun(run.id, { contextMatching: matching });
+				this.matching = { runId: run.id, counts: matching };
 				await lab.setStatus(run.id, outcome.cancelled || outcome.stopped ? 'cancelled' : 'complete');
-				this.last = { runId: run.id, total: cases.length, cacheHits: outcome.cacheHits, requests: outcome.requests, stopped: outcome.stopped, cancelled: outcome.cancelled };
+				this.last = { runId: run.id, total: cases.length * repeats, cacheHits: outcome.cacheHits, requests: outcome.requests, stopped: outcome.stopped, cancelled: outcome.cancelled };
 				const failed = lab.answers.filter((a) => a.runId === run.id && a.error !== null).length;
 				const failures = failed > 0 ? ` ${failed} case${failed === 1 ? '' : 's'} failed (listed below); they are counted, not scored.` : '';
 				const cached = cache ? ` ${outcome.cacheHits} from the cache, ${outcome.requests} request${outcome.requests === 1 ? '' : 's'} sent.` : '';

@@ -2,6 +2,8 @@ import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord, AnswerRunStatus, G
 import type { GoldenCase } from '../evals/golden/types.ts';
 import type { EvalReport } from '../evals/report/types.ts';
 import type { PairwiseReportSection } from '../evals/answers/report.ts';
+import type { ContextMatchResult } from '../evals/system/contexts.ts';
+import type { SystemContext } from '../evals/system/types.ts';
 
 /**
  * The contract of the answer service (hosted in the library worker beside the library and eval
@@ -15,6 +17,8 @@ export interface StartAnswerRunRequest {
 	readonly workspaceId: string;
 	readonly goldenSetId: string;
 	readonly config: AnswerRunConfig;
+	/** Repeats of a system run, 1–10 (default 1): each case asked N times (see `AnswerRunRecord.repeats`). */
+	readonly repeats?: number;
 }
 
 /** A run with its answers and the golden cases it still has to answer (resume). */
@@ -46,9 +50,20 @@ export interface AnswerApi {
 	/** A run, its answers (in run order) and what is left to answer. @throws `NOT_FOUND`. */
 	answerRunState(runId: string): Promise<AnswerRunState>;
 	/** Store (or replace) one answer. @throws `NOT_FOUND` when its run does not exist. */
-	saveAnswer(record: AnswerRecord): Promise<void>;
-	/** Change a run's status and/or grading settings. @throws `NOT_FOUND`. */
-	updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string }): Promise<AnswerRunRecord>;
+	saveAnswer(record: AnswerRecord, repeat?: number): Promise<void>;
+	/**
+	 * The answers of repeats 1…N−1 of a run (`[i]` = repeat i + 1, each in run order); `[]` for a
+	 * run of one repeat. `runId` on the records is the run's own id. @throws `NOT_FOUND`.
+	 */
+	answerRepeats(runId: string): Promise<AnswerRecord[][]>;
+	/** Change a run's status, grading settings, label or context-matching counts. @throws `NOT_FOUND`. */
+	updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string; readonly contextMatching?: AnswerRunRecord['contextMatching'] }): Promise<AnswerRunRecord>;
+	/**
+	 * Match text-only contexts (per answer: `contexts[i]`) to the workspace's documents and chunks
+	 * (`ContextMatcher`, built once per workspace state and kept in the worker).
+	 * @throws `NOT_FOUND` for an unknown workspace.
+	 */
+	matchContexts(workspaceId: string, contexts: readonly (readonly SystemContext[])[]): Promise<ContextMatchResult[]>;
 	/** Delete a run and its answers. @throws `NOT_FOUND`. */
 	deleteAnswerRun(runId: string): Promise<void>;
 	/**

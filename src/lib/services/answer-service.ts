@@ -1,6 +1,8 @@
 import { GoldenSetRecordSchema } from '../evals/golden/index.ts';
 import { goldenSetHash } from '../evals/report/build.ts';
-import type { AnswerRecord, AnswerRunRecord, GradingSettings, AnswerRunStatus } from '../evals/answers/types.ts';
+import { MAX_REPEATS, repeatRunId, type AnswerRecord, type AnswerRunRecord, type GradingSettings, type AnswerRunStatus } from '../evals/answers/types.ts';
+import { ContextMatcher, type CorpusDocument, type ContextMatchResult } from '../evals/system/contexts.ts';
+import type { SystemContext } from '../evals/system/types.ts';
 import { buildAnswerReport } from '../evals/answers/report.ts';
 import { buildSystemReport } from '../evals/system/report.ts';
 import { parseAnswerRunConfig } from '../evals/answers/config.ts';
@@ -26,6 +28,9 @@ function isRun(value: unknown): value is AnswerRunRecord {
 }
 
 class AnswerService implements AnswerApi {
+	/** The last context matcher built, per workspace, with the document state it was built from. */
+	readonly #matchers = new Map<string, { readonly key: string; readonly matcher: ContextMatcher }>();
+
 	constructor(
 		private readonly library: LibraryApi,
 		private readonly internals: LibraryInternals
@@ -37,6 +42,8 @@ class AnswerService implements AnswerApi {
 		const parsed = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(request.goldenSetId));
 		if (!parsed.success) throw new AssayError('NOT_FOUND', `No golden set with id ${request.goldenSetId}.`);
 		const gs = parsed.data;
+		const repeats = request.repeats ?? 1;
+		if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(repeats)}.`);
 		if (gs.cases.length === 0) throw new AssayError('DATASET_INVALID', `Golden set "${gs.name}" has no case to answer.`);
 		const now = Date.now();
 		const run: AnswerRunRecord = {
@@ -50,6 +57,7 @@ class AnswerService implements AnswerApi {
 			config: request.config,
 			status: 'running',
 			grading: null,
+			...(repeats > 1 ? { repeats } : {}),
 			createdAtMs: now,
 			updatedAtMs: now
 		};
@@ -73,19 +81,56 @@ class AnswerService implements AnswerApi {
 		return { run, answers, pending };
 	}
 
-	async saveAnswer(record: AnswerRecord): Promise<void> {
+	async saveAnswer(record: AnswerRecord, repeat = 0): Promise<void> {
 		const run = await this.#run(record.runId);
 		if (!run.caseIds.includes(record.caseId)) throw new AssayError('DATASET_INVALID', `Case "${record.caseId}" is not part of answer run ${run.id}.`);
-		await (await this.internals.store()).answers.put(record);
+		const repeats = run.repeats ?? 1;
+		if (!Number.isInteger(repeat) || repeat < 0 || repeat >= repeats) throw new AssayError('DATASET_INVALID', `Answer run ${run.id} has ${repeats} repeat${repeats === 1 ? '' : 's'} (0–${repeats - 1}); got repeat ${String(repeat)}.`);
+		await (await this.internals.store()).answers.put(repeat === 0 ? record : { ...record, runId: repeatRunId(run.id, repeat) });
 	}
 
-	async updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string }): Promise<AnswerRunRecord> {
+	async answerRepeats(runId: string): Promise<AnswerRecord[][]> {
+		const run = await this.#run(runId);
+		const store = await this.internals.store();
+		const out: AnswerRecord[][] = [];
+		for (let r = 1; r < (run.repeats ?? 1); r++) {
+			const byCase = new Map((await store.answers.listByRun<AnswerRecord>(repeatRunId(runId, r))).map((a) => [a.caseId, a] as const));
+			out.push(run.cases.flatMap((c) => { const a = byCase.get(c.id); return a ? [{ ...a, runId }] : []; }));
+		}
+		return out;
+	}
+
+	async matchContexts(workspaceId: string, contexts: readonly (readonly SystemContext[])[]): Promise<ContextMatchResult[]> {
+		const matcher = await this.#matcher(workspaceId);
+		return contexts.map((c) => matcher.match(c));
+	}
+
+	/** The workspace's documents (ref = external id, else relative path) and chunk texts as a matcher corpus; rebuilt only when the documents changed. */
+	async #matcher(workspaceId: string): Promise<ContextMatcher> {
+		const index = await this.internals.workspaceIndex(workspaceId);
+		const documents = [...index.documents.values()];
+		const key = documents.map((d) => `${d.id}\t${d.contentHash}`).sort().join('\n');
+		const known = this.#matchers.get(workspaceId);
+		if (known && known.key === key) return known.matcher;
+		const store = await this.internals.store();
+		const corpus: CorpusDocument[] = [];
+		for (const d of documents) {
+			const [text, chunks] = await Promise.all([store.documents.text(d.id), store.chunks.listByDocument(d.id)]);
+			corpus.push({ ref: d.externalId ?? d.relativePath, text: text ?? chunks.map((c) => c.text).join('\n'), chunks: chunks.map((c) => c.text) });
+		}
+		const matcher = new ContextMatcher(corpus);
+		this.#matchers.set(workspaceId, { key, matcher });
+		return matcher;
+	}
+
+	async updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string; readonly contextMatching?: AnswerRunRecord['contextMatching'] }): Promise<AnswerRunRecord> {
 		const run = await this.#run(runId);
 		const next: AnswerRunRecord = {
 			...run,
 			...(patch.status !== undefined ? { status: patch.status } : {}),
 			...(patch.grading !== undefined ? { grading: patch.grading } : {}),
 			...(patch.label !== undefined ? { config: { ...run.config, label: patch.label } } : {}),
+			...(patch.contextMatching !== undefined ? { contextMatching: patch.contextMatching } : {}),
 			updatedAtMs: Date.now()
 		};
 		await (await this.internals.store()).answerRuns.put(next);
@@ -107,8 +152,9 @@ class AnswerService implements AnswerApi {
 				runId: run.id,
 				system: run.config.system,
 				goldenSet: { id: run.goldenSetId, name: run.goldenSetName, cases: run.cases },
-				byRepeat: [answers],
+				byRepeat: [answers, ...(await this.answerRepeats(run.id))],
 				grading: run.grading,
+				contextMatching: run.contextMatching ?? null,
 				baseSeed: run.config.seed,
 				cancelled: run.status !== 'complete',
 				appVersion: request.appVersion,

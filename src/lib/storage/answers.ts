@@ -40,6 +40,8 @@ export class AnswersRepository {
 			if ((await tx.objectStore('answerRuns').getKey(runId)) === undefined) throw new AssayError('NOT_FOUND', `No answer run with id "${runId}" exists.`, { details: { runId } });
 			batch.add(tx.objectStore('answerRuns').delete(runId));
 			batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([runId], [runId, []])));
+			// Answers of its repeats ≥ 1 (sibling run ids `${runId}~r<r>`, see `repeatRunId`).
+			batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([`${runId}~`], [`${runId}~\uffff`, []])));
 		});
 	}
 }

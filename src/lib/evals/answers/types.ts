@@ -114,9 +114,23 @@ export interface AnswerRunRecord {
 	readonly status: AnswerRunStatus;
 	/** Last grading pass's settings; `null` before any grading. */
 	readonly grading: GradingSettings | null;
+	/**
+	 * Repeats of a system run (1–10; absent = 1): each case asked N times with seed base + r.
+	 * Repeat 0's answers are the run's answers (keyed `[id, caseId]`: every answer view reads
+	 * them); repeat r ≥ 1's are stored under the sibling key `[repeatRunId(id, r), caseId]`.
+	 */
+	readonly repeats?: number;
+	/** Text-only contexts matched to the workspace's documents over every case × repeat (system runs); absent = not matched. */
+	readonly contextMatching?: { readonly given: number; readonly matched: number; readonly unmatched: number; readonly ambiguous: number };
 	readonly createdAtMs: number;
 	readonly updatedAtMs: number;
 }
+
+/** Most repeats a system run may ask each case (1–10, as `assay eval`'s `repeats`). */
+export const MAX_REPEATS = 10;
+
+/** The answers-store run id of repeat `r` ≥ 1 of run `runId` (no run record of its own, so it never shows as a run). */
+export const repeatRunId = (runId: string, r: number): string => `${runId}~r${r}`;
 
 /** One packed source of an answer (what the model saw as `[n]`). */
 export interface AnswerSource {
