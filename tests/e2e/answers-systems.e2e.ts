@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page, Route } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { openAnswers, routeScriptedModels, useJudge } from './support/answer-scripts.ts';
+import { routeLlm, streamed } from './support/llm-endpoint.ts';
 import { buildSystemReport } from '../../src/lib/evals/system/report.ts';
 import { toAnswerRecord } from '../../src/lib/evals/system/records.ts';
 import { parseGoldenJsonl } from '../../src/lib/evals/golden/index.ts';
@@ -51,12 +52,12 @@ test('grading outputs from another system: the bad line is listed with its numbe
 	// 13 valid verdicts (12 × 5 and the sick-leave case's 2) and en-05's reply that is never JSON.
 	await expect(correctness.getByTestId('judge-mean')).toHaveText((62 / 13).toFixed(3));
 	await expect(page.locator('[data-testid="answer-row"][data-case="en-01"] [data-testid="checks-passed"]')).toHaveText('4/4 passed');
-	// 14 answers × 3 rubrics and one retry of en-05's unreadable correctness reply.
-	expect(bodies).toHaveLength(14 * 3 + 1);
+	// 14 answers × 5 rubrics (en-07's context is text only, which adds context precision and recall, as in `assay eval`) and one retry of en-05's unreadable correctness reply.
+	expect(bodies).toHaveLength(14 * 5 + 1);
 	// Grading again replays every reply from the IndexedDB cache; only the retry of the unreadable reply goes to the judge again.
 	await page.getByTestId('grade-run').click();
-	await expect(page.getByTestId('answers-notice')).toContainText('Graded 14 answers. Judge: 42 replies from the cache, 1 request sent.');
-	expect(bodies).toHaveLength(14 * 3 + 2);
+	await expect(page.getByTestId('answers-notice')).toContainText('Graded 14 answers. Judge: 70 replies from the cache, 1 request sent.');
+	expect(bodies).toHaveLength(14 * 5 + 2);
 	await expect(correctness.getByTestId('judge-mean')).toHaveText((62 / 13).toFixed(3));
 	// The run's report gates like any other.
 	await page.getByTestId('export-answer-report').click();
@@ -218,4 +219,31 @@ test('a system run shows progress, stops on Cancel with what it has, and resumes
 	await expect(page.getByTestId('answer-run-status')).toHaveText('complete');
 	// Resume asks exactly the cases without a stored answer (the one in flight at Cancel was not stored, so it is asked again).
 	expect(seen.length - before).toBe(15 - answered);
+});
+
+test('an outputs file graded with 3 repeats and a judge that flips on one case shows exactly that case as flaky in the report', async ({ page }) => {
+	// Every verdict 5, except en-02's answer judged with repeat 1's seed (judge seed 42 + 1).
+	await routeLlm(page, async (route: Route) => {
+		const body = route.request().postDataJSON() as Record<string, unknown>;
+		const flips = body.seed === 43 && JSON.stringify(body.messages).includes('From the 4th consecutive calendar day.');
+		return streamed([JSON.stringify({ score: flips ? 1 : 5, reason: 'scripted' })])(route);
+	});
+	await openAnswers(page);
+	await page.getByTestId('system-kind-file').check();
+	await page.getByTestId('system-outputs-input').setInputFiles(OUTPUTS);
+	await expect(page.getByTestId('system-outputs-summary')).toContainText('15 outputs read');
+	await page.getByTestId('system-repeats').fill('3');
+	await page.getByTestId('system-run-start').click();
+	await expect(page.getByTestId('answers-notice')).toContainText('on 15 cases');
+	// The answers table shows repeat 0 only.
+	await expect(page.getByTestId('answer-row')).toHaveCount(15);
+	await expect(page.getByTestId('system-last-run')).toContainText('of 45 replies');
+	await useJudge(page);
+	await page.getByTestId('grade-run').click();
+	// 14 answers (en-04's line was bad) × 3 repeats.
+	await expect(page.getByTestId('answers-notice')).toContainText('Graded 42 answers.');
+	await page.getByTestId('export-answer-report').click();
+	await expect(page.getByTestId('cli-report-repeats')).toHaveText('3 repeats, 1 flaky case: en-02');
+	await expect(page.locator('[data-testid="cli-report-case"][data-flaky="true"]')).toHaveCount(1);
+	await expect(page.locator('[data-testid="cli-report-case"][data-case="en-02"]')).toHaveAttribute('data-flaky', 'true');
 });
