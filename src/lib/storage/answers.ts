@@ -6,6 +6,14 @@ import { AssayError } from '../shared/errors.ts';
 import type { Connection } from './connection.ts';
 import type { AnswerOwnedRecord, WorkspaceOwnedRecord } from './schema.ts';
 
+/**
+ * The key ranges of every answer of run `runId`: its own `[runId, *]` and those of its repeats
+ * ≥ 1 (sibling run ids `${runId}~r<r>`, see `repeatRunId` in `evals/answers/types.ts`).
+ */
+export function runAnswerRanges(runId: string): IDBKeyRange[] {
+	return [IDBKeyRange.bound([runId], [runId, []]), IDBKeyRange.bound([`${runId}~`], [`${runId}~\uffff`, []])];
+}
+
 /** Answer records. Obtain through `AssayStore.answers`. */
 export class AnswersRepository {
 	/** Wraps an open connection. */
@@ -39,9 +47,7 @@ export class AnswersRepository {
 		return this.connection.write('answers.deleteRun', ['answerRuns', 'answers'], async (tx, batch) => {
 			if ((await tx.objectStore('answerRuns').getKey(runId)) === undefined) throw new AssayError('NOT_FOUND', `No answer run with id "${runId}" exists.`, { details: { runId } });
 			batch.add(tx.objectStore('answerRuns').delete(runId));
-			batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([runId], [runId, []])));
-			// Answers of its repeats ≥ 1 (sibling run ids `${runId}~r<r>`, see `repeatRunId`).
-			batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([`${runId}~`], [`${runId}~\uffff`, []])));
+			for (const range of runAnswerRanges(runId)) batch.add(tx.objectStore('answers').delete(range));
 		});
 	}
 }

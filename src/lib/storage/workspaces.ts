@@ -5,6 +5,7 @@ import type { WorkspaceRecord } from '../ingest/types.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { Connection } from './connection.ts';
 import { WORKSPACE_STORES } from './schema.ts';
+import { runAnswerRanges } from './answers.ts';
 
 /** Counts of what a workspace delete removed. */
 export interface WorkspaceDeletion {
@@ -72,7 +73,7 @@ export class WorkspacesRepository {
 			// Answer runs and their answers (schema v4).
 			for (const runId of answerRunIds) {
 				batch.add(tx.objectStore('answerRuns').delete(runId));
-				batch.add(tx.objectStore('answers').delete(IDBKeyRange.bound([runId], [runId, []])));
+				for (const range of runAnswerRanges(runId)) batch.add(tx.objectStore('answers').delete(range));
 			}
 			return {
 				documents: documentIds.length,

@@ -30,6 +30,20 @@ describe('answers store', () => {
 		await expect(store.answers.deleteRun('r1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
 	});
 
+	it('deletes the answers of a run’s repeats (sibling run ids) with the run, and with its workspace', async () => {
+		const { store } = await openTestStore();
+		await store.workspaces.put(workspace('w1'));
+		await store.answers.putRun(run('r1'), [answer('r1', 'q1'), answer('r1~r1', 'q1'), answer('r1~r2', 'q1')]);
+		await store.answers.putRun(run('r10'), [answer('r10', 'q1')]);
+		await store.answers.putRun(run('r2'), [answer('r2', 'q1'), answer('r2~r1', 'q1')]);
+		await store.answers.deleteRun('r1');
+		expect(await store.answers.listByRun('r1~r1')).toEqual([]);
+		expect(await store.answers.listByRun('r1~r2')).toEqual([]);
+		expect(await store.answers.listByRun('r10')).toHaveLength(1);
+		await store.workspaces.delete('w1');
+		expect(await store.answers.listByRun('r2~r1')).toEqual([]);
+	});
+
 	it('deletes a workspace’s answer runs and answers with the workspace', async () => {
 		const { store } = await openTestStore();
 		await store.workspaces.put(workspace('w1'));
