@@ -221,7 +221,11 @@ test('a system run shows progress, stops on Cancel with what it has, and resumes
 	expect(seen.length - before).toBe(15 - answered);
 });
 
-test('an outputs file graded with 3 repeats and a judge that flips on one case shows exactly that case as flaky in the report', async ({ page }) => {
+test('an outputs file graded with 3 repeats and a judge that flips on one case shows exactly that case as flaky in the report', async ({ page }, testInfo) => {
+	// en-01's context given as text only (a sentence of the demo handbook): matched to the workspace's document before scoring.
+	const outputs = testInfo.outputPath('outputs.jsonl');
+	const handbook = 'per calendar year, in addition to public holidays.';
+	writeFileSync(outputs, readFileSync(OUTPUTS, 'utf8').split('\n').map((l) => (l.startsWith('{"id": "en-01"') ? JSON.stringify({ ...(JSON.parse(l) as object), contexts: [handbook] }) : l)).join('\n'));
 	// Every verdict 5, except en-02's answer judged with repeat 1's seed (judge seed 42 + 1).
 	await routeLlm(page, async (route: Route) => {
 		const body = route.request().postDataJSON() as Record<string, unknown>;
@@ -230,7 +234,7 @@ test('an outputs file graded with 3 repeats and a judge that flips on one case s
 	});
 	await openAnswers(page);
 	await page.getByTestId('system-kind-file').check();
-	await page.getByTestId('system-outputs-input').setInputFiles(OUTPUTS);
+	await page.getByTestId('system-outputs-input').setInputFiles(outputs);
 	await expect(page.getByTestId('system-outputs-summary')).toContainText('15 outputs read');
 	await page.getByTestId('system-repeats').fill('3');
 	await page.getByTestId('system-run-start').click();
@@ -238,6 +242,7 @@ test('an outputs file graded with 3 repeats and a judge that flips on one case s
 	// The answers table shows repeat 0 only.
 	await expect(page.getByTestId('answer-row')).toHaveCount(15);
 	await expect(page.getByTestId('system-last-run')).toContainText('of 45 replies');
+	await expect(page.getByTestId('system-context-matching')).toHaveText(/^Contexts: \d+ with a document id, 3 text-only matched to a document, 3 left text only$/);
 	await useJudge(page);
 	await page.getByTestId('grade-run').click();
 	// 14 answers (en-04's line was bad) × 3 repeats.
@@ -246,4 +251,5 @@ test('an outputs file graded with 3 repeats and a judge that flips on one case s
 	await expect(page.getByTestId('cli-report-repeats')).toHaveText('3 repeats, 1 flaky case: en-02');
 	await expect(page.locator('[data-testid="cli-report-case"][data-flaky="true"]')).toHaveCount(1);
 	await expect(page.locator('[data-testid="cli-report-case"][data-case="en-02"]')).toHaveAttribute('data-flaky', 'true');
+	await expect(page.getByTestId('cli-report-context-matching')).toContainText('3 text-only matched to a document (0 ambiguous), 3 left text-only');
 });
