@@ -144,8 +144,9 @@ export function describeRule(rule: GateRule): string {
 
 /**
  * Gate `candidate` against `baseline` (decision rule: see the module comment).
+ * A floor-only rule (`min`, no drop limit) whose metric the baseline lacks is checked on the candidate alone.
  * @throws AssayError `DATASET_INVALID` when the golden sets differ (content hash), a report was cancelled, they share no
- *   query, or a gated metric is missing (unusable input, never a silent PASS); `CONFIG_INVALID` for a config naming no metric.
+ *   query, or a gated metric is missing (from the candidate; from the baseline, for a rule with a drop limit) (unusable input, never a silent PASS); `CONFIG_INVALID` for a config naming no metric.
  */
 export function runGate(baseline: EvalReport, candidate: EvalReport, config: GateConfig = DEFAULT_GATE_CONFIG): GateResult {
 	if (baseline.dataset.contentHash !== candidate.dataset.contentHash) {
@@ -161,7 +162,11 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 	const queryCount = baseline.perQuery.filter((q) => shared.has(q.id)).length;
 	const metrics = names.map((metric): MetricGate => {
 		const rule = config.metrics[metric] as GateRule;
-		const cmp = compareReports(baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
+		// A floor needs no baseline: a floor-only rule on a metric the baseline lacks (e.g. a judge added after the
+		// baseline was committed) is checked on the candidate alone, as with no baseline at all.
+		const floorOnly = rule.maxDrop === undefined && rule.maxDropPct === undefined;
+		const baselineHas = baseline.perQuery.some((q) => shared.has(q.id) && q.metrics[metric] !== undefined);
+		const cmp = compareReports(floorOnly && !baselineHas ? candidate : baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
 		const baselineMean = cmp.baseline.mean;
 		const candidateMean = cmp.candidate.mean;
 		const absoluteDrop = baselineMean - candidateMean;
