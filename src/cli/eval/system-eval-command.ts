@@ -237,6 +237,9 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		io.stdout(`gate ${gate.result.verdict}${gate.baselinePath ? ` vs ${gate.baselinePath}` : ' (floors only)'}\n`);
 		for (const m of gate.result.metrics) io.stdout(`  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: ${m.reason}\n`);
 	} else if (gate.skipped) io.stdout(`gate ${gate.skipped}\n`);
+	if (cache && cache.writeErrors > 0) {
+		io.stderr(`assay eval: warning — ${cache.writeErrors} cache write(s) failed (${cache.firstWriteError}): those replies were not cached and the next run asks for them again — make cache.dir (${loaded.cacheDir}) a writable folder, or run with --no-cache\n`);
+	}
 	const m = report.contextMatching;
 	if (m) io.stdout(`contexts: ${m.given} with a document id, ${m.matched} text-only matched to ${loaded.corpusPath} (${m.ambiguous} ambiguous), ${m.unmatched} left text only (judged only)\n`);
 	io.stdout(`wrote ${OUTPUT_FILES.map((f) => join(outDir, f)).join(', ')}\n`);

@@ -216,6 +216,17 @@ describe('assay eval --config with text-only contexts and no corpus', () => {
 	});
 });
 
+describe('assay eval --config with a cache folder it cannot write', () => {
+	it('warns that nothing was cached, naming the folder and the error, and the run still completes', async () => {
+		const d = evalDir(cases.slice(0, 3), app.url, { cache: { dir: 'cache-is-a-file' } });
+		writeFileSync(join(d.dir, 'cache-is-a-file'), 'oops');
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+		expect(r.code, r.stdout + r.stderr).toBe(0);
+		expect(r.stderr).toMatch(/warning — 3 cache write\(s\) failed \((ENOTDIR|EEXIST)[^)]*\): those replies were not cached/);
+		expect(r.stderr).toContain(`make cache.dir (${join(d.dir, 'cache-is-a-file')}) a writable folder, or run with --no-cache`);
+	});
+});
+
 describe('assay eval --config when every case fails', () => {
 	it('exits 1, never 0, when no case could be answered (every reply lacks the answer), with or without a gate, and says why', async () => {
 		const system = { type: 'http', url: app.url, body: { query: '{{query}}', id: '{{id}}' }, answer: '$.nothing', contexts: '$.contexts' };
