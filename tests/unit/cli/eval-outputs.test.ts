@@ -81,6 +81,16 @@ describe('report.html', () => {
 		expect(DomUtils.textContent(rows[2] as Element)).toContain('error SYSTEM_REQUEST_FAILED');
 	});
 
+	it('shows a case id with a bidi override or a control character as visible escapes, in report.html and junit.xml', async () => {
+		const sample = await sampleOutcome();
+		const outcome = { ...sample, cases: sample.cases.map((c) => (c.caseId === 'q1' ? { ...c, caseId: 'inv\u202Efdp.exe\u0007' } : c)) };
+		const doc = parseDocument(formatReportHtml(outcome));
+		const rows = DomUtils.getElementsByTagName('tr', DomUtils.getElementById('cases', doc) as Element).slice(1);
+		expect(DomUtils.textContent(rows[0]?.children[0] as Element)).toBe('inv<U+202E>fdp.exe<U+0007>');
+		const names = DomUtils.getElementsByTagName('testcase', parseXml(formatJunit(outcome))).map((c) => c.attribs.name);
+		expect(names[0]).toBe('inv<U+202E>fdp.exe<U+0007>');
+	});
+
 	it('escapes the five HTML-special characters', () => {
 		expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
 	});
