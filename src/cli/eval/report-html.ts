@@ -74,7 +74,7 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 	];
 	const gateRows = gate.result
 		? gate.result.metrics
-				.map((m) => `<tr><td>${e(m.metric)}</td><td class="num">${e(fmt(m.baselineMean))}</td><td class="num">${e(fmt(m.candidateMean))}</td><td class="num">${e(fmt(m.delta))}</td><td>${e(m.limit)}</td><td class="${m.pass ? 'ok' : 'bad'}">${m.pass ? 'pass' : 'FAIL'}</td><td class="reason">${e(m.reason)}</td></tr>`)
+				.map((m) => `<tr><td>${e(m.metric)}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.baselineMean))}</td><td class="num">${e(fmt(m.candidateMean))}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.delta))}</td><td>${e(m.limit)}</td><td class="${m.pass ? 'ok' : 'bad'}">${m.pass ? 'pass' : 'FAIL'}</td><td class="reason">${e(m.reason)}</td></tr>`)
 				.join('')
 		: '';
 	const gateHtml = gate.result

@@ -91,6 +91,18 @@ describe('report.html', () => {
 		expect(names[0]).toBe('inv<U+202E>fdp.exe<U+0007>');
 	});
 
+	it('shows no baseline value and no delta for a floor checked on the candidate alone (the baseline lacks the metric)', async () => {
+		const sample = await sampleOutcome();
+		const result = sample.gate.result;
+		if (!result) throw new Error('the sample has a gate');
+		const outcome = { ...sample, gate: { ...sample.gate, result: { ...result, metrics: result.metrics.map((m, i) => (i === 0 ? { ...m, baselineLacksMetric: true as const } : m)) } } };
+		const doc = parseDocument(formatReportHtml(outcome));
+		const rows = DomUtils.getElementsByTagName('tr', DomUtils.getElementById('gate', doc) as Element).slice(1);
+		const cells = (r: Element | undefined) => DomUtils.getElementsByTagName('td', r as Element).map((c) => DomUtils.textContent(c));
+		expect(cells(rows[0]).slice(1, 4)).toEqual(['—', result.metrics[0]?.candidateMean.toFixed(4), '—']);
+		expect(cells(rows[1])[1]).toBe(result.metrics[1]?.baselineMean.toFixed(4));
+	});
+
 	it('escapes the five HTML-special characters', () => {
 		expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
 	});

@@ -110,8 +110,10 @@ describe('regression gate', () => {
 			['ndcg@10', true]
 		]);
 		expect(r.metrics[0]?.candidateMean).toBeCloseTo(withJudge.perQuery.reduce((s, q) => s + (q.metrics['judge.correctness'] as number), 0) / withJudge.perQuery.length, 12);
-		expect(r.metrics[0]?.reason).toMatch(/^candidate mean \d\.\d{4} is below the floor 4\.2/);
-		expect(runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3 } } }).verdict).toBe('PASS');
+		expect(r.metrics[0]?.reason).toMatch(/^candidate mean \d\.\d{4} is below the floor 4\.2; the baseline has no judge.correctness: floor only$/);
+		expect([r.metrics[0]?.baselineLacksMetric, r.metrics[1]?.baselineLacksMetric]).toEqual([true, undefined]);
+		const pass = runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3 } } });
+		expect([pass.verdict, pass.metrics[0]?.reason]).toEqual(['PASS', 'candidate mean 4.0000 is at or above the floor 3 (the baseline has no judge.correctness: floor only)']);
 		expect(() => runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3, maxDrop: 0.1 } } })).toThrow(/missing/);
 	});
 

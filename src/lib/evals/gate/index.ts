@@ -97,6 +97,8 @@ export interface MetricGate {
 	readonly pass: boolean;
 	/** Why the rule passed or failed, in words. */
 	readonly reason: string;
+	/** True for a floor-only rule checked on the candidate alone because the baseline lacks the metric: `baselineMean`, `delta` and the drops are then the candidate's own (0), not a comparison. Absent otherwise. */
+	readonly baselineLacksMetric?: true;
 }
 
 /** The gate's verdict. */
@@ -196,9 +198,10 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 					: `not significant (${p}, α ${alpha}), and this rule fails only when significant`;
 			words.push(`dropped ${fmt(absoluteDrop)} (${fmt(baselineMean)} → ${fmt(candidateMean)}), ${what}; ${sig}`);
 		}
-		if (words.length === 0) words.push(`within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`);
+		if (words.length === 0) words.push(floorOnly && !baselineHas ? `candidate mean ${fmt(candidateMean)} is at or above the floor ${rule.min} (the baseline has no ${metric}: floor only)` : `within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`);
+		else if (floorOnly && !baselineHas) words.push(`the baseline has no ${metric}: floor only`);
 		if (cmp.paired.queryCount < queryCount) words.push(`over the ${cmp.paired.queryCount} of ${queryCount} queries with a value in both`);
-		return { metric, queryCount: cmp.paired.queryCount, baselineMean, candidateMean, delta: candidateMean - baselineMean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, alpha, significantlyWorse, requireSignificance, checks, limit: describeRule(rule), pass, reason: words.join('; ') };
+		return { metric, queryCount: cmp.paired.queryCount, baselineMean, candidateMean, delta: candidateMean - baselineMean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, alpha, significantlyWorse, requireSignificance, checks, limit: describeRule(rule), pass, reason: words.join('; '), ...(floorOnly && !baselineHas ? { baselineLacksMetric: true as const } : {}) };
 	});
 	return { verdict: metrics.every((m) => m.pass) ? 'PASS' : 'FAIL', queryCount, metrics, config };
 }
