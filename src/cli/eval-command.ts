@@ -20,7 +20,8 @@ in the config's cache folder (default .assay-cache); hits are counted in the rep
 
 Exit codes (--config):
   0  complete, and the gate passed (or there is no gate)
-  1  the gate failed (reasons in junit.xml, report.html and on stdout)
+  1  the gate failed (reasons in junit.xml, report.html and on stdout), or every case failed
+     (no answer to grade: the errors are in results.jsonl and junit.xml)
   2  unusable config or input (the message names the key path and the fix); nothing was
      asked — or, for a gate that cannot be evaluated (no baseline), the outputs were written
   3  the system under test or the judge was unreachable after every retry: the run stopped,

@@ -12,12 +12,18 @@ const KEY = /^[0-9a-f]{64}$/;
  * killed mid-write, or two runs sharing the folder, never leave a torn entry. Keys are the
  * SHA-256 hex cache keys of the core (`cache.ts`); anything else is refused, so a key can never
  * name a path outside `dir`. An unreadable or non-JSON entry reads as a miss (and is rewritten
- * by the next `put`). Counts `hits`, `misses` and `writes` of this process.
+ * by the next `put`). Counts `hits`, `misses` and `writes` of this process; a failed `put` (the
+ * folder is a file, read-only, the disk is full) is counted in `writeErrors` with its message in
+ * `firstWriteError` before it is thrown, so the command can say the cache is not working even
+ * though its callers only count and carry on.
  */
 export class DiskResponseCache implements ResponseCache {
 	hits = 0;
 	misses = 0;
 	writes = 0;
+	writeErrors = 0;
+	/** The message of the first failed write; null when none failed. */
+	firstWriteError: string | null = null;
 
 	constructor(readonly dir: string) {}
 
@@ -48,7 +54,14 @@ export class DiskResponseCache implements ResponseCache {
 	}
 
 	async put(key: string, value: unknown): Promise<void> {
-		writeFileAtomic(this.fileOf(key), `${JSON.stringify({ key, value })}\n`);
+		const file = this.fileOf(key);
+		try {
+			writeFileAtomic(file, `${JSON.stringify({ key, value })}\n`);
+		} catch (error) {
+			this.writeErrors++;
+			this.firstWriteError ??= error instanceof Error ? error.message : String(error);
+			throw error;
+		}
 		this.writes++;
 	}
 }

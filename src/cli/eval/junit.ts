@@ -1,3 +1,4 @@
+import { displayName } from '../../lib/shared/display.ts';
 import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './outcome.ts';
 
 /**
@@ -9,7 +10,9 @@ import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './o
  * with a `<testcase>` per gate rule (`<failure>` with the gate's reason and the cases that dropped
  * most from the baseline when it fails). Times in
  * seconds. Text is XML-escaped and characters XML 1.0 forbids (controls other than tab, LF, CR;
- * lone surrogates; U+FFFE/U+FFFF) are removed, so any answer makes a well-formed file.
+ * lone surrogates; U+FFFE/U+FFFF) are removed, so any answer makes a well-formed file; a case id's
+ * bidi and control characters are shown as visible `<U+202E>` escapes (displayName), so an id cannot
+ * reorder or hide the text of a CI test list.
  */
 
 const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -59,7 +62,7 @@ function dropLines(outcome: EvalOutcome, metric: string): string {
 export function formatJunit(outcome: EvalOutcome): string {
 	const flaky = new Set(outcome.report.repeats?.flakyCaseIds ?? []);
 	const caseTests: TestCase[] = groupByCase(outcome.cases).map((g) => {
-		const base = { name: g.caseId, classname: 'assay.cases', timeMs: g.repeats.reduce((s, r) => s + (r.output?.timings.totalMs ?? 0), 0) };
+		const base = { name: displayName(g.caseId), classname: 'assay.cases', timeMs: g.repeats.reduce((s, r) => s + (r.output?.timings.totalMs ?? 0), 0) };
 		const errored = g.repeats.filter((r) => r.error !== null);
 		if (errored.length > 0) {
 			const first = errored[0]?.error;

@@ -1,3 +1,4 @@
+import { displayName } from '../../lib/shared/display.ts';
 import { failureReasons, groupByCase, type EvalOutcome } from './outcome.ts';
 
 /**
@@ -16,6 +17,8 @@ export function escapeHtml(text: string): string {
 }
 
 const e = (v: unknown) => escapeHtml(String(v));
+/** A case id as shown: bidi and control characters as visible `<U+202E>` escapes (displayName), then escaped. */
+const eid = (id: string) => e(displayName(id));
 const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 const clip = (text: string, n: number) => (text.length > n ? `${text.slice(0, n)}…` : text);
 
@@ -63,7 +66,7 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 		['Golden set', `${report.dataset.name} — ${report.dataset.cases} cases, ${report.dataset.evaluatedCases} evaluated`],
 		['Status', report.status + (report.incomplete ? ` — ${report.incomplete.reason}; ${report.incomplete.notRun} not run` : '')],
 		['Case errors', `${errors.count}${Object.keys(errors.byCode).length ? ` (${Object.entries(errors.byCode).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`],
-		['Repeats', `${report.repeats?.n ?? 1}${flaky.size ? ` — flaky: ${[...flaky].join(', ')}` : ''}`],
+		['Repeats', `${report.repeats?.n ?? 1}${flaky.size ? ` — flaky: ${[...flaky].map(displayName).join(', ')}` : ''}`],
 		['Cache', report.cache ? `${report.cache.hits} hits, ${report.cache.requests} requests sent` : 'off'],
 		...(report.contextMatching ? [['Contexts', `${report.contextMatching.given} with a document id, ${report.contextMatching.matched} text-only matched to the corpus, ${report.contextMatching.unmatched} text only`] as [string, string]] : []),
 		['Created', report.createdAt],
@@ -71,7 +74,7 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 	];
 	const gateRows = gate.result
 		? gate.result.metrics
-				.map((m) => `<tr><td>${e(m.metric)}</td><td class="num">${e(fmt(m.baselineMean))}</td><td class="num">${e(fmt(m.candidateMean))}</td><td class="num">${e(fmt(m.delta))}</td><td>${e(m.limit)}</td><td class="${m.pass ? 'ok' : 'bad'}">${m.pass ? 'pass' : 'FAIL'}</td><td class="reason">${e(m.reason)}</td></tr>`)
+				.map((m) => `<tr><td>${e(m.metric)}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.baselineMean))}</td><td class="num">${e(fmt(m.candidateMean))}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.delta))}</td><td>${e(m.limit)}</td><td class="${m.pass ? 'ok' : 'bad'}">${m.pass ? 'pass' : 'FAIL'}</td><td class="reason">${e(m.reason)}</td></tr>`)
 				.join('')
 		: '';
 	const gateHtml = gate.result
@@ -94,7 +97,7 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 			const status = error ? `<span class="bad">error ${e(error.code)}</span><div class="reason">${e(clip(error.message, 400))}</div>` : g.repeats.every((r) => r.notRun) ? '<span class="warn">not run</span>' : flaky.has(g.caseId) ? '<span class="warn">flaky</span>' : reasons.length ? `<span class="bad">fail</span><div class="reason">${reasons.slice(0, 4).map((r) => e(clip(r, 300))).join('<br>')}</div>` : '<span class="ok">pass</span>';
 			const values = perQuery.get(g.caseId) ?? {};
 			const cells = columns.map((m) => `<td class="num">${e(fmt(values[m], 3))}</td>`).join('');
-			return `<tr><td>${e(g.caseId)}</td><td>${e(clip(g.query, 300))}</td><td class="answer">${e(clip(first?.output?.answer ?? '', 600))}</td>${cells}<td>${status}</td></tr>`;
+			return `<tr><td>${eid(g.caseId)}</td><td>${e(clip(g.query, 300))}</td><td class="answer">${e(clip(first?.output?.answer ?? '', 600))}</td>${cells}<td>${status}</td></tr>`;
 		})
 		.join('');
 	return `<!doctype html>

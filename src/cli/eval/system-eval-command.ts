@@ -113,7 +113,7 @@ function readBaseline(path: string): SystemEvalReport {
  * (exit 2 before any request), run the system over the golden set × repeats, grade, build the
  * report, gate, write the four files atomically (report.json last; a stale report.json of an
  * earlier run is removed first, so a crash never leaves one that claims success) and return
- * 0 pass, 1 gate failed, 3 system or judge unreachable (report written, `incomplete`).
+ * 0 pass, 1 gate failed or every case failed (nothing to grade), 3 system or judge unreachable (report written, `incomplete`).
  * @throws AssayError (`CONFIG_INVALID`, `DATASET_INVALID`, `FILE_READ`) or UsageError — exit 2.
  */
 export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo, surroundings: SystemEvalEnv): Promise<number> {
@@ -184,10 +184,16 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const run = evaluation.run;
 	const incomplete = report.status === 'incomplete' ? (report.incomplete ?? { reason: 'the run stopped', code: 'SYSTEM_UNREACHABLE', notRun: 0 }) : null;
 
+	// A complete run in which every request failed measured nothing: it must never pass (exit 0 with no gate) nor read as
+	// an unusable config (a gate on metrics no case has). The report keeps the errors; the exit code is 1.
+	const failures = run.results.filter((r) => r.error !== null);
+	const nothingAnswered = !incomplete && run.results.length > 0 && failures.length === run.results.length ? failures : null;
+	const nothingReason = nothingAnswered ? `no case was answered: all ${nothingAnswered.length} request(s) failed (${Object.entries(report.errors?.byCode ?? {}).map(([code, n]) => `${n} × ${code}`).join(', ')}; first: ${nothingAnswered[0]?.caseId}: ${nothingAnswered[0]?.error?.message})` : null;
 	let gate: GateOutcome = { result: null, baselinePath: null, skipped: null };
 	let gateUnusable = false;
 	if (gateConfig) {
 		if (incomplete) gate = { result: null, baselinePath, skipped: 'not evaluated: the run is incomplete' };
+		else if (nothingReason) gate = { result: null, baselinePath, skipped: `not evaluated: ${nothingReason}` };
 		else if (needsBaseline && !baseline) {
 			gateUnusable = true;
 			gate = { result: null, baselinePath, skipped: baselinePath ? `not evaluated: the baseline report ${baselinePath} does not exist — commit a report.json of an earlier run there (see docs/ci.md)` : 'not evaluated: a rule has maxDrop/maxDropPct but no baseline is set — set gate.baseline or pass --baseline' };
@@ -231,12 +237,19 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		io.stdout(`gate ${gate.result.verdict}${gate.baselinePath ? ` vs ${gate.baselinePath}` : ' (floors only)'}\n`);
 		for (const m of gate.result.metrics) io.stdout(`  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: ${m.reason}\n`);
 	} else if (gate.skipped) io.stdout(`gate ${gate.skipped}\n`);
+	if (cache && cache.writeErrors > 0) {
+		io.stderr(`assay eval: warning — ${cache.writeErrors} cache write(s) failed (${cache.firstWriteError}): those replies were not cached and the next run asks for them again — make cache.dir (${loaded.cacheDir}) a writable folder, or run with --no-cache\n`);
+	}
 	const m = report.contextMatching;
 	if (m) io.stdout(`contexts: ${m.given} with a document id, ${m.matched} text-only matched to ${loaded.corpusPath} (${m.ambiguous} ambiguous), ${m.unmatched} left text only (judged only)\n`);
 	io.stdout(`wrote ${OUTPUT_FILES.map((f) => join(outDir, f)).join(', ')}\n`);
 	if (incomplete) {
 		io.stderr(`assay eval: stopped — ${incomplete.code}: ${incomplete.reason}; ${incomplete.notRun} request(s) not made. The report is marked incomplete.\n`);
 		return EXIT_UNREACHABLE;
+	}
+	if (nothingReason) {
+		io.stderr(`assay eval: FAILED — ${nothingReason}. Nothing could be graded; the errors are in results.jsonl and junit.xml.\n`);
+		return EXIT_FAILURE;
 	}
 	if (gateUnusable) throw new AssayError('CONFIG_INVALID', `The gate was ${gate.skipped ?? 'not evaluated'} (the outputs were written)`);
 	return gate.result?.verdict === 'FAIL' ? EXIT_FAILURE : EXIT_OK;

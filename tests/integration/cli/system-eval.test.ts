@@ -216,6 +216,38 @@ describe('assay eval --config with text-only contexts and no corpus', () => {
 	});
 });
 
+describe('assay eval --config with a cache folder it cannot write', () => {
+	it('warns that nothing was cached, naming the folder and the error, and the run still completes', async () => {
+		const d = evalDir(cases.slice(0, 3), app.url, { cache: { dir: 'cache-is-a-file' } });
+		writeFileSync(join(d.dir, 'cache-is-a-file'), 'oops');
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
+		expect(r.code, r.stdout + r.stderr).toBe(0);
+		expect(r.stderr).toMatch(/warning — 3 cache write\(s\) failed \((ENOTDIR|EEXIST)[^)]*\): those replies were not cached/);
+		expect(r.stderr).toContain(`make cache.dir (${join(d.dir, 'cache-is-a-file')}) a writable folder, or run with --no-cache`);
+	});
+});
+
+describe('assay eval --config when every case fails', () => {
+	it('exits 1, never 0, when no case could be answered (every reply lacks the answer), with or without a gate, and says why', async () => {
+		const system = { type: 'http', url: app.url, body: { query: '{{query}}', id: '{{id}}' }, answer: '$.nothing', contexts: '$.contexts' };
+		const d = evalDir(cases, app.url, { system });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+		expect(r.code, r.stdout + r.stderr).toBe(1);
+		expect(r.stderr).toContain(`no case was answered: all ${cases.length} request(s) failed (${cases.length} × SYSTEM_RESPONSE_INVALID; first: `);
+		const lines = d.read('results.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { error: { code: string } | null });
+		expect(lines.map((l) => l.error?.code)).toEqual(cases.map(() => 'SYSTEM_RESPONSE_INVALID'));
+		// With a gate (a floor and a drop rule against a good baseline): not "unusable config" (exit 2) but a failed run, the reason in junit.xml.
+		const good = evalDir(cases, app.url);
+		expect((await assay(['eval', '--config', good.configPath, '--out', good.out, '--no-cache'])).code).toBe(0);
+		const g = evalDir(cases, app.url, { system, gate: { baseline: join(good.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }, { metric: 'checks.pass-rate', min: 0.5 }] } });
+		const r2 = await assay(['eval', '--config', g.configPath, '--out', g.out, '--no-cache']);
+		expect(r2.code, r2.stdout + r2.stderr).toBe(1);
+		const junit = parseDocument(g.read('junit.xml'), { xmlMode: true });
+		const gateError = DomUtils.getElementsByTagName('error', junit).find((e) => e.attribs.type === 'GATE_NOT_EVALUATED');
+		expect(gateError?.attribs.message).toMatch(/^not evaluated: no case was answered: all \d+ request\(s\) failed/);
+	});
+});
+
 describe('assay eval --config refuses unusable input with exit 2 before any request', () => {
 	it('names the key path and the fix of a config error, and leaves no earlier report in the output folder', async () => {
 		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: 'answer' } });

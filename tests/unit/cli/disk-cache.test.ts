@@ -19,6 +19,16 @@ describe('DiskResponseCache', () => {
 		expect(readdirSync(join(dir, 'aa'))).toEqual([`${key('a')}.json`]);
 	});
 
+	it('counts a failed write with its message and still throws it, when the cache folder is a file', async () => {
+		const dir = join(mkdtempSync(join(tmpdir(), 'assay-cache-')), 'cache');
+		writeFileSync(dir, 'not a folder');
+		const cache = new DiskResponseCache(dir);
+		await expect(cache.put(key('a'), 1)).rejects.toThrow();
+		await expect(cache.put(key('b'), 2)).rejects.toThrow();
+		expect([cache.writes, cache.writeErrors]).toEqual([0, 2]);
+		expect(cache.firstWriteError).toMatch(/ENOTDIR|EEXIST/);
+	});
+
 	it('reads a torn or foreign entry as a miss, and the next put repairs it', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'assay-cache-'));
 		const cache = new DiskResponseCache(dir);

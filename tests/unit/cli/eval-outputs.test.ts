@@ -81,6 +81,28 @@ describe('report.html', () => {
 		expect(DomUtils.textContent(rows[2] as Element)).toContain('error SYSTEM_REQUEST_FAILED');
 	});
 
+	it('shows a case id with a bidi override or a control character as visible escapes, in report.html and junit.xml', async () => {
+		const sample = await sampleOutcome();
+		const outcome = { ...sample, cases: sample.cases.map((c) => (c.caseId === 'q1' ? { ...c, caseId: 'inv\u202Efdp.exe\u0007' } : c)) };
+		const doc = parseDocument(formatReportHtml(outcome));
+		const rows = DomUtils.getElementsByTagName('tr', DomUtils.getElementById('cases', doc) as Element).slice(1);
+		expect(DomUtils.textContent(rows[0]?.children[0] as Element)).toBe('inv<U+202E>fdp.exe<U+0007>');
+		const names = DomUtils.getElementsByTagName('testcase', parseXml(formatJunit(outcome))).map((c) => c.attribs.name);
+		expect(names[0]).toBe('inv<U+202E>fdp.exe<U+0007>');
+	});
+
+	it('shows no baseline value and no delta for a floor checked on the candidate alone (the baseline lacks the metric)', async () => {
+		const sample = await sampleOutcome();
+		const result = sample.gate.result;
+		if (!result) throw new Error('the sample has a gate');
+		const outcome = { ...sample, gate: { ...sample.gate, result: { ...result, metrics: result.metrics.map((m, i) => (i === 0 ? { ...m, baselineLacksMetric: true as const } : m)) } } };
+		const doc = parseDocument(formatReportHtml(outcome));
+		const rows = DomUtils.getElementsByTagName('tr', DomUtils.getElementById('gate', doc) as Element).slice(1);
+		const cells = (r: Element | undefined) => DomUtils.getElementsByTagName('td', r as Element).map((c) => DomUtils.textContent(c));
+		expect(cells(rows[0]).slice(1, 4)).toEqual(['—', result.metrics[0]?.candidateMean.toFixed(4), '—']);
+		expect(cells(rows[1])[1]).toBe(result.metrics[1]?.baselineMean.toFixed(4));
+	});
+
 	it('escapes the five HTML-special characters', () => {
 		expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
 	});

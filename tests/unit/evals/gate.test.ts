@@ -102,6 +102,21 @@ describe('regression gate', () => {
 		expect(() => runGate(baseline, baseline, { metrics: { 'ndcg@3': { maxDrop: 0.01 } } })).toThrow(/missing/);
 	});
 
+	it('checks a floor on a metric the baseline lacks against the candidate alone, but still refuses a drop limit on it', () => {
+		const withJudge = variant((m, i) => (m['judge.correctness'] = i % 2 === 0 ? 5 : 3));
+		const r = runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 4.2 }, 'ndcg@10': { maxDrop: 0.02 } } });
+		expect(r.metrics.map((m) => [m.metric, m.pass])).toEqual([
+			['judge.correctness', false],
+			['ndcg@10', true]
+		]);
+		expect(r.metrics[0]?.candidateMean).toBeCloseTo(withJudge.perQuery.reduce((s, q) => s + (q.metrics['judge.correctness'] as number), 0) / withJudge.perQuery.length, 12);
+		expect(r.metrics[0]?.reason).toMatch(/^candidate mean \d\.\d{4} is below the floor 4\.2; the baseline has no judge.correctness: floor only$/);
+		expect([r.metrics[0]?.baselineLacksMetric, r.metrics[1]?.baselineLacksMetric]).toEqual([true, undefined]);
+		const pass = runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3 } } });
+		expect([pass.verdict, pass.metrics[0]?.reason]).toEqual(['PASS', 'candidate mean 4.0000 is at or above the floor 3 (the baseline has no judge.correctness: floor only)']);
+		expect(() => runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3, maxDrop: 0.1 } } })).toThrow(/missing/);
+	});
+
 	it('rejects a config rule without any limit', () => {
 		expect(() => parseGateConfig({ metrics: { 'ndcg@10': {} } })).toThrow(/maxDrop, maxDropPct or min/);
 	});

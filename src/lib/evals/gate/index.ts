@@ -97,6 +97,8 @@ export interface MetricGate {
 	readonly pass: boolean;
 	/** Why the rule passed or failed, in words. */
 	readonly reason: string;
+	/** True for a floor-only rule checked on the candidate alone because the baseline lacks the metric: `baselineMean`, `delta` and the drops are then the candidate's own (0), not a comparison. Absent otherwise. */
+	readonly baselineLacksMetric?: true;
 }
 
 /** The gate's verdict. */
@@ -144,8 +146,9 @@ export function describeRule(rule: GateRule): string {
 
 /**
  * Gate `candidate` against `baseline` (decision rule: see the module comment).
+ * A floor-only rule (`min`, no drop limit) whose metric the baseline lacks is checked on the candidate alone.
  * @throws AssayError `DATASET_INVALID` when the golden sets differ (content hash), a report was cancelled, they share no
- *   query, or a gated metric is missing (unusable input, never a silent PASS); `CONFIG_INVALID` for a config naming no metric.
+ *   query, or a gated metric is missing (from the candidate; from the baseline, for a rule with a drop limit) (unusable input, never a silent PASS); `CONFIG_INVALID` for a config naming no metric.
  */
 export function runGate(baseline: EvalReport, candidate: EvalReport, config: GateConfig = DEFAULT_GATE_CONFIG): GateResult {
 	if (baseline.dataset.contentHash !== candidate.dataset.contentHash) {
@@ -161,7 +164,11 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 	const queryCount = baseline.perQuery.filter((q) => shared.has(q.id)).length;
 	const metrics = names.map((metric): MetricGate => {
 		const rule = config.metrics[metric] as GateRule;
-		const cmp = compareReports(baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
+		// A floor needs no baseline: a floor-only rule on a metric the baseline lacks (e.g. a judge added after the
+		// baseline was committed) is checked on the candidate alone, as with no baseline at all.
+		const floorOnly = rule.maxDrop === undefined && rule.maxDropPct === undefined;
+		const baselineHas = baseline.perQuery.some((q) => shared.has(q.id) && q.metrics[metric] !== undefined);
+		const cmp = compareReports(floorOnly && !baselineHas ? candidate : baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
 		const baselineMean = cmp.baseline.mean;
 		const candidateMean = cmp.candidate.mean;
 		const absoluteDrop = baselineMean - candidateMean;
@@ -191,9 +198,10 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 					: `not significant (${p}, α ${alpha}), and this rule fails only when significant`;
 			words.push(`dropped ${fmt(absoluteDrop)} (${fmt(baselineMean)} → ${fmt(candidateMean)}), ${what}; ${sig}`);
 		}
-		if (words.length === 0) words.push(`within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`);
+		if (words.length === 0) words.push(floorOnly && !baselineHas ? `candidate mean ${fmt(candidateMean)} is at or above the floor ${rule.min} (the baseline has no ${metric}: floor only)` : `within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`);
+		else if (floorOnly && !baselineHas) words.push(`the baseline has no ${metric}: floor only`);
 		if (cmp.paired.queryCount < queryCount) words.push(`over the ${cmp.paired.queryCount} of ${queryCount} queries with a value in both`);
-		return { metric, queryCount: cmp.paired.queryCount, baselineMean, candidateMean, delta: candidateMean - baselineMean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, alpha, significantlyWorse, requireSignificance, checks, limit: describeRule(rule), pass, reason: words.join('; ') };
+		return { metric, queryCount: cmp.paired.queryCount, baselineMean, candidateMean, delta: candidateMean - baselineMean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, alpha, significantlyWorse, requireSignificance, checks, limit: describeRule(rule), pass, reason: words.join('; '), ...(floorOnly && !baselineHas ? { baselineLacksMetric: true as const } : {}) };
 	});
 	return { verdict: metrics.every((m) => m.pass) ? 'PASS' : 'FAIL', queryCount, metrics, config };
 }
