@@ -1,6 +1,7 @@
 import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { CheckSpecSchema } from '../checks/index.ts';
+import { HttpRetrySchema } from './http-system.ts';
 
 /**
  * The `assay eval --config FILE` configuration (version 1): what to evaluate (`system`), on
@@ -32,16 +33,8 @@ const GoldenSetSchema = z.union(
 const timeoutMs = z.number().int().min(1).max(3_600_000).optional();
 const label = z.string().trim().min(1).max(120).optional();
 
-/** Retries with exponential backoff and full jitter, honouring Retry-After (`shared/http/retry.ts`; defaults 4 retries, 500 ms base, 30 s ceiling, Retry-After ≤ 120 s). */
-export const RetryConfigSchema = z
-	.object({
-		$comment: comment,
-		maxRetries: z.number().int().min(0).max(20).optional(),
-		baseDelayMs: z.number().min(0).max(600_000).optional(),
-		maxDelayMs: z.number().min(0).max(3_600_000).optional(),
-		maxRetryAfterMs: z.number().min(0).max(3_600_000).optional()
-	})
-	.strict();
+/** Retries with exponential backoff and full jitter, honouring Retry-After: the adapter's {@link HttpRetrySchema} (`shared/http/retry.ts`; defaults 4 retries, 500 ms base, 30 s ceiling, Retry-After ≤ 120 s) plus `$comment`. */
+export const RetryConfigSchema = HttpRetrySchema.extend({ $comment: comment }).strict();
 
 /**
  * `system.type: "http"`: the user's app over HTTP. The same keys as the adapter's
