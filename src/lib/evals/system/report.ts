@@ -8,7 +8,7 @@ import { goldenSetHash, parseEvalReport } from '../report/build.ts';
 import type { EvalReport } from '../report/types.ts';
 import type { CacheCounts } from './cache.ts';
 import type { ContextMatchCounts } from './contexts.ts';
-import { CONSISTENCY_DEFINITION, CONSISTENCY_METRIC, consistencyMetrics, summariseRepeats } from './consistency.ts';
+import { CONSISTENCY_DEFINITION, CONSISTENCY_METRIC, consistencyMetrics, summariseRepeats, type RepeatsSummary } from './consistency.ts';
 import type { SystemRef } from './types.ts';
 
 /**
@@ -148,7 +148,7 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 		conventionsNote: notes.join(' '),
 		unscoredCaseIds: new Set(repeat0.filter((a) => a.error !== null).map((a) => a.caseId)),
 		retrievalMetrics: namesDocuments,
-		...(repeats !== null ? { extraMetrics: { perQuery: consistencyMetrics(repeats), definitions: { [CONSISTENCY_METRIC]: CONSISTENCY_DEFINITION } } } : {})
+		extraMetrics: extraMetricsOf(repeat0, repeats)
 	};
 	const report = await buildAnswerReport(answerInput);
 	const failed = all.filter((a) => a.error !== null).map((a) => (a.error as AssayErrorData).code);
@@ -161,6 +161,29 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 		...(input.contextMatching ? { contextMatching: { ...input.contextMatching } } : {}),
 		errors: { count: failed.length, byCode: countBy(failed) }
 	});
+}
+
+/**
+ * Per-query metric `answered`: 1 when the system answered the case (repeat 0), 0 when it failed
+ * it. Failed cases are left out of every other metric, so without this a system that fails its
+ * hard cases would score higher; `{"metric": "answered", "min": 1}` gates on "no case failed",
+ * and a drop rule catches a rise in failures against the baseline.
+ */
+export const ANSWERED_METRIC = 'answered';
+
+const ANSWERED_DEFINITION = {
+	definition: 'system evaluations: 1 when the system answered the case, 0 when its request failed (the failure is in "errors"); the mean is the share of cases answered',
+	source: 'Assay system evaluation (src/lib/evals/system/report.ts)'
+};
+
+function extraMetricsOf(repeat0: readonly AnswerRecord[], repeats: RepeatsSummary | null): NonNullable<AnswerReportInput['extraMetrics']> {
+	const perQuery = new Map<string, Record<string, number>>(repeat0.map((a) => [a.caseId, { [ANSWERED_METRIC]: a.error === null ? 1 : 0 }]));
+	const definitions: Record<string, typeof ANSWERED_DEFINITION> = { [ANSWERED_METRIC]: ANSWERED_DEFINITION };
+	if (repeats !== null) {
+		for (const [caseId, values] of consistencyMetrics(repeats)) perQuery.set(caseId, { ...perQuery.get(caseId), ...values });
+		definitions[CONSISTENCY_METRIC] = CONSISTENCY_DEFINITION;
+	}
+	return { perQuery, definitions };
 }
 
 /** Sum of cache counters (the system's and each judge's `CachingChatModel`). */

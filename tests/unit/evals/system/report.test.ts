@@ -105,18 +105,29 @@ describe('buildSystemReport', () => {
 		expect(report.perQuery[1]!.ranked).toEqual([['dx', 2], ['d2', 1]]);
 	});
 
-	it('counts a case the system failed as an error, never scored: no metric in its row, out of the means', async () => {
+	it('counts a case the system failed as an error, never scored: only answered = 0 in its row, out of every other mean', async () => {
 		const { report } = await evaluate((c) => (c.id === 'c3' ? { error: 'SYSTEM_REQUEST_FAILED' } : withContexts(['c2'])(c)));
 		expectValid(report);
 		expect(report.errors).toEqual({ count: 1, byCode: { SYSTEM_REQUEST_FAILED: 1 } });
 		const c3 = report.perQuery.find((q) => q.id === 'c3')!;
-		expect(c3.metrics).toEqual({});
+		expect(c3.metrics).toEqual({ answered: 0 });
 		expect(report.metrics.aggregate.recip_rank).toEqual({ mean: 2.5 / 3, answerableMean: 2.5 / 3 });
+		expect(report.metrics.aggregate.answered).toEqual({ mean: 3 / 4, answerableMean: 3 / 4 });
+		expect(report.perQuery.filter((q) => q.id !== 'c3').every((q) => q.metrics.answered === 1)).toBe(true);
 		expect(report.metrics.queryCount).toBe(3);
 		expect(report.dataset).toMatchObject({ cases: 4, evaluatedCases: 3 });
 		expect(report.answers!.summary).toMatchObject({ answered: 3, failed: 1 });
 		expect(report.answers!.perCase[2]).toMatchObject({ caseId: 'c3', error: { code: 'SYSTEM_REQUEST_FAILED' }, verdicts: {} });
 		expect(report.status).toBe('complete');
+	});
+
+	it('gates on failed cases with answered: a floor of 1 fails a run with one failed case, a drop rule fails against a baseline that failed none', async () => {
+		const good = (await evaluate(withContexts(['c2']))).report;
+		const bad = (await evaluate((c) => (c.id === 'c3' ? { error: 'SYSTEM_REQUEST_FAILED' } : withContexts(['c2'])(c)))).report;
+		expect(good.metrics.aggregate.answered).toEqual({ mean: 1, answerableMean: 1 });
+		expect(runGate(good, good, { metrics: { answered: { min: 1 } } }).verdict).toBe('PASS');
+		expect(runGate(good, bad, { metrics: { answered: { min: 1 } } }).verdict).toBe('FAIL');
+		expect(runGate(good, bad, { metrics: { answered: { maxDrop: 0.1 } } }).verdict).toBe('FAIL');
 	});
 
 	it('marks the report incomplete when the system was unreachable, and the gate refuses it', async () => {
@@ -142,8 +153,8 @@ describe('buildSystemReport', () => {
 	it('has no retrieval metric (not zeros) when the contexts name no document, and says so', async () => {
 		const { report } = await evaluate(() => ({ output: { answer: 'Text only [1].', contexts: [{ text: 'a passage' }] } }));
 		expectValid(report);
-		expect(Object.keys(report.metrics.aggregate)).toEqual(['judge.correctness']);
-		expect(report.perQuery.every((q) => Object.keys(q.metrics).join() === 'judge.correctness')).toBe(true);
+		expect(Object.keys(report.metrics.aggregate).sort()).toEqual(['answered', 'judge.correctness']);
+		expect(report.perQuery.every((q) => Object.keys(q.metrics).sort().join() === 'answered,judge.correctness')).toBe(true);
 		expect(report.metrics.definitions['recall@10']).toBeUndefined();
 		expect(report.metrics.conventions).toContain('name no document (no documentRef): the report has no retrieval metric (not zeros)');
 		expect(report.answers!.perCase[0]!.sources).toEqual([{ n: 1, chunkId: 'context-1', documentRef: '', title: 'Context 1' }]);
