@@ -136,6 +136,12 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const baselinePath = options.baseline ? resolve(options.baseline) : loaded.baselinePath;
 	const needsBaseline = gateConfig !== null && Object.values(gateConfig.metrics).some((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined);
 	const baseline = baselinePath && existsSync(baselinePath) ? readBaseline(baselinePath) : null;
+	// The whole golden set's hash (as the app's), so a --filter run gates against a full baseline on the shared cases.
+	const contentHash = await goldenSetHash(allCases);
+	// Said before any request (a judged run costs money); the run still goes on, because this is also how a user re-baselines after editing the golden set.
+	if (baseline && gateConfig !== null && baseline.dataset.contentHash !== contentHash) {
+		io.stderr(`assay eval: warning: the baseline ${baselinePath} was made on a different golden set (content hash ${baseline.dataset.contentHash.slice(0, 12)}…, this one ${contentHash.slice(0, 12)}…): the gate will refuse it after this run. To re-baseline, copy this run's report.json over it (docs/ci.md).\n`);
+	}
 	const grading = gradingOf(loaded);
 	const model = judgeModel(loaded, surroundings.env);
 	const built = await buildSystem(loaded, allCases, surroundings.env);
@@ -153,8 +159,6 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const corpus = loaded.corpusPath ? readCorpus(loaded.corpusPath).map((d) => ({ ref: d.id, text: d.text })) : undefined;
 	const runId = `cli-${new Date().toISOString()}`;
 	const goldenName = loaded.goldenSet.path.split(/[\\/]/).pop() ?? 'golden set';
-	// The whole golden set's hash (as the app's), so a --filter run gates against a full baseline on the shared cases.
-	const contentHash = await goldenSetHash(allCases);
 	let phase: 'answer' | 'grade' = 'answer';
 	const evaluation = await evaluateSystem({
 		id: runId,

@@ -309,6 +309,18 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		expect(DomUtils.getElementsByTagName('error', junit).map((e) => e.attribs.type)).toEqual(['GATE_NOT_EVALUATED']);
 	});
 
+	it('warns before asking any case that the baseline was made on a different golden set, then runs so the report can become the new baseline', async () => {
+		const baseDir = evalDir(cases.slice(0, 3), app.url);
+		expect((await assay(['eval', '--config', baseDir.configPath, '--out', baseDir.out, '--no-cache'])).code).toBe(0);
+		const d = evalDir(cases, app.url, { gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }] } });
+		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
+		const warning = r.stderr.indexOf(`the baseline ${join(baseDir.out, 'report.json')} was made on a different golden set`);
+		expect(warning, r.stderr).toBeGreaterThanOrEqual(0);
+		expect(warning).toBeLessThan(r.stderr.indexOf(' on ' + cases.length + ' cases'));
+		expect(r.code).toBe(2);
+		expect((d.json('report.json') as unknown as Report).status).toBe('complete');
+	});
+
 	it('refuses a --filter id that is not in the golden set', async () => {
 		const d = evalDir(cases, app.url);
 		const r = await assay(['eval', '--config', d.configPath, '--filter', 'nope']);
