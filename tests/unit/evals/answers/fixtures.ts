@@ -1,6 +1,8 @@
 import type { AnswerRecord, AnswerRunRecord, RubricId, StoredVerdict } from '../../../../src/lib/evals/answers/types.ts';
 import type { GoldenCase } from '../../../../src/lib/evals/golden/types.ts';
 import type { CheckResult } from '../../../../src/lib/evals/checks/index.ts';
+import type { Tokenizer } from '../../../../src/lib/generation/index.ts';
+import type { RetrievedSource } from '../../../../src/lib/evals/answers/run.ts';
 
 /** Shared builders for the answer-evaluation unit tests (plain data, no engine). */
 
@@ -72,4 +74,20 @@ export function makeAnswer(caseId: string, over: Partial<AnswerRecord> = {}): An
 		createdAtMs: 1,
 		...over
 	};
+}
+
+/** A tokenizer counting whitespace-separated words (exact). */
+export const words: Tokenizer = { exact: true, countTokens: (s) => s.split(/\s+/).filter(Boolean).length };
+/** Four retrieved chunks in rank order, scores 3, 2, 1, 0.5. */
+export const hits: RetrievedSource[] = [
+	{ chunkId: 'c1', documentId: 'd1', documentRef: 'kites.md', title: 'Kites', text: 'Kites fly high.', score: 3 },
+	{ chunkId: 'c2', documentId: 'd2', documentRef: 'birds.md', title: 'Birds', text: 'Birds sing.', score: 2 },
+	{ chunkId: 'c3', documentId: 'd3', documentRef: 'wind.md', title: 'Wind', text: 'Wind blows.', score: 1 },
+	{ chunkId: 'c4', documentId: 'd4', documentRef: 'rain.md', title: 'Rain', text: 'Rain falls.', score: 0.5 }
+];
+
+/** A clock that advances 10 ms per reading, so every interval is a count of readings. */
+export function tickingClock(): () => number {
+	let t = 0;
+	return () => (t += 10);
 }

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BasicTracer } from '../../../../src/lib/tracing/tracer.ts';
-import { ScriptedChatModel, type ChatScript, type Tokenizer } from '../../../../src/lib/generation/index.ts';
-import { runAnswerCases, type RetrievedSource } from '../../../../src/lib/evals/answers/run.ts';
+import { ScriptedChatModel, type ChatScript } from '../../../../src/lib/generation/index.ts';
+import { runAnswerCases } from '../../../../src/lib/evals/answers/run.ts';
 import type { AnswerRecord } from '../../../../src/lib/evals/answers/types.ts';
-import { cases, makeRun } from './fixtures.ts';
+import { cases, hits, makeRun, tickingClock, words } from './fixtures.ts';
 
-const words: Tokenizer = { exact: true, countTokens: (s) => s.split(/\s+/).filter(Boolean).length };
-const hits: RetrievedSource[] = [
-	{ chunkId: 'c1', documentId: 'd1', documentRef: 'kites.md', title: 'Kites', text: 'Kites fly high.', score: 3 },
-	{ chunkId: 'c2', documentId: 'd2', documentRef: 'birds.md', title: 'Birds', text: 'Birds sing.', score: 2 },
-	{ chunkId: 'c3', documentId: 'd3', documentRef: 'wind.md', title: 'Wind', text: 'Wind blows.', score: 1 },
-	{ chunkId: 'c4', documentId: 'd4', documentRef: 'rain.md', title: 'Rain', text: 'Rain falls.', score: 0.5 }
-];
-
-/** A clock that advances 10 ms per reading, so every interval is a count of readings. */
-function tickingClock(): () => number {
-	let t = 0;
-	return () => (t += 10);
-}
 
 function setup(script: ChatScript | ((n: number) => ChatScript), signal?: AbortSignal, onStored?: (r: AnswerRecord) => void) {
 	const stored: AnswerRecord[] = [];

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BasicTracer } from '../../../../src/lib/tracing/tracer.ts';
-import { formatSystemPromptFile, parseSystemPromptFile, renderSystemPrompt, ScriptedChatModel, type ChatScript, type Tokenizer } from '../../../../src/lib/generation/index.ts';
-import type { RetrievedSource } from '../../../../src/lib/evals/answers/run.ts';
+import { formatSystemPromptFile, parseSystemPromptFile, renderSystemPrompt, ScriptedChatModel, type ChatScript } from '../../../../src/lib/generation/index.ts';
 import { AssaySystem } from '../../../../src/lib/evals/system/assay-system.ts';
 import { isUnreachable } from '../../../../src/lib/evals/system/unreachable.ts';
 import type { SystemUnderTest } from '../../../../src/lib/evals/system/types.ts';
 import { AssayError } from '../../../../src/lib/shared/errors.ts';
-import { cases, makeRun } from '../answers/fixtures.ts';
+import { cases, hits, makeRun, tickingClock, words } from '../answers/fixtures.ts';
 
-const words: Tokenizer = { exact: true, countTokens: (s) => s.split(/\s+/).filter(Boolean).length };
-const hits: RetrievedSource[] = [
-	{ chunkId: 'c1', documentId: 'd1', documentRef: 'kites.md', title: 'Kites', text: 'Kites fly high.', score: 3 },
-	{ chunkId: 'c2', documentId: 'd2', documentRef: 'birds.md', title: 'Birds', text: 'Birds sing.', score: 2 },
-	{ chunkId: 'c3', documentId: 'd3', documentRef: 'wind.md', title: 'Wind', text: 'Wind blows.', score: 1 },
-	{ chunkId: 'c4', documentId: 'd4', documentRef: 'rain.md', title: 'Rain', text: 'Rain falls.', score: 0.5 }
-];
-
-function tickingClock(): () => number {
-	let t = 0;
-	return () => (t += 10);
-}
 
 function system(script: ChatScript, promptFile?: string) {
 	const model = new ScriptedChatModel('tiny-1b', () => script, async () => {});
