@@ -36,7 +36,7 @@ test('grading outputs from another system: the bad line is listed with its numbe
 	const bad = page.getByTestId('system-bad-line');
 	await expect(bad).toHaveCount(1);
 	await expect(bad).toHaveAttribute('data-line', '4');
-	await expect(bad).toContainText('line 4:');
+	await expect(bad).toHaveText(/^line 4: not JSON: /);
 	await expect(page.getByTestId('system-unknown-ids')).toContainText('xx-99');
 	await page.getByTestId('system-run-start').click();
 	await expect(page.getByTestId('answers-notice')).toContainText('on 15 cases');

@@ -29,6 +29,7 @@ export interface OutputsFile {
 	readonly system: SystemUnderTest;
 	/** Lines (or array items) read as outputs. */
 	readonly outputs: number;
+	/** Bad rows of the file; `reason` names its own place ("line 4: not JSON: …"), whole-file errors are on line 1. */
 	readonly badLines: readonly { readonly line: number; readonly reason: string }[];
 	/** Ids of outputs that name no case of the golden set (not graded). */
 	readonly unknownIds: readonly string[];
