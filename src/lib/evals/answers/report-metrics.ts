@@ -90,11 +90,13 @@ export function answerMetrics(a: AnswerRecord): Record<string, number> {
 /**
  * Aggregate answer metrics: arithmetic mean over the queries that have the value; `answerableMean`
  * is the same number (answerability is a retrieval notion: every answer is graded on its own).
- * A metric no query has is left out of the aggregate.
+ * A metric no query has is left out of the aggregate. `names`: the metrics to aggregate, default
+ * the answer metrics ({@link ANSWER_METRIC_NAMES}); the system report passes its own
+ * (`answered`, `consistency`).
  */
-export function answerMeans(perQuery: readonly Record<string, number>[]): Record<string, MetricMean> {
+export function answerMeans(perQuery: readonly Record<string, number>[], names: readonly string[] = ANSWER_METRIC_NAMES): Record<string, MetricMean> {
 	const out: Record<string, MetricMean> = {};
-	for (const name of ANSWER_METRIC_NAMES) {
+	for (const name of names) {
 		const values = perQuery.flatMap((m) => (m[name] === undefined ? [] : [m[name]]));
 		if (values.length === 0) continue;
 		const mean = values.reduce((s, x) => s + x, 0) / values.length;

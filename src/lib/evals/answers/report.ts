@@ -1,7 +1,7 @@
 import type { DocumentKey } from '../golden/resolve.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import { compareCodePoints } from '../../shared/ids.ts';
-import { evaluateRetrieval, REPORT_CUTOFFS, type MetricDefinition, type MetricMean, type RetrievalMetrics } from '../metrics/summary.ts';
+import { evaluateRetrieval, REPORT_CUTOFFS, type MetricDefinition, type RetrievalMetrics } from '../metrics/summary.ts';
 import type { Qrels, Run } from '../metrics/trec-format.ts';
 import { buildEvalReport } from '../report/build.ts';
 import type { EvalReport } from '../report/types.ts';
@@ -101,17 +101,6 @@ function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord
 	};
 }
 
-/** Means of the metrics `names` over the queries that have them (as {@link answerMeans}); a metric no query has is left out. */
-function extraMeans(perQuery: readonly Record<string, number>[], names: readonly string[]): Record<string, MetricMean> {
-	const out: Record<string, MetricMean> = {};
-	for (const name of names) {
-		const values = perQuery.flatMap((m) => (m[name] === undefined ? [] : [m[name]]));
-		if (values.length === 0) continue;
-		const mean = values.reduce((s, x) => s + x, 0) / values.length;
-		out[name] = { mean, answerableMean: mean };
-	}
-	return out;
-}
 
 /**
  * Retrieval metrics over the cases not in `unscored` (none at all when `scored` is false), with
@@ -161,7 +150,7 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 	const cutoffs = [...new Set([...REPORT_CUTOFFS, run.config.topK])].sort((a, b) => a - b);
 	const retrievalRun = runFromAnswers(answers);
 	const extra = new Map(answers.map((a) => [a.caseId, { ...answerMetrics(a), ...input.extraMetrics?.perQuery.get(a.caseId) }] as const));
-	const aggregate = { ...answerMeans([...extra.values()]), ...extraMeans([...extra.values()], Object.keys(input.extraMetrics?.definitions ?? {})) };
+	const aggregate = { ...answerMeans([...extra.values()]), ...answerMeans([...extra.values()], Object.keys(input.extraMetrics?.definitions ?? {})) };
 	const unscored = input.unscoredCaseIds ?? new Set<string>();
 	const metrics = input.retrievalMetrics === false || unscored.size > 0 ? partialRetrieval(qrels, retrievalRun, cutoffs, input.retrievalMetrics !== false, unscored) : evaluateRetrieval(qrels, retrievalRun, { cutoffs });
 	return buildEvalReport({
