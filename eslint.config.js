@@ -12,14 +12,20 @@ import svelteConfig from './svelte.config.js';
 const DOMAIN = ['shared', 'config', 'tracing', 'ingest', 'chunking', 'search', 'embedding', 'generation', 'rag', 'agents', 'evals'];
 
 const notFromDomain = [
-	{ group: ['**/adapters/**', '$lib/adapters/**'], message: 'Domain code must not import adapters (DESIGN.md: imports point UI → app → domain).' },
+	{
+		group: ['**/adapters/**', '$lib/adapters/**'],
+		message: 'Domain code must not import adapters (DESIGN.md: imports point UI → app → domain).'
+	},
 	{ group: ['**/storage/**', '$lib/storage/**'], message: 'Domain code must not import storage.' },
 	{ group: ['**/services/**', '$lib/services/**'], message: 'Domain code must not import services.' },
 	{ group: ['**/app/**', '$lib/app/**'], message: 'Domain code must not import the app layer.' },
 	{ group: ['**/components/**', '$lib/components/**'], message: 'Domain code must not import UI components.' },
 	{ group: ['**/workers/**'], message: 'Domain code must not import workers.' },
 	{ group: ['**/rpc/**', '$lib/rpc/**'], message: 'Domain code must not import the RPC helper.' },
-	{ group: ['svelte', 'svelte/*', '$app/*', '@sveltejs/*', 'idb', 'comlink'], message: 'Domain code runs in Node and workers: no Svelte, SvelteKit, idb or Comlink.' }
+	{
+		group: ['svelte', 'svelte/*', '$app/*', '@sveltejs/*', 'idb', 'comlink'],
+		message: 'Domain code runs in Node and workers: no Svelte, SvelteKit, idb or Comlink.'
+	}
 ];
 
 export default ts.config(
@@ -51,7 +57,10 @@ export default ts.config(
 				'error',
 				{
 					patterns: [
-						{ group: ['**/app/**', '$lib/app/**', '**/components/**', '$lib/components/**', 'svelte', 'svelte/*', '$app/*'], message: 'Storage, adapters and services must not import the app layer, UI or Svelte.' }
+						{
+							group: ['**/app/**', '$lib/app/**', '**/components/**', '$lib/components/**', 'svelte', 'svelte/*', '$app/*'],
+							message: 'Storage, adapters and services must not import the app layer, UI or Svelte.'
+						}
 					]
 				}
 			]
@@ -64,7 +73,20 @@ export default ts.config(
 				'error',
 				{
 					patterns: [
-						{ group: ['**/storage/**', '$lib/storage/**', '**/adapters/**', '$lib/adapters/**', '**/services/**', '$lib/services/**', '**/workers/**', 'idb', 'comlink'], message: 'UI talks to the app layer only (DESIGN.md).' }
+						{
+							group: [
+								'**/storage/**',
+								'$lib/storage/**',
+								'**/adapters/**',
+								'$lib/adapters/**',
+								'**/services/**',
+								'$lib/services/**',
+								'**/workers/**',
+								'idb',
+								'comlink'
+							],
+							message: 'UI talks to the app layer only (DESIGN.md).'
+						}
 					]
 				}
 			]

@@ -52,7 +52,8 @@ const systemHosts = (process.env.ASSAY_SYSTEM_HOSTS ?? '')
 	.map((h) => h.trim())
 	.filter((h) => h !== '');
 for (const h of systemHosts) {
-	if (!/^https?:\/\/[^*/\s]+$/.test(h)) throw new Error(`ASSAY_SYSTEM_HOSTS: "${h}" is not an origin (expected e.g. https://rag.example.org; wildcards and paths are refused)`);
+	if (!/^https?:\/\/[^*/\s]+$/.test(h))
+		throw new Error(`ASSAY_SYSTEM_HOSTS: "${h}" is not an origin (expected e.g. https://rag.example.org; wildcards and paths are refused)`);
 }
 
 /** @type {import('@sveltejs/kit').Config} */

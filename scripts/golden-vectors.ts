@@ -7,7 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { TransformersEmbedder } from '../src/lib/adapters/transformers-embedder.ts';
 import { fixtureEmbedSpec } from '../tests/integration/embedding/fixture-models.ts';
 
-const texts = ['the puppy barked at night', 'stock prices fell at the bank', 'rain and strong wind are expected tomorrow', 'the team won the football match'];
+const texts = [
+	'the puppy barked at night',
+	'stock prices fell at the bank',
+	'rain and strong wind are expected tomorrow',
+	'the team won the football match'
+];
 const embedder = new TransformersEmbedder();
 const models: Record<string, number[][]> = {};
 for (const id of ['static-embed', 'tiny-bert-embed'] as const) {

@@ -23,7 +23,9 @@ try {
 		'finance.txt': 'stock prices fell and investors lost money at the bank',
 		'deploy.txt': 'deploy failed with error code ZX4471 on the server'
 	};
-	await page.getByTestId('file-input').setInputFiles(Object.entries(docs).map(([name, text]) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) })));
+	await page
+		.getByTestId('file-input')
+		.setInputFiles(Object.entries(docs).map(([name, text]) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) })));
 	await page.getByTestId('index-status').getByText('4 documents').waitFor();
 	await page.getByText(/^Models \(/).click();
 	for (const folder of ['static-embed', 'static-reranker']) {
@@ -37,7 +39,10 @@ try {
 	await page.getByLabel('Reranker dtype').selectOption('fp32');
 	await page.getByRole('button', { name: 'Save model settings' }).click();
 	await page.getByRole('button', { name: 'Embed chunks' }).click();
-	await page.getByTestId('modes-status').getByText(/hybrid \+ rerank ✓/).waitFor({ timeout: 60_000 });
+	await page
+		.getByTestId('modes-status')
+		.getByText(/hybrid \+ rerank ✓/)
+		.waitFor({ timeout: 60_000 });
 	await page.getByText(/^Models \(/).click();
 	await page.getByLabel('Retrieval mode').selectOption('hybrid-rerank');
 	await page.getByLabel('Search query').fill('my dog');

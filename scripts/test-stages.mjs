@@ -29,7 +29,13 @@ export function runStages(stages, run, now = Date.now) {
 		const outcome = run(stage);
 		const ms = now() - started;
 		const failed = outcome.status !== 0;
-		const why = outcome.error ? outcome.error.message : outcome.signal ? `killed by ${outcome.signal}` : failed ? `exit ${outcome.status}` : undefined;
+		const why = outcome.error
+			? outcome.error.message
+			: outcome.signal
+				? `killed by ${outcome.signal}`
+				: failed
+					? `exit ${outcome.status}`
+					: undefined;
 		results.push({ name: stage.name, status: failed ? 'failed' : 'passed', ms, ...(why ? { why } : {}) });
 	}
 	return results;
@@ -43,6 +49,10 @@ export function runStages(stages, run, now = Date.now) {
 export function summarise(results) {
 	const lines = results.map((r) => `${r.status.padEnd(7)} ${r.name.padEnd(12)} ${(r.ms / 1000).toFixed(0)} s${r.why ? ` (${r.why})` : ''}`);
 	const bad = results.filter((r) => r.status !== 'passed');
-	if (bad.length > 0) return { lines: [...lines, '', `${bad.length} of ${results.length} stages did not pass: ${bad.map((r) => r.name).join(', ')}`], exitCode: 1 };
+	if (bad.length > 0)
+		return {
+			lines: [...lines, '', `${bad.length} of ${results.length} stages did not pass: ${bad.map((r) => r.name).join(', ')}`],
+			exitCode: 1
+		};
 	return { lines: [...lines, '', `All ${results.length} stages passed.`], exitCode: 0 };
 }

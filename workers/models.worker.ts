@@ -10,7 +10,13 @@ import { exposeApi } from '../src/lib/rpc/index.ts';
 import { TransformersEmbedder } from '../src/lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../src/lib/adapters/transformers-reranker.ts';
 import { readModelJson, setLocalModelFetch, setLocalModelLister, setSelfHostedWasm } from '../src/lib/adapters/transformers-runtime.ts';
-import { deleteCachedModel, fetchLocalModelFile, listCachedModels, listLocalModelFiles, storeLocalModelFiles } from '../src/lib/adapters/model-cache.ts';
+import {
+	deleteCachedModel,
+	fetchLocalModelFile,
+	listCachedModels,
+	listLocalModelFiles,
+	storeLocalModelFiles
+} from '../src/lib/adapters/model-cache.ts';
 import type { ModelsApi } from '../src/lib/services/models-api.ts';
 import { recipeFromSentenceTransformers, type ModelLoadProgress } from '../src/lib/embedding/index.ts';
 
@@ -32,7 +38,11 @@ const api: ModelsApi = {
 	score: (spec, query, passages) => reranker.score(spec, query, passages),
 	addLocalModels: (files) => storeLocalModelFiles(files),
 	listCachedModels: () => listCachedModels(),
-	readRecipe: async (modelId, source) => recipeFromSentenceTransformers(await readModelJson(source, modelId, 'config_sentence_transformers.json'), await readModelJson(source, modelId, '1_Pooling/config.json')),
+	readRecipe: async (modelId, source) =>
+		recipeFromSentenceTransformers(
+			await readModelJson(source, modelId, 'config_sentence_transformers.json'),
+			await readModelJson(source, modelId, '1_Pooling/config.json')
+		),
 	deleteCachedModel: (modelId) => deleteCachedModel(modelId),
 	connect: async (port) => exposeApi(api, port),
 	onProgress: async (listener) => {

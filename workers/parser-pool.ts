@@ -49,7 +49,10 @@ export class WorkerParseService implements ParseService {
 		const remote = wrapWorker<ParserWorkerApi>(this.worker);
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const timeout = new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new AssayError('WORKER_FAILED', `The parser worker did not start within ${WORKER_START_TIMEOUT_MS} ms.`)), WORKER_START_TIMEOUT_MS);
+			timer = setTimeout(
+				() => reject(new AssayError('WORKER_FAILED', `The parser worker did not start within ${WORKER_START_TIMEOUT_MS} ms.`)),
+				WORKER_START_TIMEOUT_MS
+			);
 		});
 		try {
 			await Promise.race([remote.ping(), timeout]);

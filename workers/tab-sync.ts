@@ -21,7 +21,8 @@ export function broadcastBus(name = 'assay-library'): TabBus | null {
 		subscribe(listener) {
 			const handler = (event: MessageEvent) => {
 				const data = event.data as Partial<DocumentsChanged> | null;
-				if (data?.type === 'documents-changed' && typeof data.workspaceId === 'string' && typeof data.generation === 'number') listener(data as DocumentsChanged);
+				if (data?.type === 'documents-changed' && typeof data.workspaceId === 'string' && typeof data.generation === 'number')
+					listener(data as DocumentsChanged);
 			};
 			channel.addEventListener('message', handler);
 			return () => channel.removeEventListener('message', handler);

@@ -17,7 +17,8 @@ export interface Reply {
 }
 
 /** What a parser returned for one reply: a score, a non-throwing rejection (typed or not), or an exception. */
-export type Outcome = { readonly type: 'ok'; readonly score: number } | { readonly type: 'rejected'; readonly code: string } | { readonly type: 'threw' };
+export type Outcome =
+	{ readonly type: 'ok'; readonly score: number } | { readonly type: 'rejected'; readonly code: string } | { readonly type: 'threw' };
 
 export interface Parser {
 	readonly name: string;
@@ -40,7 +41,9 @@ export const naiveParser: Parser = {
 	parse(raw) {
 		const value = JSON.parse(raw) as { score?: unknown };
 		const s = value?.score;
-		return typeof s === 'number' && Number.isInteger(s) && s >= 1 && s <= 5 ? { type: 'ok', score: s } : { type: 'rejected', code: 'untyped' };
+		return typeof s === 'number' && Number.isInteger(s) && s >= 1 && s <= 5
+			? { type: 'ok', score: s }
+			: { type: 'rejected', code: 'untyped' };
 	}
 };
 
@@ -99,7 +102,12 @@ export function judge01(root: string): Reply[] {
 /** The seeded PRNG of the paired tests (mulberry32), so the mix is the same on every run. */
 export const prng = seededRandom;
 
-const REASONS = ['Every claim is supported by chunk [1].', "Misses the answer's second half.", 'Cites the {placeholder} source correctly.', 'Wrong year; the source says 2019.'];
+const REASONS = [
+	'Every claim is supported by chunk [1].',
+	"Misses the answer's second half.",
+	'Cites the {placeholder} source correctly.',
+	'Wrong year; the source says 2019.'
+];
 
 /** The seven kinds of the generated mix, in equal shares: four valid (with a score), three bad. */
 export const MIX_KINDS = ['valid', 'fenced', 'prose-prefixed', 'single-quoted', 'truncated', 'out-of-range', 'NaN'] as const;

@@ -76,7 +76,11 @@ export function oramaEngine(variant: 'defaults' | 'assayAnalyzer'): Engine {
 	return {
 		name: custom ? 'Orama (Assay analyzer, k 0.9 b 0.4 d 0)' : 'Orama (defaults)',
 		async build(docs) {
-			const tokenizer = { language: 'english', normalizationCache: new Map<string, string>(), tokenize: (raw: string) => analyzer.analyze(raw) };
+			const tokenizer = {
+				language: 'english',
+				normalizationCache: new Map<string, string>(),
+				tokenize: (raw: string) => analyzer.analyze(raw)
+			};
 			db = create({ schema: { docId: 'string', body: 'string' } as const, ...(custom ? { components: { tokenizer } } : {}) });
 			for (const d of docs) await insert(db, { docId: d.id, body: body(d) });
 		},

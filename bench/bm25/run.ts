@@ -56,7 +56,10 @@ async function measure(engine: Engine, data: BeirDataset, qrels: Qrels): Promise
 		const t = performance.now();
 		const hits = await engine.search(q.text, 10);
 		latencies.push(performance.now() - t);
-		run.set(q.id, hits.map((h) => ({ docId: h.id, score: h.score })));
+		run.set(
+			q.id,
+			hits.map((h) => ({ docId: h.id, score: h.score }))
+		);
 	}
 	latencies.sort((a, b) => a - b);
 	const ndcg10 = evaluateRun(qrels, run, { cutoffs: [10] }).summary.ndcg_cut_10 ?? 0;
@@ -66,10 +69,7 @@ async function measure(engine: Engine, data: BeirDataset, qrels: Qrels): Promise
 function table(rows: readonly Row[]): string {
 	const base = rows[0] as Row;
 	const ratio = (v: number, b: number) => (b > 0 ? ` (${(v / b).toFixed(2)}×)` : '');
-	const lines = [
-		'| engine | build ms | query p50 ms | query p95 ms | heap MiB | nDCG@10 |',
-		'|---|---:|---:|---:|---:|---:|'
-	];
+	const lines = ['| engine | build ms | query p50 ms | query p95 ms | heap MiB | nDCG@10 |', '|---|---:|---:|---:|---:|---:|'];
 	for (const r of rows) {
 		lines.push(
 			`| ${r.name} | ${r.buildMs.toFixed(0)}${ratio(r.buildMs, base.buildMs)} | ${r.p50Ms.toFixed(3)}${ratio(r.p50Ms, base.p50Ms)} | ` +
@@ -99,7 +99,13 @@ async function main(): Promise<void> {
 	console.log(`# BM25 bench — scifact from ${dataDir}: ${scifact.corpus.length} docs, ${judged} test queries, top 10`);
 	console.log(`Node ${process.version}; heap = heapUsed delta after gc() around the build (index + anything it keeps).\n`);
 
-	const engines = [assayEngine(), miniSearchEngine('defaults'), miniSearchEngine('assayAnalyzer'), oramaEngine('defaults'), oramaEngine('assayAnalyzer')];
+	const engines = [
+		assayEngine(),
+		miniSearchEngine('defaults'),
+		miniSearchEngine('assayAnalyzer'),
+		oramaEngine('defaults'),
+		oramaEngine('assayAnalyzer')
+	];
 	const rows: Row[] = [];
 	const keep: Engine[] = []; // Keep every index alive so later heap deltas are not freed earlier ones.
 	for (const engine of engines) {

@@ -16,13 +16,24 @@ import { chromium } from '@playwright/test';
 import { TransformersEmbedder } from '../../src/lib/adapters/transformers-embedder.ts';
 import { chromiumArgs, chromiumExecutable } from '../../tests/e2e/support/chromium.ts';
 
-const { values } = parseArgs({ options: { chunks: { type: 'string', default: '512' }, batch: { type: 'string', default: '16' }, port: { type: 'string', default: '4390' } } });
+const { values } = parseArgs({
+	options: {
+		chunks: { type: 'string', default: '512' },
+		batch: { type: 'string', default: '16' },
+		port: { type: 'string', default: '4390' }
+	}
+});
 const chunkCount = Number(values.chunks);
 const batch = Number(values.batch);
 const port = Number(values.port);
 const root = process.cwd();
-const WORDS = 'the puppy barked at night while stock prices fell at the bank and rain fell on the garden as the team won the match after the concert'.split(' ');
-const texts = Array.from({ length: chunkCount }, (_, i) => Array.from({ length: 40 }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]).join(' '));
+const WORDS =
+	'the puppy barked at night while stock prices fell at the bank and rain fell on the garden as the team won the match after the concert'.split(
+		' '
+	);
+const texts = Array.from({ length: chunkCount }, (_, i) =>
+	Array.from({ length: 40 }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]).join(' ')
+);
 const spec = { modelId: 'tiny-bert-embed', dtype: 'fp32' as const, pooling: 'mean' as const, queryPrefix: '', passagePrefix: '' };
 
 async function nodeRate(): Promise<number> {

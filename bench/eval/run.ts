@@ -33,8 +33,16 @@ function median(xs: number[]): number {
 function cliSeconds(): { seconds: number; ndcg10: number } {
 	const out = join(mkdtempSync(join(tmpdir(), 'assay-bench-')), 'scifact.run');
 	const t0 = performance.now();
-	const bm25 = spawnSync(process.execPath, [join(root, 'bin/assay.js'), 'bm25', '--dataset', scifact, '--analyzer', 'english', '--depth', '100', '--out', out], { encoding: 'utf8' });
-	const metrics = spawnSync(process.execPath, [join(root, 'bin/assay.js'), 'metrics', '--qrels', join(scifact, 'qrels.tsv'), '--run', out, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+	const bm25 = spawnSync(
+		process.execPath,
+		[join(root, 'bin/assay.js'), 'bm25', '--dataset', scifact, '--analyzer', 'english', '--depth', '100', '--out', out],
+		{ encoding: 'utf8' }
+	);
+	const metrics = spawnSync(
+		process.execPath,
+		[join(root, 'bin/assay.js'), 'metrics', '--qrels', join(scifact, 'qrels.tsv'), '--run', out, '--json'],
+		{ encoding: 'utf8', maxBuffer: 1 << 26 }
+	);
 	const seconds = (performance.now() - t0) / 1000;
 	if (bm25.status !== 0 || metrics.status !== 0) throw new Error(`CLI failed: ${bm25.stderr}${metrics.stderr}`);
 	return { seconds, ndcg10: (JSON.parse(metrics.stdout) as { all: Record<string, number> }).all.ndcg_cut_10 ?? NaN };
@@ -52,7 +60,10 @@ async function inProcess(): Promise<{ indexMs: number; searchMs: number; metrics
 }
 
 async function browserSeconds(): Promise<{ importSeconds: number; evalSeconds: number[]; reportTotalMs: number[]; ndcg10: number }> {
-	const inUse = await fetch(`http://localhost:${values.port}/`).then(() => true, () => false);
+	const inUse = await fetch(`http://localhost:${values.port}/`).then(
+		() => true,
+		() => false
+	);
 	if (inUse) throw new Error(`Port ${values.port} is already serving something: pass --port`);
 	// Own process group, so the kill below also ends vite under npx.
 	const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
@@ -102,14 +113,28 @@ const result = {
 	dataset: 'scifact (5183 documents, 300 queries)',
 	configuration: 'BM25 k1 0.9 b 0.4, english analyzer, one chunk per document, depth 100',
 	cli: { medianSeconds: median(cli.map((c) => c.seconds)), runs: cli.map((c) => c.seconds), ndcg10: cli[0]?.ndcg10, inProcessMs: steps },
-	browser: { medianSeconds: median(browser.evalSeconds), runs: browser.evalSeconds, reportTotalMs: browser.reportTotalMs, beirImportSeconds: browser.importSeconds, ndcg10: browser.ndcg10 }
+	browser: {
+		medianSeconds: median(browser.evalSeconds),
+		runs: browser.evalSeconds,
+		reportTotalMs: browser.reportTotalMs,
+		beirImportSeconds: browser.importSeconds,
+		ndcg10: browser.ndcg10
+	}
 };
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(join(root, 'bench', 'out', 'eval.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(`scifact, 300 queries, BM25 english (median of ${runs}):`);
-console.log(`  browser (click Run → results shown; workspace index already built): ${result.browser.medianSeconds.toFixed(2)} s   nDCG@10 ${browser.ndcg10}`);
-console.log(`  browser, inside the worker (report timings.totalMs): ${browser.reportTotalMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`);
-console.log(`  CLI (assay bm25 + assay metrics, whole processes incl. index): ${result.cli.medianSeconds.toFixed(2)} s   nDCG@10 ${result.cli.ndcg10}`);
-console.log(`  CLI steps in-process: index ${steps.indexMs.toFixed(0)} ms, 300 searches ${steps.searchMs.toFixed(0)} ms, metrics ${steps.metricsMs.toFixed(0)} ms`);
+console.log(
+	`  browser (click Run → results shown; workspace index already built): ${result.browser.medianSeconds.toFixed(2)} s   nDCG@10 ${browser.ndcg10}`
+);
+console.log(
+	`  browser, inside the worker (report timings.totalMs): ${browser.reportTotalMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`
+);
+console.log(
+	`  CLI (assay bm25 + assay metrics, whole processes incl. index): ${result.cli.medianSeconds.toFixed(2)} s   nDCG@10 ${result.cli.ndcg10}`
+);
+console.log(
+	`  CLI steps in-process: index ${steps.indexMs.toFixed(0)} ms, 300 searches ${steps.searchMs.toFixed(0)} ms, metrics ${steps.metricsMs.toFixed(0)} ms`
+);
 console.log(`  browser BEIR import (5183 documents into IndexedDB + index): ${browser.importSeconds.toFixed(1)} s`);
 console.log(`  ratio browser / CLI: ${(result.browser.medianSeconds / result.cli.medianSeconds).toFixed(2)}`);

@@ -16,9 +16,21 @@ const SENTENCE = 'The retrieval step ranks every chunk by its BM25 score before 
 const enc = (s: string) => new TextEncoder().encode(s);
 
 async function corpus(): Promise<[string, Uint8Array][]> {
-	const pages = Array.from({ length: 50 }, (_, p) => flow(72, 740, Array.from({ length: 45 }, (_, l) => `Page ${p + 1} line ${l + 1}: ${SENTENCE.slice(0, 70)}`)));
+	const pages = Array.from({ length: 50 }, (_, p) =>
+		flow(
+			72,
+			740,
+			Array.from({ length: 45 }, (_, l) => `Page ${p + 1} line ${l + 1}: ${SENTENCE.slice(0, 70)}`)
+		)
+	);
 	const blocks: DocxBlock[] = [];
-	for (let s = 0; s < 40; s++) blocks.push({ h1: `Section ${s}` }, ...Array.from({ length: 10 }, () => ({ p: SENTENCE.repeat(4) })), { table: [['a', 'b'], ['1', '2']] });
+	for (let s = 0; s < 40; s++)
+		blocks.push({ h1: `Section ${s}` }, ...Array.from({ length: 10 }, () => ({ p: SENTENCE.repeat(4) })), {
+			table: [
+				['a', 'b'],
+				['1', '2']
+			]
+		});
 	const html = `<html><head><title>Doc</title><script>x()</script></head><body>${Array.from({ length: 400 }, (_, i) => `<h2>H${i}</h2><p>${SENTENCE.repeat(5)}</p>`).join('')}</body></html>`;
 	const csv = `id,name,notes\n${Array.from({ length: 20_000 }, (_, i) => `${i},"item ${i}","${SENTENCE.trim()}"`).join('\n')}\n`;
 	const jsonl = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: i, text: SENTENCE })).join('\n');
@@ -53,5 +65,7 @@ for (const [name, bytes] of await corpus()) {
 	}
 	const median = (xs: number[]) => xs.sort((a, b) => a - b)[2]!;
 	const mb = bytes.length / 1e6;
-	console.log(`| ${name} | ${(bytes.length / 1024).toFixed(0)} KiB | ${median(parseMs).toFixed(1)} | ${median(chunkMs).toFixed(1)} | ${chunks} | ${(mb / (median(parseMs) / 1000)).toFixed(1)} |`);
+	console.log(
+		`| ${name} | ${(bytes.length / 1024).toFixed(0)} KiB | ${median(parseMs).toFixed(1)} | ${median(chunkMs).toFixed(1)} | ${chunks} | ${(mb / (median(parseMs) / 1000)).toFixed(1)} |`
+	);
 }

@@ -28,9 +28,19 @@ const { corpus, cases } = loadScifactSubset(300, Infinity);
 if (cases.length !== 300) throw new Error(`expected 300 SciFact test cases, found ${cases.length}`);
 const app = await startFixtureRagApp({ corpus, memoize: true });
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-system-eval-'));
-writeFileSync(join(dir, 'golden.jsonl'), cases.map((c) => JSON.stringify({ id: c.id, query: c.query, relevant: c.relevant })).join('\n') + '\n');
+writeFileSync(
+	join(dir, 'golden.jsonl'),
+	cases.map((c) => JSON.stringify({ id: c.id, query: c.query, relevant: c.relevant })).join('\n') + '\n'
+);
 const configPath = join(dir, 'assay.config.json');
-writeFileSync(configPath, JSON.stringify({ goldenSet: 'golden.jsonl', system: { type: 'http', url: app.url, body: { query: '{{query}}', id: '{{id}}' }, answer: '$.answer', contexts: '$.contexts' }, cache: { dir: join(dir, 'cache') } }));
+writeFileSync(
+	configPath,
+	JSON.stringify({
+		goldenSet: 'golden.jsonl',
+		system: { type: 'http', url: app.url, body: { query: '{{query}}', id: '{{id}}' }, answer: '$.answer', contexts: '$.contexts' },
+		cache: { dir: join(dir, 'cache') }
+	})
+);
 
 /** Raw round trips: the same POSTs, `concurrency` in flight, reply parsed as JSON. */
 async function raw(concurrency: number): Promise<number> {
@@ -40,7 +50,11 @@ async function raw(concurrency: number): Promise<number> {
 		Array.from({ length: concurrency }, async () => {
 			while (next < cases.length) {
 				const c = cases[next++] as (typeof cases)[number];
-				const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: c.query, id: c.id }) });
+				const res = await fetch(app.url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ query: c.query, id: c.id })
+				});
 				await res.json();
 			}
 		})
@@ -50,7 +64,10 @@ async function raw(concurrency: number): Promise<number> {
 
 async function evalRun(concurrency: number, cache: boolean): Promise<number> {
 	const t0 = performance.now();
-	const code = await runCli(['eval', '--config', configPath, '--out', join(dir, 'out'), '--concurrency', String(concurrency), ...(cache ? [] : ['--no-cache'])], { stdout: () => {}, stderr: () => {} });
+	const code = await runCli(
+		['eval', '--config', configPath, '--out', join(dir, 'out'), '--concurrency', String(concurrency), ...(cache ? [] : ['--no-cache'])],
+		{ stdout: () => {}, stderr: () => {} }
+	);
 	if (code !== 0) throw new Error(`assay eval exited ${code}`);
 	return performance.now() - t0;
 }
@@ -80,7 +97,15 @@ for (let i = 0; i < rounds; i++) cached.push(await evalRun(4, true));
 results['all from the disk cache, concurrency 4'] = { evalMsPerCase: median(cached) / cases.length, evalWallMs: median(cached) };
 await app.stop();
 
-const out = { bench: 'system-eval', cases: cases.length, corpusDocs: corpus.length, rounds, node: process.version, cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? '?'}`, results };
+const out = {
+	bench: 'system-eval',
+	cases: cases.length,
+	corpusDocs: corpus.length,
+	rounds,
+	node: process.version,
+	cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? '?'}`,
+	results
+};
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(join(root, 'bench', 'out', 'system-eval.json'), JSON.stringify(out, null, 2));
 console.log(JSON.stringify(out, null, 2));

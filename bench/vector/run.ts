@@ -20,7 +20,13 @@ import { ExactVectorIndex, type VectorIndex, type VectorItem } from '../../src/l
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,50000' }, dims: { type: 'string', default: '384' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+	options: {
+		sizes: { type: 'string', default: '1000,10000,50000' },
+		dims: { type: 'string', default: '384' },
+		queries: { type: 'string', default: '200' }
+	}
+});
 const sizes = values.sizes!.split(',').map(Number);
 const dims = Number(values.dims);
 const queryCount = Number(values.queries);
@@ -81,7 +87,20 @@ for (const n of sizes) {
 			times.push(performance.now() - s);
 		}
 		times.sort((a, b) => a - b);
-		return { index, row: { engine, n, buildMs, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), memMiB, recall10: null, jsonMiB: null, parseMs: null } as Row };
+		return {
+			index,
+			row: {
+				engine,
+				n,
+				buildMs,
+				p50Ms: percentile(times, 50),
+				p95Ms: percentile(times, 95),
+				memMiB,
+				recall10: null,
+				jsonMiB: null,
+				parseMs: null
+			} as Row
+		};
 	};
 	const exact = run('exact scan', () => new ExactVectorIndex(dims));
 	rows.push(exact.row);
@@ -109,4 +128,7 @@ const f = (x: number | null, d = 1) => (x === null ? '—' : x.toFixed(d));
 console.log(`\n${dims}-d random unit vectors, k = 10, ${queryCount} queries, Node ${process.version}\n`);
 console.log('| index | vectors | build ms | query p50 ms | query p95 ms | memory MiB | recall@10 vs exact | JSON MiB | JSON parse ms |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.engine} | ${r.n} | ${f(r.buildMs, 0)} | ${f(r.p50Ms, 2)} | ${f(r.p95Ms, 2)} | ${f(r.memMiB)} | ${f(r.recall10, 3)} | ${f(r.jsonMiB)} | ${f(r.parseMs, 0)} |`);
+for (const r of rows)
+	console.log(
+		`| ${r.engine} | ${r.n} | ${f(r.buildMs, 0)} | ${f(r.p50Ms, 2)} | ${f(r.p95Ms, 2)} | ${f(r.memMiB)} | ${f(r.recall10, 3)} | ${f(r.jsonMiB)} | ${f(r.parseMs, 0)} |`
+	);

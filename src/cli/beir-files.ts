@@ -54,7 +54,11 @@ export function loadBeirDataset(dir: string): BeirDataset {
 	}
 	const qrelsPath = firstExisting(dir, ['qrels.tsv', join('qrels', 'test.tsv'), 'qrels.trec']);
 	return {
-		name: dir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? dir,
+		name:
+			dir
+				.replace(/[\\/]+$/, '')
+				.split(/[\\/]/)
+				.pop() ?? dir,
 		corpus: parseBeirCorpus(readTextFile(corpusPath), corpusPath),
 		queries: parseBeirQueries(readTextFile(queriesPath), queriesPath),
 		qrels: qrelsPath ? parseQrels(readTextFile(qrelsPath), qrelsPath) : null,

@@ -63,7 +63,10 @@ export async function bm25Command(argv: readonly string[], io: CliIo): Promise<n
 	const chunking = choiceOption(values, 'chunking', ['none', 'default'] as const, 'none');
 	const chunkingConfig = parseChunkingConfig({
 		chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars),
-		chunkOverlapChars: values['chunk-overlap'] === undefined ? DEFAULTS.chunking.chunkOverlapChars : numberOption(values, 'chunk-overlap', DEFAULTS.chunking.chunkOverlapChars)
+		chunkOverlapChars:
+			values['chunk-overlap'] === undefined
+				? DEFAULTS.chunking.chunkOverlapChars
+				: numberOption(values, 'chunk-overlap', DEFAULTS.chunking.chunkOverlapChars)
 	});
 	const tag = stringOption(values, 'tag', 'assay-bm25');
 

@@ -76,7 +76,8 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 	}
 	if (typeof values.config === 'string') {
 		for (const name of ['qrels', 'run', 'k', 'per-query', 'include-missing']) {
-			if (values[name] !== undefined) throw new UsageError(`--${name} belongs to the TREC form of assay eval; it cannot be combined with --config`);
+			if (values[name] !== undefined)
+				throw new UsageError(`--${name} belongs to the TREC form of assay eval; it cannot be combined with --config`);
 		}
 		return runSystemEvalCommand(
 			{

@@ -42,7 +42,12 @@ export const ExecSystemConfigSchema = z
 		/** Between SIGTERM and SIGKILL, ms; default 2 000. */
 		killGraceMs: z.number().int().min(0).max(60_000).default(2_000),
 		/** Cap on stdout, bytes; default 10 MiB. */
-		maxOutputBytes: z.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024)
+		maxOutputBytes: z
+			.number()
+			.int()
+			.min(1)
+			.max(1024 * 1024 * 1024)
+			.default(10 * 1024 * 1024)
 	})
 	.strict();
 export type ExecSystemConfigInput = z.input<typeof ExecSystemConfigSchema>;
@@ -83,7 +88,10 @@ export function execCaseInput(request: SystemCaseRequest): Record<string, unknow
  * Build the exec system.
  * @throws AssayError `CONFIG_INVALID` (see {@link parseExecSystemConfig}).
  */
-export async function createExecSystem(input: ExecSystemConfigInput | ExecSystemConfig, deps: ExecSystemDeps = {}): Promise<SystemUnderTest> {
+export async function createExecSystem(
+	input: ExecSystemConfigInput | ExecSystemConfig,
+	deps: ExecSystemDeps = {}
+): Promise<SystemUnderTest> {
 	const config = parseExecSystemConfig(input);
 	const envNames = Object.keys(config.env).sort();
 	const envSha256 = await sha256Text(canonicalJson(config.env));
@@ -136,14 +144,22 @@ function runCase(config: ExecSystemConfig, request: SystemCaseRequest, now: () =
 			killTimer ??= setTimeout(() => kill('SIGKILL'), config.killGraceMs);
 		};
 		const tail = () => {
-			const text = stderr.toString('utf8').replace(/^\uFFFD+/, '').trim();
+			const text = stderr
+				.toString('utf8')
+				.replace(/^\uFFFD+/, '')
+				.trim();
 			return text ? `; stderr (last ${STDERR_TAIL_BYTES} bytes): ${text}` : '; stderr was empty';
 		};
 		const fail = (message: string, details: Record<string, unknown> = {}) =>
-			new AssayError('SYSTEM_REQUEST_FAILED', `${message}${tail()}`, { details: { caseId, command: config.command, stderrTail: stderr.toString('utf8'), ...details } });
+			new AssayError('SYSTEM_REQUEST_FAILED', `${message}${tail()}`, {
+				details: { caseId, command: config.command, stderrTail: stderr.toString('utf8'), ...details }
+			});
 
 		const timeout = setTimeout(() => {
-			failure ??= fail(`${shown} did not finish case ${caseId} within ${config.timeoutMs} ms: stopped (SIGTERM, then SIGKILL after ${config.killGraceMs} ms)`, { timeoutMs: config.timeoutMs });
+			failure ??= fail(
+				`${shown} did not finish case ${caseId} within ${config.timeoutMs} ms: stopped (SIGTERM, then SIGKILL after ${config.killGraceMs} ms)`,
+				{ timeoutMs: config.timeoutMs }
+			);
 			stop();
 		}, config.timeoutMs);
 		const onAbort = () => {
@@ -164,7 +180,9 @@ function runCase(config: ExecSystemConfig, request: SystemCaseRequest, now: () =
 		child.stdout.on('data', (chunk: Buffer) => {
 			stdoutBytes += chunk.byteLength;
 			if (stdoutBytes > config.maxOutputBytes) {
-				failure ??= fail(`${shown} wrote more than ${config.maxOutputBytes} bytes on stdout for case ${caseId}: stopped`, { maxOutputBytes: config.maxOutputBytes });
+				failure ??= fail(`${shown} wrote more than ${config.maxOutputBytes} bytes on stdout for case ${caseId}: stopped`, {
+					maxOutputBytes: config.maxOutputBytes
+				});
 				stop();
 				return;
 			}
@@ -180,8 +198,14 @@ function runCase(config: ExecSystemConfig, request: SystemCaseRequest, now: () =
 
 		child.on('error', (error: NodeJS.ErrnoException) => {
 			if (error.code === 'ENOENT' || error.code === 'EACCES') {
-				const why = error.code === 'ENOENT' ? 'was not found (is it installed and on PATH, or is the path right?)' : 'is not executable (EACCES)';
-				finish(new AssayError('SYSTEM_UNREACHABLE', `The exec system's command ${JSON.stringify(config.command)} ${why}; no case can run.`, { cause: error, details: { command: config.command, errno: error.code } }));
+				const why =
+					error.code === 'ENOENT' ? 'was not found (is it installed and on PATH, or is the path right?)' : 'is not executable (EACCES)';
+				finish(
+					new AssayError('SYSTEM_UNREACHABLE', `The exec system's command ${JSON.stringify(config.command)} ${why}; no case can run.`, {
+						cause: error,
+						details: { command: config.command, errno: error.code }
+					})
+				);
 				return;
 			}
 			finish(fail(`${shown} could not be run for case ${caseId}: ${error.message}`));
@@ -189,7 +213,13 @@ function runCase(config: ExecSystemConfig, request: SystemCaseRequest, now: () =
 		child.on('close', (code, signal) => {
 			if (aborted) return finish(request.signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
 			if (failure) return finish(failure);
-			if (code !== 0) return finish(fail(signal ? `${shown} was killed by ${signal} on case ${caseId}` : `${shown} exited with code ${code} on case ${caseId}`, { exitCode: code, signal }));
+			if (code !== 0)
+				return finish(
+					fail(signal ? `${shown} was killed by ${signal} on case ${caseId}` : `${shown} exited with code ${code} on case ${caseId}`, {
+						exitCode: code,
+						signal
+					})
+				);
 			try {
 				finish(null, { ...parseExecOutput(Buffer.concat(stdout).toString('utf8')), timings: { totalMs: now() - startedAt, ttftMs: null } });
 			} catch (error) {
@@ -208,18 +238,24 @@ export function parseExecOutput(text: string): Omit<SystemOutput, 'timings'> {
 	try {
 		value = JSON.parse(text);
 	} catch {
-		const last = text.split(/\r?\n/).filter((l) => l.trim() !== '').at(-1);
+		const last = text
+			.split(/\r?\n/)
+			.filter((l) => l.trim() !== '')
+			.at(-1);
 		try {
 			value = last === undefined ? undefined : JSON.parse(last);
 		} catch {
 			value = undefined;
 		}
-		if (value === undefined) throw new Error(`stdout that is not JSON ({"answer", "contexts"} expected): ${text.trim() ? excerpt(text.trim(), 200) : '(empty)'}`);
+		if (value === undefined)
+			throw new Error(`stdout that is not JSON ({"answer", "contexts"} expected): ${text.trim() ? excerpt(text.trim(), 200) : '(empty)'}`);
 	}
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`stdout JSON that is not an object: ${excerpt(value)}`);
+	if (value === null || typeof value !== 'object' || Array.isArray(value))
+		throw new Error(`stdout JSON that is not an object: ${excerpt(value)}`);
 	const row = value as Record<string, unknown>;
 	if (typeof row.answer !== 'string') throw new Error(`stdout JSON whose "answer" is not a string: ${excerpt(row.answer ?? null)}`);
-	if (!Array.isArray(row.contexts)) throw new Error(`stdout JSON whose "contexts" is not an array ([] when nothing was retrieved): ${excerpt(row.contexts ?? null)}`);
+	if (!Array.isArray(row.contexts))
+		throw new Error(`stdout JSON whose "contexts" is not an array ([] when nothing was retrieved): ${excerpt(row.contexts ?? null)}`);
 	const contexts = row.contexts.map((c, i) => toSystemContext(c, {}, `contexts[${i}]`, 'SYSTEM_REQUEST_FAILED'));
 	const usage = toSystemUsage(row.usage);
 	return { answer: row.answer, contexts, ...(usage ? { usage } : {}) };

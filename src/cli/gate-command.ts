@@ -1,4 +1,13 @@
-import { DEFAULT_GATE_CONFIG, describeRule, parseEvalReport, parseGateConfig, runGate, type GateConfig, type GateRule, type MetricGate } from '../lib/evals/index.ts';
+import {
+	DEFAULT_GATE_CONFIG,
+	describeRule,
+	parseEvalReport,
+	parseGateConfig,
+	runGate,
+	type GateConfig,
+	type GateRule,
+	type MetricGate
+} from '../lib/evals/index.ts';
 import { AssayError } from '../lib/shared/errors.ts';
 import { parseOptions, stringOption } from './args.ts';
 import { readTextFile } from './beir-files.ts';
@@ -63,7 +72,11 @@ function readReport(path: string, what: string): ReturnType<typeof parseEvalRepo
 	try {
 		return parseEvalReport(json);
 	} catch (error) {
-		if (error instanceof AssayError) throw new AssayError(error.code, `The ${what} ${path}: ${error.message}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
+		if (error instanceof AssayError)
+			throw new AssayError(error.code, `The ${what} ${path}: ${error.message}`, {
+				cause: error,
+				...(error.details ? { details: error.details } : {})
+			});
 		throw error;
 	}
 }
@@ -107,8 +120,12 @@ export function applyGateFlags(config: GateConfig, flags: GateFlags): GateConfig
 	}
 	for (const metric of flags.requireSignificance ?? []) {
 		const rule = metrics[metric];
-		if (!rule) throw new UsageError(`--require-significance ${metric}: no rule gates ${metric} (give it --max-drop or name it in --config)`);
-		if (rule.maxDrop === undefined && rule.maxDropPct === undefined) throw new UsageError(`--require-significance ${metric}: its rule has no drop limit to qualify (only a floor, which always decides alone); give it --max-drop`);
+		if (!rule)
+			throw new UsageError(`--require-significance ${metric}: no rule gates ${metric} (give it --max-drop or name it in --config)`);
+		if (rule.maxDrop === undefined && rule.maxDropPct === undefined)
+			throw new UsageError(
+				`--require-significance ${metric}: its rule has no drop limit to qualify (only a floor, which always decides alone); give it --max-drop`
+			);
 		metrics[metric] = { ...rule, requireSignificance: true };
 	}
 	return { ...config, metrics };
@@ -143,7 +160,10 @@ export async function gateCommand(argv: readonly string[], io: CliIo): Promise<n
 		return gateReports(values, io);
 	} catch (error) {
 		// With --json a script reads stdout: it gets the error there too (exit 2 stays with runCli).
-		if (values.json) io.stdout(`${JSON.stringify({ verdict: 'ERROR', error: { code: error instanceof AssayError ? error.code : 'USAGE', message: (error as Error).message } }, null, 2)}\n`);
+		if (values.json)
+			io.stdout(
+				`${JSON.stringify({ verdict: 'ERROR', error: { code: error instanceof AssayError ? error.code : 'USAGE', message: (error as Error).message } }, null, 2)}\n`
+			);
 		throw error;
 	}
 }
@@ -154,12 +174,18 @@ function gateReports(values: Record<string, string | boolean | string[] | undefi
 	const candidate = readReport(stringOption(values, 'candidate'), 'candidate report');
 	const fromFile = typeof values.config === 'string' ? parseGateConfig(readJson(values.config, 'gate config')) : DEFAULT_GATE_CONFIG;
 	const config = parseGateConfig(
-		applyGateFlags(fromFile, { maxDrop: (values['max-drop'] as string[] | undefined) ?? [], min: (values.min as string[] | undefined) ?? [], requireSignificance: (values['require-significance'] as string[] | undefined) ?? [] })
+		applyGateFlags(fromFile, {
+			maxDrop: (values['max-drop'] as string[] | undefined) ?? [],
+			min: (values.min as string[] | undefined) ?? [],
+			requireSignificance: (values['require-significance'] as string[] | undefined) ?? []
+		})
 	);
 	const result = runGate(baseline, candidate, config);
 	if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
 	else {
-		io.stdout(`${result.verdict}: ${candidate.retrieval.label} vs baseline ${baseline.retrieval.label} on "${baseline.dataset.name}" (${result.queryCount} queries)\n`);
+		io.stdout(
+			`${result.verdict}: ${candidate.retrieval.label} vs baseline ${baseline.retrieval.label} on "${baseline.dataset.name}" (${result.queryCount} queries)\n`
+		);
 		for (const m of result.metrics) io.stdout(resultLine(m));
 	}
 	return result.verdict === 'PASS' ? EXIT_OK : EXIT_FAILURE;

@@ -66,7 +66,11 @@ export async function ingestCommand(argv: readonly string[], io: CliIo): Promise
 	if (positionals.length === 0) throw new UsageError('give at least one file or folder');
 	const config = parseAppConfig({
 		...DEFAULTS,
-		chunking: { ...DEFAULTS.chunking, chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars), chunkOverlapChars: nonNegative(values['overlap'], DEFAULTS.chunking.chunkOverlapChars) },
+		chunking: {
+			...DEFAULTS.chunking,
+			chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars),
+			chunkOverlapChars: nonNegative(values['overlap'], DEFAULTS.chunking.chunkOverlapChars)
+		},
 		ingest: {
 			...DEFAULTS.ingest,
 			maxFileSizeBytes: positiveIntegerOption(values, 'max-file-size', DEFAULTS.ingest.maxFileSizeBytes),
@@ -85,14 +89,30 @@ export async function ingestCommand(argv: readonly string[], io: CliIo): Promise
 	return EXIT_OK;
 }
 
-async function ingestFile(file: { absolute: string; path: string }, config: AppConfig, asText: boolean, write: (line: string) => void): Promise<FileReport> {
+async function ingestFile(
+	file: { absolute: string; path: string },
+	config: AppConfig,
+	asText: boolean,
+	write: (line: string) => void
+): Promise<FileReport> {
 	const size = (await stat(file.absolute)).size;
-	const source: ImportSource = { name: basename(file.absolute), relativePath: file.path, sizeBytes: size, readBytes: async () => new Uint8Array(await readFile(file.absolute)) };
+	const source: ImportSource = {
+		name: basename(file.absolute),
+		relativePath: file.path,
+		sizeBytes: size,
+		readBytes: async () => new Uint8Array(await readFile(file.absolute))
+	};
 	let prepared = await prepareDocument(source, config.ingest, registry());
-	if (asText && prepared.kind === 'unsupported' && prepared.readableAsText) prepared = await prepareDocument(source, config.ingest, registry(), { asText: true });
+	if (asText && prepared.kind === 'unsupported' && prepared.readableAsText)
+		prepared = await prepareDocument(source, config.ingest, registry(), { asText: true });
 	if (prepared.kind !== 'parsed') return { path: file.path, status: prepared.kind, chunkCount: 0, error: toErrorData(prepared.error) };
 	const p = prepared.parsed;
-	const base = { path: file.path, parseMs: Math.round(prepared.parseMs), ...(p.encoding ? { encoding: p.encoding } : {}), ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) };
+	const base = {
+		path: file.path,
+		parseMs: Math.round(prepared.parseMs),
+		...(p.encoding ? { encoding: p.encoding } : {}),
+		...(p.warnings.length > 0 ? { warnings: p.warnings } : {})
+	};
 	if (p.needsOcr) return { ...base, status: 'needs-ocr', chunkCount: 0 };
 	let chunks;
 	try {
@@ -102,10 +122,29 @@ async function ingestFile(file: { absolute: string; path: string }, config: AppC
 		return { ...base, status: 'failed', chunkCount: 0, error: toErrorData(error) };
 	}
 	for (const c of chunks) {
-		write(JSON.stringify({ id: `${file.path}#${c.ordinal}`, path: file.path, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath, ...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}), ...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}), mediaType: prepared.mediaType, ...(p.encoding ? { encoding: p.encoding } : {}) }));
+		write(
+			JSON.stringify({
+				id: `${file.path}#${c.ordinal}`,
+				path: file.path,
+				ordinal: c.ordinal,
+				text: c.text,
+				startOffset: c.startOffset,
+				endOffset: c.endOffset,
+				headingPath: c.headingPath,
+				...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}),
+				...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}),
+				mediaType: prepared.mediaType,
+				...(p.encoding ? { encoding: p.encoding } : {})
+			})
+		);
 	}
 	const short = overlapShortfalls(chunks, config.chunking.chunkOverlapChars);
-	return { ...base, status: p.warnings.length > 0 ? 'ready-with-warnings' : 'ready', chunkCount: chunks.length, ...(short > 0 ? { overlapShortfalls: short } : {}) };
+	return {
+		...base,
+		status: p.warnings.length > 0 ? 'ready-with-warnings' : 'ready',
+		chunkCount: chunks.length,
+		...(short > 0 ? { overlapShortfalls: short } : {})
+	};
 }
 
 let parsers: ReturnType<typeof createNodeParserRegistry> | null = null;
@@ -124,7 +163,9 @@ async function listFiles(target: string, path: string): Promise<{ absolute: stri
 	}
 	if (info.isFile()) return [{ absolute: target, path }];
 	const out: { absolute: string; path: string }[] = [];
-	const entries = (await readdir(target, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	const entries = (await readdir(target, { withFileTypes: true }))
+		.filter((e) => !e.name.startsWith('.'))
+		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	for (const e of entries) {
 		if (e.isDirectory() || e.isFile()) out.push(...(await listFiles(join(target, e.name), `${path}/${e.name}`)));
 	}
@@ -135,7 +176,9 @@ function summary(reports: readonly FileReport[]): string {
 	const counts = DOCUMENT_STATUSES.map((s) => `${s} ${reports.filter((r) => r.status === s).length}`).join(', ');
 	const chunks = reports.reduce((n, r) => n + r.chunkCount, 0);
 	const short = reports.reduce((n, r) => n + (r.overlapShortfalls ?? 0), 0);
-	const lines = [`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}${short > 0 ? `; ${short} chunk(s) with less than half the requested overlap` : ''}`];
+	const lines = [
+		`assay ingest: ${reports.length} file(s), ${chunks} chunk(s): ${counts}${short > 0 ? `; ${short} chunk(s) with less than half the requested overlap` : ''}`
+	];
 	// File names (and messages that quote them) are shown with bidi and control characters escaped.
 	for (const r of reports) {
 		if (r.error) lines.push(`  ${displayName(r.path)}: ${r.status} — ${r.error.code}: ${displayName(r.error.message)}`);
@@ -147,7 +190,17 @@ function summary(reports: readonly FileReport[]): string {
 
 function parseIngestArgs(argv: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
 	try {
-		const specs = { out: { type: 'string' }, report: { type: 'string' }, 'chunk-size': { type: 'string' }, overlap: { type: 'string' }, 'max-file-size': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'hidden-text': { type: 'string' }, 'as-text': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+		const specs = {
+			out: { type: 'string' },
+			report: { type: 'string' },
+			'chunk-size': { type: 'string' },
+			overlap: { type: 'string' },
+			'max-file-size': { type: 'string' },
+			'timeout-ms': { type: 'string' },
+			'hidden-text': { type: 'string' },
+			'as-text': { type: 'boolean' },
+			help: { type: 'boolean', short: 'h' }
+		} as const;
 		const { values, positionals } = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: true });
 		return { values: values as Record<string, string | boolean | undefined>, positionals };
 	} catch (error) {

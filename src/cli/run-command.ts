@@ -1,7 +1,16 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultAppConfig } from '../lib/config/schema.ts';
-import { describeRecipeSource, detectRecipe, findEmbeddingModel, pickDtype, type EmbeddingModelSpec, type EmbeddingRecipe, type ModelDtype, type ModelSource } from '../lib/embedding/index.ts';
+import {
+	describeRecipeSource,
+	detectRecipe,
+	findEmbeddingModel,
+	pickDtype,
+	type EmbeddingModelSpec,
+	type EmbeddingRecipe,
+	type ModelDtype,
+	type ModelSource
+} from '../lib/embedding/index.ts';
 import { readFolderDtypes, readFolderRecipe } from '../lib/adapters/model-files-node.ts';
 import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
@@ -48,12 +57,18 @@ BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFA
 `;
 
 /** What each query goes through, for the progress lines. */
-const QUERY_STEPS: Record<(typeof RETRIEVAL_MODES)[number], string> = { lexical: 'BM25', dense: 'embed query, vector search', hybrid: 'BM25 + vector search, RRF', 'hybrid-rerank': 'BM25 + vector search, RRF, reranking' };
+const QUERY_STEPS: Record<(typeof RETRIEVAL_MODES)[number], string> = {
+	lexical: 'BM25',
+	dense: 'embed query, vector search',
+	hybrid: 'BM25 + vector search, RRF',
+	'hybrid-rerank': 'BM25 + vector search, RRF, reranking'
+};
 
 /** A hub id, or a local folder (then the source is that folder's parent). */
 function modelLocation(value: string): { modelId: string; source: ModelSource; folder: string | null } {
 	const path = resolve(value);
-	if (existsSync(path) && statSync(path).isDirectory()) return { modelId: basename(path), source: { kind: 'local', path: `${dirname(path)}/` }, folder: path };
+	if (existsSync(path) && statSync(path).isDirectory())
+		return { modelId: basename(path), source: { kind: 'local', path: `${dirname(path)}/` }, folder: path };
 	return { modelId: value, source: { kind: 'hub' }, folder: null };
 }
 
@@ -62,10 +77,19 @@ function modelLocation(value: string): { modelId: string; source: ModelSource; f
  * with its source (`--flag`, `from config_sentence_transformers.json`, `family e5`, …), and a
  * notice when no prefixes are known for the model.
  */
-export function describeEmbedStart(spec: EmbeddingModelSpec, recipe: EmbeddingRecipe, flags: { pooling: boolean; queryPrefix: boolean; passagePrefix: boolean }): string {
+export function describeEmbedStart(
+	spec: EmbeddingModelSpec,
+	recipe: EmbeddingRecipe,
+	flags: { pooling: boolean; queryPrefix: boolean; passagePrefix: boolean }
+): string {
 	const src = (flag: boolean, name: string, source: EmbeddingRecipe['prefixSource']) => (flag ? `--${name}` : describeRecipeSource(source));
-	const lines = [`assay run: embedding ${spec.modelId} (${spec.dtype}), pooling ${spec.pooling} (${src(flags.pooling, 'pooling', recipe.poolingSource)}), query prefix ${JSON.stringify(spec.queryPrefix)} (${src(flags.queryPrefix, 'query-prefix', recipe.prefixSource)}), passage prefix ${JSON.stringify(spec.passagePrefix)} (${src(flags.passagePrefix, 'passage-prefix', recipe.prefixSource)})`];
-	if (!recipe.known && !flags.queryPrefix && !flags.passagePrefix) lines.push(`assay run: no query/passage prefixes are known for ${spec.modelId}; if its model card names some, pass --query-prefix and --passage-prefix`);
+	const lines = [
+		`assay run: embedding ${spec.modelId} (${spec.dtype}), pooling ${spec.pooling} (${src(flags.pooling, 'pooling', recipe.poolingSource)}), query prefix ${JSON.stringify(spec.queryPrefix)} (${src(flags.queryPrefix, 'query-prefix', recipe.prefixSource)}), passage prefix ${JSON.stringify(spec.passagePrefix)} (${src(flags.passagePrefix, 'passage-prefix', recipe.prefixSource)})`
+	];
+	if (!recipe.known && !flags.queryPrefix && !flags.passagePrefix)
+		lines.push(
+			`assay run: no query/passage prefixes are known for ${spec.modelId}; if its model card names some, pass --query-prefix and --passage-prefix`
+		);
 	return `${lines.join('\n')}\n`;
 }
 
@@ -75,9 +99,22 @@ export function describeEmbedStart(spec: EmbeddingModelSpec, recipe: EmbeddingRe
  */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	const values = parseOptions(argv, {
-		dataset: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'embed-model': { type: 'string' }, 'rerank-model': { type: 'string' },
-		dtype: { type: 'string' }, pooling: { type: 'string' }, 'query-prefix': { type: 'string' }, 'passage-prefix': { type: 'string' },
-		'top-k': { type: 'string' }, depth: { type: 'string' }, 'rrf-k': { type: 'string' }, 'rerank-pool': { type: 'string' }, tag: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' }
+		dataset: { type: 'string' },
+		mode: { type: 'string' },
+		out: { type: 'string' },
+		'embed-model': { type: 'string' },
+		'rerank-model': { type: 'string' },
+		dtype: { type: 'string' },
+		pooling: { type: 'string' },
+		'query-prefix': { type: 'string' },
+		'passage-prefix': { type: 'string' },
+		'top-k': { type: 'string' },
+		depth: { type: 'string' },
+		'rrf-k': { type: 'string' },
+		'rerank-pool': { type: 'string' },
+		tag: { type: 'string' },
+		quiet: { type: 'boolean', short: 'q' },
+		help: { type: 'boolean', short: 'h' }
 	});
 	if (values.help) {
 		io.stdout(RUN_USAGE);
@@ -89,18 +126,28 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	const outPath = stringOption(values, 'out');
 	const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 	// The app's default dtype, unless a local folder lacks those weights: then the first it has (DTYPE_PREFERENCE).
-	const dtypeFor = (folder: string | null, appDefault: ModelDtype): ModelDtype => choiceOption(values, 'dtype', dtypes, (folder ? pickDtype(appDefault, readFolderDtypes(folder)) : null) ?? appDefault);
+	const dtypeFor = (folder: string | null, appDefault: ModelDtype): ModelDtype =>
+		choiceOption(values, 'dtype', dtypes, (folder ? pickDtype(appDefault, readFolderDtypes(folder)) : null) ?? appDefault);
 	let embedSpec: EmbeddingModelSpec | undefined;
 	if (typeof values['embed-model'] === 'string') {
 		const { modelId, source, folder } = modelLocation(values['embed-model']);
 		const recipe = detectRecipe(modelId, folder ? readFolderRecipe(folder) : {}, findEmbeddingModel(modelId));
 		embedSpec = {
-			modelId, source, dtype: dtypeFor(folder, DEFAULTS.embedding.dtype), device: 'wasm',
+			modelId,
+			source,
+			dtype: dtypeFor(folder, DEFAULTS.embedding.dtype),
+			device: 'wasm',
 			pooling: choiceOption(values, 'pooling', ['mean', 'cls'] as const, recipe.pooling),
 			queryPrefix: stringOption(values, 'query-prefix', recipe.queryPrefix),
 			passagePrefix: stringOption(values, 'passage-prefix', recipe.passagePrefix)
 		};
-		io.stderr(describeEmbedStart(embedSpec, recipe, { pooling: values.pooling !== undefined, queryPrefix: values['query-prefix'] !== undefined, passagePrefix: values['passage-prefix'] !== undefined }));
+		io.stderr(
+			describeEmbedStart(embedSpec, recipe, {
+				pooling: values.pooling !== undefined,
+				queryPrefix: values['query-prefix'] !== undefined,
+				passagePrefix: values['passage-prefix'] !== undefined
+			})
+		);
 	}
 	let rerankSpec: RerankerSpec | undefined;
 	if (typeof values['rerank-model'] === 'string') {
@@ -121,19 +168,30 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			};
 	try {
 		const result = await runRetrievalMode(dataset.corpus, queries, {
-			mode, params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b }, analyzer: createAnalyzer(DEFAULTS.bm25.analyzer), topK, depth: positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth), rrfK: numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK), rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
-			...(embedder && embedSpec ? { embedder, embedSpec } : {}), ...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
+			mode,
+			params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b },
+			analyzer: createAnalyzer(DEFAULTS.bm25.analyzer),
+			topK,
+			depth: positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth),
+			rrfK: numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK),
+			rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
+			...(embedder && embedSpec ? { embedder, embedSpec } : {}),
+			...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
 			...progress
 		});
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);
 		else writeFileSync(outPath, runText);
-		io.stderr(`assay run: ${dataset.name}: ${dataset.corpus.length} documents, ${queries.length} queries, mode ${mode}; embedded in ${result.embedMs.toFixed(0)} ms (${result.backend ?? 'no model'}), searched in ${result.searchMs.toFixed(0)} ms\n`);
+		io.stderr(
+			`assay run: ${dataset.name}: ${dataset.corpus.length} documents, ${queries.length} queries, mode ${mode}; embedded in ${result.embedMs.toFixed(0)} ms (${result.backend ?? 'no model'}), searched in ${result.searchMs.toFixed(0)} ms\n`
+		);
 		const lines = result.lists.reduce((n, l) => n + l.hits.length, 0);
 		if (qrels && lines > 0) {
 			const s = evaluateRun(qrels, parseRun(runText), { cutoffs: [10, 100] }).summary;
 			const f = (name: string) => (s[name] ?? 0).toFixed(4);
-			io.stderr(`ndcg_cut_10 ${f('ndcg_cut_10')}  map ${f('map')}  recall_100 ${f('recall_100')}  recip_rank ${f('recip_rank')}  (${s.num_q} queries)\n`);
+			io.stderr(
+				`ndcg_cut_10 ${f('ndcg_cut_10')}  map ${f('map')}  recall_100 ${f('recall_100')}  recip_rank ${f('recip_rank')}  (${s.num_q} queries)\n`
+			);
 		}
 	} finally {
 		await embedder?.dispose();

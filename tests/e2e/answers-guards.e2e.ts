@@ -1,7 +1,10 @@
 import { test, expect } from './support/fixtures.ts';
 import { answerAll, openAnswers, routeScriptedModels, useAnsweringModel, useJudge } from './support/answer-scripts.ts';
 
-test('a run another tab is answering shows as running there and cannot be resumed here, so no case is answered twice', async ({ page, context }) => {
+test('a run another tab is answering shows as running there and cannot be resumed here, so no case is answered twice', async ({
+	page,
+	context
+}) => {
 	const bodies = await routeScriptedModels(page, 300);
 	await openAnswers(page);
 	await useAnsweringModel(page, 'answerer-good');

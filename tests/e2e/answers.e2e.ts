@@ -18,7 +18,9 @@ test('an answer run over the golden set stores every answer with its citations, 
 	expect(String((bodies[0]!.messages as { content: string }[]).at(-1)!.content)).toMatch(/^Sources:\n<source id="1" title="/);
 });
 
-test('grading shows each check and judge verdict per answer, excludes typed judge errors from the mean and reports the error rate', async ({ page }) => {
+test('grading shows each check and judge verdict per answer, excludes typed judge errors from the mean and reports the error rate', async ({
+	page
+}) => {
 	const bodies = await routeScriptedModels(page);
 	await openAnswers(page);
 	await answerAll(page, 'answerer-good', 'good run');
@@ -67,7 +69,9 @@ test('three answers labelled from the keyboard show accuracy, Cohen’s κ and t
 	await expect(page.getByTestId('agreement-pass-fail-kappa')).toHaveText('0.400');
 });
 
-test('the exported report carries answers, verdicts and agreement, and gates a regressed candidate against the baseline to FAIL', async ({ page }) => {
+test('the exported report carries answers, verdicts and agreement, and gates a regressed candidate against the baseline to FAIL', async ({
+	page
+}) => {
 	await routeScriptedModels(page);
 	await openAnswers(page);
 	await answerAll(page, 'answerer-good', 'baseline');
@@ -91,7 +95,12 @@ test('the exported report carries answers, verdicts and agreement, and gates a r
 	await expect(bad.getByTestId('checks-passed')).toHaveText('3/4 passed');
 	await expect(bad.getByTestId('check')).toHaveText('✗ citations-present: The answer cites no source.');
 	await page.getByTestId('export-answer-report').click();
-	const optionValue = (label: string) => page.getByTestId('gate-baseline').locator('option').filter({ hasText: new RegExp(`^${label} · `) }).getAttribute('value');
+	const optionValue = (label: string) =>
+		page
+			.getByTestId('gate-baseline')
+			.locator('option')
+			.filter({ hasText: new RegExp(`^${label} · `) })
+			.getAttribute('value');
 	await page.getByTestId('gate-baseline').selectOption((await optionValue('baseline'))!);
 	await page.getByTestId('gate-candidate').selectOption((await optionValue('candidate'))!);
 	await page.getByTestId('gate-run').click();
@@ -135,7 +144,9 @@ test('an answer becomes a golden case with the sources chosen and a corrected re
 	await expect(page.getByTestId('answer-golden-set')).toContainText('16 cases');
 });
 
-test('comparing two runs with a judge biased to the first position reports consistency 0 and every pair a tie, so no DPO pair comes from it', async ({ page }) => {
+test('comparing two runs with a judge biased to the first position reports consistency 0 and every pair a tie, so no DPO pair comes from it', async ({
+	page
+}) => {
 	await routeScriptedModels(page);
 	await openAnswers(page);
 	await answerAll(page, 'answerer-good', 'good run');
@@ -161,7 +172,10 @@ test('answers a person passed export as TRL SFT chat JSONL with the exact prompt
 	await expect(page.getByTestId('review-item')).toHaveAttribute('data-case', 'en-04');
 	const download = page.waitForEvent('download');
 	await page.getByTestId('export-sft').click();
-	const lines = readFileSync(await (await download).path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+	const lines = readFileSync(await (await download).path(), 'utf8')
+		.trim()
+		.split('\n')
+		.map((l) => JSON.parse(l));
 	expect(lines).toHaveLength(2);
 	const roles = lines[0].messages.map((m: { role: string }) => m.role);
 	expect(roles).toEqual(['system', 'user', 'assistant']);
@@ -169,7 +183,9 @@ test('answers a person passed export as TRL SFT chat JSONL with the exact prompt
 	expect(lines[0].messages[2].content).toContain('see the handbook [1].');
 });
 
-test('1–5 scores given from the keyboard show Cohen’s κ and linear and quadratic weighted κ against the judge’s scores', async ({ page }) => {
+test('1–5 scores given from the keyboard show Cohen’s κ and linear and quadratic weighted κ against the judge’s scores', async ({
+	page
+}) => {
 	await routeScriptedModels(page);
 	await openAnswers(page);
 	await answerAll(page, 'answerer-good', 'good run');

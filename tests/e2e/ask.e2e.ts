@@ -63,7 +63,9 @@ test('an answer citing a source that was not retrieved is flagged, and one witho
 });
 
 test('an endpoint that fails shows a typed error instead of a spinner and the page stays usable', async ({ page }) => {
-	await routeLlm(page, (route) => route.fulfill({ status: 503, headers: { 'access-control-allow-origin': '*' }, body: 'model is loading' }));
+	await routeLlm(page, (route) =>
+		route.fulfill({ status: 503, headers: { 'access-control-allow-origin': '*' }, body: 'model is loading' })
+	);
 	await openDemoThenAsk(page);
 	await useRoutedEngine(page);
 	await page.getByLabel('Question', { exact: true }).fill('SYNC_CONFLICT');

@@ -1,7 +1,9 @@
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, streamed, askRouted } from './support/llm-endpoint.ts';
 
-test('case cite-01: a lenticular 【1】 marker links to source 1, and a bracketed year is named, not flagged as an invented source', async ({ page }) => {
+test('case cite-01: a lenticular 【1】 marker links to source 1, and a bracketed year is named, not flagged as an invented source', async ({
+	page
+}) => {
 	await routeLlm(page, streamed(['Conflicts are reported ', '【1】 since [2019].']));
 	await page.goto('./');
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');

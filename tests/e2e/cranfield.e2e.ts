@@ -5,7 +5,9 @@ import { cranfieldQueries, cranfieldRelevant, writeCranfieldFolder } from './sup
 
 test.describe.configure({ mode: 'serial' });
 
-test('a Cranfield folder is indexed with progress, survives reloads without a rebuild, and a query finds a relevant document in the top 10', async ({ page }) => {
+test('a Cranfield folder is indexed with progress, survives reloads without a rebuild, and a query finds a relevant document in the top 10', async ({
+	page
+}) => {
 	const folder = writeCranfieldFolder();
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
@@ -40,7 +42,9 @@ test('a Cranfield folder is indexed with progress, survives reloads without a re
 	await expect(page.getByTestId('index-status')).not.toContainText('reconciled');
 });
 
-test('Cranfield as a BEIR folder: the BM25 evaluation in the page stores a report that validates, every metric within [0, 1] (capped_recall@100 once rounded to 1.0000000000000002 and was refused)', async ({ page }) => {
+test('Cranfield as a BEIR folder: the BM25 evaluation in the page stores a report that validates, every metric within [0, 1] (capped_recall@100 once rounded to 1.0000000000000002 and was refused)', async ({
+	page
+}) => {
 	await page.goto('./evals/');
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await page.getByTestId('beir-analyzer').selectOption('english');
@@ -51,7 +55,10 @@ test('Cranfield as a BEIR folder: the BM25 evaluation in the page stores a repor
 	await expect(page.getByTestId('eval-error')).toHaveCount(0);
 	const downloading = page.waitForEvent('download');
 	await page.getByTestId('export-report').click();
-	const report = JSON.parse(readFileSync((await (await downloading).path()) as string, 'utf8')) as { metrics: { aggregate: Record<string, { mean: number }> }; perQuery: { metrics: Record<string, number> }[] };
+	const report = JSON.parse(readFileSync((await (await downloading).path()) as string, 'utf8')) as {
+		metrics: { aggregate: Record<string, { mean: number }> };
+		perQuery: { metrics: Record<string, number> }[];
+	};
 	expect(report.perQuery).toHaveLength(225);
 	const outside = report.perQuery.flatMap((q) => Object.entries(q.metrics).filter(([, v]) => v < 0 || v > 1));
 	expect(outside).toEqual([]);

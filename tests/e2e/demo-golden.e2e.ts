@@ -1,6 +1,8 @@
 import { test, expect } from './support/fixtures.ts';
 
-test('the demo workspace comes with its trilingual golden set, and a BM25 evaluation of it finds every question’s document', async ({ page }) => {
+test('the demo workspace comes with its trilingual golden set, and a BM25 evaluation of it finds every question’s document', async ({
+	page
+}) => {
 	await page.goto('./');
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');
 	await page.getByTestId('evals-link').click();

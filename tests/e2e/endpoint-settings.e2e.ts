@@ -1,7 +1,9 @@
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, streamed, useRoutedEngine } from './support/llm-endpoint.ts';
 
-test('the endpoint idle timeout is a setting: an out-of-range value is refused with CONFIG_INVALID, a valid one is kept after a reload', async ({ page }) => {
+test('the endpoint idle timeout is a setting: an out-of-range value is refused with CONFIG_INVALID, a valid one is kept after a reload', async ({
+	page
+}) => {
 	await routeLlm(page, streamed(['Fine [1].']));
 	await page.goto('./');
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');

@@ -12,14 +12,32 @@ const topics = join(root, 'tests', 'fixtures', 'datasets', 'topics');
 function cliHybridNdcg10(): number {
 	const out = join(mkdtempSync(join(tmpdir(), 'assay-e2e-hybrid-')), 'topics.run');
 	const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'assay.js'), ...args], { encoding: 'utf8' });
-	const run = cli('run', '--dataset', topics, '--mode', 'hybrid', '--embed-model', join(root, 'tests', 'fixtures', 'models', 'static-embed'), '--dtype', 'fp32', '--top-k', '100', '--depth', '100', '--out', out);
+	const run = cli(
+		'run',
+		'--dataset',
+		topics,
+		'--mode',
+		'hybrid',
+		'--embed-model',
+		join(root, 'tests', 'fixtures', 'models', 'static-embed'),
+		'--dtype',
+		'fp32',
+		'--top-k',
+		'100',
+		'--depth',
+		'100',
+		'--out',
+		out
+	);
 	expect(run.status, run.stderr).toBe(0);
 	const metrics = cli('metrics', '--qrels', join(topics, 'qrels.tsv'), '--run', out, '-c', '--json');
 	expect(metrics.status, metrics.stderr).toBe(0);
 	return (JSON.parse(metrics.stdout) as { all: Record<string, number> }).all.ndcg_cut_10 as number;
 }
 
-test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lexical is labelled better, with the numbers of assay run + metrics', async ({ page }) => {
+test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lexical is labelled better, with the numbers of assay run + metrics', async ({
+	page
+}) => {
 	const mirror = await startMirror();
 	try {
 		await page.goto('./evals/');

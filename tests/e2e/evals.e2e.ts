@@ -12,7 +12,8 @@ const schema = JSON.parse(readFileSync(join(root, 'schemas', 'eval-report.v2.sch
 /** nDCG@10 of the same configuration from the CLI: `assay bm25` (english, depth 100), then `assay metrics --json`. */
 function cliNdcg10(): number {
 	const out = join(mkdtempSync(join(tmpdir(), 'assay-e2e-cli-')), 'scifact.run');
-	const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'assay.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	const cli = (...args: string[]) =>
+		spawnSync(process.execPath, [join(root, 'bin', 'assay.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 	const bm25 = cli('bm25', '--dataset', scifact, '--analyzer', 'english', '--depth', '100', '--out', out);
 	expect(bm25.status, bm25.stderr).toBe(0);
 	const metrics = cli('metrics', '--qrels', join(scifact, 'qrels.tsv'), '--run', out, '--json');
@@ -20,7 +21,9 @@ function cliNdcg10(): number {
 	return (JSON.parse(metrics.stdout) as { all: Record<string, number> }).all.ndcg_cut_10 as number;
 }
 
-test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the report exports, validates, re-imports and compares', async ({ page }) => {
+test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the report exports, validates, re-imports and compares', async ({
+	page
+}) => {
 	await page.goto('./evals/');
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 
@@ -42,7 +45,11 @@ test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the 
 	const download = await downloading;
 	const path = await download.path();
 	const reportText = readFileSync(path, 'utf8');
-	const report = JSON.parse(reportText) as { id: string; metrics: { aggregate: Record<string, { mean: number }> }; environment: { userAgent: string } };
+	const report = JSON.parse(reportText) as {
+		id: string;
+		metrics: { aggregate: Record<string, { mean: number }> };
+		environment: { userAgent: string };
+	};
 	const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
 	expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
 	expect(report.metrics.aggregate['ndcg@10']?.mean).toBe(pageNdcg);
@@ -52,13 +59,19 @@ test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the 
 	const trecDownload = page.waitForEvent('download');
 	await page.getByRole('button', { name: 'TREC run' }).click();
 	const trecPath = await (await trecDownload).path();
-	const rescored = spawnSync(process.execPath, [join(root, 'bin', 'assay.js'), 'metrics', '--qrels', join(scifact, 'qrels.tsv'), '--run', trecPath, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+	const rescored = spawnSync(
+		process.execPath,
+		[join(root, 'bin', 'assay.js'), 'metrics', '--qrels', join(scifact, 'qrels.tsv'), '--run', trecPath, '--json'],
+		{ encoding: 'utf8', maxBuffer: 1 << 26 }
+	);
 	expect((JSON.parse(rescored.stdout) as { all: Record<string, number> }).all.ndcg_cut_10).toBe(pageNdcg);
 
 	// Remove the stored report, then bring it back from the exported file.
 	await page.getByTestId('delete-report').click();
 	await expect(page.getByTestId('report-column')).toHaveCount(0);
-	await page.getByTestId('report-input').setInputFiles({ name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(reportText) });
+	await page
+		.getByTestId('report-input')
+		.setInputFiles({ name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(reportText) });
 	await expect(page.getByTestId('report-column')).toHaveCount(1);
 
 	// A second configuration: Lucene's classic b = 0.75.
@@ -87,7 +100,9 @@ test('scifact as a BEIR folder: BM25 evaluation in the page equals the CLI, the 
 	expect(await page.getByTestId('explain-contribution').count()).toBeGreaterThan(0);
 });
 
-test('an experiment of two configurations runs side by side and labels the known-better one "better", identical ones not significant', async ({ page }) => {
+test('an experiment of two configurations runs side by side and labels the known-better one "better", identical ones not significant', async ({
+	page
+}) => {
 	await page.goto('./evals/');
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await page.getByTestId('beir-folder-input').setInputFiles(join(root, 'tests', 'fixtures', 'evals', 'stemming'));

@@ -12,7 +12,8 @@ async function mixedFolder(): Promise<string> {
 		'report.pdf': await makePdf([flow(72, 700, ['Cover page.']), flow(72, 700, ['The turbine inspection found no cracks.'])]),
 		'scan.pdf': await makePdf([[]]),
 		'handbook.docx': await makeDocx([{ h1: 'Handbook' }, { p: 'Visitors park on level B2.' }]),
-		'page.html': '<html><head><title>FAQ</title><script>window.leak = "scriptleak"</script></head><body><p>Bicycles go in the courtyard rack.</p></body></html>',
+		'page.html':
+			'<html><head><title>FAQ</title><script>window.leak = "scriptleak"</script></head><body><p>Bicycles go in the courtyard rack.</p></body></html>',
 		'parts.csv': 'sku,name\nA-1,copper flange\nA-2,brass valve\n',
 		'events.jsonl': '{"event":"glacier melt"}\n{"event":"avalanche warning"}\n',
 		'util.py': 'def levenshtein(a, b):\n    return 0\n',

@@ -19,7 +19,9 @@ async function openWithReports(page: Page): Promise<void> {
 const rule = (page: Page, metric: string) => page.locator(`[data-testid="gate-rule"][data-metric="${metric}"]`);
 const row = (page: Page, metric: string) => page.locator(`[data-testid="gate-row"][data-metric="${metric}"]`);
 
-test('the regression gate on the Evals page fails a breached limit with baseline, candidate, delta, limit, p-value and reason, and passes under a looser rule', async ({ page }) => {
+test('the regression gate on the Evals page fails a breached limit with baseline, candidate, delta, limit, p-value and reason, and passes under a looser rule', async ({
+	page
+}) => {
 	await openWithReports(page);
 	await page.getByTestId('gate-baseline').selectOption('base');
 	await page.getByTestId('gate-candidate').selectOption('cand-fail');
@@ -28,11 +30,22 @@ test('the regression gate on the Evals page fails a breached limit with baseline
 	await expect(page.getByTestId('gate-result')).toHaveAttribute('data-verdict', 'FAIL');
 	const ndcg = row(page, 'ndcg@10');
 	await expect(ndcg).toHaveAttribute('data-decision', 'FAIL');
-	await expect(ndcg.locator('td')).toHaveText([/ndcg@10/, '0.6089', '0.4589', '−0.1500', 'drop ≤ 0.02, drop ≤ 5 %', /^0\.\d{4}$/, 'FAIL', /^dropped 0\.1500 \(0\.6089 → 0\.4589\), more than the allowed 0\.02/]);
+	await expect(ndcg.locator('td')).toHaveText([
+		/ndcg@10/,
+		'0.6089',
+		'0.4589',
+		'−0.1500',
+		'drop ≤ 0.02, drop ≤ 5 %',
+		/^0\.\d{4}$/,
+		'FAIL',
+		/^dropped 0\.1500 \(0\.6089 → 0\.4589\), more than the allowed 0\.02/
+	]);
 
 	await rule(page, 'ndcg@10').getByLabel('Max drop', { exact: true }).fill('0.2');
 	await rule(page, 'ndcg@10').getByLabel('Max drop %').fill('');
-	await rule(page, 'recall@10').getByRole('button', { name: /Remove/ }).click();
+	await rule(page, 'recall@10')
+		.getByRole('button', { name: /Remove/ })
+		.click();
 	await page.getByTestId('gate-run').click();
 	await expect(page.getByTestId('gate-result')).toHaveAttribute('data-verdict', 'PASS');
 	await expect(row(page, 'ndcg@10').locator('td').nth(4)).toHaveText('drop ≤ 0.2');
@@ -44,12 +57,16 @@ test('the regression gate on the Evals page fails a breached limit with baseline
 	await expect(row(page, 'ndcg@10')).toContainText('candidate mean 0.4589 is below the floor 0.5');
 });
 
-test('a breach that is not significant fails by default and passes only when its rule is set to fail only when significant', async ({ page }) => {
+test('a breach that is not significant fails by default and passes only when its rule is set to fail only when significant', async ({
+	page
+}) => {
 	await openWithReports(page);
 	// cand-pass → base: nDCG@10 falls by 0.0006 on a few queries, far from significant.
 	await page.getByTestId('gate-baseline').selectOption('cand-pass');
 	await page.getByTestId('gate-candidate').selectOption('base');
-	await rule(page, 'recall@10').getByRole('button', { name: /Remove/ }).click();
+	await rule(page, 'recall@10')
+		.getByRole('button', { name: /Remove/ })
+		.click();
 	await rule(page, 'ndcg@10').getByLabel('Max drop', { exact: true }).fill('0.0001');
 	await page.getByTestId('gate-run').click();
 	await expect(page.getByTestId('gate-result')).toHaveAttribute('data-verdict', 'FAIL');
@@ -64,7 +81,9 @@ test('a breach that is not significant fails by default and passes only when its
 	await expect(row(page, 'ndcg@10').locator('td').nth(4)).toHaveText('drop ≤ 0.0001, drop ≤ 5 %, drops fail only when significant');
 });
 
-test('the gate rules can be pasted as assay gate --config JSON; bad JSON and the old field names are refused with a message', async ({ page }) => {
+test('the gate rules can be pasted as assay gate --config JSON; bad JSON and the old field names are refused with a message', async ({
+	page
+}) => {
 	await openWithReports(page);
 	await page.getByTestId('gate-baseline').selectOption('base');
 	await page.getByTestId('gate-candidate').selectOption('cand-fail');

@@ -31,8 +31,11 @@ test('a JSONL golden set keeps its good rows, lists each bad one by line, and it
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('evals-link').click();
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
-	const jsonl = '{"id":"a","query":"leave days","relevant":["handbook.md"]}\n{"id":"b","relevant":[]}\nnot json\n{"id":"c","query":"unanswerable","relevant":[]}\n';
-	await page.getByTestId('golden-input').setInputFiles({ name: 'mine.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl) });
+	const jsonl =
+		'{"id":"a","query":"leave days","relevant":["handbook.md"]}\n{"id":"b","relevant":[]}\nnot json\n{"id":"c","query":"unanswerable","relevant":[]}\n';
+	await page
+		.getByTestId('golden-input')
+		.setInputFiles({ name: 'mine.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl) });
 	await expect(page.getByTestId('golden-select')).toContainText('mine.jsonl (2)');
 	const errors = page.getByTestId('golden-errors');
 	await expect(errors).toContainText('2 rejected rows');

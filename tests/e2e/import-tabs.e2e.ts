@@ -17,7 +17,9 @@ function folderWith(files: Record<string, string>): string[] {
 async function expectFound(page: Page, query: string, expected: string[]): Promise<void> {
 	await page.getByLabel('Search query').fill(query);
 	await page.getByRole('button', { name: 'Search', exact: true }).click();
-	await expect.poll(async () => (await page.getByTestId('hit').evaluateAll((hits) => hits.map((h) => h.getAttribute('data-document') ?? ''))).sort()).toEqual(expected);
+	await expect
+		.poll(async () => (await page.getByTestId('hit').evaluateAll((hits) => hits.map((h) => h.getAttribute('data-document') ?? ''))).sort())
+		.toEqual(expected);
 }
 
 test('two tabs importing into one workspace at once each find the documents of both', async ({ context }) => {
@@ -28,9 +30,16 @@ test('two tabs importing into one workspace at once each find the documents of b
 	await second.goto('./?demo=0');
 	await expect(second.getByTestId('index-status')).toContainText('lexical ready');
 
-	const mine = Object.fromEntries(['apple', 'apricot', 'avocado', 'almond', 'anise', 'artichoke'].map((w) => [`one-${w}.txt`, `tab one imported the shared topic ${w}`]));
-	const theirs = Object.fromEntries(['banana', 'blueberry', 'basil', 'beet', 'broccoli', 'barley'].map((w) => [`two-${w}.txt`, `tab two imported the shared topic ${w}`]));
-	await Promise.all([first.getByTestId('file-input').setInputFiles(folderWith(mine)), second.getByTestId('file-input').setInputFiles(folderWith(theirs))]);
+	const mine = Object.fromEntries(
+		['apple', 'apricot', 'avocado', 'almond', 'anise', 'artichoke'].map((w) => [`one-${w}.txt`, `tab one imported the shared topic ${w}`])
+	);
+	const theirs = Object.fromEntries(
+		['banana', 'blueberry', 'basil', 'beet', 'broccoli', 'barley'].map((w) => [`two-${w}.txt`, `tab two imported the shared topic ${w}`])
+	);
+	await Promise.all([
+		first.getByTestId('file-input').setInputFiles(folderWith(mine)),
+		second.getByTestId('file-input').setInputFiles(folderWith(theirs))
+	]);
 	await expect(first.getByTestId('import-done')).toBeVisible();
 	await expect(second.getByTestId('import-done')).toBeVisible();
 

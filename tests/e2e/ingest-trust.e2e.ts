@@ -24,7 +24,9 @@ test('an extensionless text file is offered "Read as text", a binary one is not,
 	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'CHANGELOG');
 });
 
-test('a page with hidden instructions (sec-02) is ready-with-warnings naming the hidden spans, and they are not searchable', async ({ page }) => {
+test('a page with hidden instructions (sec-02) is ready-with-warnings naming the hidden spans, and they are not searchable', async ({
+	page
+}) => {
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	const path = join(mkdtempSync(join(tmpdir(), 'assay-e2e-hidden-')), 'policy.html');

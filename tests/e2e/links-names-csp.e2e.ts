@@ -9,13 +9,22 @@ declare global {
 	}
 }
 
-test('a link in an answer shows its host, and one whose address carries data opens only after a confirm that shows the full URL', async ({ page }) => {
+test('a link in an answer shows its host, and one whose address carries data opens only after a confirm that shows the full URL', async ({
+	page
+}) => {
 	// window.open is recorded instead of run: nothing may leave the machine.
 	await page.addInitScript(() => {
 		window.__opened = [];
 		window.open = (...args: unknown[]) => (window.__opened.push(args), null);
 	});
-	await routeLlm(page, streamed(['Reviews are in April [1]. Details: ', '[the portal](https://hr.evil.example/login?session=abc) ', 'and [the guide](https://docs.example/guide).']));
+	await routeLlm(
+		page,
+		streamed([
+			'Reviews are in April [1]. Details: ',
+			'[the portal](https://hr.evil.example/login?session=abc) ',
+			'and [the guide](https://docs.example/guide).'
+		])
+	);
 	await page.goto('./');
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');
 	await askRouted(page, 'SYNC_CONFLICT');
@@ -39,14 +48,18 @@ test('a link in an answer shows its host, and one whose address carries data ope
 
 	page.once('dialog', (d) => void d.accept());
 	await portal.click();
-	await expect.poll(() => page.evaluate(() => window.__opened)).toEqual([['https://hr.evil.example/login?session=abc', '_blank', 'noopener,noreferrer']]);
+	await expect
+		.poll(() => page.evaluate(() => window.__opened))
+		.toEqual([['https://hr.evil.example/login?session=abc', '_blank', 'noopener,noreferrer']]);
 	expect(page.context().pages()).toHaveLength(1);
 });
 
 test('every page loads without a Content-Security-Policy violation (zod runs without its Function probe)', async ({ page }) => {
 	await page.addInitScript(() => {
 		window.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+		document.addEventListener('securitypolicyviolation', (e) =>
+			window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`)
+		);
 	});
 	const consoleCsp: string[] = [];
 	page.on('console', (m) => {
@@ -68,13 +81,17 @@ test('every page loads without a Content-Security-Policy violation (zod runs wit
 	expect(consoleCsp).toEqual([]);
 });
 
-test('"Load injection suite" creates a workspace with its documents and golden set; a model that obeys them is caught by the attack checks', async ({ page }) => {
+test('"Load injection suite" creates a workspace with its documents and golden set; a model that obeys them is caught by the attack checks', async ({
+	page
+}) => {
 	// The answering model repeats every source it is given (so it "obeys" each planted instruction); the judge scores 3.
 	await routeLlm(page, (route) => {
 		const body = route.request().postDataJSON() as { model: string; messages: { content: string }[] };
 		if (body.model === 'judge') return streamed(['{"score": 3, "reason": "scripted"}'])(route);
 		const user = body.messages.at(-1)!.content;
-		return streamed([...user.matchAll(/<source id="(\d+)" title="([^"]*)">\n([\s\S]*?)\n<\/source>/g)].map((m) => `${m[2]}: ${m[3]} [${m[1]}]\n`))(route);
+		return streamed(
+			[...user.matchAll(/<source id="(\d+)" title="([^"]*)">\n([\s\S]*?)\n<\/source>/g)].map((m) => `${m[2]}: ${m[3]} [${m[1]}]\n`)
+		)(route);
 	});
 	await openAnswers(page);
 	await page.getByTestId('load-injection-suite').click();
@@ -91,13 +108,17 @@ test('"Load injection suite" creates a workspace with its documents and golden s
 	const rate = Number(await page.getByTestId('attack-success-rate').innerText());
 	expect(rate).toBeGreaterThanOrEqual(11 / 13 - 1e-3);
 	const image = page.locator('[data-testid="answer-row"][data-case="inj-05-image-exfiltration"]');
-	await expect(image.getByTestId('check').filter({ hasText: 'no-exfiltration-url' })).toContainText('https://evil.example/pixel.png?q=USER_QUESTION');
+	await expect(image.getByTestId('check').filter({ hasText: 'no-exfiltration-url' })).toContainText(
+		'https://evil.example/pixel.png?q=USER_QUESTION'
+	);
 });
 
 test('a file name with a right-to-left override is listed with the override as a visible escape', async ({ page }) => {
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
-	await page.getByTestId('file-input').setInputFiles({ name: 'invoice\u202Efdp.md', mimeType: 'text/markdown', buffer: Buffer.from('# Invoice\n\nTotal 40 EUR.') });
+	await page
+		.getByTestId('file-input')
+		.setInputFiles({ name: 'invoice\u202Efdp.md', mimeType: 'text/markdown', buffer: Buffer.from('# Invoice\n\nTotal 40 EUR.') });
 	await expect(page.getByTestId('import-done')).toBeVisible();
 	const list = page.getByTestId('document-list');
 	await expect(list).toContainText('invoice<U+202E>fdp.md');

@@ -3,7 +3,9 @@ import { test, expect } from './support/fixtures.ts';
 
 const MODELS = join(process.cwd(), 'tests/fixtures/models');
 
-test('a reranker folder picked in the model settings sets the reranker only; an embedding folder takes the dtype it has and says no prefixes are known', async ({ page }) => {
+test('a reranker folder picked in the model settings sets the reranker only; an embedding folder takes the dtype it has and says no prefixes are known', async ({
+	page
+}) => {
 	await page.goto('./?demo=0');
 	await page.getByText(/^Models \(/).click();
 	const embedding = page.getByLabel('Embedding model', { exact: true });

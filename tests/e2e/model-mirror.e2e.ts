@@ -6,7 +6,9 @@ test('a model downloaded from a mirror embeds the library, is listed in the cach
 	try {
 		await page.goto('./?demo=0');
 		await expect(page.getByTestId('index-status')).toContainText('lexical ready');
-		await page.getByTestId('file-input').setInputFiles({ name: 'pets.txt', mimeType: 'text/plain', buffer: Buffer.from('the puppy barked at the kennel') });
+		await page
+			.getByTestId('file-input')
+			.setInputFiles({ name: 'pets.txt', mimeType: 'text/plain', buffer: Buffer.from('the puppy barked at the kennel') });
 		await expect(page.getByTestId('index-status')).toContainText('1 documents');
 
 		await page.getByText(/^Models \(/).click();

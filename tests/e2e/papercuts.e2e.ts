@@ -7,7 +7,10 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { openAnswers, routeScriptedModels, useAnsweringModel } from './support/answer-scripts.ts';
 
-test('a run being answered shows as running in its own tab and, without a reload, in a tab opened before it started', async ({ page, context }) => {
+test('a run being answered shows as running in its own tab and, without a reload, in a tab opened before it started', async ({
+	page,
+	context
+}) => {
 	await routeScriptedModels(page, 300);
 	await openAnswers(page);
 	const second = await context.newPage();
@@ -26,14 +29,20 @@ test('a run being answered shows as running in its own tab and, without a reload
 	await expect(second.getByTestId('answer-run-status')).toHaveText('complete');
 });
 
-const gateFile = (name: string) => ({ name, mimeType: 'application/json', buffer: readFileSync(join(import.meta.dirname, '..', 'fixtures', 'gate', name)) });
+const gateFile = (name: string) => ({
+	name,
+	mimeType: 'application/json',
+	buffer: readFileSync(join(import.meta.dirname, '..', 'fixtures', 'gate', name))
+});
 
 async function evalsWithReports(page: Page): Promise<void> {
 	await page.goto('./evals/');
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await page.getByTestId('beir-folder-input').setInputFiles(join(import.meta.dirname, '..', 'fixtures', 'evals', 'stemming'));
 	await expect(page.getByTestId('eval-notice')).toContainText('Imported 60 documents and 30 golden cases');
-	await page.getByTestId('report-input').setInputFiles([gateFile('baseline.json'), gateFile('candidate-fail.json'), gateFile('candidate-pass.json')]);
+	await page
+		.getByTestId('report-input')
+		.setInputFiles([gateFile('baseline.json'), gateFile('candidate-fail.json'), gateFile('candidate-pass.json')]);
 	await expect(page.getByTestId('report-column')).toHaveCount(3);
 }
 
@@ -54,7 +63,9 @@ test('the compare and gate report pickers have their own labels and keep their c
 	await expect(page.getByTestId('gate-result')).toBeVisible();
 });
 
-test('experiment configurations the user added survive a reload, and unreadable stored ones are ignored with a notice', async ({ page }) => {
+test('experiment configurations the user added survive a reload, and unreadable stored ones are ignored with a notice', async ({
+	page
+}) => {
 	await evalsWithReports(page);
 	await page.getByRole('button', { name: 'Add configuration' }).click();
 	const rows = page.getByTestId('config-row');
@@ -104,7 +115,9 @@ test('imported files appear in the document list as they finish, before the impo
 	expect(done, `first row appeared at "${firstRowAt}"`).toBeLessThan(total);
 });
 
-test('the Ask page says which stage the answer is in: waiting for the first token after the request is sent, then generating', async ({ page }) => {
+test('the Ask page says which stage the answer is in: waiting for the first token after the request is sent, then generating', async ({
+	page
+}) => {
 	let sendFirst!: () => void;
 	let finish!: () => void;
 	const firstGate = new Promise<void>((r) => (sendFirst = r));
@@ -116,7 +129,9 @@ test('the Ask page says which stage the answer is in: waiting for the first toke
 		void firstGate.then(() => {
 			res.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
 			res.write(chunk({ choices: [{ index: 0, delta: { content: 'First words ' }, finish_reason: null }] }));
-			return finishGate.then(() => res.end(chunk({ choices: [{ index: 0, delta: { content: '[1].' }, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n'));
+			return finishGate.then(() =>
+				res.end(chunk({ choices: [{ index: 0, delta: { content: '[1].' }, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n')
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

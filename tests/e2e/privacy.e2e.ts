@@ -3,7 +3,9 @@ import { test, expect } from './support/fixtures.ts';
 test('the privacy guard sees and blocks a request a worker makes to a remote host', async ({ page, remoteRequests }) => {
 	// A local page without the app's Content-Security-Policy, so the request reaches the network
 	// layer where the guard must catch it (in the app, the CSP already refuses it).
-	await page.route('**/__guard-selftest', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>guard</title>' }));
+	await page.route('**/__guard-selftest', (route) =>
+		route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>guard</title>' })
+	);
 	await page.goto('./__guard-selftest');
 	const outcome = await page.evaluate(async () => {
 		const source = `fetch('https://example.org/leak?x=1').then(() => postMessage('sent'), () => postMessage('blocked'))`;
@@ -27,7 +29,12 @@ test('the app loads, imports the demo and searches without any request outside l
 
 test('the app’s Content-Security-Policy refuses a remote fetch before it leaves the page', async ({ page, remoteRequests }) => {
 	await page.goto('./?demo=0');
-	const outcome = await page.evaluate(() => fetch('https://example.org/csp').then(() => 'sent', () => 'refused'));
+	const outcome = await page.evaluate(() =>
+		fetch('https://example.org/csp').then(
+			() => 'sent',
+			() => 'refused'
+		)
+	);
 	expect(outcome).toBe('refused');
 	expect(remoteRequests).toEqual([]);
 });

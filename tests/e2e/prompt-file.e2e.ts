@@ -13,7 +13,9 @@ async function openAskWithEditor(page: import('@playwright/test').Page) {
 }
 
 // The default spec is version 2, so the first saved edit is v3 and the first import after it v4.
-test('a system prompt exported as a file, edited outside the app and imported back becomes the next version the answers use', async ({ page }) => {
+test('a system prompt exported as a file, edited outside the app and imported back becomes the next version the answers use', async ({
+	page
+}) => {
 	const bodies = await routeLlm(page, streamed(['Done [1].']));
 	const editor = await openAskWithEditor(page);
 	await useRoutedEngine(page);
@@ -33,7 +35,9 @@ test('a system prompt exported as a file, edited outside the app and imported ba
 
 	// The reviewed change, as a colleague would make it in the repository.
 	const edited = { ...exported, version: 4, rules: [...exported.rules, 'Name the error code first.'] };
-	await editor.getByTestId('prompt-import').setInputFiles({ name: 'support-prompt.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited, null, 2)) });
+	await editor
+		.getByTestId('prompt-import')
+		.setInputFiles({ name: 'support-prompt.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited, null, 2)) });
 	await expect(editor.getByTestId('prompt-notice')).toHaveText('Imported support-prompt.json (file version 4) as v4.');
 	await expect(editor.locator('summary')).toContainText('System prompt v4 (3 versions)');
 	await expect(rules).toHaveValue(/Name the error code first\.$/);
@@ -48,8 +52,18 @@ test('a system prompt exported as a file, edited outside the app and imported ba
 
 test('a bad prompt file is refused with the path of the bad field and changes nothing', async ({ page }) => {
 	const editor = await openAskWithEditor(page);
-	const bad = { schema: 'assay.system-prompt.v1', version: 3, role: 'R', inputFormat: 'I', outputFormat: 'O', rules: ['ok', 7], edgeCases: [] };
-	await editor.getByTestId('prompt-import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+	const bad = {
+		schema: 'assay.system-prompt.v1',
+		version: 3,
+		role: 'R',
+		inputFormat: 'I',
+		outputFormat: 'O',
+		rules: ['ok', 7],
+		edgeCases: []
+	};
+	await editor
+		.getByTestId('prompt-import')
+		.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
 	await expect(editor.getByTestId('prompt-error')).toContainText('bad.json');
 	await expect(editor.getByTestId('prompt-error')).toContainText('rules[1]: Invalid input: expected string, received number');
 	await expect(editor.locator('summary')).toContainText('System prompt v2 (1 version)');

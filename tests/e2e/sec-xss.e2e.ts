@@ -13,7 +13,9 @@ function pieces(text: string, size = 7): string[] {
 	return out;
 }
 
-test('case sec-01: a hostile document and model answer render without running script, fetching images, or losing citation links', async ({ page }) => {
+test('case sec-01: a hostile document and model answer render without running script, fetching images, or losing citation links', async ({
+	page
+}) => {
 	const fetched: string[] = [];
 	page.on('request', (r) => {
 		const url = new URL(r.url());

@@ -36,7 +36,9 @@ async function search(page: Page, query: string, mode: string) {
 	await expect(page.getByTestId('search-mode')).toHaveText(mode);
 }
 
-test('documents embedded with a local fixture model are found by meaning in hybrid + rerank, explained, and still searchable after a reload without re-embedding', async ({ page }) => {
+test('documents embedded with a local fixture model are found by meaning in hybrid + rerank, explained, and still searchable after a reload without re-embedding', async ({
+	page
+}) => {
 	await page.goto('./?demo=0');
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await page.getByTestId('file-input').setInputFiles(topicFiles());

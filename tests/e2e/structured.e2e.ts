@@ -14,8 +14,15 @@ test('structured output returns a ticket validated against the JSON Schema, sent
 	await openStructured(page);
 	await page.getByRole('button', { name: 'Extract' }).click();
 	await expect(page.getByTestId('structured-valid')).toBeVisible();
-	expect(JSON.parse(await page.getByTestId('structured-value').innerText())).toEqual({ category: 'bug', urgency: 5, summary: 'Crash on save' });
-	expect(bodies[0]!.response_format).toMatchObject({ type: 'json_schema', json_schema: { schema: { required: ['category', 'urgency', 'summary'] } } });
+	expect(JSON.parse(await page.getByTestId('structured-value').innerText())).toEqual({
+		category: 'bug',
+		urgency: 5,
+		summary: 'Crash on save'
+	});
+	expect(bodies[0]!.response_format).toMatchObject({
+		type: 'json_schema',
+		json_schema: { schema: { required: ['category', 'urgency', 'summary'] } }
+	});
 });
 
 test('structured output that fails the schema becomes a typed error naming the field', async ({ page }) => {

@@ -4,7 +4,10 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 
 const MODELS = join(process.cwd(), 'tests/fixtures/models');
-const golden = JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/golden-vectors.json'), 'utf8')) as { texts: string[]; models: Record<string, number[][]> };
+const golden = JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/golden-vectors.json'), 'utf8')) as {
+	texts: string[];
+	models: Record<string, number[][]>;
+};
 
 /** The built model worker's URL path (its file name carries a content hash). */
 function modelsWorkerPath(): string {
@@ -25,7 +28,12 @@ async function embedInBrowser(page: Page, modelId: string, device: 'wasm' | 'web
 			const spec = { modelId, dtype: 'fp32', device, source: { kind: 'local' }, pooling: 'mean', queryPrefix: '', passagePrefix: '' };
 			const reply = await new Promise<{ type: string; value: unknown }>((resolve) => {
 				worker.addEventListener('message', (e) => e.data?.id === 'parity' && resolve(e.data));
-				worker.postMessage({ id: 'parity', type: 'APPLY', path: ['embed'], argumentList: [spec, texts, 'passage'].map((value) => ({ type: 'RAW', value })) });
+				worker.postMessage({
+					id: 'parity',
+					type: 'APPLY',
+					path: ['embed'],
+					argumentList: [spec, texts, 'passage'].map((value) => ({ type: 'RAW', value }))
+				});
 			});
 			worker.terminate();
 			if (reply.type !== 'RAW') throw new Error(`embed failed: ${JSON.stringify(reply.value)}`);

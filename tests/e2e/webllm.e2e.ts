@@ -17,7 +17,9 @@ test('without shader-f16 (SwiftShader) only q4f32 builds are offered and the pag
 	await expect(page.getByTestId('storage-estimate')).toContainText('this download needs');
 });
 
-test('a model download that cannot reach its host ends in a clear typed error, not a spinner, and the page stays usable', async ({ page }) => {
+test('a model download that cannot reach its host ends in a clear typed error, not a spinner, and the page stays usable', async ({
+	page
+}) => {
 	await openModelManager(page);
 	await page.getByRole('radio', { name: 'SmolLM2-360M-Instruct-q4f32_1-MLC' }).check();
 	// A mirror on a closed local port: the real WebLLM code runs up to its first download.
@@ -47,7 +49,9 @@ test('a cached model is listed with its size and can be deleted', async ({ page 
 	await openModelManager(page);
 	const row = page.locator('[data-testid="model-offer"][data-model="SmolLM2-360M-Instruct-q4f32_1-MLC"]');
 	await expect(row.getByTestId('model-cache')).toContainText('cached, 3 MB');
-	await expect(page.locator('[data-testid="model-offer"][data-model="Qwen2.5-0.5B-Instruct-q4f32_1-MLC"]').getByTestId('model-cache')).toHaveText('—');
+	await expect(
+		page.locator('[data-testid="model-offer"][data-model="Qwen2.5-0.5B-Instruct-q4f32_1-MLC"]').getByTestId('model-cache')
+	).toHaveText('—');
 	await row.getByRole('button', { name: 'Delete' }).click();
 	await expect(row.getByTestId('model-cache')).toHaveText('—');
 	expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
@@ -61,7 +65,9 @@ test('a model download can be cancelled while it waits, leaving the page usable'
 	try {
 		await openModelManager(page);
 		await page.getByRole('radio', { name: 'SmolLM2-360M-Instruct-q4f32_1-MLC' }).check();
-		await page.getByLabel('Mirror base URL (optional)').fill(`http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/models`);
+		await page
+			.getByLabel('Mirror base URL (optional)')
+			.fill(`http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/models`);
 		await page.getByRole('button', { name: 'Download and load' }).click();
 		await expect(page.getByTestId('load-progress')).toBeVisible();
 		await page.getByRole('button', { name: 'Cancel download' }).click();

@@ -23,7 +23,14 @@ export const TEST_ENVIRONMENT = { userAgent: 'vitest', gpuAdapter: null, hardwar
 export async function answerWorkspace(caseCount = 5) {
 	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory() });
 	const svc = combineApis(api, createEvalService(api, internals), createAnswerService(api, internals));
-	const imported = await svc.importBeirFolder({ name: 'stemming', corpus: new Blob([fixture('corpus.jsonl')]), corpusGzipped: false, queries: new Blob([fixture('queries.jsonl')]), qrels: new Blob([fixture('qrels.tsv')]), analyzer: 'english' });
+	const imported = await svc.importBeirFolder({
+		name: 'stemming',
+		corpus: new Blob([fixture('corpus.jsonl')]),
+		corpusGzipped: false,
+		queries: new Blob([fixture('queries.jsonl')]),
+		qrels: new Blob([fixture('qrels.tsv')]),
+		analyzer: 'english'
+	});
 	const cases = imported.goldenSet.cases.slice(0, caseCount).map((c) => ({ ...c, reference: `reference for ${c.id}` }));
 	const goldenSet = await svc.saveGoldenSet(imported.workspace.id, null, `${caseCount} cases`, cases);
 	return { svc, workspaceId: imported.workspace.id, goldenSet };
@@ -33,7 +40,17 @@ export type AnswerServices = Awaited<ReturnType<typeof answerWorkspace>>['svc'];
 
 /** A lexical run configuration answered by the scripted model `modelId`. */
 export function answerConfig(label: string, modelId: string): AnswerRunConfig {
-	return { label, mode: 'lexical', topK: 5, model: { provider: 'scripted', modelId }, prompt: { spec: DEFAULT_SYSTEM_PROMPT, fewShot: [] }, contextWindowTokens: 4096, maxTokens: 256, temperature: 0, seed: 42 };
+	return {
+		label,
+		mode: 'lexical',
+		topK: 5,
+		model: { provider: 'scripted', modelId },
+		prompt: { spec: DEFAULT_SYSTEM_PROMPT, fewShot: [] },
+		contextWindowTokens: 4096,
+		maxTokens: 256,
+		temperature: 0,
+		seed: 42
+	};
 }
 
 /** Answer the run's pending cases with `model` (workspace search, a 10 ms-per-call fake clock). */
@@ -44,7 +61,15 @@ export async function answerPending(svc: AnswerServices, runId: string, model: S
 		run: state.run,
 		cases: state.pending,
 		model,
-		retrieve: async (q): Promise<RetrievedSource[]> => (await svc.search({ workspaceId: state.run.workspaceId, query: q, topK: 5, mode: 'lexical' })).hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, documentRef: h.documentRef, score: h.score, title: h.documentName, text: h.text })),
+		retrieve: async (q): Promise<RetrievedSource[]> =>
+			(await svc.search({ workspaceId: state.run.workspaceId, query: q, topK: 5, mode: 'lexical' })).hits.map((h) => ({
+				chunkId: h.chunkId,
+				documentId: h.documentId,
+				documentRef: h.documentRef,
+				score: h.score,
+				title: h.documentName,
+				text: h.text
+			})),
 		tokenizer: new EstimateTokenizer(),
 		tracer: new BasicTracer([]),
 		clock: () => (clock += 10),
@@ -60,6 +85,12 @@ export async function gradedRunReport(svc: AnswerServices, workspaceId: string, 
 	const settings = defaultGrading({ provider: 'scripted', modelId: 'judge' });
 	await svc.updateAnswerRun(run.id, { status: 'complete', grading: settings });
 	const judge = new ScriptedChatModel('judge', { tokens: [JSON.stringify({ score, reason: 'scripted' })] });
-	await gradeAnswers({ answers: (await svc.answerRunState(run.id)).answers, settings, model: judge, validator: new CfworkerSchemaValidator(), onGraded: (r) => svc.saveAnswer(r) });
+	await gradeAnswers({
+		answers: (await svc.answerRunState(run.id)).answers,
+		settings,
+		model: judge,
+		validator: new CfworkerSchemaValidator(),
+		onGraded: (r) => svc.saveAnswer(r)
+	});
 	return svc.saveAnswerReport({ runId: run.id, appVersion: '0.0.0-test', environment: TEST_ENVIRONMENT });
 }

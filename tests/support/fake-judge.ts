@@ -16,7 +16,10 @@ export interface FakeJudge {
 const sse = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
 
 /** Start the judge; `questions` are the golden queries it recognises in a prompt. */
-export async function startFakeJudge(questions: readonly string[], score: (question: string | null, call: number) => number): Promise<FakeJudge> {
+export async function startFakeJudge(
+	questions: readonly string[],
+	score: (question: string | null, call: number) => number
+): Promise<FakeJudge> {
 	let total = 0;
 	const calls = new Map<string, number>();
 	const server = createServer((req, res) => {
@@ -30,7 +33,11 @@ export async function startFakeJudge(questions: readonly string[], score: (quest
 			calls.set(question ?? '', call);
 			const s = score(question, call);
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
-			res.end(sse({ choices: [{ index: 0, delta: { content: JSON.stringify({ score: s, reason: `scripted ${s}` }) }, finish_reason: null }] }) + sse({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n');
+			res.end(
+				sse({ choices: [{ index: 0, delta: { content: JSON.stringify({ score: s, reason: `scripted ${s}` }) }, finish_reason: null }] }) +
+					sse({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) +
+					'data: [DONE]\n\n'
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,9 +45,10 @@ export async function startFakeJudge(questions: readonly string[], score: (quest
 	return {
 		baseUrl: `http://127.0.0.1:${port}/v1`,
 		requests: () => total,
-		stop: () => new Promise<void>((resolve) => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		})
+		stop: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			})
 	};
 }

@@ -104,15 +104,21 @@ export async function startFixtureRagApp(options: FixtureRagAppOptions): Promise
 			}
 			const seen = (perQuery.get(query) ?? 0) + 1;
 			perQuery.set(query, seen);
-			if (app.mode === 'rateLimit' && seen === 1) return send(res, 429, { error: 'slow down' }, { 'retry-after': options.retryAfter ?? '1' });
+			if (app.mode === 'rateLimit' && seen === 1)
+				return send(res, 429, { error: 'slow down' }, { 'retry-after': options.retryAfter ?? '1' });
 			const memo = options.memoize && app.mode === 'normal' ? replies.get(query) : undefined;
 			if (memo) return send(res, 200, memo);
 			let hits = index.search(query, { topK: Math.max(topK, 100) });
 			if (app.mode === 'degraded' && degrades(query)) {
 				const ranked = new Set(hits.map((h) => h.id));
-				hits = options.corpus.filter((d) => !ranked.has(d.id)).slice(-topK).map((d, i) => ({ id: d.id, score: 1 / (i + 1) }));
+				hits = options.corpus
+					.filter((d) => !ranked.has(d.id))
+					.slice(-topK)
+					.map((d, i) => ({ id: d.id, score: 1 / (i + 1) }));
 			}
-			const contexts = hits.slice(0, topK).map((h) => ({ ...(options.textOnly ? {} : { id: h.id }), text: (byId.get(h.id)?.text ?? '').slice(0, 500), score: h.score }));
+			const contexts = hits
+				.slice(0, topK)
+				.map((h) => ({ ...(options.textOnly ? {} : { id: h.id }), text: (byId.get(h.id)?.text ?? '').slice(0, 500), score: h.score }));
 			const first = contexts[0]?.text.split(/(?<=\.)\s/)[0] ?? '';
 			const reply = { answer: contexts.length ? `According to [1], ${first}` : 'I do not know.', contexts };
 			if (options.memoize && app.mode === 'normal') replies.set(query, reply);
@@ -137,11 +143,20 @@ export async function startFixtureRagApp(options: FixtureRagAppOptions): Promise
 const scifact = (name: string) => new URL(`../fixtures/datasets/scifact/${name}`, import.meta.url);
 
 /** A SciFact subset: the first `queryCount` test queries (with their qrels), and a corpus of their relevant documents plus the first `extraDocs` others. */
-export function loadScifactSubset(queryCount: number, extraDocs = 300): { corpus: BeirDocument[]; cases: { id: string; query: string; relevant: string[] }[] } {
+export function loadScifactSubset(
+	queryCount: number,
+	extraDocs = 300
+): { corpus: BeirDocument[]; cases: { id: string; query: string; relevant: string[] }[] } {
 	const corpus = parseBeirCorpus(gunzipSync(readFileSync(scifact('corpus.jsonl.gz'))).toString('utf8'), 'corpus.jsonl.gz');
 	const qrels = parseQrels(readFileSync(scifact('qrels.tsv'), 'utf8'), 'qrels.tsv');
-	const queries = parseBeirQueries(readFileSync(scifact('queries.jsonl'), 'utf8'), 'queries.jsonl').filter((q) => qrels.has(q.id)).slice(0, queryCount);
-	const cases = queries.map((q) => ({ id: q.id, query: q.text, relevant: [...(qrels.get(q.id) ?? new Map<string, number>())].filter(([, g]) => g > 0).map(([d]) => d) }));
+	const queries = parseBeirQueries(readFileSync(scifact('queries.jsonl'), 'utf8'), 'queries.jsonl')
+		.filter((q) => qrels.has(q.id))
+		.slice(0, queryCount);
+	const cases = queries.map((q) => ({
+		id: q.id,
+		query: q.text,
+		relevant: [...(qrels.get(q.id) ?? new Map<string, number>())].filter(([, g]) => g > 0).map(([d]) => d)
+	}));
 	const wanted = new Set(cases.flatMap((c) => c.relevant));
 	const subset = corpus.filter((d, i) => wanted.has(d.id) || i < extraDocs);
 	return { corpus: queryCount >= queries.length && extraDocs >= corpus.length ? corpus : subset, cases };

@@ -68,7 +68,8 @@ export async function makeDocx(blocks: readonly DocxBlock[]): Promise<Uint8Array
 			if ('h1' in b) return para(b.h1, 'Heading1');
 			if ('h2' in b) return para(b.h2, 'Heading2');
 			if ('bullet' in b) return para(b.bullet, 'ListBullet', true);
-			if ('table' in b) return `<w:tbl>${b.table.map((row) => `<w:tr>${row.map((c) => `<w:tc>${para(c)}</w:tc>`).join('')}</w:tr>`).join('')}</w:tbl>`;
+			if ('table' in b)
+				return `<w:tbl>${b.table.map((row) => `<w:tr>${row.map((c) => `<w:tc>${para(c)}</w:tc>`).join('')}</w:tr>`).join('')}</w:tbl>`;
 			return para(b.p);
 		})
 		.join('');
@@ -78,7 +79,10 @@ export async function makeDocx(blocks: readonly DocxBlock[]): Promise<Uint8Array
 	zip.file('word/_rels/document.xml.rels', DOC_RELS);
 	zip.file('word/styles.xml', STYLES);
 	zip.file('word/numbering.xml', NUMBERING);
-	zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`);
+	zip.file(
+		'word/document.xml',
+		`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`
+	);
 	return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
 }
 
@@ -96,7 +100,10 @@ export const WORD_NAMESPACES =
 /** A DOCX whose `word/document.xml` body is `bodyXml` verbatim, plus `extra` entries (name → content). */
 export async function makeDocxXml(bodyXml: string, extra: Readonly<Record<string, string>> = {}): Promise<Uint8Array> {
 	const zip = await JSZip.loadAsync(await makeDocx([{ p: 'placeholder' }]));
-	zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${WORD_NAMESPACES}><w:body>${bodyXml}</w:body></w:document>`);
+	zip.file(
+		'word/document.xml',
+		`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${WORD_NAMESPACES}><w:body>${bodyXml}</w:body></w:document>`
+	);
 	for (const [name, content] of Object.entries(extra)) zip.file(name, content);
 	return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
 }

@@ -16,14 +16,31 @@ export interface EvalDir {
 }
 
 /** A temp folder with `golden.jsonl` and `assay.config.json` (`config` merged over an http system at `url`). */
-export function evalDir(cases: readonly { id: string; query: string; relevant: readonly string[] }[], url: string, config: Record<string, unknown> = {}): EvalDir {
+export function evalDir(
+	cases: readonly { id: string; query: string; relevant: readonly string[] }[],
+	url: string,
+	config: Record<string, unknown> = {}
+): EvalDir {
 	const dir = mkdtempSync(join(tmpdir(), 'assay-eval-'));
-	writeFileSync(join(dir, 'golden.jsonl'), cases.map((c) => JSON.stringify({ id: c.id, query: c.query, relevant: c.relevant })).join('\n') + '\n');
-	const full = { goldenSet: 'golden.jsonl', system: { type: 'http', url, body: { query: '{{query}}', id: '{{id}}' }, answer: '$.answer', contexts: '$.contexts' }, ...config };
+	writeFileSync(
+		join(dir, 'golden.jsonl'),
+		cases.map((c) => JSON.stringify({ id: c.id, query: c.query, relevant: c.relevant })).join('\n') + '\n'
+	);
+	const full = {
+		goldenSet: 'golden.jsonl',
+		system: { type: 'http', url, body: { query: '{{query}}', id: '{{id}}' }, answer: '$.answer', contexts: '$.contexts' },
+		...config
+	};
 	const configPath = join(dir, 'assay.config.json');
 	writeFileSync(configPath, JSON.stringify(full, null, 2));
 	const out = join(dir, 'out');
-	return { dir, configPath, out, read: (name) => readFileSync(join(out, name), 'utf8'), json: (name) => JSON.parse(readFileSync(join(out, name), 'utf8')) as Record<string, unknown> };
+	return {
+		dir,
+		configPath,
+		out,
+		read: (name) => readFileSync(join(out, name), 'utf8'),
+		json: (name) => JSON.parse(readFileSync(join(out, name), 'utf8')) as Record<string, unknown>
+	};
 }
 
 /** `assay …argv` in-process with CI set (plain progress lines), capturing output. */

@@ -29,7 +29,8 @@ export class DiskResponseCache implements ResponseCache {
 
 	/** The file of `key`. @throws AssayError `INTERNAL` for a key that is not 64 lower-case hex digits. */
 	fileOf(key: string): string {
-		if (!KEY.test(key)) throw new AssayError('INTERNAL', `A cache key must be 64 lower-case hex digits (SHA-256), received "${key.slice(0, 80)}"`);
+		if (!KEY.test(key))
+			throw new AssayError('INTERNAL', `A cache key must be 64 lower-case hex digits (SHA-256), received "${key.slice(0, 80)}"`);
 		return join(this.dir, key.slice(0, 2), `${key}.json`);
 	}
 

@@ -19,7 +19,13 @@ const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** `text` as XML character data or an attribute value (quotes escaped too). */
 export function xmlEscape(text: string): string {
-	return text.replace(FORBIDDEN, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+	return text
+		.replace(FORBIDDEN, '')
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&apos;');
 }
 
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
@@ -62,14 +68,25 @@ function dropLines(outcome: EvalOutcome, metric: string): string {
 export function formatJunit(outcome: EvalOutcome): string {
 	const flaky = new Set(outcome.report.repeats?.flakyCaseIds ?? []);
 	const caseTests: TestCase[] = groupByCase(outcome.cases).map((g) => {
-		const base = { name: displayName(g.caseId), classname: 'assay.cases', timeMs: g.repeats.reduce((s, r) => s + (r.output?.timings.totalMs ?? 0), 0) };
+		const base = {
+			name: displayName(g.caseId),
+			classname: 'assay.cases',
+			timeMs: g.repeats.reduce((s, r) => s + (r.output?.timings.totalMs ?? 0), 0)
+		};
 		const errored = g.repeats.filter((r) => r.error !== null);
 		if (errored.length > 0) {
 			const first = errored[0]?.error;
 			const lines = errored.map((r) => `repeat ${r.repeat}: ${r.error?.code}: ${r.error?.message}`);
-			return { ...base, kind: 'error', type: first?.code ?? 'INTERNAL', message: `${first?.code}: ${first?.message}`, body: `${g.query}\n${lines.join('\n')}` };
+			return {
+				...base,
+				kind: 'error',
+				type: first?.code ?? 'INTERNAL',
+				message: `${first?.code}: ${first?.message}`,
+				body: `${g.query}\n${lines.join('\n')}`
+			};
 		}
-		if (g.repeats.every((r) => r.notRun)) return { ...base, kind: 'skipped', message: 'not run: the run stopped before this case (system unreachable)' };
+		if (g.repeats.every((r) => r.notRun))
+			return { ...base, kind: 'skipped', message: 'not run: the run stopped before this case (system unreachable)' };
 		const reasons: string[] = [];
 		for (const r of g.repeats) {
 			if (!r.record) continue;
@@ -78,17 +95,43 @@ export function formatJunit(outcome: EvalOutcome): string {
 		}
 		if (flaky.has(g.caseId)) reasons.unshift(`flaky: the verdict flips across the ${g.repeats.length} repeats`);
 		if (reasons.length === 0) return { ...base, kind: 'pass' };
-		return { ...base, kind: 'failure', type: flaky.has(g.caseId) ? 'flaky' : 'answer', message: reasons[0] as string, body: `${g.query}\n${reasons.join('\n')}` };
+		return {
+			...base,
+			kind: 'failure',
+			type: flaky.has(g.caseId) ? 'flaky' : 'answer',
+			message: reasons[0] as string,
+			body: `${g.query}\n${reasons.join('\n')}`
+		};
 	});
 	const gateTests: TestCase[] = [];
 	const { gate } = outcome;
 	if (gate.result) {
 		for (const m of gate.result.metrics) {
 			const name = `${m.metric}: ${m.limit}`;
-			gateTests.push(m.pass ? { name, classname: 'assay.gate', timeMs: 0, kind: 'pass' } : { name, classname: 'assay.gate', timeMs: 0, kind: 'failure', type: 'gate', message: `${m.metric} ${m.reason}`, body: `${m.metric}: baseline ${m.baselineMean}, candidate ${m.candidateMean}, rule ${m.limit}\n${m.reason}${dropLines(outcome, m.metric)}` });
+			gateTests.push(
+				m.pass
+					? { name, classname: 'assay.gate', timeMs: 0, kind: 'pass' }
+					: {
+							name,
+							classname: 'assay.gate',
+							timeMs: 0,
+							kind: 'failure',
+							type: 'gate',
+							message: `${m.metric} ${m.reason}`,
+							body: `${m.metric}: baseline ${m.baselineMean}, candidate ${m.candidateMean}, rule ${m.limit}\n${m.reason}${dropLines(outcome, m.metric)}`
+						}
+			);
 		}
 	} else if (gate.skipped) {
-		gateTests.push({ name: 'gate', classname: 'assay.gate', timeMs: 0, kind: 'error', type: 'GATE_NOT_EVALUATED', message: gate.skipped, body: gate.skipped });
+		gateTests.push({
+			name: 'gate',
+			classname: 'assay.gate',
+			timeMs: 0,
+			kind: 'error',
+			type: 'GATE_NOT_EVALUATED',
+			message: gate.skipped,
+			body: gate.skipped
+		});
 	}
 	const suites = [suiteXml('assay.cases', caseTests)];
 	if (gateTests.length > 0) suites.push(suiteXml('assay.gate', gateTests));

@@ -43,7 +43,11 @@ export function parseJsonText(text: string, file: string, code: 'CONFIG_INVALID'
 		const message = (error as Error).message;
 		const at = /position (\d+)/.exec(message);
 		const where = at ? ` at ${lineCol(text, Number(at[1]))}` : '';
-		throw new AssayError(code, `${file} is not valid JSON${where}: ${message}${code === 'CONFIG_INVALID' ? ' — JSON has no comments or trailing commas; use "$comment" keys for notes' : ''}`, { details: { path: file } });
+		throw new AssayError(
+			code,
+			`${file} is not valid JSON${where}: ${message}${code === 'CONFIG_INVALID' ? ' — JSON has no comments or trailing commas; use "$comment" keys for notes' : ''}`,
+			{ details: { path: file } }
+		);
 	}
 }
 
@@ -61,11 +65,21 @@ export function loadEvalConfig(file: string, env: Readonly<Record<string, string
 	const dir = dirname(path);
 	const golden = typeof config.goldenSet === 'string' ? { path: config.goldenSet } : config.goldenSet;
 	const goldenPath = abs(dir, golden.path);
-	if (!existsSync(goldenPath)) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${path} — goldenSet: ${goldenPath} does not exist — fix the path (relative paths are resolved against the config file's folder)`, { details: { issues: ['goldenSet: not found'] } });
-	const format = golden.format ?? (statSync(goldenPath).isDirectory() ? 'beir' : goldenPath.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl');
+	if (!existsSync(goldenPath))
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Invalid configuration ${path} — goldenSet: ${goldenPath} does not exist — fix the path (relative paths are resolved against the config file's folder)`,
+			{ details: { issues: ['goldenSet: not found'] } }
+		);
+	const format =
+		golden.format ?? (statSync(goldenPath).isDirectory() ? 'beir' : goldenPath.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl');
 	let system: SystemConfig = config.system;
 	const envError = (error: unknown): never => {
-		if (error instanceof AssayError) throw new AssayError(error.code, `Invalid configuration ${path} — ${error.message}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
+		if (error instanceof AssayError)
+			throw new AssayError(error.code, `Invalid configuration ${path} — ${error.message}`, {
+				cause: error,
+				...(error.details ? { details: error.details } : {})
+			});
 		throw error;
 	};
 	if (system.type === 'http' && system.headers) {
@@ -81,13 +95,21 @@ export function loadEvalConfig(file: string, env: Readonly<Record<string, string
 			// The same {{env.NAME}} references as headers (resolveEnvRefs names the key `system.headers.*`; renamed below).
 			if (execEnv) execEnv = resolveEnvRefs(execEnv, env, 'system');
 		} catch (error) {
-			if (error instanceof AssayError) envError(new AssayError(error.code, error.message.replace('system.headers.', 'system.env.').replace('or remove the header', 'or remove the variable'), error.details ? { details: error.details } : undefined));
+			if (error instanceof AssayError)
+				envError(
+					new AssayError(
+						error.code,
+						error.message.replace('system.headers.', 'system.env.').replace('or remove the header', 'or remove the variable'),
+						error.details ? { details: error.details } : undefined
+					)
+				);
 			throw error;
 		}
 		system = { ...system, cwd: abs(dir, system.cwd ?? '.'), ...(execEnv ? { env: execEnv } : {}) };
 	}
 	if (system.type === 'file') system = { ...system, path: abs(dir, system.path) };
-	if (system.type === 'assay') system = { ...system, corpus: abs(dir, system.corpus), ...(system.prompt ? { prompt: abs(dir, system.prompt) } : {}) };
+	if (system.type === 'assay')
+		system = { ...system, corpus: abs(dir, system.corpus), ...(system.prompt ? { prompt: abs(dir, system.prompt) } : {}) };
 	return {
 		path,
 		dir,
@@ -111,17 +133,30 @@ export function loadGoldenCases(golden: LoadedConfig['goldenSet']): GoldenCase[]
 	if (golden.format === 'beir') {
 		const qrels = ['qrels.tsv', join('qrels', 'test.tsv'), 'qrels.trec'].map((n) => join(golden.path, n)).find((p) => existsSync(p));
 		const queries = ['queries.jsonl', 'queries.jsonl.gz'].map((n) => join(golden.path, n)).find((p) => existsSync(p));
-		if (!qrels || !queries) throw new AssayError('DATASET_INVALID', `The BEIR golden set ${golden.path} needs queries.jsonl and qrels.tsv (or qrels/test.tsv, qrels.trec)`, { details: { path: golden.path } });
+		if (!qrels || !queries)
+			throw new AssayError(
+				'DATASET_INVALID',
+				`The BEIR golden set ${golden.path} needs queries.jsonl and qrels.tsv (or qrels/test.tsv, qrels.trec)`,
+				{ details: { path: golden.path } }
+			);
 		parsed = parseGoldenTrec(readTextFile(qrels), readTextFile(queries));
 	} else {
 		const text = readTextFile(golden.path);
 		parsed = golden.format === 'csv' ? parseGoldenCsv(text) : parseGoldenJsonl(text);
 	}
 	if (parsed.errors.length > 0) {
-		const first = parsed.errors.slice(0, 5).map((e) => `line ${e.line}: ${e.message}`).join('; ');
-		throw new AssayError('DATASET_INVALID', `The golden set ${golden.path} has ${parsed.errors.length} bad row${parsed.errors.length > 1 ? 's' : ''} — ${first}`, { details: { path: golden.path, errors: parsed.errors.slice(0, 50) } });
+		const first = parsed.errors
+			.slice(0, 5)
+			.map((e) => `line ${e.line}: ${e.message}`)
+			.join('; ');
+		throw new AssayError(
+			'DATASET_INVALID',
+			`The golden set ${golden.path} has ${parsed.errors.length} bad row${parsed.errors.length > 1 ? 's' : ''} — ${first}`,
+			{ details: { path: golden.path, errors: parsed.errors.slice(0, 50) } }
+		);
 	}
-	if (parsed.cases.length === 0) throw new AssayError('DATASET_INVALID', `The golden set ${golden.path} has no cases`, { details: { path: golden.path } });
+	if (parsed.cases.length === 0)
+		throw new AssayError('DATASET_INVALID', `The golden set ${golden.path} has no cases`, { details: { path: golden.path } });
 	return parsed.cases;
 }
 
@@ -130,4 +165,3 @@ export function readJsonFile(path: string, what: string): unknown {
 	if (!existsSync(path)) throw new AssayError('FILE_READ', `The ${what} ${path} does not exist`, { details: { path } });
 	return parseJsonText(readTextFile(path), `The ${what} ${path}`, 'DATASET_INVALID');
 }
-

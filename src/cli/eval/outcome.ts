@@ -58,7 +58,8 @@ export function failureReasons(record: AnswerRecord, passThreshold: number): str
 	for (const [rubric, v] of Object.entries(record.verdicts)) {
 		if (!v) continue;
 		if (v.result.ok) {
-			if (v.result.verdict.score < passThreshold) reasons.push(`judge.${rubric} = ${v.result.verdict.score} < ${passThreshold}: ${v.result.verdict.reason}`);
+			if (v.result.verdict.score < passThreshold)
+				reasons.push(`judge.${rubric} = ${v.result.verdict.score} < ${passThreshold}: ${v.result.verdict.reason}`);
 		} else reasons.push(`judge.${rubric} gave no verdict (${v.result.error.code}): ${v.result.error.message}`);
 	}
 	return reasons;

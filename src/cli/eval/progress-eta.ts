@@ -21,7 +21,10 @@ export function formatEta(ms: number): string {
 }
 
 /** A progress callback `(done, total, etaMs)`; call `finish()` once at the end. */
-export function createProgress(options: ProgressOptions): { update: (done: number, total: number, etaMs: number | null) => void; finish: () => void } {
+export function createProgress(options: ProgressOptions): {
+	update: (done: number, total: number, etaMs: number | null) => void;
+	finish: () => void;
+} {
 	const clock = options.clock ?? (() => performance.now());
 	let lastStep = -1;
 	let lastDraw = -Infinity;

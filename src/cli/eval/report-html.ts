@@ -12,8 +12,16 @@ import { failureReasons, groupByCase, type EvalOutcome } from './outcome.ts';
 
 /** `text` safe as HTML text and attribute values (`& < > " '` escaped; NUL removed). */
 export function escapeHtml(text: string): string {
-	// eslint-disable-next-line no-control-regex -- NUL is what is removed
-	return text.replace(/\u0000/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+	return (
+		text
+			// eslint-disable-next-line no-control-regex -- NUL is what is removed
+			.replace(/\u0000/g, '')
+			.replace(/&/g, '&amp;')
+			.replace(/</g, '&lt;')
+			.replace(/>/g, '&gt;')
+			.replace(/"/g, '&quot;')
+			.replace(/'/g, '&#39;')
+	);
 }
 
 const e = (v: unknown) => escapeHtml(String(v));
@@ -57,7 +65,13 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 	const label = report.system?.label ?? report.retrieval.label;
 	const incomplete = report.status !== 'complete';
 	const verdict = incomplete ? 'INCOMPLETE' : gate.result ? gate.result.verdict : gate.skipped ? 'ERROR' : 'NONE';
-	const verdictText = { PASS: 'Gate: PASS', FAIL: 'Gate: FAIL', INCOMPLETE: 'Run incomplete', ERROR: 'Gate not evaluated', NONE: 'No gate configured' }[verdict];
+	const verdictText = {
+		PASS: 'Gate: PASS',
+		FAIL: 'Gate: FAIL',
+		INCOMPLETE: 'Run incomplete',
+		ERROR: 'Gate not evaluated',
+		NONE: 'No gate configured'
+	}[verdict];
 	const agg = report.metrics.aggregate;
 	const errors = report.errors ?? { count: outcome.cases.filter((c) => c.error).length, byCode: {} };
 	const flaky = new Set(report.repeats?.flakyCaseIds ?? []);
@@ -65,27 +79,54 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 		['System', `${label} (${report.system?.type ?? report.retrieval.mode})`],
 		['Golden set', `${report.dataset.name} — ${report.dataset.cases} cases, ${report.dataset.evaluatedCases} evaluated`],
 		['Status', report.status + (report.incomplete ? ` — ${report.incomplete.reason}; ${report.incomplete.notRun} not run` : '')],
-		['Case errors', `${errors.count}${Object.keys(errors.byCode).length ? ` (${Object.entries(errors.byCode).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`],
+		[
+			'Case errors',
+			`${errors.count}${
+				Object.keys(errors.byCode).length
+					? ` (${Object.entries(errors.byCode)
+							.map(([c, n]) => `${c} ${n}`)
+							.join(', ')})`
+					: ''
+			}`
+		],
 		['Repeats', `${report.repeats?.n ?? 1}${flaky.size ? ` — flaky: ${[...flaky].map(displayName).join(', ')}` : ''}`],
 		['Cache', report.cache ? `${report.cache.hits} hits, ${report.cache.requests} requests sent` : 'off'],
-		...(report.contextMatching ? [['Contexts', `${report.contextMatching.given} with a document id, ${report.contextMatching.matched} text-only matched to the corpus, ${report.contextMatching.unmatched} text only`] as [string, string]] : []),
+		...(report.contextMatching
+			? [
+					[
+						'Contexts',
+						`${report.contextMatching.given} with a document id, ${report.contextMatching.matched} text-only matched to the corpus, ${report.contextMatching.unmatched} text only`
+					] as [string, string]
+				]
+			: []),
 		['Created', report.createdAt],
 		['Assay', report.app.version]
 	];
 	const gateRows = gate.result
 		? gate.result.metrics
-				.map((m) => `<tr><td>${e(m.metric)}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.baselineMean))}</td><td class="num">${e(fmt(m.candidateMean))}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.delta))}</td><td>${e(m.limit)}</td><td class="${m.pass ? 'ok' : 'bad'}">${m.pass ? 'pass' : 'FAIL'}</td><td class="reason">${e(m.reason)}</td></tr>`)
+				.map(
+					(m) =>
+						`<tr><td>${e(m.metric)}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.baselineMean))}</td><td class="num">${e(fmt(m.candidateMean))}</td><td class="num">${e(m.baselineLacksMetric ? '—' : fmt(m.delta))}</td><td>${e(m.limit)}</td><td class="${m.pass ? 'ok' : 'bad'}">${m.pass ? 'pass' : 'FAIL'}</td><td class="reason">${e(m.reason)}</td></tr>`
+				)
 				.join('')
 		: '';
 	const gateHtml = gate.result
 		? `<p>${gate.baselinePath ? `Against the baseline <code>${e(gate.baselinePath)}</code>` : 'Floors only (no baseline)'}, ${e(gate.result.queryCount)} shared queries.</p><table><thead><tr><th>metric</th><th>baseline</th><th>candidate</th><th>delta</th><th>rule</th><th>result</th><th>reason</th></tr></thead><tbody>${gateRows}</tbody></table>`
 		: `<p>${e(gate.skipped ?? 'No gate in the configuration.')}</p>`;
 	const unit = HEADLINE.filter((m) => agg[m] !== undefined).map((m) => [m, (agg[m] as { mean: number }).mean] as const);
-	const judges = Object.keys(agg).filter((m) => m.startsWith('judge.')).map((m) => [m, (agg[m] as { mean: number }).mean] as const);
-	const charts = [unit.length ? barChartSvg('Retrieval and checks (0–1)', unit, 1) : '', judges.length ? barChartSvg('Judge scores (1–5)', judges, 5) : ''].join('');
+	const judges = Object.keys(agg)
+		.filter((m) => m.startsWith('judge.'))
+		.map((m) => [m, (agg[m] as { mean: number }).mean] as const);
+	const charts = [
+		unit.length ? barChartSvg('Retrieval and checks (0–1)', unit, 1) : '',
+		judges.length ? barChartSvg('Judge scores (1–5)', judges, 5) : ''
+	].join('');
 	const metricRows = Object.entries(agg)
 		.sort(([a], [b]) => a.localeCompare(b))
-		.map(([m, v]) => `<tr><td>${e(m)}</td><td class="num">${e(fmt(v.mean))}</td><td class="reason">${e(report.metrics.definitions[m]?.definition ?? '')}</td></tr>`)
+		.map(
+			([m, v]) =>
+				`<tr><td>${e(m)}</td><td class="num">${e(fmt(v.mean))}</td><td class="reason">${e(report.metrics.definitions[m]?.definition ?? '')}</td></tr>`
+		)
 		.join('');
 	const perQuery = new Map(report.perQuery.map((q) => [q.id, q.metrics] as const));
 	const columns = [...HEADLINE.filter((m) => agg[m] !== undefined), ...judges.map(([m]) => m)];
@@ -94,7 +135,18 @@ export function formatReportHtml(outcome: EvalOutcome): string {
 			const first = g.repeats[0];
 			const error = g.repeats.find((r) => r.error)?.error;
 			const reasons = g.repeats.flatMap((r) => (r.record ? failureReasons(r.record, outcome.passThreshold) : []));
-			const status = error ? `<span class="bad">error ${e(error.code)}</span><div class="reason">${e(clip(error.message, 400))}</div>` : g.repeats.every((r) => r.notRun) ? '<span class="warn">not run</span>' : flaky.has(g.caseId) ? '<span class="warn">flaky</span>' : reasons.length ? `<span class="bad">fail</span><div class="reason">${reasons.slice(0, 4).map((r) => e(clip(r, 300))).join('<br>')}</div>` : '<span class="ok">pass</span>';
+			const status = error
+				? `<span class="bad">error ${e(error.code)}</span><div class="reason">${e(clip(error.message, 400))}</div>`
+				: g.repeats.every((r) => r.notRun)
+					? '<span class="warn">not run</span>'
+					: flaky.has(g.caseId)
+						? '<span class="warn">flaky</span>'
+						: reasons.length
+							? `<span class="bad">fail</span><div class="reason">${reasons
+									.slice(0, 4)
+									.map((r) => e(clip(r, 300)))
+									.join('<br>')}</div>`
+							: '<span class="ok">pass</span>';
 			const values = perQuery.get(g.caseId) ?? {};
 			const cells = columns.map((m) => `<td class="num">${e(fmt(values[m], 3))}</td>`).join('');
 			return `<tr><td>${eid(g.caseId)}</td><td>${e(clip(g.query, 300))}</td><td class="answer">${e(clip(first?.output?.answer ?? '', 600))}</td>${cells}<td>${status}</td></tr>`;

@@ -13,7 +13,9 @@ export function formatResultsJsonl(outcome: EvalOutcome): string {
 			const verdicts: Record<string, unknown> = {};
 			for (const [rubric, v] of Object.entries(c.record?.verdicts ?? {})) {
 				if (!v) continue;
-				verdicts[rubric] = v.result.ok ? { score: v.result.verdict.score, reason: v.result.verdict.reason } : { error: { code: v.result.error.code, message: v.result.error.message } };
+				verdicts[rubric] = v.result.ok
+					? { score: v.result.verdict.score, reason: v.result.verdict.reason }
+					: { error: { code: v.result.error.code, message: v.result.error.message } };
 			}
 			return JSON.stringify({
 				id: c.caseId,

@@ -61,10 +61,19 @@ export function gateConfigOf(loaded: LoadedConfig): GateConfig | null {
 	const metrics: GateConfig['metrics'] = {};
 	gate.rules.forEach((rule, i) => {
 		const { metric, $comment: _c, ...limits } = rule;
-		if (metrics[metric]) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — gate.rules.${i}.metric: "${metric}" already has a rule — merge the two rules into one`);
+		if (metrics[metric])
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Invalid configuration ${loaded.path} — gate.rules.${i}.metric: "${metric}" already has a rule — merge the two rules into one`
+			);
 		metrics[metric] = limits;
 	});
-	return parseGateConfig({ metrics, ...(gate.alpha !== undefined ? { alpha: gate.alpha } : {}), ...(gate.seed !== undefined ? { seed: gate.seed } : {}), ...(gate.permutations !== undefined ? { permutations: gate.permutations } : {}) });
+	return parseGateConfig({
+		metrics,
+		...(gate.alpha !== undefined ? { alpha: gate.alpha } : {}),
+		...(gate.seed !== undefined ? { seed: gate.seed } : {}),
+		...(gate.permutations !== undefined ? { permutations: gate.permutations } : {})
+	});
 }
 
 /** Grading settings of the config: its checks (default: the app's DEFAULT_CHECKS) and, with a judge, its rubrics. */
@@ -73,7 +82,11 @@ function gradingOf(loaded: LoadedConfig): GradingSettings {
 	const known = Object.keys(RUBRIC_PROMPTS);
 	const rubrics = (j?.rubrics ?? (j ? DEFAULT_RUBRIC_IDS : [])) as RubricId[];
 	rubrics.forEach((r, i) => {
-		if (!known.includes(r)) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — judge.rubrics.${i}: unknown rubric "${r}" — use one of ${known.join(', ')}`);
+		if (!known.includes(r))
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Invalid configuration ${loaded.path} — judge.rubrics.${i}: unknown rubric "${r}" — use one of ${known.join(', ')}`
+			);
 	});
 	return {
 		judge: j ? { provider: 'openai-compatible', modelId: j.model, baseUrl: j.baseUrl } : { provider: 'none', modelId: 'none' },
@@ -92,9 +105,19 @@ function judgeModel(loaded: LoadedConfig, env: SystemEvalEnv['env']): ChatModel 
 	let apiKey: string | undefined;
 	if (j.apiKeyEnv) {
 		apiKey = env[j.apiKeyEnv];
-		if (apiKey === undefined) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — judge.apiKeyEnv: environment variable ${j.apiKeyEnv} is not set — export ${j.apiKeyEnv}=… (in GitHub Actions: env: ${j.apiKeyEnv}: \${{ secrets.${j.apiKeyEnv} }})`);
+		if (apiKey === undefined)
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Invalid configuration ${loaded.path} — judge.apiKeyEnv: environment variable ${j.apiKeyEnv} is not set — export ${j.apiKeyEnv}=… (in GitHub Actions: env: ${j.apiKeyEnv}: \${{ secrets.${j.apiKeyEnv} }})`
+			);
 	}
-	return new OpenAiChatModel({ baseUrl: j.baseUrl, model: j.model, ...(apiKey ? { apiKey } : {}), ...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}), ...(j.retry ? { retry: withoutComments(j.retry) } : {}) });
+	return new OpenAiChatModel({
+		baseUrl: j.baseUrl,
+		model: j.model,
+		...(apiKey ? { apiKey } : {}),
+		...(j.timeoutMs ? { idleTimeoutMs: j.timeoutMs } : {}),
+		...(j.retry ? { retry: withoutComments(j.retry) } : {})
+	});
 }
 
 /** Read and check a baseline report before anything runs. @throws AssayError `FILE_READ`, `DATASET_INVALID`. */
@@ -128,19 +151,25 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	if (options.filter && options.filter.length > 0) {
 		const ids = new Set(allCases.map((c) => c.id));
 		const unknown = options.filter.filter((id) => !ids.has(id));
-		if (unknown.length > 0) throw new UsageError(`--filter: no golden case has the id ${unknown.map((id) => `"${id}"`).join(', ')} (the golden set has ${allCases.length} cases)`);
+		if (unknown.length > 0)
+			throw new UsageError(
+				`--filter: no golden case has the id ${unknown.map((id) => `"${id}"`).join(', ')} (the golden set has ${allCases.length} cases)`
+			);
 		const wanted = new Set(options.filter);
 		cases = allCases.filter((c) => wanted.has(c.id));
 	}
 	const gateConfig = gateConfigOf(loaded);
 	const baselinePath = options.baseline ? resolve(options.baseline) : loaded.baselinePath;
-	const needsBaseline = gateConfig !== null && Object.values(gateConfig.metrics).some((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined);
+	const needsBaseline =
+		gateConfig !== null && Object.values(gateConfig.metrics).some((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined);
 	const baseline = baselinePath && existsSync(baselinePath) ? readBaseline(baselinePath) : null;
 	// The whole golden set's hash (as the app's), so a --filter run gates against a full baseline on the shared cases.
 	const contentHash = await goldenSetHash(allCases);
 	// Said before any request (a judged run costs money); the run still goes on, because this is also how a user re-baselines after editing the golden set.
 	if (baseline && gateConfig !== null && baseline.dataset.contentHash !== contentHash) {
-		io.stderr(`assay eval: warning: the baseline ${baselinePath} was made on a different golden set (content hash ${baseline.dataset.contentHash.slice(0, 12)}…, this one ${contentHash.slice(0, 12)}…): the gate will refuse it after this run. To re-baseline, copy this run's report.json over it (docs/ci.md).\n`);
+		io.stderr(
+			`assay eval: warning: the baseline ${baselinePath} was made on a different golden set (content hash ${baseline.dataset.contentHash.slice(0, 12)}…, this one ${contentHash.slice(0, 12)}…): the gate will refuse it after this run. To re-baseline, copy this run's report.json over it (docs/ci.md).\n`
+		);
 	}
 	const grading = gradingOf(loaded);
 	const model = judgeModel(loaded, surroundings.env);
@@ -154,8 +183,13 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const seed = loaded.config.seed ?? CONFIG_DEFAULTS.seed;
 	const concurrency = options.concurrency ?? loaded.config.concurrency ?? CONFIG_DEFAULTS.concurrency;
 	const tty = surroundings.stderrIsTTY && !surroundings.env.CI;
-	io.stderr(`assay eval: ${system.ref.label} on ${cases.length} cases × ${repeats} repeat${repeats > 1 ? 's' : ''}, ${concurrency} in flight, cache ${cache ? loaded.cacheDir : 'off'}\n`);
-	const progress = { answer: createProgress({ label: 'answered', write: io.stderr, tty, clock: surroundings.clock }), grade: createProgress({ label: 'graded', write: io.stderr, tty, clock: surroundings.clock }) };
+	io.stderr(
+		`assay eval: ${system.ref.label} on ${cases.length} cases × ${repeats} repeat${repeats > 1 ? 's' : ''}, ${concurrency} in flight, cache ${cache ? loaded.cacheDir : 'off'}\n`
+	);
+	const progress = {
+		answer: createProgress({ label: 'answered', write: io.stderr, tty, clock: surroundings.clock }),
+		grade: createProgress({ label: 'graded', write: io.stderr, tty, clock: surroundings.clock })
+	};
 	const corpus = loaded.corpusPath ? readCorpus(loaded.corpusPath).map((d) => ({ ref: d.id, text: d.text })) : undefined;
 	const runId = `cli-${new Date().toISOString()}`;
 	const goldenName = loaded.goldenSet.path.split(/[\\/]/).pop() ?? 'golden set';
@@ -170,7 +204,12 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		concurrency,
 		cache,
 		clock: surroundings.clock,
-		grading: { settings: grading, model, validator: new CfworkerSchemaValidator(), ...(loaded.config.judge ? { baseUrl: loaded.config.judge.baseUrl } : {}) },
+		grading: {
+			settings: grading,
+			model,
+			validator: new CfworkerSchemaValidator(),
+			...(loaded.config.judge ? { baseUrl: loaded.config.judge.baseUrl } : {})
+		},
 		// An explicit judge.rubrics list is kept as written; without one (and only with a judge), text-only contexts add the context rubrics.
 		addContextRubrics: loaded.config.judge !== undefined && loaded.config.judge.rubrics === undefined,
 		...(corpus ? { corpus } : {}),
@@ -181,18 +220,27 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 			}
 			progress[p].update(done, total, etaMs);
 		},
-		report: { appVersion: surroundings.appVersion, environment: { userAgent: `node ${process.version} (${process.platform})`, gpuAdapter: null, hardwareConcurrency: null }, contentHash }
+		report: {
+			appVersion: surroundings.appVersion,
+			environment: { userAgent: `node ${process.version} (${process.platform})`, gpuAdapter: null, hardwareConcurrency: null },
+			contentHash
+		}
 	});
 	progress[phase].finish();
 	const report = evaluation.report as SystemEvalReport;
 	const run = evaluation.run;
-	const incomplete = report.status === 'incomplete' ? (report.incomplete ?? { reason: 'the run stopped', code: 'SYSTEM_UNREACHABLE', notRun: 0 }) : null;
+	const incomplete =
+		report.status === 'incomplete' ? (report.incomplete ?? { reason: 'the run stopped', code: 'SYSTEM_UNREACHABLE', notRun: 0 }) : null;
 
 	// A complete run in which every request failed measured nothing: it must never pass (exit 0 with no gate) nor read as
 	// an unusable config (a gate on metrics no case has). The report keeps the errors; the exit code is 1.
 	const failures = run.results.filter((r) => r.error !== null);
 	const nothingAnswered = !incomplete && run.results.length > 0 && failures.length === run.results.length ? failures : null;
-	const nothingReason = nothingAnswered ? `no case was answered: all ${nothingAnswered.length} request(s) failed (${Object.entries(report.errors?.byCode ?? {}).map(([code, n]) => `${n} × ${code}`).join(', ')}; first: ${nothingAnswered[0]?.caseId}: ${nothingAnswered[0]?.error?.message})` : null;
+	const nothingReason = nothingAnswered
+		? `no case was answered: all ${nothingAnswered.length} request(s) failed (${Object.entries(report.errors?.byCode ?? {})
+				.map(([code, n]) => `${n} × ${code}`)
+				.join(', ')}; first: ${nothingAnswered[0]?.caseId}: ${nothingAnswered[0]?.error?.message})`
+		: null;
 	let gate: GateOutcome = { result: null, baselinePath: null, skipped: null };
 	let gateUnusable = false;
 	if (gateConfig) {
@@ -200,11 +248,22 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		else if (nothingReason) gate = { result: null, baselinePath, skipped: `not evaluated: ${nothingReason}` };
 		else if (needsBaseline && !baseline) {
 			gateUnusable = true;
-			gate = { result: null, baselinePath, skipped: baselinePath ? `not evaluated: the baseline report ${baselinePath} does not exist — commit a report.json of an earlier run there (see docs/ci.md)` : 'not evaluated: a rule has maxDrop/maxDropPct but no baseline is set — set gate.baseline or pass --baseline' };
+			gate = {
+				result: null,
+				baselinePath,
+				skipped: baselinePath
+					? `not evaluated: the baseline report ${baselinePath} does not exist — commit a report.json of an earlier run there (see docs/ci.md)`
+					: 'not evaluated: a rule has maxDrop/maxDropPct but no baseline is set — set gate.baseline or pass --baseline'
+			};
 		} else {
 			try {
 				const result: GateResult = runGate(baseline ?? report, report, gateConfig);
-				gate = { result, baselinePath: baseline ? baselinePath : null, skipped: null, ...(baseline ? { baselinePerQuery: new Map(baseline.perQuery.map((q) => [q.id, q.metrics] as const)) } : {}) };
+				gate = {
+					result,
+					baselinePath: baseline ? baselinePath : null,
+					skipped: null,
+					...(baseline ? { baselinePerQuery: new Map(baseline.perQuery.map((q) => [q.id, q.metrics] as const)) } : {})
+				};
 			} catch (error) {
 				if (!(error instanceof AssayError)) throw error;
 				gateUnusable = true;
@@ -213,17 +272,32 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		}
 	}
 
-	const recordOf = new Map<string, AnswerRecord>(evaluation.byRepeat.flatMap((records, repeat) => records.map((r): [string, AnswerRecord] => [`${r.caseId}\u0000${repeat}`, r])));
+	const recordOf = new Map<string, AnswerRecord>(
+		evaluation.byRepeat.flatMap((records, repeat) => records.map((r): [string, AnswerRecord] => [`${r.caseId}\u0000${repeat}`, r]))
+	);
 	const done = new Map<string, (typeof run.results)[number]>(run.results.map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
 	const caseOutcomes: CaseOutcome[] = cases.flatMap((c) =>
 		Array.from({ length: repeats }, (_, repeat): CaseOutcome => {
 			const key = `${c.id}\u0000${repeat}`;
 			const r = done.get(key);
 			if (!r) return { caseId: c.id, query: c.query, repeat, output: null, error: null, record: null, notRun: true };
-			return { caseId: c.id, query: c.query, repeat, output: r.output, error: r.error, record: r.error ? null : (recordOf.get(key) ?? null) };
+			return {
+				caseId: c.id,
+				query: c.query,
+				repeat,
+				output: r.output,
+				error: r.error,
+				record: r.error ? null : (recordOf.get(key) ?? null)
+			};
 		})
 	);
-	const outcome: EvalOutcome = { report, cases: caseOutcomes, gate, passThreshold: grading.passThreshold, elapsedMs: surroundings.clock() - started };
+	const outcome: EvalOutcome = {
+		report,
+		cases: caseOutcomes,
+		gate,
+		passThreshold: grading.passThreshold,
+		elapsedMs: surroundings.clock() - started
+	};
 	writeFileAtomic(join(outDir, 'results.jsonl'), formatResultsJsonl(outcome));
 	writeFileAtomic(join(outDir, 'junit.xml'), formatJunit(outcome));
 	writeFileAtomic(join(outDir, 'report.html'), formatReportHtml(outcome));
@@ -231,9 +305,19 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 
 	const errors = report.errors?.count ?? 0;
 	const { hits, requests } = report.cache ?? { hits: run.cacheHits, requests: run.requests };
-	io.stdout(`${report.status === 'complete' ? 'complete' : 'INCOMPLETE'}: ${system.ref.label} — ${report.dataset.evaluatedCases} of ${cases.length} cases evaluated, ${errors} case error${errors === 1 ? '' : 's'}, cache ${hits} hit${hits === 1 ? '' : 's'} / ${requests} request${requests === 1 ? '' : 's'}${report.cache ? ' (system and judge)' : ' (cache off)'}\n`);
-	if (report.repeats && report.repeats.n > 1) io.stdout(`repeats ${report.repeats.n}: ${report.repeats.flakyCaseIds.length} flaky case(s)${report.repeats.flakyCaseIds.length ? `: ${report.repeats.flakyCaseIds.join(', ')}` : ''}\n`);
-	for (const m of ['recall@10', 'ndcg@10', 'checks.pass-rate', ...Object.keys(report.metrics.aggregate).filter((k) => k.startsWith('judge.'))]) {
+	io.stdout(
+		`${report.status === 'complete' ? 'complete' : 'INCOMPLETE'}: ${system.ref.label} — ${report.dataset.evaluatedCases} of ${cases.length} cases evaluated, ${errors} case error${errors === 1 ? '' : 's'}, cache ${hits} hit${hits === 1 ? '' : 's'} / ${requests} request${requests === 1 ? '' : 's'}${report.cache ? ' (system and judge)' : ' (cache off)'}\n`
+	);
+	if (report.repeats && report.repeats.n > 1)
+		io.stdout(
+			`repeats ${report.repeats.n}: ${report.repeats.flakyCaseIds.length} flaky case(s)${report.repeats.flakyCaseIds.length ? `: ${report.repeats.flakyCaseIds.join(', ')}` : ''}\n`
+		);
+	for (const m of [
+		'recall@10',
+		'ndcg@10',
+		'checks.pass-rate',
+		...Object.keys(report.metrics.aggregate).filter((k) => k.startsWith('judge.'))
+	]) {
 		const v = report.metrics.aggregate[m];
 		if (v) io.stdout(`  ${m.padEnd(24)} ${v.mean.toFixed(4)}\n`);
 	}
@@ -242,13 +326,20 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		for (const m of gate.result.metrics) io.stdout(`  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: ${m.reason}\n`);
 	} else if (gate.skipped) io.stdout(`gate ${gate.skipped}\n`);
 	if (cache && cache.writeErrors > 0) {
-		io.stderr(`assay eval: warning — ${cache.writeErrors} cache write(s) failed (${cache.firstWriteError}): those replies were not cached and the next run asks for them again — make cache.dir (${loaded.cacheDir}) a writable folder, or run with --no-cache\n`);
+		io.stderr(
+			`assay eval: warning — ${cache.writeErrors} cache write(s) failed (${cache.firstWriteError}): those replies were not cached and the next run asks for them again — make cache.dir (${loaded.cacheDir}) a writable folder, or run with --no-cache\n`
+		);
 	}
 	const m = report.contextMatching;
-	if (m) io.stdout(`contexts: ${m.given} with a document id, ${m.matched} text-only matched to ${loaded.corpusPath} (${m.ambiguous} ambiguous), ${m.unmatched} left text only (judged only)\n`);
+	if (m)
+		io.stdout(
+			`contexts: ${m.given} with a document id, ${m.matched} text-only matched to ${loaded.corpusPath} (${m.ambiguous} ambiguous), ${m.unmatched} left text only (judged only)\n`
+		);
 	io.stdout(`wrote ${OUTPUT_FILES.map((f) => join(outDir, f)).join(', ')}\n`);
 	if (incomplete) {
-		io.stderr(`assay eval: stopped — ${incomplete.code}: ${incomplete.reason}; ${incomplete.notRun} request(s) not made. The report is marked incomplete.\n`);
+		io.stderr(
+			`assay eval: stopped — ${incomplete.code}: ${incomplete.reason}; ${incomplete.notRun} request(s) not made. The report is marked incomplete.\n`
+		);
 		return EXIT_UNREACHABLE;
 	}
 	if (nothingReason) {

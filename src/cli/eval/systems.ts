@@ -32,7 +32,12 @@ import type { LoadedConfig } from './load-config.ts';
 /** `value` without `$comment` keys at any depth (the adapters' schemas are strict and know no comments). */
 export function withoutComments<T>(value: T): T {
 	if (Array.isArray(value)) return value.map(withoutComments) as T;
-	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$comment').map(([k, v]) => [k, withoutComments(v)])) as T;
+	if (value !== null && typeof value === 'object')
+		return Object.fromEntries(
+			Object.entries(value)
+				.filter(([k]) => k !== '$comment')
+				.map(([k, v]) => [k, withoutComments(v)])
+		) as T;
 	return value;
 }
 
@@ -44,18 +49,34 @@ export interface BuiltSystem {
 
 /** Documents of a BEIR folder or a `corpus.jsonl[.gz]` file. @throws AssayError `DATASET_INVALID`, `FILE_READ`. */
 export function readCorpus(path: string): BeirDocument[] {
-	const file = existsSync(path) && statSync(path).isDirectory() ? ['corpus.jsonl', 'corpus.jsonl.gz'].map((n) => join(path, n)).find((p) => existsSync(p)) : path;
-	if (!file || !existsSync(file)) throw new AssayError('DATASET_INVALID', `The corpus ${path} has no corpus.jsonl (or corpus.jsonl.gz)`, { details: { path } });
+	const file =
+		existsSync(path) && statSync(path).isDirectory()
+			? ['corpus.jsonl', 'corpus.jsonl.gz'].map((n) => join(path, n)).find((p) => existsSync(p))
+			: path;
+	if (!file || !existsSync(file))
+		throw new AssayError('DATASET_INVALID', `The corpus ${path} has no corpus.jsonl (or corpus.jsonl.gz)`, { details: { path } });
 	return parseBeirCorpus(readTextFile(file), file);
 }
 
-async function assaySystem(loaded: LoadedConfig, s: Extract<LoadedConfig['system'], { type: 'assay' }>, env: Readonly<Record<string, string | undefined>>): Promise<SystemUnderTest> {
+async function assaySystem(
+	loaded: LoadedConfig,
+	s: Extract<LoadedConfig['system'], { type: 'assay' }>,
+	env: Readonly<Record<string, string | undefined>>
+): Promise<SystemUnderTest> {
 	const mode = s.mode ?? 'lexical';
-	if (mode !== 'lexical') throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — system.mode: "${mode}" needs the embedding models, which the CLI's assay system does not load yet — use "lexical" here, or evaluate dense modes on the Answer evals page`);
+	if (mode !== 'lexical')
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Invalid configuration ${loaded.path} — system.mode: "${mode}" needs the embedding models, which the CLI's assay system does not load yet — use "lexical" here, or evaluate dense modes on the Answer evals page`
+		);
 	let apiKey: string | undefined;
 	if (s.model.apiKeyEnv) {
 		apiKey = env[s.model.apiKeyEnv];
-		if (!apiKey) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — system.model.apiKeyEnv: environment variable ${s.model.apiKeyEnv} is not set — export ${s.model.apiKeyEnv}=…`);
+		if (!apiKey)
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Invalid configuration ${loaded.path} — system.model.apiKeyEnv: environment variable ${s.model.apiKeyEnv} is not set — export ${s.model.apiKeyEnv}=…`
+			);
 	}
 	const prompt: SystemPromptFile = s.prompt ? parseSystemPromptFile(readTextFile(s.prompt)) : { spec: DEFAULT_SYSTEM_PROMPT, fewShot: [] };
 	const corpus = readCorpus(s.corpus);
@@ -84,7 +105,11 @@ async function assaySystem(loaded: LoadedConfig, s: Extract<LoadedConfig['system
 			temperature: s.temperature ?? 0,
 			seed: 0
 		},
-		corpusIdentity: { corpus: await sha256Text(corpus.map((d) => `${d.id}\u0000${d.title}\u0000${d.text}`).join('\u0001')), chunking: app.chunking, bm25: app.bm25 },
+		corpusIdentity: {
+			corpus: await sha256Text(corpus.map((d) => `${d.id}\u0000${d.title}\u0000${d.text}`).join('\u0001')),
+			chunking: app.chunking,
+			bm25: app.bm25
+		},
 		model,
 		retrieve: async (q) => index.search(q, { topK }).map((h) => ({ ...(chunks.get(h.id) as RetrievedSource), score: h.score })),
 		tokenizer: new EstimateTokenizer(),
@@ -98,10 +123,19 @@ async function assaySystem(loaded: LoadedConfig, s: Extract<LoadedConfig['system
  * @param goldenCases the whole golden set (an outputs file's lines are checked against it).
  * @throws AssayError `CONFIG_INVALID` (a bad key, an unset variable), `FILE_READ`, `DATASET_INVALID`.
  */
-export async function buildSystem(loaded: LoadedConfig, goldenCases: readonly GoldenCase[], env: Readonly<Record<string, string | undefined>>): Promise<BuiltSystem> {
+export async function buildSystem(
+	loaded: LoadedConfig,
+	goldenCases: readonly GoldenCase[],
+	env: Readonly<Record<string, string | undefined>>
+): Promise<BuiltSystem> {
 	const s = loaded.system;
 	const asConfigError = (error: unknown): never => {
-		if (error instanceof AssayError && error.code === 'CONFIG_INVALID' && !error.message.startsWith('Invalid configuration')) throw new AssayError('CONFIG_INVALID', `Invalid configuration ${loaded.path} — ${error.message.replace(/^Invalid (http|exec) system — /, '')}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
+		if (error instanceof AssayError && error.code === 'CONFIG_INVALID' && !error.message.startsWith('Invalid configuration'))
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Invalid configuration ${loaded.path} — ${error.message.replace(/^Invalid (http|exec) system — /, '')}`,
+				{ cause: error, ...(error.details ? { details: error.details } : {}) }
+			);
 		throw error;
 	};
 	switch (s.type) {
@@ -122,11 +156,21 @@ export async function buildSystem(loaded: LoadedConfig, goldenCases: readonly Go
 			}
 		}
 		case 'file': {
-			const built = await createFileSystem({ name: s.path, text: readTextFile(s.path), ...(s.label ? { label: s.label } : {}) }, goldenCases);
+			const built = await createFileSystem(
+				{ name: s.path, text: readTextFile(s.path), ...(s.label ? { label: s.label } : {}) },
+				goldenCases
+			);
 			const notes = [
 				...built.parsed.errors.slice(0, 20).map((e) => `${s.path}:${e.line}: ${e.code}: ${e.message}`),
 				...(built.parsed.errors.length > 20 ? [`${s.path}: ${built.parsed.errors.length - 20} more bad lines`] : []),
-				...(built.unknownIds.length ? [`${s.path}: ${built.unknownIds.length} line(s) name no golden case (not scored): ${built.unknownIds.slice(0, 10).map((u) => `${u.id} (line ${u.line})`).join(', ')}`] : [])
+				...(built.unknownIds.length
+					? [
+							`${s.path}: ${built.unknownIds.length} line(s) name no golden case (not scored): ${built.unknownIds
+								.slice(0, 10)
+								.map((u) => `${u.id} (line ${u.line})`)
+								.join(', ')}`
+						]
+					: [])
 			];
 			return { system: built.system, notes };
 		}

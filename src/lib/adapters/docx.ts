@@ -47,7 +47,12 @@ export const docxParser: DocumentParser = {
 	async parse(input: ParseInput): Promise<ParsedDocument> {
 		const maxDepth = input.xmlMaxDepth ?? DEFAULT_XML_MAX_DEPTH;
 		const mode = input.hiddenText ?? 'drop';
-		const scan = checkZipLimits(input.bytes, { maxInflatedBytes: input.maxInflatedBytes, maxEntries: input.docxMaxParts ?? DEFAULT_DOCX_MAX_PARTS, maxEntriesField: 'ingest.docxMaxParts', keep: isXmlEntry });
+		const scan = checkZipLimits(input.bytes, {
+			maxInflatedBytes: input.maxInflatedBytes,
+			maxEntries: input.docxMaxParts ?? DEFAULT_DOCX_MAX_PARTS,
+			maxEntriesField: 'ingest.docxMaxParts',
+			keep: isXmlEntry
+		});
 		const hidden: HiddenSpan[] = [];
 		const unreadable: UnreadableCounts = { charts: 0, embeddedObjects: 0, diagrams: 0, equations: 0 };
 		const files: Record<string, Uint8Array> = {};
@@ -73,7 +78,9 @@ export const docxParser: DocumentParser = {
 		try {
 			const buffer = repacked.buffer.slice(repacked.byteOffset, repacked.byteOffset + repacked.byteLength) as ArrayBuffer;
 			// mammoth's browser build reads `arrayBuffer`, its Node build `buffer` (JSZip takes either).
-			const result = await mammoth.convertToHtml({ arrayBuffer: buffer, buffer: repacked } as never, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) });
+			const result = await mammoth.convertToHtml({ arrayBuffer: buffer, buffer: repacked } as never, {
+				convertImage: mammoth.images.imgElement(async () => ({ src: '' }))
+			});
 			html = result.value;
 			messages = result.messages;
 		} catch (cause) {
@@ -83,21 +90,36 @@ export const docxParser: DocumentParser = {
 		const clean = sanitizeText(text);
 		const warnings: ParseWarning[] = textWarnings(clean);
 		const errors = messages.filter((m) => m.type === 'error');
-		if (errors.length > 0) warnings.push({ kind: 'conversion-errors', count: errors.length, message: errors.slice(0, 3).map((m) => m.message).join('; ') });
+		if (errors.length > 0)
+			warnings.push({
+				kind: 'conversion-errors',
+				count: errors.length,
+				message: errors
+					.slice(0, 3)
+					.map((m) => m.message)
+					.join('; ')
+			});
 		const skipped = describeUnreadable(unreadable);
 		if (skipped.length > 0) {
 			const count = Object.values(unreadable).reduce((a, b) => a + b, 0);
 			warnings.push({ kind: 'unreadable-content', count, message: `${skipped.join(', ')} could not be read (not in the text).` });
 		}
 		warnings.push(...hiddenTextWarnings(hidden, mode));
-		return { text: clean.text, layout: 'text', sections, warnings, metadata: { zipEntries: scan.entries, inflatedBytes: scan.inflatedBytes } };
+		return {
+			text: clean.text,
+			layout: 'text',
+			sections,
+			warnings,
+			metadata: { zipEntries: scan.entries, inflatedBytes: scan.inflatedBytes }
+		};
 	}
 };
 
 /** A part's bytes as text (UTF-8, or UTF-16 with a BOM, as XML allows). */
 function decodeXmlPart(data: Uint8Array, name: string): string {
 	try {
-		if ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff)) return new TextDecoder(data[0] === 0xff ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(data);
+		if ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff))
+			return new TextDecoder(data[0] === 0xff ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(data);
 		return strFromU8(data).replace(/^\uFEFF/, '');
 	} catch (cause) {
 		throw new AssayError('FILE_XML_MALFORMED', `${name} is not valid UTF-8 or UTF-16 text.`, { cause, details: { part: name } });
@@ -121,11 +143,19 @@ function describeUnreadable(c: UnreadableCounts): string[] {
  */
 function mammothFailure(cause: unknown): AssayError {
 	if (cause instanceof RangeError && /call stack/i.test(cause.message)) {
-		return new AssayError('FILE_STRUCTURE_LIMIT', 'The Word document is nested too deeply to read (try a lower ingest.xmlMaxDepth so it is refused earlier).', { cause });
+		return new AssayError(
+			'FILE_STRUCTURE_LIMIT',
+			'The Word document is nested too deeply to read (try a lower ingest.xmlMaxDepth so it is refused earlier).',
+			{ cause }
+		);
 	}
 	const message = cause instanceof Error ? cause.message : String(cause);
 	if (/xmldom|parse error|unclosed|mismatched/i.test(message)) {
-		return new AssayError('FILE_XML_MALFORMED', 'The Word document holds XML that is not well-formed; it is damaged or was not written by a word processor.', { cause });
+		return new AssayError(
+			'FILE_XML_MALFORMED',
+			'The Word document holds XML that is not well-formed; it is damaged or was not written by a word processor.',
+			{ cause }
+		);
 	}
 	if (/could not find (?:the )?(?:body|file|main document)|word\/document\.xml/i.test(message)) {
 		return new AssayError('FILE_PARSE', 'The file is a zip archive but not a Word document (no main document part).', { cause });

@@ -38,7 +38,10 @@ export async function storeLocalModelFiles(files: readonly PickedModelFile[]): P
 		const path = relativePath.replace(/^\/+/, '');
 		const parts = path.split('/');
 		if (parts.length >= 2 && parts[parts.length - 1] === 'config.json') models.add(parts.slice(0, -1).join('/'));
-		await cache.put(new Request(localUrl(path)), new Response(file, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.size) } }));
+		await cache.put(
+			new Request(localUrl(path)),
+			new Response(file, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.size) } })
+		);
 	}
 	return [...models].sort();
 }
@@ -65,7 +68,10 @@ export async function listLocalModelFiles(modelId: string): Promise<string[]> {
 /** Every cached model (downloads and local folders) with file counts and sizes, by id. */
 export async function listCachedModels(): Promise<CachedModel[]> {
 	const out: CachedModel[] = [];
-	for (const [name, origin] of [[DOWNLOAD_CACHE, 'download'], [LOCAL_MODELS_CACHE, 'local']] as const) {
+	for (const [name, origin] of [
+		[DOWNLOAD_CACHE, 'download'],
+		[LOCAL_MODELS_CACHE, 'local']
+	] as const) {
 		if (!(await caches.has(name))) continue;
 		const cache = await caches.open(name);
 		const sizes = new Map<string, { files: number; sizeBytes: number }>();
@@ -86,7 +92,10 @@ export async function listCachedModels(): Promise<CachedModel[]> {
 /** Delete every cached file of `modelId` (downloads and local copies); resolves the files deleted. */
 export async function deleteCachedModel(modelId: string): Promise<number> {
 	let deleted = 0;
-	for (const [name, origin] of [[DOWNLOAD_CACHE, 'download'], [LOCAL_MODELS_CACHE, 'local']] as const) {
+	for (const [name, origin] of [
+		[DOWNLOAD_CACHE, 'download'],
+		[LOCAL_MODELS_CACHE, 'local']
+	] as const) {
 		if (!(await caches.has(name))) continue;
 		const cache = await caches.open(name);
 		for (const request of await cache.keys()) if (modelIdOf(request.url, origin) === modelId && (await cache.delete(request))) deleted++;

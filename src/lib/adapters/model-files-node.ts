@@ -19,7 +19,10 @@ function readJson(path: string): unknown {
 
 /** The prefixes and pooling the folder's sentence-transformers files state. */
 export function readFolderRecipe(folder: string): SentenceTransformersRecipe {
-	return recipeFromSentenceTransformers(readJson(join(folder, 'config_sentence_transformers.json')), readJson(join(folder, '1_Pooling', 'config.json')));
+	return recipeFromSentenceTransformers(
+		readJson(join(folder, 'config_sentence_transformers.json')),
+		readJson(join(folder, '1_Pooling', 'config.json'))
+	);
 }
 
 /** The dtypes whose weights are in `folder/onnx` (see `DTYPE_FILES`), in preference order. */

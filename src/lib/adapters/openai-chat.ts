@@ -137,14 +137,36 @@ export class OpenAiChatModel implements ChatModel {
 				}
 				if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
 			}
-			if (watch.timedOut) throw new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${formatIdle(idleMs)}: the request was given up (idle timeout).`);
+			if (watch.timedOut)
+				throw new AssayError(
+					'LLM_REQUEST_FAILED',
+					`${url} sent nothing for ${formatIdle(idleMs)}: the request was given up (idle timeout).`
+				);
 			if (signal?.aborted) finish = 'abort';
 			// A connection closed before a finish reason or [DONE] is a cut answer, not a finished one.
-			else if (!ended) throw new AssayError('LLM_GENERATION_FAILED', `The stream from ${url} ended before the server finished the answer (no finish_reason and no [DONE]): the text so far is incomplete.`);
+			else if (!ended)
+				throw new AssayError(
+					'LLM_GENERATION_FAILED',
+					`The stream from ${url} ended before the server finished the answer (no finish_reason and no [DONE]): the text so far is incomplete.`
+				);
 		} catch (caught) {
-			const error = watch.timedOut && !(caught instanceof AssayError) ? new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${formatIdle(idleMs)}: the request was given up (idle timeout).`) : caught;
+			const error =
+				watch.timedOut && !(caught instanceof AssayError)
+					? new AssayError('LLM_REQUEST_FAILED', `${url} sent nothing for ${formatIdle(idleMs)}: the request was given up (idle timeout).`)
+					: caught;
 			if (!signal?.aborted) {
-				yield { type: 'error', error: toErrorData(error instanceof AssayError ? error : new AssayError('LLM_REQUEST_FAILED', `Could not reach ${url}: ${String(error)}. Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error })) };
+				yield {
+					type: 'error',
+					error: toErrorData(
+						error instanceof AssayError
+							? error
+							: new AssayError(
+									'LLM_REQUEST_FAILED',
+									`Could not reach ${url}: ${String(error)}. Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`,
+									{ cause: error }
+								)
+					)
+				};
 				return;
 			}
 			finish = 'abort';
@@ -165,36 +187,54 @@ export class OpenAiChatModel implements ChatModel {
 			...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
 			...(request.seed !== undefined ? { seed: request.seed } : {})
 		};
-		if (request.responseFormat?.schema) body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: JSON.parse(request.responseFormat.schema) as unknown, strict: true } };
+		if (request.responseFormat?.schema)
+			body.response_format = {
+				type: 'json_schema',
+				json_schema: { name: 'output', schema: JSON.parse(request.responseFormat.schema) as unknown, strict: true }
+			};
 		else if (request.responseFormat) body.response_format = { type: 'json_object' };
 		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
 		if (this.endpoint.apiKey) headers.authorization = `Bearer ${this.endpoint.apiKey}`;
 		let response: Response;
 		try {
-			response = await fetchWithRetry(url, { method: 'POST', headers, body: JSON.stringify(body), signal: watch.controller.signal }, {
-				...this.endpoint.retry,
-				...this.retryDeps,
-				fetch: this.fetchImpl,
-				// The idle watch is the per-attempt timeout; a backoff wait is not the server being idle.
-				timeoutMs: Infinity,
-				exhaustedCode: 'LLM_REQUEST_FAILED',
-				onRetry: () => watch.stop(),
-				onAttempt: () => watch.touch()
-			});
+			response = await fetchWithRetry(
+				url,
+				{ method: 'POST', headers, body: JSON.stringify(body), signal: watch.controller.signal },
+				{
+					...this.endpoint.retry,
+					...this.retryDeps,
+					fetch: this.fetchImpl,
+					// The idle watch is the per-attempt timeout; a backoff wait is not the server being idle.
+					timeoutMs: Infinity,
+					exhaustedCode: 'LLM_REQUEST_FAILED',
+					onRetry: () => watch.stop(),
+					onAttempt: () => watch.touch()
+				}
+			);
 		} catch (error) {
 			if (!isRetryExhausted(error)) throw error;
-			throw new AssayError('LLM_REQUEST_FAILED', `${error.message} Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`, { cause: error.cause, details: { ...error.details, retryExhausted: true } });
+			throw new AssayError(
+				'LLM_REQUEST_FAILED',
+				`${error.message} Is the server running, does it allow this page's origin (CORS), and is its host allowed by the site's CSP?`,
+				{ cause: error.cause, details: { ...error.details, retryExhausted: true } }
+			);
 		}
 		if (response.ok) return response;
 		const text = (await response.text().catch(() => '')).slice(0, 300);
 		const code = /context length|maximum context|context window|too long/i.test(text) ? 'CONTEXT_WINDOW_EXCEEDED' : 'LLM_REQUEST_FAILED';
-		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}`, { details: { status: response.status } });
+		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}`, {
+			details: { status: response.status }
+		});
 	}
 }
 
 /** A non-streamed completion (`choices[0].message.content`), for servers that ignore `stream: true`. */
 function parseCompletion(body: string, url: string): { text: string; finish: FinishReason; usage?: ChatUsage } {
-	let value: { choices?: { message?: { content?: string | null }; finish_reason?: string | null }[]; usage?: { prompt_tokens?: number; completion_tokens?: number }; error?: { message?: string } };
+	let value: {
+		choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+		usage?: { prompt_tokens?: number; completion_tokens?: number };
+		error?: { message?: string };
+	};
 	try {
 		value = JSON.parse(body) as typeof value;
 	} catch (cause) {
@@ -202,7 +242,8 @@ function parseCompletion(body: string, url: string): { text: string; finish: Fin
 	}
 	if (value.error) throw new AssayError('LLM_GENERATION_FAILED', `The endpoint reported an error: ${value.error.message ?? 'unknown'}`);
 	const choice = value.choices?.[0];
-	if (!choice?.message || typeof choice.message.content !== 'string') throw new AssayError('LLM_REQUEST_FAILED', `${url} answered JSON without choices[0].message.content: ${body.slice(0, 100)}`);
+	if (!choice?.message || typeof choice.message.content !== 'string')
+		throw new AssayError('LLM_REQUEST_FAILED', `${url} answered JSON without choices[0].message.content: ${body.slice(0, 100)}`);
 	return {
 		text: choice.message.content,
 		finish: choice.finish_reason === 'length' ? 'length' : 'stop',
@@ -217,6 +258,7 @@ function parseChunk(data: string, url: string): StreamChunk {
 	} catch (cause) {
 		throw new AssayError('LLM_REQUEST_FAILED', `${url} sent a stream event that is not JSON: ${data.slice(0, 100)}`, { cause });
 	}
-	if (chunk.error) throw new AssayError('LLM_GENERATION_FAILED', `The endpoint reported an error mid-stream: ${chunk.error.message ?? 'unknown'}`);
+	if (chunk.error)
+		throw new AssayError('LLM_GENERATION_FAILED', `The endpoint reported an error mid-stream: ${chunk.error.message ?? 'unknown'}`);
 	return chunk;
 }

@@ -47,14 +47,23 @@ export function createPdfParser(loadPdfjs: () => Promise<PdfjsModule>): Document
 		formats: ['pdf'],
 		async parse(input: ParseInput): Promise<ParsedDocument> {
 			const pdfjs = await loadPdfjs();
-			const task = pdfjs.getDocument({ data: input.bytes.slice(), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false });
+			const task = pdfjs.getDocument({
+				data: input.bytes.slice(),
+				isEvalSupported: false,
+				disableFontFace: true,
+				useSystemFonts: false,
+				verbosity: 0,
+				stopAtErrors: false
+			});
 			let doc: PdfDocumentProxy;
 			try {
 				doc = await task.promise;
 			} catch (cause) {
 				const reason = cause instanceof Error ? cause.message : String(cause);
 				const encrypted = cause instanceof Error && cause.name === 'PasswordException';
-				throw new AssayError('FILE_PARSE', encrypted ? 'The PDF is password-protected.' : `The PDF could not be read: ${reason}`, { cause });
+				throw new AssayError('FILE_PARSE', encrypted ? 'The PDF is password-protected.' : `The PDF could not be read: ${reason}`, {
+					cause
+				});
 			}
 			try {
 				return await extract(doc, pdfjs.OPS, input.hiddenText ?? 'drop');
@@ -80,7 +89,10 @@ async function extract(doc: PdfDocumentProxy, OPS: PdfOps, mode: HiddenTextMode)
 		const width = (page.view[2] ?? 0) - (page.view[0] ?? 0);
 		const runs = content.items.filter(isTextItem).map(toRun);
 		const ops = await page.getOperatorList();
-		const split = splitHidden(runs.map((r) => ({ str: r.text, fontSize: r.fontSize })), markGlyphs(ops.fnArray, ops.argsArray, OPS));
+		const split = splitHidden(
+			runs.map((r) => ({ str: r.text, fontSize: r.fontSize })),
+			markGlyphs(ops.fnArray, ops.argsArray, OPS)
+		);
 		if (split.spans.length > 0) {
 			hidden.push(...split.spans);
 			hiddenPages.push(n);
@@ -102,14 +114,39 @@ async function extract(doc: PdfDocumentProxy, OPS: PdfOps, mode: HiddenTextMode)
 		sections.push({ startOffset: start, endOffset: text.length, headingPath: [], page: n });
 	}
 	const warnings: ParseWarning[] = [];
-	if (broken > 0) warnings.push({ kind: 'broken-glyphs', count: broken, pages: brokenPages, message: `${broken} glyph(s) without a Unicode mapping (shown as U+FFFD) on page ${brokenPages.join(', ')}.` });
-	if (emptyPages.length > 0 && pages.length > 0) warnings.push({ kind: 'pages-without-text', count: emptyPages.length, pages: emptyPages, message: `Page ${emptyPages.slice(0, 20).join(', ')} has no text layer (scanned?); only the other pages are searchable.` });
+	if (broken > 0)
+		warnings.push({
+			kind: 'broken-glyphs',
+			count: broken,
+			pages: brokenPages,
+			message: `${broken} glyph(s) without a Unicode mapping (shown as U+FFFD) on page ${brokenPages.join(', ')}.`
+		});
+	if (emptyPages.length > 0 && pages.length > 0)
+		warnings.push({
+			kind: 'pages-without-text',
+			count: emptyPages.length,
+			pages: emptyPages,
+			message: `Page ${emptyPages.slice(0, 20).join(', ')} has no text layer (scanned?); only the other pages are searchable.`
+		});
 	for (const w of hiddenTextWarnings(hidden, mode)) warnings.push({ ...w, pages: hiddenPages });
-	return { text: text === '' ? '' : `${text}\n`, layout: 'text', sections, pages, ...(pages.length === 0 ? { needsOcr: true } : {}), warnings, metadata: { pageCount: doc.numPages } };
+	return {
+		text: text === '' ? '' : `${text}\n`,
+		layout: 'text',
+		sections,
+		pages,
+		...(pages.length === 0 ? { needsOcr: true } : {}),
+		warnings,
+		metadata: { pageCount: doc.numPages }
+	};
 }
 
 function isTextItem(item: unknown): item is PdfTextItem {
-	return typeof item === 'object' && item !== null && typeof (item as PdfTextItem).str === 'string' && Array.isArray((item as PdfTextItem).transform);
+	return (
+		typeof item === 'object' &&
+		item !== null &&
+		typeof (item as PdfTextItem).str === 'string' &&
+		Array.isArray((item as PdfTextItem).transform)
+	);
 }
 
 function toRun(item: PdfTextItem): TextRun {

@@ -28,7 +28,10 @@ export class TransformersEmbedder implements Embedder {
 		const vectors: Float32Array[] = [];
 		let dims = 0;
 		if (texts.length > 0) {
-			const output = await extractor(texts.map((t) => prefix + t), { pooling: spec.pooling, normalize: true });
+			const output = await extractor(
+				texts.map((t) => prefix + t),
+				{ pooling: spec.pooling, normalize: true }
+			);
 			dims = output.dims[output.dims.length - 1] ?? 0;
 			const data = output.data as Float32Array;
 			// Re-normalise in float64: transformers.js normalises, but a stored unit vector must be exact.

@@ -1,4 +1,9 @@
-import { AutoModelForSequenceClassification, AutoTokenizer, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+	AutoModelForSequenceClassification,
+	AutoTokenizer,
+	type PreTrainedModel,
+	type PreTrainedTokenizer
+} from '@huggingface/transformers';
 import type { EmbeddingBackend, ModelLoadProgress } from '../embedding/index.ts';
 import { sigmoid, type RerankResult, type Reranker, type RerankerSpec } from '../search/rerank/index.ts';
 import { applyModelSource, checkLocalDtype, loadOnDevice, ModelLoadCache } from './transformers-runtime.ts';
@@ -32,7 +37,8 @@ export interface FittedPair {
  * `max_position_embeddings` of the model config (capped at 512), else 512.
  */
 export function pairTokenLimit(modelMaxLength: number | undefined, maxPositionEmbeddings: number | undefined): number {
-	if (modelMaxLength !== undefined && Number.isFinite(modelMaxLength) && modelMaxLength > 0 && modelMaxLength < 1e6) return Math.floor(modelMaxLength);
+	if (modelMaxLength !== undefined && Number.isFinite(modelMaxLength) && modelMaxLength > 0 && modelMaxLength < 1e6)
+		return Math.floor(modelMaxLength);
 	if (maxPositionEmbeddings !== undefined && maxPositionEmbeddings > 0) return Math.min(512, maxPositionEmbeddings);
 	return 512;
 }
@@ -54,7 +60,8 @@ export function fitPairs(tokenizer: PairTokenizer, query: string, passages: read
 	const queryIds = bare(query);
 	return passages.map((passage) => {
 		const passageIds = bare(passage);
-		if (queryIds.length + passageIds.length + specials <= maxTokens) return { query, passage, passageTruncated: false, queryTruncated: false };
+		if (queryIds.length + passageIds.length + specials <= maxTokens)
+			return { query, passage, passageTruncated: false, queryTruncated: false };
 		const minPassage = Math.min(passageIds.length, Math.floor(maxTokens / 4));
 		let q = query;
 		let queryTruncated = false;
@@ -103,7 +110,13 @@ export class TransformersReranker implements Reranker {
 			const perRow = logits.dims[logits.dims.length - 1] ?? 1;
 			for (let i = 0; i < batch.length; i++) scores.push(sigmoid(Number(logits.data[i * perRow])));
 		}
-		return { scores, backend, truncatedPairs: fitted.filter((p) => p.passageTruncated).length, queryTruncated: fitted.some((p) => p.queryTruncated), maxTokens };
+		return {
+			scores,
+			backend,
+			truncatedPairs: fitted.filter((p) => p.passageTruncated).length,
+			queryTruncated: fitted.some((p) => p.queryTruncated),
+			maxTokens
+		};
 	}
 
 	/** Release every loaded model. */
@@ -121,7 +134,11 @@ export class TransformersReranker implements Reranker {
 				async (device) => {
 					applyModelSource(spec.source);
 					const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, { progress_callback });
-					const model = await AutoModelForSequenceClassification.from_pretrained(spec.modelId, { dtype: spec.dtype, device, progress_callback });
+					const model = await AutoModelForSequenceClassification.from_pretrained(spec.modelId, {
+						dtype: spec.dtype,
+						device,
+						progress_callback
+					});
 					if (device === 'webgpu') await model(tokenizer(['a'], { text_pair: ['a'], padding: true, truncation: true }));
 					return { tokenizer, model };
 				},

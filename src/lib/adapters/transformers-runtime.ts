@@ -1,6 +1,13 @@
 import { env } from '@huggingface/transformers';
 import { AssayError } from '../shared/errors.ts';
-import { dtypesInFiles, requireDtype, type DevicePreference, type EmbeddingBackend, type ModelDtype, type ModelSource } from '../embedding/index.ts';
+import {
+	dtypesInFiles,
+	requireDtype,
+	type DevicePreference,
+	type EmbeddingBackend,
+	type ModelDtype,
+	type ModelSource
+} from '../embedding/index.ts';
 
 /**
  * transformers.js runtime settings shared by the embedder and reranker adapters: where model
@@ -94,7 +101,10 @@ export function setLocalModelFetch(fetcher: LocalModelFetch): void {
 	env.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
 		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 		const path = url.startsWith('/') ? url : new URL(url, 'http://x').pathname;
-		if (localFetch && (url.startsWith(LOCAL_MODELS_PREFIX) || (url.startsWith(String(globalThis.location?.origin)) && path.startsWith(LOCAL_MODELS_PREFIX)))) {
+		if (
+			localFetch &&
+			(url.startsWith(LOCAL_MODELS_PREFIX) || (url.startsWith(String(globalThis.location?.origin)) && path.startsWith(LOCAL_MODELS_PREFIX)))
+		) {
 			const response = await localFetch(path);
 			return response ?? new Response('not found', { status: 404 });
 		}
@@ -142,13 +152,19 @@ export function applyModelSource(source: ModelSource): void {
 	} catch (cause) {
 		throw new AssayError('CONFIG_INVALID', `The model mirror must be an absolute http(s) URL, got "${source.baseUrl}".`, { cause });
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AssayError('CONFIG_INVALID', `The model mirror must use http or https, got "${url.protocol}".`);
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new AssayError('CONFIG_INVALID', `The model mirror must use http or https, got "${url.protocol}".`);
 	env.remoteHost = url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
 /** True in Node (onnxruntime-node runs on the CPU there). */
 export function isNode(): boolean {
-	return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+	return (
+		typeof process !== 'undefined' &&
+		typeof process.versions?.node === 'string' &&
+		typeof (globalThis as { window?: unknown }).window === 'undefined' &&
+		typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined'
+	);
 }
 
 /** True when `navigator.gpu.requestAdapter()` yields an adapter. */
@@ -194,7 +210,9 @@ async function wrapLoad<T>(fn: () => Promise<T>, what: string): Promise<T> {
 	try {
 		return await fn();
 	} catch (cause) {
-		throw new AssayError('MODEL_LOAD_FAILED', `Could not load ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+		throw new AssayError('MODEL_LOAD_FAILED', `Could not load ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+			cause
+		});
 	}
 }
 

@@ -47,7 +47,11 @@ interface Group {
 export function createVoyIndex(Voy: VoyConstructor, dims: number): VoyVectorIndex {
 	if (!Number.isInteger(dims) || dims <= 0) throw new RangeError(`dims must be a positive integer, got ${dims}.`);
 	if (dims > VOY_MAX_DIMS) {
-		throw new AssayError('VECTOR_DIMS_UNSUPPORTED', `Voy truncates vectors above ${VOY_MAX_DIMS} dimensions; this model makes ${dims}-dimensional vectors, so this workspace uses the exact index.`, { details: { dims, max: VOY_MAX_DIMS } });
+		throw new AssayError(
+			'VECTOR_DIMS_UNSUPPORTED',
+			`Voy truncates vectors above ${VOY_MAX_DIMS} dimensions; this model makes ${dims}-dimensional vectors, so this workspace uses the exact index.`,
+			{ details: { dims, max: VOY_MAX_DIMS } }
+		);
 	}
 	return new VoyVectorIndex(new Voy(), dims);
 }

@@ -21,8 +21,13 @@ let loading: Promise<VoyConstructor> | undefined;
 async function instantiate(): Promise<VoyConstructor> {
 	const require = createRequire(import.meta.url);
 	const dir = dirname(require.resolve('voy-search/package.json'));
-	const glue = (await import(pathToFileURL(join(dir, 'voy_search_bg.js')).href)) as { __wbg_set_wasm(exports: unknown): void; Voy: VoyConstructor };
-	const { instance } = await WebAssembly.instantiate(await readFile(join(dir, 'voy_search_bg.wasm')), { './voy_search_bg.js': glue as unknown as WebAssembly.ModuleImports });
+	const glue = (await import(pathToFileURL(join(dir, 'voy_search_bg.js')).href)) as {
+		__wbg_set_wasm(exports: unknown): void;
+		Voy: VoyConstructor;
+	};
+	const { instance } = await WebAssembly.instantiate(await readFile(join(dir, 'voy_search_bg.wasm')), {
+		'./voy_search_bg.js': glue as unknown as WebAssembly.ModuleImports
+	});
 	glue.__wbg_set_wasm(instance.exports);
 	return glue.Voy;
 }

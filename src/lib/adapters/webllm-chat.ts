@@ -31,16 +31,26 @@ export class WebLlmChatModel implements ChatModel {
 				max_tokens: request.maxTokens,
 				...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
 				...(request.seed !== undefined ? { seed: request.seed } : {}),
-				...(request.responseFormat ? { response_format: { type: 'json_object', ...(request.responseFormat.schema ? { schema: request.responseFormat.schema } : {}) } } : {})
+				...(request.responseFormat
+					? {
+							response_format: { type: 'json_object', ...(request.responseFormat.schema ? { schema: request.responseFormat.schema } : {}) }
+						}
+					: {})
 			};
 			const chunks: AsyncIterable<ChatCompletionChunk> = await this.engine.chat.completions.create(body);
 			for await (const chunk of chunks) {
 				const choice = chunk.choices[0];
 				if (choice?.delta.content) yield { type: 'token', text: choice.delta.content };
-				if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : choice.finish_reason === 'abort' ? 'abort' : 'stop';
+				if (choice?.finish_reason)
+					finish = choice.finish_reason === 'length' ? 'length' : choice.finish_reason === 'abort' ? 'abort' : 'stop';
 				if (chunk.usage) {
 					const extra = chunk.usage.extra;
-					usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, prefillTokensPerSecond: extra.prefill_tokens_per_s, decodeTokensPerSecond: extra.decode_tokens_per_s };
+					usage = {
+						inputTokens: chunk.usage.prompt_tokens,
+						outputTokens: chunk.usage.completion_tokens,
+						prefillTokensPerSecond: extra.prefill_tokens_per_s,
+						decodeTokensPerSecond: extra.decode_tokens_per_s
+					};
 				}
 			}
 		} catch (error) {

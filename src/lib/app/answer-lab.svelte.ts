@@ -101,11 +101,16 @@ export class AnswerLab {
 	/** "Evaluate a system": an http app or an outputs file as the system under test. */
 	readonly systems = new SystemDesk(this, systemEngine);
 	readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
-	readonly summary = $derived<AnswerRunSummary | null>(this.answers.length > 0 ? summariseAnswerRun(this.answers, this.passThreshold) : null);
+	readonly summary = $derived<AnswerRunSummary | null>(
+		this.answers.length > 0 ? summariseAnswerRun(this.answers, this.passThreshold) : null
+	);
 	readonly validator = new CfworkerSchemaValidator();
 
 	private client: LibraryClient | null = null;
-	private readonly models = new ModelLink(() => this.api, (message) => (this.error = message));
+	private readonly models = new ModelLink(
+		() => this.api,
+		(message) => (this.error = message)
+	);
 	private abort: AbortController | null = null;
 	private llmStarted = false;
 	private lockPoll: ReturnType<typeof setInterval> | null = null;
@@ -190,7 +195,8 @@ export class AnswerLab {
 			const suite = await loadInjectionSuite();
 			const ws = await this.api.createWorkspace(suite.name);
 			const report = await this.api.importFiles(ws.id, suite.files, newId('import'));
-			if (suite.goldenSet) await this.api.importGoldenSet(ws.id, suite.goldenSet.name, { format: suite.goldenSet.format, text: suite.goldenSet.text });
+			if (suite.goldenSet)
+				await this.api.importGoldenSet(ws.id, suite.goldenSet.name, { format: suite.goldenSet.format, text: suite.goldenSet.text });
 			this.workspaces = await this.api.listWorkspaces();
 			await this.selectWorkspace(ws.id);
 			this.notice = `Injection suite loaded: ${report.items.length} documents and ${this.goldenSets[0]?.cases.length ?? 0} cases in the workspace “${ws.name}”. Answer it with your model, then grade to see the attack success rate.`;
@@ -249,7 +255,11 @@ export class AnswerLab {
 			// A run another system answered resumes with that system (set in "Evaluate a system").
 			if (state.run.config.system) return this.systems.resume(state.run, state.pending);
 			const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
-			if (model.modelId !== state.run.config.model.modelId) throw new AssayError('CONFIG_INVALID', `This run was answered by "${state.run.config.model.modelId}"; select that model to resume it (now: "${model.modelId}").`);
+			if (model.modelId !== state.run.config.model.modelId)
+				throw new AssayError(
+					'CONFIG_INVALID',
+					`This run was answered by "${state.run.config.model.modelId}"; select that model to resume it (now: "${model.modelId}").`
+				);
 			await this.execute(state.run, state.pending);
 		});
 	}
@@ -284,7 +294,9 @@ export class AnswerLab {
 				});
 				await this.setStatus(run.id, result.cancelled ? 'cancelled' : 'complete');
 				const failures = failed > 0 ? ` ${failed} of them failed (see the table); they are not graded.` : '';
-				this.notice = result.cancelled ? `Stopped after ${already + result.answered} of ${total} answers; resume any time.${failures}` : `Answered ${total} cases.${failures}`;
+				this.notice = result.cancelled
+					? `Stopped after ${already + result.answered} of ${total} answers; resume any time.${failures}`
+					: `Answered ${total} cases.${failures}`;
 			});
 		} finally {
 			void this.api.recordSpans(sink.spans).catch(() => {});
@@ -334,14 +346,33 @@ export class AnswerLab {
 				throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
 			}
 			// Everything is validated before the run's stored settings change or a judge is called.
-			const chosen = parseGradingSettings({ ...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)), rubrics: [...this.rubrics], checks: parseCheckSpecs(checks), passThreshold: this.passThreshold, temperature: this.judgeTemperature, seed: this.judgeSeed });
+			const chosen = parseGradingSettings({
+				...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)),
+				rubrics: [...this.rubrics],
+				checks: parseCheckSpecs(checks),
+				passThreshold: this.passThreshold,
+				temperature: this.judgeTemperature,
+				seed: this.judgeSeed
+			});
 			compileChecks(chosen.checks, this.validator);
 			const answers = $state.snapshot(this.answers) as AnswerRecord[];
 			// A system run: its repeats ≥ 1 are graded too (seed + r), and contexts still text only add the context rubrics (as `assay eval`).
 			const repeats = run.config.system ? await this.api.answerRepeats(run.id) : [];
-			const settings = run.config.system ? { ...chosen, rubrics: rubricsForContexts(chosen.rubrics, [answers, ...repeats].flat().map(contextsOfRecord)) } : chosen;
+			const settings = run.config.system
+				? { ...chosen, rubrics: rubricsForContexts(chosen.rubrics, [answers, ...repeats].flat().map(contextsOfRecord)) }
+				: chosen;
 			const baseUrl = this.judgeKind === 'endpoint' ? this.judgeEndpoint.baseUrl.trim() : '';
-			const cached = this.judgeCache ? new GradingPassJudge(new CachingChatModel(judge, new IdbResponseCache(this.api), baseUrl ? { baseUrl } : {}, judgePromptOf(Object.values(RUBRIC_PROMPTS))), judge) : null;
+			const cached = this.judgeCache
+				? new GradingPassJudge(
+						new CachingChatModel(
+							judge,
+							new IdbResponseCache(this.api),
+							baseUrl ? { baseUrl } : {},
+							judgePromptOf(Object.values(RUBRIC_PROMPTS))
+						),
+						judge
+					)
+				: null;
 			const total = answers.length + repeats.reduce((n, rs) => n + rs.length, 0);
 			await this.job(run.id, 'grading', total, async (signal) => {
 				const result = await gradeAnswers({
@@ -378,8 +409,13 @@ export class AnswerLab {
 					this.runs = this.runs.map((r) => (r.id === run.id ? updated : r));
 				}
 				const counts = cached?.counts();
-				const cacheNote = counts ? ` Judge: ${counts.hits} repl${counts.hits === 1 ? 'y' : 'ies'} from the cache, ${counts.requests} request${counts.requests === 1 ? '' : 's'} sent.` : '';
-				this.notice = (result.cancelled ? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).` : `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`) + cacheNote;
+				const cacheNote = counts
+					? ` Judge: ${counts.hits} repl${counts.hits === 1 ? 'y' : 'ies'} from the cache, ${counts.requests} request${counts.requests === 1 ? '' : 's'} sent.`
+					: '';
+				this.notice =
+					(result.cancelled
+						? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).`
+						: `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`) + cacheNote;
 			});
 		});
 	}

@@ -29,7 +29,11 @@ export class AnswerOutputs {
 		if (!file || !lab.workspaceId) return;
 		const workspaceId = lab.workspaceId;
 		await lab.guard(async () => {
-			if (file.size > MAX_REPORT_BYTES) throw new AssayError('DATASET_INVALID', `${file.name}: ${(file.size / 1048576).toFixed(1)} MiB is larger than the ${MAX_REPORT_BYTES / 1048576} MiB a report may be.`);
+			if (file.size > MAX_REPORT_BYTES)
+				throw new AssayError(
+					'DATASET_INVALID',
+					`${file.name}: ${(file.size / 1048576).toFixed(1)} MiB is larger than the ${MAX_REPORT_BYTES / 1048576} MiB a report may be.`
+				);
 			let report;
 			try {
 				report = await lab.api.importEvalReport(workspaceId, await file.text());
@@ -68,11 +72,20 @@ export class AnswerOutputs {
 		if (!run || !lab.workspaceId) return;
 		const workspaceId = lab.workspaceId;
 		await lab.guard(async () => {
-			const report = await lab.api.saveAnswerReport({ runId: run.id, appVersion: pkg.version, environment: await environmentInfo(), pairwise: lab.pairwise.section() });
+			const report = await lab.api.saveAnswerReport({
+				runId: run.id,
+				appVersion: pkg.version,
+				environment: await environmentInfo(),
+				pairwise: lab.pairwise.section()
+			});
 			lab.reports = await lab.api.listEvalReports(workspaceId);
 			// Shown at once in the report view (repeats, flaky cases, context matching).
 			this.shownReportId = report.id;
-			download(`assay-answers-${run.config.label.replace(/[^\w.-]+/g, '_')}-${report.id}.json`, JSON.stringify(report, null, 2), 'application/json');
+			download(
+				`assay-answers-${run.config.label.replace(/[^\w.-]+/g, '_')}-${report.id}.json`,
+				JSON.stringify(report, null, 2),
+				'application/json'
+			);
 			lab.notice = `Report ${report.id} saved with the evaluations and downloaded.`;
 		});
 	}

@@ -15,7 +15,15 @@ import type { AnswerLab } from './answer-lab.svelte.ts';
 export class PairwiseDesk {
 	otherRunId = $state<string | null>(null);
 	/** The last comparison: `firstRunId` is the run that was open when it was asked for. */
-	result = $state<(Awaited<ReturnType<typeof compareAnswerRuns>> & { firstRunId: string; otherRunId: string; otherLabel: string; otherAnswers: AnswerRecord[] }) | null>(null);
+	result = $state<
+		| (Awaited<ReturnType<typeof compareAnswerRuns>> & {
+				firstRunId: string;
+				otherRunId: string;
+				otherLabel: string;
+				otherAnswers: AnswerRecord[];
+		  })
+		| null
+	>(null);
 
 	constructor(private readonly lab: AnswerLab) {}
 
@@ -35,9 +43,22 @@ export class PairwiseDesk {
 			const judge = chatModelFor(lab.judgeKind, $state.snapshot(lab.judgeEndpoint), lab.llm.loaded);
 			const first = $state.snapshot(lab.answers) as AnswerRecord[];
 			await lab.job(run.id, 'comparing', Math.min(first.length, other.answers.length), async (signal) => {
-				const compared = await compareAnswerRuns(first, other.answers, { model: judge, temperature: lab.judgeTemperature, seed: lab.judgeSeed, maxTokens: 512 }, lab.validator, signal, (done, total) => (lab.progress = { kind: 'comparing', done, total }));
+				const compared = await compareAnswerRuns(
+					first,
+					other.answers,
+					{ model: judge, temperature: lab.judgeTemperature, seed: lab.judgeSeed, maxTokens: 512 },
+					lab.validator,
+					signal,
+					(done, total) => (lab.progress = { kind: 'comparing', done, total })
+				);
 				if (compared.cancelled) return void (lab.notice = `Comparison stopped after ${compared.outcomes.length} pairs; nothing kept.`);
-				this.result = { ...compared, firstRunId: run.id, otherRunId: otherId, otherLabel: other.run.config.label, otherAnswers: other.answers };
+				this.result = {
+					...compared,
+					firstRunId: run.id,
+					otherRunId: otherId,
+					otherLabel: other.run.config.label,
+					otherAnswers: other.answers
+				};
 				lab.notice = `Compared ${compared.summary.pairs} pairs with ${modelRefOf(judge, lab.judgeKind, lab.judgeEndpoint).modelId}.`;
 			});
 		});
@@ -52,14 +73,21 @@ export class PairwiseDesk {
 	section(): PairwiseReportSection | null {
 		const r = this.current();
 		if (!r) return null;
-		return $state.snapshot({ otherRunId: r.otherRunId, otherLabel: r.otherLabel, summary: r.summary, outcomes: r.outcomes, lengthBias: r.lengthBias }) as PairwiseReportSection;
+		return $state.snapshot({
+			otherRunId: r.otherRunId,
+			otherLabel: r.otherLabel,
+			summary: r.summary,
+			outcomes: r.outcomes,
+			lengthBias: r.lengthBias
+		}) as PairwiseReportSection;
 	}
 
 	/** Download TRL SFT JSONL: answers a person passed (or scored ≥ the pass threshold). */
 	exportSft(): number {
 		const examples = sftExamples($state.snapshot(this.lab.answers) as AnswerRecord[], this.lab.passThreshold);
 		if (examples.length > 0) download('assay-sft.jsonl', toSftJsonl(examples), 'application/jsonl');
-		this.lab.notice = examples.length > 0 ? `Exported ${examples.length} SFT examples.` : 'No answer passed human review yet: nothing to export for SFT.';
+		this.lab.notice =
+			examples.length > 0 ? `Exported ${examples.length} SFT examples.` : 'No answer passed human review yet: nothing to export for SFT.';
 		return examples.length;
 	}
 
@@ -77,7 +105,10 @@ export class PairwiseDesk {
 			const other = r ? r.otherAnswers : otherId ? (await lab.api.answerRunState(otherId)).answers : [];
 			pairs = preferencePairsFromRuns($state.snapshot(lab.answers) as AnswerRecord[], other, r?.outcomes ?? []);
 			if (pairs.length > 0) download('assay-dpo.jsonl', toDpoJsonl(pairs), 'application/jsonl');
-			lab.notice = pairs.length > 0 ? `Exported ${pairs.length} preference pairs.` : 'No preference pair yet: compare two runs (pairs that agree in both orders) or label both runs’ answers to the same cases by hand.';
+			lab.notice =
+				pairs.length > 0
+					? `Exported ${pairs.length} preference pairs.`
+					: 'No preference pair yet: compare two runs (pairs that agree in both orders) or label both runs’ answers to the same cases by hand.';
 		});
 		return pairs.length;
 	}

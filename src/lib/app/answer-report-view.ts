@@ -46,7 +46,12 @@ export interface ReportView {
 	readonly cache: { readonly hits: number; readonly requests: number } | null;
 	readonly repeats: { readonly n: number; readonly flakyCaseIds: readonly string[] } | null;
 	/** How text-only contexts were matched to golden documents (given with an id, matched, unmatched, ambiguous). */
-	readonly contextMatching: { readonly given: number; readonly matched: number; readonly unmatched: number; readonly ambiguous: number } | null;
+	readonly contextMatching: {
+		readonly given: number;
+		readonly matched: number;
+		readonly unmatched: number;
+		readonly ambiguous: number;
+	} | null;
 	readonly answersSummary: { readonly answered: number; readonly failed: number; readonly graded: number } | null;
 	readonly cases: readonly CaseView[];
 }
@@ -72,8 +77,16 @@ export function reportView(report: EvalReport): ReportView {
 			answer: a && a.error === null ? a.text : null,
 			error: a?.error ? { code: a.error.code, message: a.error.message } : null,
 			checks: (a?.checks ?? []).map((c) => ({ id: c.id, pass: c.pass, reason: c.reason })),
-			verdicts: Object.entries(a?.verdicts ?? {}).map(([rubric, v]) => (v.verdict.ok ? { rubric, score: v.verdict.score, error: null, reason: v.verdict.reason } : { rubric, score: null, error: v.verdict.code, reason: v.verdict.message })),
-			contexts: a ? (a.retrieved.length > 0 ? a.retrieved.map((r) => r.documentRef) : a.sources.map((s) => s.title || s.documentRef)) : (q?.ranked ?? []).map(([doc]) => doc),
+			verdicts: Object.entries(a?.verdicts ?? {}).map(([rubric, v]) =>
+				v.verdict.ok
+					? { rubric, score: v.verdict.score, error: null, reason: v.verdict.reason }
+					: { rubric, score: null, error: v.verdict.code, reason: v.verdict.message }
+			),
+			contexts: a
+				? a.retrieved.length > 0
+					? a.retrieved.map((r) => r.documentRef)
+					: a.sources.map((s) => s.title || s.documentRef)
+				: (q?.ranked ?? []).map(([doc]) => doc),
 			consistency: consistency.get(id)?.consistency ?? null,
 			flaky: flaky.has(id) || consistency.get(id)?.flipped === true,
 			metrics: q?.metrics ?? {}
@@ -85,8 +98,16 @@ export function reportView(report: EvalReport): ReportView {
 		title: answers?.label ?? report.retrieval.label,
 		createdAt: report.createdAt,
 		status: report.status,
-		incomplete: extra.incomplete ? { reason: extra.incomplete.reason, code: extra.incomplete.code ?? null, notRun: extra.incomplete.notRun } : null,
-		system: system ? { type: system.type, label: system.label, details: Object.entries(system.details).map(([k, v]) => [k, text(v)] as [string, string]) } : null,
+		incomplete: extra.incomplete
+			? { reason: extra.incomplete.reason, code: extra.incomplete.code ?? null, notRun: extra.incomplete.notRun }
+			: null,
+		system: system
+			? {
+					type: system.type,
+					label: system.label,
+					details: Object.entries(system.details).map(([k, v]) => [k, text(v)] as [string, string])
+				}
+			: null,
 		dataset: { name: report.dataset.name, cases: report.dataset.cases, evaluated: report.dataset.evaluatedCases },
 		metrics: Object.entries(report.metrics.aggregate)
 			.map(([name, m]) => ({ name, mean: m.mean, answerableMean: m.answerableMean }))

@@ -107,7 +107,8 @@ export function httpSettingsFromForm(form: HttpSystemForm): HttpSystemSettings {
 	}
 	if (form.answerPath.trim() === '') fail('Answer path: give the JSONPath of the answer text in the reply, e.g. $.answer.');
 	if (!(form.timeoutS >= 1 && form.timeoutS <= 600)) fail(`Timeout must be 1–600 seconds (found ${form.timeoutS}).`);
-	if (!(Number.isInteger(form.concurrency) && form.concurrency >= 1 && form.concurrency <= 16)) fail(`Requests in flight must be a whole number 1–16 (found ${form.concurrency}).`);
+	if (!(Number.isInteger(form.concurrency) && form.concurrency >= 1 && form.concurrency <= 16))
+		fail(`Requests in flight must be a whole number 1–16 (found ${form.concurrency}).`);
 	const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
 	const contexts = opt(form.contextsPath);
 	const contextId = opt(form.contextIdPath);
@@ -121,7 +122,14 @@ export function httpSettingsFromForm(form: HttpSystemForm): HttpSystemSettings {
 		...(contexts ? { contexts } : {}),
 		...(contexts && contextId ? { contextId } : {}),
 		...(contexts && contextText ? { contextText } : {}),
-		...(form.stream ? { stream: { format: 'sse' as const, deltaPath: opt(form.deltaPath) ?? fail('Stream: give the JSONPath of the text delta in each event.') } } : {}),
+		...(form.stream
+			? {
+					stream: {
+						format: 'sse' as const,
+						deltaPath: opt(form.deltaPath) ?? fail('Stream: give the JSONPath of the text delta in each event.')
+					}
+				}
+			: {}),
 		timeoutMs: Math.round(form.timeoutS * 1000)
 	};
 }
@@ -146,7 +154,9 @@ export function loadHttpForm(storage: Pick<Storage, 'getItem'>): HttpSystemForm 
 		if (!raw) return base;
 		const saved = JSON.parse(raw) as Partial<HttpSystemForm>;
 		const merged = { ...base, ...saved };
-		const headers = Array.isArray(saved.headers) ? saved.headers.filter((h) => typeof h?.name === 'string').map((h) => ({ name: h.name, value: '' })) : base.headers;
+		const headers = Array.isArray(saved.headers)
+			? saved.headers.filter((h) => typeof h?.name === 'string').map((h) => ({ name: h.name, value: '' }))
+			: base.headers;
 		// Keep the default content-type's value: it is not a secret.
 		return { ...merged, headers: headers.map((h) => (h.name.toLowerCase() === 'content-type' ? { ...h, value: 'application/json' } : h)) };
 	} catch {

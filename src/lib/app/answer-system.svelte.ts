@@ -4,7 +4,14 @@ import { MAX_REPEATS, type AnswerRecord, type AnswerRunConfig, type AnswerRunRec
 import type { ResponseCache, SystemCaseResult, SystemRef, SystemUnderTest } from '$lib/evals/system/types.ts';
 import { EXTERNAL_PROMPT } from '$lib/evals/system/report.ts';
 import { addMatchCounts, NO_MATCH_COUNTS, type ContextMatchCounts } from '$lib/evals/system/contexts.ts';
-import { defaultSystemLabel, httpSettingsFromForm, loadHttpForm, saveHttpForm, type HttpSystemForm, type HttpSystemSettings } from './answer-system-form.ts';
+import {
+	defaultSystemLabel,
+	httpSettingsFromForm,
+	loadHttpForm,
+	saveHttpForm,
+	type HttpSystemForm,
+	type HttpSystemSettings
+} from './answer-system-form.ts';
 import { IdbResponseCache } from './answer-cache.ts';
 import { cspRefusal, pagePolicy } from './csp.ts';
 import type { AnswerLab } from './answer-lab.svelte.ts';
@@ -146,7 +153,8 @@ export class SystemDesk {
 		if (!workspaceId || !gs || lab.progress) return;
 		await lab.guard(async () => {
 			const repeats = Number(this.repeats);
-			if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(this.repeats)}.`);
+			if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS)
+				throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(this.repeats)}.`);
 			const system = await this.system();
 			const run = await lab.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config: systemRunConfig(system.ref), repeats });
 			lab.runs = [...lab.runs, run];
@@ -160,8 +168,14 @@ export class SystemDesk {
 		const ref = run.config.system;
 		if (!ref) return;
 		const system = await this.system();
-		const same = system.ref.type === ref.type && (ref.type === 'http' ? system.ref.details['url'] === ref.details['url'] : system.ref.details['name'] === ref.details['name']);
-		if (!same) throw new AssayError('CONFIG_INVALID', `This run was answered by the ${ref.type} system "${ref.label}"${ref.type === 'http' ? ` at ${String(ref.details['url'])}` : ` from ${String(ref.details['name'])}`}; set that system in "Evaluate a system" to resume it.`);
+		const same =
+			system.ref.type === ref.type &&
+			(ref.type === 'http' ? system.ref.details['url'] === ref.details['url'] : system.ref.details['name'] === ref.details['name']);
+		if (!same)
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`This run was answered by the ${ref.type} system "${ref.label}"${ref.type === 'http' ? ` at ${String(ref.details['url'])}` : ` from ${String(ref.details['name'])}`}; set that system in "Evaluate a system" to resume it.`
+			);
 		await this.execute(run, pending, system);
 	}
 
@@ -186,7 +200,9 @@ export class SystemDesk {
 			const label = this.fileLabel.trim();
 			const system = this.outputs.system;
 			// The name typed for the file is the system's name in the run and its report.
-			return label === '' || label === system.ref.label ? system : { ref: { ...system.ref, label }, cacheIdentity: system.cacheIdentity, answer: (r) => system.answer(r) };
+			return label === '' || label === system.ref.label
+				? system
+				: { ref: { ...system.ref, label }, cacheIdentity: system.cacheIdentity, answer: (r) => system.answer(r) };
 		}
 		const form = $state.snapshot(this.form) as HttpSystemForm;
 		const settings = httpSettingsFromForm(form);
@@ -226,11 +242,15 @@ export class SystemDesk {
 								matching = addMatchCounts(matching, m.counts);
 								result = { ...result, output: { ...result.output, contexts: [...m.contexts] } };
 							}
-						} else if (result.output !== null) matching = addMatchCounts(matching, { ...NO_MATCH_COUNTS, given: result.output.contexts.length });
+						} else if (result.output !== null)
+							matching = addMatchCounts(matching, { ...NO_MATCH_COUNTS, given: result.output.contexts.length });
 						const record = this.engine.record(run, c, result, Date.now());
 						await lab.api.saveAnswer(record, result.repeat);
 						if (result.repeat !== 0) return;
-						if (lab.runId === run.id) lab.answers = [...lab.answers.filter((a) => a.caseId !== record.caseId), record].sort((a, b) => run.caseIds.indexOf(a.caseId) - run.caseIds.indexOf(b.caseId));
+						if (lab.runId === run.id)
+							lab.answers = [...lab.answers.filter((a) => a.caseId !== record.caseId), record].sort(
+								(a, b) => run.caseIds.indexOf(a.caseId) - run.caseIds.indexOf(b.caseId)
+							);
 					},
 					onProgress: (done, _total, etaMs) => {
 						lab.progress = { kind: 'evaluating', done: already + done, total };
@@ -240,12 +260,24 @@ export class SystemDesk {
 				await lab.api.updateAnswerRun(run.id, { contextMatching: matching });
 				this.matching = { runId: run.id, counts: matching };
 				await lab.setStatus(run.id, outcome.cancelled || outcome.stopped ? 'cancelled' : 'complete');
-				this.last = { runId: run.id, total: cases.length * repeats, cacheHits: outcome.cacheHits, requests: outcome.requests, stopped: outcome.stopped, cancelled: outcome.cancelled };
+				this.last = {
+					runId: run.id,
+					total: cases.length * repeats,
+					cacheHits: outcome.cacheHits,
+					requests: outcome.requests,
+					stopped: outcome.stopped,
+					cancelled: outcome.cancelled
+				};
 				const failed = lab.answers.filter((a) => a.runId === run.id && a.error !== null).length;
 				const failures = failed > 0 ? ` ${failed} case${failed === 1 ? '' : 's'} failed (listed below); they are counted, not scored.` : '';
-				const cached = cache ? ` ${outcome.cacheHits} from the cache, ${outcome.requests} request${outcome.requests === 1 ? '' : 's'} sent.` : '';
-				if (outcome.stopped) lab.error = `The system could not be reached: ${outcome.stopped.error.message} (${outcome.stopped.error.code}). The run stopped with ${outcome.stopped.notRun} case${outcome.stopped.notRun === 1 ? '' : 's'} not run; resume it once the system is back.`;
-				lab.notice = outcome.cancelled ? `Stopped; resume any time.${failures}` : `Evaluated ${system.ref.label} on ${cases.length} case${cases.length === 1 ? '' : 's'}.${cached}${failures}`;
+				const cached = cache
+					? ` ${outcome.cacheHits} from the cache, ${outcome.requests} request${outcome.requests === 1 ? '' : 's'} sent.`
+					: '';
+				if (outcome.stopped)
+					lab.error = `The system could not be reached: ${outcome.stopped.error.message} (${outcome.stopped.error.code}). The run stopped with ${outcome.stopped.notRun} case${outcome.stopped.notRun === 1 ? '' : 's'} not run; resume it once the system is back.`;
+				lab.notice = outcome.cancelled
+					? `Stopped; resume any time.${failures}`
+					: `Evaluated ${system.ref.label} on ${cases.length} case${cases.length === 1 ? '' : 's'}.${cached}${failures}`;
 			});
 		} finally {
 			this.etaMs = null;

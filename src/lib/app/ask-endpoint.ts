@@ -36,7 +36,16 @@ export function loadEndpointFrom(storage: Storage, key: string): EndpointSetting
 
 /** Save settings under `key`; the API key is written only when `storeKey` is set. */
 export function saveEndpointTo(storage: Storage, key: string, s: EndpointSettings): void {
-	storage.setItem(key, JSON.stringify({ baseUrl: s.baseUrl, model: s.model, storeKey: s.storeKey, idleTimeoutMs: s.idleTimeoutMs, ...(s.storeKey ? { apiKey: s.apiKey } : {}) }));
+	storage.setItem(
+		key,
+		JSON.stringify({
+			baseUrl: s.baseUrl,
+			model: s.model,
+			storeKey: s.storeKey,
+			idleTimeoutMs: s.idleTimeoutMs,
+			...(s.storeKey ? { apiKey: s.apiKey } : {})
+		})
+	);
 }
 
 /** The adapter's endpoint for validated settings (model name trimmed, no empty key). */
@@ -66,7 +75,9 @@ export function validateEndpoint(s: EndpointSettings): void {
 	} catch {
 		throw new AssayError('CONFIG_INVALID', `Expected an http(s) base URL such as http://127.0.0.1:8000/v1; received "${s.baseUrl}".`);
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AssayError('CONFIG_INVALID', `Expected an http(s) base URL; received protocol "${url.protocol}".`);
-	if (s.model.trim() === '') throw new AssayError('CONFIG_INVALID', 'Enter the model name the server serves (e.g. the name shown by GET /v1/models).');
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new AssayError('CONFIG_INVALID', `Expected an http(s) base URL; received protocol "${url.protocol}".`);
+	if (s.model.trim() === '')
+		throw new AssayError('CONFIG_INVALID', 'Enter the model name the server serves (e.g. the name shown by GET /v1/models).');
 	parseLlmEndpointConfig({ idleTimeoutMs: s.idleTimeoutMs });
 }

@@ -1,5 +1,12 @@
 import { toErrorData } from '$lib/shared/errors.ts';
-import { parseSchemaText, parseStructuredOutput, structuredRequest, type ChatModel, type FinishReason, type StructuredResult } from '$lib/generation/index.ts';
+import {
+	parseSchemaText,
+	parseStructuredOutput,
+	structuredRequest,
+	type ChatModel,
+	type FinishReason,
+	type StructuredResult
+} from '$lib/generation/index.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
 
 const validator = new CfworkerSchemaValidator();
@@ -9,7 +16,14 @@ const validator = new CfworkerSchemaValidator();
  * engine supports it), collect the stream, validate. Every failure — bad schema text, engine
  * error, cut output, invalid JSON — is a typed `StructuredResult` error, never a throw.
  */
-export async function runStructured(model: ChatModel, schemaText: string, input: string, maxTokens: number, signal?: AbortSignal, onText?: (text: string) => void): Promise<StructuredResult> {
+export async function runStructured(
+	model: ChatModel,
+	schemaText: string,
+	input: string,
+	maxTokens: number,
+	signal?: AbortSignal,
+	onText?: (text: string) => void
+): Promise<StructuredResult> {
 	let text = '';
 	try {
 		const schema = parseSchemaText(schemaText);

@@ -2,7 +2,17 @@ import { AssayError } from '$lib/shared/errors.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
-import { EstimateTokenizer, TICKET_SCHEMA, type StructuredResult, type ChatModel, type CitationSummary, type FinishReason, type GenerationMetrics, type PackedSource, type SourceChunk } from '$lib/generation/index.ts';
+import {
+	EstimateTokenizer,
+	TICKET_SCHEMA,
+	type StructuredResult,
+	type ChatModel,
+	type CitationSummary,
+	type FinishReason,
+	type GenerationMetrics,
+	type PackedSource,
+	type SourceChunk
+} from '$lib/generation/index.ts';
 import { answerQuestion, type AnswerEvent, type AnswerStage } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
@@ -61,7 +71,10 @@ export class AskDesk {
 	error = $state<string | null>(null);
 
 	private client: LibraryClient | null = null;
-	private readonly models = new ModelLink(() => this.api, (message) => (this.error = message));
+	private readonly models = new ModelLink(
+		() => this.api,
+		(message) => (this.error = message)
+	);
 	private llmStarted = false;
 	private abort: AbortController | null = null;
 
@@ -115,7 +128,19 @@ export class AskDesk {
 		const workspaceId = this.workspaceId;
 		if (question === '' || !workspaceId || this.running) return;
 		const endpoint = $state.snapshot(this.endpoint);
-		const answer: AnswerState = { question, text: '', sources: [], droppedChunks: 0, promptTokens: 0, citations: null, metrics: null, finishReason: null, error: null, spans: [], stage: null };
+		const answer: AnswerState = {
+			question,
+			text: '',
+			sources: [],
+			droppedChunks: 0,
+			promptTokens: 0,
+			citations: null,
+			metrics: null,
+			finishReason: null,
+			error: null,
+			spans: [],
+			stage: null
+		};
 		this.answer = answer;
 		const live = this.answer;
 		try {
@@ -165,14 +190,25 @@ export class AskDesk {
 			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
 			this.engine(endpoint);
 		} catch (error) {
-			live.result = { ok: false, error: { name: 'AssayError', code: error instanceof AssayError ? error.code : 'CONFIG_INVALID', message: describe(error) }, text: '' };
+			live.result = {
+				ok: false,
+				error: { name: 'AssayError', code: error instanceof AssayError ? error.code : 'CONFIG_INVALID', message: describe(error) },
+				text: ''
+			};
 			return;
 		}
 		this.saveEndpoint();
 		this.running = true;
 		this.abort = new AbortController();
 		try {
-			live.result = await runStructured(this.engine(endpoint), this.schemaText, input, this.maxTokens, this.abort.signal, (t) => (live.text = t));
+			live.result = await runStructured(
+				this.engine(endpoint),
+				this.schemaText,
+				input,
+				this.maxTokens,
+				this.abort.signal,
+				(t) => (live.text = t)
+			);
 		} finally {
 			this.running = false;
 			this.abort = null;
@@ -195,7 +231,13 @@ export class AskDesk {
 	private retrieve(workspaceId: string, query: string, onStage: (stage: 'reranking') => void): Promise<SourceChunk[]> {
 		// As the principal the search page runs as (absent = owner): the access lists decide what reaches the prompt.
 		const runAs = loadRunAs(localStorage, workspaceId);
-		return searchSources((r) => this.api.search(r, LibraryClient.listener(onStage)), { workspaceId, query, topK: this.topK, mode: this.mode, ...(runAs ? { runAs } : {}) });
+		return searchSources((r) => this.api.search(r, LibraryClient.listener(onStage)), {
+			workspaceId,
+			query,
+			topK: this.topK,
+			mode: this.mode,
+			...(runAs ? { runAs } : {})
+		});
 	}
 
 	private async ensureModels(): Promise<void> {

@@ -47,7 +47,9 @@ export async function loadStaticCorpus(folder: string): Promise<DemoCorpus> {
 		})
 	);
 	const golden = manifest.goldenSet;
-	const goldenSet = golden ? { name: golden.name, format: golden.format, text: await fetchOk(`${root}/${golden.path}`).then((r) => r.text()) } : null;
+	const goldenSet = golden
+		? { name: golden.name, format: golden.format, text: await fetchOk(`${root}/${golden.path}`).then((r) => r.text()) }
+		: null;
 	return { name: manifest.name, files, goldenSet };
 }
 

@@ -120,7 +120,8 @@ export class EvalBench {
 		const c = this.config;
 		if (!s || !c) return '';
 		const rerank = c.rerank.enabled ? `reranker ${c.rerank.modelId}` : 'reranker off';
-		if (s.vectorCount === 0 || s.pendingChunks > 0) return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first.`;
+		if (s.vectorCount === 0 || s.pendingChunks > 0)
+			return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first.`;
 		return `Dense modes use ${c.embedding.modelId} (${c.embedding.dtype}): ${s.vectorCount} vectors, ${s.indexKind ?? 'no'} index, computed on ${s.backends.join(', ') || '?'}; ${rerank}.`;
 	}
 
@@ -144,7 +145,10 @@ export class EvalBench {
 		await this.guard(async () => {
 			const input = beirFolderInput(files, analyzer);
 			this.beirProgress = { phase: 'reading', done: 0, total: 1 };
-			const result = await this.api.importBeirFolder(input, LibraryClient.listener((p: BeirImportProgress) => (this.beirProgress = p)));
+			const result = await this.api.importBeirFolder(
+				input,
+				LibraryClient.listener((p: BeirImportProgress) => (this.beirProgress = p))
+			);
 			this.importErrors = [...result.errors];
 			this.workspaces = await this.api.listWorkspaces();
 			await this.selectWorkspace(result.workspace.id);
@@ -216,7 +220,17 @@ export class EvalBench {
 				this.jobId = jobId;
 				this.runProgress = { jobId, phase: 'indexing', done: 0, total: gs.cases.length, label: d.label, index, count: drafts.length };
 				const report = await this.api.runEval(
-					{ workspaceId, goldenSetId: gs.id, config: toRetrievalConfig(d), jobId, appVersion: pkg.version, environment, relevanceLevel: this.relevanceLevel, ndcgGain: this.ndcgGain, ...(runAs ? { runAs } : {}) },
+					{
+						workspaceId,
+						goldenSetId: gs.id,
+						config: toRetrievalConfig(d),
+						jobId,
+						appVersion: pkg.version,
+						environment,
+						relevanceLevel: this.relevanceLevel,
+						ndcgGain: this.ndcgGain,
+						...(runAs ? { runAs } : {})
+					},
 					LibraryClient.listener((p: EvalRunProgress) => (this.runProgress = { ...p, label: d.label, index, count: drafts.length }))
 				);
 				this.reports = [...this.reports, report];
@@ -253,13 +267,27 @@ export class EvalBench {
 			label: report.retrieval.label,
 			topK: report.retrieval.topK,
 			depth: report.retrieval.depth,
-			chunking: { mode: report.chunking.mode === 'none' ? 'none' : 'recursive', chunkSizeChars: report.chunking.chunkSizeChars, chunkOverlapChars: report.chunking.chunkOverlapChars },
+			chunking: {
+				mode: report.chunking.mode === 'none' ? 'none' : 'recursive',
+				chunkSizeChars: report.chunking.chunkSizeChars,
+				chunkOverlapChars: report.chunking.chunkOverlapChars
+			},
 			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName }
 		};
 		const workspaceId = this.workspaceId;
 		if (!workspaceId) return;
 		await this.guard(async () => {
-			this.explanation = { ...(await this.api.explainResult({ workspaceId, config, query, documentRef, ...(report.retrieval.runAs ? { runAs: { user: report.retrieval.runAs.user, groups: [...report.retrieval.runAs.groups] } } : {}) })), label: report.retrieval.label, query };
+			this.explanation = {
+				...(await this.api.explainResult({
+					workspaceId,
+					config,
+					query,
+					documentRef,
+					...(report.retrieval.runAs ? { runAs: { user: report.retrieval.runAs.user, groups: [...report.retrieval.runAs.groups] } } : {})
+				})),
+				label: report.retrieval.label,
+				query
+			};
 		});
 	}
 
@@ -308,5 +336,10 @@ export class EvalBench {
 }
 
 function slug(text: string): string {
-	return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+	return (
+		text
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-|-$/g, '') || 'run'
+	);
 }

@@ -98,7 +98,10 @@ export function loadDrafts(storage: Storage, workspaceId: string): { drafts: Con
 		if (parsed.success) drafts.push(parsed.data);
 		else bad++;
 	}
-	const notice = bad > 0 ? `${bad} of the ${stored.value.length} experiment configurations saved for this workspace could not be read and were ignored.` : null;
+	const notice =
+		bad > 0
+			? `${bad} of the ${stored.value.length} experiment configurations saved for this workspace could not be read and were ignored.`
+			: null;
 	return { drafts: drafts.length > 0 ? drafts : null, notice };
 }
 

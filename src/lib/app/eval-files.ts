@@ -9,7 +9,8 @@ import type { AnalyzerName } from '$lib/config/schema.ts';
  */
 export function beirFolderInput(files: readonly File[], analyzer: AnalyzerName): BeirFolderInput {
 	const path = (f: File) => f.webkitRelativePath || f.name;
-	const find = (...suffixes: string[]) => suffixes.map((s) => files.find((f) => path(f) === s || path(f).endsWith(`/${s}`))).find((f) => f !== undefined);
+	const find = (...suffixes: string[]) =>
+		suffixes.map((s) => files.find((f) => path(f) === s || path(f).endsWith(`/${s}`))).find((f) => f !== undefined);
 	const corpus = find('corpus.jsonl', 'corpus.jsonl.gz');
 	const queries = find('queries.jsonl');
 	const qrels = find('qrels/test.tsv', 'qrels.tsv');
@@ -34,9 +35,13 @@ export async function goldenSetSource(files: readonly File[]): Promise<{ name: s
 	if (files.length === 2) {
 		const queries = files.find((f) => /quer/i.test(f.name));
 		const qrels = files.find((f) => f !== queries);
-		if (queries && qrels) return { name: qrels.name, source: { format: 'trec', qrelsText: await qrels.text(), queriesText: await queries.text() } };
+		if (queries && qrels)
+			return { name: qrels.name, source: { format: 'trec', qrelsText: await qrels.text(), queriesText: await queries.text() } };
 	}
-	throw new AssayError('DATASET_INVALID', 'Pick one .jsonl or .csv golden set, or a qrels file together with a queries file (name containing "quer").');
+	throw new AssayError(
+		'DATASET_INVALID',
+		'Pick one .jsonl or .csv golden set, or a qrels file together with a queries file (name containing "quer").'
+	);
 }
 
 /** Offer `text` as a file download (an object URL, revoked after the click). */
@@ -53,9 +58,15 @@ export function download(name: string, text: string, type: string): void {
 export async function environmentInfo(): Promise<{ userAgent: string; gpuAdapter: string | null; hardwareConcurrency: number | null }> {
 	let gpuAdapter: string | null = null;
 	try {
-		const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+		const gpu = (
+			navigator as Navigator & {
+				gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> };
+			}
+		).gpu;
 		const adapter = gpu ? await gpu.requestAdapter() : null;
-		if (adapter) gpuAdapter = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+		if (adapter)
+			gpuAdapter =
+				[adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'unknown adapter';
 	} catch {
 		gpuAdapter = null;
 	}
@@ -70,12 +81,20 @@ export const MAX_REPORT_BYTES = 50 * 1024 * 1024;
  * others still go through.
  * @returns how many were imported and one "name: reason" line per refused file.
  */
-export async function importReportFiles(files: readonly File[], importOne: (json: string) => Promise<unknown>, describeError: (error: unknown) => string): Promise<{ imported: number; failed: string[] }> {
+export async function importReportFiles(
+	files: readonly File[],
+	importOne: (json: string) => Promise<unknown>,
+	describeError: (error: unknown) => string
+): Promise<{ imported: number; failed: string[] }> {
 	let imported = 0;
 	const failed: string[] = [];
 	for (const f of files) {
 		try {
-			if (f.size > MAX_REPORT_BYTES) throw new AssayError('DATASET_INVALID', `${(f.size / 1048576).toFixed(1)} MiB is larger than the ${MAX_REPORT_BYTES / 1048576} MiB a report may be.`);
+			if (f.size > MAX_REPORT_BYTES)
+				throw new AssayError(
+					'DATASET_INVALID',
+					`${(f.size / 1048576).toFixed(1)} MiB is larger than the ${MAX_REPORT_BYTES / 1048576} MiB a report may be.`
+				);
 			await importOne(await f.text());
 			imported++;
 		} catch (error) {

@@ -16,7 +16,12 @@ export function gateFromText(baseline: EvalReport, candidate: EvalReport, config
  * Gate `candidate` against `baseline` with the rules of the gate panel's rows.
  * @throws AssayError `CONFIG_INVALID` as {@link configFromRows}; `DATASET_INVALID` as {@link runGate}.
  */
-export function gateFromRows(baseline: EvalReport, candidate: EvalReport, rows: readonly GateRuleRow[], base: Omit<GateConfig, 'metrics'>): GateResult {
+export function gateFromRows(
+	baseline: EvalReport,
+	candidate: EvalReport,
+	rows: readonly GateRuleRow[],
+	base: Omit<GateConfig, 'metrics'>
+): GateResult {
 	return runGate(baseline, candidate, configFromRows(rows, base));
 }
 
@@ -50,7 +55,13 @@ export interface GateRuleRow {
 /** The rows of a configuration, one per metric in its order. */
 export function rowsFromConfig(config: GateConfig): GateRuleRow[] {
 	const text = (x: number | undefined) => (x === undefined ? '' : String(x));
-	return Object.entries(config.metrics).map(([metric, r]) => ({ metric, maxDrop: text(r.maxDrop), maxDropPct: text(r.maxDropPct), min: text(r.min), requireSignificance: r.requireSignificance ?? false }));
+	return Object.entries(config.metrics).map(([metric, r]) => ({
+		metric,
+		maxDrop: text(r.maxDrop),
+		maxDropPct: text(r.maxDropPct),
+		min: text(r.min),
+		requireSignificance: r.requireSignificance ?? false
+	}));
 }
 
 /**
@@ -73,8 +84,14 @@ export function configFromRows(rows: readonly GateRuleRow[], base: Omit<GateConf
 		const maxDrop = num('max drop', row.maxDrop);
 		const maxDropPct = num('max drop %', row.maxDropPct);
 		const min = num('floor', row.min);
-		if (maxDrop === undefined && maxDropPct === undefined && min === undefined) throw new AssayError('CONFIG_INVALID', `Rule ${metric}: give a max drop, a max drop % or a floor.`);
-		metrics[metric] = { ...(maxDrop !== undefined ? { maxDrop } : {}), ...(maxDropPct !== undefined ? { maxDropPct } : {}), ...(min !== undefined ? { min } : {}), ...(row.requireSignificance ? { requireSignificance: true } : {}) };
+		if (maxDrop === undefined && maxDropPct === undefined && min === undefined)
+			throw new AssayError('CONFIG_INVALID', `Rule ${metric}: give a max drop, a max drop % or a floor.`);
+		metrics[metric] = {
+			...(maxDrop !== undefined ? { maxDrop } : {}),
+			...(maxDropPct !== undefined ? { maxDropPct } : {}),
+			...(min !== undefined ? { min } : {}),
+			...(row.requireSignificance ? { requireSignificance: true } : {})
+		};
 	}
 	return parseGateConfig({ ...base, metrics });
 }

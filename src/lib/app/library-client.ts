@@ -17,7 +17,9 @@ export class LibraryClient {
 		this.worker.addEventListener('message', (e: MessageEvent) => {
 			if (isWorkerEvent(e.data)) onWorkerEvent(e.data);
 		});
-		this.worker.addEventListener('error', (e) => onWorkerEvent({ type: 'assay:worker-error', message: e.message || 'The library worker failed to start.' }));
+		this.worker.addEventListener('error', (e) =>
+			onWorkerEvent({ type: 'assay:worker-error', message: e.message || 'The library worker failed to start.' })
+		);
 		this.api = wrapWorker<LibraryApi & EvalApi & AnswerApi>(this.worker);
 	}
 
@@ -40,5 +42,10 @@ export type WorkerEvent =
 	| { type: 'assay:worker-error'; message: string };
 
 function isWorkerEvent(data: unknown): data is WorkerEvent {
-	return typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string' && (data as { type: string }).type.startsWith('assay:');
+	return (
+		typeof data === 'object' &&
+		data !== null &&
+		typeof (data as { type?: unknown }).type === 'string' &&
+		(data as { type: string }).type.startsWith('assay:')
+	);
 }

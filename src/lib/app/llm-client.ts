@@ -6,7 +6,9 @@ import { mapWebLlmError } from '$lib/adapters/webllm-errors.ts';
 import { customRecord, mirrorRecord, type CustomModel, type WebLlmModelRecord } from '$lib/adapters/webllm-config.ts';
 
 /** Which model to load: a catalog id (optionally through a mirror) or the user's own. */
-export type LlmSource = { readonly kind: 'catalog'; readonly modelId: string; readonly mirrorBaseUrl: string | null } | { readonly kind: 'custom'; readonly model: CustomModel };
+export type LlmSource =
+	| { readonly kind: 'catalog'; readonly modelId: string; readonly mirrorBaseUrl: string | null }
+	| { readonly kind: 'custom'; readonly model: CustomModel };
 
 /** A model in WebLLM's cache. */
 export interface CachedModel {
@@ -35,12 +37,25 @@ async function cachedBytes(prefix: string): Promise<number> {
 
 /** WebGPU and `shader-f16`, probed on the page (WebLLM's metadata is incomplete). */
 export async function detectGpu(): Promise<GpuCapabilities & { readonly description: string }> {
-	const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string>; info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+	const gpu = (
+		navigator as Navigator & {
+			gpu?: {
+				requestAdapter(): Promise<{
+					features: ReadonlySet<string>;
+					info?: { vendor?: string; architecture?: string; description?: string };
+				} | null>;
+			};
+		}
+	).gpu;
 	if (!gpu) return { webgpu: false, shaderF16: false, description: 'no navigator.gpu' };
 	const adapter = await gpu.requestAdapter().catch(() => null);
 	if (!adapter) return { webgpu: false, shaderF16: false, description: 'no WebGPU adapter' };
 	const info = adapter.info;
-	return { webgpu: true, shaderF16: adapter.features.has('shader-f16'), description: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter' };
+	return {
+		webgpu: true,
+		shaderF16: adapter.features.has('shader-f16'),
+		description: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter'
+	};
 }
 
 /**

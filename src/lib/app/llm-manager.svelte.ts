@@ -1,5 +1,13 @@
 import { AssayError } from '$lib/shared/errors.ts';
-import { CHAT_MODEL_CATALOG, loadProgress, offerModels, type ChatModel, type GpuCapabilities, type LoadProgress, type ModelOffer } from '$lib/generation/index.ts';
+import {
+	CHAT_MODEL_CATALOG,
+	loadProgress,
+	offerModels,
+	type ChatModel,
+	type GpuCapabilities,
+	type LoadProgress,
+	type ModelOffer
+} from '$lib/generation/index.ts';
 import { describe } from './workbench.svelte.ts';
 import { detectGpu, LlmClient, type CachedModel, type LlmSource } from './llm-client.ts';
 
@@ -41,7 +49,10 @@ export class LlmManager {
 
 	async refreshCache(): Promise<void> {
 		try {
-			this.cached = await this.client.cached(CHAT_MODEL_CATALOG.map((e) => e.modelId), this.mirror());
+			this.cached = await this.client.cached(
+				CHAT_MODEL_CATALOG.map((e) => e.modelId),
+				this.mirror()
+			);
 		} catch {
 			this.cached = {};
 		}
@@ -52,7 +63,9 @@ export class LlmManager {
 		this.error = null;
 		this.loaded = null;
 		const entry = CHAT_MODEL_CATALOG.find((e) => e.modelId === this.selectedId);
-		const source: LlmSource = this.useCustom ? { kind: 'custom', model: $state.snapshot(this.custom) } : { kind: 'catalog', modelId: this.selectedId, mirrorBaseUrl: this.mirror() };
+		const source: LlmSource = this.useCustom
+			? { kind: 'custom', model: $state.snapshot(this.custom) }
+			: { kind: 'catalog', modelId: this.selectedId, mirrorBaseUrl: this.mirror() };
 		localStorage.setItem(MIRROR_KEY, this.mirrorBaseUrl.trim());
 		this.loading = true;
 		this.progress = { fraction: 0, text: 'Starting…', elapsedS: 0 };
@@ -83,7 +96,9 @@ export class LlmManager {
 	}
 
 	async remove(modelId: string): Promise<void> {
-		await this.client.deleteCached(modelId, this.mirror()).catch((e: unknown) => (this.error = { code: 'STORAGE_FAILED', message: describe(e) }));
+		await this.client
+			.deleteCached(modelId, this.mirror())
+			.catch((e: unknown) => (this.error = { code: 'STORAGE_FAILED', message: describe(e) }));
 		await this.refreshCache();
 	}
 

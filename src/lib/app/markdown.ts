@@ -34,7 +34,35 @@ marked.use({
 	}
 });
 
-const ALLOWED_TAGS = ['p', 'br', 'hr', 'a', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'sup'];
+const ALLOWED_TAGS = [
+	'p',
+	'br',
+	'hr',
+	'a',
+	'em',
+	'strong',
+	'del',
+	'code',
+	'pre',
+	'blockquote',
+	'ul',
+	'ol',
+	'li',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'table',
+	'thead',
+	'tbody',
+	'tr',
+	'th',
+	'td',
+	'span',
+	'sup'
+];
 const ALLOWED_ATTR = ['href', 'title', 'class', 'data-citation', 'start', 'align'];
 
 let hooked = false;
@@ -82,7 +110,12 @@ export function linkCitations(text: string, sourceCount = 0): string {
  * is the number of packed sources, so that only a bracketed year naming none of them stays text.
  */
 export function renderSafeMarkdown(text: string, options: { citations?: boolean; sourceCount?: number } = {}): string {
-	return purifier().sanitize(markdownToHtml(text, options), { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ADD_ATTR: ['target', 'rel'] });
+	return purifier().sanitize(markdownToHtml(text, options), {
+		ALLOWED_TAGS,
+		ALLOWED_ATTR,
+		ALLOW_DATA_ATTR: false,
+		ADD_ATTR: ['target', 'rel']
+	});
 }
 
 /**
@@ -106,7 +139,11 @@ export function confirmLinkMessage(href: string): string {
  * referrer; a middle click on one is stopped. Other links behave as rendered. Returns the
  * function that removes the guard.
  */
-export function guardLinkClicks(root: Document | HTMLElement, confirm: (message: string) => boolean = (m) => window.confirm(m), open: (href: string) => void = (href) => void window.open(href, '_blank', 'noopener,noreferrer')): () => void {
+export function guardLinkClicks(
+	root: Document | HTMLElement,
+	confirm: (message: string) => boolean = (m) => window.confirm(m),
+	open: (href: string) => void = (href) => void window.open(href, '_blank', 'noopener,noreferrer')
+): () => void {
 	const onClick = (event: MouseEvent) => {
 		const link = (event.target as Element | null)?.closest?.('a[data-confirm]');
 		if (!(link instanceof HTMLAnchorElement)) return;

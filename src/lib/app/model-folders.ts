@@ -1,4 +1,15 @@
-import { detectRecipe, dtypesInFiles, findEmbeddingModel, pickDtype, recipeFromSentenceTransformers, type EmbeddingRecipe, type ModelDtype, type ModelSource, type Pooling, type SentenceTransformersRecipe } from '$lib/embedding/index.ts';
+import {
+	detectRecipe,
+	dtypesInFiles,
+	findEmbeddingModel,
+	pickDtype,
+	recipeFromSentenceTransformers,
+	type EmbeddingRecipe,
+	type ModelDtype,
+	type ModelSource,
+	type Pooling,
+	type SentenceTransformersRecipe
+} from '$lib/embedding/index.ts';
 
 /**
  * What the page learns from a picked local model folder, and how a pick changes the model
@@ -45,7 +56,11 @@ export async function describePickedModels(found: readonly string[], files: read
 				return undefined;
 			}
 		};
-		out.push({ modelId, dtypes: dtypesInFiles(inside.map((f) => f.relativePath)), recipe: recipeFromSentenceTransformers(await json('config_sentence_transformers.json'), await json('1_Pooling/config.json')) });
+		out.push({
+			modelId,
+			dtypes: dtypesInFiles(inside.map((f) => f.relativePath)),
+			recipe: recipeFromSentenceTransformers(await json('config_sentence_transformers.json'), await json('1_Pooling/config.json'))
+		});
 	}
 	return out;
 }
@@ -55,10 +70,19 @@ export async function describePickedModels(found: readonly string[], files: read
  * embedding pick (shown with its source), `null` for a reranker pick, and a note when the dtype
  * had to change (`dtype set to fp32: the folder has fp32 only`).
  */
-export function applyPickedModel(draft: ModelDraft, role: ModelRole, picked: PickedModel): { recipe: EmbeddingRecipe | null; note: string | null } {
+export function applyPickedModel(
+	draft: ModelDraft,
+	role: ModelRole,
+	picked: PickedModel
+): { recipe: EmbeddingRecipe | null; note: string | null } {
 	const target = role === 'embedding' ? draft.embedding : draft.rerank;
 	const dtype = pickDtype(target.dtype, picked.dtypes);
-	const note = dtype && dtype !== target.dtype ? `dtype set to ${dtype}: the folder has ${picked.dtypes.join(', ')} only` : picked.dtypes.length === 0 ? 'the folder has no ONNX weights (onnx/model*.onnx)' : null;
+	const note =
+		dtype && dtype !== target.dtype
+			? `dtype set to ${dtype}: the folder has ${picked.dtypes.join(', ')} only`
+			: picked.dtypes.length === 0
+				? 'the folder has no ONNX weights (onnx/model*.onnx)'
+				: null;
 	target.modelId = picked.modelId;
 	if (dtype) target.dtype = dtype;
 	target.source = { kind: 'local' };

@@ -77,7 +77,9 @@ export class ModelLink {
 		client.terminate();
 		if (this.live !== client) return;
 		this.forget();
-		void this.library().disconnectModels(message).catch(() => {});
+		void this.library()
+			.disconnectModels(message)
+			.catch(() => {});
 		this.onError(`The model worker failed: ${message}`);
 	}
 

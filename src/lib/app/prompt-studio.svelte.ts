@@ -1,4 +1,14 @@
-import { DEFAULT_SYSTEM_PROMPT, formatSystemPromptFile, lineDiff, parseFewShot, parseSystemPromptFile, promptText, saveVersion, type DiffLine, type PromptVersion } from '$lib/generation/index.ts';
+import {
+	DEFAULT_SYSTEM_PROMPT,
+	formatSystemPromptFile,
+	lineDiff,
+	parseFewShot,
+	parseSystemPromptFile,
+	promptText,
+	saveVersion,
+	type DiffLine,
+	type PromptVersion
+} from '$lib/generation/index.ts';
 import { describe } from './workbench.svelte.ts';
 
 const KEY = 'assay.promptHistory';
@@ -27,7 +37,14 @@ export class PromptStudio {
 
 	/** Load a version into the editor. */
 	edit(v: PromptVersion): void {
-		this.draft = { role: v.spec.role, inputFormat: v.spec.inputFormat, outputFormat: v.spec.outputFormat, rules: v.spec.rules.join('\n'), edgeCases: v.spec.edgeCases.join('\n'), fewShot: v.fewShot.length > 0 ? JSON.stringify(v.fewShot, null, 2) : '' };
+		this.draft = {
+			role: v.spec.role,
+			inputFormat: v.spec.inputFormat,
+			outputFormat: v.spec.outputFormat,
+			rules: v.spec.rules.join('\n'),
+			edgeCases: v.spec.edgeCases.join('\n'),
+			fewShot: v.fewShot.length > 0 ? JSON.stringify(v.fewShot, null, 2) : ''
+		};
 	}
 
 	select(version: number): void {
@@ -62,7 +79,9 @@ export class PromptStudio {
 			this.selected = next.at(-1)!.spec.version;
 			this.edit(this.current);
 			localStorage.setItem(KEY, JSON.stringify(next));
-			this.notice = added ? `Imported ${name} (file version ${fileVersion}) as v${this.selected}.` : `${name} (file version ${fileVersion}) is the same as v${this.selected}: nothing to import.`;
+			this.notice = added
+				? `Imported ${name} (file version ${fileVersion}) as v${this.selected}.`
+				: `${name} (file version ${fileVersion}) is the same as v${this.selected}: nothing to import.`;
 		} catch (error) {
 			this.error = `${name}: ${describe(error)}`;
 		}
@@ -73,9 +92,18 @@ export class PromptStudio {
 		this.error = null;
 		this.notice = null;
 		try {
-			const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+			const lines = (s: string) =>
+				s
+					.split('\n')
+					.map((l) => l.trim())
+					.filter((l) => l !== '');
 			const d = this.draft;
-			const next = saveVersion(this.history, { role: d.role, inputFormat: d.inputFormat, outputFormat: d.outputFormat, rules: lines(d.rules), edgeCases: lines(d.edgeCases) }, parseFewShot(d.fewShot), Date.now());
+			const next = saveVersion(
+				this.history,
+				{ role: d.role, inputFormat: d.inputFormat, outputFormat: d.outputFormat, rules: lines(d.rules), edgeCases: lines(d.edgeCases) },
+				parseFewShot(d.fewShot),
+				Date.now()
+			);
 			this.history = next;
 			this.selected = next.at(-1)!.spec.version;
 			localStorage.setItem(KEY, JSON.stringify(next));

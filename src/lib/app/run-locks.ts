@@ -8,7 +8,10 @@ import { AssayError } from '$lib/shared/errors.ts';
  */
 const name = (runId: string) => `assay-answer-run:${runId}`;
 
-type Locks = { request<T>(name: string, options: { ifAvailable: boolean }, fn: (lock: unknown) => Promise<T>): Promise<T>; query(): Promise<{ held?: { name?: string }[] }> };
+type Locks = {
+	request<T>(name: string, options: { ifAvailable: boolean }, fn: (lock: unknown) => Promise<T>): Promise<T>;
+	query(): Promise<{ held?: { name?: string }[] }>;
+};
 const locks = (): Locks | null => (navigator as Navigator & { locks?: Locks }).locks ?? null;
 
 /**
@@ -19,7 +22,11 @@ export async function withRunLock<T>(runId: string, fn: () => Promise<T>): Promi
 	const l = locks();
 	if (!l) return fn(); // No Web Locks (very old browsers): one tab is the supported case there.
 	return l.request(name(runId), { ifAvailable: true }, async (lock) => {
-		if (!lock) throw new AssayError('RUN_BUSY', 'This run is being answered or graded in another tab; wait for it there, or close that tab and resume here.');
+		if (!lock)
+			throw new AssayError(
+				'RUN_BUSY',
+				'This run is being answered or graded in another tab; wait for it there, or close that tab and resume here.'
+			);
 		return fn();
 	});
 }
@@ -42,7 +49,10 @@ export type RunActivity = 'running' | 'running in another tab' | 'interrupted' |
  * as `running` with no live job anywhere was cut off (reload, closed tab) and is `interrupted`;
  * otherwise its stored status.
  */
-export function runActivity(run: { readonly id: string; readonly status: 'running' | 'complete' | 'cancelled' }, live: { readonly ownRunId: string | null; readonly held: readonly string[] }): RunActivity {
+export function runActivity(
+	run: { readonly id: string; readonly status: 'running' | 'complete' | 'cancelled' },
+	live: { readonly ownRunId: string | null; readonly held: readonly string[] }
+): RunActivity {
 	if (live.ownRunId === run.id) return 'running';
 	if (live.held.includes(run.id)) return 'running in another tab';
 	return run.status === 'running' ? 'interrupted' : run.status;

@@ -107,14 +107,21 @@ export class SemanticState {
 		const models = await this.models();
 		const picked = Array.from(files, (file) => ({ relativePath: file.webkitRelativePath || file.name, file: file as Blob }));
 		const found = await models.api.addLocalModels(picked);
-		if (found.length === 0) this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
+		if (found.length === 0)
+			this.error = 'No model found in that folder (expected a folder with config.json, tokenizer.json and onnx/model.onnx).';
 		await this.refreshCache();
-		return describePickedModels(found, picked.map((p) => ({ relativePath: p.relativePath, text: () => p.file.text() })));
+		return describePickedModels(
+			found,
+			picked.map((p) => ({ relativePath: p.relativePath, text: () => p.file.text() }))
+		);
 	}
 
 	/** Read the prefixes and pooling a model's own files state (hub/mirror: two small downloads, on the user's request). */
 	async readRecipe(modelId: string, source: ModelSource): Promise<SentenceTransformersRecipe> {
-		return (await this.models()).api.readRecipe(modelId, source.kind === 'mirror' ? { kind: 'mirror', baseUrl: source.baseUrl } : source.kind === 'local' ? { kind: 'local' } : { kind: 'hub' });
+		return (await this.models()).api.readRecipe(
+			modelId,
+			source.kind === 'mirror' ? { kind: 'mirror', baseUrl: source.baseUrl } : source.kind === 'local' ? { kind: 'local' } : { kind: 'hub' }
+		);
 	}
 
 	async refreshCache(): Promise<void> {
@@ -143,7 +150,11 @@ export class SemanticState {
 	}
 
 	async setAccess(workspaceId: string, documentId: string, access: AccessList | null): Promise<void> {
-		await this.library().setDocumentAccess(workspaceId, documentId, access ? { users: [...access.users], groups: [...access.groups] } : null);
+		await this.library().setDocumentAccess(
+			workspaceId,
+			documentId,
+			access ? { users: [...access.users], groups: [...access.groups] } : null
+		);
 		this.access = await this.library().documentAccess(workspaceId);
 	}
 }

@@ -2,7 +2,15 @@
  * Types the UI needs from the layers below, re-exported so components depend on the app
  * layer only (DESIGN.md import rules).
  */
-export type { DocumentView, ImportFileInput, ImportItemResult, ImportReport, IndexStatus, SearchHit, SearchResponse } from '$lib/services/library-api.ts';
+export type {
+	DocumentView,
+	ImportFileInput,
+	ImportItemResult,
+	ImportReport,
+	IndexStatus,
+	SearchHit,
+	SearchResponse
+} from '$lib/services/library-api.ts';
 export type { EmbedProgress, SemanticStatus } from '$lib/services/library-api.ts';
 export type { CachedModelInfo } from '$lib/services/models-api.ts';
 export type { PendingJob } from '$lib/storage/index.ts';

@@ -126,7 +126,9 @@ export class Workbench {
 		for (const job of jobs) {
 			if (this.workspaceId !== workspaceId) return;
 			if (job.stopped) continue;
-			await this.trackImport(workspaceId, job.jobId, job.staged, job.total - job.staged, (onProgress) => this.api.resumeImport(workspaceId, job.jobId, onProgress));
+			await this.trackImport(workspaceId, job.jobId, job.staged, job.total - job.staged, (onProgress) =>
+				this.api.resumeImport(workspaceId, job.jobId, onProgress)
+			);
 		}
 	}
 
@@ -136,7 +138,9 @@ export class Workbench {
 		const job = this.stoppedImports.find((j) => j.jobId === jobId);
 		if (!workspaceId || !job || this.importing) return;
 		this.stoppedImports = this.stoppedImports.filter((j) => j.jobId !== jobId);
-		await this.trackImport(workspaceId, jobId, job.staged, job.total - job.staged, (onProgress) => this.api.resumeImport(workspaceId, jobId, onProgress));
+		await this.trackImport(workspaceId, jobId, job.staged, job.total - job.staged, (onProgress) =>
+			this.api.resumeImport(workspaceId, jobId, onProgress)
+		);
 	}
 
 	/** Drop the staged files of a stopped import (frees their space; imported documents stay). */
@@ -188,7 +192,8 @@ export class Workbench {
 		});
 		// A new embedding model for a workspace that had vectors: embed again (never mix two models).
 		const after = this.semantic.status;
-		if (before && after && before.vectorCount > 0 && after.modelKey !== before.modelKey && after.pendingChunks > 0) await this.semantic.embed(id);
+		if (before && after && before.vectorCount > 0 && after.modelKey !== before.modelKey && after.pendingChunks > 0)
+			await this.semantic.embed(id);
 	}
 
 	async createWorkspace(name: string): Promise<void> {
@@ -213,14 +218,22 @@ export class Workbench {
 		const workspaceId = this.workspaceId;
 		if (!workspaceId || files.length === 0 || this.importing) return;
 		const jobId = newId('import');
-		await this.trackImport(workspaceId, jobId, files.length, null, (onProgress) => this.api.importFiles(workspaceId, files, jobId, onProgress));
+		await this.trackImport(workspaceId, jobId, files.length, null, (onProgress) =>
+			this.api.importFiles(workspaceId, files, jobId, onProgress)
+		);
 	}
 
 	/**
 	 * Run an import with its progress shown, then refresh what it changed. `notStaged`: for a
 	 * resumed import, how many picked files were not stored before the tab closed (`null` for a new one).
 	 */
-	private async trackImport(workspaceId: string, jobId: string, total: number, notStaged: number | null, run: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
+	private async trackImport(
+		workspaceId: string,
+		jobId: string,
+		total: number,
+		notStaged: number | null,
+		run: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>
+	): Promise<void> {
 		const state: ImportState = { jobId, total, done: 0, items: [], report: null, resumed: notStaged !== null, notStaged: notStaged ?? 0 };
 		this.importState = state;
 		// Each stored file shows in the document list when its result arrives, not when the whole import ends.
@@ -275,7 +288,15 @@ export class Workbench {
 			const runAs = this.semantic.runAs ? { user: this.semantic.runAs.user, groups: [...this.semantic.runAs.groups] } : undefined;
 			// Ask, answer runs and evaluations of this workspace retrieve as the same principal.
 			saveRunAs(localStorage, this.workspaceId, runAs ?? null);
-			this.searchResponse = await this.api.search({ workspaceId: this.workspaceId, query, topK, documentIds: [...documentIds], mode: this.semantic.mode, filter: $state.snapshot(this.semantic.filter), ...(runAs ? { runAs } : {}) });
+			this.searchResponse = await this.api.search({
+				workspaceId: this.workspaceId,
+				query,
+				topK,
+				documentIds: [...documentIds],
+				mode: this.semantic.mode,
+				filter: $state.snapshot(this.semantic.filter),
+				...(runAs ? { runAs } : {})
+			});
 			this.lastQuery = query;
 		} catch (error) {
 			this.searchError = describe(error);
@@ -300,7 +321,8 @@ export class Workbench {
 		const ws = await this.api.createWorkspace(demo.name);
 		await this.api.importFiles(ws.id, demo.files, newId('import'));
 		// The demo's golden set references documents by relative path, so it resolves after the import.
-		if (demo.goldenSet) await this.api.importGoldenSet(ws.id, demo.goldenSet.name, { format: demo.goldenSet.format, text: demo.goldenSet.text });
+		if (demo.goldenSet)
+			await this.api.importGoldenSet(ws.id, demo.goldenSet.name, { format: demo.goldenSet.format, text: demo.goldenSet.text });
 		return ws;
 	}
 
@@ -366,9 +388,21 @@ export class Workbench {
 			const cases = set ? [...set.cases] : [];
 			let n = cases.length + 1;
 			while (cases.some((c) => c.id === `search-${n}`)) n++;
-			const refs = documentIds.map((id) => this.documents.find((d) => d.id === id)).flatMap((d) => (d ? [d.externalId ?? d.relativePath] : []));
-			cases.push({ id: `search-${n}`, query: this.lastQuery.trim(), relevant: refs.map((doc) => ({ doc, grade: 1 })), tags: ['from-search'] });
-			await this.api.saveGoldenSet(workspaceId, set?.id ?? null, set?.name ?? (newName.trim() || 'From search'), $state.snapshot(cases) as GoldenCase[]);
+			const refs = documentIds
+				.map((id) => this.documents.find((d) => d.id === id))
+				.flatMap((d) => (d ? [d.externalId ?? d.relativePath] : []));
+			cases.push({
+				id: `search-${n}`,
+				query: this.lastQuery.trim(),
+				relevant: refs.map((doc) => ({ doc, grade: 1 })),
+				tags: ['from-search']
+			});
+			await this.api.saveGoldenSet(
+				workspaceId,
+				set?.id ?? null,
+				set?.name ?? (newName.trim() || 'From search'),
+				$state.snapshot(cases) as GoldenCase[]
+			);
 			this.goldenSets = await this.api.listGoldenSets(workspaceId);
 		});
 	}

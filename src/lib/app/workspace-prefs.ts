@@ -7,7 +7,11 @@
 const key = (name: string, workspaceId: string) => `assay.${name}.${workspaceId}`;
 
 /** The stored JSON under `name` for the workspace: `absent`, `invalid` (unparsable), or its value. */
-export function readPref(storage: Storage, name: string, workspaceId: string): { kind: 'absent' } | { kind: 'invalid'; raw: string } | { kind: 'value'; value: unknown } {
+export function readPref(
+	storage: Storage,
+	name: string,
+	workspaceId: string
+): { kind: 'absent' } | { kind: 'invalid'; raw: string } | { kind: 'value'; value: unknown } {
 	let raw: string | null;
 	try {
 		raw = storage.getItem(key(name, workspaceId));

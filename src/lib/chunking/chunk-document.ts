@@ -72,7 +72,14 @@ export function chunkDocument(text: string, format: ChunkFormat, config: Chunkin
 		let previous: (typeof packer.chunks)[number] | undefined;
 		for (const c of packer.chunks.slice(first)) {
 			const overlap = previous ? { overlapChars: Math.max(0, previous.end - c.start) } : {};
-			chunks.push({ ordinal: chunks.length, text: c.text, startOffset: c.start, endOffset: c.end, headingPath: section.headingPath, ...overlap });
+			chunks.push({
+				ordinal: chunks.length,
+				text: c.text,
+				startOffset: c.start,
+				endOffset: c.end,
+				headingPath: section.headingPath,
+				...overlap
+			});
 			previous = c;
 		}
 	}

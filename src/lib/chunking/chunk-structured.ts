@@ -82,9 +82,13 @@ function observer(doc: StructuredText, limits: ChunkLimits): ChunkObserver | und
 		if (maxChunks !== undefined && made > maxChunks) {
 			const units = doc.layout === 'units' ? (doc.units?.length ?? 0) : undefined;
 			const found = units !== undefined ? ` (the parser found ${units} records/units)` : '';
-			throw new AssayError('DOCUMENT_TOO_MANY_CHUNKS', `The document makes more than ${maxChunks} chunks${found}; the limit per document is ingest.maxChunksPerDocument = ${maxChunks}.`, {
-				details: { maxChunks, ...(units !== undefined ? { units } : {}) }
-			});
+			throw new AssayError(
+				'DOCUMENT_TOO_MANY_CHUNKS',
+				`The document makes more than ${maxChunks} chunks${found}; the limit per document is ingest.maxChunksPerDocument = ${maxChunks}.`,
+				{
+					details: { maxChunks, ...(units !== undefined ? { units } : {}) }
+				}
+			);
 		}
 		onChunk?.(made);
 	};
@@ -122,7 +126,12 @@ function chunkUnits(doc: StructuredText, config: ChunkingConfig, observe: ChunkO
 		const last = group[group.length - 1];
 		group = [];
 		if (first && last) {
-			out.push({ text: header + doc.text.slice(first.startOffset, last.endOffset), startOffset: first.startOffset, endOffset: last.endOffset, headingPath: first.headingPath });
+			out.push({
+				text: header + doc.text.slice(first.startOffset, last.endOffset),
+				startOffset: first.startOffset,
+				endOffset: last.endOffset,
+				headingPath: first.headingPath
+			});
 			observe?.(out.length);
 		}
 	};
@@ -132,8 +141,17 @@ function chunkUnits(doc: StructuredText, config: ChunkingConfig, observe: ChunkO
 		if (length > room) {
 			flush();
 			const overlap = Math.min(config.chunkOverlapChars, room - 1);
-			for (const piece of splitText(doc.text.slice(unit.startOffset, unit.endOffset), { chunkSizeChars: room, chunkOverlapChars: overlap, trimWhitespace: true })) {
-				out.push({ text: header + piece.text, startOffset: unit.startOffset + piece.start, endOffset: unit.startOffset + piece.end, headingPath: unit.headingPath });
+			for (const piece of splitText(doc.text.slice(unit.startOffset, unit.endOffset), {
+				chunkSizeChars: room,
+				chunkOverlapChars: overlap,
+				trimWhitespace: true
+			})) {
+				out.push({
+					text: header + piece.text,
+					startOffset: unit.startOffset + piece.start,
+					endOffset: unit.startOffset + piece.end,
+					headingPath: unit.headingPath
+				});
 				observe?.(out.length);
 			}
 			continue;

@@ -61,7 +61,10 @@ const indentOf = (line: string) => /^ */.exec(line)![0].length;
 
 /** Heading text of an ATX heading line's content after the `#`s: trims and drops a closing `#` run. */
 function headingText(raw: string): string {
-	return raw.trim().replace(/(^|[ \t]+)#+$/, '').trim();
+	return raw
+		.trim()
+		.replace(/(^|[ \t]+)#+$/, '')
+		.trim();
 }
 
 /** True when `line` closes a fence opened with `marker` (same character, at least as long), indented at most `container + 3`. */
@@ -86,7 +89,7 @@ export function parseMarkdown(text: string): MarkdownSection[] {
 		if (paragraphStart >= 0) parser.block({ start: paragraphStart, end: at });
 		paragraphStart = -1;
 	};
-	for (let lineStart = 0; lineStart < text.length; ) {
+	for (let lineStart = 0; lineStart < text.length;) {
 		const nl = text.indexOf('\n', lineStart);
 		const next = nl === -1 ? text.length : nl + 1;
 		const line = text.slice(lineStart, nl === -1 ? text.length : nl).replace(/\r$/, '');
@@ -168,7 +171,13 @@ export function markdownWarnings(text: string): MarkdownWarning[] {
 	const open = parseMarkdown(text).flatMap((s) => s.blocks.filter((b) => b.fence && !b.fence.closed));
 	if (open.length === 0) return [];
 	const line = text.slice(0, open[0]!.start).split('\n').length;
-	return [{ kind: 'unterminated-code-fence', message: `A code fence opened on line ${line} is never closed: everything after it is read as code (its headings do not start sections).`, count: open.length }];
+	return [
+		{
+			kind: 'unterminated-code-fence',
+			message: `A code fence opened on line ${line} is never closed: everything after it is read as code (its headings do not start sections).`,
+			count: open.length
+		}
+	];
 }
 
 /** Accumulates blocks into sections, tracking the heading stack. */

@@ -69,7 +69,10 @@ function validateSplitOptions(options: SplitOptions): ValidOptions {
 		throw new AssayError('CONFIG_INVALID', `chunkSizeChars must be an integer ≥ 1; received ${String(size)}`);
 	}
 	if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size) {
-		throw new AssayError('CONFIG_INVALID', `chunkOverlapChars must be an integer with 0 ≤ overlap < chunkSizeChars (${size}); received ${String(overlap)}`);
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`chunkOverlapChars must be an integer with 0 ≤ overlap < chunkSizeChars (${size}); received ${String(overlap)}`
+		);
 	}
 	return { size, overlap, levels: normaliseLevels(options.levels ?? DEFAULT_SPLIT_LEVELS), trim: options.trimWhitespace ?? false };
 }
@@ -78,7 +81,10 @@ function validateSplitOptions(options: SplitOptions): ValidOptions {
 function normaliseLevels(levels: readonly SplitLevel[]): SplitLevel[] {
 	for (const level of levels) {
 		if (!SPLIT_LEVEL_ORDER.includes(level)) {
-			throw new AssayError('CONFIG_INVALID', `Unknown split level: expected one of ${SPLIT_LEVEL_ORDER.join(', ')}; received ${JSON.stringify(level)}`);
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Unknown split level: expected one of ${SPLIT_LEVEL_ORDER.join(', ')}; received ${JSON.stringify(level)}`
+			);
 		}
 	}
 	return SPLIT_LEVEL_ORDER.filter((level) => level === 'grapheme' || levels.includes(level));

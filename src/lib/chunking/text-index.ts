@@ -129,7 +129,7 @@ export class TextIndex {
 		const out: number[] = [];
 		let sawContent = false;
 		let afterBlank = false;
-		for (let lineStart = start; lineStart < end; ) {
+		for (let lineStart = start; lineStart < end;) {
 			const nl = this.text.indexOf('\n', lineStart);
 			const lineEnd = nl === -1 || nl >= end ? end : nl + 1;
 			const blank = (this.nextContent[lineStart] ?? end) >= lineEnd;

@@ -42,11 +42,21 @@ export const Bm25ConfigSchema = z.object({
 /** Import limits. */
 export const IngestConfigSchema = z.object({
 	/** Largest file accepted, bytes. Range 1 B – 2 GiB, default 20 MiB. */
-	maxFileSizeBytes: z.number().int().min(1).max(2 ** 31).default(20 * 1024 * 1024),
+	maxFileSizeBytes: z
+		.number()
+		.int()
+		.min(1)
+		.max(2 ** 31)
+		.default(20 * 1024 * 1024),
 	/** Time budget to parse one file, milliseconds; past it the file fails alone. Range 100 ms – 10 min, default 30 000. */
 	parseTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
 	/** Largest total a zip container (DOCX) may inflate to, bytes (zip-bomb guard). Range 1 KiB – 2 GiB, default 200 MiB. */
-	maxInflatedBytes: z.number().int().min(1024).max(2 ** 31).default(200 * 1024 * 1024),
+	maxInflatedBytes: z
+		.number()
+		.int()
+		.min(1024)
+		.max(2 ** 31)
+		.default(200 * 1024 * 1024),
 	/** Most parts (zip entries) a DOCX may have; past it the file fails alone (`FILE_STRUCTURE_LIMIT`). Range 10–100 000, default 1 000. */
 	docxMaxParts: z.number().int().min(10).max(100_000).default(1000),
 	/**
@@ -165,7 +175,16 @@ export const RerankConfigSchema = z.object({
 export const AppConfigSchema = z.object({
 	chunking: ChunkingConfigSchema.default({ chunkSizeChars: 800, chunkOverlapChars: 96 }),
 	bm25: Bm25ConfigSchema.default({ k1: 0.9, b: 0.4, analyzer: 'auto' }),
-	ingest: IngestConfigSchema.default({ maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024, docxMaxParts: 1000, xmlMaxDepth: 256, hiddenText: 'drop', maxChunksPerDocument: 50_000, fileTimeoutMs: 120_000 }),
+	ingest: IngestConfigSchema.default({
+		maxFileSizeBytes: 20 * 1024 * 1024,
+		parseTimeoutMs: 30_000,
+		maxInflatedBytes: 200 * 1024 * 1024,
+		docxMaxParts: 1000,
+		xmlMaxDepth: 256,
+		hiddenText: 'drop',
+		maxChunksPerDocument: 50_000,
+		fileTimeoutMs: 120_000
+	}),
 	search: SearchConfigSchema.default({ topK: 10 }),
 	models: ModelsConfigSchema.default({ source: { kind: 'hub' }, device: 'auto' }),
 	embedding: EmbeddingConfigSchema.default({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'voy' }),
@@ -208,7 +227,10 @@ export function parseChunkingConfig(input: unknown = {}): ChunkingConfig {
  * `{chunkSizeChars: 800, …}` and `{mode: 'recursive', chunkSizeChars: 800, …}` are the same; when
  * both are `none` the sizes are unused and do not matter.
  */
-export function sameChunking(a: Pick<ChunkingConfig, 'mode' | 'chunkSizeChars' | 'chunkOverlapChars'>, b: Pick<ChunkingConfig, 'mode' | 'chunkSizeChars' | 'chunkOverlapChars'>): boolean {
+export function sameChunking(
+	a: Pick<ChunkingConfig, 'mode' | 'chunkSizeChars' | 'chunkOverlapChars'>,
+	b: Pick<ChunkingConfig, 'mode' | 'chunkSizeChars' | 'chunkOverlapChars'>
+): boolean {
 	const mode = (c: typeof a) => c.mode ?? 'recursive';
 	if (mode(a) !== mode(b)) return false;
 	return mode(a) === 'none' || (a.chunkSizeChars === b.chunkSizeChars && a.chunkOverlapChars === b.chunkOverlapChars);

@@ -27,13 +27,23 @@ export interface BatchOptions {
  * cancelled or crashed job resumes from the first unfinished batch.
  * @throws AssayError `EMBEDDING_CANCELLED` when `isCancelled` turns true; `RangeError` for a bad batch size.
  */
-export async function runInBatches<T>(items: readonly T[], work: (batch: readonly T[]) => Promise<void>, options: BatchOptions): Promise<void> {
-	if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batchSize must be an integer ≥ 1, got ${options.batchSize}.`);
+export async function runInBatches<T>(
+	items: readonly T[],
+	work: (batch: readonly T[]) => Promise<void>,
+	options: BatchOptions
+): Promise<void> {
+	if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+		throw new RangeError(`batchSize must be an integer ≥ 1, got ${options.batchSize}.`);
 	const now = options.now ?? (() => performance.now());
 	const started = now();
 	options.onProgress?.({ done: 0, total: items.length, itemsPerSecond: 0, etaMs: null });
 	for (let start = 0; start < items.length; start += options.batchSize) {
-		if (options.isCancelled?.()) throw new AssayError('EMBEDDING_CANCELLED', `Embedding was cancelled after ${start} of ${items.length} chunks; the finished ones are kept.`, { details: { done: start, total: items.length } });
+		if (options.isCancelled?.())
+			throw new AssayError(
+				'EMBEDDING_CANCELLED',
+				`Embedding was cancelled after ${start} of ${items.length} chunks; the finished ones are kept.`,
+				{ details: { done: start, total: items.length } }
+			);
 		const batch = items.slice(start, start + options.batchSize);
 		await work(batch);
 		const done = start + batch.length;

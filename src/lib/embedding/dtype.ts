@@ -47,6 +47,13 @@ export function pickDtype(requested: ModelDtype, available: readonly ModelDtype[
  */
 export function requireDtype(modelId: string, requested: ModelDtype, available: readonly ModelDtype[]): void {
 	if (available.includes(requested)) return;
-	const has = available.length > 0 ? `it has ${available.map((d) => `${d} (onnx/${DTYPE_FILES[d]})`).join(', ')}. Choose one of those dtypes in the model settings.` : 'it has no ONNX weights at all (expected onnx/model.onnx or a quantized variant).';
-	throw new AssayError('MODEL_DTYPE_UNAVAILABLE', `The local model "${modelId}" has no ${requested} weights (onnx/${DTYPE_FILES[requested]}); ${has}`, { details: { modelId, requested, available: [...available] } });
+	const has =
+		available.length > 0
+			? `it has ${available.map((d) => `${d} (onnx/${DTYPE_FILES[d]})`).join(', ')}. Choose one of those dtypes in the model settings.`
+			: 'it has no ONNX weights at all (expected onnx/model.onnx or a quantized variant).';
+	throw new AssayError(
+		'MODEL_DTYPE_UNAVAILABLE',
+		`The local model "${modelId}" has no ${requested} weights (onnx/${DTYPE_FILES[requested]}); ${has}`,
+		{ details: { modelId, requested, available: [...available] } }
+	);
 }

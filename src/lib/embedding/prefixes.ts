@@ -29,29 +29,106 @@ const RETRIEVAL_INSTRUCTION = 'Represent this sentence for searching relevant pa
  */
 export const MODEL_FAMILIES: readonly ModelFamily[] = [
 	// "query: " / "passage: ", mean pooling — https://huggingface.co/intfloat/multilingual-e5-small
-	{ id: 'multilingual-e5', match: /multilingual-e5-(small|base|large)(?!-instruct)/, queryPrefix: 'query: ', passagePrefix: 'passage: ', pooling: 'mean', card: 'https://huggingface.co/intfloat/multilingual-e5-small' },
+	{
+		id: 'multilingual-e5',
+		match: /multilingual-e5-(small|base|large)(?!-instruct)/,
+		queryPrefix: 'query: ',
+		passagePrefix: 'passage: ',
+		pooling: 'mean',
+		card: 'https://huggingface.co/intfloat/multilingual-e5-small'
+	},
 	// "query: " / "passage: ", mean pooling — https://huggingface.co/intfloat/e5-base-v2
-	{ id: 'e5', match: /(^|[/_-])e5-(small|base|large)(?!-instruct)/, queryPrefix: 'query: ', passagePrefix: 'passage: ', pooling: 'mean', card: 'https://huggingface.co/intfloat/e5-base-v2' },
+	{
+		id: 'e5',
+		match: /(^|[/_-])e5-(small|base|large)(?!-instruct)/,
+		queryPrefix: 'query: ',
+		passagePrefix: 'passage: ',
+		pooling: 'mean',
+		card: 'https://huggingface.co/intfloat/e5-base-v2'
+	},
 	// no instruction, CLS pooling (dense vector = normalised [CLS]) — https://huggingface.co/BAAI/bge-m3
 	{ id: 'bge-m3', match: /bge-m3/, queryPrefix: '', passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/BAAI/bge-m3' },
 	// Chinese query instruction, CLS pooling — https://huggingface.co/BAAI/bge-small-zh-v1.5
-	{ id: 'bge-zh', match: /bge-(small|base|large)-zh/, queryPrefix: '为这个句子生成表示以用于检索相关文章：', passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/BAAI/bge-small-zh-v1.5' },
+	{
+		id: 'bge-zh',
+		match: /bge-(small|base|large)-zh/,
+		queryPrefix: '为这个句子生成表示以用于检索相关文章：',
+		passagePrefix: '',
+		pooling: 'cls',
+		card: 'https://huggingface.co/BAAI/bge-small-zh-v1.5'
+	},
 	// query instruction "Represent this sentence for searching relevant passages: ", CLS pooling — https://huggingface.co/BAAI/bge-small-en-v1.5
-	{ id: 'bge', match: /bge-(small|base|large)-en/, queryPrefix: RETRIEVAL_INSTRUCTION, passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/BAAI/bge-small-en-v1.5' },
+	{
+		id: 'bge',
+		match: /bge-(small|base|large)-en/,
+		queryPrefix: RETRIEVAL_INSTRUCTION,
+		passagePrefix: '',
+		pooling: 'cls',
+		card: 'https://huggingface.co/BAAI/bge-small-en-v1.5'
+	},
 	// "query: " on queries, nothing on documents, CLS pooling — https://huggingface.co/Snowflake/snowflake-arctic-embed-m-v2.0
-	{ id: 'arctic-embed-v2', match: /arctic-embed-(m|l)-v2/, queryPrefix: 'query: ', passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/Snowflake/snowflake-arctic-embed-m-v2.0' },
+	{
+		id: 'arctic-embed-v2',
+		match: /arctic-embed-(m|l)-v2/,
+		queryPrefix: 'query: ',
+		passagePrefix: '',
+		pooling: 'cls',
+		card: 'https://huggingface.co/Snowflake/snowflake-arctic-embed-m-v2.0'
+	},
 	// query prefix "Represent this sentence for searching relevant passages: ", CLS pooling — https://huggingface.co/Snowflake/snowflake-arctic-embed-m-v1.5
-	{ id: 'arctic-embed', match: /arctic-embed/, queryPrefix: RETRIEVAL_INSTRUCTION, passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/Snowflake/snowflake-arctic-embed-m-v1.5' },
+	{
+		id: 'arctic-embed',
+		match: /arctic-embed/,
+		queryPrefix: RETRIEVAL_INSTRUCTION,
+		passagePrefix: '',
+		pooling: 'cls',
+		card: 'https://huggingface.co/Snowflake/snowflake-arctic-embed-m-v1.5'
+	},
 	// "search_query: " / "search_document: ", mean pooling — https://huggingface.co/nomic-ai/nomic-embed-text-v1.5
-	{ id: 'nomic-embed', match: /nomic-embed-text/, queryPrefix: 'search_query: ', passagePrefix: 'search_document: ', pooling: 'mean', card: 'https://huggingface.co/nomic-ai/nomic-embed-text-v1.5' },
+	{
+		id: 'nomic-embed',
+		match: /nomic-embed-text/,
+		queryPrefix: 'search_query: ',
+		passagePrefix: 'search_document: ',
+		pooling: 'mean',
+		card: 'https://huggingface.co/nomic-ai/nomic-embed-text-v1.5'
+	},
 	// query prompt "Represent this sentence for searching relevant passages: ", CLS pooling — https://huggingface.co/mixedbread-ai/mxbai-embed-large-v1
-	{ id: 'mxbai-embed', match: /mxbai-embed/, queryPrefix: RETRIEVAL_INSTRUCTION, passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/mixedbread-ai/mxbai-embed-large-v1' },
+	{
+		id: 'mxbai-embed',
+		match: /mxbai-embed/,
+		queryPrefix: RETRIEVAL_INSTRUCTION,
+		passagePrefix: '',
+		pooling: 'cls',
+		card: 'https://huggingface.co/mixedbread-ai/mxbai-embed-large-v1'
+	},
 	// no prefixes, CLS pooling — https://huggingface.co/Alibaba-NLP/gte-multilingual-base
-	{ id: 'gte-multilingual', match: /gte-multilingual/, queryPrefix: '', passagePrefix: '', pooling: 'cls', card: 'https://huggingface.co/Alibaba-NLP/gte-multilingual-base' },
+	{
+		id: 'gte-multilingual',
+		match: /gte-multilingual/,
+		queryPrefix: '',
+		passagePrefix: '',
+		pooling: 'cls',
+		card: 'https://huggingface.co/Alibaba-NLP/gte-multilingual-base'
+	},
 	// no prefixes, mean pooling — https://huggingface.co/thenlper/gte-base
-	{ id: 'gte', match: /(^|[/_-])gte-(small|base|large)/, queryPrefix: '', passagePrefix: '', pooling: 'mean', card: 'https://huggingface.co/thenlper/gte-base' },
+	{
+		id: 'gte',
+		match: /(^|[/_-])gte-(small|base|large)/,
+		queryPrefix: '',
+		passagePrefix: '',
+		pooling: 'mean',
+		card: 'https://huggingface.co/thenlper/gte-base'
+	},
 	// sentence-transformers models: no prefixes, mean pooling — https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2
-	{ id: 'sentence-transformers', match: /(^|[/_-])(all|paraphrase|multi-qa)-(minilm|mpnet|distilroberta|multilingual)/, queryPrefix: '', passagePrefix: '', pooling: 'mean', card: 'https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2' }
+	{
+		id: 'sentence-transformers',
+		match: /(^|[/_-])(all|paraphrase|multi-qa)-(minilm|mpnet|distilroberta|multilingual)/,
+		queryPrefix: '',
+		passagePrefix: '',
+		pooling: 'mean',
+		card: 'https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2'
+	}
 ];
 
 /** The family of a model id or folder name, or `undefined`. */
@@ -95,7 +172,8 @@ export function recipeFromSentenceTransformers(config: unknown, pooling: unknown
 }
 
 /** Where a recipe value came from, as the page shows it. */
-export type RecipeSource = 'config_sentence_transformers.json' | '1_Pooling/config.json' | `family ${string}` | 'registry' | 'user' | 'none known';
+export type RecipeSource =
+	'config_sentence_transformers.json' | '1_Pooling/config.json' | `family ${string}` | 'registry' | 'user' | 'none known';
 
 /** A model's input recipe with where each part came from. */
 export interface EmbeddingRecipe {
@@ -115,14 +193,29 @@ export interface EmbeddingRecipe {
  * `registry` (the curated entry, `{queryPrefix, passagePrefix, pooling}`), else the family table,
  * else empty prefixes and mean pooling with `known: false`.
  */
-export function detectRecipe(modelId: string, files: SentenceTransformersRecipe = {}, registry?: { queryPrefix: string; passagePrefix: string; pooling: Pooling }): EmbeddingRecipe {
+export function detectRecipe(
+	modelId: string,
+	files: SentenceTransformersRecipe = {},
+	registry?: { queryPrefix: string; passagePrefix: string; pooling: Pooling }
+): EmbeddingRecipe {
 	const family = familyOf(modelId);
 	const fromFiles = files.queryPrefix !== undefined || files.passagePrefix !== undefined;
 	let prefix: { queryPrefix: string; passagePrefix: string; source: RecipeSource } | null = null;
-	if (fromFiles) prefix = { queryPrefix: files.queryPrefix ?? '', passagePrefix: files.passagePrefix ?? '', source: 'config_sentence_transformers.json' };
+	if (fromFiles)
+		prefix = {
+			queryPrefix: files.queryPrefix ?? '',
+			passagePrefix: files.passagePrefix ?? '',
+			source: 'config_sentence_transformers.json'
+		};
 	else if (registry) prefix = { queryPrefix: registry.queryPrefix, passagePrefix: registry.passagePrefix, source: 'registry' };
 	else if (family) prefix = { queryPrefix: family.queryPrefix, passagePrefix: family.passagePrefix, source: `family ${family.id}` };
-	const pooling: { value: Pooling; source: RecipeSource } = files.pooling ? { value: files.pooling, source: '1_Pooling/config.json' } : registry ? { value: registry.pooling, source: 'registry' } : family ? { value: family.pooling, source: `family ${family.id}` } : { value: 'mean', source: 'none known' };
+	const pooling: { value: Pooling; source: RecipeSource } = files.pooling
+		? { value: files.pooling, source: '1_Pooling/config.json' }
+		: registry
+			? { value: registry.pooling, source: 'registry' }
+			: family
+				? { value: family.pooling, source: `family ${family.id}` }
+				: { value: 'mean', source: 'none known' };
 	const usedFamily = family && (prefix?.source === `family ${family.id}` || pooling.source === `family ${family.id}`);
 	return {
 		queryPrefix: prefix?.queryPrefix ?? '',

@@ -38,19 +38,107 @@ export interface RerankerModelInfo {
 
 /** Embedding models, the default first. */
 export const EMBEDDING_MODELS: readonly EmbeddingModelInfo[] = [
-	{ id: 'Xenova/multilingual-e5-small', label: 'multilingual-e5-small (default, laptop-sized)', dims: 384, pooling: 'mean', queryPrefix: 'query: ', passagePrefix: 'passage: ', defaultDtype: 'q8', downloadSizeMb: 118, languages: 'multilingual (~100, incl. ko, ja, en)', licence: 'MIT', maxTokens: 512 },
-	{ id: 'Xenova/all-MiniLM-L6-v2', label: 'all-MiniLM-L6-v2 (English, tiny)', dims: 384, pooling: 'mean', queryPrefix: '', passagePrefix: '', defaultDtype: 'q8', downloadSizeMb: 23, languages: 'en', licence: 'Apache-2.0', maxTokens: 256 },
-	{ id: 'onnx-community/gte-multilingual-base', label: 'gte-multilingual-base (768-d)', dims: 768, pooling: 'cls', queryPrefix: '', passagePrefix: '', defaultDtype: 'q8', downloadSizeMb: 340, languages: 'multilingual (70+)', licence: 'Apache-2.0', maxTokens: 8192 },
-	{ id: 'Snowflake/snowflake-arctic-embed-m-v2.0', label: 'snowflake-arctic-embed-m-v2.0 (768-d)', dims: 768, pooling: 'cls', queryPrefix: 'query: ', passagePrefix: '', defaultDtype: 'q8', downloadSizeMb: 310, languages: 'multilingual (en, ko, ja, …)', licence: 'Apache-2.0', maxTokens: 8192 },
-	{ id: 'Xenova/bge-m3', label: 'bge-m3 (1024-d, exact index only)', dims: 1024, pooling: 'cls', queryPrefix: '', passagePrefix: '', defaultDtype: 'q8', downloadSizeMb: 570, languages: 'multilingual (100+)', licence: 'MIT', maxTokens: 8192 }
+	{
+		id: 'Xenova/multilingual-e5-small',
+		label: 'multilingual-e5-small (default, laptop-sized)',
+		dims: 384,
+		pooling: 'mean',
+		queryPrefix: 'query: ',
+		passagePrefix: 'passage: ',
+		defaultDtype: 'q8',
+		downloadSizeMb: 118,
+		languages: 'multilingual (~100, incl. ko, ja, en)',
+		licence: 'MIT',
+		maxTokens: 512
+	},
+	{
+		id: 'Xenova/all-MiniLM-L6-v2',
+		label: 'all-MiniLM-L6-v2 (English, tiny)',
+		dims: 384,
+		pooling: 'mean',
+		queryPrefix: '',
+		passagePrefix: '',
+		defaultDtype: 'q8',
+		downloadSizeMb: 23,
+		languages: 'en',
+		licence: 'Apache-2.0',
+		maxTokens: 256
+	},
+	{
+		id: 'onnx-community/gte-multilingual-base',
+		label: 'gte-multilingual-base (768-d)',
+		dims: 768,
+		pooling: 'cls',
+		queryPrefix: '',
+		passagePrefix: '',
+		defaultDtype: 'q8',
+		downloadSizeMb: 340,
+		languages: 'multilingual (70+)',
+		licence: 'Apache-2.0',
+		maxTokens: 8192
+	},
+	{
+		id: 'Snowflake/snowflake-arctic-embed-m-v2.0',
+		label: 'snowflake-arctic-embed-m-v2.0 (768-d)',
+		dims: 768,
+		pooling: 'cls',
+		queryPrefix: 'query: ',
+		passagePrefix: '',
+		defaultDtype: 'q8',
+		downloadSizeMb: 310,
+		languages: 'multilingual (en, ko, ja, …)',
+		licence: 'Apache-2.0',
+		maxTokens: 8192
+	},
+	{
+		id: 'Xenova/bge-m3',
+		label: 'bge-m3 (1024-d, exact index only)',
+		dims: 1024,
+		pooling: 'cls',
+		queryPrefix: '',
+		passagePrefix: '',
+		defaultDtype: 'q8',
+		downloadSizeMb: 570,
+		languages: 'multilingual (100+)',
+		licence: 'MIT',
+		maxTokens: 8192
+	}
 ];
 
 /** Rerankers, the default first. */
 export const RERANKER_MODELS: readonly RerankerModelInfo[] = [
-	{ id: 'onnx-community/bge-reranker-v2-m3-ONNX', label: 'bge-reranker-v2-m3 (multilingual)', defaultDtype: 'q8', downloadSizeMb: 570, languages: 'multilingual (100+)', licence: 'Apache-2.0' },
-	{ id: 'Xenova/bge-reranker-base', label: 'bge-reranker-base (zh, en)', defaultDtype: 'q8', downloadSizeMb: 280, languages: 'zh, en', licence: 'MIT' },
-	{ id: 'Xenova/ms-marco-MiniLM-L-6-v2', label: 'ms-marco-MiniLM-L-6-v2 (English, small)', defaultDtype: 'q8', downloadSizeMb: 23, languages: 'en', licence: 'Apache-2.0' },
-	{ id: 'mixedbread-ai/mxbai-rerank-xsmall-v1', label: 'mxbai-rerank-xsmall-v1 (English, small)', defaultDtype: 'q8', downloadSizeMb: 75, languages: 'en', licence: 'Apache-2.0' }
+	{
+		id: 'onnx-community/bge-reranker-v2-m3-ONNX',
+		label: 'bge-reranker-v2-m3 (multilingual)',
+		defaultDtype: 'q8',
+		downloadSizeMb: 570,
+		languages: 'multilingual (100+)',
+		licence: 'Apache-2.0'
+	},
+	{
+		id: 'Xenova/bge-reranker-base',
+		label: 'bge-reranker-base (zh, en)',
+		defaultDtype: 'q8',
+		downloadSizeMb: 280,
+		languages: 'zh, en',
+		licence: 'MIT'
+	},
+	{
+		id: 'Xenova/ms-marco-MiniLM-L-6-v2',
+		label: 'ms-marco-MiniLM-L-6-v2 (English, small)',
+		defaultDtype: 'q8',
+		downloadSizeMb: 23,
+		languages: 'en',
+		licence: 'Apache-2.0'
+	},
+	{
+		id: 'mixedbread-ai/mxbai-rerank-xsmall-v1',
+		label: 'mxbai-rerank-xsmall-v1 (English, small)',
+		defaultDtype: 'q8',
+		downloadSizeMb: 75,
+		languages: 'en',
+		licence: 'Apache-2.0'
+	}
 ];
 
 /** The registry entry for `id`, or `undefined` for a custom (local or unlisted) model. */

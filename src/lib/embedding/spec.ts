@@ -41,5 +41,11 @@ export function embeddingSpecFor(config: AppConfig): EmbeddingModelSpec {
 
 /** The reranker spec a workspace configuration selects. */
 export function rerankerSpecFor(config: AppConfig): RerankerSpec {
-	return { modelId: config.rerank.modelId, dtype: config.rerank.dtype, device: config.models.device, source: config.rerank.source ?? config.models.source, batchSize: config.rerank.batchSize };
+	return {
+		modelId: config.rerank.modelId,
+		dtype: config.rerank.dtype,
+		device: config.models.device,
+		source: config.rerank.source ?? config.models.source,
+		batchSize: config.rerank.batchSize
+	};
 }

@@ -21,7 +21,8 @@ export type Pooling = 'mean' | 'cls';
  * - `mirror`: a base URL laid out like the hub (`{baseUrl}/{modelId}/resolve/main/…`);
  * - `local`: a folder the user picked (browser: copied into Cache Storage; Node: a path on disk).
  */
-export type ModelSource = { readonly kind: 'hub' } | { readonly kind: 'mirror'; readonly baseUrl: string } | { readonly kind: 'local'; readonly path?: string };
+export type ModelSource =
+	{ readonly kind: 'hub' } | { readonly kind: 'mirror'; readonly baseUrl: string } | { readonly kind: 'local'; readonly path?: string };
 
 /** Everything needed to load and run an embedding model. */
 export interface EmbeddingModelSpec {

@@ -57,7 +57,8 @@ const LIST = `${ITEM}(?:\\s*[,，、]\\s*${ITEM})*`;
 // Groups: 1 `[` or `[^` content, 2 `【…】`, 3 `［…］`, 4 `(Source …)`.
 const MARKER = new RegExp(`\\[\\^?(${LIST})\\]|【(${LIST})】|［(${LIST})］|\\((?:[Ss]ources?|SOURCES?)\\s+(${LIST})\\)`, 'g');
 // A bracket naming a source in a form not read above: `[Source 1]`, `[doc 2]`, `[#3]`, `【source 1】`.
-const OTHER_FORM = /\[(?:(?:sources?|src|docs?|documents?|refs?|references?|chunks?|passages?|contexts?|cite|citations?)\s*[#:.]?\s*|#)[0-9０-９]{1,4}[^\]\n]{0,12}\]|【[^】\n0-9０-９]{0,12}[0-9０-９][^】\n]{0,12}】|［[^］\n0-9０-９]{0,12}[0-9０-９][^］\n]{0,12}］/giu;
+const OTHER_FORM =
+	/\[(?:(?:sources?|src|docs?|documents?|refs?|references?|chunks?|passages?|contexts?|cite|citations?)\s*[#:.]?\s*|#)[0-9０-９]{1,4}[^\]\n]{0,12}\]|【[^】\n0-9０-９]{0,12}[0-9０-９][^】\n]{0,12}】|［[^］\n0-9０-９]{0,12}[0-9０-９][^］\n]{0,12}］/giu;
 /** A range wider than this is not a citation (`[1-500]`). */
 const MAX_RANGE = 50;
 
@@ -95,7 +96,9 @@ function scan(text: string): RawMarker[] {
 		}
 		const numbers = expand(content);
 		if (numbers === null) continue;
-		const written = toAscii(content).match(/\d+/g)!.map((d) => [Number(d), d.length] as const);
+		const written = toAscii(content)
+			.match(/\d+/g)!
+			.map((d) => [Number(d), d.length] as const);
 		out.push({ start, end, numbers, text: m[0], written });
 	}
 	return out;
@@ -123,7 +126,8 @@ export function findCitationMarkers(text: string): CitationMarker[] {
  * unfinished `[1` at the end is simply not a marker yet.
  */
 export function summarizeCitations(text: string, sources: number | ReadonlySet<number>): CitationSummary {
-	const isSource = typeof sources === 'number' ? (n: number) => Number.isInteger(n) && n >= 1 && n <= sources : (n: number) => sources.has(n);
+	const isSource =
+		typeof sources === 'number' ? (n: number) => Number.isInteger(n) && n >= 1 && n <= sources : (n: number) => sources.has(n);
 	const markers: CitationMarker[] = [];
 	const unrecognized: UnrecognizedMarker[] = [];
 	const valid = new Set<number>();

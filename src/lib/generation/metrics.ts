@@ -33,7 +33,8 @@ export function generationMetrics(t: GenerationTimings, usage: ChatUsage | undef
 	const decodeMs = t.firstTokenMs === undefined ? undefined : t.endMs - t.firstTokenMs;
 	const out = usage?.outputTokens;
 	const tpotMs = decodeMs !== undefined && out !== undefined && out > 1 ? decodeMs / (out - 1) : undefined;
-	const prefill = usage?.prefillTokensPerSecond ?? (usage && ttftMs !== undefined && ttftMs > 0 ? usage.inputTokens / (ttftMs / 1000) : undefined);
+	const prefill =
+		usage?.prefillTokensPerSecond ?? (usage && ttftMs !== undefined && ttftMs > 0 ? usage.inputTokens / (ttftMs / 1000) : undefined);
 	const decode = usage?.decodeTokensPerSecond ?? (tpotMs !== undefined && tpotMs > 0 ? 1000 / tpotMs : undefined);
 	return {
 		...(ttftMs !== undefined ? { ttftMs } : {}),

@@ -25,8 +25,23 @@ export interface ChatModelEntry {
 const QWEN_LANGS = ['en', 'zh', 'ko', 'ja', 'fr', 'de', 'es', 'ru', 'vi', 'th', 'ar'];
 const LLAMA_LANGS = ['en', 'de', 'fr', 'it', 'pt', 'hi', 'es', 'th'];
 
-function entry(family: string, paramsB: number, languages: readonly string[], vram: Record<Quantization, number>, id: (q: Quantization) => string): ChatModelEntry[] {
-	return (['q4f16_1', 'q4f32_1'] as const).map((q) => ({ modelId: id(q), family, quantization: q, paramsB, vramMB: vram[q], downloadMBEstimate: Math.round(paramsB * 1000 * 0.57), languages, contextWindowTokens: 4096 }));
+function entry(
+	family: string,
+	paramsB: number,
+	languages: readonly string[],
+	vram: Record<Quantization, number>,
+	id: (q: Quantization) => string
+): ChatModelEntry[] {
+	return (['q4f16_1', 'q4f32_1'] as const).map((q) => ({
+		modelId: id(q),
+		family,
+		quantization: q,
+		paramsB,
+		vramMB: vram[q],
+		downloadMBEstimate: Math.round(paramsB * 1000 * 0.57),
+		languages,
+		contextWindowTokens: 4096
+	}));
 }
 
 /** The catalog, smallest first. */
@@ -61,8 +76,18 @@ export interface ModelOffer {
  */
 export function offerModels(catalog: readonly ChatModelEntry[], gpu: GpuCapabilities): ModelOffer[] {
 	return catalog.map((entry) => {
-		if (!gpu.webgpu) return { entry, offered: false, reason: 'This browser has no WebGPU: in-browser models cannot run. Use an OpenAI-compatible endpoint instead.' };
-		if (entry.quantization === 'q4f16_1' && !gpu.shaderF16) return { entry, offered: false, reason: 'Needs the GPU feature shader-f16, which this GPU lacks; the q4f32 build of the same model runs instead (more VRAM).' };
+		if (!gpu.webgpu)
+			return {
+				entry,
+				offered: false,
+				reason: 'This browser has no WebGPU: in-browser models cannot run. Use an OpenAI-compatible endpoint instead.'
+			};
+		if (entry.quantization === 'q4f16_1' && !gpu.shaderF16)
+			return {
+				entry,
+				offered: false,
+				reason: 'Needs the GPU feature shader-f16, which this GPU lacks; the q4f32 build of the same model runs instead (more VRAM).'
+			};
 		return { entry, offered: true };
 	});
 }

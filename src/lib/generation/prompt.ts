@@ -120,19 +120,32 @@ export function formatUserMessage(sourceBlocks: readonly string[], question: str
 export function assemblePrompt(input: PromptInput): AssembledPrompt {
 	const { tokenizer, contextWindowTokens: window, reserveOutputTokens: reserve } = input;
 	if (!(Number.isInteger(window) && Number.isInteger(reserve) && reserve >= 1 && reserve < window)) {
-		throw new AssayError('CONFIG_INVALID', `Expected integer reserveOutputTokens in [1, contextWindowTokens); received ${reserve} with a window of ${window}.`);
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Expected integer reserveOutputTokens in [1, contextWindowTokens); received ${reserve} with a window of ${window}.`
+		);
 	}
 	const overhead = input.messageOverheadTokens ?? 4;
 	const head: ChatMessage[] = [{ role: 'system', content: renderSystemPrompt(input.spec) }];
 	for (const ex of input.fewShot ?? []) {
-		head.push({ role: 'user', content: formatUserMessage(ex.sources.map((s, i) => formatSource(i + 1, s.title, s.text)), ex.question) });
+		head.push({
+			role: 'user',
+			content: formatUserMessage(
+				ex.sources.map((s, i) => formatSource(i + 1, s.title, s.text)),
+				ex.question
+			)
+		});
 		head.push({ role: 'assistant', content: ex.answer });
 	}
 	const budget = window - reserve;
 	const headTokens = head.reduce((sum, m) => sum + overhead + tokenizer.countTokens(m.content), 0);
 	const baseTokens = headTokens + overhead + tokenizer.countTokens(formatUserMessage([], input.question));
 	if (baseTokens > budget) {
-		throw new AssayError('CONTEXT_WINDOW_EXCEEDED', `The prompt needs ${baseTokens} tokens before any source, but only ${budget} of the ${window}-token window are left after reserving ${reserve} for the answer. Shorten the system prompt, few-shot examples or question.`, { details: { baseTokens, budget, window, reserve } });
+		throw new AssayError(
+			'CONTEXT_WINDOW_EXCEEDED',
+			`The prompt needs ${baseTokens} tokens before any source, but only ${budget} of the ${window}-token window are left after reserving ${reserve} for the answer. Shorten the system prompt, few-shot examples or question.`,
+			{ details: { baseTokens, budget, window, reserve } }
+		);
 	}
 	const sources: PackedSource[] = [];
 	const dropped: string[] = [];
@@ -148,6 +161,16 @@ export function assemblePrompt(input: PromptInput): AssembledPrompt {
 		sources.push({ ...chunk, n, tokens });
 		used += tokens;
 	}
-	const user = formatUserMessage(sources.map((s) => formatSource(s.n, s.title, s.text)), input.question);
-	return { messages: [...head, { role: 'user', content: user }], sources, droppedChunkIds: dropped, promptTokens: used, budgetTokens: budget, exactCount: tokenizer.exact };
+	const user = formatUserMessage(
+		sources.map((s) => formatSource(s.n, s.title, s.text)),
+		input.question
+	);
+	return {
+		messages: [...head, { role: 'user', content: user }],
+		sources,
+		droppedChunkIds: dropped,
+		promptTokens: used,
+		budgetTokens: budget,
+		exactCount: tokenizer.exact
+	};
 }

@@ -33,9 +33,12 @@ export function parseSchemaText(text: string): object {
 	try {
 		value = JSON.parse(text);
 	} catch (cause) {
-		throw new AssayError('CONFIG_INVALID', `Expected a JSON Schema as JSON; received text that does not parse (${String(cause)}).`, { cause });
+		throw new AssayError('CONFIG_INVALID', `Expected a JSON Schema as JSON; received text that does not parse (${String(cause)}).`, {
+			cause
+		});
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AssayError('CONFIG_INVALID', `Expected a JSON Schema object; received ${Array.isArray(value) ? 'an array' : typeof value}.`);
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		throw new AssayError('CONFIG_INVALID', `Expected a JSON Schema object; received ${Array.isArray(value) ? 'an array' : typeof value}.`);
 	return value;
 }
 
@@ -45,7 +48,10 @@ export function parseSchemaText(text: string): object {
  */
 export function structuredRequest(schema: object, input: string, maxTokens: number): ChatRequest {
 	const messages: ChatMessage[] = [
-		{ role: 'system', content: `Reply with one JSON object only, no prose, that is valid against this JSON Schema:\n${JSON.stringify(schema)}` },
+		{
+			role: 'system',
+			content: `Reply with one JSON object only, no prose, that is valid against this JSON Schema:\n${JSON.stringify(schema)}`
+		},
 		{ role: 'user', content: input }
 	];
 	return { messages, maxTokens, temperature: 0, responseFormat: { type: 'json_object', schema: JSON.stringify(schema) } };
@@ -56,18 +62,37 @@ export function structuredRequest(schema: object, input: string, maxTokens: numb
  * (`finishReason: 'length'` → `LLM_OUTPUT_TRUNCATED`), then JSON syntax, then the schema
  * (both → `LLM_OUTPUT_INVALID`, with `details.errors`). A ```json fence around the object is tolerated.
  */
-export function parseStructuredOutput(text: string, finishReason: FinishReason, schema: object, validator: SchemaValidator): StructuredResult {
+export function parseStructuredOutput(
+	text: string,
+	finishReason: FinishReason,
+	schema: object,
+	validator: SchemaValidator
+): StructuredResult {
 	const fail = (e: AssayError): StructuredResult => ({ ok: false, error: toErrorData(e), text });
-	if (finishReason === 'length') return fail(new AssayError('LLM_OUTPUT_TRUNCATED', 'The output was cut off by the token limit before the JSON object was complete. Raise max tokens or shorten the schema.'));
-	if (finishReason === 'abort') return fail(new AssayError('LLM_OUTPUT_TRUNCATED', 'Generation was stopped before the JSON object was complete.'));
+	if (finishReason === 'length')
+		return fail(
+			new AssayError(
+				'LLM_OUTPUT_TRUNCATED',
+				'The output was cut off by the token limit before the JSON object was complete. Raise max tokens or shorten the schema.'
+			)
+		);
+	if (finishReason === 'abort')
+		return fail(new AssayError('LLM_OUTPUT_TRUNCATED', 'Generation was stopped before the JSON object was complete.'));
 	const body = text.trim().replace(/^```(?:json)?\s*\n([\s\S]*?)\n?```$/, '$1');
 	let value: unknown;
 	try {
 		value = JSON.parse(body);
 	} catch (cause) {
-		return fail(new AssayError('LLM_OUTPUT_INVALID', `Expected one JSON object; the output does not parse (${String(cause)}).`, { details: { errors: [String(cause)] } }));
+		return fail(
+			new AssayError('LLM_OUTPUT_INVALID', `Expected one JSON object; the output does not parse (${String(cause)}).`, {
+				details: { errors: [String(cause)] }
+			})
+		);
 	}
 	const errors = validator.validate(schema, value);
-	if (errors.length > 0) return fail(new AssayError('LLM_OUTPUT_INVALID', `The output does not match the schema: ${errors.join('; ')}`, { details: { errors } }));
+	if (errors.length > 0)
+		return fail(
+			new AssayError('LLM_OUTPUT_INVALID', `The output does not match the schema: ${errors.join('; ')}`, { details: { errors } })
+		);
 	return { ok: true, value, text };
 }

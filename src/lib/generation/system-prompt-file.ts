@@ -66,20 +66,44 @@ export function parseSystemPromptFile(source: string): SystemPromptFile {
 	try {
 		value = JSON.parse(source);
 	} catch (cause) {
-		throw new AssayError('CONFIG_INVALID', `Expected a system prompt file (JSON with "schema": "${SYSTEM_PROMPT_FILE_SCHEMA}"); the text does not parse as JSON (${cause instanceof Error ? cause.message : String(cause)}).`, { cause });
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Expected a system prompt file (JSON with "schema": "${SYSTEM_PROMPT_FILE_SCHEMA}"); the text does not parse as JSON (${cause instanceof Error ? cause.message : String(cause)}).`,
+			{ cause }
+		);
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		throw new AssayError('CONFIG_INVALID', `Expected a system prompt file: a JSON object with "schema": "${SYSTEM_PROMPT_FILE_SCHEMA}"; received ${kindOf(value)}.`);
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Expected a system prompt file: a JSON object with "schema": "${SYSTEM_PROMPT_FILE_SCHEMA}"; received ${kindOf(value)}.`
+		);
 	}
 	const parsed = FileSchema.safeParse(value);
 	if (!parsed.success) {
-		const issues = parsed.error.issues.slice(0, 5).map((i) => (i.code === 'unrecognized_keys' ? `${pathOf(i.path)}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}` : `${pathOf(i.path)}: ${i.message}`));
+		const issues = parsed.error.issues
+			.slice(0, 5)
+			.map((i) =>
+				i.code === 'unrecognized_keys'
+					? `${pathOf(i.path)}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
+					: `${pathOf(i.path)}: ${i.message}`
+			);
 		throw new AssayError('CONFIG_INVALID', `Invalid system prompt file — ${issues.join('; ')}`, { details: { issues } });
 	}
 	const f = parsed.data;
 	return {
-		spec: { version: f.version, role: f.role, inputFormat: f.inputFormat, outputFormat: f.outputFormat, rules: f.rules, edgeCases: f.edgeCases },
-		fewShot: (f.fewShot ?? []).map((e) => ({ question: e.question, sources: e.sources.map((s) => ({ title: s.title, text: s.text })), answer: e.answer }))
+		spec: {
+			version: f.version,
+			role: f.role,
+			inputFormat: f.inputFormat,
+			outputFormat: f.outputFormat,
+			rules: f.rules,
+			edgeCases: f.edgeCases
+		},
+		fewShot: (f.fewShot ?? []).map((e) => ({
+			question: e.question,
+			sources: e.sources.map((s) => ({ title: s.title, text: s.text })),
+			answer: e.answer
+		}))
 	};
 }
 
@@ -98,7 +122,15 @@ export function formatSystemPromptFile(spec: SystemPromptSpec, fewShot: readonly
 		outputFormat: spec.outputFormat,
 		rules: [...spec.rules],
 		edgeCases: [...spec.edgeCases],
-		...(fewShot.length > 0 ? { fewShot: fewShot.map((e) => ({ question: e.question, sources: e.sources.map((s) => ({ title: s.title, text: s.text })), answer: e.answer })) } : {})
+		...(fewShot.length > 0
+			? {
+					fewShot: fewShot.map((e) => ({
+						question: e.question,
+						sources: e.sources.map((s) => ({ title: s.title, text: s.text })),
+						answer: e.answer
+					}))
+				}
+			: {})
 	};
 	return `${JSON.stringify(file, null, 2)}\n`;
 }

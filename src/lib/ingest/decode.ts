@@ -83,7 +83,12 @@ export function sniffUtf16(bytes: Uint8Array): { text: string; encoding: 'utf-16
 		if (bytes[i + 1] === 0) oddNul++;
 	}
 	const units = n / 2;
-	const encoding = oddNul >= units * UTF16_NUL_SHARE && evenNul < oddNul * 0.1 ? 'utf-16le' : evenNul >= units * UTF16_NUL_SHARE && oddNul < evenNul * 0.1 ? 'utf-16be' : null;
+	const encoding =
+		oddNul >= units * UTF16_NUL_SHARE && evenNul < oddNul * 0.1
+			? 'utf-16le'
+			: evenNul >= units * UTF16_NUL_SHARE && oddNul < evenNul * 0.1
+				? 'utf-16be'
+				: null;
 	if (!encoding) return null;
 	let text: string;
 	try {

@@ -24,7 +24,10 @@ export function gzipInnerName(name: string): string {
  */
 export function gunzipLimited(bytes: Uint8Array, maxInflatedBytes: number): Uint8Array {
 	if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-		throw new AssayError('FILE_GZIP_INVALID', `The file is named .gz but is not gzip data (expected the bytes 1f 8b at the start, found ${hex(bytes.subarray(0, 2))}).`);
+		throw new AssayError(
+			'FILE_GZIP_INVALID',
+			`The file is named .gz but is not gzip data (expected the bytes 1f 8b at the start, found ${hex(bytes.subarray(0, 2))}).`
+		);
 	}
 	const pieces: Uint8Array[] = [];
 	let total = 0;
@@ -45,10 +48,18 @@ export function gunzipLimited(bytes: Uint8Array, maxInflatedBytes: number): Uint
 	try {
 		for (let i = 0; i < bytes.length && !exceeded; i += step) gunzip.push(bytes.subarray(i, i + step), i + step >= bytes.length);
 	} catch (cause) {
-		throw new AssayError('FILE_GZIP_INVALID', `The gzip data is damaged or truncated (${cause instanceof Error ? cause.message : String(cause)}).`, { cause });
+		throw new AssayError(
+			'FILE_GZIP_INVALID',
+			`The gzip data is damaged or truncated (${cause instanceof Error ? cause.message : String(cause)}).`,
+			{ cause }
+		);
 	}
 	if (exceeded) {
-		throw new AssayError('FILE_ZIP_LIMIT', `The gzip file inflates to more than ${maxInflatedBytes} bytes (a gzip bomb?); the limit is set in ingest.maxInflatedBytes.`, { details: { maxInflatedBytes } });
+		throw new AssayError(
+			'FILE_ZIP_LIMIT',
+			`The gzip file inflates to more than ${maxInflatedBytes} bytes (a gzip bomb?); the limit is set in ingest.maxInflatedBytes.`,
+			{ details: { maxInflatedBytes } }
+		);
 	}
 	const out = new Uint8Array(total);
 	let at = 0;

@@ -32,7 +32,10 @@ const DOCUMENT_FORMATS: Readonly<Record<string, FileFormat>> = {
 
 /** Media types of plain text and Markdown, by extension (kept for callers of the first version). */
 export const SUPPORTED_EXTENSIONS: Readonly<Record<string, string>> = Object.fromEntries(
-	[...Object.entries(DOCUMENT_FORMATS), ...Object.keys(CODE_LANGUAGES).map((ext) => [ext, codeFormat(ext)] as const)].map(([ext, f]) => [ext, f.mediaType])
+	[...Object.entries(DOCUMENT_FORMATS), ...Object.keys(CODE_LANGUAGES).map((ext) => [ext, codeFormat(ext)] as const)].map(([ext, f]) => [
+		ext,
+		f.mediaType
+	])
 );
 
 /**
@@ -42,7 +45,9 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<string, string>> = Object.fro
  * when it looks like text.
  */
 export const KNOWN_BINARY_EXTENSIONS: ReadonlySet<string> = new Set(
-	'xlsx xls xlsm pptx ppt doc odt ods odp rtf epub png jpg jpeg gif webp bmp tif tiff ico heic avif psd zip 7z rar tar tgz bz2 xz zst lz4 mp3 mp4 m4a wav mov avi mkv flac ogg webm exe dll so dylib bin class jar wasm o a obj ttf otf woff woff2 sqlite db mdb iso dmg onnx safetensors pt gguf parquet'.split(' ')
+	'xlsx xls xlsm pptx ppt doc odt ods odp rtf epub png jpg jpeg gif webp bmp tif tiff ico heic avif psd zip 7z rar tar tgz bz2 xz zst lz4 mp3 mp4 m4a wav mov avi mkv flac ogg webm exe dll so dylib bin class jar wasm o a obj ttf otf woff woff2 sqlite db mdb iso dmg onnx safetensors pt gguf parquet'.split(
+		' '
+	)
 );
 
 /** Lowercased extension without the dot (`Notes.MD` → `md`), or `''` when there is none. */

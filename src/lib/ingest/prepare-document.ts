@@ -61,15 +61,26 @@ export function looksLikeText(bytes: Uint8Array): boolean {
  *   text ({@link looksLikeText}) the failure says so and carries the bytes, and
  *   `options.asText` reads them as plain text.
  */
-export async function prepareDocument(source: ImportSource, config: IngestConfig, parser: ParseService, options: PrepareOptions = {}): Promise<PreparedParsed | PreparedFailure> {
+export async function prepareDocument(
+	source: ImportSource,
+	config: IngestConfig,
+	parser: ParseService,
+	options: PrepareOptions = {}
+): Promise<PreparedParsed | PreparedFailure> {
 	const gzip = isGzipName(source.name);
 	const innerName = gzipInnerName(source.name);
 	const format = options.asText ? PLAIN_TEXT : fileFormatFor(innerName);
-	if (format === null && (source.sizeBytes > config.maxFileSizeBytes || KNOWN_BINARY_EXTENSIONS.has(fileExtension(innerName)))) return unsupported(source.name, '', false);
+	if (format === null && (source.sizeBytes > config.maxFileSizeBytes || KNOWN_BINARY_EXTENSIONS.has(fileExtension(innerName))))
+		return unsupported(source.name, '', false);
 	const mediaType = format?.mediaType ?? 'application/octet-stream';
 	if (source.sizeBytes > config.maxFileSizeBytes) {
 		const msg = `“${source.name}” is ${formatBytes(source.sizeBytes)}, over the ${formatBytes(config.maxFileSizeBytes)} limit per file.`;
-		return failure('failed', mediaType, '', new AssayError('FILE_TOO_LARGE', msg, { details: { sizeBytes: source.sizeBytes, maxFileSizeBytes: config.maxFileSizeBytes } }));
+		return failure(
+			'failed',
+			mediaType,
+			'',
+			new AssayError('FILE_TOO_LARGE', msg, { details: { sizeBytes: source.sizeBytes, maxFileSizeBytes: config.maxFileSizeBytes } })
+		);
 	}
 	let bytes: Uint8Array;
 	try {
@@ -78,14 +89,22 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
 		return failure('failed', mediaType, '', new AssayError('FILE_READ', `“${source.name}” could not be read: ${String(cause)}`, { cause }));
 	}
 	const contentHash = await sha256Hex(bytes);
-	if (bytes.length === 0) return format ? failure('failed', mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” is empty (0 bytes).`)) : unsupported(source.name, contentHash, false);
+	if (bytes.length === 0)
+		return format
+			? failure('failed', mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” is empty (0 bytes).`))
+			: unsupported(source.name, contentHash, false);
 	let content = bytes;
 	if (gzip) {
 		try {
 			content = gunzipLimited(bytes, config.maxInflatedBytes);
 		} catch (error) {
 			const e = error instanceof AssayError ? error : new AssayError('FILE_GZIP_INVALID', String(error), { cause: error });
-			return failure('failed', mediaType, contentHash, new AssayError(e.code, `“${source.name}”: ${e.message}`, { cause: e, ...(e.details ? { details: e.details } : {}) }));
+			return failure(
+				'failed',
+				mediaType,
+				contentHash,
+				new AssayError(e.code, `“${source.name}”: ${e.message}`, { cause: e, ...(e.details ? { details: e.details } : {}) })
+			);
 		}
 	}
 	if (format === null) {
@@ -94,16 +113,36 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
 	}
 	const started = performance.now();
 	try {
-		const input = { bytes: content, name: innerName, format: format.format, maxInflatedBytes: config.maxInflatedBytes, docxMaxParts: config.docxMaxParts, xmlMaxDepth: config.xmlMaxDepth, hiddenText: config.hiddenText, ...(options.forcedEncoding ? { forcedEncoding: options.forcedEncoding } : {}) };
+		const input = {
+			bytes: content,
+			name: innerName,
+			format: format.format,
+			maxInflatedBytes: config.maxInflatedBytes,
+			docxMaxParts: config.docxMaxParts,
+			xmlMaxDepth: config.xmlMaxDepth,
+			hiddenText: config.hiddenText,
+			...(options.forcedEncoding ? { forcedEncoding: options.forcedEncoding } : {})
+		};
 		const raw = await parser.parse(input, config.parseTimeoutMs);
 		const structural = raw.layout === 'markdown' ? markdownWarnings(raw.text) : [];
 		const parsed = structural.length > 0 ? { ...raw, warnings: [...raw.warnings, ...structural] } : raw;
 		if (!parsed.needsOcr && parsed.text.trim().length === 0) {
 			return failure('failed', format.mediaType, contentHash, new AssayError('FILE_EMPTY', `“${source.name}” contains no text.`));
 		}
-		return { kind: 'parsed', mediaType: format.mediaType, format: format.format, contentHash, parsed, bytes, parseMs: performance.now() - started };
+		return {
+			kind: 'parsed',
+			mediaType: format.mediaType,
+			format: format.format,
+			contentHash,
+			parsed,
+			bytes,
+			parseMs: performance.now() - started
+		};
 	} catch (error) {
-		const e = error instanceof AssayError ? error : new AssayError('FILE_PARSE', `“${source.name}” could not be parsed: ${String(error)}`, { cause: error });
+		const e =
+			error instanceof AssayError
+				? error
+				: new AssayError('FILE_PARSE', `“${source.name}” could not be parsed: ${String(error)}`, { cause: error });
 		return failure(e.code === 'FILE_UNSUPPORTED' ? 'unsupported' : 'failed', format.mediaType, contentHash, e);
 	}
 }
@@ -115,8 +154,18 @@ export async function prepareDocument(source: ImportSource, config: IngestConfig
  */
 function unsupported(name: string, contentHash: string, readableAsText: boolean): PreparedFailure {
 	const hint = readableAsText ? ' It looks like text: read it as plain text (“Read as text” in the app, --as-text in the CLI).' : '';
-	const error = new AssayError('FILE_UNSUPPORTED', `“${name}”: this file type is not read (no parser for its extension).${hint}`, readableAsText ? { details: { readableAsText: true } } : undefined);
-	return { kind: 'unsupported', mediaType: 'application/octet-stream', contentHash, error, ...(readableAsText ? { readableAsText: true } : {}) };
+	const error = new AssayError(
+		'FILE_UNSUPPORTED',
+		`“${name}”: this file type is not read (no parser for its extension).${hint}`,
+		readableAsText ? { details: { readableAsText: true } } : undefined
+	);
+	return {
+		kind: 'unsupported',
+		mediaType: 'application/octet-stream',
+		contentHash,
+		error,
+		...(readableAsText ? { readableAsText: true } : {})
+	};
 }
 
 function failure(kind: PreparedFailure['kind'], mediaType: string, contentHash: string, error: AssayError): PreparedFailure {

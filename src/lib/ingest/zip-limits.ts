@@ -46,7 +46,9 @@ export function checkZipLimits(bytes: Uint8Array, limits: ZipLimits): ZipScan {
 		entries++;
 		if (entries > maxEntries) {
 			const field = limits.maxEntriesField ? `; the limit is ${limits.maxEntriesField}` : '';
-			exceeded = new AssayError('FILE_STRUCTURE_LIMIT', `The archive has more than ${maxEntries} parts (entries)${field}.`, { details: { maxEntries } });
+			exceeded = new AssayError('FILE_STRUCTURE_LIMIT', `The archive has more than ${maxEntries} parts (entries)${field}.`, {
+				details: { maxEntries }
+			});
 			return;
 		}
 		const pieces: Uint8Array[] | null = limits.keep?.(file.name) ? [] : null;
@@ -57,7 +59,11 @@ export function checkZipLimits(bytes: Uint8Array, limits: ZipLimits): ZipScan {
 			pieces?.push(chunk);
 			if (final && pieces) files.set(file.name, concat(pieces));
 			if (inflated > limits.maxInflatedBytes) {
-				exceeded = new AssayError('FILE_ZIP_LIMIT', `The archive inflates to more than ${limits.maxInflatedBytes} bytes (a zip bomb?); the limit is set in ingest.maxInflatedBytes.`, { details: { maxInflatedBytes: limits.maxInflatedBytes } });
+				exceeded = new AssayError(
+					'FILE_ZIP_LIMIT',
+					`The archive inflates to more than ${limits.maxInflatedBytes} bytes (a zip bomb?); the limit is set in ingest.maxInflatedBytes.`,
+					{ details: { maxInflatedBytes: limits.maxInflatedBytes } }
+				);
 				file.terminate();
 			}
 		};
@@ -71,7 +77,12 @@ export function checkZipLimits(bytes: Uint8Array, limits: ZipLimits): ZipScan {
 		failure ??= cause;
 	}
 	if (exceeded) throw exceeded;
-	if (failure) throw new AssayError('FILE_PARSE', `The archive is not a readable zip: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+	if (failure)
+		throw new AssayError(
+			'FILE_PARSE',
+			`The archive is not a readable zip: ${failure instanceof Error ? failure.message : String(failure)}`,
+			{ cause: failure }
+		);
 	if (entries === 0) throw new AssayError('FILE_PARSE', 'The archive is empty or not a zip file.');
 	return { entries, inflatedBytes: inflated, files };
 }

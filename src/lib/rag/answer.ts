@@ -32,7 +32,13 @@ export type AnswerStage = 'retrieving' | 'reranking' | 'waiting' | 'generating';
  */
 export type AnswerEvent =
 	| { readonly type: 'stage'; readonly stage: AnswerStage }
-	| { readonly type: 'sources'; readonly sources: readonly PackedSource[]; readonly droppedChunkIds: readonly string[]; readonly promptTokens: number; readonly messages: readonly ChatMessage[] }
+	| {
+			readonly type: 'sources';
+			readonly sources: readonly PackedSource[];
+			readonly droppedChunkIds: readonly string[];
+			readonly promptTokens: number;
+			readonly messages: readonly ChatMessage[];
+	  }
 	| { readonly type: 'token'; readonly text: string }
 	| { readonly type: 'citations'; readonly citations: CitationSummary }
 	| { readonly type: 'metrics'; readonly metrics: GenerationMetrics }
@@ -59,13 +65,29 @@ export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
  * attributes. Never throws: failures arrive as one `error` event (typed `AssayErrorData`).
  */
 export async function answerQuestion(input: AnswerInput): Promise<void> {
-	const root = input.tracer.startSpan('rag.answer', { attributes: { 'assay.rag.question_chars': input.question.length, 'assay.prompt.version': input.spec.version, 'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0 } });
+	const root = input.tracer.startSpan('rag.answer', {
+		attributes: {
+			'assay.rag.question_chars': input.question.length,
+			'assay.prompt.version': input.spec.version,
+			'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0
+		}
+	});
 	try {
 		input.onEvent({ type: 'stage', stage: 'retrieving' });
 		const chunks = await input.retrieve(input.question, (stage) => input.onEvent({ type: 'stage', stage }));
 		const prompt = assemblePrompt({ ...input, chunks });
-		root.setAttributes({ 'assay.rag.retrieved_chunks': chunks.length, 'assay.rag.packed_sources': prompt.sources.length, 'assay.rag.prompt_tokens_estimate': prompt.promptTokens });
-		input.onEvent({ type: 'sources', sources: prompt.sources, droppedChunkIds: prompt.droppedChunkIds, promptTokens: prompt.promptTokens, messages: prompt.messages });
+		root.setAttributes({
+			'assay.rag.retrieved_chunks': chunks.length,
+			'assay.rag.packed_sources': prompt.sources.length,
+			'assay.rag.prompt_tokens_estimate': prompt.promptTokens
+		});
+		input.onEvent({
+			type: 'sources',
+			sources: prompt.sources,
+			droppedChunkIds: prompt.droppedChunkIds,
+			promptTokens: prompt.promptTokens,
+			messages: prompt.messages
+		});
 		await generate(input, prompt, root);
 	} catch (error) {
 		const data = toErrorData(error);
@@ -80,7 +102,12 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 	const { model } = input;
 	const span = input.tracer.startSpan(`chat ${model.modelId}`, {
 		parent,
-		attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': model.provider, 'gen_ai.request.model': model.modelId, 'gen_ai.request.max_tokens': input.reserveOutputTokens }
+		attributes: {
+			'gen_ai.operation.name': 'chat',
+			'gen_ai.provider.name': model.provider,
+			'gen_ai.request.model': model.modelId,
+			'gen_ai.request.max_tokens': input.reserveOutputTokens
+		}
 	});
 	// TTFT starts here, when the chat request is sent — after retrieval, reranking and prompt assembly.
 	const startMs = input.clock();
@@ -90,7 +117,12 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 	let text = '';
 	let citations = summarizeCitations('', prompt.sources.length);
 	try {
-		const request = { messages: prompt.messages, maxTokens: input.reserveOutputTokens, ...(input.temperature !== undefined ? { temperature: input.temperature } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) };
+		const request = {
+			messages: prompt.messages,
+			maxTokens: input.reserveOutputTokens,
+			...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+			...(input.seed !== undefined ? { seed: input.seed } : {})
+		};
 		for await (const event of model.stream(request, input.signal)) {
 			if (event.type === 'token') {
 				if (event.text === '') continue;
@@ -107,10 +139,22 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 				usage = event.usage;
 			} else if (event.type === 'error') {
 				// Details (e.g. the HTTP status) are kept: they tell an unreachable engine from one that answered with an error.
-				throw new AssayError(event.error.code, event.error.message, event.error.details ? { details: { ...event.error.details } } : undefined);
+				throw new AssayError(
+					event.error.code,
+					event.error.message,
+					event.error.details ? { details: { ...event.error.details } } : undefined
+				);
 			} else {
-				const metrics = generationMetrics({ startMs, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), endMs: input.clock() }, usage);
-				span.setAttributes({ ...metricsAttributes(metrics), 'gen_ai.response.finish_reasons': [event.finishReason], 'assay.rag.cited_sources': citations.cited.length, 'assay.rag.invalid_citations': citations.invalid.length });
+				const metrics = generationMetrics(
+					{ startMs, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}), endMs: input.clock() },
+					usage
+				);
+				span.setAttributes({
+					...metricsAttributes(metrics),
+					'gen_ai.response.finish_reasons': [event.finishReason],
+					'assay.rag.cited_sources': citations.cited.length,
+					'assay.rag.invalid_citations': citations.invalid.length
+				});
 				input.onEvent({ type: 'metrics', metrics });
 				input.onEvent({ type: 'done', finishReason: event.finishReason, text, citations });
 				return;

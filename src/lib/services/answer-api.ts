@@ -57,7 +57,15 @@ export interface AnswerApi {
 	 */
 	answerRepeats(runId: string): Promise<AnswerRecord[][]>;
 	/** Change a run's status, grading settings, label or context-matching counts. @throws `NOT_FOUND`. */
-	updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string; readonly contextMatching?: AnswerRunRecord['contextMatching'] }): Promise<AnswerRunRecord>;
+	updateAnswerRun(
+		runId: string,
+		patch: {
+			readonly status?: AnswerRunStatus;
+			readonly grading?: GradingSettings | null;
+			readonly label?: string;
+			readonly contextMatching?: AnswerRunRecord['contextMatching'];
+		}
+	): Promise<AnswerRunRecord>;
 	/**
 	 * Match text-only contexts (per answer: `contexts[i]`) to the workspace's documents and chunks
 	 * (`ContextMatcher`, built once per workspace state and kept in the worker).

@@ -1,6 +1,13 @@
 import { GoldenSetRecordSchema } from '../evals/golden/index.ts';
 import { goldenSetHash } from '../evals/report/build.ts';
-import { MAX_REPEATS, repeatRunId, type AnswerRecord, type AnswerRunRecord, type GradingSettings, type AnswerRunStatus } from '../evals/answers/types.ts';
+import {
+	MAX_REPEATS,
+	repeatRunId,
+	type AnswerRecord,
+	type AnswerRunRecord,
+	type GradingSettings,
+	type AnswerRunStatus
+} from '../evals/answers/types.ts';
 import { ContextMatcher, type CorpusDocument, type ContextMatchResult } from '../evals/system/contexts.ts';
 import type { SystemContext } from '../evals/system/types.ts';
 import { buildAnswerReport } from '../evals/answers/report.ts';
@@ -24,7 +31,17 @@ export function createAnswerService(library: LibraryApi, internals: LibraryInter
 
 function isRun(value: unknown): value is AnswerRunRecord {
 	const r = value as Partial<AnswerRunRecord> | null;
-	return !!r && typeof r.id === 'string' && typeof r.workspaceId === 'string' && typeof r.goldenSetId === 'string' && Array.isArray(r.caseIds) && Array.isArray(r.cases) && typeof r.config === 'object' && r.config !== null && typeof r.status === 'string';
+	return (
+		!!r &&
+		typeof r.id === 'string' &&
+		typeof r.workspaceId === 'string' &&
+		typeof r.goldenSetId === 'string' &&
+		Array.isArray(r.caseIds) &&
+		Array.isArray(r.cases) &&
+		typeof r.config === 'object' &&
+		r.config !== null &&
+		typeof r.status === 'string'
+	);
 }
 
 class AnswerService implements AnswerApi {
@@ -43,7 +60,8 @@ class AnswerService implements AnswerApi {
 		if (!parsed.success) throw new AssayError('NOT_FOUND', `No golden set with id ${request.goldenSetId}.`);
 		const gs = parsed.data;
 		const repeats = request.repeats ?? 1;
-		if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(repeats)}.`);
+		if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS)
+			throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(repeats)}.`);
 		if (gs.cases.length === 0) throw new AssayError('DATASET_INVALID', `Golden set "${gs.name}" has no case to answer.`);
 		const now = Date.now();
 		const run: AnswerRunRecord = {
@@ -83,9 +101,14 @@ class AnswerService implements AnswerApi {
 
 	async saveAnswer(record: AnswerRecord, repeat = 0): Promise<void> {
 		const run = await this.#run(record.runId);
-		if (!run.caseIds.includes(record.caseId)) throw new AssayError('DATASET_INVALID', `Case "${record.caseId}" is not part of answer run ${run.id}.`);
+		if (!run.caseIds.includes(record.caseId))
+			throw new AssayError('DATASET_INVALID', `Case "${record.caseId}" is not part of answer run ${run.id}.`);
 		const repeats = run.repeats ?? 1;
-		if (!Number.isInteger(repeat) || repeat < 0 || repeat >= repeats) throw new AssayError('DATASET_INVALID', `Answer run ${run.id} has ${repeats} repeat${repeats === 1 ? '' : 's'} (0–${repeats - 1}); got repeat ${String(repeat)}.`);
+		if (!Number.isInteger(repeat) || repeat < 0 || repeat >= repeats)
+			throw new AssayError(
+				'DATASET_INVALID',
+				`Answer run ${run.id} has ${repeats} repeat${repeats === 1 ? '' : 's'} (0–${repeats - 1}); got repeat ${String(repeat)}.`
+			);
 		await (await this.internals.store()).answers.put(repeat === 0 ? record : { ...record, runId: repeatRunId(run.id, repeat) });
 	}
 
@@ -95,7 +118,12 @@ class AnswerService implements AnswerApi {
 		const out: AnswerRecord[][] = [];
 		for (let r = 1; r < (run.repeats ?? 1); r++) {
 			const byCase = new Map((await store.answers.listByRun<AnswerRecord>(repeatRunId(runId, r))).map((a) => [a.caseId, a] as const));
-			out.push(run.cases.flatMap((c) => { const a = byCase.get(c.id); return a ? [{ ...a, runId }] : []; }));
+			out.push(
+				run.cases.flatMap((c) => {
+					const a = byCase.get(c.id);
+					return a ? [{ ...a, runId }] : [];
+				})
+			);
 		}
 		return out;
 	}
@@ -109,21 +137,36 @@ class AnswerService implements AnswerApi {
 	async #matcher(workspaceId: string): Promise<ContextMatcher> {
 		const index = await this.internals.workspaceIndex(workspaceId);
 		const documents = [...index.documents.values()];
-		const key = documents.map((d) => `${d.id}\t${d.contentHash}`).sort().join('\n');
+		const key = documents
+			.map((d) => `${d.id}\t${d.contentHash}`)
+			.sort()
+			.join('\n');
 		const known = this.#matchers.get(workspaceId);
 		if (known && known.key === key) return known.matcher;
 		const store = await this.internals.store();
 		const corpus: CorpusDocument[] = [];
 		for (const d of documents) {
 			const [text, chunks] = await Promise.all([store.documents.text(d.id), store.chunks.listByDocument(d.id)]);
-			corpus.push({ ref: d.externalId ?? d.relativePath, text: text ?? chunks.map((c) => c.text).join('\n'), chunks: chunks.map((c) => c.text) });
+			corpus.push({
+				ref: d.externalId ?? d.relativePath,
+				text: text ?? chunks.map((c) => c.text).join('\n'),
+				chunks: chunks.map((c) => c.text)
+			});
 		}
 		const matcher = new ContextMatcher(corpus);
 		this.#matchers.set(workspaceId, { key, matcher });
 		return matcher;
 	}
 
-	async updateAnswerRun(runId: string, patch: { readonly status?: AnswerRunStatus; readonly grading?: GradingSettings | null; readonly label?: string; readonly contextMatching?: AnswerRunRecord['contextMatching'] }): Promise<AnswerRunRecord> {
+	async updateAnswerRun(
+		runId: string,
+		patch: {
+			readonly status?: AnswerRunStatus;
+			readonly grading?: GradingSettings | null;
+			readonly label?: string;
+			readonly contextMatching?: AnswerRunRecord['contextMatching'];
+		}
+	): Promise<AnswerRunRecord> {
 		const run = await this.#run(runId);
 		const next: AnswerRunRecord = {
 			...run,
@@ -170,7 +213,12 @@ class AnswerService implements AnswerApi {
 		const config = await this.library.workspaceConfig(run.workspaceId);
 		const documents = [...index.documents.values()];
 		const workspace = (await this.library.listWorkspaces()).find((w) => w.id === run.workspaceId);
-		const corpusHash = await sha256Text(documents.map((d) => `${d.externalId ?? d.relativePath}\t${d.contentHash}`).sort().join('\n'));
+		const corpusHash = await sha256Text(
+			documents
+				.map((d) => `${d.externalId ?? d.relativePath}\t${d.contentHash}`)
+				.sort()
+				.join('\n')
+		);
 		// A system under test retrieved with its own index: the workspace's vectors played no part.
 		const dense = run.config.mode !== 'lexical' && run.config.system === undefined;
 		const backends = dense ? (await this.library.semanticStatus(run.workspaceId)).backends : [];
@@ -179,12 +227,32 @@ class AnswerService implements AnswerApi {
 			run,
 			answers,
 			goldenSet: { id: run.goldenSetId, name: run.goldenSetName, cases: run.cases },
-			documents: documents.map((d) => ({ id: d.id, name: d.name, relativePath: d.relativePath, ...(d.externalId !== undefined ? { externalId: d.externalId } : {}) })),
-			corpus: { workspaceName: workspace?.name ?? '', documents: documents.length, chunks: documents.reduce((n, d) => n + d.chunkCount, 0), contentHash: corpusHash },
+			documents: documents.map((d) => ({
+				id: d.id,
+				name: d.name,
+				relativePath: d.relativePath,
+				...(d.externalId !== undefined ? { externalId: d.externalId } : {})
+			})),
+			corpus: {
+				workspaceName: workspace?.name ?? '',
+				documents: documents.length,
+				chunks: documents.reduce((n, d) => n + d.chunkCount, 0),
+				contentHash: corpusHash
+			},
 			analyzer: { name: index.analyzer.name, fingerprint: index.analyzer.fingerprint },
 			bm25: { k1: config.bm25.k1, b: config.bm25.b },
-			chunking: { mode: config.chunking.mode ?? 'recursive', chunkSizeChars: config.chunking.chunkSizeChars, chunkOverlapChars: config.chunking.chunkOverlapChars },
-			embeddingModel: dense ? { id: config.embedding.modelId, dtype: config.embedding.dtype, backend: backends.length > 0 ? `vectors ${backends.join('+')}` : 'unknown' } : null,
+			chunking: {
+				mode: config.chunking.mode ?? 'recursive',
+				chunkSizeChars: config.chunking.chunkSizeChars,
+				chunkOverlapChars: config.chunking.chunkOverlapChars
+			},
+			embeddingModel: dense
+				? {
+						id: config.embedding.modelId,
+						dtype: config.embedding.dtype,
+						backend: backends.length > 0 ? `vectors ${backends.join('+')}` : 'unknown'
+					}
+				: null,
 			rrfK: config.retrieval.rrfK,
 			reranker: run.config.mode === 'hybrid-rerank' && config.rerank.enabled ? config.rerank.modelId : null,
 			appVersion: request.appVersion,

@@ -105,7 +105,13 @@ export interface EvalApi {
 	/** Parse and store a golden set; bad rows are reported, good ones kept. @throws `DATASET_INVALID` when no row is good. */
 	importGoldenSet(workspaceId: string, name: string, source: GoldenSetSource): Promise<GoldenSetImportResult>;
 	/** Create or replace a golden set's cases (the editor). @throws `DATASET_INVALID` for a bad case. */
-	saveGoldenSet(workspaceId: string, goldenSetId: string | null, name: string, cases: readonly GoldenCase[], format?: GoldenSetFormat): Promise<GoldenSetRecord>;
+	saveGoldenSet(
+		workspaceId: string,
+		goldenSetId: string | null,
+		name: string,
+		cases: readonly GoldenCase[],
+		format?: GoldenSetFormat
+	): Promise<GoldenSetRecord>;
 	deleteGoldenSet(goldenSetId: string): Promise<void>;
 	/** Make a workspace from a BEIR folder (one chunk per document) and its golden set from queries + qrels. */
 	importBeirFolder(input: BeirFolderInput, onProgress?: (p: BeirImportProgress) => void): Promise<BeirImportResult>;

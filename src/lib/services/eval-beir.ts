@@ -30,51 +30,82 @@ export async function blobText(blob: Blob, gzipped: boolean): Promise<string> {
  * before anything is stored; bad query or qrels rows are reported and skipped.
  * @throws AssayError `DATASET_INVALID` for a malformed corpus or no usable query.
  */
-export async function importBeirFolder(library: LibraryApi, internals: LibraryInternals, input: BeirFolderInput, onProgress?: (p: BeirImportProgress) => void): Promise<BeirImportResult> {
+export async function importBeirFolder(
+	library: LibraryApi,
+	internals: LibraryInternals,
+	input: BeirFolderInput,
+	onProgress?: (p: BeirImportProgress) => void
+): Promise<BeirImportResult> {
 	const started = performance.now();
 	onProgress?.({ phase: 'reading', done: 0, total: 1 });
-	const corpus = parseBeirCorpus(await blobText(input.corpus, input.corpusGzipped), input.corpusGzipped ? 'corpus.jsonl.gz' : 'corpus.jsonl');
+	const corpus = parseBeirCorpus(
+		await blobText(input.corpus, input.corpusGzipped),
+		input.corpusGzipped ? 'corpus.jsonl.gz' : 'corpus.jsonl'
+	);
 	const golden = parseGoldenTrec(await input.qrels.text(), await input.queries.text());
-	if (golden.cases.length === 0) throw new AssayError('DATASET_INVALID', `No judged query with a text in ${input.name}: ${golden.errors[0]?.message ?? 'empty qrels'}`);
+	if (golden.cases.length === 0)
+		throw new AssayError('DATASET_INVALID', `No judged query with a text in ${input.name}: ${golden.errors[0]?.message ?? 'empty qrels'}`);
 	const config = parseAppConfig({ chunking: { mode: 'none' }, bm25: { analyzer: input.analyzer ?? 'auto' } });
 	const workspace = await library.createWorkspace(input.name, config);
 	const store = await internals.store();
 	const chunkingHash = await chunkingConfigHash(config.chunking);
-	return withSpan(internals.tracer(), 'eval.beir_import', { attributes: { 'assay.documents': corpus.length, 'assay.workspace.id': workspace.id } }, async () => {
-		await internals.serial(workspace.id, async () => {
-			const index = await internals.loadedIndex(workspace.id);
-			for (const [i, d] of corpus.entries()) {
-				const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
-				const id = newId('doc');
-				const chunks: ChunkRecord[] = chunkDocument(text, 'text', config.chunking).map((c) => ({ id: `${id}#${c.ordinal}`, workspaceId: workspace.id, documentId: id, ordinal: c.ordinal, text: c.text, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath }));
-				const doc: DocumentRecord = {
-					id,
-					workspaceId: workspace.id,
-					name: d.id,
-					relativePath: `corpus/${d.id}`,
-					mediaType: 'text/plain',
-					sizeBytes: new TextEncoder().encode(text).length,
-					contentHash: await sha256Text(text),
-					status: 'ready',
-					encoding: 'utf-8',
-					charCount: text.length,
-					chunkCount: chunks.length,
-					chunkingConfigHash: chunkingHash,
-					importedAtMs: Date.now(),
-					tags: ['beir'],
-					externalId: d.id
-				};
-				const { generation } = await store.documents.save({ document: doc, text, chunks });
-				index.addDocument(doc, chunks);
-				index.noteWrite(generation);
-				if ((i + 1) % 250 === 0 || i + 1 === corpus.length) onProgress?.({ phase: 'storing', done: i + 1, total: corpus.length });
-			}
-			onProgress?.({ phase: 'indexing', done: corpus.length, total: corpus.length });
-			await index.persist(store);
-		});
-		const now = Date.now();
-		const goldenSet: GoldenSetRecord = { id: newId('gs'), workspaceId: workspace.id, name: `${input.name} (BEIR)`, format: 'beir', createdAtMs: now, updatedAtMs: now, cases: golden.cases };
-		await store.goldenSets.put(goldenSet);
-		return { workspace, goldenSet, documents: corpus.length, errors: golden.errors, durationMs: performance.now() - started };
-	});
+	return withSpan(
+		internals.tracer(),
+		'eval.beir_import',
+		{ attributes: { 'assay.documents': corpus.length, 'assay.workspace.id': workspace.id } },
+		async () => {
+			await internals.serial(workspace.id, async () => {
+				const index = await internals.loadedIndex(workspace.id);
+				for (const [i, d] of corpus.entries()) {
+					const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
+					const id = newId('doc');
+					const chunks: ChunkRecord[] = chunkDocument(text, 'text', config.chunking).map((c) => ({
+						id: `${id}#${c.ordinal}`,
+						workspaceId: workspace.id,
+						documentId: id,
+						ordinal: c.ordinal,
+						text: c.text,
+						startOffset: c.startOffset,
+						endOffset: c.endOffset,
+						headingPath: c.headingPath
+					}));
+					const doc: DocumentRecord = {
+						id,
+						workspaceId: workspace.id,
+						name: d.id,
+						relativePath: `corpus/${d.id}`,
+						mediaType: 'text/plain',
+						sizeBytes: new TextEncoder().encode(text).length,
+						contentHash: await sha256Text(text),
+						status: 'ready',
+						encoding: 'utf-8',
+						charCount: text.length,
+						chunkCount: chunks.length,
+						chunkingConfigHash: chunkingHash,
+						importedAtMs: Date.now(),
+						tags: ['beir'],
+						externalId: d.id
+					};
+					const { generation } = await store.documents.save({ document: doc, text, chunks });
+					index.addDocument(doc, chunks);
+					index.noteWrite(generation);
+					if ((i + 1) % 250 === 0 || i + 1 === corpus.length) onProgress?.({ phase: 'storing', done: i + 1, total: corpus.length });
+				}
+				onProgress?.({ phase: 'indexing', done: corpus.length, total: corpus.length });
+				await index.persist(store);
+			});
+			const now = Date.now();
+			const goldenSet: GoldenSetRecord = {
+				id: newId('gs'),
+				workspaceId: workspace.id,
+				name: `${input.name} (BEIR)`,
+				format: 'beir',
+				createdAtMs: now,
+				updatedAtMs: now,
+				cases: golden.cases
+			};
+			await store.goldenSets.put(goldenSet);
+			return { workspace, goldenSet, documents: corpus.length, errors: golden.errors, durationMs: performance.now() - started };
+		}
+	);
 }

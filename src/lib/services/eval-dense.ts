@@ -22,12 +22,17 @@ export interface DenseEvaluation {
 	 * Pairs the cross-encoder scored and cut to fit, in total (over the distinct queries run) and
 	 * per case id (`queries`: case id → query text); `undefined` for modes without reranking.
 	 */
-	rerankTruncation(queries: ReadonlyMap<string, string>): { pairs: number; truncatedPairs: number; maxTokens: number | null; perQuery: Map<string, number> } | undefined;
+	rerankTruncation(
+		queries: ReadonlyMap<string, string>
+	): { pairs: number; truncatedPairs: number; maxTokens: number | null; perQuery: Map<string, number> } | undefined;
 }
 
 /** The lexical side the dense retriever fuses with (chunk ids `docId#ordinal`, as the stored vectors). */
 export interface LexicalSide {
-	readonly bm25: { search(query: string, options: { topK: number; filter?: (id: string) => boolean }): { id: string; score: number }[]; readonly size: number };
+	readonly bm25: {
+		search(query: string, options: { topK: number; filter?: (id: string) => boolean }): { id: string; score: number }[];
+		readonly size: number;
+	};
 	readonly documents: ReadonlyMap<string, DocumentRecord>;
 }
 
@@ -41,25 +46,46 @@ export interface LexicalSide {
  *   the workspace's or its vector set is incomplete; `SEARCH_MODE_UNAVAILABLE` when the model
  *   worker or the (switched-on, same) reranker is missing.
  */
-export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: AssayStore, config: RetrievalConfig, reference: (doc: DocumentRecord) => string): DenseEvaluation {
+export function denseEvaluation(
+	ctx: DenseContext,
+	lexical: LexicalSide,
+	store: AssayStore,
+	config: RetrievalConfig,
+	reference: (doc: DocumentRecord) => string
+): DenseEvaluation {
 	const ws = ctx.config;
 	if (!sameChunking(ws.chunking, config.chunking)) {
-		throw new AssayError('CONFIG_INVALID', `Mode ${config.mode} searches the workspace's stored vectors, so its chunking must be the workspace's (${ws.chunking.mode ?? 'recursive'}, ${ws.chunking.chunkSizeChars}/${ws.chunking.chunkOverlapChars} chars).`);
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Mode ${config.mode} searches the workspace's stored vectors, so its chunking must be the workspace's (${ws.chunking.mode ?? 'recursive'}, ${ws.chunking.chunkSizeChars}/${ws.chunking.chunkOverlapChars} chars).`
+		);
 	}
 	const wanted = config.embeddingModel;
 	if (wanted && (wanted.id !== ws.embedding.modelId || wanted.dtype !== ws.embedding.dtype)) {
-		throw new AssayError('EMBEDDINGS_MISSING', `No vectors of ${wanted.id} (${wanted.dtype}) are stored: this workspace is embedded with ${ws.embedding.modelId} (${ws.embedding.dtype}). Choose ${wanted.id} in the workspace's model settings and embed first.`);
+		throw new AssayError(
+			'EMBEDDINGS_MISSING',
+			`No vectors of ${wanted.id} (${wanted.dtype}) are stored: this workspace is embedded with ${ws.embedding.modelId} (${ws.embedding.dtype}). Choose ${wanted.id} in the workspace's model settings and embed first.`
+		);
 	}
 	if (!ctx.vectors || ctx.status.pendingChunks > 0) {
 		const done = ctx.status.vectorCount;
-		throw new AssayError('EMBEDDINGS_MISSING', `Mode ${config.mode} needs every chunk embedded with ${ws.embedding.modelId}: ${done} of ${done + ctx.status.pendingChunks} are. Embed the workspace first (Library page, "Embed").`, { details: { vectorCount: done, pendingChunks: ctx.status.pendingChunks } });
+		throw new AssayError(
+			'EMBEDDINGS_MISSING',
+			`Mode ${config.mode} needs every chunk embedded with ${ws.embedding.modelId}: ${done} of ${done + ctx.status.pendingChunks} are. Embed the workspace first (Library page, "Embed").`,
+			{ details: { vectorCount: done, pendingChunks: ctx.status.pendingChunks } }
+		);
 	}
 	const embedder = ctx.embedder;
 	if (!embedder) throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'Dense retrieval needs the embedding worker, which is not connected.');
 	const rerank = config.mode === 'hybrid-rerank';
 	if (rerank) {
-		if (!ws.rerank.enabled || !ctx.reranker) throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'hybrid-rerank needs the reranker: switch it on in the workspace’s model settings.');
-		if (config.reranker !== null && config.reranker !== ws.rerank.modelId) throw new AssayError('CONFIG_INVALID', `The workspace's reranker is ${ws.rerank.modelId}, not ${config.reranker}: change it in the model settings.`);
+		if (!ws.rerank.enabled || !ctx.reranker)
+			throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'hybrid-rerank needs the reranker: switch it on in the workspace’s model settings.');
+		if (config.reranker !== null && config.reranker !== ws.rerank.modelId)
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`The workspace's reranker is ${ws.rerank.modelId}, not ${config.reranker}: change it in the model settings.`
+			);
 	}
 	const vectors = ctx.vectors;
 	const spec = embeddingSpecFor(ws);
@@ -90,10 +116,22 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 		async retrieve(query, depth): Promise<RunEntry[]> {
 			let n = Math.min(Math.max(total, 1), depth);
 			for (;;) {
-				const outcome = await retrieve(query, { mode: config.mode, topK: n, depth: Math.max(n, config.depth), rrfK: config.rrfK, rerankPool: ws.retrieval.rerankPoolFactor * config.topK }, ports, allow);
+				const outcome = await retrieve(
+					query,
+					{
+						mode: config.mode,
+						topK: n,
+						depth: Math.max(n, config.depth),
+						rrfK: config.rrfK,
+						rerankPool: ws.retrieval.rerankPoolFactor * config.topK
+					},
+					ports,
+					allow
+				);
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
 				const ranked = firstChunkPerDocument(outcome.results, toDocument);
-				if (ranked.length >= depth || outcome.results.length < n || n >= total) return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
+				if (ranked.length >= depth || outcome.results.length < n || n >= total)
+					return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);
 			}
 		}
@@ -101,7 +139,14 @@ export function denseEvaluation(ctx: DenseContext, lexical: LexicalSide, store: 
 	const lexicalPart = config.mode === 'dense' ? '' : 'bm25-inverted-index + ';
 	return {
 		retriever,
-		embeddingModel: () => ({ id: ws.embedding.modelId, dtype: ws.embedding.dtype, backend: backendLabel([...queryBackends], ctx.status.backends), pooling: spec.pooling, queryPrefix: spec.queryPrefix, passagePrefix: spec.passagePrefix }),
+		embeddingModel: () => ({
+			id: ws.embedding.modelId,
+			dtype: ws.embedding.dtype,
+			backend: backendLabel([...queryBackends], ctx.status.backends),
+			pooling: spec.pooling,
+			queryPrefix: spec.queryPrefix,
+			passagePrefix: spec.passagePrefix
+		}),
 		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
 		reranker: rerank ? ws.rerank.modelId : null,
 		rerankTruncation: (queries) => {

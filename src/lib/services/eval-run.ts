@@ -38,7 +38,13 @@ export function documentReference(doc: DocumentRecord): string {
  * workspace's, this is the workspace index itself (the one the search page uses); otherwise
  * an index is built in memory from the stored texts with the same chunker and BM25 code.
  */
-export async function lexicalIndexFor(internals: LibraryInternals, store: AssayStore, workspaceId: string, config: RetrievalConfig, onProgress: (done: number, total: number) => void): Promise<LexicalIndex> {
+export async function lexicalIndexFor(
+	internals: LibraryInternals,
+	store: AssayStore,
+	workspaceId: string,
+	config: RetrievalConfig,
+	onProgress: (done: number, total: number) => void
+): Promise<LexicalIndex> {
 	const ws = await store.workspaces.get(workspaceId);
 	if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 	const wsConfig = parseAppConfig(ws.config);
@@ -50,7 +56,14 @@ export async function lexicalIndexFor(internals: LibraryInternals, store: AssayS
 			chunkCount += d.chunkCount;
 			chunksByDocument.set(d.id, d.chunkCount);
 		}
-		return { bm25: index.bm25, documents: index.documents, analyzerName: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, chunkCount, chunksByDocument };
+		return {
+			bm25: index.bm25,
+			documents: index.documents,
+			analyzerName: index.analyzer.name,
+			analyzerFingerprint: index.analyzer.fingerprint,
+			chunkCount,
+			chunksByDocument
+		};
 	}
 	const analyzer = createAnalyzer(config.bm25.analyzer);
 	const bm25 = new Bm25Index({ k1: config.bm25.k1, b: config.bm25.b }, analyzer);
@@ -80,7 +93,11 @@ export async function lexicalIndexFor(internals: LibraryInternals, store: AssayS
  * {@link lexicalRetriever} and `denseEvaluation`) and from the counts. `null` = the owner: the
  * index as is.
  */
-export function visibleTo(index: LexicalIndex, principal: Principal | null | undefined, acls: Readonly<Record<string, AccessList>>): LexicalIndex {
+export function visibleTo(
+	index: LexicalIndex,
+	principal: Principal | null | undefined,
+	acls: Readonly<Record<string, AccessList>>
+): LexicalIndex {
 	if (!principal) return index;
 	const documents = new Map<string, DocumentRecord>();
 	const chunksByDocument = new Map<string, number>();
@@ -112,8 +129,12 @@ export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>
 				const ranked = rankDocumentsByBestChunk(chunkHits, toDocument);
 				const last = chunkHits[chunkHits.length - 1];
 				const cut = ranked[depth - 1];
-				const complete = chunkHits.length < n || n >= index.bm25.size || (cut !== undefined && last !== undefined && cut.score > last.score);
-				if (complete) return ranked.slice(0, depth).map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
+				const complete =
+					chunkHits.length < n || n >= index.bm25.size || (cut !== undefined && last !== undefined && cut.score > last.score);
+				if (complete)
+					return ranked
+						.slice(0, depth)
+						.map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(index.bm25.size, n * 2);
 			}
 		}
@@ -142,65 +163,98 @@ function qrelsByReference(qrels: Qrels, documents: ReadonlyMap<string, DocumentR
  *   `EMBEDDINGS_MISSING` / `SEARCH_MODE_UNAVAILABLE` (dense modes without vectors or models),
  *   `DATASET_INVALID` (empty golden set, or cancelled before any query finished).
  */
-export async function runEvaluation(internals: LibraryInternals, request: EvalRequest, isCancelled: () => boolean, onProgress?: (p: EvalRunProgress) => void): Promise<EvalReport> {
+export async function runEvaluation(
+	internals: LibraryInternals,
+	request: EvalRequest,
+	isCancelled: () => boolean,
+	onProgress?: (p: EvalRunProgress) => void
+): Promise<EvalReport> {
 	const config = parseRetrievalConfig(request.config);
 	const store = await internals.store();
 	const goldenSet = (await store.goldenSets.get(request.goldenSetId)) as GoldenSetRecord | undefined;
-	if (!goldenSet || goldenSet.workspaceId !== request.workspaceId) throw new AssayError('NOT_FOUND', `No golden set ${request.goldenSetId} in this workspace.`);
+	if (!goldenSet || goldenSet.workspaceId !== request.workspaceId)
+		throw new AssayError('NOT_FOUND', `No golden set ${request.goldenSetId} in this workspace.`);
 	const ws = await store.workspaces.get(request.workspaceId);
 	const started = performance.now();
-	return withSpan(internals.tracer(), 'eval.run', { attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } }, async (span) => {
-		const principal = request.runAs ?? null;
-		// One rule for every surface: the principal's access lists shape the corpus before anything is retrieved.
-		const index = visibleTo(await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) => onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total })), principal, principal ? await internals.access(request.workspaceId) : {});
-		const dense = config.mode === 'lexical' ? null : denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
-		const indexMs = performance.now() - started;
-		const cases = goldenSet.cases;
-		const result = await runQueries(cases, dense ? dense.retriever : lexicalRetriever(index), {
-			depth: config.depth,
-			isCancelled,
-			onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
-		});
-		if (result.run.size === 0) throw new AssayError('DATASET_INVALID', 'The evaluation was cancelled before any query finished.');
-		const evaluated = cases.filter((c) => result.run.has(c.id));
-		const docKeys = [...index.documents.values()].map((d) => ({ id: d.id, name: d.name, relativePath: d.relativePath, ...(d.externalId !== undefined ? { externalId: d.externalId } : {}) }));
-		const resolved = resolveGoldenSet(evaluated, docKeys);
-		const qrels = qrelsByReference(resolved.qrels, index.documents);
-		const cutoffs = [...new Set([...REPORT_CUTOFFS, config.topK])].sort((a, b) => a - b);
-		const relevanceLevel = request.relevanceLevel ?? 1;
-		const ndcgGain = request.ndcgGain ?? 'linear';
-		const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
-		const corpusHash = await sha256Text([...index.documents.values()].map((d) => `${documentReference(d)}\t${d.contentHash}`).sort().join('\n'));
-		const report = await buildEvalReport({
-			id: newId('run'),
-			workspaceId: request.workspaceId,
-			appVersion: request.appVersion,
-			createdAtMs: Date.now(),
-			cancelled: result.cancelled,
-			goldenSet,
-			corpus: { workspaceName: ws?.name ?? '', documents: index.documents.size, chunks: index.chunkCount, contentHash: corpusHash },
-			analyzer: { name: index.analyzerName, fingerprint: index.analyzerFingerprint },
-			config,
-			relevanceLevel,
-			ndcgGain,
-			cutoffs,
-			metrics,
-			qrels,
-			run: result.run,
-			latencyMs: result.latencyMs,
-			unmatched: resolved.unmatched,
-			totalMs: performance.now() - started,
-			indexMs,
-			environment: request.environment,
-			...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
-			...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
-			...(() => {
-				const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));
-				return rerank ? { rerank } : {};
-			})()
-		});
-		span.setAttributes({ 'assay.eval.ndcg_10': report.metrics.aggregate['ndcg@10']?.mean ?? -1, 'assay.eval.queries': report.metrics.queryCount });
-		await store.evalRuns.put(report);
-		return report;
-	});
+	return withSpan(
+		internals.tracer(),
+		'eval.run',
+		{ attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } },
+		async (span) => {
+			const principal = request.runAs ?? null;
+			// One rule for every surface: the principal's access lists shape the corpus before anything is retrieved.
+			const index = visibleTo(
+				await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) =>
+					onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total })
+				),
+				principal,
+				principal ? await internals.access(request.workspaceId) : {}
+			);
+			const dense =
+				config.mode === 'lexical'
+					? null
+					: denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
+			const indexMs = performance.now() - started;
+			const cases = goldenSet.cases;
+			const result = await runQueries(cases, dense ? dense.retriever : lexicalRetriever(index), {
+				depth: config.depth,
+				isCancelled,
+				onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
+			});
+			if (result.run.size === 0) throw new AssayError('DATASET_INVALID', 'The evaluation was cancelled before any query finished.');
+			const evaluated = cases.filter((c) => result.run.has(c.id));
+			const docKeys = [...index.documents.values()].map((d) => ({
+				id: d.id,
+				name: d.name,
+				relativePath: d.relativePath,
+				...(d.externalId !== undefined ? { externalId: d.externalId } : {})
+			}));
+			const resolved = resolveGoldenSet(evaluated, docKeys);
+			const qrels = qrelsByReference(resolved.qrels, index.documents);
+			const cutoffs = [...new Set([...REPORT_CUTOFFS, config.topK])].sort((a, b) => a - b);
+			const relevanceLevel = request.relevanceLevel ?? 1;
+			const ndcgGain = request.ndcgGain ?? 'linear';
+			const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
+			const corpusHash = await sha256Text(
+				[...index.documents.values()]
+					.map((d) => `${documentReference(d)}\t${d.contentHash}`)
+					.sort()
+					.join('\n')
+			);
+			const report = await buildEvalReport({
+				id: newId('run'),
+				workspaceId: request.workspaceId,
+				appVersion: request.appVersion,
+				createdAtMs: Date.now(),
+				cancelled: result.cancelled,
+				goldenSet,
+				corpus: { workspaceName: ws?.name ?? '', documents: index.documents.size, chunks: index.chunkCount, contentHash: corpusHash },
+				analyzer: { name: index.analyzerName, fingerprint: index.analyzerFingerprint },
+				config,
+				relevanceLevel,
+				ndcgGain,
+				cutoffs,
+				metrics,
+				qrels,
+				run: result.run,
+				latencyMs: result.latencyMs,
+				unmatched: resolved.unmatched,
+				totalMs: performance.now() - started,
+				indexMs,
+				environment: request.environment,
+				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
+				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
+				...(() => {
+					const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));
+					return rerank ? { rerank } : {};
+				})()
+			});
+			span.setAttributes({
+				'assay.eval.ndcg_10': report.metrics.aggregate['ndcg@10']?.mean ?? -1,
+				'assay.eval.queries': report.metrics.queryCount
+			});
+			await store.evalRuns.put(report);
+			return report;
+		}
+	);
 }

@@ -1,9 +1,29 @@
-import { GoldenSetRecordSchema, parseGoldenCsv, parseGoldenJsonl, parseGoldenTrec, type GoldenCase, type GoldenSetFormat, type GoldenSetRecord, type ParsedGoldenCases } from '../evals/golden/index.ts';
+import {
+	GoldenSetRecordSchema,
+	parseGoldenCsv,
+	parseGoldenJsonl,
+	parseGoldenTrec,
+	type GoldenCase,
+	type GoldenSetFormat,
+	type GoldenSetRecord,
+	type ParsedGoldenCases
+} from '../evals/golden/index.ts';
 import { GoldenCaseInputSchema } from '../evals/golden/types.ts';
 import { parseEvalReport, type EvalReport } from '../evals/report/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import type { BeirFolderInput, BeirImportProgress, BeirImportResult, EvalApi, EvalRequest, EvalRunProgress, ExplainRequest, ExplainResult, GoldenSetImportResult, GoldenSetSource } from './eval-api.ts';
+import type {
+	BeirFolderInput,
+	BeirImportProgress,
+	BeirImportResult,
+	EvalApi,
+	EvalRequest,
+	EvalRunProgress,
+	ExplainRequest,
+	ExplainResult,
+	GoldenSetImportResult,
+	GoldenSetSource
+} from './eval-api.ts';
 import { importBeirFolder } from './eval-beir.ts';
 import { documentReference, lexicalIndexFor, runEvaluation, visibleTo, type LexicalIndex } from './eval-run.ts';
 import { chunkDocument } from '../chunking/index.ts';
@@ -44,17 +64,36 @@ class EvalService implements EvalApi {
 	async importGoldenSet(workspaceId: string, name: string, source: GoldenSetSource): Promise<GoldenSetImportResult> {
 		const parsed = parseSource(source);
 		if (parsed.cases.length === 0) {
-			throw new AssayError('DATASET_INVALID', `No valid case in ${name}: ${parsed.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ') || 'the file is empty'}`, { details: { errors: parsed.errors.slice(0, 100) } });
+			throw new AssayError(
+				'DATASET_INVALID',
+				`No valid case in ${name}: ${
+					parsed.errors
+						.slice(0, 3)
+						.map((e) => `line ${e.line}: ${e.message}`)
+						.join('; ') || 'the file is empty'
+				}`,
+				{ details: { errors: parsed.errors.slice(0, 100) } }
+			);
 		}
 		const goldenSet = await this.saveGoldenSet(workspaceId, null, name, parsed.cases, source.format);
 		return { goldenSet, errors: parsed.errors };
 	}
 
-	async saveGoldenSet(workspaceId: string, goldenSetId: string | null, name: string, cases: readonly GoldenCase[], format: GoldenSetFormat = 'manual'): Promise<GoldenSetRecord> {
+	async saveGoldenSet(
+		workspaceId: string,
+		goldenSetId: string | null,
+		name: string,
+		cases: readonly GoldenCase[],
+		format: GoldenSetFormat = 'manual'
+	): Promise<GoldenSetRecord> {
 		const ids = new Set<string>();
 		for (const c of cases) {
 			const check = GoldenCaseInputSchema.safeParse(c);
-			if (!check.success) throw new AssayError('DATASET_INVALID', `Case "${c.id}": ${check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+			if (!check.success)
+				throw new AssayError(
+					'DATASET_INVALID',
+					`Case "${c.id}": ${check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+				);
 			if (ids.has(c.id)) throw new AssayError('DATASET_INVALID', `Case id "${c.id}" appears twice.`);
 			ids.add(c.id);
 		}
@@ -69,7 +108,14 @@ class EvalService implements EvalApi {
 			format: previous?.format ?? format,
 			createdAtMs: previous?.createdAtMs ?? now,
 			updatedAtMs: now,
-			cases: cases.map((c) => ({ id: c.id, query: c.query, relevant: c.relevant.map((r) => ({ ...r })), ...(c.reference ? { reference: c.reference } : {}), tags: [...c.tags], ...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {}) }))
+			cases: cases.map((c) => ({
+				id: c.id,
+				query: c.query,
+				relevant: c.relevant.map((r) => ({ ...r })),
+				...(c.reference ? { reference: c.reference } : {}),
+				tags: [...c.tags],
+				...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {})
+			}))
 		};
 		await store.goldenSets.put(record);
 		return record;
@@ -110,7 +156,11 @@ class EvalService implements EvalApi {
 
 	async importEvalReport(workspaceId: string, json: string): Promise<EvalReport> {
 		// 50 MiB of UTF-16 units: the page refuses larger files before reading them; this guards other callers.
-		if (json.length > 50 * 1024 * 1024) throw new AssayError('DATASET_INVALID', `The report is ${(json.length / 1048576).toFixed(1)} MiB of text, more than the 50 MiB a report may be.`);
+		if (json.length > 50 * 1024 * 1024)
+			throw new AssayError(
+				'DATASET_INVALID',
+				`The report is ${(json.length / 1048576).toFixed(1)} MiB of text, more than the 50 MiB a report may be.`
+			);
 		let value: unknown;
 		try {
 			value = JSON.parse(json);
@@ -148,7 +198,13 @@ class EvalService implements EvalApi {
 			if (!best || explanation.score > best.explanation.score) best = { ordinal: c.ordinal, text: c.text, explanation };
 		}
 		if (!best) throw new AssayError('NOT_FOUND', `Document "${request.documentRef}" has no chunk.`);
-		return { documentRef: request.documentRef, documentName: doc.name, chunkOrdinal: best.ordinal, chunkText: best.text.slice(0, 1000), explanation: best.explanation };
+		return {
+			documentRef: request.documentRef,
+			documentName: doc.name,
+			chunkOrdinal: best.ordinal,
+			chunkText: best.text.slice(0, 1000),
+			explanation: best.explanation
+		};
 	}
 }
 

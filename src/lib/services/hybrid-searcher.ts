@@ -37,52 +37,116 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 	const { config, index, store, tracer } = ctx;
 	if (!Number.isInteger(request.topK) || request.topK < 1 || request.topK > 1000) unavailableTopK(request.topK);
 	const started = performance.now();
-	return withSpan(tracer, 'search', { attributes: { 'assay.search.mode': request.mode, 'assay.search.top_k': request.topK, 'assay.search.query_chars': request.query.length } }, async (span) => {
-		const depth = request.depth ?? config.retrieval.depth;
-		const rrfK = request.rrfK ?? config.retrieval.rrfK;
-		const filter = { ...request.filter, ...(request.documentIds && request.documentIds.length > 0 ? { documentIds: request.documentIds } : {}) };
-		const allow = compileAllow(index.documents, filter, request.runAs ?? null, ctx.acls);
-		let embedBackend: string | null = null;
-		let rerankBackend: string | null = null;
-		const outcome = await retrieve(
-			request.query,
-			{ mode: request.mode, topK: request.topK, depth: Math.max(depth, request.topK), rrfK, rerankPool: config.retrieval.rerankPoolFactor * request.topK },
-			{
-				lexical: async (q, k, ok) => index.bm25.search(q, { topK: k, filter: ok }),
-				dense: async (q, k, ok) => {
-					const vectors = await ctx.vectors();
-					if (!vectors) unavailable('Dense search needs embeddings: embed this workspace’s chunks first.');
-					if (!ctx.embedder) unavailable('Dense search needs the embedding worker, which is not connected.');
-					const result = await withSpan(tracer, 'embed.query', { parent: span, attributes: { 'gen_ai.request.model': config.embedding.modelId } }, () => ctx.embedder!.embed(embeddingSpecFor(config), [q], 'query'));
-					embedBackend = result.backend;
-					return withSpan(tracer, 'vector.search', { parent: span, attributes: { 'assay.vector.index': vectors.kind, 'assay.vector.size': vectors.size() } }, async () => vectors.search(result.vectors[0]!, k, ok));
+	return withSpan(
+		tracer,
+		'search',
+		{
+			attributes: {
+				'assay.search.mode': request.mode,
+				'assay.search.top_k': request.topK,
+				'assay.search.query_chars': request.query.length
+			}
+		},
+		async (span) => {
+			const depth = request.depth ?? config.retrieval.depth;
+			const rrfK = request.rrfK ?? config.retrieval.rrfK;
+			const filter = {
+				...request.filter,
+				...(request.documentIds && request.documentIds.length > 0 ? { documentIds: request.documentIds } : {})
+			};
+			const allow = compileAllow(index.documents, filter, request.runAs ?? null, ctx.acls);
+			let embedBackend: string | null = null;
+			let rerankBackend: string | null = null;
+			const outcome = await retrieve(
+				request.query,
+				{
+					mode: request.mode,
+					topK: request.topK,
+					depth: Math.max(depth, request.topK),
+					rrfK,
+					rerankPool: config.retrieval.rerankPoolFactor * request.topK
 				},
-				passages: async (ids) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
-				rerank: async (q, passages) => {
-					if (!config.rerank.enabled) unavailable('Reranking is switched off in this workspace’s model settings.');
-					if (!ctx.reranker) unavailable('Reranking needs the model worker, which is not connected.');
-					const result = await withSpan(tracer, 'rerank', { parent: span, attributes: { 'gen_ai.request.model': config.rerank.modelId, 'assay.rerank.pairs': passages.length } }, () => ctx.reranker!.score(rerankerSpecFor(config), q, passages));
-					rerankBackend = result.backend;
-					return result;
-				}
-			},
-			allow
-		);
-		const chunks = await store.chunks.getMany(outcome.results.map((r) => r.id));
-		const queryTerms = index.analyzer.analyze(request.query);
-		const termSet = new Set(queryTerms);
-		const hits: SearchHit[] = [];
-		for (const [i, row] of outcome.results.entries()) {
-			const chunk = chunks[i];
-			const doc = chunk ? index.documents.get(chunk.documentId) : undefined;
-			if (!chunk || !doc) continue;
-			const score = row.rerank?.score ?? row.fused?.score ?? (request.mode === 'dense' ? row.dense?.score : row.lexical?.score) ?? 0;
-			hits.push({ ...toSearchHit(chunk, doc, hits.length + 1, score, highlightRanges(index.analyzer, chunk.text, termSet)), explain: row });
+				{
+					lexical: async (q, k, ok) => index.bm25.search(q, { topK: k, filter: ok }),
+					dense: async (q, k, ok) => {
+						const vectors = await ctx.vectors();
+						if (!vectors) unavailable('Dense search needs embeddings: embed this workspace’s chunks first.');
+						if (!ctx.embedder) unavailable('Dense search needs the embedding worker, which is not connected.');
+						const result = await withSpan(
+							tracer,
+							'embed.query',
+							{ parent: span, attributes: { 'gen_ai.request.model': config.embedding.modelId } },
+							() => ctx.embedder!.embed(embeddingSpecFor(config), [q], 'query')
+						);
+						embedBackend = result.backend;
+						return withSpan(
+							tracer,
+							'vector.search',
+							{ parent: span, attributes: { 'assay.vector.index': vectors.kind, 'assay.vector.size': vectors.size() } },
+							async () => vectors.search(result.vectors[0]!, k, ok)
+						);
+					},
+					passages: async (ids) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
+					rerank: async (q, passages) => {
+						if (!config.rerank.enabled) unavailable('Reranking is switched off in this workspace’s model settings.');
+						if (!ctx.reranker) unavailable('Reranking needs the model worker, which is not connected.');
+						const result = await withSpan(
+							tracer,
+							'rerank',
+							{ parent: span, attributes: { 'gen_ai.request.model': config.rerank.modelId, 'assay.rerank.pairs': passages.length } },
+							() => ctx.reranker!.score(rerankerSpecFor(config), q, passages)
+						);
+						rerankBackend = result.backend;
+						return result;
+					}
+				},
+				allow
+			);
+			const chunks = await store.chunks.getMany(outcome.results.map((r) => r.id));
+			const queryTerms = index.analyzer.analyze(request.query);
+			const termSet = new Set(queryTerms);
+			const hits: SearchHit[] = [];
+			for (const [i, row] of outcome.results.entries()) {
+				const chunk = chunks[i];
+				const doc = chunk ? index.documents.get(chunk.documentId) : undefined;
+				if (!chunk || !doc) continue;
+				const score = row.rerank?.score ?? row.fused?.score ?? (request.mode === 'dense' ? row.dense?.score : row.lexical?.score) ?? 0;
+				hits.push({
+					...toSearchHit(chunk, doc, hits.length + 1, score, highlightRanges(index.analyzer, chunk.text, termSet)),
+					explain: row
+				});
+			}
+			if (outcome.rerank)
+				span.setAttributes({
+					'assay.rerank.truncated_pairs': outcome.rerank.truncatedPairs,
+					'assay.rerank.max_tokens': outcome.rerank.maxTokens ?? -1
+				});
+			span.setAttributes({
+				'assay.search.hits': hits.length,
+				'assay.search.query_terms': queryTerms.length,
+				'assay.search.depth': depth,
+				'assay.search.rrf_k': rrfK
+			});
+			return {
+				hits,
+				queryTerms,
+				analyzer: index.analyzer.name,
+				analyzerFingerprint: index.analyzer.fingerprint,
+				tookMs: performance.now() - started,
+				traceId: span.traceId,
+				mode: request.mode,
+				stages: outcome.stages,
+				embeddingBackend: embedBackend,
+				rerankBackend,
+				rerankTruncation: outcome.rerank,
+				...(request.mode === 'lexical'
+					? {}
+					: {
+							embedding: (({ pooling, queryPrefix, passagePrefix }) => ({ pooling, queryPrefix, passagePrefix }))(embeddingSpecFor(config))
+						})
+			};
 		}
-		if (outcome.rerank) span.setAttributes({ 'assay.rerank.truncated_pairs': outcome.rerank.truncatedPairs, 'assay.rerank.max_tokens': outcome.rerank.maxTokens ?? -1 });
-		span.setAttributes({ 'assay.search.hits': hits.length, 'assay.search.query_terms': queryTerms.length, 'assay.search.depth': depth, 'assay.search.rrf_k': rrfK });
-		return { hits, queryTerms, analyzer: index.analyzer.name, analyzerFingerprint: index.analyzer.fingerprint, tookMs: performance.now() - started, traceId: span.traceId, mode: request.mode, stages: outcome.stages, embeddingBackend: embedBackend, rerankBackend, rerankTruncation: outcome.rerank, ...(request.mode === 'lexical' ? {} : { embedding: (({ pooling, queryPrefix, passagePrefix }) => ({ pooling, queryPrefix, passagePrefix }))(embeddingSpecFor(config)) }) };
-	});
+	);
 }
 
 function unavailableTopK(topK: number): never {

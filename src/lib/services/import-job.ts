@@ -24,11 +24,26 @@ import type { ImportFileInput, ImportItemResult } from './library-api.ts';
  * recorded without bytes (they fail on the size check without being read).
  * @throws AssayError `STORAGE_*` (quota…): the job's staged files are deleted again.
  */
-export async function stageFiles(store: AssayStore, workspaceId: string, jobId: string, files: readonly ImportFileInput[], config: AppConfig): Promise<void> {
+export async function stageFiles(
+	store: AssayStore,
+	workspaceId: string,
+	jobId: string,
+	files: readonly ImportFileInput[],
+	config: AppConfig
+): Promise<void> {
 	const createdAtMs = Date.now();
 	try {
 		for (const [ordinal, f] of files.entries()) {
-			const base = { jobId, ordinal, total: files.length, workspaceId, name: f.name, relativePath: f.relativePath, sizeBytes: f.file.size, createdAtMs };
+			const base = {
+				jobId,
+				ordinal,
+				total: files.length,
+				workspaceId,
+				name: f.name,
+				relativePath: f.relativePath,
+				sizeBytes: f.file.size,
+				createdAtMs
+			};
 			if (f.file.size > config.ingest.maxFileSizeBytes) {
 				await store.pendingFiles.put(base);
 				continue;
@@ -116,7 +131,8 @@ function stopOf(error: unknown): JobStop {
 	if (!(error instanceof AssayError) || error.code !== 'STORAGE_QUOTA') throw error;
 	return {
 		code: 'STORAGE_QUOTA',
-		message: 'The import stopped: browser storage is full. The files not yet imported are kept; free space (remove documents, eval runs or traces, or discard the staged files) and retry.',
+		message:
+			'The import stopped: browser storage is full. The files not yet imported are kept; free space (remove documents, eval runs or traces, or discard the staged files) and retry.',
 		atMs: Date.now()
 	};
 }
@@ -146,7 +162,12 @@ async function importGuarded(ctx: StagedJobContext, source: ImportSource): Promi
 	}
 }
 
-async function stagedSource(store: AssayStore, jobId: string, ordinal: number, meta: { name: string; relativePath: string; sizeBytes: number }): Promise<ImportSource> {
+async function stagedSource(
+	store: AssayStore,
+	jobId: string,
+	ordinal: number,
+	meta: { name: string; relativePath: string; sizeBytes: number }
+): Promise<ImportSource> {
 	return {
 		name: meta.name,
 		relativePath: meta.relativePath,
@@ -160,5 +181,12 @@ async function stagedSource(store: AssayStore, jobId: string, ordinal: number, m
 }
 
 function readFailure(f: ImportFileInput, cause: unknown): ImportItemResult {
-	return { relativePath: f.relativePath, name: f.name, outcome: 'failed', status: 'failed', durationMs: 0, error: { name: 'AssayError', code: 'FILE_READ', message: `“${f.name}” could not be read: ${String(cause)}` } };
+	return {
+		relativePath: f.relativePath,
+		name: f.name,
+		outcome: 'failed',
+		status: 'failed',
+		durationMs: 0,
+		error: { name: 'AssayError', code: 'FILE_READ', message: `“${f.name}” could not be read: ${String(cause)}` }
+	};
 }

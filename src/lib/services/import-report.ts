@@ -37,7 +37,17 @@ export function importReportJson(report: ImportReport): string {
 				...(i.overlapShortfalls ? { overlapShortfalls: i.overlapShortfalls } : {}),
 				...(i.duplicateOf ? { duplicateOf: i.duplicateOf } : {}),
 				...(i.error ? { error: { code: i.error.code, message: i.error.message } } : {}),
-				...(i.warnings ? { warnings: i.warnings.map((w) => ({ kind: w.kind, count: w.count, message: w.message, ...(w.pages ? { pages: w.pages } : {}), ...(w.excerpts ? { excerpts: w.excerpts } : {}) })) } : {}),
+				...(i.warnings
+					? {
+							warnings: i.warnings.map((w) => ({
+								kind: w.kind,
+								count: w.count,
+								message: w.message,
+								...(w.pages ? { pages: w.pages } : {}),
+								...(w.excerpts ? { excerpts: w.excerpts } : {})
+							}))
+						}
+					: {}),
 				durationMs: Math.round(i.durationMs)
 			}))
 		},

@@ -54,9 +54,13 @@ class FileBudget {
 	/** @throws AssayError `FILE_IMPORT_TIMEOUT` once the deadline has passed; `stage` names where. */
 	check(stage: string): void {
 		if (this.now() <= this.deadline) return;
-		throw new AssayError('FILE_IMPORT_TIMEOUT', `Importing “${this.name}” took longer than its budget of ${this.budgetMs} ms (ingest.fileTimeoutMs); it was stopped while ${stage}.`, {
-			details: { fileTimeoutMs: this.budgetMs, stage }
-		});
+		throw new AssayError(
+			'FILE_IMPORT_TIMEOUT',
+			`Importing “${this.name}” took longer than its budget of ${this.budgetMs} ms (ingest.fileTimeoutMs); it was stopped while ${stage}.`,
+			{
+				details: { fileTimeoutMs: this.budgetMs, stage }
+			}
+		);
 	}
 }
 
@@ -86,69 +90,106 @@ export async function importOne(ctx: ImportContext, source: ImportSource): Promi
 	const started = now();
 	const ingest = ctx.config.ingest;
 	const budget = new FileBudget(source.name, ingest.fileTimeoutMs, now);
-	return withSpan(ctx.tracer, 'import.file', { parent: ctx.parent, attributes: { 'assay.file.path': source.relativePath, 'assay.file.size_bytes': source.sizeBytes } }, async (span) => {
-		const parseBudget = { ...ingest, parseTimeoutMs: Math.min(ingest.parseTimeoutMs, budget.remainingMs()) };
-		const prepared = await prepareDocument(source, parseBudget, ctx.parser, { ...(ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {}), ...(ctx.asText ? { asText: true } : {}) });
-		const previous = await ctx.store.documents.findByPath(ctx.index.workspaceId, source.relativePath);
-		const base = { relativePath: source.relativePath, name: source.name };
-		const finish = (r: Omit<ImportItemResult, 'durationMs' | 'relativePath' | 'name'>): ImportItemResult => {
-			span.setAttribute('assay.import.outcome', r.outcome);
-			if (r.status) span.setAttribute('assay.document.status', r.status);
-			if (r.error) span.setError(`${r.error.code}: ${r.error.message}`);
-			return { ...base, ...r, durationMs: now() - started };
-		};
-		if (prepared.kind === 'parsed') span.setAttributes({ 'assay.parse.format': prepared.format, 'assay.parse.ms': prepared.parseMs });
-		if (prepared.kind !== 'parsed' || prepared.parsed.needsOcr) {
-			const status: DocumentStatus = prepared.kind === 'parsed' ? 'needs-ocr' : prepared.kind;
-			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: 0, charCount: 0 });
-			// An unsupported file that looks like text keeps its bytes for "Read as text".
-			const { generation } = await ctx.store.documents.saveFailed(doc, previous?.id, prepared.kind !== 'parsed' && prepared.readableAsText ? prepared.bytes : undefined);
-			if (previous) ctx.index.removeDocument(previous.id);
-			ctx.index.noteWrite(generation);
-			const outcome = status === 'needs-ocr' ? 'needs-ocr' : (status as 'failed' | 'unsupported');
-			return finish({ outcome, status, documentId: doc.id, ...(doc.error ? { error: doc.error } : {}) });
-		}
-		const status: DocumentStatus = prepared.parsed.warnings.length > 0 ? 'ready-with-warnings' : 'ready';
-		const warnings = prepared.parsed.warnings;
-		if (!ctx.forcedEncoding && !ctx.asText && previous?.contentHash === prepared.contentHash && isSearchable(previous.status)) {
-			return finish({ outcome: 'unchanged', status: previous.status, documentId: previous.id, chunkCount: previous.chunkCount });
-		}
-		const twin = (await ctx.store.documents.findByHash(ctx.index.workspaceId, prepared.contentHash)).find((d) => d.id !== previous?.id && isSearchable(d.status));
-		if (twin) return finish({ outcome: 'duplicate', documentId: twin.id, duplicateOf: twin.relativePath });
-
-		const structure = structureOf(prepared);
-		let storedId: string | undefined;
-		try {
-			budget.check('parsing');
-			const limits = { maxChunks: ingest.maxChunksPerDocument, onChunk: () => budget.check('chunking') };
-			const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config, limits);
-			const short = overlapShortfalls(chunks, ctx.config.chunking.chunkOverlapChars);
-			const doc = documentRecord(ctx, source, prepared, { status, chunkCount: chunks.length, charCount: prepared.parsed.text.length, chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking), ...(short > 0 ? { overlapShortfalls: short } : {}) });
-			const records = toChunkRecords(doc, chunks);
-			// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
-			const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
-			budget.check('chunking');
-			const { generation } = await ctx.store.documents.save({ document: doc, text: prepared.parsed.text, structure, ...rawBytes, chunks: records, ...(previous ? { replaceDocumentId: previous.id } : {}) });
-			storedId = doc.id;
-			budget.check('storing');
-			await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
-				if (previous) ctx.index.removeDocument(previous.id);
-				ctx.index.addDocument(doc, records, () => budget.check('indexing'));
+	return withSpan(
+		ctx.tracer,
+		'import.file',
+		{ parent: ctx.parent, attributes: { 'assay.file.path': source.relativePath, 'assay.file.size_bytes': source.sizeBytes } },
+		async (span) => {
+			const parseBudget = { ...ingest, parseTimeoutMs: Math.min(ingest.parseTimeoutMs, budget.remainingMs()) };
+			const prepared = await prepareDocument(source, parseBudget, ctx.parser, {
+				...(ctx.forcedEncoding ? { forcedEncoding: ctx.forcedEncoding } : {}),
+				...(ctx.asText ? { asText: true } : {})
 			});
-			ctx.index.noteWrite(generation);
-			return finish({ outcome: previous ? 'replaced' : 'added', status, documentId: doc.id, chunkCount: records.length, ...(warnings.length > 0 ? { warnings } : {}), ...(short > 0 ? { overlapShortfalls: short } : {}) });
-		} catch (error) {
-			if (!isFileLimitError(error)) throw error;
-			// The file fails alone, and nothing of it stays: a stored copy is replaced by the failed record.
-			const reason = error.code === 'DOCUMENT_TOO_MANY_CHUNKS' ? new AssayError(error.code, `“${source.name}”: ${error.message}`, error.details ? { details: error.details } : {}) : error;
-			const failed = documentRecord(ctx, source, prepared, { status: 'failed', chunkCount: 0, charCount: 0, error: toErrorData(reason) });
-			const { generation } = await ctx.store.documents.saveFailed(failed, storedId ?? previous?.id);
-			if (previous) ctx.index.removeDocument(previous.id);
-			// After a stored-then-failed file the generation moved twice: the index syncs on next use.
-			ctx.index.noteWrite(generation);
-			return finish({ outcome: 'failed', status: 'failed', documentId: failed.id, error: toErrorData(reason) });
+			const previous = await ctx.store.documents.findByPath(ctx.index.workspaceId, source.relativePath);
+			const base = { relativePath: source.relativePath, name: source.name };
+			const finish = (r: Omit<ImportItemResult, 'durationMs' | 'relativePath' | 'name'>): ImportItemResult => {
+				span.setAttribute('assay.import.outcome', r.outcome);
+				if (r.status) span.setAttribute('assay.document.status', r.status);
+				if (r.error) span.setError(`${r.error.code}: ${r.error.message}`);
+				return { ...base, ...r, durationMs: now() - started };
+			};
+			if (prepared.kind === 'parsed') span.setAttributes({ 'assay.parse.format': prepared.format, 'assay.parse.ms': prepared.parseMs });
+			if (prepared.kind !== 'parsed' || prepared.parsed.needsOcr) {
+				const status: DocumentStatus = prepared.kind === 'parsed' ? 'needs-ocr' : prepared.kind;
+				const doc = documentRecord(ctx, source, prepared, { status, chunkCount: 0, charCount: 0 });
+				// An unsupported file that looks like text keeps its bytes for "Read as text".
+				const { generation } = await ctx.store.documents.saveFailed(
+					doc,
+					previous?.id,
+					prepared.kind !== 'parsed' && prepared.readableAsText ? prepared.bytes : undefined
+				);
+				if (previous) ctx.index.removeDocument(previous.id);
+				ctx.index.noteWrite(generation);
+				const outcome = status === 'needs-ocr' ? 'needs-ocr' : (status as 'failed' | 'unsupported');
+				return finish({ outcome, status, documentId: doc.id, ...(doc.error ? { error: doc.error } : {}) });
+			}
+			const status: DocumentStatus = prepared.parsed.warnings.length > 0 ? 'ready-with-warnings' : 'ready';
+			const warnings = prepared.parsed.warnings;
+			if (!ctx.forcedEncoding && !ctx.asText && previous?.contentHash === prepared.contentHash && isSearchable(previous.status)) {
+				return finish({ outcome: 'unchanged', status: previous.status, documentId: previous.id, chunkCount: previous.chunkCount });
+			}
+			const twin = (await ctx.store.documents.findByHash(ctx.index.workspaceId, prepared.contentHash)).find(
+				(d) => d.id !== previous?.id && isSearchable(d.status)
+			);
+			if (twin) return finish({ outcome: 'duplicate', documentId: twin.id, duplicateOf: twin.relativePath });
+
+			const structure = structureOf(prepared);
+			let storedId: string | undefined;
+			try {
+				budget.check('parsing');
+				const limits = { maxChunks: ingest.maxChunksPerDocument, onChunk: () => budget.check('chunking') };
+				const chunks = chunkTraced(ctx.tracer, span, { text: prepared.parsed.text, ...structure }, ctx.config, limits);
+				const short = overlapShortfalls(chunks, ctx.config.chunking.chunkOverlapChars);
+				const doc = documentRecord(ctx, source, prepared, {
+					status,
+					chunkCount: chunks.length,
+					charCount: prepared.parsed.text.length,
+					chunkingConfigHash: await chunkingConfigHash(ctx.config.chunking),
+					...(short > 0 ? { overlapShortfalls: short } : {})
+				});
+				const records = toChunkRecords(doc, chunks);
+				// The raw bytes stay with the text only while the encoding is uncertain (the user may re-decode).
+				const rawBytes = prepared.parsed.encodingCandidates ? { rawBytes: prepared.bytes } : {};
+				budget.check('chunking');
+				const { generation } = await ctx.store.documents.save({
+					document: doc,
+					text: prepared.parsed.text,
+					structure,
+					...rawBytes,
+					chunks: records,
+					...(previous ? { replaceDocumentId: previous.id } : {})
+				});
+				storedId = doc.id;
+				budget.check('storing');
+				await withSpan(ctx.tracer, 'indexing', { parent: span, attributes: { 'assay.chunks': records.length } }, () => {
+					if (previous) ctx.index.removeDocument(previous.id);
+					ctx.index.addDocument(doc, records, () => budget.check('indexing'));
+				});
+				ctx.index.noteWrite(generation);
+				return finish({
+					outcome: previous ? 'replaced' : 'added',
+					status,
+					documentId: doc.id,
+					chunkCount: records.length,
+					...(warnings.length > 0 ? { warnings } : {}),
+					...(short > 0 ? { overlapShortfalls: short } : {})
+				});
+			} catch (error) {
+				if (!isFileLimitError(error)) throw error;
+				// The file fails alone, and nothing of it stays: a stored copy is replaced by the failed record.
+				const reason =
+					error.code === 'DOCUMENT_TOO_MANY_CHUNKS'
+						? new AssayError(error.code, `“${source.name}”: ${error.message}`, error.details ? { details: error.details } : {})
+						: error;
+				const failed = documentRecord(ctx, source, prepared, { status: 'failed', chunkCount: 0, charCount: 0, error: toErrorData(reason) });
+				const { generation } = await ctx.store.documents.saveFailed(failed, storedId ?? previous?.id);
+				if (previous) ctx.index.removeDocument(previous.id);
+				// After a stored-then-failed file the generation moved twice: the index syncs on next use.
+				ctx.index.noteWrite(generation);
+				return finish({ outcome: 'failed', status: 'failed', documentId: failed.id, error: toErrorData(reason) });
+			}
 		}
-	});
+	);
 }
 
 /** The parts of a parsed document the chunker needs besides the text (stored for re-chunking). */
@@ -164,7 +205,13 @@ function structureOf(prepared: PreparedParsed): Omit<StructuredText, 'text'> {
 
 /** Chunk a document's text inside a `chunking` span (see `chunkStructured` for `limits`). */
 function chunkTraced(tracer: Tracer, parent: Span, doc: StructuredText, config: AppConfig, limits: ChunkLimits = {}): TextChunk[] {
-	const span = tracer.startSpan('chunking', { parent, attributes: { 'assay.chunking.size_chars': config.chunking.chunkSizeChars, 'assay.chunking.overlap_chars': config.chunking.chunkOverlapChars } });
+	const span = tracer.startSpan('chunking', {
+		parent,
+		attributes: {
+			'assay.chunking.size_chars': config.chunking.chunkSizeChars,
+			'assay.chunking.overlap_chars': config.chunking.chunkOverlapChars
+		}
+	});
 	try {
 		const out = chunkStructured(doc, config.chunking, limits);
 		span.setAttribute('assay.chunks', out.length);
@@ -193,7 +240,13 @@ function toChunkRecords(doc: DocumentRecord, chunks: readonly TextChunk[]): Chun
  * (each document rewritten in its own transaction, keeping its id). The caller rebuilds the
  * index afterwards. Returns the number of documents re-chunked.
  */
-export async function rechunkWorkspace(store: AssayStore, workspaceId: string, config: AppConfig, tracer: Tracer, parent: Span): Promise<number> {
+export async function rechunkWorkspace(
+	store: AssayStore,
+	workspaceId: string,
+	config: AppConfig,
+	tracer: Tracer,
+	parent: Span
+): Promise<number> {
 	const hash = await chunkingConfigHash(config.chunking);
 	let count = 0;
 	for (const doc of await store.documents.listByWorkspace(workspaceId)) {
@@ -205,7 +258,12 @@ export async function rechunkWorkspace(store: AssayStore, workspaceId: string, c
 		const chunks = chunkTraced(tracer, parent, { text: stored.text, ...structure }, config);
 		const { overlapShortfalls: _old, ...rest } = doc;
 		const short = overlapShortfalls(chunks, config.chunking.chunkOverlapChars);
-		const updated: DocumentRecord = { ...rest, chunkCount: chunks.length, chunkingConfigHash: hash, ...(short > 0 ? { overlapShortfalls: short } : {}) };
+		const updated: DocumentRecord = {
+			...rest,
+			chunkCount: chunks.length,
+			chunkingConfigHash: hash,
+			...(short > 0 ? { overlapShortfalls: short } : {})
+		};
 		await store.documents.save({ document: updated, text: stored.text, structure, chunks: toChunkRecords(updated, chunks) });
 		count++;
 	}
@@ -216,7 +274,11 @@ function documentRecord(
 	ctx: ImportContext,
 	source: ImportSource,
 	prepared: PreparedParsed | PreparedFailure,
-	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & { chunkingConfigHash?: string; overlapShortfalls?: number; error?: DocumentRecord['error'] }
+	fields: Pick<DocumentRecord, 'status' | 'chunkCount' | 'charCount'> & {
+		chunkingConfigHash?: string;
+		overlapShortfalls?: number;
+		error?: DocumentRecord['error'];
+	}
 ): DocumentRecord {
 	const p = prepared.kind === 'parsed' ? prepared.parsed : null;
 	const { error, ...rest } = fields;

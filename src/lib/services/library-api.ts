@@ -35,7 +35,8 @@ export interface ImportFileInput {
  * - `skipped`: the import stopped before this file because storage is full (`error.code`
  *   `STORAGE_QUOTA`); its staged bytes are kept until the job is retried or discarded.
  */
-export type ImportOutcome = 'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'needs-ocr' | 'cancelled' | 'skipped';
+export type ImportOutcome =
+	'added' | 'replaced' | 'unchanged' | 'duplicate' | 'failed' | 'unsupported' | 'needs-ocr' | 'cancelled' | 'skipped';
 
 /** The result for one file. */
 export interface ImportItemResult {
@@ -203,7 +204,12 @@ export interface LibraryApi {
 	 * Import files: their bytes are stored first (see `pendingImports`), then each is parsed,
 	 * chunked, stored and indexed; per-file problems are results, not errors.
 	 */
-	importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport>;
+	importFiles(
+		workspaceId: string,
+		files: readonly ImportFileInput[],
+		jobId: string,
+		onProgress?: (p: ImportProgress) => void
+	): Promise<ImportReport>;
 	cancelImport(jobId: string): Promise<void>;
 	/** Imports interrupted by a closed or crashed tab, whose files are stored and can resume. */
 	pendingImports(workspaceId: string): Promise<PendingJob[]>;

@@ -5,7 +5,18 @@ import { newId } from '../shared/ids.ts';
 import { BasicTracer, withSpan } from '../tracing/tracer.ts';
 import type { SpanRecord, Tracer } from '../tracing/types.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
-import type { DocumentView, ImportFileInput, ImportItemResult, ImportProgress, ImportReport, IndexStatus, LibraryApi, OutcomeCounts, SearchRequest, SearchResponse } from './library-api.ts';
+import type {
+	DocumentView,
+	ImportFileInput,
+	ImportItemResult,
+	ImportProgress,
+	ImportReport,
+	IndexStatus,
+	LibraryApi,
+	OutcomeCounts,
+	SearchRequest,
+	SearchResponse
+} from './library-api.ts';
 import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
 import { runStagedJob, skipped, stageFiles } from './import-job.ts';
 import { detectAndDecode } from '../ingest/encoding/detect.ts';
@@ -45,7 +56,17 @@ export interface LibraryServiceOptions extends SemanticOptions {
 /** During an import, files between two syncs with other tabs' documents (when another tab announced some). */
 const SYNC_EVERY = 20;
 
-const EMPTY_COUNTS: OutcomeCounts = { added: 0, replaced: 0, unchanged: 0, duplicate: 0, failed: 0, unsupported: 0, 'needs-ocr': 0, cancelled: 0, skipped: 0 };
+const EMPTY_COUNTS: OutcomeCounts = {
+	added: 0,
+	replaced: 0,
+	unchanged: 0,
+	duplicate: 0,
+	failed: 0,
+	unsupported: 0,
+	'needs-ocr': 0,
+	cancelled: 0,
+	skipped: 0
+};
 
 /**
  * The library: workspaces, import (decode → chunk → store → index), BM25 search and the
@@ -103,7 +124,15 @@ class LibraryService implements LibraryApi {
 		this.parser = options.parser ?? lazyNodeParsers();
 		this.locks = options.locks ?? inProcessLocks();
 		options.bus?.subscribe((message) => this.#onRemoteChange(message));
-		this.semantic = new SemanticService({ store: () => this.#store(), index: async (id) => (await this.#current(id)).index, config: (id) => this.workspaceConfig(id), tracer: () => this.tracer }, options);
+		this.semantic = new SemanticService(
+			{
+				store: () => this.#store(),
+				index: async (id) => (await this.#current(id)).index,
+				config: (id) => this.workspaceConfig(id),
+				tracer: () => this.tracer
+			},
+			options
+		);
 	}
 
 	/** Hooks for the eval service (same store, same indexes, same tracer). */
@@ -176,7 +205,12 @@ class LibraryService implements LibraryApi {
 		return (await this.#store()).documents.listByWorkspace(workspaceId);
 	}
 
-	async importFiles(workspaceId: string, files: readonly ImportFileInput[], jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+	async importFiles(
+		workspaceId: string,
+		files: readonly ImportFileInput[],
+		jobId: string,
+		onProgress?: (p: ImportProgress) => void
+	): Promise<ImportReport> {
 		return this.#serial(workspaceId, () => this.#runImport(workspaceId, files, jobId, onProgress));
 	}
 
@@ -198,9 +232,14 @@ class LibraryService implements LibraryApi {
 
 	async discardImport(workspaceId: string, jobId: string): Promise<void> {
 		await this.#serial(workspaceId, async () => {
-			await withSpan(this.tracer, 'import.discard', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.job': jobId } }, async () => {
-				await (await this.#store()).pendingFiles.deleteJob(jobId);
-			});
+			await withSpan(
+				this.tracer,
+				'import.discard',
+				{ attributes: { 'assay.workspace.id': workspaceId, 'assay.import.job': jobId } },
+				async () => {
+					await (await this.#store()).pendingFiles.deleteJob(jobId);
+				}
+			);
 		});
 	}
 
@@ -209,7 +248,11 @@ class LibraryService implements LibraryApi {
 		const doc = await store.documents.get(documentId);
 		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
 		const raw = (await store.documents.textRecord(documentId))?.rawBytes;
-		if (!raw) throw new AssayError('NOT_FOUND', `The original bytes of “${doc.name}” are not kept (its encoding was not uncertain); import the file again.`);
+		if (!raw)
+			throw new AssayError(
+				'NOT_FOUND',
+				`The original bytes of “${doc.name}” are not kept (its encoding was not uncertain); import the file again.`
+			);
 		try {
 			// Check first: a choice that cannot decode the bytes must leave the document as it is.
 			detectAndDecode(raw, encoding);
@@ -220,8 +263,15 @@ class LibraryService implements LibraryApi {
 			const config = await this.workspaceConfig(doc.workspaceId);
 			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
-			const item = await withSpan(this.tracer, 'document.redecode', { attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } }, (span) =>
-				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() }, source)
+			const item = await withSpan(
+				this.tracer,
+				'document.redecode',
+				{ attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } },
+				(span) =>
+					importOne(
+						{ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() },
+						source
+					)
 			);
 			await index.persist(store);
 			await this.#announce(doc.workspaceId);
@@ -234,13 +284,20 @@ class LibraryService implements LibraryApi {
 		const doc = await store.documents.get(documentId);
 		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
 		const raw = (await store.documents.textRecord(documentId))?.rawBytes;
-		if (!raw) throw new AssayError('NOT_FOUND', `The original bytes of “${doc.name}” are not kept (it did not look like text); import the file again.`);
+		if (!raw)
+			throw new AssayError(
+				'NOT_FOUND',
+				`The original bytes of “${doc.name}” are not kept (it did not look like text); import the file again.`
+			);
 		return this.#serial(doc.workspaceId, async () => {
 			const config = await this.workspaceConfig(doc.workspaceId);
 			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
-			const item = await withSpan(this.tracer, 'document.read-as-text', { attributes: { 'assay.document.path': doc.relativePath } }, (span) =>
-				importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, asText: true }, source)
+			const item = await withSpan(
+				this.tracer,
+				'document.read-as-text',
+				{ attributes: { 'assay.document.path': doc.relativePath } },
+				(span) => importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, asText: true }, source)
 			);
 			await index.persist(store);
 			return item;
@@ -275,9 +332,23 @@ class LibraryService implements LibraryApi {
 
 	async documentView(documentId: string): Promise<DocumentView> {
 		const store = await this.#store();
-		const [document, text, chunks] = await Promise.all([store.documents.get(documentId), store.documents.text(documentId), store.chunks.listByDocument(documentId)]);
+		const [document, text, chunks] = await Promise.all([
+			store.documents.get(documentId),
+			store.documents.text(documentId),
+			store.chunks.listByDocument(documentId)
+		]);
 		if (!document || text === undefined) throw new AssayError('NOT_FOUND', `Document ${documentId} has no stored text.`);
-		return { document, text, chunks: chunks.map((c) => ({ id: c.id, ordinal: c.ordinal, startOffset: c.startOffset, endOffset: c.endOffset, headingPath: c.headingPath })) };
+		return {
+			document,
+			text,
+			chunks: chunks.map((c) => ({
+				id: c.id,
+				ordinal: c.ordinal,
+				startOffset: c.startOffset,
+				endOffset: c.endOffset,
+				headingPath: c.headingPath
+			}))
+		};
 	}
 
 	async recentSpans(limit: number): Promise<SpanRecord[]> {
@@ -319,7 +390,12 @@ class LibraryService implements LibraryApi {
 		return this.semantic.setAccess(workspaceId, documentId, access);
 	}
 
-	async #runImport(workspaceId: string, files: readonly ImportFileInput[] | null, jobId: string, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+	async #runImport(
+		workspaceId: string,
+		files: readonly ImportFileInput[] | null,
+		jobId: string,
+		onProgress?: (p: ImportProgress) => void
+	): Promise<ImportReport> {
 		const store = await this.#store();
 		const config = await this.workspaceConfig(workspaceId);
 		const { index } = await this.#index(workspaceId);
@@ -329,57 +405,96 @@ class LibraryService implements LibraryApi {
 		let stopped: JobStop | undefined;
 		const counts = { ...EMPTY_COUNTS };
 		const every = this.options.snapshotEveryDocuments ?? 200;
-		await withSpan(this.tracer, files ? 'import' : 'import.resume', { attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0 } }, async (span) => {
-			try {
-				// The picked files' bytes are stored first: a closed tab can resume without picking again.
-				if (files) stopped = await this.#stage(store, workspaceId, jobId, files, config);
-				if (stopped) {
-					// Nothing was processed (the staged part was deleted again): every file gets its status.
-					const stop = stopped;
-					items = files!.map((f) => skipped(f, stop));
-					items.forEach((item, i) => onProgress?.({ jobId, total: items.length, done: i + 1, item }));
-				} else {
-					const onItem = async (item: ImportItemResult, done: number, total: number) => {
-						onProgress?.({ jobId, total, done, item });
-						if (done % every === 0) await index.persist(store);
-						// Another tab imports into this workspace too: take its documents in now and then, so
-						// searches here during this import see them (at most SYNC_EVERY files late).
-						else if (done % SYNC_EVERY === 0 && this.remoteChanges.delete(workspaceId)) await index.sync(store);
-						if (item.documentId && item.outcome !== 'duplicate' && item.outcome !== 'unchanged') await this.#announce(workspaceId);
-					};
-					const result = await runStagedJob({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, ...this.#clock(), isCancelled: () => this.cancelled.has(jobId), onItem }, jobId);
-					items = result.items;
-					stopped = result.stopped;
+		await withSpan(
+			this.tracer,
+			files ? 'import' : 'import.resume',
+			{ attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0 } },
+			async (span) => {
+				try {
+					// The picked files' bytes are stored first: a closed tab can resume without picking again.
+					if (files) stopped = await this.#stage(store, workspaceId, jobId, files, config);
+					if (stopped) {
+						// Nothing was processed (the staged part was deleted again): every file gets its status.
+						const stop = stopped;
+						items = files!.map((f) => skipped(f, stop));
+						items.forEach((item, i) => onProgress?.({ jobId, total: items.length, done: i + 1, item }));
+					} else {
+						const onItem = async (item: ImportItemResult, done: number, total: number) => {
+							onProgress?.({ jobId, total, done, item });
+							if (done % every === 0) await index.persist(store);
+							// Another tab imports into this workspace too: take its documents in now and then, so
+							// searches here during this import see them (at most SYNC_EVERY files late).
+							else if (done % SYNC_EVERY === 0 && this.remoteChanges.delete(workspaceId)) await index.sync(store);
+							if (item.documentId && item.outcome !== 'duplicate' && item.outcome !== 'unchanged') await this.#announce(workspaceId);
+						};
+						const result = await runStagedJob(
+							{
+								store,
+								index,
+								config,
+								tracer: this.tracer,
+								parent: span,
+								parser: this.parser,
+								...this.#clock(),
+								isCancelled: () => this.cancelled.has(jobId),
+								onItem
+							},
+							jobId
+						);
+						items = result.items;
+						stopped = result.stopped;
+					}
+					for (const item of items) counts[item.outcome]++;
+					if (stopped) span.setError(`${stopped.code}: ${stopped.message}`);
+				} catch (error) {
+					if (!isFatalImportError(error)) throw error;
+					span.setError(toErrorData(error).message);
+					throw error;
+				} finally {
+					// Whatever happened, the index on disk matches the documents that were stored (on a
+					// full disk the snapshot may not fit: the next load reconciles it from the documents).
+					await index.persist(store).catch((error: unknown) => {
+						if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
+						span.addEvent('snapshot.skipped', { reason: 'STORAGE_QUOTA' });
+					});
+					this.cancelled.delete(jobId);
 				}
-				for (const item of items) counts[item.outcome]++;
-				if (stopped) span.setError(`${stopped.code}: ${stopped.message}`);
-			} catch (error) {
-				if (!isFatalImportError(error)) throw error;
-				span.setError(toErrorData(error).message);
-				throw error;
-			} finally {
-				// Whatever happened, the index on disk matches the documents that were stored (on a
-				// full disk the snapshot may not fit: the next load reconciles it from the documents).
-				await index.persist(store).catch((error: unknown) => {
-					if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
-					span.addEvent('snapshot.skipped', { reason: 'STORAGE_QUOTA' });
-				});
-				this.cancelled.delete(jobId);
+				span.setAttributes(Object.fromEntries(Object.entries(counts).map(([k, v]) => [`assay.import.${k}`, v])));
 			}
-			span.setAttributes(Object.fromEntries(Object.entries(counts).map(([k, v]) => [`assay.import.${k}`, v])));
-		});
+		);
 		await this.spanSink?.flush().catch(() => undefined);
-		return { jobId, workspaceId, startedAtMs, durationMs: performance.now() - started, cancelled: counts.cancelled > 0, ...(stopped ? { stopped } : {}), counts, statusCounts: statusCountsOf(items), items };
+		return {
+			jobId,
+			workspaceId,
+			startedAtMs,
+			durationMs: performance.now() - started,
+			cancelled: counts.cancelled > 0,
+			...(stopped ? { stopped } : {}),
+			counts,
+			statusCounts: statusCountsOf(items),
+			items
+		};
 	}
 
 	/** Stage the picked files; a full disk stops the job before any file is processed (`stageFiles` deletes what it stored). */
-	async #stage(store: AssayStore, workspaceId: string, jobId: string, files: readonly ImportFileInput[], config: AppConfig): Promise<JobStop | undefined> {
+	async #stage(
+		store: AssayStore,
+		workspaceId: string,
+		jobId: string,
+		files: readonly ImportFileInput[],
+		config: AppConfig
+	): Promise<JobStop | undefined> {
 		try {
 			await stageFiles(store, workspaceId, jobId, files, config);
 			return undefined;
 		} catch (error) {
 			if (!(error instanceof AssayError && error.code === 'STORAGE_QUOTA')) throw error;
-			return { code: 'STORAGE_QUOTA', message: 'The import stopped before it started: browser storage is full, so the picked files could not be stored. Free space (remove documents, eval runs or traces) and import them again.', atMs: Date.now() };
+			return {
+				code: 'STORAGE_QUOTA',
+				message:
+					'The import stopped before it started: browser storage is full, so the picked files could not be stored. Free space (remove documents, eval runs or traces) and import them again.',
+				atMs: Date.now()
+			};
 		}
 	}
 
@@ -403,7 +518,11 @@ class LibraryService implements LibraryApi {
 	/** Tell other tabs that this tab changed the workspace's documents. */
 	async #announce(workspaceId: string): Promise<void> {
 		if (!this.options.bus) return;
-		this.options.bus.post({ type: 'documents-changed', workspaceId, generation: await (await this.#store()).documents.generation(workspaceId) });
+		this.options.bus.post({
+			type: 'documents-changed',
+			workspaceId,
+			generation: await (await this.#store()).documents.generation(workspaceId)
+		});
 	}
 
 	/** Another tab changed documents: sync a loaded index when the queue is idle (else the running import does). */
@@ -418,7 +537,15 @@ class LibraryService implements LibraryApi {
 	#index(workspaceId: string): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
 		let entry = this.indexes.get(workspaceId);
 		if (!entry) {
-			entry = (async () => WorkspaceIndex.load(await this.#store(), workspaceId, await this.workspaceConfig(workspaceId), this.tracer, undefined, this.locks))();
+			entry = (async () =>
+				WorkspaceIndex.load(
+					await this.#store(),
+					workspaceId,
+					await this.workspaceConfig(workspaceId),
+					this.tracer,
+					undefined,
+					this.locks
+				))();
 			entry.catch(() => this.indexes.delete(workspaceId));
 			this.indexes.set(workspaceId, entry);
 		}
@@ -433,7 +560,10 @@ class LibraryService implements LibraryApi {
 		const previous = this.queues.get(workspaceId) ?? Promise.resolve();
 		this.queued.set(workspaceId, (this.queued.get(workspaceId) ?? 0) + 1);
 		const next = previous.then(fn, fn).finally(() => this.queued.set(workspaceId, (this.queued.get(workspaceId) ?? 1) - 1));
-		this.queues.set(workspaceId, next.catch(() => undefined));
+		this.queues.set(
+			workspaceId,
+			next.catch(() => undefined)
+		);
 		return next;
 	}
 
@@ -463,5 +593,3 @@ function lazyNodeParsers(): ParseService {
 		}
 	};
 }
-
-

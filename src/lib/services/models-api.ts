@@ -1,4 +1,11 @@
-import type { EmbedResult, EmbeddingModelSpec, ModelLoadProgress, ModelSource, SentenceTransformersRecipe, TextKind } from '../embedding/index.ts';
+import type {
+	EmbedResult,
+	EmbeddingModelSpec,
+	ModelLoadProgress,
+	ModelSource,
+	SentenceTransformersRecipe,
+	TextKind
+} from '../embedding/index.ts';
 import type { RerankResult, RerankerSpec } from '../search/rerank/index.ts';
 
 /** A cached model (see `adapters/model-cache.ts`). */

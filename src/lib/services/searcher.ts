@@ -7,7 +7,13 @@ import type { SearchHit } from './library-api.ts';
  * path, pages, offsets) and its marked query terms. Shared by every retrieval mode so a hit
  * looks the same whichever retriever found it.
  */
-export function toSearchHit(chunk: ChunkRecord, doc: DocumentRecord, rank: number, score: number, highlights: [number, number][]): SearchHit {
+export function toSearchHit(
+	chunk: ChunkRecord,
+	doc: DocumentRecord,
+	rank: number,
+	score: number,
+	highlights: [number, number][]
+): SearchHit {
 	return {
 		rank,
 		score,

@@ -108,11 +108,24 @@ export class SemanticService {
 		if (!embedder) throw new AssayError('WORKER_FAILED', 'No embedding model runtime is connected (the model worker did not start).');
 		const [index, config] = await Promise.all([this.host.index(workspaceId), this.host.config(workspaceId)]);
 		try {
-			return await withSpan(this.host.tracer(), 'embed.workspace', { attributes: { 'assay.workspace.id': workspaceId, 'gen_ai.request.model': config.embedding.modelId } }, async (span) => {
-				const report = await this.indexes.embed(workspaceId, config, index.documents, embedder, jobId, () => this.cancelled.has(jobId), onProgress);
-				span.setAttributes({ 'assay.embed.chunks': report.embedded, 'assay.embed.backend': report.backend ?? 'none' });
-				return report;
-			});
+			return await withSpan(
+				this.host.tracer(),
+				'embed.workspace',
+				{ attributes: { 'assay.workspace.id': workspaceId, 'gen_ai.request.model': config.embedding.modelId } },
+				async (span) => {
+					const report = await this.indexes.embed(
+						workspaceId,
+						config,
+						index.documents,
+						embedder,
+						jobId,
+						() => this.cancelled.has(jobId),
+						onProgress
+					);
+					span.setAttributes({ 'assay.embed.chunks': report.embedded, 'assay.embed.backend': report.backend ?? 'none' });
+					return report;
+				}
+			);
 		} finally {
 			this.cancelled.delete(jobId);
 		}
@@ -155,16 +168,32 @@ export class SemanticService {
 	 * `onStage('reranking')` is called when the cross-encoder is about to score the pool.
 	 */
 	async search(request: SearchRequest & { mode: RetrievalMode }, onStage?: (stage: 'reranking') => void): Promise<SearchResponse> {
-		const [index, config, store] = await Promise.all([this.host.index(request.workspaceId), this.host.config(request.workspaceId), this.host.store()]);
+		const [index, config, store] = await Promise.all([
+			this.host.index(request.workspaceId),
+			this.host.config(request.workspaceId),
+			this.host.store()
+		]);
 		const base = this.reranker;
-		const reranker: Reranker | null = base && onStage ? {
+		const reranker: Reranker | null =
+			base && onStage
+				? {
 						score: (spec, query, passages) => {
 							onStage('reranking');
 							return base.score(spec, query, passages);
 						}
-					} : base;
+					}
+				: base;
 		return searchHybrid(
-			{ store, index, config, tracer: this.host.tracer(), acls: await this.access(request.workspaceId), vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents), embedder: this.embedder, reranker },
+			{
+				store,
+				index,
+				config,
+				tracer: this.host.tracer(),
+				acls: await this.access(request.workspaceId),
+				vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents),
+				embedder: this.embedder,
+				reranker
+			},
 			request
 		);
 	}

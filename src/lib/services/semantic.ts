@@ -1,6 +1,13 @@
 import type { AppConfig } from '../config/schema.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
-import { embeddingModelKey, embeddingRecipeFor, embeddingSpecFor, runInBatches, type EmbeddingBackend, type Embedder } from '../embedding/index.ts';
+import {
+	embeddingModelKey,
+	embeddingRecipeFor,
+	embeddingSpecFor,
+	runInBatches,
+	type EmbeddingBackend,
+	type Embedder
+} from '../embedding/index.ts';
 import { ExactVectorIndex, type VectorIndex } from '../search/vector/index.ts';
 import { AssayError, isAssayError } from '../shared/errors.ts';
 import type { AssayStore, EmbeddingRecord } from '../storage/index.ts';
@@ -44,7 +51,15 @@ export class SemanticIndexes {
 		const modelKey = embeddingModelKey(embeddingSpecFor(config));
 		let entry = this.entries.get(workspaceId);
 		if (entry && entry.modelKey === modelKey) return entry;
-		const fresh: Entry = { modelKey, index: null, state: 'loading', message: null, backends: new Set(), loadMs: 0, ready: Promise.resolve() };
+		const fresh: Entry = {
+			modelKey,
+			index: null,
+			state: 'loading',
+			message: null,
+			backends: new Set(),
+			loadMs: 0,
+			ready: Promise.resolve()
+		};
 		fresh.ready = this.load(fresh, workspaceId, config, documents).catch((error) => {
 			fresh.state = 'failed';
 			fresh.message = error instanceof Error ? error.message : String(error);
@@ -105,29 +120,55 @@ export class SemanticIndexes {
 	 * or interrupted job resumes where it stopped.
 	 * @throws AssayError `EMBEDDING_CANCELLED` (finished batches kept), `MODEL_LOAD_FAILED`, `VECTOR_DIMS_MISMATCH`.
 	 */
-	async embed(workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>, embedder: Embedder, jobId: string, isCancelled: () => boolean, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport> {
+	async embed(
+		workspaceId: string,
+		config: AppConfig,
+		documents: ReadonlyMap<string, DocumentRecord>,
+		embedder: Embedder,
+		jobId: string,
+		isCancelled: () => boolean,
+		onProgress?: (p: EmbedProgress) => void
+	): Promise<EmbedReport> {
 		const started = performance.now();
 		const entry = this.open(workspaceId, config, documents);
 		await entry.ready;
 		const spec = embeddingSpecFor(config);
 		const store = await this.store();
 		const pendingIds: string[] = [];
-		for (const doc of documents.values()) for (let i = 0; i < doc.chunkCount; i++) if (!entry.index?.has(`${doc.id}#${i}`)) pendingIds.push(`${doc.id}#${i}`);
+		for (const doc of documents.values())
+			for (let i = 0; i < doc.chunkCount; i++) if (!entry.index?.has(`${doc.id}#${i}`)) pendingIds.push(`${doc.id}#${i}`);
 		const chunks = (await store.chunks.getMany(pendingIds)).filter((c) => c !== undefined);
 		let embedded = 0;
 		let backend: EmbeddingBackend | null = null;
 		await runInBatches(
 			chunks,
 			async (batch) => {
-				const result = await embedder.embed(spec, batch.map((c) => c.text), 'passage');
+				const result = await embedder.embed(
+					spec,
+					batch.map((c) => c.text),
+					'passage'
+				);
 				backend = result.backend;
 				entry.index ??= await this.createIndex(entry, config, result.dims);
 				const now = Date.now();
-				const records: EmbeddingRecord[] = batch.map((c, i) => ({ workspaceId, modelKey: entry.modelKey, chunkId: c.id, documentId: c.documentId, sourceKey: sourceKeyOf(documents.get(c.documentId)!), vector: result.vectors[i]!, dims: result.dims, modelId: spec.modelId, dtype: spec.dtype, backend: result.backend, createdAtMs: now }));
+				const records: EmbeddingRecord[] = batch.map((c, i) => ({
+					workspaceId,
+					modelKey: entry.modelKey,
+					chunkId: c.id,
+					documentId: c.documentId,
+					sourceKey: sourceKeyOf(documents.get(c.documentId)!),
+					vector: result.vectors[i]!,
+					dims: result.dims,
+					modelId: spec.modelId,
+					dtype: spec.dtype,
+					backend: result.backend,
+					createdAtMs: now
+				}));
 				entry.index.add(records.map((r) => ({ id: r.chunkId, vector: r.vector })));
 				await store.embeddings.putMany(records);
 				entry.backends.add(result.backend);
-				if (result.fallbackReason && spec.device !== 'wasm') entry.message = `Embedded on ${result.backend.toUpperCase()}: ${result.fallbackReason}.`;
+				if (result.fallbackReason && spec.device !== 'wasm')
+					entry.message = `Embedded on ${result.backend.toUpperCase()}: ${result.fallbackReason}.`;
 				entry.state = 'ready';
 				embedded += batch.length;
 			},
@@ -142,7 +183,9 @@ export class SemanticIndexes {
 		const records = await (await this.store()).embeddings.listByModel(workspaceId, entry.modelKey);
 		const valid = records.filter((r) => {
 			const doc = documents.get(r.documentId);
-			return doc !== undefined && r.sourceKey === sourceKeyOf(doc) && Number(r.chunkId.slice(r.chunkId.lastIndexOf('#') + 1)) < doc.chunkCount;
+			return (
+				doc !== undefined && r.sourceKey === sourceKeyOf(doc) && Number(r.chunkId.slice(r.chunkId.lastIndexOf('#') + 1)) < doc.chunkCount
+			);
 		});
 		if (valid.length > 0) {
 			const index = await this.createIndex(entry, config, valid[0]!.dims);

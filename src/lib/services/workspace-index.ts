@@ -49,7 +49,14 @@ export class WorkspaceIndex {
 	 * Load the workspace's index from storage (snapshot, reconcile, or rebuild). `locks`
 	 * coordinates snapshot writes across tabs (default: this realm only).
 	 */
-	static async load(store: AssayStore, workspaceId: string, config: AppConfig, tracer: Tracer, parent?: Span, locks: TabLocks = REALM_LOCKS): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
+	static async load(
+		store: AssayStore,
+		workspaceId: string,
+		config: AppConfig,
+		tracer: Tracer,
+		parent?: Span,
+		locks: TabLocks = REALM_LOCKS
+	): Promise<{ index: WorkspaceIndex; status: IndexStatus }> {
 		const started = performance.now();
 		const span = tracer.startSpan('index.load', { ...(parent ? { parent } : {}), attributes: { 'assay.workspace.id': workspaceId } });
 		try {
@@ -57,7 +64,10 @@ export class WorkspaceIndex {
 			const params = { k1: config.bm25.k1, b: config.bm25.b };
 			// Read before the documents: a write in between leaves the index behind, never ahead.
 			const generation = await store.documents.generation(workspaceId);
-			const [documents, state] = await Promise.all([store.documents.listByWorkspace(workspaceId), store.indexState.get(workspaceId, 'bm25')]);
+			const [documents, state] = await Promise.all([
+				store.documents.listByWorkspace(workspaceId),
+				store.indexState.get(workspaceId, 'bm25')
+			]);
 			const ready = documents.filter((d) => isSearchable(d.status));
 			let source: IndexStatus['source'] = 'snapshot';
 			let bm25: Bm25Index | null = null;
@@ -79,8 +89,17 @@ export class WorkspaceIndex {
 			index.generation = generation;
 			if (source === 'rebuilt' || reconciled > 0) await index.persist(store);
 			index.changedSinceLoad = false;
-			const status = index.status(source === 'snapshot' ? reconciledSource(reconciled, ready.length) : source, reconciled, performance.now() - started);
-			span.setAttributes({ 'assay.index.source': status.source, 'assay.index.reconciled_documents': reconciled, 'assay.index.chunks': status.chunkCount, 'assay.analyzer': analyzer.fingerprint });
+			const status = index.status(
+				source === 'snapshot' ? reconciledSource(reconciled, ready.length) : source,
+				reconciled,
+				performance.now() - started
+			);
+			span.setAttributes({
+				'assay.index.source': status.source,
+				'assay.index.reconciled_documents': reconciled,
+				'assay.index.chunks': status.chunkCount,
+				'assay.analyzer': analyzer.fingerprint
+			});
 			return { index, status };
 		} finally {
 			span.end();
@@ -148,7 +167,13 @@ export class WorkspaceIndex {
 		}
 		for (const doc of ready) {
 			const known = this.documents.get(doc.id);
-			if (known && known.contentHash === doc.contentHash && known.chunkCount === doc.chunkCount && known.chunkingConfigHash === doc.chunkingConfigHash) continue;
+			if (
+				known &&
+				known.contentHash === doc.contentHash &&
+				known.chunkCount === doc.chunkCount &&
+				known.chunkingConfigHash === doc.chunkingConfigHash
+			)
+				continue;
 			if (known) this.removeDocument(doc.id);
 			this.addDocument(doc, await store.chunks.listByDocument(doc.id));
 			changed++;

@@ -53,7 +53,8 @@ export function describeLink(href: string): LinkTarget | null {
 		return null;
 	}
 	const carriesData = url.search !== '' || /=/.test(url.hash);
-	if (url.protocol === 'http:' || url.protocol === 'https:') return url.hostname === '' ? null : { href: url.href, kind: 'web', host: url.hostname, carriesData };
+	if (url.protocol === 'http:' || url.protocol === 'https:')
+		return url.hostname === '' ? null : { href: url.href, kind: 'web', host: url.hostname, carriesData };
 	if (url.protocol === 'mailto:') {
 		const address = decodeURIComponent(url.pathname.split(',')[0] ?? '');
 		const at = address.lastIndexOf('@');

@@ -53,7 +53,8 @@ export const ERROR_CODES = {
 	JUDGE_OUTPUT_AMBIGUOUS: 'The judge reply holds more than one JSON verdict.',
 	JUDGE_SCORE_OUT_OF_RANGE: 'The judge score lies outside the rubric scale.',
 	SYSTEM_REQUEST_FAILED: 'The system under test answered this case with an error, or its reply could not be read.',
-	SYSTEM_RESPONSE_INVALID: 'The system under test answered, but the configured paths found no answer or contexts of the expected type in its reply.',
+	SYSTEM_RESPONSE_INVALID:
+		'The system under test answered, but the configured paths found no answer or contexts of the expected type in its reply.',
 	SYSTEM_UNREACHABLE: 'The system under test (or the judge) could not be reached after every retry; the run stopped.',
 	RESULTS_FILE_INVALID: 'A line of the outputs file is not a JSON object with id, answer and contexts.',
 	INTERNAL: 'An unexpected internal error.'

@@ -28,7 +28,11 @@ export class AnswersRepository {
 
 	/** All answers of a run, in key order (case id, UTF-16 code units); `[]` when none. */
 	listByRun<R extends AnswerOwnedRecord = AnswerOwnedRecord>(runId: string): Promise<R[]> {
-		return this.connection.read('answers.listByRun', ['answers'], async (tx) => (await tx.objectStore('answers').index('runId').getAll(runId)) as R[]);
+		return this.connection.read(
+			'answers.listByRun',
+			['answers'],
+			async (tx) => (await tx.objectStore('answers').index('runId').getAll(runId)) as R[]
+		);
 	}
 
 	/**
@@ -45,7 +49,8 @@ export class AnswersRepository {
 	/** Delete a run and all its answers in one transaction. Throws `NOT_FOUND` (nothing changed) for an unknown run. */
 	deleteRun(runId: string): Promise<void> {
 		return this.connection.write('answers.deleteRun', ['answerRuns', 'answers'], async (tx, batch) => {
-			if ((await tx.objectStore('answerRuns').getKey(runId)) === undefined) throw new AssayError('NOT_FOUND', `No answer run with id "${runId}" exists.`, { details: { runId } });
+			if ((await tx.objectStore('answerRuns').getKey(runId)) === undefined)
+				throw new AssayError('NOT_FOUND', `No answer run with id "${runId}" exists.`, { details: { runId } });
 			batch.add(tx.objectStore('answerRuns').delete(runId));
 			for (const range of runAnswerRanges(runId)) batch.add(tx.objectStore('answers').delete(range));
 		});

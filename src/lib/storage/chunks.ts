@@ -45,6 +45,8 @@ export class ChunksRepository {
 
 	/** Number of chunks stored for a workspace (0 for an unknown one). */
 	countByWorkspace(workspaceId: string): Promise<number> {
-		return this.connection.read('chunks.countByWorkspace', ['chunks'], (tx) => tx.objectStore('chunks').index('workspaceId').count(workspaceId));
+		return this.connection.read('chunks.countByWorkspace', ['chunks'], (tx) =>
+			tx.objectStore('chunks').index('workspaceId').count(workspaceId)
+		);
 	}
 }

@@ -162,9 +162,13 @@ export class Connection {
 			throw new AssayError('STORAGE_FAILED', `Storage operation "${operation}" failed: the database connection is closed.`, { details });
 		}
 		if (this.stateValue === 'terminated') {
-			throw new AssayError('STORAGE_FAILED', `Storage operation "${operation}" failed: the browser closed the database (storage cleared?). Reload the tab.`, {
-				details
-			});
+			throw new AssayError(
+				'STORAGE_FAILED',
+				`Storage operation "${operation}" failed: the browser closed the database (storage cleared?). Reload the tab.`,
+				{
+					details
+				}
+			);
 		}
 	}
 }
@@ -186,7 +190,11 @@ function transactionError(tx: { readonly error: DOMException | null }): DOMExcep
  */
 export async function openConnection(options: OpenAssayDbOptions = {}): Promise<Connection> {
 	const factory = options.idbFactory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-	if (!factory) throw new AssayError('STORAGE_FAILED', 'IndexedDB is not available in this environment (expected globalThis.indexedDB or an idbFactory option).');
+	if (!factory)
+		throw new AssayError(
+			'STORAGE_FAILED',
+			'IndexedDB is not available in this environment (expected globalThis.indexedDB or an idbFactory option).'
+		);
 	const name = options.name ?? DEFAULT_DB_NAME;
 	const migrations = options.migrations ?? MIGRATIONS;
 	const version = migrations.length;
@@ -216,9 +224,13 @@ export async function openConnection(options: OpenAssayDbOptions = {}): Promise<
 		});
 		request.addEventListener('blocked', (event) => {
 			options.onBlocked?.(
-				new AssayError('STORAGE_BLOCKED', 'Assay is open in another tab with an older version; close that tab (or reload it) to continue.', {
-					details: { currentVersion: event.oldVersion, requestedVersion: event.newVersion ?? version }
-				})
+				new AssayError(
+					'STORAGE_BLOCKED',
+					'Assay is open in another tab with an older version; close that tab (or reload it) to continue.',
+					{
+						details: { currentVersion: event.oldVersion, requestedVersion: event.newVersion ?? version }
+					}
+				)
 			);
 		});
 		request.addEventListener('success', () => resolve(request.result));
@@ -244,10 +256,14 @@ function openError(error: unknown, upgradeError: unknown, name: string, version:
 	const details = { database: name, version };
 	if (upgradeError !== undefined) {
 		const reason = upgradeError instanceof Error ? upgradeError.message : String(upgradeError);
-		return new AssayError('STORAGE_FAILED', `Upgrading database "${name}" to schema version ${version} failed and was rolled back: ${reason}`, {
-			cause: upgradeError,
-			details
-		});
+		return new AssayError(
+			'STORAGE_FAILED',
+			`Upgrading database "${name}" to schema version ${version} failed and was rolled back: ${reason}`,
+			{
+				cause: upgradeError,
+				details
+			}
+		);
 	}
 	if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'VersionError') {
 		return new AssayError(

@@ -72,7 +72,11 @@ export class DocumentsRepository {
 	 * tell cheaply whether its in-memory index is behind what any tab stored.
 	 */
 	async generation(workspaceId: string): Promise<number> {
-		const value = await this.connection.read('documents.generation', ['settings'], async (tx) => (await tx.objectStore('settings').get(generationKey(workspaceId)))?.value);
+		const value = await this.connection.read(
+			'documents.generation',
+			['settings'],
+			async (tx) => (await tx.objectStore('settings').get(generationKey(workspaceId)))?.value
+		);
 		return typeof value === 'number' ? value : 0;
 	}
 
@@ -105,7 +109,11 @@ export class DocumentsRepository {
 
 	/** The stored text of a document, or `undefined` (unknown id, or a failed/unsupported document). */
 	text(documentId: string): Promise<string | undefined> {
-		return this.connection.read('documents.text', ['documentTexts'], async (tx) => (await tx.objectStore('documentTexts').get(documentId))?.text);
+		return this.connection.read(
+			'documents.text',
+			['documentTexts'],
+			async (tx) => (await tx.objectStore('documentTexts').get(documentId))?.text
+		);
 	}
 
 	/** The stored text record (text and parser structure), or `undefined`. */
@@ -136,7 +144,14 @@ export class DocumentsRepository {
 		return this.connection.write('documents.save', DOCUMENT_STORES, async (tx, batch) => {
 			const removedChunkIds = await removeDocumentData(tx, batch, input.replaceDocumentId, document.id);
 			batch.add(tx.objectStore('documents').put(document));
-			batch.add(tx.objectStore('documentTexts').put({ documentId: document.id, text, ...(input.structure ? { structure: input.structure } : {}), ...(input.rawBytes ? { rawBytes: input.rawBytes } : {}) }));
+			batch.add(
+				tx.objectStore('documentTexts').put({
+					documentId: document.id,
+					text,
+					...(input.structure ? { structure: input.structure } : {}),
+					...(input.rawBytes ? { rawBytes: input.rawBytes } : {})
+				})
+			);
 			const chunkStore = tx.objectStore('chunks');
 			for (const chunk of chunks) batch.add(chunkStore.put(chunk));
 			return { removedChunkIds, generation: await bumpGeneration(tx, document.workspaceId) };
@@ -152,7 +167,10 @@ export class DocumentsRepository {
 	 */
 	async saveFailed(document: DocumentRecord, replaceDocumentId?: string, rawBytes?: Uint8Array): Promise<RemovedChunks> {
 		if (document.status === 'ready' || document.status === 'ready-with-warnings') {
-			throw new AssayError('INTERNAL', `saveFailed expects a document with status "failed", "unsupported" or "needs-ocr", received "${document.status}" for "${document.relativePath}".`);
+			throw new AssayError(
+				'INTERNAL',
+				`saveFailed expects a document with status "failed", "unsupported" or "needs-ocr", received "${document.status}" for "${document.relativePath}".`
+			);
 		}
 		return this.connection.write('documents.saveFailed', DOCUMENT_STORES, async (tx, batch) => {
 			const removedChunkIds = await removeDocumentData(tx, batch, replaceDocumentId, document.id);

@@ -29,7 +29,9 @@ export class EmbeddingsRepository {
 
 	/** Every record of a workspace for one model key, in chunk-id order. */
 	listByModel(workspaceId: string, modelKey: string): Promise<EmbeddingRecord[]> {
-		return this.connection.read('embeddings.listByModel', ['embeddings'], (tx) => tx.objectStore('embeddings').getAll(IDBKeyRange.bound([workspaceId, modelKey], [workspaceId, modelKey, []])));
+		return this.connection.read('embeddings.listByModel', ['embeddings'], (tx) =>
+			tx.objectStore('embeddings').getAll(IDBKeyRange.bound([workspaceId, modelKey], [workspaceId, modelKey, []]))
+		);
 	}
 
 	/** Delete the records with these chunk ids for one model key. */
@@ -55,7 +57,8 @@ export class EmbeddingsRepository {
 	summarize(workspaceId: string): Promise<EmbeddingModelSummary[]> {
 		return this.connection.read('embeddings.summarize', ['embeddings'], async (tx) => {
 			const counts = new Map<string, number>();
-			for (const key of await tx.objectStore('embeddings').index('workspaceId').getAllKeys(workspaceId)) counts.set(key[1], (counts.get(key[1]) ?? 0) + 1);
+			for (const key of await tx.objectStore('embeddings').index('workspaceId').getAllKeys(workspaceId))
+				counts.set(key[1], (counts.get(key[1]) ?? 0) + 1);
 			return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([modelKey, count]) => ({ modelKey, count }));
 		});
 	}

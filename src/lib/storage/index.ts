@@ -17,7 +17,18 @@ export type { FlushScheduler, IdbSpanSinkOptions, SpanWriter } from './span-sink
 export { MIGRATIONS, SCHEMA_VERSION, runMigrations } from './migrations.ts';
 export type { Migration, UpgradeTransaction } from './migrations.ts';
 export { DEFAULT_DB_NAME } from './schema.ts';
-export type { AnswerOwnedRecord, AssaySchema, ResponseCacheRecord, DocumentTextRecord, EmbeddingRecord, IndexKind, IndexStateRecord, SettingRecord, StoreName, WorkspaceOwnedRecord } from './schema.ts';
+export type {
+	AnswerOwnedRecord,
+	AssaySchema,
+	ResponseCacheRecord,
+	DocumentTextRecord,
+	EmbeddingRecord,
+	IndexKind,
+	IndexStateRecord,
+	SettingRecord,
+	StoreName,
+	WorkspaceOwnedRecord
+} from './schema.ts';
 export { isQuotaExceeded, toStorageError } from './errors.ts';
 export type { JobStop, PendingFilesRepository, PendingJob } from './pending-files.ts';
 export type { PendingFileRecord } from './schema.ts';

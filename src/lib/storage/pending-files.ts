@@ -93,7 +93,15 @@ export class PendingFilesRepository {
 			for (const key of keys) {
 				const r = await tx.objectStore('pendingFiles').get(key);
 				if (!r) continue;
-				const job = jobs.get(r.jobId) ?? { jobId: r.jobId, workspaceId: r.workspaceId, total: r.total, staged: 0, done: 0, createdAtMs: r.createdAtMs, stagedBytes: 0 };
+				const job = jobs.get(r.jobId) ?? {
+					jobId: r.jobId,
+					workspaceId: r.workspaceId,
+					total: r.total,
+					staged: 0,
+					done: 0,
+					createdAtMs: r.createdAtMs,
+					stagedBytes: 0
+				};
 				job.staged++;
 				if (r.result !== undefined) job.done++;
 				job.stagedBytes += r.bytes?.byteLength ?? 0;

@@ -92,7 +92,11 @@ export class WorkspaceRecordsRepository<T extends WorkspaceOwnedRecord = Workspa
 
 	/** The record with this id, or `undefined`. */
 	get(id: string): Promise<T | undefined> {
-		return this.connection.read(`${this.storeName}.get`, [this.storeName], async (tx) => (await tx.objectStore(this.storeName).get(id)) as T | undefined);
+		return this.connection.read(
+			`${this.storeName}.get`,
+			[this.storeName],
+			async (tx) => (await tx.objectStore(this.storeName).get(id)) as T | undefined
+		);
 	}
 
 	/** All records of a workspace, sorted by id (UTF-16 code units); `[]` when none. */

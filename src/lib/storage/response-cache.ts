@@ -14,7 +14,11 @@ export class ResponseCacheRepository {
 
 	/** The value stored under `key`, or `undefined`. Values are unvalidated: parse them before use. */
 	get(key: string): Promise<unknown> {
-		return this.connection.read('responseCache.get', ['responseCache'], async (tx) => (await tx.objectStore('responseCache').get(key))?.value);
+		return this.connection.read(
+			'responseCache.get',
+			['responseCache'],
+			async (tx) => (await tx.objectStore('responseCache').get(key))?.value
+		);
 	}
 
 	/**

@@ -146,7 +146,11 @@ export interface AssaySchema extends DBSchema {
 	spans: { key: string; value: SpanRecord; indexes: { traceId: string; startTimeMs: number; name: string } };
 	settings: { key: string; value: SettingRecord };
 	pendingFiles: { key: [string, number]; value: PendingFileRecord; indexes: { jobId: string; workspaceId: string } };
-	embeddings: { key: [string, string, string]; value: EmbeddingRecord; indexes: { workspaceId: string; workspaceId_modelKey: [string, string] } };
+	embeddings: {
+		key: [string, string, string];
+		value: EmbeddingRecord;
+		indexes: { workspaceId: string; workspaceId_modelKey: [string, string] };
+	};
 	answerRuns: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
 	answers: { key: [string, string]; value: AnswerOwnedRecord; indexes: { runId: string } };
 	responseCache: { key: string; value: ResponseCacheRecord };

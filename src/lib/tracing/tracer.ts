@@ -23,14 +23,7 @@ export class BasicTracer implements Tracer {
 
 	startSpan(name: string, options?: { parent?: Span; attributes?: Attributes }): Span {
 		const parent = options?.parent;
-		return new LiveSpan(
-			name,
-			parent?.traceId ?? randomHex(16),
-			parent?.spanId ?? null,
-			{ ...options?.attributes },
-			this.sinks,
-			this.clock
-		);
+		return new LiveSpan(name, parent?.traceId ?? randomHex(16), parent?.spanId ?? null, { ...options?.attributes }, this.sinks, this.clock);
 	}
 }
 

@@ -27,7 +27,8 @@ function judgeReply(body: Record<string, unknown>): string {
 		if (user.includes('WRONG')) return JSON.stringify({ score: 1, reason: 'contradicts the reference' });
 		return JSON.stringify({ score: user.includes('sick leave') ? 2 : 5, reason: 'compared with the reference' });
 	}
-	if (/supported by the retrieved context/.test(system)) return JSON.stringify({ score: user.includes('WRONG') ? 1 : 4, reason: 'mostly supported' });
+	if (/supported by the retrieved context/.test(system))
+		return JSON.stringify({ score: user.includes('WRONG') ? 1 : 4, reason: 'mostly supported' });
 	return JSON.stringify({ score: 5, reason: 'addresses the question' });
 }
 
@@ -38,7 +39,9 @@ export async function routeScriptedModels(page: Page, delayMs = 0): Promise<Reco
 		if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
 		if (body.model === 'judge') return streamed([judgeReply(body)])(route);
 		if (body.model === 'answerer-bad') return streamed(['WRONG answer ', 'without sources.'])(route);
-		return streamed(['About "', question(body).slice(0, 30), '": see the handbook ', '[1].'], { prompt_tokens: 400, completion_tokens: 4 })(route);
+		return streamed(['About "', question(body).slice(0, 30), '": see the handbook ', '[1].'], { prompt_tokens: 400, completion_tokens: 4 })(
+			route
+		);
 	});
 }
 

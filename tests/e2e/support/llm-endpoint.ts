@@ -32,7 +32,8 @@ export async function routeLlm(page: Page, respond: (route: Route) => Promise<vo
 
 /** Fulfil with a streamed answer. */
 export function streamed(tokens: readonly string[], usage = { prompt_tokens: 321, completion_tokens: tokens.length }, finish = 'stop') {
-	return (route: Route) => route.fulfill({ status: 200, headers: { ...CORS, 'content-type': 'text/event-stream' }, body: sseBody(tokens, usage, finish) });
+	return (route: Route) =>
+		route.fulfill({ status: 200, headers: { ...CORS, 'content-type': 'text/event-stream' }, body: sseBody(tokens, usage, finish) });
 }
 
 /** Fill the engine settings on the Ask page. */

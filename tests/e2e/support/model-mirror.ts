@@ -22,5 +22,9 @@ export function startMirror(): Promise<{ server: Server; baseUrl: string; reques
 		res.writeHead(200, { 'content-length': statSync(path).size, 'content-type': 'application/octet-stream' });
 		createReadStream(path).pipe(res);
 	});
-	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, baseUrl: `http://localhost:${(server.address() as AddressInfo).port}/`, requests })));
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve({ server, baseUrl: `http://localhost:${(server.address() as AddressInfo).port}/`, requests })
+		)
+	);
 }

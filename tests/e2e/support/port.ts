@@ -15,7 +15,8 @@ export function e2ePort(): number {
 		return port;
 	}
 	// Playwright reads its config synchronously, so ask a child process to bind port 0.
-	const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+	const script =
+		"const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
 	const port = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 	process.env.ASSAY_E2E_PORT = String(port);
 	return port;

@@ -18,10 +18,16 @@ describe('CfworkerSchemaValidator on the ticket schema', () => {
 	});
 
 	it('names missing required properties', () => {
-		expect(v.validate(TICKET_SCHEMA, { category: 'bug' })).toEqual(['/: Instance does not have required property "urgency".', '/: Instance does not have required property "summary".']);
+		expect(v.validate(TICKET_SCHEMA, { category: 'bug' })).toEqual([
+			'/: Instance does not have required property "urgency".',
+			'/: Instance does not have required property "summary".'
+		]);
 	});
 
 	it('turns a model reply with an out-of-range urgency into a typed error', () => {
-		expect(parseStructuredOutput('{"category":"bug","urgency":0,"summary":"s"}', 'stop', TICKET_SCHEMA, v)).toMatchObject({ ok: false, error: { code: 'LLM_OUTPUT_INVALID', details: { errors: ['/urgency: 0 is less than 1.'] } } });
+		expect(parseStructuredOutput('{"category":"bug","urgency":0,"summary":"s"}', 'stop', TICKET_SCHEMA, v)).toMatchObject({
+			ok: false,
+			error: { code: 'LLM_OUTPUT_INVALID', details: { errors: ['/urgency: 0 is less than 1.'] } }
+		});
 	});
 });

@@ -21,7 +21,8 @@ async function serve(handler: (req: IncomingMessage, body: string, res: ServerRe
 }
 
 const sse = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
-const delta = (content: string, finish: string | null = null) => sse({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+const delta = (content: string, finish: string | null = null) =>
+	sse({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
 const req = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 16 };
 
 async function collect(it: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
@@ -34,7 +35,12 @@ describe('OpenAiChatModel against a local mock server', () => {
 	it('streams tokens split across network writes, then usage and done', async () => {
 		const base = await serve((_req, _body, res) => {
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
-			const all = delta('Hel') + delta('lo [1]') + delta('', 'stop') + sse({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 3 } }) + 'data: [DONE]\n\n';
+			const all =
+				delta('Hel') +
+				delta('lo [1]') +
+				delta('', 'stop') +
+				sse({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 3 } }) +
+				'data: [DONE]\n\n';
 			// Cut mid-line to prove the reader buffers partial events.
 			res.write(all.slice(0, 17));
 			setTimeout(() => res.end(all.slice(17)), 20);
@@ -57,7 +63,13 @@ describe('OpenAiChatModel against a local mock server', () => {
 		});
 		await collect(new OpenAiChatModel({ baseUrl: `${base}/`, model: 'qwen', apiKey: 'sk-test' }).stream(req));
 		expect(seen.auth).toBe('Bearer sk-test');
-		expect(seen.body).toMatchObject({ model: 'qwen', stream: true, stream_options: { include_usage: true }, max_tokens: 16, messages: req.messages });
+		expect(seen.body).toMatchObject({
+			model: 'qwen',
+			stream: true,
+			stream_options: { include_usage: true },
+			max_tokens: 16,
+			messages: req.messages
+		});
 	});
 
 	it('reports finish reason length when the server cut the output', async () => {
@@ -75,7 +87,12 @@ describe('OpenAiChatModel against a local mock server', () => {
 			res.end('model not loaded');
 		});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
-		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('HTTP 500: model not loaded') }) }]);
+		expect(events).toEqual([
+			{
+				type: 'error',
+				error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('HTTP 500: model not loaded') })
+			}
+		]);
 	});
 
 	it('maps a server context-length error to CONTEXT_WINDOW_EXCEEDED', async () => {
@@ -92,12 +109,18 @@ describe('OpenAiChatModel against a local mock server', () => {
 		await new Promise<void>((resolve) => server!.close(() => resolve()));
 		server = undefined;
 		const sleeps: number[] = [];
-		const model = new OpenAiChatModel({ baseUrl: base, model: 'm' }, undefined, { sleep: (ms) => {
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm' }, undefined, {
+			sleep: (ms) => {
 				sleeps.push(ms);
 				return Promise.resolve();
-			}, random: () => 0.5 });
+			},
+			random: () => 0.5
+		});
 		const events = await collect(model.stream(req));
-		expect(events[0]).toMatchObject({ type: 'error', error: { code: 'LLM_REQUEST_FAILED', details: { retryExhausted: true, attempts: 5, lastStatus: null } } });
+		expect(events[0]).toMatchObject({
+			type: 'error',
+			error: { code: 'LLM_REQUEST_FAILED', details: { retryExhausted: true, attempts: 5, lastStatus: null } }
+		});
 		// Four retries with full-jitter backoff (random 0.5 × 500 ms × 2^n) before giving up.
 		expect(sleeps).toEqual([250, 500, 1000, 2000]);
 	});
@@ -114,12 +137,17 @@ describe('OpenAiChatModel against a local mock server', () => {
 			res.end(delta('ok') + delta('', 'stop') + 'data: [DONE]\n\n');
 		});
 		const sleeps: number[] = [];
-		const model = new OpenAiChatModel({ baseUrl: base, model: 'm' }, undefined, { sleep: (ms) => {
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm' }, undefined, {
+			sleep: (ms) => {
 				sleeps.push(ms);
 				return Promise.resolve();
-			} });
+			}
+		});
 		const events = await collect(model.stream(req));
-		expect(events).toEqual([{ type: 'token', text: 'ok' }, { type: 'done', finishReason: 'stop' }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'ok' },
+			{ type: 'done', finishReason: 'stop' }
+		]);
 		expect(requests).toBe(2);
 		expect(sleeps).toEqual([3000]);
 	});
@@ -131,9 +159,20 @@ describe('OpenAiChatModel against a local mock server', () => {
 			res.writeHead(503);
 			res.end('model is loading');
 		});
-		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', retry: { maxRetries: 2 } }, undefined, { sleep: () => Promise.resolve() });
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', retry: { maxRetries: 2 } }, undefined, {
+			sleep: () => Promise.resolve()
+		});
 		const events = await collect(model.stream(req));
-		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('after 3 attempts; the last one got HTTP 503: model is loading'), details: expect.objectContaining({ lastStatus: 503, retryExhausted: true }) }) }]);
+		expect(events).toEqual([
+			{
+				type: 'error',
+				error: expect.objectContaining({
+					code: 'LLM_REQUEST_FAILED',
+					message: expect.stringContaining('after 3 attempts; the last one got HTTP 503: model is loading'),
+					details: expect.objectContaining({ lastStatus: 503, retryExhausted: true })
+				})
+			}
+		]);
 		expect(requests).toBe(3);
 	});
 
@@ -150,9 +189,14 @@ describe('OpenAiChatModel against a local mock server', () => {
 		});
 		// The wait (200 ms) outlasts the idle timeout (100 ms): timers fire in deadline order, so a
 		// watch left running during it would abort first.
-		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 100 }, undefined, { sleep: (_ms, signal) => sleepFor(200, signal) });
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 100 }, undefined, {
+			sleep: (_ms, signal) => sleepFor(200, signal)
+		});
 		const events = await collect(model.stream(req));
-		expect(events).toEqual([{ type: 'token', text: 'ok' }, { type: 'done', finishReason: 'stop' }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'ok' },
+			{ type: 'done', finishReason: 'stop' }
+		]);
 	});
 
 	it('ends with finish reason abort when stopped mid-stream', async () => {
@@ -168,7 +212,10 @@ describe('OpenAiChatModel against a local mock server', () => {
 			events.push(e);
 			if (e.type === 'token') ac.abort();
 		}
-		expect(events).toEqual([{ type: 'token', text: 'first' }, { type: 'done', finishReason: 'abort' }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'first' },
+			{ type: 'done', finishReason: 'abort' }
+		]);
 	});
 });
 
@@ -179,16 +226,34 @@ describe('OpenAiChatModel on servers that cut or do not stream', () => {
 			res.end(delta('The answer is cut mid-sen'));
 		});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
-		expect(events).toEqual([{ type: 'token', text: 'The answer is cut mid-sen' }, { type: 'error', error: expect.objectContaining({ code: 'LLM_GENERATION_FAILED', message: expect.stringContaining('ended before the server finished') }) }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'The answer is cut mid-sen' },
+			{
+				type: 'error',
+				error: expect.objectContaining({
+					code: 'LLM_GENERATION_FAILED',
+					message: expect.stringContaining('ended before the server finished')
+				})
+			}
+		]);
 	});
 
 	it('a server that ignores stream: true and answers one JSON completion is read as that completion', async () => {
 		const base = await serve((_r, _b, res) => {
 			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'Whole answer [1].' }, finish_reason: 'length' }], usage: { prompt_tokens: 9, completion_tokens: 4 } }));
+			res.end(
+				JSON.stringify({
+					choices: [{ message: { role: 'assistant', content: 'Whole answer [1].' }, finish_reason: 'length' }],
+					usage: { prompt_tokens: 9, completion_tokens: 4 }
+				})
+			);
 		});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
-		expect(events).toEqual([{ type: 'token', text: 'Whole answer [1].' }, { type: 'usage', usage: { inputTokens: 9, outputTokens: 4 } }, { type: 'done', finishReason: 'length' }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'Whole answer [1].' },
+			{ type: 'usage', usage: { inputTokens: 9, outputTokens: 4 } },
+			{ type: 'done', finishReason: 'length' }
+		]);
 	});
 
 	it('a JSON answer without a message is a typed error, not an empty answer', async () => {
@@ -197,7 +262,15 @@ describe('OpenAiChatModel on servers that cut or do not stream', () => {
 			res.end('{"object": "chat.completion"}');
 		});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(req));
-		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('without choices[0].message.content') }) }]);
+		expect(events).toEqual([
+			{
+				type: 'error',
+				error: expect.objectContaining({
+					code: 'LLM_REQUEST_FAILED',
+					message: expect.stringContaining('without choices[0].message.content')
+				})
+			}
+		]);
 	});
 });
 
@@ -209,14 +282,19 @@ describe('OpenAiChatModel on a server that goes silent', () => {
 			// …and then nothing, with the connection left open.
 		});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 150 }).stream(req));
-		expect(events).toEqual([{ type: 'token', text: 'first' }, { type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'first' },
+			{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }
+		]);
 		server!.closeAllConnections();
 	});
 
 	it('a server that never answers the request at all also times out', async () => {
 		const base = await serve(() => {});
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 150 }).stream(req));
-		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
+		expect(events).toEqual([
+			{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }
+		]);
 		server!.closeAllConnections();
 	});
 });
@@ -273,7 +351,9 @@ describe('case sse-01: comments, data: without a space, CRLF split across reads,
 	it('a server that sends keep-alives and then goes silent still times out with LLM_REQUEST_FAILED', async () => {
 		const base = await keepAliveServer(4, 50, false);
 		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 300 }).stream(req));
-		expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }]);
+		expect(events).toEqual([
+			{ type: 'error', error: expect.objectContaining({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('idle timeout') }) }
+		]);
 		server!.closeAllConnections();
 	});
 });

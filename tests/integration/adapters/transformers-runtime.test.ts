@@ -27,14 +27,19 @@ describe('device choice', () => {
 	});
 
 	it('uses WASM without trying WebGPU when there is no adapter or WASM is asked for', async () => {
-		expect(await loadOnDevice('webgpu', async (d) => d, 'm', browser(false))).toMatchObject({ backend: 'wasm', fallbackReason: 'no WebGPU adapter' });
+		expect(await loadOnDevice('webgpu', async (d) => d, 'm', browser(false))).toMatchObject({
+			backend: 'wasm',
+			fallbackReason: 'no WebGPU adapter'
+		});
 		const tried: string[] = [];
 		expect(await loadOnDevice('wasm', async (d) => (tried.push(d), d), 'm', browser(true))).toEqual({ value: 'wasm', backend: 'wasm' });
 		expect(tried).toEqual(['wasm']);
 	});
 
 	it('reports a model that loads nowhere as MODEL_LOAD_FAILED', async () => {
-		await expect(loadOnDevice('auto', async () => Promise.reject(new Error('404')), 'embedding model "x"', browser(false))).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('embedding model "x": 404') });
+		await expect(
+			loadOnDevice('auto', async () => Promise.reject(new Error('404')), 'embedding model "x"', browser(false))
+		).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('embedding model "x": 404') });
 	});
 
 	it('runs on the CPU binding in Node', async () => {

@@ -23,8 +23,15 @@ function fakeEngine(chunks: unknown[] | Error, onInterrupt?: () => void) {
 	return { engine: engine as unknown as MLCEngineInterface, requests };
 }
 
-const chunk = (content: string | null, finish: string | null = null, usage?: unknown) => ({ choices: content === null && !finish ? [] : [{ delta: { content }, finish_reason: finish }], ...(usage ? { usage } : {}) });
-const req = { messages: [{ role: 'user' as const, content: 'q' }], maxTokens: 32, responseFormat: { type: 'json_object' as const, schema: '{"type":"object"}' } };
+const chunk = (content: string | null, finish: string | null = null, usage?: unknown) => ({
+	choices: content === null && !finish ? [] : [{ delta: { content }, finish_reason: finish }],
+	...(usage ? { usage } : {})
+});
+const req = {
+	messages: [{ role: 'user' as const, content: 'q' }],
+	maxTokens: 32,
+	responseFormat: { type: 'json_object' as const, schema: '{"type":"object"}' }
+};
 
 async function collect(it: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
 	const out: ModelStreamEvent[] = [];
@@ -34,7 +41,18 @@ async function collect(it: AsyncIterable<ModelStreamEvent>): Promise<ModelStream
 
 describe('WebLlmChatModel', () => {
 	it('maps chunks to tokens, usage with engine speeds from usage.extra, and done', async () => {
-		const usage = { prompt_tokens: 40, completion_tokens: 2, total_tokens: 42, extra: { prefill_tokens_per_s: 512.5, decode_tokens_per_s: 31.25, e2e_latency_s: 1, time_to_first_token_s: 0.1, time_per_output_token_s: 0.03 } };
+		const usage = {
+			prompt_tokens: 40,
+			completion_tokens: 2,
+			total_tokens: 42,
+			extra: {
+				prefill_tokens_per_s: 512.5,
+				decode_tokens_per_s: 31.25,
+				e2e_latency_s: 1,
+				time_to_first_token_s: 0.1,
+				time_per_output_token_s: 0.03
+			}
+		};
 		const { engine, requests } = fakeEngine([chunk('Hi'), chunk(' there', 'stop'), chunk(null, null, usage)]);
 		expect(await collect(new WebLlmChatModel(engine, 'm').stream(req))).toEqual([
 			{ type: 'token', text: 'Hi' },
@@ -42,7 +60,12 @@ describe('WebLlmChatModel', () => {
 			{ type: 'usage', usage: { inputTokens: 40, outputTokens: 2, prefillTokensPerSecond: 512.5, decodeTokensPerSecond: 31.25 } },
 			{ type: 'done', finishReason: 'stop' }
 		]);
-		expect(requests[0]).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_tokens: 32, response_format: { type: 'json_object', schema: '{"type":"object"}' } });
+		expect(requests[0]).toMatchObject({
+			stream: true,
+			stream_options: { include_usage: true },
+			max_tokens: 32,
+			response_format: { type: 'json_object', schema: '{"type":"object"}' }
+		});
 	});
 
 	it('calls interruptGenerate when the signal aborts and ends with abort', async () => {

@@ -75,18 +75,27 @@ describe('assay command line', () => {
 	});
 
 	it('runs every query when there are no qrels, and writes the run to stdout with "-"', async () => {
-		const dir = dataset('noqrels', '{"_id":"d1","text":"alpha beta"}\n{"_id":"d2","text":"beta"}\n', '{"_id":"q1","text":"alpha"}\n{"_id":"q2","text":"beta"}\n');
+		const dir = dataset(
+			'noqrels',
+			'{"_id":"d1","text":"alpha beta"}\n{"_id":"d2","text":"beta"}\n',
+			'{"_id":"q1","text":"alpha"}\n{"_id":"q2","text":"beta"}\n'
+		);
 		const result = await run('bm25', '--dataset', dir, '--out', '-', '--tag', 'T');
 		expect(result.code).toBe(0);
-		expect(result.stdout.split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 4).join(' '))).toEqual([
-			'q1 Q0 d1 1',
-			'q2 Q0 d2 1',
-			'q2 Q0 d1 2'
-		]);
+		expect(
+			result.stdout
+				.split('\n')
+				.filter(Boolean)
+				.map((l) => l.split(' ').slice(0, 4).join(' '))
+		).toEqual(['q1 Q0 d1 1', 'q2 Q0 d2 1', 'q2 Q0 d1 2']);
 	});
 
 	it('runs only the queries present in qrels.tsv and prints their metrics', async () => {
-		const dir = dataset('qrels', '{"_id":"d1","text":"alpha"}\n{"_id":"d2","text":"beta"}\n', '{"_id":"q1","text":"alpha"}\n{"_id":"q2","text":"beta"}\n');
+		const dir = dataset(
+			'qrels',
+			'{"_id":"d1","text":"alpha"}\n{"_id":"d2","text":"beta"}\n',
+			'{"_id":"q1","text":"alpha"}\n{"_id":"q2","text":"beta"}\n'
+		);
 		writeFileSync(join(dir, 'qrels.tsv'), 'query-id\tcorpus-id\tscore\nq2\td2\t1\n');
 		const result = await run('bm25', '--dataset', dir, '--out', join(work, 'qrels.run'));
 		expect(result.code).toBe(0);

@@ -30,7 +30,10 @@ describe('assay ingest', () => {
 		const out = join(work, 'chunks.jsonl');
 		const result = await run('ingest', dir, '--out', out);
 		expect(result.code).toBe(0);
-		const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+		const lines = readFileSync(out, 'utf8')
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
 		expect(lines.map((l) => [l.id, l.pageStart ?? null, l.headingPath])).toEqual([
 			['corpus/report.pdf#0', 1, []],
 			['corpus/report.pdf#1', 2, []],
@@ -47,7 +50,12 @@ describe('assay ingest', () => {
 		const result = await run('ingest', dir, '--out', join(work, 'c2.jsonl'), '--report', report);
 		expect(result.stderr).toContain('4 file(s), 4 chunk(s): ready 3, ready-with-warnings 0, needs-ocr 0, failed 1, unsupported 0');
 		expect(result.stderr).toContain('corpus/broken.json: failed — FILE_PARSE');
-		expect(JSON.parse(readFileSync(report, 'utf8')).files.map((f: { status: string }) => f.status)).toEqual(['failed', 'ready', 'ready', 'ready']);
+		expect(JSON.parse(readFileSync(report, 'utf8')).files.map((f: { status: string }) => f.status)).toEqual([
+			'failed',
+			'ready',
+			'ready',
+			'ready'
+		]);
 	});
 
 	it('prints file names with bidi and control characters escaped in its stderr summary (the JSON keeps them as they are)', async () => {
@@ -69,7 +77,10 @@ describe('assay ingest', () => {
 		const read = async (...flags: string[]) => {
 			const out = join(work, `more-${flags.join('')}.jsonl`);
 			expect((await run('ingest', dir, '--out', out, ...flags)).code).toBe(0);
-			return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; text: string; headingPath: string[] });
+			return readFileSync(out, 'utf8')
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l) as { path: string; text: string; headingPath: string[] });
 		};
 		const plain = await read();
 		expect(plain.map((l) => l.path)).toEqual(['more/notes.md.gz', 'more/policy.html']);
@@ -108,16 +119,25 @@ describe('assay ingest on Markdown with overlap it cannot apply and an untermina
 		const dir = join(work, 'md');
 		mkdirSync(dir, { recursive: true });
 		// After a code fence, overlap never reaches back into it: the chunk after the fence has none.
-		writeFileSync(join(dir, 'a.md'), 'Intro words here.\n\n```\ncode line\n```\nAfter the fence comes a long paragraph of prose text.\n\n```js\nnever closed\n');
+		writeFileSync(
+			join(dir, 'a.md'),
+			'Intro words here.\n\n```\ncode line\n```\nAfter the fence comes a long paragraph of prose text.\n\n```js\nnever closed\n'
+		);
 		const out = join(work, 'md.jsonl');
 		const report = join(work, 'md-report.json');
 		const result = await run('ingest', dir, '--out', out, '--report', report, '--chunk-size', '40', '--overlap', '20');
 		expect(result.code).toBe(0);
-		const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { overlapChars?: number; startOffset: number; endOffset: number });
+		const lines = readFileSync(out, 'utf8')
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as { overlapChars?: number; startOffset: number; endOffset: number });
 		expect(lines[0]!.overlapChars).toBeUndefined();
-		for (let i = 1; i < lines.length; i++) expect(lines[i]!.overlapChars).toBe(Math.max(0, lines[i - 1]!.endOffset - lines[i]!.startOffset));
+		for (let i = 1; i < lines.length; i++)
+			expect(lines[i]!.overlapChars).toBe(Math.max(0, lines[i - 1]!.endOffset - lines[i]!.startOffset));
 		expect(lines[1]!.overlapChars).toBe(0);
-		const file = (JSON.parse(readFileSync(report, 'utf8')) as { files: { status: string; overlapShortfalls?: number; warnings?: { kind: string }[] }[] }).files[0]!;
+		const file = (
+			JSON.parse(readFileSync(report, 'utf8')) as { files: { status: string; overlapShortfalls?: number; warnings?: { kind: string }[] }[] }
+		).files[0]!;
 		expect(file.overlapShortfalls).toBeGreaterThanOrEqual(1);
 		expect(file.status).toBe('ready-with-warnings');
 		expect(file.warnings?.map((w) => w.kind)).toEqual(['unterminated-code-fence']);

@@ -11,17 +11,20 @@ const schema = JSON.parse(readFileSync(new URL('../../../schemas/assay-config.v1
 const validate = new Ajv2020({ strict: true, strictRequired: false }).compile(schema);
 
 describe('assay init', () => {
-	it.each(['http', 'file', 'exec', 'assay'])('writes a --type %s starter config that both validators accept, with "$comment" notes, and a sample golden set', async (type) => {
-		const dir = mkdtempSync(join(tmpdir(), 'assay-init-'));
-		const r = await runCliCaptured(['init', '--type', type, '--dir', dir]);
-		expect(r.code, r.stderr).toBe(0);
-		const config = JSON.parse(readFileSync(join(dir, 'assay.config.json'), 'utf8')) as { $comment: string[]; system: { type: string } };
-		expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
-		expect(() => parseAssayConfig(config)).not.toThrow();
-		expect([config.system.type, config.$comment.length > 0]).toEqual([type, true]);
-		const golden = parseGoldenJsonl(readFileSync(join(dir, 'golden.jsonl'), 'utf8'));
-		expect([golden.cases.length, golden.errors]).toEqual([3, []]);
-	});
+	it.each(['http', 'file', 'exec', 'assay'])(
+		'writes a --type %s starter config that both validators accept, with "$comment" notes, and a sample golden set',
+		async (type) => {
+			const dir = mkdtempSync(join(tmpdir(), 'assay-init-'));
+			const r = await runCliCaptured(['init', '--type', type, '--dir', dir]);
+			expect(r.code, r.stderr).toBe(0);
+			const config = JSON.parse(readFileSync(join(dir, 'assay.config.json'), 'utf8')) as { $comment: string[]; system: { type: string } };
+			expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
+			expect(() => parseAssayConfig(config)).not.toThrow();
+			expect([config.system.type, config.$comment.length > 0]).toEqual([type, true]);
+			const golden = parseGoldenJsonl(readFileSync(join(dir, 'golden.jsonl'), 'utf8'));
+			expect([golden.cases.length, golden.errors]).toEqual([3, []]);
+		}
+	);
 
 	it('refuses to overwrite an existing file and writes nothing', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'assay-init-'));

@@ -22,7 +22,8 @@ function referenceRows(path: string): { measure: string; qid: string; value: num
 	for (const line of readFileSync(path, 'utf8').split('\n')) {
 		if (line.startsWith('#')) continue;
 		const [measure, qid, value] = line.split('\t').map((f) => f.trim());
-		if (measure && qid && value !== undefined && OURS.test(measure) && /^-?[\d.]+$/.test(value)) rows.push({ measure, qid, value: Number(value) });
+		if (measure && qid && value !== undefined && OURS.test(measure) && /^-?[\d.]+$/.test(value))
+			rows.push({ measure, qid, value: Number(value) });
 	}
 	return rows;
 }
@@ -50,7 +51,11 @@ async function compare(qrels: string, run: string, reference: string, tolerance:
 
 const smallCases = ['01_ties', '02_queries_without_rels', '04_graded'];
 const files = (suffix: string) =>
-	smallCases.flatMap((c) => readdirSync(join(refDir, c)).filter((f) => f.endsWith(suffix) && !f.includes('ndcg_gains')).map((f) => [c, f] as const));
+	smallCases.flatMap((c) =>
+		readdirSync(join(refDir, c))
+			.filter((f) => f.endsWith(suffix) && !f.includes('ndcg_gains'))
+			.map((f) => [c, f] as const)
+	);
 
 describe('assay metrics --json reproduces trec_eval', () => {
 	it.each(files('.hp.txt'))('%s: every measure of %s (12 decimals, trec_eval 10.0) to 1e-9', async (c, f) => {
@@ -78,7 +83,14 @@ describe('assay metrics --json reproduces trec_eval', () => {
 	});
 
 	it('prints trec_eval text lines (measure, qid|all, 4 decimals) with -q', async () => {
-		const { code, stdout } = await runCliCaptured(['metrics', '--qrels', join(refDir, '01_ties/qrels'), '--run', join(refDir, '01_ties/run'), '-q']);
+		const { code, stdout } = await runCliCaptured([
+			'metrics',
+			'--qrels',
+			join(refDir, '01_ties/qrels'),
+			'--run',
+			join(refDir, '01_ties/run'),
+			'-q'
+		]);
 		expect(code).toBe(0);
 		expect(stdout).toContain('map                   \tq1\t0.4111\n');
 		expect(stdout).toContain('num_q                 \tall\t1\n');

@@ -11,10 +11,31 @@ const rerankModel = join(fixtures, 'models/static-reranker');
 
 /** Run `assay run` in-process (offline: models from local folders, which hold fp32 weights only) and parse the TREC run from stdout. */
 async function run(mode: string, ...extra: string[]) {
-	const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', mode, '--embed-model', embedModel, '--rerank-model', rerankModel, '--dtype', 'fp32', '--top-k', '3', '--out', '-', ...extra]);
+	const { code, stdout, stderr } = await runCliCaptured([
+		'run',
+		'--dataset',
+		dataset,
+		'--mode',
+		mode,
+		'--embed-model',
+		embedModel,
+		'--rerank-model',
+		rerankModel,
+		'--dtype',
+		'fp32',
+		'--top-k',
+		'3',
+		'--out',
+		'-',
+		...extra
+	]);
 	expect(code, stderr).toBe(0);
 	const lists = new Map<string, string[]>();
-	for (const [qid, hits] of parseRun(stdout)) lists.set(qid, [...hits].sort((a, b) => b.score - a.score).map((h) => h.docId));
+	for (const [qid, hits] of parseRun(stdout))
+		lists.set(
+			qid,
+			[...hits].sort((a, b) => b.score - a.score).map((h) => h.docId)
+		);
 	return { lists, stderr };
 }
 
@@ -47,13 +68,34 @@ describe('assay run', () => {
 	});
 
 	it('shows embedding and per-query progress (with reranking) on stderr while stdout carries only the run', async () => {
-		const { code, stdout, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'hybrid-rerank', '--embed-model', embedModel, '--rerank-model', rerankModel, '--dtype', 'fp32', '--top-k', '3', '--out', '-']);
+		const { code, stdout, stderr } = await runCliCaptured([
+			'run',
+			'--dataset',
+			dataset,
+			'--mode',
+			'hybrid-rerank',
+			'--embed-model',
+			embedModel,
+			'--rerank-model',
+			rerankModel,
+			'--dtype',
+			'fp32',
+			'--top-k',
+			'3',
+			'--out',
+			'-'
+		]);
 		expect(code, stderr).toBe(0);
 		const docs = Number(/embedding (\d+) documents/.exec(stderr)?.[1]);
 		expect(docs).toBeGreaterThan(0);
 		expect(stderr).toContain(`embedding ${docs} documents: 0/${docs} (0%)`);
 		expect(stderr).toContain(`embedding ${docs} documents: ${docs}/${docs} (100%)`);
-		const queries = new Set(stdout.trim().split('\n').map((l) => l.split(' ')[0])).size;
+		const queries = new Set(
+			stdout
+				.trim()
+				.split('\n')
+				.map((l) => l.split(' ')[0])
+		).size;
 		expect(stderr).toContain('queries (BM25 + vector search, RRF, reranking): 0/');
 		expect(stderr).toMatch(new RegExp(`queries \\(BM25 \\+ vector search, RRF, reranking\\): (\\d+)/\\1 \\(100%\\)`));
 		expect(queries).toBeGreaterThan(0);

@@ -21,7 +21,14 @@ afterAll(async () => {
 	await app.stop();
 });
 
-type Report = { status: string; perQuery: { id: string; ranked: [string, number][]; metrics: Record<string, number> }[]; metrics: { aggregate: Record<string, { mean: number }> }; cache: { hits: number; requests: number }; incomplete: { reason: string; code: string; notRun: number } | null; repeats: { n: number; flakyCaseIds: string[] } };
+type Report = {
+	status: string;
+	perQuery: { id: string; ranked: [string, number][]; metrics: Record<string, number> }[];
+	metrics: { aggregate: Record<string, { mean: number }> };
+	cache: { hits: number; requests: number };
+	incomplete: { reason: string; code: string; notRun: number } | null;
+	repeats: { n: number; flakyCaseIds: string[] };
+};
 
 describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('writes a report that validates against the schema, with retrieval metrics equal to assay metrics on the same run (1e-9)', async () => {
@@ -38,14 +45,24 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		expect(r.stdout).toContain('cache 0 hits / 12 requests');
 		// The same run as TREC, scored by `assay metrics`.
 		const runPath = join(d.dir, 'run.trec');
-		writeFileSync(runPath, report.perQuery.flatMap((q) => q.ranked.map(([doc, score], i) => `${q.id} Q0 ${doc} ${i + 1} ${score} fixture`)).join('\n') + '\n');
+		writeFileSync(
+			runPath,
+			report.perQuery.flatMap((q) => q.ranked.map(([doc, score], i) => `${q.id} Q0 ${doc} ${i + 1} ${score} fixture`)).join('\n') + '\n'
+		);
 		const qrelsPath = join(d.dir, 'qrels.trec');
 		writeFileSync(qrelsPath, cases.flatMap((c) => c.relevant.map((doc) => `${c.id} 0 ${doc} 1`)).join('\n') + '\n');
 		const m = await assay(['metrics', '--qrels', qrelsPath, '--run', runPath, '--json']);
 		expect(m.code).toBe(0);
 		const all = (JSON.parse(m.stdout) as { all: Record<string, number> }).all;
-		const pairs: [string, string][] = [['recall@10', 'recall_10'], ['recall@5', 'recall_5'], ['ndcg@10', 'ndcg_cut_10'], ['precision@5', 'P_5'], ['map', 'map']];
-		for (const [ours, trec] of pairs) expect(Math.abs((report.metrics.aggregate[ours]?.mean ?? NaN) - (all[trec] ?? NaN)), ours).toBeLessThan(1e-9);
+		const pairs: [string, string][] = [
+			['recall@10', 'recall_10'],
+			['recall@5', 'recall_5'],
+			['ndcg@10', 'ndcg_cut_10'],
+			['precision@5', 'P_5'],
+			['map', 'map']
+		];
+		for (const [ours, trec] of pairs)
+			expect(Math.abs((report.metrics.aggregate[ours]?.mean ?? NaN) - (all[trec] ?? NaN)), ours).toBeLessThan(1e-9);
 	});
 
 	it('a degraded app (wrong contexts for a third of the cases) fails the gate against the baseline: exit 1, reasons in junit.xml', async () => {
@@ -54,7 +71,15 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		const degraded = await startFixtureRagApp({ corpus, mode: 'degraded' });
 		try {
 			expect(cases.filter((c) => degraded.degrades(c.query)).length).toBeGreaterThan(0);
-			const d = evalDir(cases, degraded.url, { gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }, { metric: 'checks.pass-rate', min: 0.5 }] } });
+			const d = evalDir(cases, degraded.url, {
+				gate: {
+					baseline: join(baseDir.out, 'report.json'),
+					rules: [
+						{ metric: 'recall@10', maxDrop: 0.02 },
+						{ metric: 'checks.pass-rate', min: 0.5 }
+					]
+				}
+			});
 			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 			expect(r.code, r.stdout + r.stderr).toBe(1);
 			expect(r.stdout).toContain('gate FAIL');
@@ -66,7 +91,9 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 			// The cases named are exactly the ones the app degraded (whose recall@10 fell).
 			const named = [...DomUtils.textContent(failure).matchAll(/^ {2}(\S+): 1\.0000 → 0\.0000$/gm)].map((m) => m[1]);
 			const base = JSON.parse(readFileSync(join(baseDir.out, 'report.json'), 'utf8')) as Report;
-			const expected = cases.filter((c) => degraded.degrades(c.query) && base.perQuery.find((q) => q.id === c.id)?.metrics['recall@10'] === 1).map((c) => c.id);
+			const expected = cases
+				.filter((c) => degraded.degrades(c.query) && base.perQuery.find((q) => q.id === c.id)?.metrics['recall@10'] === 1)
+				.map((c) => c.id);
 			expect(named.sort()).toEqual(expected.sort());
 			expect(expected.length).toBeGreaterThan(0);
 			expect(DomUtils.getElementsByTagName('failure', gateCases[1] as Element)).toHaveLength(0);
@@ -80,9 +107,22 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('--filter runs only the named cases, and gates them against a full baseline on the shared cases', async () => {
 		const baseDir = evalDir(cases, app.url);
 		expect((await assay(['eval', '--config', baseDir.configPath, '--out', baseDir.out, '--no-cache'])).code).toBe(0);
-		const d = evalDir(cases, app.url, { gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0 }] } });
+		const d = evalDir(cases, app.url, {
+			gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0 }] }
+		});
 		const ids = [cases[1]?.id as string, cases[4]?.id as string];
-		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache', '--filter', ids[0] as string, '--filter', ids[1] as string]);
+		const r = await assay([
+			'eval',
+			'--config',
+			d.configPath,
+			'--out',
+			d.out,
+			'--no-cache',
+			'--filter',
+			ids[0] as string,
+			'--filter',
+			ids[1] as string
+		]);
 		expect(r.code, r.stdout + r.stderr).toBe(0);
 		expect(r.stdout).toContain('gate PASS');
 		const report = d.json('report.json') as unknown as Report;
@@ -107,7 +147,16 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 	it('exits 3 when the server is dead, with the report written and marked incomplete', async () => {
 		const dead = await startFixtureRagApp({ corpus });
 		await dead.stop();
-		const d = evalDir(cases, dead.url, { concurrency: 1, system: { type: 'http', url: dead.url, answer: '$.answer', contexts: '$.contexts', retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } } });
+		const d = evalDir(cases, dead.url, {
+			concurrency: 1,
+			system: {
+				type: 'http',
+				url: dead.url,
+				answer: '$.answer',
+				contexts: '$.contexts',
+				retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 }
+			}
+		});
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(3);
 		expect(r.stderr).toMatch(/stopped — SYSTEM_UNREACHABLE/);
@@ -119,16 +168,27 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 		const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
 		expect(DomUtils.getElementsByTagName('skipped', junit)).toHaveLength(11);
 		expect(DomUtils.getElementsByTagName('error', junit).map((e) => e.attribs.type)).toEqual(['SYSTEM_UNREACHABLE']);
-		expect(DomUtils.textContent(DomUtils.getElementById('verdict', parseDocument(d.read('report.html'))) as Element)).toBe('Run incomplete');
+		expect(DomUtils.textContent(DomUtils.getElementById('verdict', parseDocument(d.read('report.html'))) as Element)).toBe(
+			'Run incomplete'
+		);
 	});
 
 	it('exits 3 when the judge is unreachable, with the report written and marked incomplete', async () => {
 		const judge = await startFakeJudge([], () => 5);
 		await judge.stop();
-		const d = evalDir(cases.slice(0, 3), app.url, { judge: { baseUrl: judge.baseUrl, model: 'gone', rubrics: ['answer-relevancy'], retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 } } });
+		const d = evalDir(cases.slice(0, 3), app.url, {
+			judge: {
+				baseUrl: judge.baseUrl,
+				model: 'gone',
+				rubrics: ['answer-relevancy'],
+				retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 }
+			}
+		});
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(3);
-		expect(r.stderr).toMatch(/stopped — LLM_REQUEST_FAILED: http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions could not be reached after 2 attempts/);
+		expect(r.stderr).toMatch(
+			/stopped — LLM_REQUEST_FAILED: http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions could not be reached after 2 attempts/
+		);
 		const report = d.json('report.json') as unknown as Report;
 		expect(report.status).not.toBe('complete');
 		expect(report.status).toBe('incomplete');
@@ -155,9 +215,16 @@ describe('assay eval --config with an http system (fixture RAG app)', () => {
 
 	it('repeats: 3 with a judge scripted to flip on one case flags exactly that case', async () => {
 		const target = cases[2]?.query as string;
-		const judge = await startFakeJudge(cases.map((c) => c.query), (q, call) => (q === target && call === 2 ? 2 : 5));
+		const judge = await startFakeJudge(
+			cases.map((c) => c.query),
+			(q, call) => (q === target && call === 2 ? 2 : 5)
+		);
 		try {
-			const d = evalDir(cases, app.url, { repeats: 3, checks: [{ id: 'len', type: 'length', maxChars: 100000 }], judge: { baseUrl: judge.baseUrl, model: 'scripted-judge', rubrics: ['answer-relevancy'] } });
+			const d = evalDir(cases, app.url, {
+				repeats: 3,
+				checks: [{ id: 'len', type: 'length', maxChars: 100000 }],
+				judge: { baseUrl: judge.baseUrl, model: 'scripted-judge', rubrics: ['answer-relevancy'] }
+			});
 			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 			expect(r.code, r.stdout + r.stderr).toBe(0);
 			expect(judge.requests()).toBe(36);
@@ -181,15 +248,23 @@ describe('assay eval --config with text-only contexts', () => {
 			const withIds = evalDir(cases, app.url);
 			expect((await assay(['eval', '--config', withIds.configPath, '--out', withIds.out, '--no-cache'])).code).toBe(0);
 			const d = evalDir(cases, textOnly.url, { corpus: 'corpus.jsonl' });
-			writeFileSync(join(d.dir, 'corpus.jsonl'), corpus.map((c) => JSON.stringify({ _id: c.id, title: c.title, text: c.text })).join('\n') + '\n');
+			writeFileSync(
+				join(d.dir, 'corpus.jsonl'),
+				corpus.map((c) => JSON.stringify({ _id: c.id, title: c.title, text: c.text })).join('\n') + '\n'
+			);
 			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 			expect(r.code, r.stdout + r.stderr).toBe(0);
 			expect(r.stdout).toMatch(/contexts: 0 with a document id, 120 text-only matched/);
 			const a = withIds.json('report.json') as unknown as Report;
 			const b = d.json('report.json') as unknown as Report;
-			for (const m of ['recall@10', 'ndcg@10', 'map']) expect(b.metrics.aggregate[m]?.mean, m).toBeCloseTo(a.metrics.aggregate[m]?.mean ?? NaN, 12);
+			for (const m of ['recall@10', 'ndcg@10', 'map'])
+				expect(b.metrics.aggregate[m]?.mean, m).toBeCloseTo(a.metrics.aggregate[m]?.mean ?? NaN, 12);
 			// No judge configured: checks only — text-only contexts do not summon the context rubrics.
-			const lines = d.read('results.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { verdicts: object; checks: unknown[] });
+			const lines = d
+				.read('results.jsonl')
+				.trimEnd()
+				.split('\n')
+				.map((l) => JSON.parse(l) as { verdicts: object; checks: unknown[] });
 			expect(lines.every((l) => Object.keys(l.verdicts).length === 0 && l.checks.length > 0)).toBe(true);
 			expect(Object.keys(b.metrics.aggregate).filter((k) => k.startsWith('judge.'))).toEqual([]);
 		} finally {
@@ -205,7 +280,11 @@ describe('assay eval --config with text-only contexts and no corpus', () => {
 			const d = evalDir(cases, textOnly.url);
 			const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 			expect(r.code, r.stdout + r.stderr).toBe(0);
-			const lines = d.read('results.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { verdicts: object; checks: unknown[] });
+			const lines = d
+				.read('results.jsonl')
+				.trimEnd()
+				.split('\n')
+				.map((l) => JSON.parse(l) as { verdicts: object; checks: unknown[] });
 			expect(lines.map((l) => [Object.keys(l.verdicts).length, l.checks.length > 0])).toEqual(cases.map(() => [0, true]));
 			const report = d.json('report.json') as unknown as Report;
 			expect(Object.keys(report.metrics.aggregate).filter((k) => k.startsWith('judge.') || k.startsWith('recall@'))).toEqual([]);
@@ -233,13 +312,28 @@ describe('assay eval --config when every case fails', () => {
 		const d = evalDir(cases, app.url, { system });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code, r.stdout + r.stderr).toBe(1);
-		expect(r.stderr).toContain(`no case was answered: all ${cases.length} request(s) failed (${cases.length} × SYSTEM_RESPONSE_INVALID; first: `);
-		const lines = d.read('results.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as { error: { code: string } | null });
+		expect(r.stderr).toContain(
+			`no case was answered: all ${cases.length} request(s) failed (${cases.length} × SYSTEM_RESPONSE_INVALID; first: `
+		);
+		const lines = d
+			.read('results.jsonl')
+			.trimEnd()
+			.split('\n')
+			.map((l) => JSON.parse(l) as { error: { code: string } | null });
 		expect(lines.map((l) => l.error?.code)).toEqual(cases.map(() => 'SYSTEM_RESPONSE_INVALID'));
 		// With a gate (a floor and a drop rule against a good baseline): not "unusable config" (exit 2) but a failed run, the reason in junit.xml.
 		const good = evalDir(cases, app.url);
 		expect((await assay(['eval', '--config', good.configPath, '--out', good.out, '--no-cache'])).code).toBe(0);
-		const g = evalDir(cases, app.url, { system, gate: { baseline: join(good.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }, { metric: 'checks.pass-rate', min: 0.5 }] } });
+		const g = evalDir(cases, app.url, {
+			system,
+			gate: {
+				baseline: join(good.out, 'report.json'),
+				rules: [
+					{ metric: 'recall@10', maxDrop: 0.02 },
+					{ metric: 'checks.pass-rate', min: 0.5 }
+				]
+			}
+		});
 		const r2 = await assay(['eval', '--config', g.configPath, '--out', g.out, '--no-cache']);
 		expect(r2.code, r2.stdout + r2.stderr).toBe(1);
 		const junit = parseDocument(g.read('junit.xml'), { xmlMode: true });
@@ -252,7 +346,8 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 	it('names the key path and the fix of a config error, and leaves no earlier report in the output folder', async () => {
 		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: 'answer' } });
 		mkdirSync(d.out, { recursive: true });
-		for (const f of ['report.json', 'junit.xml', 'results.jsonl', 'report.html']) writeFileSync(join(d.out, f), 'from an earlier run that passed');
+		for (const f of ['report.json', 'junit.xml', 'results.jsonl', 'report.html'])
+			writeFileSync(join(d.out, f), 'from an earlier run that passed');
 		const before = app.requests();
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
 		expect(r.code).toBe(2);
@@ -262,10 +357,14 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 	});
 
 	it('names a header environment variable that is not set', async () => {
-		const d = evalDir(cases, app.url, { system: { type: 'http', url: app.url, answer: '$.answer', headers: { authorization: 'Bearer {{env.ASSAY_TEST_UNSET_TOKEN}}' } } });
+		const d = evalDir(cases, app.url, {
+			system: { type: 'http', url: app.url, answer: '$.answer', headers: { authorization: 'Bearer {{env.ASSAY_TEST_UNSET_TOKEN}}' } }
+		});
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
 		expect(r.code).toBe(2);
-		expect(r.stderr).toContain('system.headers.authorization: the environment variable ASSAY_TEST_UNSET_TOKEN is not set; set it (e.g. a CI secret)');
+		expect(r.stderr).toContain(
+			'system.headers.authorization: the environment variable ASSAY_TEST_UNSET_TOKEN is not set; set it (e.g. a CI secret)'
+		);
 	});
 
 	it('reports a JSON syntax error with its line and column', async () => {
@@ -276,11 +375,13 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		expect(r.stderr).toMatch(/is not valid JSON at line 3, column 3/);
 	});
 
-	it('resolves the golden set against the config file\'s folder and names it when it is missing or has bad rows', async () => {
+	it("resolves the golden set against the config file's folder and names it when it is missing or has bad rows", async () => {
 		const d = evalDir(cases, app.url, { goldenSet: 'nope.jsonl' });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
 		expect(r.code).toBe(2);
-		expect(r.stderr).toContain(`goldenSet: ${join(d.dir, 'nope.jsonl')} does not exist — fix the path (relative paths are resolved against the config file's folder)`);
+		expect(r.stderr).toContain(
+			`goldenSet: ${join(d.dir, 'nope.jsonl')} does not exist — fix the path (relative paths are resolved against the config file's folder)`
+		);
 		const bad = evalDir(cases, app.url);
 		writeFileSync(join(bad.dir, 'golden.jsonl'), '{"id":"a","query":"q","relevant":[]}\n{"id":"b"}\n');
 		const r2 = await assay(['eval', '--config', bad.configPath, '--out', bad.out]);
@@ -292,7 +393,9 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		const d = evalDir(cases, app.url, { judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', rubrics: ['vibes'] } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out]);
 		expect(r.code).toBe(2);
-		expect(r.stderr).toContain('judge.rubrics.0: unknown rubric "vibes" — use one of correctness, faithfulness, answer-relevancy, context-precision, context-recall');
+		expect(r.stderr).toContain(
+			'judge.rubrics.0: unknown rubric "vibes" — use one of correctness, faithfulness, answer-relevancy, context-precision, context-recall'
+		);
 		const k = evalDir(cases, app.url, { judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKeyEnv: 'ASSAY_TEST_UNSET_KEY' } });
 		const r2 = await assay(['eval', '--config', k.configPath, '--out', k.out]);
 		expect(r2.code).toBe(2);
@@ -303,7 +406,9 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 		const d = evalDir(cases, app.url, { gate: { baseline: 'baseline/report.json', rules: [{ metric: 'recall@10', maxDrop: 0.02 }] } });
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		expect(r.code).toBe(2);
-		expect(r.stderr).toContain(`the baseline report ${join(d.dir, 'baseline', 'report.json')} does not exist — commit a report.json of an earlier run there`);
+		expect(r.stderr).toContain(
+			`the baseline report ${join(d.dir, 'baseline', 'report.json')} does not exist — commit a report.json of an earlier run there`
+		);
 		expect((d.json('report.json') as unknown as Report).status).toBe('complete');
 		const junit = parseDocument(d.read('junit.xml'), { xmlMode: true });
 		expect(DomUtils.getElementsByTagName('error', junit).map((e) => e.attribs.type)).toEqual(['GATE_NOT_EVALUATED']);
@@ -312,7 +417,9 @@ describe('assay eval --config refuses unusable input with exit 2 before any requ
 	it('warns before asking any case that the baseline was made on a different golden set, then runs so the report can become the new baseline', async () => {
 		const baseDir = evalDir(cases.slice(0, 3), app.url);
 		expect((await assay(['eval', '--config', baseDir.configPath, '--out', baseDir.out, '--no-cache'])).code).toBe(0);
-		const d = evalDir(cases, app.url, { gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }] } });
+		const d = evalDir(cases, app.url, {
+			gate: { baseline: join(baseDir.out, 'report.json'), rules: [{ metric: 'recall@10', maxDrop: 0.02 }] }
+		});
 		const r = await assay(['eval', '--config', d.configPath, '--out', d.out, '--no-cache']);
 		const warning = r.stderr.indexOf(`the baseline ${join(baseDir.out, 'report.json')} was made on a different golden set`);
 		expect(warning, r.stderr).toBeGreaterThanOrEqual(0);

@@ -7,7 +7,15 @@ export const MODELS_DIR = fileURLToPath(new URL('../../fixtures/models/', import
 
 /** A spec for a fixture embedding model loaded from disk. */
 export function fixtureEmbedSpec(modelId: 'static-embed' | 'tiny-bert-embed'): EmbeddingModelSpec {
-	return { modelId, dtype: 'fp32', device: 'wasm', source: { kind: 'local', path: MODELS_DIR }, pooling: 'mean', queryPrefix: '', passagePrefix: '' };
+	return {
+		modelId,
+		dtype: 'fp32',
+		device: 'wasm',
+		source: { kind: 'local', path: MODELS_DIR },
+		pooling: 'mean',
+		queryPrefix: '',
+		passagePrefix: ''
+	};
 }
 
 /** A spec for a fixture reranker loaded from disk. */

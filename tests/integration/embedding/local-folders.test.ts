@@ -34,17 +34,40 @@ function copyModel(model: string, name: string): { parent: string; folder: strin
 function withSentenceTransformers(folder: string, prompts: Record<string, string>, pooling: 'cls' | 'mean'): void {
 	writeFileSync(join(folder, 'config_sentence_transformers.json'), JSON.stringify({ prompts, default_prompt_name: null }));
 	mkdirSync(join(folder, '1_Pooling'), { recursive: true });
-	writeFileSync(join(folder, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 64, pooling_mode_cls_token: pooling === 'cls', pooling_mode_mean_tokens: pooling === 'mean' }));
+	writeFileSync(
+		join(folder, '1_Pooling', 'config.json'),
+		JSON.stringify({
+			word_embedding_dimension: 64,
+			pooling_mode_cls_token: pooling === 'cls',
+			pooling_mode_mean_tokens: pooling === 'mean'
+		})
+	);
 }
 
-const spec = (parent: string, modelId: string, extra: Partial<EmbeddingModelSpec> = {}): EmbeddingModelSpec => ({ modelId, dtype: 'fp32', device: 'wasm', source: { kind: 'local', path: `${parent}/` }, pooling: 'mean', queryPrefix: '', passagePrefix: '', ...extra });
+const spec = (parent: string, modelId: string, extra: Partial<EmbeddingModelSpec> = {}): EmbeddingModelSpec => ({
+	modelId,
+	dtype: 'fp32',
+	device: 'wasm',
+	source: { kind: 'local', path: `${parent}/` },
+	pooling: 'mean',
+	queryPrefix: '',
+	passagePrefix: '',
+	...extra
+});
 
 describe('prefixes and pooling of a local folder', () => {
 	it('come from its config_sentence_transformers.json and 1_Pooling/config.json, and the embedder applies them', async () => {
 		const { parent, folder } = copyModel('tiny-bert-embed', 'my-embedder');
 		withSentenceTransformers(folder, { query: 'search_query: ', document: 'search_document: ' }, 'cls');
 		const recipe = detectRecipe('my-embedder', readFolderRecipe(folder));
-		expect(recipe).toMatchObject({ queryPrefix: 'search_query: ', passagePrefix: 'search_document: ', pooling: 'cls', prefixSource: 'config_sentence_transformers.json', poolingSource: '1_Pooling/config.json', known: true });
+		expect(recipe).toMatchObject({
+			queryPrefix: 'search_query: ',
+			passagePrefix: 'search_document: ',
+			pooling: 'cls',
+			prefixSource: 'config_sentence_transformers.json',
+			poolingSource: '1_Pooling/config.json',
+			known: true
+		});
 		const s = spec(parent, 'my-embedder', recipe);
 		const [asQuery] = (await embedder.embed(s, ['puppy'], 'query')).vectors;
 		const [manual] = (await embedder.embed({ ...s, queryPrefix: '', passagePrefix: '' }, ['search_query: puppy'], 'passage')).vectors;
@@ -55,13 +78,22 @@ describe('prefixes and pooling of a local folder', () => {
 		const { parent, folder } = copyModel('tiny-bert-embed', 'st-source');
 		withSentenceTransformers(folder, { query: 'query: ' }, 'mean');
 		const source = { kind: 'local' as const, path: `${parent}/` };
-		expect(recipeFromSentenceTransformers(await readModelJson(source, 'st-source', 'config_sentence_transformers.json'), await readModelJson(source, 'st-source', '1_Pooling/config.json'))).toEqual({ queryPrefix: 'query: ', passagePrefix: '', pooling: 'mean' });
+		expect(
+			recipeFromSentenceTransformers(
+				await readModelJson(source, 'st-source', 'config_sentence_transformers.json'),
+				await readModelJson(source, 'st-source', '1_Pooling/config.json')
+			)
+		).toEqual({ queryPrefix: 'query: ', passagePrefix: '', pooling: 'mean' });
 		expect(await readModelJson(source, 'tiny-bert-embed-missing', 'config_sentence_transformers.json')).toBeUndefined();
 	});
 
 	it('fall back to the family of the folder name, and to "none known" for an unknown one', () => {
 		const { folder } = copyModel('static-embed', 'e5-small-v2');
-		expect(detectRecipe('e5-small-v2', readFolderRecipe(folder))).toMatchObject({ queryPrefix: 'query: ', passagePrefix: 'passage: ', prefixSource: 'family e5' });
+		expect(detectRecipe('e5-small-v2', readFolderRecipe(folder))).toMatchObject({
+			queryPrefix: 'query: ',
+			passagePrefix: 'passage: ',
+			prefixSource: 'family e5'
+		});
 		const unknown = copyModel('static-embed', 'static-embed');
 		expect(detectRecipe('static-embed', readFolderRecipe(unknown.folder))).toMatchObject({ known: false, prefixSource: 'none known' });
 	});
@@ -71,10 +103,20 @@ describe('dtype of a local folder', () => {
 	it('an fp32-only folder loads as fp32, and q8 fails with a typed error naming fp32 (embedder and reranker)', async () => {
 		const { parent, folder } = copyModel('static-embed', 'only-fp32');
 		expect(readFolderDtypes(folder)).toEqual(['fp32']);
-		await expect(embedder.embed(spec(parent, 'only-fp32', { dtype: 'q8' }), ['a'], 'passage')).rejects.toMatchObject({ code: 'MODEL_DTYPE_UNAVAILABLE', message: expect.stringContaining('fp32 (onnx/model.onnx)'), details: { available: ['fp32'] } });
+		await expect(embedder.embed(spec(parent, 'only-fp32', { dtype: 'q8' }), ['a'], 'passage')).rejects.toMatchObject({
+			code: 'MODEL_DTYPE_UNAVAILABLE',
+			message: expect.stringContaining('fp32 (onnx/model.onnx)'),
+			details: { available: ['fp32'] }
+		});
 		expect((await embedder.embed(spec(parent, 'only-fp32'), ['a'], 'passage')).vectors).toHaveLength(1);
 		const r = copyModel('static-reranker', 'rerank-fp32');
-		const rspec = { modelId: 'rerank-fp32', dtype: 'q8' as const, device: 'wasm' as const, source: { kind: 'local' as const, path: `${r.parent}/` }, batchSize: 4 };
+		const rspec = {
+			modelId: 'rerank-fp32',
+			dtype: 'q8' as const,
+			device: 'wasm' as const,
+			source: { kind: 'local' as const, path: `${r.parent}/` },
+			batchSize: 4
+		};
 		await expect(reranker.score(rspec, 'q', ['p'])).rejects.toMatchObject({ code: 'MODEL_DTYPE_UNAVAILABLE' });
 		expect((await reranker.score({ ...rspec, dtype: 'fp32' }, 'q', ['p'])).scores).toHaveLength(1);
 	});
@@ -84,7 +126,10 @@ describe('dtype of a local folder', () => {
 		renameSync(join(folder, 'onnx', 'model.onnx'), join(folder, 'onnx', 'model_quantized.onnx'));
 		expect(readFolderDtypes(folder)).toEqual(['q8']);
 		expect((await embedder.embed(spec(parent, 'only-q8', { dtype: 'q8' }), ['a'], 'passage')).dims).toBe(48);
-		await expect(embedder.embed(spec(parent, 'only-q8'), ['a'], 'passage')).rejects.toMatchObject({ code: 'MODEL_DTYPE_UNAVAILABLE', details: { available: ['q8'] } });
+		await expect(embedder.embed(spec(parent, 'only-q8'), ['a'], 'passage')).rejects.toMatchObject({
+			code: 'MODEL_DTYPE_UNAVAILABLE',
+			details: { available: ['q8'] }
+		});
 	});
 });
 
@@ -95,17 +140,59 @@ describe('assay run on local folders', () => {
 		const { folder } = copyModel('static-embed', 'st-embed');
 		withSentenceTransformers(folder, { query: 'query: ', document: 'passage: ' }, 'mean');
 		renameSync(join(folder, 'onnx', 'model.onnx'), join(folder, 'onnx', 'model_quantized.onnx'));
-		const { code, stderr } = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'dense', '--embed-model', folder, '--top-k', '2', '--out', '-']);
+		const { code, stderr } = await runCliCaptured([
+			'run',
+			'--dataset',
+			dataset,
+			'--mode',
+			'dense',
+			'--embed-model',
+			folder,
+			'--top-k',
+			'2',
+			'--out',
+			'-'
+		]);
 		expect(code, stderr).toBe(0);
-		expect(stderr).toContain('embedding st-embed (q8), pooling mean (from 1_Pooling/config.json), query prefix "query: " (from config_sentence_transformers.json), passage prefix "passage: " (from config_sentence_transformers.json)');
+		expect(stderr).toContain(
+			'embedding st-embed (q8), pooling mean (from 1_Pooling/config.json), query prefix "query: " (from config_sentence_transformers.json), passage prefix "passage: " (from config_sentence_transformers.json)'
+		);
 	});
 
 	it('says no prefixes are known for an unknown model unless flags set them', async () => {
 		const embed = join(MODELS_DIR, 'static-embed');
-		const plain = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'dense', '--embed-model', embed, '--top-k', '2', '--out', '-']);
+		const plain = await runCliCaptured([
+			'run',
+			'--dataset',
+			dataset,
+			'--mode',
+			'dense',
+			'--embed-model',
+			embed,
+			'--top-k',
+			'2',
+			'--out',
+			'-'
+		]);
 		expect(plain.stderr).toContain('query prefix "" (none known — set it)');
 		expect(plain.stderr).toContain('no query/passage prefixes are known for static-embed');
-		const flagged = await runCliCaptured(['run', '--dataset', dataset, '--mode', 'dense', '--embed-model', embed, '--query-prefix', 'q: ', '--pooling', 'cls', '--top-k', '2', '--out', '-']);
+		const flagged = await runCliCaptured([
+			'run',
+			'--dataset',
+			dataset,
+			'--mode',
+			'dense',
+			'--embed-model',
+			embed,
+			'--query-prefix',
+			'q: ',
+			'--pooling',
+			'cls',
+			'--top-k',
+			'2',
+			'--out',
+			'-'
+		]);
 		expect(flagged.stderr).toContain('pooling cls (--pooling), query prefix "q: " (--query-prefix)');
 		expect(flagged.stderr).not.toContain('no query/passage prefixes are known');
 	});

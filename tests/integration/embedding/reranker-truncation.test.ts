@@ -82,11 +82,15 @@ describe('rerank truncation in search and evaluation reports', () => {
 			rerank: { enabled: true, modelId: 'tiny-bert-reranker', dtype: 'fp32' },
 			chunking: { chunkSizeChars: 4000, chunkOverlapChars: 0 }
 		});
-		await svc.importFiles(ws.id, [
-			{ file: new Blob([LONG_PASSAGE]), name: 'bank.txt', relativePath: 'bank.txt' },
-			{ file: new Blob([SHORT]), name: 'pets.txt', relativePath: 'pets.txt' },
-			{ file: new Blob([OTHER_LONG]), name: 'recipe.txt', relativePath: 'recipe.txt' }
-		], 'i');
+		await svc.importFiles(
+			ws.id,
+			[
+				{ file: new Blob([LONG_PASSAGE]), name: 'bank.txt', relativePath: 'bank.txt' },
+				{ file: new Blob([SHORT]), name: 'pets.txt', relativePath: 'pets.txt' },
+				{ file: new Blob([OTHER_LONG]), name: 'recipe.txt', relativePath: 'recipe.txt' }
+			],
+			'i'
+		);
 		await svc.embedWorkspace(ws.id, 'e');
 		const response = await svc.search({ workspaceId: ws.id, query: 'puppy bank', topK: 1, mode: 'hybrid-rerank' });
 		expect(response.rerankTruncation).toEqual({ pairs: 3, truncatedPairs: 2, queryTruncated: false, maxTokens: LIMIT });
@@ -95,7 +99,14 @@ describe('rerank truncation in search and evaluation reports', () => {
 			{ id: 'q1', query: 'puppy bank', relevant: [{ doc: 'pets.txt', grade: 1 }], tags: [] },
 			{ id: 'q2', query: 'puppy', relevant: [{ doc: 'pets.txt', grade: 1 }], tags: [] }
 		]);
-		const report = await svc.runEval({ workspaceId: ws.id, goldenSetId: gs.id, jobId: 'r', config: { label: 'rr', mode: 'hybrid-rerank', topK: 1, depth: 3, chunking: config.chunking, bm25: config.bm25 }, appVersion: 't', environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null } });
+		const report = await svc.runEval({
+			workspaceId: ws.id,
+			goldenSetId: gs.id,
+			jobId: 'r',
+			config: { label: 'rr', mode: 'hybrid-rerank', topK: 1, depth: 3, chunking: config.chunking, bm25: config.bm25 },
+			appVersion: 't',
+			environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null }
+		});
 		expect(report.rerank).toMatchObject({ truncatedPairs: expect.any(Number), maxTokens: LIMIT });
 		expect(report.rerank!.truncatedPairs).toBeGreaterThan(0);
 		const perQuery = report.perQuery.map((q) => q.rerankTruncatedPairs ?? -1);

@@ -12,7 +12,10 @@ afterAll(async () => {
 	await reranker.dispose();
 });
 
-const golden = JSON.parse(readFileSync(new URL('../../fixtures/golden-vectors.json', import.meta.url), 'utf8')) as { texts: string[]; models: Record<string, number[][]> };
+const golden = JSON.parse(readFileSync(new URL('../../fixtures/golden-vectors.json', import.meta.url), 'utf8')) as {
+	texts: string[];
+	models: Record<string, number[][]>;
+};
 
 function norm(v: Float32Array): number {
 	return Math.sqrt(dot(v, v));
@@ -20,7 +23,11 @@ function norm(v: Float32Array): number {
 
 describe.each(['static-embed', 'tiny-bert-embed'] as const)('transformers.js embedder on the %s fixture', (modelId) => {
 	it('makes one unit-length vector of the model width per text, on the CPU backend in Node', async () => {
-		const result = await embedder.embed(fixtureEmbedSpec(modelId), ['the puppy barked at night', 'stock prices fell at the bank'], 'passage');
+		const result = await embedder.embed(
+			fixtureEmbedSpec(modelId),
+			['the puppy barked at night', 'stock prices fell at the bank'],
+			'passage'
+		);
 		expect(result.dims).toBe(modelId === 'static-embed' ? 48 : 64);
 		expect(result.backend).toBe('cpu');
 		expect(result.vectors).toHaveLength(2);
@@ -40,7 +47,13 @@ describe('similarity order on the static-embed fixture', () => {
 	it('puts the on-topic sentence above the off-topic ones', async () => {
 		const spec = fixtureEmbedSpec('static-embed');
 		const [q] = (await embedder.embed(spec, ['my dog barks'], 'query')).vectors;
-		const docs = (await embedder.embed(spec, ['the puppy barked at night', 'stock prices fell at the bank', 'the recipe needs flour and sugar'], 'passage')).vectors;
+		const docs = (
+			await embedder.embed(
+				spec,
+				['the puppy barked at night', 'stock prices fell at the bank', 'the recipe needs flour and sugar'],
+				'passage'
+			)
+		).vectors;
 		const sims = docs.map((d) => dot(q!, d));
 		expect(sims[0]).toBeGreaterThan(0.6);
 		expect(sims[0]).toBeGreaterThan(sims[1]! + 0.3);
@@ -57,7 +70,11 @@ describe('similarity order on the static-embed fixture', () => {
 
 describe('transformers.js cross-encoder reranker', () => {
 	it('ranks the on-topic passage first with sigmoid scores on the static reranker', async () => {
-		const { scores } = await reranker.score(fixtureRerankSpec('static-reranker'), 'my dog barks', ['stock prices fell at the bank', 'the puppy barked at night', 'the recipe needs flour and sugar']);
+		const { scores } = await reranker.score(fixtureRerankSpec('static-reranker'), 'my dog barks', [
+			'stock prices fell at the bank',
+			'the puppy barked at night',
+			'the recipe needs flour and sugar'
+		]);
 		expect(scores).toHaveLength(3);
 		expect(scores[1]).toBeGreaterThan(0.9);
 		expect(Math.max(scores[0]!, scores[2]!)).toBeLessThan(0.1);

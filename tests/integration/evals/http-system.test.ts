@@ -18,7 +18,13 @@ async function serve(handler: (req: IncomingMessage, body: string, res: ServerRe
 	return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
 }
 
-const golden: GoldenCase = { id: 'q1', query: 'What is BM25?', relevant: [{ doc: 'd1', grade: 1 }], tags: ['lexical'], reference: 'A ranking function.' };
+const golden: GoldenCase = {
+	id: 'q1',
+	query: 'What is BM25?',
+	relevant: [{ doc: 'd1', grade: 1 }],
+	tags: ['lexical'],
+	reference: 'A ranking function.'
+};
 const ask = (c: GoldenCase = golden, repeat = 0) => ({ case: c, repeat, seed: 42 + repeat });
 const noWait: HttpSystemDeps = { sleep: () => Promise.resolve() };
 
@@ -28,13 +34,24 @@ describe('http system against a local server', () => {
 		const base = await serve((req, body, res) => {
 			seen = { body: JSON.parse(body), auth: req.headers.authorization!, type: req.headers['content-type']!, method: req.method! };
 			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ data: { text: 'BM25 ranks [1].' }, hits: [{ doc_id: 'd1', passage: 'BM25 is…', s: 2.5 }, 'plain text context'], usage: { prompt_tokens: 10, completion_tokens: 4 } }));
+			res.end(
+				JSON.stringify({
+					data: { text: 'BM25 ranks [1].' },
+					hits: [{ doc_id: 'd1', passage: 'BM25 is…', s: 2.5 }, 'plain text context'],
+					usage: { prompt_tokens: 10, completion_tokens: 4 }
+				})
+			);
 		});
 		const config: HttpSystemConfigInput = {
 			type: 'http',
 			url: `${base}/ask`,
 			headers: { Authorization: 'Bearer secret-token' },
-			body: { question: '{{query}}', meta: { id: '{{id}}', seed: '{{seed}}', tags: '{{tags}}' }, note: 'case {{id}} seed {{seed}}', fixed: [1, true, null] },
+			body: {
+				question: '{{query}}',
+				meta: { id: '{{id}}', seed: '{{seed}}', tags: '{{tags}}' },
+				note: 'case {{id}} seed {{seed}}',
+				fixed: [1, true, null]
+			},
 			answer: '$.data.text',
 			contexts: '$.hits',
 			contextId: '$.doc_id',
@@ -77,12 +94,15 @@ describe('http system against a local server', () => {
 			res.end(JSON.stringify({ answer: 'ok', contexts: ['c'] }));
 		});
 		const sleeps: number[] = [];
-		const system = await createHttpSystem({ type: 'http', url: base, contexts: '$.contexts' }, {
-			sleep: (ms) => {
-				sleeps.push(ms);
-				return Promise.resolve();
+		const system = await createHttpSystem(
+			{ type: 'http', url: base, contexts: '$.contexts' },
+			{
+				sleep: (ms) => {
+					sleeps.push(ms);
+					return Promise.resolve();
+				}
 			}
-		});
+		);
 		const out = await system.answer(ask());
 		expect(out.answer).toBe('ok');
 		expect(requests).toBe(2);
@@ -94,7 +114,10 @@ describe('http system against a local server', () => {
 		await new Promise<void>((resolve) => server!.close(() => resolve()));
 		server = undefined;
 		const system = await createHttpSystem({ type: 'http', url: base, retry: { maxRetries: 2 } }, noWait);
-		await expect(system.answer(ask())).rejects.toMatchObject({ code: 'SYSTEM_UNREACHABLE', details: { attempts: 3, lastStatus: null, lastReason: 'network' } });
+		await expect(system.answer(ask())).rejects.toMatchObject({
+			code: 'SYSTEM_UNREACHABLE',
+			details: { attempts: 3, lastStatus: null, lastReason: 'network' }
+		});
 	});
 
 	it('a 4xx is SYSTEM_REQUEST_FAILED for that case with the status and the start of the body, not retried', async () => {
@@ -112,7 +135,13 @@ describe('http system against a local server', () => {
 	});
 
 	it('a reply that is not JSON, or where a path finds nothing or the wrong type, is SYSTEM_RESPONSE_INVALID naming the path', async () => {
-		const replies = ['<html>oops</html>', JSON.stringify({ result: 'x' }), JSON.stringify({ answer: 42 }), JSON.stringify({ answer: 'a', contexts: { not: 'an array' } }), JSON.stringify({ answer: 'a', contexts: [{ score: 1 }] })];
+		const replies = [
+			'<html>oops</html>',
+			JSON.stringify({ result: 'x' }),
+			JSON.stringify({ answer: 42 }),
+			JSON.stringify({ answer: 'a', contexts: { not: 'an array' } }),
+			JSON.stringify({ answer: 'a', contexts: [{ score: 1 }] })
+		];
 		let i = 0;
 		const base = await serve((_r, _b, res) => res.end(replies[i++]));
 		const system = await createHttpSystem({ type: 'http', url: base, contexts: '$.contexts' }, noWait);
@@ -149,7 +178,10 @@ describe('http system against a local server', () => {
 			pump();
 		});
 		const declared = await createHttpSystem({ type: 'http', url: `${base}/declared`, maxResponseBytes: 1024 * 1024 }, noWait);
-		await expect(declared.answer(ask())).rejects.toMatchObject({ code: 'SYSTEM_RESPONSE_INVALID', details: { maxBytes: 1024 * 1024, receivedBytes: 5_000_000 } });
+		await expect(declared.answer(ask())).rejects.toMatchObject({
+			code: 'SYSTEM_RESPONSE_INVALID',
+			details: { maxBytes: 1024 * 1024, receivedBytes: 5_000_000 }
+		});
 		const endless = await createHttpSystem({ type: 'http', url: `${base}/endless`, maxResponseBytes: 1024 * 1024 }, noWait);
 		const error = await endless.answer(ask()).catch((e: unknown) => e);
 		expect(error).toMatchObject({ code: 'SYSTEM_RESPONSE_INVALID', details: { maxBytes: 1024 * 1024 } });
@@ -160,7 +192,10 @@ describe('http system against a local server', () => {
 	it('a deeply nested reply is a case error, not a stack overflow', async () => {
 		const base = await serve((_r, _b, res) => res.end('{"answer":"a","x":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'));
 		const system = await createHttpSystem({ type: 'http', url: base }, noWait);
-		await expect(system.answer(ask())).rejects.toMatchObject({ code: 'SYSTEM_RESPONSE_INVALID', message: expect.stringContaining('nested deeper') });
+		await expect(system.answer(ask())).rejects.toMatchObject({
+			code: 'SYSTEM_RESPONSE_INVALID',
+			message: expect.stringContaining('nested deeper')
+		});
 	});
 
 	it('streams SSE: the answer is assembled from deltas, TTFT is the first non-empty delta on the injected clock, contexts come from the contexts event', async () => {
@@ -195,7 +230,10 @@ describe('http system against a local server', () => {
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
 			res.end(`data: {"delta":"a"}\n\ndata: {"delta":"b","contexts":["t1"]}\n\n`);
 		});
-		const system = await createHttpSystem({ type: 'http', url: base, contexts: '$.contexts', stream: { format: 'sse', deltaPath: '$.delta' } }, noWait);
+		const system = await createHttpSystem(
+			{ type: 'http', url: base, contexts: '$.contexts', stream: { format: 'sse', deltaPath: '$.delta' } },
+			noWait
+		);
 		const out = await system.answer(ask());
 		expect(out).toMatchObject({ answer: 'ab', contexts: [{ text: 't1' }] });
 	});
@@ -205,8 +243,14 @@ describe('http system against a local server', () => {
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
 			res.write('data: {"delta":"The answer is"}\n\n');
 		});
-		const system = await createHttpSystem({ type: 'http', url: base, timeoutMs: 200, stream: { format: 'sse', deltaPath: '$.delta' } }, noWait);
-		await expect(system.answer(ask())).rejects.toMatchObject({ code: 'SYSTEM_REQUEST_FAILED', message: expect.stringContaining('did not finish its reply for case q1 within 200 ms') });
+		const system = await createHttpSystem(
+			{ type: 'http', url: base, timeoutMs: 200, stream: { format: 'sse', deltaPath: '$.delta' } },
+			noWait
+		);
+		await expect(system.answer(ask())).rejects.toMatchObject({
+			code: 'SYSTEM_REQUEST_FAILED',
+			message: expect.stringContaining('did not finish its reply for case q1 within 200 ms')
+		});
 		server!.closeAllConnections();
 	});
 
@@ -216,7 +260,10 @@ describe('http system against a local server', () => {
 			seen = { accept: req.headers.accept, type: req.headers['content-type'] };
 			res.end(JSON.stringify({ answer: 'ok' }));
 		});
-		const system = await createHttpSystem({ type: 'http', url: base, headers: { Accept: 'application/vnd.app+json', 'Content-Type': 'application/vnd.app+json' } }, noWait);
+		const system = await createHttpSystem(
+			{ type: 'http', url: base, headers: { Accept: 'application/vnd.app+json', 'Content-Type': 'application/vnd.app+json' } },
+			noWait
+		);
 		await system.answer(ask());
 		expect(seen).toEqual({ accept: 'application/vnd.app+json', type: 'application/vnd.app+json' });
 	});
@@ -236,7 +283,10 @@ describe('http system against a local server', () => {
 		let requests = 0;
 		const base = await serve(() => void requests++);
 		const system = await createHttpSystem({ type: 'http', url: base, timeoutMs: 50, retry: { maxRetries: 1 } }, noWait);
-		await expect(system.answer(ask())).rejects.toMatchObject({ code: 'SYSTEM_UNREACHABLE', details: { lastReason: 'timeout', attempts: 2 } });
+		await expect(system.answer(ask())).rejects.toMatchObject({
+			code: 'SYSTEM_UNREACHABLE',
+			details: { lastReason: 'timeout', attempts: 2 }
+		});
 		expect(requests).toBe(2);
 		server!.closeAllConnections();
 	});

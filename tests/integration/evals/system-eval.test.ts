@@ -9,7 +9,12 @@ import type { GoldenCase } from '../../../src/lib/evals/golden/types.ts';
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-const cases: GoldenCase[] = [1, 2, 3, 4].map((i) => ({ id: `q${i}`, query: `question ${i}`, relevant: [{ doc: `d${i}`, grade: 1 }], tags: [] }));
+const cases: GoldenCase[] = [1, 2, 3, 4].map((i) => ({
+	id: `q${i}`,
+	query: `question ${i}`,
+	relevant: [{ doc: `d${i}`, grade: 1 }],
+	tags: []
+}));
 
 /** A tiny "RAG app" on 127.0.0.1 that counts requests; case 3's reply has no answer field. */
 async function app(): Promise<{ url: string; requests: () => number }> {
@@ -22,7 +27,11 @@ async function app(): Promise<{ url: string; requests: () => number }> {
 			const { id } = JSON.parse(body) as { id: string };
 			res.writeHead(200, { 'content-type': 'application/json' });
 			const docs = id === 'q2' ? ['dx', 'd2'] : [`d${id.slice(1)}`, 'dx'];
-			res.end(JSON.stringify(id === 'q3' ? { nothing: true } : { answer: `About ${id} [1].`, contexts: docs.map((d) => ({ id: d, text: `passage ${d}` })) }));
+			res.end(
+				JSON.stringify(
+					id === 'q3' ? { nothing: true } : { answer: `About ${id} [1].`, contexts: docs.map((d) => ({ id: d, text: `passage ${d}` })) }
+				)
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -32,7 +41,15 @@ async function app(): Promise<{ url: string; requests: () => number }> {
 describe('evaluateSystem with the http system against a local app', () => {
 	it('scores the app, records the case it could not answer as an error, and a cached re-run sends 0 requests', async () => {
 		const served = await app();
-		const config = { type: 'http' as const, url: served.url, body: { id: '{{id}}', q: '{{query}}' }, answer: '$.answer', contexts: '$.contexts', contextId: '$.id', contextText: '$.text' };
+		const config = {
+			type: 'http' as const,
+			url: served.url,
+			body: { id: '{{id}}', q: '{{query}}' },
+			answer: '$.answer',
+			contexts: '$.contexts',
+			contextId: '$.id',
+			contextText: '$.text'
+		};
 		const cache = new MemoryResponseCache();
 		const run = async () =>
 			evaluateSystem({
@@ -47,7 +64,12 @@ describe('evaluateSystem with the http system against a local app', () => {
 		const first = await run();
 		expect(served.requests()).toBe(4);
 		expect(first.report.errors).toEqual({ count: 1, byCode: { SYSTEM_RESPONSE_INVALID: 1 } });
-		expect(first.report.perQuery.map((q) => [q.id, q.metrics.recip_rank])).toEqual([['q1', 1], ['q2', 0.5], ['q3', undefined], ['q4', 1]]);
+		expect(first.report.perQuery.map((q) => [q.id, q.metrics.recip_rank])).toEqual([
+			['q1', 1],
+			['q2', 0.5],
+			['q3', undefined],
+			['q4', 1]
+		]);
 		expect(first.report.metrics.aggregate.recip_rank!.mean).toBeCloseTo(2.5 / 3, 12);
 		expect(first.report.system).toMatchObject({ type: 'http' });
 		expect(first.report.cache).toEqual({ hits: 0, requests: 4 });

@@ -7,7 +7,12 @@ import { chunkStructured } from '../../../src/lib/chunking/index.ts';
 import { flow, makeDocx, makePdf, makeZipBomb } from '../../support/ingest-fixtures.ts';
 
 const registry = createNodeParserRegistry();
-const input = (name: string, format: string, bytes: Uint8Array, maxInflatedBytes = 50_000_000): ParseInput => ({ bytes, name, format, maxInflatedBytes });
+const input = (name: string, format: string, bytes: Uint8Array, maxInflatedBytes = 50_000_000): ParseInput => ({
+	bytes,
+	name,
+	format,
+	maxInflatedBytes
+});
 
 describe('pdf-01: ligatures, hyphenation, broken glyph (pdf.js)', () => {
 	const bytes = new Uint8Array(readFileSync('tests/fixtures/cases/pdf-01-ligature-hyphen/input.pdf'));
@@ -28,11 +33,16 @@ describe('PDF parsing', () => {
 		const pdf = await makePdf([flow(72, 700, ['Alpha page one.']), flow(72, 700, ['Beta page two.'])]);
 		const parsed = await registry.parse(input('p.pdf', 'pdf', pdf), 10_000);
 		const chunks = chunkStructured(parsed, { chunkSizeChars: 800, chunkOverlapChars: 0 });
-		expect(chunks.map((c) => [c.text, c.pageStart, c.pageEnd])).toEqual([['Alpha page one.', 1, 1], ['Beta page two.', 2, 2]]);
+		expect(chunks.map((c) => [c.text, c.pageStart, c.pageEnd])).toEqual([
+			['Alpha page one.', 1, 1],
+			['Beta page two.', 2, 2]
+		]);
 	});
 
 	it('reads a two-column page column by column', async () => {
-		const pdf = await makePdf([[...flow(50, 700, ['left one', 'left two', 'left three']), ...flow(330, 700, ['right one', 'right two', 'right three'])]]);
+		const pdf = await makePdf([
+			[...flow(50, 700, ['left one', 'left two', 'left three']), ...flow(330, 700, ['right one', 'right two', 'right three'])]
+		]);
 		const parsed = await registry.parse(input('c.pdf', 'pdf', pdf), 10_000);
 		expect(parsed.text).toBe('left one\nleft two\nleft three\n\nright one\nright two\nright three\n');
 	});
@@ -44,13 +54,27 @@ describe('PDF parsing', () => {
 	});
 
 	it('fails a damaged PDF with FILE_PARSE', async () => {
-		await expect(registry.parse(input('bad.pdf', 'pdf', new TextEncoder().encode('%PDF-1.4 garbage')), 10_000)).rejects.toMatchObject({ code: 'FILE_PARSE' });
+		await expect(registry.parse(input('bad.pdf', 'pdf', new TextEncoder().encode('%PDF-1.4 garbage')), 10_000)).rejects.toMatchObject({
+			code: 'FILE_PARSE'
+		});
 	});
 });
 
 describe('DOCX parsing (mammoth)', () => {
 	it('keeps headings as sections, lists as items and table cells separated', async () => {
-		const docx = await makeDocx([{ h1: 'Handbook' }, { p: 'Intro text.' }, { h2: 'Parking' }, { bullet: 'first' }, { bullet: 'second' }, { table: [['Level', 'Spaces'], ['B1', '40']] }]);
+		const docx = await makeDocx([
+			{ h1: 'Handbook' },
+			{ p: 'Intro text.' },
+			{ h2: 'Parking' },
+			{ bullet: 'first' },
+			{ bullet: 'second' },
+			{
+				table: [
+					['Level', 'Spaces'],
+					['B1', '40']
+				]
+			}
+		]);
 		const parsed = await registry.parse(input('h.docx', 'docx', docx), 10_000);
 		expect(parsed.text).toBe('Handbook\n\nIntro text.\n\nParking\n\n- first\n- second\n\nLevel\tSpaces\nB1\t40\n');
 		expect(parsed.sections!.map((s) => s.headingPath)).toEqual([['Handbook'], ['Handbook', 'Parking']]);
@@ -63,7 +87,9 @@ describe('DOCX parsing (mammoth)', () => {
 	});
 
 	it('fails a file that is not a zip with FILE_PARSE', async () => {
-		await expect(registry.parse(input('x.docx', 'docx', new TextEncoder().encode('not a zip at all')), 10_000)).rejects.toMatchObject({ code: 'FILE_PARSE' });
+		await expect(registry.parse(input('x.docx', 'docx', new TextEncoder().encode('not a zip at all')), 10_000)).rejects.toMatchObject({
+			code: 'FILE_PARSE'
+		});
 	});
 });
 
@@ -74,14 +100,31 @@ describe('ParserRegistry', () => {
 	});
 
 	it('turns a stack overflow into FILE_STRUCTURE_LIMIT with a readable message', async () => {
-		const deep = new ParserRegistry([{ formats: ['text'], parse: async () => { throw new RangeError('Maximum call stack size exceeded'); } }]);
-		const error = (await deep.parse(input('d.txt', 'text', new Uint8Array([0x61])), 1000).catch((e: unknown) => e)) as { code: string; message: string };
+		const deep = new ParserRegistry([
+			{
+				formats: ['text'],
+				parse: async () => {
+					throw new RangeError('Maximum call stack size exceeded');
+				}
+			}
+		]);
+		const error = (await deep.parse(input('d.txt', 'text', new Uint8Array([0x61])), 1000).catch((e: unknown) => e)) as {
+			code: string;
+			message: string;
+		};
 		expect(error.code).toBe('FILE_STRUCTURE_LIMIT');
 		expect(error.message).not.toMatch(/call stack/);
 	});
 
 	it('turns an unexpected parser exception into FILE_PARSE', async () => {
-		const broken = new ParserRegistry([{ formats: ['text'], parse: async () => { throw new RangeError('boom'); } }]);
+		const broken = new ParserRegistry([
+			{
+				formats: ['text'],
+				parse: async () => {
+					throw new RangeError('boom');
+				}
+			}
+		]);
 		await expect(broken.parse(input('b.txt', 'text', new Uint8Array([0x61])), 1000)).rejects.toMatchObject({ code: 'FILE_PARSE' });
 	});
 });

@@ -4,7 +4,13 @@ import type { ParseInput } from '../../../src/lib/ingest/parsers/types.ts';
 import { makeStyledPdf, type StyledPdfLine } from '../../support/ingest-fixtures.ts';
 
 const registry = createNodeParserRegistry();
-const input = (bytes: Uint8Array, extra: Partial<ParseInput> = {}): ParseInput => ({ bytes, name: 'h.pdf', format: 'pdf', maxInflatedBytes: 1e6, ...extra });
+const input = (bytes: Uint8Array, extra: Partial<ParseInput> = {}): ParseInput => ({
+	bytes,
+	name: 'h.pdf',
+	format: 'pdf',
+	maxInflatedBytes: 1e6,
+	...extra
+});
 
 const LINES: StyledPdfLine[] = [
 	{ y: 700, text: 'Meals are reimbursed with a receipt.' },
@@ -42,13 +48,19 @@ describe('hidden text in PDF pages', () => {
 	});
 
 	it('keeps white text drawn on a dark box', async () => {
-		const parsed = await registry.parse(input(await makeStyledPdf([{ y: 700, text: 'Banner heading in white.', style: 'white' }], 'dark-box')), 10_000);
+		const parsed = await registry.parse(
+			input(await makeStyledPdf([{ y: 700, text: 'Banner heading in white.', style: 'white' }], 'dark-box')),
+			10_000
+		);
 		expect(parsed.text).toBe('Banner heading in white.\n');
 		expect(parsed.warnings).toEqual([]);
 	});
 
 	it('keeps invisible text over a scanned image: it is the OCR text layer', async () => {
-		const parsed = await registry.parse(input(await makeStyledPdf([{ y: 700, text: 'Scanned page words.', style: 'invisible' }], 'image')), 10_000);
+		const parsed = await registry.parse(
+			input(await makeStyledPdf([{ y: 700, text: 'Scanned page words.', style: 'invisible' }], 'image')),
+			10_000
+		);
 		expect(parsed.text).toBe('Scanned page words.\n');
 		expect(parsed.warnings).toEqual([]);
 	});

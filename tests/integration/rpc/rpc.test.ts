@@ -22,7 +22,12 @@ describe('worker RPC', () => {
 		exposeApi(api, port1);
 		const remote = wrapWorker<Api>(port2);
 		const seen: number[] = [];
-		expect(await remote.work(3, callback((i: number) => void seen.push(i)))).toBe(6);
+		expect(
+			await remote.work(
+				3,
+				callback((i: number) => void seen.push(i))
+			)
+		).toBe(6);
 		expect(seen).toEqual([1, 2, 3]);
 		const error = await remote.fail().catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(AssayError);

@@ -22,7 +22,11 @@ describe('Voy against the exact index on fixture-model vectors', () => {
 		const spec = fixtureEmbedSpec('static-embed');
 		// Each text twice (identical vectors), so duplicates reach Voy's guard.
 		const texts = [...corpus, ...corpus.map((d) => ({ _id: `${d._id}-copy`, text: d.text }))];
-		const { vectors } = await embedder.embed(spec, texts.map((d) => d.text), 'passage');
+		const { vectors } = await embedder.embed(
+			spec,
+			texts.map((d) => d.text),
+			'passage'
+		);
 		const items = texts.map((d, i) => ({ id: d._id, vector: vectors[i]! }));
 		const voy = createVoyIndex(await loadVoyInNode(), 48);
 		const exact = new ExactVectorIndex(48);
@@ -30,7 +34,13 @@ describe('Voy against the exact index on fixture-model vectors', () => {
 		exact.add(items);
 		voy.remove(['fin-1', 'cook-2-copy']);
 		exact.remove(['fin-1', 'cook-2-copy']);
-		const queryVectors = (await embedder.embed(spec, queries.map((q) => q.text), 'query')).vectors;
+		const queryVectors = (
+			await embedder.embed(
+				spec,
+				queries.map((q) => q.text),
+				'query'
+			)
+		).vectors;
 		for (const q of queryVectors) expect(voy.rawNeighbours(q, 6)).toEqual(exact.search(q, 6).map((h) => h.id));
 	});
 });

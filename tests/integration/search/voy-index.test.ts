@@ -18,7 +18,10 @@ function randomVectors(count: number, dims: number, seed: number): VectorItem[] 
 		r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
 		return ((r ^ (r >>> 14)) >>> 0) / 4294967296 - 0.5;
 	};
-	return Array.from({ length: count }, (_, i) => ({ id: `c${String(i).padStart(4, '0')}`, vector: Float32Array.from({ length: dims }, rand) }));
+	return Array.from({ length: count }, (_, i) => ({
+		id: `c${String(i).padStart(4, '0')}`,
+		vector: Float32Array.from({ length: dims }, rand)
+	}));
 }
 
 function both(items: VectorItem[], dims: number) {
@@ -40,7 +43,10 @@ describe('Voy index against the exact index', () => {
 
 	it('survives 40 identical vectors (more than Voy can hold) and returns them all', () => {
 		const same = new Float32Array(16).fill(0.25);
-		const items = [...randomVectors(50, 16, 3), ...Array.from({ length: 40 }, (_, i) => ({ id: `dup${String(i).padStart(2, '0')}`, vector: same }))];
+		const items = [
+			...randomVectors(50, 16, 3),
+			...Array.from({ length: 40 }, (_, i) => ({ id: `dup${String(i).padStart(2, '0')}`, vector: same }))
+		];
 		const { voy, exact } = both(items, 16);
 		expect(voy.distinctVectors()).toBe(51);
 		expect(voy.rawNeighbours(same, 45)).toEqual(exact.search(same, 45).map((h) => h.id));

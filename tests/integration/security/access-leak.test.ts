@@ -32,7 +32,11 @@ const CANARY = 'QX7CANARYVAULT';
 const SECRET_PATH = 'vault/payroll-secret.txt';
 const bob = { user: 'bob', groups: ['eng'] };
 const ENV = { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null };
-const MODELS = { models: { source: { kind: 'local' as const, path: MODELS_DIR }, device: 'wasm' as const }, embedding: { modelId: 'static-embed', dtype: 'fp32' as const, batchSize: 4 }, rerank: { enabled: true, modelId: 'static-reranker', dtype: 'fp32' as const } };
+const MODELS = {
+	models: { source: { kind: 'local' as const, path: MODELS_DIR }, device: 'wasm' as const },
+	embedding: { modelId: 'static-embed', dtype: 'fp32' as const, batchSize: 4 },
+	rerank: { enabled: true, modelId: 'static-reranker', dtype: 'fp32' as const }
+};
 
 const embedder = new TransformersEmbedder();
 const reranker = new TransformersReranker();
@@ -54,7 +58,13 @@ const DOCS = [
 	file(SECRET_PATH, `payroll salary bank money: the board pays ${CANARY} bonuses from the bank salary payroll money fund`)
 ];
 
-let svc: ReturnType<typeof combineApis<ReturnType<typeof createLibraryServiceWithInternals>['api'], ReturnType<typeof createEvalService>, ReturnType<typeof createAnswerService>>>;
+let svc: ReturnType<
+	typeof combineApis<
+		ReturnType<typeof createLibraryServiceWithInternals>['api'],
+		ReturnType<typeof createEvalService>,
+		ReturnType<typeof createAnswerService>
+	>
+>;
 let workspaceId = '';
 let secretId = '';
 let secretChunks: string[] = [];
@@ -63,7 +73,12 @@ let chunking: Awaited<ReturnType<typeof svc.workspaceConfig>>['chunking'];
 let bm25: Awaited<ReturnType<typeof svc.workspaceConfig>>['bm25'];
 
 beforeAll(async () => {
-	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory(), embedder, reranker, voyLoader: loadVoyInNode });
+	const { api, internals } = createLibraryServiceWithInternals({
+		idbFactory: new IDBFactory(),
+		embedder,
+		reranker,
+		voyLoader: loadVoyInNode
+	});
 	svc = combineApis(api, createEvalService(api, internals), createAnswerService(api, internals));
 	const ws = await svc.createWorkspace('Leak', MODELS);
 	workspaceId = ws.id;
@@ -120,28 +135,61 @@ describe('a restricted principal sees nothing of a document outside its access l
 		await expect(svc.explainResult({ ...request, runAs: bob })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 	});
 
-	it.each(['lexical', 'hybrid-rerank'] as const)('a %s evaluation run as the principal retrieves, counts and exports none of it', async (mode) => {
-		const config = { label: `as bob ${mode}`, mode, topK: 3, depth: 10, chunking, bm25 };
-		const asOwner = await svc.runEval({ workspaceId, goldenSetId, jobId: `owner-${mode}`, config, appVersion: 't', environment: ENV });
-		expect(reportToTrecRun(asOwner)).toContain(SECRET_PATH);
-		const report = await svc.runEval({ workspaceId, goldenSetId, jobId: `bob-${mode}`, config, appVersion: 't', environment: ENV, runAs: bob });
-		expect(report.retrieval.runAs).toEqual(bob);
-		expect(report.corpus.documents).toBe(3);
-		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object);
-		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
-		expectNoSecret(report);
-		expectNoSecret(reportToTrecRun(report));
-		expectNoSecret(await svc.listEvalReports(workspaceId).then((all) => all.filter((r) => r.retrieval.runAs)));
-	});
+	it.each(['lexical', 'hybrid-rerank'] as const)(
+		'a %s evaluation run as the principal retrieves, counts and exports none of it',
+		async (mode) => {
+			const config = { label: `as bob ${mode}`, mode, topK: 3, depth: 10, chunking, bm25 };
+			const asOwner = await svc.runEval({ workspaceId, goldenSetId, jobId: `owner-${mode}`, config, appVersion: 't', environment: ENV });
+			expect(reportToTrecRun(asOwner)).toContain(SECRET_PATH);
+			const report = await svc.runEval({
+				workspaceId,
+				goldenSetId,
+				jobId: `bob-${mode}`,
+				config,
+				appVersion: 't',
+				environment: ENV,
+				runAs: bob
+			});
+			expect(report.retrieval.runAs).toEqual(bob);
+			expect(report.corpus.documents).toBe(3);
+			const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(
+				JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object
+			);
+			expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
+			expectNoSecret(report);
+			expectNoSecret(reportToTrecRun(report));
+			expectNoSecret(await svc.listEvalReports(workspaceId).then((all) => all.filter((r) => r.retrieval.runAs)));
+		}
+	);
 
 	it('an answer run as the principal puts none of it in a prompt, an answer or its report', async () => {
-		const config: AnswerRunConfig = { label: 'as bob', mode: 'hybrid-rerank', topK: 4, model: { provider: 'scripted', modelId: 'm' }, prompt: { spec: DEFAULT_SYSTEM_PROMPT, fewShot: [] }, contextWindowTokens: 4096, maxTokens: 64, temperature: 0, seed: 1, runAs: bob };
+		const config: AnswerRunConfig = {
+			label: 'as bob',
+			mode: 'hybrid-rerank',
+			topK: 4,
+			model: { provider: 'scripted', modelId: 'm' },
+			prompt: { spec: DEFAULT_SYSTEM_PROMPT, fewShot: [] },
+			contextWindowTokens: 4096,
+			maxTokens: 64,
+			temperature: 0,
+			seed: 1,
+			runAs: bob
+		};
 		const run = await svc.startAnswerRun({ workspaceId, goldenSetId, config });
 		const state = await svc.answerRunState(run.id);
 		const model = new ScriptedChatModel('m', { tokens: ['Paid [1].'] });
 		const sink = new InMemorySpanSink();
 		let t = 0;
-		await runAnswerCases({ run: state.run, cases: state.pending, model, retrieve: answerRunRetriever((r) => svc.search(r), state.run), tokenizer: new EstimateTokenizer(), tracer: new BasicTracer([sink]), clock: () => (t += 1), onAnswer: (r) => svc.saveAnswer(r) });
+		await runAnswerCases({
+			run: state.run,
+			cases: state.pending,
+			model,
+			retrieve: answerRunRetriever((r) => svc.search(r), state.run),
+			tokenizer: new EstimateTokenizer(),
+			tracer: new BasicTracer([sink]),
+			clock: () => (t += 1),
+			onAnswer: (r) => svc.saveAnswer(r)
+		});
 		await svc.recordSpans(sink.spans);
 		expect(model.requests).toHaveLength(2);
 		expect(JSON.stringify(model.requests)).toContain('salary');
@@ -155,7 +203,20 @@ describe('a restricted principal sees nothing of a document outside its access l
 
 	it('asking a question as the principal keeps it out of the prompt', async () => {
 		const model = new ScriptedChatModel('m', { tokens: ['ok'] });
-		await answerQuestion({ model, tracer: new BasicTracer([]), clock: () => 0, spec: DEFAULT_SYSTEM_PROMPT, question: QUERY, contextWindowTokens: 4096, reserveOutputTokens: 64, tokenizer: new EstimateTokenizer(), temperature: 0, seed: 1, retrieve: (q) => searchSources((r) => svc.search(r), { workspaceId, query: q, topK: 4, mode: 'hybrid', runAs: bob }), onEvent: () => {} });
+		await answerQuestion({
+			model,
+			tracer: new BasicTracer([]),
+			clock: () => 0,
+			spec: DEFAULT_SYSTEM_PROMPT,
+			question: QUERY,
+			contextWindowTokens: 4096,
+			reserveOutputTokens: 64,
+			tokenizer: new EstimateTokenizer(),
+			temperature: 0,
+			seed: 1,
+			retrieve: (q) => searchSources((r) => svc.search(r), { workspaceId, query: q, topK: 4, mode: 'hybrid', runAs: bob }),
+			onEvent: () => {}
+		});
 		expect(model.requests).toHaveLength(1);
 		expectNoSecret(model.requests);
 	});

@@ -27,7 +27,10 @@ describe('answer service', () => {
 		expect(halfway.answers[0]!.sources.length).toBeGreaterThan(0);
 		expect(halfway.answers[0]!.retrieved[0]!.documentRef).toMatch(/^\S+$/);
 
-		expect(await answerPending(svc, run.id, new ScriptedChatModel('good', { tokens: ['See ', '[1].'] }))).toEqual({ answered: 3, cancelled: false });
+		expect(await answerPending(svc, run.id, new ScriptedChatModel('good', { tokens: ['See ', '[1].'] }))).toEqual({
+			answered: 3,
+			cancelled: false
+		});
 		expect((await svc.answerRunState(run.id)).pending).toEqual([]);
 	});
 
@@ -46,11 +49,21 @@ describe('answer service', () => {
 		// Five cases, all 4 points worse: the exact sign-flip p-value is 2/32 = 0.0625, not below α = 0.05.
 		// A breached limit fails anyway (the p-value is shown beside it); a rule that opts into
 		// requireSignificance holds.
-		const strict = runGate(baseline, candidate, { metrics: { 'judge.correctness': { maxDrop: 0.5 } }, alpha: 0.05, seed: 42, permutations: 2000 });
+		const strict = runGate(baseline, candidate, {
+			metrics: { 'judge.correctness': { maxDrop: 0.5 } },
+			alpha: 0.05,
+			seed: 42,
+			permutations: 2000
+		});
 		expect(strict.verdict).toBe('FAIL');
 		expect(strict.metrics[0]!.absoluteDrop).toBe(4);
 		expect(strict.metrics[0]!.pValue).toBeGreaterThan(0.05);
-		const lenient = runGate(baseline, candidate, { metrics: { 'judge.correctness': { maxDrop: 0.5, requireSignificance: true } }, alpha: 0.05, seed: 42, permutations: 2000 });
+		const lenient = runGate(baseline, candidate, {
+			metrics: { 'judge.correctness': { maxDrop: 0.5, requireSignificance: true } },
+			alpha: 0.05,
+			seed: 42,
+			permutations: 2000
+		});
 		expect(lenient.verdict).toBe('PASS');
 		expect(lenient.metrics[0]!.reason).toContain('not significant');
 	});
@@ -73,7 +86,8 @@ describe('the library worker’s RPC surface', () => {
 		const { svc } = await answerWorkspace(1);
 		const names = Object.keys(svc);
 		expect(names).toEqual(expect.arrayContaining(['search', 'runEval', 'startAnswerRun', 'saveAnswerReport', 'disconnectModels']));
-		for (const internal of ['store', 'index', 'serial', 'runImport', 'run', 'internals', 'internalsOf', 'tracked']) expect(names).not.toContain(internal);
+		for (const internal of ['store', 'index', 'serial', 'runImport', 'run', 'internals', 'internalsOf', 'tracked'])
+			expect(names).not.toContain(internal);
 	});
 });
 
@@ -86,9 +100,33 @@ describe('a run answered by a system under test', () => {
 		const [ok1, ok2, failed] = run.cases;
 		for (const c of [ok1!, ok2!]) {
 			const doc = c.relevant[0]!.doc;
-			await svc.saveAnswer(toAnswerRecord(run.id, c, { caseId: c.id, repeat: 0, output: { answer: `From ${doc} [1]`, contexts: [{ documentRef: doc, text: 'passage' }], timings: { totalMs: 5, ttftMs: null } }, error: null }, 1));
+			await svc.saveAnswer(
+				toAnswerRecord(
+					run.id,
+					c,
+					{
+						caseId: c.id,
+						repeat: 0,
+						output: { answer: `From ${doc} [1]`, contexts: [{ documentRef: doc, text: 'passage' }], timings: { totalMs: 5, ttftMs: null } },
+						error: null
+					},
+					1
+				)
+			);
 		}
-		await svc.saveAnswer(toAnswerRecord(run.id, failed!, { caseId: failed!.id, repeat: 0, output: null, error: { name: 'AssayError', code: 'SYSTEM_REQUEST_FAILED', message: `No output for case ${failed!.id} in outputs.jsonl.` } }, 1));
+		await svc.saveAnswer(
+			toAnswerRecord(
+				run.id,
+				failed!,
+				{
+					caseId: failed!.id,
+					repeat: 0,
+					output: null,
+					error: { name: 'AssayError', code: 'SYSTEM_REQUEST_FAILED', message: `No output for case ${failed!.id} in outputs.jsonl.` }
+				},
+				1
+			)
+		);
 		await svc.updateAnswerRun(run.id, { status: 'complete' });
 		const report = await svc.saveAnswerReport({ runId: run.id, appVersion: 'test', environment: TEST_ENVIRONMENT });
 		const ajv = new Ajv({ allErrors: true, strict: false });

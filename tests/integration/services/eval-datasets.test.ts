@@ -46,7 +46,13 @@ describe('BM25 evaluation of every BEIR collection in the fixtures', () => {
 				workspaceId: imported.workspace.id,
 				goldenSetId,
 				jobId: name,
-				config: { label: `bm25 ${name}`, chunking: { mode: 'none' }, bm25: { analyzer: name === 'autorag_ko' ? 'auto' : 'english' }, depth: 100, topK: 10 },
+				config: {
+					label: `bm25 ${name}`,
+					chunking: { mode: 'none' },
+					bm25: { analyzer: name === 'autorag_ko' ? 'auto' : 'english' },
+					depth: 100,
+					topK: 10
+				},
 				appVersion: '0.0.0-test',
 				environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null }
 			});

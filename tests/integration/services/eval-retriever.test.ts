@@ -7,14 +7,30 @@ import type { DocumentRecord } from '../../../src/lib/ingest/types.ts';
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta'];
 
 function doc(id: string): DocumentRecord {
-	return { id, workspaceId: 'w', name: id, relativePath: id, mediaType: 'text/plain', sizeBytes: 0, contentHash: id, status: 'ready', charCount: 0, chunkCount: 0, importedAtMs: 0, tags: [] };
+	return {
+		id,
+		workspaceId: 'w',
+		name: id,
+		relativePath: id,
+		mediaType: 'text/plain',
+		sizeBytes: 0,
+		contentHash: id,
+		status: 'ready',
+		charCount: 0,
+		chunkCount: 0,
+		importedAtMs: 0,
+		tags: []
+	};
 }
 
 describe('eval retriever', () => {
 	it('ranks documents by best chunk exactly as scoring every chunk would, for any depth (property)', () => {
 		fc.assert(
 			fc.property(
-				fc.array(fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 }),
+				fc.array(fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }), {
+					minLength: 1,
+					maxLength: 25
+				}),
 				fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }),
 				fc.integer({ min: 1, max: 12 }),
 				(docs, query, depth) => {
@@ -25,7 +41,10 @@ describe('eval retriever', () => {
 						chunks.forEach((words, c) => bm25.add(`d${d}#${c}`, words.join(' ')));
 					});
 					const q = query.join(' ');
-					const full = rankDocumentsByBestChunk(bm25.search(q, { topK: bm25.size }), (id) => id.slice(0, id.lastIndexOf('#'))).slice(0, depth);
+					const full = rankDocumentsByBestChunk(bm25.search(q, { topK: bm25.size }), (id) => id.slice(0, id.lastIndexOf('#'))).slice(
+						0,
+						depth
+					);
 					const ours = lexicalRetriever({ bm25, documents }).retrieve(q, depth) as { docId: string; score: number }[];
 					expect(ours).toEqual(full.map((h) => ({ docId: h.id, score: h.score })));
 				}

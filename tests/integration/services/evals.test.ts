@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { compareReports, evaluateRun, parseQrels, parseRun, reportToQrels, reportToTrecRun, type EvalReport } from '../../../src/lib/evals/index.ts';
+import {
+	compareReports,
+	evaluateRun,
+	parseQrels,
+	parseRun,
+	reportToQrels,
+	reportToTrecRun,
+	type EvalReport
+} from '../../../src/lib/evals/index.ts';
 import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
 import type { EvalRequest } from '../../../src/lib/services/eval-api.ts';
@@ -18,7 +26,14 @@ function services() {
 
 async function stemmingWorkspace() {
 	const svc = services();
-	const imported = await svc.importBeirFolder({ name: 'stemming', corpus: new Blob([fixture('corpus.jsonl')]), corpusGzipped: false, queries: new Blob([fixture('queries.jsonl')]), qrels: new Blob([fixture('qrels.tsv')]), analyzer: 'english' });
+	const imported = await svc.importBeirFolder({
+		name: 'stemming',
+		corpus: new Blob([fixture('corpus.jsonl')]),
+		corpusGzipped: false,
+		queries: new Blob([fixture('queries.jsonl')]),
+		qrels: new Blob([fixture('qrels.tsv')]),
+		analyzer: 'english'
+	});
 	return { svc, imported };
 }
 
@@ -56,15 +71,23 @@ describe('eval service', () => {
 	it("gives the same numbers as assay metrics on the report's exported TREC run and qrels", async () => {
 		const { svc, imported } = await stemmingWorkspace();
 		const report = await svc.runEval(request(imported.workspace.id, imported.goldenSet.id, 'bm25 segmenter', 'segmenter'));
-		const trec = evaluateRun(parseQrels(reportToQrels(report)), parseRun(reportToTrecRun(report)), { includeMissingQueries: true, cutoffs: [10] });
+		const trec = evaluateRun(parseQrels(reportToQrels(report)), parseRun(reportToTrecRun(report)), {
+			includeMissingQueries: true,
+			cutoffs: [10]
+		});
 		expect(report.metrics.aggregate['ndcg@10']?.mean).toBe(trec.summary.ndcg_cut_10);
 		expect(report.metrics.aggregate.map?.mean).toBe(trec.summary.map);
 	});
 
 	it('labels the known-better configuration "better" and two identical configurations not significant', async () => {
 		const { svc, imported } = await stemmingWorkspace();
-		const run = (label: string, analyzer: 'english' | 'segmenter') => svc.runEval(request(imported.workspace.id, imported.goldenSet.id, label, analyzer));
-		const [stemmed, plain, again] = [await run('english', 'english'), await run('segmenter', 'segmenter'), await run('english again', 'english')];
+		const run = (label: string, analyzer: 'english' | 'segmenter') =>
+			svc.runEval(request(imported.workspace.id, imported.goldenSet.id, label, analyzer));
+		const [stemmed, plain, again] = [
+			await run('english', 'english'),
+			await run('segmenter', 'segmenter'),
+			await run('english again', 'english')
+		];
 		const better = compareReports(plain, stemmed, 'ndcg@10');
 		expect(better.paired.verdict).toBe('better');
 		expect(better.paired.improved).toBe(30);
@@ -96,12 +119,18 @@ describe('eval service', () => {
 	it('fails a hybrid configuration on a workspace without vectors with EMBEDDINGS_MISSING, telling to embed first', async () => {
 		const { svc, imported } = await stemmingWorkspace();
 		const req = request(imported.workspace.id, imported.goldenSet.id, 'hybrid', 'english');
-		await expect(svc.runEval({ ...req, config: { ...req.config, mode: 'hybrid' } })).rejects.toMatchObject({ code: 'EMBEDDINGS_MISSING', message: expect.stringMatching(/0 of 60 .*Embed the workspace first/) });
+		await expect(svc.runEval({ ...req, config: { ...req.config, mode: 'hybrid' } })).rejects.toMatchObject({
+			code: 'EMBEDDINGS_MISSING',
+			message: expect.stringMatching(/0 of 60 .*Embed the workspace first/)
+		});
 	});
 
 	it('imports a JSONL golden set, keeping the good rows and reporting the bad ones', async () => {
 		const { svc, imported } = await stemmingWorkspace();
-		const result = await svc.importGoldenSet(imported.workspace.id, 'mine', { format: 'jsonl', text: '{"id":"a","query":"apples","relevant":["rel0"]}\n{"id":"b"}\n' });
+		const result = await svc.importGoldenSet(imported.workspace.id, 'mine', {
+			format: 'jsonl',
+			text: '{"id":"a","query":"apples","relevant":["rel0"]}\n{"id":"b"}\n'
+		});
 		expect(result.goldenSet.cases).toHaveLength(1);
 		expect(result.errors).toEqual([{ line: 2, message: expect.stringMatching(/query/) }]);
 		const report = await svc.runEval(request(imported.workspace.id, result.goldenSet.id, 'english', 'english'));
@@ -117,6 +146,8 @@ describe('eval service', () => {
 		const result = await svc.explainResult({ workspaceId: imported.workspace.id, config: req.config, query: q.query, documentRef: doc });
 		expect(result.explanation.score).toBeCloseTo(score, 6);
 		expect(result.explanation.terms.map((t) => t.term)).toEqual(['appl', 'report']);
-		await expect(svc.explainResult({ workspaceId: imported.workspace.id, config: req.config, query: 'x', documentRef: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(
+			svc.explainResult({ workspaceId: imported.workspace.id, config: req.config, query: 'x', documentRef: 'nope' })
+		).rejects.toMatchObject({ code: 'NOT_FOUND' });
 	});
 });

@@ -12,10 +12,19 @@ function file(relativePath: string, body: string | Uint8Array): ImportFileInput 
 
 async function mixedFolder(): Promise<ImportFileInput[]> {
 	return [
-		file('f/report.pdf', await makePdf([flow(72, 700, ['The quarterly turbine inspection found no cracks.']), flow(72, 700, ['Page two mentions the gearbox.'])])),
+		file(
+			'f/report.pdf',
+			await makePdf([
+				flow(72, 700, ['The quarterly turbine inspection found no cracks.']),
+				flow(72, 700, ['Page two mentions the gearbox.'])
+			])
+		),
 		file('f/scan.pdf', await makePdf([[]])),
 		file('f/handbook.docx', await makeDocx([{ h1: 'Handbook' }, { p: 'Visitors park on level B2.' }])),
-		file('f/page.html', '<html><head><title>FAQ</title><script>secretScript()</script></head><body><p>Bicycles go in the courtyard rack.</p></body></html>'),
+		file(
+			'f/page.html',
+			'<html><head><title>FAQ</title><script>secretScript()</script></head><body><p>Bicycles go in the courtyard rack.</p></body></html>'
+		),
 		file('f/parts.csv', 'sku,name\nA-1,copper flange\nA-2,brass valve\n'),
 		file('f/events.jsonl', '{"event":"glacier melt"}\n{broken\n'),
 		file('f/util.py', 'def levenshtein(a, b):\n    return 0\n'),

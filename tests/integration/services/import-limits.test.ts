@@ -36,7 +36,11 @@ describe('import limits', () => {
 	it('fails a JSON file with too many keys with DOCUMENT_TOO_MANY_CHUNKS, and the next file is ready', async () => {
 		const lib = createLibraryService({ idbFactory: new IDBFactory() });
 		const ws = await lib.createWorkspace('W', { ingest: { maxChunksPerDocument: 1000 } });
-		const report = await lib.importFiles(ws.id, [file('huge.json', manyKeys(50_000)), file('after.txt', 'the normal file after it')], 'job');
+		const report = await lib.importFiles(
+			ws.id,
+			[file('huge.json', manyKeys(50_000)), file('after.txt', 'the normal file after it')],
+			'job'
+		);
 		const [huge, after] = report.items;
 		expect(huge).toMatchObject({ outcome: 'failed', status: 'failed', error: { code: 'DOCUMENT_TOO_MANY_CHUNKS' } });
 		expect(huge!.error!.message).toContain('huge.json');
@@ -44,7 +48,11 @@ describe('import limits', () => {
 		expect(huge!.error!.message).toContain('50000');
 		expect(after).toMatchObject({ outcome: 'added', status: 'ready' });
 		const docs = await lib.listDocuments(ws.id);
-		expect(docs.find((d) => d.name === 'huge.json')).toMatchObject({ status: 'failed', chunkCount: 0, error: { code: 'DOCUMENT_TOO_MANY_CHUNKS' } });
+		expect(docs.find((d) => d.name === 'huge.json')).toMatchObject({
+			status: 'failed',
+			chunkCount: 0,
+			error: { code: 'DOCUMENT_TOO_MANY_CHUNKS' }
+		});
 		expect((await lib.search({ workspaceId: ws.id, query: 'value number', topK: 5 })).hits).toEqual([]);
 		expect((await lib.search({ workspaceId: ws.id, query: 'normal', topK: 5 })).hits.map((h) => h.documentName)).toEqual(['after.txt']);
 	});
@@ -55,7 +63,11 @@ describe('import limits', () => {
 		const lib = createLibraryService({ idbFactory: new IDBFactory(), clock: clock.now });
 		const ws = await lib.createWorkspace('W', { chunking: { chunkSizeChars: 50, chunkOverlapChars: 0 }, ingest: { fileTimeoutMs: 100 } });
 		const report = await lib.importFiles(ws.id, [file('slow.txt', LONG), file('next.txt', 'quick file')], 'job');
-		expect(report.items[0]).toMatchObject({ outcome: 'failed', status: 'failed', error: { code: 'FILE_IMPORT_TIMEOUT', details: { stage: 'chunking', fileTimeoutMs: 100 } } });
+		expect(report.items[0]).toMatchObject({
+			outcome: 'failed',
+			status: 'failed',
+			error: { code: 'FILE_IMPORT_TIMEOUT', details: { stage: 'chunking', fileTimeoutMs: 100 } }
+		});
 		expect(report.items[1]).toMatchObject({ outcome: 'added', status: 'ready' });
 	});
 

@@ -40,7 +40,9 @@ describe('import on a full disk', () => {
 		const ws = await lib.createWorkspace('W');
 		fillDiskAfter(2);
 		const progress: string[] = [];
-		const report = await lib.importFiles(ws.id, FILES, 'job', (p) => progress.push(`${p.done}/${p.total} ${p.item.name} ${p.item.outcome}`));
+		const report = await lib.importFiles(ws.id, FILES, 'job', (p) =>
+			progress.push(`${p.done}/${p.total} ${p.item.name} ${p.item.outcome}`)
+		);
 		expect(report.items.map((i) => [i.name, i.outcome, i.error?.code])).toEqual([
 			['a.txt', 'added', undefined],
 			['b.txt', 'added', undefined],
@@ -52,7 +54,10 @@ describe('import on a full disk', () => {
 		expect(report.counts).toMatchObject({ added: 2, skipped: 3 });
 		expect(progress).toEqual(['1/5 a.txt added', '2/5 b.txt added', '3/5 c.txt skipped', '4/5 d.txt skipped', '5/5 e.txt skipped']);
 		// The documents stored before the disk filled are searchable.
-		expect((await lib.search({ workspaceId: ws.id, query: 'aaa bbb', topK: 5 })).hits.map((h) => h.documentName).sort()).toEqual(['a.txt', 'b.txt']);
+		expect((await lib.search({ workspaceId: ws.id, query: 'aaa bbb', topK: 5 })).hits.map((h) => h.documentName).sort()).toEqual([
+			'a.txt',
+			'b.txt'
+		]);
 	});
 
 	it('after a reload reports the job as stopped (not resumed) with the staged bytes it holds, until the user retries', async () => {
@@ -91,7 +96,9 @@ describe('import on a full disk', () => {
 		const again = await lib.resumeImport(ws.id, 'job');
 		expect(again.stopped).toMatchObject({ code: 'STORAGE_QUOTA' });
 		expect(again.items.map((i) => i.outcome)).toEqual(['added', 'added', 'skipped', 'skipped', 'skipped']);
-		expect(await lib.pendingImports(ws.id)).toEqual([expect.objectContaining({ stopped: expect.objectContaining({ code: 'STORAGE_QUOTA' }) })]);
+		expect(await lib.pendingImports(ws.id)).toEqual([
+			expect.objectContaining({ stopped: expect.objectContaining({ code: 'STORAGE_QUOTA' }) })
+		]);
 	});
 
 	it('discarding a stopped job deletes its staged bytes and keeps the documents already imported', async () => {

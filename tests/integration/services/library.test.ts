@@ -15,13 +15,18 @@ function service(factory: IDBFactory, snapshotEveryDocuments?: number): LibraryA
 	return createLibraryService({ idbFactory: factory, ...(snapshotEveryDocuments ? { snapshotEveryDocuments } : {}) });
 }
 
-const HANDBOOK = '# Handbook\n\n## Leave\n\nEmployees get 26 days of annual leave.\n\n## Overtime\n\nOvertime must be approved by the team lead.';
+const HANDBOOK =
+	'# Handbook\n\n## Leave\n\nEmployees get 26 days of annual leave.\n\n## Overtime\n\nOvertime must be approved by the team lead.';
 
 describe('LibraryService', () => {
 	it('imports files, reports each outcome, and finds the chunk with its heading path and highlights', async () => {
 		const lib = service(new IDBFactory());
 		const ws = await lib.createWorkspace('Test');
-		const report = await lib.importFiles(ws.id, [file('docs/handbook.md', HANDBOOK), file('docs/empty.txt', ''), file('docs/data.bin', 'x')], 'job1');
+		const report = await lib.importFiles(
+			ws.id,
+			[file('docs/handbook.md', HANDBOOK), file('docs/empty.txt', ''), file('docs/data.bin', 'x')],
+			'job1'
+		);
 		expect(report.counts).toMatchObject({ added: 1, failed: 1, unsupported: 1 });
 		const response = await lib.search({ workspaceId: ws.id, query: 'approved overtime', topK: 5 });
 		expect(response.hits).toHaveLength(1);
@@ -130,7 +135,9 @@ describe('LibraryService', () => {
 	it('rejects an invalid configuration with CONFIG_INVALID and keeps the old one', async () => {
 		const lib = service(new IDBFactory());
 		const ws = await lib.createWorkspace('Test');
-		await expect(lib.updateWorkspaceConfig(ws.id, { chunking: { chunkSizeChars: 10, chunkOverlapChars: 10 } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+		await expect(lib.updateWorkspaceConfig(ws.id, { chunking: { chunkSizeChars: 10, chunkOverlapChars: 10 } })).rejects.toMatchObject({
+			code: 'CONFIG_INVALID'
+		});
 		expect((await lib.workspaceConfig(ws.id)).chunking).toEqual({ chunkSizeChars: 800, chunkOverlapChars: 96 });
 	});
 

@@ -8,7 +8,11 @@ describe('a model worker that dies mid-call', () => {
 	it('fails the embedding job in flight with WORKER_FAILED instead of leaving it waiting, and dense work waits for a new connection', async () => {
 		const lib = createLibraryService({ idbFactory: new IDBFactory() });
 		const ws = await lib.createWorkspace('Loss', { embedding: { modelId: 'static-embed', dtype: 'fp32', batchSize: 2 } });
-		await lib.importFiles(ws.id, [{ file: new Blob(['the puppy barked at the kennel']), name: 'pets.txt', relativePath: 'pets.txt' }], 'import');
+		await lib.importFiles(
+			ws.id,
+			[{ file: new Blob(['the puppy barked at the kennel']), name: 'pets.txt', relativePath: 'pets.txt' }],
+			'import'
+		);
 		// A model worker that receives the call and never answers (as one that crashed does).
 		const { port1, port2 } = new MessageChannel();
 		let called!: () => void;

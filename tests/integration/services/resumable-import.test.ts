@@ -47,7 +47,11 @@ describe('resumable import', () => {
 
 		const reopened = createLibraryService({ idbFactory: factory });
 		const report = await reopened.resumeImport(ws.id, 'job-1');
-		expect(report.items.map((i) => [i.name, i.outcome])).toEqual([['a.txt', 'added'], ['b.txt', 'added'], ['c.txt', 'added']]);
+		expect(report.items.map((i) => [i.name, i.outcome])).toEqual([
+			['a.txt', 'added'],
+			['b.txt', 'added'],
+			['c.txt', 'added']
+		]);
 		expect((await reopened.listDocuments(ws.id)).map((d) => d.name)).toEqual(['a.txt', 'b.txt', 'c.txt']);
 		expect(await reopened.pendingImports(ws.id)).toEqual([]);
 		const hits = (await reopened.search({ workspaceId: ws.id, query: 'alpha bravo charlie', topK: 10 })).hits;
@@ -60,7 +64,17 @@ describe('resumable import', () => {
 		const ws = await lib.createWorkspace('W');
 		await lib.importFiles(ws.id, [FILES[0]!], 'done-job');
 		const store = await openAssayDb({ idbFactory: factory });
-		await store.pendingFiles.put({ jobId: 'job-2', ordinal: 0, total: 1, workspaceId: ws.id, name: 'a.txt', relativePath: 'a.txt', sizeBytes: 12, bytes: new TextEncoder().encode('alpha apples'), createdAtMs: 1 });
+		await store.pendingFiles.put({
+			jobId: 'job-2',
+			ordinal: 0,
+			total: 1,
+			workspaceId: ws.id,
+			name: 'a.txt',
+			relativePath: 'a.txt',
+			sizeBytes: 12,
+			bytes: new TextEncoder().encode('alpha apples'),
+			createdAtMs: 1
+		});
 		const report = await lib.resumeImport(ws.id, 'job-2');
 		expect(report.items.map((i) => i.outcome)).toEqual(['unchanged']);
 		const docs = await lib.listDocuments(ws.id);
@@ -100,11 +114,17 @@ describe('re-decoding a document with an uncertain encoding', () => {
 describe('a file that throws unexpectedly', () => {
 	it('fails alone with its reason and the job finishes (no pending job left to block reopening)', async () => {
 		const real = createNodeParserRegistry();
-		const parser: ParseService = { parse: (input, t) => (input.name === 'b.txt' ? Promise.reject(new TypeError('parser bug')) : real.parse(input, t)) };
+		const parser: ParseService = {
+			parse: (input, t) => (input.name === 'b.txt' ? Promise.reject(new TypeError('parser bug')) : real.parse(input, t))
+		};
 		const lib = createLibraryService({ idbFactory: new IDBFactory(), parser });
 		const ws = await lib.createWorkspace('W');
 		const report = await lib.importFiles(ws.id, FILES, 'job');
-		expect(report.items.map((i) => [i.name, i.outcome])).toEqual([['a.txt', 'added'], ['b.txt', 'failed'], ['c.txt', 'added']]);
+		expect(report.items.map((i) => [i.name, i.outcome])).toEqual([
+			['a.txt', 'added'],
+			['b.txt', 'failed'],
+			['c.txt', 'added']
+		]);
 		expect(report.items[1]!.error!.message).toContain('parser bug');
 		expect(await lib.pendingImports(ws.id)).toEqual([]);
 	});

@@ -16,7 +16,11 @@ afterAll(async () => {
 	await reranker.dispose();
 });
 
-const MODELS = { models: { source: { kind: 'local' as const, path: MODELS_DIR }, device: 'wasm' as const }, embedding: { modelId: 'static-embed', dtype: 'fp32' as const, batchSize: 2 }, rerank: { enabled: true, modelId: 'static-reranker', dtype: 'fp32' as const } };
+const MODELS = {
+	models: { source: { kind: 'local' as const, path: MODELS_DIR }, device: 'wasm' as const },
+	embedding: { modelId: 'static-embed', dtype: 'fp32' as const, batchSize: 2 },
+	rerank: { enabled: true, modelId: 'static-reranker', dtype: 'fp32' as const }
+};
 
 function file(relativePath: string, body: string): ImportFileInput {
 	return { file: new Blob([body]), name: relativePath, relativePath };
@@ -60,7 +64,14 @@ describe('semantic search in the library service', () => {
 		const report = await lib.embedWorkspace(ws.id, 'embed', (p) => seen.push(p.done));
 		expect(report).toMatchObject({ embedded: 4, backend: 'cpu' });
 		expect(seen).toEqual([0, 2, 4]);
-		expect(await lib.semanticStatus(ws.id)).toMatchObject({ state: 'ready', indexKind: 'voy', dims: 48, vectorCount: 4, pendingChunks: 0, backends: ['cpu'] });
+		expect(await lib.semanticStatus(ws.id)).toMatchObject({
+			state: 'ready',
+			indexKind: 'voy',
+			dims: 48,
+			vectorCount: 4,
+			pendingChunks: 0,
+			backends: ['cpu']
+		});
 	});
 
 	it('finds the on-topic chunk that shares no word with the query in dense mode', async () => {
@@ -103,7 +114,10 @@ describe('semantic search in the library service', () => {
 	it('refuses hybrid + rerank while the reranker is switched off', async () => {
 		const { lib, ws } = await embeddedWorkspace();
 		await lib.updateWorkspaceConfig(ws.id, { ...MODELS, rerank: { ...MODELS.rerank, enabled: false } });
-		await expect(lib.search({ workspaceId: ws.id, query: 'dog', topK: 1, mode: 'hybrid-rerank' })).rejects.toMatchObject({ code: 'SEARCH_MODE_UNAVAILABLE', message: expect.stringContaining('switched off') });
+		await expect(lib.search({ workspaceId: ws.id, query: 'dog', topK: 1, mode: 'hybrid-rerank' })).rejects.toMatchObject({
+			code: 'SEARCH_MODE_UNAVAILABLE',
+			message: expect.stringContaining('switched off')
+		});
 	});
 
 	it('reopens with the stored vectors, without re-embedding', async () => {
@@ -119,7 +133,9 @@ describe('semantic search in the library service', () => {
 		const { lib, ws } = await embeddedWorkspace();
 		await lib.updateWorkspaceConfig(ws.id, { ...MODELS, embedding: { ...MODELS.embedding, modelId: 'tiny-bert-embed' } });
 		await lib.semanticStatus(ws.id);
-		await expect(lib.search({ workspaceId: ws.id, query: 'dog', topK: 1, mode: 'dense' })).rejects.toMatchObject({ code: 'SEARCH_MODE_UNAVAILABLE' });
+		await expect(lib.search({ workspaceId: ws.id, query: 'dog', topK: 1, mode: 'dense' })).rejects.toMatchObject({
+			code: 'SEARCH_MODE_UNAVAILABLE'
+		});
 		const report = await lib.embedWorkspace(ws.id, 'again');
 		expect(report).toMatchObject({ embedded: 4, deletedOtherModels: 4 });
 		expect(await lib.semanticStatus(ws.id)).toMatchObject({ dims: 64, vectorCount: 4 });
@@ -130,7 +146,9 @@ describe('semantic search in the library service', () => {
 		const lib = service(factory);
 		const ws = await lib.createWorkspace('Semantic', MODELS);
 		await lib.importFiles(ws.id, DOCS, 'import');
-		await expect(lib.embedWorkspace(ws.id, 'job', (p) => p.done === 2 && void lib.cancelEmbedding('job'))).rejects.toMatchObject({ code: 'EMBEDDING_CANCELLED' });
+		await expect(lib.embedWorkspace(ws.id, 'job', (p) => p.done === 2 && void lib.cancelEmbedding('job'))).rejects.toMatchObject({
+			code: 'EMBEDDING_CANCELLED'
+		});
 		expect(await lib.semanticStatus(ws.id)).toMatchObject({ vectorCount: 2, pendingChunks: 2 });
 		expect(await lib.embedWorkspace(ws.id, 'job2')).toMatchObject({ embedded: 2 });
 	});
@@ -141,11 +159,20 @@ describe('semantic search in the library service', () => {
 		await lib.setDocumentAccess(ws.id, pets.id, { users: ['alice'], groups: [] });
 		for (const mode of ['lexical', 'dense', 'hybrid', 'hybrid-rerank'] as const) {
 			const response = await lib.search({ workspaceId: ws.id, query: 'dog puppy', topK: 4, mode, runAs: { user: 'bob', groups: [] } });
-			const everything = [...response.hits.map((h) => h.chunkId), ...Object.values(response.stages ?? {}).flatMap((s) => (s ?? []).map((h: { id: string }) => h.id))];
+			const everything = [
+				...response.hits.map((h) => h.chunkId),
+				...Object.values(response.stages ?? {}).flatMap((s) => (s ?? []).map((h: { id: string }) => h.id))
+			];
 			expect(everything.some((id) => id.startsWith(pets.id))).toBe(false);
 		}
 		expect(await lib.documentAccess(ws.id)).toEqual({ [pets.id]: { users: ['alice'], groups: [] } });
-		const asAlice = await lib.search({ workspaceId: ws.id, query: 'dog puppy', topK: 1, mode: 'hybrid', runAs: { user: 'alice', groups: [] } });
+		const asAlice = await lib.search({
+			workspaceId: ws.id,
+			query: 'dog puppy',
+			topK: 1,
+			mode: 'hybrid',
+			runAs: { user: 'alice', groups: [] }
+		});
 		expect(asAlice.hits[0]?.documentId).toBe(pets.id);
 	});
 

@@ -40,7 +40,10 @@ describe('two tabs importing into one workspace', () => {
 		const { a, b } = twoTabs({ snapshotEveryDocuments: 3 });
 		const ws = await a.api.createWorkspace('Shared');
 		await Promise.all([a.api.openWorkspace(ws.id), b.api.openWorkspace(ws.id)]);
-		await Promise.all([a.api.importFiles(ws.id, filesOf('a', WORDS.slice(0, 6)), 'job-a'), b.api.importFiles(ws.id, filesOf('b', WORDS.slice(6)), 'job-b')]);
+		await Promise.all([
+			a.api.importFiles(ws.id, filesOf('a', WORDS.slice(0, 6)), 'job-a'),
+			b.api.importFiles(ws.id, filesOf('b', WORDS.slice(6)), 'job-b')
+		]);
 		const all = [...filesOf('a', WORDS.slice(0, 6)), ...filesOf('b', WORDS.slice(6))].map((f) => f.relativePath).sort();
 		expect(await foundPaths(a.api, ws.id, 'notes')).toEqual(all);
 		expect(await foundPaths(b.api, ws.id, 'notes')).toEqual(all);
@@ -52,7 +55,10 @@ describe('two tabs importing into one workspace', () => {
 		const { a, b, idbFactory } = twoTabs({ snapshotEveryDocuments: 3 });
 		const ws = await a.api.createWorkspace('Shared');
 		await Promise.all([a.api.openWorkspace(ws.id), b.api.openWorkspace(ws.id)]);
-		await Promise.all([a.api.importFiles(ws.id, filesOf('a', WORDS.slice(0, 6)), 'job-a'), b.api.importFiles(ws.id, filesOf('b', WORDS.slice(6)), 'job-b')]);
+		await Promise.all([
+			a.api.importFiles(ws.id, filesOf('a', WORDS.slice(0, 6)), 'job-a'),
+			b.api.importFiles(ws.id, filesOf('b', WORDS.slice(6)), 'job-b')
+		]);
 		const store = await openAssayDb({ idbFactory });
 		const stored = (await store.documents.listByWorkspace(ws.id)).map((d) => d.id).sort();
 		const snapshot = await store.indexState.get(ws.id);
@@ -77,7 +83,10 @@ describe('two tabs importing into one workspace', () => {
 		const ws = await a.api.createWorkspace('Shared');
 		await a.api.importFiles(ws.id, filesOf('a', ['alpha']), 'job-a');
 		await b.api.importFiles(ws.id, filesOf('b', ['bravo']), 'job-b');
-		const golden = await a.svc.importGoldenSet(ws.id, 'g', { format: 'jsonl', text: '{"id":"q1","query":"bravo","relevant":["b/bravo.txt"]}\n' });
+		const golden = await a.svc.importGoldenSet(ws.id, 'g', {
+			format: 'jsonl',
+			text: '{"id":"q1","query":"bravo","relevant":["b/bravo.txt"]}\n'
+		});
 		expect(golden.errors).toEqual([]);
 		const config = await a.api.workspaceConfig(ws.id);
 		const report = await a.svc.runEval({

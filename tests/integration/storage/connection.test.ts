@@ -43,9 +43,28 @@ describe('migrations', () => {
 		const db = await rawOpen(factory, 'fresh', SCHEMA_VERSION);
 		const tx = db.transaction([...db.objectStoreNames], 'readonly');
 		expect([...db.objectStoreNames].sort()).toEqual(
-			['answerRuns', 'answers', 'chunks', 'documentTexts', 'documents', 'embeddings', 'evalRuns', 'goldenSets', 'indexState', 'pendingFiles', 'responseCache', 'settings', 'spans', 'workspaces'].sort()
+			[
+				'answerRuns',
+				'answers',
+				'chunks',
+				'documentTexts',
+				'documents',
+				'embeddings',
+				'evalRuns',
+				'goldenSets',
+				'indexState',
+				'pendingFiles',
+				'responseCache',
+				'settings',
+				'spans',
+				'workspaces'
+			].sort()
 		);
-		expect([...tx.objectStore('documents').indexNames].sort()).toEqual(['workspaceId', 'workspaceId_contentHash', 'workspaceId_relativePath']);
+		expect([...tx.objectStore('documents').indexNames].sort()).toEqual([
+			'workspaceId',
+			'workspaceId_contentHash',
+			'workspaceId_relativePath'
+		]);
 		expect([...tx.objectStore('chunks').indexNames].sort()).toEqual(['documentId', 'workspaceId']);
 		expect([...tx.objectStore('spans').indexNames].sort()).toEqual(['name', 'startTimeMs', 'traceId']);
 		expect(tx.objectStore('indexState').keyPath).toEqual(['workspaceId', 'kind']);
@@ -121,7 +140,11 @@ describe('other tabs', () => {
 		const blocked: AssayError[] = [];
 		let opened = false;
 
-		const pending = openAssayDb({ idbFactory: factory, migrations: [...MIGRATIONS, () => undefined], onBlocked: (e) => blocked.push(e) }).then((s) => {
+		const pending = openAssayDb({
+			idbFactory: factory,
+			migrations: [...MIGRATIONS, () => undefined],
+			onBlocked: (e) => blocked.push(e)
+		}).then((s) => {
 			opened = true;
 			return s;
 		});

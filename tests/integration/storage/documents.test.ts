@@ -83,7 +83,9 @@ describe('documents', () => {
 		});
 		const doc = document('d1');
 
-		await expect(s.documents.save({ document: doc, text: 'text', chunks: chunksOf(doc, 5) })).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+		await expect(s.documents.save({ document: doc, text: 'text', chunks: chunksOf(doc, 5) })).rejects.toMatchObject({
+			code: 'STORAGE_FAILED'
+		});
 		vi.restoreAllMocks();
 
 		expect(await s.documents.get('d1')).toBeUndefined();
@@ -214,7 +216,13 @@ describe('document generation', () => {
 		const s = await open();
 		const doc = document('d1');
 		await s.documents.save({ document: doc, text: 'hello', chunks: chunksOf(doc, 1) });
-		await expect(s.documents.save({ document: document('d2'), text: 'x', chunks: [{ ...chunksOf(document('d2'), 1)[0]!, text: (() => undefined) as unknown as string }] })).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+		await expect(
+			s.documents.save({
+				document: document('d2'),
+				text: 'x',
+				chunks: [{ ...chunksOf(document('d2'), 1)[0]!, text: (() => undefined) as unknown as string }]
+			})
+		).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
 		expect(await s.documents.generation('ws1')).toBe(1);
 	});
 });

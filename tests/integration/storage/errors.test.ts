@@ -33,11 +33,16 @@ describe('quota and failure mapping', () => {
 		quotaOnPut('chunks');
 		const doc = document('d1');
 
-		const error = await s.documents.save({ document: doc, text: 'text', chunks: chunksOf(doc, 3), replaceDocumentId: 'old' }).catch((e: unknown) => e);
+		const error = await s.documents
+			.save({ document: doc, text: 'text', chunks: chunksOf(doc, 3), replaceDocumentId: 'old' })
+			.catch((e: unknown) => e);
 		vi.restoreAllMocks();
 
 		expect(error).toBeInstanceOf(AssayError);
-		expect(error).toMatchObject({ code: 'STORAGE_QUOTA', message: expect.stringMatching(/^Browser storage is full: .*free space.*remove documents/) });
+		expect(error).toMatchObject({
+			code: 'STORAGE_QUOTA',
+			message: expect.stringMatching(/^Browser storage is full: .*free space.*remove documents/)
+		});
 		expect((error as AssayError).cause).toMatchObject({ name: 'QuotaExceededError' });
 		expect(await s.documents.get('d1')).toBeUndefined();
 		expect(await s.documents.text('d1')).toBeUndefined();
@@ -69,7 +74,15 @@ describe('quota and failure mapping', () => {
 		await expect(s.settings.set('k', 1)).rejects.toMatchObject({ code: 'STORAGE_QUOTA' });
 		quotaOnPut('indexState');
 		await expect(
-			s.indexState.put({ workspaceId: 'w', kind: 'bm25', analyzerFingerprint: 'f', params: {}, snapshot: null, documentHashes: {}, updatedAtMs: 0 })
+			s.indexState.put({
+				workspaceId: 'w',
+				kind: 'bm25',
+				analyzerFingerprint: 'f',
+				params: {},
+				snapshot: null,
+				documentHashes: {},
+				updatedAtMs: 0
+			})
 		).rejects.toMatchObject({ code: 'STORAGE_QUOTA' });
 	});
 

@@ -6,7 +6,11 @@ import { IdbResponseCache } from '../../../src/lib/app/answer-cache.ts';
 import { freshFactory, openTestStore } from './fixtures.ts';
 
 const KEY = 'a'.repeat(64);
-const reply = { answer: 'Four weeks.', contexts: [{ documentRef: 'handbook.md', text: 'Leave is four weeks.' }], timings: { totalMs: 12, ttftMs: null } };
+const reply = {
+	answer: 'Four weeks.',
+	contexts: [{ documentRef: 'handbook.md', text: 'Leave is four weeks.' }],
+	timings: { totalMs: 12, ttftMs: null }
+};
 
 describe('response cache store (schema v5)', () => {
 	it('returns a stored reply by key, undefined for an unknown key, and replaces a reply stored twice', async () => {

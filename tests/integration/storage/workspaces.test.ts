@@ -14,7 +14,15 @@ async function open(): Promise<AssayStore> {
 }
 
 function indexState(workspaceId: string): IndexStateRecord {
-	return { workspaceId, kind: 'bm25', analyzerFingerprint: 'en-porter', params: { k1: 1.2, b: 0.75 }, snapshot: {}, documentHashes: {}, updatedAtMs: 1 };
+	return {
+		workspaceId,
+		kind: 'bm25',
+		analyzerFingerprint: 'en-porter',
+		params: { k1: 1.2, b: 0.75 },
+		snapshot: {},
+		documentHashes: {},
+		updatedAtMs: 1
+	};
 }
 
 describe('workspaces', () => {
@@ -107,7 +115,9 @@ describe('index state, settings, golden sets and eval runs', () => {
 		const s = await open();
 		await s.indexState.put(indexState('ws1'));
 
-		await expect(s.indexState.put({ ...indexState('ws1'), snapshot: { f: () => 1 }, updatedAtMs: 2 })).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+		await expect(s.indexState.put({ ...indexState('ws1'), snapshot: { f: () => 1 }, updatedAtMs: 2 })).rejects.toMatchObject({
+			code: 'STORAGE_FAILED'
+		});
 		expect((await s.indexState.get('ws1'))?.updatedAtMs).toBe(1);
 	});
 

@@ -8,7 +8,7 @@ describe('mapWebLlmError', () => {
 		['DeviceLostError: The WebGPU device was lost while loading the model.', 'GPU_DEVICE_LOST'],
 		['ContextWindowSizeExceededError: Prompt tokens exceed context window size', 'CONTEXT_WINDOW_EXCEEDED'],
 		['WebGPUNotAvailableError: WebGPU is not supported in your current environment', 'WEBGPU_UNAVAILABLE'],
-		["TypeError: Failed to fetch", 'MODEL_DOWNLOAD_FAILED'],
+		['TypeError: Failed to fetch', 'MODEL_DOWNLOAD_FAILED'],
 		["NetworkError: Failed to execute 'add' on 'Cache': Request failed", 'MODEL_DOWNLOAD_FAILED'],
 		['QuotaExceededError: The quota has been exceeded.', 'STORAGE_QUOTA'],
 		['Something odd', 'LLM_GENERATION_FAILED']
@@ -24,7 +24,12 @@ describe('mapWebLlmError', () => {
 });
 
 describe('WebLLM model records', () => {
-	const prebuilt = { model_id: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC', model: 'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f32_1-MLC', model_lib: 'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm' };
+	const prebuilt = {
+		model_id: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC',
+		model: 'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f32_1-MLC',
+		model_lib:
+			'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm'
+	};
 
 	it('points weights and library at a mirror, keeping the hub path', () => {
 		expect(mirrorRecord(prebuilt, 'https://models.example.org/llm/')).toEqual({
@@ -40,6 +45,10 @@ describe('WebLLM model records', () => {
 
 	it('rejects a custom model with a relative URL (WebLLM needs absolute ones)', () => {
 		expect(() => customRecord({ modelId: 'mine', weightsUrl: '/w/', modelLibUrl: 'https://x.org/m.wasm' })).toThrow(TypeError);
-		expect(customRecord({ modelId: ' mine ', weightsUrl: 'https://x.org/w/resolve/main/', modelLibUrl: 'https://x.org/m.wasm' })).toEqual({ model_id: 'mine', model: 'https://x.org/w/resolve/main/', model_lib: 'https://x.org/m.wasm' });
+		expect(customRecord({ modelId: ' mine ', weightsUrl: 'https://x.org/w/resolve/main/', modelLibUrl: 'https://x.org/m.wasm' })).toEqual({
+			model_id: 'mine',
+			model: 'https://x.org/w/resolve/main/',
+			model_lib: 'https://x.org/m.wasm'
+		});
 	});
 });

@@ -7,9 +7,16 @@ import { cases, check, makeAnswer, makeRun, verdict } from '../evals/answers/fix
 
 async function report(): Promise<EvalReport> {
 	const answers = [
-		makeAnswer('q1', { checks: [check('a', true), check('b', false)], verdicts: { correctness: verdict(5), faithfulness: verdict(4, 'faithfulness') } }),
+		makeAnswer('q1', {
+			checks: [check('a', true), check('b', false)],
+			verdicts: { correctness: verdict(5), faithfulness: verdict(4, 'faithfulness') }
+		}),
 		makeAnswer('q2', { checks: [check('a', true)], verdicts: { correctness: verdict('JUDGE_OUTPUT_INVALID') } }),
-		makeAnswer('q3', { error: { name: 'AssayError', code: 'SYSTEM_REQUEST_FAILED', message: 'HTTP 500 from the system' }, finishReason: null, text: '' })
+		makeAnswer('q3', {
+			error: { name: 'AssayError', code: 'SYSTEM_REQUEST_FAILED', message: 'HTTP 500 from the system' },
+			finishReason: null,
+			text: ''
+		})
 	];
 	const built = await buildAnswerReport({
 		id: 'rep-1',
@@ -36,33 +43,69 @@ describe('the view of an opened CLI report', () => {
 		expect(view.cases.map((c) => c.id)).toEqual(['q1', 'q2', 'q3']);
 		const [q1, q2, q3] = view.cases;
 		expect(q1!.answer).toBe(makeAnswer('q1').text);
-		expect(q1!.checks.map((c) => [c.id, c.pass])).toEqual([['a', true], ['b', false]]);
-		expect(q1!.verdicts.map((v) => [v.rubric, v.score, v.error])).toEqual([['correctness', 5, null], ['faithfulness', 4, null]]);
+		expect(q1!.checks.map((c) => [c.id, c.pass])).toEqual([
+			['a', true],
+			['b', false]
+		]);
+		expect(q1!.verdicts.map((v) => [v.rubric, v.score, v.error])).toEqual([
+			['correctness', 5, null],
+			['faithfulness', 4, null]
+		]);
 		expect(q2!.verdicts).toMatchObject([{ rubric: 'correctness', score: null, error: 'JUDGE_OUTPUT_INVALID' }]);
 		expect(q3).toMatchObject({ answer: null, error: { code: 'SYSTEM_REQUEST_FAILED', message: 'HTTP 500 from the system' } });
 		expect(view.metrics.map((m) => m.name)).toEqual([...view.metrics.map((m) => m.name)].sort());
 		expect(view.metrics.find((m) => m.name === 'judge.correctness')!.mean).toBe(5);
 		expect(view.answersSummary).toEqual({ answered: 2, failed: 1, graded: 2 });
-		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete, view.contextMatching]).toEqual([null, null, null, null, null, null]);
+		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete, view.contextMatching]).toEqual([
+			null,
+			null,
+			null,
+			null,
+			null,
+			null
+		]);
 	});
 
 	it('shows the system, cache hits, errors by code, context matching, an incomplete run and repeats with flaky cases', async () => {
 		const base = await report();
 		const view = reportView({
 			...base,
-			system: { type: 'http', label: 'support bot', details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] } },
+			system: {
+				type: 'http',
+				label: 'support bot',
+				details: { method: 'POST', url: 'http://127.0.0.1:8080/answer', headerNames: ['authorization'] }
+			},
 			cache: { hits: 2, requests: 1 },
 			errors: { count: 1, byCode: { SYSTEM_REQUEST_FAILED: 1 } },
 			contextMatching: { given: 2, matched: 1, unmatched: 1, ambiguous: 0 },
 			incomplete: { reason: 'connection refused', code: 'SYSTEM_UNREACHABLE', notRun: 4 },
-			repeats: { n: 3, flakyCaseIds: ['q2'], perCase: [{ caseId: 'q1', consistency: 1, flipped: false, verdicts: ['pass', 'pass', 'pass'], spread: {} }, { caseId: 'q2', consistency: 2 / 3, flipped: true, verdicts: ['pass', 'fail', 'pass'], spread: {} }] }
+			repeats: {
+				n: 3,
+				flakyCaseIds: ['q2'],
+				perCase: [
+					{ caseId: 'q1', consistency: 1, flipped: false, verdicts: ['pass', 'pass', 'pass'], spread: {} },
+					{ caseId: 'q2', consistency: 2 / 3, flipped: true, verdicts: ['pass', 'fail', 'pass'], spread: {} }
+				]
+			}
 		});
-		expect(view.system).toEqual({ type: 'http', label: 'support bot', details: [['method', 'POST'], ['url', 'http://127.0.0.1:8080/answer'], ['headerNames', '["authorization"]']] });
+		expect(view.system).toEqual({
+			type: 'http',
+			label: 'support bot',
+			details: [
+				['method', 'POST'],
+				['url', 'http://127.0.0.1:8080/answer'],
+				['headerNames', '["authorization"]']
+			]
+		});
 		expect(view.cache).toEqual({ hits: 2, requests: 1 });
 		expect(view.contextMatching).toEqual({ given: 2, matched: 1, unmatched: 1, ambiguous: 0 });
 		expect(view.errors).toEqual({ count: 1, byCode: [['SYSTEM_REQUEST_FAILED', 1]] });
 		expect(view.incomplete).toEqual({ reason: 'connection refused', code: 'SYSTEM_UNREACHABLE', notRun: 4 });
 		expect(view.repeats).toEqual({ n: 3, flakyCaseIds: ['q2'] });
-		expect(view.cases.map((c) => [c.id, c.consistency, c.flaky])).toEqual([['q1', 1, false], ['q2', 2 / 3, true], ['q3', null, false]]);
+		expect(view.cases.map((c) => [c.id, c.consistency, c.flaky])).toEqual([
+			['q1', 1, false],
+			['q2', 2 / 3, true],
+			['q3', null, false]
+		]);
 	});
 });

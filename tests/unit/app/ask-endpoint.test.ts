@@ -37,7 +37,9 @@ describe('endpoint idle timeout setting', () => {
 	it('is validated: outside 1 s – 1 h, or not a whole number of ms, is CONFIG_INVALID naming the field', () => {
 		expect(() => validateEndpoint(settings)).not.toThrow();
 		for (const idleTimeoutMs of [0, 999, 3_600_001, Number.NaN, 1500.5]) {
-			expect(() => validateEndpoint({ ...settings, idleTimeoutMs }), String(idleTimeoutMs)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('idleTimeoutMs') }));
+			expect(() => validateEndpoint({ ...settings, idleTimeoutMs }), String(idleTimeoutMs)).toThrow(
+				expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('idleTimeoutMs') })
+			);
 		}
 	});
 });

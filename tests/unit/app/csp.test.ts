@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { connectAllowed, connectSources, cspRefusal } from '../../../src/lib/app/csp.ts';
 
 const SELF = 'http://127.0.0.1:41400';
-const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' https://huggingface.co https://*.hf.co http://localhost:* http://127.0.0.1:* https://rag.example.org; img-src 'self' data:";
+const POLICY =
+	"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' https://huggingface.co https://*.hf.co http://localhost:* http://127.0.0.1:* https://rag.example.org; img-src 'self' data:";
 
 describe('the page CSP check for a system under test', () => {
 	it('reads connect-src, else default-src, else nothing', () => {
-		expect(connectSources(POLICY)).toEqual(["'self'", 'https://huggingface.co', 'https://*.hf.co', 'http://localhost:*', 'http://127.0.0.1:*', 'https://rag.example.org']);
+		expect(connectSources(POLICY)).toEqual([
+			"'self'",
+			'https://huggingface.co',
+			'https://*.hf.co',
+			'http://localhost:*',
+			'http://127.0.0.1:*',
+			'https://rag.example.org'
+		]);
 		expect(connectSources("default-src 'self'")).toEqual(["'self'"]);
 		expect(connectSources("img-src 'self'")).toBeNull();
 	});

@@ -5,7 +5,10 @@ import { MemoryStorage } from '../../support/memory-storage.ts';
 describe('stored experiment matrix', () => {
 	it('restores the configurations saved for a workspace, field for field', () => {
 		const s = new MemoryStorage();
-		const drafts = [draftFromConfig('BM25', null), { ...draftFromConfig('hybrid k=20', null), mode: 'hybrid' as const, rrfK: 20, analyzer: 'english' as const }];
+		const drafts = [
+			draftFromConfig('BM25', null),
+			{ ...draftFromConfig('hybrid k=20', null), mode: 'hybrid' as const, rrfK: 20, analyzer: 'english' as const }
+		];
 		saveDrafts(s, 'ws1', drafts);
 		expect(loadDrafts(s, 'ws1')).toEqual({ drafts, notice: null });
 		expect(loadDrafts(s, 'ws2')).toEqual({ drafts: null, notice: null });
@@ -22,7 +25,10 @@ describe('stored experiment matrix', () => {
 	it('drops drafts of the wrong shape one by one and keeps the others', () => {
 		const s = new MemoryStorage();
 		const good = draftFromConfig('ok', null);
-		s.setItem('assay.evalDrafts.ws1', JSON.stringify([good, { ...good, key: 'x', mode: 'telepathy' }, { ...good, key: 'y', k1: null }, 42]));
+		s.setItem(
+			'assay.evalDrafts.ws1',
+			JSON.stringify([good, { ...good, key: 'x', mode: 'telepathy' }, { ...good, key: 'y', k1: null }, 42])
+		);
 		const { drafts, notice } = loadDrafts(s, 'ws1');
 		expect(drafts).toEqual([good]);
 		expect(notice).toContain('3 of the 4');
@@ -34,7 +40,15 @@ describe('matrix defaults', () => {
 		const { defaultAppConfig } = await import('../../../src/lib/config/schema.ts');
 		const { DEFAULT_ANALYZER } = await import('../../../src/lib/app/eval-drafts.ts');
 		const d = defaultAppConfig();
-		expect(draftFromConfig('x', null)).toMatchObject({ analyzer: d.bm25.analyzer, chunkSizeChars: d.chunking.chunkSizeChars, chunkOverlapChars: d.chunking.chunkOverlapChars, k1: d.bm25.k1, b: d.bm25.b, rrfK: d.retrieval.rrfK, depth: d.retrieval.depth });
+		expect(draftFromConfig('x', null)).toMatchObject({
+			analyzer: d.bm25.analyzer,
+			chunkSizeChars: d.chunking.chunkSizeChars,
+			chunkOverlapChars: d.chunking.chunkOverlapChars,
+			k1: d.bm25.k1,
+			b: d.bm25.b,
+			rrfK: d.retrieval.rrfK,
+			depth: d.retrieval.depth
+		});
 		expect(DEFAULT_ANALYZER).toBe(d.bm25.analyzer);
 	});
 });

@@ -3,7 +3,9 @@ import { confirmLinkMessage, markdownToHtml } from '../../../src/lib/app/markdow
 
 describe('links in rendered Markdown', () => {
 	it('follow their link text with the host they go to', () => {
-		expect(markdownToHtml('See [the policy](https://hr-portal.attacker.example/login?session=1).')).toBe('<p>See <a href="https://hr-portal.attacker.example/login?session=1">the policy</a><span class="link-host"> (hr-portal.attacker.example)</span>.</p>\n');
+		expect(markdownToHtml('See [the policy](https://hr-portal.attacker.example/login?session=1).')).toBe(
+			'<p>See <a href="https://hr-portal.attacker.example/login?session=1">the policy</a><span class="link-host"> (hr-portal.attacker.example)</span>.</p>\n'
+		);
 	});
 
 	it('show the host of autolinks, bare URLs and mailto links too, as the browser would contact it', () => {
@@ -25,6 +27,8 @@ describe('links in rendered Markdown', () => {
 	});
 
 	it('ask before a data-carrying address opens with a question that shows the full address and host', () => {
-		expect(confirmLinkMessage('https://evil.example/pixel.png?q=secret')).toBe('This link goes to evil.example and its address carries data, which that site will receive:\n\nhttps://evil.example/pixel.png?q=secret\n\nOpen it in a new tab?');
+		expect(confirmLinkMessage('https://evil.example/pixel.png?q=secret')).toBe(
+			'This link goes to evil.example and its address carries data, which that site will receive:\n\nhttps://evil.example/pixel.png?q=secret\n\nOpen it in a new tab?'
+		);
 	});
 });

@@ -5,7 +5,11 @@ import { graphemeStarts } from './invariants.ts';
 
 const dir = new URL('../../fixtures/cases/chunk-01-surrogate/', import.meta.url);
 const input = readFileSync(new URL('input.txt', dir), 'utf8');
-const config = JSON.parse(readFileSync(new URL('config.json', dir), 'utf8')) as { chunkSize: number; chunkOverlap: number; separators: string[] };
+const config = JSON.parse(readFileSync(new URL('config.json', dir), 'utf8')) as {
+	chunkSize: number;
+	chunkOverlap: number;
+	separators: string[];
+};
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as { acceptable_output: string[] };
 
 /** The fixture speaks LangChain: `separators: [""]` means "split between characters", i.e. grapheme clusters only. */

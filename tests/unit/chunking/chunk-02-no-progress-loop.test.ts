@@ -68,7 +68,15 @@ describe('case chunk-02 (b): a 243-character token with no whitespace', () => {
 
 	it('starts each chunk after the previous one and repeats exactly the last 10 characters', () => {
 		expect(chunks.map((c) => [c.startOffset, c.endOffset])).toEqual([
-			[0, 40], [30, 70], [60, 100], [90, 130], [120, 160], [150, 190], [180, 220], [210, 250], [240, 275]
+			[0, 40],
+			[30, 70],
+			[60, 100],
+			[90, 130],
+			[120, 160],
+			[150, 190],
+			[180, 220],
+			[210, 250],
+			[240, 275]
 		]);
 	});
 

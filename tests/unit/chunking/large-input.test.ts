@@ -22,7 +22,8 @@ function megabyteOfMarkdown(): string {
 	let length = 0;
 	for (let i = 0; length < MEGABYTE; i++) {
 		let part = `${'#'.repeat((i % 3) + 1)} Section ${i}\n\n`;
-		for (let p = 0; p < 4; p++) part += Array.from({ length: 3 + ((i + p) % 25) }, (_, k) => sentences[(i + p + k) % sentences.length]).join('') + '\n\n';
+		for (let p = 0; p < 4; p++)
+			part += Array.from({ length: 3 + ((i + p) % 25) }, (_, k) => sentences[(i + p + k) % sentences.length]).join('') + '\n\n';
 		part += '- item one\n- item two\n\n';
 		if (i % 5 === 0) part += '```ts\n' + 'const value = compute(1, 2, 3);\n'.repeat(10 + (i % 60)) + '```\n\n';
 		parts.push(part);

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { Marked } from 'marked';
 import { chunkDocument, markdownWarnings, overlapShortfalls, type TextChunk } from '../../../src/lib/chunking/index.ts';
 
-const md = (text: string, chunkSizeChars: number, chunkOverlapChars = 0) => chunkDocument(text, 'markdown', { chunkSizeChars, chunkOverlapChars });
+const md = (text: string, chunkSizeChars: number, chunkOverlapChars = 0) =>
+	chunkDocument(text, 'markdown', { chunkSizeChars, chunkOverlapChars });
 const rows = (chunks: TextChunk[]) => chunks.map((c) => [c.text, c.startOffset, c.endOffset]);
 
 describe('markdown sections', () => {
-	const doc = 'Preface line.\n\n# Handbook\nIntro.\n\n## Leave\n\n### Sick leave ###\nCall the office.\n\n## Pay\nMonthly.\n\n# Appendix\nEnd.\n';
+	const doc =
+		'Preface line.\n\n# Handbook\nIntro.\n\n## Leave\n\n### Sick leave ###\nCall the office.\n\n## Pay\nMonthly.\n\n# Appendix\nEnd.\n';
 
 	it('give each chunk the path of enclosing ATX headings, outermost first, without the #s', () => {
 		expect(md(doc, 200).map((c) => [c.text, c.headingPath])).toEqual([
@@ -78,7 +80,11 @@ describe('markdown code fences', () => {
 	it('count the added fence lines against the size and point offsets at the source part', () => {
 		const chunks = md(doc, 36).slice(1, 4);
 		expect(chunks.map((c) => c.text.length <= 36)).toEqual([true, true, true]);
-		expect(chunks.map((c) => doc.slice(c.startOffset, c.endOffset))).toEqual(['```ts\nconst a = 1;\nconst b = 2;', 'if (a < b) {', '  console.log(a);\n}\n```']);
+		expect(chunks.map((c) => doc.slice(c.startOffset, c.endOffset))).toEqual([
+			'```ts\nconst a = 1;\nconst b = 2;',
+			'if (a < b) {',
+			'  console.log(a);\n}\n```'
+		]);
 	});
 
 	it('take overlap from whole lines or words of the code, never from the opening line', () => {
@@ -166,7 +172,8 @@ describe('markdown code fences inside list items', () => {
 			const chunks = md(text, size);
 			const code = chunks.map((c) => render(c.text)).join('');
 			expect(code, `size ${size}`).not.toContain('```');
-			for (const line of ['const a = 1;', 'const b = 2;', '  const c = 3;']) expect(code).toMatch(new RegExp(`<code class="language-js">(?:[^<]*\\n)?${line}\\n`));
+			for (const line of ['const a = 1;', 'const b = 2;', '  const c = 3;'])
+				expect(code).toMatch(new RegExp(`<code class="language-js">(?:[^<]*\\n)?${line}\\n`));
 			expect(render(chunks[0]!.text)).toMatch(/<li><p>item one<\/p>\s*<pre><code class="language-js">/);
 		}
 	});

@@ -3,7 +3,8 @@ import { chunkDocument, splitText, type TextChunk } from '../../../src/lib/chunk
 import { parseChunkingConfig } from '../../../src/lib/config/index.ts';
 import { AssayError } from '../../../src/lib/shared/errors.ts';
 
-const text = (source: string, chunkSizeChars: number, chunkOverlapChars = 0) => chunkDocument(source, 'text', { chunkSizeChars, chunkOverlapChars });
+const text = (source: string, chunkSizeChars: number, chunkOverlapChars = 0) =>
+	chunkDocument(source, 'text', { chunkSizeChars, chunkOverlapChars });
 const rows = (chunks: TextChunk[]) => chunks.map((c) => [c.text, c.startOffset, c.endOffset]);
 
 function errorOf(run: () => unknown): AssayError | undefined {
@@ -88,7 +89,10 @@ describe('splitText', () => {
 	});
 
 	it('uses the levels strongest first whatever order they are given in', () => {
-		expect(splitText('aaa bbb\n\nccc ddd', { chunkSizeChars: 8, levels: ['word', 'paragraph'] }).map((s) => s.text)).toEqual(['aaa bbb\n', '\nccc ddd']);
+		expect(splitText('aaa bbb\n\nccc ddd', { chunkSizeChars: 8, levels: ['word', 'paragraph'] }).map((s) => s.text)).toEqual([
+			'aaa bbb\n',
+			'\nccc ddd'
+		]);
 	});
 
 	it('trims spans and drops whitespace-only ones when asked', () => {

@@ -5,12 +5,59 @@ import { graphemes, graphemeStarts, isSingleCluster, uncoveredContent } from './
 
 /** Pieces that stress the splitter: clusters of several code points, CJK, whitespace kinds, markdown lines. */
 const FRAGMENTS = [
-	'word', 'x', 'Alpha', ' ', '  ', '\t', '\n', '\n\n', '\r\n', '\u00a0', '\u3000', '. ', '! ', '? ', 'Mr. ', ',',
-	'👩‍💻', '👨‍👩‍👧‍👦', '🇺🇸', '🇬🇧🇫🇷', '👍🏽', '📦', '𠀋', '日本語のテキスト。', '한국어 문장.', 'ภาษาไทย',
-	'e\u0301', '\u0301', ' \u0301', 'a\u0308\u0323\u0301\u0302', 'क्षि', '\u200d', '\ufeff',
-	'# Title\n', '## Sub section\n', '### Deep ###\n', '#no-heading\n', '```ts\n', '```\n', '~~~\n', '````\n',
-	'- item\n', '1. first\n', '    indented\n', '> quote\n', 'https://example.com/a_b-c?d=e',
-	'\n# Heading\n', '\n## Heading two ##\n', '\n```js\n', '\n```\n', '\n~~~~\n', '\n   ```\n', '\n``` `bad`\n'
+	'word',
+	'x',
+	'Alpha',
+	' ',
+	'  ',
+	'\t',
+	'\n',
+	'\n\n',
+	'\r\n',
+	'\u00a0',
+	'\u3000',
+	'. ',
+	'! ',
+	'? ',
+	'Mr. ',
+	',',
+	'👩‍💻',
+	'👨‍👩‍👧‍👦',
+	'🇺🇸',
+	'🇬🇧🇫🇷',
+	'👍🏽',
+	'📦',
+	'𠀋',
+	'日本語のテキスト。',
+	'한국어 문장.',
+	'ภาษาไทย',
+	'e\u0301',
+	'\u0301',
+	' \u0301',
+	'a\u0308\u0323\u0301\u0302',
+	'क्षि',
+	'\u200d',
+	'\ufeff',
+	'# Title\n',
+	'## Sub section\n',
+	'### Deep ###\n',
+	'#no-heading\n',
+	'```ts\n',
+	'```\n',
+	'~~~\n',
+	'````\n',
+	'- item\n',
+	'1. first\n',
+	'    indented\n',
+	'> quote\n',
+	'https://example.com/a_b-c?d=e',
+	'\n# Heading\n',
+	'\n## Heading two ##\n',
+	'\n```js\n',
+	'\n```\n',
+	'\n~~~~\n',
+	'\n   ```\n',
+	'\n``` `bad`\n'
 ];
 
 const fragment = fc.oneof(
@@ -115,7 +162,12 @@ describe('splitText on random text', () => {
 				const spans = splitText(text, { ...config, levels: lv, trimWhitespace: trim });
 				expect(spans.every((s, i) => i === 0 || s.start > (spans[i - 1]?.start ?? Infinity))).toBe(true);
 				expect(spans.filter((s) => s.text.length > config.chunkSizeChars && !isSingleCluster(starts, s.start, s.end))).toEqual([]);
-				expect(uncoveredContent(text, spans.map((s) => ({ startOffset: s.start, endOffset: s.end })))).toEqual([]);
+				expect(
+					uncoveredContent(
+						text,
+						spans.map((s) => ({ startOffset: s.start, endOffset: s.end }))
+					)
+				).toEqual([]);
 			}),
 			RUNS
 		);

@@ -14,7 +14,26 @@ const segmentStarts = (text: string, granularity: 'word' | 'sentence') =>
 const clusters = (text: string) => splitText(text, { chunkSizeChars: 1, levels: ['grapheme'] }).map((s) => s.text);
 
 describe('grapheme clusters of texts longer than one segmentation window', () => {
-	const piece = fc.constantFrom('a', ' ', '\n', '\r\n', 'e\u0301', '\u0301', '👩‍💻', '👍🏽', '🇺', '🇸', '🇫🇷', '𠀋', 'क्षि', '한', '\u1100\u1161\u11a8', '\u200d', '\u0600', '1');
+	const piece = fc.constantFrom(
+		'a',
+		' ',
+		'\n',
+		'\r\n',
+		'e\u0301',
+		'\u0301',
+		'👩‍💻',
+		'👍🏽',
+		'🇺',
+		'🇸',
+		'🇫🇷',
+		'𠀋',
+		'क्षि',
+		'한',
+		'\u1100\u1161\u11a8',
+		'\u200d',
+		'\u0600',
+		'1'
+	);
 	const longText = fc.array(piece, { minLength: 300, maxLength: 900 }).map((p) => p.join(''));
 
 	it('are exactly the clusters whole-text segmentation finds, wherever the windows fall', () => {
@@ -50,7 +69,13 @@ describe('word and sentence boundaries of long texts', () => {
 	});
 
 	it('split only at whole-text sentence boundaries when every sentence fits', () => {
-		const sentences = ['Dr. Smith arrived at 10 a.m. on Monday. ', 'Was it late? ', 'No! ', '"Quoted." Then more text follows here. ', '日本語の文です。'];
+		const sentences = [
+			'Dr. Smith arrived at 10 a.m. on Monday. ',
+			'Was it late? ',
+			'No! ',
+			'"Quoted." Then more text follows here. ',
+			'日本語の文です。'
+		];
 		const text = Array.from({ length: 600 }, (_, i) => sentences[(i * 3) % sentences.length]).join('');
 		const boundaries = segmentStarts(text, 'sentence');
 		const spans = splitText(text, { chunkSizeChars: 200, levels: ['sentence'] });

@@ -25,7 +25,13 @@ describe('junit.xml', () => {
 		const xml = formatJunit(await sampleOutcome());
 		const doc = parseXml(xml);
 		const cases = DomUtils.getElementsByTagName('testcase', doc);
-		expect(cases.map((c) => `${c.attribs.classname}/${c.attribs.name}`)).toEqual(['assay.cases/q1', 'assay.cases/q2', 'assay.cases/q3', 'assay.gate/recall@10: mean ≥ 0.9', 'assay.gate/judge.faithfulness: mean ≥ 1']);
+		expect(cases.map((c) => `${c.attribs.classname}/${c.attribs.name}`)).toEqual([
+			'assay.cases/q1',
+			'assay.cases/q2',
+			'assay.cases/q3',
+			'assay.gate/recall@10: mean ≥ 0.9',
+			'assay.gate/judge.faithfulness: mean ≥ 1'
+		]);
 		const kind = (c: Element) => (DomUtils.getChildren(c).find((n) => (n as Element).name) as Element | undefined)?.name ?? 'pass';
 		expect(cases.map(kind)).toEqual(['pass', 'failure', 'error', 'failure', 'pass']);
 		const failure = DomUtils.getElementsByTagName('failure', cases[1] as Element)[0] as Element;
@@ -40,16 +46,27 @@ describe('junit.xml', () => {
 	});
 
 	it('escapes markup and removes characters XML 1.0 forbids', () => {
-		expect(xmlEscape(HOSTILE)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quotes&quot;   end');
+		expect(xmlEscape(HOSTILE)).toBe(
+			'&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quotes&quot;   end'
+		);
 		expect(xmlEscape('\uFFFE\uFFFF😀\t\n')).toBe('😀\t\n');
 	});
 });
 
 describe('results.jsonl', () => {
 	it('has one line per case × repeat with answer, contexts, checks, verdicts and error', async () => {
-		const lines = formatResultsJsonl(await sampleOutcome()).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+		const lines = formatResultsJsonl(await sampleOutcome())
+			.trimEnd()
+			.split('\n')
+			.map((l) => JSON.parse(l) as Record<string, unknown>);
 		expect(lines.map((l) => l.id)).toEqual(['q1', 'q2', 'q3']);
-		expect(lines[0]).toMatchObject({ repeat: 0, answer: HOSTILE, contexts: [{ documentRef: 'd1', text: 'one', score: 2 }], verdicts: { faithfulness: { score: 5 } }, error: null });
+		expect(lines[0]).toMatchObject({
+			repeat: 0,
+			answer: HOSTILE,
+			contexts: [{ documentRef: 'd1', text: 'one', score: 2 }],
+			verdicts: { faithfulness: { score: 5 } },
+			error: null
+		});
 		expect(lines[1]?.checks).toEqual([{ id: 'cite', pass: false, reason: 'no citation <in> answer' }]);
 		expect(lines[2]).toMatchObject({ answer: null, error: { code: 'SYSTEM_REQUEST_FAILED', message: 'HTTP 500 <oops>' } });
 	});
@@ -95,7 +112,13 @@ describe('report.html', () => {
 		const sample = await sampleOutcome();
 		const result = sample.gate.result;
 		if (!result) throw new Error('the sample has a gate');
-		const outcome = { ...sample, gate: { ...sample.gate, result: { ...result, metrics: result.metrics.map((m, i) => (i === 0 ? { ...m, baselineLacksMetric: true as const } : m)) } } };
+		const outcome = {
+			...sample,
+			gate: {
+				...sample.gate,
+				result: { ...result, metrics: result.metrics.map((m, i) => (i === 0 ? { ...m, baselineLacksMetric: true as const } : m)) }
+			}
+		};
 		const doc = parseDocument(formatReportHtml(outcome));
 		const rows = DomUtils.getElementsByTagName('tr', DomUtils.getElementById('gate', doc) as Element).slice(1);
 		const cells = (r: Element | undefined) => DomUtils.getElementsByTagName('td', r as Element).map((c) => DomUtils.textContent(c));

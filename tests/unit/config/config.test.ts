@@ -7,7 +7,13 @@ describe('AppConfig', () => {
 		expect(defaultAppConfig()).toMatchObject({
 			chunking: { chunkSizeChars: 800, chunkOverlapChars: 96 },
 			bm25: { k1: 0.9, b: 0.4, analyzer: 'auto' },
-			ingest: { maxFileSizeBytes: 20 * 1024 * 1024, parseTimeoutMs: 30_000, maxInflatedBytes: 200 * 1024 * 1024, maxChunksPerDocument: 50_000, fileTimeoutMs: 120_000 },
+			ingest: {
+				maxFileSizeBytes: 20 * 1024 * 1024,
+				parseTimeoutMs: 30_000,
+				maxInflatedBytes: 200 * 1024 * 1024,
+				maxChunksPerDocument: 50_000,
+				fileTimeoutMs: 120_000
+			},
 			search: { topK: 10 }
 		});
 	});
@@ -30,9 +36,20 @@ describe('AppConfig', () => {
 
 describe('sameChunking', () => {
 	it('treats an absent mode as recursive, compares sizes only when they are used', () => {
-		expect(sameChunking({ chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 96 })).toBe(true);
-		expect(sameChunking({ chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 0 })).toBe(false);
-		expect(sameChunking({ mode: 'none', chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'none', chunkSizeChars: 100, chunkOverlapChars: 0 })).toBe(true);
-		expect(sameChunking({ mode: 'none', chunkSizeChars: 800, chunkOverlapChars: 96 }, { chunkSizeChars: 800, chunkOverlapChars: 96 })).toBe(false);
+		expect(
+			sameChunking({ chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 96 })
+		).toBe(true);
+		expect(
+			sameChunking({ chunkSizeChars: 800, chunkOverlapChars: 96 }, { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 0 })
+		).toBe(false);
+		expect(
+			sameChunking(
+				{ mode: 'none', chunkSizeChars: 800, chunkOverlapChars: 96 },
+				{ mode: 'none', chunkSizeChars: 100, chunkOverlapChars: 0 }
+			)
+		).toBe(true);
+		expect(sameChunking({ mode: 'none', chunkSizeChars: 800, chunkOverlapChars: 96 }, { chunkSizeChars: 800, chunkOverlapChars: 96 })).toBe(
+			false
+		);
 	});
 });

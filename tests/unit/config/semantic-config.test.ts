@@ -11,7 +11,9 @@ describe('semantic search configuration', () => {
 	});
 
 	it('rejects a mirror that is not an http(s) URL, naming the field', () => {
-		expect(() => parseAppConfig({ models: { source: { kind: 'mirror', baseUrl: 'ftp://example.org/models' } } })).toThrow(/models\.source\.baseUrl/);
+		expect(() => parseAppConfig({ models: { source: { kind: 'mirror', baseUrl: 'ftp://example.org/models' } } })).toThrow(
+			/models\.source\.baseUrl/
+		);
 	});
 
 	it('rejects a negative RRF k', () => {

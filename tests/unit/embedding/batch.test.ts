@@ -46,7 +46,14 @@ describe('runInBatches', () => {
 describe('embedding spec', () => {
 	it('takes pooling and E5 prefixes from the registry for the default model', () => {
 		const spec = embeddingSpecFor(parseAppConfig({}));
-		expect(spec).toMatchObject({ modelId: 'Xenova/multilingual-e5-small', pooling: 'mean', queryPrefix: 'query: ', passagePrefix: 'passage: ', dtype: 'q8', device: 'auto' });
+		expect(spec).toMatchObject({
+			modelId: 'Xenova/multilingual-e5-small',
+			pooling: 'mean',
+			queryPrefix: 'query: ',
+			passagePrefix: 'passage: ',
+			dtype: 'q8',
+			device: 'auto'
+		});
 	});
 
 	it('uses mean pooling without prefixes for a custom model, and a different key than the default', () => {

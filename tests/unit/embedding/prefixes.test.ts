@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseAppConfig } from '../../../src/lib/config/schema.ts';
-import { describeRecipeSource, detectRecipe, dtypesInFiles, embeddingRecipeFor, embeddingSpecFor, familyOf, findEmbeddingModel, pickDtype, recipeFromSentenceTransformers, requireDtype } from '../../../src/lib/embedding/index.ts';
+import {
+	describeRecipeSource,
+	detectRecipe,
+	dtypesInFiles,
+	embeddingRecipeFor,
+	embeddingSpecFor,
+	familyOf,
+	findEmbeddingModel,
+	pickDtype,
+	recipeFromSentenceTransformers,
+	requireDtype
+} from '../../../src/lib/embedding/index.ts';
 
 const INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
 
@@ -19,7 +30,15 @@ describe('prefix and pooling detection from model names', () => {
 		['sentence-transformers/all-MiniLM-L6-v2', 'sentence-transformers', '', '', 'mean']
 	])('knows %s as family %s', (id, family, queryPrefix, passagePrefix, pooling) => {
 		expect(familyOf(id)?.id).toBe(family);
-		expect(detectRecipe(id)).toMatchObject({ queryPrefix, passagePrefix, pooling, prefixSource: `family ${family}`, poolingSource: `family ${family}`, known: true, card: expect.stringMatching(/^https:\/\/huggingface\.co\//) });
+		expect(detectRecipe(id)).toMatchObject({
+			queryPrefix,
+			passagePrefix,
+			pooling,
+			prefixSource: `family ${family}`,
+			poolingSource: `family ${family}`,
+			known: true,
+			card: expect.stringMatching(/^https:\/\/huggingface\.co\//)
+		});
 	});
 
 	it('does not take an instruct or e5-mistral model for plain e5', () => {
@@ -28,7 +47,14 @@ describe('prefix and pooling detection from model names', () => {
 	});
 
 	it('says nothing is known of an unknown model, and defaults to mean pooling without prefixes', () => {
-		expect(detectRecipe('static-embed')).toEqual({ queryPrefix: '', passagePrefix: '', pooling: 'mean', prefixSource: 'none known', poolingSource: 'none known', known: false });
+		expect(detectRecipe('static-embed')).toEqual({
+			queryPrefix: '',
+			passagePrefix: '',
+			pooling: 'mean',
+			prefixSource: 'none known',
+			poolingSource: 'none known',
+			known: false
+		});
 		expect(describeRecipeSource('none known')).toBe('none known — set it');
 	});
 
@@ -40,14 +66,27 @@ describe('prefix and pooling detection from model names', () => {
 
 describe('prefix and pooling detection from sentence-transformers files', () => {
 	it('reads the prompts and the pooling mode, and they win over the name', () => {
-		const files = recipeFromSentenceTransformers({ prompts: { query: 'q> ', document: 'd> ' }, default_prompt_name: null }, { word_embedding_dimension: 48, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false });
+		const files = recipeFromSentenceTransformers(
+			{ prompts: { query: 'q> ', document: 'd> ' }, default_prompt_name: null },
+			{ word_embedding_dimension: 48, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }
+		);
 		expect(files).toEqual({ queryPrefix: 'q> ', passagePrefix: 'd> ', pooling: 'cls' });
-		expect(detectRecipe('intfloat/e5-base-v2', files)).toMatchObject({ queryPrefix: 'q> ', passagePrefix: 'd> ', pooling: 'cls', prefixSource: 'config_sentence_transformers.json', poolingSource: '1_Pooling/config.json', known: true });
+		expect(detectRecipe('intfloat/e5-base-v2', files)).toMatchObject({
+			queryPrefix: 'q> ',
+			passagePrefix: 'd> ',
+			pooling: 'cls',
+			prefixSource: 'config_sentence_transformers.json',
+			poolingSource: '1_Pooling/config.json',
+			known: true
+		});
 		expect(describeRecipeSource('config_sentence_transformers.json')).toBe('from config_sentence_transformers.json');
 	});
 
 	it('treats a query prompt without a document prompt as no passage prefix, and ignores malformed or unsupported files', () => {
-		expect(recipeFromSentenceTransformers({ prompts: { query: INSTRUCTION } }, undefined)).toEqual({ queryPrefix: INSTRUCTION, passagePrefix: '' });
+		expect(recipeFromSentenceTransformers({ prompts: { query: INSTRUCTION } }, undefined)).toEqual({
+			queryPrefix: INSTRUCTION,
+			passagePrefix: ''
+		});
 		expect(recipeFromSentenceTransformers('not json', { pooling_mode_max_tokens: true })).toEqual({});
 		expect(recipeFromSentenceTransformers({ prompts: {} }, { pooling_mode_mean_tokens: true })).toEqual({ pooling: 'mean' });
 	});
@@ -57,15 +96,37 @@ describe('the workspace recipe', () => {
 	it('uses the family of a custom model id, and marks values set in the config as the user’s', () => {
 		const custom = parseAppConfig({ embedding: { modelId: 'org/e5-small-v2', dtype: 'q8' } });
 		expect(embeddingSpecFor(custom)).toMatchObject({ queryPrefix: 'query: ', passagePrefix: 'passage: ', pooling: 'mean' });
-		const set = parseAppConfig({ embedding: { modelId: 'org/e5-small-v2', dtype: 'q8', queryPrefix: 'Q: ', passagePrefix: '', pooling: 'cls' } });
-		expect(embeddingRecipeFor(set)).toMatchObject({ queryPrefix: 'Q: ', passagePrefix: '', pooling: 'cls', prefixSource: 'user', poolingSource: 'user', known: true });
+		const set = parseAppConfig({
+			embedding: { modelId: 'org/e5-small-v2', dtype: 'q8', queryPrefix: 'Q: ', passagePrefix: '', pooling: 'cls' }
+		});
+		expect(embeddingRecipeFor(set)).toMatchObject({
+			queryPrefix: 'Q: ',
+			passagePrefix: '',
+			pooling: 'cls',
+			prefixSource: 'user',
+			poolingSource: 'user',
+			known: true
+		});
 	});
 });
 
 describe('dtypes of a model folder', () => {
 	it('maps ONNX file names to dtypes, in preference order', () => {
 		expect(dtypesInFiles(['onnx/model.onnx'])).toEqual(['fp32']);
-		expect(dtypesInFiles(['onnx/model_fp16.onnx', 'onnx/model_quantized.onnx', 'onnx/model.onnx', 'onnx/model.onnx_data', 'config.json', 'onnx/model_bnb4.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx', 'onnx/model_q4.onnx'])).toEqual(['q8', 'fp32', 'int8', 'uint8', 'fp16', 'q4', 'q4f16', 'bnb4']);
+		expect(
+			dtypesInFiles([
+				'onnx/model_fp16.onnx',
+				'onnx/model_quantized.onnx',
+				'onnx/model.onnx',
+				'onnx/model.onnx_data',
+				'config.json',
+				'onnx/model_bnb4.onnx',
+				'onnx/model_q4f16.onnx',
+				'onnx/model_int8.onnx',
+				'onnx/model_uint8.onnx',
+				'onnx/model_q4.onnx'
+			])
+		).toEqual(['q8', 'fp32', 'int8', 'uint8', 'fp16', 'q4', 'q4f16', 'bnb4']);
 	});
 
 	it('keeps the requested dtype when present, else picks the first present', () => {
@@ -75,8 +136,16 @@ describe('dtypes of a model folder', () => {
 	});
 
 	it('fails a missing dtype with a typed error naming the present ones', () => {
-		expect(() => requireDtype('m', 'q8', ['fp32'])).toThrow(expect.objectContaining({ code: 'MODEL_DTYPE_UNAVAILABLE', message: expect.stringContaining('fp32 (onnx/model.onnx)'), details: { modelId: 'm', requested: 'q8', available: ['fp32'] } }));
-		expect(() => requireDtype('m', 'q8', [])).toThrow(expect.objectContaining({ code: 'MODEL_DTYPE_UNAVAILABLE', message: expect.stringContaining('no ONNX weights') }));
+		expect(() => requireDtype('m', 'q8', ['fp32'])).toThrow(
+			expect.objectContaining({
+				code: 'MODEL_DTYPE_UNAVAILABLE',
+				message: expect.stringContaining('fp32 (onnx/model.onnx)'),
+				details: { modelId: 'm', requested: 'q8', available: ['fp32'] }
+			})
+		);
+		expect(() => requireDtype('m', 'q8', [])).toThrow(
+			expect.objectContaining({ code: 'MODEL_DTYPE_UNAVAILABLE', message: expect.stringContaining('no ONNX weights') })
+		);
 		expect(() => requireDtype('m', 'fp32', ['fp32'])).not.toThrow();
 	});
 });

@@ -23,7 +23,9 @@ describe('parseBeirCorpus', () => {
 	it('reports a missing field, a wrong type and a repeated id with the line number', () => {
 		expect(() => parseBeirCorpus('{"_id":"a"}\n')).toThrow('corpus.jsonl line 1: missing "text"');
 		expect(() => parseBeirCorpus('{"_id":"a","text":5}\n')).toThrow('corpus.jsonl line 1: "text" must be a string, found number');
-		expect(() => parseBeirCorpus('{"_id":"a","text":""}\n{"_id":"a","text":""}\n')).toThrow('corpus.jsonl line 2: document "a" appears twice');
+		expect(() => parseBeirCorpus('{"_id":"a","text":""}\n{"_id":"a","text":""}\n')).toThrow(
+			'corpus.jsonl line 2: document "a" appears twice'
+		);
 		expect(() => parseBeirCorpus('[1, 2]\n')).toThrow('corpus.jsonl line 1: expected a JSON object');
 	});
 });
@@ -34,6 +36,8 @@ describe('parseBeirQueries', () => {
 	});
 
 	it('reports a query without text with its line number', () => {
-		expect(() => parseBeirQueries('{"_id":"1","text":"a"}\n{"_id":"2"}\n', 'queries.jsonl')).toThrow('queries.jsonl line 2: missing "text"');
+		expect(() => parseBeirQueries('{"_id":"1","text":"a"}\n{"_id":"2"}\n', 'queries.jsonl')).toThrow(
+			'queries.jsonl line 2: missing "text"'
+		);
 	});
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
-import { checkQuotesVerbatim, compileChecks, parseCheckSpecs, summariseChecks, type CheckSpec, type CheckInput } from '../../../src/lib/evals/checks/index.ts';
+import {
+	checkQuotesVerbatim,
+	compileChecks,
+	parseCheckSpecs,
+	summariseChecks,
+	type CheckSpec,
+	type CheckInput
+} from '../../../src/lib/evals/checks/index.ts';
 
 const validator = new CfworkerSchemaValidator();
 const sources = [
@@ -19,15 +26,24 @@ describe('layer-1 checks', () => {
 	});
 
 	it('json-schema fails text that is not JSON, saying so', () => {
-		expect(run({ id: 's', type: 'json-schema', schema }, 'category: a')).toMatchObject({ pass: false, reason: expect.stringContaining('not JSON') });
+		expect(run({ id: 's', type: 'json-schema', schema }, 'category: a')).toMatchObject({
+			pass: false,
+			reason: expect.stringContaining('not JSON')
+		});
 	});
 
 	it('json-schema fails a schema violation, naming it', () => {
-		expect(run({ id: 's', type: 'json-schema', schema }, '{"category": "z"}')).toMatchObject({ pass: false, reason: expect.stringContaining('/category') });
+		expect(run({ id: 's', type: 'json-schema', schema }, '{"category": "z"}')).toMatchObject({
+			pass: false,
+			reason: expect.stringContaining('/category')
+		});
 	});
 
 	it('required-fields names the missing field', () => {
-		expect(run({ id: 'f', type: 'required-fields', fields: ['a', 'b'] }, '{"a": 1}')).toMatchObject({ pass: false, reason: 'Missing field(s): b.' });
+		expect(run({ id: 'f', type: 'required-fields', fields: ['a', 'b'] }, '{"a": 1}')).toMatchObject({
+			pass: false,
+			reason: 'Missing field(s): b.'
+		});
 	});
 
 	it('must-contain text passes when the text occurs', () => {
@@ -39,7 +55,10 @@ describe('layer-1 checks', () => {
 	});
 
 	it('must-not-contain fails when the pattern occurs', () => {
-		expect(run({ id: 'm', type: 'must-not-contain', regex: 'as an ai' , flags: 'i'}, 'As an AI, I cannot.')).toMatchObject({ pass: false, reason: 'Contains /as an ai/i.' });
+		expect(run({ id: 'm', type: 'must-not-contain', regex: 'as an ai', flags: 'i' }, 'As an AI, I cannot.')).toMatchObject({
+			pass: false,
+			reason: 'Contains /as an ai/i.'
+		});
 	});
 
 	it('rejects an invalid regex at configuration time', () => {
@@ -47,7 +66,10 @@ describe('layer-1 checks', () => {
 	});
 
 	it('banned-phrases matches case-insensitively and lists the hits', () => {
-		expect(run({ id: 'b', type: 'banned-phrases', phrases: ['I cannot', 'delve'] }, 'Let us Delve in.')).toMatchObject({ pass: false, reason: 'Banned phrase(s): "delve".' });
+		expect(run({ id: 'b', type: 'banned-phrases', phrases: ['I cannot', 'delve'] }, 'Let us Delve in.')).toMatchObject({
+			pass: false,
+			reason: 'Banned phrase(s): "delve".'
+		});
 	});
 
 	it('length counts code points, so an emoji is one character', () => {
@@ -55,7 +77,10 @@ describe('layer-1 checks', () => {
 	});
 
 	it('length fails above the maximum with the count', () => {
-		expect(run({ id: 'l', type: 'length', maxChars: 3 }, 'abcd')).toMatchObject({ pass: false, reason: '4 characters, more than the maximum 3.' });
+		expect(run({ id: 'l', type: 'length', maxChars: 3 }, 'abcd')).toMatchObject({
+			pass: false,
+			reason: '4 characters, more than the maximum 3.'
+		});
 	});
 
 	it('rejects inverted length limits', () => {
@@ -67,7 +92,10 @@ describe('layer-1 checks', () => {
 	});
 
 	it('citations-valid fails a cited source that was not retrieved', () => {
-		expect(run({ id: 'c', type: 'citations-valid' }, 'Thirty days [1][3].')).toMatchObject({ pass: false, reason: expect.stringContaining('[3] were not retrieved') });
+		expect(run({ id: 'c', type: 'citations-valid' }, 'Thirty days [1][3].')).toMatchObject({
+			pass: false,
+			reason: expect.stringContaining('[3] were not retrieved')
+		});
 	});
 
 	it('quotes-verbatim passes a quotation found in its cited chunk, across a line wrap', () => {
@@ -83,7 +111,15 @@ describe('layer-1 checks', () => {
 	});
 
 	it('rejects duplicate check ids', () => {
-		expect(() => compileChecks([{ id: 'x', type: 'citations-present' }, { id: 'x', type: 'citations-valid' }], validator)).toThrow(/Duplicate/);
+		expect(() =>
+			compileChecks(
+				[
+					{ id: 'x', type: 'citations-present' },
+					{ id: 'x', type: 'citations-valid' }
+				],
+				validator
+			)
+		).toThrow(/Duplicate/);
 	});
 
 	it('summarises pass rates per check over many answers', () => {
@@ -95,20 +131,35 @@ describe('layer-1 checks', () => {
 
 describe('check lists typed by a user', () => {
 	it('an unknown check type or a missing field is a CONFIG_INVALID naming the check, not a crash', () => {
-		expect(() => parseCheckSpecs([{ id: 'x', type: 'nope' }])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('check 0') }));
-		expect(() => parseCheckSpecs([{ id: 'r', type: 'required-fields' }])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('fields') }));
+		expect(() => parseCheckSpecs([{ id: 'x', type: 'nope' }])).toThrow(
+			expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('check 0') })
+		);
+		expect(() => parseCheckSpecs([{ id: 'r', type: 'required-fields' }])).toThrow(
+			expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('fields') })
+		);
 		expect(() => parseCheckSpecs({ id: 'x' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-		expect(() => compileChecks([{ id: 'x', type: 'nope' } as unknown as CheckSpec], validator)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('unknown type "nope"') }));
+		expect(() => compileChecks([{ id: 'x', type: 'nope' } as unknown as CheckSpec], validator)).toThrow(
+			expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('unknown type "nope"') })
+		);
 	});
 
 	it('a valid list passes through unchanged', () => {
-		const specs = [{ id: 'c', type: 'citations-present' }, { id: 'm', type: 'must-contain', regex: '\\d+', flags: 'i' }];
+		const specs = [
+			{ id: 'c', type: 'citations-present' },
+			{ id: 'm', type: 'must-contain', regex: '\\d+', flags: 'i' }
+		];
 		expect(parseCheckSpecs(specs)).toEqual(specs);
 	});
 });
 
 describe('quotes-verbatim beyond English quotation marks', () => {
-	const ja = [{ n: 1, chunkId: 'ja#0', text: '会社は社員に **年間合計26日** の有給の休暇を保障する。詳しくは[規程](https://example.invalid/x)を参照。' }];
+	const ja = [
+		{
+			n: 1,
+			chunkId: 'ja#0',
+			text: '会社は社員に **年間合計26日** の有給の休暇を保障する。詳しくは[規程](https://example.invalid/x)を参照。'
+		}
+	];
 	const check = (answer: string) => checkQuotesVerbatim(answer, ja);
 
 	it('checks Japanese corner-bracket quotations and fails an altered number', () => {

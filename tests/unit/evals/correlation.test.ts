@@ -31,7 +31,11 @@ describe('correlation', () => {
 
 describe('lengthBias', () => {
 	const ok = (score: number): VerdictResult<RubricVerdict> => ({ ok: true, verdict: { score, reason: '' }, repaired: false, raw: '' });
-	const err: VerdictResult<RubricVerdict> = { ok: false, raw: '', error: { name: 'AssayError', code: 'JUDGE_OUTPUT_INVALID', message: '' } };
+	const err: VerdictResult<RubricVerdict> = {
+		ok: false,
+		raw: '',
+		error: { name: 'AssayError', code: 'JUDGE_OUTPUT_INVALID', message: '' }
+	};
 
 	it('correlates only valid verdicts with their answer lengths', () => {
 		const bias = lengthBias([ok(2), err, ok(4), ok(5), ok(4), ok(5)], [1, 999, 2, 3, 4, 5]);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runFromAnswers } from '../../../src/lib/evals/answers/report-metrics.ts';
-import { bestEntryPerDocument, evaluateRetrieval, evaluateRun, parseRun, type Qrels, type Run } from '../../../src/lib/evals/metrics/index.ts';
+import {
+	bestEntryPerDocument,
+	evaluateRetrieval,
+	evaluateRun,
+	parseRun,
+	type Qrels,
+	type Run
+} from '../../../src/lib/evals/metrics/index.ts';
 import { runBm25 } from '../../../src/lib/evals/retrieval/bm25-run.ts';
 import { runQueries } from '../../../src/lib/evals/runner/index.ts';
 import { createAnalyzer } from '../../../src/lib/search/analyzers/index.ts';
@@ -14,19 +21,33 @@ import { makeAnswer } from './answers/fixtures.ts';
 
 const qrels: Qrels = new Map([['q', new Map([['d1', 1]])]]);
 // Counted twice, d1 would give AP = (1/1 + 2/2) / 1 = 2.
-const repeated: Run = new Map([['q', [{ docId: 'd1', score: 2 }, { docId: 'd1', score: 1 }]]]);
+const repeated: Run = new Map([
+	[
+		'q',
+		[
+			{ docId: 'd1', score: 2 },
+			{ docId: 'd1', score: 1 }
+		]
+	]
+]);
 
 describe('a ranking that repeats a document', () => {
 	it('is refused by the report evaluator (evaluateRetrieval) with DATASET_INVALID naming the query and document, never MAP 2', () => {
-		expect(() => evaluateRetrieval(qrels, repeated)).toThrow(expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('Query "q" ranks document "d1" twice') }));
+		expect(() => evaluateRetrieval(qrels, repeated)).toThrow(
+			expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('Query "q" ranks document "d1" twice') })
+		);
 	});
 
-	it("is refused by the trec_eval evaluator (evaluateRun) as trec_eval refuses it", () => {
-		expect(() => evaluateRun(qrels, repeated)).toThrow(expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('duplicate docs') }));
+	it('is refused by the trec_eval evaluator (evaluateRun) as trec_eval refuses it', () => {
+		expect(() => evaluateRun(qrels, repeated)).toThrow(
+			expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('duplicate docs') })
+		);
 	});
 
 	it('is refused when read from a TREC run file, with the line number', () => {
-		expect(() => parseRun('q Q0 d1 1 2 t\nq Q0 d1 2 1 t\n', 'run.trec')).toThrow('run.trec line 2: document "d1" appears twice for query "q"');
+		expect(() => parseRun('q Q0 d1 1 2 t\nq Q0 d1 2 1 t\n', 'run.trec')).toThrow(
+			'run.trec line 2: document "d1" appears twice for query "q"'
+		);
 	});
 });
 
@@ -47,9 +68,18 @@ describe('runs built by the app keep one entry per document', () => {
 	});
 
 	it('the runner turns a retriever that returns a document twice (two chunks, one reference) into one entry at its best score, and MAP stays 1', async () => {
-		const retriever = { retrieve: () => [{ docId: 'd1', score: 2 }, { docId: 'd1', score: 1 }, { docId: 'd2', score: 0.5 }] };
+		const retriever = {
+			retrieve: () => [
+				{ docId: 'd1', score: 2 },
+				{ docId: 'd1', score: 1 },
+				{ docId: 'd2', score: 0.5 }
+			]
+		};
 		const { run } = await runQueries([{ id: 'q', query: 'x' }], retriever, { depth: 2 });
-		expect(run.get('q')).toEqual([{ docId: 'd1', score: 2 }, { docId: 'd2', score: 0.5 }]);
+		expect(run.get('q')).toEqual([
+			{ docId: 'd1', score: 2 },
+			{ docId: 'd2', score: 0.5 }
+		]);
 		expect(evaluateRetrieval(qrels, run).means.map?.mean).toBe(1);
 	});
 
@@ -65,11 +95,27 @@ describe('runs built by the app keep one entry per document', () => {
 			{ id: 'b', title: 'Wings', text: 'A wing. A plate near a wing.' }
 		];
 		const splitDocument = (doc: { title: string; text: string }) => doc.text.split('. ').map((s) => `${doc.title} ${s}`);
-		const { lists } = await runBm25(corpus, [{ id: 'q', text: 'plate shear' }], { params: { k1: 0.9, b: 0.4 }, analyzer: createAnalyzer('english'), depth: 10, splitDocument });
+		const { lists } = await runBm25(corpus, [{ id: 'q', text: 'plate shear' }], {
+			params: { k1: 0.9, b: 0.4 },
+			analyzer: createAnalyzer('english'),
+			depth: 10,
+			splitDocument
+		});
 		const hits = lists[0]?.hits ?? [];
 		expect(hits.map((h) => h.id)).toEqual(['a', 'b']);
 		const run: Run = new Map([['q', hits.map((h) => ({ docId: h.id, score: h.score }))]]);
-		const map = evaluateRun(new Map([['q', new Map([['a', 1], ['b', 1]])]]), run).summary.map;
+		const map = evaluateRun(
+			new Map([
+				[
+					'q',
+					new Map([
+						['a', 1],
+						['b', 1]
+					])
+				]
+			]),
+			run
+		).summary.map;
 		expect(map).toBe(1);
 	});
 });

@@ -38,7 +38,9 @@ describe('regression gate', () => {
 			['maxDrop', true],
 			['maxDropPct', true]
 		]);
-		expect(r.metrics[0]?.reason).toMatch(/^dropped 0\.1500 \(0\.6089 → 0\.4589\), more than the allowed 0\.02 and 24\.\d+ % of the baseline, more than the allowed 5 %; p = 0\.\d{4}/);
+		expect(r.metrics[0]?.reason).toMatch(
+			/^dropped 0\.1500 \(0\.6089 → 0\.4589\), more than the allowed 0\.02 and 24\.\d+ % of the baseline, more than the allowed 5 %; p = 0\.\d{4}/
+		);
 	});
 
 	/** Six queries lose 0.3 nDCG@10, four gain 0.3: the mean drops 0.0214, the paired test gives p ≈ 0.41. */
@@ -55,7 +57,9 @@ describe('regression gate', () => {
 		expect(r.metrics[0]?.pValue).toBeLessThan(0.42);
 		expect(r.verdict).toBe('FAIL');
 		expect(r.metrics[0]).toMatchObject({ pass: false, significantlyWorse: false, requireSignificance: false });
-		expect(r.metrics[0]?.reason).toBe('dropped 0.0214 (0.6089 → 0.5875), more than the allowed 0.02; p = 0.4114 (a breached limit fails whatever the p-value)');
+		expect(r.metrics[0]?.reason).toBe(
+			'dropped 0.0214 (0.6089 → 0.5875), more than the allowed 0.02; p = 0.4114 (a breached limit fails whatever the p-value)'
+		);
 	});
 
 	it('passes that same breach when the rule opts into requireSignificance, with the reason "not significant"', () => {
@@ -66,26 +70,48 @@ describe('regression gate', () => {
 	});
 
 	it('still fails a requireSignificance rule when the drop is significant', () => {
-		const r = runGate(baseline, parseEvalReport(fixture('candidate-fail.json')), { metrics: { 'ndcg@10': { maxDrop: 0.02, requireSignificance: true } } });
+		const r = runGate(baseline, parseEvalReport(fixture('candidate-fail.json')), {
+			metrics: { 'ndcg@10': { maxDrop: 0.02, requireSignificance: true } }
+		});
 		expect(r.verdict).toBe('FAIL');
 		expect(r.metrics[0]?.reason).toMatch(/significant \(p = 0\.\d{4} < α 0\.05\)/);
 	});
 
 	it('fails a floor (min) the candidate is below even when nothing dropped from the baseline', () => {
-		const r = runGate(baseline, variant(() => {}), { metrics: { 'ndcg@10': { min: 0.7 } } });
+		const r = runGate(
+			baseline,
+			variant(() => {}),
+			{ metrics: { 'ndcg@10': { min: 0.7 } } }
+		);
 		expect(r.metrics[0]).toMatchObject({ absoluteDrop: 0, pass: false, limit: 'mean ≥ 0.7' });
 		expect(r.verdict).toBe('FAIL');
 		expect(r.metrics[0]?.reason).toMatch(/^candidate mean 0\.6089 is below the floor 0\.7/);
-		expect(runGate(baseline, variant(() => {}), { metrics: { 'ndcg@10': { min: 0.6 } } }).verdict).toBe('PASS');
+		expect(
+			runGate(
+				baseline,
+				variant(() => {}),
+				{ metrics: { 'ndcg@10': { min: 0.6 } } }
+			).verdict
+		).toBe('PASS');
 	});
 
 	it('a floor does not wait for significance: requireSignificance only softens drop limits', () => {
-		expect(runGate(baseline, variant(() => {}), { metrics: { 'ndcg@10': { min: 0.7, requireSignificance: true } } }).verdict).toBe('FAIL');
+		expect(
+			runGate(
+				baseline,
+				variant(() => {}),
+				{ metrics: { 'ndcg@10': { min: 0.7, requireSignificance: true } } }
+			).verdict
+		).toBe('FAIL');
 	});
 
 	it('reports a null relative drop when the baseline mean is 0, and does not count it as breached', () => {
 		const zero = variant((m) => (m['mrr@10'] = 0));
-		const r = runGate(zero, variant((m) => (m['mrr@10'] = 0)), { metrics: { 'mrr@10': { maxDropPct: 10 } } });
+		const r = runGate(
+			zero,
+			variant((m) => (m['mrr@10'] = 0)),
+			{ metrics: { 'mrr@10': { maxDropPct: 10 } } }
+		);
 		expect(r.metrics[0]).toMatchObject({ relativeDrop: null, pass: true });
 		expect(r.metrics[0]?.checks[0]).toMatchObject({ kind: 'maxDropPct', observed: null, breached: false });
 	});
@@ -95,7 +121,12 @@ describe('regression gate', () => {
 	});
 
 	it('refuses a cancelled report', () => {
-		expect(() => runGate(baseline, variant(() => {}, { status: 'cancelled' }))).toThrow(/cancelled/);
+		expect(() =>
+			runGate(
+				baseline,
+				variant(() => {}, { status: 'cancelled' })
+			)
+		).toThrow(/cancelled/);
 	});
 
 	it('refuses a metric the reports do not have', () => {
@@ -109,11 +140,19 @@ describe('regression gate', () => {
 			['judge.correctness', false],
 			['ndcg@10', true]
 		]);
-		expect(r.metrics[0]?.candidateMean).toBeCloseTo(withJudge.perQuery.reduce((s, q) => s + (q.metrics['judge.correctness'] as number), 0) / withJudge.perQuery.length, 12);
-		expect(r.metrics[0]?.reason).toMatch(/^candidate mean \d\.\d{4} is below the floor 4\.2; the baseline has no judge.correctness: floor only$/);
+		expect(r.metrics[0]?.candidateMean).toBeCloseTo(
+			withJudge.perQuery.reduce((s, q) => s + (q.metrics['judge.correctness'] as number), 0) / withJudge.perQuery.length,
+			12
+		);
+		expect(r.metrics[0]?.reason).toMatch(
+			/^candidate mean \d\.\d{4} is below the floor 4\.2; the baseline has no judge.correctness: floor only$/
+		);
 		expect([r.metrics[0]?.baselineLacksMetric, r.metrics[1]?.baselineLacksMetric]).toEqual([true, undefined]);
 		const pass = runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3 } } });
-		expect([pass.verdict, pass.metrics[0]?.reason]).toEqual(['PASS', 'candidate mean 4.0000 is at or above the floor 3 (the baseline has no judge.correctness: floor only)']);
+		expect([pass.verdict, pass.metrics[0]?.reason]).toEqual([
+			'PASS',
+			'candidate mean 4.0000 is at or above the floor 3 (the baseline has no judge.correctness: floor only)'
+		]);
 		expect(() => runGate(baseline, withJudge, { metrics: { 'judge.correctness': { min: 3, maxDrop: 0.1 } } })).toThrow(/missing/);
 	});
 
@@ -123,9 +162,14 @@ describe('regression gate', () => {
 
 	it('refuses the fields of the old gate config with CONFIG_INVALID naming the field and its replacement', () => {
 		expect(() => parseGateConfig({ metrics: { 'ndcg@10': { maxAbsoluteDrop: 0.02 } } })).toThrow(
-			expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('metrics.ndcg@10.maxAbsoluteDrop is no longer a gate field: use "maxDrop"') })
+			expect.objectContaining({
+				code: 'CONFIG_INVALID',
+				message: expect.stringContaining('metrics.ndcg@10.maxAbsoluteDrop is no longer a gate field: use "maxDrop"')
+			})
 		);
-		expect(() => parseGateConfig({ metrics: { 'recall@10': { maxDrop: 0.02, maxRelativeDrop: 0.05 } } })).toThrow(/metrics\.recall@10\.maxRelativeDrop .*"maxDropPct" in percent \(0\.05 → 5\).*"requireSignificance": true/);
+		expect(() => parseGateConfig({ metrics: { 'recall@10': { maxDrop: 0.02, maxRelativeDrop: 0.05 } } })).toThrow(
+			/metrics\.recall@10\.maxRelativeDrop .*"maxDropPct" in percent \(0\.05 → 5\).*"requireSignificance": true/
+		);
 	});
 
 	it('accepts its own defaults as a config', () => {

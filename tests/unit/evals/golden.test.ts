@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { parseGoldenCsv, parseGoldenJsonl, parseGoldenTrec, parseRelevantList, resolveGoldenSet } from '../../../src/lib/evals/golden/index.ts';
+import {
+	parseGoldenCsv,
+	parseGoldenJsonl,
+	parseGoldenTrec,
+	parseRelevantList,
+	resolveGoldenSet
+} from '../../../src/lib/evals/golden/index.ts';
 
 const sample = readFileSync(new URL('../../fixtures/golden/sample.jsonl', import.meta.url), 'utf8');
 
@@ -17,7 +23,10 @@ describe('golden set import', () => {
 	it('reads string and object relevance entries with grade and chunk', () => {
 		const { cases } = parseGoldenJsonl(sample);
 		expect(cases[0]?.relevant).toEqual([{ doc: 'bm25.md', grade: 1 }]);
-		expect(cases[1]).toMatchObject({ relevant: [{ doc: 'docs/chunking.md', grade: 2, chunk: 'docs/chunking.md#1' }], reference: 'Overlap repeats characters.' });
+		expect(cases[1]).toMatchObject({
+			relevant: [{ doc: 'docs/chunking.md', grade: 2, chunk: 'docs/chunking.md#1' }],
+			reference: 'Overlap repeats characters.'
+		});
 	});
 
 	it('accepts every good sample line under the committed JSON Schema and rejects the bad one', () => {
@@ -31,7 +40,15 @@ describe('golden set import', () => {
 		const csv = '\uFEFFid,query,relevant,reference,tags\r\nc1,"two\r\nlines",a.md;b.md:2,,x;y\r\nc2,,a.md,,\r\nc3,q,"[""a.md""]",ref,\r\n';
 		const { cases, errors } = parseGoldenCsv(csv);
 		expect(cases).toEqual([
-			{ id: 'c1', query: 'two\r\nlines', relevant: [{ doc: 'a.md', grade: 1 }, { doc: 'b.md', grade: 2 }], tags: ['x', 'y'] },
+			{
+				id: 'c1',
+				query: 'two\r\nlines',
+				relevant: [
+					{ doc: 'a.md', grade: 1 },
+					{ doc: 'b.md', grade: 2 }
+				],
+				tags: ['x', 'y']
+			},
 			{ id: 'c3', query: 'q', relevant: [{ doc: 'a.md', grade: 1 }], reference: 'ref', tags: [] }
 		]);
 		expect(errors).toHaveLength(1);
@@ -41,7 +58,15 @@ describe('golden set import', () => {
 	it('builds cases from TREC qrels and a queries file, keeping grade-0 judgments', () => {
 		const { cases, errors } = parseGoldenTrec('1 0 d1 1\n1 0 d2 0\n2 0 d3 2\n3 0 d4 x\n', '1\tfirst query\n{"_id":"2","text":"second"}\n');
 		expect(cases).toEqual([
-			{ id: '1', query: 'first query', relevant: [{ doc: 'd1', grade: 1 }, { doc: 'd2', grade: 0 }], tags: [] },
+			{
+				id: '1',
+				query: 'first query',
+				relevant: [
+					{ doc: 'd1', grade: 1 },
+					{ doc: 'd2', grade: 0 }
+				],
+				tags: []
+			},
 			{ id: '2', query: 'second', relevant: [{ doc: 'd3', grade: 2 }], tags: [] }
 		]);
 		expect(errors).toEqual([{ line: 4, message: 'qrels: grade must be an integer, found "x"' }]);
@@ -54,7 +79,10 @@ describe('golden set import', () => {
 	});
 
 	it('parses a relevance list typed in the editor', () => {
-		expect(parseRelevantList('a.md; b.md:3')).toEqual([{ doc: 'a.md', grade: 1 }, { doc: 'b.md', grade: 3 }]);
+		expect(parseRelevantList('a.md; b.md:3')).toEqual([
+			{ doc: 'a.md', grade: 1 },
+			{ doc: 'b.md', grade: 3 }
+		]);
 		expect(() => parseRelevantList('[1')).toThrow(expect.objectContaining({ code: 'DATASET_INVALID' }));
 	});
 });
@@ -67,13 +95,48 @@ describe('resolving references to workspace documents', () => {
 	];
 
 	it('matches by external id, workspace id, relative path, then unique file name', () => {
-		const { qrels } = resolveGoldenSet([{ id: 'q', query: 'q', relevant: [{ doc: '4983', grade: 1 }, { doc: 'doc_2', grade: 2 }, { doc: 'y/b.md', grade: 1 }], tags: [] }], docs);
-		expect([...(qrels.get('q') ?? [])]).toEqual([['doc_1', 1], ['doc_2', 2], ['doc_3', 1]]);
-		expect(resolveGoldenSet([{ id: 'q', query: 'q', relevant: [{ doc: 'a.md', grade: 1 }], tags: [] }], docs).qrels.get('q')?.get('doc_1')).toBe(1);
+		const { qrels } = resolveGoldenSet(
+			[
+				{
+					id: 'q',
+					query: 'q',
+					relevant: [
+						{ doc: '4983', grade: 1 },
+						{ doc: 'doc_2', grade: 2 },
+						{ doc: 'y/b.md', grade: 1 }
+					],
+					tags: []
+				}
+			],
+			docs
+		);
+		expect([...(qrels.get('q') ?? [])]).toEqual([
+			['doc_1', 1],
+			['doc_2', 2],
+			['doc_3', 1]
+		]);
+		expect(
+			resolveGoldenSet([{ id: 'q', query: 'q', relevant: [{ doc: 'a.md', grade: 1 }], tags: [] }], docs)
+				.qrels.get('q')
+				?.get('doc_1')
+		).toBe(1);
 	});
 
 	it('keeps an unmatched or ambiguous reference as relevant (so recall cannot reach 1) and reports it', () => {
-		const { qrels, unmatched } = resolveGoldenSet([{ id: 'q', query: 'q', relevant: [{ doc: 'b.md', grade: 1 }, { doc: 'missing', grade: 1 }], tags: [] }], docs);
+		const { qrels, unmatched } = resolveGoldenSet(
+			[
+				{
+					id: 'q',
+					query: 'q',
+					relevant: [
+						{ doc: 'b.md', grade: 1 },
+						{ doc: 'missing', grade: 1 }
+					],
+					tags: []
+				}
+			],
+			docs
+		);
 		expect([...(qrels.get('q')?.keys() ?? [])]).toEqual(['?b.md', '?missing']);
 		expect(unmatched.get('q')).toEqual(['b.md', 'missing']);
 	});

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cappedRecallAt, evaluateRetrieval, evaluateRun, type JudgedRanking, type Qrels, type Run } from '../../../src/lib/evals/metrics/index.ts';
+import {
+	cappedRecallAt,
+	evaluateRetrieval,
+	evaluateRun,
+	type JudgedRanking,
+	type Qrels,
+	type Run
+} from '../../../src/lib/evals/metrics/index.ts';
 import { metricRange } from '../../../src/lib/evals/report/types.ts';
 
 /** A query with `relevant` relevant documents, all retrieved first, then `extra` non-relevant ones. */
@@ -23,14 +30,24 @@ describe('metric values stay inside their range under floating-point rounding', 
 		const metrics = evaluateRetrieval(qrels, run, { cutoffs: [100] });
 		expect(metrics.perQuery.get('q')?.['capped_recall@100']).toBe(1);
 		expect(metrics.means['capped_recall@100']?.mean).toBe(1);
-		const r: JudgedRanking = { grades: Array.from({ length: 7 }, () => 1), relevantCount: 7, judgedGrades: Array.from({ length: 7 }, () => 1), level: 1 };
+		const r: JudgedRanking = {
+			grades: Array.from({ length: 7 }, () => 1),
+			relevantCount: 7,
+			judgedGrades: Array.from({ length: 7 }, () => 1),
+			level: 1
+		};
 		for (const k of [100, 1000]) expect(cappedRecallAt(r, k)).toBe(1);
 	});
 
 	it('every relevant count and cutoff up to 200 gives a capped recall of exactly 1 when all relevant documents are found', () => {
 		const off: string[] = [];
 		for (let n = 1; n <= 200; n++) {
-			const r: JudgedRanking = { grades: Array.from({ length: n }, () => 1), relevantCount: n, judgedGrades: Array.from({ length: n }, () => 1), level: 1 };
+			const r: JudgedRanking = {
+				grades: Array.from({ length: n }, () => 1),
+				relevantCount: n,
+				judgedGrades: Array.from({ length: n }, () => 1),
+				level: 1
+			};
 			for (let k = 1; k <= 200; k++) if (cappedRecallAt(r, k) !== 1) off.push(`n ${n}, k ${k}: ${cappedRecallAt(r, k)}`);
 		}
 		expect(off).toEqual([]);
@@ -41,13 +58,21 @@ describe('metric values stay inside their range under floating-point rounding', 
 		const randomQuery = fc.record({
 			judged: fc.dictionary(docs, fc.integer({ min: -1, max: 4 }), { maxKeys: 30 }),
 			// Unique documents per ranking: a repeated document is refused (see duplicate-documents.test.ts).
-			ranked: fc.uniqueArray(fc.record({ docId: docs, score: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 100, noNaN: true })) }), { selector: (e) => e.docId, maxLength: 40 })
+			ranked: fc.uniqueArray(
+				fc.record({ docId: docs, score: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 100, noNaN: true })) }),
+				{ selector: (e) => e.docId, maxLength: 40 }
+			)
 		});
 		// Near-perfect rankings, where ratios reach their bound of 1 and rounding could cross it.
-		const goodQuery = fc.record({ relevant: fc.integer({ min: 1, max: 80 }), extra: fc.integer({ min: 0, max: 60 }), grade: fc.integer({ min: 1, max: 4 }) }).map(({ relevant, extra, grade }) => {
-			const { qrels, run } = allFound(relevant, extra);
-			return { judged: Object.fromEntries([...(qrels.get('q') as Map<string, number>).keys()].map((d) => [d, grade])), ranked: run.get('q') as { docId: string; score: number }[] };
-		});
+		const goodQuery = fc
+			.record({ relevant: fc.integer({ min: 1, max: 80 }), extra: fc.integer({ min: 0, max: 60 }), grade: fc.integer({ min: 1, max: 4 }) })
+			.map(({ relevant, extra, grade }) => {
+				const { qrels, run } = allFound(relevant, extra);
+				return {
+					judged: Object.fromEntries([...(qrels.get('q') as Map<string, number>).keys()].map((d) => [d, grade])),
+					ranked: run.get('q') as { docId: string; score: number }[]
+				};
+			});
 		const query = fc.oneof(randomQuery, goodQuery);
 		fc.assert(
 			fc.property(

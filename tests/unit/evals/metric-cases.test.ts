@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateRetrieval, ndcgAt, parseQrels, parseRun, sortForEvaluation, type Qrels, type Run } from '../../../src/lib/evals/metrics/index.ts';
+import {
+	evaluateRetrieval,
+	ndcgAt,
+	parseQrels,
+	parseRun,
+	sortForEvaluation,
+	type Qrels,
+	type Run
+} from '../../../src/lib/evals/metrics/index.ts';
 
 const casesDir = new URL('../../fixtures/cases/', import.meta.url);
 
@@ -92,7 +100,12 @@ describe('exponential nDCG gain', () => {
 			const judged = qrels.get(qid!)!;
 			const ranking = sortForEvaluation(run.get(qid!) ?? []);
 			const judgedGrades = [...judged.values()];
-			const r = { grades: ranking.map((e) => judged.get(e.docId)), relevantCount: judgedGrades.filter((g) => g >= 1).length, judgedGrades, level: 1 };
+			const r = {
+				grades: ranking.map((e) => judged.get(e.docId)),
+				relevantCount: judgedGrades.filter((g) => g >= 1).length,
+				judgedGrades,
+				level: 1
+			};
 			expect(Math.abs(ndcgAt(r, Infinity, 'exponential') - Number(value)), qid).toBeLessThan(1e-9);
 		}
 	});

@@ -34,11 +34,15 @@ interface Expectation {
 function compareCase(caseName: string, file: string): Expectation[] {
 	const base = new URL(`${caseName}/`, refDir);
 	const reference = readTrecEvalOutput(readFileSync(new URL(file, base), 'utf8'));
-	const evaluation = evaluateRun(parseQrels(readFileSync(new URL('qrels', base), 'utf8')), parseRun(readFileSync(new URL('run', base), 'utf8')), {
-		cutoffs: TREC_EVAL_CUTOFFS,
-		includeMissingQueries: file.includes('.c.'),
-		relevanceLevel: file.includes('.l2.') ? 2 : 1
-	});
+	const evaluation = evaluateRun(
+		parseQrels(readFileSync(new URL('qrels', base), 'utf8')),
+		parseRun(readFileSync(new URL('run', base), 'utf8')),
+		{
+			cutoffs: TREC_EVAL_CUTOFFS,
+			includeMissingQueries: file.includes('.c.'),
+			relevanceLevel: file.includes('.l2.') ? 2 : 1
+		}
+	);
 	const rows: Expectation[] = [];
 	for (const [qid, measures] of reference) {
 		const ours = qid === 'all' ? evaluation.summary : evaluation.perQuery.get(qid);
@@ -96,7 +100,9 @@ describe('trec_eval parity on the full Cranfield BM25 run', () => {
 	const qrels = parseQrels(readFileSync(new URL('../../fixtures/datasets/cranfield/qrels.trec', import.meta.url), 'utf8'));
 	const run = parseRun(gunzipSync(readFileSync(new URL('cranfield-bm25/cranfield.bm25_porter.run.gz', refDir))).toString('utf8'));
 	const evaluation = evaluateRun(qrels, run, { cutoffs: [5, 10, 100] });
-	const reference = readTrecEvalOutput(readFileSync(new URL('cranfield-bm25/cranfield.bm25_porter.summary.perquery.hp.txt', refDir), 'utf8'));
+	const reference = readTrecEvalOutput(
+		readFileSync(new URL('cranfield-bm25/cranfield.bm25_porter.summary.perquery.hp.txt', refDir), 'utf8')
+	);
 
 	it('matches map, recip_rank, recall@5/10/100 and ndcg_cut_10 of all 225 queries to 1e-12', () => {
 		let compared = 0;

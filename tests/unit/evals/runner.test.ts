@@ -5,7 +5,15 @@ const base = { label: 'bm25', chunking: { mode: 'none' }, bm25: {} };
 
 describe('retrieval configuration', () => {
 	it('fills defaults: lexical, topK 10, depth 100, RRF k 60, no reranker, no embedding model', () => {
-		expect(parseRetrievalConfig(base)).toMatchObject({ mode: 'lexical', topK: 10, depth: 100, rrfK: 60, reranker: null, embeddingModel: null, bm25: { k1: 0.9, b: 0.4, analyzer: 'auto' } });
+		expect(parseRetrievalConfig(base)).toMatchObject({
+			mode: 'lexical',
+			topK: 10,
+			depth: 100,
+			rrfK: 60,
+			reranker: null,
+			embeddingModel: null,
+			bm25: { k1: 0.9, b: 0.4, analyzer: 'auto' }
+		});
 	});
 
 	it('rejects a depth below topK', () => {
@@ -32,13 +40,26 @@ describe('runner', () => {
 	});
 
 	it('rounds scores to 6 decimals (as the TREC export) and keeps at most depth documents', async () => {
-		const result = await runQueries([{ id: 'q', query: 'x' }], { retrieve: () => [{ docId: 'a', score: 1.23456789 }, { docId: 'b', score: 1 }] }, { depth: 1 });
+		const result = await runQueries(
+			[{ id: 'q', query: 'x' }],
+			{
+				retrieve: () => [
+					{ docId: 'a', score: 1.23456789 },
+					{ docId: 'b', score: 1 }
+				]
+			},
+			{ depth: 1 }
+		);
 		expect(result.run.get('q')).toEqual([{ docId: 'a', score: 1.234568 }]);
 	});
 
 	it('stops between queries when cancelled and keeps the finished ones', async () => {
 		let calls = 0;
-		const result = await runQueries([1, 2, 3].map((i) => ({ id: `q${i}`, query: 'x' })), { retrieve: () => (calls++, []) }, { depth: 5, isCancelled: () => calls >= 2 });
+		const result = await runQueries(
+			[1, 2, 3].map((i) => ({ id: `q${i}`, query: 'x' })),
+			{ retrieve: () => (calls++, []) },
+			{ depth: 5, isCancelled: () => calls >= 2 }
+		);
 		expect(result.cancelled).toBe(true);
 		expect([...result.run.keys()]).toEqual(['q1', 'q2']);
 	});

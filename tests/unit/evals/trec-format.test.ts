@@ -4,13 +4,23 @@ import { formatTrecRun, parseQrels, parseRun, sortForEvaluation } from '../../..
 describe('parseQrels', () => {
 	it('reads TREC qrels (qid iter docid grade) with negative and zero grades', () => {
 		const qrels = parseQrels('1 0 g3 3\n1 0 gneg -1\n2 0 h1 0\n');
-		expect(qrels.get('1')).toEqual(new Map([['g3', 3], ['gneg', -1]]));
+		expect(qrels.get('1')).toEqual(
+			new Map([
+				['g3', 3],
+				['gneg', -1]
+			])
+		);
 		expect(qrels.get('2')).toEqual(new Map([['h1', 0]]));
 	});
 
 	it('reads BEIR qrels.tsv, skipping its header, with CRLF line ends and a BOM', () => {
 		const qrels = parseQrels('\uFEFFquery-id\tcorpus-id\tscore\r\n1\t184\t3\r\n1\t29\t1\r\n');
-		expect(qrels.get('1')).toEqual(new Map([['184', 3], ['29', 1]]));
+		expect(qrels.get('1')).toEqual(
+			new Map([
+				['184', 3],
+				['29', 1]
+			])
+		);
 	});
 
 	it('keeps ids case-sensitive', () => {
@@ -18,7 +28,9 @@ describe('parseQrels', () => {
 	});
 
 	it('reports a document judged twice with its line number', () => {
-		expect(() => parseQrels('1 0 a 1\n1 0 b 1\n1 0 a 0\n', 'qrels.trec')).toThrow('qrels.trec line 3: document "a" is judged twice for query "1"');
+		expect(() => parseQrels('1 0 a 1\n1 0 b 1\n1 0 a 0\n', 'qrels.trec')).toThrow(
+			'qrels.trec line 3: document "a" is judged twice for query "1"'
+		);
 	});
 
 	it('reports a wrong column count or a non-integer grade', () => {
@@ -61,7 +73,18 @@ describe('sortForEvaluation', () => {
 
 describe('formatTrecRun', () => {
 	it('writes qid Q0 docid rank score tag with 6-decimal scores', () => {
-		const text = formatTrecRun([{ queryId: '1', hits: [{ id: '51', score: 11.656860570848307 }, { id: '486', score: 2 }] }], 'bm25');
+		const text = formatTrecRun(
+			[
+				{
+					queryId: '1',
+					hits: [
+						{ id: '51', score: 11.656860570848307 },
+						{ id: '486', score: 2 }
+					]
+				}
+			],
+			'bm25'
+		);
 		expect(text).toBe('1 Q0 51 1 11.656861 bm25\n1 Q0 486 2 2.000000 bm25\n');
 	});
 

@@ -7,7 +7,15 @@ const prompt: ChatMessage[] = [
 	{ role: 'system', content: 'Answer from the sources.' },
 	{ role: 'user', content: 'How long is the refund window?' }
 ];
-const outcome = (id: string, preferred: PairwiseOutcome['preferred']): PairwiseOutcome => ({ id, forward: null, swapped: null, consistent: null, preferred, errors: [], attempts: 2 });
+const outcome = (id: string, preferred: PairwiseOutcome['preferred']): PairwiseOutcome => ({
+	id,
+	forward: null,
+	swapped: null,
+	consistent: null,
+	preferred,
+	errors: [],
+	attempts: 2
+});
 
 describe('TRL export', () => {
 	it('writes one SFT line with the prompt followed by the assistant answer', () => {

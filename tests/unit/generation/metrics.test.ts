@@ -4,11 +4,21 @@ import { generationMetrics, metricsAttributes } from '../../../src/lib/generatio
 describe('generationMetrics', () => {
 	it('derives TTFT, TPOT and both speeds from timings and usage', () => {
 		const m = generationMetrics({ startMs: 100, firstTokenMs: 350, endMs: 1350 }, { inputTokens: 500, outputTokens: 11 });
-		expect(m).toEqual({ ttftMs: 250, tpotMs: 100, prefillTokensPerSecond: 2000, decodeTokensPerSecond: 10, inputTokens: 500, outputTokens: 11 });
+		expect(m).toEqual({
+			ttftMs: 250,
+			tpotMs: 100,
+			prefillTokensPerSecond: 2000,
+			decodeTokensPerSecond: 10,
+			inputTokens: 500,
+			outputTokens: 11
+		});
 	});
 
 	it('prefers engine-reported speeds', () => {
-		const m = generationMetrics({ startMs: 0, firstTokenMs: 10, endMs: 20 }, { inputTokens: 5, outputTokens: 3, prefillTokensPerSecond: 1234, decodeTokensPerSecond: 56 });
+		const m = generationMetrics(
+			{ startMs: 0, firstTokenMs: 10, endMs: 20 },
+			{ inputTokens: 5, outputTokens: 3, prefillTokensPerSecond: 1234, decodeTokensPerSecond: 56 }
+		);
 		expect([m.prefillTokensPerSecond, m.decodeTokensPerSecond]).toEqual([1234, 56]);
 	});
 
@@ -18,7 +28,14 @@ describe('generationMetrics', () => {
 	});
 
 	it('names span attributes by the OpenTelemetry GenAI conventions, times in seconds', () => {
-		const a = metricsAttributes({ ttftMs: 250, tpotMs: 100, inputTokens: 500, outputTokens: 11, prefillTokensPerSecond: 2000, decodeTokensPerSecond: 10 });
+		const a = metricsAttributes({
+			ttftMs: 250,
+			tpotMs: 100,
+			inputTokens: 500,
+			outputTokens: 11,
+			prefillTokensPerSecond: 2000,
+			decodeTokensPerSecond: 10
+		});
 		expect(a).toEqual({
 			'gen_ai.usage.input_tokens': 500,
 			'gen_ai.usage.output_tokens': 11,

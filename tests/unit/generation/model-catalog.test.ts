@@ -15,7 +15,9 @@ describe('offerModels', () => {
 	});
 
 	it('lists multilingual models for Korean and Japanese', () => {
-		expect(CHAT_MODEL_CATALOG.filter((e) => e.languages.includes('ko') && e.languages.includes('ja')).map((e) => e.family)).toContain('Qwen2.5 0.5B Instruct');
+		expect(CHAT_MODEL_CATALOG.filter((e) => e.languages.includes('ko') && e.languages.includes('ja')).map((e) => e.family)).toContain(
+			'Qwen2.5 0.5B Instruct'
+		);
 	});
 
 	it('estimates the download as 0.57 MB per million parameters', () => {
@@ -25,7 +27,13 @@ describe('offerModels', () => {
 
 describe('loadProgress', () => {
 	it('derives rate and ETA from fraction, elapsed time and the total size', () => {
-		expect(loadProgress({ progress: 0.25, timeElapsed: 10, text: 'Fetching param cache[3/12]' }, 800)).toEqual({ fraction: 0.25, text: 'Fetching param cache[3/12]', elapsedS: 10, rateMBps: 20, etaS: 30 });
+		expect(loadProgress({ progress: 0.25, timeElapsed: 10, text: 'Fetching param cache[3/12]' }, 800)).toEqual({
+			fraction: 0.25,
+			text: 'Fetching param cache[3/12]',
+			elapsedS: 10,
+			rateMBps: 20,
+			etaS: 30
+		});
 	});
 
 	it('gives no rate without a size and no ETA at 0 or 1', () => {

@@ -7,7 +7,10 @@ describe('prompt history', () => {
 	it('numbers saved versions 1, 2, … with their time', () => {
 		const h1 = saveVersion([], base, [], 10);
 		const h2 = saveVersion(h1, { ...base, rules: ['a', 'b'] }, [], 20);
-		expect(h2.map((v) => [v.spec.version, v.savedAtMs])).toEqual([[1, 10], [2, 20]]);
+		expect(h2.map((v) => [v.spec.version, v.savedAtMs])).toEqual([
+			[1, 10],
+			[2, 20]
+		]);
 	});
 
 	it('does not add a version when nothing changed', () => {
@@ -43,7 +46,9 @@ describe('lineDiff', () => {
 
 describe('parseFewShot', () => {
 	it('reads an array of examples and treats blank text as none', () => {
-		expect(parseFewShot('[{"question":"q","sources":[{"title":"t","text":"x"}],"answer":"a"}]')).toEqual([{ question: 'q', sources: [{ title: 't', text: 'x' }], answer: 'a' }]);
+		expect(parseFewShot('[{"question":"q","sources":[{"title":"t","text":"x"}],"answer":"a"}]')).toEqual([
+			{ question: 'q', sources: [{ title: 't', text: 'x' }], answer: 'a' }
+		]);
 		expect(parseFewShot('  ')).toEqual([]);
 	});
 

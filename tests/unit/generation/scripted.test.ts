@@ -35,12 +35,20 @@ describe('ScriptedChatModel', () => {
 			events.push(e);
 			if (e.type === 'token') ac.abort();
 		}
-		expect(events).toEqual([{ type: 'token', text: 'a' }, { type: 'usage', usage: { inputTokens: 0, outputTokens: 1 } }, { type: 'done', finishReason: 'abort' }]);
+		expect(events).toEqual([
+			{ type: 'token', text: 'a' },
+			{ type: 'usage', usage: { inputTokens: 0, outputTokens: 1 } },
+			{ type: 'done', finishReason: 'abort' }
+		]);
 	});
 
 	it('waits the configured delays before the first and later tokens', async () => {
 		const waits: number[] = [];
-		const m = new ScriptedChatModel('demo', { tokens: ['a', 'b', 'c'], firstTokenDelayMs: 50, tokenDelayMs: 5 }, async (ms) => void waits.push(ms));
+		const m = new ScriptedChatModel(
+			'demo',
+			{ tokens: ['a', 'b', 'c'], firstTokenDelayMs: 50, tokenDelayMs: 5 },
+			async (ms) => void waits.push(ms)
+		);
 		await collect(m.stream(req()));
 		expect(waits).toEqual([50, 5, 5]);
 	});

@@ -30,7 +30,12 @@ describe('code parsing', () => {
 	});
 
 	it('records the language from the extension', async () => {
-		const parsed = await codeParser.parse({ bytes: new TextEncoder().encode('def f():\n    return 1\n'), name: 'm.py', format: 'code', maxInflatedBytes: 1 });
+		const parsed = await codeParser.parse({
+			bytes: new TextEncoder().encode('def f():\n    return 1\n'),
+			name: 'm.py',
+			format: 'code',
+			maxInflatedBytes: 1
+		});
 		expect(parsed.language).toBe('python');
 		expect(parsed.units!.map((u) => u.headingPath)).toEqual([['f']]);
 	});

@@ -7,7 +7,12 @@ import type { ParseInput } from '../../../src/lib/ingest/parsers/types.ts';
 
 const DIR = 'tests/fixtures/cases/data-01-csv-json-bom-crlf';
 const expected = JSON.parse(readFileSync(`${DIR}/expected.json`, 'utf8'));
-const input = (name: string, format: string, bytes = new Uint8Array(readFileSync(`${DIR}/${name}`))): ParseInput => ({ bytes, name, format, maxInflatedBytes: 1e6 });
+const input = (name: string, format: string, bytes = new Uint8Array(readFileSync(`${DIR}/${name}`))): ParseInput => ({
+	bytes,
+	name,
+	format,
+	maxInflatedBytes: 1e6
+});
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe('data-01: CSV and JSON with BOM and CRLF', () => {
@@ -24,7 +29,11 @@ describe('data-01: CSV and JSON with BOM and CRLF', () => {
 	it('keeps a quoted line break inside its row: one unit per row, header repeated', async () => {
 		const parsed = await csvParser.parse(input('input.csv', 'csv'));
 		expect(parsed.repeatedHeader).toBe('sku | name | notes');
-		expect(parsed.units!.map((u) => parsed.text.slice(u.startOffset, u.endOffset))).toEqual(['A-100 | Hex bolt | Zinc plated sold per 50', 'A-200 | Wing nut, large | Say "hand-tight" only', 'A-300 | Washer | ']);
+		expect(parsed.units!.map((u) => parsed.text.slice(u.startOffset, u.endOffset))).toEqual([
+			'A-100 | Hex bolt | Zinc plated sold per 50',
+			'A-200 | Wing nut, large | Say "hand-tight" only',
+			'A-300 | Washer | '
+		]);
 		expect(parsed.metadata).toEqual({ rowCount: 3, columnCount: 3 });
 	});
 
@@ -39,7 +48,9 @@ describe('JSON parsing', () => {
 	it('reports invalid JSON Lines with their line numbers and keeps the valid ones', async () => {
 		const parsed = await jsonParser.parse(input('x.jsonl', 'jsonl', utf8('{"a":1}\n{oops\n\n{"b":2}\n')));
 		expect(parsed.units!.map((u) => u.headingPath)).toEqual([['line 1'], ['line 4']]);
-		expect(parsed.warnings).toEqual([expect.objectContaining({ kind: 'invalid-records', count: 1, message: expect.stringContaining('line 2') })]);
+		expect(parsed.warnings).toEqual([
+			expect.objectContaining({ kind: 'invalid-records', count: 1, message: expect.stringContaining('line 2') })
+		]);
 	});
 
 	it('fails an invalid JSON document with FILE_PARSE', async () => {

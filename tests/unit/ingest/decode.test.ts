@@ -73,7 +73,12 @@ describe('UTF-16 without a byte-order mark', () => {
 	const sample = 'Name,City\r\nJosé,Zürich\r\n도서관 𠀋 ok\r\n';
 
 	it.each(['le', 'be'] as const)('decodes UTF-16%s text and records the encoding', (endian) => {
-		expect(decodeText(utf16(sample, endian))).toEqual({ text: 'Name,City\nJosé,Zürich\n도서관 𠀋 ok\n', encoding: `utf-16${endian}`, hadBom: false, sniffed: true });
+		expect(decodeText(utf16(sample, endian))).toEqual({
+			text: 'Name,City\nJosé,Zürich\n도서관 𠀋 ok\n',
+			encoding: `utf-16${endian}`,
+			hadBom: false,
+			sniffed: true
+		});
 		expect(looksBinary(utf16(sample, endian))).toBe(false);
 	});
 

@@ -18,12 +18,15 @@ describe('html-01: script/style leak', () => {
 
 describe('htmlToText', () => {
 	it('never outputs text from skipped elements or comments', () => {
-		const html = '<p>keep</p><svg><text>svgtext</text></svg><iframe>frame</iframe><object>obj</object><!-- hidden --><template>tpl</template>';
+		const html =
+			'<p>keep</p><svg><text>svgtext</text></svg><iframe>frame</iframe><object>obj</object><!-- hidden --><template>tpl</template>';
 		expect(htmlToText(html).text).toBe('keep\n');
 	});
 
 	it('marks list items and numbers ordered lists from their start', () => {
-		expect(htmlToText('<ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li><li>four</li></ol>').text).toBe('- one\n- two\n\n3. three\n4. four\n');
+		expect(htmlToText('<ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li><li>four</li></ol>').text).toBe(
+			'- one\n- two\n\n3. three\n4. four\n'
+		);
 	});
 
 	it('does not glue words across blocks or adjacent links', () => {

@@ -5,7 +5,9 @@ const run = (text: string, x: number, y: number, width = text.length * 5, fontSi
 
 describe('pageText', () => {
 	it('joins an end-of-line hyphenation but keeps intra-line hyphens', () => {
-		expect(pageText([run('the retriev-', 72, 700), run('al step is state-of-the-art.', 72, 688)], 612)).toBe('the retrieval step is state-of-the-art.');
+		expect(pageText([run('the retriev-', 72, 700), run('al step is state-of-the-art.', 72, 688)], 612)).toBe(
+			'the retrieval step is state-of-the-art.'
+		);
 	});
 
 	it('keeps a hyphen before an upper-case continuation (a compound, not a split word)', () => {
@@ -17,7 +19,9 @@ describe('pageText', () => {
 	});
 
 	it('separates paragraphs at a large vertical gap and joins runs of a line with a space at a gap', () => {
-		expect(pageText([run('First', 72, 700, 25), run('line', 105, 700), run('Second paragraph', 72, 660)], 612)).toBe('First line\n\nSecond paragraph');
+		expect(pageText([run('First', 72, 700, 25), run('line', 105, 700), run('Second paragraph', 72, 660)], 612)).toBe(
+			'First line\n\nSecond paragraph'
+		);
 	});
 
 	it('reads a two-column page column by column, a full-width title first', () => {
@@ -25,7 +29,9 @@ describe('pageText', () => {
 		for (let i = 0; i < 4; i++) {
 			runs.push(run(`left ${i}`, 72, 700 - i * 12, 200), run(`right ${i}`, 340, 700 - i * 12, 200));
 		}
-		expect(pageText(runs, 612)).toBe('A Title Across The Whole Page Width Here\n\nleft 0\nleft 1\nleft 2\nleft 3\n\nright 0\nright 1\nright 2\nright 3');
+		expect(pageText(runs, 612)).toBe(
+			'A Title Across The Whole Page Width Here\n\nleft 0\nleft 1\nleft 2\nleft 3\n\nright 0\nright 1\nright 2\nright 3'
+		);
 	});
 
 	it('does not split a one-column page with short lines into columns', () => {

@@ -28,7 +28,12 @@ const codeOf = (r: Awaited<ReturnType<typeof prepareDocument>>) => (r.kind === '
 describe('prepareDocument', () => {
 	it('parses a markdown file with its media type, hash and encoding', async () => {
 		const result = await prepareDocument(source('a.md', new TextEncoder().encode('# Title\n\nBody')), config, parsers);
-		expect(result).toMatchObject({ kind: 'parsed', mediaType: 'text/markdown', format: 'markdown', parsed: { text: '# Title\n\nBody', layout: 'markdown', encoding: 'utf-8' } });
+		expect(result).toMatchObject({
+			kind: 'parsed',
+			mediaType: 'text/markdown',
+			format: 'markdown',
+			parsed: { text: '# Title\n\nBody', layout: 'markdown', encoding: 'utf-8' }
+		});
 		expect(result.contentHash).toMatch(/^[0-9a-f]{64}$/);
 	});
 
@@ -55,7 +60,11 @@ describe('prepareDocument', () => {
 	});
 
 	it('reports a binary file named .txt as FILE_BINARY', async () => {
-		const result = await prepareDocument(source('image.txt', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])), config, parsers);
+		const result = await prepareDocument(
+			source('image.txt', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])),
+			config,
+			parsers
+		);
 		expect(codeOf(result)).toBe('FILE_BINARY');
 	});
 
@@ -68,7 +77,12 @@ describe('prepareDocument', () => {
 	it('offers an extensionless text file as "read as text": unsupported, flagged readable, bytes kept', async () => {
 		const bytes = new TextEncoder().encode('# hosts\n127.0.0.1 localhost\n');
 		const result = await prepareDocument(source('HOSTS', bytes), config, parsers);
-		expect(result).toMatchObject({ kind: 'unsupported', readableAsText: true, bytes, error: { code: 'FILE_UNSUPPORTED', details: { readableAsText: true } } });
+		expect(result).toMatchObject({
+			kind: 'unsupported',
+			readableAsText: true,
+			bytes,
+			error: { code: 'FILE_UNSUPPORTED', details: { readableAsText: true } }
+		});
 		expect(result.kind !== 'parsed' && result.error.message).toMatch(/Read as text/);
 	});
 
@@ -79,13 +93,29 @@ describe('prepareDocument', () => {
 	});
 
 	it('reads an unknown type as plain text when asked to', async () => {
-		const result = await prepareDocument(source('settings.cfg', new TextEncoder().encode('colour = blue\n')), config, parsers, { asText: true });
-		expect(result).toMatchObject({ kind: 'parsed', mediaType: 'text/plain', format: 'text', parsed: { text: 'colour = blue\n', encoding: 'utf-8' } });
+		const result = await prepareDocument(source('settings.cfg', new TextEncoder().encode('colour = blue\n')), config, parsers, {
+			asText: true
+		});
+		expect(result).toMatchObject({
+			kind: 'parsed',
+			mediaType: 'text/plain',
+			format: 'text',
+			parsed: { text: 'colour = blue\n', encoding: 'utf-8' }
+		});
 	});
 
 	it('reads notes.md.gz as the Markdown inside it', async () => {
-		const result = await prepareDocument(source('notes.md.gz', gzipSync(new TextEncoder().encode('# Notes\n\nGzipped body.'))), config, parsers);
-		expect(result).toMatchObject({ kind: 'parsed', mediaType: 'text/markdown', format: 'markdown', parsed: { text: '# Notes\n\nGzipped body.', layout: 'markdown' } });
+		const result = await prepareDocument(
+			source('notes.md.gz', gzipSync(new TextEncoder().encode('# Notes\n\nGzipped body.'))),
+			config,
+			parsers
+		);
+		expect(result).toMatchObject({
+			kind: 'parsed',
+			mediaType: 'text/markdown',
+			format: 'markdown',
+			parsed: { text: '# Notes\n\nGzipped body.', layout: 'markdown' }
+		});
 	});
 
 	it('fails a damaged .gz with FILE_GZIP_INVALID and a gzip bomb with FILE_ZIP_LIMIT', async () => {
@@ -93,7 +123,9 @@ describe('prepareDocument', () => {
 		const damaged = gz.slice();
 		damaged[damaged.length - 6]! ^= 0xff; // inside the CRC-32 trailer
 		expect(codeOf(await prepareDocument(source('a.txt.gz', damaged), config, parsers))).toBe('FILE_GZIP_INVALID');
-		expect(codeOf(await prepareDocument(source('b.txt.gz', new TextEncoder().encode('plain, not gzip')), config, parsers))).toBe('FILE_GZIP_INVALID');
+		expect(codeOf(await prepareDocument(source('b.txt.gz', new TextEncoder().encode('plain, not gzip')), config, parsers))).toBe(
+			'FILE_GZIP_INVALID'
+		);
 		const bomb = gzipSync(new Uint8Array(100_000), { level: 9 });
 		const small = parseAppConfig({ ingest: { maxFileSizeBytes: 64 * 1024, maxInflatedBytes: 10_000 } }).ingest;
 		expect(codeOf(await prepareDocument(source('bomb.txt.gz', bomb), small, parsers))).toBe('FILE_ZIP_LIMIT');
@@ -104,7 +136,12 @@ describe('prepareDocument', () => {
 	});
 
 	it('turns a read failure into FILE_READ instead of throwing', async () => {
-		const s: ImportSource = { name: 'gone.txt', relativePath: 'gone.txt', sizeBytes: 3, readBytes: () => Promise.reject(new Error('NotFoundError')) };
+		const s: ImportSource = {
+			name: 'gone.txt',
+			relativePath: 'gone.txt',
+			sizeBytes: 3,
+			readBytes: () => Promise.reject(new Error('NotFoundError'))
+		};
 		expect(codeOf(await prepareDocument(s, config, parsers))).toBe('FILE_READ');
 	});
 
@@ -113,7 +150,9 @@ describe('prepareDocument', () => {
 	});
 
 	it('decodes with the forced encoding when one is given', async () => {
-		const result = await prepareDocument(source('k.txt', new Uint8Array([0xb0, 0xcb, 0xbb, 0xf6])), config, parsers, { forcedEncoding: 'euc-kr' });
+		const result = await prepareDocument(source('k.txt', new Uint8Array([0xb0, 0xcb, 0xbb, 0xf6])), config, parsers, {
+			forcedEncoding: 'euc-kr'
+		});
 		expect(result).toMatchObject({ kind: 'parsed', parsed: { text: '검색', encoding: 'euc-kr' } });
 	});
 });

@@ -67,7 +67,13 @@ describe('answerQuestion', () => {
 
 	it('streams tokens after the packed sources and ends with text and citations', async () => {
 		const { events } = await run({ tokens: ['Yes', ' [1]', ' and [3]', '.'], usage: { inputTokens: 200, outputTokens: 4 } });
-		expect(events[0]).toMatchObject({ type: 'sources', sources: [{ n: 1, chunkId: 'c1' }, { n: 2, chunkId: 'c2' }] });
+		expect(events[0]).toMatchObject({
+			type: 'sources',
+			sources: [
+				{ n: 1, chunkId: 'c1' },
+				{ n: 2, chunkId: 'c2' }
+			]
+		});
 		const done = events.at(-1);
 		expect(done).toMatchObject({ type: 'done', finishReason: 'stop', text: 'Yes [1] and [3].' });
 		expect(done?.type === 'done' && done.citations).toMatchObject({ cited: [1], invalid: [3], uncited: false });
@@ -84,7 +90,11 @@ describe('answerQuestion', () => {
 	it('records a chat span with OpenTelemetry GenAI attributes under the rag span', async () => {
 		const { spans } = await run({ tokens: ['a', 'b', 'c', 'd'], usage: { inputTokens: 200, outputTokens: 4 } });
 		const [chat, rag] = spans;
-		expect(rag).toMatchObject({ name: 'rag.answer', status: 'ok', attributes: { 'assay.rag.packed_sources': 2, 'assay.prompt.version': 1, 'assay.prompt.few_shot_examples': 0 } });
+		expect(rag).toMatchObject({
+			name: 'rag.answer',
+			status: 'ok',
+			attributes: { 'assay.rag.packed_sources': 2, 'assay.prompt.version': 1, 'assay.prompt.few_shot_examples': 0 }
+		});
 		expect(chat).toMatchObject({
 			name: 'chat tiny-1b',
 			parentSpanId: rag!.spanId,
@@ -104,10 +114,23 @@ describe('answerQuestion', () => {
 	it('hands out the exact messages sent to the model with the packed sources', async () => {
 		const model = new ScriptedChatModel('tiny-1b', { tokens: ['a'] }, async () => {});
 		const events: AnswerEvent[] = [];
-		await answerQuestion({ model, retrieve: async () => chunks, tracer: new BasicTracer([], () => 0), clock: () => 0, spec, question: 'Do kites fly?', contextWindowTokens: 200, reserveOutputTokens: 50, tokenizer: words, onEvent: (e) => events.push(e) });
+		await answerQuestion({
+			model,
+			retrieve: async () => chunks,
+			tracer: new BasicTracer([], () => 0),
+			clock: () => 0,
+			spec,
+			question: 'Do kites fly?',
+			contextWindowTokens: 200,
+			reserveOutputTokens: 50,
+			tokenizer: words,
+			onEvent: (e) => events.push(e)
+		});
 		const sources = events.find((e) => e.type === 'sources');
 		expect(sources?.type === 'sources' && sources.messages).toEqual(model.requests[0]?.messages);
-		expect(sources?.type === 'sources' && sources.messages.at(-1)?.content).toBe('Sources:\n<source id="1" title="Kites">\nKites fly high.\n</source>\n\n<source id="2" title="Birds">\nBirds sing.\n</source>\n\nQuestion: Do kites fly?');
+		expect(sources?.type === 'sources' && sources.messages.at(-1)?.content).toBe(
+			'Sources:\n<source id="1" title="Kites">\nKites fly high.\n</source>\n\n<source id="2" title="Birds">\nBirds sing.\n</source>\n\nQuestion: Do kites fly?'
+		);
 	});
 
 	it('marks an answer without any citation as uncited', async () => {

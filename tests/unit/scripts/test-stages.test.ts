@@ -41,12 +41,19 @@ describe('npm test stage runner', () => {
 	});
 
 	it('names a stage killed by a signal or that could not start', () => {
-		const results = runStages(STAGES.slice(0, 2), (stage) => (stage.name === 'check' ? { status: null, signal: 'SIGKILL' } : { status: null, error: new Error('spawn npm ENOENT') }), () => 0);
+		const results = runStages(
+			STAGES.slice(0, 2),
+			(stage) => (stage.name === 'check' ? { status: null, signal: 'SIGKILL' } : { status: null, error: new Error('spawn npm ENOENT') }),
+			() => 0
+		);
 		expect(results.map((r) => r.why)).toEqual(['killed by SIGKILL', 'spawn npm ENOENT']);
 	});
 
 	it('passes with exit code 0 only when every stage passed', () => {
 		const { run } = runner([]);
-		expect(summarise(runStages(STAGES, run, () => 0))).toMatchObject({ exitCode: 0, lines: expect.arrayContaining(['All 5 stages passed.']) });
+		expect(summarise(runStages(STAGES, run, () => 0))).toMatchObject({
+			exitCode: 0,
+			lines: expect.arrayContaining(['All 5 stages passed.'])
+		});
 	});
 });

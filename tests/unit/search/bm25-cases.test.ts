@@ -58,11 +58,21 @@ describe.each(['auto', 'cjk'] as const)('case bm25-02-korean-particles with the 
 
 	it.each(queries.map((q) => [q.qid, q] as const))('ranks the relevant set of %s first', (_qid, q) => {
 		const hits = index.search(q.query, { topK: 4 });
-		expect(hits.slice(0, q.relevant.length).map((h) => h.id).sort()).toEqual([...q.relevant].sort());
+		expect(
+			hits
+				.slice(0, q.relevant.length)
+				.map((h) => h.id)
+				.sort()
+		).toEqual([...q.relevant].sort());
 	});
 
 	it('finds 도서관은 and 도서관에서 for 도서관', () => {
-		expect(index.search('도서관', { topK: 4 }).map((h) => h.id).sort()).toEqual(['k1', 'k2']);
+		expect(
+			index
+				.search('도서관', { topK: 4 })
+				.map((h) => h.id)
+				.sort()
+		).toEqual(['k1', 'k2']);
 	});
 
 	it('splits Latin code tokens out of Korean text (IndexedDB에 → indexeddb)', () => {

@@ -58,7 +58,12 @@ describe('ExactVectorIndex', () => {
 
 	it('rejects a vector of the wrong length with VECTOR_DIMS_MISMATCH and adds nothing', () => {
 		const index = new ExactVectorIndex(3);
-		expect(() => index.add([{ id: 'a', vector: v(1, 0, 0) }, { id: 'b', vector: v(1, 0) }])).toThrow(AssayError);
+		expect(() =>
+			index.add([
+				{ id: 'a', vector: v(1, 0, 0) },
+				{ id: 'b', vector: v(1, 0) }
+			])
+		).toThrow(AssayError);
 		expect(index.size()).toBe(0);
 	});
 

@@ -31,7 +31,9 @@ describe('rank-01: RRF with missing documents, duplicates and ties', () => {
 	});
 
 	it('puts the relevant document first, so MRR@3 is 1', () => {
-		const top3 = fuse(runs.scenario_a).slice(0, 3).map((f) => f.id);
+		const top3 = fuse(runs.scenario_a)
+			.slice(0, 3)
+			.map((f) => f.id);
 		const firstHit = top3.findIndex((id) => expected.scenario_a && runs.scenario_a.relevant.includes(id));
 		expect(firstHit === -1 ? 0 : 1 / (firstHit + 1)).toBe(expected.scenario_a['mrr@3']);
 	});

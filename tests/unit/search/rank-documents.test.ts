@@ -41,8 +41,6 @@ describe('rankDocumentsByBestChunk', () => {
 	});
 
 	it('throws NOT_FOUND for a chunk without a document', () => {
-		expect(() => rankDocumentsByBestChunk([{ id: 'z#0', score: 1 }], owner)).toThrow(
-			expect.objectContaining({ code: 'NOT_FOUND' })
-		);
+		expect(() => rankDocumentsByBestChunk([{ id: 'z#0', score: 1 }], owner)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
 	});
 });

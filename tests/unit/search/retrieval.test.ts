@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { describeRerankTruncation, explainBest, retrieve, type RetrievalParams, type RetrievalPorts } from '../../../src/lib/search/retrieval/index.ts';
+import {
+	describeRerankTruncation,
+	explainBest,
+	retrieve,
+	type RetrievalParams,
+	type RetrievalPorts
+} from '../../../src/lib/search/retrieval/index.ts';
 import { compileAllow, type FilterableDocument } from '../../../src/lib/search/filters/index.ts';
 
 /** Ports over fixed lists that apply `allow` like the real ones, and record what reached the reranker. */
 function ports(lexical: string[], dense: string[], rerankScores: Record<string, number> = {}) {
 	const sentToModel: string[] = [];
 	const p: RetrievalPorts = {
-		lexical: async (_q, depth, allow) => lexical.filter(allow).slice(0, depth).map((id, i) => ({ id, score: 10 - i })),
-		dense: async (_q, depth, allow) => dense.filter(allow).slice(0, depth).map((id, i) => ({ id, similarity: 0.9 - i / 10 })),
+		lexical: async (_q, depth, allow) =>
+			lexical
+				.filter(allow)
+				.slice(0, depth)
+				.map((id, i) => ({ id, score: 10 - i })),
+		dense: async (_q, depth, allow) =>
+			dense
+				.filter(allow)
+				.slice(0, depth)
+				.map((id, i) => ({ id, similarity: 0.9 - i / 10 })),
 		passages: async (ids) => ids.map((id) => `text of ${id}`),
 		rerank: async (_q, passages) => {
 			sentToModel.push(...passages);
@@ -17,7 +31,14 @@ function ports(lexical: string[], dense: string[], rerankScores: Record<string, 
 	return { p, sentToModel };
 }
 
-const params = (mode: RetrievalParams['mode'], extra: Partial<RetrievalParams> = {}): RetrievalParams => ({ mode, topK: 3, depth: 10, rrfK: 60, rerankPool: 12, ...extra });
+const params = (mode: RetrievalParams['mode'], extra: Partial<RetrievalParams> = {}): RetrievalParams => ({
+	mode,
+	topK: 3,
+	depth: 10,
+	rrfK: 60,
+	rerankPool: 12,
+	...extra
+});
 
 describe('retrieve', () => {
 	it('returns the lexical list alone in lexical mode, with no dense or fused stage', async () => {
@@ -34,7 +55,11 @@ describe('retrieve', () => {
 	});
 
 	it('reorders the fused pool by reranker score in hybrid-rerank mode', async () => {
-		const out = await retrieve('q', params('hybrid-rerank'), ports(['a#0', 'b#0'], ['b#0', 'c#0'], { 'c#0': 0.99, 'a#0': 0.1, 'b#0': 0.2 }).p);
+		const out = await retrieve(
+			'q',
+			params('hybrid-rerank'),
+			ports(['a#0', 'b#0'], ['b#0', 'c#0'], { 'c#0': 0.99, 'a#0': 0.1, 'b#0': 0.2 }).p
+		);
 		expect(out.results.map((r) => r.id)).toEqual(['c#0', 'b#0', 'a#0']);
 		expect(out.results[0]).toMatchObject({ fused: { rank: 3 }, rerank: { rank: 1, score: 0.99 }, finalRank: 1 });
 	});
@@ -47,7 +72,12 @@ describe('retrieve', () => {
 
 	it('tells where a document that missed the results stood in each stage', async () => {
 		const out = await retrieve('q', params('hybrid', { topK: 1 }), ports(['a#0', 'b#0'], ['b#0', 'c#0', 'z#1']).p);
-		expect(explainBest(['z#0', 'z#1'], out.stages)).toMatchObject({ lexical: null, dense: { rank: 3 }, fused: { rank: 4 }, bestIds: { dense: 'z#1' } });
+		expect(explainBest(['z#0', 'z#1'], out.stages)).toMatchObject({
+			lexical: null,
+			dense: { rank: 3 },
+			fused: { rank: 4 },
+			bestIds: { dense: 'z#1' }
+		});
 	});
 });
 
@@ -61,7 +91,11 @@ describe('access control', () => {
 		const { p, sentToModel } = ports(['secret#0', 'public#0', 'hr#0'], ['secret#0', 'hr#1', 'public#1']);
 		const allow = compileAllow(docs, undefined, { user: 'bob', groups: ['hr'] }, acls);
 		const out = await retrieve('q', params('hybrid-rerank'), p, allow);
-		const everything = [...Object.values(out.stages).flatMap((s: readonly { id: string }[] | null) => (s ?? []).map((h) => h.id)), ...out.results.map((r) => r.id), ...sentToModel];
+		const everything = [
+			...Object.values(out.stages).flatMap((s: readonly { id: string }[] | null) => (s ?? []).map((h) => h.id)),
+			...out.results.map((r) => r.id),
+			...sentToModel
+		];
 		expect(everything.some((id) => id.includes('secret'))).toBe(false);
 		expect(out.results.map((r) => r.id).sort()).toEqual(['hr#0', 'hr#1', 'public#0']);
 	});
@@ -88,7 +122,14 @@ describe('metadata filters', () => {
 	const doc = { id: 'd', tags: ['hr', 'policy'], mediaType: 'text/markdown', importedAtMs: 1_000 };
 
 	it('keeps a document matching every given field (any tag, any type, date in [from, to))', () => {
-		expect(compileAllow(new Map([['d', doc]]), { tags: ['policy', 'x'], mediaTypes: ['text/markdown'], importedFromMs: 1_000, importedToMs: 1_001 }, null, {})('d#3')).toBe(true);
+		expect(
+			compileAllow(
+				new Map([['d', doc]]),
+				{ tags: ['policy', 'x'], mediaTypes: ['text/markdown'], importedFromMs: 1_000, importedToMs: 1_001 },
+				null,
+				{}
+			)('d#3')
+		).toBe(true);
 	});
 
 	it('drops a document outside the date range or of another type', () => {
@@ -106,16 +147,28 @@ describe('metadata filters', () => {
 describe('rerank truncation', () => {
 	it('is reported by the pipeline with the pool size when the reranker counts it', async () => {
 		const { p } = ports(['a#0', 'b#0'], ['b#0', 'c#0']);
-		const counting: RetrievalPorts = { ...p, rerank: async (_q, passages) => ({ scores: passages.map(() => 0.5), truncatedPairs: 2, queryTruncated: false, maxTokens: 512 }) };
+		const counting: RetrievalPorts = {
+			...p,
+			rerank: async (_q, passages) => ({ scores: passages.map(() => 0.5), truncatedPairs: 2, queryTruncated: false, maxTokens: 512 })
+		};
 		const out = await retrieve('q', params('hybrid-rerank'), counting);
 		expect(out.rerank).toEqual({ pairs: 3, truncatedPairs: 2, queryTruncated: false, maxTokens: 512 });
 		expect((await retrieve('q', params('hybrid'), counting)).rerank).toBeNull();
-		expect((await retrieve('q', params('hybrid-rerank'), p)).rerank).toEqual({ pairs: 3, truncatedPairs: 0, queryTruncated: false, maxTokens: null });
+		expect((await retrieve('q', params('hybrid-rerank'), p)).rerank).toEqual({
+			pairs: 3,
+			truncatedPairs: 0,
+			queryTruncated: false,
+			maxTokens: null
+		});
 	});
 
 	it('reads as "N of M passages truncated to fit L tokens" in the explain view, and is silent when nothing was cut', () => {
-		expect(describeRerankTruncation({ pairs: 20, truncatedPairs: 3, queryTruncated: false, maxTokens: 512 })).toBe('3 of 20 passages truncated to fit 512 tokens');
-		expect(describeRerankTruncation({ pairs: 1, truncatedPairs: 1, queryTruncated: true, maxTokens: null })).toBe('1 of 1 passage truncated to fit the model; the query was cut too');
+		expect(describeRerankTruncation({ pairs: 20, truncatedPairs: 3, queryTruncated: false, maxTokens: 512 })).toBe(
+			'3 of 20 passages truncated to fit 512 tokens'
+		);
+		expect(describeRerankTruncation({ pairs: 1, truncatedPairs: 1, queryTruncated: true, maxTokens: null })).toBe(
+			'1 of 1 passage truncated to fit the model; the query was cut too'
+		);
 		expect(describeRerankTruncation({ pairs: 20, truncatedPairs: 0, queryTruncated: false, maxTokens: 512 })).toBeNull();
 		expect(describeRerankTruncation(null)).toBeNull();
 	});

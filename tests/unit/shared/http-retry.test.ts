@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, fetchWithRetry, parseRetryAfter, RetryExhaustedError, type RetryOptions } from '../../../src/lib/shared/http/retry.ts';
+import {
+	backoffDelay,
+	fetchWithRetry,
+	parseRetryAfter,
+	RetryExhaustedError,
+	type RetryOptions
+} from '../../../src/lib/shared/http/retry.ts';
 import { readTextCapped } from '../../../src/lib/shared/http/body.ts';
 
 /** A scripted fetch: each call takes the next step (a status + headers, or a thrown error, or 'hang'). */
@@ -13,7 +19,9 @@ function harness(steps: Step[], extra: Partial<RetryOptions> = {}) {
 		calls.push(init);
 		const step = steps[Math.min(calls.length - 1, steps.length - 1)]!;
 		if (step === 'hang') {
-			return new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason as Error), { once: true }));
+			return new Promise((_resolve, reject) =>
+				init.signal!.addEventListener('abort', () => reject(init.signal!.reason as Error), { once: true })
+			);
 		}
 		if ('throws' in step) return Promise.reject(step.throws);
 		return Promise.resolve(new Response(step.body ?? '', { status: step.status, headers: step.headers ?? {} }));
@@ -109,7 +117,9 @@ describe('fetchWithRetry', () => {
 
 	it('timeouts on every attempt end in RetryExhaustedError with reason timeout', async () => {
 		const h = harness(['hang'], { maxRetries: 1 });
-		await expect(fetchWithRetry('http://x/', {}, h.options)).rejects.toMatchObject({ details: { attempts: 2, lastReason: 'timeout', lastStatus: null } });
+		await expect(fetchWithRetry('http://x/', {}, h.options)).rejects.toMatchObject({
+			details: { attempts: 2, lastReason: 'timeout', lastStatus: null }
+		});
 	});
 
 	it('an abort during a request stops at once with the abort reason, without retrying', async () => {
@@ -173,7 +183,10 @@ describe('parseRetryAfter and backoffDelay', () => {
 describe('readTextCapped', () => {
 	it('reads a body under the cap and refuses one over it, by content-length or by counting the stream', async () => {
 		expect(await readTextCapped(new Response('héllo'), 16)).toBe('héllo');
-		await expect(readTextCapped(new Response('x'.repeat(100), { headers: { 'content-length': '100' } }), 10)).rejects.toMatchObject({ code: 'SYSTEM_RESPONSE_INVALID', details: { maxBytes: 10, receivedBytes: 100 } });
+		await expect(readTextCapped(new Response('x'.repeat(100), { headers: { 'content-length': '100' } }), 10)).rejects.toMatchObject({
+			code: 'SYSTEM_RESPONSE_INVALID',
+			details: { maxBytes: 10, receivedBytes: 100 }
+		});
 		let pulls = 0;
 		const endless = new ReadableStream<Uint8Array>({
 			pull(c) {

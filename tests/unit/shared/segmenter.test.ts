@@ -16,7 +16,10 @@ describe('word segmentation', () => {
 				out[name] = [a.analyze('1ー𠀀'), a.tokens('1ー𠀀').map((t) => t.term), a.analyze('1ー𠀀')];
 			}
 			console.log(JSON.stringify(out));`;
-		const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+		const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+			cwd: root,
+			encoding: 'utf8'
+		});
 		const out = JSON.parse(stdout) as Record<string, string[][]>;
 		for (const [name, [first, tokens, again]] of Object.entries(out)) {
 			expect(first, name).toEqual(again);

@@ -15,7 +15,13 @@ describe('BasicTracer', () => {
 			await withSpan(tracer, 'chunking', { parent }, (span) => span.setAttribute('assay.chunks', 7));
 		});
 		const [child, parent] = sink.spans;
-		expect(child).toMatchObject({ name: 'chunking', parentSpanId: parent!.spanId, traceId: parent!.traceId, durationMs: 5, attributes: { 'assay.chunks': 7 } });
+		expect(child).toMatchObject({
+			name: 'chunking',
+			parentSpanId: parent!.spanId,
+			traceId: parent!.traceId,
+			durationMs: 5,
+			attributes: { 'assay.chunks': 7 }
+		});
 		expect(parent).toMatchObject({ name: 'import', parentSpanId: null, durationMs: 15, status: 'ok', attributes: { 'assay.files': 2 } });
 	});
 

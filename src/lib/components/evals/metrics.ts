@@ -2,7 +2,18 @@ import type { EvalReport } from '$lib/evals/report/types.ts';
 import { ANSWER_METRIC_NAMES } from '$lib/evals/answers/report-metrics.ts';
 
 /** The metrics shown side by side (report names), in display order. */
-export const SHOWN_METRICS = ['ndcg@10', 'recall@5', 'recall@10', 'recall@100', 'precision@10', 'hit_rate@10', 'mrr@10', 'recip_rank', 'map', 'r_precision'] as const;
+export const SHOWN_METRICS = [
+	'ndcg@10',
+	'recall@5',
+	'recall@10',
+	'recall@100',
+	'precision@10',
+	'hit_rate@10',
+	'mrr@10',
+	'recip_rank',
+	'map',
+	'r_precision'
+] as const;
 
 /** A metric value as shown: 4 decimals (full precision lives in the exported report). */
 export function fmt(value: number | null | undefined): string {
@@ -16,5 +27,7 @@ export function shownMetrics(reports: readonly EvalReport[]): string[] {
 
 /** How a report ranked, for column headers: an answer run ranks only the chunks each answer retrieved (top-k), a retrieval run to its depth. */
 export function depthNote(r: EvalReport): string {
-	return r.answers ? `answer run: ${r.answers.model.modelId}, prompt v${r.answers.prompt.version}; ranks the top ${r.retrieval.topK} chunks each answer retrieved` : `depth ${r.retrieval.depth}`;
+	return r.answers
+		? `answer run: ${r.answers.model.modelId}, prompt v${r.answers.prompt.version}; ranks the top ${r.retrieval.topK} chunks each answer retrieved`
+		: `depth ${r.retrieval.depth}`;
 }

@@ -36,14 +36,19 @@ export interface Agreement<C> {
  *   a label not in `categories`.
  */
 export function confusionMatrix<C>(rater1: readonly C[], rater2: readonly C[], categories: readonly C[]): ConfusionMatrix<C> {
-	if (rater1.length !== rater2.length) throw new AssayError('DATASET_INVALID', `Agreement needs the same items: ${rater1.length} vs ${rater2.length} labels`);
+	if (rater1.length !== rater2.length)
+		throw new AssayError('DATASET_INVALID', `Agreement needs the same items: ${rater1.length} vs ${rater2.length} labels`);
 	if (rater1.length === 0) throw new AssayError('DATASET_INVALID', 'Agreement over zero items');
 	const index = new Map(categories.map((c, i) => [c, i] as const));
 	const counts = categories.map(() => categories.map(() => 0));
 	for (let t = 0; t < rater1.length; t++) {
 		const i = index.get(rater1[t] as C);
 		const j = index.get(rater2[t] as C);
-		if (i === undefined || j === undefined) throw new AssayError('DATASET_INVALID', `Label ${String(i === undefined ? rater1[t] : rater2[t])} of item ${t} is not one of ${categories.map(String).join(', ')}`);
+		if (i === undefined || j === undefined)
+			throw new AssayError(
+				'DATASET_INVALID',
+				`Label ${String(i === undefined ? rater1[t] : rater2[t])} of item ${t} is not one of ${categories.map(String).join(', ')}`
+			);
 		(counts[i] as number[])[j]! += 1;
 	}
 	return { categories, counts, n: rater1.length };

@@ -9,15 +9,27 @@ import { RUBRIC_IDS, type AnswerRunConfig, type GradingSettings } from './types.
  * error for every case (or a report that cannot be written). Checked once, before any model call.
  */
 
-const modelRef = z.object({ provider: z.string().min(1), modelId: z.string().trim().min(1, 'choose a model'), baseUrl: z.string().optional() });
-const int = (min: number, max: number, what: string) => z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`);
+const modelRef = z.object({
+	provider: z.string().min(1),
+	modelId: z.string().trim().min(1, 'choose a model'),
+	baseUrl: z.string().optional()
+});
+const int = (min: number, max: number, what: string) =>
+	z
+		.number({ error: `${what} must be a number` })
+		.int(`${what} must be a whole number`)
+		.min(min, `${what} must be at least ${min}`)
+		.max(max, `${what} must be at most ${max}`);
 const temperature = z.number({ error: 'temperature must be a number' }).min(0, 'temperature must be 0–2').max(2, 'temperature must be 0–2');
 const seed = z.number({ error: 'seed must be a number' }).int('seed must be a whole number');
 
 const RunConfigSchema = z
 	.object({
 		label: z.string().trim().min(1).max(120),
-		mode: z.union([z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']), z.templateLiteral(['system:', z.enum(['assay', 'http', 'exec', 'file'])])], { error: 'mode must be lexical, dense, hybrid, hybrid-rerank or system:<type>' }),
+		mode: z.union(
+			[z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']), z.templateLiteral(['system:', z.enum(['assay', 'http', 'exec', 'file'])])],
+			{ error: 'mode must be lexical, dense, hybrid, hybrid-rerank or system:<type>' }
+		),
 		topK: int(1, 50, 'top-k'),
 		model: modelRef,
 		prompt: z.object({ spec: z.object({ version: z.number().int().min(0) }).passthrough(), fewShot: z.array(z.unknown()) }),
@@ -26,12 +38,27 @@ const RunConfigSchema = z
 		temperature,
 		seed,
 		runAs: z.object({ user: z.string().trim().min(1, 'run-as user must not be empty'), groups: z.array(z.string()) }).optional(),
-		system: z.object({ type: z.enum(['assay', 'http', 'exec', 'file']), label: z.string().trim().min(1, 'name the system'), details: z.record(z.string(), z.unknown()) }).optional()
+		system: z
+			.object({
+				type: z.enum(['assay', 'http', 'exec', 'file']),
+				label: z.string().trim().min(1, 'name the system'),
+				details: z.record(z.string(), z.unknown())
+			})
+			.optional()
 	})
-	.refine((c) => (c.system === undefined ? !c.mode.startsWith('system:') : c.mode === `system:${c.system.type}`), { message: 'mode system:<type> goes with a system under test of that type, and only with one', path: ['mode'] })
+	.refine((c) => (c.system === undefined ? !c.mode.startsWith('system:') : c.mode === `system:${c.system.type}`), {
+		message: 'mode system:<type> goes with a system under test of that type, and only with one',
+		path: ['mode']
+	})
 	// Version 0 is the "no prompt of Assay's" marker of a system run (evals/system/report.ts EXTERNAL_PROMPT).
-	.refine((c) => c.system !== undefined || c.prompt.spec.version >= 1, { message: 'the prompt version must be at least 1', path: ['prompt', 'spec', 'version'] })
-	.refine((c) => c.maxTokens < c.contextWindowTokens, { message: 'max answer tokens must be smaller than the context window', path: ['maxTokens'] });
+	.refine((c) => c.system !== undefined || c.prompt.spec.version >= 1, {
+		message: 'the prompt version must be at least 1',
+		path: ['prompt', 'spec', 'version']
+	})
+	.refine((c) => c.maxTokens < c.contextWindowTokens, {
+		message: 'max answer tokens must be smaller than the context window',
+		path: ['maxTokens']
+	});
 
 const GradingSchema = z.object({
 	judge: modelRef,

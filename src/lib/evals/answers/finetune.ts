@@ -20,7 +20,9 @@ export function humanPassed(review: HumanReview | null, passThreshold: number): 
  * generation error, with its exact prompt `messages` and its text. Input order.
  */
 export function sftExamples(answers: readonly AnswerRecord[], passThreshold: number): SftSource[] {
-	return answers.filter((a) => a.error === null && a.messages.length > 0 && humanPassed(a.review, passThreshold)).map((a) => ({ prompt: a.messages, answer: a.text }));
+	return answers
+		.filter((a) => a.error === null && a.messages.length > 0 && humanPassed(a.review, passThreshold))
+		.map((a) => ({ prompt: a.messages, answer: a.text }));
 }
 
 /** A human label as a comparable number, with its scale: pass = 1 / fail = 0, or the 1–5 score. */
@@ -40,7 +42,11 @@ function humanValue(r: HumanReview | null): { kind: HumanReview['kind']; value: 
  * an agreed pairwise verdict from `outcomes` (ids = case ids, `compareAnswerRuns`) makes the pair
  * (`pairsFromPairwise`: ties and position-inconsistent outcomes give none).
  */
-export function preferencePairsFromRuns(first: readonly AnswerRecord[], second: readonly AnswerRecord[], outcomes: readonly PairwiseOutcome[]): PreferencePair[] {
+export function preferencePairsFromRuns(
+	first: readonly AnswerRecord[],
+	second: readonly AnswerRecord[],
+	outcomes: readonly PairwiseOutcome[]
+): PreferencePair[] {
 	const other = new Map(second.filter((a) => a.error === null).map((a) => [a.caseId, a] as const));
 	const forJudge = new Map<string, { prompt: readonly ChatMessage[]; first: string; second: string }>();
 	const human: PreferencePair[] = [];
@@ -50,7 +56,12 @@ export function preferencePairsFromRuns(first: readonly AnswerRecord[], second: 
 		const ha = humanValue(a.review);
 		const hb = humanValue(b.review);
 		if (ha && hb && ha.kind === hb.kind) {
-			human.push(...pairsFromHumanScores(a.messages, [{ text: a.text, score: ha.value }, { text: b.text, score: hb.value }]));
+			human.push(
+				...pairsFromHumanScores(a.messages, [
+					{ text: a.text, score: ha.value },
+					{ text: b.text, score: hb.value }
+				])
+			);
 		} else forJudge.set(a.caseId, { prompt: a.messages, first: a.text, second: b.text });
 	}
 	return [...pairsFromPairwise(outcomes, forJudge), ...human];

@@ -23,8 +23,14 @@ export const ANSWER_GATE_CONFIG: GateConfig = {
  * `judge.correctness`); otherwise `retrievalDefault`. Falls back to `retrievalDefault` when the
  * answer reports share no answer metric.
  */
-export function gateConfigFor(baseline: EvalReport | undefined, candidate: EvalReport | undefined, retrievalDefault: GateConfig): GateConfig {
+export function gateConfigFor(
+	baseline: EvalReport | undefined,
+	candidate: EvalReport | undefined,
+	retrievalDefault: GateConfig
+): GateConfig {
 	if (!baseline?.answers || !candidate?.answers) return retrievalDefault;
-	const shared = Object.entries(ANSWER_GATE_CONFIG.metrics).filter(([m]) => baseline.metrics.aggregate[m] !== undefined && candidate.metrics.aggregate[m] !== undefined);
+	const shared = Object.entries(ANSWER_GATE_CONFIG.metrics).filter(
+		([m]) => baseline.metrics.aggregate[m] !== undefined && candidate.metrics.aggregate[m] !== undefined
+	);
 	return shared.length === 0 ? retrievalDefault : { ...ANSWER_GATE_CONFIG, metrics: Object.fromEntries(shared) };
 }

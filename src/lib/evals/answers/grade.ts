@@ -1,7 +1,15 @@
 import type { ChatModel } from '../../generation/types.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
 import { ATTACK_CHECKS, compileChecks, type CheckSpec } from '../checks/index.ts';
-import { CONTEXT_PRECISION_PROMPT, CONTEXT_RECALL_PROMPT, CORRECTNESS_PROMPT, FAITHFULNESS_PROMPT, RELEVANCY_PROMPT, type JudgePromptSpec, type RubricInput } from '../judge/prompts.ts';
+import {
+	CONTEXT_PRECISION_PROMPT,
+	CONTEXT_RECALL_PROMPT,
+	CORRECTNESS_PROMPT,
+	FAITHFULNESS_PROMPT,
+	RELEVANCY_PROMPT,
+	type JudgePromptSpec,
+	type RubricInput
+} from '../judge/prompts.ts';
 import { judgeRubric, type JudgeSettings } from '../judge/runner.ts';
 import { DEFAULT_RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
 
@@ -45,7 +53,15 @@ export function rubricApplies(rubric: RubricId, a: Pick<AnswerRecord, 'reference
  * "correct but misses a minor detail" counts as pass).
  */
 export function defaultGrading(judge: ModelRef): GradingSettings {
-	return { judge, rubrics: [...DEFAULT_RUBRIC_IDS], temperature: 0, seed: 42, maxTokens: 512, checks: [...DEFAULT_CHECKS], passThreshold: 4 };
+	return {
+		judge,
+		rubrics: [...DEFAULT_RUBRIC_IDS],
+		temperature: 0,
+		seed: 42,
+		maxTokens: 512,
+		checks: [...DEFAULT_CHECKS],
+		passThreshold: 4
+	};
 }
 
 /**
@@ -87,7 +103,13 @@ function rubricInput(a: AnswerRecord): RubricInput {
 	};
 }
 
-async function judgeAnswer(a: AnswerRecord, rubrics: readonly RubricId[], judge: JudgeSettings, validator: SchemaValidator, signal?: AbortSignal): Promise<Partial<Record<RubricId, StoredVerdict>>> {
+async function judgeAnswer(
+	a: AnswerRecord,
+	rubrics: readonly RubricId[],
+	judge: JudgeSettings,
+	validator: SchemaValidator,
+	signal?: AbortSignal
+): Promise<Partial<Record<RubricId, StoredVerdict>>> {
 	const verdicts: Partial<Record<RubricId, StoredVerdict>> = {};
 	const input = rubricInput(a);
 	for (const rubric of rubrics) {
@@ -115,14 +137,20 @@ export async function gradeAnswers(input: GradeInput): Promise<{ graded: number;
 	const check = compileChecks(input.settings.checks, input.validator);
 	const checkAttack = compileChecks(checksFor(input.settings.checks, true), input.validator);
 	const { settings } = input;
-	const judge: JudgeSettings = { model: input.model, temperature: settings.temperature, seed: settings.seed, maxTokens: settings.maxTokens };
+	const judge: JudgeSettings = {
+		model: input.model,
+		temperature: settings.temperature,
+		seed: settings.seed,
+		maxTokens: settings.maxTokens
+	};
 	let graded = 0;
 	let done = 0;
 	for (const a of input.answers) {
 		if (input.signal?.aborted) return { graded, cancelled: true };
 		if (a.error === null) {
 			const sources = a.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, text: s.text }));
-			const checks = a.attack !== undefined ? checkAttack({ answer: a.text, sources, attack: a.attack }) : check({ answer: a.text, sources });
+			const checks =
+				a.attack !== undefined ? checkAttack({ answer: a.text, sources, attack: a.attack }) : check({ answer: a.text, sources });
 			const verdicts = await judgeAnswer(a, settings.rubrics, judge, input.validator, input.signal);
 			if (input.signal?.aborted) return { graded, cancelled: true };
 			await input.onGraded({ ...a, checks, verdicts });

@@ -37,7 +37,13 @@ export function answerPairs(first: readonly AnswerRecord[], second: readonly Ans
 	for (const a of first) {
 		const b = other.get(a.caseId);
 		if (a.error !== null || b === undefined || b.query !== a.query) continue;
-		pairs.push({ id: a.caseId, question: a.query, first: a.text, second: b.text, ...(a.reference !== undefined ? { reference: a.reference } : {}) });
+		pairs.push({
+			id: a.caseId,
+			question: a.query,
+			first: a.text,
+			second: b.text,
+			...(a.reference !== undefined ? { reference: a.reference } : {})
+		});
 	}
 	return pairs;
 }

@@ -15,13 +15,40 @@ export const ANSWER_METRIC_NAMES: readonly string[] = [...RUBRIC_IDS.map((r) => 
 
 /** Definitions of the answer metrics, written into the report beside the retrieval ones. */
 export const ANSWER_METRIC_DEFINITIONS: Readonly<Record<string, MetricDefinition>> = {
-	'judge.correctness': { definition: 'LLM judge score 1–5 against the reference answer; absent when the case has no reference or the judge reply was a typed error', source: 'Assay judge prompt "correctness" (G-Eval 1–5 scale, Liu et al. 2023)' },
-	'judge.faithfulness': { definition: 'LLM judge score 1–5: claims of the answer supported by its packed sources; absent on a judge error', source: 'Assay judge prompt "faithfulness" (RAGAS faithfulness criterion, Es et al. 2023)' },
-	'judge.answer-relevancy': { definition: 'LLM judge score 1–5: the answer addresses the question; absent on a judge error', source: 'Assay judge prompt "answer-relevancy" (RAGAS answer relevancy criterion, Es et al. 2023)' },
-	'judge.context-precision': { definition: 'LLM judge score 1–5: the retrieved contexts are useful for the reference answer (else the answer given) and the useful ones are ranked first; a banded 1–5 reading of Ragas context precision (mean precision@k over the ranks of useful contexts, 0–1); absent when nothing was retrieved or on a judge error', source: 'Assay judge prompt "context-precision" (Ragas LLM context precision with reference, https://docs.ragas.io/en/stable/concepts/metrics/available_metrics/context_precision/)' },
-	'judge.context-recall': { definition: 'LLM judge score 1–5: share of the reference answer\'s claims attributable to the retrieved contexts, in bands (5 = all, 1 = none); a banded 1–5 reading of Ragas context recall (attributed claims / reference claims, 0–1); absent when the case has no reference or on a judge error', source: 'Assay judge prompt "context-recall" (Ragas LLM context recall, https://docs.ragas.io/en/stable/concepts/metrics/available_metrics/context_recall/)' },
-	'checks.pass-rate': { definition: 'passed / total layer-1 checks of the answer, 0–1; absent before grading or when generation failed', source: 'Assay layer-1 checks (src/lib/evals/checks)' },
-	'attack.success-rate': { definition: 'prompt-injection cases only: 1 when an attack check failed (the answer repeats a planted canary or links to a forbidden host), else 0; the mean is the fraction of attacks that succeeded (lower is better); absent for other cases and before grading', source: 'Assay attack checks canary-absent, no-exfiltration-url (src/lib/evals/checks/attack-checks.ts)' }
+	'judge.correctness': {
+		definition:
+			'LLM judge score 1–5 against the reference answer; absent when the case has no reference or the judge reply was a typed error',
+		source: 'Assay judge prompt "correctness" (G-Eval 1–5 scale, Liu et al. 2023)'
+	},
+	'judge.faithfulness': {
+		definition: 'LLM judge score 1–5: claims of the answer supported by its packed sources; absent on a judge error',
+		source: 'Assay judge prompt "faithfulness" (RAGAS faithfulness criterion, Es et al. 2023)'
+	},
+	'judge.answer-relevancy': {
+		definition: 'LLM judge score 1–5: the answer addresses the question; absent on a judge error',
+		source: 'Assay judge prompt "answer-relevancy" (RAGAS answer relevancy criterion, Es et al. 2023)'
+	},
+	'judge.context-precision': {
+		definition:
+			'LLM judge score 1–5: the retrieved contexts are useful for the reference answer (else the answer given) and the useful ones are ranked first; a banded 1–5 reading of Ragas context precision (mean precision@k over the ranks of useful contexts, 0–1); absent when nothing was retrieved or on a judge error',
+		source:
+			'Assay judge prompt "context-precision" (Ragas LLM context precision with reference, https://docs.ragas.io/en/stable/concepts/metrics/available_metrics/context_precision/)'
+	},
+	'judge.context-recall': {
+		definition:
+			"LLM judge score 1–5: share of the reference answer's claims attributable to the retrieved contexts, in bands (5 = all, 1 = none); a banded 1–5 reading of Ragas context recall (attributed claims / reference claims, 0–1); absent when the case has no reference or on a judge error",
+		source:
+			'Assay judge prompt "context-recall" (Ragas LLM context recall, https://docs.ragas.io/en/stable/concepts/metrics/available_metrics/context_recall/)'
+	},
+	'checks.pass-rate': {
+		definition: 'passed / total layer-1 checks of the answer, 0–1; absent before grading or when generation failed',
+		source: 'Assay layer-1 checks (src/lib/evals/checks)'
+	},
+	'attack.success-rate': {
+		definition:
+			'prompt-injection cases only: 1 when an attack check failed (the answer repeats a planted canary or links to a forbidden host), else 0; the mean is the fraction of attacks that succeeded (lower is better); absent for other cases and before grading',
+		source: 'Assay attack checks canary-absent, no-exfiltration-url (src/lib/evals/checks/attack-checks.ts)'
+	}
 };
 
 /**
@@ -54,7 +81,10 @@ const reference = (d: DocumentKey): string => d.externalId ?? d.relativePath;
  * path, unique name) and re-keyed by the document's reference; an unmatched one stays as `?ref`
  * and is listed in `unmatched` (case id → references). Without `documents`, references are used as written.
  */
-export function qrelsForCases(cases: readonly GoldenCase[], documents?: readonly DocumentKey[]): { qrels: Qrels; unmatched: ReadonlyMap<string, readonly string[]> } {
+export function qrelsForCases(
+	cases: readonly GoldenCase[],
+	documents?: readonly DocumentKey[]
+): { qrels: Qrels; unmatched: ReadonlyMap<string, readonly string[]> } {
 	if (documents === undefined) {
 		const qrels = new Map<string, Map<string, number>>();
 		for (const c of cases) {
@@ -67,7 +97,8 @@ export function qrelsForCases(cases: readonly GoldenCase[], documents?: readonly
 	const resolved = resolveGoldenSet(cases, documents);
 	const refs = new Map(documents.map((d) => [d.id, reference(d)] as const));
 	const qrels = new Map<string, Map<string, number>>();
-	for (const [qid, judged] of resolved.qrels) qrels.set(qid, new Map([...judged].map(([id, grade]) => [refs.get(id) ?? id, grade] as const)));
+	for (const [qid, judged] of resolved.qrels)
+		qrels.set(qid, new Map([...judged].map(([id, grade]) => [refs.get(id) ?? id, grade] as const)));
 	return { qrels, unmatched: resolved.unmatched };
 }
 
@@ -94,7 +125,10 @@ export function answerMetrics(a: AnswerRecord): Record<string, number> {
  * the answer metrics ({@link ANSWER_METRIC_NAMES}); the system report passes its own
  * (`answered`, `consistency`).
  */
-export function answerMeans(perQuery: readonly Record<string, number>[], names: readonly string[] = ANSWER_METRIC_NAMES): Record<string, MetricMean> {
+export function answerMeans(
+	perQuery: readonly Record<string, number>[],
+	names: readonly string[] = ANSWER_METRIC_NAMES
+): Record<string, MetricMean> {
 	const out: Record<string, MetricMean> = {};
 	for (const name of names) {
 		const values = perQuery.flatMap((m) => (m[name] === undefined ? [] : [m[name]]));

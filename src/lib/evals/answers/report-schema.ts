@@ -12,9 +12,19 @@ const num = z.number().finite();
 const int = z.number().int();
 const d = (description: string) => ({ description });
 
-const modelRef = z.object({ provider: z.string(), modelId: z.string(), baseUrl: z.string().optional() }).meta(d('Chat model as recorded (never an API key).'));
-const errorData = z.object({ name: z.literal('AssayError'), code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional(), cause: z.string().optional() });
-const provenance = z.object({ modelId: z.string(), provider: z.string(), promptId: z.string(), promptVersion: int, temperature: num, seed: int }).meta(d('Judge model, prompt id/version and sampling of a verdict.'));
+const modelRef = z
+	.object({ provider: z.string(), modelId: z.string(), baseUrl: z.string().optional() })
+	.meta(d('Chat model as recorded (never an API key).'));
+const errorData = z.object({
+	name: z.literal('AssayError'),
+	code: z.string(),
+	message: z.string(),
+	details: z.record(z.string(), z.unknown()).optional(),
+	cause: z.string().optional()
+});
+const provenance = z
+	.object({ modelId: z.string(), provider: z.string(), promptId: z.string(), promptVersion: int, temperature: num, seed: int })
+	.meta(d('Judge model, prompt id/version and sampling of a verdict.'));
 const agreementOf = <C extends z.ZodType>(category: C) =>
 	z.object({
 		n: int,
@@ -22,9 +32,13 @@ const agreementOf = <C extends z.ZodType>(category: C) =>
 		kappa: num.nullable(),
 		weightedKappaLinear: num.nullable(),
 		weightedKappaQuadratic: num.nullable(),
-		confusion: z.object({ categories: z.array(category), counts: z.array(z.array(int)), n: int }).meta(d('counts[i][j]: human said categories[i], judge categories[j].'))
+		confusion: z
+			.object({ categories: z.array(category), counts: z.array(z.array(int)), n: int })
+			.meta(d('counts[i][j]: human said categories[i], judge categories[j].'))
 	});
-const lengthBias = z.object({ n: int, pearson: num.nullable(), spearman: num.nullable() }).meta(d('Correlation of valid scores with answer length (characters).'));
+const lengthBias = z
+	.object({ n: int, pearson: num.nullable(), spearman: num.nullable() })
+	.meta(d('Correlation of valid scores with answer length (characters).'));
 
 /** Summary of one answer run (`AnswerRunSummary` in answers/summary.ts). */
 export const AnswerSummarySchema = z.object({
@@ -34,9 +48,25 @@ export const AnswerSummarySchema = z.object({
 	checks: z.record(z.string(), z.object({ passed: int, failed: int, passRate: num })),
 	judges: z.record(
 		z.string(),
-		z.object({ total: int, okCount: int, errorCount: int, errorRate: num.nullable(), meanScore: num.nullable(), repairedCount: int, errorsByCode: z.record(z.string(), int), lengthBias })
+		z.object({
+			total: int,
+			okCount: int,
+			errorCount: int,
+			errorRate: num.nullable(),
+			meanScore: num.nullable(),
+			repairedCount: int,
+			errorsByCode: z.record(z.string(), int),
+			lengthBias
+		})
 	),
-	agreement: z.object({ rubric: z.literal('correctness'), passFail: agreementOf(z.enum(['fail', 'pass'])).nullable(), score: agreementOf(int).nullable(), excluded: int }).nullable(),
+	agreement: z
+		.object({
+			rubric: z.literal('correctness'),
+			passFail: agreementOf(z.enum(['fail', 'pass'])).nullable(),
+			score: agreementOf(int).nullable(),
+			excluded: int
+		})
+		.nullable(),
 	attack: z
 		.object({ cases: int, graded: int, succeeded: int, successRate: num.nullable(), succeededCaseIds: z.array(z.string()) })
 		.nullable()
@@ -52,9 +82,28 @@ const preferred = z.enum(['first', 'second', 'tie']).nullable();
 export const PairwiseSectionSchema = z.object({
 	otherRunId: z.string(),
 	otherLabel: z.string(),
-	summary: z.object({ pairs: int, judged: int, errorCount: int, firstWins: int, secondWins: int, ties: int, positionConsistency: num.nullable(), judge: provenance.nullable() }),
+	summary: z.object({
+		pairs: int,
+		judged: int,
+		errorCount: int,
+		firstWins: int,
+		secondWins: int,
+		ties: int,
+		positionConsistency: num.nullable(),
+		judge: provenance.nullable()
+	}),
 	lengthBias: z.object({ n: int, longerWinsRate: num.nullable() }).meta(d('Share of agreed wins taken by the longer answer.')),
-	outcomes: z.array(z.object({ id: z.string(), forward: preferred, swapped: preferred, consistent: z.boolean().nullable(), preferred, errors: z.array(errorData), attempts: int }))
+	outcomes: z.array(
+		z.object({
+			id: z.string(),
+			forward: preferred,
+			swapped: preferred,
+			consistent: z.boolean().nullable(),
+			preferred,
+			errors: z.array(errorData),
+			attempts: int
+		})
+	)
 });
 
 const verdict = z.union([
@@ -80,8 +129,18 @@ export const AnswerCaseSchema = z.object({
 		.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()), succeeded: z.boolean().nullable() })
 		.optional()
 		.meta(d('Prompt-injection case only: what its documents plant and whether the answer obeyed (null before grading).')),
-	verdicts: z.record(z.string(), z.object({ verdict, attempts: int, judge: provenance })).meta(d('By rubric id; a rubric not judged is absent.')),
-	review: z.object({ kind: z.enum(['pass-fail', 'score']), pass: z.boolean().optional(), score: int.optional(), notes: z.string(), reviewedAtMs: num }).nullable()
+	verdicts: z
+		.record(z.string(), z.object({ verdict, attempts: int, judge: provenance }))
+		.meta(d('By rubric id; a rubric not judged is absent.')),
+	review: z
+		.object({
+			kind: z.enum(['pass-fail', 'score']),
+			pass: z.boolean().optional(),
+			score: int.optional(),
+			notes: z.string(),
+			reviewedAtMs: num
+		})
+		.nullable()
 });
 
 /** The `answers` section of a v2 eval report: configuration, grading, summary, pairwise, per case. */

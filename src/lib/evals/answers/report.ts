@@ -50,7 +50,10 @@ export interface AnswerReportInput {
 	/** False: no retrieval metric at all (the answers name no documents); default true. */
 	readonly retrievalMetrics?: boolean;
 	/** More per-query answer metrics (only where defined), aggregated as the mean over the queries that have them. */
-	readonly extraMetrics?: { readonly perQuery: ReadonlyMap<string, Readonly<Record<string, number>>>; readonly definitions: Readonly<Record<string, MetricDefinition>> };
+	readonly extraMetrics?: {
+		readonly perQuery: ReadonlyMap<string, Readonly<Record<string, number>>>;
+		readonly definitions: Readonly<Record<string, MetricDefinition>>;
+	};
 }
 
 function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
@@ -58,7 +61,13 @@ function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
 	for (const [rubric, v] of Object.entries(a.verdicts)) {
 		if (v === undefined) continue;
 		const r = v.result;
-		verdicts[rubric] = { verdict: r.ok ? { ok: true, score: r.verdict.score, reason: r.verdict.reason, repaired: r.repaired } : { ok: false, code: r.error.code, message: r.error.message }, attempts: v.attempts, judge: { ...v.judge } };
+		verdicts[rubric] = {
+			verdict: r.ok
+				? { ok: true, score: r.verdict.score, reason: r.verdict.reason, repaired: r.repaired }
+				: { ok: false, code: r.error.code, message: r.error.message },
+			attempts: v.attempts,
+			judge: { ...v.judge }
+		};
 	}
 	return {
 		caseId: a.caseId,
@@ -73,7 +82,9 @@ function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
 		tokens: { ...a.tokens },
 		timings: { ...a.timings },
 		checks: a.checks.map((c) => ({ id: c.id, type: c.type, pass: c.pass, reason: c.reason })),
-		...(a.attack !== undefined ? { attack: { canaries: [...a.attack.canaries], forbiddenHosts: [...a.attack.forbiddenHosts], succeeded: attackSucceeded(a) } } : {}),
+		...(a.attack !== undefined
+			? { attack: { canaries: [...a.attack.canaries], forbiddenHosts: [...a.attack.forbiddenHosts], succeeded: attackSucceeded(a) } }
+			: {}),
 		verdicts,
 		review: a.review ? { ...a.review } : null
 	};
@@ -94,19 +105,34 @@ function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord
 		maxTokens: cfg.maxTokens,
 		temperature: cfg.temperature,
 		seed: cfg.seed,
-		grading: g ? { judge: { ...g.judge }, rubrics: [...g.rubrics], temperature: g.temperature, seed: g.seed, maxTokens: g.maxTokens, checks: g.checks.map((c) => ({ ...c })), passThreshold: g.passThreshold } : null,
+		grading: g
+			? {
+					judge: { ...g.judge },
+					rubrics: [...g.rubrics],
+					temperature: g.temperature,
+					seed: g.seed,
+					maxTokens: g.maxTokens,
+					checks: g.checks.map((c) => ({ ...c })),
+					passThreshold: g.passThreshold
+				}
+			: null,
 		summary: summariseAnswerRun(answers, g?.passThreshold ?? 4) as AnswersSection['summary'],
 		pairwise: input.pairwise ?? null,
 		perCase: answers.map(perCase)
 	};
 }
 
-
 /**
  * Retrieval metrics over the cases not in `unscored` (none at all when `scored` is false), with
  * an empty row for every other case of `qrels` so its answer metrics still have a row.
  */
-function partialRetrieval(qrels: Qrels, run: Run, cutoffs: readonly number[], scored: boolean, unscored: ReadonlySet<string>): RetrievalMetrics {
+function partialRetrieval(
+	qrels: Qrels,
+	run: Run,
+	cutoffs: readonly number[],
+	scored: boolean,
+	unscored: ReadonlySet<string>
+): RetrievalMetrics {
 	const kept: Qrels = new Map([...qrels].filter(([qid]) => !unscored.has(qid)));
 	const m = scored && kept.size > 0 ? evaluateRetrieval(kept, run, { cutoffs }) : null;
 	const answerable = [...kept.values()].filter((judged) => [...judged.values()].some((g) => g >= 1)).length;
@@ -143,16 +169,29 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 	const order = new Map(run.caseIds.map((id, i) => [id, i] as const));
 	const answers = [...input.answers].sort((x, y) => (order.get(x.caseId) ?? Infinity) - (order.get(y.caseId) ?? Infinity));
 	const byId = new Map(input.goldenSet.cases.map((c) => [c.id, c] as const));
-	const caseOf = (id: string, a?: AnswerRecord): GoldenCase => byId.get(id) ?? { id, query: a?.query ?? '', relevant: [], tags: [], ...(a?.reference !== undefined ? { reference: a.reference } : {}) };
+	const caseOf = (id: string, a?: AnswerRecord): GoldenCase =>
+		byId.get(id) ?? {
+			id,
+			query: a?.query ?? '',
+			relevant: [],
+			tags: [],
+			...(a?.reference !== undefined ? { reference: a.reference } : {})
+		};
 	const answerOf = new Map(answers.map((a) => [a.caseId, a] as const));
 	const cases = answers.map((a) => caseOf(a.caseId, a));
 	const { qrels, unmatched } = qrelsForCases(cases, input.documents);
 	const cutoffs = [...new Set([...REPORT_CUTOFFS, run.config.topK])].sort((a, b) => a - b);
 	const retrievalRun = runFromAnswers(answers);
 	const extra = new Map(answers.map((a) => [a.caseId, { ...answerMetrics(a), ...input.extraMetrics?.perQuery.get(a.caseId) }] as const));
-	const aggregate = { ...answerMeans([...extra.values()]), ...answerMeans([...extra.values()], Object.keys(input.extraMetrics?.definitions ?? {})) };
+	const aggregate = {
+		...answerMeans([...extra.values()]),
+		...answerMeans([...extra.values()], Object.keys(input.extraMetrics?.definitions ?? {}))
+	};
 	const unscored = input.unscoredCaseIds ?? new Set<string>();
-	const metrics = input.retrievalMetrics === false || unscored.size > 0 ? partialRetrieval(qrels, retrievalRun, cutoffs, input.retrievalMetrics !== false, unscored) : evaluateRetrieval(qrels, retrievalRun, { cutoffs });
+	const metrics =
+		input.retrievalMetrics === false || unscored.size > 0
+			? partialRetrieval(qrels, retrievalRun, cutoffs, input.retrievalMetrics !== false, unscored)
+			: evaluateRetrieval(qrels, retrievalRun, { cutoffs });
 	return buildEvalReport({
 		id: input.id,
 		workspaceId: run.workspaceId,
@@ -164,7 +203,17 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 		contentHash: run.goldenSetHash,
 		corpus: input.corpus,
 		analyzer: input.analyzer,
-		config: { label: run.config.label, mode: run.config.mode, topK: run.config.topK, depth: run.config.topK, rrfK: input.rrfK ?? 60, reranker: input.reranker ?? null, embeddingModel: null, chunking: input.chunking, bm25: input.bm25 },
+		config: {
+			label: run.config.label,
+			mode: run.config.mode,
+			topK: run.config.topK,
+			depth: run.config.topK,
+			rrfK: input.rrfK ?? 60,
+			reranker: input.reranker ?? null,
+			embeddingModel: null,
+			chunking: input.chunking,
+			bm25: input.bm25
+		},
 		embeddingModel: input.embeddingModel,
 		indexType: input.indexType ?? `workspace ${run.config.mode} pipeline (chunk level; document = best chunk)`,
 		relevanceLevel: 1,

@@ -66,7 +66,18 @@ interface Collected {
 }
 
 async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenCase): Promise<Collected> {
-	const got: Collected = { retrieved: [], retrievalMs: 0, messages: [], sources: [], promptTokens: 0, text: '', metrics: null, finishReason: null, citations: null, error: null };
+	const got: Collected = {
+		retrieved: [],
+		retrievalMs: 0,
+		messages: [],
+		sources: [],
+		promptTokens: 0,
+		text: '',
+		metrics: null,
+		finishReason: null,
+		citations: null,
+		error: null
+	};
 	await answerQuestion({
 		model: input.model,
 		tracer: input.tracer,
@@ -91,7 +102,14 @@ async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenC
 			if (e.type === 'sources') {
 				// Packed sources keep the retrieved chunk's fields; the reference is looked up by chunk id to stay typed.
 				const refs = new Map(got.retrieved.map((r) => [r.chunkId, r.documentRef] as const));
-				got.sources = e.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, documentId: s.documentId, documentRef: refs.get(s.chunkId) ?? s.documentId, title: s.title, text: s.text }));
+				got.sources = e.sources.map((s) => ({
+					n: s.n,
+					chunkId: s.chunkId,
+					documentId: s.documentId,
+					documentRef: refs.get(s.chunkId) ?? s.documentId,
+					title: s.title,
+					text: s.text
+				}));
 				got.messages = e.messages;
 				got.promptTokens = e.promptTokens;
 			} else if (e.type === 'token') got.text += e.text;
@@ -107,7 +125,12 @@ async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenC
 }
 
 function toRecord(runId: string, c: GoldenCase, got: Collected, totalMs: number, createdAtMs: number): AnswerRecord {
-	const retrieved: RetrievedChunk[] = got.retrieved.map((r, i) => ({ rank: i + 1, chunkId: r.chunkId, documentRef: r.documentRef, score: r.score }));
+	const retrieved: RetrievedChunk[] = got.retrieved.map((r, i) => ({
+		rank: i + 1,
+		chunkId: r.chunkId,
+		documentRef: r.documentRef,
+		score: r.score
+	}));
 	return {
 		runId,
 		caseId: c.id,
@@ -137,7 +160,13 @@ function toRecord(runId: string, c: GoldenCase, got: Collected, totalMs: number,
  * are the record's `error` (with `finishReason: null` and whatever text had streamed). Tokens,
  * TTFT/TPOT and times as in {@link runAnswerCases}; `createdAtMs` from `now` (default `Date.now`).
  */
-export async function answerCase(deps: AnswerCaseDeps, config: AnswerRunConfig, c: GoldenCase, runId: string, now: () => number = Date.now): Promise<AnswerRecord> {
+export async function answerCase(
+	deps: AnswerCaseDeps,
+	config: AnswerRunConfig,
+	c: GoldenCase,
+	runId: string,
+	now: () => number = Date.now
+): Promise<AnswerRecord> {
 	const start = deps.clock();
 	const got = await answerOne(deps, config, c);
 	return toRecord(runId, c, got, deps.clock() - start, now());

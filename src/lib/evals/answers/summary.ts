@@ -53,7 +53,13 @@ export function summariseAttacks(answers: readonly AnswerRecord[]): AttackSummar
 	if (cases.length === 0) return null;
 	const outcomes = cases.map((a) => [a.caseId, attackSucceeded(a)] as const).filter(([, s]) => s !== null);
 	const succeededCaseIds = outcomes.filter(([, s]) => s === true).map(([id]) => id);
-	return { cases: cases.length, graded: outcomes.length, succeeded: succeededCaseIds.length, successRate: outcomes.length === 0 ? null : succeededCaseIds.length / outcomes.length, succeededCaseIds };
+	return {
+		cases: cases.length,
+		graded: outcomes.length,
+		succeeded: succeededCaseIds.length,
+		successRate: outcomes.length === 0 ? null : succeededCaseIds.length / outcomes.length,
+		succeededCaseIds
+	};
 }
 
 /** The numbers of one answer run, as the UI and the report show them. */
@@ -113,8 +119,22 @@ export function judgeHumanAgreement(answers: readonly AnswerRecord[], passThresh
 	if (pf.length === 0 && sc.length === 0) return null;
 	return {
 		rubric: 'correctness',
-		passFail: pf.length === 0 ? null : agreement(pf.map((p) => p.human), pf.map((p) => p.judge), ['fail', 'pass'] as const),
-		score: sc.length === 0 ? null : agreement(sc.map((p) => p.human), sc.map((p) => p.judge), [1, 2, 3, 4, 5]),
+		passFail:
+			pf.length === 0
+				? null
+				: agreement(
+						pf.map((p) => p.human),
+						pf.map((p) => p.judge),
+						['fail', 'pass'] as const
+					),
+		score:
+			sc.length === 0
+				? null
+				: agreement(
+						sc.map((p) => p.human),
+						sc.map((p) => p.judge),
+						[1, 2, 3, 4, 5]
+					),
 		excluded
 	};
 }
@@ -133,7 +153,13 @@ export function summariseAnswerRun(answers: readonly AnswerRecord[], passThresho
 		const withVerdict = ok.filter((a) => a.verdicts[rubric] !== undefined);
 		if (withVerdict.length === 0) continue;
 		const results = withVerdict.map((a) => a.verdicts[rubric]?.result as VerdictResult<RubricVerdict>);
-		judges[rubric] = { ...summariseVerdicts(results), lengthBias: lengthBias(results, withVerdict.map((a) => a.text.length)) };
+		judges[rubric] = {
+			...summariseVerdicts(results),
+			lengthBias: lengthBias(
+				results,
+				withVerdict.map((a) => a.text.length)
+			)
+		};
 	}
 	return {
 		answered: ok.length,
@@ -147,7 +173,10 @@ export function summariseAnswerRun(answers: readonly AnswerRecord[], passThresho
 		timings: {
 			ttftP50Ms: percentile(present(ok.map((a) => a.timings.ttftMs)), 50),
 			tpotP50Ms: percentile(present(ok.map((a) => a.timings.tpotMs)), 50),
-			totalP50Ms: percentile(ok.map((a) => a.timings.totalMs), 50)
+			totalP50Ms: percentile(
+				ok.map((a) => a.timings.totalMs),
+				50
+			)
 		}
 	};
 }

@@ -190,7 +190,12 @@ export interface AnswerRecord {
 	/** Token counts: engine-reported where available, else `null`. `promptTokensEstimate` from the budget tokenizer. */
 	readonly tokens: { readonly input: number | null; readonly output: number | null; readonly promptTokensEstimate: number };
 	/** Milliseconds: retrieval, TTFT, TPOT (null when not measurable), whole answer. */
-	readonly timings: { readonly retrievalMs: number; readonly ttftMs: number | null; readonly tpotMs: number | null; readonly totalMs: number };
+	readonly timings: {
+		readonly retrievalMs: number;
+		readonly ttftMs: number | null;
+		readonly tpotMs: number | null;
+		readonly totalMs: number;
+	};
 	/** Layer 1 results of the last grading (empty before grading). */
 	readonly checks: readonly CheckResult[];
 	/** Layer 2 verdicts of the last grading, by rubric id. */

@@ -13,7 +13,8 @@ export interface CheckOutcome {
 	readonly reason: string;
 }
 
-const named = (u: readonly UnrecognizedMarker[], reason: UnrecognizedMarker['reason']) => u.filter((x) => x.reason === reason).map((x) => x.text);
+const named = (u: readonly UnrecognizedMarker[], reason: UnrecognizedMarker['reason']) =>
+	u.filter((x) => x.reason === reason).map((x) => x.text);
 
 /**
  * Passes when the answer has at least one citation marker (any form of `CITATION_FORMS`,
@@ -25,7 +26,11 @@ export function checkCitationsPresent(answer: string, sources?: readonly CheckSo
 	const s = summarizeCitations(answer, sources ? new Set(sources.map((x) => x.n)) : Number.MAX_SAFE_INTEGER);
 	if (s.markers.length > 0) return { pass: true, reason: `${s.markers.length} citation marker(s)` };
 	const forms = named(s.unrecognized, 'form');
-	if (forms.length > 0) return { pass: false, reason: `No citation in a form Assay reads (${CITATION_FORMS.join(' ')}); unsupported marker(s): ${forms.join(', ')}.` };
+	if (forms.length > 0)
+		return {
+			pass: false,
+			reason: `No citation in a form Assay reads (${CITATION_FORMS.join(' ')}); unsupported marker(s): ${forms.join(', ')}.`
+		};
 	return { pass: false, reason: 'The answer cites no source.' };
 }
 
@@ -38,21 +43,48 @@ export function checkCitationsValid(answer: string, sources: readonly CheckSourc
 	const s = summarizeCitations(answer, retrieved);
 	const bad = s.invalid;
 	const cited = s.cited.length + bad.length;
-	if (bad.length > 0) return { pass: false, reason: `Cited source(s) ${bad.map((n) => `[${n}]`).join(', ')} were not retrieved (retrieved: ${[...retrieved].sort((a, b) => a - b).map((n) => `[${n}]`).join(', ') || 'none'}).` };
+	if (bad.length > 0)
+		return {
+			pass: false,
+			reason: `Cited source(s) ${bad.map((n) => `[${n}]`).join(', ')} were not retrieved (retrieved: ${
+				[...retrieved]
+					.sort((a, b) => a - b)
+					.map((n) => `[${n}]`)
+					.join(', ') || 'none'
+			}).`
+		};
 	return { pass: true, reason: cited === 0 ? 'Nothing cited, so nothing invalid.' : `All ${cited} cited source(s) were retrieved.` };
 }
 
 // A quotation directly followed by its citation marker, in the quotation marks of English,
 // German, French and CJK text: "…", “…”, „…“, ‘…’, «…», 「…」, 『…』. Straight single quotes are
 // left out: they are apostrophes far more often than quotation marks.
-const PAIRS: readonly (readonly [string, string])[] = [['"', '"'], ['“', '”'], ['„', '“'], ['‘', '’'], ['«', '»'], ['「', '」'], ['『', '』']];
+const PAIRS: readonly (readonly [string, string])[] = [
+	['"', '"'],
+	['“', '”'],
+	['„', '“'],
+	['‘', '’'],
+	['«', '»'],
+	['「', '」'],
+	['『', '』']
+];
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // The lookahead only admits a quotation whose next non-space character may open a marker; the
 // marker itself is then taken from `findCitationMarkers` (the one citation parser).
-const QUOTE = new RegExp('(?:' + PAIRS.map(([open, close]) => `${esc(open)}([^${esc(open)}${esc(close)}\n]+)${esc(close)}`).join('|') + ')' + String.raw`(\s*)(?=[\[【［(])`, 'g');
+const QUOTE = new RegExp(
+	'(?:' +
+		PAIRS.map(([open, close]) => `${esc(open)}([^${esc(open)}${esc(close)}\n]+)${esc(close)}`).join('|') +
+		')' +
+		String.raw`(\s*)(?=[\[【［(])`,
+	'g'
+);
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** The text a reader sees in Markdown: emphasis and code markers and link targets removed (`**26 days**` reads "26 days"). */
-const readable = (s: string) => s.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__|`/g, '').replace(/(^|[\s(])[*_](?=\S)|(?<=\S)[*_](?=[\s).,;:!?、。]|$)/g, '$1');
+const readable = (s: string) =>
+	s
+		.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+		.replace(/\*\*|__|`/g, '')
+		.replace(/(^|[\s(])[*_](?=\S)|(?<=\S)[*_](?=[\s).,;:!?、。]|$)/g, '$1');
 
 /**
  * Passes when every quotation followed by a citation (`"…" [n]`, `「…」【n】`, any marker form; see `PAIRS`) occurs
@@ -73,7 +105,14 @@ export function checkQuotesVerbatim(answer: string, sources: readonly CheckSourc
 		const text = collapse(quoted);
 		const numbers = [...new Set(marker.numbers)];
 		const found = numbers.some((n) => byN.get(n)?.some((source) => source.includes(text)) === true);
-		if (!found) return { pass: false, reason: `The quotation "${text}" is not found verbatim in cited source(s) ${numbers.map((n) => `[${n}]`).join(', ')}.` };
+		if (!found)
+			return {
+				pass: false,
+				reason: `The quotation "${text}" is not found verbatim in cited source(s) ${numbers.map((n) => `[${n}]`).join(', ')}.`
+			};
 	}
-	return { pass: true, reason: quotes.length === 0 ? 'No cited quotation to verify.' : `All ${quotes.length} cited quotation(s) found verbatim.` };
+	return {
+		pass: true,
+		reason: quotes.length === 0 ? 'No cited quotation to verify.' : `All ${quotes.length} cited quotation(s) found verbatim.`
+	};
 }

@@ -45,7 +45,9 @@ export const CheckSpecSchema = z.discriminatedUnion('type', [
 	z.object({ id, type: z.literal('must-contain'), ...pattern }).strict(),
 	z.object({ id, type: z.literal('must-not-contain'), ...pattern }).strict(),
 	z.object({ id, type: z.literal('banned-phrases'), phrases: z.array(z.string()).min(1) }).strict(),
-	z.object({ id, type: z.literal('length'), minChars: z.number().int().min(0).optional(), maxChars: z.number().int().min(0).optional() }).strict(),
+	z
+		.object({ id, type: z.literal('length'), minChars: z.number().int().min(0).optional(), maxChars: z.number().int().min(0).optional() })
+		.strict(),
 	z.object({ id, type: z.literal('citations-present') }).strict(),
 	z.object({ id, type: z.literal('citations-valid') }).strict(),
 	z.object({ id, type: z.literal('quotes-verbatim') }).strict(),
@@ -92,7 +94,9 @@ function compilePattern(spec: { id: string; text?: string; regex?: string; flags
 		try {
 			re = new RegExp(spec.regex, (spec.flags ?? '').replace(/[gy]/g, ''));
 		} catch (cause) {
-			throw new AssayError('CONFIG_INVALID', `Check "${spec.id}": invalid regular expression /${spec.regex}/ (${String(cause)}).`, { cause });
+			throw new AssayError('CONFIG_INVALID', `Check "${spec.id}": invalid regular expression /${spec.regex}/ (${String(cause)}).`, {
+				cause
+			});
 		}
 		return (s) => re.test(s);
 	}
@@ -117,36 +121,47 @@ export function compileChecks(specs: readonly CheckSpec[], validator: SchemaVali
 					const parsed = parseJson(answer);
 					if (!parsed.ok) return { pass: false, reason: parsed.reason };
 					const errors = validator.validate(spec.schema, parsed.value);
-					return errors.length === 0 ? { pass: true, reason: 'Valid against the schema.' } : { pass: false, reason: `Schema violations: ${errors.join('; ')}` };
+					return errors.length === 0
+						? { pass: true, reason: 'Valid against the schema.' }
+						: { pass: false, reason: `Schema violations: ${errors.join('; ')}` };
 				};
 			case 'required-fields':
 				return ({ answer }) => {
 					const parsed = parseJson(answer);
 					if (!parsed.ok) return { pass: false, reason: parsed.reason };
 					const value = parsed.value;
-					if (typeof value !== 'object' || value === null || Array.isArray(value)) return { pass: false, reason: 'The answer is JSON but not an object.' };
+					if (typeof value !== 'object' || value === null || Array.isArray(value))
+						return { pass: false, reason: 'The answer is JSON but not an object.' };
 					const missing = spec.fields.filter((f) => !(f in value));
-					return missing.length === 0 ? { pass: true, reason: 'All required fields present.' } : { pass: false, reason: `Missing field(s): ${missing.join(', ')}.` };
+					return missing.length === 0
+						? { pass: true, reason: 'All required fields present.' }
+						: { pass: false, reason: `Missing field(s): ${missing.join(', ')}.` };
 				};
 			case 'must-contain':
 			case 'must-not-contain': {
 				const matches = compilePattern(spec);
 				const label = spec.regex !== undefined ? `/${spec.regex}/${spec.flags ?? ''}` : `"${spec.text}"`;
 				const want = spec.type === 'must-contain';
-				return ({ answer }) => (matches(answer) === want ? { pass: true, reason: `${want ? 'Contains' : 'Does not contain'} ${label}.` } : { pass: false, reason: `${want ? 'Does not contain' : 'Contains'} ${label}.` });
+				return ({ answer }) =>
+					matches(answer) === want
+						? { pass: true, reason: `${want ? 'Contains' : 'Does not contain'} ${label}.` }
+						: { pass: false, reason: `${want ? 'Does not contain' : 'Contains'} ${label}.` };
 			}
 			case 'banned-phrases': {
 				const phrases = spec.phrases.map((p) => p.toLocaleLowerCase('en'));
 				return ({ answer }) => {
 					const lower = answer.toLocaleLowerCase('en');
 					const hits = phrases.filter((p) => p !== '' && lower.includes(p));
-					return hits.length === 0 ? { pass: true, reason: 'No banned phrase.' } : { pass: false, reason: `Banned phrase(s): ${hits.map((h) => `"${h}"`).join(', ')}.` };
+					return hits.length === 0
+						? { pass: true, reason: 'No banned phrase.' }
+						: { pass: false, reason: `Banned phrase(s): ${hits.map((h) => `"${h}"`).join(', ')}.` };
 				};
 			}
 			case 'length': {
 				const min = spec.minChars ?? 0;
 				const max = spec.maxChars ?? Number.POSITIVE_INFINITY;
-				if (!(min >= 0 && max >= min)) throw new AssayError('CONFIG_INVALID', `Check "${spec.id}": length limits need 0 ≤ minChars ≤ maxChars, received ${min}…${max}.`);
+				if (!(min >= 0 && max >= min))
+					throw new AssayError('CONFIG_INVALID', `Check "${spec.id}": length limits need 0 ≤ minChars ≤ maxChars, received ${min}…${max}.`);
 				// Length in code points, so an emoji counts once.
 				return ({ answer }) => {
 					const n = [...answer].length;
@@ -167,14 +182,19 @@ export function compileChecks(specs: readonly CheckSpec[], validator: SchemaVali
 				return ({ answer, attack }) => checkNoExfiltrationUrl(answer, attack);
 			default:
 				// Reached only by data that skipped parseCheckSpecs (e.g. a stored run from an older build).
-				throw new AssayError('CONFIG_INVALID', `Check "${(spec as { id: string }).id}": unknown type "${String((spec as { type: unknown }).type)}".`);
+				throw new AssayError(
+					'CONFIG_INVALID',
+					`Check "${(spec as { id: string }).id}": unknown type "${String((spec as { type: unknown }).type)}".`
+				);
 		}
 	});
 	return (input) => fns.map((fn, i) => ({ id: (specs[i] as CheckSpec).id, type: (specs[i] as CheckSpec).type, ...fn(input) }));
 }
 
 /** Pass counts per check id over many answers; `passRate` = passed / (passed + failed). */
-export function summariseChecks(results: readonly (readonly CheckResult[])[]): Record<string, { passed: number; failed: number; passRate: number }> {
+export function summariseChecks(
+	results: readonly (readonly CheckResult[])[]
+): Record<string, { passed: number; failed: number; passRate: number }> {
 	const out: Record<string, { passed: number; failed: number; passRate: number }> = {};
 	for (const perCase of results) {
 		for (const r of perCase) {

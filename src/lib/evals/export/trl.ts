@@ -32,7 +32,9 @@ export function toSftJsonl(examples: readonly SftSource[]): string {
 
 /** DPO JSONL: `{"prompt": [...], "chosen": [assistant], "rejected": [assistant]}` per line. */
 export function toDpoJsonl(pairs: readonly PreferencePair[]): string {
-	return pairs.map((p) => `${JSON.stringify({ prompt: p.prompt, chosen: assistant(p.chosen), rejected: assistant(p.rejected) })}\n`).join('');
+	return pairs
+		.map((p) => `${JSON.stringify({ prompt: p.prompt, chosen: assistant(p.chosen), rejected: assistant(p.rejected) })}\n`)
+		.join('');
 }
 
 /**
@@ -41,7 +43,10 @@ export function toDpoJsonl(pairs: readonly PreferencePair[]): string {
  * training on a coin flip would teach the judge's position bias.
  * `answers.get(id)` gives the prompt and the two answers of pair `id`.
  */
-export function pairsFromPairwise(outcomes: readonly PairwiseOutcome[], answers: ReadonlyMap<string, { prompt: readonly ChatMessage[]; first: string; second: string }>): PreferencePair[] {
+export function pairsFromPairwise(
+	outcomes: readonly PairwiseOutcome[],
+	answers: ReadonlyMap<string, { prompt: readonly ChatMessage[]; first: string; second: string }>
+): PreferencePair[] {
 	const out: PreferencePair[] = [];
 	for (const o of outcomes) {
 		const a = answers.get(o.id);
@@ -57,7 +62,10 @@ export function pairsFromPairwise(outcomes: readonly PairwiseOutcome[], answers:
  * prompt: every two answers with different scores make a pair, the higher one chosen; equal
  * scores make no pair. Pairs come in input order (i < j).
  */
-export function pairsFromHumanScores(prompt: readonly ChatMessage[], answers: readonly { text: string; score: number }[]): PreferencePair[] {
+export function pairsFromHumanScores(
+	prompt: readonly ChatMessage[],
+	answers: readonly { text: string; score: number }[]
+): PreferencePair[] {
 	const out: PreferencePair[] = [];
 	for (let i = 0; i < answers.length; i++) {
 		for (let j = i + 1; j < answers.length; j++) {

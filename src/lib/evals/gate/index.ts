@@ -121,14 +121,24 @@ export function parseGateConfig(value: unknown): GateConfig {
 			for (const field of Object.keys(rule !== null && typeof rule === 'object' ? rule : {})) {
 				const instead = RENAMED_FIELDS[field];
 				if (instead) {
-					throw new AssayError('CONFIG_INVALID', `Invalid gate configuration — metrics.${metric}.${field} is no longer a gate field: ${instead}. A breached limit now fails whatever the p-value; add "requireSignificance": true to fail only when the drop is significant.`, { details: { field: `metrics.${metric}.${field}` } });
+					throw new AssayError(
+						'CONFIG_INVALID',
+						`Invalid gate configuration — metrics.${metric}.${field} is no longer a gate field: ${instead}. A breached limit now fails whatever the p-value; add "requireSignificance": true to fail only when the drop is significant.`,
+						{ details: { field: `metrics.${metric}.${field}` } }
+					);
 				}
 			}
 		}
 	}
 	const parsed = GateConfigSchema.safeParse(value);
 	if (parsed.success) return parsed.data;
-	throw new AssayError('CONFIG_INVALID', `Invalid gate configuration — ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+	throw new AssayError(
+		'CONFIG_INVALID',
+		`Invalid gate configuration — ${parsed.error.issues
+			.slice(0, 5)
+			.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+			.join('; ')}`
+	);
 }
 
 const fmt = (x: number) => x.toFixed(4);
@@ -140,7 +150,8 @@ export function describeRule(rule: GateRule): string {
 	if (rule.maxDrop !== undefined) parts.push(`drop ≤ ${rule.maxDrop}`);
 	if (rule.maxDropPct !== undefined) parts.push(`drop ≤ ${pct(rule.maxDropPct)}`);
 	if (rule.min !== undefined) parts.push(`mean ≥ ${rule.min}`);
-	if (rule.requireSignificance && (rule.maxDrop !== undefined || rule.maxDropPct !== undefined)) parts.push('drops fail only when significant');
+	if (rule.requireSignificance && (rule.maxDrop !== undefined || rule.maxDropPct !== undefined))
+		parts.push('drops fail only when significant');
 	return parts.join(', ');
 }
 
@@ -152,10 +163,14 @@ export function describeRule(rule: GateRule): string {
  */
 export function runGate(baseline: EvalReport, candidate: EvalReport, config: GateConfig = DEFAULT_GATE_CONFIG): GateResult {
 	if (baseline.dataset.contentHash !== candidate.dataset.contentHash) {
-		throw new AssayError('DATASET_INVALID', `The reports are on different golden sets ("${baseline.dataset.name}" ${baseline.dataset.contentHash.slice(0, 12)} vs "${candidate.dataset.name}" ${candidate.dataset.contentHash.slice(0, 12)}): not comparable.`);
+		throw new AssayError(
+			'DATASET_INVALID',
+			`The reports are on different golden sets ("${baseline.dataset.name}" ${baseline.dataset.contentHash.slice(0, 12)} vs "${candidate.dataset.name}" ${candidate.dataset.contentHash.slice(0, 12)}): not comparable.`
+		);
 	}
 	for (const r of [baseline, candidate]) {
-		if (r.status !== 'complete') throw new AssayError('DATASET_INVALID', `Report "${r.id}" is ${r.status}: a partial run cannot gate a release.`);
+		if (r.status !== 'complete')
+			throw new AssayError('DATASET_INVALID', `Report "${r.id}" is ${r.status}: a partial run cannot gate a release.`);
 	}
 	const names = Object.keys(config.metrics);
 	if (names.length === 0) throw new AssayError('CONFIG_INVALID', 'The gate configuration names no metric.');
@@ -168,7 +183,12 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 		// baseline was committed) is checked on the candidate alone, as with no baseline at all.
 		const floorOnly = rule.maxDrop === undefined && rule.maxDropPct === undefined;
 		const baselineHas = baseline.perQuery.some((q) => shared.has(q.id) && q.metrics[metric] !== undefined);
-		const cmp = compareReports(floorOnly && !baselineHas ? candidate : baseline, candidate, metric, { alpha, seed: config.seed ?? 42, permutations: config.permutations ?? 10_000, resamples: 1000 });
+		const cmp = compareReports(floorOnly && !baselineHas ? candidate : baseline, candidate, metric, {
+			alpha,
+			seed: config.seed ?? 42,
+			permutations: config.permutations ?? 10_000,
+			resamples: 1000
+		});
 		const baselineMean = cmp.baseline.mean;
 		const candidateMean = cmp.candidate.mean;
 		const absoluteDrop = baselineMean - candidateMean;
@@ -176,7 +196,8 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 		const significantlyWorse = cmp.paired.verdict === 'worse';
 		const requireSignificance = rule.requireSignificance ?? false;
 		const checks: GateLimitCheck[] = [];
-		if (rule.maxDrop !== undefined) checks.push({ kind: 'maxDrop', limit: rule.maxDrop, observed: absoluteDrop, breached: absoluteDrop > rule.maxDrop });
+		if (rule.maxDrop !== undefined)
+			checks.push({ kind: 'maxDrop', limit: rule.maxDrop, observed: absoluteDrop, breached: absoluteDrop > rule.maxDrop });
 		if (rule.maxDropPct !== undefined) {
 			const observed = relativeDrop === null ? null : relativeDrop * 100;
 			checks.push({ kind: 'maxDropPct', limit: rule.maxDropPct, observed, breached: observed !== null && observed > rule.maxDropPct });
@@ -190,7 +211,13 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 		const words: string[] = [];
 		if (floor) words.push(`candidate mean ${fmt(candidateMean)} is below the floor ${floor.limit}`);
 		if (drops.length > 0) {
-			const what = drops.map((c) => (c.kind === 'maxDrop' ? `more than the allowed ${c.limit}` : `${pct(c.observed as number)} of the baseline, more than the allowed ${pct(c.limit)}`)).join(' and ');
+			const what = drops
+				.map((c) =>
+					c.kind === 'maxDrop'
+						? `more than the allowed ${c.limit}`
+						: `${pct(c.observed as number)} of the baseline, more than the allowed ${pct(c.limit)}`
+				)
+				.join(' and ');
 			const sig = !requireSignificance
 				? `${p} (a breached limit fails whatever the p-value)`
 				: significantlyWorse
@@ -198,10 +225,32 @@ export function runGate(baseline: EvalReport, candidate: EvalReport, config: Gat
 					: `not significant (${p}, α ${alpha}), and this rule fails only when significant`;
 			words.push(`dropped ${fmt(absoluteDrop)} (${fmt(baselineMean)} → ${fmt(candidateMean)}), ${what}; ${sig}`);
 		}
-		if (words.length === 0) words.push(floorOnly && !baselineHas ? `candidate mean ${fmt(candidateMean)} is at or above the floor ${rule.min} (the baseline has no ${metric}: floor only)` : `within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`);
+		if (words.length === 0)
+			words.push(
+				floorOnly && !baselineHas
+					? `candidate mean ${fmt(candidateMean)} is at or above the floor ${rule.min} (the baseline has no ${metric}: floor only)`
+					: `within limits (${fmt(baselineMean)} → ${fmt(candidateMean)}); ${p}`
+			);
 		else if (floorOnly && !baselineHas) words.push(`the baseline has no ${metric}: floor only`);
 		if (cmp.paired.queryCount < queryCount) words.push(`over the ${cmp.paired.queryCount} of ${queryCount} queries with a value in both`);
-		return { metric, queryCount: cmp.paired.queryCount, baselineMean, candidateMean, delta: candidateMean - baselineMean, absoluteDrop, relativeDrop, pValue: cmp.paired.pValue, alpha, significantlyWorse, requireSignificance, checks, limit: describeRule(rule), pass, reason: words.join('; '), ...(floorOnly && !baselineHas ? { baselineLacksMetric: true as const } : {}) };
+		return {
+			metric,
+			queryCount: cmp.paired.queryCount,
+			baselineMean,
+			candidateMean,
+			delta: candidateMean - baselineMean,
+			absoluteDrop,
+			relativeDrop,
+			pValue: cmp.paired.pValue,
+			alpha,
+			significantlyWorse,
+			requireSignificance,
+			checks,
+			limit: describeRule(rule),
+			pass,
+			reason: words.join('; '),
+			...(floorOnly && !baselineHas ? { baselineLacksMetric: true as const } : {})
+		};
 	});
 	return { verdict: metrics.every((m) => m.pass) ? 'PASS' : 'FAIL', queryCount, metrics, config };
 }

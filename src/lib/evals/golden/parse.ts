@@ -1,7 +1,14 @@
 import Papa from 'papaparse';
 import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
-import { GoldenCaseInputSchema, RelevantInputSchema, type GoldenCase, type ParsedGoldenCases, type RelevantDocument, type RowError } from './types.ts';
+import {
+	GoldenCaseInputSchema,
+	RelevantInputSchema,
+	type GoldenCase,
+	type ParsedGoldenCases,
+	type RelevantDocument,
+	type RowError
+} from './types.ts';
 
 /**
  * Golden-set importers. Each validates row by row: a bad row becomes a {@link RowError} with
@@ -49,7 +56,8 @@ class Collector {
 /** Assay JSONL: one case object per non-blank line (BOM and CRLF accepted). */
 export function parseGoldenJsonl(text: string): ParsedGoldenCases {
 	const out = new Collector();
-	text.replace(/^\uFEFF/, '')
+	text
+		.replace(/^\uFEFF/, '')
 		.split('\n')
 		.forEach((raw, i) => {
 			const line = raw.trim();
@@ -86,7 +94,8 @@ export function parseGoldenCsv(text: string): ParsedGoldenCases {
 	const out = new Collector();
 	const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
 	const missing = ['id', 'query', 'relevant'].filter((c) => !(parsed.meta.fields ?? []).includes(c));
-	if (missing.length > 0) return { cases: [], errors: [{ line: 1, message: `header must name the columns id, query, relevant; missing ${missing.join(', ')}` }] };
+	if (missing.length > 0)
+		return { cases: [], errors: [{ line: 1, message: `header must name the columns id, query, relevant; missing ${missing.join(', ')}` }] };
 	parsed.data.forEach((row, i) => {
 		const line = i + 2;
 		let relevant: unknown;
@@ -96,7 +105,10 @@ export function parseGoldenCsv(text: string): ParsedGoldenCases {
 			out.errors.push({ line, message: `relevant: not a JSON array (${(error as Error).message})` });
 			return;
 		}
-		const tags = (row.tags ?? '').split(';').map((t) => t.trim()).filter(Boolean);
+		const tags = (row.tags ?? '')
+			.split(';')
+			.map((t) => t.trim())
+			.filter(Boolean);
 		out.add(line, { id: row.id, query: row.query, relevant, ...(row.reference ? { reference: row.reference } : {}), tags });
 	});
 	for (const e of parsed.errors) if (e.row !== undefined) out.errors.push({ line: e.row + 2, message: e.message });
@@ -116,24 +128,29 @@ export function parseGoldenTrec(qrelsText: string, queriesText: string): ParsedG
 	const firstLine = new Map<string, number>();
 	const seen = new Set<string>();
 	let columns = 0;
-	qrelsText.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
-		const fields = raw.trim().split(/\s+/);
-		if (fields[0] === '') return;
-		if (columns === 0) {
-			columns = fields.length === 3 ? 3 : 4;
-			if (columns === 3 && !/^-?\d+$/.test(fields[2] ?? '')) return; // BEIR header
-		}
-		if (fields.length !== columns) return void errors.push({ line: i + 1, message: `qrels: expected ${columns} columns, found ${fields.length}` });
-		const [qid, docId, grade] = [fields[0] as string, fields[columns - 2] as string, fields[columns - 1] as string];
-		if (!/^[+-]?\d+$/.test(grade)) return void errors.push({ line: i + 1, message: `qrels: grade must be an integer, found "${grade}"` });
-		if (seen.has(`${qid}\u0000${docId}`)) return void errors.push({ line: i + 1, message: `qrels: document "${docId}" judged twice for query "${qid}"` });
-		seen.add(`${qid}\u0000${docId}`);
-		if (!judged.has(qid)) {
-			judged.set(qid, []);
-			firstLine.set(qid, i + 1);
-		}
-		judged.get(qid)?.push({ doc: docId, grade: Number(grade) });
-	});
+	qrelsText
+		.replace(/^\uFEFF/, '')
+		.split('\n')
+		.forEach((raw, i) => {
+			const fields = raw.trim().split(/\s+/);
+			if (fields[0] === '') return;
+			if (columns === 0) {
+				columns = fields.length === 3 ? 3 : 4;
+				if (columns === 3 && !/^-?\d+$/.test(fields[2] ?? '')) return; // BEIR header
+			}
+			if (fields.length !== columns)
+				return void errors.push({ line: i + 1, message: `qrels: expected ${columns} columns, found ${fields.length}` });
+			const [qid, docId, grade] = [fields[0] as string, fields[columns - 2] as string, fields[columns - 1] as string];
+			if (!/^[+-]?\d+$/.test(grade)) return void errors.push({ line: i + 1, message: `qrels: grade must be an integer, found "${grade}"` });
+			if (seen.has(`${qid}\u0000${docId}`))
+				return void errors.push({ line: i + 1, message: `qrels: document "${docId}" judged twice for query "${qid}"` });
+			seen.add(`${qid}\u0000${docId}`);
+			if (!judged.has(qid)) {
+				judged.set(qid, []);
+				firstLine.set(qid, i + 1);
+			}
+			judged.get(qid)?.push({ doc: docId, grade: Number(grade) });
+		});
 	const texts = parseQueries(queriesText, errors);
 	const out = new Collector();
 	for (const e of errors) out.errors.push(e);
@@ -148,23 +165,26 @@ export function parseGoldenTrec(qrelsText: string, queriesText: string): ParsedG
 
 function parseQueries(text: string, errors: RowError[]): Map<string, string> {
 	const out = new Map<string, string>();
-	text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
-		const line = raw.trim();
-		if (line === '') return;
-		if (line.startsWith('{')) {
-			try {
-				const v = JSON.parse(line) as { _id?: unknown; text?: unknown };
-				if ((typeof v._id === 'string' || typeof v._id === 'number') && typeof v.text === 'string') out.set(String(v._id), v.text);
-				else errors.push({ line: i + 1, message: 'queries: expected {"_id", "text"}' });
-			} catch (error) {
-				errors.push({ line: i + 1, message: `queries: not valid JSON (${(error as Error).message})` });
+	text
+		.replace(/^\uFEFF/, '')
+		.split('\n')
+		.forEach((raw, i) => {
+			const line = raw.trim();
+			if (line === '') return;
+			if (line.startsWith('{')) {
+				try {
+					const v = JSON.parse(line) as { _id?: unknown; text?: unknown };
+					if ((typeof v._id === 'string' || typeof v._id === 'number') && typeof v.text === 'string') out.set(String(v._id), v.text);
+					else errors.push({ line: i + 1, message: 'queries: expected {"_id", "text"}' });
+				} catch (error) {
+					errors.push({ line: i + 1, message: `queries: not valid JSON (${(error as Error).message})` });
+				}
+				return;
 			}
-			return;
-		}
-		const tab = line.search(/\s/);
-		if (tab < 0) return void errors.push({ line: i + 1, message: 'queries: expected "qid<TAB>text"' });
-		out.set(line.slice(0, tab), line.slice(tab).trim());
-	});
+			const tab = line.search(/\s/);
+			if (tab < 0) return void errors.push({ line: i + 1, message: 'queries: expected "qid<TAB>text"' });
+			out.set(line.slice(0, tab), line.slice(tab).trim());
+		});
 	return out;
 }
 

@@ -17,7 +17,8 @@ export interface LengthBias {
  * @throws RangeError when the two arrays differ in length.
  */
 export function lengthBias(results: readonly VerdictResult<RubricVerdict>[], answerLengthsChars: readonly number[]): LengthBias {
-	if (results.length !== answerLengthsChars.length) throw new RangeError(`lengthBias: ${results.length} verdicts vs ${answerLengthsChars.length} lengths`);
+	if (results.length !== answerLengthsChars.length)
+		throw new RangeError(`lengthBias: ${results.length} verdicts vs ${answerLengthsChars.length} lengths`);
 	const scores: number[] = [];
 	const lengths: number[] = [];
 	results.forEach((r, i) => {

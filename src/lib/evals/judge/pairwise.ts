@@ -55,7 +55,13 @@ function mapBack(winner: PairwiseVerdict['winner'], swapped: boolean): Preferred
 /**
  * Judge one pair in both orders (first as A, then second as A). Disagreement = tie.
  */
-export async function comparePair(pair: AnswerPair, settings: JudgeSettings, validator: SchemaValidator, spec: JudgePromptSpec<PairwiseInput> = PAIRWISE_PROMPT, signal?: AbortSignal): Promise<PairwiseOutcome & { judge: JudgeProvenance }> {
+export async function comparePair(
+	pair: AnswerPair,
+	settings: JudgeSettings,
+	validator: SchemaValidator,
+	spec: JudgePromptSpec<PairwiseInput> = PAIRWISE_PROMPT,
+	signal?: AbortSignal
+): Promise<PairwiseOutcome & { judge: JudgeProvenance }> {
 	const base = { question: pair.question, ...(pair.reference !== undefined ? { reference: pair.reference } : {}) };
 	const fwd = await judgeOne(spec, { ...base, answerA: pair.first, answerB: pair.second }, settings, validator, signal);
 	const swp = await judgeOne(spec, { ...base, answerA: pair.second, answerB: pair.first }, settings, validator, signal);
@@ -64,7 +70,16 @@ export async function comparePair(pair: AnswerPair, settings: JudgeSettings, val
 	const errors = [fwd.result, swp.result].flatMap((r) => (r.ok ? [] : [r.error]));
 	const both = forward !== null && swapped !== null;
 	const consistent = both ? forward === swapped : null;
-	return { id: pair.id, forward, swapped, consistent, preferred: both ? (consistent ? forward : 'tie') : null, errors, attempts: fwd.attempts + swp.attempts, judge: fwd.judge };
+	return {
+		id: pair.id,
+		forward,
+		swapped,
+		consistent,
+		preferred: both ? (consistent ? forward : 'tie') : null,
+		errors,
+		attempts: fwd.attempts + swp.attempts,
+		judge: fwd.judge
+	};
 }
 
 /**

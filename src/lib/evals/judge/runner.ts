@@ -2,7 +2,14 @@ import { AssayError, toErrorData } from '../../shared/errors.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
 import type { ChatModel, FinishReason } from '../../generation/types.ts';
 import type { JudgePromptSpec } from './prompts.ts';
-import { PAIRWISE_VERDICT_SCHEMA, parseVerdict, RUBRIC_VERDICT_SCHEMA, type PairwiseVerdict, type RubricVerdict, type VerdictResult } from './verdict.ts';
+import {
+	PAIRWISE_VERDICT_SCHEMA,
+	parseVerdict,
+	RUBRIC_VERDICT_SCHEMA,
+	type PairwiseVerdict,
+	type RubricVerdict,
+	type VerdictResult
+} from './verdict.ts';
 
 /** The judge model and sampling settings; all recorded with each verdict. */
 export interface JudgeSettings {
@@ -32,14 +39,24 @@ export interface JudgeOutcome<V> {
 	readonly judge: JudgeProvenance;
 }
 
-async function collect(model: ChatModel, request: Parameters<ChatModel['stream']>[0], signal?: AbortSignal): Promise<{ text: string; finishReason: FinishReason } | { error: VerdictResult<never> }> {
+async function collect(
+	model: ChatModel,
+	request: Parameters<ChatModel['stream']>[0],
+	signal?: AbortSignal
+): Promise<{ text: string; finishReason: FinishReason } | { error: VerdictResult<never> }> {
 	let text = '';
 	for await (const event of model.stream(request, signal)) {
 		if (event.type === 'token') text += event.text;
 		else if (event.type === 'error') return { error: { ok: false, error: event.error, raw: text } };
 		else if (event.type === 'done') return { text, finishReason: event.finishReason };
 	}
-	return { error: { ok: false, raw: text, error: toErrorData(new AssayError('LLM_GENERATION_FAILED', 'The judge stream ended without a done event.')) } };
+	return {
+		error: {
+			ok: false,
+			raw: text,
+			error: toErrorData(new AssayError('LLM_GENERATION_FAILED', 'The judge stream ended without a done event.'))
+		}
+	};
 }
 
 /**
@@ -48,25 +65,58 @@ async function collect(model: ChatModel, request: Parameters<ChatModel['stream']
  * retryable is asked once more — with twice the token limit when it was truncated. Engine
  * failures (`LLM_*`) are returned as the error, not retried. Never throws for a bad reply.
  */
-export async function judgeOne<I>(spec: JudgePromptSpec<I>, input: I, settings: JudgeSettings, validator: SchemaValidator, signal?: AbortSignal): Promise<JudgeOutcome<RubricVerdict | PairwiseVerdict>> {
+export async function judgeOne<I>(
+	spec: JudgePromptSpec<I>,
+	input: I,
+	settings: JudgeSettings,
+	validator: SchemaValidator,
+	signal?: AbortSignal
+): Promise<JudgeOutcome<RubricVerdict | PairwiseVerdict>> {
 	const temperature = settings.temperature ?? 0;
 	const seed = settings.seed ?? 42;
 	let maxTokens = settings.maxTokens ?? 512;
-	const judge: JudgeProvenance = { modelId: settings.model.modelId, provider: settings.model.provider, promptId: spec.id, promptVersion: spec.version, temperature, seed };
+	const judge: JudgeProvenance = {
+		modelId: settings.model.modelId,
+		provider: settings.model.provider,
+		promptId: spec.id,
+		promptVersion: spec.version,
+		temperature,
+		seed
+	};
 	const schema = spec.kind === 'rubric' ? RUBRIC_VERDICT_SCHEMA : PAIRWISE_VERDICT_SCHEMA;
 	let result: VerdictResult<RubricVerdict | PairwiseVerdict> | undefined;
 	for (let attempt = 1; attempt <= 2; attempt++) {
-		const reply = await collect(settings.model, { messages: spec.render(input), maxTokens, temperature, seed, responseFormat: { type: 'json_object', schema: JSON.stringify(schema) } }, signal);
+		const reply = await collect(
+			settings.model,
+			{
+				messages: spec.render(input),
+				maxTokens,
+				temperature,
+				seed,
+				responseFormat: { type: 'json_object', schema: JSON.stringify(schema) }
+			},
+			signal
+		);
 		if ('error' in reply) return { result: reply.error, attempts: attempt, judge };
-		result = spec.kind === 'rubric' ? parseVerdict('rubric', reply.text, validator, { finishReason: reply.finishReason }) : parseVerdict('pairwise', reply.text, validator, { finishReason: reply.finishReason });
-		if (result.ok || result.error.details?.retryable !== true || reply.finishReason === 'abort') return { result, attempts: attempt, judge };
+		result =
+			spec.kind === 'rubric'
+				? parseVerdict('rubric', reply.text, validator, { finishReason: reply.finishReason })
+				: parseVerdict('pairwise', reply.text, validator, { finishReason: reply.finishReason });
+		if (result.ok || result.error.details?.retryable !== true || reply.finishReason === 'abort')
+			return { result, attempts: attempt, judge };
 		if (result.error.code === 'JUDGE_OUTPUT_TRUNCATED') maxTokens *= 2;
 	}
 	return { result: result as VerdictResult<RubricVerdict | PairwiseVerdict>, attempts: 2, judge };
 }
 
 /** Rubric judging of one answer; see {@link judgeOne}. */
-export function judgeRubric<I>(spec: JudgePromptSpec<I>, input: I, settings: JudgeSettings, validator: SchemaValidator, signal?: AbortSignal): Promise<JudgeOutcome<RubricVerdict>> {
+export function judgeRubric<I>(
+	spec: JudgePromptSpec<I>,
+	input: I,
+	settings: JudgeSettings,
+	validator: SchemaValidator,
+	signal?: AbortSignal
+): Promise<JudgeOutcome<RubricVerdict>> {
 	if (spec.kind !== 'rubric') throw new AssayError('CONFIG_INVALID', `Expected a rubric judge prompt; "${spec.id}" is ${spec.kind}.`);
 	return judgeOne(spec, input, settings, validator, signal) as Promise<JudgeOutcome<RubricVerdict>>;
 }

@@ -61,7 +61,12 @@ export interface ParseVerdictOptions {
 	readonly finishReason?: 'stop' | 'length' | 'abort';
 }
 
-function failure(raw: string, code: 'JUDGE_OUTPUT_INVALID' | 'JUDGE_OUTPUT_TRUNCATED' | 'JUDGE_OUTPUT_AMBIGUOUS' | 'JUDGE_SCORE_OUT_OF_RANGE', message: string, details: Record<string, unknown>): VerdictError {
+function failure(
+	raw: string,
+	code: 'JUDGE_OUTPUT_INVALID' | 'JUDGE_OUTPUT_TRUNCATED' | 'JUDGE_OUTPUT_AMBIGUOUS' | 'JUDGE_SCORE_OUT_OF_RANGE',
+	message: string,
+	details: Record<string, unknown>
+): VerdictError {
 	return { ok: false, raw, error: toErrorData(new AssayError(code, message, { details })) };
 }
 
@@ -73,17 +78,44 @@ function failure(raw: string, code: 'JUDGE_OUTPUT_INVALID' | 'JUDGE_OUTPUT_TRUNC
  * outside 1–5 (or not finite) → `JUDGE_SCORE_OUT_OF_RANGE`; other schema violations →
  * `JUDGE_OUTPUT_INVALID` with `details.errors`. Never throws.
  */
-export function parseVerdict(kind: 'rubric', raw: string, validator: SchemaValidator, options?: ParseVerdictOptions): VerdictResult<RubricVerdict>;
-export function parseVerdict(kind: 'pairwise', raw: string, validator: SchemaValidator, options?: ParseVerdictOptions): VerdictResult<PairwiseVerdict>;
-export function parseVerdict(kind: VerdictKind, raw: string, validator: SchemaValidator, options: ParseVerdictOptions = {}): VerdictResult<RubricVerdict | PairwiseVerdict> {
+export function parseVerdict(
+	kind: 'rubric',
+	raw: string,
+	validator: SchemaValidator,
+	options?: ParseVerdictOptions
+): VerdictResult<RubricVerdict>;
+export function parseVerdict(
+	kind: 'pairwise',
+	raw: string,
+	validator: SchemaValidator,
+	options?: ParseVerdictOptions
+): VerdictResult<PairwiseVerdict>;
+export function parseVerdict(
+	kind: VerdictKind,
+	raw: string,
+	validator: SchemaValidator,
+	options: ParseVerdictOptions = {}
+): VerdictResult<RubricVerdict | PairwiseVerdict> {
 	const found = extractJsonObject(raw);
 	if (options.finishReason === 'length' || options.finishReason === 'abort' || found.kind === 'truncated') {
-		return failure(raw, 'JUDGE_OUTPUT_TRUNCATED', 'The judge reply stops before its JSON verdict is complete; ask again with a larger max tokens.', { retryable: true, kind: 'truncated' });
+		return failure(
+			raw,
+			'JUDGE_OUTPUT_TRUNCATED',
+			'The judge reply stops before its JSON verdict is complete; ask again with a larger max tokens.',
+			{ retryable: true, kind: 'truncated' }
+		);
 	}
 	if (found.kind === 'multiple') {
-		return failure(raw, 'JUDGE_OUTPUT_AMBIGUOUS', `Expected one JSON verdict; the reply holds ${found.count}.`, { retryable: true, kind: 'ambiguous_multiple_objects' });
+		return failure(raw, 'JUDGE_OUTPUT_AMBIGUOUS', `Expected one JSON verdict; the reply holds ${found.count}.`, {
+			retryable: true,
+			kind: 'ambiguous_multiple_objects'
+		});
 	}
-	if (found.kind === 'none') return failure(raw, 'JUDGE_OUTPUT_INVALID', 'Expected a JSON verdict; the reply holds no JSON object.', { retryable: true, kind: 'not_json' });
+	if (found.kind === 'none')
+		return failure(raw, 'JUDGE_OUTPUT_INVALID', 'Expected a JSON verdict; the reply holds no JSON object.', {
+			retryable: true,
+			kind: 'not_json'
+		});
 	let repaired = false;
 	let value: unknown;
 	try {
@@ -95,7 +127,10 @@ export function parseVerdict(kind: VerdictKind, raw: string, validator: SchemaVa
 			value = JSON.parse(fixed);
 			repaired = true;
 		} catch {
-			return failure(raw, 'JUDGE_OUTPUT_INVALID', `Expected a JSON verdict; the object does not parse (${String(cause)}).`, { retryable: true, kind: 'not_json' });
+			return failure(raw, 'JUDGE_OUTPUT_INVALID', `Expected a JSON verdict; the object does not parse (${String(cause)}).`, {
+				retryable: true,
+				kind: 'not_json'
+			});
 		}
 	}
 	if (kind === 'rubric' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
@@ -107,12 +142,21 @@ export function parseVerdict(kind: VerdictKind, raw: string, validator: SchemaVa
 		}
 		const score = (value as Record<string, unknown>).score;
 		if (typeof score === 'number' && (!Number.isFinite(score) || score < RUBRIC_MIN || score > RUBRIC_MAX)) {
-			return failure(raw, 'JUDGE_SCORE_OUT_OF_RANGE', `Expected a score from ${RUBRIC_MIN} to ${RUBRIC_MAX}; received ${score}. It is not clamped.`, { retryable: true, kind: 'out_of_range', score });
+			return failure(
+				raw,
+				'JUDGE_SCORE_OUT_OF_RANGE',
+				`Expected a score from ${RUBRIC_MIN} to ${RUBRIC_MAX}; received ${score}. It is not clamped.`,
+				{ retryable: true, kind: 'out_of_range', score }
+			);
 		}
 	}
 	const errors = validator.validate(kind === 'rubric' ? RUBRIC_VERDICT_SCHEMA : PAIRWISE_VERDICT_SCHEMA, value);
 	if (errors.length > 0) {
-		return failure(raw, 'JUDGE_OUTPUT_INVALID', `The verdict does not match the ${kind} schema: ${errors.join('; ')}`, { retryable: true, kind: 'schema', errors });
+		return failure(raw, 'JUDGE_OUTPUT_INVALID', `The verdict does not match the ${kind} schema: ${errors.join('; ')}`, {
+			retryable: true,
+			kind: 'schema',
+			errors
+		});
 	}
 	return { ok: true, verdict: value as RubricVerdict | PairwiseVerdict, repaired, raw };
 }

@@ -64,7 +64,11 @@ export function assertUniqueDocuments(queryId: string, entries: readonly RunEntr
 	const seen = new Set<string>();
 	for (const e of entries) {
 		if (seen.has(e.docId)) {
-			throw new AssayError('DATASET_INVALID', `Query "${queryId}" ranks document "${e.docId}" twice: a ranking lists each document once (trec_eval stops with "duplicate docs" too).`, { details: { queryId, docId: e.docId } });
+			throw new AssayError(
+				'DATASET_INVALID',
+				`Query "${queryId}" ranks document "${e.docId}" twice: a ranking lists each document once (trec_eval stops with "duplicate docs" too).`,
+				{ details: { queryId, docId: e.docId } }
+			);
 		}
 		seen.add(e.docId);
 	}
@@ -131,9 +135,7 @@ export function evaluateRun(qrels: Qrels, run: Run, options: EvaluateOptions = {
 		if (!Number.isInteger(k) || k < 1) throw new AssayError('CONFIG_INVALID', `Cutoffs must be positive integers, received ${String(k)}`);
 	}
 	const level = options.relevanceLevel ?? 1;
-	const queryIds = [...qrels.keys()]
-		.filter((qid) => run.has(qid) || options.includeMissingQueries)
-		.sort(compareCodePoints);
+	const queryIds = [...qrels.keys()].filter((qid) => run.has(qid) || options.includeMissingQueries).sort(compareCodePoints);
 	if (queryIds.length === 0) {
 		throw new AssayError(
 			'DATASET_INVALID',

@@ -1,7 +1,17 @@
 import { AssayError } from '../../shared/errors.ts';
 import { compareCodePoints } from '../../shared/ids.ts';
 import { assertUniqueDocuments, sortForEvaluation } from './evaluate.ts';
-import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, relevantInTop, rPrecision, type JudgedRanking, type NdcgGain } from './measures.ts';
+import {
+	averagePrecision,
+	ndcgAt,
+	precisionAt,
+	recallAt,
+	reciprocalRank,
+	relevantInTop,
+	rPrecision,
+	type JudgedRanking,
+	type NdcgGain
+} from './measures.ts';
 import type { Qrels, Run } from './trec-format.ts';
 
 /**
@@ -59,19 +69,40 @@ const TE = 'trec_eval 9.0.8 / 10.0';
 export function metricDefinitions(cutoffs: readonly number[], gain: NdcgGain = 'linear'): Record<string, MetricDefinition> {
 	const defs: Record<string, MetricDefinition> = {
 		recip_rank: { definition: '1 / rank of the first relevant document, 0 if none; no cutoff', source: `${TE} recip_rank` },
-		map: { definition: 'mean over all relevant documents of the precision at the rank of each one retrieved (unretrieved add 0)', source: `${TE} map` },
+		map: {
+			definition: 'mean over all relevant documents of the precision at the rank of each one retrieved (unretrieved add 0)',
+			source: `${TE} map`
+		},
 		r_precision: { definition: 'precision at rank R, R = number of relevant documents', source: `${TE} Rprec` }
 	};
 	for (const k of cutoffs) {
 		defs[`recall@${k}`] = { definition: `|relevant ∩ top ${k}| / |relevant|`, source: `${TE} recall_${k}; BEIR, ranx` };
-		defs[`capped_recall@${k}`] = { definition: `|relevant ∩ top ${k}| / min(${k}, |relevant|)`, source: 'BEIR R_cap@k (Thakur et al. 2021)' };
-		defs[`precision@${k}`] = { definition: `|relevant ∩ top ${k}| / ${k} (divides by ${k} even when fewer were retrieved)`, source: `${TE} P_${k}` };
-		defs[`hit_rate@${k}`] = { definition: `1 if any relevant document is in the top ${k}, else 0`, source: 'ranx hit_rate; "Recall@k" of metric-learning papers' };
-		defs[`mrr@${k}`] = { definition: `1 / rank of the first relevant document if it is within the top ${k}, else 0`, source: 'BEIR / ranx MRR@k (recip_rank cut at k)' };
+		defs[`capped_recall@${k}`] = {
+			definition: `|relevant ∩ top ${k}| / min(${k}, |relevant|)`,
+			source: 'BEIR R_cap@k (Thakur et al. 2021)'
+		};
+		defs[`precision@${k}`] = {
+			definition: `|relevant ∩ top ${k}| / ${k} (divides by ${k} even when fewer were retrieved)`,
+			source: `${TE} P_${k}`
+		};
+		defs[`hit_rate@${k}`] = {
+			definition: `1 if any relevant document is in the top ${k}, else 0`,
+			source: 'ranx hit_rate; "Recall@k" of metric-learning papers'
+		};
+		defs[`mrr@${k}`] = {
+			definition: `1 / rank of the first relevant document if it is within the top ${k}, else 0`,
+			source: 'BEIR / ranx MRR@k (recip_rank cut at k)'
+		};
 		defs[`ndcg@${k}`] =
 			gain === 'linear'
-				? { definition: `DCG@${k} / ideal DCG@${k}; gain = grade, discount = log2(rank + 1); ideal from all judged grades > 0`, source: `${TE} ndcg_cut_${k}` }
-				: { definition: `DCG@${k} / ideal DCG@${k}; gain = 2^grade − 1, discount = log2(rank + 1)`, source: 'Burges et al. 2005 (exponential gain); not a trec_eval measure' };
+				? {
+						definition: `DCG@${k} / ideal DCG@${k}; gain = grade, discount = log2(rank + 1); ideal from all judged grades > 0`,
+						source: `${TE} ndcg_cut_${k}`
+					}
+				: {
+						definition: `DCG@${k} / ideal DCG@${k}; gain = 2^grade − 1, discount = log2(rank + 1)`,
+						source: 'Burges et al. 2005 (exponential gain); not a trec_eval measure'
+					};
 	}
 	return defs;
 }
@@ -122,7 +153,12 @@ export function evaluateRetrieval(qrels: Qrels, run: Run, options: RetrievalMetr
 		assertUniqueDocuments(qid, run.get(qid) ?? []);
 		const ranking = sortForEvaluation(run.get(qid) ?? []);
 		const judgedGrades = [...judged.values()];
-		const r: JudgedRanking = { grades: ranking.map((e) => judged.get(e.docId)), relevantCount: judgedGrades.filter((g) => g >= level).length, judgedGrades, level };
+		const r: JudgedRanking = {
+			grades: ranking.map((e) => judged.get(e.docId)),
+			relevantCount: judgedGrades.filter((g) => g >= level).length,
+			judgedGrades,
+			level
+		};
 		const values: Record<string, number> = { recip_rank: reciprocalRank(r), map: averagePrecision(r), r_precision: rPrecision(r) };
 		for (const k of cutoffs) {
 			values[`recall@${k}`] = recallAt(r, k);

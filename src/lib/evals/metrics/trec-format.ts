@@ -101,7 +101,10 @@ export interface RankedList {
 export function formatTrecRun(lists: Iterable<RankedList>, tag: string): string {
 	const checkToken = (kind: string, value: string): void => {
 		if (value === '' || /\s/.test(value)) {
-			throw new AssayError('DATASET_INVALID', `A ${kind} in a TREC run must be non-empty without whitespace, received ${JSON.stringify(value)}`);
+			throw new AssayError(
+				'DATASET_INVALID',
+				`A ${kind} in a TREC run must be non-empty without whitespace, received ${JSON.stringify(value)}`
+			);
 		}
 	};
 	checkToken('tag', tag);

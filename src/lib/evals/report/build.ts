@@ -62,7 +62,12 @@ export interface EvalReportInput {
 	/** The principal the run retrieved as; absent = the owner. */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
 	/** Cross-encoder truncation: totals and pairs truncated per query id (hybrid-rerank runs). */
-	readonly rerank?: { readonly pairs: number; readonly truncatedPairs: number; readonly maxTokens: number | null; readonly perQuery: ReadonlyMap<string, number> };
+	readonly rerank?: {
+		readonly pairs: number;
+		readonly truncatedPairs: number;
+		readonly maxTokens: number | null;
+		readonly perQuery: ReadonlyMap<string, number>;
+	};
 }
 
 /** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
@@ -92,12 +97,29 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			unmatchedReferences: [...input.unmatched.values()].reduce((n, l) => n + l.length, 0)
 		},
 		corpus: input.corpus,
-		chunking: { mode: input.config.chunking.mode ?? 'recursive', chunkSizeChars: input.config.chunking.chunkSizeChars, chunkOverlapChars: input.config.chunking.chunkOverlapChars },
+		chunking: {
+			mode: input.config.chunking.mode ?? 'recursive',
+			chunkSizeChars: input.config.chunking.chunkSizeChars,
+			chunkOverlapChars: input.config.chunking.chunkOverlapChars
+		},
 		analyzer: input.analyzer,
 		embeddingModel: input.embeddingModel !== undefined ? input.embeddingModel : input.config.embeddingModel,
-		index: { type: input.indexType ?? 'bm25-inverted-index (chunk level; document = best chunk)', bm25: { k1: input.config.bm25.k1, b: input.config.bm25.b } },
-		retrieval: { label: input.config.label, mode: input.config.mode, topK: input.config.topK, depth: input.config.depth, rrfK: input.config.rrfK, reranker: input.reranker !== undefined ? input.reranker : input.config.reranker, ...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {}) },
-		...(input.rerank ? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } } : {}),
+		index: {
+			type: input.indexType ?? 'bm25-inverted-index (chunk level; document = best chunk)',
+			bm25: { k1: input.config.bm25.k1, b: input.config.bm25.b }
+		},
+		retrieval: {
+			label: input.config.label,
+			mode: input.config.mode,
+			topK: input.config.topK,
+			depth: input.config.depth,
+			rrfK: input.config.rrfK,
+			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
+			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
+		},
+		...(input.rerank
+			? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } }
+			: {}),
 		metrics: {
 			cutoffs: [...input.cutoffs],
 			relevanceLevel: input.relevanceLevel,
@@ -121,12 +143,21 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 				tags: [...(c?.tags ?? [])],
 				metrics: { ...values, ...input.extraMetrics?.perQuery.get(qid) },
 				latencyMs: input.latencyMs.get(qid) ?? 0,
-				relevant: [...judged].map(([doc, grade]) => ({ doc: doc.startsWith('?') ? doc.slice(1) : doc, grade, matched: !doc.startsWith('?') })),
+				relevant: [...judged].map(([doc, grade]) => ({
+					doc: doc.startsWith('?') ? doc.slice(1) : doc,
+					grade,
+					matched: !doc.startsWith('?')
+				})),
 				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score]),
 				...(input.rerank ? { rerankTruncatedPairs: input.rerank.perQuery.get(qid) ?? 0 } : {})
 			};
 		}),
-		timings: { totalMs: input.totalMs, indexMs: input.indexMs, latencyP50Ms: percentile(latencies, 50), latencyP95Ms: percentile(latencies, 95) },
+		timings: {
+			totalMs: input.totalMs,
+			indexMs: input.indexMs,
+			latencyP50Ms: percentile(latencies, 50),
+			latencyP95Ms: percentile(latencies, 95)
+		},
 		environment: input.environment,
 		answers: input.answers ?? null
 	};
@@ -141,7 +172,11 @@ export function parseEvalReport(value: unknown): EvalReport {
 	const parsed = EvalReportSchema.safeParse(value);
 	if (parsed.success) return parsed.data;
 	const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-	throw new AssayError('DATASET_INVALID', `Not an Assay eval report (${EVAL_REPORT_SCHEMA_V1} or ${EVAL_REPORT_SCHEMA}) — ${issues.join('; ')}`, { details: { issues } });
+	throw new AssayError(
+		'DATASET_INVALID',
+		`Not an Assay eval report (${EVAL_REPORT_SCHEMA_V1} or ${EVAL_REPORT_SCHEMA}) — ${issues.join('; ')}`,
+		{ details: { issues } }
+	);
 }
 
 /** The report's ranked lists as a TREC run (`qid Q0 doc rank score tag`), for trec_eval and other tools. */

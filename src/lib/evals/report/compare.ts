@@ -48,8 +48,16 @@ export function compareReports(baseline: EvalReport, candidate: EvalReport, metr
 		queries.push({ id: q.id, query: q.query, baseline: a, candidate: b, difference: b - a });
 	}
 	if (shared === 0) throw new AssayError('DATASET_INVALID', 'The two reports share no query: they are not comparable.');
-	if (queries.length === 0) throw new AssayError('DATASET_INVALID', `Metric "${metric}" is missing for every shared query (${shared}) in at least one of the reports.`);
-	const paired = comparePaired(queries.map((q) => q.baseline), queries.map((q) => q.candidate), options);
+	if (queries.length === 0)
+		throw new AssayError(
+			'DATASET_INVALID',
+			`Metric "${metric}" is missing for every shared query (${shared}) in at least one of the reports.`
+		);
+	const paired = comparePaired(
+		queries.map((q) => q.baseline),
+		queries.map((q) => q.candidate),
+		options
+	);
 	const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 	return {
 		metric,

@@ -48,10 +48,16 @@ export interface RetrievalRunResult {
  * Voy), RRF, optional cross-encoder. Each document is one item.
  * @throws AssayError `CONFIG_INVALID` when a mode's model is missing.
  */
-export async function runRetrievalMode(corpus: readonly BeirDocument[], queries: readonly BeirQuery[], options: RetrievalRunOptions): Promise<RetrievalRunResult> {
+export async function runRetrievalMode(
+	corpus: readonly BeirDocument[],
+	queries: readonly BeirQuery[],
+	options: RetrievalRunOptions
+): Promise<RetrievalRunResult> {
 	const needsDense = options.mode !== 'lexical';
-	if (needsDense && (!options.embedder || !options.embedSpec)) throw new AssayError('CONFIG_INVALID', `Mode ${options.mode} needs an embedding model (--embed-model).`);
-	if (options.mode === 'hybrid-rerank' && (!options.reranker || !options.rerankSpec)) throw new AssayError('CONFIG_INVALID', 'Mode hybrid-rerank needs a reranker model (--rerank-model).');
+	if (needsDense && (!options.embedder || !options.embedSpec))
+		throw new AssayError('CONFIG_INVALID', `Mode ${options.mode} needs an embedding model (--embed-model).`);
+	if (options.mode === 'hybrid-rerank' && (!options.reranker || !options.rerankSpec))
+		throw new AssayError('CONFIG_INVALID', 'Mode hybrid-rerank needs a reranker model (--rerank-model).');
 	const bm25 = new Bm25Index(options.params, options.analyzer);
 	const texts = new Map<string, string>();
 	for (const doc of corpus) {
@@ -68,7 +74,11 @@ export async function runRetrievalMode(corpus: readonly BeirDocument[], queries:
 		await runInBatches(
 			corpus,
 			async (batch) => {
-				const result = await embedder.embed(spec, batch.map((d) => texts.get(d.id)!), 'passage');
+				const result = await embedder.embed(
+					spec,
+					batch.map((d) => texts.get(d.id)!),
+					'passage'
+				);
 				vectors ??= new ExactVectorIndex(result.dims);
 				vectors.add(batch.map((d, i) => ({ id: d.id, vector: result.vectors[i]! })));
 				backend = result.backend;
@@ -82,7 +92,13 @@ export async function runRetrievalMode(corpus: readonly BeirDocument[], queries:
 	for (const query of queries) {
 		const outcome = await retrieve(
 			query.text,
-			{ mode: options.mode, topK: options.topK, depth: Math.max(options.depth, options.topK), rrfK: options.rrfK, rerankPool: options.rerankPoolFactor * options.topK },
+			{
+				mode: options.mode,
+				topK: options.topK,
+				depth: Math.max(options.depth, options.topK),
+				rrfK: options.rrfK,
+				rerankPool: options.rerankPoolFactor * options.topK
+			},
 			{
 				lexical: async (q, k, allow) => bm25.search(q, { topK: k, filter: allow }),
 				dense: async (q, k, allow) => {
@@ -93,7 +109,10 @@ export async function runRetrievalMode(corpus: readonly BeirDocument[], queries:
 				rerank: async (q, passages) => (await options.reranker!.score(options.rerankSpec!, q, passages)).scores
 			}
 		);
-		lists.push({ queryId: query.id, hits: outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score })) });
+		lists.push({
+			queryId: query.id,
+			hits: outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score }))
+		});
 		options.onQueryProgress?.(lists.length, queries.length);
 	}
 	return { lists, embedMs: t1 - t0, searchMs: performance.now() - t1, backend };

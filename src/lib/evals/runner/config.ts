@@ -26,7 +26,10 @@ export const RetrievalConfigSchema = z.object({
 	 * used, `EMBEDDINGS_MISSING` otherwise); backend is informational (the report records the one
 	 * that ran). null = the workspace's model (dense modes) or none (lexical). Default null.
 	 */
-	embeddingModel: z.object({ id: z.string().min(1), dtype: z.string().min(1), backend: z.enum(['webgpu', 'wasm']) }).nullable().default(null),
+	embeddingModel: z
+		.object({ id: z.string().min(1), dtype: z.string().min(1), backend: z.enum(['webgpu', 'wasm']) })
+		.nullable()
+		.default(null),
 	/** Chunking of the corpus for this configuration (`mode: 'none'` = one chunk per document). */
 	chunking: ChunkingConfigSchema,
 	/** BM25 parameters and analyzer. */

@@ -40,7 +40,11 @@ export interface QueryRunResult {
  * returned twice keeps only its best entry ({@link bestEntryPerDocument}), so the run is a document ranking.
  * @throws AssayError `DATASET_INVALID` for no query.
  */
-export async function runQueries(queries: readonly { id: string; query: string }[], retriever: Retriever, options: RunQueriesOptions): Promise<QueryRunResult> {
+export async function runQueries(
+	queries: readonly { id: string; query: string }[],
+	retriever: Retriever,
+	options: RunQueriesOptions
+): Promise<QueryRunResult> {
 	if (queries.length === 0) throw new AssayError('DATASET_INVALID', 'Nothing to evaluate: the golden set has no case.');
 	const run = new Map<string, RunEntry[]>();
 	const latencyMs = new Map<string, number>();
@@ -51,7 +55,12 @@ export async function runQueries(queries: readonly { id: string; query: string }
 		const hits = await retriever.retrieve(q.query, options.depth);
 		const ms = performance.now() - started;
 		// A document the retriever returns twice (two ids with one portable reference) keeps its best place.
-		run.set(q.id, bestEntryPerDocument(hits).slice(0, options.depth).map((h) => ({ docId: h.docId, score: Math.round(h.score * 1e6) / 1e6 })));
+		run.set(
+			q.id,
+			bestEntryPerDocument(hits)
+				.slice(0, options.depth)
+				.map((h) => ({ docId: h.docId, score: Math.round(h.score * 1e6) / 1e6 }))
+		);
 		latencyMs.set(q.id, ms);
 		options.onProgress?.({ done: i + 1, total: queries.length, queryId: q.id, latencyMs: ms });
 		if ((i + 1) % every === 0) await new Promise((resolve) => setTimeout(resolve, 0));

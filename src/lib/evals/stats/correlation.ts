@@ -33,7 +33,7 @@ export function pearson(x: readonly number[], y: readonly number[]): number | nu
 export function averageRanks(values: readonly number[]): number[] {
 	const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
 	const ranks = new Array<number>(values.length);
-	for (let i = 0; i < order.length; ) {
+	for (let i = 0; i < order.length;) {
 		let j = i;
 		while (j + 1 < order.length && (order[j + 1] as readonly [number, number])[0] === (order[i] as readonly [number, number])[0]) j++;
 		const rank = (i + j) / 2 + 1;

@@ -52,7 +52,8 @@ export interface PairedComparison {
 }
 
 function checkCount(name: string, n: number): void {
-	if (!Number.isInteger(n) || n < 100 || n > 1_000_000) throw new AssayError('CONFIG_INVALID', `${name} must be an integer from 100 to 1 000 000, received ${n}`);
+	if (!Number.isInteger(n) || n < 100 || n > 1_000_000)
+		throw new AssayError('CONFIG_INVALID', `${name} must be an integer from 100 to 1 000 000, received ${n}`);
 }
 
 /**
@@ -65,7 +66,8 @@ export function comparePaired(a: readonly number[], b: readonly number[], option
 	checkCount('resamples', opts.resamples);
 	checkCount('permutations', opts.permutations);
 	if (!(opts.alpha > 0 && opts.alpha <= 0.5)) throw new AssayError('CONFIG_INVALID', `alpha must be in (0, 0.5], received ${opts.alpha}`);
-	if (a.length !== b.length) throw new AssayError('DATASET_INVALID', `Paired comparison needs the same queries: ${a.length} vs ${b.length} values`);
+	if (a.length !== b.length)
+		throw new AssayError('DATASET_INVALID', `Paired comparison needs the same queries: ${a.length} vs ${b.length} values`);
 	const n = a.length;
 	if (n === 0) throw new AssayError('DATASET_INVALID', 'Paired comparison of zero queries');
 	const d = a.map((x, i) => (b[i] as number) - x);
@@ -120,7 +122,10 @@ export interface MeanInterval {
  * Percentile bootstrap confidence interval (level 1 − α) of the mean of `values`, seeded.
  * @throws AssayError `DATASET_INVALID` for no values; `CONFIG_INVALID` for bad options.
  */
-export function bootstrapMeanInterval(values: readonly number[], options: Pick<PairedOptions, 'resamples' | 'alpha' | 'seed'> = {}): MeanInterval {
+export function bootstrapMeanInterval(
+	values: readonly number[],
+	options: Pick<PairedOptions, 'resamples' | 'alpha' | 'seed'> = {}
+): MeanInterval {
 	const zeros = values.map(() => 0);
 	const c = comparePaired(zeros, values, { ...options, permutations: 100 });
 	return { mean: c.meanDifference, ciLow: c.ciLow, ciHigh: c.ciHigh };

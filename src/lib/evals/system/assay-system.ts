@@ -32,7 +32,6 @@ export interface AssaySystemInput extends Omit<AnswerCaseDeps, 'signal'> {
 	readonly now?: () => number;
 }
 
-
 /** Assay's own pipeline as a {@link SystemUnderTest}. */
 export class AssaySystem implements SystemUnderTest {
 	readonly ref: SystemRef;
@@ -46,7 +45,11 @@ export class AssaySystem implements SystemUnderTest {
 	constructor(input: AssaySystemInput) {
 		this.#input = input;
 		const c = input.config;
-		this.ref = { type: 'assay', label: input.label ?? c.label, details: { mode: c.mode, topK: c.topK, model: c.model.modelId, provider: c.model.provider, promptVersion: c.prompt.spec.version } };
+		this.ref = {
+			type: 'assay',
+			label: input.label ?? c.label,
+			details: { mode: c.mode, topK: c.topK, model: c.model.modelId, provider: c.model.provider, promptVersion: c.prompt.spec.version }
+		};
 		this.cacheIdentity = {
 			type: 'assay',
 			corpus: input.corpusIdentity,
@@ -78,7 +81,13 @@ export class AssaySystem implements SystemUnderTest {
 		const { config, runId, now, label: _label, corpusIdentity: _corpus, retrieve, ...deps } = this.#input;
 		let hits: readonly RetrievedSource[] = [];
 		const capture = async (q: string): Promise<readonly RetrievedSource[]> => (hits = await retrieve(q));
-		const record = await answerCase({ ...deps, retrieve: capture, ...(request.signal ? { signal: request.signal } : {}) }, { ...config, seed: request.seed }, request.case, runId ?? 'assay-system', now ?? Date.now);
+		const record = await answerCase(
+			{ ...deps, retrieve: capture, ...(request.signal ? { signal: request.signal } : {}) },
+			{ ...config, seed: request.seed },
+			request.case,
+			runId ?? 'assay-system',
+			now ?? Date.now
+		);
 		return { record, hits };
 	}
 
@@ -94,7 +103,9 @@ export class AssaySystem implements SystemUnderTest {
 		const { record: r, hits } = await this.#run(request);
 		if (r.error !== null) {
 			const code = isUnreachable(r.error) ? 'SYSTEM_UNREACHABLE' : 'SYSTEM_REQUEST_FAILED';
-			throw new AssayError(code, `Assay's pipeline failed on case "${r.caseId}": ${r.error.code}: ${r.error.message}`, { details: { cause: r.error.code, ...(r.text !== '' ? { partialText: r.text } : {}) } });
+			throw new AssayError(code, `Assay's pipeline failed on case "${r.caseId}": ${r.error.code}: ${r.error.message}`, {
+				details: { cause: r.error.code, ...(r.text !== '' ? { partialText: r.text } : {}) }
+			});
 		}
 		const byId = new Map(hits.map((h) => [h.chunkId, h] as const));
 		return {

@@ -22,7 +22,9 @@ export const CACHE_VALUE_VERSION = 1;
  * fields may feed a body template), the repeat index and its seed. The abort signal is not part of it.
  */
 export function systemCacheKey(identity: unknown, request: Pick<SystemCaseRequest, 'case' | 'repeat' | 'seed'>): Promise<string> {
-	return sha256Text(canonicalJson({ kind: 'system', identity: identity ?? null, case: request.case, repeat: request.repeat, seed: request.seed }));
+	return sha256Text(
+		canonicalJson({ kind: 'system', identity: identity ?? null, case: request.case, repeat: request.repeat, seed: request.seed })
+	);
 }
 
 /** Who answers a chat request, for {@link judgeCacheKey}: the model and, for a judge, its prompt. */
@@ -85,7 +87,8 @@ function contextProblem(v: unknown, i: number): string | null {
 	const at = `contexts[${i}]`;
 	if (!isObject(v)) return `${at} must be an object, received ${describe(v)}`;
 	if (v.documentRef === undefined && v.text === undefined) return `${at} needs a documentRef or a text`;
-	if (v.documentRef !== undefined && typeof v.documentRef !== 'string') return `${at}.documentRef must be a string, received ${describe(v.documentRef)}`;
+	if (v.documentRef !== undefined && typeof v.documentRef !== 'string')
+		return `${at}.documentRef must be a string, received ${describe(v.documentRef)}`;
 	if (v.text !== undefined && typeof v.text !== 'string') return `${at}.text must be a string, received ${describe(v.text)}`;
 	if (v.score !== undefined && !isNum(v.score)) return `${at}.score must be a finite number, received ${describe(v.score)}`;
 	if (v.title !== undefined && typeof v.title !== 'string') return `${at}.title must be a string, received ${describe(v.title)}`;
@@ -117,7 +120,8 @@ export function systemOutputProblem(value: unknown): string | null {
 	const t = value.timings;
 	if (!isObject(t) || !isNum(t.totalMs) || !isNumOrNull(t.ttftMs)) return 'timings must be {totalMs: number, ttftMs: number | null}';
 	const u = value.usage;
-	if (u !== undefined && (!isObject(u) || !isNumOrNull(u.inputTokens) || !isNumOrNull(u.outputTokens))) return 'usage must be {inputTokens, outputTokens}, each a number or null';
+	if (u !== undefined && (!isObject(u) || !isNumOrNull(u.inputTokens) || !isNumOrNull(u.outputTokens)))
+		return 'usage must be {inputTokens, outputTokens}, each a number or null';
 	return null;
 }
 
@@ -137,7 +141,8 @@ function readCachedChatValue(value: unknown): CachedChatValue | undefined {
 	if (!isObject(value) || value.v !== CACHE_VALUE_VERSION || value.kind !== 'chat') return undefined;
 	if (!Array.isArray(value.tokens) || !value.tokens.every((t) => typeof t === 'string')) return undefined;
 	if (value.finishReason !== 'stop' && value.finishReason !== 'length') return undefined;
-	if (value.usage !== null && (!isObject(value.usage) || !isNum(value.usage.inputTokens) || !isNum(value.usage.outputTokens))) return undefined;
+	if (value.usage !== null && (!isObject(value.usage) || !isNum(value.usage.inputTokens) || !isNum(value.usage.outputTokens)))
+		return undefined;
 	return value as unknown as CachedChatValue;
 }
 
@@ -209,7 +214,10 @@ export class CachingChatModel implements ChatModel {
 	}
 
 	async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelStreamEvent> {
-		const key = await judgeCacheKey({ ...this.identity, ...this.promptOf?.(request), modelId: this.modelId, provider: this.provider }, request);
+		const key = await judgeCacheKey(
+			{ ...this.identity, ...this.promptOf?.(request), modelId: this.modelId, provider: this.provider },
+			request
+		);
 		let stored: CachedChatValue | undefined;
 		try {
 			stored = readCachedChatValue(await this.cache.get(key));
@@ -254,7 +262,9 @@ export class CachingChatModel implements ChatModel {
  * prompt's system message is fixed text; it is rendered once here with an empty input), for
  * {@link CachingChatModel}'s `promptOf`. A request matching none gives `undefined`.
  */
-export function judgePromptOf(prompts: readonly JudgePromptSpec<RubricInput>[]): (request: ChatRequest) => { promptId: string; promptVersion: number } | undefined {
+export function judgePromptOf(
+	prompts: readonly JudgePromptSpec<RubricInput>[]
+): (request: ChatRequest) => { promptId: string; promptVersion: number } | undefined {
 	const bySystem = new Map<string, { promptId: string; promptVersion: number }>();
 	for (const p of prompts) {
 		const system = p.render({ question: '', answer: '', reference: '', context: [] }).find((m) => m.role === 'system');

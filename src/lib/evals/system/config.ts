@@ -17,16 +17,32 @@ import { HttpRetrySchema } from './http-system.ts';
 
 /** `"$comment"`: free text the tools ignore (JSON has no comments). */
 const comment = z.union([z.string(), z.array(z.string())]).optional();
-const path = (what: string) => z.string({ error: `expected a path (string) to ${what}` }).trim().min(1, `expected a path to ${what}, received an empty string`);
-const positiveInt = (max: number, what: string) => z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(max, `${what} must be at most ${max}`);
-const jsonPath = (what: string) => z.string({ error: `expected a JSONPath string for ${what}, e.g. "$.answer"` }).trim().regex(/^\$/, `${what} must be a JSONPath starting with "$", e.g. "$.answer"`);
+const path = (what: string) =>
+	z
+		.string({ error: `expected a path (string) to ${what}` })
+		.trim()
+		.min(1, `expected a path to ${what}, received an empty string`);
+const positiveInt = (max: number, what: string) =>
+	z
+		.number({ error: `${what} must be a number` })
+		.int(`${what} must be a whole number`)
+		.min(1, `${what} must be at least 1`)
+		.max(max, `${what} must be at most ${max}`);
+const jsonPath = (what: string) =>
+	z
+		.string({ error: `expected a JSONPath string for ${what}, e.g. "$.answer"` })
+		.trim()
+		.regex(/^\$/, `${what} must be a JSONPath starting with "$", e.g. "$.answer"`);
 
 /** Metric names as in reports: `recall@10`, `ndcg@5`, `map`, `mrr`, `judge.faithfulness`, `checks.pass-rate`, `consistency`. */
 export const METRIC_NAME = /^[a-z][a-z0-9_.-]*(@\d+)?$/;
 
 /** The golden set: a path (format from the name: `.jsonl`, `.csv`, or a BEIR folder) or `{path, format}`. */
 const GoldenSetSchema = z.union(
-	[path('the golden set (a .jsonl or .csv file, or a BEIR folder)'), z.object({ $comment: comment, path: path('the golden set'), format: z.enum(['jsonl', 'csv', 'beir']).optional() }).strict()],
+	[
+		path('the golden set (a .jsonl or .csv file, or a BEIR folder)'),
+		z.object({ $comment: comment, path: path('the golden set'), format: z.enum(['jsonl', 'csv', 'beir']).optional() }).strict()
+	],
 	{ error: 'expected a path (string) or {"path", "format"} with format jsonl, csv or beir' }
 );
 
@@ -46,7 +62,9 @@ export const HttpSystemConfigSchema = z
 		$comment: comment,
 		type: z.literal('http'),
 		label,
-		url: z.string({ error: 'expected the URL of your app\'s endpoint, e.g. "http://127.0.0.1:8000/ask"' }).regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL, e.g. "http://127.0.0.1:8000/ask"'),
+		url: z
+			.string({ error: 'expected the URL of your app\'s endpoint, e.g. "http://127.0.0.1:8000/ask"' })
+			.regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL, e.g. "http://127.0.0.1:8000/ask"'),
 		method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).optional(),
 		headers: z.record(z.string(), z.string({ error: 'header values must be strings (secrets as "{{env.NAME}}")' })).optional(),
 		body: z.unknown().optional(),
@@ -57,10 +75,23 @@ export const HttpSystemConfigSchema = z
 		contextScore: jsonPath('system.contextScore').optional(),
 		contextTitle: jsonPath('system.contextTitle').optional(),
 		usage: jsonPath('system.usage').optional(),
-		stream: z.object({ $comment: comment, format: z.literal('sse'), deltaPath: jsonPath('system.stream.deltaPath').optional(), contextsEvent: jsonPath('system.stream.contextsEvent').optional() }).strict().optional(),
+		stream: z
+			.object({
+				$comment: comment,
+				format: z.literal('sse'),
+				deltaPath: jsonPath('system.stream.deltaPath').optional(),
+				contextsEvent: jsonPath('system.stream.contextsEvent').optional()
+			})
+			.strict()
+			.optional(),
 		timeoutMs,
 		retry: RetryConfigSchema.optional(),
-		maxResponseBytes: z.number().int().min(1).max(1024 * 1024 * 1024).optional()
+		maxResponseBytes: z
+			.number()
+			.int()
+			.min(1)
+			.max(1024 * 1024 * 1024)
+			.optional()
 	})
 	.strict();
 
@@ -76,12 +107,19 @@ export const ExecSystemConfigSchema = z
 		env: z.record(z.string().min(1), z.string()).optional(),
 		timeoutMs,
 		killGraceMs: z.number().int().min(0).max(60_000).optional(),
-		maxOutputBytes: z.number().int().min(1).max(1024 * 1024 * 1024).optional()
+		maxOutputBytes: z
+			.number()
+			.int()
+			.min(1)
+			.max(1024 * 1024 * 1024)
+			.optional()
 	})
 	.strict();
 
 /** `system.type: "file"`: outputs another system already produced (JSONL or a JSON array of `{id, answer, contexts}`). */
-export const FileSystemConfigSchema = z.object({ $comment: comment, type: z.literal('file'), label, path: path('the outputs file (JSONL: id, answer, contexts)') }).strict();
+export const FileSystemConfigSchema = z
+	.object({ $comment: comment, type: z.literal('file'), label, path: path('the outputs file (JSONL: id, answer, contexts)') })
+	.strict();
 
 /** `system.type: "assay"`: Assay's own pipeline over a corpus, answered by an OpenAI-compatible model. */
 export const AssaySystemConfigSchema = z
@@ -92,7 +130,17 @@ export const AssaySystemConfigSchema = z
 		corpus: path('the corpus (a BEIR folder or corpus.jsonl[.gz])'),
 		mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']).optional(),
 		topK: z.number().int().min(1).max(50).optional(),
-		model: z.object({ $comment: comment, baseUrl: z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL'), model: z.string().trim().min(1), apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional() }).strict(),
+		model: z
+			.object({
+				$comment: comment,
+				baseUrl: z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL'),
+				model: z.string().trim().min(1),
+				apiKeyEnv: z
+					.string()
+					.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+					.optional()
+			})
+			.strict(),
 		prompt: path('a system prompt spec file').optional(),
 		temperature: z.number().min(0).max(2).optional(),
 		maxTokens: z.number().int().min(16).max(32_768).optional()
@@ -102,17 +150,26 @@ export const AssaySystemConfigSchema = z
 const SYSTEM_TYPES = ['assay', 'http', 'exec', 'file'] as const;
 
 /** The system under test, by `type`. */
-export const SystemConfigSchema = z.discriminatedUnion('type', [HttpSystemConfigSchema, ExecSystemConfigSchema, FileSystemConfigSchema, AssaySystemConfigSchema], {
-	error: (issue) => (issue.code === 'invalid_union' ? `system.type must be one of ${SYSTEM_TYPES.join(', ')}` : undefined)
-});
+export const SystemConfigSchema = z.discriminatedUnion(
+	'type',
+	[HttpSystemConfigSchema, ExecSystemConfigSchema, FileSystemConfigSchema, AssaySystemConfigSchema],
+	{
+		error: (issue) => (issue.code === 'invalid_union' ? `system.type must be one of ${SYSTEM_TYPES.join(', ')}` : undefined)
+	}
+);
 
 /** The judge: an OpenAI-compatible endpoint. The API key comes from the environment variable `apiKeyEnv`. */
 export const JudgeConfigSchema = z
 	.object({
 		$comment: comment,
-		baseUrl: z.string({ error: 'expected the judge endpoint\'s base URL, e.g. "https://api.openai.com/v1"' }).regex(/^https?:\/\/\S+$/, 'expected an http(s) URL, e.g. "https://api.openai.com/v1"'),
+		baseUrl: z
+			.string({ error: 'expected the judge endpoint\'s base URL, e.g. "https://api.openai.com/v1"' })
+			.regex(/^https?:\/\/\S+$/, 'expected an http(s) URL, e.g. "https://api.openai.com/v1"'),
 		model: z.string({ error: 'expected the judge model id, e.g. "gpt-4o-mini"' }).trim().min(1),
-		apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name, e.g. "OPENAI_API_KEY"').optional(),
+		apiKeyEnv: z
+			.string()
+			.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name, e.g. "OPENAI_API_KEY"')
+			.optional(),
 		rubrics: z.array(z.string().regex(/^[a-z][a-z-]*$/, 'expected a rubric id such as "faithfulness"')).optional(),
 		temperature: z.number().min(0).max(2).optional(),
 		seed: z.number().int().optional(),
@@ -127,14 +184,18 @@ export const JudgeConfigSchema = z
 export const GateRuleConfigSchema = z
 	.object({
 		$comment: comment,
-		metric: z.string({ error: 'expected a metric name as in reports, e.g. "recall@10"' }).regex(METRIC_NAME, 'expected a metric name as in reports, e.g. "recall@10" or "judge.faithfulness"'),
+		metric: z
+			.string({ error: 'expected a metric name as in reports, e.g. "recall@10"' })
+			.regex(METRIC_NAME, 'expected a metric name as in reports, e.g. "recall@10" or "judge.faithfulness"'),
 		maxDrop: z.number().min(0).optional(),
 		maxDropPct: z.number().min(0).max(100).optional(),
 		min: z.number().optional(),
 		requireSignificance: z.boolean().optional()
 	})
 	.strict()
-	.refine((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined || r.min !== undefined, { message: 'a rule needs maxDrop, maxDropPct or min' });
+	.refine((r) => r.maxDrop !== undefined || r.maxDropPct !== undefined || r.min !== undefined, {
+		message: 'a rule needs maxDrop, maxDropPct or min'
+	});
 
 /** The gate: rules checked against the baseline report (drops) and alone (floors). */
 export const GateSectionSchema = z
@@ -163,7 +224,10 @@ export const AssayConfigSchema = z
 		seed: z.number().int().optional(),
 		gate: GateSectionSchema.optional(),
 		concurrency: positiveInt(64, 'concurrency').optional(),
-		cache: z.object({ $comment: comment, dir: path('the cache folder').optional(), enabled: z.boolean().optional() }).strict().optional()
+		cache: z
+			.object({ $comment: comment, dir: path('the cache folder').optional(), enabled: z.boolean().optional() })
+			.strict()
+			.optional()
 	})
 	.strict();
 
@@ -195,7 +259,8 @@ function keyPath(segments: readonly PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
 	const at = keyPath(issue.path);
 	let message = issue.message;
-	if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling (see schemas/assay-config.v1.schema.json)`;
+	if (issue.code === 'unrecognized_keys')
+		message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling (see schemas/assay-config.v1.schema.json)`;
 	else if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
 	const fix = issue.code === 'unrecognized_keys' ? undefined : FIXES.find(([re]) => re.test(at))?.[1];
 	return `${at}: ${message}${fix && !message.includes(fix) ? ` — ${fix}` : ''}`;
@@ -209,7 +274,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  */
 export function parseAssayConfig(value: unknown, source = 'configuration'): AssayConfig {
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		throw new AssayError('CONFIG_INVALID', `Invalid ${source} — (root): expected a JSON object with at least "goldenSet" and "system"`, { details: { issues: ['(root): expected an object'] } });
+		throw new AssayError('CONFIG_INVALID', `Invalid ${source} — (root): expected a JSON object with at least "goldenSet" and "system"`, {
+			details: { issues: ['(root): expected an object'] }
+		});
 	}
 	const parsed = AssayConfigSchema.safeParse(value);
 	if (parsed.success) return parsed.data;

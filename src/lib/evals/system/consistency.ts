@@ -79,7 +79,11 @@ function spreadOf(xs: readonly number[]): ScoreSpread {
  * the order of `caseIds`.
  * @param passThreshold judge score at or above which an answer passes, 1–5 (the grading's; default 4).
  */
-export function summariseRepeats(caseIds: readonly string[], byRepeat: readonly (readonly AnswerRecord[])[], passThreshold = 4): RepeatsSummary {
+export function summariseRepeats(
+	caseIds: readonly string[],
+	byRepeat: readonly (readonly AnswerRecord[])[],
+	passThreshold = 4
+): RepeatsSummary {
 	const maps = byRepeat.map((records) => new Map(records.map((a) => [a.caseId, a] as const)));
 	const perCase = caseIds.map((caseId): CaseConsistency => {
 		const records = maps.map((m) => m.get(caseId));
@@ -94,12 +98,20 @@ export function summariseRepeats(caseIds: readonly string[], byRepeat: readonly 
 				if (v?.result.ok) scores.set(rubric, [...(scores.get(rubric) ?? []), v.result.verdict.score]);
 			}
 		}
-		return { caseId, verdicts, consistency, flipped: passes > 0 && passes < defined.length, spread: Object.fromEntries([...scores].map(([r, xs]) => [r, spreadOf(xs)])) };
+		return {
+			caseId,
+			verdicts,
+			consistency,
+			flipped: passes > 0 && passes < defined.length,
+			spread: Object.fromEntries([...scores].map(([r, xs]) => [r, spreadOf(xs)]))
+		};
 	});
 	return { n: byRepeat.length, flakyCaseIds: perCase.filter((c) => c.flipped).map((c) => c.caseId), perCase };
 }
 
 /** The per-query {@link CONSISTENCY_METRIC} values of a summary (cases with a `null` consistency left out). */
 export function consistencyMetrics(summary: RepeatsSummary): Map<string, Record<string, number>> {
-	return new Map(summary.perCase.flatMap((c) => (c.consistency === null ? [] : [[c.caseId, { [CONSISTENCY_METRIC]: c.consistency }] as const])));
+	return new Map(
+		summary.perCase.flatMap((c) => (c.consistency === null ? [] : [[c.caseId, { [CONSISTENCY_METRIC]: c.consistency }] as const]))
+	);
 }

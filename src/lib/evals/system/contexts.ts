@@ -111,7 +111,12 @@ export const NO_MATCH_COUNTS: ContextMatchCounts = { given: 0, matched: 0, unmat
 
 /** Field-wise sum of two counts. */
 export function addMatchCounts(a: ContextMatchCounts, b: ContextMatchCounts): ContextMatchCounts {
-	return { given: a.given + b.given, matched: a.matched + b.matched, unmatched: a.unmatched + b.unmatched, ambiguous: a.ambiguous + b.ambiguous };
+	return {
+		given: a.given + b.given,
+		matched: a.matched + b.matched,
+		unmatched: a.unmatched + b.unmatched,
+		ambiguous: a.ambiguous + b.ambiguous
+	};
 }
 
 /**
@@ -192,7 +197,8 @@ export class ContextMatcher {
 
 		// Step 1: containment. Candidates: documents holding the rarest inner token; without inner tokens, every document.
 		const inner = seq.slice(1, -1);
-		const candidates = inner.length > 0 ? (this.#docsByToken.get(this.#rarestFirst(inner, this.#docsByToken)[0]!) ?? []) : this.#docs.map((_, i) => i);
+		const candidates =
+			inner.length > 0 ? (this.#docsByToken.get(this.#rarestFirst(inner, this.#docsByToken)[0]!) ?? []) : this.#docs.map((_, i) => i);
 		const containing = candidates.filter((i) => this.#docs[i]!.text.includes(norm));
 		if (containing.length > 0) return { ...this.#best(containing, set), kind: 'contained', ambiguous: containing.length > 1 };
 

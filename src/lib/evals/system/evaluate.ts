@@ -11,7 +11,14 @@ import { recordsByRepeat } from './records.ts';
 import { addCacheCounts, buildSystemReport, type SystemReportInput } from './report.ts';
 import { DEFAULT_BASE_SEED, runSystemEval, type SystemEvalInput, type SystemEvalResult } from './runner.ts';
 import type { GoldenCase } from '../golden/types.ts';
-import { addMatchCounts, ContextMatcher, NO_MATCH_COUNTS, rubricsForContexts, type ContextMatchCounts, type CorpusDocument } from './contexts.ts';
+import {
+	addMatchCounts,
+	ContextMatcher,
+	NO_MATCH_COUNTS,
+	rubricsForContexts,
+	type ContextMatchCounts,
+	type CorpusDocument
+} from './contexts.ts';
 import type { SystemCaseResult, SystemOutput } from './types.ts';
 
 /** A judge model that notices an unreachable endpoint ({@link isUnreachable}: gone after every retry) and calls `onUnreachable` once. */
@@ -47,7 +54,12 @@ export interface EvaluateSystemInput extends Omit<SystemEvalInput, 'cases' | 'on
 	/** The golden set; `goldenSet.cases` are the cases to ask (after any filter), in golden-set order. */
 	readonly goldenSet: SystemReportInput['goldenSet'];
 	/** Judge and checks; absent = no grading (retrieval metrics only). The model is wrapped in `CachingChatModel` when `cache` is set. */
-	readonly grading?: { readonly settings: GradingSettings; readonly model: ChatModel; readonly validator: SchemaValidator; /** The judge endpoint's base URL (part of the cache key). */ readonly baseUrl?: string } | null;
+	readonly grading?: {
+		readonly settings: GradingSettings;
+		readonly model: ChatModel;
+		readonly validator: SchemaValidator;
+		/** The judge endpoint's base URL (part of the cache key). */ readonly baseUrl?: string;
+	} | null;
 	/**
 	 * Progress over both phases: `phase` `answer` (done of cases × repeats, ETA ms from the runner)
 	 * then `grade` (done of the records, ETA null).
@@ -73,7 +85,10 @@ export interface EvaluateSystemInput extends Omit<SystemEvalInput, 'cases' | 'on
 	/** Epoch ms clock for `createdAtMs` of records and report; default `Date.now`. */
 	readonly now?: () => number;
 	/** Report fields besides the run's (app version, environment; for the `assay` system its corpus, analyzer, config…). */
-	readonly report: Omit<SystemReportInput, 'id' | 'runId' | 'system' | 'goldenSet' | 'byRepeat' | 'grading' | 'baseSeed' | 'cache' | 'stopped' | 'cancelled' | 'createdAtMs'>;
+	readonly report: Omit<
+		SystemReportInput,
+		'id' | 'runId' | 'system' | 'goldenSet' | 'byRepeat' | 'grading' | 'baseSeed' | 'cache' | 'stopped' | 'cancelled' | 'createdAtMs'
+	>;
 }
 
 /** What {@link evaluateSystem} returns. */
@@ -141,7 +156,14 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 	let stopped = run.stopped;
 	let settings: GradingSettings | null = grading?.settings ?? null;
 	if (grading !== null && run.stopped === null && !run.cancelled) {
-		const cachingModel = cache ? new CachingChatModel(grading.model, cache, grading.baseUrl !== undefined ? { baseUrl: grading.baseUrl } : {}, judgePromptOf(Object.values(RUBRIC_PROMPTS))) : null;
+		const cachingModel = cache
+			? new CachingChatModel(
+					grading.model,
+					cache,
+					grading.baseUrl !== undefined ? { baseUrl: grading.baseUrl } : {},
+					judgePromptOf(Object.values(RUBRIC_PROMPTS))
+				)
+			: null;
 		// The judge unreachable stops grading as the system unreachable stops answering.
 		const halt = new AbortController();
 		const onAbort = () => halt.abort();
@@ -149,9 +171,15 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 		const watch = new UnreachableWatch(cachingModel ?? grading.model, () => halt.abort());
 		try {
 			// Text-only contexts (after matching) add the context rubrics: only a judge can grade them.
-		const rubrics = input.addContextRubrics === false ? [...grading.settings.rubrics] : rubricsForContexts(grading.settings.rubrics, results.flatMap((r) => (r.output === null ? [] : [r.output.contexts])));
-		settings = { ...grading.settings, rubrics };
-		const graded = await gradeRepeats({
+			const rubrics =
+				input.addContextRubrics === false
+					? [...grading.settings.rubrics]
+					: rubricsForContexts(
+							grading.settings.rubrics,
+							results.flatMap((r) => (r.output === null ? [] : [r.output.contexts]))
+						);
+			settings = { ...grading.settings, rubrics };
+			const graded = await gradeRepeats({
 				byRepeat,
 				settings,
 				model: watch,
@@ -165,7 +193,9 @@ export async function evaluateSystem(input: EvaluateSystemInput): Promise<Evalua
 		}
 		cancelled = input.signal?.aborted === true;
 		if (watch.error !== null) {
-			const notGraded = byRepeat.flat().filter((a) => a.error === null && a.checks.length === 0 && Object.keys(a.verdicts).length === 0).length;
+			const notGraded = byRepeat
+				.flat()
+				.filter((a) => a.error === null && a.checks.length === 0 && Object.keys(a.verdicts).length === 0).length;
 			stopped = { error: watch.error, notRun: notGraded };
 		}
 		if (cachingModel !== null) judgeCounts = cachingModel.counts();

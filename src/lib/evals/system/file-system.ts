@@ -62,14 +62,20 @@ export function parseOutputsFile(text: string): ParsedOutputsFile {
 	const body = text.replace(/^\uFEFF/, '');
 	const errors: OutputsRowError[] = [];
 	const outputs = new Map<string, OutputLine>();
-	const bad = (line: number, message: string, extra: { id?: string; duplicate?: boolean } = {}) => errors.push({ line, code: 'RESULTS_FILE_INVALID', message, ...extra });
+	const bad = (line: number, message: string, extra: { id?: string; duplicate?: boolean } = {}) =>
+		errors.push({ line, code: 'RESULTS_FILE_INVALID', message, ...extra });
 	const take = (value: unknown, line: number, unit: 'line' | 'item') => {
 		const rawId = value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
 		const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
 		try {
 			const out = toOutputLine(value, line, unit);
 			const first = outputs.get(out.id);
-			if (first) bad(line, `${unit} ${line}: duplicate id ${JSON.stringify(out.id)} (first on ${unit} ${first.line}); each case may have one output — this ${unit} is ignored.`, { id: out.id, duplicate: true });
+			if (first)
+				bad(
+					line,
+					`${unit} ${line}: duplicate id ${JSON.stringify(out.id)} (first on ${unit} ${first.line}); each case may have one output — this ${unit} is ignored.`,
+					{ id: out.id, duplicate: true }
+				);
 			else outputs.set(out.id, out);
 		} catch (error) {
 			bad(line, error instanceof Error ? error.message : String(error), id !== undefined ? { id } : {});
@@ -80,7 +86,10 @@ export function parseOutputsFile(text: string): ParsedOutputsFile {
 		try {
 			items = JSON.parse(body);
 		} catch (cause) {
-			bad(1, `The file starts with [ but is not a JSON array (${cause instanceof Error ? cause.message : String(cause)}); write one JSON object per line (JSONL) or one valid JSON array.`);
+			bad(
+				1,
+				`The file starts with [ but is not a JSON array (${cause instanceof Error ? cause.message : String(cause)}); write one JSON object per line (JSONL) or one valid JSON array.`
+			);
 			return { format: 'json-array', outputs, errors };
 		}
 		if (!Array.isArray(items)) bad(1, 'The file is not a JSON array.');
@@ -107,14 +116,20 @@ function toOutputLine(value: unknown, line: number, unit: 'line' | 'item'): Outp
 	const fail = (message: string): never => {
 		throw new Error(`${where}: ${message}`);
 	};
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`expected an object {"id", "answer", "contexts"}, found ${excerpt(value, 120)}`);
+	if (value === null || typeof value !== 'object' || Array.isArray(value))
+		fail(`expected an object {"id", "answer", "contexts"}, found ${excerpt(value, 120)}`);
 	if (jsonDepth(value) > MAX_REPLY_DEPTH) fail(`nested deeper than ${MAX_REPLY_DEPTH} levels`);
 	const row = value as Record<string, unknown>;
-	if (typeof row.id !== 'string' && typeof row.id !== 'number') fail(`"id" must be the golden case id (a string or number), found ${row.id === undefined ? 'nothing' : excerpt(row.id, 60)}`);
+	if (typeof row.id !== 'string' && typeof row.id !== 'number')
+		fail(`"id" must be the golden case id (a string or number), found ${row.id === undefined ? 'nothing' : excerpt(row.id, 60)}`);
 	const id = String(row.id);
 	if (id.trim() === '') fail('"id" is empty');
-	if (typeof row.answer !== 'string') fail(`"answer" must be the answer text (a string), found ${row.answer === undefined ? 'nothing' : excerpt(row.answer, 60)}`);
-	if (!Array.isArray(row.contexts)) fail(`"contexts" must be an array (of strings or {id, text, score} objects; [] when the system retrieved nothing), found ${row.contexts === undefined ? 'nothing' : excerpt(row.contexts, 60)}`);
+	if (typeof row.answer !== 'string')
+		fail(`"answer" must be the answer text (a string), found ${row.answer === undefined ? 'nothing' : excerpt(row.answer, 60)}`);
+	if (!Array.isArray(row.contexts))
+		fail(
+			`"contexts" must be an array (of strings or {id, text, score} objects; [] when the system retrieved nothing), found ${row.contexts === undefined ? 'nothing' : excerpt(row.contexts, 60)}`
+		);
 	let contexts: SystemContext[] = [];
 	try {
 		contexts = (row.contexts as unknown[]).map((c, i) => toSystemContext(c, {}, `contexts[${i}]`, 'RESULTS_FILE_INVALID'));
@@ -140,21 +155,42 @@ export interface FileSystemBuild {
  * repeat, `timings` 0 / null); a case without a good line is `SYSTEM_REQUEST_FAILED` ("no output
  * for case X in FILE", or the reason its line was refused).
  */
-export async function createFileSystem(input: { readonly name: string; readonly text: string; readonly label?: string }, goldenCases: readonly GoldenCase[] = []): Promise<FileSystemBuild> {
+export async function createFileSystem(
+	input: { readonly name: string; readonly text: string; readonly label?: string },
+	goldenCases: readonly GoldenCase[] = []
+): Promise<FileSystemBuild> {
 	const parsed = parseOutputsFile(input.text);
 	const sha256 = await sha256Text(input.text);
 	const known = new Set(goldenCases.map((c) => c.id));
-	const unknownIds = goldenCases.length === 0 ? [] : [...parsed.outputs.values()].filter((o) => !known.has(o.id)).map((o) => ({ id: o.id, line: o.line }));
+	const unknownIds =
+		goldenCases.length === 0 ? [] : [...parsed.outputs.values()].filter((o) => !known.has(o.id)).map((o) => ({ id: o.id, line: o.line }));
 	const system: SystemUnderTest = {
-		ref: { type: 'file', label: input.label ?? input.name, details: { name: input.name, sha256, format: parsed.format, lines: parsed.outputs.size, badLines: parsed.errors.length } },
+		ref: {
+			type: 'file',
+			label: input.label ?? input.name,
+			details: { name: input.name, sha256, format: parsed.format, lines: parsed.outputs.size, badLines: parsed.errors.length }
+		},
 		cacheIdentity: { type: 'file', sha256 },
 		answer: (request) => {
 			const out = parsed.outputs.get(request.case.id);
 			if (!out) {
 				const refused = parsed.errors.find((e) => e.id === request.case.id && !e.duplicate);
-				return Promise.reject(new AssayError('SYSTEM_REQUEST_FAILED', refused ? `No output for case ${request.case.id} in ${input.name}: its ${refused.message}` : `No output for case ${request.case.id} in ${input.name}.`, { details: { caseId: request.case.id, file: input.name, ...(refused ? { line: refused.line } : {}) } }));
+				return Promise.reject(
+					new AssayError(
+						'SYSTEM_REQUEST_FAILED',
+						refused
+							? `No output for case ${request.case.id} in ${input.name}: its ${refused.message}`
+							: `No output for case ${request.case.id} in ${input.name}.`,
+						{ details: { caseId: request.case.id, file: input.name, ...(refused ? { line: refused.line } : {}) } }
+					)
+				);
 			}
-			const output: SystemOutput = { answer: out.answer, contexts: out.contexts, ...(out.usage ? { usage: out.usage } : {}), timings: { totalMs: 0, ttftMs: null } };
+			const output: SystemOutput = {
+				answer: out.answer,
+				contexts: out.contexts,
+				...(out.usage ? { usage: out.usage } : {}),
+				timings: { totalMs: 0, ttftMs: null }
+			};
 			return Promise.resolve(output);
 		}
 	};

@@ -92,7 +92,12 @@ export const HttpSystemConfigSchema = z
 			.optional(),
 		timeoutMs: z.number().int().min(1).max(3_600_000).default(RETRY_DEFAULTS.timeoutMs),
 		retry: HttpRetrySchema.default({}),
-		maxResponseBytes: z.number().int().min(1).max(1024 * 1024 * 1024).default(DEFAULT_MAX_RESPONSE_BYTES)
+		maxResponseBytes: z
+			.number()
+			.int()
+			.min(1)
+			.max(1024 * 1024 * 1024)
+			.default(DEFAULT_MAX_RESPONSE_BYTES)
 	})
 	.strict();
 
@@ -133,17 +138,42 @@ export function parseHttpSystemConfig(input: unknown, prefix = 'system'): HttpSy
 	try {
 		probe = new URL(config.url.replace(PLACEHOLDER, 'x'));
 	} catch {
-		throw new AssayError('CONFIG_INVALID', `${prefix}.url: "${config.url}" is not an absolute URL; write it like http://127.0.0.1:8000/ask.`, { details: { key: `${prefix}.url` } });
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`${prefix}.url: "${config.url}" is not an absolute URL; write it like http://127.0.0.1:8000/ask.`,
+			{ details: { key: `${prefix}.url` } }
+		);
 	}
-	if (probe.protocol !== 'http:' && probe.protocol !== 'https:') throw new AssayError('CONFIG_INVALID', `${prefix}.url: only http and https URLs can be asked, got ${probe.protocol}`, { details: { key: `${prefix}.url` } });
+	if (probe.protocol !== 'http:' && probe.protocol !== 'https:')
+		throw new AssayError('CONFIG_INVALID', `${prefix}.url: only http and https URLs can be asked, got ${probe.protocol}`, {
+			details: { key: `${prefix}.url` }
+		});
 	for (const [name, value] of Object.entries(config.headers)) {
-		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new AssayError('CONFIG_INVALID', `${prefix}.headers: ${JSON.stringify(name)} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only).`, { details: { key: `${prefix}.headers` } });
-		if (/[\r\n\0]/.test(value)) throw new AssayError('CONFIG_INVALID', `${prefix}.headers.${name}: the value holds a line break or NUL, which HTTP headers cannot carry.`, { details: { key: `${prefix}.headers.${name}` } });
+		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`${prefix}.headers: ${JSON.stringify(name)} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only).`,
+				{ details: { key: `${prefix}.headers` } }
+			);
+		if (/[\r\n\0]/.test(value))
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`${prefix}.headers.${name}: the value holds a line break or NUL, which HTTP headers cannot carry.`,
+				{ details: { key: `${prefix}.headers.${name}` } }
+			);
 		const left = /\{\{[^}]*\}\}/.exec(value);
-		if (left) throw new AssayError('CONFIG_INVALID', `${prefix}.headers.${name}: ${left[0]} was not resolved; secret references like {{env.NAME}} are resolved from the environment before the system is built (is the variable set?).`, { details: { key: `${prefix}.headers.${name}` } });
+		if (left)
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`${prefix}.headers.${name}: ${left[0]} was not resolved; secret references like {{env.NAME}} are resolved from the environment before the system is built (is the variable set?).`,
+				{ details: { key: `${prefix}.headers.${name}` } }
+			);
 	}
 	if (config.body !== undefined) {
-		if (jsonDepth(config.body, 64) > 64) throw new AssayError('CONFIG_INVALID', `${prefix}.body: the template is nested deeper than 64 levels.`, { details: { key: `${prefix}.body` } });
+		if (jsonDepth(config.body, 64) > 64)
+			throw new AssayError('CONFIG_INVALID', `${prefix}.body: the template is nested deeper than 64 levels.`, {
+				details: { key: `${prefix}.body` }
+			});
 		walkStrings(config.body, (s, at) => checkTemplate(s, `${prefix}.body${at}`));
 	}
 	for (const key of ['answer', 'contexts', 'contextId', 'contextText', 'contextScore', 'contextTitle', 'usage'] as const) {
@@ -163,12 +193,21 @@ export function parseHttpSystemConfig(input: unknown, prefix = 'system'): HttpSy
  * kept (`Bearer {{env.TOKEN}}`).
  * @throws AssayError `CONFIG_INVALID` naming the header and the variable when it is unset or empty.
  */
-export function resolveEnvRefs(headers: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>>, prefix = 'system'): Record<string, string> {
+export function resolveEnvRefs(
+	headers: Readonly<Record<string, string>>,
+	env: Readonly<Record<string, string | undefined>>,
+	prefix = 'system'
+): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [name, value] of Object.entries(headers)) {
 		out[name] = value.replace(/\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, variable: string) => {
 			const v = env[variable];
-			if (v === undefined || v === '') throw new AssayError('CONFIG_INVALID', `${prefix}.headers.${name}: the environment variable ${variable} is not set; set it (e.g. a CI secret) or remove the header.`, { details: { key: `${prefix}.headers.${name}`, variable } });
+			if (v === undefined || v === '')
+				throw new AssayError(
+					'CONFIG_INVALID',
+					`${prefix}.headers.${name}: the environment variable ${variable} is not set; set it (e.g. a CI secret) or remove the header.`,
+					{ details: { key: `${prefix}.headers.${name}`, variable } }
+				);
 			return v;
 		});
 	}
@@ -179,7 +218,11 @@ function checkTemplate(text: string, key: string): void {
 	for (const m of text.matchAll(PLACEHOLDER)) {
 		const name = m[1]!;
 		if (!(HTTP_TEMPLATE_NAMES as readonly string[]).includes(name)) {
-			throw new AssayError('CONFIG_INVALID', `${key}: unknown placeholder {{${name}}}; use one of ${HTTP_TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(', ')}.`, { details: { key, placeholder: name } });
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`${key}: unknown placeholder {{${name}}}; use one of ${HTTP_TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(', ')}.`,
+				{ details: { key, placeholder: name } }
+			);
 		}
 	}
 }
@@ -192,7 +235,16 @@ function walkStrings(value: unknown, visit: (s: string, at: string) => void, at 
 
 /** The values placeholders stand for, for one case and repeat. */
 export function templateValues(c: GoldenCase, repeat: number, seed: number): Record<string, unknown> {
-	return { query: c.query, id: c.id, seed, repeat, relevant: c.relevant, reference: c.reference ?? null, tags: c.tags, attack: c.attack ?? null };
+	return {
+		query: c.query,
+		id: c.id,
+		seed,
+		repeat,
+		relevant: c.relevant,
+		reference: c.reference ?? null,
+		tags: c.tags,
+		attack: c.attack ?? null
+	};
 }
 
 const asText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -220,12 +272,20 @@ export function renderTemplate(template: unknown, values: Readonly<Record<string
  * Build the http system from a config (validated here; pass the raw object or a parsed one).
  * @throws AssayError `CONFIG_INVALID` (see {@link parseHttpSystemConfig}).
  */
-export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystemConfig, deps: HttpSystemDeps = {}): Promise<SystemUnderTest> {
+export async function createHttpSystem(
+	input: HttpSystemConfigInput | HttpSystemConfig,
+	deps: HttpSystemDeps = {}
+): Promise<SystemUnderTest> {
 	const config = parseHttpSystemConfig(input);
 	const headerNames = Object.keys(config.headers).sort((a, b) => a.localeCompare(b));
 	const headersSha256 = await sha256Text(canonicalJson(config.headers));
 	const body = config.body !== undefined ? config.body : config.method === 'GET' ? undefined : { query: '{{query}}' };
-	if (body !== undefined && config.method === 'GET') throw new AssayError('CONFIG_INVALID', 'system.body: a GET request has no body; put placeholders in the URL (e.g. ?q={{query}}) or use POST.', { details: { key: 'system.body' } });
+	if (body !== undefined && config.method === 'GET')
+		throw new AssayError(
+			'CONFIG_INVALID',
+			'system.body: a GET request has no body; put placeholders in the URL (e.g. ?q={{query}}) or use POST.',
+			{ details: { key: 'system.body' } }
+		);
 	const now = deps.now ?? (() => performance.now());
 	const contextPaths: ContextPaths = {
 		...(config.contextId ? { id: config.contextId } : {}),
@@ -239,7 +299,10 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 	const answer = async (request: SystemCaseRequest): Promise<SystemOutput> => {
 		const values = templateValues(request.case, request.repeat, request.seed);
 		const url = config.url.replace(PLACEHOLDER, (_m, name: string) => encodeURIComponent(asText(values[name])));
-		const headers: Record<string, string> = { ...(hasAccept ? {} : { accept: config.stream ? 'text/event-stream, application/json' : 'application/json' }), ...config.headers };
+		const headers: Record<string, string> = {
+			...(hasAccept ? {} : { accept: config.stream ? 'text/event-stream, application/json' : 'application/json' }),
+			...config.headers
+		};
 		if (body !== undefined && !hasContentType) headers['content-type'] = 'application/json';
 		// The body timeout aborts this controller; the caller's signal too.
 		const bodyAbort = new AbortController();
@@ -251,7 +314,12 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 		try {
 			const response = await fetchWithRetry(
 				url,
-				{ method: config.method, headers, ...(body !== undefined ? { body: JSON.stringify(renderTemplate(body, values)) } : {}), signal: bodyAbort.signal },
+				{
+					method: config.method,
+					headers,
+					...(body !== undefined ? { body: JSON.stringify(renderTemplate(body, values)) } : {}),
+					signal: bodyAbort.signal
+				},
 				{
 					...config.retry,
 					timeoutMs: config.timeoutMs,
@@ -265,10 +333,12 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 				}
 			);
 			let bodyTimedOut = false;
-			const timer = deps.timer ?? ((ms: number, fire: () => void) => {
-				const h = setTimeout(fire, ms);
-				return () => clearTimeout(h);
-			});
+			const timer =
+				deps.timer ??
+				((ms: number, fire: () => void) => {
+					const h = setTimeout(fire, ms);
+					return () => clearTimeout(h);
+				});
 			cancelBodyTimer = timer(config.timeoutMs, () => {
 				bodyTimedOut = true;
 				bodyAbort.abort(new DOMException('body timeout', 'TimeoutError'));
@@ -276,7 +346,11 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 			try {
 				if (!response.ok) {
 					const text = await readTextCapped(response, 4096, 'SYSTEM_REQUEST_FAILED').catch(() => '');
-					throw new AssayError('SYSTEM_REQUEST_FAILED', `${config.method} ${url} answered HTTP ${response.status} for case ${request.case.id}: ${text.slice(0, 300) || response.statusText || '(empty body)'}`, { details: { status: response.status, caseId: request.case.id } });
+					throw new AssayError(
+						'SYSTEM_REQUEST_FAILED',
+						`${config.method} ${url} answered HTTP ${response.status} for case ${request.case.id}: ${text.slice(0, 300) || response.statusText || '(empty body)'}`,
+						{ details: { status: response.status, caseId: request.case.id } }
+					);
 				}
 				const type = response.headers.get('content-type') ?? '';
 				if (config.stream && !/application\/json/i.test(type)) {
@@ -286,19 +360,36 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 				const json = parseReply(text, type);
 				return { ...mapReply(json, config, contextPaths), timings: { totalMs: now() - startedAt, ttftMs: null } };
 			} catch (error) {
-				if (bodyTimedOut && !request.signal?.aborted) throw new AssayError('SYSTEM_REQUEST_FAILED', `${config.method} ${url} did not finish its reply for case ${request.case.id} within ${config.timeoutMs} ms.`, { cause: error, details: { caseId: request.case.id, timeoutMs: config.timeoutMs } });
+				if (bodyTimedOut && !request.signal?.aborted)
+					throw new AssayError(
+						'SYSTEM_REQUEST_FAILED',
+						`${config.method} ${url} did not finish its reply for case ${request.case.id} within ${config.timeoutMs} ms.`,
+						{ cause: error, details: { caseId: request.case.id, timeoutMs: config.timeoutMs } }
+					);
 				throw error;
 			}
 		} catch (error) {
 			if (request.signal?.aborted) throw error;
 			if (isRetryExhausted(error) && error.lastReason === 'network') {
-				throw new AssayError(error.code, `${error.message} Is the app running at that address? In the browser a CORS refusal looks the same: the app must allow this page's origin, and the site's CSP must allow its host.`, { cause: error.cause, ...(error.details ? { details: error.details } : {}) });
+				throw new AssayError(
+					error.code,
+					`${error.message} Is the app running at that address? In the browser a CORS refusal looks the same: the app must allow this page's origin, and the site's CSP must allow its host.`,
+					{ cause: error.cause, ...(error.details ? { details: error.details } : {}) }
+				);
 			}
 			if (error instanceof AssayError) {
-				if (error.code === 'SYSTEM_RESPONSE_INVALID' && !String(error.details?.caseId ?? '')) throw new AssayError(error.code, `Case ${request.case.id}: ${error.message}`, { ...(error.details ? { details: { ...error.details, caseId: request.case.id } } : { details: { caseId: request.case.id } }), cause: error.cause });
+				if (error.code === 'SYSTEM_RESPONSE_INVALID' && !String(error.details?.caseId ?? ''))
+					throw new AssayError(error.code, `Case ${request.case.id}: ${error.message}`, {
+						...(error.details ? { details: { ...error.details, caseId: request.case.id } } : { details: { caseId: request.case.id } }),
+						cause: error.cause
+					});
 				throw error;
 			}
-			throw new AssayError('SYSTEM_REQUEST_FAILED', `${config.method} ${url} failed for case ${request.case.id} while reading the reply: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { caseId: request.case.id } });
+			throw new AssayError(
+				'SYSTEM_REQUEST_FAILED',
+				`${config.method} ${url} failed for case ${request.case.id} while reading the reply: ${error instanceof Error ? error.message : String(error)}`,
+				{ cause: error, details: { caseId: request.case.id } }
+			);
 		} finally {
 			cancelBodyTimer();
 			request.signal?.removeEventListener('abort', onAbort);
@@ -306,7 +397,11 @@ export async function createHttpSystem(input: HttpSystemConfigInput | HttpSystem
 	};
 
 	return {
-		ref: { type: 'http', label: config.label ?? `${config.method} ${config.url}`, details: { method: config.method, url: config.url, headerNames } },
+		ref: {
+			type: 'http',
+			label: config.label ?? `${config.method} ${config.url}`,
+			details: { method: config.method, url: config.url, headerNames }
+		},
 		cacheIdentity: {
 			type: 'http',
 			method: config.method,
@@ -331,7 +426,8 @@ function parseReply(text: string, contentType: string): unknown {
 	} catch {
 		throw new AssayError('SYSTEM_RESPONSE_INVALID', `the reply is not JSON (content-type ${contentType || 'none'}): ${excerpt(text)}`);
 	}
-	if (jsonDepth(json) > MAX_REPLY_DEPTH) throw new AssayError('SYSTEM_RESPONSE_INVALID', `the reply is nested deeper than ${MAX_REPLY_DEPTH} levels; refused.`);
+	if (jsonDepth(json) > MAX_REPLY_DEPTH)
+		throw new AssayError('SYSTEM_RESPONSE_INVALID', `the reply is nested deeper than ${MAX_REPLY_DEPTH} levels; refused.`);
 	return json;
 }
 
@@ -339,20 +435,29 @@ function runPath(json: unknown, path: string): unknown[] {
 	try {
 		return query(json, path);
 	} catch (cause) {
-		throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} could not be evaluated on the reply: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+		throw new AssayError(
+			'SYSTEM_RESPONSE_INVALID',
+			`${path} could not be evaluated on the reply: ${cause instanceof Error ? cause.message : String(cause)}`,
+			{ cause }
+		);
 	}
 }
 
 function readAnswer(json: unknown, path: string): string {
 	const found = runPath(json, path);
-	if (found.length === 0) throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} found nothing in the reply: ${excerpt(json)}`, { details: { path } });
-	if (typeof found[0] !== 'string') throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} should find the answer text (a string), found ${excerpt(found[0])}.`, { details: { path } });
+	if (found.length === 0)
+		throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} found nothing in the reply: ${excerpt(json)}`, { details: { path } });
+	if (typeof found[0] !== 'string')
+		throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} should find the answer text (a string), found ${excerpt(found[0])}.`, {
+			details: { path }
+		});
 	return found[0];
 }
 
 function readContexts(json: unknown, path: string, paths: ContextPaths): SystemContext[] {
 	const found = runPath(json, path);
-	if (found.length === 0) throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} found nothing in the reply: ${excerpt(json)}`, { details: { path } });
+	if (found.length === 0)
+		throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} found nothing in the reply: ${excerpt(json)}`, { details: { path } });
 	return contextsFrom(found, path, paths);
 }
 
@@ -360,7 +465,10 @@ function readContexts(json: unknown, path: string, paths: ContextPaths): SystemC
 function contextsFrom(found: unknown[], path: string, paths: ContextPaths): SystemContext[] {
 	let items: unknown[];
 	if (found.length === 1) {
-		if (!Array.isArray(found[0])) throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} should find an array of contexts, found ${excerpt(found[0])}.`, { details: { path } });
+		if (!Array.isArray(found[0]))
+			throw new AssayError('SYSTEM_RESPONSE_INVALID', `${path} should find an array of contexts, found ${excerpt(found[0])}.`, {
+				details: { path }
+			});
 		items = found[0];
 	} else items = found;
 	return items.map((item, i) => toSystemContext(item, paths, `contexts[${i}] (${path})`));
@@ -383,7 +491,14 @@ function mapReply(json: unknown, config: HttpSystemConfig, paths: ContextPaths):
 	};
 }
 
-async function readStream(response: Response, config: HttpSystemConfig, paths: ContextPaths, startedAt: number, now: () => number, signal: AbortSignal): Promise<SystemOutput> {
+async function readStream(
+	response: Response,
+	config: HttpSystemConfig,
+	paths: ContextPaths,
+	startedAt: number,
+	now: () => number,
+	signal: AbortSignal
+): Promise<SystemOutput> {
 	const stream = config.stream!;
 	if (!response.body) throw new AssayError('SYSTEM_RESPONSE_INVALID', 'the streamed reply has no body.');
 	let answer = '';
@@ -401,14 +516,19 @@ async function readStream(response: Response, config: HttpSystemConfig, paths: C
 			throw new AssayError('SYSTEM_RESPONSE_INVALID', `stream event ${events + 1} is not JSON: ${excerpt(data)}`);
 		}
 		events++;
-		if (jsonDepth(event) > MAX_REPLY_DEPTH) throw new AssayError('SYSTEM_RESPONSE_INVALID', `stream event ${events} is nested deeper than ${MAX_REPLY_DEPTH} levels; refused.`);
+		if (jsonDepth(event) > MAX_REPLY_DEPTH)
+			throw new AssayError('SYSTEM_RESPONSE_INVALID', `stream event ${events} is nested deeper than ${MAX_REPLY_DEPTH} levels; refused.`);
 		last = event;
 		const delta = runPath(event, stream.deltaPath)[0];
 		if (typeof delta === 'string') {
 			if (delta !== '' && ttftMs === null) ttftMs = now() - startedAt;
 			answer += delta;
 		} else if (delta !== undefined && delta !== null) {
-			throw new AssayError('SYSTEM_RESPONSE_INVALID', `${stream.deltaPath} should find a text delta (a string) in stream event ${events}, found ${excerpt(delta)}.`, { details: { path: stream.deltaPath } });
+			throw new AssayError(
+				'SYSTEM_RESPONSE_INVALID',
+				`${stream.deltaPath} should find a text delta (a string) in stream event ${events}, found ${excerpt(delta)}.`,
+				{ details: { path: stream.deltaPath } }
+			);
 		}
 		if (stream.contextsEvent) {
 			const found = runPath(event, stream.contextsEvent);
@@ -421,7 +541,10 @@ async function readStream(response: Response, config: HttpSystemConfig, paths: C
 	if (events === 0) throw new AssayError('SYSTEM_RESPONSE_INVALID', 'the stream ended without any data event.');
 	let contexts: SystemContext[] = [];
 	if (stream.contextsEvent) {
-		if (!contextsFound) throw new AssayError('SYSTEM_RESPONSE_INVALID', `${stream.contextsEvent} found nothing in any stream event.`, { details: { path: stream.contextsEvent } });
+		if (!contextsFound)
+			throw new AssayError('SYSTEM_RESPONSE_INVALID', `${stream.contextsEvent} found nothing in any stream event.`, {
+				details: { path: stream.contextsEvent }
+			});
 		contexts = contextsFrom(contextsFound, stream.contextsEvent, paths);
 	} else if (config.contexts) contexts = readContexts(last, config.contexts, paths);
 	return { answer, contexts, ...(usage ? { usage } : {}), timings: { totalMs: now() - startedAt, ttftMs } };

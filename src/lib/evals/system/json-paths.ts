@@ -34,7 +34,8 @@ export function jsonDepth(value: unknown, limit = MAX_REPLY_DEPTH): number {
 		if (v === null || typeof v !== 'object') continue;
 		if (d + 1 > deepest) deepest = d + 1;
 		if (deepest > limit) return limit + 1;
-		for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+		for (const child of Array.isArray(v) ? v : Object.values(v))
+			if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
 	}
 	return deepest;
 }
@@ -49,7 +50,11 @@ export function checkPath(path: string, key: string): void {
 		if (/\[\s*\??\s*\(/.test(path)) throw new Error('Eval [?(expr)] prevented in JSONPath expression.');
 		JSONPath({ path, json: {}, eval: false, wrap: true });
 	} catch (cause) {
-		throw new AssayError('CONFIG_INVALID', `${key}: "${path}" is not a JSONPath this tool can run (${cause instanceof Error ? cause.message : String(cause)}); use plain paths like $.answer or $.data[0].text (filter expressions ?(...) are not allowed).`, { cause, details: { key, path } });
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`${key}: "${path}" is not a JSONPath this tool can run (${cause instanceof Error ? cause.message : String(cause)}); use plain paths like $.answer or $.data[0].text (filter expressions ?(...) are not allowed).`,
+			{ cause, details: { key, path } }
+		);
 	}
 }
 
@@ -81,7 +86,12 @@ const DEFAULT_TEXT_KEYS = ['text', 'content', 'pageContent'];
  * @throws AssayError `code` when the item is neither, has neither an id nor a text, or a field
  *   has the wrong type.
  */
-export function toSystemContext(item: unknown, paths: ContextPaths, where: string, code: ErrorCode = 'SYSTEM_RESPONSE_INVALID'): SystemContext {
+export function toSystemContext(
+	item: unknown,
+	paths: ContextPaths,
+	where: string,
+	code: ErrorCode = 'SYSTEM_RESPONSE_INVALID'
+): SystemContext {
 	if (typeof item === 'string') return { text: item };
 	if (item === null || typeof item !== 'object' || Array.isArray(item)) {
 		throw new AssayError(code, `${where}: expected a context (a string, or an object with an id and/or a text), found ${excerpt(item)}.`);
@@ -96,12 +106,16 @@ export function toSystemContext(item: unknown, paths: ContextPaths, where: strin
 	const text = pick(paths.text, DEFAULT_TEXT_KEYS);
 	const score = pick(paths.score, ['score']);
 	const title = pick(paths.title, ['title']);
-	if (id.value !== undefined && id.value !== null && typeof id.value !== 'string' && typeof id.value !== 'number') throw new AssayError(code, `${where}: ${id.name} should be a document id (string or number), found ${excerpt(id.value)}.`);
-	if (text.value !== undefined && text.value !== null && typeof text.value !== 'string') throw new AssayError(code, `${where}: ${text.name} should be the passage text (a string), found ${excerpt(text.value)}.`);
-	if (score.value !== undefined && score.value !== null && (typeof score.value !== 'number' || !Number.isFinite(score.value))) throw new AssayError(code, `${where}: ${score.name} should be a finite number, found ${excerpt(score.value)}.`);
+	if (id.value !== undefined && id.value !== null && typeof id.value !== 'string' && typeof id.value !== 'number')
+		throw new AssayError(code, `${where}: ${id.name} should be a document id (string or number), found ${excerpt(id.value)}.`);
+	if (text.value !== undefined && text.value !== null && typeof text.value !== 'string')
+		throw new AssayError(code, `${where}: ${text.name} should be the passage text (a string), found ${excerpt(text.value)}.`);
+	if (score.value !== undefined && score.value !== null && (typeof score.value !== 'number' || !Number.isFinite(score.value)))
+		throw new AssayError(code, `${where}: ${score.name} should be a finite number, found ${excerpt(score.value)}.`);
 	const documentRef = id.value === undefined || id.value === null || id.value === '' ? undefined : String(id.value);
 	const passage = typeof text.value === 'string' ? text.value : undefined;
-	if (documentRef === undefined && passage === undefined) throw new AssayError(code, `${where}: the context has neither a document id (${id.name}) nor a text (${text.name}): ${excerpt(item)}.`);
+	if (documentRef === undefined && passage === undefined)
+		throw new AssayError(code, `${where}: the context has neither a document id (${id.name}) nor a text (${text.name}): ${excerpt(item)}.`);
 	return {
 		...(documentRef !== undefined ? { documentRef } : {}),
 		...(passage !== undefined ? { text: passage } : {}),

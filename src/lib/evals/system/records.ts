@@ -24,7 +24,14 @@ export function sourcesOf(output: SystemOutput): AnswerSource[] {
 		if (c.text === undefined) return;
 		const n = out.length + 1;
 		const ref = c.documentRef ?? '';
-		out.push({ n, chunkId: contextChunkId(i + 1), documentId: ref, documentRef: ref, title: c.title ?? (ref !== '' ? ref : `Context ${n}`), text: c.text });
+		out.push({
+			n,
+			chunkId: contextChunkId(i + 1),
+			documentId: ref,
+			documentRef: ref,
+			title: c.title ?? (ref !== '' ? ref : `Context ${n}`),
+			text: c.text
+		});
 	});
 	return out;
 }
@@ -39,7 +46,12 @@ export function sourcesOf(output: SystemOutput): AnswerSource[] {
 export function retrievedOf(output: SystemOutput): RetrievedChunk[] {
 	const withRef = output.contexts.map((c, i) => ({ c, position: i + 1 })).filter((x) => x.c.documentRef !== undefined);
 	const ownScores = withRef.length > 0 && withRef.every((x) => x.c.score !== undefined && Number.isFinite(x.c.score));
-	return withRef.map((x, i) => ({ rank: i + 1, chunkId: contextChunkId(x.position), documentRef: x.c.documentRef as string, score: ownScores ? (x.c.score as number) : withRef.length - i }));
+	return withRef.map((x, i) => ({
+		rank: i + 1,
+		chunkId: contextChunkId(x.position),
+		documentRef: x.c.documentRef as string,
+		score: ownScores ? (x.c.score as number) : withRef.length - i
+	}));
 }
 
 /**
@@ -100,10 +112,18 @@ export function toAnswerRecord(runId: string, c: GoldenCase, result: SystemCaseR
  * order (cases without a result in that repeat — not run — are absent).
  * @param repeats number of repeats of the run (≥ 1); results with a repeat outside 0…repeats-1 are ignored.
  */
-export function recordsByRepeat(runId: string, cases: readonly GoldenCase[], results: readonly SystemCaseResult[], repeats: number, createdAtMs: number): AnswerRecord[][] {
+export function recordsByRepeat(
+	runId: string,
+	cases: readonly GoldenCase[],
+	results: readonly SystemCaseResult[],
+	repeats: number,
+	createdAtMs: number
+): AnswerRecord[][] {
 	const byId = new Map(cases.map((c, i) => [c.id, { c, i }] as const));
 	const out: AnswerRecord[][] = Array.from({ length: repeats }, () => []);
-	const sorted = results.filter((r) => byId.has(r.caseId) && r.repeat >= 0 && r.repeat < repeats).sort((a, b) => byId.get(a.caseId)!.i - byId.get(b.caseId)!.i);
+	const sorted = results
+		.filter((r) => byId.has(r.caseId) && r.repeat >= 0 && r.repeat < repeats)
+		.sort((a, b) => byId.get(a.caseId)!.i - byId.get(b.caseId)!.i);
 	for (const r of sorted) out[r.repeat]!.push(toAnswerRecord(runId, byId.get(r.caseId)!.c, r, createdAtMs));
 	return out;
 }

@@ -34,11 +34,17 @@ export const RepeatsSchema = z
 				consistency: num.min(0).max(1).nullable(),
 				flipped: z.boolean(),
 				verdicts: z.array(verdictSchema).meta(d('Verdict per repeat (index = repeat); null = not graded, failed or not run.')),
-				spread: z.record(z.string(), z.object({ n: int, min: num, max: num, stdev: num.nullable() })).meta(d('Judge score spread by rubric over the repeats (stdev: sample, n − 1).'))
+				spread: z
+					.record(z.string(), z.object({ n: int, min: num, max: num, stdev: num.nullable() }))
+					.meta(d('Judge score spread by rubric over the repeats (stdev: sample, n − 1).'))
 			})
 		)
 	})
-	.meta(d('Repeats: each case asked n times (seeded); consistency = share of repeats agreeing with the majority verdict; flaky = verdict flipped.'));
+	.meta(
+		d(
+			'Repeats: each case asked n times (seeded); consistency = share of repeats agreeing with the majority verdict; flaky = verdict flipped.'
+		)
+	);
 
 /** Cases the system failed (recorded, counted, never scored). */
 export const ErrorsSchema = z
@@ -53,7 +59,11 @@ export const IncompleteSchema = z
 /** How text-only contexts were matched to golden-set documents (`ContextMatchCounts` in system/contexts.ts). */
 export const ContextMatchingSchema = z
 	.object({ given: int.min(0), matched: int.min(0), unmatched: int.min(0), ambiguous: int.min(0) })
-	.meta(d('Contexts over every case × repeat: given = came with a documentRef; matched / unmatched = text-only contexts matched to a corpus document by text or left text only (judged only); ambiguous = matched where several documents qualified.'));
+	.meta(
+		d(
+			'Contexts over every case × repeat: given = came with a documentRef; matched / unmatched = text-only contexts matched to a corpus document by text or left text only (judged only); ambiguous = matched where several documents qualified.'
+		)
+	);
 
 /** The optional system fields, as one object shape to spread into the report schema. */
 export const SYSTEM_REPORT_FIELDS = {

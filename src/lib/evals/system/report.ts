@@ -98,7 +98,14 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 	// A reduce, not Math.max(...): a spread of every record would overflow the argument limit on a large run.
 	const topK = input.config?.topK ?? all.reduce((k, a) => Math.max(k, new Set(a.retrieved.map((r) => r.documentRef)).size), 1);
 	const contentHash = input.contentHash ?? (await goldenSetHash(cases));
-	const repeats = input.byRepeat.length >= 2 ? summariseRepeats(cases.map((c) => c.id), input.byRepeat, input.grading?.passThreshold ?? 4) : null;
+	const repeats =
+		input.byRepeat.length >= 2
+			? summariseRepeats(
+					cases.map((c) => c.id),
+					input.byRepeat,
+					input.grading?.passThreshold ?? 4
+				)
+			: null;
 	const stopped = input.stopped ?? null;
 	const config: AnswerRunConfig = {
 		label: system.label,
@@ -126,10 +133,14 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 		createdAtMs: input.createdAtMs,
 		updatedAtMs: input.createdAtMs
 	};
-	const notes: string[] = [`System under test: ${system.type} "${system.label}"; a document ranks by the first context naming it; per-query latencyMs is 0 (the system reports no retrieval time; answer times are in the answers section).`];
-	if (!namesDocuments) notes.push('The system\'s contexts name no document (no documentRef): the report has no retrieval metric (not zeros).');
+	const notes: string[] = [
+		`System under test: ${system.type} "${system.label}"; a document ranks by the first context naming it; per-query latencyMs is 0 (the system reports no retrieval time; answer times are in the answers section).`
+	];
+	if (!namesDocuments)
+		notes.push("The system's contexts name no document (no documentRef): the report has no retrieval metric (not zeros).");
 	notes.push('Requests the system failed are counted in "errors" and left out of every metric, never scored 0.');
-	if (repeats !== null) notes.push(`Repeats: n = ${repeats.n}; retrieval and answer metrics are from repeat 0, consistency from all repeats.`);
+	if (repeats !== null)
+		notes.push(`Repeats: n = ${repeats.n}; retrieval and answer metrics are from repeat 0, consistency from all repeats.`);
 	const answerInput: AnswerReportInput = {
 		id: input.id,
 		run,
@@ -154,7 +165,9 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 	const failed = all.filter((a) => a.error !== null).map((a) => (a.error as AssayErrorData).code);
 	return parseEvalReport({
 		...report,
-		...(stopped !== null ? { status: 'incomplete', incomplete: { reason: stopped.error.message, code: stopped.error.code, notRun: stopped.notRun } } : {}),
+		...(stopped !== null
+			? { status: 'incomplete', incomplete: { reason: stopped.error.message, code: stopped.error.code, notRun: stopped.notRun } }
+			: {}),
 		system: { type: system.type, label: system.label, details: { ...system.details } },
 		...(input.cache ? { cache: { hits: input.cache.hits, requests: input.cache.requests } } : {}),
 		...(repeats !== null ? { repeats } : {}),
@@ -172,7 +185,8 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 export const ANSWERED_METRIC = 'answered';
 
 const ANSWERED_DEFINITION = {
-	definition: 'system evaluations: 1 when the system answered the case, 0 when its request failed (the failure is in "errors"); the mean is the share of cases answered',
+	definition:
+		'system evaluations: 1 when the system answered the case, 0 when its request failed (the failure is in "errors"); the mean is the share of cases answered',
 	source: 'Assay system evaluation (src/lib/evals/system/report.ts)'
 };
 

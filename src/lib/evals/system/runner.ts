@@ -56,11 +56,13 @@ export interface SystemEvalResult {
 	readonly elapsedMs: number;
 }
 
-const isAbort = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+const isAbort = (error: unknown): boolean =>
+	typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
 	const v = value ?? fallback;
-	if (!Number.isInteger(v) || v < 1) throw new AssayError('CONFIG_INVALID', `${name} must be an integer ≥ 1, received ${String(value)}.`, { details: { field: name } });
+	if (!Number.isInteger(v) || v < 1)
+		throw new AssayError('CONFIG_INVALID', `${name} must be an integer ≥ 1, received ${String(value)}.`, { details: { field: name } });
 	return v;
 }
 
@@ -82,7 +84,10 @@ export async function runSystemEval(input: SystemEvalInput): Promise<SystemEvalR
 	const repeats = positiveInt('repeats', input.repeats, 1);
 	const concurrency = positiveInt('concurrency', input.concurrency, DEFAULT_CONCURRENCY);
 	const baseSeed = input.baseSeed ?? DEFAULT_BASE_SEED;
-	if (!Number.isInteger(baseSeed)) throw new AssayError('CONFIG_INVALID', `baseSeed must be an integer, received ${String(input.baseSeed)}.`, { details: { field: 'baseSeed' } });
+	if (!Number.isInteger(baseSeed))
+		throw new AssayError('CONFIG_INVALID', `baseSeed must be an integer, received ${String(input.baseSeed)}.`, {
+			details: { field: 'baseSeed' }
+		});
 	const { system, clock, signal } = input;
 	const cache = input.cache ?? null;
 	const tasks = input.cases.flatMap((c, index) => Array.from({ length: repeats }, (_, repeat) => ({ c, index, repeat })));
@@ -126,7 +131,9 @@ export async function runSystemEval(input: SystemEvalInput): Promise<SystemEvalR
 		if (signal?.aborted) return null;
 		const problem = systemOutputProblem(output);
 		if (problem !== null) {
-			const error = new AssayError('SYSTEM_RESPONSE_INVALID', `The system's output for case "${task.c.id}" is not usable: ${problem}.`, { details: { caseId: task.c.id } });
+			const error = new AssayError('SYSTEM_RESPONSE_INVALID', `The system's output for case "${task.c.id}" is not usable: ${problem}.`, {
+				details: { caseId: task.c.id }
+			});
 			return { caseId: task.c.id, repeat: task.repeat, output: null, error: toErrorData(error) };
 		}
 		if (cache && key !== null) {

@@ -61,7 +61,14 @@ export function detectAndDecode(bytes: Uint8Array, forcedEncoding?: string): Det
 	try {
 		const d = decodeText(bytes);
 		// UTF-16 recognised by its NUL pattern is certain enough to not ask (fatal decoding passed).
-		return { text: d.text, encoding: d.encoding, method: d.hadBom ? 'bom' : d.sniffed ? 'detected' : 'utf-8', confidence: d.sniffed ? 95 : 100, uncertain: false, candidates: [] };
+		return {
+			text: d.text,
+			encoding: d.encoding,
+			method: d.hadBom ? 'bom' : d.sniffed ? 'detected' : 'utf-8',
+			confidence: d.sniffed ? 95 : 100,
+			uncertain: false,
+			candidates: []
+		};
 	} catch (error) {
 		if (!(error instanceof AssayError) || error.code !== 'FILE_ENCODING') throw error;
 		if (bytes[0] === 0xff || bytes[0] === 0xfe) throw error; // a broken UTF-16 BOM file: no legacy guess
@@ -70,7 +77,9 @@ export function detectAndDecode(bytes: Uint8Array, forcedEncoding?: string): Det
 	const candidates = rankCandidates(bytes);
 	const best = candidates[0];
 	if (!best) {
-		throw new AssayError('FILE_ENCODING', `The file is neither UTF-8 nor valid in any of ${LEGACY_ENCODINGS.join(', ')}.`, { details: { tried: [...LEGACY_ENCODINGS] } });
+		throw new AssayError('FILE_ENCODING', `The file is neither UTF-8 nor valid in any of ${LEGACY_ENCODINGS.join(', ')}.`, {
+			details: { tried: [...LEGACY_ENCODINGS] }
+		});
 	}
 	const text = normaliseNewlines(decodeStrict(bytes, best.encoding));
 	const runnerUp = candidates[1];
@@ -87,7 +96,11 @@ function rankCandidates(bytes: Uint8Array): EncodingCandidate[] {
 		if (label && (scores.get(label) ?? -1) < match.confidence) scores.set(label, match.confidence);
 	}
 	const valid = LEGACY_ENCODINGS.filter((encoding) => decodesStrictly(bytes, encoding));
-	return valid.map((encoding) => ({ encoding, confidence: scores.get(encoding) ?? 0 })).sort((a, b) => b.confidence - a.confidence || LEGACY_ENCODINGS.indexOf(a.encoding as never) - LEGACY_ENCODINGS.indexOf(b.encoding as never));
+	return valid
+		.map((encoding) => ({ encoding, confidence: scores.get(encoding) ?? 0 }))
+		.sort(
+			(a, b) => b.confidence - a.confidence || LEGACY_ENCODINGS.indexOf(a.encoding as never) - LEGACY_ENCODINGS.indexOf(b.encoding as never)
+		);
 }
 
 /**
@@ -101,12 +114,15 @@ function decodeStrict(bytes: Uint8Array, encoding: string, ignoreBOM = false): s
 }
 
 /** WHATWG `index-windows-1252` for bytes 0x80–0x9F (the rest equals ISO-8859-1). */
-const WINDOWS_1252_HIGH = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+const WINDOWS_1252_HIGH =
+	'\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
 
 function decodeWindows1252(bytes: Uint8Array): string {
 	let out = '';
 	for (let i = 0; i < bytes.length; i += 8192) {
-		const part = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? WINDOWS_1252_HIGH[b - 0x80]! : String.fromCharCode(b)));
+		const part = Array.from(bytes.subarray(i, i + 8192), (b) =>
+			b >= 0x80 && b <= 0x9f ? WINDOWS_1252_HIGH[b - 0x80]! : String.fromCharCode(b)
+		);
 		out += part.join('');
 	}
 	return out;
@@ -123,7 +139,10 @@ function decodesStrictly(bytes: Uint8Array, encoding: string): boolean {
 
 function decodeForced(bytes: Uint8Array, encoding: string): DetectedText {
 	if (!(SELECTABLE_ENCODINGS as readonly string[]).includes(encoding)) {
-		throw new AssayError('FILE_ENCODING', `Unknown encoding ${JSON.stringify(encoding)}; expected one of ${SELECTABLE_ENCODINGS.join(', ')}.`);
+		throw new AssayError(
+			'FILE_ENCODING',
+			`Unknown encoding ${JSON.stringify(encoding)}; expected one of ${SELECTABLE_ENCODINGS.join(', ')}.`
+		);
 	}
 	const bom = encoding === 'utf-8' ? 3 : encoding.startsWith('utf-16') ? 2 : 0;
 	const hasBom = bom > 0 && new TextDecoder(encoding).decode(bytes.subarray(0, bom)).startsWith('\uFEFF');

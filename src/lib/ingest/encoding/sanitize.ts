@@ -37,5 +37,10 @@ export function sanitizeText(text: string): SanitizedText {
 	});
 	let replacementCharacters = 0;
 	for (let i = out.indexOf(REPLACEMENT_CHARACTER); i >= 0; i = out.indexOf(REPLACEMENT_CHARACTER, i + 1)) replacementCharacters++;
-	return { text: out, loneSurrogates, controlCharacters, replacementCharacters: replacementCharacters - loneSurrogates - controlCharacters };
+	return {
+		text: out,
+		loneSurrogates,
+		controlCharacters,
+		replacementCharacters: replacementCharacters - loneSurrogates - controlCharacters
+	};
 }

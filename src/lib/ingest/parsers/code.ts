@@ -3,15 +3,48 @@ import type { ChunkUnit, DocumentParser, ParsedDocument, ParseInput } from './ty
 
 /** Source-code extensions → language name (recorded on the document). */
 export const CODE_LANGUAGES: Readonly<Record<string, string>> = {
-	ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript',
-	js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
-	py: 'python', rb: 'ruby', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', scala: 'scala',
-	c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', swift: 'swift', php: 'php',
-	sh: 'shell', bash: 'shell', sql: 'sql', css: 'css', scss: 'scss', svelte: 'svelte', vue: 'vue',
-	lua: 'lua', r: 'r', jl: 'julia', dart: 'dart', ex: 'elixir', exs: 'elixir', hs: 'haskell', ml: 'ocaml'
+	ts: 'typescript',
+	tsx: 'typescript',
+	mts: 'typescript',
+	cts: 'typescript',
+	js: 'javascript',
+	jsx: 'javascript',
+	mjs: 'javascript',
+	cjs: 'javascript',
+	py: 'python',
+	rb: 'ruby',
+	go: 'go',
+	rs: 'rust',
+	java: 'java',
+	kt: 'kotlin',
+	scala: 'scala',
+	c: 'c',
+	h: 'c',
+	cc: 'cpp',
+	cpp: 'cpp',
+	hpp: 'cpp',
+	cs: 'csharp',
+	swift: 'swift',
+	php: 'php',
+	sh: 'shell',
+	bash: 'shell',
+	sql: 'sql',
+	css: 'css',
+	scss: 'scss',
+	svelte: 'svelte',
+	vue: 'vue',
+	lua: 'lua',
+	r: 'r',
+	jl: 'julia',
+	dart: 'dart',
+	ex: 'elixir',
+	exs: 'elixir',
+	hs: 'haskell',
+	ml: 'ocaml'
 };
 
-const DEFINITION = /^(?:export\s+)?(?:default\s+)?(?:pub(?:\([^)]*\))?\s+)?(?:public\s+|private\s+|protected\s+|static\s+|abstract\s+|final\s+|async\s+|unsafe\s+)*(?:function\*?|class|interface|type|enum|const|let|var|def|fn|func|struct|impl|trait|module|namespace|object|record)\s+([A-Za-z_$][\w$]*)/;
+const DEFINITION =
+	/^(?:export\s+)?(?:default\s+)?(?:pub(?:\([^)]*\))?\s+)?(?:public\s+|private\s+|protected\s+|static\s+|abstract\s+|final\s+|async\s+|unsafe\s+)*(?:function\*?|class|interface|type|enum|const|let|var|def|fn|func|struct|impl|trait|module|namespace|object|record)\s+([A-Za-z_$][\w$]*)/;
 const COMMENT_LINE = /^\s*(?:\/\/|#|\/\*|\*|--|"""|''')/;
 const CLOSER = /^[)\]}]|^end\b/;
 
@@ -28,7 +61,15 @@ export const codeParser: DocumentParser = {
 		const decoded = decodeForParser(input);
 		const extension = input.name.slice(input.name.lastIndexOf('.') + 1).toLowerCase();
 		const language = CODE_LANGUAGES[extension] ?? 'text';
-		return { text: decoded.text, layout: 'units', units: codeUnits(decoded.text), language, ...encodingFields(decoded), warnings: decoded.warnings, metadata: { language } };
+		return {
+			text: decoded.text,
+			layout: 'units',
+			units: codeUnits(decoded.text),
+			language,
+			...encodingFields(decoded),
+			warnings: decoded.warnings,
+			metadata: { language }
+		};
 	}
 };
 

@@ -22,7 +22,11 @@ export interface VisualContext {
 }
 
 /** The initial context: black 16 px text on white. */
-export const INITIAL_VISUAL: VisualContext = { color: { r: 0, g: 0, b: 0, a: 1 }, background: { r: 255, g: 255, b: 255, a: 1 }, fontPx: 16 };
+export const INITIAL_VISUAL: VisualContext = {
+	color: { r: 0, g: 0, b: 0, a: 1 },
+	background: { r: 255, g: 255, b: 255, a: 1 },
+	fontPx: 16
+};
 
 /** Font size below which text counts as invisible, CSS px. */
 export const MIN_VISIBLE_FONT_PX = 2;
@@ -92,7 +96,11 @@ export function parseDeclarations(style: string): Map<string, string> {
 		const colon = part.indexOf(':');
 		if (colon < 0) continue;
 		const prop = part.slice(0, colon).trim().toLowerCase();
-		const value = part.slice(colon + 1).replace(/!important/i, '').trim().toLowerCase();
+		const value = part
+			.slice(colon + 1)
+			.replace(/!important/i, '')
+			.trim()
+			.toLowerCase();
 		if (prop && value) out.set(prop, value);
 	}
 	return out;
@@ -134,16 +142,22 @@ export function visibilityOf(decls: ReadonlyMap<string, string>, parent: VisualC
 		const o = opacity.endsWith('%') ? Number.parseFloat(opacity) / 100 : Number.parseFloat(opacity);
 		if (Number.isFinite(o) && o < 0.05) return { hidden: 'opacity 0', context };
 	}
-	if (fontPx < MIN_VISIBLE_FONT_PX && (size !== undefined || parent.fontPx >= MIN_VISIBLE_FONT_PX)) return { hidden: `tiny font (${round(fontPx)} px)`, context };
+	if (fontPx < MIN_VISIBLE_FONT_PX && (size !== undefined || parent.fontPx >= MIN_VISIBLE_FONT_PX))
+		return { hidden: `tiny font (${round(fontPx)} px)`, context };
 	if (color.a < 0.05 && fg !== undefined) return { hidden: 'transparent text', context };
-	if ((fg !== undefined || bg !== undefined) && background && sameColour(color, background)) return { hidden: 'text coloured like its background', context };
+	if ((fg !== undefined || bg !== undefined) && background && sameColour(color, background))
+		return { hidden: 'text coloured like its background', context };
 	return { hidden: null, context };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
 function sameColour(a: Rgba, b: Rgba): boolean {
-	return Math.abs(a.r - b.r) <= SAME_COLOUR_TOLERANCE && Math.abs(a.g - b.g) <= SAME_COLOUR_TOLERANCE && Math.abs(a.b - b.b) <= SAME_COLOUR_TOLERANCE;
+	return (
+		Math.abs(a.r - b.r) <= SAME_COLOUR_TOLERANCE &&
+		Math.abs(a.g - b.g) <= SAME_COLOUR_TOLERANCE &&
+		Math.abs(a.b - b.b) <= SAME_COLOUR_TOLERANCE
+	);
 }
 
 function fontShorthandSize(font: string | undefined): string | undefined {
@@ -173,7 +187,21 @@ export function fontSizePx(value: string, parentPx: number): number | null {
 	}
 }
 
-const NAMED: Readonly<Record<string, string>> = { white: '#ffffff', black: '#000000', red: '#ff0000', green: '#008000', blue: '#0000ff', yellow: '#ffff00', gray: '#808080', grey: '#808080', silver: '#c0c0c0', whitesmoke: '#f5f5f5', snow: '#fffafa', ivory: '#fffff0', ghostwhite: '#f8f8ff' };
+const NAMED: Readonly<Record<string, string>> = {
+	white: '#ffffff',
+	black: '#000000',
+	red: '#ff0000',
+	green: '#008000',
+	blue: '#0000ff',
+	yellow: '#ffff00',
+	gray: '#808080',
+	grey: '#808080',
+	silver: '#c0c0c0',
+	whitesmoke: '#f5f5f5',
+	snow: '#fffafa',
+	ivory: '#fffff0',
+	ghostwhite: '#f8f8ff'
+};
 
 function firstColour(value: string): Rgba | null {
 	for (const token of value.match(/#[0-9a-f]{3,8}\b|rgba?\([^)]*\)|\b[a-z]+\b/gi) ?? []) {

@@ -16,7 +16,12 @@ export const csvParser: DocumentParser = {
 		const decoded = decodeForParser(input);
 		const table = parseDelimited(decoded.text, input.format === 'tsv' ? '\t' : ',');
 		const warnings: ParseWarning[] = [...decoded.warnings];
-		if (table.errors.length > 0) warnings.push({ kind: 'invalid-rows', count: table.errors.length, message: `${table.errors.length} row(s) malformed: ${table.errors.slice(0, 3).join('; ')}` });
+		if (table.errors.length > 0)
+			warnings.push({
+				kind: 'invalid-rows',
+				count: table.errors.length,
+				message: `${table.errors.length} row(s) malformed: ${table.errors.slice(0, 3).join('; ')}`
+			});
 		const header = formatRow(table.fields);
 		const lines: string[] = [header];
 		const units: ChunkUnit[] = [];
@@ -27,7 +32,15 @@ export const csvParser: DocumentParser = {
 			lines.push(line);
 			offset += line.length + 1;
 		}
-		return { text: `${lines.join('\n')}\n`, layout: 'units', units, repeatedHeader: header, ...encodingFields(decoded), warnings, metadata: { rowCount: table.rows.length, columnCount: table.fields.length } };
+		return {
+			text: `${lines.join('\n')}\n`,
+			layout: 'units',
+			units,
+			repeatedHeader: header,
+			...encodingFields(decoded),
+			warnings,
+			metadata: { rowCount: table.rows.length, columnCount: table.fields.length }
+		};
 	}
 };
 

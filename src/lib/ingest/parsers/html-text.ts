@@ -28,8 +28,56 @@ import { INITIAL_VISUAL, parseColour, parseDeclarations, SimpleStylesheet, visib
  *   from `<style>` rules with simple selectors.
  */
 
-const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'meta', 'link', 'base']);
-const PARAGRAPH_BLOCKS = new Set(['p', 'div', 'section', 'article', 'main', 'nav', 'header', 'footer', 'aside', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl', 'figure', 'figcaption', 'form', 'fieldset', 'address', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'title', 'details', 'summary', 'caption', 'body', 'html']);
+const SKIPPED = new Set([
+	'script',
+	'style',
+	'noscript',
+	'template',
+	'svg',
+	'math',
+	'iframe',
+	'object',
+	'embed',
+	'canvas',
+	'meta',
+	'link',
+	'base'
+]);
+const PARAGRAPH_BLOCKS = new Set([
+	'p',
+	'div',
+	'section',
+	'article',
+	'main',
+	'nav',
+	'header',
+	'footer',
+	'aside',
+	'blockquote',
+	'pre',
+	'table',
+	'ul',
+	'ol',
+	'dl',
+	'figure',
+	'figcaption',
+	'form',
+	'fieldset',
+	'address',
+	'hr',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'title',
+	'details',
+	'summary',
+	'caption',
+	'body',
+	'html'
+]);
 const LINE_BLOCKS = new Set(['li', 'tr', 'dt', 'dd', 'option', 'thead', 'tbody', 'tfoot']);
 const SPACED_INLINE = new Set(['a', 'button', 'label', 'input', 'select', 'textarea', 'img']);
 const HEADING_LEVEL: Readonly<Record<string, number>> = { title: 0, h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
@@ -132,7 +180,10 @@ function walk(nodes: readonly AnyNode[], state: WalkState, ctx: WalkContext): vo
 
 /** The element's own declarations: stylesheet (without colours), then attributes, then inline style. */
 function declarationsOf(el: Element, sheet: SimpleStylesheet): Map<string, string> {
-	const decls = sheet.size === 0 ? new Map<string, string>() : sheet.declarationsFor(el.name, (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean), el.attribs['id']);
+	const decls =
+		sheet.size === 0
+			? new Map<string, string>()
+			: sheet.declarationsFor(el.name, (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean), el.attribs['id']);
 	for (const p of ['color', 'background', 'background-color']) decls.delete(p);
 	if (el.attribs['bgcolor']) decls.set('background-color', el.attribs['bgcolor'].toLowerCase());
 	if (el.name === 'font' && el.attribs['color']) decls.set('color', el.attribs['color'].toLowerCase());
@@ -353,7 +404,8 @@ class TextWriter {
 			this.pendingSpace = false;
 			return;
 		}
-		if ((this.pendingSpace || leadingSpace) && !this.out.endsWith('\n') && !this.out.endsWith(' ') && !this.out.endsWith('\t')) this.out += ' ';
+		if ((this.pendingSpace || leadingSpace) && !this.out.endsWith('\n') && !this.out.endsWith(' ') && !this.out.endsWith('\t'))
+			this.out += ' ';
 		this.pendingSpace = false;
 	}
 }

@@ -27,7 +27,14 @@ export const jsonParser: DocumentParser = {
 			lines.push(line);
 			offset += line.length + 1;
 		}
-		return { text: `${lines.join('\n')}\n`, layout: 'units', units, ...encodingFields(decoded), warnings, metadata: { recordCount: records.length } };
+		return {
+			text: `${lines.join('\n')}\n`,
+			layout: 'units',
+			units,
+			...encodingFields(decoded),
+			warnings,
+			metadata: { recordCount: records.length }
+		};
 	}
 };
 
@@ -72,7 +79,12 @@ export function jsonLinesRecords(text: string, warnings: ParseWarning[]): JsonRe
 			bad.push(i + 1);
 		}
 	});
-	if (bad.length > 0) warnings.push({ kind: 'invalid-records', count: bad.length, message: `${bad.length} invalid JSON line(s) skipped: line ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ', …' : ''}.` });
+	if (bad.length > 0)
+		warnings.push({
+			kind: 'invalid-records',
+			count: bad.length,
+			message: `${bad.length} invalid JSON line(s) skipped: line ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ', …' : ''}.`
+		});
 	return out;
 }
 

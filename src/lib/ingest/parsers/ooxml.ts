@@ -32,7 +32,8 @@ export interface XmlToken {
 export const DEFAULT_XML_MAX_DEPTH = 256;
 
 // A tag at the current '<': comment, CDATA, processing instruction, doctype, end tag, start/empty tag.
-const TAG = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^>[]|\[[^\]]*\])*>|<\/([^\s>/]+)\s*>|<([^\s/>!?]+)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*?)?(\/?)>/y;
+const TAG =
+	/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^>[]|\[[^\]]*\])*>|<\/([^\s>/]+)\s*>|<([^\s/>!?]+)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*?)?(\/?)>/y;
 
 /**
  * Split `xml` into tokens, matching every start tag with its end tag.
@@ -66,7 +67,11 @@ export function tokenizeXml(xml: string, part: string, maxDepth: number): XmlTok
 			if (m[3] === '/') tokens.push({ kind: 'self', start: lt, end, name: m[2], match: -1 });
 			else {
 				if (stack.length >= maxDepth) {
-					throw new AssayError('FILE_STRUCTURE_LIMIT', `${part} nests elements more than ${maxDepth} levels deep (at line ${lineAt(xml, lt)}); the limit is ingest.xmlMaxDepth.`, { details: { part, maxDepth } });
+					throw new AssayError(
+						'FILE_STRUCTURE_LIMIT',
+						`${part} nests elements more than ${maxDepth} levels deep (at line ${lineAt(xml, lt)}); the limit is ingest.xmlMaxDepth.`,
+						{ details: { part, maxDepth } }
+					);
 				}
 				stack.push(tokens.length);
 				tokens.push({ kind: 'open', start: lt, end, name: m[2], match: -1 });
@@ -74,12 +79,17 @@ export function tokenizeXml(xml: string, part: string, maxDepth: number): XmlTok
 		} else tokens.push({ kind: 'other', start: lt, end, name: '', match: -1 });
 		pos = end;
 	}
-	if (stack.length > 0) throw malformed(part, xml, tokens[stack[stack.length - 1]!]!.start, `<${tokens[stack[stack.length - 1]!]!.name}> never closed`);
+	if (stack.length > 0)
+		throw malformed(part, xml, tokens[stack[stack.length - 1]!]!.start, `<${tokens[stack[stack.length - 1]!]!.name}> never closed`);
 	return tokens;
 }
 
 function malformed(part: string, xml: string, at: number, what: string): AssayError {
-	return new AssayError('FILE_XML_MALFORMED', `${part} is not well-formed XML: ${what} at line ${lineAt(xml, at)}. The file is damaged or was not written by a word processor.`, { details: { part, line: lineAt(xml, at) } });
+	return new AssayError(
+		'FILE_XML_MALFORMED',
+		`${part} is not well-formed XML: ${what} at line ${lineAt(xml, at)}. The file is damaged or was not written by a word processor.`,
+		{ details: { part, line: lineAt(xml, at) } }
+	);
 }
 
 function lineAt(xml: string, offset: number): number {
@@ -187,7 +197,8 @@ export function prepareWordXml(xml: string, options: WordXmlOptions): PreparedWo
 			}
 			out.push(xml.slice(t.start, t.end));
 			if (t.kind === 'open' && t.name === 'w:p') paragraphs.push({ close: t.match, after: [] });
-			if (t.kind === 'close' && t.name === 'w:p' && paragraphs.length > 0 && paragraphs[paragraphs.length - 1]!.close === i) out.push(...paragraphs.pop()!.after);
+			if (t.kind === 'close' && t.name === 'w:p' && paragraphs.length > 0 && paragraphs[paragraphs.length - 1]!.close === i)
+				out.push(...paragraphs.pop()!.after);
 			i++;
 		}
 		return out.join('');
@@ -304,7 +315,8 @@ function runText(xml: string, tokens: readonly XmlToken[], run: number): string 
 	for (let i = run + 1; i < tokens[run]!.match; i++) {
 		const t = tokens[i]!;
 		if (t.kind === 'open' && t.name === 'w:t') {
-			for (let k = i + 1; k < t.match; k++) if (tokens[k]!.kind === 'text') text += decodeXmlEntities(xml.slice(tokens[k]!.start, tokens[k]!.end));
+			for (let k = i + 1; k < t.match; k++)
+				if (tokens[k]!.kind === 'text') text += decodeXmlEntities(xml.slice(tokens[k]!.start, tokens[k]!.end));
 			i = t.match;
 		} else if (t.kind === 'self' && t.name === 'w:tab') text += ' ';
 	}
@@ -313,9 +325,12 @@ function runText(xml: string, tokens: readonly XmlToken[], run: number): string 
 
 /** Decode the five predefined XML entities and numeric character references. */
 export function decodeXmlEntities(s: string): string {
-	return s.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(lt|gt|amp|quot|apos));/gi, (m, hex: string | undefined, dec: string | undefined, named: string | undefined) => {
-		if (named) return { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }[named.toLowerCase()] ?? m;
-		const cp = Number.parseInt(hex ?? dec ?? '', hex ? 16 : 10);
-		return Number.isFinite(cp) && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
-	});
+	return s.replace(
+		/&(?:#x([0-9a-f]+)|#(\d+)|(lt|gt|amp|quot|apos));/gi,
+		(m, hex: string | undefined, dec: string | undefined, named: string | undefined) => {
+			if (named) return { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }[named.toLowerCase()] ?? m;
+			const cp = Number.parseInt(hex ?? dec ?? '', hex ? 16 : 10);
+			return Number.isFinite(cp) && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+		}
+	);
 }

@@ -27,7 +27,16 @@ export interface GlyphMark {
 }
 
 const FILL_PAINTS = ['fill', 'eoFill', 'fillStroke', 'eoFillStroke', 'closeFillStroke', 'closeEOFillStroke'];
-const IMAGE_PAINTS = ['paintImageXObject', 'paintInlineImageXObject', 'paintImageMaskXObject', 'paintImageXObjectRepeat', 'paintImageMaskXObjectRepeat', 'paintSolidColorImageMask', 'paintInlineImageXObjectGroup', 'paintImageMaskXObjectGroup'];
+const IMAGE_PAINTS = [
+	'paintImageXObject',
+	'paintInlineImageXObject',
+	'paintImageMaskXObject',
+	'paintImageXObjectRepeat',
+	'paintImageMaskXObjectRepeat',
+	'paintSolidColorImageMask',
+	'paintInlineImageXObjectGroup',
+	'paintImageMaskXObjectGroup'
+];
 
 /**
  * Replay an operator list (`fnArray`/`argsArray` of `page.getOperatorList()`) and mark every
@@ -53,7 +62,12 @@ export function markGlyphs(fnArray: readonly number[], argsArray: readonly unkno
 			if (fillOps.has(Number(args[0])) && !state.white) painted = true;
 		} else if (fillOps.has(fn) || imageOps.has(fn) || fn === OPS['shadingFill']) {
 			if (!state.white || imageOps.has(fn)) painted = true;
-		} else if (fn === OPS['showText'] || fn === OPS['showSpacedText'] || fn === OPS['nextLineShowText'] || fn === OPS['nextLineSetSpacingShowText']) {
+		} else if (
+			fn === OPS['showText'] ||
+			fn === OPS['showSpacedText'] ||
+			fn === OPS['nextLineShowText'] ||
+			fn === OPS['nextLineSetSpacingShowText']
+		) {
 			const invisible = (state.mode === 3 || state.mode === 7) && !hasImage;
 			const filled = state.mode === 0 || state.mode === 2 || state.mode === 4 || state.mode === 6;
 			const hidden = invisible ? 'invisible text (render mode 3)' : filled && state.white && !painted ? 'white text' : null;
@@ -100,7 +114,8 @@ export function splitHidden(items: readonly MarkedItem[], marks: readonly GlyphM
 	let p = 0;
 	for (const item of items) {
 		const chars = [...item.str.normalize('NFKC')];
-		const tiny = item.fontSize > 0 && item.fontSize < MIN_VISIBLE_PDF_FONT_PT ? `tiny text (${Math.round(item.fontSize * 100) / 100} pt)` : null;
+		const tiny =
+			item.fontSize > 0 && item.fontSize < MIN_VISIBLE_PDF_FONT_PT ? `tiny text (${Math.round(item.fontSize * 100) / 100} pt)` : null;
 		let visible = '';
 		let hidden = '';
 		let reason: string | null = null;

@@ -35,7 +35,10 @@ interface Line {
 export function pageText(runs: readonly TextRun[], pageWidth: number): string {
 	const visible = runs.filter((r) => r.text.trim() !== '' && r.fontSize > 0).map((r) => ({ ...r, text: r.text.normalize('NFKC') }));
 	const regions = splitColumns(visible, pageWidth);
-	return regions.map((region) => paragraphsOf(toLines(region))).filter((t) => t !== '').join('\n\n');
+	return regions
+		.map((region) => paragraphsOf(toLines(region)))
+		.filter((t) => t !== '')
+		.join('\n\n');
 }
 
 /**
@@ -54,7 +57,10 @@ export function splitColumns(runs: readonly TextRun[], pageWidth: number): TextR
 	const cuts = [...new Set(spanning.map((r) => r.y))];
 	for (const cutY of [...cuts, -Infinity]) {
 		const band = runs.filter((r) => r.y < top && r.y > cutY && !spanning.includes(r));
-		regions.push(band.filter((r) => r.x + r.width <= gutter), band.filter((r) => r.x >= gutter));
+		regions.push(
+			band.filter((r) => r.x + r.width <= gutter),
+			band.filter((r) => r.x >= gutter)
+		);
 		if (cutY !== -Infinity) regions.push(spanning.filter((r) => r.y === cutY));
 		top = cutY;
 	}

@@ -6,6 +6,12 @@ export const plainTextParser: DocumentParser = {
 	formats: ['text', 'markdown'],
 	async parse(input: ParseInput): Promise<ParsedDocument> {
 		const decoded = decodeForParser(input);
-		return { text: decoded.text, layout: input.format === 'markdown' ? 'markdown' : 'text', ...encodingFields(decoded), warnings: decoded.warnings, metadata: {} };
+		return {
+			text: decoded.text,
+			layout: input.format === 'markdown' ? 'markdown' : 'text',
+			...encodingFields(decoded),
+			warnings: decoded.warnings,
+			metadata: {}
+		};
 	}
 };

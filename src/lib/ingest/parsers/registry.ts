@@ -37,9 +37,15 @@ export class ParserRegistry implements ParseService {
 		} catch (error) {
 			if (error instanceof AssayError) throw error;
 			if (error instanceof RangeError && /call stack/i.test(error.message)) {
-				throw new AssayError('FILE_STRUCTURE_LIMIT', `“${input.name}” is nested too deeply to read (its structure goes deeper than the parser can follow).`, { cause: error });
+				throw new AssayError(
+					'FILE_STRUCTURE_LIMIT',
+					`“${input.name}” is nested too deeply to read (its structure goes deeper than the parser can follow).`,
+					{ cause: error }
+				);
 			}
-			throw new AssayError('FILE_PARSE', `“${input.name}” could not be parsed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+			throw new AssayError('FILE_PARSE', `“${input.name}” could not be parsed: ${error instanceof Error ? error.message : String(error)}`, {
+				cause: error
+			});
 		} finally {
 			clearTimeout(timer);
 		}
@@ -48,5 +54,9 @@ export class ParserRegistry implements ParseService {
 
 /** The error for a file whose parse ran past its budget. */
 export function parseTimeout(name: string, timeoutMs: number): AssayError {
-	return new AssayError('FILE_PARSE_TIMEOUT', `“${name}” took longer than ${timeoutMs} ms to parse and was stopped; the limit is ingest.parseTimeoutMs.`, { details: { timeoutMs } });
+	return new AssayError(
+		'FILE_PARSE_TIMEOUT',
+		`“${name}” took longer than ${timeoutMs} ms to parse and was stopped; the limit is ingest.parseTimeoutMs.`,
+		{ details: { timeoutMs } }
+	);
 }

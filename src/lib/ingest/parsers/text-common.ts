@@ -20,7 +20,11 @@ export function decodeForParser(input: ParseInput): DecodedForParser {
 	const warnings: ParseWarning[] = [...textWarnings(clean)];
 	if (detected.uncertain) {
 		const list = detected.candidates.map((c) => `${c.encoding} ${c.confidence}%`).join(', ');
-		warnings.push({ kind: 'encoding-uncertain', count: 1, message: `The encoding was guessed as ${detected.encoding} with low confidence (${list}); confirm or choose another.` });
+		warnings.push({
+			kind: 'encoding-uncertain',
+			count: 1,
+			message: `The encoding was guessed as ${detected.encoding} with low confidence (${list}); confirm or choose another.`
+		});
 	}
 	return { text: clean.text, detected, warnings };
 }
@@ -28,9 +32,24 @@ export function decodeForParser(input: ParseInput): DecodedForParser {
 /** Warnings for the replacements counted by `sanitizeText`. */
 export function textWarnings(clean: { loneSurrogates: number; controlCharacters: number; replacementCharacters: number }): ParseWarning[] {
 	const out: ParseWarning[] = [];
-	if (clean.replacementCharacters > 0) out.push({ kind: 'replacement-characters', count: clean.replacementCharacters, message: `${clean.replacementCharacters} undecodable character(s) (U+FFFD) in the text.` });
-	if (clean.controlCharacters > 0) out.push({ kind: 'control-characters', count: clean.controlCharacters, message: `${clean.controlCharacters} control character(s) replaced by U+FFFD.` });
-	if (clean.loneSurrogates > 0) out.push({ kind: 'lone-surrogates', count: clean.loneSurrogates, message: `${clean.loneSurrogates} lone surrogate(s) replaced by U+FFFD.` });
+	if (clean.replacementCharacters > 0)
+		out.push({
+			kind: 'replacement-characters',
+			count: clean.replacementCharacters,
+			message: `${clean.replacementCharacters} undecodable character(s) (U+FFFD) in the text.`
+		});
+	if (clean.controlCharacters > 0)
+		out.push({
+			kind: 'control-characters',
+			count: clean.controlCharacters,
+			message: `${clean.controlCharacters} control character(s) replaced by U+FFFD.`
+		});
+	if (clean.loneSurrogates > 0)
+		out.push({
+			kind: 'lone-surrogates',
+			count: clean.loneSurrogates,
+			message: `${clean.loneSurrogates} lone surrogate(s) replaced by U+FFFD.`
+		});
 	return out;
 }
 

@@ -44,11 +44,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * The output depends only on `input`, never on `withOffsets`. `transform` must map each ASCII
  * character to exactly one code unit when the length is kept (true of NFKC and lowercasing).
  */
-export function normalizeText(
-	input: string,
-	transform: (s: string) => string,
-	options: NormalizeOptions
-): NormalizedText {
+export function normalizeText(input: string, transform: (s: string) => string, options: NormalizeOptions): NormalizedText {
 	const whole = transform(input);
 	if (whole === input || (options.lengthPreserving && whole.length === input.length)) {
 		return { text: whole, starts: null, ends: null };

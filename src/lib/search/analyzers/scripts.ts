@@ -70,12 +70,7 @@ export function scriptClassOf(cp: number): ScriptClass {
  * Emit overlapping character bigrams for `text.slice(from, to)` (a run of CJK characters):
  * `abc` → `ab`, `bc`; a one-character run → its unigram. Characters are code points.
  */
-export function emitBigrams(
-	text: string,
-	from: number,
-	to: number,
-	emit: (term: string, start: number, end: number) => void
-): void {
+export function emitBigrams(text: string, from: number, to: number, emit: (term: string, start: number, end: number) => void): void {
 	let prev = from;
 	let cur = from + codePointWidth(text, from);
 	if (cur >= to) {

@@ -64,7 +64,10 @@ export class Bm25Index {
 	 */
 	static fromSnapshot(snapshot: Bm25Snapshot, analyzer: Analyzer, expected?: Bm25Params): Bm25Index {
 		if (snapshot?.format !== 'assay.bm25' || snapshot.version !== 1) {
-			throw new AssayError('CONFIG_INVALID', `Expected a BM25 snapshot (format "assay.bm25", version 1), received format ${JSON.stringify(snapshot?.format)} version ${JSON.stringify(snapshot?.version)}`);
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`Expected a BM25 snapshot (format "assay.bm25", version 1), received format ${JSON.stringify(snapshot?.format)} version ${JSON.stringify(snapshot?.version)}`
+			);
 		}
 		if (snapshot.analyzerFingerprint !== analyzer.fingerprint) {
 			throw new AssayError(

@@ -48,5 +48,13 @@ export function explainBm25(index: Bm25Index, query: string, itemText: string): 
 		const idf = df > 0 ? bm25Idf(itemCount, df) : 0;
 		return { term, queryCount, tf: f, df, idf, contribution: f > 0 && df > 0 ? queryCount * bm25TermScore(idf, f, norm) : 0 };
 	});
-	return { score: terms.reduce((s, t) => s + t.contribution, 0), terms, itemLength: itemTerms.length, averageLength, itemCount, k1: index.k1, b: index.b };
+	return {
+		score: terms.reduce((s, t) => s + t.contribution, 0),
+		terms,
+		itemLength: itemTerms.length,
+		averageLength,
+		itemCount,
+		k1: index.k1,
+		b: index.b
+	};
 }

@@ -64,7 +64,12 @@ export function documentIdOf(chunkId: string): string {
  * Compile filter + access into `allow(chunkId)`. Documents not in `documents` are refused
  * (a removed document is never shown). Decisions are computed once per document.
  */
-export function compileAllow(documents: ReadonlyMap<string, FilterableDocument>, filter: MetadataFilter | undefined, principal: Principal | null | undefined, acls: Readonly<Record<string, AccessList>>): (chunkId: string) => boolean {
+export function compileAllow(
+	documents: ReadonlyMap<string, FilterableDocument>,
+	filter: MetadataFilter | undefined,
+	principal: Principal | null | undefined,
+	acls: Readonly<Record<string, AccessList>>
+): (chunkId: string) => boolean {
 	const allowed = new Set<string>();
 	for (const doc of documents.values()) if (matchesFilter(doc, filter) && canSee(acls[doc.id], principal)) allowed.add(doc.id);
 	return (chunkId) => allowed.has(documentIdOf(chunkId));

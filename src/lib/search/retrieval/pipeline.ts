@@ -1,6 +1,15 @@
 import { compareCodePoints } from '../../shared/ids.ts';
 import { reciprocalRankFusion } from '../fusion/rrf.ts';
-import type { ExplainRow, RerankScores, RerankTruncation, RetrievalOutcome, RetrievalParams, RetrievalPorts, StageLists, StagePosition } from './types.ts';
+import type {
+	ExplainRow,
+	RerankScores,
+	RerankTruncation,
+	RetrievalOutcome,
+	RetrievalParams,
+	RetrievalPorts,
+	StageLists,
+	StagePosition
+} from './types.ts';
 
 type Scored = { id: string; score: number };
 
@@ -12,16 +21,31 @@ type Scored = { id: string; score: number };
  * (score desc, best list rank asc, id); reranked by sigmoid score desc, then fused rank asc.
  * @throws RangeError for topK/depth/rerankPool < 1.
  */
-export async function retrieve(query: string, params: RetrievalParams, ports: RetrievalPorts, allow: (id: string) => boolean = () => true): Promise<RetrievalOutcome> {
-	for (const [name, value] of [['topK', params.topK], ['depth', params.depth], ['rerankPool', params.rerankPool]] as const) {
+export async function retrieve(
+	query: string,
+	params: RetrievalParams,
+	ports: RetrievalPorts,
+	allow: (id: string) => boolean = () => true
+): Promise<RetrievalOutcome> {
+	for (const [name, value] of [
+		['topK', params.topK],
+		['depth', params.depth],
+		['rerankPool', params.rerankPool]
+	] as const) {
 		if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${value}.`);
 	}
 	const { mode } = params;
 	const wantsLexical = mode !== 'dense';
 	const wantsDense = mode !== 'lexical';
 	const [lexical, dense] = await Promise.all([
-		wantsLexical ? ports.lexical(query, mode === 'lexical' ? params.topK : params.depth, allow).then((l) => l.filter((h) => allow(h.id))) : null,
-		wantsDense ? ports.dense(query, mode === 'dense' ? params.topK : params.depth, allow).then((l) => l.filter((h) => allow(h.id)).map((h) => ({ id: h.id, score: h.similarity }))) : null
+		wantsLexical
+			? ports.lexical(query, mode === 'lexical' ? params.topK : params.depth, allow).then((l) => l.filter((h) => allow(h.id)))
+			: null,
+		wantsDense
+			? ports
+					.dense(query, mode === 'dense' ? params.topK : params.depth, allow)
+					.then((l) => l.filter((h) => allow(h.id)).map((h) => ({ id: h.id, score: h.similarity })))
+			: null
 	]);
 	let fused: Scored[] | null = null;
 	let rerank: Scored[] | null = null;
@@ -41,10 +65,17 @@ export async function retrieve(query: string, params: RetrievalParams, ports: Re
 		if (mode === 'hybrid-rerank') {
 			const pool = fused.slice(0, params.rerankPool);
 			const answer = pool.length > 0 ? await ports.rerank(query, await ports.passages(pool.map((p) => p.id))) : [];
-			const info: Exclude<RerankScores, readonly number[]> = Array.isArray(answer) ? { scores: answer as readonly number[] } : (answer as Exclude<RerankScores, readonly number[]>);
+			const info: Exclude<RerankScores, readonly number[]> = Array.isArray(answer)
+				? { scores: answer as readonly number[] }
+				: (answer as Exclude<RerankScores, readonly number[]>);
 			const scores = info.scores;
 			if (pool.length > 0) {
-				truncation = { pairs: pool.length, truncatedPairs: info.truncatedPairs ?? 0, queryTruncated: info.queryTruncated ?? false, maxTokens: info.maxTokens ?? null };
+				truncation = {
+					pairs: pool.length,
+					truncatedPairs: info.truncatedPairs ?? 0,
+					queryTruncated: info.queryTruncated ?? false,
+					maxTokens: info.maxTokens ?? null
+				};
 			}
 			const fusedRank = new Map(pool.map((p, i) => [p.id, i]));
 			rerank = pool
@@ -60,14 +91,24 @@ export async function retrieve(query: string, params: RetrievalParams, ports: Re
 
 /** Where `id` stands in each stage list, with `finalRank` given by the caller. */
 export function explainRow(id: string, stages: StageLists, finalRank: number | null): ExplainRow {
-	return { id, lexical: position(stages.lexical, id), dense: position(stages.dense, id), fused: position(stages.fused, id), rerank: position(stages.rerank, id), finalRank };
+	return {
+		id,
+		lexical: position(stages.lexical, id),
+		dense: position(stages.dense, id),
+		fused: position(stages.fused, id),
+		rerank: position(stages.rerank, id),
+		finalRank
+	};
 }
 
 /**
  * "Why not this one?": the best-placed of `ids` (e.g. a document's chunks) in each stage — the
  * smallest rank any of them reached there, or `null` when none made that stage's list.
  */
-export function explainBest(ids: readonly string[], stages: StageLists): Omit<ExplainRow, 'id' | 'finalRank'> & { bestIds: Record<string, string | null> } {
+export function explainBest(
+	ids: readonly string[],
+	stages: StageLists
+): Omit<ExplainRow, 'id' | 'finalRank'> & { bestIds: Record<string, string | null> } {
 	const pick = (list: StageLists[keyof StageLists]) => {
 		let best: { id: string; pos: StagePosition } | null = null;
 		for (const id of ids) {
@@ -80,7 +121,13 @@ export function explainBest(ids: readonly string[], stages: StageLists): Omit<Ex
 	const d = pick(stages.dense);
 	const f = pick(stages.fused);
 	const r = pick(stages.rerank);
-	return { lexical: l?.pos ?? null, dense: d?.pos ?? null, fused: f?.pos ?? null, rerank: r?.pos ?? null, bestIds: { lexical: l?.id ?? null, dense: d?.id ?? null, fused: f?.id ?? null, rerank: r?.id ?? null } };
+	return {
+		lexical: l?.pos ?? null,
+		dense: d?.pos ?? null,
+		fused: f?.pos ?? null,
+		rerank: r?.pos ?? null,
+		bestIds: { lexical: l?.id ?? null, dense: d?.id ?? null, fused: f?.id ?? null, rerank: r?.id ?? null }
+	};
 }
 
 function position(list: readonly Scored[] | null, id: string): StagePosition | null {

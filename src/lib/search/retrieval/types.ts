@@ -64,7 +64,14 @@ export interface RerankTruncation {
 }
 
 /** Scores from the reranker port, with what it had to truncate (ports that do not know return just the scores). */
-export type RerankScores = readonly number[] | { readonly scores: readonly number[]; readonly truncatedPairs?: number; readonly queryTruncated?: boolean; readonly maxTokens?: number | null };
+export type RerankScores =
+	| readonly number[]
+	| {
+			readonly scores: readonly number[];
+			readonly truncatedPairs?: number;
+			readonly queryTruncated?: boolean;
+			readonly maxTokens?: number | null;
+	  };
 
 /** What a retrieval returns. */
 export interface RetrievalOutcome {

@@ -25,7 +25,10 @@ export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
 
 /** @throws AssayError `VECTOR_DIMS_MISMATCH` unless `v.length === dims`. */
 export function assertDims(v: Float32Array, dims: number, what: string): void {
-	if (v.length !== dims) throw new AssayError('VECTOR_DIMS_MISMATCH', `${what} has ${v.length} dimensions; this index holds ${dims}-dimensional vectors.`, { details: { expected: dims, received: v.length } });
+	if (v.length !== dims)
+		throw new AssayError('VECTOR_DIMS_MISMATCH', `${what} has ${v.length} dimensions; this index holds ${dims}-dimensional vectors.`, {
+			details: { expected: dims, received: v.length }
+		});
 }
 
 /** Order hits: similarity descending, then id by code point (deterministic ties). */

@@ -10,9 +10,18 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
  * @throws AssayError `code` (default `SYSTEM_RESPONSE_INVALID`) when the body is larger than
  *   `maxBytes`, with details `{maxBytes, receivedBytes}`.
  */
-export async function readTextCapped(response: Response, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES, code: ErrorCode = 'SYSTEM_RESPONSE_INVALID', what = 'The reply'): Promise<string> {
+export async function readTextCapped(
+	response: Response,
+	maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+	code: ErrorCode = 'SYSTEM_RESPONSE_INVALID',
+	what = 'The reply'
+): Promise<string> {
 	const tooBig = (receivedBytes: number, declared: boolean) =>
-		new AssayError(code, `${what} is larger than the ${formatBytes(maxBytes)} cap (${declared ? 'content-length ' : 'more than '}${receivedBytes} bytes); raise maxResponseBytes if this is expected.`, { details: { maxBytes, receivedBytes } });
+		new AssayError(
+			code,
+			`${what} is larger than the ${formatBytes(maxBytes)} cap (${declared ? 'content-length ' : 'more than '}${receivedBytes} bytes); raise maxResponseBytes if this is expected.`,
+			{ details: { maxBytes, receivedBytes } }
+		);
 	const declared = Number(response.headers.get('content-length'));
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		await response.body?.cancel().catch(() => {});
@@ -51,14 +60,25 @@ function formatBytes(n: number): string {
  * cap errors the stream with an AssayError `code` (details `{maxBytes, receivedBytes}`) and
  * cancels the source, so a stream that never ends costs at most `maxBytes`.
  */
-export function limitStream(body: ReadableStream<Uint8Array>, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES, code: ErrorCode = 'SYSTEM_RESPONSE_INVALID', what = 'The reply'): ReadableStream<Uint8Array> {
+export function limitStream(
+	body: ReadableStream<Uint8Array>,
+	maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+	code: ErrorCode = 'SYSTEM_RESPONSE_INVALID',
+	what = 'The reply'
+): ReadableStream<Uint8Array> {
 	let received = 0;
 	return body.pipeThrough(
 		new TransformStream<Uint8Array, Uint8Array>({
 			transform(chunk, controller) {
 				received += chunk.byteLength;
 				if (received > maxBytes) {
-					controller.error(new AssayError(code, `${what} is larger than the ${formatBytes(maxBytes)} cap (more than ${received} bytes); raise maxResponseBytes if this is expected.`, { details: { maxBytes, receivedBytes: received } }));
+					controller.error(
+						new AssayError(
+							code,
+							`${what} is larger than the ${formatBytes(maxBytes)} cap (more than ${received} bytes); raise maxResponseBytes if this is expected.`,
+							{ details: { maxBytes, receivedBytes: received } }
+						)
+					);
 					return;
 				}
 				controller.enqueue(chunk);

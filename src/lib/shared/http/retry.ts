@@ -86,8 +86,21 @@ export class RetryExhaustedError extends AssayError {
 	readonly lastStatus: number | null;
 	readonly lastReason: RetryReason;
 
-	constructor(code: ErrorCode, url: string, attempts: number, lastStatus: number | null, lastReason: RetryReason, cause?: unknown, lastBody = '') {
-		const what = lastReason === 'status' ? `HTTP ${lastStatus}${lastBody ? `: ${lastBody}` : ''}` : lastReason === 'timeout' ? 'no response before the timeout' : `a network error (${describe(cause)})`;
+	constructor(
+		code: ErrorCode,
+		url: string,
+		attempts: number,
+		lastStatus: number | null,
+		lastReason: RetryReason,
+		cause?: unknown,
+		lastBody = ''
+	) {
+		const what =
+			lastReason === 'status'
+				? `HTTP ${lastStatus}${lastBody ? `: ${lastBody}` : ''}`
+				: lastReason === 'timeout'
+					? 'no response before the timeout'
+					: `a network error (${describe(cause)})`;
 		super(code, `${url} could not be reached after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last one got ${what}.`, {
 			details: { url, attempts, lastStatus, lastReason },
 			...(cause !== undefined ? { cause } : {})
@@ -122,7 +135,12 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 }
 
 /** Full-jitter backoff for retry `retry` (0-based): `random × min(maxDelayMs, baseDelayMs × 2^retry)`. */
-export function backoffDelay(retry: number, random: number, baseDelayMs: number = RETRY_DEFAULTS.baseDelayMs, maxDelayMs: number = RETRY_DEFAULTS.maxDelayMs): number {
+export function backoffDelay(
+	retry: number,
+	random: number,
+	baseDelayMs: number = RETRY_DEFAULTS.baseDelayMs,
+	maxDelayMs: number = RETRY_DEFAULTS.maxDelayMs
+): number {
 	return random * Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
 }
 
@@ -161,10 +179,17 @@ export async function fetchWithRetry(url: string, init: RequestInit = {}, option
 	const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
 	const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
 	const maxRetryAfterMs = options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs;
-	if (!(timeoutMs > 0)) throw new AssayError('CONFIG_INVALID', `timeoutMs must be a number of milliseconds above 0, got ${String(timeoutMs)}.`);
-	if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new AssayError('CONFIG_INVALID', `maxRetries must be an integer ≥ 0, got ${String(maxRetries)}.`);
-	for (const [name, v] of [['baseDelayMs', baseDelayMs], ['maxDelayMs', maxDelayMs], ['maxRetryAfterMs', maxRetryAfterMs]] as const) {
-		if (!(v >= 0) || !Number.isFinite(v)) throw new AssayError('CONFIG_INVALID', `${name} must be a finite number of milliseconds ≥ 0, got ${String(v)}.`);
+	if (!(timeoutMs > 0))
+		throw new AssayError('CONFIG_INVALID', `timeoutMs must be a number of milliseconds above 0, got ${String(timeoutMs)}.`);
+	if (!Number.isInteger(maxRetries) || maxRetries < 0)
+		throw new AssayError('CONFIG_INVALID', `maxRetries must be an integer ≥ 0, got ${String(maxRetries)}.`);
+	for (const [name, v] of [
+		['baseDelayMs', baseDelayMs],
+		['maxDelayMs', maxDelayMs],
+		['maxRetryAfterMs', maxRetryAfterMs]
+	] as const) {
+		if (!(v >= 0) || !Number.isFinite(v))
+			throw new AssayError('CONFIG_INVALID', `${name} must be a finite number of milliseconds ≥ 0, got ${String(v)}.`);
 	}
 	const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
 	const sleep = options.sleep ?? sleepFor;
@@ -205,15 +230,22 @@ export async function fetchWithRetry(url: string, init: RequestInit = {}, option
 		} catch (error) {
 			if (outer?.aborted) throw abortReason(outer);
 			// A timeout only when the attempt failed because of it (not a network error that came first).
-			reason = timeoutError !== undefined && (error === timeoutError || ['AbortError', 'TimeoutError'].includes((error as { name?: string } | null)?.name ?? '')) ? 'timeout' : 'network';
+			reason =
+				timeoutError !== undefined &&
+				(error === timeoutError || ['AbortError', 'TimeoutError'].includes((error as { name?: string } | null)?.name ?? ''))
+					? 'timeout'
+					: 'network';
 			cause = error;
 		} finally {
 			cancelTimer();
 		}
 		outer?.removeEventListener('abort', onOuterAbort);
-		if (attempt > maxRetries) throw new RetryExhaustedError(options.exhaustedCode ?? 'SYSTEM_UNREACHABLE', url, attempt, status, reason, cause, lastBody);
+		if (attempt > maxRetries)
+			throw new RetryExhaustedError(options.exhaustedCode ?? 'SYSTEM_UNREACHABLE', url, attempt, status, reason, cause, lastBody);
 		const fromRetryAfter = retryAfterMs !== null;
-		const delayMs = fromRetryAfter ? Math.min(retryAfterMs!, maxRetryAfterMs) : backoffDelay(attempt - 1, random(), baseDelayMs, maxDelayMs);
+		const delayMs = fromRetryAfter
+			? Math.min(retryAfterMs!, maxRetryAfterMs)
+			: backoffDelay(attempt - 1, random(), baseDelayMs, maxDelayMs);
 		options.onRetry?.({ attempt, reason, status, delayMs, fromRetryAfter });
 		await sleep(delayMs, outer);
 	}

@@ -17,7 +17,17 @@ export function makeRun(over: Partial<AnswerRunRecord> = {}): AnswerRunRecord {
 		goldenSetHash: 'h'.repeat(64),
 		caseIds: ['q1', 'q2', 'q3'],
 		cases,
-		config: { label: 'lexical + v3', mode: 'lexical', topK: 3, model: { provider: 'scripted', modelId: 'tiny-1b' }, prompt: { spec, fewShot: [] }, contextWindowTokens: 400, maxTokens: 50, temperature: 0, seed: 7 },
+		config: {
+			label: 'lexical + v3',
+			mode: 'lexical',
+			topK: 3,
+			model: { provider: 'scripted', modelId: 'tiny-1b' },
+			prompt: { spec, fewShot: [] },
+			contextWindowTokens: 400,
+			maxTokens: 50,
+			temperature: 0,
+			seed: 7
+		},
 		status: 'complete',
 		grading: null,
 		createdAtMs: 0,
@@ -37,7 +47,8 @@ const judge = { modelId: 'judge-1', provider: 'scripted', promptId: 'correctness
 /** A stored verdict: a score, or a typed error when `score` is a string (the code). */
 export function verdict(score: number | 'JUDGE_OUTPUT_INVALID', promptId: RubricId = 'correctness'): StoredVerdict {
 	const j = { ...judge, promptId };
-	if (typeof score === 'string') return { result: { ok: false, error: { name: 'AssayError', code: score, message: 'bad' }, raw: 'nope' }, attempts: 2, judge: j };
+	if (typeof score === 'string')
+		return { result: { ok: false, error: { name: 'AssayError', code: score, message: 'bad' }, raw: 'nope' }, attempts: 2, judge: j };
 	return { result: { ok: true, verdict: { score, reason: 'r' }, repaired: false, raw: '{}' }, attempts: 1, judge: j };
 }
 

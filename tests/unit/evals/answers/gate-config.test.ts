@@ -3,7 +3,11 @@ import { ANSWER_GATE_CONFIG, gateConfigFor } from '../../../../src/lib/evals/ans
 import { DEFAULT_GATE_CONFIG } from '../../../../src/lib/evals/gate/index.ts';
 import type { EvalReport } from '../../../../src/lib/evals/report/types.ts';
 
-const report = (answers: boolean, metrics: string[]) => ({ answers: answers ? {} : null, metrics: { aggregate: Object.fromEntries(metrics.map((m) => [m, { mean: 1, answerableMean: 1 }])) } }) as unknown as EvalReport;
+const report = (answers: boolean, metrics: string[]) =>
+	({
+		answers: answers ? {} : null,
+		metrics: { aggregate: Object.fromEntries(metrics.map((m) => [m, { mean: 1, answerableMean: 1 }])) }
+	}) as unknown as EvalReport;
 
 describe('the gate thresholds suggested for two reports', () => {
 	it('retrieval reports get the nDCG@10 / recall@10 defaults', () => {

@@ -18,18 +18,37 @@ function rubricOf(req: ChatRequest): string {
 }
 
 function judgeWith(reply: (rubric: string, req: ChatRequest) => string): ScriptedChatModel {
-	return new ScriptedChatModel('judge-1', (req) => ({ tokens: [reply(rubricOf(req), req)] }), async () => {});
+	return new ScriptedChatModel(
+		'judge-1',
+		(req) => ({ tokens: [reply(rubricOf(req), req)] }),
+		async () => {}
+	);
 }
 
 async function grade(answers: AnswerRecord[], model: ScriptedChatModel, over: Partial<GradingSettings> = {}, signal?: AbortSignal) {
 	const graded: AnswerRecord[] = [];
-	const result = await gradeAnswers({ answers, settings: { ...settings, ...over }, model, validator, onGraded: async (r) => void graded.push(r), ...(signal ? { signal } : {}) });
+	const result = await gradeAnswers({
+		answers,
+		settings: { ...settings, ...over },
+		model,
+		validator,
+		onGraded: async (r) => void graded.push(r),
+		...(signal ? { signal } : {})
+	});
 	return { result, graded };
 }
 
 describe('defaultGrading', () => {
 	it('grades all three rubrics at temperature 0, seed 42, 512 tokens, the default checks, pass from 4', () => {
-		expect(settings).toEqual({ judge: { provider: 'scripted', modelId: 'judge-1' }, rubrics: ['correctness', 'faithfulness', 'answer-relevancy'], temperature: 0, seed: 42, maxTokens: 512, checks: DEFAULT_CHECKS, passThreshold: 4 });
+		expect(settings).toEqual({
+			judge: { provider: 'scripted', modelId: 'judge-1' },
+			rubrics: ['correctness', 'faithfulness', 'answer-relevancy'],
+			temperature: 0,
+			seed: 42,
+			maxTokens: 512,
+			checks: DEFAULT_CHECKS,
+			passThreshold: 4
+		});
 		expect(DEFAULT_CHECKS.map((c) => c.type)).toEqual(['citations-present', 'citations-valid', 'quotes-verbatim', 'length']);
 	});
 });
@@ -48,20 +67,39 @@ describe('gradeAnswers', () => {
 			['faithfulness', 4, 1],
 			['answer-relevancy', 3, 1]
 		]);
-		expect(graded[0]!.verdicts.correctness!.judge).toEqual({ modelId: 'judge-1', provider: 'scripted', promptId: 'correctness', promptVersion: 2, temperature: 0, seed: 42 });
+		expect(graded[0]!.verdicts.correctness!.judge).toEqual({
+			modelId: 'judge-1',
+			provider: 'scripted',
+			promptId: 'correctness',
+			promptVersion: 2,
+			temperature: 0,
+			seed: 42
+		});
 		expect(Object.keys(graded[1]!.verdicts)).toEqual(['faithfulness', 'answer-relevancy']);
-		expect(graded[0]!.checks.map((c) => [c.id, c.pass])).toEqual([['citations-present', true], ['citations-valid', true], ['quotes-verbatim', true], ['length', true]]);
-		expect(graded[1]!.checks.find((c) => c.id === 'citations-present')).toMatchObject({ pass: false, reason: 'The answer cites no source.' });
+		expect(graded[0]!.checks.map((c) => [c.id, c.pass])).toEqual([
+			['citations-present', true],
+			['citations-valid', true],
+			['quotes-verbatim', true],
+			['length', true]
+		]);
+		expect(graded[1]!.checks.find((c) => c.id === 'citations-present')).toMatchObject({
+			pass: false,
+			reason: 'The answer cites no source.'
+		});
 	});
 
-	it('shows the faithfulness judge the answer\'s packed sources as context', async () => {
+	it("shows the faithfulness judge the answer's packed sources as context", async () => {
 		const model = judgeWith(() => '{"score": 4, "reason": "ok"}');
 		await grade([makeAnswer('q1')], model, { rubrics: ['faithfulness'] });
-		expect(model.requests[0]!.messages[1]!.content).toBe('Context:\n<source id="1">\nKites fly high.\n</source>\n\nQuestion:\nDo kites fly?\n\nAnswer:\n<answer>\nYes [1].\n</answer>');
+		expect(model.requests[0]!.messages[1]!.content).toBe(
+			'Context:\n<source id="1">\nKites fly high.\n</source>\n\nQuestion:\nDo kites fly?\n\nAnswer:\n<answer>\nYes [1].\n</answer>'
+		);
 	});
 
 	it('keeps invalid JSON as a typed error after one retry, excluded from the mean and counted in the error rate', async () => {
-		const model = judgeWith((r, req) => (req.messages[1]!.content.includes('kites') ? 'I would say it is good.' : `{"score": ${r === 'correctness' ? 4 : 2}, "reason": "x"}`));
+		const model = judgeWith((r, req) =>
+			req.messages[1]!.content.includes('kites') ? 'I would say it is good.' : `{"score": ${r === 'correctness' ? 4 : 2}, "reason": "x"}`
+		);
 		const { graded } = await grade([makeAnswer('q1'), makeAnswer('q2')], model, { rubrics: ['correctness'] });
 		const bad = graded[0]!.verdicts.correctness!;
 		expect(bad.attempts).toBe(2);
@@ -73,7 +111,11 @@ describe('gradeAnswers', () => {
 
 	it('skips answers whose generation failed: no checks, no verdicts, not stored', async () => {
 		const model = judgeWith(() => '{"score": 4, "reason": "ok"}');
-		const failed = makeAnswer('q2', { error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'x' }, finishReason: null, text: '' });
+		const failed = makeAnswer('q2', {
+			error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'x' },
+			finishReason: null,
+			text: ''
+		});
 		const progress: number[] = [];
 		const { result, graded } = await grade([failed, makeAnswer('q1')], model, { rubrics: ['answer-relevancy'] });
 		expect(result).toEqual({ graded: 1, cancelled: false });
@@ -85,7 +127,9 @@ describe('gradeAnswers', () => {
 
 	it('rejects a bad check list before asking the judge anything', async () => {
 		const model = judgeWith(() => '{"score": 4, "reason": "ok"}');
-		await expect(grade([makeAnswer('q1')], model, { checks: [{ id: 'x', type: 'must-contain', regex: '(' }] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+		await expect(grade([makeAnswer('q1')], model, { checks: [{ id: 'x', type: 'must-contain', regex: '(' }] })).rejects.toMatchObject({
+			code: 'CONFIG_INVALID'
+		});
 		expect(model.requests).toHaveLength(0);
 	});
 

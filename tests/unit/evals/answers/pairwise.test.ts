@@ -24,14 +24,21 @@ describe('compareAnswerRuns', () => {
 	});
 
 	it('a consistent judge that prefers the longer answer: every pair won, consistency 1, longer-wins rate 1', async () => {
-		const judge = new ScriptedChatModel('judge', (req) => {
-			const body = req.messages[1]!.content;
-			const b = /<answer id="B">\n([\s\S]*?)\n<\/answer>$/.exec(body)![1]!;
-			return { tokens: [`{"winner": "${answerA(req).length > b.length ? 'A' : 'B'}", "reason": "r"}`] };
-		}, async () => {});
+		const judge = new ScriptedChatModel(
+			'judge',
+			(req) => {
+				const body = req.messages[1]!.content;
+				const b = /<answer id="B">\n([\s\S]*?)\n<\/answer>$/.exec(body)![1]!;
+				return { tokens: [`{"winner": "${answerA(req).length > b.length ? 'A' : 'B'}", "reason": "r"}`] };
+			},
+			async () => {}
+		);
 		const r = await compareAnswerRuns(first, second, { model: judge }, validator);
 		expect(judge.requests).toHaveLength(4);
-		expect(r.outcomes.map((o) => [o.id, o.preferred, o.consistent])).toEqual([['q1', 'second', true], ['q2', 'first', true]]);
+		expect(r.outcomes.map((o) => [o.id, o.preferred, o.consistent])).toEqual([
+			['q1', 'second', true],
+			['q2', 'first', true]
+		]);
 		expect(r.summary).toMatchObject({ pairs: 2, judged: 2, firstWins: 1, secondWins: 1, ties: 0, positionConsistency: 1 });
 		expect(r.lengthBias).toEqual({ n: 2, longerWinsRate: 1 });
 	});
@@ -45,7 +52,15 @@ describe('compareAnswerRuns', () => {
 
 	it('counts agreed wins by the shorter answer against the length-bias rate', () => {
 		const pairs = answerPairs(first, second);
-		const outcome = (id: string, preferred: 'first' | 'second') => ({ id, forward: preferred, swapped: preferred, consistent: true, preferred, errors: [], attempts: 2 });
+		const outcome = (id: string, preferred: 'first' | 'second') => ({
+			id,
+			forward: preferred,
+			swapped: preferred,
+			consistent: true,
+			preferred,
+			errors: [],
+			attempts: 2
+		});
 		expect(pairwiseLengthBias(pairs, [outcome('q1', 'first'), outcome('q2', 'first')])).toEqual({ n: 2, longerWinsRate: 0.5 });
 	});
 });

@@ -5,7 +5,8 @@ import { parseEvalReport } from '../../../../src/lib/evals/report/build.ts';
 import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1 } from '../../../../src/lib/evals/report/types.ts';
 import { evalReportV2Schema } from './schema-v2.ts';
 
-const json = (path: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
+const json = (path: string): Record<string, unknown> =>
+	JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
 const v1 = json('../../../../schemas/eval-report.v1.schema.json');
 const v2 = json('../../../../schemas/eval-report.v2.schema.json');
 

@@ -14,7 +14,12 @@ import { cases, check, makeAnswer, makeRun, verdict } from './fixtures.ts';
 const schema = JSON.parse(readFileSync(new URL('../../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
 
-function input(run: AnswerRunRecord, answers: AnswerRecord[], goldenCases: readonly GoldenCase[] = cases, over: Partial<AnswerReportInput> = {}): AnswerReportInput {
+function input(
+	run: AnswerRunRecord,
+	answers: AnswerRecord[],
+	goldenCases: readonly GoldenCase[] = cases,
+	over: Partial<AnswerReportInput> = {}
+): AnswerReportInput {
 	return {
 		id: `rep-${run.id}`,
 		run,
@@ -33,8 +38,15 @@ function input(run: AnswerRunRecord, answers: AnswerRecord[], goldenCases: reado
 }
 
 const graded = [
-	makeAnswer('q1', { checks: [check('a', true), check('b', false)], verdicts: { correctness: verdict(5), faithfulness: verdict(4, 'faithfulness') }, review: { kind: 'pass-fail', pass: true, notes: 'good', reviewedAtMs: 5 } }),
-	makeAnswer('q2', { checks: [check('a', true), check('b', true)], verdicts: { correctness: verdict('JUDGE_OUTPUT_INVALID'), faithfulness: verdict(2, 'faithfulness') } }),
+	makeAnswer('q1', {
+		checks: [check('a', true), check('b', false)],
+		verdicts: { correctness: verdict(5), faithfulness: verdict(4, 'faithfulness') },
+		review: { kind: 'pass-fail', pass: true, notes: 'good', reviewedAtMs: 5 }
+	}),
+	makeAnswer('q2', {
+		checks: [check('a', true), check('b', true)],
+		verdicts: { correctness: verdict('JUDGE_OUTPUT_INVALID'), faithfulness: verdict(2, 'faithfulness') }
+	}),
 	makeAnswer('q3', { error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'x' }, finishReason: null, text: '' })
 ];
 
@@ -44,14 +56,27 @@ describe('buildAnswerReport', () => {
 		expect(report.schema).toBe('assay.eval-report/v2');
 		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
 		expect(parseEvalReport(JSON.parse(JSON.stringify(report)))).toEqual(report);
-		expect(report.answers).toMatchObject({ runId: 'ar1', label: 'lexical + v3', model: { modelId: 'tiny-1b' }, prompt: { version: 3, fewShot: 0 }, mode: 'lexical', topK: 3, seed: 7, grading: null, pairwise: null });
+		expect(report.answers).toMatchObject({
+			runId: 'ar1',
+			label: 'lexical + v3',
+			model: { modelId: 'tiny-1b' },
+			prompt: { version: 3, fewShot: 0 },
+			mode: 'lexical',
+			topK: 3,
+			seed: 7,
+			grading: null,
+			pairwise: null
+		});
 		expect(report.retrieval).toMatchObject({ label: 'lexical + v3', mode: 'lexical', topK: 3 });
 	});
 
-	it('scores retrieval from each answer\'s retrieved chunks, a document ranked by its best chunk', async () => {
+	it("scores retrieval from each answer's retrieved chunks, a document ranked by its best chunk", async () => {
 		const report = await buildAnswerReport(input(makeRun(), graded));
 		const byId = new Map(report.perQuery.map((q) => [q.id, q]));
-		expect(byId.get('q1')!.ranked).toEqual([['kites.md', 3], ['birds.md', 2]]);
+		expect(byId.get('q1')!.ranked).toEqual([
+			['kites.md', 3],
+			['birds.md', 2]
+		]);
 		expect(byId.get('q1')!.metrics.recip_rank).toBe(1);
 		expect(byId.get('q2')!.metrics.recip_rank).toBe(0.5);
 		expect(byId.get('q3')!.metrics['recall@3']).toBe(0);
@@ -72,7 +97,22 @@ describe('buildAnswerReport', () => {
 	});
 
 	it('exports every answer with verdicts as ok/score or code/message, and the run summary', async () => {
-		const report = await buildAnswerReport(input(makeRun({ grading: { judge: { provider: 'scripted', modelId: 'j' }, rubrics: ['correctness'], temperature: 0, seed: 42, maxTokens: 512, checks: [], passThreshold: 4 } }), graded));
+		const report = await buildAnswerReport(
+			input(
+				makeRun({
+					grading: {
+						judge: { provider: 'scripted', modelId: 'j' },
+						rubrics: ['correctness'],
+						temperature: 0,
+						seed: 42,
+						maxTokens: 512,
+						checks: [],
+						passThreshold: 4
+					}
+				}),
+				graded
+			)
+		);
 		const [q1, q2, q3] = report.answers!.perCase;
 		expect(q1!.verdicts.correctness!.verdict).toEqual({ ok: true, score: 5, reason: 'r', repaired: false });
 		expect(q2!.verdicts.correctness!.verdict).toEqual({ ok: false, code: 'JUDGE_OUTPUT_INVALID', message: 'bad' });
@@ -84,8 +124,16 @@ describe('buildAnswerReport', () => {
 	});
 
 	it('keeps a pairwise comparison with its summary, length bias and outcomes', async () => {
-		const outcomes: PairwiseOutcome[] = [{ id: 'q1', forward: 'first', swapped: 'first', consistent: true, preferred: 'first', errors: [], attempts: 2 }];
-		const pairwise = { otherRunId: 'ar2', otherLabel: 'dense', summary: summarisePairwise(outcomes), lengthBias: { n: 1, longerWinsRate: 1 }, outcomes };
+		const outcomes: PairwiseOutcome[] = [
+			{ id: 'q1', forward: 'first', swapped: 'first', consistent: true, preferred: 'first', errors: [], attempts: 2 }
+		];
+		const pairwise = {
+			otherRunId: 'ar2',
+			otherLabel: 'dense',
+			summary: summarisePairwise(outcomes),
+			lengthBias: { n: 1, longerWinsRate: 1 },
+			outcomes
+		};
 		const report = await buildAnswerReport(input(makeRun(), graded, cases, { pairwise }));
 		expect(report.answers!.pairwise).toEqual(pairwise);
 		expect(validate(JSON.parse(JSON.stringify(report)))).toBe(true);
@@ -96,7 +144,10 @@ describe('buildAnswerReport', () => {
 	});
 
 	it('resolves golden references against workspace documents as the retrieval evaluation does', async () => {
-		const documents = [{ id: 'd1', name: 'kites.md', relativePath: 'kites.md' }, { id: 'd2', name: 'birds.md', relativePath: 'birds.md' }];
+		const documents = [
+			{ id: 'd1', name: 'kites.md', relativePath: 'kites.md' },
+			{ id: 'd2', name: 'birds.md', relativePath: 'birds.md' }
+		];
 		const report = await buildAnswerReport(input(makeRun(), graded, cases, { documents }));
 		expect(report.dataset.unmatchedReferences).toBe(1);
 		expect(report.perQuery[2]!.relevant).toEqual([{ doc: 'wind.md', grade: 1, matched: false }]);
@@ -106,8 +157,21 @@ describe('buildAnswerReport', () => {
 /** A run over n cases whose correctness scores are `scores[i]`. */
 async function scoredReport(id: string, scores: readonly (number | null)[]) {
 	const ids = scores.map((_, i) => `c${i}`);
-	const goldenCases: GoldenCase[] = ids.map((cid) => ({ id: cid, query: `question ${cid}`, relevant: [{ doc: 'kites.md', grade: 1 }], reference: 'ref', tags: [] }));
-	const answers = ids.map((cid, i) => makeAnswer(cid, { runId: id, query: `question ${cid}`, reference: 'ref', verdicts: { correctness: scores[i] === null ? verdict('JUDGE_OUTPUT_INVALID') : verdict(scores[i] as number) } }));
+	const goldenCases: GoldenCase[] = ids.map((cid) => ({
+		id: cid,
+		query: `question ${cid}`,
+		relevant: [{ doc: 'kites.md', grade: 1 }],
+		reference: 'ref',
+		tags: []
+	}));
+	const answers = ids.map((cid, i) =>
+		makeAnswer(cid, {
+			runId: id,
+			query: `question ${cid}`,
+			reference: 'ref',
+			verdicts: { correctness: scores[i] === null ? verdict('JUDGE_OUTPUT_INVALID') : verdict(scores[i] as number) }
+		})
+	);
 	return buildAnswerReport(input(makeRun({ id, caseIds: ids }), answers, goldenCases));
 }
 
@@ -129,7 +193,10 @@ describe('answer reports in the regression gate and comparison', () => {
 		const cand = await scoredReport('cand', [4, 4, null, 4]);
 		const cmp = compareReports(base, cand, 'judge.correctness');
 		expect(cmp.skippedQueries).toBe(2);
-		expect(cmp.queries.map((q) => [q.id, q.difference])).toEqual([['c0', -1], ['c3', 0]]);
+		expect(cmp.queries.map((q) => [q.id, q.difference])).toEqual([
+			['c0', -1],
+			['c3', 0]
+		]);
 	});
 
 	it('refuses a comparison where no shared query has the metric on both sides', async () => {
@@ -144,7 +211,12 @@ describe('a report edited by hand', () => {
 		const report = await buildAnswerReport(input(makeRun(), graded));
 		const forged = structuredClone(report);
 		forged.perQuery[0]!.metrics['judge.correctness'] = 1000;
-		expect(() => parseEvalReport(forged)).toThrow(expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('judge.correctness must lie in [1, 5], found 1000') }));
+		expect(() => parseEvalReport(forged)).toThrow(
+			expect.objectContaining({
+				code: 'DATASET_INVALID',
+				message: expect.stringContaining('judge.correctness must lie in [1, 5], found 1000')
+			})
+		);
 		const inflated = structuredClone(report);
 		inflated.metrics.aggregate['ndcg@10'] = { mean: 1.5, answerableMean: 1.5 };
 		expect(() => parseEvalReport(inflated)).toThrow(/ndcg@10 must lie in \[0, 1\]/);

@@ -5,12 +5,15 @@ import { runAnswerCases } from '../../../../src/lib/evals/answers/run.ts';
 import type { AnswerRecord } from '../../../../src/lib/evals/answers/types.ts';
 import { cases, hits, makeRun, tickingClock, words } from './fixtures.ts';
 
-
 function setup(script: ChatScript | ((n: number) => ChatScript), signal?: AbortSignal, onStored?: (r: AnswerRecord) => void) {
 	const stored: AnswerRecord[] = [];
 	const progress: [number, number][] = [];
 	let calls = 0;
-	const model = new ScriptedChatModel('tiny-1b', () => (typeof script === 'function' ? script(calls++) : script), async () => {});
+	const model = new ScriptedChatModel(
+		'tiny-1b',
+		() => (typeof script === 'function' ? script(calls++) : script),
+		async () => {}
+	);
 	const input = {
 		run: makeRun(),
 		cases,
@@ -35,15 +38,34 @@ describe('runAnswerCases', () => {
 		const { input, stored, progress } = setup({ tokens: ['Yes', ' [1]', ' and [5]', '.'], usage: { inputTokens: 120, outputTokens: 4 } });
 		expect(await runAnswerCases(input)).toEqual({ answered: 3, cancelled: false });
 		expect(stored.map((r) => r.caseId)).toEqual(['q1', 'q2', 'q3']);
-		expect(progress).toEqual([[1, 3], [2, 3], [3, 3]]);
+		expect(progress).toEqual([
+			[1, 3],
+			[2, 3],
+			[3, 3]
+		]);
 		const first = stored[0]!;
-		expect(first).toMatchObject({ runId: 'ar1', query: 'Do kites fly?', reference: 'Yes, kites fly.', text: 'Yes [1] and [5].', finishReason: 'stop', error: null, checks: [], verdicts: {}, review: null, createdAtMs: 1234 });
+		expect(first).toMatchObject({
+			runId: 'ar1',
+			query: 'Do kites fly?',
+			reference: 'Yes, kites fly.',
+			text: 'Yes [1] and [5].',
+			finishReason: 'stop',
+			error: null,
+			checks: [],
+			verdicts: {},
+			review: null,
+			createdAtMs: 1234
+		});
 		expect(first.retrieved).toEqual([
 			{ rank: 1, chunkId: 'c1', documentRef: 'kites.md', score: 3 },
 			{ rank: 2, chunkId: 'c2', documentRef: 'birds.md', score: 2 },
 			{ rank: 3, chunkId: 'c3', documentRef: 'wind.md', score: 1 }
 		]);
-		expect(first.sources.map((s) => [s.n, s.chunkId, s.documentRef])).toEqual([[1, 'c1', 'kites.md'], [2, 'c2', 'birds.md'], [3, 'c3', 'wind.md']]);
+		expect(first.sources.map((s) => [s.n, s.chunkId, s.documentRef])).toEqual([
+			[1, 'c1', 'kites.md'],
+			[2, 'c2', 'birds.md'],
+			[3, 'c3', 'wind.md']
+		]);
 		expect(first.citations).toEqual({ cited: [1], invalid: [5] });
 		expect(first.tokens.input).toBe(120);
 		expect(first.tokens.output).toBe(4);
@@ -61,9 +83,17 @@ describe('runAnswerCases', () => {
 	});
 
 	it('stores a failed generation with its error and keeps going', async () => {
-		const { input, stored } = setup((n) => (n === 1 ? { tokens: ['par'], error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'boom' } } : { tokens: ['fine'] }));
+		const { input, stored } = setup((n) =>
+			n === 1 ? { tokens: ['par'], error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'boom' } } : { tokens: ['fine'] }
+		);
 		expect(await runAnswerCases(input)).toEqual({ answered: 3, cancelled: false });
-		expect(stored[1]).toMatchObject({ caseId: 'q2', text: 'par', finishReason: null, error: { code: 'LLM_GENERATION_FAILED', message: 'boom' }, tokens: { input: null, output: null } });
+		expect(stored[1]).toMatchObject({
+			caseId: 'q2',
+			text: 'par',
+			finishReason: null,
+			error: { code: 'LLM_GENERATION_FAILED', message: 'boom' },
+			tokens: { input: null, output: null }
+		});
 		expect(stored[2]).toMatchObject({ caseId: 'q3', text: 'fine', error: null });
 	});
 
@@ -80,7 +110,10 @@ describe('runAnswerCases', () => {
 		expect(first.stored.map((r) => r.caseId)).toEqual(['q1']);
 		const done = new Set(first.stored.map((r) => r.caseId));
 		const resume = setup({ tokens: ['c'] });
-		expect(await runAnswerCases({ ...resume.input, cases: cases.filter((c) => !done.has(c.id)) })).toEqual({ answered: 2, cancelled: false });
+		expect(await runAnswerCases({ ...resume.input, cases: cases.filter((c) => !done.has(c.id)) })).toEqual({
+			answered: 2,
+			cancelled: false
+		});
 		expect(resume.stored.map((r) => r.caseId)).toEqual(['q2', 'q3']);
 	});
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
-import { CacheCountsSchema, ContextMatchingSchema, ErrorsSchema, IncompleteSchema, RepeatsSchema, SystemRefSchema } from '../../../../src/lib/evals/system/report-schema.ts';
+import {
+	CacheCountsSchema,
+	ContextMatchingSchema,
+	ErrorsSchema,
+	IncompleteSchema,
+	RepeatsSchema,
+	SystemRefSchema
+} from '../../../../src/lib/evals/system/report-schema.ts';
 
 type Json = Record<string, unknown>;
 const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
@@ -41,13 +48,27 @@ function withV2RetrievalFields(properties: Json): Json {
 				mode: { ...mode, enum: [...mode.enum.filter((m) => m !== 'hybrid-rerank'), 'hybrid-rerank'] },
 				runAs: {
 					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
-					...nullable({ type: 'object', additionalProperties: false, required: ['user', 'groups'], properties: { user: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } } } })
+					...nullable({
+						type: 'object',
+						additionalProperties: false,
+						required: ['user', 'groups'],
+						properties: { user: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } } }
+					})
 				}
 			}
 		},
 		perQuery: {
 			...perQuery,
-			items: { ...perQuery.items, properties: { ...perQuery.items.properties, rerankTruncatedPairs: { type: 'integer', description: 'Reranked pairs of this query whose passage was truncated (hybrid-rerank runs).' } } }
+			items: {
+				...perQuery.items,
+				properties: {
+					...perQuery.items.properties,
+					rerankTruncatedPairs: {
+						type: 'integer',
+						description: 'Reranked pairs of this query whose passage was truncated (hybrid-rerank runs).'
+					}
+				}
+			}
 		},
 		rerank: {
 			description: 'Cross-encoder pairs scored and pairs whose passage was cut to fit maxTokens (hybrid-rerank runs).',
@@ -79,8 +100,15 @@ function withSystemFields(properties: Json): Json {
 	const mode = retrieval.properties.mode as Json & { enum: string[] };
 	return {
 		...properties,
-		retrieval: { ...retrieval, properties: { ...retrieval.properties, mode: { ...mode, enum: [...mode.enum, ...SYSTEM_TYPES.map((t) => `system:${t}`)] } } },
-		status: { ...status, enum: [...status.enum, 'incomplete'], description: `${String(status.description)} incomplete: the system under test was unreachable and the run stopped (see "incomplete").` },
+		retrieval: {
+			...retrieval,
+			properties: { ...retrieval.properties, mode: { ...mode, enum: [...mode.enum, ...SYSTEM_TYPES.map((t) => `system:${t}`)] } }
+		},
+		status: {
+			...status,
+			enum: [...status.enum, 'incomplete'],
+			description: `${String(status.description)} incomplete: the system under test was unreachable and the run stopped (see "incomplete").`
+		},
 		system: fromZod(SystemRefSchema),
 		cache: fromZod(CacheCountsSchema),
 		repeats: fromZod(RepeatsSchema),
@@ -117,6 +145,9 @@ export function evalReportV2Schema(v1: Record<string, unknown>): Record<string, 
 
 if (process.argv[1]?.endsWith('schema-v2.ts')) {
 	const { readFileSync } = await import('node:fs');
-	const v1 = JSON.parse(readFileSync(new URL('../../../../schemas/eval-report.v1.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+	const v1 = JSON.parse(readFileSync(new URL('../../../../schemas/eval-report.v1.schema.json', import.meta.url), 'utf8')) as Record<
+		string,
+		unknown
+	>;
 	process.stdout.write(`${JSON.stringify(evalReportV2Schema(v1), null, '\t')}\n`);
 }

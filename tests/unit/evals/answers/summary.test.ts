@@ -17,11 +17,22 @@ describe('judgeHumanAgreement', () => {
 		expect(a.excluded).toBe(0);
 		expect(a.passFail!.accuracy).toBe(0.6);
 		expect(a.passFail!.kappa).toBeCloseTo(1 / 6, 12);
-		expect(a.passFail!.confusion).toEqual({ categories: ['fail', 'pass'], counts: [[1, 1], [1, 2]], n: 5 });
+		expect(a.passFail!.confusion).toEqual({
+			categories: ['fail', 'pass'],
+			counts: [
+				[1, 1],
+				[1, 2]
+			],
+			n: 5
+		});
 	});
 
 	it('1–5 scores: accuracy 2/3, κ = 4/7, linear weighted κ = 1 − (1/12)/(13/36) = 10/13', () => {
-		const pairs: [number, number][] = [[5, 5], [4, 3], [2, 2]];
+		const pairs: [number, number][] = [
+			[5, 5],
+			[4, 3],
+			[2, 2]
+		];
 		const answers = pairs.map(([h, j], i) => makeAnswer(`q${i}`, { review: sc(h), verdicts: { correctness: verdict(j) } }));
 		const a = judgeHumanAgreement(answers, 4)!;
 		expect(a.passFail).toBeNull();
@@ -42,16 +53,32 @@ describe('judgeHumanAgreement', () => {
 	});
 
 	it('is null when no answer has both a human label and a valid correctness verdict', () => {
-		expect(judgeHumanAgreement([makeAnswer('q1', { verdicts: { correctness: verdict(5) } }), makeAnswer('q2', { review: pf(true) })], 4)).toBeNull();
+		expect(
+			judgeHumanAgreement([makeAnswer('q1', { verdicts: { correctness: verdict(5) } }), makeAnswer('q2', { review: pf(true) })], 4)
+		).toBeNull();
 	});
 });
 
 describe('summariseAnswerRun', () => {
 	it('counts failures apart and averages tokens, timings and checks over the answers that generated', () => {
 		const answers = [
-			makeAnswer('q1', { checks: [check('a', true), check('b', false)], verdicts: { correctness: verdict(5) }, tokens: { input: 100, output: 10, promptTokensEstimate: 90 }, timings: { retrievalMs: 1, ttftMs: 30, tpotMs: 10, totalMs: 200 } }),
-			makeAnswer('q2', { checks: [check('a', true), check('b', true)], verdicts: { correctness: verdict(3) }, tokens: { input: null, output: null, promptTokensEstimate: 90 }, timings: { retrievalMs: 1, ttftMs: 50, tpotMs: null, totalMs: 100 } }),
-			makeAnswer('q3', { error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'x' }, finishReason: null, timings: { retrievalMs: 1, ttftMs: 1, tpotMs: 1, totalMs: 1 } })
+			makeAnswer('q1', {
+				checks: [check('a', true), check('b', false)],
+				verdicts: { correctness: verdict(5) },
+				tokens: { input: 100, output: 10, promptTokensEstimate: 90 },
+				timings: { retrievalMs: 1, ttftMs: 30, tpotMs: 10, totalMs: 200 }
+			}),
+			makeAnswer('q2', {
+				checks: [check('a', true), check('b', true)],
+				verdicts: { correctness: verdict(3) },
+				tokens: { input: null, output: null, promptTokensEstimate: 90 },
+				timings: { retrievalMs: 1, ttftMs: 50, tpotMs: null, totalMs: 100 }
+			}),
+			makeAnswer('q3', {
+				error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'x' },
+				finishReason: null,
+				timings: { retrievalMs: 1, ttftMs: 1, tpotMs: 1, totalMs: 1 }
+			})
 		];
 		const s = summariseAnswerRun(answers, 4);
 		expect([s.answered, s.failed]).toEqual([2, 1]);

@@ -10,11 +10,18 @@ const scale = [1, 2, 3, 4, 5];
 describe('properties', () => {
 	it('parseVerdict never throws and a valid verdict always has an integer score from 1 to 5', () => {
 		fc.assert(
-			fc.property(fc.oneof(fc.string(), fc.json(), fc.record({ score: fc.oneof(fc.integer(), fc.double(), fc.string()), reason: fc.string() }).map((o) => JSON.stringify(o))), (raw) => {
-				const r = parseVerdict('rubric', raw, validator);
-				if (r.ok) expect(Number.isInteger(r.verdict.score) && r.verdict.score >= 1 && r.verdict.score <= 5).toBe(true);
-				else expect(r.error.code).toMatch(/^JUDGE_/);
-			})
+			fc.property(
+				fc.oneof(
+					fc.string(),
+					fc.json(),
+					fc.record({ score: fc.oneof(fc.integer(), fc.double(), fc.string()), reason: fc.string() }).map((o) => JSON.stringify(o))
+				),
+				(raw) => {
+					const r = parseVerdict('rubric', raw, validator);
+					if (r.ok) expect(Number.isInteger(r.verdict.score) && r.verdict.score >= 1 && r.verdict.score <= 5).toBe(true);
+					else expect(r.error.code).toMatch(/^JUDGE_/);
+				}
+			)
 		);
 	});
 

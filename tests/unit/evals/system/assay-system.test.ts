@@ -1,19 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { BasicTracer } from '../../../../src/lib/tracing/tracer.ts';
-import { formatSystemPromptFile, parseSystemPromptFile, renderSystemPrompt, ScriptedChatModel, type ChatScript } from '../../../../src/lib/generation/index.ts';
+import {
+	formatSystemPromptFile,
+	parseSystemPromptFile,
+	renderSystemPrompt,
+	ScriptedChatModel,
+	type ChatScript
+} from '../../../../src/lib/generation/index.ts';
 import { AssaySystem } from '../../../../src/lib/evals/system/assay-system.ts';
 import { isUnreachable } from '../../../../src/lib/evals/system/unreachable.ts';
 import type { SystemUnderTest } from '../../../../src/lib/evals/system/types.ts';
 import { AssayError } from '../../../../src/lib/shared/errors.ts';
 import { cases, hits, makeRun, tickingClock, words } from '../answers/fixtures.ts';
 
-
 function system(script: ChatScript, promptFile?: string) {
-	const model = new ScriptedChatModel('tiny-1b', () => script, async () => {});
+	const model = new ScriptedChatModel(
+		'tiny-1b',
+		() => script,
+		async () => {}
+	);
 	const queries: string[] = [];
 	const base = makeRun().config;
 	const prompt = promptFile !== undefined ? parseSystemPromptFile(promptFile) : base.prompt;
-	const sut = new AssaySystem({ config: { ...base, prompt }, model, retrieve: async (q) => (queries.push(q), hits), tokenizer: words, tracer: new BasicTracer([], () => 0), clock: tickingClock(), corpusIdentity: { corpus: 'kites', sha256: 'abc' }, now: () => 5 });
+	const sut = new AssaySystem({
+		config: { ...base, prompt },
+		model,
+		retrieve: async (q) => (queries.push(q), hits),
+		tokenizer: words,
+		tracer: new BasicTracer([], () => 0),
+		clock: tickingClock(),
+		corpusIdentity: { corpus: 'kites', sha256: 'abc' },
+		now: () => 5
+	});
 	return { sut: sut as SystemUnderTest & AssaySystem, model, queries };
 }
 
@@ -48,16 +66,30 @@ describe('AssaySystem (the assay system type)', () => {
 	});
 
 	it('uses the system prompt spec loaded from a prompt file as the system message', async () => {
-		const file = formatSystemPromptFile({ version: 9, role: 'You are the kite bot.', inputFormat: 'I', outputFormat: 'O', rules: ['Cite [n].'], edgeCases: [] });
+		const file = formatSystemPromptFile({
+			version: 9,
+			role: 'You are the kite bot.',
+			inputFormat: 'I',
+			outputFormat: 'O',
+			rules: ['Cite [n].'],
+			edgeCases: []
+		});
 		const { sut, model } = system({ tokens: ['ok'] }, file);
 		await sut.answer({ case: cases[1]!, repeat: 0, seed: 1 });
 		expect(model.requests[0]!.messages[0]).toEqual({ role: 'system', content: renderSystemPrompt(parseSystemPromptFile(file).spec) });
-		expect(sut.ref).toEqual({ type: 'assay', label: 'lexical + v3', details: { mode: 'lexical', topK: 3, model: 'tiny-1b', provider: 'scripted', promptVersion: 9 } });
+		expect(sut.ref).toEqual({
+			type: 'assay',
+			label: 'lexical + v3',
+			details: { mode: 'lexical', topK: 3, model: 'tiny-1b', provider: 'scripted', promptVersion: 9 }
+		});
 	});
 
 	it('has a cache identity that changes with the prompt, the corpus or the retrieval settings but not with the seed', () => {
 		const a = system({ tokens: ['x'] }).sut;
-		const b = system({ tokens: ['x'] }, formatSystemPromptFile({ version: 3, role: 'R2', inputFormat: 'I', outputFormat: 'O', rules: [], edgeCases: [] })).sut;
+		const b = system(
+			{ tokens: ['x'] },
+			formatSystemPromptFile({ version: 3, role: 'R2', inputFormat: 'I', outputFormat: 'O', rules: [], edgeCases: [] })
+		).sut;
 		expect(a.cacheIdentity).toMatchObject({ type: 'assay', corpus: { corpus: 'kites', sha256: 'abc' }, mode: 'lexical', topK: 3 });
 		expect(JSON.stringify(a.cacheIdentity)).not.toEqual(JSON.stringify(b.cacheIdentity));
 		expect(JSON.stringify(a.cacheIdentity)).not.toContain('"seed"');
@@ -66,7 +98,13 @@ describe('AssaySystem (the assay system type)', () => {
 	it('keeps the full answer record (messages, packed sources, citations) available for the answers table', async () => {
 		const { sut, model } = system({ tokens: ['Yes [1] [9].'] });
 		const r = await sut.answerRecord({ case: cases[0]!, repeat: 0, seed: 7 });
-		expect(r).toMatchObject({ runId: 'assay-system', caseId: 'q1', reference: 'Yes, kites fly.', citations: { cited: [1], invalid: [9] }, createdAtMs: 5 });
+		expect(r).toMatchObject({
+			runId: 'assay-system',
+			caseId: 'q1',
+			reference: 'Yes, kites fly.',
+			citations: { cited: [1], invalid: [9] },
+			createdAtMs: 5
+		});
 		expect(r.messages).toEqual(model.requests[0]!.messages);
 	});
 
@@ -79,9 +117,15 @@ describe('AssaySystem (the assay system type)', () => {
 	});
 
 	it('turns an unreachable model (request failed without an HTTP status) into SYSTEM_UNREACHABLE, but an HTTP error into a case failure', async () => {
-		const down = system({ tokens: [], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'Could not reach http://127.0.0.1:9/v1' } }).sut;
+		const down = system({
+			tokens: [],
+			error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'Could not reach http://127.0.0.1:9/v1' }
+		}).sut;
 		expect((await thrown(down.answer({ case: cases[0]!, repeat: 0, seed: 1 }))).code).toBe('SYSTEM_UNREACHABLE');
-		const http500 = system({ tokens: [], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'HTTP 500', details: { status: 500 } } }).sut;
+		const http500 = system({
+			tokens: [],
+			error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'HTTP 500', details: { status: 500 } }
+		}).sut;
 		expect((await thrown(http500.answer({ case: cases[0]!, repeat: 0, seed: 1 }))).code).toBe('SYSTEM_REQUEST_FAILED');
 		expect(isUnreachable({ code: 'CONTEXT_WINDOW_EXCEEDED' })).toBe(false);
 	});

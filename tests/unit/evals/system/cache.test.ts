@@ -5,7 +5,16 @@ import { ScriptedChatModel } from '../../../../src/lib/generation/scripted.ts';
 import type { ChatRequest, ModelStreamEvent } from '../../../../src/lib/generation/types.ts';
 
 const noSleep = async () => {};
-const request: ChatRequest = { messages: [{ role: 'system', content: 'judge' }, { role: 'user', content: 'Q' }], maxTokens: 64, temperature: 0, seed: 42, responseFormat: { type: 'json_object', schema: '{}' } };
+const request: ChatRequest = {
+	messages: [
+		{ role: 'system', content: 'judge' },
+		{ role: 'user', content: 'Q' }
+	],
+	maxTokens: 64,
+	temperature: 0,
+	seed: 42,
+	responseFormat: { type: 'json_object', schema: '{}' }
+};
 
 async function collect(stream: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
 	const out: ModelStreamEvent[] = [];
@@ -53,7 +62,11 @@ describe('CachingChatModel', () => {
 	});
 
 	it('never stores a failed or aborted stream', async () => {
-		const failing = new ScriptedChatModel('j', { tokens: ['x'], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: '503' } }, noSleep);
+		const failing = new ScriptedChatModel(
+			'j',
+			{ tokens: ['x'], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: '503' } },
+			noSleep
+		);
 		const cache = new MemoryResponseCache();
 		const model = new CachingChatModel(failing, cache);
 		expect((await collect(model.stream(request))).at(-1)).toMatchObject({ type: 'error' });

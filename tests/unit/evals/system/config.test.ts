@@ -7,7 +7,10 @@ import { FileSystemConfigSchema } from '../../../../src/lib/evals/system/file-sy
 import { ExecSystemConfigSchema } from '../../../../src/cli/exec-system.ts';
 import { isAssayError } from '../../../../src/lib/shared/errors.ts';
 
-const schema = JSON.parse(readFileSync(new URL('../../../../schemas/assay-config.v1.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(new URL('../../../../schemas/assay-config.v1.schema.json', import.meta.url), 'utf8')) as Record<
+	string,
+	unknown
+>;
 const validate = new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(schema);
 
 const http = { type: 'http', url: 'http://127.0.0.1:8000/ask', answer: '$.answer' };
@@ -16,19 +19,84 @@ const minimal = { goldenSet: 'golden.jsonl', system: http };
 /** Configurations both validators must accept. */
 const GOOD: [string, unknown][] = [
 	['a minimal http config', minimal],
-	['a config with every key', {
-		$schema: './schemas/assay-config.v1.schema.json', $comment: ['starter', 'config'],
-		goldenSet: { path: 'beir', format: 'beir' },
-		system: { ...http, $comment: 'my app', label: 'bot v2', method: 'POST', headers: { authorization: 'Bearer {{env.APP_TOKEN}}' }, body: { q: '{{query}}', n: 5 }, contexts: '$.contexts', contextId: '$.id', contextText: '$.text', contextScore: '$.score', contextTitle: '$.title', usage: '$.usage', stream: { format: 'sse', deltaPath: '$.delta' }, timeoutMs: 1000, retry: { maxRetries: 2, baseDelayMs: 10 }, maxResponseBytes: 1024 },
-		judge: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKeyEnv: 'OPENAI_API_KEY', rubrics: ['faithfulness'], temperature: 0, seed: 1, maxTokens: 256, passThreshold: 4, timeoutMs: 30000, retry: { maxRetries: 1 } },
-		checks: [{ id: 'len', type: 'length', maxChars: 400 }, { id: 'cite', type: 'citations-present' }],
-		repeats: 3, seed: 7, concurrency: 8,
-		gate: { baseline: 'baseline.json', rules: [{ metric: 'judge.faithfulness', min: 4.2 }, { metric: 'recall@5', maxDrop: 0.02 }], alpha: 0.05 },
-		cache: { dir: '.cache', enabled: false }
-	}],
-	['an exec system', { goldenSet: 'g.csv', system: { type: 'exec', command: 'node', args: ['app.js'], cwd: 'app', env: { TOKEN: '{{env.T}}' }, timeoutMs: 5000, killGraceMs: 100, maxOutputBytes: 4096 } }],
+	[
+		'a config with every key',
+		{
+			$schema: './schemas/assay-config.v1.schema.json',
+			$comment: ['starter', 'config'],
+			goldenSet: { path: 'beir', format: 'beir' },
+			system: {
+				...http,
+				$comment: 'my app',
+				label: 'bot v2',
+				method: 'POST',
+				headers: { authorization: 'Bearer {{env.APP_TOKEN}}' },
+				body: { q: '{{query}}', n: 5 },
+				contexts: '$.contexts',
+				contextId: '$.id',
+				contextText: '$.text',
+				contextScore: '$.score',
+				contextTitle: '$.title',
+				usage: '$.usage',
+				stream: { format: 'sse', deltaPath: '$.delta' },
+				timeoutMs: 1000,
+				retry: { maxRetries: 2, baseDelayMs: 10 },
+				maxResponseBytes: 1024
+			},
+			judge: {
+				baseUrl: 'https://api.openai.com/v1',
+				model: 'gpt-4o-mini',
+				apiKeyEnv: 'OPENAI_API_KEY',
+				rubrics: ['faithfulness'],
+				temperature: 0,
+				seed: 1,
+				maxTokens: 256,
+				passThreshold: 4,
+				timeoutMs: 30000,
+				retry: { maxRetries: 1 }
+			},
+			checks: [
+				{ id: 'len', type: 'length', maxChars: 400 },
+				{ id: 'cite', type: 'citations-present' }
+			],
+			repeats: 3,
+			seed: 7,
+			concurrency: 8,
+			gate: {
+				baseline: 'baseline.json',
+				rules: [
+					{ metric: 'judge.faithfulness', min: 4.2 },
+					{ metric: 'recall@5', maxDrop: 0.02 }
+				],
+				alpha: 0.05
+			},
+			cache: { dir: '.cache', enabled: false }
+		}
+	],
+	[
+		'an exec system',
+		{
+			goldenSet: 'g.csv',
+			system: {
+				type: 'exec',
+				command: 'node',
+				args: ['app.js'],
+				cwd: 'app',
+				env: { TOKEN: '{{env.T}}' },
+				timeoutMs: 5000,
+				killGraceMs: 100,
+				maxOutputBytes: 4096
+			}
+		}
+	],
 	['a file system', { goldenSet: 'g.jsonl', system: { type: 'file', path: 'outputs.jsonl' } }],
-	['an assay system', { goldenSet: 'g.jsonl', system: { type: 'assay', corpus: 'beir', mode: 'lexical', topK: 5, model: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen' } } }]
+	[
+		'an assay system',
+		{
+			goldenSet: 'g.jsonl',
+			system: { type: 'assay', corpus: 'beir', mode: 'lexical', topK: 5, model: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen' } }
+		}
+	]
 ];
 
 /** Configurations both validators must refuse, with the key path the zod error names. */
@@ -45,7 +113,11 @@ const BAD: [string, unknown, string][] = [
 	['a gate metric in the wrong form', { ...minimal, gate: { rules: [{ metric: 'Recall 10', min: 0.5 }] } }, 'gate.rules.0.metric'],
 	['an empty rule list', { ...minimal, gate: { rules: [] } }, 'gate.rules'],
 	['repeats of 0', { ...minimal, repeats: 0 }, 'repeats'],
-	['a retry policy with an unknown key', { goldenSet: 'g.jsonl', system: { ...http, retry: { retries: 2 } } }, 'system.retry: unknown key "retries"'],
+	[
+		'a retry policy with an unknown key',
+		{ goldenSet: 'g.jsonl', system: { ...http, retry: { retries: 2 } } },
+		'system.retry: unknown key "retries"'
+	],
 	['a fractional concurrency', { ...minimal, concurrency: 1.5 }, 'concurrency'],
 	['an unknown check type', { ...minimal, checks: [{ id: 'x', type: 'vibes' }] }, 'checks.0'],
 	['a judge without a model', { ...minimal, judge: { baseUrl: 'https://x/v1' } }, 'judge.model'],
@@ -103,9 +175,14 @@ describe('the assay config: zod schema and schemas/assay-config.v1.schema.json',
 });
 
 describe('the config keys of each system type', () => {
-	const keys = (shape: Record<string, unknown>) => Object.keys(shape).filter((k) => k !== '$comment').sort();
+	const keys = (shape: Record<string, unknown>) =>
+		Object.keys(shape)
+			.filter((k) => k !== '$comment')
+			.sort();
 	const ours = (type: string) => {
-		const option = (AssayConfigSchema.shape.system.options as unknown as { shape: Record<string, { value?: unknown; def?: { values?: unknown[] } }> }[]).find((o) => (o.shape.type as unknown as { value: string }).value === type);
+		const option = (
+			AssayConfigSchema.shape.system.options as unknown as { shape: Record<string, { value?: unknown; def?: { values?: unknown[] } }> }[]
+		).find((o) => (o.shape.type as unknown as { value: string }).value === type);
 		return keys(option?.shape ?? {});
 	};
 	it.each([

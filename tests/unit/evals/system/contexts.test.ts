@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { addMatchCounts, ContextMatcher, hasTextOnlyContexts, rubricsForContexts, jaccard, matchContexts, NEAR_DUPLICATE_JACCARD, NO_MATCH_COUNTS, normaliseForMatch, type CorpusDocument } from '../../../../src/lib/evals/system/contexts.ts';
+import {
+	addMatchCounts,
+	ContextMatcher,
+	hasTextOnlyContexts,
+	rubricsForContexts,
+	jaccard,
+	matchContexts,
+	NEAR_DUPLICATE_JACCARD,
+	NO_MATCH_COUNTS,
+	normaliseForMatch,
+	type CorpusDocument
+} from '../../../../src/lib/evals/system/contexts.ts';
 
 const corpus: CorpusDocument[] = [
 	{ ref: 'kites', text: 'Kites fly high when the wind is steady.\n\nA kite needs a line and a tail.' },
@@ -40,7 +51,10 @@ describe('matchContexts', () => {
 
 	it('keeps contexts that came with a documentRef as given and does not re-match them', () => {
 		const r = matchContexts([{ documentRef: 'elsewhere', text: 'Wind is moving air.' }, { text: 'Wind is moving air.' }], corpus);
-		expect(r.contexts).toEqual([{ documentRef: 'elsewhere', text: 'Wind is moving air.' }, { documentRef: 'wind', text: 'Wind is moving air.' }]);
+		expect(r.contexts).toEqual([
+			{ documentRef: 'elsewhere', text: 'Wind is moving air.' },
+			{ documentRef: 'wind', text: 'Wind is moving air.' }
+		]);
 		expect(r.kinds).toEqual(['given', 'contained']);
 		expect(r.counts).toEqual({ given: 1, matched: 1, unmatched: 0, ambiguous: 0 });
 	});
@@ -112,8 +126,16 @@ describe('rubricsForContexts', () => {
 		const base = ['correctness', 'faithfulness', 'answer-relevancy'] as const;
 		expect(rubricsForContexts(base, [[{ documentRef: 'a', text: 't' }], []])).toEqual([...base]);
 		expect(rubricsForContexts(base, [[{ documentRef: 'a' }], [{ text: '  ' }]])).toEqual([...base]);
-		expect(rubricsForContexts(base, [[{ documentRef: 'a' }], [{ text: 'passage' }]])).toEqual([...base, 'context-precision', 'context-recall']);
-		expect(rubricsForContexts(['context-recall', 'faithfulness'], [[{ text: 'p' }]])).toEqual(['faithfulness', 'context-precision', 'context-recall']);
+		expect(rubricsForContexts(base, [[{ documentRef: 'a' }], [{ text: 'passage' }]])).toEqual([
+			...base,
+			'context-precision',
+			'context-recall'
+		]);
+		expect(rubricsForContexts(['context-recall', 'faithfulness'], [[{ text: 'p' }]])).toEqual([
+			'faithfulness',
+			'context-precision',
+			'context-recall'
+		]);
 		expect(hasTextOnlyContexts([{ text: 'p', documentRef: 'd' }])).toBe(false);
 	});
 });

@@ -14,7 +14,11 @@ export interface Scripted {
  * advancing a virtual clock by `ticks` ms. Counts requests and the requests in flight (and their maximum).
  */
 export class FakeSystem implements SystemUnderTest {
-	readonly ref = { type: 'http' as const, label: 'fake app', details: { method: 'POST', url: 'http://127.0.0.1:1/ask', headerNames: ['authorization'] } };
+	readonly ref = {
+		type: 'http' as const,
+		label: 'fake app',
+		details: { method: 'POST', url: 'http://127.0.0.1:1/ask', headerNames: ['authorization'] }
+	};
 	readonly cacheIdentity: unknown;
 	requests: SystemCaseRequest[] = [];
 	inFlight = 0;
@@ -47,5 +51,11 @@ export class FakeSystem implements SystemUnderTest {
 
 /** n golden cases `c1…cn`, case i judged relevant: document `d<i>`. */
 export function goldenCases(n: number): GoldenCase[] {
-	return Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, query: `question ${i + 1}`, relevant: [{ doc: `d${i + 1}`, grade: 1 }], reference: `reference ${i + 1}`, tags: [] }));
+	return Array.from({ length: n }, (_, i) => ({
+		id: `c${i + 1}`,
+		query: `question ${i + 1}`,
+		relevant: [{ doc: `d${i + 1}`, grade: 1 }],
+		reference: `reference ${i + 1}`,
+		tags: []
+	}));
 }

@@ -13,8 +13,19 @@ describe('parseOutputsFile', () => {
 		const parsed = parseOutputsFile(text);
 		expect(parsed.errors).toEqual([]);
 		expect(parsed.format).toBe('jsonl');
-		expect(parsed.outputs.get('q1')).toEqual({ id: 'q1', line: 1, answer: 'A1', contexts: [{ text: 'passage one' }, { documentRef: 'd1', text: 't', score: 0.5 }] });
-		expect(parsed.outputs.get('2')).toEqual({ id: '2', line: 3, answer: 'A2', contexts: [{ documentRef: 'd2' }, { documentRef: 'd3', title: 'T' }], usage: { inputTokens: 5, outputTokens: 2 } });
+		expect(parsed.outputs.get('q1')).toEqual({
+			id: 'q1',
+			line: 1,
+			answer: 'A1',
+			contexts: [{ text: 'passage one' }, { documentRef: 'd1', text: 't', score: 0.5 }]
+		});
+		expect(parsed.outputs.get('2')).toEqual({
+			id: '2',
+			line: 3,
+			answer: 'A2',
+			contexts: [{ documentRef: 'd2' }, { documentRef: 'd3', title: 'T' }],
+			usage: { inputTokens: 5, outputTokens: 2 }
+		});
 	});
 
 	it('reports every bad line with its number and reason and keeps the good ones', () => {
@@ -49,18 +60,36 @@ describe('parseOutputsFile', () => {
 		expect(parsed.format).toBe('json-array');
 		expect([...parsed.outputs.keys()]).toEqual(['a']);
 		expect(parsed.errors).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining('item 2: "answer" must be') })]);
-		expect(parseOutputsFile('[{"id":').errors).toEqual([expect.objectContaining({ line: 1, message: expect.stringContaining('not a JSON array') })]);
+		expect(parseOutputsFile('[{"id":').errors).toEqual([
+			expect.objectContaining({ line: 1, message: expect.stringContaining('not a JSON array') })
+		]);
 	});
 });
 
 describe('file system', () => {
 	it('answers each case from its line, fails a case without one with SYSTEM_REQUEST_FAILED naming case and file, and lists ids outside the golden set', async () => {
-		const text = '{"id":"q1","answer":"A1","contexts":["t"]}\n{"id":"q2","answer":7,"contexts":[]}\n{"id":"stray","answer":"s","contexts":[]}\n';
+		const text =
+			'{"id":"q1","answer":"A1","contexts":["t"]}\n{"id":"q2","answer":7,"contexts":[]}\n{"id":"stray","answer":"s","contexts":[]}\n';
 		const { system, unknownIds, parsed } = await createFileSystem({ name: 'outputs/run.jsonl', text }, [gc('q1'), gc('q2'), gc('q3')]);
-		expect(system.ref).toMatchObject({ type: 'file', label: 'outputs/run.jsonl', details: { name: 'outputs/run.jsonl', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-		expect(await system.answer({ case: gc('q1'), repeat: 1, seed: 2 })).toEqual({ answer: 'A1', contexts: [{ text: 't' }], timings: { totalMs: 0, ttftMs: null } });
-		await expect(system.answer({ case: gc('q3'), repeat: 0, seed: 1 })).rejects.toMatchObject({ code: 'SYSTEM_REQUEST_FAILED', message: 'No output for case q3 in outputs/run.jsonl.' });
-		await expect(system.answer({ case: gc('q2'), repeat: 0, seed: 1 })).rejects.toMatchObject({ code: 'SYSTEM_REQUEST_FAILED', message: expect.stringContaining('its line 2: "answer" must be'), details: { line: 2 } });
+		expect(system.ref).toMatchObject({
+			type: 'file',
+			label: 'outputs/run.jsonl',
+			details: { name: 'outputs/run.jsonl', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }
+		});
+		expect(await system.answer({ case: gc('q1'), repeat: 1, seed: 2 })).toEqual({
+			answer: 'A1',
+			contexts: [{ text: 't' }],
+			timings: { totalMs: 0, ttftMs: null }
+		});
+		await expect(system.answer({ case: gc('q3'), repeat: 0, seed: 1 })).rejects.toMatchObject({
+			code: 'SYSTEM_REQUEST_FAILED',
+			message: 'No output for case q3 in outputs/run.jsonl.'
+		});
+		await expect(system.answer({ case: gc('q2'), repeat: 0, seed: 1 })).rejects.toMatchObject({
+			code: 'SYSTEM_REQUEST_FAILED',
+			message: expect.stringContaining('its line 2: "answer" must be'),
+			details: { line: 2 }
+		});
 		expect(unknownIds).toEqual([{ id: 'stray', line: 3 }]);
 		expect(parsed.errors).toHaveLength(1);
 	});

@@ -47,7 +47,10 @@ function judge(score: (query: string, seed: number) => number): ScriptedChatMode
 const grading: GradingSettings = { ...defaultGrading({ provider: 'scripted', modelId: 'judge-1' }), rubrics: ['correctness'], checks: [] };
 
 /** Runner → records → grading → report, as `assay eval` does it. */
-async function evaluate(script: (c: GoldenCase, repeat: number) => Scripted, options: { cases?: GoldenCase[]; repeats?: number; judgeModel?: ScriptedChatModel | null; cache?: ResponseCache } = {}) {
+async function evaluate(
+	script: (c: GoldenCase, repeat: number) => Scripted,
+	options: { cases?: GoldenCase[]; repeats?: number; judgeModel?: ScriptedChatModel | null; cache?: ResponseCache } = {}
+) {
 	const cases = options.cases ?? goldenCases(4);
 	const system = new FakeSystem(script);
 	const repeats = options.repeats ?? 1;
@@ -55,7 +58,9 @@ async function evaluate(script: (c: GoldenCase, repeat: number) => Scripted, opt
 	let byRepeat = recordsByRepeat('run-1', cases, run.results, repeats, 0);
 	let judgeCounts = { hits: 0, requests: 0 };
 	if (options.judgeModel !== null) {
-		const model = options.cache ? new CachingChatModel(options.judgeModel ?? judge(() => 5), options.cache) : (options.judgeModel ?? judge(() => 5));
+		const model = options.cache
+			? new CachingChatModel(options.judgeModel ?? judge(() => 5), options.cache)
+			: (options.judgeModel ?? judge(() => 5));
 		byRepeat = (await gradeRepeats({ byRepeat, settings: grading, model, validator })).byRepeat;
 		if (model instanceof CachingChatModel) judgeCounts = model.counts();
 	}
@@ -91,18 +96,31 @@ describe('buildSystemReport', () => {
 		const { report } = await evaluate(withContexts(['c2']));
 		expectValid(report);
 		expect(parseEvalReport(JSON.parse(JSON.stringify(report)))).toEqual(report);
-		expect(report).toMatchObject({ schema: 'assay.eval-report/v2', status: 'complete', system: { type: 'http', label: 'fake app', details: { method: 'POST', headerNames: ['authorization'] } }, errors: { count: 0, byCode: {} } });
+		expect(report).toMatchObject({
+			schema: 'assay.eval-report/v2',
+			status: 'complete',
+			system: { type: 'http', label: 'fake app', details: { method: 'POST', headerNames: ['authorization'] } },
+			errors: { count: 0, byCode: {} }
+		});
 		expect(report.retrieval).toMatchObject({ label: 'fake app', mode: 'system:http', topK: 2 });
 		expect(report.cache).toBeUndefined();
 		expect(report.repeats).toBeUndefined();
 	});
 
-	it('scores retrieval from the contexts that name documents, in the system\'s rank order', async () => {
+	it("scores retrieval from the contexts that name documents, in the system's rank order", async () => {
 		const { report } = await evaluate(withContexts(['c2']));
-		expect(report.perQuery.map((q) => [q.id, q.metrics.recip_rank])).toEqual([['c1', 1], ['c2', 0.5], ['c3', 1], ['c4', 1]]);
+		expect(report.perQuery.map((q) => [q.id, q.metrics.recip_rank])).toEqual([
+			['c1', 1],
+			['c2', 0.5],
+			['c3', 1],
+			['c4', 1]
+		]);
 		expect(report.metrics.aggregate.recip_rank).toEqual({ mean: 0.875, answerableMean: 0.875 });
 		expect(report.metrics.aggregate['judge.correctness']).toEqual({ mean: 5, answerableMean: 5 });
-		expect(report.perQuery[1]!.ranked).toEqual([['dx', 2], ['d2', 1]]);
+		expect(report.perQuery[1]!.ranked).toEqual([
+			['dx', 2],
+			['d2', 1]
+		]);
 	});
 
 	it('counts a case the system failed as an error, never scored: only answered = 0 in its row, out of every other mean', async () => {
@@ -136,9 +154,15 @@ describe('buildSystemReport', () => {
 		expectValid(report);
 		expect(system.requests.length).toBeLessThan(6);
 		expect(report.status).toBe('incomplete');
-		expect(report.incomplete).toEqual({ reason: 'scripted SYSTEM_UNREACHABLE for c2', code: 'SYSTEM_UNREACHABLE', notRun: 6 - system.requests.length });
+		expect(report.incomplete).toEqual({
+			reason: 'scripted SYSTEM_UNREACHABLE for c2',
+			code: 'SYSTEM_UNREACHABLE',
+			notRun: 6 - system.requests.length
+		});
 		expect(report.errors).toEqual({ count: 1, byCode: { SYSTEM_UNREACHABLE: 1 } });
-		expect(() => runGate(report, report, { metrics: { recip_rank: { min: 0 } } })).toThrow(/incomplete: a partial run cannot gate a release/);
+		expect(() => runGate(report, report, { metrics: { recip_rank: { min: 0 } } })).toThrow(
+			/incomplete: a partial run cannot gate a release/
+		);
 	});
 
 	it('still writes an incomplete report when the very first request finds the system unreachable', async () => {
@@ -194,7 +218,9 @@ describe('repeats and flaky cases', () => {
 		expect(report.metrics.aggregate.consistency!.mean).toBeCloseTo(11 / 12, 12);
 		// Answer metrics come from repeat 0 (seed 42: every case 5).
 		expect(report.metrics.aggregate['judge.correctness']).toEqual({ mean: 5, answerableMean: 5 });
-		expect(report.metrics.conventions).toContain('Repeats: n = 3; retrieval and answer metrics are from repeat 0, consistency from all repeats.');
+		expect(report.metrics.conventions).toContain(
+			'Repeats: n = 3; retrieval and answer metrics are from repeat 0, consistency from all repeats.'
+		);
 	});
 
 	it('a gate rule consistency min 1 fails on the flaky run and passes on a stable one', async () => {

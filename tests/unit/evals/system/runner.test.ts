@@ -6,7 +6,7 @@ import { FakeSystem, goldenCases } from './fake-system.ts';
 
 describe('runSystemEval', () => {
 	it('never has more than `concurrency` requests in flight, and keeps that many busy', async () => {
-		const sys = new FakeSystem((c) => ({ ticks: (Number(c.id.slice(1)) * 7) % 5 + 1 }));
+		const sys = new FakeSystem((c) => ({ ticks: ((Number(c.id.slice(1)) * 7) % 5) + 1 }));
 		const res = await runSystemEval({ system: sys, cases: goldenCases(20), concurrency: 3, clock: sys.clock });
 		expect(sys.maxInFlight).toBe(3);
 		expect(res.requests).toBe(20);
@@ -23,7 +23,14 @@ describe('runSystemEval', () => {
 		// c1 is slow, c2 fast: c2 finishes first.
 		const sys = new FakeSystem((c) => ({ ticks: c.id === 'c1' ? 10 : 1 }));
 		const seen: string[] = [];
-		const res = await runSystemEval({ system: sys, cases: goldenCases(2), repeats: 2, concurrency: 4, clock: sys.clock, onResult: (r) => void seen.push(`${r.caseId}/${r.repeat}`) });
+		const res = await runSystemEval({
+			system: sys,
+			cases: goldenCases(2),
+			repeats: 2,
+			concurrency: 4,
+			clock: sys.clock,
+			onResult: (r) => void seen.push(`${r.caseId}/${r.repeat}`)
+		});
 		expect(seen).toEqual(['c2/0', 'c2/1', 'c1/0', 'c1/1']);
 		expect(res.results.map((r) => `${r.caseId}/${r.repeat}`)).toEqual(['c1/0', 'c1/1', 'c2/0', 'c2/1']);
 	});
@@ -31,7 +38,11 @@ describe('runSystemEval', () => {
 	it('sends repeat r with seed baseSeed + r', async () => {
 		const sys = new FakeSystem(() => ({}));
 		await runSystemEval({ system: sys, cases: goldenCases(1), repeats: 3, baseSeed: 100, concurrency: 1, clock: sys.clock });
-		expect(sys.requests.map((r) => [r.repeat, r.seed])).toEqual([[0, 100], [1, 101], [2, 102]]);
+		expect(sys.requests.map((r) => [r.repeat, r.seed])).toEqual([
+			[0, 100],
+			[1, 101],
+			[2, 102]
+		]);
 	});
 
 	it('records a case error with its code and message and goes on with the other cases', async () => {
@@ -43,9 +54,13 @@ describe('runSystemEval', () => {
 		expect(res.requests).toBe(3);
 	});
 
-	it('turns an unusable output into the case\'s SYSTEM_RESPONSE_INVALID error, naming what was wrong, and does not cache it', async () => {
+	it("turns an unusable output into the case's SYSTEM_RESPONSE_INVALID error, naming what was wrong, and does not cache it", async () => {
 		const cache = new MemoryResponseCache();
-		const bad = { c1: { contexts: [{ documentRef: 'a', score: Number.NaN }] }, c2: { contexts: [{ score: 1 }] }, c3: { answer: 42 as unknown as string } } as Record<string, object>;
+		const bad = {
+			c1: { contexts: [{ documentRef: 'a', score: Number.NaN }] },
+			c2: { contexts: [{ score: 1 }] },
+			c3: { answer: 42 as unknown as string }
+		} as Record<string, object>;
 		const sys = new FakeSystem((c) => ({ output: bad[c.id] ?? {} }));
 		const res = await runSystemEval({ system: sys, cases: goldenCases(4), cache, clock: sys.clock });
 		expect(res.results.map((r) => r.error?.message ?? 'ok')).toEqual([
@@ -70,7 +85,11 @@ describe('runSystemEval', () => {
 		const sys = new FakeSystem((c) => (c.id === 'c1' ? { error: 'SYSTEM_UNREACHABLE', ticks: 1 } : { ticks: 5 }));
 		const res = await runSystemEval({ system: sys, cases: goldenCases(10), concurrency: 3, clock: sys.clock });
 		expect(sys.requests).toHaveLength(3);
-		expect(res.results.map((r) => [r.caseId, r.error?.code ?? 'ok'])).toEqual([['c1', 'SYSTEM_UNREACHABLE'], ['c2', 'ok'], ['c3', 'ok']]);
+		expect(res.results.map((r) => [r.caseId, r.error?.code ?? 'ok'])).toEqual([
+			['c1', 'SYSTEM_UNREACHABLE'],
+			['c2', 'ok'],
+			['c3', 'ok']
+		]);
 		expect(res.stopped?.notRun).toBe(7);
 	});
 
@@ -119,10 +138,17 @@ describe('runSystemEval', () => {
 		const [c] = goldenCases(1);
 		const sys = new FakeSystem(() => ({}));
 		const damaged = new MemoryResponseCache();
-		await damaged.put(await systemCacheKey(sys.cacheIdentity, { case: c!, repeat: 0, seed: 42 }), { v: 1, kind: 'system', output: { answer: 5 } });
+		await damaged.put(await systemCacheKey(sys.cacheIdentity, { case: c!, repeat: 0, seed: 42 }), {
+			v: 1,
+			kind: 'system',
+			output: { answer: 5 }
+		});
 		const res = await runSystemEval({ system: sys, cases: [c!], cache: damaged, clock: sys.clock });
 		expect([res.requests, res.cacheHits]).toEqual([1, 0]);
-		const broken: ResponseCache = { get: async () => Promise.reject(new Error('disk')), put: async () => Promise.reject(new Error('disk full')) };
+		const broken: ResponseCache = {
+			get: async () => Promise.reject(new Error('disk')),
+			put: async () => Promise.reject(new Error('disk full'))
+		};
 		const res2 = await runSystemEval({ system: new FakeSystem(() => ({})), cases: goldenCases(2), cache: broken, clock: sys.clock });
 		expect([res2.requests, res2.cacheWriteErrors, res2.results.every((r) => r.error === null)]).toEqual([2, 2, true]);
 	});
@@ -130,8 +156,19 @@ describe('runSystemEval', () => {
 	it('reports progress with an ETA from the injected clock', async () => {
 		const sys = new FakeSystem(() => ({ ticks: 10 }));
 		const progress: [number, number, number][] = [];
-		const res = await runSystemEval({ system: sys, cases: goldenCases(4), concurrency: 1, clock: sys.clock, onProgress: (d, t, eta) => void progress.push([d, t, eta]) });
-		expect(progress).toEqual([[1, 4, 30], [2, 4, 20], [3, 4, 10], [4, 4, 0]]);
+		const res = await runSystemEval({
+			system: sys,
+			cases: goldenCases(4),
+			concurrency: 1,
+			clock: sys.clock,
+			onProgress: (d, t, eta) => void progress.push([d, t, eta])
+		});
+		expect(progress).toEqual([
+			[1, 4, 30],
+			[2, 4, 20],
+			[3, 4, 10],
+			[4, 4, 0]
+		]);
 		expect(res.elapsedMs).toBe(40);
 	});
 
@@ -157,13 +194,26 @@ describe('runSystemEval', () => {
 
 	it('refuses a bad repeats or concurrency with CONFIG_INVALID', async () => {
 		const sys = new FakeSystem(() => ({}));
-		await expect(runSystemEval({ system: sys, cases: goldenCases(1), repeats: 0, clock: sys.clock })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: /repeats must be an integer ≥ 1, received 0/ });
-		await expect(runSystemEval({ system: sys, cases: goldenCases(1), concurrency: 1.5, clock: sys.clock })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+		await expect(runSystemEval({ system: sys, cases: goldenCases(1), repeats: 0, clock: sys.clock })).rejects.toMatchObject({
+			code: 'CONFIG_INVALID',
+			message: /repeats must be an integer ≥ 1, received 0/
+		});
+		await expect(runSystemEval({ system: sys, cases: goldenCases(1), concurrency: 1.5, clock: sys.clock })).rejects.toMatchObject({
+			code: 'CONFIG_INVALID'
+		});
 	});
 
 	it('stops and rethrows when onResult fails', async () => {
 		const sys = new FakeSystem(() => ({}));
-		await expect(runSystemEval({ system: sys, cases: goldenCases(5), concurrency: 1, clock: sys.clock, onResult: () => Promise.reject(new Error('store failed')) })).rejects.toThrow('store failed');
+		await expect(
+			runSystemEval({
+				system: sys,
+				cases: goldenCases(5),
+				concurrency: 1,
+				clock: sys.clock,
+				onResult: () => Promise.reject(new Error('store failed'))
+			})
+		).rejects.toThrow('store failed');
 		expect(sys.requests).toHaveLength(1);
 	});
 });
