@@ -17,26 +17,32 @@ import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink } from '$lib/tracing/index.ts';
 import { EstimateTokenizer } from '$lib/generation/index.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
-import { LibraryClient } from './library-client.ts';
 import { answerRunRetriever } from '$lib/services/retrieved-sources.ts';
 import { loadRunAs } from './run-as.ts';
-import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
-import { ModelLink } from './models-client.ts';
-import { describe } from './workbench.svelte.ts';
-import { loadEndpoint, saveEndpoint, type EndpointSettings } from './ask-endpoint.ts';
-import { chatModelFor, loadJudgeEndpoint, modelRefOf, saveJudgeEndpoint, type EngineKind } from './answer-engine.ts';
+import type { AppCore } from './app-core.svelte.ts';
+import type { JobHandle, JobKind } from './shell/jobs.svelte.ts';
+import { describe } from './describe.ts';
+import type { EndpointSettings } from './ask-endpoint.ts';
+import { chatModelFor, modelRefOf, type EngineKind } from './answer-engine.ts';
 import { PairwiseDesk } from './answer-pairwise.svelte.ts';
 import { busyRunIds, withRunLock } from './run-locks.ts';
 import { AnswerOutputs } from './answer-outputs.svelte.ts';
 import { SystemDesk } from './answer-system.svelte.ts';
 import { systemEngine } from './answer-system-engine.ts';
-import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 import { loadInjectionSuite } from './demo.ts';
 import { newId } from '$lib/shared/ids.ts';
 
 /** How often the page re-reads the held run locks, ms (a run started or finished in another tab shows within this). */
 export const LOCK_POLL_MS = 1000;
+
+/** The jobs-tray kind of each lab job. */
+const TRAY_KINDS: Record<LabProgress['kind'], JobKind> = {
+	answering: 'answers',
+	evaluating: 'system-eval',
+	grading: 'grading',
+	comparing: 'grading'
+};
 
 /** Progress of the running job (answering or grading). */
 export interface LabProgress {
@@ -51,18 +57,19 @@ export interface LabProgress {
  * progress, cancel, resume after reload), grading (layer-1 checks and LLM judges), human review,
  * pairwise comparison, "add to golden set", fine-tuning and report export. Generation and judging
  * run here, where the chat model lives; every answer is stored through the library worker as it
- * arrives.
+ * arrives. A view over the app context: worker, workspace, in-browser model and the answering and
+ * judge profiles are the app's; the lab is kept for the visit, so a run goes on across pages.
  */
 export class AnswerLab {
-	workspaces = $state<WorkspaceRecord[]>([]);
-	workspaceId = $state<string | null>(null);
 	goldenSets = $state<GoldenSetRecord[]>([]);
 	goldenSetId = $state<string | null>(null);
 	runs = $state<AnswerRunRecord[]>([]);
 	runId = $state<string | null>(null);
 	answers = $state<AnswerRecord[]>([]);
 	reports = $state<EvalReport[]>([]);
-	progress = $state<LabProgress | null>(null);
+	private current = $state<LabProgress | null>(null);
+	/** The running job's entry in the app's jobs tray. */
+	private trayJob: JobHandle | null = null;
 	/** Runs some tab holds the lock of (answering or grading); refreshed on open, after each job and every {@link LOCK_POLL_MS}. */
 	busyElsewhere = $state<string[]>([]);
 	/** The run this tab's job works on (holding its lock), or null. */
@@ -71,9 +78,7 @@ export class AnswerLab {
 	notice = $state<string | null>(null);
 	ready = $state(false);
 
-	// Answering: engine, retrieval, budget.
-	engineKind = $state<EngineKind>('endpoint');
-	endpoint = $state<EndpointSettings>(loadEndpoint(localStorage));
+	// Answering: retrieval, budget (the engine and endpoint are the answering profile's).
 	label = $state('');
 	mode = $state<RetrievalMode>('lexical');
 	topK = $state(8);
@@ -82,9 +87,7 @@ export class AnswerLab {
 	temperature = $state(0);
 	seed = $state(42);
 
-	// Grading: judge engine, rubrics, checks.
-	judgeKind = $state<EngineKind>('endpoint');
-	judgeEndpoint = $state<EndpointSettings>(loadJudgeEndpoint(localStorage));
+	// Grading: rubrics, checks (the judge's engine and endpoint are the judge profile's).
 	rubrics = $state<RubricId[]>([...DEFAULT_RUBRIC_IDS]);
 	checksText = $state(JSON.stringify(DEFAULT_CHECKS, null, 2));
 	passThreshold = $state(4);
@@ -94,7 +97,6 @@ export class AnswerLab {
 	/** Replay judge replies from the IndexedDB response cache (key: judge model, base URL, prompt id/version, messages, sampling), so re-grading the same answers asks nothing again. */
 	judgeCache = $state(true);
 
-	readonly llm = new LlmManager();
 	readonly prompt = new PromptStudio();
 	readonly pairwise = new PairwiseDesk(this);
 	readonly outputs = new AnswerOutputs(this);
@@ -106,31 +108,61 @@ export class AnswerLab {
 	);
 	readonly validator = new CfworkerSchemaValidator();
 
-	private client: LibraryClient | null = null;
-	private readonly models = new ModelLink(
-		() => this.api,
-		(message) => (this.error = message)
-	);
 	private abort: AbortController | null = null;
-	private llmStarted = false;
 	private lockPoll: ReturnType<typeof setInterval> | null = null;
+	/** The workspace whose data is loaded here. */
+	private loadedWorkspaceId: string | null = null;
+
+	constructor(private readonly app: AppCore) {}
 
 	get api() {
-		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
-		return this.client.api;
+		return this.app.api;
+	}
+	get workspaces(): WorkspaceRecord[] {
+		return this.app.workspaces;
+	}
+	get workspaceId(): string | null {
+		return this.app.workspaceId;
+	}
+	/** The in-browser model (the app's one LLM manager: a model loaded on Ask is loaded here). */
+	get llm() {
+		return this.app.llm;
+	}
+	/** The answering role's engine and endpoint profile (shared with Ask). */
+	get engineKind(): EngineKind {
+		return this.app.profiles.engineOf('answer');
+	}
+	get endpoint(): EndpointSettings {
+		return this.app.profiles.endpointFor('answer');
+	}
+	/** The judge role's engine and endpoint profile. */
+	get judgeKind(): EngineKind {
+		return this.app.profiles.engineOf('judge');
+	}
+	get judgeEndpoint(): EndpointSettings {
+		return this.app.profiles.endpointFor('judge');
+	}
+	/** Progress of this lab's running job (answering, grading, …); mirrored in the app's jobs tray. */
+	get progress(): LabProgress | null {
+		return this.current;
+	}
+	set progress(p: LabProgress | null) {
+		this.current = p;
+		if (p) this.trayJob?.progress(p.done, p.total);
 	}
 
-	/** Start the worker and open the last used workspace. */
-	async init(): Promise<void> {
-		this.client = new LibraryClient((e) => (this.error = workerEventMessage(e)));
+	/** The page is shown: start the app if needed and open the app's workspace (again when another page switched it). */
+	async show(): Promise<void> {
 		await this.guard(async () => {
-			this.workspaces = await this.api.listWorkspaces();
-			const pick = lastWorkspace(this.workspaces);
-			if (pick) await this.selectWorkspace(pick.id);
+			await this.app.start();
+			const pick = this.app.initialWorkspace();
+			if (pick && pick.id !== this.loadedWorkspaceId) await this.selectWorkspace(pick.id);
+			else if (pick && !this.progress) this.goldenSets = await this.api.listGoldenSets(pick.id);
 			await this.systems.refreshCacheCount();
 		});
 		// Another tab may start or finish a run at any time: its lock is the only live signal.
-		this.lockPoll = setInterval(() => void this.refreshLocks(), LOCK_POLL_MS);
+		this.lockPoll ??= setInterval(() => void this.refreshLocks(), LOCK_POLL_MS);
+		if (this.engineKind === 'webllm' || this.judgeKind === 'webllm') this.app.startLlm();
 		this.ready = true;
 	}
 
@@ -145,35 +177,28 @@ export class AnswerLab {
 		if (!changed) return;
 		this.busyElsewhere = held;
 		const workspaceId = this.workspaceId;
-		if (workspaceId && this.client) {
+		if (workspaceId) {
 			const runs = await this.api.listAnswerRuns(workspaceId).catch(() => null);
 			if (runs && this.workspaceId === workspaceId) this.runs = runs;
 		}
 	}
 
-	/** Leaving the page: stop the job, the in-browser model, the library and model workers. */
-	destroy(): void {
-		this.abort?.abort();
+	/** The page is hidden: stop polling the run locks (a running job goes on). */
+	hide(): void {
 		if (this.lockPoll) clearInterval(this.lockPoll);
-		this.llm.destroy();
-		this.client?.terminate();
-		this.models.terminate();
+		this.lockPoll = null;
 	}
 
-	/** Switch an engine; the in-browser one probes the GPU on first use only. */
+	/** Switch an engine (remembered per workspace); the in-browser one probes the GPU on first use only. */
 	useEngine(role: 'answer' | 'judge', kind: EngineKind): void {
-		if (role === 'answer') this.engineKind = kind;
-		else this.judgeKind = kind;
-		if (kind === 'webllm' && !this.llmStarted) {
-			this.llmStarted = true;
-			void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
-		}
+		this.app.profiles.setEngine(role, kind);
+		if (kind === 'webllm') this.app.startLlm();
 	}
 
 	/** Make `id` current (remembered for every page): its golden sets (one with reference answers first), runs and reports; opens its latest run. */
 	async selectWorkspace(id: string): Promise<void> {
-		this.workspaceId = id;
-		rememberWorkspace(id);
+		this.app.setWorkspace(id);
+		this.loadedWorkspaceId = id;
 		await this.guard(async () => {
 			this.goldenSets = await this.api.listGoldenSets(id);
 			this.goldenSetId = this.goldenSets.find((g) => g.cases.some((c) => c.reference))?.id ?? this.goldenSets[0]?.id ?? null;
@@ -197,7 +222,7 @@ export class AnswerLab {
 			const report = await this.api.importFiles(ws.id, suite.files, newId('import'));
 			if (suite.goldenSet)
 				await this.api.importGoldenSet(ws.id, suite.goldenSet.name, { format: suite.goldenSet.format, text: suite.goldenSet.text });
-			this.workspaces = await this.api.listWorkspaces();
+			await this.app.refreshWorkspaces();
 			await this.selectWorkspace(ws.id);
 			this.notice = `Injection suite loaded: ${report.items.length} documents and ${this.goldenSets[0]?.cases.length ?? 0} cases in the workspace “${ws.name}”. Answer it with your model, then grade to see the attack success rate.`;
 		});
@@ -220,7 +245,7 @@ export class AnswerLab {
 		if (!workspaceId || !gs || this.progress) return;
 		await this.guard(async () => {
 			const model = chatModelFor(this.engineKind, $state.snapshot(this.endpoint), this.llm.loaded);
-			if (this.engineKind === 'endpoint') saveEndpoint(localStorage, $state.snapshot(this.endpoint));
+			if (this.engineKind === 'endpoint') this.app.profiles.save();
 			const prompt = $state.snapshot(this.prompt.current);
 			const config = {
 				label: this.label.trim() || `${this.mode} · ${model.modelId} · prompt v${prompt.spec.version}`,
@@ -313,13 +338,28 @@ export class AnswerLab {
 		if (this.progress) throw new AssayError('RUN_BUSY', 'Another job is running in this tab: wait for it or cancel it.');
 		const abort = new AbortController();
 		this.abort = abort;
+		const label = this.runs.find((r) => r.id === runId)?.config.label ?? runId;
+		this.trayJob = this.app.jobs.start({
+			kind: TRAY_KINDS[kind],
+			label: `${kind[0]!.toUpperCase()}${kind.slice(1)} “${label}”`,
+			route: '/answers/',
+			workspaceId: this.workspaceId,
+			total,
+			cancel: () => this.cancel()
+		});
 		this.progress = { kind, done: 0, total };
+		let failure: string | null = null;
 		try {
 			await withRunLock(runId, () => {
 				this.activeRunId = runId;
 				return fn(abort.signal);
 			});
+		} catch (error) {
+			failure = describe(error);
+			throw error;
 		} finally {
+			this.trayJob.finish(failure ? 'failed' : abort.signal.aborted ? 'cancelled' : 'done', failure);
+			this.trayJob = null;
 			this.activeRunId = null;
 			this.progress = null;
 			this.abort = null;
@@ -338,7 +378,7 @@ export class AnswerLab {
 		if (!run || this.progress) return;
 		await this.guard(async () => {
 			const judge = chatModelFor(this.judgeKind, $state.snapshot(this.judgeEndpoint), this.llm.loaded);
-			if (this.judgeKind === 'endpoint') saveJudgeEndpoint(localStorage, $state.snapshot(this.judgeEndpoint));
+			if (this.judgeKind === 'endpoint') this.app.profiles.save();
 			let checks: unknown;
 			try {
 				checks = JSON.parse(this.checksText);
@@ -452,7 +492,7 @@ export class AnswerLab {
 	}
 
 	private async ensureModels(): Promise<void> {
-		await this.models.ensure();
+		await this.app.models.ensure();
 	}
 
 	/** Run `fn`, showing any failure as the page error instead of throwing. */

@@ -1,7 +1,7 @@
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
 import pkg from '../../../package.json';
 import { download, environmentInfo, importReportFiles, MAX_REPORT_BYTES } from './eval-files.ts';
-import { describe } from './workbench.svelte.ts';
+import { describe } from './describe.ts';
 import type { AnswerLab } from './answer-lab.svelte.ts';
 import { AssayError } from '$lib/shared/errors.ts';
 import { saveReportPick } from './workspace-prefs.ts';

@@ -18,13 +18,11 @@ import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { LibraryClient } from './library-client.ts';
 import { searchSources } from '$lib/services/retrieved-sources.ts';
 import { loadRunAs } from './run-as.ts';
-import { LlmManager } from './llm-manager.svelte.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
-import { ModelLink } from './models-client.ts';
-import { describe } from './workbench.svelte.ts';
+import type { AppCore } from './app-core.svelte.ts';
+import { describe } from './describe.ts';
 import { runStructured } from './ask-structured.ts';
-import { loadEndpoint, openAiEndpointOf, saveEndpoint, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
-import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
+import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 
 /** One answer as the page shows it. */
 export interface AnswerState {
@@ -45,22 +43,16 @@ export interface AnswerState {
 /**
  * State and actions of the Ask page (Svelte 5 runes): pick a workspace, retrieve with a search
  * mode, assemble the prompt by token budget, stream the answer from the chosen engine with a
- * stop button, and keep sources, citations, metrics and spans. Owns its library worker (and a
- * model worker once a semantic mode is used).
+ * stop button, and keep sources, citations, metrics and spans. A view over the app context: its
+ * worker, workspace, in-browser model and the answering role's endpoint profile are shared.
  */
 export class AskDesk {
-	workspaces = $state<WorkspaceRecord[]>([]);
-	workspaceId = $state<string | null>(null);
-	endpoint = $state<EndpointSettings>(loadEndpoint(localStorage));
 	mode = $state<RetrievalMode>('lexical');
 	topK = $state(8);
 	contextWindowTokens = $state(4096);
 	maxTokens = $state(512);
 	question = $state('');
 	answer = $state<AnswerState | null>(null);
-	/** Which engine answers: the OpenAI-compatible endpoint or the in-browser (WebLLM) model. */
-	engineKind = $state<'endpoint' | 'webllm'>('endpoint');
-	readonly llm = new LlmManager();
 	readonly prompt = new PromptStudio();
 	/** `answer`: grounded answer with citations; `structured`: JSON validated against `schemaText`. */
 	task = $state<'answer' | 'structured'>('answer');
@@ -70,56 +62,61 @@ export class AskDesk {
 	ready = $state(false);
 	error = $state<string | null>(null);
 
-	private client: LibraryClient | null = null;
-	private readonly models = new ModelLink(
-		() => this.api,
-		(message) => (this.error = message)
-	);
-	private llmStarted = false;
 	private abort: AbortController | null = null;
+	/** The workspace whose index this page opened. */
+	private openedWorkspaceId: string | null = null;
+
+	constructor(private readonly app: AppCore) {}
 
 	private get api() {
-		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
-		return this.client.api;
+		return this.app.api;
+	}
+	get workspaces(): WorkspaceRecord[] {
+		return this.app.workspaces;
+	}
+	get workspaceId(): string | null {
+		return this.app.workspaceId;
+	}
+	/** The in-browser model (the app's one LLM manager). */
+	get llm() {
+		return this.app.llm;
+	}
+	/** Which engine answers (the answering role's choice, remembered per workspace). */
+	get engineKind(): 'endpoint' | 'webllm' {
+		return this.app.profiles.engineOf('answer');
+	}
+	/** The answering role's endpoint profile settings (shared with Answer evals). */
+	get endpoint(): EndpointSettings {
+		return this.app.profiles.endpointFor('answer');
 	}
 
-	/** Start the library worker and open the last used workspace. */
-	async init(): Promise<void> {
-		this.client = new LibraryClient((e) => (this.error = workerEventMessage(e)));
+	/** The page is shown: start the app if needed and open the app's workspace (again if another page switched it). */
+	async show(): Promise<void> {
 		try {
-			this.workspaces = await this.api.listWorkspaces();
-			const pick = lastWorkspace(this.workspaces);
-			if (pick) await this.selectWorkspace(pick.id);
+			await this.app.start();
+			const pick = this.app.initialWorkspace();
+			if (pick && pick.id !== this.openedWorkspaceId) await this.selectWorkspace(pick.id);
 		} catch (error) {
 			this.error = describe(error);
 		}
+		if (this.engineKind === 'webllm') this.app.startLlm();
 		this.ready = true;
 	}
 
 	/** Switch engines; the in-browser one probes the GPU and its cache on first use only (web-llm loads lazily). */
 	useEngine(kind: 'endpoint' | 'webllm'): void {
-		this.engineKind = kind;
-		if (kind === 'webllm' && !this.llmStarted) {
-			this.llmStarted = true;
-			void this.llm.init().catch((error: unknown) => (this.llm.error = { code: 'WEBGPU_UNAVAILABLE', message: describe(error) }));
-		}
-	}
-
-	destroy(): void {
-		this.llm.destroy();
-		this.abort?.abort();
-		this.client?.terminate();
-		this.models.terminate();
+		this.app.profiles.setEngine('answer', kind);
+		if (kind === 'webllm') this.app.startLlm();
 	}
 
 	async selectWorkspace(id: string): Promise<void> {
-		this.workspaceId = id;
-		rememberWorkspace(id);
+		this.app.setWorkspace(id);
+		this.openedWorkspaceId = id;
 		await this.api.openWorkspace(id);
 	}
 
 	saveEndpoint(): void {
-		saveEndpoint(localStorage, $state.snapshot(this.endpoint));
+		this.app.profiles.save();
 	}
 
 	/** Ask the current question; the answer streams into `answer`. */
@@ -241,7 +238,7 @@ export class AskDesk {
 	}
 
 	private async ensureModels(): Promise<void> {
-		await this.models.ensure();
+		await this.app.models.ensure();
 	}
 }
 

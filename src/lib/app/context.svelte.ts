@@ -1,22 +1,36 @@
 import { getContext, setContext } from 'svelte';
 import { AssayError } from '$lib/shared/errors.ts';
-import { Notices } from './shell/notices.svelte.ts';
-import { Jobs } from './shell/jobs.svelte.ts';
-import { CommandRegistry } from './shell/commands.svelte.ts';
+import { AppCore } from './app-core.svelte.ts';
+import { Workbench } from './workbench.svelte.ts';
+import { AskDesk } from './ask.svelte.ts';
+import { EvalBench } from './eval-bench.svelte.ts';
+import { AnswerLab } from './answer-lab.svelte.ts';
 
 /**
  * The one app context, created in the root layout and reached by every page and shell component
- * through Svelte context (DESIGN.md, "Wave 2"): it outlives page changes, so what it owns — the
- * library worker, the model link, the LLM manager, the selected workspace, settings profiles,
- * notices, long jobs and palette commands — is started once per visit and shared.
+ * through Svelte context (DESIGN.md, "Wave 2"). It is the {@link AppCore} (one library worker, one
+ * model link, one LLM manager, the workspace, profiles, notices, jobs, commands) plus one view per
+ * page, made on first visit and kept: coming back to a page finds its state, and its jobs, as left.
  */
-export class AppContext {
-	/** Errors and notices of every page (the shell shows them as toasts). */
-	readonly notices = new Notices();
-	/** Long jobs (imports, embedding, runs) that stay visible across pages. */
-	readonly jobs = new Jobs();
-	/** Commands of the palette (Ctrl/⌘-K). */
-	readonly commands = new CommandRegistry();
+export class AppContext extends AppCore {
+	private views: { library?: Workbench; ask?: AskDesk; evals?: EvalBench; answers?: AnswerLab } = {};
+
+	/** The library and search page's state. */
+	get library(): Workbench {
+		return (this.views.library ??= new Workbench(this));
+	}
+	/** The Ask page's state. */
+	get ask(): AskDesk {
+		return (this.views.ask ??= new AskDesk(this));
+	}
+	/** The retrieval evaluations page's state. */
+	get evals(): EvalBench {
+		return (this.views.evals ??= new EvalBench(this));
+	}
+	/** The answer evals page's state. */
+	get answers(): AnswerLab {
+		return (this.views.answers ??= new AnswerLab(this));
+	}
 }
 
 const KEY = Symbol('assay.app-context');

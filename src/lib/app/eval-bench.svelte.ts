@@ -1,4 +1,3 @@
-import { AssayError } from '$lib/shared/errors.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { AppConfig, AnalyzerName } from '$lib/config/schema.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
@@ -10,19 +9,17 @@ import pkg from '../../../package.json';
 import { loadRunAs } from './run-as.ts';
 import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource, importReportFiles } from './eval-files.ts';
-import { describe } from './workbench.svelte.ts';
-import { SemanticState } from './semantic.svelte.ts';
+import { describe } from './describe.ts';
+import type { AppCore } from './app-core.svelte.ts';
 import { draftFromConfig, loadDrafts, saveDrafts, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
-import { lastWorkspace, rememberWorkspace, workerEventMessage } from './last-workspace.ts';
 
 /**
  * State and actions of the evals page (Svelte 5 runes): workspaces, golden sets and their
  * editor, BEIR import, the experiment matrix, runs with progress and cancel, reports side by
- * side, paired comparisons, exports. Owns its own library worker.
+ * side, paired comparisons, exports. A view over the app context (its worker, workspace and
+ * semantic state), kept for the visit so a running experiment survives a page change.
  */
 export class EvalBench {
-	workspaces = $state<WorkspaceRecord[]>([]);
-	workspaceId = $state<string | null>(null);
 	config = $state<AppConfig | null>(null);
 	goldenSets = $state<GoldenSetRecord[]>([]);
 	goldenSetId = $state<string | null>(null);
@@ -42,44 +39,53 @@ export class EvalBench {
 	/** nDCG gain for the next runs: linear (trec_eval) or exponential (2^grade − 1). */
 	ndcgGain = $state<'linear' | 'exponential'>('linear');
 
-	/** Embedding model, vectors and reranker of the workspace (dense modes evaluate on these). */
-	readonly semantic = new SemanticState(() => this.api);
-
 	readonly goldenSet = $derived(this.goldenSets.find((g) => g.id === this.goldenSetId) ?? null);
-	private client: LibraryClient | null = null;
+	/** The workspace whose data is loaded here. */
+	private loadedWorkspaceId: string | null = null;
 	/** The workspace `drafts` belong to (set with them; the matrix is stored under it). */
 	private draftsWorkspaceId: string | null = null;
 	private jobId: string | null = null;
 
+	constructor(private readonly app: AppCore) {}
+
 	private get api() {
-		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
-		return this.client.api;
+		return this.app.api;
+	}
+	get workspaces(): WorkspaceRecord[] {
+		return this.app.workspaces;
+	}
+	get workspaceId(): string | null {
+		return this.app.workspaceId;
+	}
+	/** Embedding model, vectors and reranker of the workspace (the app's one semantic state; dense modes evaluate on these). */
+	get semantic() {
+		return this.app.semantic;
 	}
 
-	/** Start the worker and open the last used workspace (shared with the library page). */
-	async init(): Promise<void> {
-		this.client = new LibraryClient((e) => (this.error = workerEventMessage(e)));
-		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
+	/**
+	 * The page is shown: start the app if needed and open the app's workspace — again when another
+	 * page switched it; else reload its golden sets (the library and answer pages add to them).
+	 */
+	async show(): Promise<void> {
 		await this.guard(async () => {
-			this.workspaces = await this.api.listWorkspaces();
-			const pick = lastWorkspace(this.workspaces);
-			if (pick) await this.selectWorkspace(pick.id);
+			await this.app.start();
+			const pick = this.app.initialWorkspace();
+			if (pick && pick.id !== this.loadedWorkspaceId) await this.selectWorkspace(pick.id);
+			else if (pick && !this.runProgress) await this.refreshGoldenSets(pick.id);
 		});
 		this.ready = true;
 	}
 
-	/** Stop the worker (leaving the page). */
-	destroy(): void {
-		this.semantic.terminate();
-		this.client?.terminate();
-		this.client = null;
+	private async refreshGoldenSets(id: string): Promise<void> {
+		this.goldenSets = await this.api.listGoldenSets(id);
+		if (!this.goldenSets.some((g) => g.id === this.goldenSetId)) this.goldenSetId = this.goldenSets[0]?.id ?? null;
 	}
 
 	/** Make `id` current: load its configuration, golden sets and reports; the matrix stored for it (else one draft with its settings). */
 	async selectWorkspace(id: string): Promise<void> {
-		this.workspaceId = id;
+		this.app.setWorkspace(id);
+		this.loadedWorkspaceId = id;
 		this.draftsWorkspaceId = null;
-		rememberWorkspace(id);
 		this.comparison = null;
 		await this.guard(async () => {
 			this.config = await this.api.workspaceConfig(id);
@@ -145,12 +151,22 @@ export class EvalBench {
 		await this.guard(async () => {
 			const input = beirFolderInput(files, analyzer);
 			this.beirProgress = { phase: 'reading', done: 0, total: 1 };
-			const result = await this.api.importBeirFolder(
-				input,
-				LibraryClient.listener((p: BeirImportProgress) => (this.beirProgress = p))
-			);
+			const job = this.app.jobs.start({ kind: 'beir', label: 'BEIR import', route: '/evals/', total: 1 });
+			const result = await this.api
+				.importBeirFolder(
+					input,
+					LibraryClient.listener((p: BeirImportProgress) => {
+						this.beirProgress = p;
+						job.progress(p.done, p.total, p.phase);
+					})
+				)
+				.catch((error: unknown) => {
+					job.finish('failed', describe(error));
+					throw error;
+				});
+			job.finish('done', `${result.documents} documents, ${result.goldenSet.cases.length} golden cases`);
 			this.importErrors = [...result.errors];
-			this.workspaces = await this.api.listWorkspaces();
+			await this.app.refreshWorkspaces();
 			await this.selectWorkspace(result.workspace.id);
 			this.goldenSetId = result.goldenSet.id;
 			this.notice = `Imported ${result.documents} documents and ${result.goldenSet.cases.length} golden cases in ${(result.durationMs / 1000).toFixed(1)} s.`;
@@ -211,6 +227,15 @@ export class EvalBench {
 		if (!gs || !this.workspaceId) return;
 		const workspaceId = this.workspaceId;
 		const drafts = $state.snapshot(this.drafts) as ConfigDraft[];
+		const job = this.app.jobs.start({
+			kind: 'experiment',
+			label: `Experiment: ${drafts.length} configuration(s) × ${gs.cases.length} queries`,
+			route: '/evals/',
+			workspaceId,
+			total: drafts.length * gs.cases.length,
+			cancel: () => void this.cancelRun()
+		});
+		let cancelled = false;
 		await this.guard(async () => {
 			const environment = await environmentInfo();
 			// Evaluate as the principal the search page runs as (absent = owner); the report records it.
@@ -231,12 +256,19 @@ export class EvalBench {
 						ndcgGain: this.ndcgGain,
 						...(runAs ? { runAs } : {})
 					},
-					LibraryClient.listener((p: EvalRunProgress) => (this.runProgress = { ...p, label: d.label, index, count: drafts.length }))
+					LibraryClient.listener((p: EvalRunProgress) => {
+						this.runProgress = { ...p, label: d.label, index, count: drafts.length };
+						if (p.phase !== 'indexing') job.progress(index * gs.cases.length + p.done, undefined, d.label);
+					})
 				);
 				this.reports = [...this.reports, report];
-				if (report.status === 'cancelled') break;
+				if (report.status === 'cancelled') {
+					cancelled = true;
+					break;
+				}
 			}
 		});
+		job.finish(this.error ? 'failed' : cancelled ? 'cancelled' : 'done', this.error);
 		this.runProgress = null;
 		this.jobId = null;
 	}

@@ -8,7 +8,7 @@ import {
 	type LoadProgress,
 	type ModelOffer
 } from '$lib/generation/index.ts';
-import { describe } from './workbench.svelte.ts';
+import { describe } from './describe.ts';
 import { detectGpu, LlmClient, type CachedModel, type LlmSource } from './llm-client.ts';
 
 const MIRROR_KEY = 'assay.llmMirror';

@@ -9,7 +9,7 @@ import {
 	type DiffLine,
 	type PromptVersion
 } from '$lib/generation/index.ts';
-import { describe } from './workbench.svelte.ts';
+import { describe } from './describe.ts';
 
 const KEY = 'assay.promptHistory';
 

@@ -20,7 +20,7 @@ export interface EmbedJob {
 /**
  * Page state of semantic search: the dense index status (which modes are ready), the embedding
  * job (progress, ETA, cancel), model files (local folders, cached downloads), the retrieval
- * mode and the identity queries run as. Owns the model worker.
+ * mode and the identity queries run as. One per app (in the app context), over its model link.
  */
 export class SemanticState {
 	status = $state<SemanticStatus | null>(null);
@@ -38,14 +38,15 @@ export class SemanticState {
 	/** Dense modes need every chunk embedded for the current model (lexical is always ready). */
 	readonly denseReady = $derived(this.status?.state === 'ready' && this.status.vectorCount > 0);
 
-	private readonly link: ModelLink;
 	/** Model workers whose download progress is already shown (a restarted worker needs its listener again). */
 	private readonly listening = new WeakSet<ModelsClient>();
 	private statusTimer: ReturnType<typeof setTimeout> | null = null;
 
-	constructor(private readonly library: () => Remote<LibraryApi>) {
-		this.link = new ModelLink(library, (message) => (this.error = message));
-	}
+	/** `link`: the app's one model worker link (shared by every page). */
+	constructor(
+		private readonly library: () => Remote<LibraryApi>,
+		private readonly link: ModelLink
+	) {}
 
 	/** Start the model worker and connect it to the library worker. */
 	async start(): Promise<void> {
@@ -132,11 +133,6 @@ export class SemanticState {
 	async deleteModel(modelId: string): Promise<void> {
 		await (await this.models()).api.deleteCachedModel(modelId);
 		await this.refreshCache();
-	}
-
-	/** Stop the model worker (leaving the page). */
-	terminate(): void {
-		this.link.terminate();
 	}
 
 	/** The linked model worker, started (or restarted after a crash) on demand, with download progress shown. */

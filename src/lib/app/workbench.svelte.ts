@@ -1,4 +1,3 @@
-import { AssayError, isAssayError } from '$lib/shared/errors.ts';
 import type { AppConfig } from '$lib/config/schema.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { DocumentRecord, WorkspaceRecord } from '$lib/ingest/types.ts';
@@ -16,10 +15,9 @@ import type { SpanRecord } from '$lib/tracing/types.ts';
 import type { PendingJob } from '$lib/storage/index.ts';
 import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
+import type { AppCore } from './app-core.svelte.ts';
+import { describe } from './describe.ts';
 import { loadDemoFiles } from './demo.ts';
-import { StorageUsage } from './storage-usage.svelte.ts';
-import { SemanticState } from './semantic.svelte.ts';
-import { lastWorkspace, rememberWorkspace } from './last-workspace.ts';
 import { coalesced } from './coalesce.ts';
 import { loadRunAs, saveRunAs } from './run-as.ts';
 
@@ -37,12 +35,11 @@ export interface ImportState {
 }
 
 /**
- * The page's state and actions (Svelte 5 runes). The composition root: it owns the library
- * worker client and is the only place that talks to it.
+ * The library page's state and actions (Svelte 5 runes): a view over the app context (its worker,
+ * workspace, model link). Kept by the context for the whole visit, so an import keeps running and
+ * keeps its progress while the user is on another page.
  */
 export class Workbench {
-	workspaces = $state<WorkspaceRecord[]>([]);
-	workspaceId = $state<string | null>(null);
 	documents = $state<DocumentRecord[]>([]);
 	indexStatus = $state<IndexStatus | null>(null);
 	config = $state<AppConfig | null>(null);
@@ -51,51 +48,79 @@ export class Workbench {
 	stoppedImports = $state<PendingJob[]>([]);
 	searchResponse = $state<SearchResponse | null>(null);
 	searchError = $state<string | null>(null);
-	/** A blocking problem (storage upgraded elsewhere, worker failure) shown as a banner. */
-	banner = $state<string | null>(null);
 	/** The last action's error, shown near the control that caused it. */
 	actionError = $state<string | null>(null);
 	openDocument = $state<{ view: DocumentView; focus: SearchHit | null } | null>(null);
 	spans = $state<SpanRecord[]>([]);
-	readonly storage = new StorageUsage();
-	/** Dense index, embedding jobs, models, retrieval mode, run-as identity. */
-	readonly semantic = new SemanticState(() => this.api);
 	ready = $state(false);
 
-	private client: LibraryClient | null = null;
+	/** The workspace whose documents, config and index are loaded here. */
+	private loadedWorkspaceId: string | null = null;
+	private started = false;
 
-	readonly workspace = $derived(this.workspaces.find((w) => w.id === this.workspaceId) ?? null);
+	constructor(private readonly app: AppCore) {}
+
+	get workspaces(): WorkspaceRecord[] {
+		return this.app.workspaces;
+	}
+	get workspaceId(): string | null {
+		return this.app.workspaceId;
+	}
+	get workspace(): WorkspaceRecord | null {
+		return this.app.workspace;
+	}
+	/** A blocking problem (storage upgraded elsewhere, worker failure), from the app context. */
+	get banner(): string | null {
+		return this.app.banner;
+	}
+	get storage() {
+		return this.app.storage;
+	}
+	/** Dense index, embedding jobs, models, retrieval mode, run-as identity (one per app). */
+	get semantic() {
+		return this.app.semantic;
+	}
 	readonly readyDocuments = $derived(this.documents.filter((d) => d.status === 'ready' || d.status === 'ready-with-warnings'));
 	readonly importing = $derived(this.importState !== null && this.importState.report === null);
 
 	private get api() {
-		if (!this.client) throw new AssayError('WORKER_FAILED', 'The library worker is not running.');
-		return this.client.api;
+		return this.app.api;
 	}
 
-	/** Start the worker, load workspaces; seed the demo workspace on a first visit unless `?demo=0`. */
-	async init(options: { seedDemo: boolean }): Promise<void> {
-		this.client = new LibraryClient((e) => this.onWorkerEvent(e));
+	/**
+	 * The page is shown. The first time: start the app (its one worker), seed the demo workspace on a
+	 * first visit unless `?demo=0`, open the workspace. Later: reopen the app's workspace if another
+	 * page switched it, else refresh what other pages may have changed.
+	 */
+	async show(options: { seedDemo: boolean }): Promise<void> {
+		if (this.started) {
+			const id = this.app.workspaceId;
+			if (id && id !== this.loadedWorkspaceId) await this.selectWorkspace(id);
+			else if (id && !this.importing) await this.guard(() => this.refreshDocuments());
+			return;
+		}
+		this.started = true;
+		await this.app.start();
+		this.app.onWorkerEvent((e) => this.onWorkerEvent(e));
 		// Lexical search works even if the model worker cannot start.
 		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
 		await this.guard(async () => {
-			this.workspaces = await this.api.listWorkspaces();
-			if (this.workspaces.length === 0) {
+			if (this.app.workspaces.length === 0) {
 				const ws = options.seedDemo ? await this.seedDemo() : await this.api.createWorkspace('My library');
-				this.workspaces = await this.api.listWorkspaces();
+				await this.app.refreshWorkspaces();
 				await this.selectWorkspace(ws.id);
 			} else {
-				await this.selectWorkspace(lastWorkspace(this.workspaces)!.id);
+				await this.selectWorkspace(this.app.initialWorkspace()!.id);
 			}
 		});
 		await this.storage.refresh();
 		this.ready = true;
 	}
 
-	/** Make `id` the current workspace and load its index (lexical search is ready after). */
+	/** Make `id` the current workspace (of every page) and load its index (lexical search is ready after). */
 	async selectWorkspace(id: string): Promise<void> {
-		this.workspaceId = id;
-		rememberWorkspace(id);
+		this.app.setWorkspace(id);
+		this.loadedWorkspaceId = id;
 		this.semantic.runAs = loadRunAs(localStorage, id);
 		this.searchResponse = null;
 		this.importState = null;
@@ -199,7 +224,7 @@ export class Workbench {
 	async createWorkspace(name: string): Promise<void> {
 		await this.guard(async () => {
 			const ws = await this.api.createWorkspace(name.trim() || 'Untitled');
-			this.workspaces = await this.api.listWorkspaces();
+			await this.app.refreshWorkspaces();
 			await this.selectWorkspace(ws.id);
 		});
 	}
@@ -207,9 +232,11 @@ export class Workbench {
 	async deleteWorkspace(id: string): Promise<void> {
 		await this.guard(async () => {
 			await this.api.deleteWorkspace(id);
-			this.workspaces = await this.api.listWorkspaces();
-			if (this.workspaces.length === 0) this.workspaces = [await this.api.createWorkspace('My library')];
-			await this.selectWorkspace(this.workspaces[0]!.id);
+			if ((await this.app.refreshWorkspaces()).length === 0) {
+				await this.api.createWorkspace('My library');
+				await this.app.refreshWorkspaces();
+			}
+			await this.selectWorkspace(this.app.workspaces[0]!.id);
 		});
 	}
 
@@ -236,6 +263,14 @@ export class Workbench {
 	): Promise<void> {
 		const state: ImportState = { jobId, total, done: 0, items: [], report: null, resumed: notStaged !== null, notStaged: notStaged ?? 0 };
 		this.importState = state;
+		const job = this.app.jobs.start({
+			kind: 'import',
+			label: `${notStaged === null ? 'Import' : 'Resumed import'} of ${total} file(s)`,
+			route: '/',
+			workspaceId,
+			total,
+			cancel: () => void this.api.cancelImport(jobId)
+		});
 		// Each stored file shows in the document list when its result arrives, not when the whole import ends.
 		const listing = coalesced(async () => {
 			const docs = await this.api.listDocuments(workspaceId);
@@ -246,13 +281,16 @@ export class Workbench {
 			this.importState.done = p.done;
 			this.importState.total = p.total;
 			this.importState.items.push(p.item);
+			job.progress(p.done, p.total, p.item.relativePath);
 			listing.request();
 		});
 		await this.guard(async () => {
 			const report = await run(onProgress);
 			if (this.importState?.jobId === state.jobId) this.importState.report = report;
+			job.finish(report.cancelled ? 'cancelled' : report.stopped ? 'failed' : 'done', importSummary(report));
 			if (report.stopped) await this.refreshStoppedImports(workspaceId);
 		});
+		job.finish('failed', this.actionError);
 		// No refresh from the job may land after (and overwrite) the final one.
 		await listing.settled();
 		await this.refreshDocuments();
@@ -352,17 +390,10 @@ export class Workbench {
 		if (this.workspaceId) this.documents = await this.api.listDocuments(this.workspaceId);
 	}
 
+	/** Another tab imported or removed documents here: show them (its worker has synced the index). Banners are the app context's. */
 	private onWorkerEvent(event: WorkerEvent): void {
-		if (event.type === 'assay:documents-changed') {
-			// Another tab imported or removed documents here: show them (its worker has synced the index).
-			if (event.workspaceId === this.workspaceId && !this.importing) void this.refreshAfterRemoteChange(event.workspaceId);
-		} else if (event.type === 'assay:storage-version-change') {
-			this.banner = 'Assay was updated in another tab. Reload this tab to keep working; nothing stored is lost.';
-		} else if (event.type === 'assay:storage-blocked') {
-			this.banner = 'Another Assay tab is still open with an older version. Close it (or reload it) so this tab can upgrade its storage.';
-		} else {
-			this.banner = `The library worker failed: ${event.message}`;
-		}
+		if (event.type === 'assay:documents-changed' && event.workspaceId === this.workspaceId && !this.importing)
+			void this.refreshAfterRemoteChange(event.workspaceId);
 	}
 
 	/** Golden sets of the current workspace, for "add to golden set" from a search. */
@@ -417,8 +448,10 @@ export class Workbench {
 	}
 }
 
-/** A readable message for any error, with its code when it has one. */
-export function describe(error: unknown): string {
-	if (isAssayError(error)) return `${error.message} (${error.code})`;
-	return error instanceof Error ? error.message : String(error);
+/** One line for the jobs tray: how an import ended. */
+export function importSummary(report: ImportReport): string {
+	const parts = Object.entries(report.counts)
+		.filter(([, n]) => n > 0)
+		.map(([outcome, n]) => `${n} ${outcome}`);
+	return (parts.join(', ') || 'nothing imported') + (report.stopped ? ' — stopped: the disk is full' : '');
 }
