@@ -42,6 +42,7 @@ export class AppCore {
 
 	private client: LibraryClient | null = null;
 	private started: Promise<void> | null = null;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- subscribers, never rendered
 	private readonly workerListeners = new Set<(event: WorkerEvent) => void>();
 	private llmStarted = false;
 

@@ -13,8 +13,6 @@ export interface EndpointSettings {
 	idleTimeoutMs: number;
 }
 
-const KEY = 'assay.llmEndpoint';
-
 /** Defaults: a local llama.cpp / vLLM style server on this machine. */
 export const DEFAULT_ENDPOINT: EndpointSettings = {
 	baseUrl: 'http://127.0.0.1:8000/v1',
@@ -51,16 +49,6 @@ export function saveEndpointTo(storage: Storage, key: string, s: EndpointSetting
 /** The adapter's endpoint for validated settings (model name trimmed, no empty key). */
 export function openAiEndpointOf(s: EndpointSettings): OpenAiEndpoint {
 	return { baseUrl: s.baseUrl, model: s.model.trim(), idleTimeoutMs: s.idleTimeoutMs, ...(s.apiKey ? { apiKey: s.apiKey } : {}) };
-}
-
-/** Load saved settings (the key only if the user chose to store it). */
-export function loadEndpoint(storage: Storage): EndpointSettings {
-	return loadEndpointFrom(storage, KEY);
-}
-
-/** Save settings; the key is written only when `storeKey` is set. */
-export function saveEndpoint(storage: Storage, s: EndpointSettings): void {
-	saveEndpointTo(storage, KEY, s);
 }
 
 /**

@@ -1,33 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENDPOINT, loadEndpoint, openAiEndpointOf, saveEndpoint, validateEndpoint } from '../../../src/lib/app/ask-endpoint.ts';
-import { loadJudgeEndpoint, saveJudgeEndpoint } from '../../../src/lib/app/answer-engine.ts';
-
-/** An in-memory `Storage`. */
-function memoryStorage(): Storage {
-	const map = new Map<string, string>();
-	return {
-		get length() {
-			return map.size;
-		},
-		clear: () => map.clear(),
-		getItem: (k) => map.get(k) ?? null,
-		key: (i) => [...map.keys()][i] ?? null,
-		removeItem: (k) => void map.delete(k),
-		setItem: (k, v) => void map.set(k, v)
-	};
-}
+import {
+	DEFAULT_ENDPOINT,
+	loadEndpointFrom,
+	openAiEndpointOf,
+	saveEndpointTo,
+	validateEndpoint
+} from '../../../src/lib/app/ask-endpoint.ts';
+import { memoryStorage } from '../../support/memory-storage.ts';
 
 describe('endpoint idle timeout setting', () => {
 	const settings = { ...DEFAULT_ENDPOINT, model: 'm', idleTimeoutMs: 45_000 };
 
-	it('defaults to 300 s and persists with the other endpoint settings, for the answering and the judge engine', () => {
+	it('defaults to 300 s and persists with the other endpoint settings under their key', () => {
 		expect(DEFAULT_ENDPOINT.idleTimeoutMs).toBe(300_000);
 		const storage = memoryStorage();
-		saveEndpoint(storage, settings);
-		saveJudgeEndpoint(storage, { ...settings, idleTimeoutMs: 90_000 });
-		expect(loadEndpoint(storage).idleTimeoutMs).toBe(45_000);
-		expect(loadJudgeEndpoint(storage).idleTimeoutMs).toBe(90_000);
-		expect(loadEndpoint(memoryStorage()).idleTimeoutMs).toBe(300_000);
+		saveEndpointTo(storage, 'a', settings);
+		saveEndpointTo(storage, 'b', { ...settings, idleTimeoutMs: 90_000 });
+		expect(loadEndpointFrom(storage, 'a').idleTimeoutMs).toBe(45_000);
+		expect(loadEndpointFrom(storage, 'b').idleTimeoutMs).toBe(90_000);
+		expect(loadEndpointFrom(memoryStorage(), 'a').idleTimeoutMs).toBe(300_000);
 	});
 
 	it('reaches the adapter', () => {

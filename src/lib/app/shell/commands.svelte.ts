@@ -32,6 +32,7 @@ export class CommandRegistry {
 
 	/** Add `commands`; returns a function that removes exactly these. */
 	register(commands: readonly Command[]): () => void {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
 		const ids = new Set(commands.map((c) => c.id));
 		this.entries = [...this.entries.filter((c) => !ids.has(c.id)), ...commands];
 		return () => {

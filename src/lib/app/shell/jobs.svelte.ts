@@ -1,3 +1,5 @@
+import { SvelteMap } from 'svelte/reactivity';
+
 /**
  * Long jobs of the whole app (imports, embedding, experiment runs, answer runs, grading, BEIR
  * imports, model downloads, system evaluations), kept in the app context so their progress stays
@@ -50,7 +52,8 @@ export const KEPT_ENDED_JOBS = 8;
 /** The app's job list (Svelte 5 runes). `now` is injectable so tests need no clock. */
 export class Jobs {
 	items = $state<Job[]>([]);
-	private readonly cancels = new Map<string, () => void>();
+	/** Reactive: the shell shows a Cancel button while a job has an entry here. */
+	private readonly cancels = new SvelteMap<string, () => void>();
 	private next = 0;
 
 	constructor(private readonly now: () => number = Date.now) {}
@@ -125,6 +128,7 @@ export class Jobs {
 		change(job);
 		const ended = this.items.filter((j) => j.status !== 'running');
 		if (ended.length > KEPT_ENDED_JOBS) {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
 			const drop = new Set(ended.slice(0, ended.length - KEPT_ENDED_JOBS).map((j) => j.id));
 			this.items = this.items.filter((j) => !drop.has(j.id));
 		}
