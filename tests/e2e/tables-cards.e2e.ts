@@ -85,7 +85,10 @@ test('the document list sorts by a header (click or Enter, aria-sort set), filte
 	expect((await names())[0]).toContain('incident-response-checklist.md');
 
 	// The long path shows its start and file name around an ellipsis; the full path is its title and its accessible name.
-	const long = list.getByRole('button', { name: 'handbook/departments/engineering/platform/runbooks/incident-response-checklist.md' });
+	const long = list.getByRole('button', {
+		name: 'handbook/departments/engineering/platform/runbooks/incident-response-checklist.md',
+		exact: true
+	});
 	await expect(long).toBeVisible();
 	await expect(long.locator('[title]')).toHaveAttribute(
 		'title',
