@@ -31,7 +31,10 @@ test('a search card renders the chunk Markdown (bold, table) with query terms ma
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await expect(page.getByTestId('no-documents')).toContainText('No documents yet');
 	await expect(page.getByTestId('not-searched')).toBeVisible();
-	await page.getByTestId('file-input').setInputFiles({ name: 'pelican.md', mimeType: 'text/markdown', buffer: Buffer.from(HOSTILE) });
+	// The empty library's action opens the file picker.
+	const chooser = page.waitForEvent('filechooser');
+	await page.getByTestId('no-documents').getByRole('button', { name: 'Add files' }).click();
+	await (await chooser).setFiles({ name: 'pelican.md', mimeType: 'text/markdown', buffer: Buffer.from(HOSTILE) });
 	await expect(page.getByTestId('import-done')).toBeVisible();
 	await expect(page.getByTestId('no-documents')).toHaveCount(0);
 
