@@ -2,6 +2,7 @@ import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
 import { summarizeCitations } from '$lib/generation/index.ts';
 import { describeLink } from '$lib/shared/display.ts';
+import { markHtmlText, markTerms } from './highlight-html.ts';
 
 /**
  * Safe Markdown for untrusted text (model answers, document text). Three layers:
@@ -158,4 +159,22 @@ export function guardLinkClicks(
 		root.removeEventListener('click', onClick as EventListener, true);
 		root.removeEventListener('auxclick', onClick as EventListener, true);
 	};
+}
+
+/**
+ * A search hit's chunk text as safe HTML: {@link renderSafeMarkdown} (no citations), then the
+ * hit's marked query terms (`ranges`: `[start, end)` UTF-16 offsets into `text`) marked again in
+ * the sanitised HTML's text nodes (`markHtmlText`), then sanitised once more with `mark` allowed,
+ * so highlighting can add nothing but `<mark>` elements.
+ */
+export function renderHitMarkdown(text: string, ranges: readonly (readonly [number, number])[]): string {
+	const html = renderSafeMarkdown(text);
+	const terms = markTerms(text, ranges);
+	if (terms.length === 0) return html;
+	return purifier().sanitize(markHtmlText(html, terms), {
+		ALLOWED_TAGS: [...ALLOWED_TAGS, 'mark'],
+		ALLOWED_ATTR,
+		ALLOW_DATA_ATTR: false,
+		ADD_ATTR: ['target', 'rel']
+	});
 }
