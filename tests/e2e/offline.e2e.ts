@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 
@@ -69,4 +70,41 @@ test('activating the service worker deletes only its own old caches: WebLLM’s 
 	expect(after.names).not.toContain('assay-shell-old-build');
 	expect(after.names.filter((n) => n.startsWith('assay-shell-'))).toHaveLength(1);
 	expect(after.weights).toBe('weights');
+});
+
+test('after the first embedding model download the browser is asked once to keep the data, and the storage meter shows its answer', async ({
+	page
+}) => {
+	// Count persistence requests (the meter's own button is not clicked here).
+	await page.addInitScript(() => {
+		const original = StorageManager.prototype.persist;
+		const w = window as unknown as { persistCalls: number };
+		w.persistCalls = 0;
+		StorageManager.prototype.persist = function () {
+			w.persistCalls++;
+			return original.call(this);
+		};
+	});
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page
+		.getByTestId('file-input')
+		.setInputFiles({ name: 'pets.txt', mimeType: 'text/plain', buffer: Buffer.from('the puppy barked at the kennel') });
+	await expect(page.getByTestId('index-status')).toContainText('1 documents');
+	await page.getByText(/^Models \(/).click();
+	await page.getByTestId('model-folder-input').setInputFiles(join(process.cwd(), 'tests/fixtures/models/static-embed'));
+	await expect(page.getByTestId('cached-models')).toContainText('static-embed');
+	await page.getByLabel('Embedding model', { exact: true }).selectOption('static-embed');
+	await page.getByLabel('Embedding dtype').selectOption('fp32');
+	await page.getByLabel('Device').selectOption('wasm');
+	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await expect(page.getByTestId('storage-usage')).not.toHaveAttribute('data-persist-outcome');
+
+	await page.getByRole('button', { name: 'Embed chunks' }).click();
+	await expect(page.getByTestId('modes-status')).toContainText('hybrid ✓', { timeout: 180_000 });
+	const meter = page.getByTestId('storage-usage');
+	await expect(meter).toHaveAttribute('data-persist-outcome', /^(granted|declined)$/);
+	const outcome = await meter.getAttribute('data-persist-outcome');
+	await expect(meter).toContainText(outcome === 'granted' ? 'persistent' : 'The browser declined');
+	expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(1);
 });
