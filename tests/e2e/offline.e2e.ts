@@ -72,6 +72,24 @@ test('activating the service worker deletes only its own old caches: WebLLM’s 
 	expect(after.weights).toBe('weights');
 });
 
+test('a new version that installs behind the running one is offered with Reload, which moves the page onto it', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await waitForControl(page);
+	await expect(page.getByTestId('update-ready')).toHaveCount(0);
+	// A changed script URL for the same scope is an update: it installs and waits.
+	await page.evaluate(() => navigator.serviceWorker.register('./service-worker.js?next=1', { scope: './' }).then(() => undefined));
+	const notice = page.getByTestId('update-ready');
+	await expect(notice).toContainText('An update of Assay is ready.');
+	await page.evaluate(() => ((window as unknown as { beforeReload: boolean }).beforeReload = true));
+	await notice.getByRole('button', { name: 'Reload' }).click();
+	// The page reloaded (the marker is gone) and the new worker controls it.
+	await page.waitForFunction(
+		() => !('beforeReload' in window) && navigator.serviceWorker.controller?.scriptURL.endsWith('?next=1') === true
+	);
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await expect(page.getByTestId('update-ready')).toHaveCount(0);
+});
+
 test('after the first embedding model download the browser is asked once to keep the data, and the storage meter shows its answer', async ({
 	page
 }) => {
