@@ -24,7 +24,10 @@ export default defineConfig({
 	use: {
 		baseURL: `http://localhost:${port}/`,
 		launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs() },
-		trace: 'off'
+		trace: 'off',
+		// Requests a service worker answers bypass page.route (the privacy guard, fakes): tests run
+		// without it; tests/e2e/offline.e2e.ts opts back in.
+		serviceWorkers: 'block'
 	},
 	webServer: {
 		command: `npx vite preview --port ${port} --strictPort`,

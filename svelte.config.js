@@ -62,6 +62,8 @@ const config = {
 	kit: {
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
 		paths: { base: basePath, relative: true },
+		// Registered by the app (src/lib/components/shell/UpdateNotice.svelte) so it can offer waiting updates.
+		serviceWorker: { register: false },
 		csp: {
 			mode: 'hash',
 			directives: {

@@ -1,8 +1,10 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { precacheList } from './scripts/precache-list.ts';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	// precacheList: the service worker's list of worker chunks and wasm (src/service-worker.ts).
+	plugins: [sveltekit(), precacheList()],
 	worker: { format: 'es' },
 	// voy-search ships wasm imported as an ES module: pre-bundling breaks it in dev.
 	optimizeDeps: { exclude: ['voy-search'] },

@@ -10,6 +10,7 @@ import {
 } from '$lib/generation/index.ts';
 import { describe } from './describe.ts';
 import { detectGpu, LlmClient, type CachedModel, type LlmSource } from './llm-client.ts';
+import { persistAfterModelDownload } from './offline/persistence.svelte.ts';
 
 const MIRROR_KEY = 'assay.llmMirror';
 
@@ -75,6 +76,7 @@ export class LlmManager {
 			if (!this.useCustom && !entry) throw new AssayError('MODEL_UNKNOWN', 'Pick a model first.');
 			const model = await this.client.load(source, (r) => current() && (this.progress = loadProgress(r, entry?.downloadMBEstimate)));
 			if (current()) this.loaded = model;
+			persistAfterModelDownload(); // model files are stored: ask once to keep them (issue 13, item 5)
 		} catch (error) {
 			if (current()) this.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 		} finally {

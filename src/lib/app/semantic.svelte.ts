@@ -7,6 +7,7 @@ import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
 import { ModelLink, ModelsClient } from './models-client.ts';
 import { describePickedModels, type PickedModel } from './model-folders.ts';
+import { persistAfterModelDownload } from './offline/persistence.svelte.ts';
 
 /** A running embedding job, as the page shows it. */
 export interface EmbedJob {
@@ -86,6 +87,7 @@ export class SemanticState {
 			await this.models(); // a crashed model worker is restarted here
 			await this.library().embedWorkspace(workspaceId, job.jobId, onProgress);
 			this.mode = 'hybrid';
+			persistAfterModelDownload(); // the embedding model is stored: ask once to keep it (issue 13, item 5)
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : String(error);
 		} finally {
