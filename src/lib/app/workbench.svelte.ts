@@ -22,6 +22,7 @@ import { SemanticState } from './semantic.svelte.ts';
 import { lastWorkspace, rememberWorkspace } from './last-workspace.ts';
 import { coalesced } from './coalesce.ts';
 import { loadRunAs, saveRunAs } from './run-as.ts';
+import { documentReference } from '$lib/shared/identity.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -388,9 +389,7 @@ export class Workbench {
 			const cases = set ? [...set.cases] : [];
 			let n = cases.length + 1;
 			while (cases.some((c) => c.id === `search-${n}`)) n++;
-			const refs = documentIds
-				.map((id) => this.documents.find((d) => d.id === id))
-				.flatMap((d) => (d ? [d.externalId ?? d.relativePath] : []));
+			const refs = documentIds.map((id) => this.documents.find((d) => d.id === id)).flatMap((d) => (d ? [documentReference(d)] : []));
 			cases.push({
 				id: `search-${n}`,
 				query: this.lastQuery.trim(),
