@@ -14,7 +14,7 @@ import type {
 } from '$lib/services/library-api.ts';
 import type { SpanRecord } from '$lib/tracing/types.ts';
 import type { PendingJob } from '$lib/storage/index.ts';
-import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
+import type { GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import { loadDemoFiles } from './demo.ts';
 import { StorageUsage } from './storage-usage.svelte.ts';
@@ -295,7 +295,7 @@ export class Workbench {
 				topK,
 				documentIds: [...documentIds],
 				mode: this.semantic.mode,
-				filter: $state.snapshot(this.semantic.filter),
+				filter: this.semantic.filter,
 				...(runAs ? { runAs } : {})
 			});
 			this.lastQuery = query;
@@ -396,12 +396,7 @@ export class Workbench {
 				relevant: refs.map((doc) => ({ doc, grade: 1 })),
 				tags: ['from-search']
 			});
-			await this.api.saveGoldenSet(
-				workspaceId,
-				set?.id ?? null,
-				set?.name ?? (newName.trim() || 'From search'),
-				$state.snapshot(cases) as GoldenCase[]
-			);
+			await this.api.saveGoldenSet(workspaceId, set?.id ?? null, set?.name ?? (newName.trim() || 'From search'), cases);
 			this.goldenSets = await this.api.listGoldenSets(workspaceId);
 		});
 	}
