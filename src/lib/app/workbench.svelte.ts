@@ -13,13 +13,14 @@ import type {
 } from '$lib/services/library-api.ts';
 import type { SpanRecord } from '$lib/tracing/types.ts';
 import type { PendingJob } from '$lib/storage/index.ts';
-import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
+import type { GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
 import { loadDemoFiles } from './demo.ts';
 import { coalesced } from './coalesce.ts';
 import { loadRunAs, saveRunAs } from './run-as.ts';
+import { documentReference } from '$lib/shared/identity.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -332,7 +333,7 @@ export class Workbench {
 				topK,
 				documentIds: [...documentIds],
 				mode: this.semantic.mode,
-				filter: $state.snapshot(this.semantic.filter),
+				filter: this.semantic.filter,
 				...(runAs ? { runAs } : {})
 			});
 			this.lastQuery = query;
@@ -419,21 +420,14 @@ export class Workbench {
 			const cases = set ? [...set.cases] : [];
 			let n = cases.length + 1;
 			while (cases.some((c) => c.id === `search-${n}`)) n++;
-			const refs = documentIds
-				.map((id) => this.documents.find((d) => d.id === id))
-				.flatMap((d) => (d ? [d.externalId ?? d.relativePath] : []));
+			const refs = documentIds.map((id) => this.documents.find((d) => d.id === id)).flatMap((d) => (d ? [documentReference(d)] : []));
 			cases.push({
 				id: `search-${n}`,
 				query: this.lastQuery.trim(),
 				relevant: refs.map((doc) => ({ doc, grade: 1 })),
 				tags: ['from-search']
 			});
-			await this.api.saveGoldenSet(
-				workspaceId,
-				set?.id ?? null,
-				set?.name ?? (newName.trim() || 'From search'),
-				$state.snapshot(cases) as GoldenCase[]
-			);
+			await this.api.saveGoldenSet(workspaceId, set?.id ?? null, set?.name ?? (newName.trim() || 'From search'), cases);
 			this.goldenSets = await this.api.listGoldenSets(workspaceId);
 		});
 	}
