@@ -1,0 +1,209 @@
+/**
+ * Regenerate the screenshots in docs/screenshots/: every page of the app, in the light and the
+ * dark theme, as `docs/screenshots/<page>-<theme>.png` (1280×800 CSS pixels, PNG).
+ *
+ * Usage: npm run build && npm run screenshots   (or: npx tsx scripts/screenshots.ts)
+ * It builds nothing: it serves the existing `build/` with `vite preview` on a free port and
+ * drives Debian's Chromium (tests/e2e/support/chromium.ts) through playwright.
+ *
+ * Pages, each taken once per theme in a fresh browser context (empty storage, so the demo
+ * workspace is seeded again):
+ * - `library`: the demo workspace with a BM25 search and its results;
+ * - `ask`: an answer with citations from the scripted endpoint of the e2e tests (routed with
+ *   `page.route`; nothing leaves the machine);
+ * - `evaluations`: two BM25 configurations run on the demo golden set (table and chart);
+ * - `answer-evals`: an answer run graded by the scripted judge (grading summary);
+ * - `models-and-endpoints`: the settings page with the endpoint typed on Ask as its profile;
+ * - `command-palette`: the palette open over the library.
+ *
+ * The theme is chosen the way the shell stores it (localStorage `assay.theme`, which the inline
+ * script of src/app.html applies as `data-theme` before first paint) and the operating system's
+ * colour scheme is emulated to match. The first-run guide is stored as dismissed so it does not
+ * cover the pages. Animations are off (reduced motion, `animations: 'disabled'`), the locale is
+ * en-US and the time zone UTC; dates and timings shown on the pages are those of the run.
+ * Any request outside localhost is aborted. Not part of `npm test`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumExecutable } from '../tests/e2e/support/chromium.ts';
+import { answerAll, gradeAll, routeScriptedModels } from '../tests/e2e/support/answer-scripts.ts';
+import { ROUTED_LLM_BASE } from '../tests/e2e/support/llm-endpoint.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const OUT_DIR = join(ROOT, 'docs', 'screenshots');
+const VIEWPORT = { width: 1280, height: 800 };
+/** Bound on any single wait (a hung page fails loudly instead of hanging the script). */
+const WAIT_MS = 180_000;
+const THEMES = ['light', 'dark'] as const;
+type Theme = (typeof THEMES)[number];
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True for URLs that stay on this machine or inside the page (as the e2e privacy guard). */
+function isLocalUrl(raw: string): boolean {
+	const url = new URL(raw);
+	return url.protocol === 'blob:' || url.protocol === 'data:' || url.protocol === 'about:' || LOCAL_HOSTS.has(url.hostname);
+}
+
+/** A TCP port that is free now (bound to 0 and released). */
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Poll `url` until it answers (bounded by {@link WAIT_MS}). */
+async function waitForServer(url: string, server: ChildProcess): Promise<void> {
+	for (let waited = 0; waited < WAIT_MS; waited += 250) {
+		if (server.exitCode !== null) throw new Error(`vite preview exited with code ${server.exitCode}`);
+		try {
+			if ((await fetch(url)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	throw new Error(`vite preview did not answer at ${url} within ${WAIT_MS / 1000} s`);
+}
+
+/** Wait until the page's <main> reports its data as loaded. */
+async function ready(page: Page): Promise<void> {
+	await page.locator('main[data-ready="true"]').waitFor({ timeout: WAIT_MS });
+}
+
+/** Follow the nav link `testid` (client-side, so in-memory state such as an API key survives). */
+async function go(page: Page, testid: string): Promise<void> {
+	await page.getByTestId(testid).first().click();
+	await ready(page);
+}
+
+/** Write `docs/screenshots/<name>-<theme>.png` of the viewport, after fonts and layout settle. */
+async function shot(page: Page, name: string, theme: Theme): Promise<void> {
+	await page.evaluate(() => document.fonts.ready.then(() => undefined));
+	// Move the mouse away so no hover state shows, and drop focus rings from the last click.
+	await page.mouse.move(0, 0);
+	const path = join(OUT_DIR, `${name}-${theme}.png`);
+	await page.screenshot({ path, type: 'png', animations: 'disabled', caret: 'hide' });
+	console.log(`${path.slice(ROOT.length + 1)}  ${Math.round(statSync(path).size / 1024)} KB`);
+}
+
+/**
+ * Scroll so `selector` sits `marginPx` CSS pixels below the top of the viewport (for sections
+ * below the fold; the margin keeps what leads into it, or a sticky top bar, in view).
+ */
+async function scrollTo(page: Page, selector: string, marginPx = 16): Promise<void> {
+	await page
+		.locator(selector)
+		.first()
+		.evaluate((el, margin) => {
+			el.scrollIntoView({ block: 'start', behavior: 'instant' });
+			window.scrollBy({ top: -margin, behavior: 'instant' });
+		}, marginPx);
+}
+
+/** Every page in one theme, in a fresh context. */
+async function capture(browser: Browser, base: string, theme: Theme): Promise<void> {
+	const context = await browser.newContext({
+		viewport: VIEWPORT,
+		deviceScaleFactor: 1,
+		colorScheme: theme,
+		reducedMotion: 'reduce',
+		locale: 'en-US',
+		timezoneId: 'UTC',
+		// Requests a service worker answers would bypass page.route (the scripted endpoint, the guard).
+		serviceWorkers: 'block'
+	});
+	await context.route('**/*', (route) => (isLocalUrl(route.request().url()) ? route.continue() : route.abort('blockedbyclient')));
+	await context.addInitScript((t) => {
+		try {
+			localStorage.setItem('assay.theme', t);
+			if (localStorage.getItem('assay.guide') === null) localStorage.setItem('assay.guide', 'dismissed');
+		} catch {
+			// storage refused: the OS colour scheme (emulated) still applies
+		}
+	}, theme);
+	const page = await context.newPage();
+	page.setDefaultTimeout(WAIT_MS);
+	await routeScriptedModels(page);
+
+	// Library: the demo workspace and a search with results.
+	await page.goto(base);
+	await page.getByTestId('index-status').filter({ hasText: '7 documents' }).waitFor();
+	await page.getByLabel('Search query').fill('overtime approval');
+	await page.getByRole('button', { name: 'Search', exact: true }).click();
+	await page.getByTestId('hit').first().waitFor();
+	await page.getByLabel('Search query').blur();
+	await shot(page, 'library', theme);
+
+	// Ask: the scripted endpoint answers with a citation.
+	await go(page, 'ask-link');
+	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await page.getByLabel('Question', { exact: true }).fill('Who approves overtime?');
+	await page.getByRole('button', { name: 'Ask', exact: true }).click();
+	await page.locator('[data-testid="answer"][data-finish="stop"]').waitFor();
+	await scrollTo(page, 'textarea[aria-label="Question"], [data-testid="answer"]', 160);
+	await shot(page, 'ask', theme);
+
+	// Evaluations: two BM25 configurations on the demo golden set.
+	await go(page, 'evals-link');
+	await page.getByTestId('golden-select').filter({ hasText: 'Demo questions' }).waitFor();
+	await page.getByRole('button', { name: 'Add configuration' }).click();
+	const second = page.getByTestId('config-row').nth(1);
+	await second.getByLabel('Configuration label').fill('BM25 b=0.4');
+	await second.getByLabel('BM25 b').fill('0.4');
+	await page.getByTestId('run-eval').click();
+	await page.getByTestId('metric-chart').waitFor();
+	await page.getByTestId('metric-recall@10').nth(1).waitFor();
+	await scrollTo(page, 'section[aria-label="Reports"]');
+	await shot(page, 'evaluations', theme);
+
+	// Answer evals: answer the demo golden set, grade it with the scripted judge.
+	await go(page, 'answers-link');
+	await answerAll(page, 'answerer-good', 'lexical · prompt v1');
+	await gradeAll(page);
+	await scrollTo(page, '[data-testid="run-summary"]', 80);
+	await shot(page, 'answer-evals', theme);
+
+	// Models and endpoints: the profile the Ask page's endpoint went into.
+	await go(page, 'settings-link');
+	await page.getByTestId('profile').first().waitFor();
+	await shot(page, 'models-and-endpoints', theme);
+
+	// Command palette over the library.
+	await go(page, 'library-link');
+	await page.getByTestId('index-status').filter({ hasText: '7 documents' }).waitFor();
+	await page.keyboard.press('Control+K');
+	await page.getByTestId('command-palette').waitFor();
+	await shot(page, 'command-palette', theme);
+
+	await context.close();
+}
+
+if (!existsSync(join(ROOT, 'build', 'index.html'))) {
+	console.error('Usage: npm run build && npx tsx scripts/screenshots.ts   (no build/index.html: build the app first)');
+	process.exit(2);
+}
+mkdirSync(OUT_DIR, { recursive: true });
+const port = await freePort();
+const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+try {
+	const base = `http://localhost:${port}/`;
+	await waitForServer(base, server);
+	const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs() });
+	try {
+		for (const theme of THEMES) await capture(browser, base, theme);
+	} finally {
+		await browser.close();
+	}
+} finally {
+	if (server.pid) process.kill(-server.pid);
+}
