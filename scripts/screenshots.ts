@@ -21,11 +21,15 @@
  * colour scheme is emulated to match. The first-run guide is stored as dismissed so it does not
  * cover the pages. Animations are off (reduced motion, `animations: 'disabled'`), the locale is
  * en-US and the time zone UTC; dates and timings shown on the pages are those of the run.
- * Any request outside localhost is aborted. Not part of `npm test`.
+ * Any request outside localhost is aborted. Japanese and Korean file names need CJK fonts
+ * (Debian: `apt-get install fonts-droid-fallback fonts-nanum`). When a step fails, the page as it
+ * was is saved to `<tmpdir>/assay-screenshots-failure.png` and the error is rethrown. Not part of
+ * `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../tests/e2e/support/chromium.ts';
@@ -105,7 +109,10 @@ async function scrollTo(page: Page, selector: string, marginPx = 16): Promise<vo
 		.first()
 		.evaluate((el, margin) => {
 			el.scrollIntoView({ block: 'start', behavior: 'instant' });
-			window.scrollBy({ top: -margin, behavior: 'instant' });
+			// The nearest ancestor that scrolls (the shell's content pane, else the document).
+			let box: Element | null = el.parentElement;
+			while (box && !(box.scrollHeight > box.clientHeight && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+			(box ?? document.scrollingElement ?? document.documentElement).scrollBy({ top: -margin, behavior: 'instant' });
 		}, marginPx);
 }
 
@@ -132,6 +139,20 @@ async function capture(browser: Browser, base: string, theme: Theme): Promise<vo
 	}, theme);
 	const page = await context.newPage();
 	page.setDefaultTimeout(WAIT_MS);
+	try {
+		await capturePages(page, base, theme);
+	} catch (error) {
+		const path = join(tmpdir(), 'assay-screenshots-failure.png');
+		await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+		console.error(`Failed in the ${theme} theme at ${page.url()}; the page as it was: ${path}`);
+		throw error;
+	} finally {
+		await context.close();
+	}
+}
+
+/** The steps of {@link capture} on its page. */
+async function capturePages(page: Page, base: string, theme: Theme): Promise<void> {
 	await routeScriptedModels(page);
 
 	// Library: the demo workspace and a search with results.
@@ -184,8 +205,6 @@ async function capture(browser: Browser, base: string, theme: Theme): Promise<vo
 	await page.keyboard.press('Control+K');
 	await page.getByTestId('command-palette').waitFor();
 	await shot(page, 'command-palette', theme);
-
-	await context.close();
 }
 
 if (!existsSync(join(ROOT, 'build', 'index.html'))) {
