@@ -139,12 +139,15 @@ async function capture(browser: Browser, base: string, theme: Theme): Promise<vo
 	}, theme);
 	const page = await context.newPage();
 	page.setDefaultTimeout(WAIT_MS);
+	const pageErrors: string[] = [];
+	page.on('pageerror', (e) => pageErrors.push(e.message));
 	try {
 		await capturePages(page, base, theme);
 	} catch (error) {
 		const path = join(tmpdir(), 'assay-screenshots-failure.png');
 		await page.screenshot({ path, fullPage: true }).catch(() => undefined);
 		console.error(`Failed in the ${theme} theme at ${page.url()}; the page as it was: ${path}`);
+		for (const message of pageErrors) console.error(`page error: ${message}`);
 		throw error;
 	} finally {
 		await context.close();
