@@ -3,6 +3,7 @@ import { AssayError } from '$lib/shared/errors.ts';
 import { Notices } from './shell/notices.svelte.ts';
 import { Jobs } from './shell/jobs.svelte.ts';
 import { CommandRegistry } from './shell/commands.svelte.ts';
+import { FirstRunGuide } from './shell/guide.svelte.ts';
 
 /**
  * The one app context, created in the root layout and reached by every page and shell component
@@ -17,6 +18,8 @@ export class AppContext {
 	readonly jobs = new Jobs();
 	/** Commands of the palette (Ctrl/⌘-K). */
 	readonly commands = new CommandRegistry();
+	/** The first-run guide (offered when the demo workspace is seeded; the shell shows it). */
+	readonly guide = new FirstRunGuide();
 }
 
 const KEY = Symbol('assay.app-context');

@@ -73,8 +73,11 @@ export class Workbench {
 		return this.client.api;
 	}
 
-	/** Start the worker, load workspaces; seed the demo workspace on a first visit unless `?demo=0`. */
-	async init(options: { seedDemo: boolean }): Promise<void> {
+	/**
+	 * Start the worker, load workspaces; seed the demo workspace on a first visit unless `?demo=0`
+	 * (`onDemoSeeded` is called once it is, e.g. to offer the first-run guide).
+	 */
+	async init(options: { seedDemo: boolean; onDemoSeeded?: () => void }): Promise<void> {
 		this.client = new LibraryClient((e) => this.onWorkerEvent(e));
 		// Lexical search works even if the model worker cannot start.
 		await this.semantic.start().catch((error) => (this.semantic.error = describe(error)));
@@ -84,6 +87,7 @@ export class Workbench {
 				const ws = options.seedDemo ? await this.seedDemo() : await this.api.createWorkspace('My library');
 				this.workspaces = await this.api.listWorkspaces();
 				await this.selectWorkspace(ws.id);
+				if (options.seedDemo) options.onDemoSeeded?.();
 			} else {
 				await this.selectWorkspace(lastWorkspace(this.workspaces)!.id);
 			}
