@@ -12,7 +12,7 @@ const command = (id: string, label: string, group: Command['group'], keywords?: 
 
 const commands: Command[] = [
 	command('theme:dark', 'Theme: dark', 'Settings', ['appearance']),
-	command('go:library', 'Go to Library', 'Go to', ['documents']),
+	command('go:library', 'Go to Library', 'Go to', ['documents', 'import']),
 	command('go:ask', 'Go to Ask', 'Go to', ['answer', 'llm']),
 	command('go:evals', 'Go to Evaluations', 'Go to'),
 	command('import', 'Import documents', 'Actions'),
@@ -34,7 +34,7 @@ describe('filterCommands', () => {
 		expect(ids('llm')).toEqual(['go:ask']);
 		expect(ids('resume')).toEqual(['resume']);
 		expect(ids('settings dark')).toEqual(['theme:dark']);
-		expect(ids('documents')).toEqual(['go:library', 'import']);
+		expect(ids('documents')).toEqual(['import', 'go:library']);
 	});
 
 	it('puts labels that start with the query first within a group, then word starts, keeping registration order for ties', () => {
@@ -45,6 +45,15 @@ describe('filterCommands', () => {
 		];
 		expect(filterCommands(list, 'doc')[0]!.commands.map((c) => c.id)).toEqual(['c', 'a', 'b']);
 		expect(filterCommands(list, 'ort')[0]!.commands.map((c) => c.id)).toEqual(['b', 'c']);
+	});
+
+	it('lists first the group that holds the best match, so Enter runs it', () => {
+		// "Go to Library" matches both words through its keywords; "Import documents" starts with the first.
+		expect(filterCommands(commands, 'import documents').map((g) => g.group)).toEqual(['Actions', 'Go to']);
+		expect(ids('import documents')[0]).toBe('import');
+		// "Theme: dark" starts with "the"; equal best ranks ("o" starts no word) keep the palette's group order.
+		expect(filterCommands(commands, 'the').map((g) => g.group)).toEqual(['Settings', 'Actions']);
+		expect(filterCommands(commands, 'o').map((g) => g.group)).toEqual(['Go to', 'Actions']);
 	});
 
 	it('returns no group when nothing matches', () => {

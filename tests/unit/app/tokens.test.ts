@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Contrast of the design tokens (src/lib/styles/tokens.css) in both themes: WCAG 2.x relative
@@ -95,4 +96,26 @@ describe('design tokens', () => {
 			expect(contrast(tokens.get('color-focus')![i], tokens.get('color-surface')![i])).toBeGreaterThanOrEqual(3);
 		});
 	}
+});
+
+/** Every .svelte file under `dir`. */
+function svelteFiles(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+		e.isDirectory() ? svelteFiles(join(dir, e.name)) : e.name.endsWith('.svelte') ? [join(dir, e.name)] : []
+	);
+}
+
+describe('styles', () => {
+	it('take their colours from the tokens (no hard-coded colour in app.css or a component’s <style>), so both themes reach every page', () => {
+		const colour = /#[0-9a-f]{3,8}\b|\b(?:white|black)\b(?!-)|\brgba?\(/gi;
+		const sheets = [
+			{ file: 'src/app.css', css: readFileSync('src/app.css', 'utf8') },
+			...svelteFiles('src').map((file) => ({
+				file,
+				css: [...readFileSync(file, 'utf8').matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join('\n')
+			}))
+		];
+		const found = sheets.flatMap(({ file, css }) => [...css.matchAll(colour)].map((m) => `${file}: ${m[0]}`));
+		expect(found).toEqual([]);
+	});
 });

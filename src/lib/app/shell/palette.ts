@@ -29,20 +29,24 @@ function rank(command: Command, terms: readonly string[]): number | null {
 
 /**
  * The palette's list for `query`: commands whose label, group or keywords contain every
- * whitespace-separated term, grouped in {@link COMMAND_GROUPS} order (empty groups left out),
- * best matches first within a group (stable: registration order breaks ties). An empty query
- * lists every command.
+ * whitespace-separated term, grouped, best matches first within a group (stable: registration
+ * order breaks ties), and the group holding the best match first (ties keep the
+ * {@link COMMAND_GROUPS} order), so the highlighted first entry is the best match. Empty groups
+ * are left out. An empty query lists every command in {@link COMMAND_GROUPS} order.
  */
 export function filterCommands(commands: readonly Command[], query: string): PaletteGroup[] {
 	const terms = fold(query).split(/\s+/).filter(Boolean);
-	return COMMAND_GROUPS.map((group) => {
+	return COMMAND_GROUPS.map((group, g) => {
 		const ranked = commands
 			.filter((c) => c.group === group)
 			.map((command, i) => ({ command, i, r: terms.length === 0 ? 0 : rank(command, terms) }))
 			.filter((x): x is { command: Command; i: number; r: number } => x.r !== null)
 			.sort((a, b) => a.r - b.r || a.i - b.i);
-		return { group, commands: ranked.map((x) => x.command) };
-	}).filter((g) => g.commands.length > 0);
+		return { g, best: ranked[0]?.r ?? Infinity, group: { group, commands: ranked.map((x) => x.command) } };
+	})
+		.filter((x) => x.group.commands.length > 0)
+		.sort((a, b) => a.best - b.best || a.g - b.g)
+		.map((x) => x.group);
 }
 
 /** The shortcut that opens the palette, as the platform writes it. */
