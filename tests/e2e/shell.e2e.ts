@@ -1,4 +1,7 @@
 import type { Page } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect } from './support/fixtures.ts';
 
 /** Open the palette with the keyboard, type `query`, run the highlighted command with Enter. */
@@ -161,4 +164,46 @@ test('under 900px the navigation collapses into a menu', async ({ page }) => {
 	await expect(nav).toBeVisible();
 	await nav.getByRole('link', { name: 'Evaluations' }).click();
 	await expect(page).toHaveURL(/\/evals\/$/);
+});
+
+test('the document viewer is a modal dialog: Escape closes it and focus returns to the result that opened it', async ({ page }) => {
+	await page.goto('./');
+	await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	await page.getByLabel('Search query').fill('SYNC_CONFLICT');
+	await page.getByRole('button', { name: 'Search', exact: true }).click();
+	const opener = page.getByTestId('hit').first().getByRole('button').first();
+	await opener.click();
+	const viewer = page.getByRole('dialog');
+	await expect(viewer).toBeVisible();
+	await expect(viewer).toHaveAttribute('data-testid', 'document-viewer');
+	await expect(viewer.getByRole('heading')).toHaveText(/\S/);
+	// Focus is inside the dialog and stays there on Tab.
+	await page.keyboard.press('Tab');
+	expect(await viewer.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+	await page.keyboard.press('Escape');
+	await expect(viewer).toBeHidden();
+	await expect(opener).toBeFocused();
+	await opener.click();
+	await page.getByTestId('document-viewer').getByRole('button', { name: 'Close' }).click();
+	await expect(page.getByTestId('document-viewer')).toHaveCount(0);
+});
+
+test('an import shows in the jobs tray with its progress, and the tray stays on the other pages', async ({ page }) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	const tray = page.getByTestId('jobs-tray');
+	await expect(tray).toContainText('No jobs.');
+	const dir = mkdtempSync(join(tmpdir(), 'assay-e2e-shell-'));
+	const files = ['a.md', 'b.md'].map((name) => {
+		writeFileSync(join(dir, name), `# ${name}\n\nThe red kite soars over the valley.`);
+		return join(dir, name);
+	});
+	await page.getByTestId('file-input').setInputFiles(files);
+	const job = tray.getByTestId('job');
+	await expect(job).toHaveAttribute('data-status', 'done');
+	await expect(job).toContainText('Import of 2 files');
+	await expect(job.getByRole('link', { name: 'Import of 2 files' })).toHaveAttribute('href', /\.\/$|\/$/);
+	await page.getByTestId('evals-link').click();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await expect(page.getByTestId('jobs-tray')).toBeVisible();
 });
