@@ -91,9 +91,10 @@ export class Workbench {
 	/**
 	 * The page is shown. The first time: start the app (its one worker), seed the demo workspace on a
 	 * first visit unless `?demo=0`, open the workspace. Later: reopen the app's workspace if another
-	 * page switched it, else refresh what other pages may have changed.
+	 * page switched it, else refresh what other pages may have changed. `onDemoSeeded` is called
+	 * once the demo is seeded (e.g. to offer the first-run guide).
 	 */
-	async show(options: { seedDemo: boolean }): Promise<void> {
+	async show(options: { seedDemo: boolean; onDemoSeeded?: () => void }): Promise<void> {
 		if (this.started) {
 			const id = this.app.workspaceId;
 			if (id && id !== this.loadedWorkspaceId) await this.selectWorkspace(id);
@@ -110,6 +111,7 @@ export class Workbench {
 				const ws = options.seedDemo ? await this.seedDemo() : await this.api.createWorkspace('My library');
 				await this.app.refreshWorkspaces();
 				await this.selectWorkspace(ws.id);
+				if (options.seedDemo) options.onDemoSeeded?.();
 			} else {
 				await this.selectWorkspace(this.app.initialWorkspace()!.id);
 			}
