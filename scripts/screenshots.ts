@@ -160,6 +160,7 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 
 	// Library: the demo workspace and a search with results.
 	await page.goto(base);
+	await ready(page);
 	await page.getByTestId('index-status').filter({ hasText: '7 documents' }).waitFor();
 	await page.getByLabel('Search query').fill('overtime approval');
 	await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -174,7 +175,7 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 	await page.getByLabel('Question', { exact: true }).fill('Who approves overtime?');
 	await page.getByRole('button', { name: 'Ask', exact: true }).click();
 	await page.locator('[data-testid="answer"][data-finish="stop"]').waitFor();
-	await scrollTo(page, 'textarea[aria-label="Question"], [data-testid="answer"]', 160);
+	await scrollTo(page, 'textarea[aria-label="Question"], [data-testid="answer"]', 120);
 	await shot(page, 'ask', theme);
 
 	// Evaluations: two BM25 configurations on the demo golden set.
