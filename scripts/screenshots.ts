@@ -11,7 +11,8 @@
  * - `library`: the demo workspace with a BM25 search and its results;
  * - `ask`: an answer with citations from the scripted endpoint of the e2e tests (routed with
  *   `page.route`; nothing leaves the machine);
- * - `evaluations`: two BM25 configurations run on the demo golden set (table and chart);
+ * - `evaluations`: two BM25 configurations (the workspace's chunks, 300-character chunks) run on
+ *   the demo golden set (table and chart);
  * - `answer-evals`: an answer run graded by the scripted judge (grading summary);
  * - `models-and-endpoints`: the settings page with the endpoint typed on Ask as its profile;
  * - `command-palette`: the palette open over the library.
@@ -35,6 +36,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../tests/e2e/support/chromium.ts';
 import { answerAll, gradeAll, routeScriptedModels } from '../tests/e2e/support/answer-scripts.ts';
 import { ROUTED_LLM_BASE } from '../tests/e2e/support/llm-endpoint.ts';
+import { THEME_STORAGE_KEY } from '../src/lib/app/shell/theme.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'docs', 'screenshots');
@@ -42,6 +44,8 @@ const VIEWPORT = { width: 1280, height: 800 };
 /** Bound on any single wait (a hung page fails loudly instead of hanging the script). */
 const WAIT_MS = 180_000;
 const THEMES = ['light', 'dark'] as const;
+/** GUIDE_STORAGE_KEY of src/lib/app/shell/guide.svelte.ts (a runes module, not importable here). */
+const GUIDE_STORAGE_KEY = 'assay.guide';
 type Theme = (typeof THEMES)[number];
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -129,14 +133,17 @@ async function capture(browser: Browser, base: string, theme: Theme): Promise<vo
 		serviceWorkers: 'block'
 	});
 	await context.route('**/*', (route) => (isLocalUrl(route.request().url()) ? route.continue() : route.abort('blockedbyclient')));
-	await context.addInitScript((t) => {
-		try {
-			localStorage.setItem('assay.theme', t);
-			if (localStorage.getItem('assay.guide') === null) localStorage.setItem('assay.guide', 'dismissed');
-		} catch {
-			// storage refused: the OS colour scheme (emulated) still applies
-		}
-	}, theme);
+	await context.addInitScript(
+		({ themeKey, guideKey, value }) => {
+			try {
+				localStorage.setItem(themeKey, value);
+				if (localStorage.getItem(guideKey) === null) localStorage.setItem(guideKey, 'dismissed');
+			} catch {
+				// storage refused: the OS colour scheme (emulated) still applies
+			}
+		},
+		{ themeKey: THEME_STORAGE_KEY, guideKey: GUIDE_STORAGE_KEY, value: theme }
+	);
 	const page = await context.newPage();
 	page.setDefaultTimeout(WAIT_MS);
 	const pageErrors: string[] = [];
@@ -183,8 +190,9 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 	await page.getByTestId('golden-select').filter({ hasText: 'Demo questions' }).waitFor();
 	await page.getByRole('button', { name: 'Add configuration' }).click();
 	const second = page.getByTestId('config-row').nth(1);
-	await second.getByLabel('Configuration label').fill('BM25 b=0.4');
-	await second.getByLabel('BM25 b').fill('0.4');
+	await second.getByLabel('Configuration label').fill('BM25, 300-char chunks');
+	await second.getByLabel('Chunk size (chars)').fill('300');
+	await second.getByLabel('Chunk overlap (chars)').fill('0');
 	await page.getByTestId('run-eval').click();
 	await page.getByTestId('metric-chart').waitFor();
 	await page.getByTestId('metric-recall@10').nth(1).waitFor();
