@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { answerAll, gradeAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
@@ -84,6 +86,31 @@ test('the library, a search with results and the open document viewer have no se
 	await page.getByTestId('hit').first().getByRole('button').first().click();
 	await expect(page.getByTestId('document-viewer')).toBeVisible();
 	await audit(page, 'library document viewer');
+});
+
+test('an empty workspace on every page, an import with rejected files, and the open settings and traces have no serious or critical axe violations', async ({
+	page
+}) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await expect(page.getByTestId('no-documents')).toBeVisible();
+	await audit(page, 'library of an empty workspace');
+	for (const link of ['ask-link', 'evals-link', 'answers-link']) {
+		await gotoPage(page, link);
+		await audit(page, `${link.replace('-link', '')} on an empty workspace`);
+	}
+	await gotoPage(page, 'library-link');
+	const dir = mkdtempSync(join(tmpdir(), 'assay-e2e-a11y-'));
+	const files = Object.entries({ 'good.md': '# Kites\n\nThe red kite soars over the valley.', 'empty.txt': '' }).map(([name, body]) => {
+		writeFileSync(join(dir, name), body);
+		return join(dir, name);
+	});
+	await page.getByTestId('file-input').setInputFiles(files);
+	await expect(page.getByTestId('import-done')).toBeVisible();
+	await expect(page.getByTestId('import-problems').locator('li')).toHaveCount(1);
+	await page.getByText('Workspace settings').click();
+	await page.getByText('Traces (recent spans)').click();
+	await audit(page, 'library after an import with a rejected file, settings and traces open');
 });
 
 test('Ask before and after a scripted answer, and Models and endpoints, have no serious or critical axe violations', async ({ page }) => {
