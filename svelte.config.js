@@ -1,5 +1,16 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The CSP hashes of the inline scripts in `src/app.html` (the theme applied before first paint):
+ * SvelteKit hashes only the scripts it writes itself, so the template's own are hashed here from
+ * the file, exactly as the browser hashes them (SHA-256 of the text between the tags).
+ */
+const templateScriptHashes = [
+	...readFileSync(new URL('./src/app.html', import.meta.url), 'utf8').matchAll(/<script>([\s\S]*?)<\/script>/g)
+].map((m) => /** @type {`sha256-${string}`} */ (`sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}`));
 
 /**
  * Static SPA: every page is prerendered as a shell (`ssr = false` in the root layout) and
@@ -68,7 +79,7 @@ const config = {
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self', 'wasm-unsafe-eval'],
+				'script-src': ['self', 'wasm-unsafe-eval', ...templateScriptHashes],
 				'worker-src': ['self', 'blob:'],
 				'connect-src': ['self', ...modelHosts, ...llmHosts, ...systemHosts],
 				'img-src': ['self', 'data:', 'blob:'],

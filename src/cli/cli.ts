@@ -13,14 +13,14 @@ export const USAGE = `Usage: assay <command> [options]
 
 Commands:
   bm25    index a BEIR collection with BM25 and write a TREC run
-  metrics score a TREC run against qrels: trec_eval's measures, -c -q -l, --json
+  metrics score a TREC run against qrels: trec_eval's measures, -c -q -l, --k, --json
   init    write a starter eval config (assay.config.json) and a sample golden set
   eval    evaluate a system (your app over HTTP, a command, a file of outputs, Assay's own
           pipeline) on a golden set, headless, with a gate:
             assay eval --config <file> [--out <dir>] [--baseline <report.json>]
                        [--concurrency <n>] [--no-cache] [--filter <id> …]
           exit 0 pass, 1 gate failed, 2 unusable config or input, 3 system or judge unreachable.
-          Without --config: the older, smaller form of metrics (--qrels --run, cutoffs via --k)
+          Without --config: the older spelling of metrics (--qrels --run, --k; same output)
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   gate    regression gate: candidate eval report vs baseline; exit 0 PASS, 1 FAIL, 2 unusable input

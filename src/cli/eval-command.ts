@@ -1,7 +1,6 @@
-import { evaluateRun, parseQrels, parseRun } from '../lib/evals/index.ts';
 import { readFileSync } from 'node:fs';
-import { parseOptions, positiveIntegerOption, stringOption } from './args.ts';
-import { readTextFile } from './beir-files.ts';
+import { parseOptions, positiveIntegerOption } from './args.ts';
+import { metricsCommand } from './metrics-command.ts';
 import { runSystemEvalCommand } from './eval/system-eval-command.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 
@@ -35,11 +34,11 @@ Options (--config):
   --no-cache             neither read nor write the response cache
   --filter <id> …        only these golden case ids (repeatable)
 
-Without --config: score a TREC run against qrels exactly as trec_eval does (ties by document id descending,
-rank column ignored; a query counts when it is in both files). Prints trec_eval-style lines:
-measure, "all" (or the query id), value.
+Without --config: the older spelling of "assay metrics" (same code, same output), kept for
+existing scripts: --k, --per-query and --include-missing are metrics' --k, -q and -c; the
+cutoffs default to 10 here.
 
-Options:
+Options (without --config):
   --qrels <file>       qrels: TREC (qid iter docid grade) or BEIR qrels.tsv
   --run <file>         TREC run (qid Q0 docid rank score tag); .gz accepted
   --k <list>           cutoffs for P, recall and nDCG, comma-separated (default 10)
@@ -95,31 +94,17 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 	for (const name of ['out', 'baseline', 'concurrency', 'no-cache', 'filter']) {
 		if (values[name] !== undefined) throw new UsageError(`--${name} needs --config`);
 	}
-	const qrelsPath = stringOption(values, 'qrels');
-	const runPath = stringOption(values, 'run');
-	const kText = stringOption(values, 'k', '10');
-	if (!/^\d+(,\d+)*$/.test(kText) || kText.split(',').some((k) => Number(k) < 1)) {
-		throw new UsageError(`--k must be positive integers separated by commas, received "${kText}"`);
-	}
-	const cutoffs = [...new Set(kText.split(',').map(Number))];
-	const evaluation = evaluateRun(parseQrels(readTextFile(qrelsPath), qrelsPath), parseRun(readTextFile(runPath), runPath), {
-		cutoffs,
-		includeMissingQueries: values['include-missing'] === true
-	});
-	const names = ['num_ret', 'num_rel', 'num_rel_ret', 'map', 'recip_rank'];
-	for (const k of cutoffs) names.push(`P_${k}`, `recall_${k}`, `ndcg_cut_${k}`);
-	const line = (name: string, scope: string, value: number) => {
-		const shown = name.startsWith('num_') ? String(value) : value.toFixed(4);
-		return `${name.padEnd(22)}\t${scope}\t${shown}\n`;
-	};
-	let out = '';
-	if (values['per-query']) {
-		for (const [qid, measures] of evaluation.perQuery) {
-			for (const name of names) out += line(name, qid, measures[name] ?? 0);
-		}
-	}
-	out += line('num_q', 'all', evaluation.queryCount);
-	for (const name of names) out += line(name, 'all', evaluation.summary[name] ?? 0);
-	io.stdout(out);
-	return EXIT_OK;
+	if (values.qrels === undefined && values.run === undefined)
+		throw new UsageError('--config is required (or, to score a TREC run, --qrels and --run: see assay metrics)');
+	return metricsCommand(
+		[
+			...(typeof values.qrels === 'string' ? ['--qrels', values.qrels] : []),
+			...(typeof values.run === 'string' ? ['--run', values.run] : []),
+			'--k',
+			typeof values.k === 'string' ? values.k : '10',
+			...(values['per-query'] === true ? ['-q'] : []),
+			...(values['include-missing'] === true ? ['-c'] : [])
+		],
+		io
+	);
 }

@@ -14,6 +14,7 @@ import type { ParseWarning } from '../lib/ingest/parsers/types.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 import { positiveIntegerOption } from './args.ts';
 import { displayName } from '../lib/shared/display.ts';
+import { chunkId } from '../lib/shared/identity.ts';
 
 /** The app's defaults (one `AppConfig`): the CLI chunks exactly as a new workspace does. */
 const DEFAULTS = defaultAppConfig();
@@ -124,7 +125,7 @@ async function ingestFile(
 	for (const c of chunks) {
 		write(
 			JSON.stringify({
-				id: `${file.path}#${c.ordinal}`,
+				id: chunkId(file.path, c.ordinal),
 				path: file.path,
 				ordinal: c.ordinal,
 				text: c.text,

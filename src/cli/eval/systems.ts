@@ -16,10 +16,10 @@ import { Bm25Index } from '../../lib/search/bm25/index.ts';
 import { createAnalyzer } from '../../lib/search/index.ts';
 import { BasicTracer } from '../../lib/tracing/index.ts';
 import { AssayError } from '../../lib/shared/errors.ts';
-import { sha256Text } from '../../lib/shared/hash.ts';
 import { readTextFile } from '../beir-files.ts';
 import { createExecSystem, parseExecSystemConfig } from '../exec-system.ts';
 import type { LoadedConfig } from './load-config.ts';
+import { chunkId, textCorpusHash } from '../../lib/shared/identity.ts';
 
 /**
  * The system under test of an `assay eval` configuration, built from the adapters: `http`
@@ -85,9 +85,9 @@ async function assaySystem(
 	const chunks = new Map<string, RetrievedSource>();
 	for (const d of corpus) {
 		chunkDocument(d.text, 'text', app.chunking).forEach((c, ordinal) => {
-			const chunkId = `${d.id}#${ordinal}`;
-			chunks.set(chunkId, { chunkId, documentId: d.id, documentRef: d.id, title: d.title || d.id, text: c.text, score: 0 });
-			index.add(chunkId, `${d.title} ${c.text}`);
+			const id = chunkId(d.id, ordinal);
+			chunks.set(id, { chunkId: id, documentId: d.id, documentRef: d.id, title: d.title || d.id, text: c.text, score: 0 });
+			index.add(id, `${d.title} ${c.text}`);
 		});
 	}
 	const topK = s.topK ?? 5;
@@ -106,7 +106,7 @@ async function assaySystem(
 			seed: 0
 		},
 		corpusIdentity: {
-			corpus: await sha256Text(corpus.map((d) => `${d.id}\u0000${d.title}\u0000${d.text}`).join('\u0001')),
+			corpus: await textCorpusHash(corpus),
 			chunking: app.chunking,
 			bm25: app.bm25
 		},

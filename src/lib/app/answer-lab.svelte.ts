@@ -465,7 +465,7 @@ export class AnswerLab {
 		const answer = this.answers.find((a) => a.caseId === caseId);
 		if (!answer) return;
 		await this.guard(async () => {
-			const record: AnswerRecord = { ...($state.snapshot(answer) as AnswerRecord), review: { ...review, reviewedAtMs: Date.now() } };
+			const record: AnswerRecord = { ...answer, review: { ...review, reviewedAtMs: Date.now() } };
 			await this.api.saveAnswer(record);
 			this.answers = this.answers.map((a) => (a.caseId === caseId ? record : a));
 		});

@@ -58,7 +58,7 @@ export class AnswerOutputs {
 		const workspaceId = lab.workspaceId;
 		await lab.guard(async () => {
 			const replaced = gs.cases.some((c) => c.id === entry.id);
-			const cases = [...($state.snapshot(gs.cases) as GoldenCase[]).filter((c) => c.id !== entry.id), entry];
+			const cases = [...gs.cases.filter((c) => c.id !== entry.id), entry];
 			await lab.api.saveGoldenSet(workspaceId, gs.id, gs.name, cases);
 			lab.goldenSets = await lab.api.listGoldenSets(workspaceId);
 			lab.notice = `Case "${entry.id}" ${replaced ? 'replaced in' : 'saved to'} "${gs.name}" (${cases.length} cases). Runs already made keep the version they answered.`;

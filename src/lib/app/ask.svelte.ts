@@ -170,7 +170,7 @@ export class AskDesk {
 		} finally {
 			live.spans = sink.spans;
 			// Kept with the library's spans too (Traces panel, export); a failure here must not hide the answer.
-			void this.api.recordSpans($state.snapshot(sink.spans)).catch(() => {});
+			void this.api.recordSpans(sink.spans).catch(() => {});
 			this.running = false;
 			this.abort = null;
 		}

@@ -5,6 +5,7 @@ import { Workbench } from './workbench.svelte.ts';
 import { AskDesk } from './ask.svelte.ts';
 import { EvalBench } from './eval-bench.svelte.ts';
 import { AnswerLab } from './answer-lab.svelte.ts';
+import { FirstRunGuide } from './shell/guide.svelte.ts';
 
 /**
  * The one app context, created in the root layout and reached by every page and shell component
@@ -13,6 +14,8 @@ import { AnswerLab } from './answer-lab.svelte.ts';
  * page, made on first visit and kept: coming back to a page finds its state, and its jobs, as left.
  */
 export class AppContext extends AppCore {
+	/** The first-run guide (offered when the demo workspace is seeded; the shell shows it). */
+	readonly guide = new FirstRunGuide();
 	private views: { library?: Workbench; ask?: AskDesk; evals?: EvalBench; answers?: AnswerLab } = {};
 
 	/** The library and search page's state. */

@@ -205,7 +205,7 @@ export class EvalBench {
 		if (!gs || !this.workspaceId) return;
 		const workspaceId = this.workspaceId;
 		await this.guard(async () => {
-			await this.api.saveGoldenSet(workspaceId, gs.id, gs.name, $state.snapshot(cases) as GoldenCase[]);
+			await this.api.saveGoldenSet(workspaceId, gs.id, gs.name, cases);
 			this.goldenSets = await this.api.listGoldenSets(workspaceId);
 		});
 	}

@@ -13,13 +13,14 @@ import type {
 } from '$lib/services/library-api.ts';
 import type { SpanRecord } from '$lib/tracing/types.ts';
 import type { PendingJob } from '$lib/storage/index.ts';
-import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
+import type { GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import { LibraryClient, type WorkerEvent } from './library-client.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
 import { loadDemoFiles } from './demo.ts';
 import { coalesced } from './coalesce.ts';
 import { loadRunAs, saveRunAs } from './run-as.ts';
+import { documentReference } from '$lib/shared/identity.ts';
 
 /** A running or finished import, as the page shows it. */
 export interface ImportState {
@@ -90,9 +91,10 @@ export class Workbench {
 	/**
 	 * The page is shown. The first time: start the app (its one worker), seed the demo workspace on a
 	 * first visit unless `?demo=0`, open the workspace. Later: reopen the app's workspace if another
-	 * page switched it, else refresh what other pages may have changed.
+	 * page switched it, else refresh what other pages may have changed. `onDemoSeeded` is called
+	 * once the demo is seeded (e.g. to offer the first-run guide).
 	 */
-	async show(options: { seedDemo: boolean }): Promise<void> {
+	async show(options: { seedDemo: boolean; onDemoSeeded?: () => void }): Promise<void> {
 		if (this.started) {
 			const id = this.app.workspaceId;
 			if (id && id !== this.loadedWorkspaceId) await this.selectWorkspace(id);
@@ -109,6 +111,7 @@ export class Workbench {
 				const ws = options.seedDemo ? await this.seedDemo() : await this.api.createWorkspace('My library');
 				await this.app.refreshWorkspaces();
 				await this.selectWorkspace(ws.id);
+				if (options.seedDemo) options.onDemoSeeded?.();
 			} else {
 				await this.selectWorkspace(this.app.initialWorkspace()!.id);
 			}
@@ -332,7 +335,7 @@ export class Workbench {
 				topK,
 				documentIds: [...documentIds],
 				mode: this.semantic.mode,
-				filter: $state.snapshot(this.semantic.filter),
+				filter: this.semantic.filter,
 				...(runAs ? { runAs } : {})
 			});
 			this.lastQuery = query;
@@ -419,21 +422,14 @@ export class Workbench {
 			const cases = set ? [...set.cases] : [];
 			let n = cases.length + 1;
 			while (cases.some((c) => c.id === `search-${n}`)) n++;
-			const refs = documentIds
-				.map((id) => this.documents.find((d) => d.id === id))
-				.flatMap((d) => (d ? [d.externalId ?? d.relativePath] : []));
+			const refs = documentIds.map((id) => this.documents.find((d) => d.id === id)).flatMap((d) => (d ? [documentReference(d)] : []));
 			cases.push({
 				id: `search-${n}`,
 				query: this.lastQuery.trim(),
 				relevant: refs.map((doc) => ({ doc, grade: 1 })),
 				tags: ['from-search']
 			});
-			await this.api.saveGoldenSet(
-				workspaceId,
-				set?.id ?? null,
-				set?.name ?? (newName.trim() || 'From search'),
-				$state.snapshot(cases) as GoldenCase[]
-			);
+			await this.api.saveGoldenSet(workspaceId, set?.id ?? null, set?.name ?? (newName.trim() || 'From search'), cases);
 			this.goldenSets = await this.api.listGoldenSets(workspaceId);
 		});
 	}

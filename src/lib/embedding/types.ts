@@ -6,8 +6,8 @@
 /** ONNX weight precisions transformers.js loads (`fp16` needs WebGPU `shader-f16`). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 
-/** Where inference ran: `webgpu` / `wasm` in browsers, `cpu` (onnxruntime-node) in Node, `fake` in tests. */
-export type EmbeddingBackend = 'webgpu' | 'wasm' | 'cpu' | 'fake';
+/** Where inference ran: `webgpu` / `wasm` in browsers, `cpu` (onnxruntime-node) in Node. */
+export type EmbeddingBackend = 'webgpu' | 'wasm' | 'cpu';
 
 /** Device preference: `auto` = WebGPU when an adapter exists, else WASM (and WASM again if WebGPU fails). */
 export type DevicePreference = 'auto' | 'webgpu' | 'wasm';

@@ -72,7 +72,7 @@ export interface DocumentRecord {
 
 /** A stored chunk: the chunker's output plus ids. */
 export interface ChunkRecord {
-	/** `${documentId}#${ordinal}`. */
+	/** `${documentId}#${ordinal}` (built by `chunkId` in `src/lib/shared/identity.ts`). */
 	readonly id: string;
 	readonly workspaceId: string;
 	readonly documentId: string;

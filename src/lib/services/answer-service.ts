@@ -16,10 +16,10 @@ import { parseAnswerRunConfig } from '../evals/answers/config.ts';
 import type { EvalReport } from '../evals/report/types.ts';
 import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { sha256Text } from '../shared/hash.ts';
 import type { AnswerApi, AnswerReportRequest, AnswerRunState, StartAnswerRunRequest } from './answer-api.ts';
 import type { LibraryApi } from './library-api.ts';
 import type { LibraryInternals } from './library.ts';
+import { corpusHash, documentReference } from '../shared/identity.ts';
 
 /**
  * Answer runs in storage (schema v4), their reports, and the response cache (schema v5). Records read back are checked for the
@@ -148,7 +148,7 @@ class AnswerService implements AnswerApi {
 		for (const d of documents) {
 			const [text, chunks] = await Promise.all([store.documents.text(d.id), store.chunks.listByDocument(d.id)]);
 			corpus.push({
-				ref: d.externalId ?? d.relativePath,
+				ref: documentReference(d),
 				text: text ?? chunks.map((c) => c.text).join('\n'),
 				chunks: chunks.map((c) => c.text)
 			});
@@ -213,12 +213,7 @@ class AnswerService implements AnswerApi {
 		const config = await this.library.workspaceConfig(run.workspaceId);
 		const documents = [...index.documents.values()];
 		const workspace = (await this.library.listWorkspaces()).find((w) => w.id === run.workspaceId);
-		const corpusHash = await sha256Text(
-			documents
-				.map((d) => `${d.externalId ?? d.relativePath}\t${d.contentHash}`)
-				.sort()
-				.join('\n')
-		);
+		const contentHash = await corpusHash(documents);
 		// A system under test retrieved with its own index: the workspace's vectors played no part.
 		const dense = run.config.mode !== 'lexical' && run.config.system === undefined;
 		const backends = dense ? (await this.library.semanticStatus(run.workspaceId)).backends : [];
@@ -237,7 +232,7 @@ class AnswerService implements AnswerApi {
 				workspaceName: workspace?.name ?? '',
 				documents: documents.length,
 				chunks: documents.reduce((n, d) => n + d.chunkCount, 0),
-				contentHash: corpusHash
+				contentHash
 			},
 			analyzer: { name: index.analyzer.name, fingerprint: index.analyzer.fingerprint },
 			bm25: { k1: config.bm25.k1, b: config.bm25.b },

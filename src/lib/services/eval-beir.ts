@@ -11,6 +11,7 @@ import { withSpan } from '../tracing/tracer.ts';
 import type { BeirFolderInput, BeirImportProgress, BeirImportResult } from './eval-api.ts';
 import type { LibraryApi } from './library-api.ts';
 import type { LibraryInternals } from './library.ts';
+import { chunkId } from '../shared/identity.ts';
 
 /** Read a picked file as UTF-8 text, gunzipping it first when asked (DecompressionStream). */
 export async function blobText(blob: Blob, gzipped: boolean): Promise<string> {
@@ -60,7 +61,7 @@ export async function importBeirFolder(
 					const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
 					const id = newId('doc');
 					const chunks: ChunkRecord[] = chunkDocument(text, 'text', config.chunking).map((c) => ({
-						id: `${id}#${c.ordinal}`,
+						id: chunkId(id, c.ordinal),
 						workspaceId: workspace.id,
 						documentId: id,
 						ordinal: c.ordinal,

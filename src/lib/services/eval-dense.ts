@@ -8,6 +8,7 @@ import { retrieve, type ExplainRow, type RerankTruncation } from '../search/retr
 import { AssayError } from '../shared/errors.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { DenseContext } from './semantic-service.ts';
+import { documentIdOf } from '../shared/identity.ts';
 
 /** A retriever for a dense mode plus what the report records about the models that ran. */
 export interface DenseEvaluation {
@@ -91,8 +92,7 @@ export function denseEvaluation(
 	const spec = embeddingSpecFor(ws);
 	const queryBackends = new Set<string>();
 	let cached: { query: string; vector: Float32Array } | null = null;
-	const toDocument = (chunkId: string) => chunkId.slice(0, chunkId.lastIndexOf('#'));
-	const allow = (id: string) => lexical.documents.has(toDocument(id));
+	const allow = (id: string) => lexical.documents.has(documentIdOf(id));
 	const ports = {
 		lexical: async (q: string, k: number, ok: (id: string) => boolean) => lexical.bm25.search(q, { topK: k, filter: ok }),
 		dense: async (q: string, k: number, ok: (id: string) => boolean) => {
@@ -129,7 +129,7 @@ export function denseEvaluation(
 					allow
 				);
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
-				const ranked = firstChunkPerDocument(outcome.results, toDocument);
+				const ranked = firstChunkPerDocument(outcome.results, documentIdOf);
 				if (ranked.length >= depth || outcome.results.length < n || n >= total)
 					return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);

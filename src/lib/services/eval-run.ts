@@ -1,5 +1,6 @@
 import { chunkDocument } from '../chunking/index.ts';
-import { canonicalJson, sha256Text } from '../shared/hash.ts';
+import { canonicalJson } from '../shared/hash.ts';
+import { chunkId, corpusHash, documentIdOf, documentReference } from '../shared/identity.ts';
 import { parseAppConfig, sameChunking } from '../config/schema.ts';
 import { resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
 import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RunEntry } from '../evals/metrics/index.ts';
@@ -26,11 +27,6 @@ export interface LexicalIndex {
 	readonly chunkCount: number;
 	/** Chunks per document id (the counts this index was built with). */
 	readonly chunksByDocument: ReadonlyMap<string, number>;
-}
-
-/** A document's portable reference in reports: its source-collection id, else its relative path. */
-export function documentReference(doc: DocumentRecord): string {
-	return doc.externalId ?? doc.relativePath;
 }
 
 /**
@@ -76,7 +72,7 @@ export async function lexicalIndexFor(
 		if (text === undefined) continue;
 		let chunks = 0;
 		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
-			bm25.add(`${doc.id}#${c.ordinal}`, c.text);
+			bm25.add(chunkId(doc.id, c.ordinal), c.text);
 			chunks++;
 		}
 		chunkCount += chunks;
@@ -120,13 +116,12 @@ export function visibleTo(
  * higher), so n doubles until the depth-th document clears that bar or all hits are in.
  */
 export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>): Retriever {
-	const toDocument = (chunkId: string) => chunkId.slice(0, chunkId.lastIndexOf('#'));
 	return {
 		retrieve(query, depth): RunEntry[] {
 			let n = Math.min(index.bm25.size, depth * 2);
 			for (;;) {
-				const chunkHits = index.bm25.search(query, { topK: n, filter: (id) => index.documents.has(toDocument(id)) });
-				const ranked = rankDocumentsByBestChunk(chunkHits, toDocument);
+				const chunkHits = index.bm25.search(query, { topK: n, filter: (id) => index.documents.has(documentIdOf(id)) });
+				const ranked = rankDocumentsByBestChunk(chunkHits, documentIdOf);
 				const last = chunkHits[chunkHits.length - 1];
 				const cut = ranked[depth - 1];
 				const complete =
@@ -215,12 +210,7 @@ export async function runEvaluation(
 			const relevanceLevel = request.relevanceLevel ?? 1;
 			const ndcgGain = request.ndcgGain ?? 'linear';
 			const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
-			const corpusHash = await sha256Text(
-				[...index.documents.values()]
-					.map((d) => `${documentReference(d)}\t${d.contentHash}`)
-					.sort()
-					.join('\n')
-			);
+			const contentHash = await corpusHash(index.documents.values());
 			const report = await buildEvalReport({
 				id: newId('run'),
 				workspaceId: request.workspaceId,
@@ -228,7 +218,7 @@ export async function runEvaluation(
 				createdAtMs: Date.now(),
 				cancelled: result.cancelled,
 				goldenSet,
-				corpus: { workspaceName: ws?.name ?? '', documents: index.documents.size, chunks: index.chunkCount, contentHash: corpusHash },
+				corpus: { workspaceName: ws?.name ?? '', documents: index.documents.size, chunks: index.chunkCount, contentHash },
 				analyzer: { name: index.analyzerName, fingerprint: index.analyzerFingerprint },
 				config,
 				relevanceLevel,

@@ -25,7 +25,8 @@ import type {
 	GoldenSetSource
 } from './eval-api.ts';
 import { importBeirFolder } from './eval-beir.ts';
-import { documentReference, lexicalIndexFor, runEvaluation, visibleTo, type LexicalIndex } from './eval-run.ts';
+import { lexicalIndexFor, runEvaluation, visibleTo, type LexicalIndex } from './eval-run.ts';
+import { documentReference } from '../shared/identity.ts';
 import { chunkDocument } from '../chunking/index.ts';
 import { parseRetrievalConfig } from '../evals/runner/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';

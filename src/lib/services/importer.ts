@@ -13,6 +13,7 @@ import type { TextChunk } from '../chunking/types.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { ImportItemResult } from './library-api.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
+import { chunkId } from '../shared/identity.ts';
 
 /** What one import step needs. */
 export interface ImportContext {
@@ -223,7 +224,7 @@ function chunkTraced(tracer: Tracer, parent: Span, doc: StructuredText, config: 
 
 function toChunkRecords(doc: DocumentRecord, chunks: readonly TextChunk[]): ChunkRecord[] {
 	return chunks.map((c) => ({
-		id: `${doc.id}#${c.ordinal}`,
+		id: chunkId(doc.id, c.ordinal),
 		workspaceId: doc.workspaceId,
 		documentId: doc.id,
 		ordinal: c.ordinal,

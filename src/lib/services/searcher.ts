@@ -1,6 +1,7 @@
 import type { Analyzer } from '../search/index.ts';
 import type { ChunkRecord, DocumentRecord } from '../ingest/types.ts';
 import type { SearchHit } from './library-api.ts';
+import { documentReference } from '../shared/identity.ts';
 
 /**
  * A search hit for a stored chunk of a document: where it comes from (document, heading
@@ -22,7 +23,7 @@ export function toSearchHit(
 		documentId: doc.id,
 		documentName: doc.name,
 		relativePath: doc.relativePath,
-		documentRef: doc.externalId ?? doc.relativePath,
+		documentRef: documentReference(doc),
 		headingPath: chunk.headingPath,
 		...(chunk.pageStart !== undefined ? { pageStart: chunk.pageStart, pageEnd: chunk.pageEnd ?? chunk.pageStart } : {}),
 		text: chunk.text,

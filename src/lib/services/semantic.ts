@@ -13,6 +13,7 @@ import { AssayError, isAssayError } from '../shared/errors.ts';
 import type { AssayStore, EmbeddingRecord } from '../storage/index.ts';
 import { createVoyIndex, type VoyConstructor } from '../adapters/voy-index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
+import { chunkId, chunkOrdinalOf, documentChunkIds } from '../shared/identity.ts';
 
 /** Loads voy-search's `Voy` class (browser: dynamic import; Node: `loadVoyInNode`). */
 export type VoyLoader = () => Promise<VoyConstructor>;
@@ -77,7 +78,7 @@ export class SemanticIndexes {
 	/** Drop a removed document's chunks from the in-memory index. */
 	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
 		const index = this.entries.get(workspaceId)?.index;
-		if (index) index.remove(Array.from({ length: chunkCount }, (_, i) => `${documentId}#${i}`));
+		if (index) index.remove(documentChunkIds(documentId, chunkCount));
 	}
 
 	/** Status for the page (which modes are ready). */
@@ -89,7 +90,7 @@ export class SemanticIndexes {
 		let vectorCount = 0;
 		for (const doc of documents.values()) {
 			chunkCount += doc.chunkCount;
-			for (let i = 0; i < doc.chunkCount && entry.index; i++) if (entry.index.has(`${doc.id}#${i}`)) vectorCount++;
+			for (let i = 0; i < doc.chunkCount && entry.index; i++) if (entry.index.has(chunkId(doc.id, i))) vectorCount++;
 		}
 		return {
 			workspaceId,
@@ -136,7 +137,7 @@ export class SemanticIndexes {
 		const store = await this.store();
 		const pendingIds: string[] = [];
 		for (const doc of documents.values())
-			for (let i = 0; i < doc.chunkCount; i++) if (!entry.index?.has(`${doc.id}#${i}`)) pendingIds.push(`${doc.id}#${i}`);
+			for (const id of documentChunkIds(doc.id, doc.chunkCount)) if (!entry.index?.has(id)) pendingIds.push(id);
 		const chunks = (await store.chunks.getMany(pendingIds)).filter((c) => c !== undefined);
 		let embedded = 0;
 		let backend: EmbeddingBackend | null = null;
@@ -183,9 +184,7 @@ export class SemanticIndexes {
 		const records = await (await this.store()).embeddings.listByModel(workspaceId, entry.modelKey);
 		const valid = records.filter((r) => {
 			const doc = documents.get(r.documentId);
-			return (
-				doc !== undefined && r.sourceKey === sourceKeyOf(doc) && Number(r.chunkId.slice(r.chunkId.lastIndexOf('#') + 1)) < doc.chunkCount
-			);
+			return doc !== undefined && r.sourceKey === sourceKeyOf(doc) && chunkOrdinalOf(r.chunkId) < doc.chunkCount;
 		});
 		if (valid.length > 0) {
 			const index = await this.createIndex(entry, config, valid[0]!.dims);

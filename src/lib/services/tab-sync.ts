@@ -5,7 +5,7 @@
  * those indexes and the stored snapshot in step with the documents every tab stores. The
  * in-process implementations here serve Node (CLI, tests: two services on one IDB factory
  * share one {@link inProcessLocks} and one {@link inProcessBus}); the browser ones are in
- * `src/lib/adapters/tab-sync.ts`.
+ * `workers/tab-sync.ts`.
  */
 
 /** Exclusive named locks across tabs (the shape of `navigator.locks.request` in exclusive mode). */

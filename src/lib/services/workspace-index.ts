@@ -6,6 +6,7 @@ import type { Span, Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { IndexStatus } from './library-api.ts';
 import { inProcessLocks, type TabLocks } from './tab-sync.ts';
+import { documentChunkIds, documentIdOf } from '../shared/identity.ts';
 
 /** Locks used when the caller passes none (one realm: the CLI and tests of a single service). */
 const REALM_LOCKS = inProcessLocks();
@@ -132,7 +133,7 @@ export class WorkspaceIndex {
 	removeDocument(documentId: string): void {
 		const document = this.documents.get(documentId);
 		if (!document) return;
-		for (let i = 0; i < document.chunkCount; i++) this.bm25.remove(`${documentId}#${i}`);
+		for (const id of documentChunkIds(documentId, document.chunkCount)) this.bm25.remove(id);
 		this.documents.delete(documentId);
 		this.dirty = true;
 		this.changedSinceLoad = true;
@@ -223,8 +224,7 @@ export class WorkspaceIndex {
 
 	/** Drop a snapshot document's chunks; the snapshot does not record their count, so match the id prefix. */
 	private removeSnapshotChunks(documentId: string): void {
-		const prefix = `${documentId}#`;
-		for (const chunkId of [...this.bm25.ids()]) if (chunkId.startsWith(prefix)) this.bm25.remove(chunkId);
+		for (const chunkId of [...this.bm25.ids()]) if (documentIdOf(chunkId) === documentId) this.bm25.remove(chunkId);
 	}
 
 	/** Bring the index in line with the stored ready documents; returns documents added + removed. */

@@ -20,8 +20,6 @@ export const ERROR_CODES = {
 	FILE_GZIP_INVALID: 'The gzip-compressed file is damaged or not gzip.',
 	FILE_IMPORT_TIMEOUT: 'Importing the file (parse, chunk, store, index) took longer than its time budget.',
 	DOCUMENT_TOO_MANY_CHUNKS: 'The document would make more chunks than the configured limit per document.',
-	DUPLICATE_CONTENT: 'A document with the same content already exists.',
-	IMPORT_CANCELLED: 'The import was cancelled.',
 	STORAGE_QUOTA: 'The browser storage quota is exhausted.',
 	STORAGE_BLOCKED: 'Another tab holds the database open with an older version.',
 	STORAGE_VERSION_CHANGE: 'Another tab upgraded the database; this tab must reload.',

@@ -34,14 +34,6 @@ export class EmbeddingsRepository {
 		);
 	}
 
-	/** Delete the records with these chunk ids for one model key. */
-	deleteChunks(workspaceId: string, modelKey: string, chunkIds: readonly string[]): Promise<void> {
-		return this.connection.write('embeddings.deleteChunks', ['embeddings'], async (tx, batch) => {
-			const store = tx.objectStore('embeddings');
-			for (const chunkId of chunkIds) batch.add(store.delete([workspaceId, modelKey, chunkId]));
-		});
-	}
-
 	/** Delete a workspace's vectors of every model key except `keep`; resolves how many were deleted. */
 	deleteOtherModels(workspaceId: string, keep: string): Promise<number> {
 		return this.connection.write('embeddings.deleteOtherModels', ['embeddings'], async (tx, batch) => {

@@ -101,7 +101,7 @@ export interface EmbeddingRecord {
 	readonly workspaceId: string;
 	/** `embeddingModelKey(spec)`: model id, dtype, pooling and passage prefix. */
 	readonly modelKey: string;
-	/** `${documentId}#${ordinal}`. */
+	/** `${documentId}#${ordinal}` (built by `chunkId` in `src/lib/shared/identity.ts`). */
 	readonly chunkId: string;
 	readonly documentId: string;
 	readonly sourceKey: string;

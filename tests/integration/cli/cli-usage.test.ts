@@ -124,6 +124,22 @@ describe('assay command line', () => {
 		expect(await run('eval', '--qrels', 'q', '--run', 'r', '--k', 'ten')).toMatchObject({ code: 2 });
 	});
 
+	it('scores a TREC run with assay eval exactly as assay metrics does with the same cutoffs and flags', async () => {
+		const dir = join(fixtures, 'metrics-reference/02_queries_without_rels');
+		const files = ['--qrels', join(dir, 'qrels'), '--run', join(dir, 'run')];
+		const viaEval = await run('eval', ...files, '--k', '5,10', '--per-query', '--include-missing');
+		const viaMetrics = await run('metrics', ...files, '--k', '5,10', '-q', '-c');
+		expect(viaEval.code).toBe(0);
+		expect(viaEval.stdout).toBe(viaMetrics.stdout);
+		expect(viaMetrics.stdout).toMatch(/^Rprec\s+\tall\t/m);
+		expect(viaMetrics.stdout).not.toMatch(/^P_20\s/m);
+		expect((await run('eval', ...files)).stdout).toBe((await run('metrics', ...files, '--k', '10')).stdout);
+		expect(await run('metrics', ...files, '--k', '0')).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/--k must be positive integers/)
+		});
+	});
+
 	it('ranks documents by their best chunk with --chunking default', async () => {
 		const dir = dataset('chunks', '{"_id":"d1","title":"T","text":"alpha beta gamma"}\n{"_id":"d2","text":"delta"}\n');
 		const result = await run('bm25', '--dataset', dir, '--out', '-', '--chunking', 'default', '--chunk-size', '40', '--chunk-overlap', '0');

@@ -1,5 +1,7 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AssayError, fromErrorData, toErrorData } from '../../../src/lib/shared/errors.ts';
+import { AssayError, ERROR_CODES, fromErrorData, toErrorData } from '../../../src/lib/shared/errors.ts';
 import { canonicalJson } from '../../../src/lib/shared/hash.ts';
 import { compareCodePoints } from '../../../src/lib/shared/ids.ts';
 
@@ -29,5 +31,20 @@ describe('compareCodePoints', () => {
 	it('orders like UTF-8 bytes, putting astral characters after U+FFFF', () => {
 		const ids = ['\u{1F600}', '\uFFFD', 'd9', 'd10', 'd1', 'D1'];
 		expect([...ids].sort(compareCodePoints)).toEqual(['D1', 'd1', 'd10', 'd9', '\uFFFD', '\u{1F600}']);
+	});
+});
+
+describe('error catalogue', () => {
+	it('lists only codes that some source file outside the catalogue uses', () => {
+		const root = join(import.meta.dirname, '..', '..', '..');
+		const files = (dir: string): string[] =>
+			readdirSync(dir).flatMap((name) => {
+				const path = join(dir, name);
+				if (statSync(path).isDirectory()) return files(path);
+				return /\.(ts|svelte)$/.test(name) && !path.endsWith(join('shared', 'errors.ts')) ? [path] : [];
+			});
+		const text = [...files(join(root, 'src')), ...files(join(root, 'workers'))].map((f) => readFileSync(f, 'utf8')).join('\n');
+		const unused = Object.keys(ERROR_CODES).filter((code) => !new RegExp(`['"\`]${code}['"\`]`).test(text));
+		expect(unused).toEqual([]);
 	});
 });

@@ -1,15 +1,8 @@
 import type { ChatModel } from '../../generation/types.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
 import { ATTACK_CHECKS, compileChecks, type CheckSpec } from '../checks/index.ts';
-import {
-	CONTEXT_PRECISION_PROMPT,
-	CONTEXT_RECALL_PROMPT,
-	CORRECTNESS_PROMPT,
-	FAITHFULNESS_PROMPT,
-	RELEVANCY_PROMPT,
-	type JudgePromptSpec,
-	type RubricInput
-} from '../judge/prompts.ts';
+import type { JudgePromptSpec, RubricInput } from '../judge/prompts.ts';
+import { RUBRICS, rubricDefinition } from '../judge/rubrics/index.ts';
 import { judgeRubric, type JudgeSettings } from '../judge/runner.ts';
 import { DEFAULT_RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
 
@@ -25,14 +18,10 @@ export const DEFAULT_CHECKS: readonly CheckSpec[] = [
 	{ id: 'length', type: 'length', maxChars: 4000 }
 ];
 
-/** Judge prompt of each rubric (versioned specs in judge/prompts.ts). */
-export const RUBRIC_PROMPTS: Readonly<Record<RubricId, JudgePromptSpec<RubricInput>>> = {
-	correctness: CORRECTNESS_PROMPT,
-	faithfulness: FAITHFULNESS_PROMPT,
-	'answer-relevancy': RELEVANCY_PROMPT,
-	'context-precision': CONTEXT_PRECISION_PROMPT,
-	'context-recall': CONTEXT_RECALL_PROMPT
-};
+/** Judge prompt of each rubric (versioned specs, one file per rubric in judge/rubrics). */
+export const RUBRIC_PROMPTS: Readonly<Record<RubricId, JudgePromptSpec<RubricInput>>> = Object.fromEntries(
+	RUBRICS.map((r) => [r.id, r.prompt])
+) as Record<RubricId, JudgePromptSpec<RubricInput>>;
 
 /**
  * Whether `rubric` can grade answer `a`: `correctness` and `context-recall` need a non-blank
@@ -40,10 +29,7 @@ export const RUBRIC_PROMPTS: Readonly<Record<RubricId, JudgePromptSpec<RubricInp
  * A rubric that cannot grade leaves no verdict — not an error, never a score.
  */
 export function rubricApplies(rubric: RubricId, a: Pick<AnswerRecord, 'reference' | 'sources'>): boolean {
-	const hasReference = a.reference !== undefined && a.reference.trim() !== '';
-	if (rubric === 'correctness' || rubric === 'context-recall') return hasReference;
-	if (rubric === 'context-precision') return a.sources.length > 0;
-	return true;
+	return rubricDefinition(rubric).applies(a);
 }
 
 /**

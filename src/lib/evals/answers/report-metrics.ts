@@ -4,6 +4,7 @@ import type { MetricDefinition, MetricMean } from '../metrics/summary.ts';
 import type { Qrels, Run, RunEntry } from '../metrics/trec-format.ts';
 import { attackSucceeded } from './summary.ts';
 import { RUBRIC_IDS, type AnswerRecord, type RubricId } from './types.ts';
+import { documentReference as reference } from '../../shared/identity.ts';
 
 /**
  * The numbers an answer report adds to the retrieval metrics: the retrieval run rebuilt from
@@ -71,9 +72,6 @@ export function runFromAnswers(answers: readonly AnswerRecord[]): Run {
 	}
 	return run;
 }
-
-/** Portable reference of a workspace document, as the answer run's `documentRef` (external id, else relative path). */
-const reference = (d: DocumentKey): string => d.externalId ?? d.relativePath;
 
 /**
  * Judgments of `cases` keyed by portable document reference. With `documents`, each golden

@@ -7,6 +7,7 @@ import type { FewShotExample } from '../../generation/prompt.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
 import type { AttackSpec, GoldenCase } from '../golden/types.ts';
 import type { SystemRef } from '../system/types.ts';
+import { RUBRICS, type RegisteredRubricId } from '../judge/rubrics/index.ts';
 
 /**
  * Answer evaluation records: an answer run (one retrieval + generation configuration over one
@@ -16,23 +17,24 @@ import type { SystemRef } from '../system/types.ts';
  */
 
 /**
- * The rubric judges Assay can run on an answer (ids of the versioned prompts in
- * judge/prompts.ts): three answer rubrics and two context rubrics (`context-precision`,
- * `context-recall`: they grade the retrieved contexts, for systems whose contexts are text only).
+ * The rubric judges Assay can run on an answer: one file each under judge/rubrics (registry
+ * `RUBRICS` in judge/rubrics/index.ts): three answer rubrics and two context rubrics
+ * (`context-precision`, `context-recall`: they grade the retrieved contexts, for systems whose
+ * contexts are text only).
  */
-export type RubricId = 'correctness' | 'faithfulness' | 'answer-relevancy' | 'context-precision' | 'context-recall';
+export type RubricId = RegisteredRubricId;
 
 /** All rubric ids, in display order. */
-export const RUBRIC_IDS: readonly RubricId[] = ['correctness', 'faithfulness', 'answer-relevancy', 'context-precision', 'context-recall'];
+export const RUBRIC_IDS: readonly RubricId[] = RUBRICS.map((r) => r.id);
 
 /** The rubrics a grading runs unless told otherwise (the app's default set): the three answer rubrics. */
-export const DEFAULT_RUBRIC_IDS: readonly RubricId[] = ['correctness', 'faithfulness', 'answer-relevancy'];
+export const DEFAULT_RUBRIC_IDS: readonly RubricId[] = RUBRICS.filter((r) => r.byDefault).map((r) => r.id);
 
 /**
  * The optional context rubrics: added (by the system runner or the user) when a system's
  * contexts are text only, so retrieval metrics cannot score them against golden documents.
  */
-export const CONTEXT_RUBRIC_IDS: readonly RubricId[] = ['context-precision', 'context-recall'];
+export const CONTEXT_RUBRIC_IDS: readonly RubricId[] = RUBRICS.filter((r) => r.context).map((r) => r.id);
 
 /** The chat model of a run or a judge, as recorded (never the API key). */
 export interface ModelRef {

@@ -3,6 +3,7 @@ import { AssayError } from '../../shared/errors.ts';
 import { noopTracer, withSpan, type Tracer } from '../../tracing/index.ts';
 import type { BeirDocument, BeirQuery } from '../datasets/beir.ts';
 import type { RankedList } from '../metrics/trec-format.ts';
+import { chunkId } from '../../shared/identity.ts';
 
 /** Options of {@link runBm25}. */
 export interface Bm25RunOptions {
@@ -57,7 +58,7 @@ export async function runBm25(
 			}
 			const texts = options.splitDocument(doc);
 			(texts.length > 0 ? texts : [doc.title]).forEach((text, ordinal) => {
-				const itemId = `${doc.id}#${ordinal}`;
+				const itemId = chunkId(doc.id, ordinal);
 				chunkToDocument.set(itemId, doc.id);
 				index.add(itemId, text);
 			});

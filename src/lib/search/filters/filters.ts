@@ -1,8 +1,9 @@
 /**
  * Metadata filters and document-level access control, compiled into the one `allow(chunkId)`
  * predicate every retriever applies (a document that fails it is never retrieved, fused, shown,
- * or sent to a model). Chunk ids are `${documentId}#${ordinal}`.
+ * or sent to a model). Chunk ids are `${documentId}#${ordinal}` (`src/lib/shared/identity.ts`).
  */
+import { documentIdOf } from '../../shared/identity.ts';
 
 /** Metadata filters; every given field must hold (AND); within a list, any value (OR). */
 export interface MetadataFilter {
@@ -52,12 +53,6 @@ export function matchesFilter(doc: FilterableDocument, filter: MetadataFilter | 
 	if (filter.importedFromMs !== undefined && doc.importedAtMs < filter.importedFromMs) return false;
 	if (filter.importedToMs !== undefined && doc.importedAtMs >= filter.importedToMs) return false;
 	return true;
-}
-
-/** The document id of a chunk id (`${documentId}#${ordinal}`). */
-export function documentIdOf(chunkId: string): string {
-	const hash = chunkId.lastIndexOf('#');
-	return hash === -1 ? chunkId : chunkId.slice(0, hash);
 }
 
 /**
