@@ -156,6 +156,50 @@ test('Answer evals after an answer run and its grading have no serious or critic
 	await audit(page, 'answer evals after grading');
 });
 
+test('the command palette open, and the dark theme on the library, a search, the viewer, Ask and Evaluations, have no serious or critical axe violations', async ({
+	page
+}) => {
+	await routeScriptedModels(page);
+	await openLibrary(page);
+	await page.keyboard.press('Control+K');
+	await expect(page.getByTestId('command-palette')).toBeVisible();
+	await audit(page, 'command palette open');
+	await page.keyboard.type('theme');
+	await audit(page, 'command palette filtered');
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('command-palette')).toBeHidden();
+
+	await page.getByTestId('theme-toggle').getByRole('button', { name: 'Dark' }).click();
+	await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+	await audit(page, 'dark: library with the demo');
+	await page.keyboard.press('Control+K');
+	await expect(page.getByTestId('command-palette')).toBeVisible();
+	await audit(page, 'dark: command palette open');
+	await page.keyboard.press('Escape');
+	await page.getByLabel('Search query').fill('password rotation');
+	await page.getByRole('button', { name: 'Search', exact: true }).click();
+	await expect(page.getByTestId('hit').first()).toBeVisible();
+	await audit(page, 'dark: library search results');
+	await page.getByTestId('hit').first().getByRole('button').first().click();
+	await expect(page.getByTestId('document-viewer')).toBeVisible();
+	await audit(page, 'dark: library document viewer');
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('document-viewer')).toBeHidden();
+
+	await gotoPage(page, 'ask-link');
+	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await page.getByLabel('Question', { exact: true }).fill('How long is the password rotation period?');
+	await page.getByRole('button', { name: 'Ask', exact: true }).click();
+	await expect(page.getByTestId('answer')).toHaveAttribute('data-finish', 'stop');
+	await audit(page, 'dark: ask after an answer');
+
+	await gotoPage(page, 'evals-link');
+	await page.getByTestId('run-eval').click();
+	await expect(page.getByTestId('report-column')).toHaveCount(1, { timeout: 180_000 });
+	await audit(page, 'dark: evaluations after a run');
+});
+
 interface Focused {
 	/** Tag, then the accessible name as far as the DOM tells it (aria-label, label, text). */
 	name: string;
