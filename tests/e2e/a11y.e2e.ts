@@ -71,8 +71,18 @@ async function openLibrary(page: Page): Promise<void> {
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 }
 
+/** Where each nav link goes: navigation is client-side, so the test waits for the new URL before the new page's `main`. */
+const LINK_PATHS: Record<string, string> = {
+	'library-link': '/',
+	'ask-link': '/ask/',
+	'evals-link': '/evals/',
+	'answers-link': '/answers/',
+	'settings-link': '/settings/'
+};
+
 async function gotoPage(page: Page, link: string): Promise<void> {
 	await page.getByTestId(link).first().click();
+	await expect(page).toHaveURL((url) => url.pathname === LINK_PATHS[link]);
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 }
 
