@@ -16,8 +16,8 @@ import svelteConfig from './svelte.config.js';
  */
 export const DOMAIN = ['shared', 'config', 'tracing', 'ingest', 'chunking', 'search', 'embedding', 'generation', 'rag', 'evals'];
 
-/** The other folders of src/lib, each a layer of DESIGN.md with its own rules below (or none: rpc). */
-export const LAYERS = ['storage', 'rpc', 'services', 'app', 'components', 'adapters'];
+/** The other folders of src/lib, each a layer of DESIGN.md with its own rules below (or none: rpc; styles holds the design tokens, CSS only). */
+export const LAYERS = ['storage', 'rpc', 'services', 'app', 'components', 'adapters', 'styles'];
 
 const notFromDomain = [
 	{

@@ -17,6 +17,22 @@ async function recordAuth(page: Page): Promise<{ model: unknown; auth: string | 
 	return seen;
 }
 
+const ROUTES: Record<string, RegExp> = {
+	'library-link': /\/$/,
+	'ask-link': /\/ask\/$/,
+	'evals-link': /\/evals\/$/,
+	'answers-link': /\/answers\/$/,
+	'settings-link': /\/settings\/$/
+};
+
+/** Follow a nav link (client-side) and wait until the page it opens is ready. */
+async function go(page: Page, link: keyof typeof ROUTES): Promise<void> {
+	await page.getByTestId(link).first().click();
+	await expect(page).toHaveURL(ROUTES[link]!);
+	if (link === 'library-link') await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	else await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+}
+
 async function openLibrary(page: Page): Promise<void> {
 	await page.goto('./');
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');
@@ -33,10 +49,8 @@ test('moving between every page starts one library worker and at most one model 
 	page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
 	await routeScriptedModels(page);
 	await openLibrary(page);
-	for (const link of ['ask-link', 'evals-link', 'answers-link', 'library-link', 'ask-link', 'answers-link']) {
-		await page.getByTestId(link).first().click();
-		await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
-	}
+	for (const link of ['ask-link', 'evals-link', 'answers-link', 'settings-link', 'library-link', 'ask-link', 'answers-link'])
+		await go(page, link);
 	const named = (part: string) => workers.filter((u) => u.includes(part)).length;
 	expect(named('library.worker')).toBe(1);
 	expect(named('models.worker')).toBeLessThanOrEqual(1);
@@ -46,15 +60,13 @@ test('an endpoint typed on Ask (with a key kept in memory only) is the one Answe
 	await routeScriptedModels(page);
 	const seen = await recordAuth(page);
 	await openLibrary(page);
-	await page.getByTestId('ask-link').click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await go(page, 'ask-link');
 	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
 	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
 	await page.getByLabel('API key', { exact: true }).fill('sk-typed-once');
 	await askOnce(page);
 
-	await page.getByTestId('answers-link').click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await go(page, 'answers-link');
 	await expect(page.getByLabel('Model', { exact: true })).toHaveValue('answerer-good');
 	await expect(page.getByLabel('API key', { exact: true })).toHaveValue('sk-typed-once');
 	await page.getByLabel('Run label').fill('from Ask');
@@ -71,7 +83,7 @@ test('a profile made once under Models and endpoints answers on Ask and, picked 
 	await routeScriptedModels(page);
 	const seen = await recordAuth(page);
 	await openLibrary(page);
-	await page.getByTestId('settings-link').first().click();
+	await go(page, 'settings-link');
 	await page.getByLabel('New profile name').fill('Lab server');
 	await page.getByRole('button', { name: 'Add profile' }).click();
 	const lab = page.getByTestId('profile').filter({ hasText: 'Lab server' });
@@ -80,15 +92,13 @@ test('a profile made once under Models and endpoints answers on Ask and, picked 
 	await lab.getByLabel('Lab server Model').fill('judge');
 	await lab.getByLabel('Lab server API key').fill('sk-lab');
 
-	await page.getByTestId('ask-link').first().click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await go(page, 'ask-link');
 	await page.getByLabel('Endpoint profile', { exact: true }).selectOption({ label: 'Lab server' });
 	await expect(page.getByLabel('Model', { exact: true })).toHaveValue('judge');
 	await askOnce(page);
 	expect(seen.at(-1)).toEqual({ model: 'judge', auth: 'Bearer sk-lab' });
 
-	await page.getByTestId('answers-link').first().click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await go(page, 'answers-link');
 	// Ask's pick is the answering role's: choose the answering profile back, and the judge picks Lab server by name.
 	await page.getByLabel('Endpoint profile', { exact: true }).selectOption({ label: 'Answering endpoint' });
 	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);

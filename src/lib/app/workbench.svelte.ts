@@ -268,7 +268,7 @@ export class Workbench {
 		this.importState = state;
 		const job = this.app.jobs.start({
 			kind: 'import',
-			label: `${notStaged === null ? 'Import' : 'Resumed import'} of ${total} file(s)`,
+			label: `${notStaged === null ? 'Import' : 'Resumed import'} of ${total} file${total === 1 ? '' : 's'}`,
 			route: '/',
 			workspaceId,
 			total,
