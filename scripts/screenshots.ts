@@ -87,10 +87,31 @@ async function ready(page: Page): Promise<void> {
 	await page.locator('main[data-ready="true"]').waitFor({ timeout: WAIT_MS });
 }
 
-/** Follow the nav link `testid` (client-side, so in-memory state such as an API key survives). */
-async function go(page: Page, testid: string): Promise<void> {
+/** Where each nav link leads (navigation is client-side: wait for the new URL before the new page). */
+const LINK_PATHS = {
+	'library-link': '/',
+	'ask-link': '/ask/',
+	'evals-link': '/evals/',
+	'answers-link': '/answers/',
+	'settings-link': '/settings/'
+} as const;
+
+/**
+ * Follow the nav link `testid` (client-side, so in-memory state such as an API key survives) and
+ * wait for the new page: the library's index status, or the other pages' `main[data-ready]`.
+ */
+async function go(page: Page, testid: keyof typeof LINK_PATHS): Promise<void> {
 	await page.getByTestId(testid).first().click();
-	await ready(page);
+	await page.waitForURL((url) => url.pathname === LINK_PATHS[testid], { timeout: WAIT_MS });
+	if (testid === 'library-link') await libraryReady(page);
+	else await ready(page);
+}
+
+/** Wait until the library shows the demo workspace indexed and the shell is hydrated. */
+async function libraryReady(page: Page): Promise<void> {
+	await page.getByTestId('index-status').filter({ hasText: '7 documents' }).waitFor({ timeout: WAIT_MS });
+	await page.getByTestId('index-status').filter({ hasText: 'ready' }).waitFor({ timeout: WAIT_MS });
+	await page.locator('.shell[data-interactive="true"]').waitFor({ timeout: WAIT_MS });
 }
 
 /** Write `docs/screenshots/<name>-<theme>.png` of the viewport, after fonts and layout settle. */
@@ -167,8 +188,7 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 
 	// Library: the demo workspace and a search with results.
 	await page.goto(base);
-	await ready(page);
-	await page.getByTestId('index-status').filter({ hasText: '7 documents' }).waitFor();
+	await libraryReady(page);
 	await page.getByLabel('Search query').fill('overtime approval');
 	await page.getByRole('button', { name: 'Search', exact: true }).click();
 	await page.getByTestId('hit').first().waitFor();
@@ -213,7 +233,6 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 
 	// Command palette over the library.
 	await go(page, 'library-link');
-	await page.getByTestId('index-status').filter({ hasText: '7 documents' }).waitFor();
 	await page.keyboard.press('Control+K');
 	await page.getByTestId('command-palette').waitFor();
 	await shot(page, 'command-palette', theme);
