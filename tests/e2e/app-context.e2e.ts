@@ -115,3 +115,34 @@ test('a profile made once under Models and endpoints answers on Ask and, picked 
 	expect(judged.length).toBeGreaterThan(0);
 	expect(judged.every((s) => s.model === 'judge' && s.auth === 'Bearer sk-lab')).toBe(true);
 });
+
+test('the command palette runs the main action of Evaluations and Answer evals by keyboard alone', async ({ page }) => {
+	await routeScriptedModels(page);
+	await openLibrary(page);
+	await expect(page.locator('.shell')).toHaveAttribute('data-interactive', 'true');
+	const palette = async (query: string) => {
+		await page.keyboard.press('Control+K');
+		await expect(page.getByTestId('command-palette')).toBeVisible();
+		await page.keyboard.type(query);
+		await page.keyboard.press('Enter');
+		await expect(page.getByTestId('command-palette')).toBeHidden();
+	};
+	await palette('go to evaluations');
+	await expect(page).toHaveURL(/\/evals\/$/);
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await palette('run the experiment');
+	await expect(page.getByTestId('report-column')).toHaveCount(1);
+
+	await palette('go to answer evals');
+	await expect(page).toHaveURL(/\/answers\/$/);
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
+	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Judge Model').fill('judge');
+	await page.getByLabel('Run label').focus();
+	await palette('answer every case');
+	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.');
+	await palette('grade the open run');
+	await expect(page.getByTestId('answers-notice')).toContainText('Graded 15 answers.');
+});

@@ -32,6 +32,7 @@ import { SystemDesk } from './answer-system.svelte.ts';
 import { systemEngine } from './answer-system-engine.ts';
 import { loadInjectionSuite } from './demo.ts';
 import { newId } from '$lib/shared/ids.ts';
+import type { AnswerLabPort, LabProgress } from './answer-lab-port.ts';
 
 /** How often the page re-reads the held run locks, ms (a run started or finished in another tab shows within this). */
 export const LOCK_POLL_MS = 1000;
@@ -44,12 +45,7 @@ const TRAY_KINDS: Record<LabProgress['kind'], JobKind> = {
 	comparing: 'grading'
 };
 
-/** Progress of the running job (answering or grading). */
-export interface LabProgress {
-	readonly kind: 'answering' | 'evaluating' | 'grading' | 'comparing';
-	readonly done: number;
-	readonly total: number;
-}
+export type { LabProgress } from './answer-lab-port.ts';
 
 /**
  * State and actions of the Answers page (Svelte 5 runes): answer runs over a golden set
@@ -60,7 +56,7 @@ export interface LabProgress {
  * arrives. A view over the app context: worker, workspace, in-browser model and the answering and
  * judge profiles are the app's; the lab is kept for the visit, so a run goes on across pages.
  */
-export class AnswerLab {
+export class AnswerLab implements AnswerLabPort {
 	goldenSets = $state<GoldenSetRecord[]>([]);
 	goldenSetId = $state<string | null>(null);
 	runs = $state<AnswerRunRecord[]>([]);
@@ -98,10 +94,10 @@ export class AnswerLab {
 	judgeCache = $state(true);
 
 	readonly prompt = new PromptStudio();
-	readonly pairwise = new PairwiseDesk(this);
-	readonly outputs = new AnswerOutputs(this);
+	readonly pairwise: PairwiseDesk = new PairwiseDesk(this);
+	readonly outputs: AnswerOutputs = new AnswerOutputs(this);
 	/** "Evaluate a system": an http app or an outputs file as the system under test. */
-	readonly systems = new SystemDesk(this, systemEngine);
+	readonly systems: SystemDesk = new SystemDesk(this, systemEngine);
 	readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
 	readonly summary = $derived<AnswerRunSummary | null>(
 		this.answers.length > 0 ? summariseAnswerRun(this.answers, this.passThreshold) : null

@@ -2,7 +2,7 @@ import type { GoldenCase } from '$lib/evals/golden/types.ts';
 import pkg from '../../../package.json';
 import { download, environmentInfo, importReportFiles, MAX_REPORT_BYTES } from './eval-files.ts';
 import { describe } from './describe.ts';
-import type { AnswerLab } from './answer-lab.svelte.ts';
+import type { AnswerLabPort } from './answer-lab-port.ts';
 import { AssayError } from '$lib/shared/errors.ts';
 import { saveReportPick } from './workspace-prefs.ts';
 
@@ -15,7 +15,7 @@ export class AnswerOutputs {
 	/** The report shown under "Open a CLI report" (an id of `lab.reports`), or null. */
 	shownReportId = $state<string | null>(null);
 
-	constructor(private readonly lab: AnswerLab) {}
+	constructor(private readonly lab: AnswerLabPort) {}
 
 	/**
 	 * "Open a CLI report": read a `report.json` written by `assay eval` (or exported here),

@@ -5,7 +5,7 @@ import { preferencePairsFromRuns, sftExamples } from '$lib/evals/answers/finetun
 import { toDpoJsonl, toSftJsonl } from '$lib/evals/export/trl.ts';
 import { download } from './eval-files.ts';
 import { chatModelFor, modelRefOf } from './answer-engine.ts';
-import type { AnswerLab } from './answer-lab.svelte.ts';
+import type { AnswerLabPort } from './answer-lab-port.ts';
 
 /**
  * Pairwise comparison of the open answer run against another run of the same golden set (the
@@ -25,7 +25,7 @@ export class PairwiseDesk {
 		| null
 	>(null);
 
-	constructor(private readonly lab: AnswerLab) {}
+	constructor(private readonly lab: AnswerLabPort) {}
 
 	/** Forget the last comparison (another run was opened). */
 	reset(): void {

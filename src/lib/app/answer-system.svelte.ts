@@ -14,7 +14,7 @@ import {
 } from './answer-system-form.ts';
 import { IdbResponseCache } from './answer-cache.ts';
 import { cspRefusal, pagePolicy } from './csp.ts';
-import type { AnswerLab } from './answer-lab.svelte.ts';
+import type { AnswerLabPort } from './answer-lab-port.ts';
 
 /**
  * What the "Evaluate a system" panel needs from the evals core and the system adapters: build an
@@ -120,7 +120,7 @@ export class SystemDesk {
 	cachedCount = $state<number | null>(null);
 
 	constructor(
-		private readonly lab: AnswerLab,
+		private readonly lab: AnswerLabPort,
 		private readonly engine: SystemEngine
 	) {}
 
