@@ -138,11 +138,11 @@ test('the command palette runs the main action of Evaluations and Answer evals b
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
 	await page.getByLabel('Model', { exact: true }).fill('answerer-good');
-	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
-	await page.getByLabel('Judge Model').fill('judge');
 	await page.getByLabel('Run label').focus();
 	await palette('answer every case');
 	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.');
+	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Judge Model').fill('judge');
 	await palette('grade the open run');
 	await expect(page.getByTestId('answers-notice')).toContainText('Graded 15 answers.');
 });
