@@ -132,6 +132,12 @@ test('the command palette runs the main action of Evaluations and Answer evals b
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
 	await palette('run the experiment');
 	await expect(page.getByTestId('report-column')).toHaveCount(1);
+	// The chart follows the theme: switched from the palette, it is drawn again in the dark tokens.
+	const chart = page.getByTestId('metric-chart');
+	await expect(chart).toHaveAttribute('data-colours', /rgb/);
+	const light = await chart.getAttribute('data-colours');
+	await palette('theme dark');
+	await expect(chart).not.toHaveAttribute('data-colours', light!);
 
 	await palette('go to answer evals');
 	await expect(page).toHaveURL(/\/answers\/$/);
