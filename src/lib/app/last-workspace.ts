@@ -1,5 +1,4 @@
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
-import type { WorkerEvent } from './library-client.ts';
 
 /** localStorage key of the workspace the user last opened, shared by every page. */
 const KEY = 'assay.workspaceId';
@@ -13,9 +12,4 @@ export function lastWorkspace(workspaces: readonly WorkspaceRecord[]): Workspace
 /** Remember `id` as the workspace to open next time, on any page. */
 export function rememberWorkspace(id: string): void {
 	localStorage.setItem(KEY, id);
-}
-
-/** The page-level message for an out-of-band event of the library worker. */
-export function workerEventMessage(event: WorkerEvent): string {
-	return event.type === 'assay:worker-error' ? event.message : 'Storage changed in another tab: reload.';
 }

@@ -293,6 +293,7 @@ export class Workbench {
 			job.finish(report.cancelled ? 'cancelled' : report.stopped ? 'failed' : 'done', importSummary(report));
 			if (report.stopped) await this.refreshStoppedImports(workspaceId);
 		});
+		// When the import threw, the guard holds the error and the job is still running: end it failed (a no-op after finish above).
 		job.finish('failed', this.actionError);
 		// No refresh from the job may land after (and overwrite) the final one.
 		await listing.settled();

@@ -126,6 +126,8 @@ export class Jobs {
 		const job = this.items.find((j) => j.id === id);
 		if (!job || job.status !== 'running') return;
 		change(job);
+		// Only an ending job can push the list past its limit: progress events skip the trim.
+		if (job.status === 'running') return;
 		const ended = this.items.filter((j) => j.status !== 'running');
 		if (ended.length > KEPT_ENDED_JOBS) {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
