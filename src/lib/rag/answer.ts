@@ -137,6 +137,9 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 				citations = next;
 			} else if (event.type === 'usage') {
 				usage = event.usage;
+			} else if (event.type === 'tool_call') {
+				// The answer prompt offers no tools; a call from a confused engine is not part of the answer.
+				continue;
 			} else if (event.type === 'error') {
 				// Details (e.g. the HTTP status) are kept: they tell an unreachable engine from one that answered with an error.
 				throw new AssayError(

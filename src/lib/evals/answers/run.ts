@@ -115,7 +115,8 @@ async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenC
 			} else if (e.type === 'token') got.text += e.text;
 			else if (e.type === 'metrics') got.metrics = e.metrics;
 			else if (e.type === 'done') {
-				got.finishReason = e.finishReason;
+				// RAG answers send no tools, so `tool_calls` cannot end one; were it to, the text is what it is.
+				got.finishReason = e.finishReason === 'tool_calls' ? 'stop' : e.finishReason;
 				got.citations = e.citations;
 				got.text = e.text;
 			} else if (e.type === 'error') got.error = e.error;

@@ -1,5 +1,6 @@
 import { AssayError, toErrorData, type AssayErrorData } from '../../shared/errors.ts';
 import type { SchemaValidator } from '../../generation/structured.ts';
+import type { FinishReason } from '../../generation/types.ts';
 import { extractJsonObject, repairSingleQuotes } from './extract.ts';
 
 /**
@@ -58,7 +59,7 @@ export type VerdictError = Extract<VerdictResult<unknown>, { ok: false }>;
 /** Options of {@link parseVerdict}. */
 export interface ParseVerdictOptions {
 	/** The engine's finish reason; `length` or `abort` means the reply was cut off. Default `stop`. */
-	readonly finishReason?: 'stop' | 'length' | 'abort';
+	readonly finishReason?: FinishReason;
 }
 
 function failure(
