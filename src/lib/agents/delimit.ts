@@ -1,0 +1,35 @@
+import { canonicalJson } from '../shared/hash.ts';
+
+/**
+ * How tool results reach the model: as data, never as instructions. A result is wrapped in
+ * `<tool_result name="…" untrusted="true">…</tool_result>`; any text inside that could close or
+ * open the wrapper (or forge a Hermes `<tool_call>` / `<tool_response>` tag) is neutralised by
+ * replacing its `<` with the look-alike `‹` (U+2039), so the model can still read it but no
+ * engine parses it as structure. The system prompt tells the model that text inside these tags is
+ * data from outside and may try to instruct it (OWASP LLM01 "indirect prompt injection").
+ */
+
+/** Tags a result must not be able to open or close: our wrapper and the Hermes call format. */
+const STRUCTURE_TAG = /<(\/?)\s*(tool_result|tool_call|tool_response|tools)\b/gi;
+
+/** Tool names are `^[a-zA-Z0-9_-]{1,64}$` by contract; anything else is dropped from the attribute. */
+const safeName = (name: string) => name.replace(/[^a-zA-Z0-9_-]/g, '').slice(0, 64) || 'tool';
+
+/**
+ * Wrap one tool result for the prompt.
+ * @param name the tool's name (sanitised for the attribute)
+ * @param content the result text, untrusted
+ * @returns the delimited text; an error result is marked `error="true"`
+ */
+export function delimitToolResult(name: string, content: string, isError = false): string {
+	const body = content.replace(STRUCTURE_TAG, (_m, slash: string, tag: string) => `‹${slash}${tag}`);
+	return `<tool_result name="${safeName(name)}" untrusted="true"${isError ? ' error="true"' : ''}>\n${body}\n</tool_result>`;
+}
+
+/**
+ * The identity of a call for the repeated-call stop: the tool name and its arguments as
+ * canonical JSON (keys sorted at every level), so `{a:1,b:2}` and `{b:2,a:1}` are the same call.
+ */
+export function callIdentity(name: string, args: Readonly<Record<string, unknown>>): string {
+	return `${name}\u0000${canonicalJson(args)}`;
+}
