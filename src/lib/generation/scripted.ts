@@ -15,6 +15,12 @@ export interface ChatScript {
 	readonly finishReason?: Exclude<FinishReason, 'abort'>;
 	/** Yield this error after the tokens instead of usage/done. */
 	readonly error?: AssayErrorData;
+	/**
+	 * Tool calls made after the tokens, yielded as `tool_call` events (finish reason `tool_calls`).
+	 * `arguments` as a string is sent raw — possibly malformed JSON, to test validation; `id`
+	 * defaults to `call_<n>` (1-based over the model's lifetime, so ids stay unique across turns).
+	 */
+	readonly toolCalls?: readonly { readonly id?: string; readonly name: string; readonly arguments: object | string }[];
 }
 
 /** A sleep that resolves early when `signal` aborts. */
@@ -35,6 +41,7 @@ const realSleep: Sleep = (ms, signal) =>
 export class ScriptedChatModel implements ChatModel {
 	readonly provider = 'scripted';
 	readonly requests: ChatRequest[] = [];
+	private callCount = 0;
 
 	constructor(
 		readonly modelId: string,
@@ -57,8 +64,18 @@ export class ScriptedChatModel implements ChatModel {
 			yield { type: 'error', error: s.error };
 			return;
 		}
-		yield { type: 'usage', usage: s.usage ?? { inputTokens: 0, outputTokens: played } };
 		const cut = played < s.tokens.length;
-		yield { type: 'done', finishReason: signal?.aborted ? 'abort' : cut ? 'length' : (s.finishReason ?? 'stop') };
+		// A turn cut by maxTokens or an abort never got as far as its calls.
+		const calls = signal?.aborted || cut ? [] : (s.toolCalls ?? []);
+		for (const c of calls) {
+			const id = c.id ?? `call_${++this.callCount}`;
+			yield {
+				type: 'tool_call',
+				call: { id, name: c.name, argumentsJson: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) }
+			};
+		}
+		yield { type: 'usage', usage: s.usage ?? { inputTokens: 0, outputTokens: played } };
+		const finish = calls.length > 0 ? 'tool_calls' : (s.finishReason ?? 'stop');
+		yield { type: 'done', finishReason: signal?.aborted ? 'abort' : cut ? 'length' : finish };
 	}
 }

@@ -52,4 +52,38 @@ describe('ScriptedChatModel', () => {
 		await collect(m.stream(req()));
 		expect(waits).toEqual([50, 5, 5]);
 	});
+
+	it('makes the scripted tool calls after its text, with ids unique across turns and finish tool_calls', async () => {
+		const m = new ScriptedChatModel(
+			'agent',
+			{
+				tokens: ['Looking.'],
+				toolCalls: [
+					{ name: 'search', arguments: { query: 'x' } },
+					{ name: 'read', arguments: '{"id": ' }
+				]
+			},
+			noSleep
+		);
+		const first = await collect(m.stream(req()));
+		expect(first).toEqual([
+			{ type: 'token', text: 'Looking.' },
+			{ type: 'tool_call', call: { id: 'call_1', name: 'search', argumentsJson: '{"query":"x"}' } },
+			{ type: 'tool_call', call: { id: 'call_2', name: 'read', argumentsJson: '{"id": ' } },
+			{ type: 'usage', usage: { inputTokens: 0, outputTokens: 1 } },
+			{ type: 'done', finishReason: 'tool_calls' }
+		]);
+		const second = await collect(m.stream(req()));
+		expect(second.filter((e) => e.type === 'tool_call').map((e) => (e.type === 'tool_call' ? e.call.id : ''))).toEqual([
+			'call_3',
+			'call_4'
+		]);
+	});
+
+	it('makes no tool calls in a turn cut by maxTokens', async () => {
+		const m = new ScriptedChatModel('agent', { tokens: ['a', 'b'], toolCalls: [{ name: 'search', arguments: {} }] }, noSleep);
+		const events = await collect(m.stream(req(1)));
+		expect(events.some((e) => e.type === 'tool_call')).toBe(false);
+		expect(events.at(-1)).toEqual({ type: 'done', finishReason: 'length' });
+	});
 });
