@@ -1,4 +1,4 @@
-import type { ToolCallRequest } from '../generation/types.ts';
+import type { ChatMessage, ToolCallRequest, ToolSpec } from '../generation/types.ts';
 
 /**
  * Hermes-style tool calls as small in-browser models write them (Qwen2.5/Qwen3/Qwen3.5,
@@ -52,4 +52,65 @@ function readCall(raw: string): { name: string; argumentsJson: string } {
 	}
 	const name = /"name"\s*:\s*"([^"]*)"/.exec(raw)?.[1] ?? '';
 	return { name, argumentsJson: raw };
+}
+
+/**
+ * The tools block Qwen2.5/Qwen3's chat template appends to the system message when `tools` are
+ * given (the template's `# Tools` section, as in Qwen's function-calling guide): one
+ * `{"type": "function", "function": {name, description, parameters}}` JSON per line inside
+ * `<tools></tools>`, then the `<tool_call>` output format.
+ */
+export function hermesToolSystemPrompt(tools: readonly ToolSpec[]): string {
+	const lines = tools.map((t) =>
+		JSON.stringify({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })
+	);
+	return [
+		'# Tools',
+		'',
+		'You may call one or more functions to assist with the user query.',
+		'',
+		'You are provided with function signatures within <tools></tools> XML tags:',
+		'<tools>',
+		...lines,
+		'</tools>',
+		'',
+		'For each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:',
+		'<tool_call>',
+		'{"name": <function-name>, "arguments": <args-json-object>}',
+		'</tool_call>'
+	].join('\n');
+}
+
+/**
+ * Messages for an engine whose chat template has no `tool` role (WebLLM's Qwen templates throw
+ * "Role is not supported: tool"), in the form Qwen's template renders them:
+ * - the tools block is appended to the system message (one is added when there is none);
+ * - an assistant turn's calls become `<tool_call>` text after its content (WebLLM keeps only
+ *   `content`, so the calls must be in it for the model to see what it did);
+ * - consecutive `tool` results become one `user` turn of `<tool_response>` blocks, in order.
+ * Result content is passed as given: the loop has already delimited it as untrusted data.
+ */
+export function toHermesMessages(messages: readonly ChatMessage[], tools: readonly ToolSpec[]): ChatMessage[] {
+	const block = hermesToolSystemPrompt(tools);
+	const out: ChatMessage[] = [];
+	if (messages[0]?.role !== 'system') out.push({ role: 'system', content: block });
+	for (const m of messages) {
+		if (m.role === 'system') out.push({ role: 'system', content: out.length === 0 ? `${m.content}\n\n${block}` : m.content });
+		else if (m.role === 'assistant') out.push({ role: 'assistant', content: withCalls(m) });
+		else if (m.role === 'tool') {
+			const response = `<tool_response>\n${m.content}\n</tool_response>`;
+			const last = out.at(-1);
+			if (last?.role === 'user' && last.content.startsWith('<tool_response>'))
+				out[out.length - 1] = { role: 'user', content: `${last.content}\n${response}` };
+			else out.push({ role: 'user', content: response });
+		} else out.push({ role: m.role, content: m.content });
+	}
+	return out;
+}
+
+function withCalls(m: ChatMessage): string {
+	const calls = (m.toolCalls ?? []).map(
+		(c) => `<tool_call>\n{"name": ${JSON.stringify(c.name)}, "arguments": ${c.argumentsJson}}\n</tool_call>`
+	);
+	return [m.content, ...calls].filter((part) => part !== '').join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHermesOutput } from '../../../src/lib/agents/hermes.ts';
+import { parseHermesOutput, toHermesMessages } from '../../../src/lib/agents/hermes.ts';
 
 // Outputs in the shapes Qwen's function-calling guide shows (Qwen2.5/Qwen3 Hermes template).
 describe('Hermes tool-call parsing', () => {
@@ -44,5 +44,60 @@ describe('Hermes tool-call parsing', () => {
 	it('returns a plain answer untouched and gives unreadable blocks an empty name', () => {
 		expect(parseHermesOutput('  Plain answer.  ')).toEqual({ text: 'Plain answer.', calls: [] });
 		expect(parseHermesOutput('<tool_call>not json</tool_call>').calls).toEqual([{ id: 'call_1', name: '', argumentsJson: 'not json' }]);
+	});
+});
+
+describe('Hermes prompting for templates without a tool role', () => {
+	const tools = [
+		{ name: 'search_documents', description: 'Search.', parameters: { type: 'object', properties: { query: { type: 'string' } } } }
+	];
+
+	it('appends the tools block to the system message in the Qwen template wording', () => {
+		const [system] = toHermesMessages([{ role: 'system', content: 'You are careful.' }], tools);
+		expect(system).toEqual({
+			role: 'system',
+			content: [
+				'You are careful.',
+				'',
+				'# Tools',
+				'',
+				'You may call one or more functions to assist with the user query.',
+				'',
+				'You are provided with function signatures within <tools></tools> XML tags:',
+				'<tools>',
+				'{"type":"function","function":{"name":"search_documents","description":"Search.","parameters":{"type":"object","properties":{"query":{"type":"string"}}}}}',
+				'</tools>',
+				'',
+				'For each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:',
+				'<tool_call>',
+				'{"name": <function-name>, "arguments": <args-json-object>}',
+				'</tool_call>'
+			].join('\n')
+		});
+	});
+
+	it('writes calls into the assistant text and results as one user turn of tool_response blocks, never a tool role', () => {
+		const out = toHermesMessages(
+			[
+				{ role: 'user', content: 'Find it.' },
+				{
+					role: 'assistant',
+					content: 'Searching.',
+					toolCalls: [
+						{ id: 'call_1', name: 'search_documents', argumentsJson: '{"query":"a"}' },
+						{ id: 'call_2', name: 'search_documents', argumentsJson: '{"query":"b"}' }
+					]
+				},
+				{ role: 'tool', toolCallId: 'call_1', name: 'search_documents', content: 'R1' },
+				{ role: 'tool', toolCallId: 'call_2', name: 'search_documents', content: 'R2' }
+			],
+			tools
+		);
+		expect(out.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+		expect(out[2]?.content).toBe(
+			'Searching.\n<tool_call>\n{"name": "search_documents", "arguments": {"query":"a"}}\n</tool_call>\n<tool_call>\n{"name": "search_documents", "arguments": {"query":"b"}}\n</tool_call>'
+		);
+		expect(out[3]?.content).toBe('<tool_response>\nR1\n</tool_response>\n<tool_response>\nR2\n</tool_response>');
+		expect(parseHermesOutput(out[2]?.content ?? '').calls.map((c) => c.argumentsJson)).toEqual(['{"query":"a"}', '{"query":"b"}']);
 	});
 });
