@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatModel, ChatUsage, ToolCallRequest } from '../generation/types.ts';
 import type { AssayErrorData } from '../shared/errors.ts';
+import type { SchemaValidator } from '../generation/structured.ts';
 import type { Clock } from '../tracing/tracer.ts';
 import type { Tracer } from '../tracing/types.ts';
 
@@ -187,6 +188,8 @@ export interface AgentRunInput {
 	readonly model: ChatModel;
 	readonly tools: readonly Tool[];
 	readonly approval: ApprovalPort;
+	/** Validates each call's arguments against its tool's `inputSchema` before anything runs. */
+	readonly validator: SchemaValidator;
 	/** The system prompt (default: `AGENT_SYSTEM_PROMPT` in `loop.ts`). */
 	readonly systemPrompt?: string;
 	readonly limits?: Partial<AgentLimits>;

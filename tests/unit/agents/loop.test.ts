@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
+import { allowListPolicy, denyAllPolicy, ManualApprovals } from '../../../src/lib/agents/approval.ts';
+import { runAgent } from '../../../src/lib/agents/loop.ts';
+import type { AgentRunInput, Tool, ToolEffect } from '../../../src/lib/agents/types.ts';
+import { ScriptedChatModel, type ChatScript } from '../../../src/lib/generation/scripted.ts';
+import type { ChatRequest } from '../../../src/lib/generation/types.ts';
+import { BasicTracer, InMemorySpanSink } from '../../../src/lib/tracing/tracer.ts';
+
+const noSleep = async () => {};
+const validator = new CfworkerSchemaValidator();
+
+/** A tool that records its calls and answers with `answer(args)`. */
+function tool(name: string, effect: ToolEffect, answer: (args: Record<string, unknown>) => string, refs: string[] = []) {
+	const calls: Record<string, unknown>[] = [];
+	const t: Tool = {
+		definition: {
+			name,
+			description: `${name} tool`,
+			inputSchema: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'], additionalProperties: false },
+			version: 'v1',
+			effect,
+			source: { kind: 'builtin' }
+		},
+		run: async (args) => {
+			calls.push({ ...args });
+			return { content: answer(args), documentRefs: refs };
+		}
+	};
+	return { tool: t, calls };
+}
+
+/** A model whose turn is chosen by how many tool results it has seen so far. */
+const byTurn = (turns: ChatScript[]) =>
+	new ScriptedChatModel(
+		'scripted-agent',
+		(r: ChatRequest) => turns[Math.min(r.messages.filter((m) => m.role === 'tool').length, turns.length - 1)] ?? { tokens: [] },
+		noSleep
+	);
+
+const usage = { inputTokens: 100, outputTokens: 10 };
+const base = (over: Partial<AgentRunInput>): AgentRunInput => ({
+	task: 'What is the lift of a flat plate?',
+	model: byTurn([{ tokens: ['done'] }]),
+	tools: [],
+	approval: denyAllPolicy(),
+	validator,
+	...over
+});
+
+describe('the agent loop', () => {
+	it('searches, reads and answers, recording each step, its calls and the cited documents', async () => {
+		const search = tool('search', 'read-only', () => '[1] doc-7', ['doc-7']);
+		const read = tool('read', 'read-only', () => 'The lift is 2πα.');
+		const model = new ScriptedChatModel(
+			'scripted-agent',
+			(r) => {
+				const results = r.messages.filter((m) => m.role === 'tool').length;
+				if (results === 0)
+					return { tokens: ['I will search.'], toolCalls: [{ name: 'search', arguments: { q: 'flat plate lift' } }], usage };
+				if (results === 1) return { tokens: [], toolCalls: [{ name: 'read', arguments: { q: 'doc-7' } }], usage };
+				return { tokens: ['The lift is 2πα [doc-7].'], usage };
+			},
+			noSleep
+		);
+		const sink = new InMemorySpanSink();
+		const run = await runAgent(base({ model, tools: [search.tool, read.tool], tracer: new BasicTracer([sink]) }));
+		expect(run.stopReason).toBe('final_answer');
+		expect(run.stopDetail).toBe('answered after 3 steps');
+		expect(run.answer).toBe('The lift is 2πα [doc-7].');
+		expect(run.steps.map((s) => s.calls.map((c) => `${c.name}:${c.status}`))).toEqual([['search:ok'], ['read:ok'], []]);
+		expect(search.calls).toEqual([{ q: 'flat plate lift' }]);
+		expect(run.usage).toEqual({ inputTokens: 300, outputTokens: 30 });
+		expect(run.documentRefs).toEqual(['doc-7']);
+		// The second request carried the first result as delimited data in a tool message.
+		const second = model.requests[1];
+		expect(second?.messages.at(-1)).toEqual({
+			role: 'tool',
+			toolCallId: 'call_1',
+			name: 'search',
+			content: '<tool_result name="search" untrusted="true">\n[1] doc-7\n</tool_result>'
+		});
+		expect(second?.tools?.map((t) => t.name)).toEqual(['search', 'read']);
+		expect(sink.spans.map((s) => s.name).sort()).toEqual(
+			[
+				'chat scripted-agent',
+				'chat scripted-agent',
+				'chat scripted-agent',
+				'execute_tool read',
+				'execute_tool search',
+				'invoke_agent assay-agent'
+			].sort()
+		);
+		const root = sink.spans.find((s) => s.name.startsWith('invoke_agent'));
+		expect(root?.attributes).toMatchObject({
+			'gen_ai.operation.name': 'invoke_agent',
+			'gen_ai.usage.input_tokens': 300,
+			'assay.agent.stop_reason': 'final_answer',
+			'assay.agent.steps': 3
+		});
+		const exec = sink.spans.find((s) => s.name === 'execute_tool search');
+		expect(exec?.parentSpanId).toBe(root?.spanId);
+		expect(exec?.attributes).toMatchObject({ 'gen_ai.tool.name': 'search', 'gen_ai.tool.call.id': 'call_1', 'assay.tool.status': 'ok' });
+	});
+
+	it('returns malformed and schema-invalid calls to the model as tool errors, and the model recovers', async () => {
+		const search = tool('search', 'read-only', () => 'hit');
+		const model = byTurn([
+			{ tokens: [], toolCalls: [{ name: 'search', arguments: '{"q": ' }] },
+			{ tokens: [], toolCalls: [{ name: 'search', arguments: { query: 'x' } }] },
+			{ tokens: [], toolCalls: [{ name: 'nope', arguments: { q: 'x' } }] },
+			{ tokens: [], toolCalls: [{ name: 'search', arguments: { q: 'x' } }] },
+			{ tokens: ['answer'] }
+		]);
+		const run = await runAgent(base({ model, tools: [search.tool] }));
+		expect(run.stopReason).toBe('final_answer');
+		expect(run.steps.map((s) => s.calls[0]?.status ?? 'answer')).toEqual(['invalid', 'invalid', 'invalid', 'ok', 'answer']);
+		expect(run.steps[0]?.calls[0]?.result.content).toMatch(/^Invalid call to search: the arguments are not valid JSON/);
+		expect(run.steps[1]?.calls[0]?.result.content).toMatch(/^Invalid arguments for search: /);
+		expect(run.steps[2]?.calls[0]?.result.content).toBe('There is no tool named "nope". Available: search.');
+		expect(search.calls).toEqual([{ q: 'x' }]);
+	});
+
+	it('stops at maxSteps, the token budget, the time budget, a long step, a repeated call, a model error and a cancel, each with its reason', async () => {
+		const search = tool('search', 'read-only', () => 'hit');
+		let n = 0;
+		const fresh = () =>
+			new ScriptedChatModel('m', () => ({ tokens: [], toolCalls: [{ name: 'search', arguments: { q: `q${n++}` } }], usage }), noSleep);
+		const steps = await runAgent(base({ model: fresh(), tools: [search.tool], limits: { maxSteps: 2 } }));
+		expect([steps.stopReason, steps.stopDetail, steps.steps.length]).toEqual(['max_steps', 'stopped after 2 steps (maxSteps)', 2]);
+
+		const tokens = await runAgent(base({ model: fresh(), tools: [search.tool], limits: { maxTotalTokens: 220 } }));
+		expect([tokens.stopReason, tokens.stopDetail]).toEqual(['token_budget', 'stopped after 220 tokens, budget 220 (maxTotalTokens)']);
+
+		let now = 0;
+		const clock = () => (now += 400);
+		const time = await runAgent(base({ model: fresh(), tools: [search.tool], clock, limits: { maxDurationMs: 1000 } }));
+		expect([time.stopReason, time.stopDetail]).toEqual(['time_budget', 'stopped after 1000 ms (maxDurationMs)']);
+
+		const long = await runAgent(base({ model: byTurn([{ tokens: ['a', 'b', 'c'] }]), limits: { maxTokensPerStep: 2 } }));
+		expect([long.stopReason, long.stopDetail]).toEqual([
+			'step_length',
+			'step 1 reached 2 tokens (maxTokensPerStep) without a call or an answer'
+		]);
+
+		const same = new ScriptedChatModel('m', () => ({ tokens: [], toolCalls: [{ name: 'search', arguments: { q: 'same' } }] }), noSleep);
+		const repeated = await runAgent(base({ model: same, tools: [search.tool] }));
+		expect(repeated.stopReason).toBe('repeated_call');
+		expect(repeated.stopDetail).toBe('the model repeated the call search({"q":"same"}) it had already made');
+		expect(repeated.steps.flatMap((s) => s.calls)).toHaveLength(1);
+
+		const failing = byTurn([{ tokens: [], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'down' } }]);
+		const failed = await runAgent(base({ model: failing }));
+		expect([failed.stopReason, failed.stopDetail, failed.error?.code]).toEqual([
+			'model_error',
+			'the model failed: LLM_REQUEST_FAILED: down',
+			'LLM_REQUEST_FAILED'
+		]);
+
+		const controller = new AbortController();
+		controller.abort();
+		const cancelled = await runAgent(base({ signal: controller.signal }));
+		expect([cancelled.stopReason, cancelled.stopDetail, cancelled.steps.length]).toEqual(['cancelled', 'cancelled before step 1', 0]);
+	});
+
+	it('never runs a side-effecting tool the policy denies, and tells the model it was denied', async () => {
+		const del = tool('delete', 'side-effecting', () => 'deleted');
+		const model = byTurn([
+			{ tokens: [], toolCalls: [{ name: 'delete', arguments: { q: 'order-1' } }] },
+			{ tokens: ['I could not delete it.'] }
+		]);
+		const sink = new InMemorySpanSink();
+		const run = await runAgent(base({ model, tools: [del.tool], tracer: new BasicTracer([sink]) }));
+		expect(del.calls).toEqual([]);
+		expect(run.approvalsAsked).toBe(1);
+		const call = run.steps[0]?.calls[0];
+		expect(call?.status).toBe('denied');
+		expect(call?.result.content).toMatch(/^The call to delete was denied by policy:deny: /);
+		expect(sink.spans.find((s) => s.name === 'execute_tool delete')?.attributes).toMatchObject({
+			'assay.approval.decision': 'deny',
+			'assay.approval.by': 'policy:deny'
+		});
+	});
+
+	it('runs an allow-listed call, and a person-approved call with edited arguments', async () => {
+		const del = tool('delete', 'side-effecting', (a) => `deleted ${String(a.q)}`);
+		const script = () => byTurn([{ tokens: [], toolCalls: [{ name: 'delete', arguments: { q: 'order-1' } }] }, { tokens: ['ok'] }]);
+		await runAgent(base({ model: script(), tools: [del.tool], approval: allowListPolicy(['delete']) }));
+		expect(del.calls).toEqual([{ q: 'order-1' }]);
+
+		const approvals = new ManualApprovals('ana', () => {
+			const [pending] = approvals.pending();
+			if (pending) queueMicrotask(() => approvals.edit(pending.request.callId, { q: 'order-2' }));
+		});
+		const run = await runAgent(base({ model: script(), tools: [del.tool], approval: approvals }));
+		expect(del.calls).toEqual([{ q: 'order-1' }, { q: 'order-2' }]);
+		expect(run.steps[0]?.calls[0]).toMatchObject({ status: 'ok', arguments: { q: 'order-2' }, approval: { decision: 'edit', by: 'ana' } });
+	});
+
+	it('stops a tool that outlives its timeout and reports TOOL_TIMEOUT to the model', async () => {
+		const slow: Tool = {
+			definition: {
+				name: 'slow',
+				description: 's',
+				inputSchema: { type: 'object' },
+				version: 'v1',
+				effect: 'read-only',
+				source: { kind: 'builtin' }
+			},
+			run: (_args, { signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))))
+		};
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 'slow', arguments: {} }] }, { tokens: ['gave up'] }]);
+		const run = await runAgent(base({ model, tools: [slow], limits: { toolTimeoutMs: 5 } }));
+		expect(run.steps[0]?.calls[0]?.status).toBe('timeout');
+		expect(run.steps[0]?.calls[0]?.result.content).toBe('TOOL_TIMEOUT: slow took longer than 5 ms and was stopped.');
+		expect(run.stopReason).toBe('final_answer');
+	});
+});
