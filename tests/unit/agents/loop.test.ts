@@ -215,4 +215,18 @@ describe('the agent loop', () => {
 		expect(run.steps[0]?.calls[0]?.result.content).toBe('TOOL_TIMEOUT: slow took longer than 5 ms and was stopped.');
 		expect(run.stopReason).toBe('final_answer');
 	});
+
+	it('ends a run cancelled while an approval waits: the tool never runs and the approval settles as a denial', async () => {
+		const del = tool('delete', 'side-effecting', () => 'deleted');
+		const controller = new AbortController();
+		const approvals = new ManualApprovals('ana', () => {
+			if (approvals.pending().length > 0) queueMicrotask(() => controller.abort());
+		});
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 'delete', arguments: { q: 'order-1' } }] }, { tokens: ['never'] }]);
+		const run = await runAgent(base({ model, tools: [del.tool], approval: approvals, signal: controller.signal }));
+		expect(del.calls).toEqual([]);
+		expect([run.stopReason, run.stopDetail]).toEqual(['cancelled', 'cancelled during step 1']);
+		expect(run.steps[0]?.calls[0]).toMatchObject({ status: 'denied', approval: { decision: 'deny', by: 'system:cancelled' } });
+		expect(approvals.pending()).toEqual([]);
+	});
 });
