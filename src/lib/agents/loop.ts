@@ -297,8 +297,7 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 	if (!tool)
 		return done('invalid', refusal(`There is no tool named "${call.name}". Available: ${[...state.tools.keys()].join(', ') || 'none'}.`));
 	const problems = input.validator.validate(tool.definition.inputSchema, parsed);
-	if (problems.length > 0)
-		return done('invalid', refusal(`Invalid arguments for ${call.name}: ${problems.join('; ')}`), { arguments: parsed });
+	if (problems.length > 0) return done('invalid', refusal(`Invalid arguments for ${call.name}: ${problems.join('; ')}`));
 	let args = parsed;
 	let approval: ApprovalDecision | undefined;
 	if (tool.definition.effect === 'side-effecting') {
