@@ -19,7 +19,8 @@ const safeName = (name: string) => name.replace(/[^a-zA-Z0-9_-]/g, '').slice(0, 
  * Wrap one tool result for the prompt.
  * @param name the tool's name (sanitised for the attribute)
  * @param content the result text, untrusted
- * @returns the delimited text; an error result is marked `error="true"`
+ * @param isError mark the wrapper `error="true"` (the tool failed or the call was refused); default false
+ * @returns the delimited text
  */
 export function delimitToolResult(name: string, content: string, isError = false): string {
 	const body = content.replace(STRUCTURE_TAG, (_m, slash: string, tag: string) => `‹${slash}${tag}`);

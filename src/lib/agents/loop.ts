@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatUsage, ToolCallRequest, ToolSpec } from '../generation/types.ts';
 import { toErrorData, type AssayErrorData } from '../shared/errors.ts';
 import { defaultClock, noopTracer } from '../tracing/tracer.ts';
-import type { Span } from '../tracing/types.ts';
+import type { Span, Tracer } from '../tracing/types.ts';
 import { callIdentity, delimitToolResult } from './delimit.ts';
 import { AGENT_ATTR, chatSpanName, executeToolSpanName, GEN_AI_OPERATION, invokeAgentSpanName } from './spans.ts';
 import type {
@@ -46,6 +46,8 @@ interface RunState {
 	readonly input: AgentRunInput;
 	readonly limits: AgentLimits;
 	readonly clock: () => number;
+	/** `input.tracer`, or the no-op tracer: resolved once for the run. */
+	readonly tracer: Tracer;
 	readonly startMs: number;
 	readonly signal: AbortSignal;
 	readonly tools: ReadonlyMap<string, Tool>;
@@ -79,6 +81,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		input,
 		limits,
 		clock,
+		tracer,
 		startMs: clock(),
 		signal: input.signal ?? new AbortController().signal,
 		tools: new Map(input.tools.map((t) => [t.definition.name, t])),
@@ -111,7 +114,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		if (turn.error) {
 			error = turn.error;
 			state.stop = { reason: 'model_error', detail: `the model failed: ${turn.error.code}: ${turn.error.message}` };
-		} else if (state.signal.aborted) state.stop = { reason: 'cancelled', detail: 'cancelled during step ' + index };
+		} else if (state.signal.aborted) state.stop = { reason: 'cancelled', detail: `cancelled during step ${index}` };
 		else if (turn.calls.length === 0) {
 			messages.push({ role: 'assistant', content: turn.text });
 			if (turn.finishReason === 'length')
@@ -202,7 +205,7 @@ async function modelTurn(
 	root: Span
 ): Promise<Turn> {
 	const { input, limits } = state;
-	const span = (input.tracer ?? noopTracer).startSpan(chatSpanName(input.model.modelId), {
+	const span = state.tracer.startSpan(chatSpanName(input.model.modelId), {
 		parent: root,
 		attributes: {
 			[AGENT_ATTR.operationName]: GEN_AI_OPERATION.chat,
@@ -255,7 +258,7 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 	const { input } = state;
 	const startTimeMs = state.clock();
 	const tool = state.tools.get(call.name);
-	const span = (input.tracer ?? noopTracer).startSpan(executeToolSpanName(call.name), {
+	const span = state.tracer.startSpan(executeToolSpanName(call.name), {
 		parent: root,
 		attributes: {
 			[AGENT_ATTR.operationName]: GEN_AI_OPERATION.executeTool,
