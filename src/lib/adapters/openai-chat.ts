@@ -129,7 +129,7 @@ export class OpenAiChatModel implements ChatModel {
 	async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelStreamEvent> {
 		const url = OpenAiChatModel.completionsUrl(this.endpoint.baseUrl);
 		let usage: ChatUsage | undefined;
-		let finish: FinishReason = 'stop';
+		let finish: FinishReason;
 		const idleMs = this.endpoint.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 		const watch = new IdleWatch(idleMs, signal);
 		try {
