@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCallRequest, ToolSpec } from '../generation/types.ts';
+import type { ChatMessage, ChatRequest, ToolCallRequest, ToolSpec } from '../generation/types.ts';
 
 /**
  * Hermes-style tool calls as small in-browser models write them (Qwen2.5/Qwen3/Qwen3.5,
@@ -19,19 +19,30 @@ export interface HermesParse {
 
 const THINK = /<think>[\s\S]*?(<\/think>|$)/g;
 const CALL = /<tool_call>([\s\S]*?)(<\/tool_call>|$)/g;
+/** End-of-turn special tokens a decoder may leave in the text (Qwen/Hermes ChatML, Llama 3). */
+const SPECIAL = /<\|(?:im_end|endoftext|eot_id|im_start)\|>/g;
 
 /**
  * Parse a Hermes-format completion.
  * - Reasoning inside `<think>…</think>` (Qwen3 thinking mode) is dropped, calls included: a call
  *   the model only thought about was not made (a known failure mode, lmstudio-bug-tracker#1870).
- * - A block's JSON is read for `name` and `arguments`; `arguments` given as a JSON string (some
- *   fine-tunes double-encode) is passed through as that string. A block that is not JSON, or is
- *   cut by `max_tokens` (no closing tag), becomes a call whose `argumentsJson` is the raw block
- *   text and whose `name` is `""` when unreadable — the loop reports it to the model as invalid.
+ *   A `</think>` with no `<think>` before it (templates whose generation prompt opens the block
+ *   itself, as Qwen3.5's and Qwen3-thinking's do) drops everything before it too.
+ * - End-of-turn special tokens left in the text (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`)
+ *   are removed.
+ * - A block's JSON is read for `name` and `arguments` in either key order (Hermes-2-Pro writes
+ *   `arguments` first); `arguments` given as a JSON string (some fine-tunes double-encode) is
+ *   passed through as that string. A block that is not JSON, or is cut by `max_tokens` (no
+ *   closing tag), becomes a call whose `argumentsJson` is the raw block text and whose `name` is
+ *   `""` when unreadable — the loop reports it to the model as invalid.
  * @param idOffset calls already made in the run, so ids stay unique across turns
  */
 export function parseHermesOutput(output: string, idOffset = 0): HermesParse {
-	const visible = output.replace(THINK, '');
+	let rest = output.replace(SPECIAL, '');
+	const firstClose = rest.indexOf('</think>');
+	const firstOpen = rest.indexOf('<think>');
+	if (firstClose !== -1 && (firstOpen === -1 || firstClose < firstOpen)) rest = rest.slice(firstClose + '</think>'.length);
+	const visible = rest.replace(THINK, '');
 	const calls: ToolCallRequest[] = [];
 	for (const match of visible.matchAll(CALL)) {
 		const raw = (match[1] ?? '').trim();
@@ -44,7 +55,9 @@ function readCall(raw: string): { name: string; argumentsJson: string } {
 	try {
 		const value = JSON.parse(raw) as unknown;
 		if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-			const { name, arguments: args } = value as { name?: unknown; arguments?: unknown };
+			// `parameters` is the Llama 3.1 spelling some fine-tunes fall back to.
+			const { name, arguments: given, parameters } = value as { name?: unknown; arguments?: unknown; parameters?: unknown };
+			const args = given ?? parameters;
 			if (typeof name === 'string') return { name, argumentsJson: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
 		}
 	} catch {
@@ -113,4 +126,68 @@ function withCalls(m: ChatMessage): string {
 		(c) => `<tool_call>\n{"name": ${JSON.stringify(c.name)}, "arguments": ${c.argumentsJson}}\n</tool_call>`
 	);
 	return [m.content, ...calls].filter((part) => part !== '').join('\n');
+}
+
+/** The text that opens a call block; `<tool_call>` is the structural tag's trigger. */
+export const HERMES_CALL_OPEN = '<tool_call>';
+
+/**
+ * A WebLLM `response_format` that constrains each call to the Hermes shape while leaving text
+ * outside calls free: xgrammar's `triggered_tags` structural tag (WebLLM ≥ 0.2.81, PR #756):
+ * free text until the trigger `<tool_call>`, then one of the tags — `<tool_call>\n{"name": "X",
+ * "arguments": ` + JSON valid against X's `parameters` + `}\n</tool_call>` — then free text again.
+ *
+ * Shape checked against @mlc-ai/web-llm 0.2.86 in node_modules: `ResponseFormat.type:
+ * 'structural_tag'` with `structural_tag` an object (lib/openai_api_protocols/chat_completion.d.ts:
+ * "A `json_schema` format nested in the definition must contain the schema object … directly,
+ * rather than a JSON-encoded schema string"); its bundled web-xgrammar (`structuralTagToObject`
+ * in lib/index.js) accepts `{type: 'structural_tag', format}` or a bare format, and checks the
+ * format `type` against its list (`triggered_tags`, `tag`, `json_schema`, …). Tags carry
+ * `type: 'tag'` as web-llm's own legacy converter (`structuralTagFromLegacy`) writes them; the
+ * begin/end strings are those of web-llm's example `examples/structural-tag-tool-use` and of
+ * xgrammar's docs (https://xgrammar.mlc.ai/docs/tutorials/structural_tag.html).
+ *
+ * `at_least_one: true` (for `toolChoice: 'required'`) forces a call; otherwise the model may
+ * answer in text. `stop_after_first: false` allows parallel calls.
+ * @param tools the request's tools (at least one; `parameters` must be a JSON Schema object)
+ */
+export function hermesStructuralTag(tools: readonly ToolSpec[], toolChoice: ChatRequest['toolChoice'] = 'auto'): HermesStructuralTagFormat {
+	return {
+		type: 'structural_tag',
+		structural_tag: {
+			type: 'structural_tag',
+			format: {
+				type: 'triggered_tags',
+				triggers: [HERMES_CALL_OPEN],
+				tags: tools.map((t) => ({
+					type: 'tag',
+					begin: `${HERMES_CALL_OPEN}\n{"name": ${JSON.stringify(t.name)}, "arguments": `,
+					content: { type: 'json_schema', json_schema: t.parameters },
+					end: '}\n</tool_call>'
+				})),
+				at_least_one: toolChoice === 'required',
+				stop_after_first: false
+			}
+		}
+	};
+}
+
+/** The `response_format` object {@link hermesStructuralTag} returns (WebLLM's `ResponseFormat` subset). */
+export interface HermesStructuralTagFormat {
+	readonly type: 'structural_tag';
+	readonly structural_tag: {
+		readonly type: 'structural_tag';
+		readonly format: {
+			readonly type: 'triggered_tags';
+			readonly triggers: readonly string[];
+			readonly tags: readonly {
+				readonly type: 'tag';
+				readonly begin: string;
+				readonly content: { readonly type: 'json_schema'; readonly json_schema: Readonly<Record<string, unknown>> };
+				readonly end: string;
+			}[];
+			readonly at_least_one: boolean;
+			readonly stop_after_first: boolean;
+		};
+	};
 }
