@@ -97,26 +97,32 @@ export function hermesToolSystemPrompt(tools: readonly ToolSpec[]): string {
 /**
  * Messages for an engine whose chat template has no `tool` role (WebLLM's Qwen templates throw
  * "Role is not supported: tool"), in the form Qwen's template renders them:
- * - the tools block is appended to the system message (one is added when there is none);
+ * - the tools block is appended to the system message (one is added when there is none; none
+ *   at all when `tools` is empty — a history with calls sent without tools);
  * - an assistant turn's calls become `<tool_call>` text after its content (WebLLM keeps only
  *   `content`, so the calls must be in it for the model to see what it did);
  * - consecutive `tool` results become one `user` turn of `<tool_response>` blocks, in order.
  * Result content is passed as given: the loop has already delimited it as untrusted data.
  */
 export function toHermesMessages(messages: readonly ChatMessage[], tools: readonly ToolSpec[]): ChatMessage[] {
-	const block = hermesToolSystemPrompt(tools);
+	// No tools (a history with calls, sent without them): the turns are rewritten, no tools block.
+	const block = tools.length > 0 ? hermesToolSystemPrompt(tools) : '';
 	const out: ChatMessage[] = [];
-	if (messages[0]?.role !== 'system') out.push({ role: 'system', content: block });
+	if (block && messages[0]?.role !== 'system') out.push({ role: 'system', content: block });
+	let afterToolResult = false;
 	for (const m of messages) {
-		if (m.role === 'system') out.push({ role: 'system', content: out.length === 0 ? `${m.content}\n\n${block}` : m.content });
-		else if (m.role === 'assistant') out.push({ role: 'assistant', content: withCalls(m) });
-		else if (m.role === 'tool') {
+		if (m.role === 'tool') {
 			const response = `<tool_response>\n${m.content}\n</tool_response>`;
 			const last = out.at(-1);
-			if (last?.role === 'user' && last.content.startsWith('<tool_response>'))
-				out[out.length - 1] = { role: 'user', content: `${last.content}\n${response}` };
+			if (afterToolResult && last) out[out.length - 1] = { role: 'user', content: `${last.content}\n${response}` };
 			else out.push({ role: 'user', content: response });
-		} else out.push({ role: m.role, content: m.content });
+			afterToolResult = true;
+			continue;
+		}
+		afterToolResult = false;
+		if (m.role === 'system') out.push({ role: 'system', content: out.length === 0 && block ? `${m.content}\n\n${block}` : m.content });
+		else if (m.role === 'assistant') out.push({ role: 'assistant', content: withCalls(m) });
+		else out.push({ role: m.role, content: m.content });
 	}
 	return out;
 }
@@ -190,4 +196,96 @@ export interface HermesStructuralTagFormat {
 			readonly stop_after_first: boolean;
 		};
 	};
+}
+
+const HIDDEN_OPENERS = ['<tool_call>', '<think>', '</think>'] as const;
+
+/**
+ * Splits a streamed Hermes completion into text that may be shown at once and text that must be
+ * held back: `<tool_call>…</tool_call>` blocks (they become `tool_call` events, never tokens) and
+ * `<think>…</think>` reasoning (never part of the answer). A chunk that ends in what may be the
+ * start of one of these tags (`<`, `<tool_`, `<thi`, …) is held until the next chunk decides it;
+ * so is trailing whitespace (dropped when a tag or the end follows it).
+ * A lone `</think>` is removed, but text streamed before it cannot be taken back (a template that
+ * opens `<think>` itself; Assay asks Qwen3 for `enable_thinking: false`, whose empty block is
+ * closed and so hidden).
+ *
+ * Usage: `push(chunk)` → the text to emit now (possibly `""`); `finish(idOffset)` → the held text
+ * that turned out to be plain (a partial tag never completed) and the parse of the whole output.
+ */
+export class HermesStreamSplitter {
+	private all = '';
+	private at = 0;
+	private state: 'text' | 'think' | 'call' = 'text';
+	private started = false;
+
+	/** Add the next piece of model text; returns the part of it (and of earlier held text) safe to show. */
+	push(chunk: string): string {
+		this.all += chunk;
+		let shown = '';
+		for (;;) {
+			if (this.state === 'text') {
+				const next = nextOpener(this.all, this.at);
+				if (next) {
+					// Whitespace right before a hidden block is layout, not answer text.
+					shown += this.all.slice(this.at, next.index).trimEnd();
+					this.at = next.index + next.tag.length;
+					if (next.tag === '<tool_call>') this.state = 'call';
+					else if (next.tag === '<think>') this.state = 'think';
+					continue;
+				}
+				let safeEnd = this.all.length - partialOpenerLength(this.all, this.at);
+				// Trailing whitespace waits: it is shown only if more text follows (not a tag, not the end).
+				while (safeEnd > this.at && /\s/.test(this.all[safeEnd - 1]!)) safeEnd--;
+				shown += this.all.slice(this.at, safeEnd);
+				this.at = safeEnd;
+				return this.lead(shown);
+			}
+			const close = this.state === 'call' ? '</tool_call>' : '</think>';
+			const end = this.all.indexOf(close, this.at);
+			if (end === -1) return this.lead(shown);
+			this.at = end + close.length;
+			this.state = 'text';
+		}
+	}
+
+	/** End of stream: the text still held that is plain after all, and the whole output parsed. */
+	finish(idOffset = 0): { readonly rest: string; readonly parse: HermesParse } {
+		const held = this.state === 'text' ? this.all.slice(this.at) : '';
+		const rest = this.lead(held.trim() === '' ? '' : held);
+		this.at = this.all.length;
+		return { rest, parse: parseHermesOutput(this.all, idOffset) };
+	}
+
+	/** Whitespace before the first shown text (after an empty think block, say) is dropped. */
+	private lead(shown: string): string {
+		if (this.started) return shown;
+		const trimmed = shown.trimStart();
+		if (trimmed !== '') this.started = true;
+		return trimmed;
+	}
+
+	/** Everything the model wrote so far, tags included. */
+	get output(): string {
+		return this.all;
+	}
+}
+
+function nextOpener(text: string, from: number): { index: number; tag: string } | undefined {
+	let best: { index: number; tag: string } | undefined;
+	for (const tag of HIDDEN_OPENERS) {
+		const index = text.indexOf(tag, from);
+		if (index !== -1 && (!best || index < best.index)) best = { index, tag };
+	}
+	return best;
+}
+
+/** Length of the longest suffix of `text[from:]` that is a proper prefix of a hidden tag. */
+function partialOpenerLength(text: string, from: number): number {
+	const longest = Math.max(...HIDDEN_OPENERS.map((t) => t.length)) - 1;
+	for (let n = Math.min(longest, text.length - from); n > 0; n--) {
+		const tail = text.slice(text.length - n);
+		if (HIDDEN_OPENERS.some((t) => t.startsWith(tail))) return n;
+	}
+	return 0;
 }

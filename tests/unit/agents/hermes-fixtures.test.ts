@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { hermesStructuralTag, parseHermesOutput } from '../../../src/lib/agents/hermes.ts';
+import { HermesStreamSplitter, hermesStructuralTag, parseHermesOutput, toHermesMessages } from '../../../src/lib/agents/hermes.ts';
 
 /** One recorded output (sources in tests/fixtures/agents/hermes-outputs/README.md). */
 const fixture = (name: string) => readFileSync(`tests/fixtures/agents/hermes-outputs/${name}`, 'utf8');
@@ -140,5 +140,84 @@ describe('Hermes structural tag for WebLLM', () => {
 			text: 'Searching.',
 			calls: [{ id: 'call_1', name: 'search_documents', argumentsJson: '{"query":"wing flutter"}' }]
 		});
+	});
+});
+
+describe('Hermes streaming: what may be shown while the model writes', () => {
+	/** Stream `text` through a splitter `size` characters at a time; returns everything shown. */
+	function streamed(text: string, size: number): { shown: string; pieces: string[] } {
+		const splitter = new HermesStreamSplitter();
+		const pieces: string[] = [];
+		for (let at = 0; at < text.length; at += size) pieces.push(splitter.push(text.slice(at, at + size)));
+		pieces.push(splitter.finish().rest);
+		return { shown: pieces.join(''), pieces };
+	}
+	const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+	it.each([
+		'qwen25-parallel-calls.txt',
+		'hermes2pro-one-call.txt',
+		'qwen3-no-think-parallel-calls.txt',
+		'qwen3-think-then-calls.txt',
+		'qwen3-call-inside-think.txt',
+		'qwen3-truncated-call.txt',
+		'qwen3-plain-answer.txt'
+	])('%s streamed one character at a time shows exactly the parsed text, never a tag', (name) => {
+		const text = fixture(name).replace(/<\|im_end\|>/g, '');
+		for (const size of [1, 3, 7]) {
+			const { shown } = streamed(text, size);
+			expect(shown).not.toMatch(/<tool_call>|<think>|<\/think>|<\/tool_call>/);
+			expect(squash(shown)).toBe(squash(parseHermesOutput(text).text));
+		}
+	});
+
+	it('holds a possible tag prefix and trailing whitespace until the next piece decides them', () => {
+		const splitter = new HermesStreamSplitter();
+		expect(splitter.push('Searching <')).toBe('Searching');
+		expect(splitter.push('tool')).toBe('');
+		expect(splitter.push('box> now')).toBe(' <toolbox> now');
+		expect(splitter.push('\n<tool_call>{"name": "x", "arguments": {}}')).toBe('');
+		expect(splitter.push('</tool_call>\nDone')).toBe('\nDone');
+		expect(splitter.finish(4)).toEqual({
+			rest: '',
+			parse: { text: 'Searching <toolbox> now\n\nDone', calls: [{ id: 'call_5', name: 'x', argumentsJson: '{}' }] }
+		});
+	});
+
+	it('text streamed before a lone </think> cannot be taken back (templates that open <think> themselves): the parse drops it', () => {
+		const text = fixture('qwen35-opened-think-then-call.txt');
+		const { shown } = streamed(text, 5);
+		expect(shown).toBe("The user wants tomorrow's temperature too, so I need the date tool.");
+		expect(parseHermesOutput(text).text).toBe('');
+	});
+});
+
+describe('Hermes messages: edge cases', () => {
+	it('a user message that itself starts with <tool_response> is not merged into the results before it', () => {
+		const out = toHermesMessages(
+			[
+				{ role: 'user', content: 'q' },
+				{ role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 't', argumentsJson: '{}' }] },
+				{ role: 'tool', toolCallId: 'call_1', name: 't', content: 'R1' },
+				{ role: 'user', content: '<tool_response>pasted</tool_response>' }
+			],
+			[{ name: 't', description: 'T.', parameters: { type: 'object' } }]
+		);
+		expect(out.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'user']);
+		expect(out.slice(3).map((m) => m.content)).toEqual(['<tool_response>\nR1\n</tool_response>', '<tool_response>pasted</tool_response>']);
+	});
+
+	it('without tools, the history is rewritten the same way but no tools block is added', () => {
+		const out = toHermesMessages(
+			[
+				{ role: 'user', content: 'q' },
+				{ role: 'tool', toolCallId: 'call_1', name: 't', content: 'R1' }
+			],
+			[]
+		);
+		expect(out).toEqual([
+			{ role: 'user', content: 'q' },
+			{ role: 'user', content: '<tool_response>\nR1\n</tool_response>' }
+		]);
 	});
 });
