@@ -71,11 +71,13 @@ function readCall(raw: string): { name: string; argumentsJson: string } {
  * The tools block Qwen2.5/Qwen3's chat template appends to the system message when `tools` are
  * given (the template's `# Tools` section, as in Qwen's function-calling guide): one
  * `{"type": "function", "function": {name, description, parameters}}` JSON per line inside
- * `<tools></tools>`, then the `<tool_call>` output format.
+ * `<tools></tools>`, then the `<tool_call>` output format. The JSON is spaced as the template's
+ * `tojson` filter writes it (Python `json.dumps` defaults: `", "` and `": "`), the form the
+ * models were trained on.
  */
 export function hermesToolSystemPrompt(tools: readonly ToolSpec[]): string {
 	const lines = tools.map((t) =>
-		JSON.stringify({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })
+		pythonJson({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })
 	);
 	return [
 		'# Tools',
@@ -125,6 +127,20 @@ export function toHermesMessages(messages: readonly ChatMessage[], tools: readon
 		else out.push({ role: m.role, content: m.content });
 	}
 	return out;
+}
+
+/**
+ * JSON text as Python's `json.dumps(value, ensure_ascii=False)` writes it — the Hugging Face chat
+ * templates' `tojson` — items separated by `", "`, keys by `": "`; keys in insertion order,
+ * `undefined` object values left out (as `JSON.stringify` does).
+ */
+export function pythonJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map((v) => pythonJson(v === undefined ? null : v)).join(', ')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
 }
 
 function withCalls(m: ChatMessage): string {

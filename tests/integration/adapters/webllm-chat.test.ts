@@ -128,7 +128,7 @@ describe('WebLlmChatModel with tools (Hermes prompting)', () => {
 		};
 		expect(body.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
 		expect(body.messages[0]!.content).toContain('Use tools.\n\n# Tools');
-		expect(body.messages[0]!.content).toContain('"name":"read_chunk"');
+		expect(body.messages[0]!.content).toContain('"name": "read_chunk"');
 		expect(body.messages[2]!.content).toBe('<tool_call>\n{"name": "search_documents", "arguments": {"query":"flutter"}}\n</tool_call>');
 		expect(body.messages[3]!.content).toBe(
 			'<tool_response>\n<tool_result name="search_documents" untrusted="true">d7#3</tool_result>\n</tool_response>'

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { HermesStreamSplitter, hermesStructuralTag, parseHermesOutput, toHermesMessages } from '../../../src/lib/agents/hermes.ts';
+import {
+	HermesStreamSplitter,
+	hermesStructuralTag,
+	parseHermesOutput,
+	pythonJson,
+	toHermesMessages
+} from '../../../src/lib/agents/hermes.ts';
 
 /** One recorded output (sources in tests/fixtures/agents/hermes-outputs/README.md). */
 const fixture = (name: string) => readFileSync(`tests/fixtures/agents/hermes-outputs/${name}`, 'utf8');
@@ -219,5 +225,13 @@ describe('Hermes messages: edge cases', () => {
 			{ role: 'user', content: 'q' },
 			{ role: 'user', content: '<tool_response>\nR1\n</tool_response>' }
 		]);
+	});
+});
+
+describe('the tools block JSON, spaced as the chat template writes it', () => {
+	it('matches Python json.dumps: ", " and ": " separators, unicode kept, quotes escaped, undefined left out', () => {
+		expect(pythonJson({ a: [1, 'x', null, true], b: { c: 'é "q"' }, d: undefined, e: [] })).toBe(
+			'{"a": [1, "x", null, true], "b": {"c": "é \\"q\\""}, "e": []}'
+		);
 	});
 });
