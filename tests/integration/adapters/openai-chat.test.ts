@@ -187,10 +187,11 @@ describe('OpenAiChatModel against a local mock server', () => {
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
 			res.end(delta('ok', 'stop') + 'data: [DONE]\n\n');
 		});
-		// The wait (200 ms) outlasts the idle timeout (100 ms): timers fire in deadline order, so a
-		// watch left running during it would abort first.
-		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 100 }, undefined, {
-			sleep: (_ms, signal) => sleepFor(200, signal)
+		// The wait (1.5 s) outlasts the idle timeout (1 s): timers fire in deadline order, so a
+		// watch left running during it would abort first. A second is room enough for the reply
+		// itself on a loaded machine (100 ms was not, with every core busy).
+		const model = new OpenAiChatModel({ baseUrl: base, model: 'm', idleTimeoutMs: 1000 }, undefined, {
+			sleep: (_ms, signal) => sleepFor(1500, signal)
 		});
 		const events = await collect(model.stream(req));
 		expect(events).toEqual([
