@@ -16,6 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBeirDataset } from '../../../src/cli/beir-files.ts';
+import { connectMcpServer } from '../../../src/lib/adapters/mcp-client.ts';
 import { evaluateRun, parseQrels, parseRun, sortForEvaluation } from '../../../src/lib/evals/metrics/index.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -236,6 +237,20 @@ describe('assay mcp over Streamable HTTP on 127.0.0.1', () => {
 
 	it('search_documents returns the same top-10 documents as assay bm25 for 8 Cranfield queries', async () => {
 		await expectParity(client);
+	}, 30_000);
+
+	it('Assay’s own MCP client lists its tools as read-only and its search returns the assay bm25 top 10', async () => {
+		const connection = await connectMcpServer({ url: url.href, label: 'assay', transport: 'streamable-http' });
+		try {
+			const tools = await connection.listTools();
+			expect(tools.map((t) => [t.name, t.effect])).toEqual(TOOLS.map((n) => [n, 'read-only']));
+			for (const q of QUERIES.slice(0, 5)) {
+				const result = await connection.callTool('search_documents', { query: q.text, top_k: 10 });
+				expect((result.structured as Hits).hits.map((h) => h.id)).toEqual(bm25Top10.get(q.id));
+			}
+		} finally {
+			await connection.close();
+		}
 	}, 30_000);
 
 	it('refuses a foreign Host header and a foreign Origin with 403 (DNS rebinding), and accepts its own', async () => {
