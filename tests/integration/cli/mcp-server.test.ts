@@ -164,10 +164,14 @@ describe('assay mcp over stdio', () => {
 
 /** Start `assay mcp --http 0` and read the URL it prints on stderr. */
 async function startHttp(): Promise<{ child: ChildProcess; url: URL }> {
-	const child = spawn(process.execPath, [join(root, 'bin/assay.js'), 'mcp', '--dataset', CRANFIELD, '--http', '0'], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	const child = spawn(
+		process.execPath,
+		[join(root, 'bin/assay.js'), 'mcp', '--dataset', CRANFIELD, '--http', '0', '--allow-origin', 'https://app.example'],
+		{
+			cwd: root,
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
 	let stderr = '';
 	const url = await new Promise<URL>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`no URL on stderr: ${stderr}`)), 50_000);
@@ -265,6 +269,26 @@ describe('assay mcp over Streamable HTTP on 127.0.0.1', () => {
 		const own = await rawPost(url, { host: url.host });
 		expect(own.status).toBe(200);
 		expect(JSON.parse(own.body)).toMatchObject({ result: { serverInfo: { name: 'assay' } } });
+	});
+
+	it('answers the preflight and the call of an origin given with --allow-origin with CORS headers', async () => {
+		const preflight = await fetch(url, {
+			method: 'OPTIONS',
+			headers: {
+				origin: 'https://app.example',
+				'access-control-request-method': 'POST',
+				'access-control-request-headers': 'content-type, mcp-protocol-version'
+			}
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
+		expect(preflight.headers.get('access-control-allow-headers')).toBe(
+			'content-type, accept, authorization, mcp-protocol-version, mcp-session-id, last-event-id, mcp-method, mcp-name'
+		);
+		const call = await rawPost(url, { host: url.host, origin: 'https://app.example' });
+		expect(call.status).toBe(200);
+		const other = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://other.example' } });
+		expect(other.status).toBe(403);
 	});
 
 	it('stops on SIGTERM with exit code 0', async () => {
