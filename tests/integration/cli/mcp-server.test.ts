@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -297,6 +297,45 @@ describe('assay mcp over Streamable HTTP on 127.0.0.1', () => {
 		child.kill('SIGTERM');
 		expect(await exited).toBe(0);
 	});
+});
+
+describe('assay mcp --folder over stdio', () => {
+	it('searches and reads the files of a folder, chunked as assay ingest does, by their paths', async () => {
+		const dir = join(work, 'handbook');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, 'leave.md'), '# Leave\n\nEmployees get 26 days of annual leave.\n');
+		writeFileSync(join(dir, 'overtime.txt'), 'Overtime must be approved by the team lead.');
+		const client = new Client({ name: 'assay-test', version: '1.0.0' });
+		await client.connect(
+			new StdioClientTransport({
+				command: process.execPath,
+				args: [join(root, 'bin/assay.js'), 'mcp', '--folder', dir],
+				cwd: root,
+				stderr: 'pipe'
+			})
+		);
+		try {
+			const search = await client.callTool({ name: 'search_documents', arguments: { query: 'who approves overtime' } });
+			expect((search.structuredContent as Hits).hits.map((h) => [h.id, h.chunk_id])).toEqual([
+				['handbook/overtime.txt', 'handbook/overtime.txt#0']
+			]);
+			const doc = await client.callTool({ name: 'read_document', arguments: { document_id: 'handbook/leave.md' } });
+			expect((doc.content as { text: string }[])[0]!.text).toBe(
+				'handbook/leave.md — leave.md, characters 0–48 of 48\n# Leave\n\nEmployees get 26 days of annual leave.\n\n[end of document]'
+			);
+			const list = await client.callTool({ name: 'list_documents', arguments: {} });
+			expect(list.structuredContent).toEqual({
+				total: 2,
+				offset: 0,
+				documents: [
+					{ id: 'handbook/leave.md', title: 'leave.md', chunk_count: 1 },
+					{ id: 'handbook/overtime.txt', title: 'overtime.txt', chunk_count: 1 }
+				]
+			});
+		} finally {
+			await client.close();
+		}
+	}, 30_000);
 });
 
 describe('assay mcp --help', () => {
