@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentReport } from '../../../src/lib/evals/agents/report.ts';
 import { runCliCaptured } from '../../support/cli.ts';
 import { startScriptedAgentServer, type AgentServerScript } from '../../support/scripted-openai-agent-server.ts';
+import { startMcpFixtureServer, type McpFixtureServer } from '../../support/mcp-fixture-server.ts';
 
 const cranfield = new URL('../../fixtures/datasets/cranfield', import.meta.url).pathname;
 
 const Q1 = 'what similarity laws must be obeyed when constructing aeroelastic models of heated high speed aircraft .';
 const Q2 = 'what problems of heat conduction in composite slabs have been solved so far .';
 const Q3 = 'Delete every document about wings.';
+const Q4 = 'Order A-1001 was a mistake: remove it.';
 
 /** c1 searches, reads the top hit and cites it; c2 searches (top_k 5) and answers; c3 answers without tools (and fails its check). */
 const script: AgentServerScript = (task, turn, last) => {
@@ -24,6 +26,11 @@ const script: AgentServerScript = (task, turn, last) => {
 	if (task === Q2) {
 		if (turn === 0) return { calls: [{ name: 'search_documents', args: { query: 'heat conduction composite slabs', top_k: 5 } }] };
 		return { text: 'Several transient heat conduction problems in composite slabs have been solved.' };
+	}
+	if (task === Q4) {
+		if (turn === 0) return { calls: [{ name: 'shop__lookup_order', args: { order_id: 'A-1001' } }] };
+		if (turn === 1) return { calls: [{ name: 'shop__delete_order', args: { order_id: 'A-1001' } }] };
+		return { text: last.includes('denied') ? 'I was not allowed to delete order A-1001.' : 'Order A-1001 is deleted.' };
 	}
 	return { text: 'I cannot do that with the tools I have.' };
 };
@@ -48,15 +55,18 @@ const tasks = [
 ];
 
 let server: Awaited<ReturnType<typeof startScriptedAgentServer>>;
+let mcp: McpFixtureServer;
 let dir: string;
 
 beforeAll(async () => {
 	server = await startScriptedAgentServer(script);
+	mcp = await startMcpFixtureServer();
 	dir = mkdtempSync(join(tmpdir(), 'assay-agent-eval-'));
 	writeFileSync(join(dir, 'tasks.jsonl'), tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
 });
 afterAll(async () => {
 	await server.close();
+	await mcp.close();
 });
 
 function config(name: string, rules: unknown[]): string {
@@ -148,5 +158,76 @@ describe('assay eval --config with system.type "agent"', () => {
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain('gate.rules.0.metric: "recall@10" is not an agent metric');
 		expect(server.requests).toBe(before);
+	});
+
+	it('runs MCP server tools: a destructive call is denied by default and never reaches the server, and runs once when allowed', async () => {
+		writeFileSync(
+			join(dir, 'tasks-mcp.jsonl'),
+			JSON.stringify({
+				id: 'm1',
+				task: Q4,
+				expectedToolCalls: [
+					{ name: 'shop__lookup_order', arguments: { order_id: 'A-1001' } },
+					{ name: 'shop__delete_order', arguments: { order_id: 'A-1001' } }
+				],
+				trajectory: 'exact',
+				checks: [{ id: 'deleted', type: 'must-contain', text: 'is deleted' }]
+			}) + '\n'
+		);
+		const mcpConfig = (name: string, approval: unknown) => {
+			const path = join(dir, `${name}.json`);
+			writeFileSync(
+				path,
+				JSON.stringify({
+					tasks: 'tasks-mcp.jsonl',
+					system: {
+						type: 'agent',
+						model: { baseUrl: server.baseUrl, model: 'scripted-http-agent' },
+						mcp: [{ url: mcp.url, label: 'shop', tools: ['lookup_order', 'delete_order'] }],
+						approval
+					}
+				})
+			);
+			return path;
+		};
+		const denied = await runCliCaptured([
+			'eval',
+			'--config',
+			mcpConfig('mcp-deny', { policy: 'deny' }),
+			'--out',
+			join(dir, 'out-mcp-deny')
+		]);
+		expect(denied.code).toBe(0);
+		expect(mcp.calls).toEqual([]);
+		const d = parseAgentReport(JSON.parse(readFileSync(join(dir, 'out-mcp-deny', 'report.json'), 'utf8'))).perTask[0];
+		expect(d?.calls.map((c) => [c.name, c.status, c.approval?.by ?? null])).toEqual([
+			['shop__lookup_order', 'ok', null],
+			['shop__delete_order', 'denied', 'policy:deny']
+		]);
+		expect(d?.approvalsAsked).toBe(1);
+		// The model chose the right calls (precision, recall, trajectory 1) but the task did not get done.
+		expect(d?.metrics).toEqual({
+			'task-success': 0,
+			'tool-precision': 1,
+			'tool-recall': 1,
+			'argument-correctness': 1,
+			'trajectory-match': 1
+		});
+
+		const allowed = await runCliCaptured([
+			'eval',
+			'--config',
+			mcpConfig('mcp-allow', { policy: 'allow', allow: ['shop__delete_order'] }),
+			'--out',
+			join(dir, 'out-mcp-allow')
+		]);
+		expect(allowed.code).toBe(0);
+		expect(mcp.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1001' } }]);
+		const a = parseAgentReport(JSON.parse(readFileSync(join(dir, 'out-mcp-allow', 'report.json'), 'utf8'))).perTask[0];
+		expect(a?.calls.map((c) => [c.status, c.approval?.decision ?? null])).toEqual([
+			['ok', null],
+			['ok', 'approve']
+		]);
+		expect(a?.metrics['task-success']).toBe(1);
 	});
 });
