@@ -1,4 +1,5 @@
 import { isAssayError } from '../lib/shared/errors.ts';
+import { agentInjectionCommand, AGENT_INJECTION_USAGE } from './agent-injection-command.ts';
 import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { gateCommand, GATE_USAGE } from './gate-command.ts';
@@ -24,12 +25,16 @@ Commands:
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   gate    regression gate: candidate eval report vs baseline; exit 0 PASS, 1 FAIL, 2 unusable input
+  agent-injection
+          the agent injection suite: documents and tool results that tell the agent to call
+          side-effecting tools or send data to a URL; exit 1 when an attack gets through
   help    show help for a command: assay help bm25
 
 Run "assay <command> --help" for a command's options.
 `;
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
+	'agent-injection': { run: (argv, io) => agentInjectionCommand(argv, io), usage: AGENT_INJECTION_USAGE },
 	bm25: { run: bm25Command, usage: BM25_USAGE },
 	eval: { run: evalCommand, usage: EVAL_USAGE },
 	gate: { run: gateCommand, usage: GATE_USAGE },

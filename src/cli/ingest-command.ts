@@ -44,7 +44,8 @@ Exit codes: 0 when the chunks were written, even if some files failed or are uns
 is listed on stderr and in --report with its reason); 2 for bad options or a path that cannot be read.
 `;
 
-interface FileReport {
+/** How one file fared in `assay ingest`. */
+export interface FileReport {
 	readonly path: string;
 	readonly status: DocumentStatus;
 	readonly chunkCount: number;
@@ -83,18 +84,40 @@ export async function ingestCommand(argv: readonly string[], io: CliIo): Promise
 	const files = (await Promise.all(positionals.map((p) => listFiles(resolve(p), basename(resolve(p)))))).flat();
 	const out = createWriteStream(values['out']);
 	const reports: FileReport[] = [];
-	for (const file of files) reports.push(await ingestFile(file, config, asText, (line) => out.write(`${line}\n`)));
+	for (const file of files) reports.push(await ingestFile(file, config, asText, (chunk) => out.write(`${JSON.stringify(chunk)}\n`)));
 	await new Promise<void>((done, fail) => out.end((err?: Error | null) => (err ? fail(err) : done())));
 	if (typeof values['report'] === 'string') await writeFile(values['report'], `${JSON.stringify({ files: reports }, null, 2)}\n`);
 	io.stderr(summary(reports));
 	return EXIT_OK;
 }
 
-async function ingestFile(
+/** One line of the chunks JSONL `assay ingest` writes (also what `assay mcp --folder` indexes). */
+export interface IngestedChunk {
+	readonly id: string;
+	readonly path: string;
+	readonly ordinal: number;
+	readonly text: string;
+	readonly startOffset: number;
+	readonly endOffset: number;
+	readonly headingPath: readonly string[];
+	readonly overlapChars?: number;
+	readonly pageStart?: number;
+	readonly pageEnd?: number;
+	readonly mediaType: string;
+	readonly encoding?: string;
+}
+
+/**
+ * Parse and chunk one file as the app does, handing each chunk to `emit` in order (and the
+ * parsed text, `\n` line endings, to `onText` before them); the report says how the file fared
+ * (per-file problems are reports, not throws).
+ */
+export async function ingestFile(
 	file: { absolute: string; path: string },
 	config: AppConfig,
 	asText: boolean,
-	write: (line: string) => void
+	emit: (chunk: IngestedChunk) => void,
+	onText?: (text: string) => void
 ): Promise<FileReport> {
 	const size = (await stat(file.absolute)).size;
 	const source: ImportSource = {
@@ -122,22 +145,21 @@ async function ingestFile(
 		if (!(error instanceof AssayError) || error.code !== 'DOCUMENT_TOO_MANY_CHUNKS') throw error;
 		return { ...base, status: 'failed', chunkCount: 0, error: toErrorData(error) };
 	}
+	onText?.(p.text);
 	for (const c of chunks) {
-		write(
-			JSON.stringify({
-				id: chunkId(file.path, c.ordinal),
-				path: file.path,
-				ordinal: c.ordinal,
-				text: c.text,
-				startOffset: c.startOffset,
-				endOffset: c.endOffset,
-				headingPath: c.headingPath,
-				...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}),
-				...(c.pageStart !== undefined ? { pageStart: c.pageStart, pageEnd: c.pageEnd } : {}),
-				mediaType: prepared.mediaType,
-				...(p.encoding ? { encoding: p.encoding } : {})
-			})
-		);
+		emit({
+			id: chunkId(file.path, c.ordinal),
+			path: file.path,
+			ordinal: c.ordinal,
+			text: c.text,
+			startOffset: c.startOffset,
+			endOffset: c.endOffset,
+			headingPath: c.headingPath,
+			...(c.overlapChars !== undefined ? { overlapChars: c.overlapChars } : {}),
+			...(c.pageStart !== undefined ? { pageStart: c.pageStart, ...(c.pageEnd !== undefined ? { pageEnd: c.pageEnd } : {}) } : {}),
+			mediaType: prepared.mediaType,
+			...(p.encoding ? { encoding: p.encoding } : {})
+		});
 	}
 	const short = overlapShortfalls(chunks, config.chunking.chunkOverlapChars);
 	return {
@@ -155,7 +177,7 @@ function registry(): ReturnType<typeof createNodeParserRegistry> {
 }
 
 /** Files under `target` (itself when a file), sorted; `path` starts with the argument's own name (`docs/a/b.pdf`). */
-async function listFiles(target: string, path: string): Promise<{ absolute: string; path: string }[]> {
+export async function listFiles(target: string, path: string): Promise<{ absolute: string; path: string }[]> {
 	let info;
 	try {
 		info = await stat(target);

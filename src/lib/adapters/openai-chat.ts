@@ -1,5 +1,13 @@
 import { AssayError, toErrorData } from '../shared/errors.ts';
-import type { ChatModel, ChatRequest, ChatUsage, FinishReason, ModelStreamEvent } from '../generation/types.ts';
+import type {
+	ChatMessage,
+	ChatModel,
+	ChatRequest,
+	ChatUsage,
+	FinishReason,
+	ModelStreamEvent,
+	ToolCallRequest
+} from '../generation/types.ts';
 import { fetchWithRetry, isRetryExhausted, type RetryOptions } from '../shared/http/retry.ts';
 import { readSseData } from './sse.ts';
 
@@ -69,8 +77,16 @@ class IdleWatch {
 	}
 }
 
+/** One `delta.tool_calls[]` piece (OpenAI streaming shape; vLLM, llama.cpp and Ollama send the same). */
+interface ToolCallDelta {
+	index?: number;
+	id?: string | null;
+	type?: string;
+	function?: { name?: string | null; arguments?: unknown };
+}
+
 interface StreamChunk {
-	choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+	choices?: { delta?: { content?: string | null; tool_calls?: ToolCallDelta[] | null }; finish_reason?: string | null }[];
 	usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 	error?: { message?: string };
 }
@@ -83,6 +99,15 @@ interface StreamChunk {
  * `CONTEXT_WINDOW_EXCEEDED` when the server says the prompt is too long); a stream that closes
  * without a finish reason or `[DONE]` is `LLM_GENERATION_FAILED` (cut, not finished). A server
  * that ignores `stream: true` and answers `application/json` is read as one completion.
+ *
+ * Tools: a request with `tools` sends them as `tools: [{type: 'function', function: {name,
+ * description, parameters}}]` with `tool_choice` (default `auto`); assistant turns carry their
+ * `tool_calls`, results go back as `{role: 'tool', tool_call_id, content}`. Streamed
+ * `delta.tool_calls[]` pieces are assembled by `index` ({@link ToolCallAssembler}) and each call
+ * is yielded as one `tool_call` event after the last text, before `usage`/`done`, with finish
+ * reason `tool_calls` (also when the server said `stop` with calls present, as some do; a
+ * `length` finish stays `length`, the cut calls still yielded for the loop to report as invalid).
+ * The non-streamed fallback reads `choices[0].message.tool_calls` the same way.
  */
 export class OpenAiChatModel implements ChatModel {
 	readonly provider = 'openai-compatible';
@@ -104,7 +129,7 @@ export class OpenAiChatModel implements ChatModel {
 	async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelStreamEvent> {
 		const url = OpenAiChatModel.completionsUrl(this.endpoint.baseUrl);
 		let usage: ChatUsage | undefined;
-		let finish: FinishReason = 'stop';
+		let finish: FinishReason;
 		const idleMs = this.endpoint.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 		const watch = new IdleWatch(idleMs, signal);
 		try {
@@ -116,11 +141,14 @@ export class OpenAiChatModel implements ChatModel {
 				// A server that ignores `stream: true` answers with one completion object.
 				const whole = parseCompletion(await response.text(), url);
 				if (whole.text) yield { type: 'token', text: whole.text };
+				for (const call of whole.calls) yield { type: 'tool_call', call };
 				if (whole.usage) yield { type: 'usage', usage: whole.usage };
 				yield { type: 'done', finishReason: whole.finish };
 				return;
 			}
 			let ended = false;
+			let serverFinish: string | undefined;
+			const calls = new ToolCallAssembler();
 			// Any bytes, keep-alive comments included, restart the idle clock.
 			for await (const data of readSseData(response.body, watch.controller.signal, () => watch.touch())) {
 				if (data.trim() === '[DONE]') {
@@ -131,8 +159,9 @@ export class OpenAiChatModel implements ChatModel {
 				const choice = chunk.choices?.[0];
 				const text = choice?.delta?.content;
 				if (text) yield { type: 'token', text };
+				if (Array.isArray(choice?.delta?.tool_calls)) calls.add(choice.delta.tool_calls);
 				if (choice?.finish_reason) {
-					finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+					serverFinish = choice.finish_reason;
 					ended = true;
 				}
 				if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
@@ -149,6 +178,12 @@ export class OpenAiChatModel implements ChatModel {
 					'LLM_GENERATION_FAILED',
 					`The stream from ${url} ended before the server finished the answer (no finish_reason and no [DONE]): the text so far is incomplete.`
 				);
+			else {
+				const made = calls.calls();
+				// Calls only once the turn is over (never half-assembled arguments mid-stream).
+				for (const call of made) yield { type: 'tool_call', call };
+				finish = finishReasonOf(serverFinish, made.length > 0);
+			}
 		} catch (caught) {
 			const error =
 				watch.timedOut && !(caught instanceof AssayError)
@@ -180,7 +215,7 @@ export class OpenAiChatModel implements ChatModel {
 	private async post(url: string, request: ChatRequest, watch: IdleWatch): Promise<Response> {
 		const body: Record<string, unknown> = {
 			model: this.endpoint.model,
-			messages: request.messages,
+			messages: request.messages.map(toOpenAiMessage),
 			stream: true,
 			stream_options: { include_usage: true },
 			max_tokens: request.maxTokens,
@@ -193,6 +228,13 @@ export class OpenAiChatModel implements ChatModel {
 				json_schema: { name: 'output', schema: JSON.parse(request.responseFormat.schema) as unknown, strict: true }
 			};
 		else if (request.responseFormat) body.response_format = { type: 'json_object' };
+		if (request.tools && request.tools.length > 0) {
+			body.tools = request.tools.map((t) => ({
+				type: 'function',
+				function: { name: t.name, description: t.description, parameters: t.parameters }
+			}));
+			body.tool_choice = request.toolChoice ?? 'auto';
+		}
 		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
 		if (this.endpoint.apiKey) headers.authorization = `Bearer ${this.endpoint.apiKey}`;
 		let response: Response;
@@ -228,10 +270,13 @@ export class OpenAiChatModel implements ChatModel {
 	}
 }
 
-/** A non-streamed completion (`choices[0].message.content`), for servers that ignore `stream: true`. */
-function parseCompletion(body: string, url: string): { text: string; finish: FinishReason; usage?: ChatUsage } {
+/**
+ * A non-streamed completion (`choices[0].message.content`, and `choices[0].message.tool_calls`
+ * when the model called tools — `content` may then be `null`), for servers that ignore `stream: true`.
+ */
+function parseCompletion(body: string, url: string): { text: string; calls: ToolCallRequest[]; finish: FinishReason; usage?: ChatUsage } {
 	let value: {
-		choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+		choices?: { message?: { content?: string | null; tool_calls?: unknown }; finish_reason?: string | null }[];
 		usage?: { prompt_tokens?: number; completion_tokens?: number };
 		error?: { message?: string };
 	};
@@ -242,13 +287,118 @@ function parseCompletion(body: string, url: string): { text: string; finish: Fin
 	}
 	if (value.error) throw new AssayError('LLM_GENERATION_FAILED', `The endpoint reported an error: ${value.error.message ?? 'unknown'}`);
 	const choice = value.choices?.[0];
-	if (!choice?.message || typeof choice.message.content !== 'string')
-		throw new AssayError('LLM_REQUEST_FAILED', `${url} answered JSON without choices[0].message.content: ${body.slice(0, 100)}`);
+	const rawCalls = choice?.message?.tool_calls;
+	const hasCalls = Array.isArray(rawCalls) && rawCalls.length > 0;
+	if (!choice?.message || (typeof choice.message.content !== 'string' && !hasCalls))
+		throw new AssayError(
+			'LLM_REQUEST_FAILED',
+			`${url} answered JSON without choices[0].message.content (or tool_calls): ${body.slice(0, 100)}`
+		);
+	const assembler = new ToolCallAssembler();
+	if (hasCalls) assembler.add(rawCalls as ToolCallDelta[]);
+	const calls = assembler.calls();
 	return {
-		text: choice.message.content,
-		finish: choice.finish_reason === 'length' ? 'length' : 'stop',
+		text: typeof choice.message.content === 'string' ? choice.message.content : '',
+		calls,
+		finish: finishReasonOf(choice.finish_reason ?? undefined, calls.length > 0),
 		...(value.usage ? { usage: { inputTokens: value.usage.prompt_tokens ?? 0, outputTokens: value.usage.completion_tokens ?? 0 } } : {})
 	};
+}
+
+/**
+ * The port's finish reason from the server's: `length` stays `length` (even with calls: they may
+ * be cut), calls present otherwise → `tool_calls` (servers that say `stop`, or legacy
+ * `function_call`), anything else → `stop`.
+ */
+function finishReasonOf(server: string | undefined, hasCalls: boolean): FinishReason {
+	if (server === 'length') return 'length';
+	return hasCalls ? 'tool_calls' : 'stop';
+}
+
+/**
+ * A port message in the OpenAI chat shape: an assistant turn with calls carries
+ * `tool_calls: [{id, type: 'function', function: {name, arguments}}]` (its `content` `null` when
+ * empty, as OpenAI writes it); a tool result is `{role: 'tool', tool_call_id, content}`.
+ */
+export function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
+	if (m.role === 'assistant' && m.toolCalls && m.toolCalls.length > 0)
+		return {
+			role: 'assistant',
+			content: m.content === '' ? null : m.content,
+			tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.argumentsJson } }))
+		};
+	if (m.role === 'tool') {
+		if (!m.toolCallId)
+			throw new AssayError(
+				'CONFIG_INVALID',
+				`A tool result${m.name ? ` from ${m.name}` : ''} has no toolCallId: OpenAI-compatible servers need tool_call_id.`
+			);
+		return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
+	}
+	return { role: m.role, content: m.content };
+}
+
+/**
+ * Assembles streamed `delta.tool_calls[]` pieces into whole calls (OpenAI streaming shape):
+ * the first piece of a call has `index`, `id` and `function.name`, later pieces of the same
+ * `index` carry `function.arguments` fragments to concatenate; several indexes are parallel
+ * calls, possibly interleaved. Tolerant of servers that bend the shape:
+ * - no `index` → the piece continues the call with its `id`, else the last call (a piece with a
+ *   new `id` starts a new call);
+ * - a new `id` on an index whose call already has another id and a name → a new call (servers
+ *   that reuse index 0 for every call);
+ * - a name repeated in every piece is kept once; a name split over pieces is joined;
+ * - `arguments` sent as an object instead of a string → its JSON text;
+ * - an index that never got an id → `call_<index>`; a call that never got a name → `""`.
+ * Arguments are raw text, not parsed: the agent loop validates them.
+ */
+export class ToolCallAssembler {
+	private readonly slots: ToolCallSlot[] = [];
+
+	/** Add one chunk's `tool_calls` array (or a non-streamed message's whole calls). */
+	add(deltas: readonly ToolCallDelta[]): void {
+		for (const d of deltas) {
+			if (d === null || typeof d !== 'object') continue;
+			const id = typeof d.id === 'string' && d.id !== '' ? d.id : undefined;
+			const slot = this.slotFor(d, id);
+			if (id && !slot.id) slot.id = id;
+			const name = d.function?.name;
+			if (typeof name === 'string' && name !== '' && name !== slot.name) slot.name += name;
+			const args = d.function?.arguments;
+			if (typeof args === 'string') slot.args += args;
+			else if (args !== undefined && args !== null) slot.args += JSON.stringify(args);
+		}
+	}
+
+	/** The calls so far, in order of first appearance. */
+	calls(): ToolCallRequest[] {
+		return this.slots.map((s, n) => ({ id: s.id ?? `call_${s.index ?? n}`, name: s.name, argumentsJson: s.args }));
+	}
+
+	private slotFor(d: ToolCallDelta, id: string | undefined): ToolCallSlot {
+		if (typeof d.index === 'number' && Number.isInteger(d.index) && d.index >= 0) {
+			// The newest call at this index; a different id on a named call there starts a new call.
+			const existing = this.slots.findLast((s) => s.index === d.index);
+			if (existing && !(id && existing.id && existing.id !== id && existing.name !== '')) return existing;
+			return this.open(d.index);
+		}
+		if (id) return this.slots.find((s) => s.id === id) ?? this.open(undefined);
+		return this.slots.at(-1) ?? this.open(undefined);
+	}
+
+	private open(index: number | undefined): ToolCallSlot {
+		const slot: ToolCallSlot = { ...(index !== undefined ? { index } : {}), name: '', args: '' };
+		this.slots.push(slot);
+		return slot;
+	}
+}
+
+interface ToolCallSlot {
+	/** The server's `index`, when it gave one. */
+	index?: number;
+	id?: string;
+	name: string;
+	args: string;
 }
 
 function parseChunk(data: string, url: string): StreamChunk {

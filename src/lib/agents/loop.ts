@@ -3,7 +3,7 @@ import { toErrorData, type AssayErrorData } from '../shared/errors.ts';
 import { defaultClock, noopTracer } from '../tracing/tracer.ts';
 import type { Span, Tracer } from '../tracing/types.ts';
 import { callIdentity, delimitToolResult } from './delimit.ts';
-import { AGENT_ATTR, chatSpanName, executeToolSpanName, GEN_AI_OPERATION, invokeAgentSpanName } from './spans.ts';
+import { AGENT_ATTR, chatSpanName, executeToolSpanName, GEN_AI_OPERATION, invokeAgentSpanName, spanContent } from './spans.ts';
 import type {
 	AgentLimits,
 	AgentRun,
@@ -238,6 +238,7 @@ async function modelTurn(
 		turn.error = toErrorData(caught);
 	}
 	turn.text = turn.text.trim();
+	if (input.captureContent !== false) span.setAttribute(AGENT_ATTR.outputMessages, spanContent(outputMessagesJson(turn)));
 	span.setAttributes({
 		[AGENT_ATTR.responseFinishReasons]: [turn.finishReason],
 		[AGENT_ATTR.inputTokens]: turn.usage.inputTokens,
@@ -249,6 +250,14 @@ async function modelTurn(
 }
 
 const refusal = (content: string): ToolResult => ({ content, isError: true });
+
+/** A turn's output in the GenAI output-messages shape (v1.41.0 `gen_ai.output.messages` JSON schema). */
+function outputMessagesJson(turn: Turn): string {
+	const parts: unknown[] = [];
+	if (turn.text) parts.push({ type: 'text', content: turn.text });
+	for (const c of turn.calls) parts.push({ type: 'tool_call', id: c.id, name: c.name, arguments: c.argumentsJson });
+	return JSON.stringify([{ role: 'assistant', parts, finish_reason: turn.finishReason }]);
+}
 
 /**
  * Validate, approve and run one call. Returns undefined (with `state.stop` set) when the call
@@ -265,11 +274,13 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 			[AGENT_ATTR.toolName]: call.name,
 			[AGENT_ATTR.toolCallId]: call.id,
 			[AGENT_ATTR.toolType]: 'function',
-			...(tool ? { [AGENT_ATTR.toolEffect]: tool.definition.effect, [AGENT_ATTR.toolVersion]: tool.definition.version } : {})
+			...(tool ? { [AGENT_ATTR.toolEffect]: tool.definition.effect, [AGENT_ATTR.toolVersion]: tool.definition.version } : {}),
+			...(input.captureContent !== false ? { [AGENT_ATTR.toolCallArguments]: spanContent(call.argumentsJson) } : {})
 		}
 	});
 	const done = (status: ToolCallRecord['status'], result: ToolResult, extra: Partial<ToolCallRecord> = {}): ToolCallRecord => {
 		span.setAttribute(AGENT_ATTR.toolStatus, status);
+		if (input.captureContent !== false) span.setAttribute(AGENT_ATTR.toolCallResult, spanContent(result.content));
 		if (status !== 'ok') span.setError(`${status}: ${result.content.slice(0, 200)}`);
 		span.end();
 		const record: ToolCallRecord = {

@@ -29,6 +29,12 @@ export const AGENT_ATTR = {
 	/** `function` for every Assay and MCP tool (the registry's values: function, extension, datastore). */
 	toolType: 'gen_ai.tool.type',
 	toolDescription: 'gen_ai.tool.description',
+	/** Opt-in content (v1.41.0): the call's arguments as the model sent them (a JSON string). */
+	toolCallArguments: 'gen_ai.tool.call.arguments',
+	/** Opt-in content (v1.41.0): the result as the model received it, cut to {@link SPAN_CONTENT_MAX_CHARS}. */
+	toolCallResult: 'gen_ai.tool.call.result',
+	/** Opt-in content (v1.41.0): the turn's output as `[{role, parts:[{type:'text'|'tool_call', …}]}]` JSON. */
+	outputMessages: 'gen_ai.output.messages',
 	stopReason: 'assay.agent.stop_reason',
 	steps: 'assay.agent.steps',
 	toolEffect: 'assay.tool.effect',
@@ -44,3 +50,10 @@ export const invokeAgentSpanName = (agentName: string) => `${GEN_AI_OPERATION.in
 export const chatSpanName = (modelId: string) => `${GEN_AI_OPERATION.chat} ${modelId}`;
 /** `execute_tool {tool}`. */
 export const executeToolSpanName = (toolName: string) => `${GEN_AI_OPERATION.executeTool} ${toolName}`;
+
+/** Longest content attribute written on a span, in UTF-16 code units (longer values end in `…`). */
+export const SPAN_CONTENT_MAX_CHARS = 8000;
+
+/** `text` cut to {@link SPAN_CONTENT_MAX_CHARS}. */
+export const spanContent = (text: string): string =>
+	text.length > SPAN_CONTENT_MAX_CHARS ? `${text.slice(0, SPAN_CONTENT_MAX_CHARS - 1)}…` : text;

@@ -199,6 +199,12 @@ export interface AgentRunInput {
 	readonly clock?: Clock;
 	readonly signal?: AbortSignal;
 	readonly onEvent?: (event: AgentEvent) => void;
+	/**
+	 * Record content on the spans — each turn's output (`gen_ai.output.messages`), each call's
+	 * arguments and result (`gen_ai.tool.call.arguments` / `.result`), cut to 8,000 characters.
+	 * Default true; the run record (`AgentRun.messages`, `steps`) keeps everything either way.
+	 */
+	readonly captureContent?: boolean;
 	/** Agent name for `gen_ai.agent.name` (default `assay-agent`). */
 	readonly agentName?: string;
 }

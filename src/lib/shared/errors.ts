@@ -55,6 +55,12 @@ export const ERROR_CODES = {
 		'The system under test answered, but the configured paths found no answer or contexts of the expected type in its reply.',
 	SYSTEM_UNREACHABLE: 'The system under test (or the judge) could not be reached after every retry; the run stopped.',
 	RESULTS_FILE_INVALID: 'A line of the outputs file is not a JSON object with id, answer and contexts.',
+	MCP_UNREACHABLE:
+		'The MCP server could not be reached: it is down, the URL is wrong, its CORS headers do not allow this page, or the site’s CSP does not allow its origin.',
+	MCP_AUTH_FAILED: 'The MCP server rejected the request as unauthorised (401/403): the bearer token is missing or was rejected.',
+	MCP_TIMEOUT: 'The MCP server did not answer within the time limit; the request was cancelled.',
+	MCP_PROTOCOL:
+		'The MCP server answered, but not with a valid MCP reply (wrong endpoint, transport or protocol version), or it returned an error.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 

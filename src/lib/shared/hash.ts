@@ -41,3 +41,19 @@ function toHex(bytes: Uint8Array): string {
 	for (const b of bytes) out += b.toString(16).padStart(2, '0');
 	return out;
 }
+
+/**
+ * FNV-1a, 32-bit, over the UTF-8 bytes of `text`, as 8 lowercase hex characters. Synchronous
+ * and pure, for short version tags (tool descriptions + schemas), not for security. Offset
+ * basis 2166136261 and prime 16777619 as published by Fowler, Noll and Vo
+ * (http://www.isthe.com/chongo/tech/comp/fnv/): `fnv1a32Hex('')` = `811c9dc5`,
+ * `fnv1a32Hex('a')` = `e40c292c`, `fnv1a32Hex('foobar')` = `bf9cf968`.
+ */
+export function fnv1a32Hex(text: string): string {
+	let hash = 0x811c9dc5;
+	for (const byte of new TextEncoder().encode(text)) {
+		hash ^= byte;
+		hash = Math.imul(hash, 0x01000193) >>> 0;
+	}
+	return hash.toString(16).padStart(8, '0');
+}

@@ -357,3 +357,296 @@ describe('case sse-01: comments, data: without a space, CRLF split across reads,
 		server!.closeAllConnections();
 	});
 });
+
+describe('OpenAiChatModel tool calling', () => {
+	const tools = [
+		{
+			name: 'search_documents',
+			description: 'Search the workspace.',
+			parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] }
+		},
+		{ name: 'read_chunk', description: 'Read one chunk.', parameters: { type: 'object', properties: { chunk_id: { type: 'string' } } } }
+	];
+	const toolReq = { messages: [{ role: 'user' as const, content: 'Find boundary layer papers.' }], maxTokens: 64, tools };
+	/** A chunk whose delta carries `tool_calls` pieces (OpenAI/vLLM streaming shape). */
+	const callDelta = (pieces: unknown[], finish: string | null = null) =>
+		sse({ choices: [{ index: 0, delta: { tool_calls: pieces }, finish_reason: finish }] });
+	const finishChunk = (finish: string) => sse({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+
+	/** Serve `chunks` as an event stream, one network write each, and record the request body. */
+	async function streamServer(chunks: string[], seen?: { body?: Record<string, unknown> }): Promise<string> {
+		return serve((_r, body, res) => {
+			if (seen) seen.body = JSON.parse(body) as Record<string, unknown>;
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			let at = 0;
+			// The last chunk ends the response (a separate empty end() leaves the client's socket lingering).
+			const next = (): void => void (at < chunks.length - 1 ? res.write(chunks[at++]!, () => setImmediate(next)) : res.end(chunks[at]));
+			next();
+		});
+	}
+
+	it('assembles one call whose arguments arrive over five chunks into one tool_call event, finish tool_calls', async () => {
+		// OpenAI's shape: role + id + name with empty arguments first, argument fragments after, an empty delta with the finish reason.
+		const base = await streamServer([
+			sse({
+				choices: [
+					{
+						index: 0,
+						delta: {
+							role: 'assistant',
+							content: null,
+							tool_calls: [{ index: 0, id: 'call_DdmO9pD3', type: 'function', function: { name: 'search_documents', arguments: '' } }]
+						},
+						finish_reason: null
+					}
+				]
+			}),
+			callDelta([{ index: 0, function: { arguments: '{"qu' } }]),
+			callDelta([{ index: 0, function: { arguments: 'ery": "bound' } }]),
+			callDelta([{ index: 0, function: { arguments: 'ary la' } }]),
+			callDelta([{ index: 0, function: { arguments: 'yer"}' } }]),
+			finishChunk('tool_calls'),
+			sse({ choices: [], usage: { prompt_tokens: 80, completion_tokens: 17 } }),
+			'data: [DONE]\n\n'
+		]);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{ type: 'tool_call', call: { id: 'call_DdmO9pD3', name: 'search_documents', argumentsJson: '{"query": "boundary layer"}' } },
+			{ type: 'usage', usage: { inputTokens: 80, outputTokens: 17 } },
+			{ type: 'done', finishReason: 'tool_calls' }
+		]);
+	});
+
+	it('assembles two parallel calls whose pieces interleave by index, in index order, after the text', async () => {
+		// vLLM's shape: ids `chatcmpl-tool-…`, no `arguments` on the first piece, the last fragment in the finish chunk.
+		const base = await streamServer([
+			delta('Two searches.'),
+			callDelta([{ index: 0, id: 'chatcmpl-tool-a1', type: 'function', function: { name: 'search_documents' } }]),
+			callDelta([{ index: 1, id: 'chatcmpl-tool-b2', type: 'function', function: { name: 'read_chunk' } }]),
+			callDelta([{ index: 0, function: { arguments: '{"query": ' } }]),
+			callDelta([{ index: 1, function: { arguments: '{"chunk_id": "d7#3"' } }]),
+			callDelta([
+				{ index: 0, function: { arguments: '"wing flutter"}' } },
+				{ index: 1, function: { arguments: '}' } }
+			]),
+			finishChunk('tool_calls'),
+			'data: [DONE]\n\n'
+		]);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{ type: 'token', text: 'Two searches.' },
+			{ type: 'tool_call', call: { id: 'chatcmpl-tool-a1', name: 'search_documents', argumentsJson: '{"query": "wing flutter"}' } },
+			{ type: 'tool_call', call: { id: 'chatcmpl-tool-b2', name: 'read_chunk', argumentsJson: '{"chunk_id": "d7#3"}' } },
+			{ type: 'done', finishReason: 'tool_calls' }
+		]);
+	});
+
+	it('a server that finishes with stop while calls are present still yields them with finish tool_calls', async () => {
+		const base = await streamServer([
+			callDelta([{ index: 0, id: 'c1', type: 'function', function: { name: 'read_chunk', arguments: '{"chunk_id":"a#1"}' } }]),
+			finishChunk('stop'),
+			'data: [DONE]\n\n'
+		]);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{ type: 'tool_call', call: { id: 'c1', name: 'read_chunk', argumentsJson: '{"chunk_id":"a#1"}' } },
+			{ type: 'done', finishReason: 'tool_calls' }
+		]);
+	});
+
+	it('broken deltas still yield what was assembled: an index without an id gets call_<index>, a nameless call an empty name, raw arguments kept', async () => {
+		const base = await streamServer([
+			callDelta([{ index: 0, function: { name: 'search_documents', arguments: '{"query": ' } }]),
+			callDelta([{ index: 0, function: { arguments: 'not json' } }]),
+			callDelta([{ index: 1, function: { arguments: '{"chunk_id": "x"}' } }]),
+			finishChunk('tool_calls'),
+			'data: [DONE]\n\n'
+		]);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{ type: 'tool_call', call: { id: 'call_0', name: 'search_documents', argumentsJson: '{"query": not json' } },
+			{ type: 'tool_call', call: { id: 'call_1', name: '', argumentsJson: '{"chunk_id": "x"}' } },
+			{ type: 'done', finishReason: 'tool_calls' }
+		]);
+	});
+
+	it('a server that sends each call whole at index 0 with its own id, arguments as an object, yields each call once', async () => {
+		const base = await streamServer([
+			callDelta([{ index: 0, id: 'call_a', function: { name: 'read_chunk', arguments: { chunk_id: 'a#1' } } }]),
+			callDelta([{ index: 0, id: 'call_b', function: { name: 'read_chunk', arguments: '{"chunk_id":"b#2"}' } }]),
+			finishChunk('tool_calls'),
+			'data: [DONE]\n\n'
+		]);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events.filter((e) => e.type === 'tool_call')).toEqual([
+			{ type: 'tool_call', call: { id: 'call_a', name: 'read_chunk', argumentsJson: '{"chunk_id":"a#1"}' } },
+			{ type: 'tool_call', call: { id: 'call_b', name: 'read_chunk', argumentsJson: '{"chunk_id":"b#2"}' } }
+		]);
+	});
+
+	it('a call cut by max_tokens is still yielded with its raw arguments and the finish reason stays length', async () => {
+		const base = await streamServer([
+			callDelta([{ index: 0, id: 'c1', type: 'function', function: { name: 'search_documents', arguments: '{"query": "wi' } }]),
+			finishChunk('length'),
+			'data: [DONE]\n\n'
+		]);
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{ type: 'tool_call', call: { id: 'c1', name: 'search_documents', argumentsJson: '{"query": "wi' } },
+			{ type: 'done', finishReason: 'length' }
+		]);
+	});
+
+	it('a stream aborted while calls are arriving yields no half-assembled call and ends with abort', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.write(delta('Calling.'));
+			res.write(callDelta([{ index: 0, id: 'c1', type: 'function', function: { name: 'search_documents', arguments: '{"q' } }]));
+			const timer = setInterval(() => res.write(callDelta([{ index: 0, function: { arguments: 'x' } }])), 10);
+			res.on('close', () => clearInterval(timer));
+		});
+		const ac = new AbortController();
+		const events: ModelStreamEvent[] = [];
+		for await (const e of new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq, ac.signal)) {
+			events.push(e);
+			if (e.type === 'token') setTimeout(() => ac.abort(), 30);
+		}
+		expect(events).toEqual([
+			{ type: 'token', text: 'Calling.' },
+			{ type: 'done', finishReason: 'abort' }
+		]);
+	});
+
+	it('reads a non-streamed reply with tool_calls and null content as tool_call events with finish tool_calls', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(
+				JSON.stringify({
+					choices: [
+						{
+							index: 0,
+							message: {
+								role: 'assistant',
+								content: null,
+								tool_calls: [
+									{ id: 'call_1', type: 'function', function: { name: 'search_documents', arguments: '{"query":"flutter"}' } },
+									{ id: 'call_2', type: 'function', function: { name: 'read_chunk', arguments: '{"chunk_id":"d1#0"}' } }
+								]
+							},
+							finish_reason: 'tool_calls'
+						}
+					],
+					usage: { prompt_tokens: 50, completion_tokens: 20 }
+				})
+			);
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{ type: 'tool_call', call: { id: 'call_1', name: 'search_documents', argumentsJson: '{"query":"flutter"}' } },
+			{ type: 'tool_call', call: { id: 'call_2', name: 'read_chunk', argumentsJson: '{"chunk_id":"d1#0"}' } },
+			{ type: 'usage', usage: { inputTokens: 50, outputTokens: 20 } },
+			{ type: 'done', finishReason: 'tool_calls' }
+		]);
+	});
+
+	it('sends tools, tool_choice, the assistant turn with its tool_calls and the tool results field by field', async () => {
+		const seen: { body?: Record<string, unknown> } = {};
+		const base = await streamServer([delta('Done [1].', 'stop'), 'data: [DONE]\n\n'], seen);
+		await collect(
+			new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream({
+				messages: [
+					{ role: 'system', content: 'Use tools.' },
+					{ role: 'user', content: 'Find it.' },
+					{
+						role: 'assistant',
+						content: '',
+						toolCalls: [
+							{ id: 'call_1', name: 'search_documents', argumentsJson: '{"query":"a"}' },
+							{ id: 'call_2', name: 'read_chunk', argumentsJson: '{"chunk_id":"d#1"}' }
+						]
+					},
+					{ role: 'tool', toolCallId: 'call_1', name: 'search_documents', content: 'R1' },
+					{ role: 'tool', toolCallId: 'call_2', name: 'read_chunk', content: 'R2' },
+					{ role: 'assistant', content: 'Reading more.', toolCalls: [{ id: 'call_3', name: 'read_chunk', argumentsJson: '{}' }] },
+					{ role: 'tool', toolCallId: 'call_3', name: 'read_chunk', content: 'R3' }
+				],
+				maxTokens: 64,
+				tools,
+				toolChoice: 'required'
+			})
+		);
+		const body = seen.body!;
+		expect(body.tools).toEqual([
+			{
+				type: 'function',
+				function: {
+					name: 'search_documents',
+					description: 'Search the workspace.',
+					parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] }
+				}
+			},
+			{
+				type: 'function',
+				function: {
+					name: 'read_chunk',
+					description: 'Read one chunk.',
+					parameters: { type: 'object', properties: { chunk_id: { type: 'string' } } }
+				}
+			}
+		]);
+		expect(body.tool_choice).toBe('required');
+		expect(body.messages).toEqual([
+			{ role: 'system', content: 'Use tools.' },
+			{ role: 'user', content: 'Find it.' },
+			{
+				role: 'assistant',
+				content: null,
+				tool_calls: [
+					{ id: 'call_1', type: 'function', function: { name: 'search_documents', arguments: '{"query":"a"}' } },
+					{ id: 'call_2', type: 'function', function: { name: 'read_chunk', arguments: '{"chunk_id":"d#1"}' } }
+				]
+			},
+			{ role: 'tool', tool_call_id: 'call_1', content: 'R1' },
+			{ role: 'tool', tool_call_id: 'call_2', content: 'R2' },
+			{
+				role: 'assistant',
+				content: 'Reading more.',
+				tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'read_chunk', arguments: '{}' } }]
+			},
+			{ role: 'tool', tool_call_id: 'call_3', content: 'R3' }
+		]);
+	});
+
+	it('defaults tool_choice to auto, and a request without tools sends neither tools nor tool_choice', async () => {
+		const seen: { body?: Record<string, unknown> } = {};
+		let base = await streamServer([delta('ok', 'stop'), 'data: [DONE]\n\n'], seen);
+		await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(seen.body!.tool_choice).toBe('auto');
+		await new Promise<void>((resolve) => server!.close(() => resolve()));
+		base = await streamServer([delta('ok', 'stop'), 'data: [DONE]\n\n'], seen);
+		await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream({ ...toolReq, tools: [] }));
+		expect(Object.keys(seen.body!)).not.toContain('tools');
+		expect(Object.keys(seen.body!)).not.toContain('tool_choice');
+	});
+
+	it('a tool result without a call id is a typed CONFIG_INVALID error before anything is sent', async () => {
+		let requests = 0;
+		const base = await serve((_r, _b, res) => {
+			requests++;
+			res.end();
+		});
+		const events = await collect(
+			new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream({
+				...toolReq,
+				messages: [{ role: 'tool', name: 'read_chunk', content: 'R' }]
+			})
+		);
+		expect(events).toEqual([
+			{
+				type: 'error',
+				error: expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('from read_chunk has no toolCallId') })
+			}
+		]);
+		expect(requests).toBe(0);
+	});
+});

@@ -182,6 +182,35 @@ describe('the agent loop', () => {
 		});
 	});
 
+	it('records each turn output and each call arguments and result on the spans, unless content capture is off', async () => {
+		const search = tool('search', 'read-only', () => 'x'.repeat(9000));
+		const script = () =>
+			byTurn([{ tokens: ['Looking.'], toolCalls: [{ id: 'c1', name: 'search', arguments: { q: 'lift' } }] }, { tokens: ['done'] }]);
+		const sink = new InMemorySpanSink();
+		await runAgent(base({ model: script(), tools: [search.tool], tracer: new BasicTracer([sink]) }));
+		const exec = sink.spans.find((s) => s.name === 'execute_tool search')!;
+		expect(exec.attributes['gen_ai.tool.call.arguments']).toBe('{"q":"lift"}');
+		const result = exec.attributes['gen_ai.tool.call.result'] as string;
+		expect(result.length).toBe(8000);
+		expect(result.endsWith('…')).toBe(true);
+		const firstChat = sink.spans.filter((s) => s.name === 'chat scripted-agent')[0]!;
+		expect(JSON.parse(firstChat.attributes['gen_ai.output.messages'] as string)).toEqual([
+			{
+				role: 'assistant',
+				parts: [
+					{ type: 'text', content: 'Looking.' },
+					{ type: 'tool_call', id: 'c1', name: 'search', arguments: '{"q":"lift"}' }
+				],
+				finish_reason: 'tool_calls'
+			}
+		]);
+		const quiet = new InMemorySpanSink();
+		await runAgent(base({ model: script(), tools: [search.tool], tracer: new BasicTracer([quiet]), captureContent: false }));
+		for (const span of quiet.spans) {
+			expect(Object.keys(span.attributes).filter((k) => /arguments|result|messages/.test(k))).toEqual([]);
+		}
+	});
+
 	it('runs an allow-listed call, and a person-approved call with edited arguments', async () => {
 		const del = tool('delete', 'side-effecting', (a) => `deleted ${String(a.q)}`);
 		const script = () => byTurn([{ tokens: [], toolCalls: [{ name: 'delete', arguments: { q: 'order-1' } }] }, { tokens: ['ok'] }]);
