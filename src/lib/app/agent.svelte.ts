@@ -1,6 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
-import type { Principal } from '$lib/search/filters/index.ts';
 import type { ChatModel } from '$lib/generation/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
 import { DEFAULT_AGENT_LIMITS, runAgent } from '$lib/agents/loop.ts';
@@ -8,7 +7,7 @@ import { ManualApprovals, type PendingApproval } from '$lib/agents/approval.ts';
 import type { AgentLimits, AgentRun, Tool, ToolDefinition } from '$lib/agents/types.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
-import { loadRunAs } from './run-as.ts';
+import { workspaceAgentTools } from './agent-tools.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
@@ -20,14 +19,23 @@ import { applyAgentEvent, emptyTrajectory, parseEditedArguments, type Trajectory
  * each source in one line; read again whenever the tool list is refreshed and before each run.
  */
 export interface AgentToolSources {
-	/** The built-in tools over `workspaceId`; `runAs` (absent = the owner) always applies to what they return. */
-	builtin(app: AppCore, workspaceId: string, runAs: Principal | null): readonly Tool[];
+	/** The built-in tools over `workspaceId`, running as its stored "Run as" principal (absent = the owner). */
+	builtin(app: AppCore, workspaceId: string): readonly Tool[];
 	/** The MCP tools enabled on the page's MCP servers panel. */
 	mcp(): readonly Tool[];
 }
 
-/** No tools: the sources until the built-in tools and the MCP client are wired. */
+/** No tools (for tests of the desk alone). */
 export const NO_TOOL_SOURCES: AgentToolSources = { builtin: () => [], mcp: () => [] };
+
+/**
+ * The app's sources: the built-in workspace tools over the library worker (lexical search: the
+ * dense modes need the model worker, which the Agent page does not start), and no MCP tools yet.
+ */
+export const APP_TOOL_SOURCES: AgentToolSources = {
+	builtin: (app, workspaceId) => workspaceAgentTools(app.api, workspaceId, localStorage),
+	mcp: () => []
+};
 
 /** One run as the page shows it: the live trajectory, then the finished run record and its spans. */
 export interface AgentRunState {
@@ -72,7 +80,7 @@ export class AgentDesk {
 
 	constructor(
 		private readonly app: AppCore,
-		private readonly sources: AgentToolSources = NO_TOOL_SOURCES
+		private readonly sources: AgentToolSources = APP_TOOL_SOURCES
 	) {}
 
 	get workspaces(): WorkspaceRecord[] {
@@ -125,7 +133,7 @@ export class AgentDesk {
 	/** Read the tool sources again (after the workspace, its run-as principal or the enabled MCP tools changed). */
 	refreshTools(): void {
 		const workspaceId = this.workspaceId;
-		const builtin = workspaceId ? this.sources.builtin(this.app, workspaceId, loadRunAs(localStorage, workspaceId)) : [];
+		const builtin = workspaceId ? this.sources.builtin(this.app, workspaceId) : [];
 		this.tools = [...builtin, ...this.sources.mcp()];
 	}
 
