@@ -62,8 +62,8 @@ export interface AgentRunState {
 export class AgentDesk {
 	task = $state('');
 	limits = $state<AgentLimits>({ ...DEFAULT_AGENT_LIMITS });
-	/** Every tool offered now (built-in first, then MCP); raw: tools hold functions. */
-	tools = $state.raw<readonly Tool[]>([]);
+	/** Every tool offered now (built-in first, then MCP): follows the workspace and the enabled MCP tools. */
+	readonly tools: readonly Tool[] = $derived(this.offeredTools());
 	/** Names the user unticked (a tool is on unless named here). */
 	disabled = $state<Record<string, boolean>>({});
 	current = $state<AgentRunState | null>(null);
@@ -99,9 +99,9 @@ export class AgentDesk {
 	get endpoint(): EndpointSettings {
 		return this.app.profiles.endpointFor('answer');
 	}
-	/** The tools that will run: offered and ticked. */
-	get selectedTools(): Tool[] {
-		return this.tools.filter((t) => !this.disabled[t.definition.name]);
+	/** The tools a run gets now: offered and ticked. */
+	selectedTools(): Tool[] {
+		return this.offeredTools().filter((t) => !this.disabled[t.definition.name]);
 	}
 
 	/** The page is shown: start the app, open its workspace, list the tools. */
@@ -110,7 +110,6 @@ export class AgentDesk {
 			await this.app.start();
 			const pick = this.app.initialWorkspace();
 			if (pick && pick.id !== this.openedWorkspaceId) await this.selectWorkspace(pick.id);
-			else this.refreshTools();
 		} catch (error) {
 			this.error = describe(error);
 		}
@@ -127,14 +126,18 @@ export class AgentDesk {
 		this.app.setWorkspace(id);
 		this.openedWorkspaceId = id;
 		await this.app.api.openWorkspace(id);
-		this.refreshTools();
 	}
 
-	/** Read the tool sources again (after the workspace, its run-as principal or the enabled MCP tools changed). */
-	refreshTools(): void {
+	/** The tools the sources offer now (read afresh for each run: the run-as principal may have changed). */
+	private offeredTools(): Tool[] {
 		const workspaceId = this.workspaceId;
-		const builtin = workspaceId ? this.sources.builtin(this.app, workspaceId) : [];
-		this.tools = [...builtin, ...this.sources.mcp()];
+		let builtin: readonly Tool[] = [];
+		try {
+			if (workspaceId) builtin = this.sources.builtin(this.app, workspaceId);
+		} catch {
+			// The library worker is not started yet: the tools come once the page has started it.
+		}
+		return [...builtin, ...this.sources.mcp()];
 	}
 
 	/** Tick or untick a tool. */
@@ -168,7 +171,6 @@ export class AgentDesk {
 		}
 		live.modelId = model.modelId;
 		this.app.profiles.save();
-		this.refreshTools();
 		this.running = true;
 		this.abort = new AbortController();
 		const approvals = new ManualApprovals('user', () => (this.pending = approvals.pending()));
@@ -178,7 +180,7 @@ export class AgentDesk {
 			live.run = await runAgent({
 				task,
 				model,
-				tools: this.selectedTools,
+				tools: this.selectedTools(),
 				approval: approvals,
 				validator: this.validator,
 				limits: $state.snapshot(this.limits),
