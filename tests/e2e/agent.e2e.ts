@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, useRoutedEngine } from './support/llm-endpoint.ts';
 import { lastToolResult, scriptedAgent, type AgentRequestBody } from './support/agent-endpoint.ts';
+import { startMcpFixtureServer } from '../support/mcp-fixture-server.ts';
 
 /** Open the demo workspace, then the Agent page with the routed endpoint as its engine. */
 async function openAgent(page: Page): Promise<void> {
@@ -105,4 +106,53 @@ test('an invalid call comes back as a tool error the model recovers from, and th
 	await expect(valid).toHaveAttribute('data-status', 'ok');
 	await expect(page.getByTestId('agent-answer')).toHaveCount(0);
 	expect(bodies).toHaveLength(2);
+});
+
+test('a side-effecting MCP call waits for a person: one approved runs on the server, one denied never reaches it', async ({ page }) => {
+	const mcp = await startMcpFixtureServer();
+	try {
+		const bodies = (await routeLlm(
+			page,
+			scriptedAgent((_body, turn) =>
+				turn === 0
+					? { calls: [{ name: 'orders__delete_order', arguments: { order_id: 'A-1001' } }] }
+					: turn === 1
+						? { calls: [{ name: 'orders__delete_order', arguments: { order_id: 'A-1002' } }] }
+						: { text: 'Deleted A-1001; A-1002 was kept.' }
+			)
+		)) as unknown as AgentRequestBody[];
+		await openAgent(page);
+		await page.getByTestId('mcp-url').fill(mcp.url);
+		await page.getByTestId('mcp-label').fill('orders');
+		await page.getByTestId('mcp-add').click();
+		await expect(page.getByTestId('mcp-server')).toHaveAttribute('data-status', 'connected');
+		await page.locator('[data-testid="mcp-tool"][data-tool="delete_order"]').getByTestId('mcp-tool-enable').check();
+		const listed = page.locator('[data-testid="agent-tool"][data-tool="orders__delete_order"]');
+		await expect(listed.getByTestId('tool-effect')).toHaveText('side-effecting');
+		await runTask(page, 'Delete orders A-1001 and A-1002.');
+
+		// The first call waits, showing the whole call; approved, it runs on the server.
+		const request = page.getByTestId('approval-request');
+		await expect(request).toHaveAttribute('data-tool', 'orders__delete_order');
+		await expect(request.getByTestId('approval-arguments')).toContainText('"order_id": "A-1001"');
+		expect(mcp.calls).toEqual([]);
+		await request.getByRole('button', { name: 'Approve' }).click();
+		// The second waits too; denied with a note, it never reaches the server.
+		await expect(request.getByTestId('approval-arguments')).toContainText('"order_id": "A-1002"');
+		await request.getByLabel('Note for the model').fill('keep A-1002');
+		await request.getByRole('button', { name: 'Deny' }).click();
+
+		await expect(page.getByTestId('agent-result')).toHaveAttribute('data-stop', 'final_answer');
+		const calls = page.getByTestId('agent-call');
+		await expect(calls.nth(0)).toHaveAttribute('data-status', 'ok');
+		await expect(calls.nth(0).getByTestId('call-approval')).toContainText('approved by user');
+		await expect(calls.nth(0).getByTestId('call-result')).toContainText('Order A-1001 deleted.');
+		await expect(calls.nth(1)).toHaveAttribute('data-status', 'denied');
+		await expect(calls.nth(1).getByTestId('call-approval')).toContainText('denied by user — keep A-1002');
+		await expect(page.getByTestId('agent-approvals')).toHaveText('2');
+		expect(lastToolResult(bodies[2]!)).toContain('denied by user: keep A-1002');
+		expect(mcp.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1001' } }]);
+	} finally {
+		await mcp.close();
+	}
 });
