@@ -264,7 +264,12 @@ export class OpenAiChatModel implements ChatModel {
 		if (response.ok) return response;
 		const text = (await response.text().catch(() => '')).slice(0, 300);
 		const code = /context length|maximum context|context window|too long/i.test(text) ? 'CONTEXT_WINDOW_EXCEEDED' : 'LLM_REQUEST_FAILED';
-		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}`, {
+		// A server not started for tool calling refuses `tools` (vLLM: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set').
+		const toolHint =
+			body.tools && response.status >= 400 && response.status < 500 && /tool/i.test(text)
+				? ' The server refused the tools: it must be started with tool calling on (vLLM: --enable-auto-tool-choice --tool-call-parser hermes for Qwen; llama.cpp: --jinja).'
+				: '';
+		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}${toolHint}`, {
 			details: { status: response.status }
 		});
 	}
