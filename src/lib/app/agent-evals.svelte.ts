@@ -148,7 +148,8 @@ export class AgentEvals {
 	constructor(
 		private readonly host: AgentEvalsHost,
 		readonly validator: SchemaValidator = new CfworkerSchemaValidator(),
-		private readonly now: () => Date = () => new Date()
+		/** The time reviews and reports are stamped with (ISO 8601). */
+		private readonly now: () => string = isoNow
 	) {}
 
 	private currentWorkspaceId(): string | null {
@@ -166,6 +167,7 @@ export class AgentEvals {
 
 	/** The names the policy approves: ticked and still offered. */
 	allowedNames(): string[] {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
 		const offered = new Set(this.sideEffectingTools().map((t) => t.definition.name));
 		return Object.keys(this.allow).filter((n) => this.allow[n] && offered.has(n));
 	}
@@ -244,7 +246,7 @@ export class AgentEvals {
 						job?.progress(done, total);
 					}
 				});
-				const createdAt = this.now().toISOString();
+				const createdAt = this.now();
 				const report = buildAgentReport({
 					id: newId('agent-eval'),
 					createdAt,
@@ -263,6 +265,7 @@ export class AgentEvals {
 					},
 					judge: judge ? { modelId: judge.modelId, passThreshold } : null
 				});
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
 				const reached = new Set(run.outcomes.map((o) => o.task.id));
 				this.results = {
 					...this.results,
@@ -297,7 +300,7 @@ export class AgentEvals {
 		const row = result.report.perTask.find((r) => r.id === taskId);
 		if (!row || row.error) return;
 		const reviews = { ...result.reviews };
-		if (verdict) reviews[taskId] = { pass: verdict.pass, notes: verdict.notes.trim(), reviewedAt: this.now().toISOString() };
+		if (verdict) reviews[taskId] = { pass: verdict.pass, notes: verdict.notes.trim(), reviewedAt: this.now() };
 		else delete reviews[taskId];
 		this.results = { ...this.results, [result.workspaceId]: { ...result, reviews } };
 		this.gate = null;
@@ -376,6 +379,11 @@ export class AgentEvals {
 			this.error = describe(error);
 		}
 	}
+}
+
+/** The time now, ISO 8601. */
+function isoNow(): string {
+	return new Date(Date.now()).toISOString();
 }
 
 const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_');

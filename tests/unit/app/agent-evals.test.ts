@@ -46,7 +46,7 @@ function fakeHost(over: Partial<AgentEvalsHost> = {}) {
 	return { host, saved, state };
 }
 
-const at = new Date('2026-12-02T16:00:00.000Z');
+const at = '2026-12-02T16:00:00.000Z';
 
 async function evaluated(over: Partial<AgentEvalsHost> = {}) {
 	const fake = fakeHost(over);
