@@ -67,6 +67,20 @@ for (const h of systemHosts) {
 		throw new Error(`ASSAY_SYSTEM_HOSTS: "${h}" is not an origin (expected e.g. https://rag.example.org; wildcards and paths are refused)`);
 }
 
+/**
+ * Origins of MCP servers the Agent page may connect to ("MCP servers" panel): origins named at
+ * build time in `ASSAY_MCP_HOSTS` (comma-separated, e.g. `https://mcp.example.org`). Local servers
+ * are already allowed above; never `*`. The server must also send CORS headers (docs/mcp-client.md).
+ */
+const mcpHosts = (process.env.ASSAY_MCP_HOSTS ?? '')
+	.split(',')
+	.map((h) => h.trim())
+	.filter((h) => h !== '');
+for (const h of mcpHosts) {
+	if (!/^https?:\/\/[^*/\s]+$/.test(h))
+		throw new Error(`ASSAY_MCP_HOSTS: "${h}" is not an origin (expected e.g. https://mcp.example.org; wildcards and paths are refused)`);
+}
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -81,7 +95,7 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self', 'wasm-unsafe-eval', ...templateScriptHashes],
 				'worker-src': ['self', 'blob:'],
-				'connect-src': ['self', ...modelHosts, ...llmHosts, ...systemHosts],
+				'connect-src': ['self', ...modelHosts, ...llmHosts, ...systemHosts, ...mcpHosts],
 				'img-src': ['self', 'data:', 'blob:'],
 				'style-src': ['self', 'unsafe-inline'],
 				'object-src': ['none'],

@@ -28,7 +28,7 @@ import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/t
 import type { Transport, FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool, ToolEffect, ToolResult } from '../agents/types.ts';
 import { AssayError } from '../shared/errors.ts';
-import { canonicalJson, sha256Text } from '../shared/hash.ts';
+import { canonicalJson, fnv1a32Hex } from '../shared/hash.ts';
 
 /** Default time limit of one MCP request (connect, list, call), ms. */
 export const DEFAULT_MCP_TIMEOUT_MS = 30_000;
@@ -81,7 +81,7 @@ export interface McpToolInfo {
 	readonly annotations?: Readonly<Record<string, unknown>>;
 	/** `read-only` only when `annotations.readOnlyHint === true`; anything else (absent, false) is `side-effecting`. */
 	readonly effect: ToolEffect;
-	/** Short content hash of name, description, schema and annotations (16 hex chars). */
+	/** FNV-1a content hash of name, description, schema and annotations (8 hex chars, as the built-in tools' `toolVersion`). */
 	readonly version: string;
 }
 
@@ -219,7 +219,7 @@ export async function connectMcpServer(options: McpConnectOptions): Promise<McpC
 				let cursor: string | undefined;
 				do {
 					const page = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
-					for (const t of page.tools) all.push(await toolInfo(t));
+					for (const t of page.tools) all.push(toolInfo(t));
 					cursor = page.nextCursor;
 				} while (cursor !== undefined);
 				return all;
@@ -357,16 +357,16 @@ export function mcpToolEffect(annotations: Readonly<Record<string, unknown>> | u
 	return annotations?.['readOnlyHint'] === true ? 'read-only' : 'side-effecting';
 }
 
-async function toolInfo(t: {
+function toolInfo(t: {
 	name: string;
 	title?: string | undefined;
 	description?: string | undefined;
 	inputSchema: Record<string, unknown>;
 	annotations?: Record<string, unknown> | undefined;
-}): Promise<McpToolInfo> {
+}): McpToolInfo {
 	const description = t.description ?? '';
 	const annotations = t.annotations;
-	const version = (await sha256Text(canonicalJson({ name: t.name, description, inputSchema: t.inputSchema, annotations }))).slice(0, 16);
+	const version = fnv1a32Hex(canonicalJson({ name: t.name, description, inputSchema: t.inputSchema, annotations }));
 	return {
 		name: t.name,
 		...(t.title !== undefined ? { title: t.title } : {}),

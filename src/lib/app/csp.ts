@@ -73,11 +73,25 @@ export function pagePolicy(doc: Document): string | null {
 	return doc.querySelector('meta[http-equiv="content-security-policy" i]')?.getAttribute('content') ?? null;
 }
 
+/** Which build setting allows a refused origin, and what else the user can do (for {@link cspRefusal}'s message). */
+export interface CspAdvice {
+	/** The comma-separated build variable, e.g. `ASSAY_SYSTEM_HOSTS` (the default) or `ASSAY_MCP_HOSTS`. */
+	readonly setting: string;
+	/** The last alternative of the message, e.g. `run the evaluation with "assay eval" (the CLI has no CSP)`. */
+	readonly alternative: string;
+}
+
+const SYSTEM_ADVICE: CspAdvice = {
+	setting: 'ASSAY_SYSTEM_HOSTS',
+	alternative: 'run the evaluation with "assay eval" (the CLI has no CSP)'
+};
+
 /**
  * Why this page cannot call `url`, or `null` when its CSP allows it (or the page has no CSP).
- * The message names the origin and the build setting that allows it.
+ * The message names the origin and the build setting that allows it (`advice`; default the
+ * systems under test's `ASSAY_SYSTEM_HOSTS`).
  */
-export function cspRefusal(policy: string | null, url: string, selfOrigin: string): string | null {
+export function cspRefusal(policy: string | null, url: string, selfOrigin: string, advice: CspAdvice = SYSTEM_ADVICE): string | null {
 	if (policy === null) return null;
 	const sources = connectSources(policy);
 	if (sources === null || connectAllowed(sources, url, selfOrigin)) return null;
@@ -87,5 +101,5 @@ export function cspRefusal(policy: string | null, url: string, selfOrigin: strin
 	} catch {
 		return `"${url}" is not a URL.`;
 	}
-	return `This build's Content-Security-Policy (connect-src) does not allow ${origin}: it allows ${sources.join(' ')}. Rebuild the site with ASSAY_SYSTEM_HOSTS=${origin} (comma-separated origins), serve your app on localhost / 127.0.0.1, or run the evaluation with "assay eval" (the CLI has no CSP).`;
+	return `This build's Content-Security-Policy (connect-src) does not allow ${origin}: it allows ${sources.join(' ')}. Rebuild the site with ${advice.setting}=${origin} (comma-separated origins), serve your app on localhost / 127.0.0.1, or ${advice.alternative}.`;
 }

@@ -46,7 +46,8 @@ describe('MCP client against the SDK fixture server on 127.0.0.1', () => {
 		]);
 		expect(tools[0]!.description).toBe('Returns the status of an order by its id (e.g. A-1001).');
 		expect(tools[0]!.inputSchema).toMatchObject({ type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] });
-		expect(tools[0]!.version).toMatch(/^[0-9a-f]{16}$/);
+		expect(tools[0]!.version).toMatch(/^[0-9a-f]{8}$/);
+		expect(tools[1]!.version).not.toBe(tools[0]!.version);
 		expect(await connection.listResources()).toEqual([
 			{
 				uri: 'orders://recent',

@@ -54,4 +54,10 @@ describe('the page CSP check for a system under test', () => {
 		expect(cspRefusal(POLICY, 'http://127.0.0.1:9/answer', SELF)).toBeNull();
 		expect(cspRefusal(null, 'https://support-bot.example.com/', SELF)).toBeNull();
 	});
+
+	it('names the build setting and the alternative it is given, e.g. ASSAY_MCP_HOSTS for MCP servers', () => {
+		const why = cspRefusal(POLICY, 'https://mcp.example.org/mcp', SELF, { setting: 'ASSAY_MCP_HOSTS', alternative: 'use a local bridge' });
+		expect(why).toContain('Rebuild the site with ASSAY_MCP_HOSTS=https://mcp.example.org (comma-separated origins)');
+		expect(why!.endsWith('or use a local bridge.')).toBe(true);
+	});
 });
