@@ -282,4 +282,17 @@ describe('assay eval --config with system.type "agent"', () => {
 		expect(junit).toContain('skipped="3"');
 		expect(junit).toContain('GATE_NOT_EVALUATED');
 	});
+
+	it('runs only the tasks --filter names, and refuses an id the file does not have (exit 2)', async () => {
+		const out = join(dir, 'out-filter');
+		const r = await runCliCaptured(['eval', '--config', config('filter', null), '--out', out, '--filter', 'c3', '--concurrency', '2']);
+		expect(r.code).toBe(0);
+		expect(r.stderr).toContain('--concurrency does not apply to an agent eval');
+		const report = parseAgentReport(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+		expect(report.perTask.map((t) => t.id)).toEqual(['c3']);
+		expect(report.tasks).toMatchObject({ count: 1, evaluated: 1 });
+		const bad = await runCliCaptured(['eval', '--config', config('filter', null), '--out', out, '--filter', 'nope']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('--filter: no task has the id "nope"');
+	});
 });
