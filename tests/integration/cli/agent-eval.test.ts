@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await server.close();
 	await mcp.close();
+	rmSync(dir, { recursive: true, force: true });
 });
 
 function config(name: string, rules: unknown[] | null, extra: Record<string, unknown> = {}, baseUrl = server.baseUrl): string {
