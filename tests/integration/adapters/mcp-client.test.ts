@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { connectMcpServer, mcpTools, mcpToolName, type McpConnection } from '../../../src/lib/adapters/mcp-client.ts';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
 import { runAgent } from '../../../src/lib/agents/loop.ts';
-import { denyAllPolicy } from '../../../src/lib/agents/approval.ts';
+import { denyAllPolicy, ManualApprovals } from '../../../src/lib/agents/approval.ts';
+import { McpServers } from '../../../src/lib/app/mcp-servers.svelte.ts';
+import { memoryStorage } from '../../support/memory-storage.ts';
 import { delimitToolResult } from '../../../src/lib/agents/delimit.ts';
 import type { ApprovalPort } from '../../../src/lib/agents/types.ts';
 import { ScriptedChatModel } from '../../../src/lib/generation/scripted.ts';
@@ -225,5 +227,49 @@ describe('runAgent over the fixture MCP server', () => {
 		expect(approved.steps[0]!.calls.map((c) => [c.status, c.result.content])).toEqual([['ok', 'Order A-1001 deleted.']]);
 		expect(approved.answer).toBe('Done.');
 		expect(fixture.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1001' } }]);
+	});
+
+	it('runs the Agent page path: the panel state over the real server, a person denies one delete and approves the next (edited)', async () => {
+		fixture = await startMcpFixtureServer({ token: 'tok' });
+		const servers = new McpServers({ storage: memoryStorage(), cspCheck: () => null });
+		await servers.load('ws');
+		const server = await servers.add({ url: fixture.url, label: 'orders', token: 'tok' });
+		expect(server?.status).toBe('connected');
+		expect(servers.enabledTools()).toEqual([]);
+		servers.setEnabled(server!.id, 'delete_order', true);
+
+		let approvals: ManualApprovals;
+		const decideWhenAsked = (decide: (callId: string) => void) => () => {
+			const [first] = approvals.pending();
+			if (first) queueMicrotask(() => decide(first.request.callId));
+		};
+		approvals = new ManualApprovals(
+			'person',
+			decideWhenAsked((id) => approvals.deny(id, 'not this one'))
+		);
+		const denied = await runAgent({
+			task: 'Delete order A-1001.',
+			model: deletingModel(),
+			tools: servers.enabledTools(),
+			approval: approvals,
+			validator: new CfworkerSchemaValidator()
+		});
+		expect(denied.steps[0]!.calls[0]!.approval).toEqual({ decision: 'deny', by: 'person', note: 'not this one' });
+		expect(fixture.calls).toEqual([]);
+
+		approvals = new ManualApprovals(
+			'person',
+			decideWhenAsked((id) => approvals.edit(id, { order_id: 'A-1002' }))
+		);
+		const edited = await runAgent({
+			task: 'Delete order A-1001.',
+			model: deletingModel(),
+			tools: servers.enabledTools(),
+			approval: approvals,
+			validator: new CfworkerSchemaValidator()
+		});
+		expect(edited.steps[0]!.calls[0]!.status).toBe('ok');
+		expect(fixture.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1002' } }]);
+		await servers.closeAll();
 	});
 });
