@@ -5,6 +5,7 @@ import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { gateCommand, GATE_USAGE } from './gate-command.ts';
 import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
 import { initCommand, INIT_USAGE } from './init-command.ts';
+import { mcpCommand, MCP_USAGE } from './mcp-command.ts';
 import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
 import { runCommand, RUN_USAGE } from './run-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
@@ -25,6 +26,8 @@ Commands:
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   gate    regression gate: candidate eval report vs baseline; exit 0 PASS, 1 FAIL, 2 unusable input
+  mcp     serve Assay's search, reading, metrics and gate tools over MCP (stdio, or --http on 127.0.0.1):
+            assay mcp --dataset <dir> | --folder <dir> [--http <port>]
   agent-injection
           the agent injection suite: documents and tool results that tell the agent to call
           side-effecting tools or send data to a URL; exit 1 when an attack gets through
@@ -40,6 +43,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
 	gate: { run: gateCommand, usage: GATE_USAGE },
 	ingest: { run: ingestCommand, usage: INGEST_USAGE },
 	init: { run: initCommand, usage: INIT_USAGE },
+	mcp: { run: mcpCommand, usage: MCP_USAGE },
 	metrics: { run: metricsCommand, usage: METRICS_USAGE },
 	run: { run: runCommand, usage: RUN_USAGE }
 };

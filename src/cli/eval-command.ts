@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseOptions, positiveIntegerOption } from './args.ts';
 import { metricsCommand } from './metrics-command.ts';
 import { runSystemEvalCommand } from './eval/system-eval-command.ts';
+import { isAgentEvalConfig, runAgentEvalCommand } from './eval/agent-eval-command.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
 
 /** Usage text of `assay eval`. */
@@ -16,6 +17,15 @@ starter). Writes to the output folder (default assay-out): report.json (eval rep
 junit.xml (a testcase per case and per gate rule), results.jsonl (one line per case × repeat)
 and report.html (one self-contained file, opens offline). System and judge replies are cached
 in the config's cache folder (default .assay-cache); hits are counted in the report.
+
+With "system": {"type": "agent", …} the config evaluates an agent instead (docs/agent-evals.md,
+schemas/agent-eval-config.v1.schema.json): "tasks" names an agent-tasks .jsonl file; each task
+runs through Assay's agent loop (an OpenAI-compatible model with tool calling; the built-in
+workspace tools over a BEIR dataset or folder, MCP servers; side-effecting calls denied unless
+the approval policy allows them). Writes report.json (assay.agent-eval-report/v1: task success,
+tool-call precision/recall, argument correctness, trajectory match, steps, tokens, time,
+approvals) and junit.xml; the gate rules name those metrics. Same exit codes; --concurrency and
+--no-cache do not apply (tasks run one at a time, uncached).
 
 Exit codes (--config):
   0  complete, and the gate passed (or there is no gate)
@@ -78,6 +88,17 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 			if (values[name] !== undefined)
 				throw new UsageError(`--${name} belongs to the TREC form of assay eval; it cannot be combined with --config`);
 		}
+		if (isAgentEvalConfig(values.config))
+			return runAgentEvalCommand(
+				{
+					config: values.config,
+					...(typeof values.out === 'string' ? { out: values.out } : {}),
+					...(typeof values.baseline === 'string' ? { baseline: values.baseline } : {}),
+					filter: (values.filter as string[] | undefined) ?? []
+				},
+				io,
+				{ env: process.env, clock: () => performance.now(), appVersion: APP_VERSION }
+			);
 		return runSystemEvalCommand(
 			{
 				config: values.config,

@@ -57,7 +57,8 @@ Defaults (alpha ${DEFAULT_GATE_CONFIG.alpha}, seed ${DEFAULT_GATE_CONFIG.seed}, 
 ${defaults}
 `;
 
-function readJson(path: string, what: string): unknown {
+/** Read and parse a JSON file. @throws AssayError `FILE_READ`, or `DATASET_INVALID` when it is not JSON. */
+export function readJson(path: string, what: string): unknown {
 	const text = readTextFile(path);
 	try {
 		return JSON.parse(text);
@@ -67,7 +68,7 @@ function readJson(path: string, what: string): unknown {
 }
 
 /** Read and check one report; a refusal names the file it is about. @throws AssayError as {@link parseEvalReport}, prefixed with `what` and `path`. */
-function readReport(path: string, what: string): ReturnType<typeof parseEvalReport> {
+export function readReport(path: string, what: string): ReturnType<typeof parseEvalReport> {
 	const json = readJson(path, what);
 	try {
 		return parseEvalReport(json);
@@ -132,7 +133,7 @@ export function applyGateFlags(config: GateConfig, flags: GateFlags): GateConfig
 }
 
 /** One result line: decision, metric, the numbers, the rule and the reason. */
-function resultLine(m: MetricGate): string {
+export function resultLine(m: MetricGate): string {
 	const delta = `${m.delta >= 0 ? '+' : '−'}${Math.abs(m.delta).toFixed(4)}`;
 	return `  ${m.pass ? 'ok  ' : 'FAIL'} ${m.metric}: baseline ${m.baselineMean.toFixed(4)}, candidate ${m.candidateMean.toFixed(4)}, delta ${delta}, limit ${m.limit}${m.reason.includes('p = ') ? '' : `, p = ${m.pValue.toFixed(4)}`} — ${m.reason}\n`;
 }

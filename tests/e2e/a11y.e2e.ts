@@ -80,6 +80,7 @@ async function openLibrary(page: Page): Promise<void> {
 const LINK_PATHS: Record<string, string> = {
 	'library-link': '/',
 	'ask-link': '/ask/',
+	'agent-link': '/agent/',
 	'evals-link': '/evals/',
 	'answers-link': '/answers/',
 	'settings-link': '/settings/'
@@ -112,7 +113,7 @@ test('an empty workspace on every page, an import with rejected files, and the o
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await expect(page.getByTestId('no-documents')).toBeVisible();
 	await audit(page, 'library of an empty workspace');
-	for (const link of ['ask-link', 'evals-link', 'answers-link']) {
+	for (const link of ['ask-link', 'agent-link', 'evals-link', 'answers-link']) {
 		await gotoPage(page, link);
 		await audit(page, `${link.replace('-link', '')} on an empty workspace`);
 	}

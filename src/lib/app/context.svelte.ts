@@ -3,6 +3,7 @@ import { AssayError } from '$lib/shared/errors.ts';
 import { AppCore } from './app-core.svelte.ts';
 import { Workbench } from './workbench.svelte.ts';
 import { AskDesk } from './ask.svelte.ts';
+import { AgentDesk } from './agent.svelte.ts';
 import { EvalBench } from './eval-bench.svelte.ts';
 import { AnswerLab } from './answer-lab.svelte.ts';
 import { FirstRunGuide } from './shell/guide.svelte.ts';
@@ -16,7 +17,7 @@ import { FirstRunGuide } from './shell/guide.svelte.ts';
 export class AppContext extends AppCore {
 	/** The first-run guide (offered when the demo workspace is seeded; the shell shows it). */
 	readonly guide = new FirstRunGuide();
-	private views: { library?: Workbench; ask?: AskDesk; evals?: EvalBench; answers?: AnswerLab } = {};
+	private views: { library?: Workbench; ask?: AskDesk; agent?: AgentDesk; evals?: EvalBench; answers?: AnswerLab } = {};
 
 	/** The library and search page's state. */
 	get library(): Workbench {
@@ -25,6 +26,10 @@ export class AppContext extends AppCore {
 	/** The Ask page's state. */
 	get ask(): AskDesk {
 		return (this.views.ask ??= new AskDesk(this));
+	}
+	/** The Agent page's state. */
+	get agent(): AgentDesk {
+		return (this.views.agent ??= new AgentDesk(this));
 	}
 	/** The retrieval evaluations page's state. */
 	get evals(): EvalBench {

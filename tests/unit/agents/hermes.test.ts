@@ -65,7 +65,7 @@ describe('Hermes prompting for templates without a tool role', () => {
 				'',
 				'You are provided with function signatures within <tools></tools> XML tags:',
 				'<tools>',
-				'{"type":"function","function":{"name":"search_documents","description":"Search.","parameters":{"type":"object","properties":{"query":{"type":"string"}}}}}',
+				'{"type": "function", "function": {"name": "search_documents", "description": "Search.", "parameters": {"type": "object", "properties": {"query": {"type": "string"}}}}}',
 				'</tools>',
 				'',
 				'For each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:',

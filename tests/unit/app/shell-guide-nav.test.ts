@@ -44,13 +44,24 @@ describe('FirstRunGuide', () => {
 
 describe('the navigation', () => {
 	it('lists the pages in workflow order with the test ids of the old page nav', () => {
-		expect(NAV_ENTRIES.map((e) => e.label)).toEqual(['Library', 'Search', 'Ask', 'Evaluations', 'Answer evals', 'Models and endpoints']);
-		expect(NAV_ENTRIES.map((e) => e.testid)).toEqual(expect.arrayContaining(['library-link', 'ask-link', 'evals-link', 'answers-link']));
+		expect(NAV_ENTRIES.map((e) => e.label)).toEqual([
+			'Library',
+			'Search',
+			'Ask',
+			'Agent',
+			'Evaluations',
+			'Answer evals',
+			'Models and endpoints'
+		]);
+		expect(NAV_ENTRIES.map((e) => e.testid)).toEqual(
+			expect.arrayContaining(['library-link', 'ask-link', 'agent-link', 'evals-link', 'answers-link'])
+		);
 	});
 
 	it('marks the page of a path (with or without trailing slash); the search section belongs to the library page', () => {
 		expect(currentNavEntry('/')?.id).toBe('library');
 		expect(currentNavEntry('/ask/')?.id).toBe('ask');
+		expect(currentNavEntry('/agent/')?.id).toBe('agent');
 		expect(currentNavEntry('/evals')?.id).toBe('evals');
 		expect(currentNavEntry('/answers/')?.id).toBe('answers');
 		expect(currentNavEntry('/settings/')?.id).toBe('settings');

@@ -1,15 +1,15 @@
 /**
- * The app's left navigation, in workflow order: Library → Search → Ask → Evaluations → Answer
+ * The app's left navigation, in workflow order: Library → Search → Ask → Agent → Evaluations → Answer
  * evals, then Settings ("Models and endpoints"). Paths are route ids (resolve them with
  * `$app/paths`); `hash` names a section of the page (Search is the search section of the library).
  */
 
 /** One entry of the navigation (and one "Go to" command of the palette). */
 export interface NavEntry {
-	readonly id: 'library' | 'search' | 'ask' | 'evals' | 'answers' | 'settings';
+	readonly id: 'library' | 'search' | 'ask' | 'agent' | 'evals' | 'answers' | 'settings';
 	readonly label: string;
 	/** Route id, with trailing slash (`trailingSlash = 'always'`). */
-	readonly path: '/' | '/ask/' | '/evals/' | '/answers/' | '/settings/';
+	readonly path: '/' | '/ask/' | '/agent/' | '/evals/' | '/answers/' | '/settings/';
 	/** Section of the page (`search` → `/#search`), or `null`. */
 	readonly hash: string | null;
 	/** `data-testid` of the link (the links of the old page nav kept theirs). */
@@ -22,6 +22,14 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
 	{ id: 'library', label: 'Library', path: '/', hash: null, testid: 'library-link', keywords: ['documents', 'import', 'workspace'] },
 	{ id: 'search', label: 'Search', path: '/', hash: 'search', testid: 'search-link', keywords: ['query', 'bm25', 'dense', 'hybrid'] },
 	{ id: 'ask', label: 'Ask', path: '/ask/', hash: null, testid: 'ask-link', keywords: ['answer', 'chat', 'llm', 'rag'] },
+	{
+		id: 'agent',
+		label: 'Agent',
+		path: '/agent/',
+		hash: null,
+		testid: 'agent-link',
+		keywords: ['tools', 'tool calling', 'mcp', 'trajectory']
+	},
 	{
 		id: 'evals',
 		label: 'Evaluations',

@@ -1,7 +1,7 @@
 import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { compareReports } from '../report/compare.ts';
-import type { EvalReport } from '../report/types.ts';
+import type { GateableReport } from '../report/compare.ts';
 
 /**
  * Regression gate: a candidate report against a baseline on the same golden set. Each gated
@@ -161,7 +161,7 @@ export function describeRule(rule: GateRule): string {
  * @throws AssayError `DATASET_INVALID` when the golden sets differ (content hash), a report was cancelled, they share no
  *   query, or a gated metric is missing (from the candidate; from the baseline, for a rule with a drop limit) (unusable input, never a silent PASS); `CONFIG_INVALID` for a config naming no metric.
  */
-export function runGate(baseline: EvalReport, candidate: EvalReport, config: GateConfig = DEFAULT_GATE_CONFIG): GateResult {
+export function runGate(baseline: GateableReport, candidate: GateableReport, config: GateConfig = DEFAULT_GATE_CONFIG): GateResult {
 	if (baseline.dataset.contentHash !== candidate.dataset.contentHash) {
 		throw new AssayError(
 			'DATASET_INVALID',

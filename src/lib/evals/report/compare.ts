@@ -1,6 +1,18 @@
 import { AssayError } from '../../shared/errors.ts';
 import { comparePaired, type PairedComparison, type PairedOptions } from '../stats/paired.ts';
-import type { EvalReport } from './types.ts';
+
+/**
+ * What a comparison (and the gate) reads of a report: every eval report is one, and other reports
+ * (the agent eval report, `evals/agents/report.ts` `agentGateView`) present themselves as one —
+ * one query per item with its per-item metrics.
+ */
+export interface GateableReport {
+	readonly id: string;
+	readonly status: string;
+	readonly dataset: { readonly name: string; readonly contentHash: string };
+	readonly retrieval: { readonly label: string };
+	readonly perQuery: readonly { readonly id: string; readonly query: string; readonly metrics: Readonly<Record<string, number>> }[];
+}
 
 /** One query's values in two reports. */
 export interface QueryDifference {
@@ -34,7 +46,12 @@ export interface ReportComparison {
  * metric on both sides; a shared query missing it on either side is skipped and counted.
  * @throws AssayError `DATASET_INVALID` when they share no query, or no shared query has the metric on both sides.
  */
-export function compareReports(baseline: EvalReport, candidate: EvalReport, metric: string, options: PairedOptions = {}): ReportComparison {
+export function compareReports(
+	baseline: GateableReport,
+	candidate: GateableReport,
+	metric: string,
+	options: PairedOptions = {}
+): ReportComparison {
 	const other = new Map(candidate.perQuery.map((q) => [q.id, q]));
 	const queries: QueryDifference[] = [];
 	let shared = 0;

@@ -1,0 +1,236 @@
+import { AssayError } from '$lib/shared/errors.ts';
+import type { WorkspaceRecord } from '$lib/ingest/types.ts';
+import type { ChatModel } from '$lib/generation/index.ts';
+import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
+import { DEFAULT_AGENT_LIMITS, runAgent } from '$lib/agents/loop.ts';
+import { ManualApprovals, type PendingApproval } from '$lib/agents/approval.ts';
+import type { AgentLimits, AgentRun, Tool, ToolDefinition } from '$lib/agents/types.ts';
+import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
+import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
+import { workspaceAgentTools } from './agent-tools.ts';
+import type { AppCore } from './app-core.svelte.ts';
+import { describe } from './describe.ts';
+import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+import { applyAgentEvent, emptyTrajectory, parseEditedArguments, type TrajectoryView } from './agent-view.ts';
+
+/**
+ * Where the Agent page's tools come from: the built-in workspace tools (searching as the
+ * workspace's run-as principal) and the MCP tools the user enabled. One seam, so the page wires
+ * each source in one line; read again whenever the tool list is refreshed and before each run.
+ */
+export interface AgentToolSources {
+	/** The built-in tools over `workspaceId`, running as its stored "Run as" principal (absent = the owner). */
+	builtin(app: AppCore, workspaceId: string): readonly Tool[];
+	/** The MCP tools enabled on the page's MCP servers panel. */
+	mcp(): readonly Tool[];
+}
+
+/** No tools (for tests of the desk alone). */
+export const NO_TOOL_SOURCES: AgentToolSources = { builtin: () => [], mcp: () => [] };
+
+/**
+ * The app's sources: the built-in workspace tools over the library worker (lexical search: the
+ * dense modes need the model worker, which the Agent page does not start), and no MCP tools yet.
+ */
+export const APP_TOOL_SOURCES: AgentToolSources = {
+	builtin: (app, workspaceId) => workspaceAgentTools(app.api, workspaceId, localStorage),
+	mcp: () => []
+};
+
+/** One run as the page shows it: the live trajectory, then the finished run record and its spans. */
+export interface AgentRunState {
+	task: string;
+	modelId: string;
+	trajectory: TrajectoryView;
+	/** Set when the run ended. */
+	run: AgentRun | null;
+	spans: SpanRecord[];
+	/** A problem before the run could start (endpoint settings, no model loaded). */
+	error: { code: string; message: string } | null;
+	/** Epoch ms when it started (for the live elapsed time). */
+	startedAtMs: number;
+}
+
+/**
+ * State and actions of the Agent page (Svelte 5 runes): a task, the answering role's model
+ * (endpoint profile or in-browser model, as Ask), editable loop limits, the tools with a checkbox
+ * each, a run with `runAgent` (calls validated by {@link CfworkerSchemaValidator}), stop (the run
+ * ends `cancelled`), the live trajectory, an approval queue for side-effecting calls (approve,
+ * edit the arguments, deny with a note), and the finished run with its spans. A view over the
+ * app context, like the Ask page.
+ */
+export class AgentDesk {
+	task = $state('');
+	limits = $state<AgentLimits>({ ...DEFAULT_AGENT_LIMITS });
+	/** Every tool offered now (built-in first, then MCP): follows the workspace and the enabled MCP tools. */
+	readonly tools: readonly Tool[] = $derived(this.offeredTools());
+	/** Names the user unticked (a tool is on unless named here). */
+	disabled = $state<Record<string, boolean>>({});
+	current = $state<AgentRunState | null>(null);
+	/** Side-effecting calls waiting for a person, oldest first. */
+	pending = $state.raw<PendingApproval[]>([]);
+	running = $state(false);
+	ready = $state(false);
+	error = $state<string | null>(null);
+
+	readonly validator = new CfworkerSchemaValidator();
+	private abort: AbortController | null = null;
+	private approvals: ManualApprovals | null = null;
+	private openedWorkspaceId: string | null = null;
+
+	constructor(
+		private readonly app: AppCore,
+		private readonly sources: AgentToolSources = APP_TOOL_SOURCES
+	) {}
+
+	get workspaces(): WorkspaceRecord[] {
+		return this.app.workspaces;
+	}
+	get workspaceId(): string | null {
+		return this.app.workspaceId;
+	}
+	get llm() {
+		return this.app.llm;
+	}
+	/** Which engine runs the agent: the answering role's choice, shared with Ask. */
+	get engineKind(): 'endpoint' | 'webllm' {
+		return this.app.profiles.engineOf('answer');
+	}
+	get endpoint(): EndpointSettings {
+		return this.app.profiles.endpointFor('answer');
+	}
+	/** The tools a run gets now: offered and ticked. */
+	selectedTools(): Tool[] {
+		return this.offeredTools().filter((t) => !this.disabled[t.definition.name]);
+	}
+
+	/** The page is shown: start the app, open its workspace, list the tools. */
+	async show(): Promise<void> {
+		try {
+			await this.app.start();
+			const pick = this.app.initialWorkspace();
+			if (pick && pick.id !== this.openedWorkspaceId) await this.selectWorkspace(pick.id);
+		} catch (error) {
+			this.error = describe(error);
+		}
+		if (this.engineKind === 'webllm') this.app.startLlm();
+		this.ready = true;
+	}
+
+	useEngine(kind: 'endpoint' | 'webllm'): void {
+		this.app.profiles.setEngine('answer', kind);
+		if (kind === 'webllm') this.app.startLlm();
+	}
+
+	async selectWorkspace(id: string): Promise<void> {
+		this.app.setWorkspace(id);
+		this.openedWorkspaceId = id;
+		await this.app.api.openWorkspace(id);
+	}
+
+	/** The tools the sources offer now (read afresh for each run: the run-as principal may have changed). */
+	private offeredTools(): Tool[] {
+		const workspaceId = this.workspaceId;
+		let builtin: readonly Tool[] = [];
+		try {
+			if (workspaceId) builtin = this.sources.builtin(this.app, workspaceId);
+		} catch {
+			// The library worker is not started yet: the tools come once the page has started it.
+		}
+		return [...builtin, ...this.sources.mcp()];
+	}
+
+	/** Tick or untick a tool. */
+	setEnabled(name: string, on: boolean): void {
+		if (on) delete this.disabled[name];
+		else this.disabled[name] = true;
+	}
+
+	/** Run the task; the trajectory fills in as the model works. */
+	async run(): Promise<void> {
+		const task = this.task.trim();
+		if (task === '' || this.running) return;
+		const endpoint = $state.snapshot(this.endpoint);
+		this.current = {
+			task,
+			modelId: '',
+			trajectory: emptyTrajectory(),
+			run: null,
+			spans: [],
+			error: null,
+			startedAtMs: Date.now()
+		};
+		const live = this.current;
+		let model: ChatModel;
+		try {
+			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			model = this.engine(endpoint);
+		} catch (error) {
+			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
+			return;
+		}
+		live.modelId = model.modelId;
+		this.app.profiles.save();
+		this.running = true;
+		this.abort = new AbortController();
+		const approvals = new ManualApprovals('user', () => (this.pending = approvals.pending()));
+		this.approvals = approvals;
+		const sink = new InMemorySpanSink();
+		try {
+			live.run = await runAgent({
+				task,
+				model,
+				tools: this.selectedTools(),
+				approval: approvals,
+				validator: this.validator,
+				limits: $state.snapshot(this.limits),
+				tracer: new BasicTracer([sink]),
+				signal: this.abort.signal,
+				onEvent: (e) => applyAgentEvent(live.trajectory, e)
+			});
+		} catch (error) {
+			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
+		} finally {
+			live.spans = sink.spans;
+			void this.app.api.recordSpans(sink.spans).catch(() => {});
+			this.running = false;
+			this.abort = null;
+			this.approvals = null;
+			this.pending = [];
+		}
+	}
+
+	/** Stop the run: a waiting approval settles as denied and the run ends `cancelled`. */
+	stop(): void {
+		this.abort?.abort();
+	}
+
+	/** Run the waiting call as the model made it. */
+	approve(callId: string): void {
+		this.approvals?.approve(callId);
+	}
+
+	/**
+	 * Run the waiting call with arguments a person edited (JSON text), validated against the
+	 * tool's schema first. @returns the problems when the text is not valid (nothing is decided then).
+	 */
+	approveEdited(callId: string, argumentsText: string, tool: ToolDefinition): string[] {
+		const parsed = parseEditedArguments(argumentsText, tool, this.validator);
+		if (!parsed.ok) return parsed.problems;
+		this.approvals?.edit(callId, parsed.arguments);
+		return [];
+	}
+
+	/** Do not run the waiting call; the model is told it was denied, with `note`. */
+	deny(callId: string, note: string): void {
+		this.approvals?.deny(callId, note.trim() || undefined);
+	}
+
+	private engine(endpoint: EndpointSettings): ChatModel {
+		if (this.engineKind === 'webllm') {
+			if (!this.llm.loaded) throw new AssayError('MODEL_UNKNOWN', 'Load an in-browser model first (Download and load).');
+			return this.llm.loaded;
+		}
+		return new OpenAiChatModel(openAiEndpointOf(endpoint));
+	}
+}
