@@ -227,6 +227,8 @@ describe('runAgent over the fixture MCP server', () => {
 		expect(approved.steps[0]!.calls.map((c) => [c.status, c.result.content])).toEqual([['ok', 'Order A-1001 deleted.']]);
 		expect(approved.answer).toBe('Done.');
 		expect(fixture.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1001' } }]);
+		const hook = (await (await fetch(new URL('/calls', fixture.url))).json()) as { calls: unknown[] };
+		expect(hook.calls).toEqual(fixture.calls);
 	});
 
 	it('runs the Agent page path: the panel state over the real server, a person denies one delete and approves the next (edited)', async () => {
