@@ -130,6 +130,22 @@ describe('MCP client against the SDK fixture server on 127.0.0.1', () => {
 		expect((await connection.callTool('lookup_order', { order_id: 'A-1003' })).content).toBe('Order A-1003 is cancelled.');
 	});
 
+	it('sends the token over the legacy transport too (event stream and posted messages)', async () => {
+		fixture = await startMcpFixtureServer({ sse: true, token: 'tok' });
+		connection = await connectMcpServer({ url: fixture.url, label: 'legacy', bearerToken: 'tok' });
+		expect(connection.transport).toBe('sse');
+		expect((await connection.callTool('lookup_order', { order_id: 'A-1001' })).content).toBe('Order A-1001 is shipped.');
+		expect(new Set(fixture.authHeaders)).toEqual(new Set(['Bearer tok']));
+	});
+
+	it('reports a URL that is not an MCP endpoint on either transport as MCP_PROTOCOL', async () => {
+		fixture = await startMcpFixtureServer();
+		const error = await rejection(connectMcpServer({ url: new URL('/nope', fixture.url).href, label: 'x' }));
+		expect(error.code).toBe('MCP_PROTOCOL');
+		expect(error.message).toContain('tried Streamable HTTP, then the legacy HTTP+SSE transport');
+		expect(error.details).toMatchObject({ status: 404 });
+	});
+
 	it('times a call out with MCP_TIMEOUT and the server sees the cancellation', async () => {
 		fixture = await startMcpFixtureServer();
 		connection = await connectMcpServer({ url: fixture.url, label: 'orders' });
