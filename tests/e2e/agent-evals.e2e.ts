@@ -1,8 +1,28 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import Ajv2020 from 'ajv/dist/2020.js';
+import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, useRoutedEngine } from './support/llm-endpoint.ts';
 import { lastToolResult, scriptedAgent, type AgentRequestBody, type AgentTurn } from './support/agent-endpoint.ts';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations inside the panel (WCAG 2.x A/AA and best practices), as `rule: targets`. */
+async function panelViolations(page: Page): Promise<string[]> {
+	await page.evaluate(AXE_SOURCE);
+	return page.evaluate(async () => {
+		type V = { id: string; impact: string | null; nodes: { target: unknown[] }[] };
+		const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: V[] }> } }).axe;
+		const { violations } = await axe.run(
+			{ include: [['[data-testid="agent-evals"]']] },
+			{ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] }
+		);
+		return violations
+			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+	});
+}
 
 /** The chunk id of the first search hit in the text the model was sent. */
 function firstChunk(result: string): string {
@@ -84,6 +104,7 @@ test('agent evaluation on the Agent page: the demo tasks run with a scripted end
 	await expect(abroad.getByTestId('task-review-state')).toHaveText('Reviewed pass (the run said fail)');
 	await expect(agg.getByTestId('agg-task-success')).toContainText('1.000 (4 of 4;');
 	await expect(rowOf('demo-abroad').getByTestId('row-reviewed')).toBeVisible();
+	expect(await panelViolations(page)).toEqual([]);
 
 	const download = page.waitForEvent('download');
 	await panel.getByRole('button', { name: 'Download report JSON' }).click();
