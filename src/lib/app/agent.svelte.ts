@@ -8,6 +8,7 @@ import type { AgentLimits, AgentRun, Tool, ToolDefinition } from '$lib/agents/ty
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
 import { workspaceAgentTools } from './agent-tools.ts';
+import { McpServers } from './mcp-servers.svelte.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
@@ -29,13 +30,10 @@ export interface AgentToolSources {
 export const NO_TOOL_SOURCES: AgentToolSources = { builtin: () => [], mcp: () => [] };
 
 /**
- * The app's sources: the built-in workspace tools over the library worker (lexical search: the
- * dense modes need the model worker, which the Agent page does not start), and no MCP tools yet.
+ * The app's built-in tools: the workspace tools over the library worker, as the workspace's stored
+ * Run-as principal (lexical search: the dense modes need the model worker, which this page does not start).
  */
-export const APP_TOOL_SOURCES: AgentToolSources = {
-	builtin: (app, workspaceId) => workspaceAgentTools(app.api, workspaceId, localStorage),
-	mcp: () => []
-};
+export const appBuiltinTools: AgentToolSources['builtin'] = (app, workspaceId) => workspaceAgentTools(app.api, workspaceId, localStorage);
 
 /** One run as the page shows it: the live trajectory, then the finished run record and its spans. */
 export interface AgentRunState {
@@ -78,10 +76,19 @@ export class AgentDesk {
 	private approvals: ManualApprovals | null = null;
 	private openedWorkspaceId: string | null = null;
 
+	/** The workspace's MCP servers (the page's MCP servers panel); their enabled tools join the tool list. */
+	readonly mcp: McpServers;
+	private readonly sources: AgentToolSources;
+
+	/** `sources` default: the app's built-in tools and the enabled tools of {@link mcp}. */
 	constructor(
 		private readonly app: AppCore,
-		private readonly sources: AgentToolSources = APP_TOOL_SOURCES
-	) {}
+		sources?: AgentToolSources,
+		mcp: McpServers = new McpServers()
+	) {
+		this.mcp = mcp;
+		this.sources = sources ?? { builtin: appBuiltinTools, mcp: () => this.mcp.enabledTools() };
+	}
 
 	get workspaces(): WorkspaceRecord[] {
 		return this.app.workspaces;
@@ -125,7 +132,7 @@ export class AgentDesk {
 	async selectWorkspace(id: string): Promise<void> {
 		this.app.setWorkspace(id);
 		this.openedWorkspaceId = id;
-		await this.app.api.openWorkspace(id);
+		await Promise.all([this.app.api.openWorkspace(id), this.mcp.load(id)]);
 	}
 
 	/** The tools the sources offer now (read afresh for each run: the run-as principal may have changed). */
