@@ -264,7 +264,12 @@ export class OpenAiChatModel implements ChatModel {
 		if (response.ok) return response;
 		const text = (await response.text().catch(() => '')).slice(0, 300);
 		const code = /context length|maximum context|context window|too long/i.test(text) ? 'CONTEXT_WINDOW_EXCEEDED' : 'LLM_REQUEST_FAILED';
-		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}`, {
+		// A server not started for tool calling refuses `tools` (vLLM: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set').
+		const toolHint =
+			body.tools && response.status >= 400 && response.status < 500 && /tool/i.test(text)
+				? ' The server refused the tools: it must be started with tool calling on (vLLM: --enable-auto-tool-choice --tool-call-parser hermes for Qwen; llama.cpp: --jinja).'
+				: '';
+		throw new AssayError(code, `${url} answered HTTP ${response.status}: ${text || response.statusText}${toolHint}`, {
 			details: { status: response.status }
 		});
 	}
@@ -318,14 +323,19 @@ function finishReasonOf(server: string | undefined, hasCalls: boolean): FinishRe
 /**
  * A port message in the OpenAI chat shape: an assistant turn with calls carries
  * `tool_calls: [{id, type: 'function', function: {name, arguments}}]` (its `content` `null` when
- * empty, as OpenAI writes it); a tool result is `{role: 'tool', tool_call_id, content}`.
+ * empty, as OpenAI writes it; arguments that are not JSON sent as a JSON string, see
+ * {@link wireArguments}); a tool result is `{role: 'tool', tool_call_id, content}`.
  */
 export function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
 	if (m.role === 'assistant' && m.toolCalls && m.toolCalls.length > 0)
 		return {
 			role: 'assistant',
 			content: m.content === '' ? null : m.content,
-			tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.argumentsJson } }))
+			tool_calls: m.toolCalls.map((c) => ({
+				id: c.id,
+				type: 'function',
+				function: { name: c.name, arguments: wireArguments(c.argumentsJson) }
+			}))
 		};
 	if (m.role === 'tool') {
 		if (!m.toolCallId)
@@ -336,6 +346,21 @@ export function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
 		return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
 	}
 	return { role: m.role, content: m.content };
+}
+
+/**
+ * A call's arguments as sent back in the history. Valid JSON goes as written; text that is not
+ * JSON (a malformed or cut call the loop already refused) goes as a JSON string of that text:
+ * servers that parse history arguments (vLLM's chat_utils `json.loads`es them for the template)
+ * would otherwise reject the whole request, and the model could not learn from its mistake.
+ */
+function wireArguments(argumentsJson: string): string {
+	try {
+		JSON.parse(argumentsJson);
+		return argumentsJson;
+	} catch {
+		return JSON.stringify(argumentsJson);
+	}
 }
 
 /**

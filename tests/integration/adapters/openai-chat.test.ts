@@ -630,6 +630,44 @@ describe('OpenAiChatModel tool calling', () => {
 		expect(Object.keys(seen.body!)).not.toContain('tool_choice');
 	});
 
+	it('a malformed call in the history goes back as a JSON string of its raw text, so servers that parse arguments accept the request', async () => {
+		const seen: { body?: Record<string, unknown> } = {};
+		const base = await streamServer([delta('Retrying.', 'stop'), 'data: [DONE]\n\n'], seen);
+		await collect(
+			new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream({
+				...toolReq,
+				messages: [
+					{ role: 'user', content: 'q' },
+					{ role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'search_documents', argumentsJson: '{"query": "wi' }] },
+					{ role: 'tool', toolCallId: 'c1', name: 'search_documents', content: 'Invalid arguments: not JSON' }
+				]
+			})
+		);
+		const messages = seen.body!.messages as { tool_calls?: { function: { arguments: string } }[] }[];
+		const args = messages[1]!.tool_calls![0]!.function.arguments;
+		expect(args).toBe('"{\\"query\\": \\"wi"');
+		expect(JSON.parse(args)).toBe('{"query": "wi');
+	});
+
+	it('a server not started for tool calling says so, and the error tells how to start it', async () => {
+		const base = await serve((_r, _b, res) => {
+			res.writeHead(400, { 'content-type': 'application/json' });
+			res.end('{"object":"error","message":"\\"auto\\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set"}');
+		});
+		const events = await collect(new OpenAiChatModel({ baseUrl: base, model: 'm' }).stream(toolReq));
+		expect(events).toEqual([
+			{
+				type: 'error',
+				error: expect.objectContaining({
+					code: 'LLM_REQUEST_FAILED',
+					message: expect.stringContaining('HTTP 400') as unknown,
+					details: { status: 400 }
+				})
+			}
+		]);
+		expect((events[0] as { error: { message: string } }).error.message).toContain('--enable-auto-tool-choice --tool-call-parser hermes');
+	});
+
 	it('a tool result without a call id is a typed CONFIG_INVALID error before anything is sent', async () => {
 		let requests = 0;
 		const base = await serve((_r, _b, res) => {
