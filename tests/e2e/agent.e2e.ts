@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, useRoutedEngine } from './support/llm-endpoint.ts';
-import { lastToolResult, scriptedAgent, type AgentRequestBody } from './support/agent-endpoint.ts';
+import { firstSearchHit, lastToolResult, scriptedAgent, searchReadAnswer, type AgentRequestBody } from './support/agent-endpoint.ts';
 import { startMcpFixtureServer } from '../support/mcp-fixture-server.ts';
 
 /** Open the demo workspace, then the Agent page with the routed endpoint as its engine. */
@@ -19,31 +19,12 @@ async function runTask(page: Page, task: string): Promise<void> {
 	await page.getByRole('button', { name: 'Run agent' }).click();
 }
 
-/** The first search hit's document reference and chunk id, from the text the model was sent. */
-function firstHit(result: string): { ref: string; chunkId: string } {
-	const m = /\[1\] (\S+) — .*?\(chunk ([^,\s)]+)/u.exec(result);
-	if (!m) throw new Error(`no hit in the search result the model got:\n${result}`);
-	return { ref: m[1]!, chunkId: m[2]! };
-}
-
 test('a scripted agent searches, reads a chunk and answers citing the document, with each step, the tokens and the stop reason shown', async ({
 	page
 }) => {
-	let hit = { ref: '', chunkId: '' };
 	const bodies = (await routeLlm(
 		page,
-		scriptedAgent((body, turn) => {
-			if (turn === 0)
-				return {
-					text: 'I will search the documents.',
-					calls: [{ name: 'search_documents', arguments: { query: 'SYNC_CONFLICT', top_k: 3 } }]
-				};
-			if (turn === 1) {
-				hit = firstHit(lastToolResult(body));
-				return { calls: [{ name: 'read_chunk', arguments: { chunk_id: hit.chunkId } }] };
-			}
-			return { text: `Conflicts are reported as SYNC_CONFLICT (${hit.ref}).`, usage: { prompt_tokens: 300, completion_tokens: 12 } };
-		})
+		scriptedAgent(searchReadAnswer('SYNC_CONFLICT', (ref) => `Conflicts are reported as SYNC_CONFLICT (${ref}).`))
 	)) as unknown as AgentRequestBody[];
 	await openAgent(page);
 	const tools = page.getByTestId('agent-tool');
@@ -56,6 +37,8 @@ test('a scripted agent searches, reads a chunk and answers citing the document, 
 	expect(bodies[0]!.tools?.map((t) => t.function.name)).toEqual(expect.arrayContaining(['search_documents', 'read_chunk']));
 	expect(bodies[0]).toMatchObject({ model: 'scripted-test-model', max_tokens: 512 });
 	expect(bodies).toHaveLength(3);
+	// The hit the model read: the first of the search result it was sent.
+	const hit = firstSearchHit(lastToolResult(bodies[1]!));
 
 	const steps = page.getByTestId('agent-step');
 	await expect(steps).toHaveCount(3);
