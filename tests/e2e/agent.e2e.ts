@@ -139,3 +139,28 @@ test('a side-effecting MCP call waits for a person: one approved runs on the ser
 		await mcp.close();
 	}
 });
+
+test('a repeated identical call stops the run with its reason, and Stop cancels a run while the model is thinking', async ({ page }) => {
+	let release: () => void = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	const repeat = scriptedAgent(() => ({ calls: [{ name: 'search_documents', arguments: { query: 'vpn' } }] }));
+	let requests = 0;
+	await routeLlm(page, async (route) => {
+		if (++requests <= 2) return repeat(route);
+		// The third request (the second run) hangs until the test has pressed Stop.
+		await held;
+		await route.abort().catch(() => {});
+	});
+	await openAgent(page);
+	await runTask(page, 'How do I connect to the VPN?');
+	await expect(page.getByTestId('agent-result')).toHaveAttribute('data-stop', 'repeated_call');
+	await expect(page.getByTestId('agent-stop')).toContainText('repeated the call search_documents({"query":"vpn"})');
+	// The repeated call was not run again: one call ran.
+	await expect(page.locator('[data-testid="agent-call"][data-status="ok"]')).toHaveCount(1);
+
+	await runTask(page, 'How do I connect to the VPN, again?');
+	await expect.poll(() => requests).toBe(3);
+	await page.getByRole('button', { name: 'Stop', exact: true }).click();
+	await expect(page.getByTestId('agent-result')).toHaveAttribute('data-stop', 'cancelled');
+	release();
+});
