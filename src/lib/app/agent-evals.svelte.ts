@@ -61,11 +61,7 @@ export function appAgentEvalsHost(app: AppCore, desk: AgentDesk): AgentEvalsHost
 		get workspaceId() {
 			return app.workspaceId;
 		},
-		model: () => {
-			const model = chatModelFor(desk.engineKind, $state.snapshot(desk.endpoint), desk.llm.loaded);
-			if (desk.engineKind === 'endpoint') app.profiles.save();
-			return model;
-		},
+		model: () => desk.chatModel(),
 		judgeModel: () => {
 			const kind = app.profiles.engineOf('judge');
 			const model = chatModelFor(kind, $state.snapshot(app.profiles.endpointFor('judge')), app.llm.loaded);
