@@ -219,4 +219,23 @@ describe('agent evaluations on the Agent page', () => {
 		expect(evals.report).toBeNull();
 		expect(evals.running).toBe(false);
 	});
+
+	it('with the judge ticked, the judge role’s model grades each final answer against its reference and is named in the report', async () => {
+		const judge = new ScriptedChatModel(
+			'judge-model',
+			() => ({ tokens: ['{"score": 2, "reason": "misses the point"}'] }),
+			async () => {}
+		);
+		const fake = fakeHost({ judgeModel: () => judge });
+		const evals = new AgentEvals(fake.host);
+		evals.loadText('tasks.jsonl', TASKS_TEXT);
+		evals.useJudge = true;
+		evals.passThreshold = 3;
+		await evals.run();
+		const report = evals.report!;
+		expect(report.judge).toEqual({ modelId: 'judge-model', rubric: 'correctness', passThreshold: 3 });
+		// t1-lift has a reference answer and a final answer: graded 2 < 3, so it fails on the judge.
+		expect(row(report, 't1-lift')!.judge).toMatchObject({ ok: true, score: 2, pass: false });
+		expect(row(report, 't1-lift')!.metrics['task-success']).toBe(0);
+	});
 });
