@@ -61,7 +61,7 @@ export function appInjectionModel(app: AppCore): InjectionModelSource {
 	};
 }
 
-/** The host of a URL already validated by `validateEndpoint` . */
+/** The host of a URL already validated by `validateEndpoint`. */
 function hostOf(url: string): string {
 	return new URL(url).hostname;
 }
