@@ -88,7 +88,10 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 			if (values[name] !== undefined)
 				throw new UsageError(`--${name} belongs to the TREC form of assay eval; it cannot be combined with --config`);
 		}
-		if (isAgentEvalConfig(values.config))
+		if (isAgentEvalConfig(values.config)) {
+			for (const name of ['concurrency', 'no-cache'])
+				if (values[name] !== undefined)
+					io.stderr(`assay eval: note — --${name} does not apply to an agent eval (tasks run one at a time, uncached)\n`);
 			return runAgentEvalCommand(
 				{
 					config: values.config,
@@ -99,6 +102,7 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 				io,
 				{ env: process.env, clock: () => performance.now(), appVersion: APP_VERSION }
 			);
+		}
 		return runSystemEvalCommand(
 			{
 				config: values.config,

@@ -19,7 +19,9 @@
  * "results stay text" tests). One resource (`orders://recent`) and one prompt (`summarise_order`).
  *
  * CLI (for Playwright): `tsx tests/support/mcp-fixture-server.ts [--port N] [--token T] [--sse]`
- * prints `MCP fixture listening on <url>` once it listens.
+ * prints `MCP fixture listening on <url>` once it listens. Test hooks (no auth): `GET /health`
+ * → `{"ok":true}` (a readiness URL for Playwright's `webServer`), `GET /calls` →
+ * `{calls, allCalls, cancelled}` (the logs, for a test that runs the server as another process).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -182,6 +184,16 @@ export async function startMcpFixtureServer(options: McpFixtureOptions = {}): Pr
 		for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
 		if (req.method === 'OPTIONS') {
 			res.writeHead(204).end();
+			return;
+		}
+		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		if (req.method === 'GET' && (path === '/health' || path === '/calls')) {
+			// Test hooks, outside auth: readiness (Playwright's webServer url) and the call logs, for a
+			// browser test that runs this file as a separate process.
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(
+				JSON.stringify(path === '/health' ? { ok: true } : { calls: state.calls, allCalls: state.allCalls, cancelled: state.cancelled })
+			);
 			return;
 		}
 		authHeaders.push(req.headers.authorization);

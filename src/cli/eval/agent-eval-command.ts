@@ -64,6 +64,11 @@ export function isAgentEvalConfig(path: string): boolean {
 	}
 }
 
+const withoutComment = <T extends { $comment?: unknown }>(o: T): Omit<T, '$comment'> => {
+	const { $comment: _c, ...rest } = o;
+	return rest;
+};
+
 const abs = (dir: string, p: string) => (isAbsolute(p) ? p : resolve(dir, p));
 
 function envValue(env: AgentEvalSurroundings['env'], name: string, key: string, file: string): string {
@@ -188,7 +193,8 @@ export async function runAgentEvalCommand(options: AgentEvalOptions, io: CliIo, 
 			baseUrl: system.model.baseUrl,
 			model: system.model.model,
 			...(apiKey ? { apiKey } : {}),
-			...(system.model.timeoutMs ? { idleTimeoutMs: system.model.timeoutMs } : {})
+			...(system.model.timeoutMs ? { idleTimeoutMs: system.model.timeoutMs } : {}),
+			...(system.model.retry ? { retry: withoutComment(system.model.retry) } : {})
 		});
 	const judgeCfg = config.judge;
 	if (judgeCfg?.rubrics && judgeCfg.rubrics.some((r) => r !== 'correctness'))

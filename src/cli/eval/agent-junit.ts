@@ -57,6 +57,14 @@ export function formatAgentJunit(report: AgentEvalReport, gate: AgentGateOutcome
 				message: `${r.error.code}: ${r.error.message}`,
 				body: `${r.task}\n${r.error.message}`
 			};
+		if (r.judge && !r.judge.ok)
+			return {
+				...base,
+				kind: 'error',
+				type: r.judge.error.code,
+				message: `judge: ${r.judge.error.code}: ${r.judge.error.message}`,
+				body: `${r.task}\n${r.failures.join('\n')}`
+			};
 		if (r.metrics['task-success'] === 1 || r.failures.length === 0) return { ...base, kind: 'pass' };
 		return {
 			...base,

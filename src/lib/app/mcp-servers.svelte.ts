@@ -101,7 +101,7 @@ function defaultCspCheck(url: string): string | null {
 	if (typeof document === 'undefined' || typeof location === 'undefined') return null;
 	return cspRefusal(pagePolicy(document), url, location.origin, {
 		setting: 'ASSAY_MCP_HOSTS',
-		alternative: 'run the server (or a bridge to it) on 127.0.0.1'
+		alternative: 'reach it through a local bridge on 127.0.0.1 (docs/mcp-client.md)'
 	});
 }
 

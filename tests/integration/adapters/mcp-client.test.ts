@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { connectMcpServer, mcpTools, mcpToolName, type McpConnection } from '../../../src/lib/adapters/mcp-client.ts';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
 import { runAgent } from '../../../src/lib/agents/loop.ts';
-import { denyAllPolicy } from '../../../src/lib/agents/approval.ts';
+import { denyAllPolicy, ManualApprovals } from '../../../src/lib/agents/approval.ts';
+import { McpServers } from '../../../src/lib/app/mcp-servers.svelte.ts';
+import { memoryStorage } from '../../support/memory-storage.ts';
 import { delimitToolResult } from '../../../src/lib/agents/delimit.ts';
 import type { ApprovalPort } from '../../../src/lib/agents/types.ts';
 import { ScriptedChatModel } from '../../../src/lib/generation/scripted.ts';
@@ -128,6 +130,22 @@ describe('MCP client against the SDK fixture server on 127.0.0.1', () => {
 		expect((await connection.callTool('lookup_order', { order_id: 'A-1003' })).content).toBe('Order A-1003 is cancelled.');
 	});
 
+	it('sends the token over the legacy transport too (event stream and posted messages)', async () => {
+		fixture = await startMcpFixtureServer({ sse: true, token: 'tok' });
+		connection = await connectMcpServer({ url: fixture.url, label: 'legacy', bearerToken: 'tok' });
+		expect(connection.transport).toBe('sse');
+		expect((await connection.callTool('lookup_order', { order_id: 'A-1001' })).content).toBe('Order A-1001 is shipped.');
+		expect(new Set(fixture.authHeaders)).toEqual(new Set(['Bearer tok']));
+	});
+
+	it('reports a URL that is not an MCP endpoint on either transport as MCP_PROTOCOL', async () => {
+		fixture = await startMcpFixtureServer();
+		const error = await rejection(connectMcpServer({ url: new URL('/nope', fixture.url).href, label: 'x' }));
+		expect(error.code).toBe('MCP_PROTOCOL');
+		expect(error.message).toContain('tried Streamable HTTP, then the legacy HTTP+SSE transport');
+		expect(error.details).toMatchObject({ status: 404 });
+	});
+
 	it('times a call out with MCP_TIMEOUT and the server sees the cancellation', async () => {
 		fixture = await startMcpFixtureServer();
 		connection = await connectMcpServer({ url: fixture.url, label: 'orders' });
@@ -225,5 +243,51 @@ describe('runAgent over the fixture MCP server', () => {
 		expect(approved.steps[0]!.calls.map((c) => [c.status, c.result.content])).toEqual([['ok', 'Order A-1001 deleted.']]);
 		expect(approved.answer).toBe('Done.');
 		expect(fixture.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1001' } }]);
+		const hook = (await (await fetch(new URL('/calls', fixture.url))).json()) as { calls: unknown[] };
+		expect(hook.calls).toEqual(fixture.calls);
+	});
+
+	it('runs the Agent page path: the panel state over the real server, a person denies one delete and approves the next (edited)', async () => {
+		fixture = await startMcpFixtureServer({ token: 'tok' });
+		const servers = new McpServers({ storage: memoryStorage(), cspCheck: () => null });
+		await servers.load('ws');
+		const server = await servers.add({ url: fixture.url, label: 'orders', token: 'tok' });
+		expect(server?.status).toBe('connected');
+		expect(servers.enabledTools()).toEqual([]);
+		servers.setEnabled(server!.id, 'delete_order', true);
+
+		let approvals: ManualApprovals;
+		const decideWhenAsked = (decide: (callId: string) => void) => () => {
+			const [first] = approvals.pending();
+			if (first) queueMicrotask(() => decide(first.request.callId));
+		};
+		approvals = new ManualApprovals(
+			'person',
+			decideWhenAsked((id) => approvals.deny(id, 'not this one'))
+		);
+		const denied = await runAgent({
+			task: 'Delete order A-1001.',
+			model: deletingModel(),
+			tools: servers.enabledTools(),
+			approval: approvals,
+			validator: new CfworkerSchemaValidator()
+		});
+		expect(denied.steps[0]!.calls[0]!.approval).toEqual({ decision: 'deny', by: 'person', note: 'not this one' });
+		expect(fixture.calls).toEqual([]);
+
+		approvals = new ManualApprovals(
+			'person',
+			decideWhenAsked((id) => approvals.edit(id, { order_id: 'A-1002' }))
+		);
+		const edited = await runAgent({
+			task: 'Delete order A-1001.',
+			model: deletingModel(),
+			tools: servers.enabledTools(),
+			approval: approvals,
+			validator: new CfworkerSchemaValidator()
+		});
+		expect(edited.steps[0]!.calls[0]!.status).toBe('ok');
+		expect(fixture.calls).toEqual([{ tool: 'delete_order', arguments: { order_id: 'A-1002' } }]);
+		await servers.closeAll();
 	});
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { parseAgentReport } from '../../../src/lib/evals/agents/report.ts';
 import { runCliCaptured } from '../../support/cli.ts';
 import { startScriptedAgentServer, type AgentServerScript } from '../../support/scripted-openai-agent-server.ts';
 import { startMcpFixtureServer, type McpFixtureServer } from '../../support/mcp-fixture-server.ts';
+import { startFakeJudge } from '../../support/fake-judge.ts';
+import { createServer } from 'node:net';
 
 const cranfield = new URL('../../fixtures/datasets/cranfield', import.meta.url).pathname;
 
@@ -49,7 +51,8 @@ const tasks = [
 		id: 'c2',
 		task: Q2,
 		expectedToolCalls: [{ name: 'search_documents', arguments: { query: { contains: 'heat conduction' }, top_k: { lte: 10 } } }],
-		trajectory: 'any_order'
+		trajectory: 'any_order',
+		referenceAnswer: 'Transient conduction in two-layer slabs has been solved analytically.'
 	},
 	{ id: 'c3', task: Q3, expectedToolCalls: [], checks: [{ id: 'done', type: 'must-contain', text: 'deleted' }] }
 ];
@@ -67,23 +70,25 @@ beforeAll(async () => {
 afterAll(async () => {
 	await server.close();
 	await mcp.close();
+	rmSync(dir, { recursive: true, force: true });
 });
 
-function config(name: string, rules: unknown[]): string {
+function config(name: string, rules: unknown[] | null, extra: Record<string, unknown> = {}, baseUrl = server.baseUrl): string {
 	const path = join(dir, `${name}.json`);
 	writeFileSync(
 		path,
 		JSON.stringify({
 			tasks: 'tasks.jsonl',
+			...extra,
 			system: {
 				type: 'agent',
 				label: 'cranfield agent',
-				model: { baseUrl: server.baseUrl, model: 'scripted-http-agent' },
+				model: { baseUrl, model: 'scripted-http-agent', retry: { maxRetries: 0 } },
 				tools: { builtin: { dataset: cranfield } },
 				approval: { policy: 'deny' },
 				limits: { maxSteps: 4 }
 			},
-			gate: { rules }
+			...(rules ? { gate: { rules } } : {})
 		})
 	);
 	return path;
@@ -229,5 +234,66 @@ describe('assay eval --config with system.type "agent"', () => {
 			['ok', 'approve']
 		]);
 		expect(a?.metrics['task-success']).toBe(1);
+	});
+
+	it('grades answers with the judge against the reference answer: a low score fails the task', async () => {
+		const judge = await startFakeJudge([Q2], (q) => (q === Q2 ? 2 : 5));
+		try {
+			const out = join(dir, 'out-judge');
+			const r = await runCliCaptured([
+				'eval',
+				'--config',
+				config('judge', null, { judge: { baseUrl: judge.baseUrl, model: 'fake-judge' } }),
+				'--out',
+				out
+			]);
+			expect(r.code).toBe(0);
+			const report = parseAgentReport(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+			// Only c2 has a reference answer: one judge request.
+			expect(judge.requests()).toBe(1);
+			expect(report.judge).toEqual({ modelId: 'fake-judge', rubric: 'correctness', passThreshold: 4 });
+			expect(report.perTask[1]?.judge).toMatchObject({ ok: true, score: 2, pass: false });
+			expect(report.perTask[1]?.metrics['task-success']).toBe(0);
+			expect(report.perTask[0]?.judge).toBeNull();
+		} finally {
+			await judge.stop();
+		}
+	});
+
+	it('stops with exit 3 and an incomplete report when the model cannot be reached', async () => {
+		const closed = await new Promise<number>((resolve) => {
+			const s = createServer().listen(0, '127.0.0.1', () => {
+				const port = (s.address() as { port: number }).port;
+				s.close(() => resolve(port));
+			});
+		});
+		const out = join(dir, 'out-down');
+		const r = await runCliCaptured([
+			'eval',
+			'--config',
+			config('down', [{ metric: 'task-success', min: 0.5 }], {}, `http://127.0.0.1:${closed}/v1`),
+			'--out',
+			out
+		]);
+		expect(r.code).toBe(3);
+		const report = parseAgentReport(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+		expect(report.status).toBe('incomplete');
+		expect(report.incomplete).toMatchObject({ code: 'LLM_REQUEST_FAILED', notRun: 3 });
+		const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+		expect(junit).toContain('skipped="3"');
+		expect(junit).toContain('GATE_NOT_EVALUATED');
+	});
+
+	it('runs only the tasks --filter names, and refuses an id the file does not have (exit 2)', async () => {
+		const out = join(dir, 'out-filter');
+		const r = await runCliCaptured(['eval', '--config', config('filter', null), '--out', out, '--filter', 'c3', '--concurrency', '2']);
+		expect(r.code).toBe(0);
+		expect(r.stderr).toContain('--concurrency does not apply to an agent eval');
+		const report = parseAgentReport(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+		expect(report.perTask.map((t) => t.id)).toEqual(['c3']);
+		expect(report.tasks).toMatchObject({ count: 1, evaluated: 1 });
+		const bad = await runCliCaptured(['eval', '--config', config('filter', null), '--out', out, '--filter', 'nope']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('--filter: no task has the id "nope"');
 	});
 });

@@ -1,6 +1,6 @@
 import { z } from '../../shared/zod.ts';
 import { AssayError } from '../../shared/errors.ts';
-import { GateSectionSchema, JudgeConfigSchema } from '../system/config.ts';
+import { GateSectionSchema, JudgeConfigSchema, RetryConfigSchema } from '../system/config.ts';
 
 /**
  * The `assay eval --config FILE` configuration when `system.type` is `"agent"`
@@ -61,7 +61,10 @@ export const AgentSystemConfigSchema = z
 				baseUrl: httpUrl('http://127.0.0.1:8000/v1'),
 				model: z.string().trim().min(1),
 				apiKeyEnv: envName.optional(),
-				timeoutMs: z.number().int().min(1).max(3_600_000).optional()
+				/** Longest wait with nothing arriving from the server, ms (the adapter's idle timeout; default 300 000). */
+				timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+				/** Retries before a reply starts (as the system eval's: default 4, 500 ms base, full jitter). */
+				retry: RetryConfigSchema.optional()
 			})
 			.strict(),
 		tools: z.object({ $comment: comment, builtin: BuiltinToolsSchema.optional() }).strict().optional(),

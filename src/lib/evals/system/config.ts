@@ -245,7 +245,10 @@ export const CONFIG_DEFAULTS = { repeats: 1, seed: 42, concurrency: 4, cacheDir:
 const FIXES: readonly [RegExp, string][] = [
 	[/^goldenSet$/, 'set "goldenSet" to the path of your golden set, e.g. "golden.jsonl"'],
 	[/^system$/, 'add "system": {"type": "http", "url": "…", "answer": "$.answer"} (or type exec, file, assay)'],
-	[/^system\.type$/, 'set "system.type" to "http", "exec", "file" or "assay"'],
+	[
+		/^system\.type$/,
+		'set "system.type" to "http", "exec", "file" or "assay" (or "agent" with "tasks" instead of "goldenSet": an agent eval, docs/agent-evals.md)'
+	],
 	[/^system\.answer$/, 'set "system.answer" to the JSONPath of the answer in your app\'s reply, e.g. "$.answer"'],
 	[/^gate\.rules\.\d+$/, 'give the rule "maxDrop", "maxDropPct" or "min"'],
 	[/^checks\.\d+/, 'see docs/answer-evals.md for the check types and their fields']

@@ -3,7 +3,10 @@ import { CfworkerSchemaValidator } from '../../../../src/lib/adapters/json-schem
 import { maximumBipartiteMatching } from '../../../../src/lib/evals/agents/matching.ts';
 import { argumentsSatisfy, type ExpectedToolCall } from '../../../../src/lib/evals/agents/format.ts';
 import { aggregateAgentScores, scoreAgentTask, wilsonInterval, type AgentTaskScore } from '../../../../src/lib/evals/agents/metrics.ts';
-import { fixtureTasks, recordedRuns, runFixtureTask } from '../../../support/agent-fixture.ts';
+import { fixtureTasks, fixtureTools, recordedRuns, runFixtureTask, turnScriptedModel } from '../../../support/agent-fixture.ts';
+import { parseAgentTasksJsonl } from '../../../../src/lib/evals/agents/format.ts';
+import { runAgent } from '../../../../src/lib/agents/loop.ts';
+import { denyAllPolicy } from '../../../../src/lib/agents/approval.ts';
 
 const validator = new CfworkerSchemaValidator();
 
@@ -138,5 +141,35 @@ describe('agent metrics on the hand-computed fixture', () => {
 		const all = wilsonInterval(10, 10);
 		expect(all?.high).toBe(1);
 		expect(all?.low).toBeCloseTo(0.722467, 6);
+	});
+
+	it('scores an edited call on the arguments that ran, and a denied one on the arguments the model proposed', async () => {
+		const [task] = parseAgentTasksJsonl(
+			JSON.stringify({ id: 'e', task: 'Delete note n9.', expectedToolCalls: [{ name: 'delete_note', arguments: { note_id: 'n9' } }] })
+		).tasks;
+		if (!task) throw new Error('fixture');
+		const model = turnScriptedModel([
+			{ tokens: [], toolCalls: [{ name: 'delete_note', arguments: { note_id: 'n1' } }] },
+			{ tokens: ['Done.'] }
+		]);
+		const edited = await runAgent({
+			task: task.task,
+			model,
+			tools: fixtureTools(),
+			validator,
+			approval: { decide: async () => ({ decision: 'edit', arguments: { note_id: 'n9' }, by: 'person:ana' }) }
+		});
+		const s = scoreAgentTask(task, edited, { validator });
+		expect(s.calls[0]).toMatchObject({ status: 'ok', arguments: { note_id: 'n9' }, matchedExpected: 0, argumentsCorrect: true });
+		expect([s.toolPrecision, s.toolRecall]).toEqual([1, 1]);
+		const denied = await runAgent({
+			task: task.task,
+			model: turnScriptedModel([{ tokens: [], toolCalls: [{ name: 'delete_note', arguments: { note_id: 'n9' } }] }, { tokens: ['No.'] }]),
+			tools: fixtureTools(),
+			validator,
+			approval: denyAllPolicy()
+		});
+		const d = scoreAgentTask(task, denied, { validator });
+		expect(d.calls[0]).toMatchObject({ status: 'denied', arguments: { note_id: 'n9' }, matchedExpected: 0 });
 	});
 });
