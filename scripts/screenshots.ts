@@ -36,6 +36,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../tests/e2e/support/chromium.ts';
 import { answerAll, gradeAll, routeScriptedModels } from '../tests/e2e/support/answer-scripts.ts';
 import { ROUTED_LLM_BASE } from '../tests/e2e/support/llm-endpoint.ts';
+import { scriptedAgent, searchReadAnswer } from '../tests/e2e/support/agent-endpoint.ts';
 import { THEME_STORAGE_KEY } from '../src/lib/app/shell/theme.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -91,6 +92,7 @@ async function ready(page: Page): Promise<void> {
 const LINK_PATHS = {
 	'library-link': '/',
 	'ask-link': '/ask/',
+	'agent-link': '/agent/',
 	'evals-link': '/evals/',
 	'answers-link': '/answers/',
 	'settings-link': '/settings/'
@@ -204,6 +206,26 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 	await page.locator('[data-testid="answer"][data-finish="stop"]').waitFor();
 	await scrollTo(page, 'textarea[aria-label="Question"], [data-testid="answer"]', 120);
 	await shot(page, 'ask', theme);
+
+	// Agent: a scripted tool-calling model searches, reads a chunk and answers citing it.
+	await page.route(`${ROUTED_LLM_BASE}/chat/completions`, (route) =>
+		route.request().method() === 'POST' && (route.request().postDataJSON() as { model?: string }).model === 'agent-scripted'
+			? scriptedAgent(
+					searchReadAnswer(
+						'overtime approval',
+						(ref) =>
+							`The manager approves overtime; in a production incident it may be worked first and submitted within 2 business days (${ref}).`
+					)
+				)(route)
+			: route.fallback()
+	);
+	await go(page, 'agent-link');
+	await page.getByLabel('Model', { exact: true }).fill('agent-scripted');
+	await page.getByLabel('Task', { exact: true }).fill('Who approves overtime, and when?');
+	await page.getByRole('button', { name: 'Run agent' }).click();
+	await page.locator('[data-testid="agent-result"][data-stop="final_answer"]').waitFor();
+	await scrollTo(page, '[data-testid="agent-trajectory"]', 80);
+	await shot(page, 'agent', theme);
 
 	// Evaluations: two BM25 configurations on the demo golden set.
 	await go(page, 'evals-link');

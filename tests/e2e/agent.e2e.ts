@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { routeLlm, useRoutedEngine } from './support/llm-endpoint.ts';
-import { lastToolResult, scriptedAgent, type AgentRequestBody } from './support/agent-endpoint.ts';
+import { firstSearchHit, lastToolResult, scriptedAgent, searchReadAnswer, type AgentRequestBody } from './support/agent-endpoint.ts';
 import { startMcpFixtureServer } from '../support/mcp-fixture-server.ts';
 
 /** Open the demo workspace, then the Agent page with the routed endpoint as its engine. */
@@ -19,31 +19,12 @@ async function runTask(page: Page, task: string): Promise<void> {
 	await page.getByRole('button', { name: 'Run agent' }).click();
 }
 
-/** The first search hit's document reference and chunk id, from the text the model was sent. */
-function firstHit(result: string): { ref: string; chunkId: string } {
-	const m = /\[1\] (\S+) — .*?\(chunk ([^,\s)]+)/u.exec(result);
-	if (!m) throw new Error(`no hit in the search result the model got:\n${result}`);
-	return { ref: m[1]!, chunkId: m[2]! };
-}
-
 test('a scripted agent searches, reads a chunk and answers citing the document, with each step, the tokens and the stop reason shown', async ({
 	page
 }) => {
-	let hit = { ref: '', chunkId: '' };
 	const bodies = (await routeLlm(
 		page,
-		scriptedAgent((body, turn) => {
-			if (turn === 0)
-				return {
-					text: 'I will search the documents.',
-					calls: [{ name: 'search_documents', arguments: { query: 'SYNC_CONFLICT', top_k: 3 } }]
-				};
-			if (turn === 1) {
-				hit = firstHit(lastToolResult(body));
-				return { calls: [{ name: 'read_chunk', arguments: { chunk_id: hit.chunkId } }] };
-			}
-			return { text: `Conflicts are reported as SYNC_CONFLICT (${hit.ref}).`, usage: { prompt_tokens: 300, completion_tokens: 12 } };
-		})
+		scriptedAgent(searchReadAnswer('SYNC_CONFLICT', (ref) => `Conflicts are reported as SYNC_CONFLICT (${ref}).`))
 	)) as unknown as AgentRequestBody[];
 	await openAgent(page);
 	const tools = page.getByTestId('agent-tool');
@@ -56,6 +37,8 @@ test('a scripted agent searches, reads a chunk and answers citing the document, 
 	expect(bodies[0]!.tools?.map((t) => t.function.name)).toEqual(expect.arrayContaining(['search_documents', 'read_chunk']));
 	expect(bodies[0]).toMatchObject({ model: 'scripted-test-model', max_tokens: 512 });
 	expect(bodies).toHaveLength(3);
+	// The hit the model read: the first of the search result it was sent.
+	const hit = firstSearchHit(lastToolResult(bodies[1]!));
 
 	const steps = page.getByTestId('agent-step');
 	await expect(steps).toHaveCount(3);
@@ -155,4 +138,29 @@ test('a side-effecting MCP call waits for a person: one approved runs on the ser
 	} finally {
 		await mcp.close();
 	}
+});
+
+test('a repeated identical call stops the run with its reason, and Stop cancels a run while the model is thinking', async ({ page }) => {
+	let release: () => void = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	const repeat = scriptedAgent(() => ({ calls: [{ name: 'search_documents', arguments: { query: 'vpn' } }] }));
+	let requests = 0;
+	await routeLlm(page, async (route) => {
+		if (++requests <= 2) return repeat(route);
+		// The third request (the second run) hangs until the test has pressed Stop.
+		await held;
+		await route.abort().catch(() => {});
+	});
+	await openAgent(page);
+	await runTask(page, 'How do I connect to the VPN?');
+	await expect(page.getByTestId('agent-result')).toHaveAttribute('data-stop', 'repeated_call');
+	await expect(page.getByTestId('agent-stop')).toContainText('repeated the call search_documents({"query":"vpn"})');
+	// The repeated call was not run again: one call ran.
+	await expect(page.locator('[data-testid="agent-call"][data-status="ok"]')).toHaveCount(1);
+
+	await runTask(page, 'How do I connect to the VPN, again?');
+	await expect.poll(() => requests).toBe(3);
+	await page.getByRole('button', { name: 'Stop', exact: true }).click();
+	await expect(page.getByTestId('agent-result')).toHaveAttribute('data-stop', 'cancelled');
+	release();
 });

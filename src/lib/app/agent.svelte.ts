@@ -8,6 +8,8 @@ import type { AgentLimits, AgentRun, Tool, ToolDefinition } from '$lib/agents/ty
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
 import { workspaceAgentTools } from './agent-tools.ts';
+import { McpServers } from './mcp-servers.svelte.ts';
+import { AgentTaskSet } from './agent-eval.svelte.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
@@ -29,13 +31,10 @@ export interface AgentToolSources {
 export const NO_TOOL_SOURCES: AgentToolSources = { builtin: () => [], mcp: () => [] };
 
 /**
- * The app's sources: the built-in workspace tools over the library worker (lexical search: the
- * dense modes need the model worker, which the Agent page does not start), and no MCP tools yet.
+ * The app's built-in tools: the workspace tools over the library worker, as the workspace's stored
+ * Run-as principal (lexical search: the dense modes need the model worker, which this page does not start).
  */
-export const APP_TOOL_SOURCES: AgentToolSources = {
-	builtin: (app, workspaceId) => workspaceAgentTools(app.api, workspaceId, localStorage),
-	mcp: () => []
-};
+export const appBuiltinTools: AgentToolSources['builtin'] = (app, workspaceId) => workspaceAgentTools(app.api, workspaceId, localStorage);
 
 /** One run as the page shows it: the live trajectory, then the finished run record and its spans. */
 export interface AgentRunState {
@@ -78,10 +77,21 @@ export class AgentDesk {
 	private approvals: ManualApprovals | null = null;
 	private openedWorkspaceId: string | null = null;
 
+	/** The workspace's MCP servers (the page's MCP servers panel); their enabled tools join the tool list. */
+	readonly mcp: McpServers;
+	/** "Evaluate on a task set": agent-tasks files run with this page's engine, tools and limits. */
+	readonly taskSet: AgentTaskSet = new AgentTaskSet(this);
+	private readonly sources: AgentToolSources;
+
+	/** `sources` default: the app's built-in tools and the enabled tools of {@link mcp}. */
 	constructor(
 		private readonly app: AppCore,
-		private readonly sources: AgentToolSources = APP_TOOL_SOURCES
-	) {}
+		sources?: AgentToolSources,
+		mcp: McpServers = new McpServers()
+	) {
+		this.mcp = mcp;
+		this.sources = sources ?? { builtin: appBuiltinTools, mcp: () => this.mcp.enabledTools() };
+	}
 
 	get workspaces(): WorkspaceRecord[] {
 		return this.app.workspaces;
@@ -125,7 +135,7 @@ export class AgentDesk {
 	async selectWorkspace(id: string): Promise<void> {
 		this.app.setWorkspace(id);
 		this.openedWorkspaceId = id;
-		await this.app.api.openWorkspace(id);
+		await Promise.all([this.app.api.openWorkspace(id), this.mcp.load(id)]);
 	}
 
 	/** The tools the sources offer now (read afresh for each run: the run-as principal may have changed). */
@@ -150,7 +160,7 @@ export class AgentDesk {
 	async run(): Promise<void> {
 		const task = this.task.trim();
 		if (task === '' || this.running) return;
-		const endpoint = $state.snapshot(this.endpoint);
+		const endpoint = this.endpointSnapshot();
 		this.current = {
 			task,
 			modelId: '',
@@ -163,14 +173,12 @@ export class AgentDesk {
 		const live = this.current;
 		let model: ChatModel;
 		try {
-			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
-			model = this.engine(endpoint);
+			model = this.chatModel(endpoint);
 		} catch (error) {
 			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 			return;
 		}
 		live.modelId = model.modelId;
-		this.app.profiles.save();
 		this.running = true;
 		this.abort = new AbortController();
 		const approvals = new ManualApprovals('user', () => (this.pending = approvals.pending()));
@@ -224,6 +232,23 @@ export class AgentDesk {
 	/** Do not run the waiting call; the model is told it was denied, with `note`. */
 	deny(callId: string, note: string): void {
 		this.approvals?.deny(callId, note.trim() || undefined);
+	}
+
+	/** The answering role's endpoint settings as they are now (a plain copy). */
+	endpointSnapshot(): EndpointSettings {
+		return $state.snapshot(this.endpoint);
+	}
+
+	/**
+	 * The model a run uses: the endpoint profile's (validated, then the profiles are saved) or the
+	 * loaded in-browser model.
+	 * @throws AssayError `CONFIG_INVALID` for endpoint settings that cannot work, `MODEL_UNKNOWN` when no in-browser model is loaded.
+	 */
+	chatModel(endpoint: EndpointSettings = this.endpointSnapshot()): ChatModel {
+		if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+		const model = this.engine(endpoint);
+		this.app.profiles.save();
+		return model;
 	}
 
 	private engine(endpoint: EndpointSettings): ChatModel {

@@ -64,3 +64,27 @@ export function scriptedAgent(script: (body: AgentRequestBody, turnIndex: number
 export function lastToolResult(body: AgentRequestBody): string {
 	return body.messages.filter((m) => m.role === 'tool').at(-1)?.content ?? '';
 }
+
+/**
+ * The first hit's document reference and chunk id in a `search_documents` result as the model
+ * reads it (`[1] <ref> — <title> (chunk <id>, score x)`).
+ * @throws Error when the text has no first hit.
+ */
+export function firstSearchHit(result: string): { ref: string; chunkId: string } {
+	const m = /\[1\] (\S+) — .*?\(chunk ([^,\s)]+)/u.exec(result);
+	if (!m) throw new Error(`no hit in the search result the model got:\n${result}`);
+	return { ref: m[1]!, chunkId: m[2]! };
+}
+
+/**
+ * A three-step script: search for `query`, read the first hit's chunk, answer citing its document
+ * (the hit is read from the conversation, so the script keeps no state between requests).
+ */
+export function searchReadAnswer(query: string, answer: (ref: string) => string): (body: AgentRequestBody, turn: number) => AgentTurn {
+	return (body, turn) => {
+		if (turn === 0) return { text: 'I will search the documents.', calls: [{ name: 'search_documents', arguments: { query, top_k: 3 } }] };
+		const hit = firstSearchHit(body.messages.find((m) => m.role === 'tool')?.content ?? '');
+		if (turn === 1) return { calls: [{ name: 'read_chunk', arguments: { chunk_id: hit.chunkId } }] };
+		return { text: answer(hit.ref), usage: { prompt_tokens: 300, completion_tokens: 12 } };
+	};
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { AgentDesk, type AgentToolSources } from '../../../src/lib/app/agent.svelte.ts';
+import { AgentTaskSet } from '../../../src/lib/app/agent-eval.svelte.ts';
+import type { AppCore } from '../../../src/lib/app/app-core.svelte.ts';
+import { McpServers } from '../../../src/lib/app/mcp-servers.svelte.ts';
+import { DEFAULT_ENDPOINT } from '../../../src/lib/app/ask-endpoint.ts';
+import type { Tool, ToolEffect } from '../../../src/lib/agents/types.ts';
+import { ScriptedChatModel, type ChatScript } from '../../../src/lib/generation/scripted.ts';
+import type { ChatModel, ChatRequest } from '../../../src/lib/generation/types.ts';
+
+const schema = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false };
+
+function tool(name: string, effect: ToolEffect, ran: string[]): Tool {
+	return {
+		definition: { name, description: `${name} tool`, inputSchema: schema, version: 'v1', effect, source: { kind: 'builtin' } },
+		run: async (args) => {
+			ran.push(`${name}:${String(args.id)}`);
+			return { content: `${name} ran` };
+		}
+	};
+}
+
+/** A model whose turn is chosen by how many tool results it has seen so far. */
+const byTurn = (turns: ChatScript[]) =>
+	new ScriptedChatModel(
+		'scripted-agent',
+		(r: ChatRequest) => turns[Math.min(r.messages.filter((m) => m.role === 'tool').length, turns.length - 1)]!,
+		async () => {}
+	);
+
+/** The part of the app context the desk uses: the in-browser engine holds `model` (or none). */
+function fakeApp(model: ChatModel | null): AppCore {
+	return {
+		workspaceId: 'ws-1',
+		workspaces: [],
+		llm: { loaded: model },
+		profiles: { engineOf: () => 'webllm', endpointFor: () => ({ ...DEFAULT_ENDPOINT }), save: () => {} },
+		api: { recordSpans: async () => {} }
+	} as unknown as AppCore;
+}
+
+function desk(model: ChatModel | null, tools: Tool[]): AgentDesk {
+	const sources: AgentToolSources = { builtin: () => tools, mcp: () => [] };
+	return new AgentDesk(fakeApp(model), sources, new McpServers({ storage: null }));
+}
+
+/** Wait (bounded, by turns of the event loop) until `check` holds. */
+async function until(check: () => boolean): Promise<void> {
+	for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 0));
+	expect(check()).toBe(true);
+}
+
+describe('the Agent page state', () => {
+	it('offers only the ticked tools to the model', async () => {
+		const ran: string[] = [];
+		const model = byTurn([{ tokens: ['done'] }]);
+		const d = desk(model, [tool('search', 'read-only', ran), tool('remove', 'side-effecting', ran)]);
+		expect(d.tools.map((t) => t.definition.name)).toEqual(['search', 'remove']);
+		d.setEnabled('remove', false);
+		d.task = 'find it';
+		await d.run();
+		expect(model.requests[0]!.tools?.map((t) => t.name)).toEqual(['search']);
+		expect(d.current?.run?.stopReason).toBe('final_answer');
+	});
+
+	it('queues a side-effecting call; edited arguments that break the schema are refused and the call keeps waiting', async () => {
+		const ran: string[] = [];
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 'remove', arguments: { id: 'A-1' } }] }, { tokens: ['removed'] }]);
+		const d = desk(model, [tool('remove', 'side-effecting', ran)]);
+		d.task = 'remove A-1';
+		const running = d.run();
+		await until(() => d.pending.length === 1);
+		const request = d.pending[0]!.request;
+		expect(d.current?.trajectory.steps[0]?.calls[0]?.status).toBe('awaiting_approval');
+		expect(d.approveEdited(request.callId, '{"id": 7}', request.tool)).toEqual([
+			'/id: Instance type "number" is invalid. Expected "string".'
+		]);
+		expect(d.pending).toHaveLength(1);
+		expect(d.approveEdited(request.callId, '{"id": "A-2"}', request.tool)).toEqual([]);
+		await running;
+		expect(ran).toEqual(['remove:A-2']);
+		expect(d.current?.trajectory.steps[0]?.calls[0]).toMatchObject({ status: 'ok', arguments: { id: 'A-2' } });
+		expect(d.pending).toEqual([]);
+	});
+
+	it('stop while an approval waits ends the run cancelled, the call denied by system:cancelled and never run', async () => {
+		const ran: string[] = [];
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 'remove', arguments: { id: 'A-1' } }] }, { tokens: ['removed'] }]);
+		const d = desk(model, [tool('remove', 'side-effecting', ran)]);
+		d.task = 'remove A-1';
+		const running = d.run();
+		await until(() => d.pending.length === 1);
+		d.stop();
+		await running;
+		expect(d.current?.run?.stopReason).toBe('cancelled');
+		expect(d.current?.trajectory.steps[0]?.calls[0]).toMatchObject({
+			status: 'denied',
+			approval: { decision: 'deny', by: 'system:cancelled' }
+		});
+		expect(ran).toEqual([]);
+		expect(d.running).toBe(false);
+	});
+
+	it('a run without a loaded in-browser model shows why and does not start', async () => {
+		const d = desk(null, []);
+		d.task = 'anything';
+		await d.run();
+		expect(d.current?.error).toEqual({
+			code: 'MODEL_UNKNOWN',
+			message: 'Load an in-browser model first (Download and load). (MODEL_UNKNOWN)'
+		});
+		expect(d.current?.run).toBeNull();
+		expect(d.running).toBe(false);
+	});
+});
+
+describe('evaluating the Agent page on a task set', () => {
+	const TASKS = [
+		JSON.stringify({ id: 'find', task: 'find A-1', expectedToolCalls: [{ name: 'search', arguments: { id: 'A-1' } }] }),
+		'{not json',
+		JSON.stringify({ id: 'remove', task: 'remove A-1', expectedToolCalls: [{ name: 'remove' }] })
+	].join('\n');
+	/** Searches or removes (as the task says) on the first turn, then answers. */
+	const model = () =>
+		new ScriptedChatModel(
+			'scripted-agent',
+			(r: ChatRequest) => {
+				const task = r.messages.find((m) => m.role === 'user')?.content ?? '';
+				if (r.messages.some((m) => m.role === 'tool')) return { tokens: ['done'], usage: { inputTokens: 50, outputTokens: 5 } };
+				return { tokens: [], toolCalls: [{ name: task.startsWith('remove') ? 'remove' : 'search', arguments: { id: 'A-1' } }] };
+			},
+			async () => {}
+		);
+
+	it('loads the good lines, lists the bad ones, runs each task headless (side effects denied) and reports its metrics', async () => {
+		const ran: string[] = [];
+		const d = desk(model(), [tool('search', 'read-only', ran), tool('remove', 'side-effecting', ran)]);
+		const set = new AgentTaskSet(d, () => 1_700_000_000_000);
+		set.load('tasks.jsonl', TASKS);
+		expect(set.tasks.map((t) => t.id)).toEqual(['find', 'remove']);
+		expect(set.errors).toEqual([{ line: 2, message: expect.stringMatching(/^not valid JSON/) }]);
+		await set.run();
+		const report = set.report!;
+		expect(ran).toEqual(['search:A-1']);
+		expect(report.perTask.map((r) => [r.id, r.stopReason, r.calls.map((c) => `${c.name}:${c.status}`), r.approvalsAsked])).toEqual([
+			['find', 'final_answer', ['search:ok'], 0],
+			['remove', 'final_answer', ['remove:denied'], 1]
+		]);
+		expect(report.perTask[0]!.metrics).toMatchObject({ 'tool-precision': 1, 'tool-recall': 1 });
+		expect(report.perTask[1]!.calls[0]!.approval).toMatchObject({ decision: 'deny', by: 'policy:deny' });
+		expect(report.system).toMatchObject({ model: { id: 'scripted-agent', provider: 'scripted' }, approval: { policy: 'deny', allow: [] } });
+		expect(report.tasks).toMatchObject({ name: 'tasks.jsonl', count: 2, evaluated: 2 });
+		expect(report.createdAt).toBe('2023-11-14T22:13:20.000Z');
+		expect(JSON.parse(set.reportJson())).toEqual(JSON.parse(JSON.stringify(report)));
+	});
+
+	it('says so when a file has no task that loads, and runs nothing', async () => {
+		const m = model();
+		const set = new AgentTaskSet(desk(m, []));
+		set.load('empty.jsonl', '\n{"id": 1}\n');
+		expect(set.error).toBe('empty.jsonl has no task that loads.');
+		expect(set.errors).toHaveLength(1);
+		await set.run();
+		expect(m.requests).toHaveLength(0);
+		expect(set.report).toBeNull();
+	});
+});
