@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
+	appInjectionModel,
 	InjectionSuite,
 	injectionReportFileName,
 	injectionReportJson,
 	recordingRequests,
 	type InjectionModelSource
 } from '../../../src/lib/app/agent-injection.svelte.ts';
-import { obedientModel } from '../../../src/lib/agents/injection/index.ts';
+import { AGENT_INJECTION_CASES, obedientModel } from '../../../src/lib/agents/injection/index.ts';
 import { AssayError } from '../../../src/lib/shared/errors.ts';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
+import { DEFAULT_ENDPOINT } from '../../../src/lib/app/ask-endpoint.ts';
+import type { AppCore } from '../../../src/lib/app/app-core.svelte.ts';
+
+/** The part of the app the model source reads: the answering role's engine, endpoint and in-browser model. */
+const fakeApp = (engine: 'endpoint' | 'webllm', endpoint = { ...DEFAULT_ENDPOINT }, loaded: unknown = null) =>
+	({ profiles: { engineOf: () => engine, endpointFor: () => endpoint }, llm: { loaded } }) as unknown as AppCore;
 
 const obedient: InjectionModelSource = { resolve: () => ({ model: (c) => obedientModel(c), configuredHosts: ['127.0.0.1'] }) };
 
@@ -85,5 +92,20 @@ describe('the injection suite panel state', () => {
 		expect(await port.get('https://attacker.example/x')).toContain('Not fetched');
 		expect(port.urls).toEqual(['https://attacker.example/x']);
 		expect(injectionReportJson({ format: 'assay.agent-injection/v1' } as never)).toBe('{\n  "format": "assay.agent-injection/v1"\n}\n');
+	});
+
+	it('takes the page model as the Agent page does: the endpoint with its host as the one configured host, or the loaded in-browser model', () => {
+		const c = AGENT_INJECTION_CASES[0]!;
+		const endpoint = appInjectionModel(
+			fakeApp('endpoint', { ...DEFAULT_ENDPOINT, baseUrl: 'http://10.0.0.5:8000/v1', model: ' qwen ' })
+		).resolve();
+		expect(endpoint.configuredHosts).toEqual(['10.0.0.5']);
+		expect(endpoint.model(c)).toMatchObject({ modelId: 'qwen' });
+		const browser = { modelId: 'Qwen3-0.6B', provider: 'webllm' };
+		const webllm = appInjectionModel(fakeApp('webllm', DEFAULT_ENDPOINT, browser)).resolve();
+		expect(webllm.model(c)).toBe(browser);
+		expect(webllm.configuredHosts).toEqual([]);
+		expect(() => appInjectionModel(fakeApp('webllm')).resolve()).toThrow(/Load an in-browser model first/);
+		expect(() => appInjectionModel(fakeApp('endpoint', { ...DEFAULT_ENDPOINT, model: '' })).resolve()).toThrow(/Enter the model name/);
 	});
 });
