@@ -364,7 +364,8 @@ async function runTool(
 			);
 		}
 		if (outcome === 'cancelled') return done('cancelled', refusal(`${tool.definition.name} was stopped: the run was cancelled.`));
-		return done(outcome.isError ? 'tool_error' : 'ok', outcome);
+		const result = normaliseResult(tool.definition.name, outcome as unknown);
+		return done(result.isError ? 'tool_error' : 'ok', result);
 	} catch (caught) {
 		const e = toErrorData(caught);
 		return done('tool_error', refusal(`${tool.definition.name} failed: ${e.message}`));
@@ -372,6 +373,39 @@ async function runTool(
 		clearTimeout(timer);
 		state.signal.removeEventListener('abort', onAbort);
 	}
+}
+
+/** Longest tool result the model sees (and the run records), in UTF-16 code units; longer ones are cut with a marker. The MCP client cuts at the same length. */
+export const TOOL_RESULT_MAX_CHARS = 32_000;
+
+/**
+ * A tool's result made safe for the prompt: `content` a string (a tool that returned something
+ * else gets a tool error, or its value as JSON text), cut to {@link TOOL_RESULT_MAX_CHARS} with
+ * `[… cut: N more characters]`, and `documentRefs` only strings. The Tool port is implemented
+ * outside the loop (MCP, the workspace, the page), so the loop does not trust its shape.
+ */
+function normaliseResult(name: string, value: unknown): ToolResult {
+	if (value === null || typeof value !== 'object') return refusal(`${name} failed: it returned no result (${String(value)}).`);
+	const r = value as { content?: unknown; structured?: unknown; isError?: unknown; documentRefs?: unknown };
+	let content: string;
+	if (typeof r.content === 'string') content = r.content;
+	else if (r.content === undefined) content = '';
+	else {
+		try {
+			content = JSON.stringify(r.content) ?? String(r.content);
+		} catch {
+			content = String(r.content);
+		}
+	}
+	if (content.length > TOOL_RESULT_MAX_CHARS)
+		content = `${content.slice(0, TOOL_RESULT_MAX_CHARS)}\n[… cut: ${content.length - TOOL_RESULT_MAX_CHARS} more characters]`;
+	const refs = Array.isArray(r.documentRefs) ? r.documentRefs.filter((x): x is string => typeof x === 'string') : undefined;
+	return {
+		content,
+		...(r.structured !== undefined ? { structured: r.structured } : {}),
+		...(r.isError === true ? { isError: true } : {}),
+		...(refs ? { documentRefs: refs } : {})
+	};
 }
 
 /** Parse a call's raw arguments: an object, or a string saying what is wrong. Empty text is `{}`. */

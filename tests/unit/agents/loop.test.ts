@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
 import { allowListPolicy, denyAllPolicy, ManualApprovals } from '../../../src/lib/agents/approval.ts';
-import { runAgent } from '../../../src/lib/agents/loop.ts';
+import { runAgent, TOOL_RESULT_MAX_CHARS } from '../../../src/lib/agents/loop.ts';
 import type { AgentRunInput, Tool, ToolEffect } from '../../../src/lib/agents/types.ts';
 import { ScriptedChatModel, type ChatScript } from '../../../src/lib/generation/scripted.ts';
 import type { ChatRequest } from '../../../src/lib/generation/types.ts';
@@ -257,5 +257,34 @@ describe('the agent loop', () => {
 		expect([run.stopReason, run.stopDetail]).toEqual(['cancelled', 'cancelled during step 1']);
 		expect(run.steps[0]?.calls[0]).toMatchObject({ status: 'denied', approval: { decision: 'deny', by: 'system:cancelled' } });
 		expect(approvals.pending()).toEqual([]);
+	});
+});
+
+describe('the agent loop with tools that misbehave', () => {
+	const once = (result: () => unknown) => {
+		const t = tool('t', 'read-only', () => '');
+		const misbehaving: Tool = { ...t.tool, run: async () => result() as never };
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 't', arguments: { q: 'a' } }] }, { tokens: ['done'] }]);
+		return runAgent(base({ model, tools: [misbehaving] }));
+	};
+
+	it('cuts a huge tool result to TOOL_RESULT_MAX_CHARS with a marker, in the prompt and the record', async () => {
+		const run = await once(() => ({ content: 'x'.repeat(TOOL_RESULT_MAX_CHARS + 5000) }));
+		const record = run.steps[0]?.calls[0];
+		expect(record?.status).toBe('ok');
+		expect(record?.result.content).toBe(`${'x'.repeat(TOOL_RESULT_MAX_CHARS)}\n[… cut: 5000 more characters]`);
+		const toolMessage = run.messages.find((m) => m.role === 'tool');
+		expect(toolMessage?.content.length).toBeLessThan(TOOL_RESULT_MAX_CHARS + 200);
+		expect(run.stopReason).toBe('final_answer');
+	});
+
+	it('never throws on a result that is not a ToolResult: non-string content becomes text, no result is a tool error', async () => {
+		const objectContent = await once(() => ({ content: { a: 1 }, documentRefs: ['d1', 7] }));
+		expect(objectContent.stopReason).toBe('final_answer');
+		expect(objectContent.steps[0]?.calls[0]?.result.content).toBe('{"a":1}');
+		expect(objectContent.documentRefs).toEqual(['d1']);
+		const nothing = await once(() => undefined);
+		expect(nothing.steps[0]?.calls[0]?.status).toBe('tool_error');
+		expect(nothing.steps[0]?.calls[0]?.result.content).toBe('t failed: it returned no result (undefined).');
 	});
 });
