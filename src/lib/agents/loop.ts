@@ -39,6 +39,8 @@ interface Turn {
 	usage: ChatUsage;
 	finishReason: string;
 	error?: AssayErrorData;
+	/** The run's time budget ran out while the model was answering (the turn was aborted). */
+	outOfTime?: boolean;
 }
 
 /** Mutable state of one run. */
@@ -111,7 +113,12 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		totals.inputTokens += turn.usage.inputTokens;
 		totals.outputTokens += turn.usage.outputTokens;
 		const calls: ToolCallRecord[] = [];
-		if (turn.error) {
+		if (turn.outOfTime && !state.signal.aborted)
+			state.stop = {
+				reason: 'time_budget',
+				detail: `stopped during step ${index} after ${limits.maxDurationMs} ms (maxDurationMs): the model had not finished its turn`
+			};
+		else if (turn.error) {
 			error = turn.error;
 			state.stop = { reason: 'model_error', detail: `the model failed: ${turn.error.code}: ${turn.error.message}` };
 		} else if (state.signal.aborted) state.stop = { reason: 'cancelled', detail: `cancelled during step ${index}` };
@@ -215,6 +222,18 @@ async function modelTurn(
 		}
 	});
 	const turn: Turn = { text: '', calls: [], usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop' };
+	// The turn gets what is left of the time budget: a model that stalls is aborted at the deadline.
+	const controller = new AbortController();
+	const onAbort = () => controller.abort();
+	state.signal.addEventListener('abort', onAbort, { once: true });
+	const remainingMs = limits.maxDurationMs - (state.clock() - state.startMs);
+	const deadline = setTimeout(
+		() => {
+			turn.outOfTime = true;
+			controller.abort();
+		},
+		Math.max(0, remainingMs)
+	);
 	try {
 		const request = {
 			messages: [...messages],
@@ -223,7 +242,8 @@ async function modelTurn(
 			...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
 			...(input.seed !== undefined ? { seed: input.seed } : {})
 		};
-		for await (const event of input.model.stream(request, state.signal)) {
+		for await (const event of input.model.stream(request, controller.signal)) {
+			if (turn.outOfTime) break;
 			if (event.type === 'token') {
 				turn.text += event.text;
 				if (event.text) input.onEvent?.({ type: 'text', step: index, text: event.text });
@@ -236,6 +256,9 @@ async function modelTurn(
 		}
 	} catch (caught) {
 		turn.error = toErrorData(caught);
+	} finally {
+		clearTimeout(deadline);
+		state.signal.removeEventListener('abort', onAbort);
 	}
 	turn.text = turn.text.trim();
 	if (input.captureContent !== false) span.setAttribute(AGENT_ATTR.outputMessages, spanContent(outputMessagesJson(turn)));

@@ -288,3 +288,15 @@ describe('the agent loop with tools that misbehave', () => {
 		expect(nothing.steps[0]?.calls[0]?.result.content).toBe('t failed: it returned no result (undefined).');
 	});
 });
+
+describe('the agent loop time budget', () => {
+	it('aborts a model turn that outlives maxDurationMs and stops with time_budget, not a late answer', async () => {
+		const stalls = new ScriptedChatModel('m', { tokens: ['too late'], firstTokenDelayMs: 5_000 });
+		const started = Date.now();
+		const run = await runAgent(base({ model: stalls, limits: { maxDurationMs: 100 } }));
+		expect(Date.now() - started).toBeLessThan(2_000);
+		expect(run.stopReason).toBe('time_budget');
+		expect(run.stopDetail).toBe('stopped during step 1 after 100 ms (maxDurationMs): the model had not finished its turn');
+		expect(run.answer).toBe('');
+	});
+});
