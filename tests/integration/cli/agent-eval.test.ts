@@ -296,4 +296,30 @@ describe('assay eval --config with system.type "agent"', () => {
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toContain('--filter: no task has the id "nope"');
 	});
+
+	it('refuses (exit 2, before any request) expected calls and allow-list entries that name no tool of the agent', async () => {
+		const before = server.requests;
+		writeFileSync(
+			join(dir, 'typo-tasks.jsonl'),
+			JSON.stringify({ id: 't1', task: Q1, expectedToolCalls: [{ name: 'search_document', arguments: {} }] }) + '\n'
+		);
+		const typo = await runCliCaptured([
+			'eval',
+			'--config',
+			config('typo', null, { tasks: 'typo-tasks.jsonl' }),
+			'--out',
+			join(dir, 'out-typo')
+		]);
+		expect(typo.code).toBe(2);
+		expect(typo.stderr).toContain('task "t1" expects a call to "search_document"');
+		expect(typo.stderr).toContain('its tools are search_documents, read_chunk, read_document, list_documents');
+		const path = config('allow-typo', null);
+		const cfg = JSON.parse(readFileSync(path, 'utf8')) as { system: Record<string, unknown> };
+		cfg.system['approval'] = { policy: 'allow', allow: ['delete_order'] };
+		writeFileSync(path, JSON.stringify(cfg));
+		const allow = await runCliCaptured(['eval', '--config', path, '--out', join(dir, 'out-allow-typo')]);
+		expect(allow.code).toBe(2);
+		expect(allow.stderr).toContain('system.approval.allow: no tool is named "delete_order"');
+		expect(server.requests).toBe(before);
+	});
 });
