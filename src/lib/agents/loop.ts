@@ -55,6 +55,8 @@ interface RunState {
 	readonly tools: ReadonlyMap<string, Tool>;
 	readonly seen: Set<string>;
 	readonly documentRefs: string[];
+	/** Call ids used so far in the run (see {@link uniqueCall}). */
+	readonly callIds: Set<string>;
 	approvalsAsked: number;
 	stop?: { reason: StopReason; detail: string };
 }
@@ -89,6 +91,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		tools: new Map(input.tools.map((t) => [t.definition.name, t])),
 		seen: new Set(),
 		documentRefs: [],
+		callIds: new Set(),
 		approvalsAsked: 0
 	};
 	const specs: ToolSpec[] = input.tools.map((t) => ({
@@ -248,8 +251,9 @@ async function modelTurn(
 				turn.text += event.text;
 				if (event.text) input.onEvent?.({ type: 'text', step: index, text: event.text });
 			} else if (event.type === 'tool_call') {
-				turn.calls.push(event.call);
-				input.onEvent?.({ type: 'tool_call', step: index, call: event.call });
+				const call = uniqueCall(state, event.call);
+				turn.calls.push(call);
+				input.onEvent?.({ type: 'tool_call', step: index, call });
 			} else if (event.type === 'usage') turn.usage = event.usage;
 			else if (event.type === 'done') turn.finishReason = event.finishReason;
 			else turn.error = event.error;
@@ -270,6 +274,19 @@ async function modelTurn(
 	if (turn.error) span.setError(`${turn.error.code}: ${turn.error.message}`);
 	span.end();
 	return turn;
+}
+
+/**
+ * The call with an id no earlier call of the run has. Servers that send no ids, or the same id
+ * for parallel calls (or `call_0` on every turn), would otherwise pair tool results, approvals
+ * and the page's trajectory with the wrong call; a repeated or empty id becomes `<id>_<n>`.
+ */
+function uniqueCall(state: RunState, call: ToolCallRequest): ToolCallRequest {
+	const base = call.id.trim() === '' ? 'call' : call.id;
+	let id = base;
+	for (let n = 2; state.callIds.has(id) || id === ''; n++) id = `${base}_${n}`;
+	state.callIds.add(id);
+	return id === call.id ? call : { ...call, id };
 }
 
 const refusal = (content: string): ToolResult => ({ content, isError: true });

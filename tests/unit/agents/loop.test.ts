@@ -300,3 +300,36 @@ describe('the agent loop time budget', () => {
 		expect(run.answer).toBe('');
 	});
 });
+
+describe('the agent loop call ids', () => {
+	it('gives every call of a run its own id when the server repeats or leaves out ids, and pairs each result with its call', async () => {
+		const search = tool('search', 'read-only', (a) => `hit for ${String(a.q)}`);
+		const turns: ChatScript[] = [
+			{
+				tokens: [],
+				toolCalls: [
+					{ id: 'call_0', name: 'search', arguments: { q: 'a' } },
+					{ id: 'call_0', name: 'search', arguments: { q: 'b' } },
+					{ id: '', name: 'search', arguments: { q: 'c' } }
+				]
+			},
+			{ tokens: [], toolCalls: [{ id: 'call_0', name: 'search', arguments: { q: 'd' } }] },
+			{ tokens: ['done'] }
+		];
+		// The turn is chosen by how many assistant turns the conversation holds.
+		const model = new ScriptedChatModel(
+			'm',
+			(r) => turns[Math.min(r.messages.filter((m) => m.role === 'assistant').length, 2)] as ChatScript,
+			noSleep
+		);
+		const run = await runAgent(base({ model, tools: [search.tool] }));
+		const ids = run.steps.flatMap((s) => s.calls.map((c) => c.id));
+		expect(ids).toEqual(['call_0', 'call_0_2', 'call', 'call_0_3']);
+		const asked = run.messages.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((c) => c.id) : []));
+		const answered = run.messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
+		expect(asked).toEqual(ids);
+		expect(answered).toEqual(ids);
+		const b = run.messages.find((m) => m.role === 'tool' && m.toolCallId === 'call_0_2');
+		expect(b?.content).toContain('hit for b');
+	});
+});
