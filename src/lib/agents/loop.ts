@@ -350,7 +350,7 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 	state.seen.add(identity);
 	if (!tool)
 		return done('invalid', refusal(`There is no tool named "${call.name}". Available: ${[...state.tools.keys()].join(', ') || 'none'}.`));
-	const problems = input.validator.validate(tool.definition.inputSchema, parsed);
+	const problems = validateArguments(input, tool, parsed);
 	if (problems.length > 0) return done('invalid', refusal(`Invalid arguments for ${call.name}: ${problems.join('; ')}`));
 	let args = parsed;
 	let approval: ApprovalDecision | undefined;
@@ -368,13 +368,26 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 				{ approval }
 			);
 		if (approval.decision === 'edit') {
-			const edited = input.validator.validate(tool.definition.inputSchema, approval.arguments);
+			const edited = validateArguments(input, tool, approval.arguments);
 			if (edited.length > 0)
 				return done('invalid', refusal(`The edited arguments for ${call.name} are invalid: ${edited.join('; ')}`), { approval });
 			args = approval.arguments;
 		}
 	}
 	return runTool(state, tool, args, (status, result) => done(status, result, { arguments: args, ...(approval ? { approval } : {}) }));
+}
+
+/**
+ * The schema problems of `args` for `tool`. A schema the validator cannot use (an MCP server's
+ * unresolved `$ref`, an invalid `pattern`) makes the validator throw: that is one problem, so
+ * the call is refused as invalid and never runs unchecked, and the run goes on.
+ */
+function validateArguments(input: AgentRunInput, tool: Tool, args: unknown): string[] {
+	try {
+		return input.validator.validate(tool.definition.inputSchema, args);
+	} catch (caught) {
+		return [`the tool's input schema cannot be checked (${toErrorData(caught).message}), so the call was not run`];
+	}
 }
 
 /** Run a tool with the call timeout; a throw is a tool error, the timeout and a cancel are their own statuses. */

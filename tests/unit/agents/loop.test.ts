@@ -333,3 +333,21 @@ describe('the agent loop call ids', () => {
 		expect(b?.content).toContain('hit for b');
 	});
 });
+
+describe('the agent loop with a tool schema the validator cannot use', () => {
+	it('refuses the call as invalid (never runs it unchecked) and goes on, instead of throwing', async () => {
+		const t = tool('broken', 'read-only', () => 'ran');
+		const broken: Tool = {
+			...t.tool,
+			definition: { ...t.tool.definition, inputSchema: { type: 'object', properties: { q: { $ref: '#/$defs/missing' } } } }
+		};
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 'broken', arguments: { q: 'a' } }] }, { tokens: ['done'] }]);
+		const run = await runAgent(base({ model, tools: [broken] }));
+		expect(run.stopReason).toBe('final_answer');
+		expect(run.steps[0]?.calls[0]?.status).toBe('invalid');
+		expect(run.steps[0]?.calls[0]?.result.content).toMatch(
+			/^Invalid arguments for broken: the tool's input schema cannot be checked \(.*Unresolved \$ref/
+		);
+		expect(t.calls).toEqual([]);
+	});
+});
