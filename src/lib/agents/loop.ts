@@ -420,12 +420,26 @@ async function runTool(
 		const result = normaliseResult(tool.definition.name, outcome as unknown);
 		return done(result.isError ? 'tool_error' : 'ok', result);
 	} catch (caught) {
-		const e = toErrorData(caught);
-		return done('tool_error', refusal(`${tool.definition.name} failed: ${e.message}`));
+		return done('tool_error', refusal(`${tool.definition.name} failed: ${thrownMessage(caught)}`));
 	} finally {
 		clearTimeout(timer);
 		state.signal.removeEventListener('abort', onAbort);
 	}
+}
+
+/** What a tool threw, in words: an error's message, or a thrown plain object as JSON (not `[object Object]`). */
+function thrownMessage(caught: unknown): string {
+	if (caught !== null && typeof caught === 'object' && !(caught instanceof Error)) {
+		const { message } = caught as { message?: unknown };
+		if (typeof message === 'string') return message;
+		try {
+			const json = JSON.stringify(caught);
+			if (json !== undefined) return json.length > 500 ? `${json.slice(0, 500)}…` : json;
+		} catch {
+			// A cycle: fall back to the generic description.
+		}
+	}
+	return toErrorData(caught).message;
 }
 
 /** Longest tool result the model sees (and the run records), in UTF-16 code units; longer ones are cut with a marker. The MCP client cuts at the same length. */

@@ -278,6 +278,24 @@ describe('the agent loop with tools that misbehave', () => {
 		expect(run.stopReason).toBe('final_answer');
 	});
 
+	it('reports what a tool threw when it is not an Error: a string, a number, an error-like object, a plain object as JSON', async () => {
+		const thrown = async (value: unknown) => {
+			const run = await once(() => {
+				throw value;
+			});
+			return [run.stopReason, run.steps[0]?.calls[0]?.status, run.steps[0]?.calls[0]?.result.content];
+		};
+		expect(await thrown('boom')).toEqual(['final_answer', 'tool_error', 't failed: boom']);
+		expect(await thrown(42)).toEqual(['final_answer', 'tool_error', 't failed: 42']);
+		expect(await thrown(undefined)).toEqual(['final_answer', 'tool_error', 't failed: undefined']);
+		expect(await thrown({ code: -32603, message: 'Internal error' })).toEqual(['final_answer', 'tool_error', 't failed: Internal error']);
+		expect(await thrown({ status: 500, detail: 'db down' })).toEqual([
+			'final_answer',
+			'tool_error',
+			't failed: {"status":500,"detail":"db down"}'
+		]);
+	});
+
 	it('never throws on a result that is not a ToolResult: non-string content becomes text, no result is a tool error', async () => {
 		const objectContent = await once(() => ({ content: { a: 1 }, documentRefs: ['d1', 7] }));
 		expect(objectContent.stopReason).toBe('final_answer');
