@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatUsage, ToolCallRequest, ToolSpec } from '../generation/types.ts';
-import { toErrorData, type AssayErrorData } from '../shared/errors.ts';
+import { AssayError, toErrorData, type AssayErrorData } from '../shared/errors.ts';
 import { defaultClock, noopTracer } from '../tracing/tracer.ts';
 import type { Span, Tracer } from '../tracing/types.ts';
 import { callIdentity, delimitToolResult } from './delimit.ts';
@@ -374,7 +374,9 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 			args = approval.arguments;
 		}
 	}
-	return runTool(state, tool, args, (status, result) => done(status, result, { arguments: args, ...(approval ? { approval } : {}) }));
+	return runTool(state, tool, args, (status, result, extra = {}) =>
+		done(status, result, { arguments: args, ...(approval ? { approval } : {}), ...extra })
+	);
 }
 
 /**
@@ -395,7 +397,7 @@ async function runTool(
 	state: RunState,
 	tool: Tool,
 	args: Readonly<Record<string, unknown>>,
-	done: (status: ToolCallRecord['status'], result: ToolResult) => ToolCallRecord
+	done: (status: ToolCallRecord['status'], result: ToolResult, extra?: Partial<ToolCallRecord>) => ToolCallRecord
 ): Promise<ToolCallRecord> {
 	const controller = new AbortController();
 	const onAbort = () => controller.abort();
@@ -420,7 +422,8 @@ async function runTool(
 		const result = normaliseResult(tool.definition.name, outcome as unknown);
 		return done(result.isError ? 'tool_error' : 'ok', result);
 	} catch (caught) {
-		return done('tool_error', refusal(`${tool.definition.name} failed: ${thrownMessage(caught)}`));
+		const code = caught instanceof AssayError ? caught.code : undefined;
+		return done('tool_error', refusal(`${tool.definition.name} failed: ${thrownMessage(caught)}`), code ? { errorCode: code } : {});
 	} finally {
 		clearTimeout(timer);
 		state.signal.removeEventListener('abort', onAbort);

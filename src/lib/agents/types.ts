@@ -132,6 +132,8 @@ export interface ToolCallRecord {
 	/** The approval, when one was asked. */
 	readonly approval?: ApprovalDecision;
 	readonly result: ToolResult;
+	/** The error code when the tool threw an AssayError (e.g. `MCP_UNREACHABLE`: the server is gone), for evals that must tell an outage from a tool error. */
+	readonly errorCode?: string;
 	readonly startTimeMs: number;
 	readonly durationMs: number;
 }
