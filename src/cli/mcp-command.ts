@@ -98,7 +98,17 @@ export async function mcpCommand(argv: readonly string[], io: CliIo): Promise<nu
 		await serveStdio(served, info);
 		return EXIT_OK;
 	}
-	const handle = await serveHttp(served, info, { port: Number(httpText), allowedOrigins: origins });
+	let handle;
+	try {
+		handle = await serveHttp(served, info, { port: Number(httpText), allowedOrigins: origins });
+	} catch (error) {
+		const code = (error as { code?: unknown }).code;
+		if (code === 'EADDRINUSE' || code === 'EACCES')
+			throw new UsageError(
+				`--http ${httpText}: ${code === 'EADDRINUSE' ? 'the port is already in use' : 'this user may not listen on the port'} on 127.0.0.1 — pick another, or --http 0 for any free port`
+			);
+		throw error;
+	}
 	io.stderr(`assay mcp: ${workspace.description}; serving ${names}\nassay mcp: listening on ${handle.url}\n`);
 	await new Promise<void>((done) => {
 		process.once('SIGINT', done);
