@@ -25,6 +25,17 @@ const CONTROL_TOKEN = /<(\|[A-Za-z0-9_.:-]{1,40}\|>|\/?(?:start_of_turn|end_of_t
 const safeName = (name: string) => name.replace(/[^a-zA-Z0-9_-]/g, '').slice(0, 64) || 'tool';
 
 /**
+ * Untrusted text with every wrapper / Hermes tag and chat-template control token defused (`<` →
+ * `‹`); ordinary angle brackets stay. For tool results and for what MCP servers say about their
+ * tools (descriptions reach the model's prompt too).
+ */
+export function neutraliseStructure(text: string): string {
+	return text
+		.replace(STRUCTURE_TAG, (_m, slash: string, tag: string) => `‹${slash}${tag}`)
+		.replace(CONTROL_TOKEN, (_m, rest: string) => `‹${rest}`);
+}
+
+/**
  * Wrap one tool result for the prompt.
  * @param name the tool's name (sanitised for the attribute)
  * @param content the result text, untrusted
@@ -32,9 +43,7 @@ const safeName = (name: string) => name.replace(/[^a-zA-Z0-9_-]/g, '').slice(0, 
  * @returns the delimited text
  */
 export function delimitToolResult(name: string, content: string, isError = false): string {
-	const body = content
-		.replace(STRUCTURE_TAG, (_m, slash: string, tag: string) => `‹${slash}${tag}`)
-		.replace(CONTROL_TOKEN, (_m, rest: string) => `‹${rest}`);
+	const body = neutraliseStructure(content);
 	return `<tool_result name="${safeName(name)}" untrusted="true"${isError ? ' error="true"' : ''}>\n${body}\n</tool_result>`;
 }
 
