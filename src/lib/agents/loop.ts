@@ -54,6 +54,8 @@ interface RunState {
 	readonly signal: AbortSignal;
 	readonly tools: ReadonlyMap<string, Tool>;
 	readonly seen: Set<string>;
+	/** Identity → id of the calls made in the current step (a duplicate there is answered, not a loop). */
+	readonly stepCalls: Map<string, string>;
 	readonly documentRefs: string[];
 	/** Call ids used so far in the run (see {@link uniqueCall}). */
 	readonly callIds: Set<string>;
@@ -90,6 +92,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		signal: input.signal ?? new AbortController().signal,
 		tools: new Map(input.tools.map((t) => [t.definition.name, t])),
 		seen: new Set(),
+		stepCalls: new Map(),
 		documentRefs: [],
 		callIds: new Set(),
 		approvalsAsked: 0
@@ -138,6 +141,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 			}
 		} else {
 			messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.calls });
+			state.stepCalls.clear();
 			for (const call of turn.calls) {
 				const record = await executeCall(state, call, index, root);
 				if (!record) break;
@@ -301,7 +305,9 @@ function outputMessagesJson(turn: Turn): string {
 
 /**
  * Validate, approve and run one call. Returns undefined (with `state.stop` set) when the call
- * repeats an earlier one: it is not run again.
+ * repeats one of an earlier step: it is not run again. A duplicate within the same step (small
+ * models often emit one parallel call twice) is not a loop: it is answered as an invalid call
+ * pointing at its twin's result, and the step's other calls still run.
  */
 async function executeCall(state: RunState, call: ToolCallRequest, step: number, root: Span): Promise<ToolCallRecord | undefined> {
 	const { input } = state;
@@ -341,6 +347,12 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 	const parsed = parseArguments(call.argumentsJson);
 	if (typeof parsed === 'string') return done('invalid', refusal(`Invalid call to ${call.name}: ${parsed}`));
 	const identity = callIdentity(call.name, parsed);
+	const twin = state.stepCalls.get(identity);
+	if (twin !== undefined)
+		return done(
+			'invalid',
+			refusal(`Duplicate of call ${twin} in this step (same tool, same arguments): it was not run again; its result is above.`)
+		);
 	if (state.seen.has(identity)) {
 		span.setAttribute(AGENT_ATTR.toolStatus, 'repeated');
 		span.end();
@@ -348,6 +360,7 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 		return undefined;
 	}
 	state.seen.add(identity);
+	state.stepCalls.set(identity, call.id);
 	if (!tool)
 		return done('invalid', refusal(`There is no tool named "${call.name}". Available: ${[...state.tools.keys()].join(', ') || 'none'}.`));
 	const problems = validateArguments(input, tool, parsed);

@@ -369,3 +369,29 @@ describe('the agent loop with a tool schema the validator cannot use', () => {
 		expect(t.calls).toEqual([]);
 	});
 });
+
+describe('the agent loop with the same call twice in one step', () => {
+	it('runs it once, answers the twin as a duplicate, still runs the step’s other calls and goes on', async () => {
+		const search = tool('search', 'read-only', (a) => `hit for ${String(a.q)}`);
+		const model = byTurn([
+			{
+				tokens: [],
+				toolCalls: [
+					{ name: 'search', arguments: { q: 'a' } },
+					{ name: 'search', arguments: { q: 'a' } },
+					{ name: 'search', arguments: { q: 'b' } }
+				]
+			},
+			{ tokens: ['done'] }
+		]);
+		const run = await runAgent(base({ model, tools: [search.tool] }));
+		expect(run.stopReason).toBe('final_answer');
+		expect(search.calls).toEqual([{ q: 'a' }, { q: 'b' }]);
+		const calls = run.steps[0]?.calls ?? [];
+		expect(calls.map((c) => c.status)).toEqual(['ok', 'invalid', 'ok']);
+		expect(calls[1]?.result.content).toBe(
+			`Duplicate of call ${calls[0]?.id} in this step (same tool, same arguments): it was not run again; its result is above.`
+		);
+		expect(run.messages.filter((m) => m.role === 'tool')).toHaveLength(3);
+	});
+});
