@@ -114,7 +114,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		if (limitReached(state, index, totals)) break;
 		input.onEvent?.({ type: 'step_started', step: index });
 		const stepStart = clock();
-		const turn = await modelTurn(state, messages, specs, index, root);
+		// A turn may not write more than the token budget has left (its prompt is counted after it, from usage).
+		const left = state.limits.maxTotalTokens - totals.inputTokens - totals.outputTokens;
+		const turn = await modelTurn(state, messages, specs, index, root, Math.max(1, Math.min(state.limits.maxTokensPerStep, left)));
 		const modelDurationMs = clock() - stepStart;
 		totals.inputTokens += turn.usage.inputTokens;
 		totals.outputTokens += turn.usage.outputTokens;
@@ -216,7 +218,8 @@ async function modelTurn(
 	messages: readonly ChatMessage[],
 	tools: readonly ToolSpec[],
 	index: number,
-	root: Span
+	root: Span,
+	maxTokens: number
 ): Promise<Turn> {
 	const { input, limits } = state;
 	const span = state.tracer.startSpan(chatSpanName(input.model.modelId), {
@@ -225,7 +228,7 @@ async function modelTurn(
 			[AGENT_ATTR.operationName]: GEN_AI_OPERATION.chat,
 			[AGENT_ATTR.requestModel]: input.model.modelId,
 			[AGENT_ATTR.providerName]: input.model.provider,
-			[AGENT_ATTR.requestMaxTokens]: limits.maxTokensPerStep
+			[AGENT_ATTR.requestMaxTokens]: maxTokens
 		}
 	});
 	const turn: Turn = { text: '', calls: [], usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop' };
@@ -244,7 +247,7 @@ async function modelTurn(
 	try {
 		const request = {
 			messages: [...messages],
-			maxTokens: limits.maxTokensPerStep,
+			maxTokens,
 			...(tools.length > 0 ? { tools, toolChoice: 'auto' as const } : {}),
 			...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
 			...(input.seed !== undefined ? { seed: input.seed } : {})

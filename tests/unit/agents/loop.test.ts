@@ -121,6 +121,19 @@ describe('the agent loop', () => {
 		expect(search.calls).toEqual([{ q: 'x' }]);
 	});
 
+	it('asks each turn for no more tokens than the budget has left (and at least one)', async () => {
+		const search = tool('search', 'read-only', () => 'hit');
+		let n = 0;
+		const model = new ScriptedChatModel(
+			'm',
+			() => ({ tokens: [], toolCalls: [{ name: 'search', arguments: { q: `q${n++}` } }], usage: { inputTokens: 100, outputTokens: 10 } }),
+			noSleep
+		);
+		await runAgent(base({ model, tools: [search.tool], limits: { maxTotalTokens: 300, maxTokensPerStep: 512 } }));
+		// 300 left, then 190, then 80; the fourth turn never starts (330 ≥ 300).
+		expect(model.requests.map((r) => r.maxTokens)).toEqual([300, 190, 80]);
+	});
+
 	it('stops at maxSteps, the token budget, the time budget, a long step, a repeated call, a model error and a cancel, each with its reason', async () => {
 		const search = tool('search', 'read-only', () => 'hit');
 		let n = 0;
