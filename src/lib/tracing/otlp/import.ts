@@ -10,7 +10,7 @@
  * the originals kept.
  */
 
-import { z } from 'zod';
+import { z } from '../../shared/zod.ts';
 import type { AttributeValue, Attributes, SpanEvent, SpanRecord } from '../types.ts';
 import { mapToGenAi } from './conventions.ts';
 import { SPAN_KIND, SPAN_KIND_ATTR, spanKindOf } from './export.ts';
