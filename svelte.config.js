@@ -81,6 +81,21 @@ for (const h of mcpHosts) {
 		throw new Error(`ASSAY_MCP_HOSTS: "${h}" is not an origin (expected e.g. https://mcp.example.org; wildcards and paths are refused)`);
 }
 
+/**
+ * Origins of OpenTelemetry Collectors the Traces page may POST OTLP/JSON to ("Send to a
+ * collector"): origins named at build time in `ASSAY_OTLP_HOSTS` (comma-separated, e.g.
+ * `https://otel.example.org`). Local collectors are already allowed above; never `*`. The
+ * collector must also allow the site's origin (receivers.otlp.protocols.http.cors, docs/observability.md).
+ */
+const otlpHosts = (process.env.ASSAY_OTLP_HOSTS ?? '')
+	.split(',')
+	.map((h) => h.trim())
+	.filter((h) => h !== '');
+for (const h of otlpHosts) {
+	if (!/^https?:\/\/[^*/\s]+$/.test(h))
+		throw new Error(`ASSAY_OTLP_HOSTS: "${h}" is not an origin (expected e.g. https://otel.example.org; wildcards and paths are refused)`);
+}
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -95,7 +110,7 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self', 'wasm-unsafe-eval', ...templateScriptHashes],
 				'worker-src': ['self', 'blob:'],
-				'connect-src': ['self', ...modelHosts, ...llmHosts, ...systemHosts, ...mcpHosts],
+				'connect-src': ['self', ...modelHosts, ...llmHosts, ...systemHosts, ...mcpHosts, ...otlpHosts],
 				'img-src': ['self', 'data:', 'blob:'],
 				'style-src': ['self', 'unsafe-inline'],
 				'object-src': ['none'],

@@ -80,7 +80,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 			[AGENT_ATTR.operationName]: GEN_AI_OPERATION.invokeAgent,
 			[AGENT_ATTR.agentName]: agentName,
 			[AGENT_ATTR.requestModel]: input.model.modelId,
-			[AGENT_ATTR.providerName]: input.model.provider
+			[AGENT_ATTR.providerName]: input.model.provider,
+			'assay.trace.kind': 'agent'
 		}
 	});
 	const state: RunState = {

@@ -1,4 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
+import { loadCaptureContent, recordTrace } from './traces/prefs.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { ChatModel } from '$lib/generation/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
@@ -181,8 +182,10 @@ export class AgentDesk {
 		const approvals = new ManualApprovals('user', () => (this.pending = approvals.pending()));
 		this.approvals = approvals;
 		const sink = new InMemorySpanSink();
+		const workspaceId = this.workspaceId;
 		try {
 			live.run = await runAgent({
+				captureContent: loadCaptureContent(localStorage, workspaceId),
 				task,
 				model,
 				tools: this.selectedTools(),
@@ -197,7 +200,7 @@ export class AgentDesk {
 			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 		} finally {
 			live.spans = sink.spans;
-			void this.app.api.recordSpans(sink.spans).catch(() => {});
+			void recordTrace(this.app.api, sink.spans, workspaceId);
 			this.running = false;
 			this.abort = null;
 			this.approvals = null;

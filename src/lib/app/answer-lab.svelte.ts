@@ -1,4 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
+import { recordTrace } from './traces/prefs.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
 import type { EvalReport } from '$lib/evals/report/types.ts';
@@ -320,7 +321,7 @@ export class AnswerLab implements AnswerLabPort {
 					: `Answered ${total} cases.${failures}`;
 			});
 		} finally {
-			void this.api.recordSpans(sink.spans).catch(() => {});
+			void recordTrace(this.api, sink.spans, run.workspaceId);
 			if (this.runId === run.id) await this.openRun(run.id);
 		}
 	}

@@ -1,4 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
+import { recordTrace } from './traces/prefs.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
@@ -170,7 +171,7 @@ export class AskDesk {
 		} finally {
 			live.spans = sink.spans;
 			// Kept with the library's spans too (Traces panel, export); a failure here must not hide the answer.
-			void this.api.recordSpans(sink.spans).catch(() => {});
+			void recordTrace(this.api, sink.spans, workspaceId);
 			this.running = false;
 			this.abort = null;
 		}

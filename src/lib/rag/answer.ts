@@ -1,3 +1,4 @@
+import { TRACE_KIND_ATTR } from '../tracing/traces.ts';
 import { AssayError, toErrorData, type AssayErrorData } from '../shared/errors.ts';
 import type { Span, Tracer } from '../tracing/types.ts';
 import {
@@ -57,6 +58,8 @@ export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
 	readonly seed?: number;
 	readonly signal?: AbortSignal;
 	readonly onEvent: (event: AnswerEvent) => void;
+	/** `assay.trace.kind` of the root span: `answer` (default) or `eval_case` for an answer run's case. */
+	readonly traceKind?: 'answer' | 'eval_case';
 }
 
 /**
@@ -69,7 +72,10 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 		attributes: {
 			'assay.rag.question_chars': input.question.length,
 			'assay.prompt.version': input.spec.version,
-			'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0
+			'assay.prompt.few_shot_examples': input.fewShot?.length ?? 0,
+			[TRACE_KIND_ATTR]: input.traceKind ?? 'answer',
+			// Content (stripped before storing when the workspace does not capture content).
+			'gen_ai.retrieval.query.text': input.question
 		}
 	});
 	try {
@@ -79,7 +85,17 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 		root.setAttributes({
 			'assay.rag.retrieved_chunks': chunks.length,
 			'assay.rag.packed_sources': prompt.sources.length,
-			'assay.rag.prompt_tokens_estimate': prompt.promptTokens
+			'assay.rag.prompt_tokens_estimate': prompt.promptTokens,
+			'gen_ai.retrieval.documents': JSON.stringify(
+				chunks.map((c) => ({
+					id: c.chunkId,
+					document: c.documentId,
+					title: c.title,
+					...scoreOf(c),
+					packed: prompt.sources.some((p) => p.chunkId === c.chunkId),
+					text: c.text
+				}))
+			)
 		});
 		input.onEvent({
 			type: 'sources',
@@ -98,6 +114,12 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 	}
 }
 
+/** `{score}` of a retrieved chunk that carries one (search hits do; the prompt type does not require it). */
+function scoreOf(chunk: SourceChunk): { score?: number } {
+	const score = (chunk as SourceChunk & { score?: unknown }).score;
+	return typeof score === 'number' ? { score } : {};
+}
+
 async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Span): Promise<void> {
 	const { model } = input;
 	const span = input.tracer.startSpan(`chat ${model.modelId}`, {
@@ -106,7 +128,8 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 			'gen_ai.operation.name': 'chat',
 			'gen_ai.provider.name': model.provider,
 			'gen_ai.request.model': model.modelId,
-			'gen_ai.request.max_tokens': input.reserveOutputTokens
+			'gen_ai.request.max_tokens': input.reserveOutputTokens,
+			'gen_ai.input.messages': JSON.stringify(prompt.messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] })))
 		}
 	});
 	// TTFT starts here, when the chat request is sent — after retrieval, reranking and prompt assembly.
@@ -156,7 +179,10 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 					...metricsAttributes(metrics),
 					'gen_ai.response.finish_reasons': [event.finishReason],
 					'assay.rag.cited_sources': citations.cited.length,
-					'assay.rag.invalid_citations': citations.invalid.length
+					'assay.rag.invalid_citations': citations.invalid.length,
+					'gen_ai.output.messages': JSON.stringify([
+						{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: event.finishReason }
+					])
 				});
 				input.onEvent({ type: 'metrics', metrics });
 				input.onEvent({ type: 'done', finishReason: event.finishReason, text, citations });

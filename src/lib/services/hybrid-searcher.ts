@@ -44,7 +44,8 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 			attributes: {
 				'assay.search.mode': request.mode,
 				'assay.search.top_k': request.topK,
-				'assay.search.query_chars': request.query.length
+				'assay.search.query_chars': request.query.length,
+				'assay.trace.kind': 'search'
 			}
 		},
 		async (span) => {

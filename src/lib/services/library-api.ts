@@ -8,6 +8,15 @@ import type { AccessList, MetadataFilter, Principal } from '../search/filters/in
 import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
+/** What {@link LibraryApi.enforceTraceBudget} did. */
+export interface TraceBudgetReport {
+	readonly deletedTraces: number;
+	readonly deletedSpans: number;
+	/** Estimated bytes of the traces kept. */
+	readonly keptBytes: number;
+	readonly keptTraces: number;
+}
+
 export type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 /**
@@ -236,6 +245,22 @@ export interface LibraryApi {
 	recentSpans(limit: number): Promise<SpanRecord[]>;
 	/** Store spans recorded on the page (e.g. an answer's `rag.answer` and `chat …` spans) with the others. */
 	recordSpans(spans: readonly SpanRecord[]): Promise<void>;
+	/** Every stored span, for the Traces page (pending recorded spans are flushed first). */
+	allSpans(): Promise<SpanRecord[]>;
+	/** The spans of one trace, sorted by start time. */
+	traceSpans(traceId: string): Promise<SpanRecord[]>;
+	/**
+	 * Store spans read from an OTLP file: each trace's root span gets `assay.trace.kind = imported`
+	 * (spans keep their ids, so importing the same file twice replaces rather than duplicates).
+	 */
+	importSpans(spans: readonly SpanRecord[]): Promise<{ traces: number; spans: number }>;
+	/** Delete whole traces; resolves with the number of spans deleted. */
+	deleteTraces(traceIds: readonly string[]): Promise<number>;
+	/**
+	 * Prune the oldest whole traces until the stored spans' estimated size (JSON length) is at most
+	 * `budgetBytes`; resolves with what was deleted and the size left.
+	 */
+	enforceTraceBudget(budgetBytes: number): Promise<TraceBudgetReport>;
 	/** Hand over a port to the model worker (embedder + reranker, Comlink on that port). */
 	connectModels(port: MessagePort): Promise<void>;
 	/** The model worker died: model calls in flight reject with `WORKER_FAILED`; dense work waits for a new {@link connectModels}. */

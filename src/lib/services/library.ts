@@ -15,8 +15,10 @@ import type {
 	LibraryApi,
 	OutcomeCounts,
 	SearchRequest,
-	SearchResponse
+	SearchResponse,
+	TraceBudgetReport
 } from './library-api.ts';
+import { markImported, summarizeTraces, tracesToPrune } from '../tracing/traces.ts';
 import { importOne, isFatalImportError, rechunkWorkspace } from './importer.ts';
 import { runStagedJob, skipped, stageFiles } from './import-job.ts';
 import { detectAndDecode } from '../ingest/encoding/detect.ts';
@@ -362,6 +364,44 @@ class LibraryService implements LibraryApi {
 		await this.spanSink?.flush();
 	}
 
+	async allSpans(): Promise<SpanRecord[]> {
+		await this.spanSink?.flush();
+		return (await this.#store()).spans.listAll();
+	}
+
+	async traceSpans(traceId: string): Promise<SpanRecord[]> {
+		await this.spanSink?.flush();
+		return (await this.#store()).spans.listTrace(traceId);
+	}
+
+	async importSpans(spans: readonly SpanRecord[]): Promise<{ traces: number; spans: number }> {
+		const store = await this.#store();
+		const marked = markImported(spans);
+		await store.spans.add(marked);
+		return { traces: new Set(marked.map((s) => s.traceId)).size, spans: marked.length };
+	}
+
+	async deleteTraces(traceIds: readonly string[]): Promise<number> {
+		await this.spanSink?.flush();
+		return (await this.#store()).spans.deleteTraces(traceIds);
+	}
+
+	async enforceTraceBudget(budgetBytes: number): Promise<TraceBudgetReport> {
+		await this.spanSink?.flush();
+		const store = await this.#store();
+		const traces = summarizeTraces(await store.spans.listAll());
+		const doomed = tracesToPrune(traces, Math.max(0, budgetBytes));
+		const deletedSpans = await store.spans.deleteTraces(doomed);
+		const gone = new Set(doomed);
+		const kept = traces.filter((t) => !gone.has(t.traceId));
+		return {
+			deletedTraces: doomed.length,
+			deletedSpans,
+			keptBytes: kept.reduce((sum, t) => sum + t.bytes, 0),
+			keptTraces: kept.length
+		};
+	}
+
 	async connectModels(port: MessagePort): Promise<void> {
 		this.semantic.connectModels(port);
 	}
@@ -408,7 +448,7 @@ class LibraryService implements LibraryApi {
 		await withSpan(
 			this.tracer,
 			files ? 'import' : 'import.resume',
-			{ attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0 } },
+			{ attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0, 'assay.trace.kind': 'import' } },
 			async (span) => {
 				try {
 					// The picked files' bytes are stored first: a closed tab can resume without picking again.
@@ -574,7 +614,7 @@ class LibraryService implements LibraryApi {
 			...(this.options.onVersionChange ? { onVersionChange: this.options.onVersionChange } : {}),
 			...(this.options.onBlocked ? { onBlocked: this.options.onBlocked } : {})
 		}).then((store) => {
-			this.spanSink = new IdbSpanSink(store.spans, { maxStoredSpans: 5000 });
+			this.spanSink = new IdbSpanSink(store.spans, { maxStoredSpans: 50_000 });
 			this.tracer = new BasicTracer([this.spanSink]);
 			return store;
 		});

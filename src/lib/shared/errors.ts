@@ -61,6 +61,9 @@ export const ERROR_CODES = {
 	MCP_TIMEOUT: 'The MCP server did not answer within the time limit; the request was cancelled.',
 	MCP_PROTOCOL:
 		'The MCP server answered, but not with a valid MCP reply (wrong endpoint, transport or protocol version), or it returned an error.',
+	OTLP_UNREACHABLE:
+		'The OpenTelemetry Collector could not be reached: it is down, the URL is wrong, its CORS setting does not allow this page, or the site’s CSP does not allow its origin.',
+	OTLP_REJECTED: 'The OpenTelemetry Collector answered the trace export with an error status.',
 	INTERNAL: 'An unexpected internal error.'
 } as const;
 

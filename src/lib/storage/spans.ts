@@ -40,6 +40,28 @@ export class SpansRepository {
 		});
 	}
 
+	/** Every stored span (any order). */
+	listAll(): Promise<SpanRecord[]> {
+		return this.connection.read('spans.listAll', ['spans'], (tx) => tx.objectStore('spans').getAll());
+	}
+
+	/** Delete every span of the given traces in one transaction; resolves with the number of spans deleted. */
+	deleteTraces(traceIds: readonly string[]): Promise<number> {
+		if (traceIds.length === 0) return Promise.resolve(0);
+		return this.connection.write('spans.deleteTraces', ['spans'], async (tx) => {
+			const store = tx.objectStore('spans');
+			let removed = 0;
+			for (const traceId of new Set(traceIds)) {
+				const keys = await store.index('traceId').getAllKeys(traceId);
+				for (const key of keys) {
+					await store.delete(key);
+					removed++;
+				}
+			}
+			return removed;
+		});
+	}
+
 	/** Number of stored spans. */
 	count(): Promise<number> {
 		return this.connection.read('spans.count', ['spans'], (tx) => tx.objectStore('spans').count());

@@ -81,6 +81,7 @@ async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenC
 	await answerQuestion({
 		model: input.model,
 		tracer: input.tracer,
+		traceKind: 'eval_case',
 		clock: input.clock,
 		spec: cfg.prompt.spec,
 		fewShot: cfg.prompt.fewShot,

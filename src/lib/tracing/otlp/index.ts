@@ -5,3 +5,4 @@ export * from './time.ts';
 export * from './export.ts';
 export * from './conventions.ts';
 export * from './import.ts';
+export * from './post.ts';

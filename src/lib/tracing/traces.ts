@@ -1,0 +1,369 @@
+/**
+ * Traces as the Traces page sees them: spans grouped by `traceId` into summaries (kind, name,
+ * model, status, latency, tokens), filters and text search over them, a waterfall layout of one
+ * trace, content stripping (the per-workspace "capture content" choice) and the storage budget's
+ * size estimate and oldest-first pruning choice. Pure functions: no storage, no DOM.
+ *
+ * Attribute names are OpenTelemetry GenAI semantic conventions (see `otlp/conventions.ts` for the
+ * pinned commit); Assay's own use the `assay.` prefix.
+ */
+import type { Attributes, AttributeValue, SpanRecord } from './types.ts';
+
+/** Root-span attribute naming what a trace is. */
+export const TRACE_KIND_ATTR = 'assay.trace.kind';
+
+/** The kinds of trace Assay records, plus `imported` (from an OTLP file) and `other`. */
+export const TRACE_KINDS = ['search', 'answer', 'agent', 'eval_case', 'import', 'imported', 'other'] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+
+/**
+ * Attributes holding captured content (prompts, retrieved text, outputs, tool payloads, query
+ * text): removed before storing when a workspace does not capture content.
+ */
+export const CONTENT_ATTRS: readonly string[] = [
+	'gen_ai.input.messages',
+	'gen_ai.output.messages',
+	'gen_ai.system_instructions',
+	'gen_ai.tool.call.arguments',
+	'gen_ai.tool.call.result',
+	'gen_ai.retrieval.documents',
+	'gen_ai.retrieval.query.text',
+	'gen_ai.prompt',
+	'gen_ai.completion',
+	'input.value',
+	'output.value'
+];
+
+/** Attribute prefixes of content from other conventions (OpenLLMetry `gen_ai.prompt.0.content`, OpenInference `llm.input_messages.…`). */
+const CONTENT_PREFIXES = ['gen_ai.prompt.', 'gen_ai.completion.', 'llm.input_messages.', 'llm.output_messages.', 'retrieval.documents.'];
+
+/** Whether `key` holds captured content (see {@link CONTENT_ATTRS}). */
+export function isContentAttribute(key: string): boolean {
+	return CONTENT_ATTRS.includes(key) || CONTENT_PREFIXES.some((p) => key.startsWith(p));
+}
+
+/**
+ * `spans` with content attributes removed (and events' content attributes too), marked
+ * `assay.content.captured = false`; `spans` unchanged (same objects) when `capture` is true.
+ */
+export function applyContentCapture(spans: readonly SpanRecord[], capture: boolean): SpanRecord[] {
+	if (capture) return [...spans];
+	const strip = (attrs: Attributes): Attributes => Object.fromEntries(Object.entries(attrs).filter(([k]) => !isContentAttribute(k)));
+	return spans.map((s) => ({
+		...s,
+		attributes: { ...strip(s.attributes), 'assay.content.captured': false },
+		events: s.events.map((e) => (e.attributes ? { ...e, attributes: strip(e.attributes) } : e))
+	}));
+}
+
+/** One row of the trace list. */
+export interface TraceSummary {
+	readonly traceId: string;
+	readonly kind: TraceKind;
+	/** The root span's name. */
+	readonly name: string;
+	/** `gen_ai.request.model` (or response model) of the first span naming one, or `null`. */
+	readonly model: string | null;
+	readonly status: 'ok' | 'error';
+	/** Error code (text before `:` of the first failed span's message), or `null`. */
+	readonly errorCode: string | null;
+	readonly startTimeMs: number;
+	/** Last end minus first start, milliseconds. */
+	readonly latencyMs: number;
+	/** Sum of input + output tokens over the trace's spans (`gen_ai.usage.*`). */
+	readonly inputTokens: number;
+	readonly outputTokens: number;
+	readonly spanCount: number;
+	/** Estimated stored size ({@link estimateSpanBytes} summed). */
+	readonly bytes: number;
+}
+
+/** Estimated stored size of a span: the length of its JSON text (UTF-16 code units ≈ bytes for ASCII). */
+export function estimateSpanBytes(span: SpanRecord): number {
+	return JSON.stringify(span).length;
+}
+
+function num(v: AttributeValue | undefined): number {
+	return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+/** The root of a trace: the span without a parent inside the trace (earliest first), else the earliest span. */
+export function rootSpan(spans: readonly SpanRecord[]): SpanRecord | undefined {
+	const ids = new Set(spans.map((s) => s.spanId));
+	const sorted = [...spans].sort((a, b) => a.startTimeMs - b.startTimeMs);
+	return sorted.find((s) => s.parentSpanId === null || !ids.has(s.parentSpanId)) ?? sorted[0];
+}
+
+/** The kind a root span declares (`assay.trace.kind`), else inferred from its name; `other` when neither tells. */
+export function traceKindOf(root: SpanRecord): TraceKind {
+	const declared = root.attributes[TRACE_KIND_ATTR];
+	if (typeof declared === 'string' && (TRACE_KINDS as readonly string[]).includes(declared)) return declared as TraceKind;
+	const n = root.name;
+	if (n === 'rag.answer') return 'answer';
+	if (n.startsWith('invoke_agent')) return 'agent';
+	if (n === 'search') return 'search';
+	if (n === 'import' || n === 'import.resume') return 'import';
+	return 'other';
+}
+
+/** Group spans by trace and summarize each; newest trace first. */
+export function summarizeTraces(spans: readonly SpanRecord[]): TraceSummary[] {
+	const byTrace = new Map<string, SpanRecord[]>();
+	for (const s of spans) {
+		const list = byTrace.get(s.traceId);
+		if (list) list.push(s);
+		else byTrace.set(s.traceId, [s]);
+	}
+	const out: TraceSummary[] = [];
+	for (const [traceId, list] of byTrace) out.push(summarizeTrace(traceId, list));
+	return out.sort((a, b) => b.startTimeMs - a.startTimeMs);
+}
+
+/** Summary of one trace's spans (non-empty). */
+export function summarizeTrace(traceId: string, spans: readonly SpanRecord[]): TraceSummary {
+	const root = rootSpan(spans)!;
+	let start = Infinity;
+	let end = -Infinity;
+	let inputTokens = 0;
+	let outputTokens = 0;
+	let bytes = 0;
+	let model: string | null = null;
+	let failed: SpanRecord | undefined;
+	for (const s of spans) {
+		start = Math.min(start, s.startTimeMs);
+		end = Math.max(end, s.endTimeMs);
+		inputTokens += num(s.attributes['gen_ai.usage.input_tokens']);
+		outputTokens += num(s.attributes['gen_ai.usage.output_tokens']);
+		bytes += estimateSpanBytes(s);
+		const m = s.attributes['gen_ai.request.model'] ?? s.attributes['gen_ai.response.model'];
+		if (model === null && typeof m === 'string' && m !== '') model = m;
+		if (s.status === 'error' && (!failed || s.startTimeMs < failed.startTimeMs)) failed = s;
+	}
+	const status = root.status === 'error' || failed ? 'error' : 'ok';
+	const message = (root.status === 'error' ? root : failed)?.statusMessage ?? '';
+	const code = /^([A-Z][A-Z0-9_]*):/.exec(message)?.[1] ?? (status === 'error' ? 'ERROR' : null);
+	return {
+		traceId,
+		kind: traceKindOf(root),
+		name: root.name,
+		model,
+		status,
+		errorCode: code,
+		startTimeMs: start,
+		latencyMs: end - start,
+		inputTokens,
+		outputTokens,
+		spanCount: spans.length,
+		bytes
+	};
+}
+
+/** Filters of the trace list; every field optional (absent = no constraint). */
+export interface TraceFilter {
+	readonly kind?: TraceKind | null;
+	readonly model?: string | null;
+	readonly status?: 'ok' | 'error' | null;
+	/** Only traces with this error code. */
+	readonly errorCode?: string | null;
+	readonly minLatencyMs?: number | null;
+	readonly minTokens?: number | null;
+	/** Epoch ms bounds of the trace's start (inclusive). */
+	readonly fromMs?: number | null;
+	readonly toMs?: number | null;
+	/** Case-insensitive text matched against span names and attribute keys and values. */
+	readonly text?: string | null;
+}
+
+/** Lower-cased searchable text of spans: names, status messages, attribute keys and values, event names. */
+export function searchableText(spans: readonly SpanRecord[]): string {
+	const parts: string[] = [];
+	for (const s of spans) {
+		parts.push(s.name, s.statusMessage ?? '');
+		for (const [k, v] of Object.entries(s.attributes)) parts.push(k, Array.isArray(v) ? v.join(' ') : String(v));
+		for (const e of s.events) parts.push(e.name);
+	}
+	return parts.join('\n').toLowerCase();
+}
+
+/**
+ * The summaries matching `filter`, in their order. `textOf(traceId)` gives the trace's
+ * {@link searchableText} (only asked when `filter.text` is set).
+ */
+export function filterTraces(traces: readonly TraceSummary[], filter: TraceFilter, textOf?: (traceId: string) => string): TraceSummary[] {
+	const text = filter.text?.trim().toLowerCase() ?? '';
+	return traces.filter((t) => {
+		if (filter.kind && t.kind !== filter.kind) return false;
+		if (filter.model && t.model !== filter.model) return false;
+		if (filter.status && t.status !== filter.status) return false;
+		if (filter.errorCode && t.errorCode !== filter.errorCode) return false;
+		if (filter.minLatencyMs != null && t.latencyMs < filter.minLatencyMs) return false;
+		if (filter.minTokens != null && t.inputTokens + t.outputTokens < filter.minTokens) return false;
+		if (filter.fromMs != null && t.startTimeMs < filter.fromMs) return false;
+		if (filter.toMs != null && t.startTimeMs > filter.toMs) return false;
+		if (text !== '') {
+			const hay = textOf ? textOf(t.traceId) : `${t.name} ${t.model ?? ''}`.toLowerCase();
+			if (!hay.includes(text)) return false;
+		}
+		return true;
+	});
+}
+
+/** One bar of a waterfall. */
+export interface WaterfallRow {
+	readonly span: SpanRecord;
+	/** Nesting depth (root 0). */
+	readonly depth: number;
+	/** Bar start and width as fractions (0–1) of the trace's duration. */
+	readonly offset: number;
+	readonly width: number;
+}
+
+/**
+ * Waterfall layout: spans in depth-first order (children by start time under their parent),
+ * each with its depth and its bar's offset/width relative to the trace's span of time. Spans
+ * whose parent is missing are treated as roots; cycles cannot loop (each span is placed once).
+ */
+export function waterfall(spans: readonly SpanRecord[]): WaterfallRow[] {
+	if (spans.length === 0) return [];
+	const start = Math.min(...spans.map((s) => s.startTimeMs));
+	const end = Math.max(...spans.map((s) => s.endTimeMs));
+	const total = end - start;
+	const ids = new Set(spans.map((s) => s.spanId));
+	const children = new Map<string | null, SpanRecord[]>();
+	for (const s of spans) {
+		const parent = s.parentSpanId !== null && ids.has(s.parentSpanId) && s.parentSpanId !== s.spanId ? s.parentSpanId : null;
+		const list = children.get(parent);
+		if (list) list.push(s);
+		else children.set(parent, [s]);
+	}
+	for (const list of children.values()) list.sort((a, b) => a.startTimeMs - b.startTimeMs);
+	const rows: WaterfallRow[] = [];
+	const placed = new Set<string>();
+	const visit = (s: SpanRecord, depth: number): void => {
+		if (placed.has(s.spanId)) return;
+		placed.add(s.spanId);
+		rows.push({
+			span: s,
+			depth,
+			offset: total > 0 ? (s.startTimeMs - start) / total : 0,
+			width: total > 0 ? Math.max(0, s.endTimeMs - s.startTimeMs) / total : 1
+		});
+		for (const c of children.get(s.spanId) ?? []) visit(c, depth + 1);
+	};
+	for (const r of children.get(null) ?? []) visit(r, 0);
+	// Spans only reachable through a cycle: shown at the top level.
+	for (const s of spans) visit(s, 0);
+	return rows;
+}
+
+/**
+ * Which traces to delete so the stored traces fit `budgetBytes`: oldest first (by start time),
+ * whole traces only. `traces` carry their `bytes`; returns trace ids, oldest first.
+ */
+export function tracesToPrune(traces: readonly Pick<TraceSummary, 'traceId' | 'startTimeMs' | 'bytes'>[], budgetBytes: number): string[] {
+	let total = traces.reduce((sum, t) => sum + t.bytes, 0);
+	const out: string[] = [];
+	for (const t of [...traces].sort((a, b) => a.startTimeMs - b.startTimeMs)) {
+		if (total <= budgetBytes) break;
+		out.push(t.traceId);
+		total -= t.bytes;
+	}
+	return out;
+}
+
+/** A parsed JSON attribute (content attributes are JSON text), or `null` when absent or not JSON. */
+export function jsonAttribute(attrs: Attributes, key: string): unknown {
+	const v = attrs[key];
+	if (typeof v !== 'string') return null;
+	try {
+		return JSON.parse(v) as unknown;
+	} catch {
+		return null;
+	}
+}
+
+/** A retrieved chunk shown in a span's detail. */
+export interface RetrievedDoc {
+	readonly id: string;
+	readonly score: number | null;
+	readonly title: string | null;
+	readonly text: string | null;
+}
+
+/** The retrieved documents of a span (`gen_ai.retrieval.documents`: `[{id, score, …}]`), `[]` when none. */
+export function retrievedDocuments(attrs: Attributes): RetrievedDoc[] {
+	const parsed = jsonAttribute(attrs, 'gen_ai.retrieval.documents');
+	if (!Array.isArray(parsed)) return [];
+	return parsed.flatMap((d: unknown) => {
+		if (typeof d !== 'object' || d === null) return [];
+		const o = d as Record<string, unknown>;
+		return [
+			{
+				id: String(o.id ?? ''),
+				score: typeof o.score === 'number' ? o.score : null,
+				title: typeof o.title === 'string' ? o.title : null,
+				text: typeof o.text === 'string' ? o.text : typeof o.content === 'string' ? o.content : null
+			}
+		];
+	});
+}
+
+/** One message of a rendered prompt or output. */
+export interface ShownMessage {
+	readonly role: string;
+	readonly text: string;
+}
+
+/**
+ * Messages of `gen_ai.input.messages` / `gen_ai.output.messages` (`[{role, parts:[{type:'text', content}]}]`,
+ * or `{role, content}`), flattened to text; `[]` when absent.
+ */
+export function messagesOf(attrs: Attributes, key: 'gen_ai.input.messages' | 'gen_ai.output.messages'): ShownMessage[] {
+	const parsed = jsonAttribute(attrs, key);
+	if (!Array.isArray(parsed)) return typeof attrs[key] === 'string' ? [{ role: '', text: attrs[key] as string }] : [];
+	return parsed.flatMap((m: unknown) => {
+		if (typeof m !== 'object' || m === null) return [];
+		const o = m as Record<string, unknown>;
+		const role = typeof o.role === 'string' ? o.role : '';
+		if (typeof o.content === 'string') return [{ role, text: o.content }];
+		if (Array.isArray(o.parts)) {
+			const text = o.parts
+				.map((p: unknown) => {
+					const part = p as Record<string, unknown> | null;
+					if (!part) return '';
+					if (typeof part.content === 'string') return part.content;
+					if (part.type === 'tool_call') return `tool_call ${String(part.name ?? '')}(${JSON.stringify(part.arguments ?? {})})`;
+					return JSON.stringify(part);
+				})
+				.join('\n');
+			return [{ role, text }];
+		}
+		return [{ role, text: JSON.stringify(o) }];
+	});
+}
+
+/**
+ * Imported spans with `assay.trace.kind = imported` on each trace's root span (the other spans
+ * unchanged), keeping the kind the file's own app declared in `assay.trace.source_kind`.
+ */
+export function markImported(spans: readonly SpanRecord[]): SpanRecord[] {
+	const byTrace = new Map<string, SpanRecord[]>();
+	for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+	const roots = new Set<SpanRecord>();
+	for (const list of byTrace.values()) {
+		const root = rootSpan(list);
+		if (root) roots.add(root);
+	}
+	return spans.map((s) => {
+		if (!roots.has(s)) return s;
+		const own = s.attributes[TRACE_KIND_ATTR];
+		return {
+			...s,
+			attributes: {
+				...s.attributes,
+				...(typeof own === 'string' && own !== 'imported' ? { 'assay.trace.source_kind': own } : {}),
+				[TRACE_KIND_ATTR]: 'imported'
+			}
+		};
+	});
+}

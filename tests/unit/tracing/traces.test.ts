@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { SpanRecord } from '../../../src/lib/tracing/types.ts';
+import {
+	applyContentCapture,
+	estimateSpanBytes,
+	filterTraces,
+	markImported,
+	messagesOf,
+	retrievedDocuments,
+	searchableText,
+	summarizeTraces,
+	traceKindOf,
+	tracesToPrune,
+	waterfall
+} from '../../../src/lib/tracing/traces.ts';
+
+function s(spanId: string, parent: string | null, start: number, end: number, extra: Partial<SpanRecord> = {}): SpanRecord {
+	return {
+		traceId: 't1',
+		spanId,
+		parentSpanId: parent,
+		name: spanId,
+		startTimeMs: start,
+		endTimeMs: end,
+		durationMs: end - start,
+		status: 'ok',
+		attributes: {},
+		events: [],
+		...extra
+	};
+}
+
+const answer = [
+	s('root', null, 0, 100, { name: 'rag.answer', attributes: { 'assay.trace.kind': 'answer', 'gen_ai.retrieval.query.text': 'why?' } }),
+	s('chat', 'root', 20, 90, {
+		name: 'chat m1',
+		attributes: {
+			'gen_ai.request.model': 'm1',
+			'gen_ai.usage.input_tokens': 30,
+			'gen_ai.usage.output_tokens': 12,
+			'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Q?' }] }])
+		}
+	}),
+	s('search', 'root', 0, 20, { name: 'retrieval' })
+];
+const failed = [
+	s('r2', null, 500, 510, { traceId: 't2', name: 'invoke_agent a', status: 'error', statusMessage: 'LLM_REQUEST_FAILED: down' })
+];
+
+describe('summarizeTraces', () => {
+	it('groups spans per trace with kind, model, tokens, latency and error code, newest first', () => {
+		const [t2, t1] = summarizeTraces([...answer, ...failed]);
+		expect(t1).toMatchObject({ traceId: 't1', kind: 'answer', name: 'rag.answer', model: 'm1', status: 'ok', errorCode: null });
+		expect(t1).toMatchObject({ latencyMs: 100, inputTokens: 30, outputTokens: 12, spanCount: 3 });
+		expect(t1!.bytes).toBe(answer.reduce((n, x) => n + estimateSpanBytes(x), 0));
+		expect(t2).toMatchObject({ traceId: 't2', kind: 'agent', status: 'error', errorCode: 'LLM_REQUEST_FAILED' });
+	});
+
+	it('infers the kind from the root name when undeclared, and reads unknown names as other', () => {
+		expect(traceKindOf(s('x', null, 0, 1, { name: 'search' }))).toBe('search');
+		expect(traceKindOf(s('x', null, 0, 1, { name: 'import' }))).toBe('import');
+		expect(traceKindOf(s('x', null, 0, 1, { name: 'weird', attributes: { 'assay.trace.kind': 'bogus' } }))).toBe('other');
+	});
+});
+
+describe('filterTraces', () => {
+	const traces = summarizeTraces([...answer, ...failed]);
+	const text = new Map([
+		['t1', searchableText(answer)],
+		['t2', searchableText(failed)]
+	]);
+	it('filters by kind, model, status, latency, tokens and time', () => {
+		expect(filterTraces(traces, { kind: 'agent' }).map((t) => t.traceId)).toEqual(['t2']);
+		expect(filterTraces(traces, { model: 'm1' }).map((t) => t.traceId)).toEqual(['t1']);
+		expect(filterTraces(traces, { status: 'error' }).map((t) => t.traceId)).toEqual(['t2']);
+		expect(filterTraces(traces, { minLatencyMs: 50 }).map((t) => t.traceId)).toEqual(['t1']);
+		expect(filterTraces(traces, { minTokens: 43 })).toEqual([]);
+		expect(filterTraces(traces, { fromMs: 400, toMs: 600 }).map((t) => t.traceId)).toEqual(['t2']);
+	});
+	it('searches span names and attribute values, case-insensitively', () => {
+		expect(filterTraces(traces, { text: 'WHY?' }, (id) => text.get(id)!).map((t) => t.traceId)).toEqual(['t1']);
+		expect(filterTraces(traces, { text: 'down' }, (id) => text.get(id)!).map((t) => t.traceId)).toEqual(['t2']);
+	});
+});
+
+describe('waterfall', () => {
+	it('orders depth-first by start, nests by parent and scales bars to the trace', () => {
+		const rows = waterfall(answer);
+		expect(rows.map((r) => [r.span.spanId, r.depth])).toEqual([
+			['root', 0],
+			['search', 1],
+			['chat', 1]
+		]);
+		expect(rows[2]).toMatchObject({ offset: 0.2, width: 0.7 });
+	});
+	it('places orphans and cycles once, at the top level', () => {
+		const rows = waterfall([s('a', 'b', 0, 1), s('b', 'a', 0, 2), s('c', 'missing', 1, 2)]);
+		expect(rows.map((r) => r.span.spanId).sort()).toEqual(['a', 'b', 'c']);
+		expect(rows.find((r) => r.span.spanId === 'c')!.depth).toBe(0);
+	});
+});
+
+describe('tracesToPrune', () => {
+	it('deletes the oldest whole traces until the rest fit the budget', () => {
+		const traces = [
+			{ traceId: 'new', startTimeMs: 3, bytes: 40 },
+			{ traceId: 'old', startTimeMs: 1, bytes: 40 },
+			{ traceId: 'mid', startTimeMs: 2, bytes: 40 }
+		];
+		expect(tracesToPrune(traces, 120)).toEqual([]);
+		expect(tracesToPrune(traces, 100)).toEqual(['old']);
+		expect(tracesToPrune(traces, 40)).toEqual(['old', 'mid']);
+		expect(tracesToPrune(traces, 0)).toEqual(['old', 'mid', 'new']);
+	});
+});
+
+describe('content capture and display helpers', () => {
+	it('strips content attributes when capture is off and keeps them when on', () => {
+		const off = applyContentCapture(answer, false);
+		expect(off[0]!.attributes).toEqual({ 'assay.trace.kind': 'answer', 'assay.content.captured': false });
+		expect(off[1]!.attributes['gen_ai.input.messages']).toBeUndefined();
+		expect(off[1]!.attributes['gen_ai.usage.input_tokens']).toBe(30);
+		expect(applyContentCapture(answer, true)).toEqual(answer);
+	});
+	it('marks each imported trace root, keeping a declared kind as source_kind', () => {
+		const marked = markImported(answer);
+		expect(marked[0]!.attributes).toMatchObject({ 'assay.trace.kind': 'imported', 'assay.trace.source_kind': 'answer' });
+		expect(marked[1]).toBe(answer[1]);
+	});
+	it('reads messages and retrieved documents, tolerating bad JSON', () => {
+		expect(messagesOf(answer[1]!.attributes, 'gen_ai.input.messages')).toEqual([{ role: 'user', text: 'Q?' }]);
+		expect(messagesOf({ 'gen_ai.input.messages': 'plain' }, 'gen_ai.input.messages')).toEqual([{ role: '', text: 'plain' }]);
+		expect(retrievedDocuments({ 'gen_ai.retrieval.documents': '[{"id":"c1","score":0.5,"text":"x"}, 3]' })).toEqual([
+			{ id: 'c1', score: 0.5, title: null, text: 'x' }
+		]);
+		expect(retrievedDocuments({ 'gen_ai.retrieval.documents': '{not json' })).toEqual([]);
+	});
+});
