@@ -8,6 +8,7 @@ import { AgentEvals, appAgentEvalsHost } from './agent-evals.svelte.ts';
 import { EvalBench } from './eval-bench.svelte.ts';
 import { AnswerLab } from './answer-lab.svelte.ts';
 import { FirstRunGuide } from './shell/guide.svelte.ts';
+import { TracesView } from './traces/traces.svelte.ts';
 
 /**
  * The one app context, created in the root layout and reached by every page and shell component
@@ -25,6 +26,7 @@ export class AppContext extends AppCore {
 		agentEvals?: AgentEvals;
 		evals?: EvalBench;
 		answers?: AnswerLab;
+		traces?: TracesView;
 	} = {};
 
 	/** The library and search page's state. */
@@ -50,6 +52,10 @@ export class AppContext extends AppCore {
 	/** The answer evals page's state. */
 	get answers(): AnswerLab {
 		return (this.views.answers ??= new AnswerLab(this));
+	}
+	/** The Traces page's state. */
+	get traces(): TracesView {
+		return (this.views.traces ??= new TracesView(this));
 	}
 }
 

@@ -367,3 +367,30 @@ export function markImported(spans: readonly SpanRecord[]): SpanRecord[] {
 		};
 	});
 }
+
+/** {@link searchableText} of every trace in `spans`, by trace id. */
+export function textIndex(spans: readonly SpanRecord[]): Map<string, string> {
+	const byTrace = new Map<string, SpanRecord[]>();
+	for (const s of spans) {
+		const list = byTrace.get(s.traceId);
+		if (list) list.push(s);
+		else byTrace.set(s.traceId, [s]);
+	}
+	return new Map([...byTrace].map(([id, list]) => [id, searchableText(list)]));
+}
+
+/** The distinct models of `traces`, sorted. */
+export function modelsOf(traces: readonly TraceSummary[]): string[] {
+	return [...new Set(traces.flatMap((t) => (t.model ? [t.model] : [])))].sort();
+}
+
+/** The spans of the traces in `traceIds`, in their order in `spans`. */
+export function spansOfTraces(spans: readonly SpanRecord[], traceIds: readonly string[]): SpanRecord[] {
+	const ids = new Set(traceIds);
+	return spans.filter((s) => ids.has(s.traceId));
+}
+
+/** Number of distinct traces in `spans`. */
+export function traceCount(spans: readonly SpanRecord[]): number {
+	return new Set(spans.map((s) => s.traceId)).size;
+}

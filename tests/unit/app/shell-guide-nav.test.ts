@@ -51,6 +51,7 @@ describe('the navigation', () => {
 			'Agent',
 			'Evaluations',
 			'Answer evals',
+			'Traces',
 			'Models and endpoints'
 		]);
 		expect(NAV_ENTRIES.map((e) => e.testid)).toEqual(
@@ -64,6 +65,7 @@ describe('the navigation', () => {
 		expect(currentNavEntry('/agent/')?.id).toBe('agent');
 		expect(currentNavEntry('/evals')?.id).toBe('evals');
 		expect(currentNavEntry('/answers/')?.id).toBe('answers');
+		expect(currentNavEntry('/traces/')?.id).toBe('traces');
 		expect(currentNavEntry('/settings/')?.id).toBe('settings');
 		expect(currentNavEntry('/nowhere/')).toBeNull();
 	});

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { test, expect } from './support/fixtures.ts';
+import { askRouted, routeLlm, streamed } from './support/llm-endpoint.ts';
+
+async function openTraces(page: import('@playwright/test').Page) {
+	await page.getByTestId('traces-link').first().click();
+	await expect(page).toHaveURL(/\/traces\/$/);
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+}
+
+test('an answer is a trace: its waterfall shows the prompt and the retrieved chunks, and it exports as OTLP/JSON', async ({ page }) => {
+	await routeLlm(page, streamed(['Conflicts are ', 'reported as SYNC_CONFLICT ', '[1]', '.']));
+	await page.goto('./');
+	await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	await askRouted(page, 'SYNC_CONFLICT');
+	await openTraces(page);
+
+	await page.getByTestId('trace-kind').selectOption('answer');
+	const row = page.getByTestId('trace-row').filter({ hasText: 'rag.answer' }).first();
+	await expect(row).toContainText('scripted-test-model');
+	await row.getByTestId('trace-open').click();
+	const waterfall = page.getByTestId('waterfall');
+	await expect(waterfall.getByTestId('waterfall-row')).toHaveCount(2);
+	// The root span carries the retrieved chunks with their scores; the chat span the rendered prompt.
+	await expect(waterfall.getByTestId('span-chunks')).toContainText('SYNC_CONFLICT');
+	await expect(waterfall.getByTestId('span-chunks')).toContainText('score');
+	await waterfall.getByTestId('waterfall-row').filter({ hasText: 'chat scripted-test-model' }).click();
+	await expect(waterfall.getByTestId('span-prompt')).toContainText('<source id="1"');
+	await expect(waterfall.getByTestId('span-output')).toContainText('Conflicts are reported as SYNC_CONFLICT [1].');
+
+	const download = page.waitForEvent('download');
+	await page.getByTestId('otlp-export').click();
+	const file = await (await download).path();
+	const otlp = JSON.parse(readFileSync(file, 'utf8')) as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] };
+	const names = otlp.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.name)));
+	expect(names).toEqual(expect.arrayContaining(['rag.answer', 'chat scripted-test-model']));
+});
+
+test('an OTLP/JSON file from a Python RAG app is imported, listed as imported and shown as a waterfall', async ({ page }) => {
+	await page.goto('./');
+	await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	await openTraces(page);
+	await page.getByTestId('otlp-file').setInputFiles('tests/fixtures/otlp/python-rag-app.json');
+	await expect(page.getByTestId('traces-notice')).toContainText('Imported 1 trace');
+	await page.getByTestId('trace-kind').selectOption('imported');
+	const row = page.getByTestId('trace-row').first();
+	await expect(row).toHaveAttribute('data-kind', 'imported');
+	await expect(row).toContainText('POST /ask');
+	await row.getByTestId('trace-open').click();
+	const waterfall = page.getByTestId('waterfall');
+	await expect(waterfall.getByTestId('waterfall-row')).toHaveCount(4);
+	await waterfall.getByTestId('waterfall-row').filter({ hasText: 'ChatOpenAI' }).click();
+	await expect(waterfall.getByTestId('span-detail')).toContainText('gen_ai');
+});
