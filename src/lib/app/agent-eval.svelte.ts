@@ -1,3 +1,5 @@
+import { priceTable } from './price-table.svelte.ts';
+import type { PriceTable } from '$lib/cost/index.ts';
 import pkg from '../../../package.json';
 import { AssayError } from '$lib/shared/errors.ts';
 import { denyAllPolicy } from '$lib/agents/approval.ts';
@@ -90,6 +92,7 @@ export class AgentTaskSet {
 				contentHash: await agentTasksHash(tasks),
 				tasks,
 				run,
+				priceTable: $state.snapshot(priceTable.current()) as PriceTable,
 				system: {
 					label: `${model.modelId} agent`,
 					modelId: model.modelId,

@@ -1,5 +1,5 @@
 import type { CostResult, CostTotal, ModelPrice, PriceTable, TokenUsage } from './types.ts';
-import { NO_PRICE, priceFor } from './table.ts';
+import { isPriced, priceFor } from './table.ts';
 
 /** Providers whose models run in the browser (or are scripted stand-ins): no price, their cost is time. */
 export const IN_BROWSER_PROVIDERS: readonly string[] = ['webllm', 'scripted', 'in-browser'];
@@ -66,7 +66,7 @@ export function costFor(
 	if (model.provider !== undefined && IN_BROWSER_PROVIDERS.includes(model.provider))
 		return { ok: false, reason: 'in-browser', text: 'in-browser model: time only' };
 	const price = priceFor(model.modelId, table);
-	if (price === NO_PRICE) return { ok: false, reason: 'no-price', text: `no price for model ${model.modelId || '(unnamed)'}` };
+	if (!isPriced(price)) return { ok: false, reason: 'no-price', text: `no price for model ${model.modelId || '(unnamed)'}` };
 	if (!usage || usage.inputTokens === null || usage.outputTokens === null)
 		return { ok: false, reason: 'no-usage', text: 'no token counts reported' };
 	const picoUsd = costOfPico(

@@ -5,6 +5,9 @@ import type { ModelPrice, PriceTable } from './types.ts';
 export const NO_PRICE = Object.freeze({ kind: 'no-price' as const });
 export type NoPrice = typeof NO_PRICE;
 
+/** Whether {@link priceFor} found a row (narrows away {@link NO_PRICE}). */
+export const isPriced = (p: ModelPrice | NoPrice): p is ModelPrice => p !== NO_PRICE;
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (s: string): boolean =>
 	ISO_DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
