@@ -15,6 +15,11 @@ class PriceTableStore {
 	storedErrors = $state<PriceTableError[]>([]);
 	private loaded = false;
 
+	constructor() {
+		// Read here, not lazily: state must not be written while a `$derived` that prices reads it.
+		this.load();
+	}
+
 	/** Read the stored table once (browser only; a no-op without localStorage). */
 	load(): void {
 		if (this.loaded || typeof localStorage === 'undefined') return;
@@ -35,9 +40,8 @@ class PriceTableStore {
 		} else this.storedErrors = r.errors;
 	}
 
-	/** The table to price with now (loads the stored one on first use). */
+	/** The table to price with now (reactive: views re-price when it is saved or reset). */
 	current(): PriceTable {
-		this.load();
 		return this.table;
 	}
 
