@@ -26,7 +26,7 @@ const ModelPriceSchema = z.object({
 		.trim()
 		.min(1, 'must name a model id or a glob like "gpt-4o-mini*"')
 		.max(200)
-		.regex(/^[A-Za-z0-9._:/@*+-]+$/, 'may hold letters, digits, . _ : / @ + - and the wildcard *'),
+		.regex(/^[A-Za-z0-9._:/@*+ -]+$/, 'may hold letters, digits, spaces, . _ : / @ + - and the wildcard *'),
 	inputPerMTok: rate,
 	outputPerMTok: rate,
 	cachedInputPerMTok: rate.optional(),

@@ -84,4 +84,24 @@ describe('assay eval reports cost: tokens × the price table', () => {
 		expect(report.answers.cost.reasons).toEqual(['no price for model support bot v2']);
 		expect(report.answers.perCase.every((c) => c.costUsd === null)).toBe(true);
 	});
+
+	it('--prices prices with the given table, and refuses a bad one naming each bad row (exit 2)', async () => {
+		const { config, out } = outputsEval('support bot v2');
+		const prices = join(out, '..', 'prices.json');
+		const row = { match: 'support bot*', inputPerMTok: 1, outputPerMTok: 2, source: 'https://example.com/pricing', asOf: '2026-12-01' };
+		writeFileSync(prices, JSON.stringify({ version: 1, asOf: '2026-12-01', currency: 'USD', models: [row] }));
+		const r = await assay(['eval', '--config', config, '--out', out, '--no-cache', '--prices', prices]);
+		expect(r.code, r.stdout + r.stderr).toBe(0);
+		const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as CostReport;
+		// a: 1234 × $1 + 567 × $2 = 2368 µ$; b: 1 000 000 × $1 + 1 × $2 = 1 000 002 µ$.
+		expect(report.answers.perCase.map((c) => c.costUsd)).toEqual([0.002368, 1.000002, null]);
+		expect(report.answers.cost).toMatchObject({ totalUsd: 1.00237, priceTableAsOf: '2026-12-01', priceMatch: 'support bot*' });
+		writeFileSync(
+			prices,
+			JSON.stringify({ version: 1, asOf: '2026-12-01', currency: 'USD', models: [row, { ...row, match: 'x', outputPerMTok: -1 }] })
+		);
+		const bad = await assay(['eval', '--config', config, '--out', join(out, 'bad'), '--no-cache', '--prices', prices]);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('models[1].outputPerMTok: must be ≥ 0');
+	});
 });
