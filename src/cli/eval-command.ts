@@ -15,8 +15,9 @@ With --config: evaluate a system — your app over HTTP, a command, a file of ou
 own pipeline — on a golden set, headless: answers, checks, judges, retrieval and answer
 metrics, gate. The config is JSON (schemas/assay-config.v1.schema.json; "assay init" writes a
 starter). Writes to the output folder (default assay-out): report.json (eval report v2),
-junit.xml (a testcase per case and per gate rule), results.jsonl (one line per case × repeat)
-and report.html (one self-contained file, opens offline). System and judge replies are cached
+junit.xml (a testcase per case and per gate rule), results.jsonl (one line per case × repeat),
+report.html (one self-contained file, opens offline) and traces.otlp.json (OTLP/JSON, one trace
+per case × repeat with its scores as gen_ai.evaluation.result events; docs/observability.md). System and judge replies are cached
 in the config's cache folder (default .assay-cache); hits are counted in the report.
 
 With "system": {"type": "agent", …} the config evaluates an agent instead (docs/agent-evals.md,

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, parse, relative, resolve } from 'node:path';
 import { serveHttp, serveStdio, type McpServerInfo, type ServedTool } from '../lib/adapters/mcp-server.ts';
 import { BUILTIN_OUTPUT_SCHEMAS, builtinTools, toolVersion, type BuiltinToolName } from '../lib/agents/builtin-tools.ts';
 import type { Tool, ToolDefinition } from '../lib/agents/types.ts';
@@ -77,7 +78,12 @@ export async function mcpCommand(argv: readonly string[], io: CliIo): Promise<nu
 			throw new UsageError(`--allow-origin must be an origin like https://assay.example (no path), received "${o}"`);
 	}
 	const source: CliWorkspaceSource = dataset !== undefined ? { dataset } : { folder: folder! };
-	const roots = ((values.root as string[] | undefined) ?? [process.cwd(), dataset ?? folder!]).map((r) => resolve(r));
+	const given = values.root as string[] | undefined;
+	const roots = given ? given.map((r) => resolve(r)) : defaultRoots(process.cwd(), dataset ?? folder!);
+	if (!given && !roots.includes(resolve(process.cwd())))
+		io.stderr(
+			`assay mcp: metrics and gate read only inside ${roots.join(', ')} (the current folder ${process.cwd()} is not used as a root: pass --root to allow a folder)\n`
+		);
 
 	const workspace = await loadCliWorkspace(source);
 	const served = mcpTools(builtinTools(workspace.port), roots);
@@ -92,7 +98,17 @@ export async function mcpCommand(argv: readonly string[], io: CliIo): Promise<nu
 		await serveStdio(served, info);
 		return EXIT_OK;
 	}
-	const handle = await serveHttp(served, info, { port: Number(httpText), allowedOrigins: origins });
+	let handle;
+	try {
+		handle = await serveHttp(served, info, { port: Number(httpText), allowedOrigins: origins });
+	} catch (error) {
+		const code = (error as { code?: unknown }).code;
+		if (code === 'EADDRINUSE' || code === 'EACCES')
+			throw new UsageError(
+				`--http ${httpText}: ${code === 'EADDRINUSE' ? 'the port is already in use' : 'this user may not listen on the port'} on 127.0.0.1 — pick another, or --http 0 for any free port`
+			);
+		throw error;
+	}
 	io.stderr(`assay mcp: ${workspace.description}; serving ${names}\nassay mcp: listening on ${handle.url}\n`);
 	await new Promise<void>((done) => {
 		process.once('SIGINT', done);
@@ -129,6 +145,18 @@ export function mcpTools(builtins: readonly Tool[], roots: readonly string[]): S
 			annotations: { readOnlyHint: true, openWorldHint: false }
 		}
 	];
+}
+
+/**
+ * The folders `metrics` and `gate` may read without `--root`: the dataset or folder served and
+ * the current folder — unless the current folder is a filesystem root or the home folder. A
+ * desktop client (Claude Desktop, …) often starts the command in `/` or `~`, and a root there
+ * would let the model read any file.
+ */
+export function defaultRoots(cwd: string, source: string, home: string = homedir()): string[] {
+	const here = resolve(cwd);
+	const broad = parse(here).root === here || here === resolve(home);
+	return broad ? [resolve(here, source)] : [here, resolve(here, source)];
 }
 
 /**

@@ -162,6 +162,31 @@ async function mcpToolsOf(
 }
 
 /**
+ * Refuse (exit 2, before any request) expected calls and allow-list entries that name no tool
+ * of the run: such an expectation can never be met and such an allow entry never applies, so a
+ * typo would otherwise show up only as low recall or a silent denial.
+ * @throws AssayError `DATASET_INVALID` (tasks) or `CONFIG_INVALID` (approval.allow).
+ */
+function checkToolNames(tasks: readonly AgentTask[], allow: readonly string[], tools: readonly Tool[], tasksPath: string, file: string) {
+	const names = new Set(tools.map((t) => t.definition.name));
+	const available = [...names].join(', ') || 'none';
+	const bad = tasks.flatMap((t) =>
+		(t.expectedToolCalls ?? []).filter((e) => !names.has(e.name)).map((e) => `task "${t.id}" expects a call to "${e.name}"`)
+	);
+	if (bad.length > 0)
+		throw new AssayError(
+			'DATASET_INVALID',
+			`The agent tasks ${tasksPath} name tools the agent does not have — ${[...new Set(bad)].slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''} — its tools are ${available} (MCP tools are "<label>__<tool>")`
+		);
+	const unknown = allow.filter((n) => !names.has(n));
+	if (unknown.length > 0)
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Invalid configuration ${file} — system.approval.allow: no tool is named ${unknown.map((n) => `"${n}"`).join(', ')} — the agent's tools are ${available} (MCP tools are "<label>__<tool>")`
+		);
+}
+
+/**
  * Run the agent eval (see the module comment). Returns the exit code.
  * @throws AssayError (`CONFIG_INVALID`, `DATASET_INVALID`, `FILE_READ`, `MCP_AUTH_FAILED`) or UsageError — exit 2.
  */
@@ -248,6 +273,14 @@ export async function runAgentEvalCommand(options: AgentEvalOptions, io: CliIo, 
 	if (surroundings.tools) toolList = [...(await surroundings.tools(tasks.run[0] as AgentTask))];
 	const approvalCfg = system.approval ?? { policy: 'deny' as const };
 	const allow = approvalCfg.policy === 'allow' ? (approvalCfg.allow ?? []) : [];
+	if (!surroundings.tools) {
+		try {
+			checkToolNames(tasks.all, allow, toolList, tasksPath, file);
+		} catch (error) {
+			await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
+			throw error;
+		}
+	}
 	const limits = { ...DEFAULT_AGENT_LIMITS, ...Object.fromEntries(Object.entries(system.limits ?? {}).filter(([k]) => k !== '$comment')) };
 	const label = system.label ?? `agent ${system.model.model}`;
 	io.stderr(

@@ -1,4 +1,5 @@
 import { displayName } from '../../lib/shared/display.ts';
+import { xmlEscape } from '../../lib/shared/xml.ts';
 import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './outcome.ts';
 
 /**
@@ -15,18 +16,7 @@ import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './o
  * reorder or hide the text of a CI test list.
  */
 
-const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/** `text` as XML character data or an attribute value (quotes escaped too). */
-export function xmlEscape(text: string): string {
-	return text
-		.replace(FORBIDDEN, '')
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&apos;');
-}
+export { xmlEscape };
 
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;

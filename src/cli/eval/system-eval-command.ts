@@ -22,6 +22,9 @@ import type { CaseOutcome, EvalOutcome, GateOutcome, SystemEvalReport } from './
 import { createProgress } from './progress-eta.ts';
 import { formatReportHtml } from './report-html.ts';
 import { formatResultsJsonl } from './results-jsonl.ts';
+import { evalTraceSpans, timedSystem } from '../../lib/evals/system/trace.ts';
+import { defaultClock } from '../../lib/tracing/tracer.ts';
+import { toOtlpJson } from '../../lib/tracing/otlp/export.ts';
 
 /** Options of `assay eval --config` as parsed from the command line. */
 export interface SystemEvalOptions {
@@ -43,10 +46,12 @@ export interface SystemEvalEnv {
 	/** Milliseconds. */
 	readonly clock: () => number;
 	readonly appVersion: string;
+	/** Epoch milliseconds (fractional) for the spans of traces.otlp.json; default `performance.timeOrigin + performance.now()`. */
+	readonly epochClock?: () => number;
 }
 
-/** The files written to the output folder. */
-export const OUTPUT_FILES = ['report.json', 'junit.xml', 'results.jsonl', 'report.html'] as const;
+/** The files written to the output folder (`traces.otlp.json`: OTLP/JSON, one trace per case × repeat — docs/observability.md). */
+export const OUTPUT_FILES = ['report.json', 'junit.xml', 'results.jsonl', 'report.html', 'traces.otlp.json'] as const;
 
 const noModel: ChatModel = {
 	modelId: 'none',
@@ -137,7 +142,7 @@ function readBaseline(path: string): SystemEvalReport {
 /**
  * Run `assay eval --config` (see EVAL_USAGE in eval-command.ts): load and check everything first
  * (exit 2 before any request), run the system over the golden set × repeats, grade, build the
- * report, gate, write the four files atomically (report.json last; a stale report.json of an
+ * report, gate, write the five files atomically (traces.otlp.json: the spans of `evalTraceSpans`) (report.json last; a stale report.json of an
  * earlier run is removed first, so a crash never leaves one that claims success) and return
  * 0 pass, 1 gate failed or every case failed (nothing to grade), 3 system or judge unreachable (report written, `incomplete`).
  * @throws AssayError (`CONFIG_INVALID`, `DATASET_INVALID`, `FILE_READ`) or UsageError — exit 2.
@@ -177,7 +182,10 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	const grading = gradingOf(loaded);
 	const model = judgeModel(loaded, surroundings.env);
 	const built = await buildSystem(loaded, allCases, surroundings.env);
-	const system = built.system;
+	const epochClock = surroundings.epochClock ?? defaultClock;
+	// Each request is timed for its span in traces.otlp.json (the system eval records no spans as it runs).
+	const timed = timedSystem(built.system, epochClock);
+	const system = timed.system;
 	for (const note of built.notes) io.stderr(`assay eval: ${note}\n`);
 	const useCache = !options.noCache && loaded.config.cache?.enabled !== false;
 	const cache = useCache ? new DiskResponseCache(loaded.cacheDir) : null;
@@ -305,6 +313,20 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 	writeFileAtomic(join(outDir, 'results.jsonl'), formatResultsJsonl(outcome));
 	writeFileAtomic(join(outDir, 'junit.xml'), formatJunit(outcome));
 	writeFileAtomic(join(outDir, 'report.html'), formatReportHtml(outcome));
+	const spans = evalTraceSpans({
+		runId,
+		system: system.ref,
+		cases: caseOutcomes,
+		timings: timed.timings,
+		passThreshold: grading.passThreshold,
+		fallbackTimeMs: epochClock()
+	});
+	const traces = toOtlpJson(
+		spans,
+		{ serviceName: 'assay', serviceVersion: surroundings.appVersion },
+		{ name: 'assay.eval', version: surroundings.appVersion }
+	);
+	writeFileAtomic(join(outDir, 'traces.otlp.json'), `${JSON.stringify(traces)}\n`);
 	writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 	const errors = report.errors?.count ?? 0;

@@ -26,6 +26,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport, FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { neutraliseStructure } from '../agents/delimit.ts';
 import type { Tool, ToolEffect, ToolResult } from '../agents/types.ts';
 import { AssayError } from '../shared/errors.ts';
 import { canonicalJson, fnv1a32Hex } from '../shared/hash.ts';
@@ -331,7 +332,8 @@ export function mcpTools(connection: McpConnection, enabledNames: Iterable<strin
 		out.push({
 			definition: {
 				name,
-				description: `[MCP server "${connection.label}", tool "${info.name}"] ${info.description}`.trim(),
+				// The server's text reaches the model's prompt: defuse tags and control tokens in it.
+				description: neutraliseStructure(`[MCP server "${connection.label}", tool "${info.name}"] ${info.description}`.trim()),
 				inputSchema: info.inputSchema,
 				version: info.version,
 				effect: info.effect,

@@ -3,7 +3,8 @@ import { canonicalJson } from '../shared/hash.ts';
 /**
  * How tool results reach the model: as data, never as instructions. A result is wrapped in
  * `<tool_result name="…" untrusted="true">…</tool_result>`; any text inside that could close or
- * open the wrapper (or forge a Hermes `<tool_call>` / `<tool_response>` tag) is neutralised by
+ * open the wrapper (or forge a Hermes `<tool_call>` / `<tool_response>` tag, or a chat-template
+ * control token such as `<|im_start|>`) is neutralised by
  * replacing its `<` with the look-alike `‹` (U+2039), so the model can still read it but no
  * engine parses it as structure. The system prompt tells the model that text inside these tags is
  * data from outside and may try to instruct it (OWASP LLM01 "indirect prompt injection").
@@ -12,8 +13,27 @@ import { canonicalJson } from '../shared/hash.ts';
 /** Tags a result must not be able to open or close: our wrapper and the Hermes call format. */
 const STRUCTURE_TAG = /<(\/?)\s*(tool_result|tool_call|tool_response|tools)\b/gi;
 
+/**
+ * Chat-template control tokens written as text (ChatML `<|im_start|>`, `<|im_end|>`, Llama 3
+ * `<|eot_id|>` / `<|start_header_id|>`, Gemma `<start_of_turn>` / `<end_of_turn>`). Tokenizers
+ * match added special tokens inside message text, so a result holding them could open a forged
+ * system or assistant turn; their `<` becomes `‹` too.
+ */
+const CONTROL_TOKEN = /<(\|[A-Za-z0-9_.:-]{1,40}\|>|\/?(?:start_of_turn|end_of_turn)>)/g;
+
 /** Tool names are `^[a-zA-Z0-9_-]{1,64}$` by contract; anything else is dropped from the attribute. */
 const safeName = (name: string) => name.replace(/[^a-zA-Z0-9_-]/g, '').slice(0, 64) || 'tool';
+
+/**
+ * Untrusted text with every wrapper / Hermes tag and chat-template control token defused (`<` →
+ * `‹`); ordinary angle brackets stay. For tool results and for what MCP servers say about their
+ * tools (descriptions reach the model's prompt too).
+ */
+export function neutraliseStructure(text: string): string {
+	return text
+		.replace(STRUCTURE_TAG, (_m, slash: string, tag: string) => `‹${slash}${tag}`)
+		.replace(CONTROL_TOKEN, (_m, rest: string) => `‹${rest}`);
+}
 
 /**
  * Wrap one tool result for the prompt.
@@ -23,7 +43,7 @@ const safeName = (name: string) => name.replace(/[^a-zA-Z0-9_-]/g, '').slice(0, 
  * @returns the delimited text
  */
 export function delimitToolResult(name: string, content: string, isError = false): string {
-	const body = content.replace(STRUCTURE_TAG, (_m, slash: string, tag: string) => `‹${slash}${tag}`);
+	const body = neutraliseStructure(content);
 	return `<tool_result name="${safeName(name)}" untrusted="true"${isError ? ' error="true"' : ''}>\n${body}\n</tool_result>`;
 }
 

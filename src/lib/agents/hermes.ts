@@ -18,7 +18,6 @@ export interface HermesParse {
 }
 
 const THINK = /<think>[\s\S]*?(<\/think>|$)/g;
-const CALL = /<tool_call>([\s\S]*?)(<\/tool_call>|$)/g;
 /** End-of-turn special tokens a decoder may leave in the text (Qwen/Hermes ChatML, Llama 3). */
 const SPECIAL = /<\|(?:im_end|endoftext|eot_id|im_start)\|>/g;
 
@@ -43,12 +42,56 @@ export function parseHermesOutput(output: string, idOffset = 0): HermesParse {
 	const firstOpen = rest.indexOf('<think>');
 	if (firstClose !== -1 && (firstOpen === -1 || firstClose < firstOpen)) rest = rest.slice(firstClose + '</think>'.length);
 	const visible = rest.replace(THINK, '');
-	const calls: ToolCallRequest[] = [];
-	for (const match of visible.matchAll(CALL)) {
-		const raw = (match[1] ?? '').trim();
-		calls.push({ id: `call_${idOffset + calls.length + 1}`, ...readCall(raw) });
+	const { blocks, text } = callBlocks(visible);
+	const calls: ToolCallRequest[] = blocks.map((raw, n) => ({ id: `call_${idOffset + n + 1}`, ...readCall(raw) }));
+	return { text: text.trim(), calls };
+}
+
+const OPEN_TAG = '<tool_call>';
+const CLOSE_TAG = '</tool_call>';
+
+/**
+ * Split `<tool_call>…</tool_call>` blocks from the text. A block ends at the first closing tag
+ * after which its body is JSON — so an argument that itself contains `</tool_call>` (a search for
+ * that string) stays whole — or, when no such tag makes it JSON, at the first closing tag; an
+ * unclosed block runs to the end (cut by `max_tokens`).
+ */
+function callBlocks(visible: string): { blocks: string[]; text: string } {
+	const blocks: string[] = [];
+	let text = '';
+	let at = 0;
+	for (;;) {
+		const open = visible.indexOf(OPEN_TAG, at);
+		if (open === -1) {
+			text += visible.slice(at);
+			break;
+		}
+		text += visible.slice(at, open);
+		const start = open + OPEN_TAG.length;
+		const first = visible.indexOf(CLOSE_TAG, start);
+		if (first === -1) {
+			blocks.push(visible.slice(start).trim());
+			break;
+		}
+		let end = first;
+		for (let close = first; close !== -1; close = visible.indexOf(CLOSE_TAG, close + 1))
+			if (isJson(visible.slice(start, close))) {
+				end = close;
+				break;
+			}
+		blocks.push(visible.slice(start, end).trim());
+		at = end + CLOSE_TAG.length;
 	}
-	return { text: visible.replace(CALL, '').trim(), calls };
+	return { blocks, text };
+}
+
+function isJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 function readCall(raw: string): { name: string; argumentsJson: string } {

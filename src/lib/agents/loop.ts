@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatUsage, ToolCallRequest, ToolSpec } from '../generation/types.ts';
-import { toErrorData, type AssayErrorData } from '../shared/errors.ts';
+import { AssayError, toErrorData, type AssayErrorData } from '../shared/errors.ts';
 import { defaultClock, noopTracer } from '../tracing/tracer.ts';
 import type { Span, Tracer } from '../tracing/types.ts';
 import { callIdentity, delimitToolResult } from './delimit.ts';
@@ -39,6 +39,8 @@ interface Turn {
 	usage: ChatUsage;
 	finishReason: string;
 	error?: AssayErrorData;
+	/** The run's time budget ran out while the model was answering (the turn was aborted). */
+	outOfTime?: boolean;
 }
 
 /** Mutable state of one run. */
@@ -52,7 +54,11 @@ interface RunState {
 	readonly signal: AbortSignal;
 	readonly tools: ReadonlyMap<string, Tool>;
 	readonly seen: Set<string>;
+	/** Identity → id of the calls made in the current step (a duplicate there is answered, not a loop). */
+	readonly stepCalls: Map<string, string>;
 	readonly documentRefs: string[];
+	/** Call ids used so far in the run (see {@link uniqueCall}). */
+	readonly callIds: Set<string>;
 	approvalsAsked: number;
 	stop?: { reason: StopReason; detail: string };
 }
@@ -86,7 +92,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		signal: input.signal ?? new AbortController().signal,
 		tools: new Map(input.tools.map((t) => [t.definition.name, t])),
 		seen: new Set(),
+		stepCalls: new Map(),
 		documentRefs: [],
+		callIds: new Set(),
 		approvalsAsked: 0
 	};
 	const specs: ToolSpec[] = input.tools.map((t) => ({
@@ -106,12 +114,19 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 		if (limitReached(state, index, totals)) break;
 		input.onEvent?.({ type: 'step_started', step: index });
 		const stepStart = clock();
-		const turn = await modelTurn(state, messages, specs, index, root);
+		// A turn may not write more than the token budget has left (its prompt is counted after it, from usage).
+		const left = state.limits.maxTotalTokens - totals.inputTokens - totals.outputTokens;
+		const turn = await modelTurn(state, messages, specs, index, root, Math.max(1, Math.min(state.limits.maxTokensPerStep, left)));
 		const modelDurationMs = clock() - stepStart;
 		totals.inputTokens += turn.usage.inputTokens;
 		totals.outputTokens += turn.usage.outputTokens;
 		const calls: ToolCallRecord[] = [];
-		if (turn.error) {
+		if (turn.outOfTime && !state.signal.aborted)
+			state.stop = {
+				reason: 'time_budget',
+				detail: `stopped during step ${index} after ${limits.maxDurationMs} ms (maxDurationMs): the model had not finished its turn`
+			};
+		else if (turn.error) {
 			error = turn.error;
 			state.stop = { reason: 'model_error', detail: `the model failed: ${turn.error.code}: ${turn.error.message}` };
 		} else if (state.signal.aborted) state.stop = { reason: 'cancelled', detail: `cancelled during step ${index}` };
@@ -128,6 +143,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRun> {
 			}
 		} else {
 			messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.calls });
+			state.stepCalls.clear();
 			for (const call of turn.calls) {
 				const record = await executeCall(state, call, index, root);
 				if (!record) break;
@@ -202,7 +218,8 @@ async function modelTurn(
 	messages: readonly ChatMessage[],
 	tools: readonly ToolSpec[],
 	index: number,
-	root: Span
+	root: Span,
+	maxTokens: number
 ): Promise<Turn> {
 	const { input, limits } = state;
 	const span = state.tracer.startSpan(chatSpanName(input.model.modelId), {
@@ -211,31 +228,48 @@ async function modelTurn(
 			[AGENT_ATTR.operationName]: GEN_AI_OPERATION.chat,
 			[AGENT_ATTR.requestModel]: input.model.modelId,
 			[AGENT_ATTR.providerName]: input.model.provider,
-			[AGENT_ATTR.requestMaxTokens]: limits.maxTokensPerStep
+			[AGENT_ATTR.requestMaxTokens]: maxTokens
 		}
 	});
 	const turn: Turn = { text: '', calls: [], usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop' };
+	// The turn gets what is left of the time budget: a model that stalls is aborted at the deadline.
+	const controller = new AbortController();
+	const onAbort = () => controller.abort();
+	state.signal.addEventListener('abort', onAbort, { once: true });
+	const remainingMs = limits.maxDurationMs - (state.clock() - state.startMs);
+	const deadline = setTimeout(
+		() => {
+			turn.outOfTime = true;
+			controller.abort();
+		},
+		Math.max(0, remainingMs)
+	);
 	try {
 		const request = {
 			messages: [...messages],
-			maxTokens: limits.maxTokensPerStep,
+			maxTokens,
 			...(tools.length > 0 ? { tools, toolChoice: 'auto' as const } : {}),
 			...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
 			...(input.seed !== undefined ? { seed: input.seed } : {})
 		};
-		for await (const event of input.model.stream(request, state.signal)) {
+		for await (const event of input.model.stream(request, controller.signal)) {
+			if (turn.outOfTime) break;
 			if (event.type === 'token') {
 				turn.text += event.text;
 				if (event.text) input.onEvent?.({ type: 'text', step: index, text: event.text });
 			} else if (event.type === 'tool_call') {
-				turn.calls.push(event.call);
-				input.onEvent?.({ type: 'tool_call', step: index, call: event.call });
+				const call = uniqueCall(state, event.call);
+				turn.calls.push(call);
+				input.onEvent?.({ type: 'tool_call', step: index, call });
 			} else if (event.type === 'usage') turn.usage = event.usage;
 			else if (event.type === 'done') turn.finishReason = event.finishReason;
 			else turn.error = event.error;
 		}
 	} catch (caught) {
 		turn.error = toErrorData(caught);
+	} finally {
+		clearTimeout(deadline);
+		state.signal.removeEventListener('abort', onAbort);
 	}
 	turn.text = turn.text.trim();
 	if (input.captureContent !== false) span.setAttribute(AGENT_ATTR.outputMessages, spanContent(outputMessagesJson(turn)));
@@ -247,6 +281,19 @@ async function modelTurn(
 	if (turn.error) span.setError(`${turn.error.code}: ${turn.error.message}`);
 	span.end();
 	return turn;
+}
+
+/**
+ * The call with an id no earlier call of the run has. Servers that send no ids, or the same id
+ * for parallel calls (or `call_0` on every turn), would otherwise pair tool results, approvals
+ * and the page's trajectory with the wrong call; a repeated or empty id becomes `<id>_<n>`.
+ */
+function uniqueCall(state: RunState, call: ToolCallRequest): ToolCallRequest {
+	const base = call.id.trim() === '' ? 'call' : call.id;
+	let id = base;
+	for (let n = 2; state.callIds.has(id) || id === ''; n++) id = `${base}_${n}`;
+	state.callIds.add(id);
+	return id === call.id ? call : { ...call, id };
 }
 
 const refusal = (content: string): ToolResult => ({ content, isError: true });
@@ -261,7 +308,9 @@ function outputMessagesJson(turn: Turn): string {
 
 /**
  * Validate, approve and run one call. Returns undefined (with `state.stop` set) when the call
- * repeats an earlier one: it is not run again.
+ * repeats one of an earlier step: it is not run again. A duplicate within the same step (small
+ * models often emit one parallel call twice) is not a loop: it is answered as an invalid call
+ * pointing at its twin's result, and the step's other calls still run.
  */
 async function executeCall(state: RunState, call: ToolCallRequest, step: number, root: Span): Promise<ToolCallRecord | undefined> {
 	const { input } = state;
@@ -301,6 +350,12 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 	const parsed = parseArguments(call.argumentsJson);
 	if (typeof parsed === 'string') return done('invalid', refusal(`Invalid call to ${call.name}: ${parsed}`));
 	const identity = callIdentity(call.name, parsed);
+	const twin = state.stepCalls.get(identity);
+	if (twin !== undefined)
+		return done(
+			'invalid',
+			refusal(`Duplicate of call ${twin} in this step (same tool, same arguments): it was not run again; its result is above.`)
+		);
 	if (state.seen.has(identity)) {
 		span.setAttribute(AGENT_ATTR.toolStatus, 'repeated');
 		span.end();
@@ -308,9 +363,10 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 		return undefined;
 	}
 	state.seen.add(identity);
+	state.stepCalls.set(identity, call.id);
 	if (!tool)
 		return done('invalid', refusal(`There is no tool named "${call.name}". Available: ${[...state.tools.keys()].join(', ') || 'none'}.`));
-	const problems = input.validator.validate(tool.definition.inputSchema, parsed);
+	const problems = validateArguments(input, tool, parsed);
 	if (problems.length > 0) return done('invalid', refusal(`Invalid arguments for ${call.name}: ${problems.join('; ')}`));
 	let args = parsed;
 	let approval: ApprovalDecision | undefined;
@@ -328,13 +384,28 @@ async function executeCall(state: RunState, call: ToolCallRequest, step: number,
 				{ approval }
 			);
 		if (approval.decision === 'edit') {
-			const edited = input.validator.validate(tool.definition.inputSchema, approval.arguments);
+			const edited = validateArguments(input, tool, approval.arguments);
 			if (edited.length > 0)
 				return done('invalid', refusal(`The edited arguments for ${call.name} are invalid: ${edited.join('; ')}`), { approval });
 			args = approval.arguments;
 		}
 	}
-	return runTool(state, tool, args, (status, result) => done(status, result, { arguments: args, ...(approval ? { approval } : {}) }));
+	return runTool(state, tool, args, (status, result, extra = {}) =>
+		done(status, result, { arguments: args, ...(approval ? { approval } : {}), ...extra })
+	);
+}
+
+/**
+ * The schema problems of `args` for `tool`. A schema the validator cannot use (an MCP server's
+ * unresolved `$ref`, an invalid `pattern`) makes the validator throw: that is one problem, so
+ * the call is refused as invalid and never runs unchecked, and the run goes on.
+ */
+function validateArguments(input: AgentRunInput, tool: Tool, args: unknown): string[] {
+	try {
+		return input.validator.validate(tool.definition.inputSchema, args);
+	} catch (caught) {
+		return [`the tool's input schema cannot be checked (${toErrorData(caught).message}), so the call was not run`];
+	}
 }
 
 /** Run a tool with the call timeout; a throw is a tool error, the timeout and a cancel are their own statuses. */
@@ -342,7 +413,7 @@ async function runTool(
 	state: RunState,
 	tool: Tool,
 	args: Readonly<Record<string, unknown>>,
-	done: (status: ToolCallRecord['status'], result: ToolResult) => ToolCallRecord
+	done: (status: ToolCallRecord['status'], result: ToolResult, extra?: Partial<ToolCallRecord>) => ToolCallRecord
 ): Promise<ToolCallRecord> {
 	const controller = new AbortController();
 	const onAbort = () => controller.abort();
@@ -364,14 +435,63 @@ async function runTool(
 			);
 		}
 		if (outcome === 'cancelled') return done('cancelled', refusal(`${tool.definition.name} was stopped: the run was cancelled.`));
-		return done(outcome.isError ? 'tool_error' : 'ok', outcome);
+		const result = normaliseResult(tool.definition.name, outcome as unknown);
+		return done(result.isError ? 'tool_error' : 'ok', result);
 	} catch (caught) {
-		const e = toErrorData(caught);
-		return done('tool_error', refusal(`${tool.definition.name} failed: ${e.message}`));
+		const code = caught instanceof AssayError ? caught.code : undefined;
+		return done('tool_error', refusal(`${tool.definition.name} failed: ${thrownMessage(caught)}`), code ? { errorCode: code } : {});
 	} finally {
 		clearTimeout(timer);
 		state.signal.removeEventListener('abort', onAbort);
 	}
+}
+
+/** What a tool threw, in words: an error's message, or a thrown plain object as JSON (not `[object Object]`). */
+function thrownMessage(caught: unknown): string {
+	if (caught !== null && typeof caught === 'object' && !(caught instanceof Error)) {
+		const { message } = caught as { message?: unknown };
+		if (typeof message === 'string') return message;
+		try {
+			const json = JSON.stringify(caught);
+			if (json !== undefined) return json.length > 500 ? `${json.slice(0, 500)}…` : json;
+		} catch {
+			// A cycle: fall back to the generic description.
+		}
+	}
+	return toErrorData(caught).message;
+}
+
+/** Longest tool result the model sees (and the run records), in UTF-16 code units; longer ones are cut with a marker. The MCP client cuts at the same length. */
+export const TOOL_RESULT_MAX_CHARS = 32_000;
+
+/**
+ * A tool's result made safe for the prompt: `content` a string (a tool that returned something
+ * else gets a tool error, or its value as JSON text), cut to {@link TOOL_RESULT_MAX_CHARS} with
+ * `[… cut: N more characters]`, and `documentRefs` only strings. The Tool port is implemented
+ * outside the loop (MCP, the workspace, the page), so the loop does not trust its shape.
+ */
+function normaliseResult(name: string, value: unknown): ToolResult {
+	if (value === null || typeof value !== 'object') return refusal(`${name} failed: it returned no result (${String(value)}).`);
+	const r = value as { content?: unknown; structured?: unknown; isError?: unknown; documentRefs?: unknown };
+	let content: string;
+	if (typeof r.content === 'string') content = r.content;
+	else if (r.content === undefined) content = '';
+	else {
+		try {
+			content = JSON.stringify(r.content) ?? String(r.content);
+		} catch {
+			content = String(r.content);
+		}
+	}
+	if (content.length > TOOL_RESULT_MAX_CHARS)
+		content = `${content.slice(0, TOOL_RESULT_MAX_CHARS)}\n[… cut: ${content.length - TOOL_RESULT_MAX_CHARS} more characters]`;
+	const refs = Array.isArray(r.documentRefs) ? r.documentRefs.filter((x): x is string => typeof x === 'string') : undefined;
+	return {
+		content,
+		...(r.structured !== undefined ? { structured: r.structured } : {}),
+		...(r.isError === true ? { isError: true } : {}),
+		...(refs ? { documentRefs: refs } : {})
+	};
 }
 
 /** Parse a call's raw arguments: an object, or a string saying what is wrong. Empty text is `{}`. */

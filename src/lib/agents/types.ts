@@ -95,7 +95,8 @@ export interface ApprovalPort {
  * - `max_steps`: `limits.maxSteps` model turns were used;
  * - `token_budget`: input + output tokens reached `limits.maxTotalTokens`;
  * - `time_budget`: wall-clock reached `limits.maxDurationMs`;
- * - `repeated_call`: the model repeated a call (same tool, same canonical arguments) it already made;
+ * - `repeated_call`: the model repeated a call (same tool, same canonical arguments) it made in an earlier step
+ *   (a duplicate within one step is answered as an `invalid` call instead);
  * - `step_length`: a turn hit `limits.maxTokensPerStep` without a call or a finished answer;
  * - `cancelled`: the caller aborted;
  * - `model_error`: the engine failed (the error is on the run).
@@ -125,13 +126,15 @@ export interface ToolCallRecord {
 	readonly argumentsJson: string;
 	/** Parsed arguments that ran (after an edit, the edited ones); absent when invalid or denied. */
 	readonly arguments?: Readonly<Record<string, unknown>>;
-	/** `invalid`: failed parsing or schema validation (or no such tool) and went back as a tool error. */
+	/** `invalid`: failed parsing or schema validation (or no such tool, or a duplicate of a call earlier in the same step) and went back as a tool error. */
 	readonly status: 'ok' | 'tool_error' | 'invalid' | 'denied' | 'timeout' | 'cancelled';
 	readonly toolVersion?: string;
 	readonly effect?: ToolEffect;
 	/** The approval, when one was asked. */
 	readonly approval?: ApprovalDecision;
 	readonly result: ToolResult;
+	/** The error code when the tool threw an AssayError (e.g. `MCP_UNREACHABLE`: the server is gone), for evals that must tell an outage from a tool error. */
+	readonly errorCode?: string;
 	readonly startTimeMs: number;
 	readonly durationMs: number;
 }

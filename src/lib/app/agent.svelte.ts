@@ -9,7 +9,6 @@ import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
 import { workspaceAgentTools } from './agent-tools.ts';
 import { McpServers } from './mcp-servers.svelte.ts';
-import { AgentTaskSet } from './agent-eval.svelte.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
@@ -79,8 +78,6 @@ export class AgentDesk {
 
 	/** The workspace's MCP servers (the page's MCP servers panel); their enabled tools join the tool list. */
 	readonly mcp: McpServers;
-	/** "Evaluate on a task set": agent-tasks files run with this page's engine, tools and limits. */
-	readonly taskSet: AgentTaskSet = new AgentTaskSet(this);
 	private readonly sources: AgentToolSources;
 
 	/** `sources` default: the app's built-in tools and the enabled tools of {@link mcp}. */

@@ -4,6 +4,7 @@ import { AppCore } from './app-core.svelte.ts';
 import { Workbench } from './workbench.svelte.ts';
 import { AskDesk } from './ask.svelte.ts';
 import { AgentDesk } from './agent.svelte.ts';
+import { AgentEvals, appAgentEvalsHost } from './agent-evals.svelte.ts';
 import { EvalBench } from './eval-bench.svelte.ts';
 import { AnswerLab } from './answer-lab.svelte.ts';
 import { FirstRunGuide } from './shell/guide.svelte.ts';
@@ -17,7 +18,14 @@ import { FirstRunGuide } from './shell/guide.svelte.ts';
 export class AppContext extends AppCore {
 	/** The first-run guide (offered when the demo workspace is seeded; the shell shows it). */
 	readonly guide = new FirstRunGuide();
-	private views: { library?: Workbench; ask?: AskDesk; agent?: AgentDesk; evals?: EvalBench; answers?: AnswerLab } = {};
+	private views: {
+		library?: Workbench;
+		ask?: AskDesk;
+		agent?: AgentDesk;
+		agentEvals?: AgentEvals;
+		evals?: EvalBench;
+		answers?: AnswerLab;
+	} = {};
 
 	/** The library and search page's state. */
 	get library(): Workbench {
@@ -30,6 +38,10 @@ export class AppContext extends AppCore {
 	/** The Agent page's state. */
 	get agent(): AgentDesk {
 		return (this.views.agent ??= new AgentDesk(this));
+	}
+	/** "Evaluate the agent" on the Agent page: runs tasks with the Agent page's model, tools and limits. */
+	get agentEvals(): AgentEvals {
+		return (this.views.agentEvals ??= new AgentEvals(appAgentEvalsHost(this, this.agent)));
 	}
 	/** The retrieval evaluations page's state. */
 	get evals(): EvalBench {

@@ -59,3 +59,15 @@ async function fetchOk(url: string): Promise<Response> {
 	if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
 	return response;
 }
+
+/** The demo workspace's agent tasks (`static/demo/agent-tasks.jsonl`, the agent-tasks format over the demo documents). */
+export const DEMO_AGENT_TASKS = 'agent-tasks.jsonl';
+
+/**
+ * Fetch the demo agent tasks served with the site (same origin).
+ * @throws Error when the file cannot be fetched.
+ */
+export async function loadDemoAgentTasks(): Promise<{ name: string; text: string }> {
+	const text = await fetchOk(`${base}/demo/${DEMO_AGENT_TASKS}`).then((r) => r.text());
+	return { name: DEMO_AGENT_TASKS, text };
+}

@@ -304,4 +304,69 @@ describe('assay eval --config with system.type "agent"', () => {
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toContain('--filter: no task has the id "nope"');
 	});
+
+	it('refuses (exit 2, before any request) expected calls and allow-list entries that name no tool of the agent', async () => {
+		const before = server.requests;
+		writeFileSync(
+			join(dir, 'typo-tasks.jsonl'),
+			JSON.stringify({ id: 't1', task: Q1, expectedToolCalls: [{ name: 'search_document', arguments: {} }] }) + '\n'
+		);
+		const typo = await runCliCaptured([
+			'eval',
+			'--config',
+			config('typo', null, { tasks: 'typo-tasks.jsonl' }),
+			'--out',
+			join(dir, 'out-typo')
+		]);
+		expect(typo.code).toBe(2);
+		expect(typo.stderr).toContain('task "t1" expects a call to "search_document"');
+		expect(typo.stderr).toContain('its tools are search_documents, read_chunk, read_document, list_documents');
+		const path = config('allow-typo', null);
+		const cfg = JSON.parse(readFileSync(path, 'utf8')) as { system: Record<string, unknown> };
+		cfg.system['approval'] = { policy: 'allow', allow: ['delete_order'] };
+		writeFileSync(path, JSON.stringify(cfg));
+		const allow = await runCliCaptured(['eval', '--config', path, '--out', join(dir, 'out-allow-typo')]);
+		expect(allow.code).toBe(2);
+		expect(allow.stderr).toContain('system.approval.allow: no tool is named "delete_order"');
+		expect(server.requests).toBe(before);
+	});
+
+	it('stops with exit 3 and an incomplete report when an MCP server goes away mid-run, instead of scoring the outage as tool errors', async () => {
+		const gone = await startMcpFixtureServer();
+		const lookup: AgentServerScript = (_task, turn) => {
+			if (turn === 0) {
+				void gone.close();
+				return { calls: [{ name: 'shop__lookup_order', args: { order_id: 'A-1001' } }] };
+			}
+			return { text: 'Order A-1001 could not be looked up.' };
+		};
+		const model = await startScriptedAgentServer(lookup);
+		try {
+			const lines = ['o1', 'o2'].map((id) =>
+				JSON.stringify({ id, task: Q4, expectedToolCalls: [{ name: 'shop__lookup_order', arguments: { order_id: 'A-1001' } }] })
+			);
+			writeFileSync(join(dir, 'tasks-outage.jsonl'), lines.join('\n') + '\n');
+			const path = join(dir, 'outage.json');
+			writeFileSync(
+				path,
+				JSON.stringify({
+					tasks: 'tasks-outage.jsonl',
+					system: {
+						type: 'agent',
+						model: { baseUrl: model.baseUrl, model: 'scripted-http-agent', retry: { maxRetries: 0 } },
+						mcp: [{ url: gone.url, label: 'shop', tools: ['lookup_order'], timeoutMs: 5000 }]
+					}
+				})
+			);
+			const out = join(dir, 'out-outage');
+			const r = await runCliCaptured(['eval', '--config', path, '--out', out]);
+			expect(r.code).toBe(3);
+			expect(r.stderr).toContain('MCP_UNREACHABLE: an MCP server was unreachable on task "o1" (shop__lookup_order)');
+			const report = parseAgentReport(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+			expect(report.status).toBe('incomplete');
+			expect(report.perTask).toEqual([]);
+		} finally {
+			await model.close();
+		}
+	});
 });

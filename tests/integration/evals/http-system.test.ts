@@ -282,7 +282,8 @@ describe('http system against a local server', () => {
 	it('a reply slower than timeoutMs is retried, then SYSTEM_UNREACHABLE with reason timeout', async () => {
 		let requests = 0;
 		const base = await serve(() => void requests++);
-		const system = await createHttpSystem({ type: 'http', url: base, timeoutMs: 50, retry: { maxRetries: 1 } }, noWait);
+		// 500 ms, not less: the server must have received each request before the client gives up on it, even on a loaded machine.
+		const system = await createHttpSystem({ type: 'http', url: base, timeoutMs: 500, retry: { maxRetries: 1 } }, noWait);
 		await expect(system.answer(ask())).rejects.toMatchObject({
 			code: 'SYSTEM_UNREACHABLE',
 			details: { lastReason: 'timeout', attempts: 2 }

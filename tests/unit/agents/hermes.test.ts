@@ -45,6 +45,15 @@ describe('Hermes tool-call parsing', () => {
 		expect(parseHermesOutput('  Plain answer.  ')).toEqual({ text: 'Plain answer.', calls: [] });
 		expect(parseHermesOutput('<tool_call>not json</tool_call>').calls).toEqual([{ id: 'call_1', name: '', argumentsJson: 'not json' }]);
 	});
+	it('keeps an argument that contains </tool_call> inside its call', () => {
+		const out = 'Searching. <tool_call>{"name": "search", "arguments": {"q": "what does </tool_call> close"}}</tool_call>';
+		expect(parseHermesOutput(out)).toEqual({
+			text: 'Searching.',
+			calls: [{ id: 'call_1', name: 'search', argumentsJson: '{"q":"what does </tool_call> close"}' }]
+		});
+		const two = '<tool_call>{"name": "a", "arguments": {}}</tool_call>\n<tool_call>{"name": "b", "arguments": {}}</tool_call>';
+		expect(parseHermesOutput(two).calls.map((c) => c.name)).toEqual(['a', 'b']);
+	});
 });
 
 describe('Hermes prompting for templates without a tool role', () => {

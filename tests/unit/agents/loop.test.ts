@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
 import { allowListPolicy, denyAllPolicy, ManualApprovals } from '../../../src/lib/agents/approval.ts';
-import { runAgent } from '../../../src/lib/agents/loop.ts';
+import { runAgent, TOOL_RESULT_MAX_CHARS } from '../../../src/lib/agents/loop.ts';
 import type { AgentRunInput, Tool, ToolEffect } from '../../../src/lib/agents/types.ts';
 import { ScriptedChatModel, type ChatScript } from '../../../src/lib/generation/scripted.ts';
 import type { ChatRequest } from '../../../src/lib/generation/types.ts';
@@ -119,6 +119,19 @@ describe('the agent loop', () => {
 		expect(run.steps[1]?.calls[0]?.result.content).toMatch(/^Invalid arguments for search: /);
 		expect(run.steps[2]?.calls[0]?.result.content).toBe('There is no tool named "nope". Available: search.');
 		expect(search.calls).toEqual([{ q: 'x' }]);
+	});
+
+	it('asks each turn for no more tokens than the budget has left (and at least one)', async () => {
+		const search = tool('search', 'read-only', () => 'hit');
+		let n = 0;
+		const model = new ScriptedChatModel(
+			'm',
+			() => ({ tokens: [], toolCalls: [{ name: 'search', arguments: { q: `q${n++}` } }], usage: { inputTokens: 100, outputTokens: 10 } }),
+			noSleep
+		);
+		await runAgent(base({ model, tools: [search.tool], limits: { maxTotalTokens: 300, maxTokensPerStep: 512 } }));
+		// 300 left, then 190, then 80; the fourth turn never starts (330 ≥ 300).
+		expect(model.requests.map((r) => r.maxTokens)).toEqual([300, 190, 80]);
 	});
 
 	it('stops at maxSteps, the token budget, the time budget, a long step, a repeated call, a model error and a cancel, each with its reason', async () => {
@@ -257,5 +270,141 @@ describe('the agent loop', () => {
 		expect([run.stopReason, run.stopDetail]).toEqual(['cancelled', 'cancelled during step 1']);
 		expect(run.steps[0]?.calls[0]).toMatchObject({ status: 'denied', approval: { decision: 'deny', by: 'system:cancelled' } });
 		expect(approvals.pending()).toEqual([]);
+	});
+});
+
+describe('the agent loop with tools that misbehave', () => {
+	const once = (result: () => unknown) => {
+		const t = tool('t', 'read-only', () => '');
+		const misbehaving: Tool = { ...t.tool, run: async () => result() as never };
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 't', arguments: { q: 'a' } }] }, { tokens: ['done'] }]);
+		return runAgent(base({ model, tools: [misbehaving] }));
+	};
+
+	it('cuts a huge tool result to TOOL_RESULT_MAX_CHARS with a marker, in the prompt and the record', async () => {
+		const run = await once(() => ({ content: 'x'.repeat(TOOL_RESULT_MAX_CHARS + 5000) }));
+		const record = run.steps[0]?.calls[0];
+		expect(record?.status).toBe('ok');
+		expect(record?.result.content).toBe(`${'x'.repeat(TOOL_RESULT_MAX_CHARS)}\n[… cut: 5000 more characters]`);
+		const toolMessage = run.messages.find((m) => m.role === 'tool');
+		expect(toolMessage?.content.length).toBeLessThan(TOOL_RESULT_MAX_CHARS + 200);
+		expect(run.stopReason).toBe('final_answer');
+	});
+
+	it('reports what a tool threw when it is not an Error: a string, a number, an error-like object, a plain object as JSON', async () => {
+		const thrown = async (value: unknown) => {
+			const run = await once(() => {
+				throw value;
+			});
+			return [run.stopReason, run.steps[0]?.calls[0]?.status, run.steps[0]?.calls[0]?.result.content];
+		};
+		expect(await thrown('boom')).toEqual(['final_answer', 'tool_error', 't failed: boom']);
+		expect(await thrown(42)).toEqual(['final_answer', 'tool_error', 't failed: 42']);
+		expect(await thrown(undefined)).toEqual(['final_answer', 'tool_error', 't failed: undefined']);
+		expect(await thrown({ code: -32603, message: 'Internal error' })).toEqual(['final_answer', 'tool_error', 't failed: Internal error']);
+		expect(await thrown({ status: 500, detail: 'db down' })).toEqual([
+			'final_answer',
+			'tool_error',
+			't failed: {"status":500,"detail":"db down"}'
+		]);
+	});
+
+	it('never throws on a result that is not a ToolResult: non-string content becomes text, no result is a tool error', async () => {
+		const objectContent = await once(() => ({ content: { a: 1 }, documentRefs: ['d1', 7] }));
+		expect(objectContent.stopReason).toBe('final_answer');
+		expect(objectContent.steps[0]?.calls[0]?.result.content).toBe('{"a":1}');
+		expect(objectContent.documentRefs).toEqual(['d1']);
+		const nothing = await once(() => undefined);
+		expect(nothing.steps[0]?.calls[0]?.status).toBe('tool_error');
+		expect(nothing.steps[0]?.calls[0]?.result.content).toBe('t failed: it returned no result (undefined).');
+	});
+});
+
+describe('the agent loop time budget', () => {
+	it('aborts a model turn that outlives maxDurationMs and stops with time_budget, not a late answer', async () => {
+		const stalls = new ScriptedChatModel('m', { tokens: ['too late'], firstTokenDelayMs: 5_000 });
+		const started = Date.now();
+		const run = await runAgent(base({ model: stalls, limits: { maxDurationMs: 100 } }));
+		expect(Date.now() - started).toBeLessThan(2_000);
+		expect(run.stopReason).toBe('time_budget');
+		expect(run.stopDetail).toBe('stopped during step 1 after 100 ms (maxDurationMs): the model had not finished its turn');
+		expect(run.answer).toBe('');
+	});
+});
+
+describe('the agent loop call ids', () => {
+	it('gives every call of a run its own id when the server repeats or leaves out ids, and pairs each result with its call', async () => {
+		const search = tool('search', 'read-only', (a) => `hit for ${String(a.q)}`);
+		const turns: ChatScript[] = [
+			{
+				tokens: [],
+				toolCalls: [
+					{ id: 'call_0', name: 'search', arguments: { q: 'a' } },
+					{ id: 'call_0', name: 'search', arguments: { q: 'b' } },
+					{ id: '', name: 'search', arguments: { q: 'c' } }
+				]
+			},
+			{ tokens: [], toolCalls: [{ id: 'call_0', name: 'search', arguments: { q: 'd' } }] },
+			{ tokens: ['done'] }
+		];
+		// The turn is chosen by how many assistant turns the conversation holds.
+		const model = new ScriptedChatModel(
+			'm',
+			(r) => turns[Math.min(r.messages.filter((m) => m.role === 'assistant').length, 2)] as ChatScript,
+			noSleep
+		);
+		const run = await runAgent(base({ model, tools: [search.tool] }));
+		const ids = run.steps.flatMap((s) => s.calls.map((c) => c.id));
+		expect(ids).toEqual(['call_0', 'call_0_2', 'call', 'call_0_3']);
+		const asked = run.messages.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((c) => c.id) : []));
+		const answered = run.messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
+		expect(asked).toEqual(ids);
+		expect(answered).toEqual(ids);
+		const b = run.messages.find((m) => m.role === 'tool' && m.toolCallId === 'call_0_2');
+		expect(b?.content).toContain('hit for b');
+	});
+});
+
+describe('the agent loop with a tool schema the validator cannot use', () => {
+	it('refuses the call as invalid (never runs it unchecked) and goes on, instead of throwing', async () => {
+		const t = tool('broken', 'read-only', () => 'ran');
+		const broken: Tool = {
+			...t.tool,
+			definition: { ...t.tool.definition, inputSchema: { type: 'object', properties: { q: { $ref: '#/$defs/missing' } } } }
+		};
+		const model = byTurn([{ tokens: [], toolCalls: [{ name: 'broken', arguments: { q: 'a' } }] }, { tokens: ['done'] }]);
+		const run = await runAgent(base({ model, tools: [broken] }));
+		expect(run.stopReason).toBe('final_answer');
+		expect(run.steps[0]?.calls[0]?.status).toBe('invalid');
+		expect(run.steps[0]?.calls[0]?.result.content).toMatch(
+			/^Invalid arguments for broken: the tool's input schema cannot be checked \(.*Unresolved \$ref/
+		);
+		expect(t.calls).toEqual([]);
+	});
+});
+
+describe('the agent loop with the same call twice in one step', () => {
+	it('runs it once, answers the twin as a duplicate, still runs the step’s other calls and goes on', async () => {
+		const search = tool('search', 'read-only', (a) => `hit for ${String(a.q)}`);
+		const model = byTurn([
+			{
+				tokens: [],
+				toolCalls: [
+					{ name: 'search', arguments: { q: 'a' } },
+					{ name: 'search', arguments: { q: 'a' } },
+					{ name: 'search', arguments: { q: 'b' } }
+				]
+			},
+			{ tokens: ['done'] }
+		]);
+		const run = await runAgent(base({ model, tools: [search.tool] }));
+		expect(run.stopReason).toBe('final_answer');
+		expect(search.calls).toEqual([{ q: 'a' }, { q: 'b' }]);
+		const calls = run.steps[0]?.calls ?? [];
+		expect(calls.map((c) => c.status)).toEqual(['ok', 'invalid', 'ok']);
+		expect(calls[1]?.result.content).toBe(
+			`Duplicate of call ${calls[0]?.id} in this step (same tool, same arguments): it was not run again; its result is above.`
+		);
+		expect(run.messages.filter((m) => m.role === 'tool')).toHaveLength(3);
 	});
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AgentDesk, type AgentToolSources } from '../../../src/lib/app/agent.svelte.ts';
-import { AgentTaskSet } from '../../../src/lib/app/agent-eval.svelte.ts';
 import type { AppCore } from '../../../src/lib/app/app-core.svelte.ts';
 import { McpServers } from '../../../src/lib/app/mcp-servers.svelte.ts';
 import { DEFAULT_ENDPOINT } from '../../../src/lib/app/ask-endpoint.ts';
@@ -111,57 +110,5 @@ describe('the Agent page state', () => {
 		});
 		expect(d.current?.run).toBeNull();
 		expect(d.running).toBe(false);
-	});
-});
-
-describe('evaluating the Agent page on a task set', () => {
-	const TASKS = [
-		JSON.stringify({ id: 'find', task: 'find A-1', expectedToolCalls: [{ name: 'search', arguments: { id: 'A-1' } }] }),
-		'{not json',
-		JSON.stringify({ id: 'remove', task: 'remove A-1', expectedToolCalls: [{ name: 'remove' }] })
-	].join('\n');
-	/** Searches or removes (as the task says) on the first turn, then answers. */
-	const model = () =>
-		new ScriptedChatModel(
-			'scripted-agent',
-			(r: ChatRequest) => {
-				const task = r.messages.find((m) => m.role === 'user')?.content ?? '';
-				if (r.messages.some((m) => m.role === 'tool')) return { tokens: ['done'], usage: { inputTokens: 50, outputTokens: 5 } };
-				return { tokens: [], toolCalls: [{ name: task.startsWith('remove') ? 'remove' : 'search', arguments: { id: 'A-1' } }] };
-			},
-			async () => {}
-		);
-
-	it('loads the good lines, lists the bad ones, runs each task headless (side effects denied) and reports its metrics', async () => {
-		const ran: string[] = [];
-		const d = desk(model(), [tool('search', 'read-only', ran), tool('remove', 'side-effecting', ran)]);
-		const set = new AgentTaskSet(d, () => 1_700_000_000_000);
-		set.load('tasks.jsonl', TASKS);
-		expect(set.tasks.map((t) => t.id)).toEqual(['find', 'remove']);
-		expect(set.errors).toEqual([{ line: 2, message: expect.stringMatching(/^not valid JSON/) }]);
-		await set.run();
-		const report = set.report!;
-		expect(ran).toEqual(['search:A-1']);
-		expect(report.perTask.map((r) => [r.id, r.stopReason, r.calls.map((c) => `${c.name}:${c.status}`), r.approvalsAsked])).toEqual([
-			['find', 'final_answer', ['search:ok'], 0],
-			['remove', 'final_answer', ['remove:denied'], 1]
-		]);
-		expect(report.perTask[0]!.metrics).toMatchObject({ 'tool-precision': 1, 'tool-recall': 1 });
-		expect(report.perTask[1]!.calls[0]!.approval).toMatchObject({ decision: 'deny', by: 'policy:deny' });
-		expect(report.system).toMatchObject({ model: { id: 'scripted-agent', provider: 'scripted' }, approval: { policy: 'deny', allow: [] } });
-		expect(report.tasks).toMatchObject({ name: 'tasks.jsonl', count: 2, evaluated: 2 });
-		expect(report.createdAt).toBe('2023-11-14T22:13:20.000Z');
-		expect(JSON.parse(set.reportJson())).toEqual(JSON.parse(JSON.stringify(report)));
-	});
-
-	it('says so when a file has no task that loads, and runs nothing', async () => {
-		const m = model();
-		const set = new AgentTaskSet(desk(m, []));
-		set.load('empty.jsonl', '\n{"id": 1}\n');
-		expect(set.error).toBe('empty.jsonl has no task that loads.');
-		expect(set.errors).toHaveLength(1);
-		await set.run();
-		expect(m.requests).toHaveLength(0);
-		expect(set.report).toBeNull();
 	});
 });

@@ -9,3 +9,5 @@ export * from './metrics.ts';
 export * from './runner.ts';
 export * from './report.ts';
 export * from './config.ts';
+export * from './review.ts';
+export * from './junit.ts';

@@ -9,7 +9,7 @@ import { maximumBipartiteMatching } from './matching.ts';
  *
  * Which calls count: every {@link ToolCallRecord} of every step, in order — calls that ran
  * (`ok`, `tool_error`, `timeout`, `cancelled`) and calls that were attempted but refused
- * (`invalid`: bad JSON, unknown tool or schema-invalid arguments; `denied` by the approval
+ * (`invalid`: bad JSON, unknown tool, schema-invalid arguments or a duplicate within the step; `denied` by the approval
  * port). A call the loop stopped the run on (`repeated_call`) is not recorded by the loop and so
  * not counted. An `invalid` call counts as made but never matches an expected call (it did not
  * run, and its arguments are not known to be valid); a `denied` call matches on the arguments the

@@ -88,7 +88,16 @@ const rowSchema = z.object({
 	error: z
 		.object({ code: z.string(), message: z.string() })
 		.nullable()
-		.meta(d('Set when the task could not run (e.g. its tools failed): not scored.'))
+		.meta(d('Set when the task could not run (e.g. its tools failed): not scored.')),
+	review: z
+		.object({
+			pass: z.boolean().meta(d("The person's verdict: it replaces task-success in metrics and in the aggregate.")),
+			notes: z.string(),
+			reviewedAt: z.string().meta(d('ISO 8601 time of the review.')),
+			automaticTaskSuccess: z.boolean().nullable().meta(d('task-success as the run scored it before the review (null: not scored).'))
+		})
+		.optional()
+		.meta(d('A human review of the task (the Agent page), absent when nobody reviewed it (see evals/agents/review.ts).'))
 });
 
 const meanSchema = z.object({ mean: num, n: int }).nullable();

@@ -96,7 +96,9 @@ async function judgeAnswer(task: AgentTask, run: AgentRun, judge: AgentJudgeSett
 /**
  * Run every task (see the module comment). Never throws for a task's failure: a tool provider
  * error is the task's `error`; a run that ends `model_error` is scored (it has no final answer,
- * so it fails) unless the error means the model is unreachable, which stops the run. A judge
+ * so it fails) unless the error means the model is unreachable, which stops the run; so does a
+ * call whose MCP server was unreachable (`MCP_UNREACHABLE`: an outage, not the agent's fault — that
+ * task is not scored). A judge
  * that cannot be reached stops the run too; other judge errors leave that task's success unscored.
  */
 export async function runAgentEval(input: AgentEvalInput): Promise<AgentEvalRun> {
@@ -140,6 +142,15 @@ export async function runAgentEval(input: AgentEvalInput): Promise<AgentEvalRun>
 			incomplete = {
 				reason: `the model was unreachable on task "${task.id}": ${run.error.message}`,
 				code: run.error.code,
+				notRun: input.tasks.length - i
+			};
+			break;
+		}
+		const outage = run.steps.flatMap((s) => s.calls).find((c) => c.errorCode === 'MCP_UNREACHABLE');
+		if (outage) {
+			incomplete = {
+				reason: `an MCP server was unreachable on task "${task.id}" (${outage.name}): ${outage.result.content}`,
+				code: 'MCP_UNREACHABLE',
 				notRun: input.tasks.length - i
 			};
 			break;
