@@ -3,3 +3,4 @@ export * from './types.ts';
 export * from './table.ts';
 export * from './cost.ts';
 export { DEFAULT_PRICE_TABLE } from './defaults.ts';
+export * from './spans.ts';

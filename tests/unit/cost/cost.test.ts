@@ -9,6 +9,7 @@ import {
 	parsePriceTable,
 	picoToUsdString,
 	priceFor,
+	spanCost,
 	totalCost,
 	type ModelPrice,
 	type PriceTable
@@ -154,5 +155,32 @@ describe('parsePriceTable: per-row errors', () => {
 		expect(r.ok).toBe(false);
 		if (!r.ok) expect(r.errors.map((e) => e.path).sort()).toEqual(['asOf', 'currency', 'models', 'version']);
 		expect(parsePriceTable(null).ok).toBe(false);
+	});
+});
+
+describe('spanCost: from OpenTelemetry GenAI attributes', () => {
+	it('prices a model-call span by its response model, with cached input', () => {
+		const c = spanCost(
+			{
+				'gen_ai.provider.name': 'openai',
+				'gen_ai.request.model': 'gpt-4o',
+				'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+				'gen_ai.usage.input_tokens': 2000,
+				'gen_ai.usage.cache_read.input_tokens': 1000,
+				'gen_ai.usage.output_tokens': 100
+			},
+			DEFAULT_PRICE_TABLE
+		);
+		// 1000 × 0.15 + 1000 × 0.075 + 100 × 0.60 = 285 µ$.
+		expect(c).toMatchObject({ ok: true, picoUsd: 285_000_000n, usd: 0.000285, match: 'gpt-4o-mini*' });
+	});
+	it('says why a span has no cost', () => {
+		expect(spanCost({ 'gen_ai.usage.input_tokens': 5 }, DEFAULT_PRICE_TABLE)).toMatchObject({ ok: false, text: 'no model on the span' });
+		expect(spanCost({ 'gen_ai.provider.name': 'webllm', 'gen_ai.request.model': 'Llama-3.2-1B' }, DEFAULT_PRICE_TABLE)).toMatchObject({
+			reason: 'in-browser'
+		});
+		expect(spanCost({ 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1.5 }, DEFAULT_PRICE_TABLE)).toMatchObject({
+			reason: 'no-usage'
+		});
 	});
 });
