@@ -1,6 +1,7 @@
 import type { PriceTable } from './types.ts';
 
-const OPENAI = 'https://platform.openai.com/docs/pricing';
+/** OpenAI's model pages carry each model's rates (the main pricing page lists the newest models only). */
+const OPENAI = (model: string) => `https://developers.openai.com/api/docs/models/${model}`;
 const ANTHROPIC = 'https://platform.claude.com/docs/en/about-claude/pricing';
 const GOOGLE = 'https://ai.google.dev/gemini-api/docs/pricing';
 /** The day these rows were read from the providers' pricing pages (and cross-checked). */
@@ -19,12 +20,19 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
 	asOf: READ,
 	currency: 'USD',
 	models: [
-		// OpenAI (developers.openai.com model pages give the same rates).
-		{ match: 'gpt-4o*', inputPerMTok: 2.5, outputPerMTok: 10, cachedInputPerMTok: 1.25, source: OPENAI, asOf: READ },
-		{ match: 'gpt-4o-mini*', inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, source: OPENAI, asOf: READ },
-		{ match: 'gpt-4.1*', inputPerMTok: 2, outputPerMTok: 8, cachedInputPerMTok: 0.5, source: OPENAI, asOf: READ },
-		{ match: 'gpt-4.1-mini*', inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1, source: OPENAI, asOf: READ },
-		{ match: 'gpt-4.1-nano*', inputPerMTok: 0.1, outputPerMTok: 0.4, cachedInputPerMTok: 0.025, source: OPENAI, asOf: READ },
+		// OpenAI, standard tier, from each model's page.
+		{ match: 'gpt-4o*', inputPerMTok: 2.5, outputPerMTok: 10, cachedInputPerMTok: 1.25, source: OPENAI('gpt-4o'), asOf: READ },
+		{ match: 'gpt-4o-mini*', inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, source: OPENAI('gpt-4o-mini'), asOf: READ },
+		{ match: 'gpt-4.1*', inputPerMTok: 2, outputPerMTok: 8, cachedInputPerMTok: 0.5, source: OPENAI('gpt-4.1'), asOf: READ },
+		{ match: 'gpt-4.1-mini*', inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1, source: OPENAI('gpt-4.1-mini'), asOf: READ },
+		{
+			match: 'gpt-4.1-nano*',
+			inputPerMTok: 0.1,
+			outputPerMTok: 0.4,
+			cachedInputPerMTok: 0.025,
+			source: OPENAI('gpt-4.1-nano'),
+			asOf: READ
+		},
 		// Anthropic: "Cache Hits & Refreshes" is the cached-input rate.
 		{ match: 'claude-opus-4*', inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5, source: ANTHROPIC, asOf: READ },
 		{ match: 'claude-opus-4-5*', inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5, source: ANTHROPIC, asOf: READ },
