@@ -22,6 +22,9 @@ import {
 	type WaterfallRow
 } from '$lib/tracing/traces.ts';
 import type { SpanRecord } from '$lib/tracing/types.ts';
+import type { PriceTable } from '$lib/cost/index.ts';
+import { priceTable } from '$lib/app/price-table.svelte.ts';
+import { traceCosts } from './trace-cost.ts';
 import { loadCaptureContent, loadTraceBudgetMb, saveCaptureContent, saveTraceBudgetMb } from './prefs.ts';
 
 /** The collector form: address and one optional header, kept in memory only (never stored). */
@@ -60,7 +63,15 @@ export class TracesView {
 	readonly storedBytes = $derived(this.traces.reduce((n, t) => n + t.bytes, 0));
 	readonly models = $derived(modelsOf(this.traces));
 	private readonly textIndex = $derived(textIndex(this.spans));
-	readonly shown = $derived(filterTraces(this.traces, this.filter, (id) => this.textIndex.get(id) ?? ''));
+	/** Cost per trace under the user's price table (Settings), by trace id. */
+	readonly costs = $derived(traceCosts(this.spans, priceTable.current() as PriceTable));
+	/** Minimum cost filter (USD), or `null`. */
+	minCostUsd = $state<number | null>(null);
+	readonly shown = $derived(
+		filterTraces(this.traces, this.filter, (id) => this.textIndex.get(id) ?? '').filter(
+			(t) => this.minCostUsd === null || (this.costs.get(t.traceId)?.usd ?? 0) >= this.minCostUsd
+		)
+	);
 
 	constructor(private readonly app: AppCore) {}
 
