@@ -137,6 +137,7 @@ test('the navigation marks the current page, in workflow order', async ({ page }
 		'Agent',
 		'Evaluations',
 		'Answer evals',
+		'Traces',
 		'Models and endpoints'
 	]);
 	await expect(nav.locator('[aria-current="page"]')).toHaveText(['Library']);
