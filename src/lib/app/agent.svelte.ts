@@ -1,5 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
-import { loadCaptureContent, recordTrace } from './traces/prefs.ts';
+import { capturesContent, recordTrace } from './traces/prefs.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { ChatModel } from '$lib/generation/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
@@ -185,7 +185,7 @@ export class AgentDesk {
 		const workspaceId = this.workspaceId;
 		try {
 			live.run = await runAgent({
-				captureContent: loadCaptureContent(localStorage, workspaceId),
+				captureContent: capturesContent(workspaceId),
 				task,
 				model,
 				tools: this.selectedTools(),

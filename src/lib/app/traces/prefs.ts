@@ -22,6 +22,12 @@ export function loadCaptureContent(storage: Pick<Storage, 'getItem'>, workspaceI
 	return storage.getItem(captureKey(workspaceId)) !== 'false';
 }
 
+/** {@link loadCaptureContent} from the page's localStorage; `true` where there is none (tests, workers). */
+export function capturesContent(workspaceId: string | null): boolean {
+	const storage = globalThis.localStorage as Storage | undefined;
+	return storage ? loadCaptureContent(storage, workspaceId) : true;
+}
+
 /** Remember the content-capture choice of `workspaceId`. */
 export function saveCaptureContent(storage: Store, workspaceId: string, capture: boolean): void {
 	storage.setItem(captureKey(workspaceId), capture ? 'true' : 'false');
@@ -50,9 +56,8 @@ export async function recordTrace(
 	workspaceId: string | null
 ): Promise<void> {
 	try {
-		const storage = globalThis.localStorage;
-		const capture = storage ? loadCaptureContent(storage, workspaceId) : true;
-		await api.recordSpans(applyContentCapture(spans, capture));
+		const storage = globalThis.localStorage as Storage | undefined;
+		await api.recordSpans(applyContentCapture(spans, capturesContent(workspaceId)));
 		await api.enforceTraceBudget((storage ? loadTraceBudgetMb(storage) : DEFAULT_TRACE_BUDGET_MB) * 1024 * 1024);
 	} catch {
 		// A trace that cannot be stored must not hide the answer it describes.
