@@ -69,3 +69,32 @@ export function bootstrapMedianRatio(
 	const tail = ((1 - level) / 2) * 100;
 	return { ratio: median(on) / median(off), low: percentile(ratios, tail), high: percentile(ratios, 100 - tail) };
 }
+
+/** A median with its percentile-bootstrap interval. */
+export interface MedianInterval {
+	readonly median: number;
+	readonly low: number;
+	readonly high: number;
+}
+
+/** `median(xs)` and a percentile-bootstrap interval at `level` (resampling `xs` with replacement). */
+export function bootstrapMedian(
+	xs: readonly number[],
+	options: { readonly resamples?: number; readonly level?: number; readonly seed?: number } = {}
+): MedianInterval {
+	if (xs.length === 0) throw new Error('bootstrapMedian needs a non-empty array');
+	const resamples = options.resamples ?? 2000;
+	const level = options.level ?? 0.95;
+	const random = seededRandom(options.seed ?? 1);
+	const n = xs.length;
+	const a = new Float64Array(n);
+	const medians: number[] = [];
+	for (let r = 0; r < resamples; r++) {
+		for (let i = 0; i < n; i++) a[i] = xs[Math.floor(random() * n)] as number;
+		a.sort();
+		medians.push(percentile(a, 50));
+	}
+	medians.sort((x, y) => x - y);
+	const tail = ((1 - level) / 2) * 100;
+	return { median: median(xs), low: percentile(medians, tail), high: percentile(medians, 100 - tail) };
+}

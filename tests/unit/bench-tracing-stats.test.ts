@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMedianRatio, median, percentile, seededRandom } from '../../bench/tracing/stats.ts';
+import { bootstrapMedian, bootstrapMedianRatio, median, percentile, seededRandom } from '../../bench/tracing/stats.ts';
 
 describe('bench/tracing statistics', () => {
 	it('takes nearest-rank percentiles', () => {
@@ -34,5 +34,14 @@ describe('bench/tracing statistics', () => {
 		expect(r.low).toBeLessThanOrEqual(r.ratio);
 		expect(r.high).toBeGreaterThanOrEqual(r.ratio);
 		expect(() => bootstrapMedianRatio([1], [1, 2])).toThrow();
+	});
+
+	it('bootstraps a median: exact for a constant sample, bracketing otherwise', () => {
+		expect(bootstrapMedian([2, 2, 2, 2], { resamples: 100 })).toEqual({ median: 2, low: 2, high: 2 });
+		const r = bootstrapMedian([1, 2, 3, 4, 5, 6, 7, 8, 9], { resamples: 500, seed: 5 });
+		expect(r.median).toBe(5);
+		expect(r.low).toBeLessThanOrEqual(5);
+		expect(r.high).toBeGreaterThanOrEqual(5);
+		expect(() => bootstrapMedian([])).toThrow();
 	});
 });
