@@ -51,4 +51,8 @@ test('an OTLP/JSON file from a Python RAG app is imported, listed as imported an
 	await expect(waterfall.getByTestId('waterfall-row')).toHaveCount(4);
 	await waterfall.getByTestId('waterfall-row').filter({ hasText: 'ChatOpenAI' }).click();
 	await expect(waterfall.getByTestId('span-detail')).toContainText('gen_ai');
+	// The imported answer is scored with the default checks.
+	await page.getByTestId('trace-score-run').click();
+	await expect(page.getByTestId('trace-check')).toHaveCount(4);
+	await expect(page.getByTestId('trace-check').filter({ hasText: 'citations-valid' })).toHaveAttribute('data-pass', 'true');
 });

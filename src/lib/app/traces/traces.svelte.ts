@@ -25,6 +25,7 @@ import type { SpanRecord } from '$lib/tracing/types.ts';
 import type { PriceTable } from '$lib/cost/index.ts';
 import { priceTable } from '$lib/app/price-table.svelte.ts';
 import { traceCosts } from './trace-cost.ts';
+import { scoreTrace, type TraceScore } from './score.ts';
 import { loadCaptureContent, loadTraceBudgetMb, saveCaptureContent, saveTraceBudgetMb } from './prefs.ts';
 
 /** The collector form: address and one optional header, kept in memory only (never stored). */
@@ -52,6 +53,8 @@ export class TracesView {
 	selected = $state<string[]>([]);
 	open = $state.raw<OpenTrace | null>(null);
 	openSpanId = $state<string | null>(null);
+	/** Default checks run on the open trace's answer ("Score with checks"), or `null`. */
+	score = $state.raw<TraceScore | null>(null);
 	compare = $state.raw<[OpenTrace, OpenTrace] | null>(null);
 	importErrors = $state.raw<readonly OtlpImportError[]>([]);
 	collector = $state<CollectorForm>({ url: 'http://localhost:4318', headerName: '', headerValue: '' });
@@ -111,6 +114,17 @@ export class TracesView {
 		this.open = this.openTrace(traceId);
 		this.openSpanId = this.open?.rows[0]?.span.spanId ?? null;
 		this.compare = null;
+		this.score = null;
+	}
+
+	/** Run the default checks on the open trace's answer text (own or imported); shown, not stored. */
+	scoreOpen(): void {
+		if (!this.open) return;
+		try {
+			this.score = scoreTrace(this.open.spans);
+		} catch (error) {
+			this.score = { ok: false, reason: describe(error) };
+		}
 	}
 
 	/** Tick or untick a trace in the list. */
