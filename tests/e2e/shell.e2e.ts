@@ -130,7 +130,15 @@ test('the theme toggle switches light and dark, survives a reload (applied befor
 test('the navigation marks the current page, in workflow order', async ({ page }) => {
 	await page.goto('./?demo=0');
 	const nav = page.getByRole('navigation', { name: 'Pages' });
-	await expect(nav.getByRole('link')).toHaveText(['Library', 'Search', 'Ask', 'Evaluations', 'Answer evals', 'Models and endpoints']);
+	await expect(nav.getByRole('link')).toHaveText([
+		'Library',
+		'Search',
+		'Ask',
+		'Evaluations',
+		'Answer evals',
+		'Failures',
+		'Models and endpoints'
+	]);
 	await expect(nav.locator('[aria-current="page"]')).toHaveText(['Library']);
 	await page.getByTestId('evals-link').click();
 	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');

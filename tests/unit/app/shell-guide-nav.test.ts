@@ -51,10 +51,11 @@ describe('the navigation', () => {
 			'Agent',
 			'Evaluations',
 			'Answer evals',
+			'Failures',
 			'Models and endpoints'
 		]);
 		expect(NAV_ENTRIES.map((e) => e.testid)).toEqual(
-			expect.arrayContaining(['library-link', 'ask-link', 'agent-link', 'evals-link', 'answers-link'])
+			expect.arrayContaining(['library-link', 'ask-link', 'agent-link', 'evals-link', 'answers-link', 'failures-link'])
 		);
 	});
 
@@ -64,6 +65,7 @@ describe('the navigation', () => {
 		expect(currentNavEntry('/agent/')?.id).toBe('agent');
 		expect(currentNavEntry('/evals')?.id).toBe('evals');
 		expect(currentNavEntry('/answers/')?.id).toBe('answers');
+		expect(currentNavEntry('/failures/')?.id).toBe('failures');
 		expect(currentNavEntry('/settings/')?.id).toBe('settings');
 		expect(currentNavEntry('/nowhere/')).toBeNull();
 	});
