@@ -22,9 +22,9 @@ test('a 👎 with a note on an answer shows up in Failures and is promoted to a 
 	await expect(failure.getByTestId('failure-detail')).toHaveText('The code is SYNC_CONFLICT, not SYNC_OK');
 	await expect(failure.getByTestId('failure-answer')).toHaveText('Conflicts are reported as SYNC_OK [1].');
 	// The filter by reason: errors only hides it.
-	await page.getByLabel(/^Errors/).check();
+	await page.getByRole('checkbox', { name: /^Errors \(/ }).check();
 	await expect(failure).toHaveCount(0);
-	await page.getByLabel(/^Errors/).uncheck();
+	await page.getByRole('checkbox', { name: /^Errors \(/ }).uncheck();
 
 	await failure.getByRole('button', { name: 'Promote to golden set' }).click();
 	const dialog = page.getByTestId('promote-dialog');
