@@ -14,7 +14,20 @@ import svelteConfig from './svelte.config.js';
  * (tests/unit/scripts/eslint-layers.test.ts checks it): a new domain folder is added here and
  * gets these rules.
  */
-export const DOMAIN = ['shared', 'config', 'tracing', 'ingest', 'chunking', 'search', 'embedding', 'generation', 'rag', 'agents', 'evals'];
+export const DOMAIN = [
+	'shared',
+	'config',
+	'tracing',
+	'ingest',
+	'chunking',
+	'search',
+	'embedding',
+	'generation',
+	'rag',
+	'agents',
+	'evals',
+	'cost'
+];
 
 /** The other folders of src/lib, each a layer of DESIGN.md with its own rules below (or none: rpc; styles holds the design tokens, CSS only). */
 export const LAYERS = ['storage', 'rpc', 'services', 'app', 'components', 'adapters', 'styles'];

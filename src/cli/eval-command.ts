@@ -4,10 +4,11 @@ import { metricsCommand } from './metrics-command.ts';
 import { runSystemEvalCommand } from './eval/system-eval-command.ts';
 import { isAgentEvalConfig, runAgentEvalCommand } from './eval/agent-eval-command.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
+import { parsePriceTable, type PriceTable } from '../lib/cost/index.ts';
 
 /** Usage text of `assay eval`. */
 export const EVAL_USAGE = `Usage: assay eval --config <file> [--out <dir>] [--baseline <report.json>] [--concurrency <n>]
-                  [--no-cache] [--filter <id> …]
+                  [--no-cache] [--filter <id> …] [--prices <prices.json>]
        assay eval --qrels <file> --run <file> [options]
 
 With --config: evaluate a system — your app over HTTP, a command, a file of outputs or Assay's
@@ -44,6 +45,8 @@ Options (--config):
   --concurrency <n>      requests in flight at most (overrides the config; default 4)
   --no-cache             neither read nor write the response cache
   --filter <id> …        only these golden case ids (repeatable)
+  --prices <file>        price table (JSON, docs/cost.md) for the reports' cost; default the
+                         dated defaults
 
 Without --config: the older spelling of "assay metrics" (same code, same output), kept for
 existing scripts: --k, --per-query and --include-missing are metrics' --k, -q and -c; the
@@ -73,6 +76,7 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 		concurrency: { type: 'string' },
 		'no-cache': { type: 'boolean' },
 		filter: { type: 'string', multiple: true },
+		prices: { type: 'string' },
 		qrels: { type: 'string' },
 		run: { type: 'string' },
 		k: { type: 'string' },
@@ -89,6 +93,7 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 			if (values[name] !== undefined)
 				throw new UsageError(`--${name} belongs to the TREC form of assay eval; it cannot be combined with --config`);
 		}
+		const prices = typeof values.prices === 'string' ? readPrices(values.prices) : undefined;
 		if (isAgentEvalConfig(values.config)) {
 			for (const name of ['concurrency', 'no-cache'])
 				if (values[name] !== undefined)
@@ -98,7 +103,8 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 					config: values.config,
 					...(typeof values.out === 'string' ? { out: values.out } : {}),
 					...(typeof values.baseline === 'string' ? { baseline: values.baseline } : {}),
-					filter: (values.filter as string[] | undefined) ?? []
+					filter: (values.filter as string[] | undefined) ?? [],
+					...(prices ? { priceTable: prices } : {})
 				},
 				io,
 				{ env: process.env, clock: () => performance.now(), appVersion: APP_VERSION }
@@ -111,13 +117,14 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 				...(typeof values.baseline === 'string' ? { baseline: values.baseline } : {}),
 				...(values.concurrency !== undefined ? { concurrency: positiveIntegerOption(values, 'concurrency', 4) } : {}),
 				noCache: values['no-cache'] === true,
-				filter: (values.filter as string[] | undefined) ?? []
+				filter: (values.filter as string[] | undefined) ?? [],
+				...(prices ? { priceTable: prices } : {})
 			},
 			io,
 			{ env: process.env, stderrIsTTY: process.stderr.isTTY === true, clock: () => performance.now(), appVersion: APP_VERSION }
 		);
 	}
-	for (const name of ['out', 'baseline', 'concurrency', 'no-cache', 'filter']) {
+	for (const name of ['out', 'baseline', 'concurrency', 'no-cache', 'filter', 'prices']) {
 		if (values[name] !== undefined) throw new UsageError(`--${name} needs --config`);
 	}
 	if (values.qrels === undefined && values.run === undefined)
@@ -133,4 +140,20 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 		],
 		io
 	);
+}
+
+/**
+ * Read `--prices`: a price table as JSON (docs/cost.md).
+ * @throws UsageError naming the file and each bad row and field.
+ */
+function readPrices(path: string): PriceTable {
+	let json: unknown;
+	try {
+		json = JSON.parse(readFileSync(path, 'utf8'));
+	} catch (error) {
+		throw new UsageError(`--prices ${path}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
+	}
+	const parsed = parsePriceTable(json);
+	if (parsed.ok) return parsed.table;
+	throw new UsageError(`--prices ${path}: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
 }

@@ -13,6 +13,25 @@ test('an answer run over the golden set stores every answer with its citations, 
 	await expect(first).toContainText('400 / 4');
 	await expect(first).toContainText(/\d+ ms/);
 	await expect(page.getByTestId('answer-run-status')).toHaveText('complete');
+	// Cost: the scripted model has no price ("—", saying why) until a price is added in Settings.
+	await expect(first.getByTestId('answer-cost')).toHaveAttribute('title', 'no price for model answerer-good');
+	await expect(page.getByTestId('run-cost-reason')).toContainText('no price for model answerer-good');
+	await page.goto('./settings/');
+	await page.getByTestId('price-add').click();
+	const row = page.getByTestId('price-row').last();
+	await row.getByLabel(/Model id or glob/).fill('answerer-*');
+	await row.getByLabel(/Input price/).fill('1');
+	await row.getByLabel(/Output price/).fill('-2');
+	await row.getByLabel(/Source URL/).fill('https://example.com/pricing');
+	await page.getByTestId('price-save').click();
+	await expect(page.getByTestId('price-row-error')).toContainText('outputPerMTok must be ≥ 0');
+	await row.getByLabel(/Output price/).fill('2');
+	await page.getByTestId('price-save').click();
+	await expect(page.getByTestId('price-saved')).toBeVisible();
+	await page.goto('./answers/');
+	// 400 input × $1 + 4 output × $2 per million tokens = $0.000408 an answer; 15 answers.
+	await expect(first.getByTestId('answer-cost')).toHaveText('$0.000408');
+	await expect(page.getByTestId('run-cost-usd')).toHaveText('$0.00612');
 	// The prompt version and retrieval of the run went into every request: sources numbered in the last user message.
 	expect(bodies).toHaveLength(15);
 	expect(String((bodies[0]!.messages as { content: string }[]).at(-1)!.content)).toMatch(/^Sources:\n<source id="1" title="/);

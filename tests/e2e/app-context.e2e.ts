@@ -147,6 +147,9 @@ test('the command palette runs the main action of Evaluations and Answer evals b
 	await page.getByLabel('Run label').focus();
 	await palette('answer every case');
 	await expect(page.getByTestId('answers-notice')).toContainText('Answered 15 cases.');
+	// The notice comes just before the job lets go of the run; grading is offered once it has.
+	await expect(page.getByTestId('answer-progress')).toHaveCount(0);
+	await expect(page.getByTestId('answer-run-start')).toBeEnabled();
 	await page.getByLabel('Judge Base URL').fill(ROUTED_LLM_BASE);
 	await page.getByLabel('Judge Model').fill('judge');
 	await palette('grade the open run');

@@ -134,6 +134,7 @@ test('the navigation marks the current page, in workflow order', async ({ page }
 		'Library',
 		'Search',
 		'Ask',
+		'Agent',
 		'Evaluations',
 		'Answer evals',
 		'Failures',

@@ -1,3 +1,4 @@
+import type { PriceTable } from '../../lib/cost/index.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CfworkerSchemaValidator } from '../../lib/adapters/json-schema-validator.ts';
@@ -40,6 +41,8 @@ export interface AgentEvalOptions {
 	readonly out?: string;
 	readonly baseline?: string;
 	readonly filter?: readonly string[];
+	/** Price table for the report's cost (`--prices`); default the dated defaults (docs/cost.md). */
+	readonly priceTable?: PriceTable;
 }
 
 /** What the command takes from its surroundings; tests inject the model and the tools. */
@@ -322,6 +325,7 @@ export async function runAgentEvalCommand(options: AgentEvalOptions, io: CliIo, 
 		contentHash: await agentTasksHash(tasks.all),
 		tasks: tasks.run,
 		run,
+		...(options.priceTable ? { priceTable: options.priceTable } : {}),
 		system: {
 			label,
 			modelId: model.modelId,

@@ -1,3 +1,4 @@
+import type { PriceTable } from '../../lib/cost/index.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CHECKS, RUBRIC_PROMPTS } from '../../lib/evals/answers/grade.ts';
@@ -33,6 +34,8 @@ export interface SystemEvalOptions {
 	readonly concurrency?: number;
 	readonly noCache?: boolean;
 	readonly filter?: readonly string[];
+	/** Price table for the report's cost (`--prices`); default the dated defaults (docs/cost.md). */
+	readonly priceTable?: PriceTable;
 }
 
 /** What the command reads from its surroundings (tests inject them). */
@@ -231,7 +234,8 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		report: {
 			appVersion: surroundings.appVersion,
 			environment: { userAgent: `node ${process.version} (${process.platform})`, gpuAdapter: null, hardwareConcurrency: null },
-			contentHash
+			contentHash,
+			...(options.priceTable ? { priceTable: options.priceTable } : {})
 		}
 	});
 	progress[phase].finish();

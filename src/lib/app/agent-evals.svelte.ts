@@ -1,3 +1,5 @@
+import { priceTable } from './price-table.svelte.ts';
+import type { PriceTable } from '$lib/cost/index.ts';
 import pkg from '../../../package.json';
 import { AssayError } from '$lib/shared/errors.ts';
 import { newId } from '$lib/shared/ids.ts';
@@ -251,6 +253,7 @@ export class AgentEvals {
 					contentHash: await agentTasksHash(tasks),
 					tasks,
 					run,
+					priceTable: $state.snapshot(priceTable.current()) as PriceTable,
 					system: {
 						label: `agent ${model.modelId}`,
 						modelId: model.modelId,

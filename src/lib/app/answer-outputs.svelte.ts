@@ -1,3 +1,5 @@
+import { priceTable } from './price-table.svelte.ts';
+import type { PriceTable } from '$lib/cost/index.ts';
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
 import pkg from '../../../package.json';
 import { download, environmentInfo, importReportFiles, MAX_REPORT_BYTES } from './eval-files.ts';
@@ -76,7 +78,8 @@ export class AnswerOutputs {
 				runId: run.id,
 				appVersion: pkg.version,
 				environment: await environmentInfo(),
-				pairwise: lab.pairwise.section()
+				pairwise: lab.pairwise.section(),
+				priceTable: $state.snapshot(priceTable.current()) as PriceTable
 			});
 			lab.reports = await lab.api.listEvalReports(workspaceId);
 			// Shown at once in the report view (repeats, flaky cases, context matching).

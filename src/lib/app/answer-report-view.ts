@@ -53,6 +53,14 @@ export interface ReportView {
 		readonly ambiguous: number;
 	} | null;
 	readonly answersSummary: { readonly answered: number; readonly failed: number; readonly graded: number } | null;
+	/** The report's `answers.cost` (docs/cost.md); null for reports without it (retrieval-only, or written before cost was recorded). */
+	readonly cost: {
+		readonly totalUsd: number | null;
+		readonly priced: number;
+		readonly unpriced: number;
+		readonly reasons: readonly string[];
+		readonly asOf: string;
+	} | null;
 	readonly cases: readonly CaseView[];
 }
 
@@ -117,6 +125,15 @@ export function reportView(report: EvalReport): ReportView {
 		repeats: repeats ? { n: repeats.n, flakyCaseIds: [...repeats.flakyCaseIds] } : null,
 		contextMatching: extra.contextMatching ? { ...extra.contextMatching } : null,
 		answersSummary: answers ? { answered: answers.summary.answered, failed: answers.summary.failed, graded: answers.summary.graded } : null,
+		cost: answers?.cost
+			? {
+					totalUsd: answers.cost.totalUsd,
+					priced: answers.cost.pricedCases,
+					unpriced: answers.cost.unpricedCases,
+					reasons: [...answers.cost.reasons],
+					asOf: answers.cost.priceTableAsOf
+				}
+			: null,
 		cases
 	};
 }

@@ -1,3 +1,4 @@
+import type { PriceTable } from '../cost/index.ts';
 import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord, AnswerRunStatus, GradingSettings } from '../evals/answers/types.ts';
 import type { GoldenCase } from '../evals/golden/types.ts';
 import type { EvalReport } from '../evals/report/types.ts';
@@ -36,6 +37,8 @@ export interface AnswerReportRequest {
 	readonly environment: EvalReport['environment'];
 	/** A pairwise comparison against another run, when one was made. */
 	readonly pairwise?: PairwiseReportSection | null;
+	/** The price table to cost the run with (Settings); default the dated defaults (docs/cost.md). */
+	readonly priceTable?: PriceTable;
 }
 
 /** The answer service's API. */

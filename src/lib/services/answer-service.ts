@@ -204,7 +204,8 @@ class AnswerService implements AnswerApi {
 				createdAtMs: Date.now(),
 				environment: request.environment,
 				contentHash: run.goldenSetHash,
-				workspaceId: run.workspaceId
+				workspaceId: run.workspaceId,
+				...(request.priceTable ? { priceTable: request.priceTable } : {})
 			});
 			await store.evalRuns.put(report);
 			return report;
@@ -221,6 +222,7 @@ class AnswerService implements AnswerApi {
 			id: newId('run'),
 			run,
 			answers,
+			...(request.priceTable ? { priceTable: request.priceTable } : {}),
 			goldenSet: { id: run.goldenSetId, name: run.goldenSetName, cases: run.cases },
 			documents: documents.map((d) => ({
 				id: d.id,

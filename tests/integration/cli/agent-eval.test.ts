@@ -138,6 +138,14 @@ describe('assay eval --config with system.type "agent"', () => {
 			[2, 240, 24],
 			[1, 120, 12]
 		]);
+		// Cost: the scripted model is not in the price table, so each task says why instead of a number.
+		expect(report.perTask.map((t) => t.costUsd)).toEqual([null, null, null]);
+		expect(report.aggregate.cost).toMatchObject({
+			totalUsd: null,
+			pricedTasks: 0,
+			unpricedTasks: 3,
+			reasons: ['no price for model scripted-http-agent']
+		});
 		expect(report.aggregate.taskSuccess).toMatchObject({ passed: 2, n: 3, rate: 2 / 3 });
 		expect(report.aggregate.meanSteps).toBe(2);
 		expect(report.aggregate.stopReasons).toEqual({ final_answer: 3 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRICE_TABLE } from '../../../src/lib/cost/index.ts';
 import { buildAnswerReport } from '../../../src/lib/evals/answers/report.ts';
 import { parseEvalReport } from '../../../src/lib/evals/report/build.ts';
 import type { EvalReport } from '../../../src/lib/evals/report/types.ts';
@@ -56,6 +57,14 @@ describe('the view of an opened CLI report', () => {
 		expect(view.metrics.map((m) => m.name)).toEqual([...view.metrics.map((m) => m.name)].sort());
 		expect(view.metrics.find((m) => m.name === 'judge.correctness')!.mean).toBe(5);
 		expect(view.answersSummary).toEqual({ answered: 2, failed: 1, graded: 2 });
+		// The fixture run's model is scripted (in-browser): no price, the reason instead.
+		expect(view.cost).toEqual({
+			totalUsd: null,
+			priced: 0,
+			unpriced: 3,
+			reasons: ['in-browser model: time only'],
+			asOf: DEFAULT_PRICE_TABLE.asOf
+		});
 		expect([view.system, view.cache, view.repeats, view.errors, view.incomplete, view.contextMatching]).toEqual([
 			null,
 			null,
@@ -107,5 +116,30 @@ describe('the view of an opened CLI report', () => {
 			['q2', 2 / 3, true],
 			['q3', null, false]
 		]);
+	});
+});
+
+describe('cost in an answer report', () => {
+	it('prices each answer of an API model with the given table and totals them exactly', async () => {
+		const run = { ...makeRun(), config: { ...makeRun().config, model: { provider: 'openai-compatible', modelId: 'gpt-4o-mini' } } };
+		const built = await buildAnswerReport({
+			id: 'rep-2',
+			run,
+			answers: [makeAnswer('q1'), makeAnswer('q2'), makeAnswer('q3', { tokens: { input: null, output: null, promptTokensEstimate: 9 } })],
+			goldenSet: { id: 'g1', name: 'kites', cases },
+			corpus: { workspaceName: 'w', documents: 3, chunks: 5, contentHash: 'c'.repeat(64) },
+			analyzer: { name: 'english', fingerprint: 'f' },
+			bm25: { k1: 1.2, b: 0.75 },
+			chunking: { mode: 'recursive', chunkSizeChars: 800, chunkOverlapChars: 100 },
+			embeddingModel: null,
+			appVersion: '0.1.0',
+			createdAtMs: Date.UTC(2026, 11, 1),
+			environment: { userAgent: 'test', gpuAdapter: null, hardwareConcurrency: 4 }
+		});
+		const parsed = parseEvalReport(JSON.parse(JSON.stringify(built)));
+		// 100 × $0.15 + 4 × $0.60 per MTok = 17.4 µ$ an answer.
+		expect(parsed.answers?.perCase.map((c) => c.costUsd)).toEqual([0.0000174, 0.0000174, null]);
+		expect(parsed.answers?.cost).toMatchObject({ totalUsd: 0.0000348, pricedCases: 2, unpricedCases: 1, priceMatch: 'gpt-4o-mini*' });
+		expect(reportView(parsed).cost).toMatchObject({ totalUsd: 0.0000348, reasons: ['no token counts reported'] });
 	});
 });

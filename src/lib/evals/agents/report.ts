@@ -3,6 +3,7 @@ import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import { AssayError } from '../../shared/errors.ts';
 import type { AgentLimits, ToolDefinition } from '../../agents/types.ts';
 import type { GateableReport } from '../report/compare.ts';
+import { DEFAULT_PRICE_TABLE, costFor, totalCost, type CostResult, type PriceTable } from '../../cost/index.ts';
 import type { AgentTask } from './format.ts';
 import { aggregateAgentScores, metricValues, AGENT_METRICS } from './metrics.ts';
 import type { AgentEvalRun } from './runner.ts';
@@ -56,6 +57,12 @@ const rowSchema = z.object({
 	answer: z.string().nullable(),
 	steps: int.nullable(),
 	usage: z.object({ inputTokens: int, outputTokens: int }).nullable(),
+	costUsd: num
+		.nullable()
+		.optional()
+		.meta(
+			d('Tokens × the price of the model, USD (docs/cost.md); null when unpriced (in-browser model, no price) or the task did not run.')
+		),
 	durationMs: num.nullable(),
 	approvalsAsked: int.nullable(),
 	calls: z.array(callSchema),
@@ -131,6 +138,19 @@ export const AgentEvalReportSchema = z.object({
 		meanInputTokens: num.nullable(),
 		meanOutputTokens: num.nullable(),
 		meanDurationMs: num.nullable(),
+		cost: z
+			.object({
+				currency: z.literal('USD'),
+				totalUsd: num
+					.nullable()
+					.meta(d('Sum over the priced tasks, USD (exact in pico-dollars, then a double); null when none was priced.')),
+				pricedTasks: int,
+				unpricedTasks: int,
+				reasons: z.array(z.string()).meta(d('Why tasks have no cost, e.g. "in-browser model: time only".')),
+				priceTableAsOf: z.string().meta(d('asOf date (YYYY-MM-DD) of the price table used.'))
+			})
+			.optional()
+			.meta(d('Cost of the run; absent in reports written before cost was recorded.')),
 		approvalsAsked: int,
 		stopReasons: z.record(z.string(), int)
 	}),
@@ -168,6 +188,8 @@ export interface AgentReportInput {
 	readonly run: AgentEvalRun;
 	readonly system: AgentSystemDescription;
 	readonly judge: { readonly modelId: string; readonly passThreshold: number } | null;
+	/** Price table for `costUsd` and `aggregate.cost` (docs/cost.md); default the dated `DEFAULT_PRICE_TABLE`. */
+	readonly priceTable?: PriceTable;
 }
 
 /** Build the report of a finished {@link AgentEvalRun}. */
@@ -175,7 +197,14 @@ export function buildAgentReport(input: AgentReportInput): AgentEvalReport {
 	const scores = input.run.outcomes.flatMap((o) => (o.score ? [o.score] : []));
 	const errors = input.run.outcomes.filter((o) => o.score === null).length;
 	const agg = aggregateAgentScores(scores, errors);
-	const perTask = input.run.outcomes.map((o): AgentReportRow => {
+	const table = input.priceTable ?? DEFAULT_PRICE_TABLE;
+	const model = { provider: input.system.provider, modelId: input.system.modelId };
+	const costs: CostResult[] = input.run.outcomes.map((o) =>
+		o.run ? costFor(model, o.run.usage, table) : { ok: false, reason: 'no-usage', text: 'the task did not run' }
+	);
+	const cost = totalCost(costs);
+	const perTask = input.run.outcomes.map((o, i): AgentReportRow => {
+		const c = costs[i]!;
 		const records = new Map((o.run?.steps ?? []).flatMap((s) => s.calls.map((c) => [c.id, c] as const)));
 		const s = o.score;
 		return {
@@ -188,6 +217,7 @@ export function buildAgentReport(input: AgentReportInput): AgentEvalReport {
 			answer: o.run?.answer ?? null,
 			steps: o.run ? o.run.steps.length : null,
 			usage: o.run ? { ...o.run.usage } : null,
+			costUsd: c.ok ? c.usd : null,
 			durationMs: o.run?.durationMs ?? null,
 			approvalsAsked: o.run?.approvalsAsked ?? null,
 			calls: (s?.calls ?? []).map((c) => {
@@ -244,7 +274,15 @@ export function buildAgentReport(input: AgentReportInput): AgentEvalReport {
 		aggregate: {
 			...agg,
 			means: { ...agg.means },
-			stopReasons: { ...agg.stopReasons } as Record<string, number>
+			stopReasons: { ...agg.stopReasons } as Record<string, number>,
+			cost: {
+				currency: 'USD',
+				totalUsd: cost.usd,
+				pricedTasks: cost.priced,
+				unpricedTasks: cost.unpriced,
+				reasons: [...cost.reasons],
+				priceTableAsOf: table.asOf
+			}
 		},
 		perTask,
 		timings: { totalMs: input.run.totalMs }

@@ -111,6 +111,22 @@ const verdict = z.union([
 	z.object({ ok: z.literal(false), code: z.string(), message: z.string() })
 ]);
 
+/** Cost of the run (one configuration): tokens × a dated price table (docs/cost.md). */
+export const CostSectionSchema = z
+	.object({
+		currency: z.literal('USD'),
+		totalUsd: num
+			.nullable()
+			.meta(d('Sum over the priced cases, USD (exact in pico-dollars, then rounded to a double); null when none was priced.')),
+		pricedCases: int,
+		unpricedCases: int,
+		reasons: z.array(z.string()).meta(d('Why cases have no cost, e.g. "in-browser model: time only", "no price for model X".')),
+		priceTableAsOf: z.string().meta(d('asOf date (YYYY-MM-DD) of the price table used.')),
+		priceMatch: z.string().nullable().meta(d('The price-table row (match) that priced the model; null when none did.')),
+		totalMs: num.meta(d('Sum of whole-answer times, ms (what an in-browser model costs).'))
+	})
+	.meta(d('Cost of the run; absent in reports written before cost was recorded.'));
+
 /** One answer of the run, as exported. */
 export const AnswerCaseSchema = z.object({
 	caseId: z.string(),
@@ -123,6 +139,10 @@ export const AnswerCaseSchema = z.object({
 	retrieved: z.array(z.object({ rank: int, chunkId: z.string(), documentRef: z.string(), score: num })),
 	citations: z.object({ cited: z.array(int), invalid: z.array(int) }),
 	tokens: z.object({ input: int.nullable(), output: int.nullable(), promptTokensEstimate: int }),
+	costUsd: num
+		.nullable()
+		.optional()
+		.meta(d('Tokens × the price of the run model, USD (docs/cost.md); null when unpriced (in-browser model, no price, no token counts).')),
 	timings: z.object({ retrievalMs: num, ttftMs: num.nullable(), tpotMs: num.nullable(), totalMs: num }),
 	checks: z.array(z.object({ id: z.string(), type: z.string(), pass: z.boolean(), reason: z.string() })),
 	attack: z
@@ -169,6 +189,7 @@ export const AnswersSectionSchema = z
 			.nullable(),
 		summary: AnswerSummarySchema,
 		pairwise: PairwiseSectionSchema.nullable(),
+		cost: CostSectionSchema.optional(),
 		perCase: z.array(AnswerCaseSchema)
 	})
 	.meta(d('Answer evaluation (v2 only): null or absent for a retrieval-only report.'));

@@ -9,6 +9,8 @@ import type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
 import { ANSWER_METRIC_DEFINITIONS, answerMeans, answerMetrics, qrelsForCases, runFromAnswers } from './report-metrics.ts';
 import { attackSucceeded, summariseAnswerRun } from './summary.ts';
 import type { AnswerRecord, AnswerRunRecord } from './types.ts';
+import { DEFAULT_PRICE_TABLE, IN_BROWSER_PROVIDERS, isPriced, priceFor, type PriceTable } from '../../cost/index.ts';
+import { answerCost, runCost } from './cost.ts';
 
 export type { AnswersSection, PairwiseReportSection } from './report-schema.ts';
 
@@ -35,6 +37,8 @@ export interface AnswerReportInput {
 	/** Epoch ms, written as ISO 8601 `createdAt`. */
 	readonly createdAtMs: number;
 	readonly environment: EvalReport['environment'];
+	/** Price table for the `cost` section and per-case `costUsd` (docs/cost.md); default the dated `DEFAULT_PRICE_TABLE`. */
+	readonly priceTable?: PriceTable;
 	/** A pairwise comparison of this run with another, when one was made; default null. */
 	readonly pairwise?: PairwiseReportSection | null;
 	/** Index description; default the workspace pipeline of `run.config.mode`. */
@@ -56,7 +60,7 @@ export interface AnswerReportInput {
 	};
 }
 
-function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
+function perCase(a: AnswerRecord, costUsd: number | null): AnswersSection['perCase'][number] {
 	const verdicts: AnswersSection['perCase'][number]['verdicts'] = {};
 	for (const [rubric, v] of Object.entries(a.verdicts)) {
 		if (v === undefined) continue;
@@ -80,6 +84,7 @@ function perCase(a: AnswerRecord): AnswersSection['perCase'][number] {
 		retrieved: a.retrieved.map((r) => ({ ...r })),
 		citations: { cited: [...a.citations.cited], invalid: [...a.citations.invalid] },
 		tokens: { ...a.tokens },
+		costUsd,
 		timings: { ...a.timings },
 		checks: a.checks.map((c) => ({ id: c.id, type: c.type, pass: c.pass, reason: c.reason })),
 		...(a.attack !== undefined
@@ -94,6 +99,13 @@ function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord
 	const { run } = input;
 	const cfg = run.config;
 	const g = run.grading;
+	const table = input.priceTable ?? DEFAULT_PRICE_TABLE;
+	const total = runCost(answers, cfg.model, table);
+	const price = priceFor(cfg.model.modelId, table);
+	const costUsd = (a: AnswerRecord): number | null => {
+		const c = answerCost(a, cfg.model, table);
+		return c.ok ? c.usd : null;
+	};
 	return {
 		runId: run.id,
 		label: cfg.label,
@@ -118,7 +130,17 @@ function answersSection(input: AnswerReportInput, answers: readonly AnswerRecord
 			: null,
 		summary: summariseAnswerRun(answers, g?.passThreshold ?? 4) as AnswersSection['summary'],
 		pairwise: input.pairwise ?? null,
-		perCase: answers.map(perCase)
+		cost: {
+			currency: 'USD',
+			totalUsd: total.usd,
+			pricedCases: total.priced,
+			unpricedCases: total.unpriced,
+			reasons: [...total.reasons],
+			priceTableAsOf: table.asOf,
+			priceMatch: isPriced(price) && !IN_BROWSER_PROVIDERS.includes(cfg.model.provider) ? price.match : null,
+			totalMs: total.totalMs
+		},
+		perCase: answers.map((a) => perCase(a, costUsd(a)))
 	};
 }
 

@@ -10,6 +10,7 @@ import type { CacheCounts } from './cache.ts';
 import type { ContextMatchCounts } from './contexts.ts';
 import { CONSISTENCY_DEFINITION, CONSISTENCY_METRIC, consistencyMetrics, summariseRepeats, type RepeatsSummary } from './consistency.ts';
 import type { SystemRef } from './types.ts';
+import type { PriceTable } from '../../cost/index.ts';
 
 /**
  * The prompt recorded for a system whose prompt Assay does not know (http, exec, file): version
@@ -65,6 +66,8 @@ export interface SystemReportInput {
 	 * prompt {@link EXTERNAL_PROMPT}, window/maxTokens/temperature 0, seed `baseSeed`.
 	 */
 	readonly config?: Partial<Omit<AnswerRunConfig, 'label'>>;
+	/** Price table for the answers section's `cost` and per-case `costUsd`; default the dated defaults (docs/cost.md). */
+	readonly priceTable?: PriceTable;
 }
 
 const countBy = (codes: readonly string[]): Record<string, number> => {
@@ -145,6 +148,7 @@ export async function buildSystemReport(input: SystemReportInput): Promise<EvalR
 		id: input.id,
 		run,
 		answers: repeat0,
+		...(input.priceTable ? { priceTable: input.priceTable } : {}),
 		goldenSet: input.goldenSet,
 		...(input.documents !== undefined ? { documents: input.documents } : {}),
 		corpus: input.corpus ?? { workspaceName: '', documents: 0, chunks: 0, contentHash: '' },

@@ -1,3 +1,4 @@
+import { DEFAULT_PRICE_TABLE, costOfPico, priceFor, type ModelPrice } from '../../../../src/lib/cost/index.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -38,7 +39,10 @@ function fixtureModel() {
 	);
 }
 
-async function fixtureReport(over: Partial<Parameters<typeof runAgentEval>[0]> = {}): Promise<AgentEvalReport> {
+async function fixtureReport(
+	over: Partial<Parameters<typeof runAgentEval>[0]> = {},
+	model: { modelId: string; provider: string } = { modelId: 'scripted-agent', provider: 'scripted' }
+): Promise<AgentEvalReport> {
 	const tasks = fixtureTasks();
 	const run = await runAgentEval({
 		tasks,
@@ -59,8 +63,7 @@ async function fixtureReport(over: Partial<Parameters<typeof runAgentEval>[0]> =
 		run,
 		system: {
 			label: 'fixture agent',
-			modelId: 'scripted-agent',
-			provider: 'scripted',
+			...model,
 			tools: fixtureTools().map((t) => t.definition),
 			approval: { policy: 'deny', allow: [] },
 			limits: DEFAULT_AGENT_LIMITS
@@ -70,6 +73,22 @@ async function fixtureReport(over: Partial<Parameters<typeof runAgentEval>[0]> =
 }
 
 describe('the agent eval runner and report', () => {
+	it('costs each task and the run from its tokens when the model is priced, and says why when it is in-browser', async () => {
+		const priced = await fixtureReport({}, { modelId: 'gpt-4o-mini-2024-07-18', provider: 'openai-compatible' });
+		const expected = priced.perTask.map((t) =>
+			t.usage ? Number(costOfPico(t.usage, priceFor('gpt-4o-mini', DEFAULT_PRICE_TABLE) as ModelPrice)) / 1e12 : null
+		);
+		expect(priced.perTask.map((t) => t.costUsd)).toEqual(expected);
+		const ran = priced.perTask.filter((t) => t.usage !== null).length;
+		expect(priced.aggregate.cost).toMatchObject({ currency: 'USD', pricedTasks: ran, unpricedTasks: 8 - ran });
+		expect(priced.aggregate.cost?.totalUsd).toBeCloseTo(
+			expected.reduce((s: number, x) => s + (x ?? 0), 0),
+			12
+		);
+		const local = await fixtureReport();
+		expect(local.aggregate.cost).toMatchObject({ totalUsd: null, pricedTasks: 0, reasons: ['in-browser model: time only'] });
+	});
+
 	it('runs the fixture through the loop with an injected tool provider and reports the hand-computed aggregates', async () => {
 		const report = await fixtureReport();
 		expect(parseAgentReport(JSON.parse(JSON.stringify(report)))).toEqual(report);
