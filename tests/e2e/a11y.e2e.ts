@@ -84,6 +84,7 @@ const LINK_PATHS: Record<string, string> = {
 	'evals-link': '/evals/',
 	'answers-link': '/answers/',
 	'traces-link': '/traces/',
+	'failures-link': '/failures/',
 	'settings-link': '/settings/'
 };
 
@@ -114,7 +115,7 @@ test('an empty workspace on every page, an import with rejected files, and the o
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await expect(page.getByTestId('no-documents')).toBeVisible();
 	await audit(page, 'library of an empty workspace');
-	for (const link of ['ask-link', 'agent-link', 'evals-link', 'answers-link', 'traces-link']) {
+	for (const link of ['ask-link', 'agent-link', 'evals-link', 'answers-link', 'traces-link', 'failures-link']) {
 		await gotoPage(page, link);
 		await audit(page, `${link.replace('-link', '')} on an empty workspace`);
 	}

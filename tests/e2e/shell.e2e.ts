@@ -138,6 +138,7 @@ test('the navigation marks the current page, in workflow order', async ({ page }
 		'Evaluations',
 		'Answer evals',
 		'Traces',
+		'Failures',
 		'Models and endpoints'
 	]);
 	await expect(nav.locator('[aria-current="page"]')).toHaveText(['Library']);

@@ -3,6 +3,8 @@ import { capturesContent, recordTrace } from './traces/prefs.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { ChatModel } from '$lib/generation/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
+import { annotateRoot, CONTENT_ATTR, retrievalDocumentsAttribute } from '$lib/tracing/content.ts';
+import { recordFeedback, type Rating } from './feedback.ts';
 import { DEFAULT_AGENT_LIMITS, runAgent } from '$lib/agents/loop.ts';
 import { ManualApprovals, type PendingApproval } from '$lib/agents/approval.ts';
 import type { AgentLimits, AgentRun, Tool, ToolDefinition } from '$lib/agents/types.ts';
@@ -59,6 +61,7 @@ export interface AgentRunState {
  * app context, like the Ask page.
  */
 export class AgentDesk {
+	#recorded: Promise<unknown> = Promise.resolve();
 	task = $state('');
 	limits = $state<AgentLimits>({ ...DEFAULT_AGENT_LIMITS });
 	/** Every tool offered now (built-in first, then MCP): follows the workspace and the enabled MCP tools. */
@@ -199,13 +202,30 @@ export class AgentDesk {
 		} catch (error) {
 			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 		} finally {
-			live.spans = sink.spans;
-			void recordTrace(this.app.api, sink.spans, workspaceId);
+			// The root span keeps the task and the answer (and the documents the tools returned) for feedback and Failures.
+			live.spans = annotateRoot(sink.spans, {
+				[CONTENT_ATTR.agentTask]: task,
+				...(live.run?.answer ? { [CONTENT_ATTR.agentAnswer]: live.run.answer } : {}),
+				...(live.run && live.run.documentRefs.length > 0
+					? {
+							[CONTENT_ATTR.retrievalDocuments]: retrievalDocumentsAttribute(
+								live.run.documentRefs.map((id) => ({ id, title: null, score: null }))
+							)
+						}
+					: {})
+			});
+			this.#recorded = recordTrace(this.app.api, live.spans, workspaceId);
 			this.running = false;
 			this.abort = null;
 			this.approvals = null;
 			this.pending = [];
 		}
+	}
+
+	/** 👍/👎 with a note on the current run's result, stored on its trace's root span. */
+	async giveFeedback(rating: Rating, note: string): Promise<void> {
+		if (!this.current) throw new AssayError('NOT_FOUND', 'There is no agent result to give feedback on.');
+		await recordFeedback(this.app.api, $state.snapshot(this.current.spans) as SpanRecord[], rating, note, this.#recorded);
 	}
 
 	/** Stop the run: a waiting approval settles as denied and the run ends `cancelled`. */

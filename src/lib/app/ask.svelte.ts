@@ -3,6 +3,9 @@ import { recordTrace } from './traces/prefs.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
+import { annotateRoot } from '$lib/tracing/content.ts';
+import type { RetrievedSource } from '$lib/evals/answers/run.ts';
+import { answerContent, recordFeedback, type Rating } from './feedback.ts';
 import {
 	EstimateTokenizer,
 	TICKET_SCHEMA,
@@ -11,8 +14,7 @@ import {
 	type CitationSummary,
 	type FinishReason,
 	type GenerationMetrics,
-	type PackedSource,
-	type SourceChunk
+	type PackedSource
 } from '$lib/generation/index.ts';
 import { answerQuestion, type AnswerEvent, type AnswerStage } from '$lib/rag/index.ts';
 import { OpenAiChatModel } from '$lib/adapters/openai-chat.ts';
@@ -48,6 +50,7 @@ export interface AnswerState {
  * worker, workspace, in-browser model and the answering role's endpoint profile are shared.
  */
 export class AskDesk {
+	#recorded: Promise<unknown> = Promise.resolve();
 	mode = $state<RetrievalMode>('lexical');
 	topK = $state(8);
 	contextWindowTokens = $state(4096);
@@ -153,10 +156,11 @@ export class AskDesk {
 		this.running = true;
 		this.abort = new AbortController();
 		const sink = new InMemorySpanSink();
+		let retrieved: RetrievedSource[] = [];
 		try {
 			await answerQuestion({
 				model: this.engine(endpoint),
-				retrieve: (q, onStage) => this.retrieve(workspaceId, q, onStage),
+				retrieve: async (q, onStage) => (retrieved = await this.retrieve(workspaceId, q, onStage)),
 				tracer: new BasicTracer([sink]),
 				clock: () => performance.now(),
 				spec: $state.snapshot(this.prompt.current.spec),
@@ -169,12 +173,19 @@ export class AskDesk {
 				onEvent: (e) => apply(live, e)
 			});
 		} finally {
-			live.spans = sink.spans;
+			// The root span keeps what the answer was about (query, answer, sources) for feedback, Failures and promotion.
+			live.spans = annotateRoot(sink.spans, answerContent(live, retrieved));
 			// Kept with the library's spans too (Traces panel, export); a failure here must not hide the answer.
-			void recordTrace(this.api, sink.spans, workspaceId);
+			this.#recorded = recordTrace(this.api, live.spans, workspaceId);
 			this.running = false;
 			this.abort = null;
 		}
+	}
+
+	/** 👍/👎 with a note on the current answer, stored on its trace's root span. */
+	async giveFeedback(rating: Rating, note: string): Promise<void> {
+		if (!this.answer) throw new AssayError('NOT_FOUND', 'There is no answer to give feedback on.');
+		await recordFeedback(this.api, $state.snapshot(this.answer.spans) as SpanRecord[], rating, note, this.#recorded);
 	}
 
 	/** Structured output for the current question text against `schemaText`. */
@@ -226,7 +237,7 @@ export class AskDesk {
 		this.abort?.abort();
 	}
 
-	private retrieve(workspaceId: string, query: string, onStage: (stage: 'reranking') => void): Promise<SourceChunk[]> {
+	private retrieve(workspaceId: string, query: string, onStage: (stage: 'reranking') => void): Promise<RetrievedSource[]> {
 		// As the principal the search page runs as (absent = owner): the access lists decide what reaches the prompt.
 		const runAs = loadRunAs(localStorage, workspaceId);
 		return searchSources((r) => this.api.search(r, LibraryClient.listener(onStage)), {

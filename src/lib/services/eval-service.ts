@@ -115,7 +115,8 @@ class EvalService implements EvalApi {
 				relevant: c.relevant.map((r) => ({ ...r })),
 				...(c.reference ? { reference: c.reference } : {}),
 				tags: [...c.tags],
-				...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {})
+				...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {}),
+				...(c.source ? { source: { ...c.source } } : {})
 			}))
 		};
 		await store.goldenSets.put(record);

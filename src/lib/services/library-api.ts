@@ -2,7 +2,7 @@ import type { AssayErrorData } from '../shared/errors.ts';
 import type { AppConfig, AppConfigInput } from '../config/schema.ts';
 import type { DocumentRecord, DocumentStatus, WorkspaceRecord } from '../ingest/types.ts';
 import type { ParseWarning } from '../ingest/parsers/types.ts';
-import type { SpanRecord } from '../tracing/types.ts';
+import type { SpanEvent, SpanRecord } from '../tracing/types.ts';
 import type { JobStop, PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
 import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
@@ -261,6 +261,12 @@ export interface LibraryApi {
 	 * `budgetBytes`; resolves with what was deleted and the size left.
 	 */
 	enforceTraceBudget(budgetBytes: number): Promise<TraceBudgetReport>;
+	/**
+	 * Add a score (`gen_ai.evaluation.result` event: user feedback, a check, a judge) to the stored
+	 * span `spanId` of trace `traceId`, in one transaction; resolves with the updated span.
+	 * @throws AssayError `CONFIG_INVALID` for a malformed event, `NOT_FOUND` for a span not stored.
+	 */
+	addEvaluation(traceId: string, spanId: string, event: SpanEvent): Promise<SpanRecord>;
 	/** Hand over a port to the model worker (embedder + reranker, Comlink on that port). */
 	connectModels(port: MessagePort): Promise<void>;
 	/** The model worker died: model calls in flight reject with `WORKER_FAILED`; dense work waits for a new {@link connectModels}. */

@@ -3,7 +3,8 @@ import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { BasicTracer, withSpan } from '../tracing/tracer.ts';
-import type { SpanRecord, Tracer } from '../tracing/types.ts';
+import type { SpanEvent, SpanRecord, Tracer } from '../tracing/types.ts';
+import { assertEvaluationEvent } from '../tracing/evaluation.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
 import type {
 	DocumentView,
@@ -400,6 +401,16 @@ class LibraryService implements LibraryApi {
 			keptBytes: kept.reduce((sum, t) => sum + t.bytes, 0),
 			keptTraces: kept.length
 		};
+	}
+
+	async addEvaluation(traceId: string, spanId: string, event: SpanEvent): Promise<SpanRecord> {
+		if (typeof traceId !== 'string' || traceId === '' || typeof spanId !== 'string' || spanId === '')
+			throw new AssayError('CONFIG_INVALID', 'addEvaluation needs a trace id and a span id.');
+		assertEvaluationEvent(event);
+		const store = await this.#store();
+		// Spans recorded moments ago may still sit in the sink's buffer.
+		await this.spanSink?.flush();
+		return store.spans.addEvent(traceId, spanId, event);
 	}
 
 	async connectModels(port: MessagePort): Promise<void> {

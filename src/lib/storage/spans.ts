@@ -1,7 +1,8 @@
 /**
  * Stored trace spans: batch insert, recent listing, per-trace listing and pruning.
  */
-import type { SpanRecord } from '../tracing/types.ts';
+import { AssayError } from '../shared/errors.ts';
+import type { SpanEvent, SpanRecord } from '../tracing/types.ts';
 import type { Connection } from './connection.ts';
 
 /** Spans. Obtain through `AssayStore.spans`. */
@@ -59,6 +60,23 @@ export class SpansRepository {
 				}
 			}
 			return removed;
+		});
+	}
+
+	/**
+	 * Append `event` to the stored span `spanId` of trace `traceId`, read and written in one
+	 * transaction (a concurrent append is never lost); resolves with the updated span.
+	 * @throws AssayError `NOT_FOUND` when no such span is stored (or it belongs to another trace).
+	 */
+	addEvent(traceId: string, spanId: string, event: SpanEvent): Promise<SpanRecord> {
+		return this.connection.write('spans.addEvent', ['spans'], async (tx, batch) => {
+			const store = tx.objectStore('spans');
+			const stored = (await store.get(spanId)) as SpanRecord | undefined;
+			if (!stored || stored.traceId !== traceId)
+				throw new AssayError('NOT_FOUND', `No stored span ${spanId} in trace ${traceId} (it may have been pruned).`);
+			const updated: SpanRecord = { ...stored, events: [...stored.events, event] };
+			batch.add(store.put(updated));
+			return updated;
 		});
 	}
 

@@ -31,7 +31,12 @@ export const CONTENT_ATTRS: readonly string[] = [
 	'gen_ai.prompt',
 	'gen_ai.completion',
 	'input.value',
-	'output.value'
+	'output.value',
+	// What Ask and the Agent keep on their root span for feedback and promotion (tracing/content.ts).
+	'assay.rag.question',
+	'assay.rag.answer',
+	'assay.agent.task',
+	'assay.agent.answer'
 ];
 
 /** Attribute prefixes of content from other conventions (OpenLLMetry `gen_ai.prompt.0.content`, OpenInference `llm.input_messages.…`). */

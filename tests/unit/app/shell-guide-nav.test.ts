@@ -52,10 +52,11 @@ describe('the navigation', () => {
 			'Evaluations',
 			'Answer evals',
 			'Traces',
+			'Failures',
 			'Models and endpoints'
 		]);
 		expect(NAV_ENTRIES.map((e) => e.testid)).toEqual(
-			expect.arrayContaining(['library-link', 'ask-link', 'agent-link', 'evals-link', 'answers-link'])
+			expect.arrayContaining(['library-link', 'ask-link', 'agent-link', 'evals-link', 'answers-link', 'failures-link'])
 		);
 	});
 
@@ -66,6 +67,7 @@ describe('the navigation', () => {
 		expect(currentNavEntry('/evals')?.id).toBe('evals');
 		expect(currentNavEntry('/answers/')?.id).toBe('answers');
 		expect(currentNavEntry('/traces/')?.id).toBe('traces');
+		expect(currentNavEntry('/failures/')?.id).toBe('failures');
 		expect(currentNavEntry('/settings/')?.id).toBe('settings');
 		expect(currentNavEntry('/nowhere/')).toBeNull();
 	});

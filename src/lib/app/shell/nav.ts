@@ -1,15 +1,15 @@
 /**
  * The app's left navigation, in workflow order: Library → Search → Ask → Agent → Evaluations → Answer
- * evals → Traces, then Settings ("Models and endpoints"). Paths are route ids (resolve them with
+ * evals → Traces → Failures, then Settings ("Models and endpoints"). Paths are route ids (resolve them with
  * `$app/paths`); `hash` names a section of the page (Search is the search section of the library).
  */
 
 /** One entry of the navigation (and one "Go to" command of the palette). */
 export interface NavEntry {
-	readonly id: 'library' | 'search' | 'ask' | 'agent' | 'evals' | 'answers' | 'traces' | 'settings';
+	readonly id: 'library' | 'search' | 'ask' | 'agent' | 'evals' | 'answers' | 'traces' | 'failures' | 'settings';
 	readonly label: string;
 	/** Route id, with trailing slash (`trailingSlash = 'always'`). */
-	readonly path: '/' | '/ask/' | '/agent/' | '/evals/' | '/answers/' | '/traces/' | '/settings/';
+	readonly path: '/' | '/ask/' | '/agent/' | '/evals/' | '/answers/' | '/traces/' | '/failures/' | '/settings/';
 	/** Section of the page (`search` → `/#search`), or `null`. */
 	readonly hash: string | null;
 	/** `data-testid` of the link (the links of the old page nav kept theirs). */
@@ -46,6 +46,14 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
 		hash: null,
 		testid: 'traces-link',
 		keywords: ['spans', 'waterfall', 'opentelemetry', 'otlp', 'observability']
+	},
+	{
+		id: 'failures',
+		label: 'Failures',
+		path: '/failures/',
+		hash: null,
+		testid: 'failures-link',
+		keywords: ['feedback', 'thumbs down', 'errors', 'promote', 'golden set']
 	},
 	{
 		id: 'settings',

@@ -27,7 +27,8 @@ function toCase(input: z.infer<typeof GoldenCaseInputSchema>): GoldenCase {
 		relevant: input.relevant,
 		...(input.reference !== undefined && input.reference !== '' ? { reference: input.reference } : {}),
 		tags: input.tags ?? [],
-		...(input.attack !== undefined ? { attack: { canaries: input.attack.canaries, forbiddenHosts: input.attack.forbiddenHosts } } : {})
+		...(input.attack !== undefined ? { attack: { canaries: input.attack.canaries, forbiddenHosts: input.attack.forbiddenHosts } } : {}),
+		...(input.source !== undefined ? { source: { ...input.source } } : {})
 	};
 }
 

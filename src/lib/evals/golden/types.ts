@@ -29,6 +29,14 @@ export interface AttackSpec {
 	readonly forbiddenHosts: readonly string[];
 }
 
+/** Where a case came from: promoted from a stored trace (its root span), at `promotedAt` (ISO 8601). */
+export interface CaseSource {
+	readonly kind: 'trace';
+	readonly traceId: string;
+	readonly spanId: string;
+	readonly promotedAt: string;
+}
+
 /** One golden case. */
 export interface GoldenCase {
 	readonly id: string;
@@ -39,6 +47,8 @@ export interface GoldenCase {
 	readonly tags: readonly string[];
 	/** Present on prompt-injection cases: what the documents plant (see {@link AttackSpec}). */
 	readonly attack?: AttackSpec;
+	/** Provenance, when the case was promoted from a trace (see {@link CaseSource}). */
+	readonly source?: CaseSource;
 }
 
 /** A bad row of an import: 1-based line (or CSV row) and what is wrong. The good rows are kept. */
@@ -91,6 +101,16 @@ export const AttackInputSchema = z
 	.strict()
 	.refine((a) => a.canaries.length + a.forbiddenHosts.length > 0, { message: 'attack needs at least one canary or forbidden host' });
 
+/** The `source` object of a golden case (see {@link CaseSource}). */
+export const CaseSourceSchema = z
+	.object({
+		kind: z.literal('trace'),
+		traceId: z.string().min(1),
+		spanId: z.string().min(1),
+		promotedAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 date-time')
+	})
+	.strict();
+
 /** One JSONL line of Assay's golden-set format (see `schemas/golden-case.v1.schema.json`). */
 export const GoldenCaseInputSchema = z
 	.object({
@@ -99,7 +119,8 @@ export const GoldenCaseInputSchema = z
 		relevant: z.array(RelevantInputSchema),
 		reference: z.string().optional(),
 		tags: z.array(z.string()).optional(),
-		attack: AttackInputSchema.optional()
+		attack: AttackInputSchema.optional(),
+		source: CaseSourceSchema.optional()
 	})
 	.strict();
 
@@ -118,7 +139,8 @@ export const GoldenSetRecordSchema = z.object({
 			relevant: z.array(z.object({ doc: z.string(), grade: z.number(), chunk: z.string().optional() })),
 			reference: z.string().optional(),
 			tags: z.array(z.string()),
-			attack: z.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()) }).optional()
+			attack: z.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()) }).optional(),
+			source: z.object({ kind: z.literal('trace'), traceId: z.string(), spanId: z.string(), promotedAt: z.string() }).optional()
 		})
 	)
 });

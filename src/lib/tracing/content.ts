@@ -1,0 +1,161 @@
+/**
+ * What a trace says it was about: the query, the answer and the retrieved documents, read from
+ * the attributes Assay writes on its own root spans and from the GenAI / OpenInference attributes
+ * of imported spans (imports map OpenInference onto GenAI names, docs/observability.md).
+ * Content attributes are cut to `SPAN_CONTENT_MAX_CHARS`.
+ */
+import { SPAN_CONTENT_MAX_CHARS } from '../agents/spans.ts';
+import type { Attributes, SpanRecord } from './types.ts';
+
+/** Content attribute keys: Assay's (`assay.*`) and the GenAI ones read from imports. */
+export const CONTENT_ATTR = {
+	/** Ask: the question (root `rag.answer` span). */
+	ragQuestion: 'assay.rag.question',
+	/** Ask: the answer text (root `rag.answer` span). */
+	ragAnswer: 'assay.rag.answer',
+	/** Agent: the task (root `invoke_agent` span). */
+	agentTask: 'assay.agent.task',
+	/** Agent: the final answer (root `invoke_agent` span). */
+	agentAnswer: 'assay.agent.answer',
+	/** GenAI v1.41.0 (opt-in): `[{id, score}]` JSON; Assay adds `title`. */
+	retrievalDocuments: 'gen_ai.retrieval.documents',
+	retrievalQuery: 'gen_ai.retrieval.query.text',
+	inputMessages: 'gen_ai.input.messages',
+	outputMessages: 'gen_ai.output.messages'
+} as const;
+
+/** One retrieved document of a trace. */
+export interface TraceDocument {
+	/** Document reference (a workspace document id for Assay's own traces, the app's id for imports). */
+	readonly id: string;
+	readonly title: string | null;
+	/** Best score seen for it, or `null`. */
+	readonly score: number | null;
+}
+
+/** `text` cut to {@link SPAN_CONTENT_MAX_CHARS} (ending in `…` when cut). */
+export function cutContent(text: string): string {
+	return text.length > SPAN_CONTENT_MAX_CHARS ? `${text.slice(0, SPAN_CONTENT_MAX_CHARS - 1)}…` : text;
+}
+
+/** `gen_ai.retrieval.documents` JSON for `documents` (title kept when known). */
+export function retrievalDocumentsAttribute(documents: readonly TraceDocument[]): string {
+	return JSON.stringify(
+		documents.map((d) => ({ id: d.id, ...(d.score !== null ? { score: d.score } : {}), ...(d.title ? { title: d.title } : {}) }))
+	);
+}
+
+/**
+ * `spans` with `attributes` added to the root span (no parent in the list; the first such one),
+ * other spans unchanged. Values are cut with {@link cutContent}.
+ */
+export function annotateRoot(spans: readonly SpanRecord[], attributes: Attributes): SpanRecord[] {
+	const ids = new Set(spans.map((s) => s.spanId));
+	const root = spans.find((s) => s.parentSpanId === null || !ids.has(s.parentSpanId));
+	const cut: Attributes = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, typeof v === 'string' ? cutContent(v) : v]));
+	return spans.map((s) => (s === root ? { ...s, attributes: { ...s.attributes, ...cut } } : s));
+}
+
+/** The root span of a trace's spans (no parent among them; earliest first), or `null` for none. */
+export function rootSpan(spans: readonly SpanRecord[]): SpanRecord | null {
+	const ids = new Set(spans.map((s) => s.spanId));
+	let root: SpanRecord | null = null;
+	for (const s of spans) if ((s.parentSpanId === null || !ids.has(s.parentSpanId)) && (!root || s.startTimeMs < root.startTimeMs)) root = s;
+	return root;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+function parseJson(value: unknown): unknown {
+	if (typeof value !== 'string') return null;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		return null;
+	}
+}
+
+/** Text of the messages of `role` in a GenAI messages JSON (`[{role, parts:[{type:'text', content}]}]`), last first. */
+function messageTexts(value: unknown, role: string): string[] {
+	const messages = parseJson(value);
+	if (!Array.isArray(messages)) return [];
+	const out: string[] = [];
+	for (const m of messages) {
+		if (!m || typeof m !== 'object' || (m as { role?: unknown }).role !== role) continue;
+		const parts = (m as { parts?: unknown }).parts;
+		const content = (m as { content?: unknown }).content;
+		const joined = Array.isArray(parts)
+			? parts
+					.map((p) =>
+						p && typeof p === 'object' && (p as { type?: unknown }).type === 'text' ? text((p as { content?: unknown }).content) : null
+					)
+					.filter((t): t is string => t !== null)
+					.join('')
+			: (text(content) ?? '');
+		if (joined !== '') out.push(joined);
+	}
+	return out.reverse();
+}
+
+/** Spans with the root first, then the rest by start time. */
+function ordered(spans: readonly SpanRecord[]): SpanRecord[] {
+	const root = rootSpan(spans);
+	const rest = spans.filter((s) => s !== root).sort((a, b) => a.startTimeMs - b.startTimeMs);
+	return root ? [root, ...rest] : rest;
+}
+
+/** The query of a trace: Assay's question / task / eval query, else a retrieval query, else the last user message, else the root's `input.value`. */
+export function traceQuery(spans: readonly SpanRecord[]): string | null {
+	const list = ordered(spans);
+	for (const key of [CONTENT_ATTR.ragQuestion, CONTENT_ATTR.agentTask, 'assay.eval.query', CONTENT_ATTR.retrievalQuery])
+		for (const s of list) {
+			const v = text(s.attributes[key]);
+			if (v) return v;
+		}
+	for (const s of [...list].reverse()) {
+		const [last] = messageTexts(s.attributes[CONTENT_ATTR.inputMessages], 'user');
+		if (last) return last;
+	}
+	return list[0] ? text(list[0].attributes['input.value']) : null;
+}
+
+/** The answer of a trace: Assay's answer, else the last assistant output message, else the root's `output.value`. */
+export function traceAnswer(spans: readonly SpanRecord[]): string | null {
+	const list = ordered(spans);
+	for (const key of [CONTENT_ATTR.ragAnswer, CONTENT_ATTR.agentAnswer])
+		for (const s of list) {
+			const v = text(s.attributes[key]);
+			if (v) return v;
+		}
+	const byEnd = [...list].sort((a, b) => b.endTimeMs - a.endTimeMs);
+	for (const s of byEnd) {
+		const [last] = messageTexts(s.attributes[CONTENT_ATTR.outputMessages], 'assistant');
+		if (last) return last;
+	}
+	return list[0] ? text(list[0].attributes['output.value']) : null;
+}
+
+/** The retrieved documents of a trace (`gen_ai.retrieval.documents` of every span), first-seen order, best score kept. */
+export function traceDocuments(spans: readonly SpanRecord[]): TraceDocument[] {
+	const byId = new Map<string, { id: string; title: string | null; score: number | null }>();
+	for (const s of ordered(spans)) {
+		const docs = parseJson(s.attributes[CONTENT_ATTR.retrievalDocuments]);
+		if (!Array.isArray(docs)) continue;
+		for (const d of docs) {
+			if (!d || typeof d !== 'object') continue;
+			const raw = (d as { id?: unknown }).id;
+			const id = typeof raw === 'number' ? String(raw) : text(raw);
+			if (!id) continue;
+			const scoreRaw = (d as { score?: unknown }).score;
+			const score = typeof scoreRaw === 'number' && Number.isFinite(scoreRaw) ? scoreRaw : null;
+			const title = text((d as { title?: unknown }).title);
+			const seen = byId.get(id);
+			if (!seen) byId.set(id, { id, title, score });
+			else {
+				if (score !== null && (seen.score === null || score > seen.score)) seen.score = score;
+				seen.title ??= title;
+			}
+		}
+	}
+	return [...byId.values()];
+}
