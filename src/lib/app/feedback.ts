@@ -53,6 +53,6 @@ export function answerContent(
 	return {
 		[CONTENT_ATTR.ragQuestion]: answer.question,
 		...(answer.text !== '' ? { [CONTENT_ATTR.ragAnswer]: answer.text } : {}),
-		...(docs.size > 0 ? { [CONTENT_ATTR.retrievalDocuments]: retrievalDocumentsAttribute([...docs.values()]) } : {})
+		...(docs.size > 0 ? { [CONTENT_ATTR.ragDocuments]: retrievalDocumentsAttribute([...docs.values()]) } : {})
 	};
 }

@@ -19,6 +19,11 @@ export const CONTENT_ATTR = {
 	agentAnswer: 'assay.agent.answer',
 	/** GenAI v1.41.0 (opt-in): `[{id, score}]` JSON; Assay adds `title`. */
 	retrievalDocuments: 'gen_ai.retrieval.documents',
+	/**
+	 * Ask: the answer's documents (`[{id: documentRef, title, score}]` JSON) on the root span, kept
+	 * apart from the chunk-level `gen_ai.retrieval.documents` the RAG span already carries.
+	 */
+	ragDocuments: 'assay.rag.documents',
 	retrievalQuery: 'gen_ai.retrieval.query.text',
 	inputMessages: 'gen_ai.input.messages',
 	outputMessages: 'gen_ai.output.messages'
@@ -138,8 +143,12 @@ export function traceAnswer(spans: readonly SpanRecord[]): string | null {
 /** The retrieved documents of a trace (`gen_ai.retrieval.documents` of every span), first-seen order, best score kept. */
 export function traceDocuments(spans: readonly SpanRecord[]): TraceDocument[] {
 	const byId = new Map<string, { id: string; title: string | null; score: number | null }>();
+	// An Ask trace names its documents on the root (`assay.rag.documents`); its RAG span's list is per chunk.
+	const key = spans.some((s) => s.attributes[CONTENT_ATTR.ragDocuments] !== undefined)
+		? CONTENT_ATTR.ragDocuments
+		: CONTENT_ATTR.retrievalDocuments;
 	for (const s of ordered(spans)) {
-		const docs = parseJson(s.attributes[CONTENT_ATTR.retrievalDocuments]);
+		const docs = parseJson(s.attributes[key]);
 		if (!Array.isArray(docs)) continue;
 		for (const d of docs) {
 			if (!d || typeof d !== 'object') continue;

@@ -35,6 +35,7 @@ export const CONTENT_ATTRS: readonly string[] = [
 	// What Ask and the Agent keep on their root span for feedback and promotion (tracing/content.ts).
 	'assay.rag.question',
 	'assay.rag.answer',
+	'assay.rag.documents',
 	'assay.agent.task',
 	'assay.agent.answer'
 ];
