@@ -1,5 +1,6 @@
 import { displayName } from '../../lib/shared/display.ts';
 import { xmlEscape } from '../../lib/shared/xml.ts';
+import { gateCases, junitDocument, type JunitCase } from '../../lib/evals/gate/junit.ts';
 import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './outcome.ts';
 
 /**
@@ -18,36 +19,6 @@ import { failureReasons, groupByCase, largestDrops, type EvalOutcome } from './o
 
 export { xmlEscape };
 
-const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
-const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
-/** A message attribute: the first line, at most 500 characters. */
-const short = (text: string) => (text.split('\n')[0] ?? '').slice(0, 500);
-
-interface TestCase {
-	name: string;
-	classname: string;
-	timeMs: number;
-	kind: 'pass' | 'failure' | 'error' | 'skipped';
-	type?: string;
-	message?: string;
-	body?: string;
-}
-
-function testcaseXml(t: TestCase): string {
-	const open = `    <testcase${attr('name', t.name)}${attr('classname', t.classname)}${attr('time', seconds(t.timeMs))}`;
-	if (t.kind === 'pass') return `${open}/>\n`;
-	const tag = t.kind;
-	const typeAttr = t.type ? attr('type', t.type) : '';
-	const inner = t.body ? `${xmlEscape(t.body)}` : '';
-	return `${open}>\n      <${tag}${attr('message', short(t.message ?? ''))}${typeAttr}>${inner}</${tag}>\n    </testcase>\n`;
-}
-
-function suiteXml(name: string, cases: readonly TestCase[]): string {
-	const count = (k: TestCase['kind']) => cases.filter((c) => c.kind === k).length;
-	const time = cases.reduce((s, c) => s + c.timeMs, 0);
-	return `  <testsuite${attr('name', name)}${attr('tests', cases.length)}${attr('failures', count('failure'))}${attr('errors', count('error'))}${attr('skipped', count('skipped'))}${attr('time', seconds(time))}>\n${cases.map(testcaseXml).join('')}  </testsuite>\n`;
-}
-
 /** The cases that dropped most on `metric`, as extra lines of a gate failure. */
 function dropLines(outcome: EvalOutcome, metric: string): string {
 	const drops = largestDrops(outcome, metric);
@@ -57,7 +28,7 @@ function dropLines(outcome: EvalOutcome, metric: string): string {
 /** The JUnit XML document of `outcome` (see the module comment). */
 export function formatJunit(outcome: EvalOutcome): string {
 	const flaky = new Set(outcome.report.repeats?.flakyCaseIds ?? []);
-	const caseTests: TestCase[] = groupByCase(outcome.cases).map((g) => {
+	const caseTests: JunitCase[] = groupByCase(outcome.cases).map((g) => {
 		const base = {
 			name: displayName(g.caseId),
 			classname: 'assay.cases',
@@ -93,40 +64,9 @@ export function formatJunit(outcome: EvalOutcome): string {
 			body: `${g.query}\n${reasons.join('\n')}`
 		};
 	});
-	const gateTests: TestCase[] = [];
-	const { gate } = outcome;
-	if (gate.result) {
-		for (const m of gate.result.metrics) {
-			const name = `${m.metric}: ${m.limit}`;
-			gateTests.push(
-				m.pass
-					? { name, classname: 'assay.gate', timeMs: 0, kind: 'pass' }
-					: {
-							name,
-							classname: 'assay.gate',
-							timeMs: 0,
-							kind: 'failure',
-							type: 'gate',
-							message: `${m.metric} ${m.reason}`,
-							body: `${m.metric}: baseline ${m.baselineMean}, candidate ${m.candidateMean}, rule ${m.limit}\n${m.reason}${dropLines(outcome, m.metric)}`
-						}
-			);
-		}
-	} else if (gate.skipped) {
-		gateTests.push({
-			name: 'gate',
-			classname: 'assay.gate',
-			timeMs: 0,
-			kind: 'error',
-			type: 'GATE_NOT_EVALUATED',
-			message: gate.skipped,
-			body: gate.skipped
-		});
-	}
-	const suites = [suiteXml('assay.cases', caseTests)];
-	if (gateTests.length > 0) suites.push(suiteXml('assay.gate', gateTests));
-	const all = [...caseTests, ...gateTests];
-	const count = (k: TestCase['kind']) => all.filter((c) => c.kind === k).length;
+	const gateTests = gateCases(outcome.gate, (metric) => dropLines(outcome, metric));
+	const suites = [{ name: 'assay.cases', cases: caseTests }];
+	if (gateTests.length > 0) suites.push({ name: 'assay.gate', cases: gateTests });
 	const label = outcome.report.system?.label ?? outcome.report.retrieval.label;
-	return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', `assay eval: ${label}`)}${attr('tests', all.length)}${attr('failures', count('failure'))}${attr('errors', count('error'))}${attr('skipped', count('skipped'))}${attr('time', seconds(outcome.elapsedMs))}>\n${suites.join('')}</testsuites>\n`;
+	return junitDocument(`assay eval: ${label}`, suites, outcome.elapsedMs);
 }

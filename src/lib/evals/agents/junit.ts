@@ -1,7 +1,7 @@
 import type { GateResult } from '../gate/index.ts';
 import type { AgentEvalReport } from './report.ts';
 import { displayName } from '../../shared/display.ts';
-import { xmlEscape } from '../../shared/xml.ts';
+import { gateCases, junitDocument, type JunitCase } from '../gate/junit.ts';
 
 /**
  * JUnit XML of an agent eval, as `junit.ts` writes it for system evals: `<testsuite
@@ -14,32 +14,6 @@ import { xmlEscape } from '../../shared/xml.ts';
  * (`src/cli/eval/agent-eval-command.ts`) and by the Agent page's evaluations alike.
  */
 
-interface Case {
-	name: string;
-	classname: string;
-	timeMs: number;
-	kind: 'pass' | 'failure' | 'error' | 'skipped';
-	type?: string;
-	message?: string;
-	body?: string;
-}
-
-const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
-const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
-
-function caseXml(c: Case): string {
-	const open = `    <testcase${attr('name', c.name)}${attr('classname', c.classname)}${attr('time', seconds(c.timeMs))}`;
-	if (c.kind === 'pass') return `${open}/>\n`;
-	const message = (c.message ?? '').split('\n')[0]?.slice(0, 500) ?? '';
-	return `${open}>\n      <${c.kind}${attr('message', message)}${c.type ? attr('type', c.type) : ''}>${xmlEscape(c.body ?? '')}</${c.kind}>\n    </testcase>\n`;
-}
-
-function suiteXml(name: string, cases: readonly Case[]): string {
-	const n = (k: Case['kind']) => cases.filter((c) => c.kind === k).length;
-	const time = cases.reduce((s, c) => s + c.timeMs, 0);
-	return `  <testsuite${attr('name', name)}${attr('tests', cases.length)}${attr('failures', n('failure'))}${attr('errors', n('error'))}${attr('skipped', n('skipped'))}${attr('time', seconds(time))}>\n${cases.map(caseXml).join('')}  </testsuite>\n`;
-}
-
 /** The gate as the JUnit file reports it: a result, or why it was not evaluated, or none. */
 export type AgentGateOutcome = { readonly result: GateResult } | { readonly skipped: string } | null;
 
@@ -48,7 +22,7 @@ export type AgentGateOutcome = { readonly result: GateResult } | { readonly skip
  * @param notRun ids of tasks the run never reached (incomplete runs).
  */
 export function formatAgentJunit(report: AgentEvalReport, gate: AgentGateOutcome, notRun: readonly string[], elapsedMs: number): string {
-	const tasks: Case[] = report.perTask.map((r): Case => {
+	const tasks: JunitCase[] = report.perTask.map((r): JunitCase => {
 		const base = { name: displayName(r.id), classname: 'assay.agent.tasks', timeMs: r.durationMs ?? 0 };
 		const calls = r.calls.map((c) => `${c.name}:${c.status}`).join(' → ') || 'no tool calls';
 		if (r.error)
@@ -95,37 +69,7 @@ export function formatAgentJunit(report: AgentEvalReport, gate: AgentGateOutcome
 			kind: 'skipped',
 			message: 'not run: the run stopped before this task'
 		});
-	const gates: Case[] = [];
-	if (gate && 'result' in gate) {
-		for (const m of gate.result.metrics) {
-			const name = `${m.metric}: ${m.limit}`;
-			gates.push(
-				m.pass
-					? { name, classname: 'assay.gate', timeMs: 0, kind: 'pass' }
-					: {
-							name,
-							classname: 'assay.gate',
-							timeMs: 0,
-							kind: 'failure',
-							type: 'gate',
-							message: `${m.metric} ${m.reason}`,
-							body: `${m.metric}: baseline ${m.baselineMean}, candidate ${m.candidateMean}, rule ${m.limit}\n${m.reason}`
-						}
-			);
-		}
-	} else if (gate) {
-		gates.push({
-			name: 'gate',
-			classname: 'assay.gate',
-			timeMs: 0,
-			kind: 'error',
-			type: 'GATE_NOT_EVALUATED',
-			message: gate.skipped,
-			body: gate.skipped
-		});
-	}
-	const suites = [suiteXml('assay.agent.tasks', tasks), ...(gates.length ? [suiteXml('assay.gate', gates)] : [])];
-	const all = [...tasks, ...gates];
-	const n = (k: Case['kind']) => all.filter((c) => c.kind === k).length;
-	return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', `assay eval: ${report.system.label}`)}${attr('tests', all.length)}${attr('failures', n('failure'))}${attr('errors', n('error'))}${attr('skipped', n('skipped'))}${attr('time', seconds(elapsedMs))}>\n${suites.join('')}</testsuites>\n`;
+	const gates = gateCases(gate ?? {});
+	const suites = [{ name: 'assay.agent.tasks', cases: tasks }, ...(gates.length ? [{ name: 'assay.gate', cases: gates }] : [])];
+	return junitDocument(`assay eval: ${report.system.label}`, suites, elapsedMs);
 }
