@@ -1,6 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
 import { capturesContent, recordTrace } from './traces/prefs.ts';
-import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { ChatModel } from '$lib/generation/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
 import { annotateRoot, CONTENT_ATTR, retrievalDocumentsAttribute } from '$lib/tracing/content.ts';
@@ -14,6 +13,7 @@ import { workspaceAgentTools } from './agent-tools.ts';
 import { McpServers } from './mcp-servers.svelte.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
+import { AnsweringDesk } from './answering-desk.svelte.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { applyAgentEvent, emptyTrajectory, parseEditedArguments, type TrajectoryView } from './agent-view.ts';
 
@@ -60,7 +60,7 @@ export interface AgentRunState {
  * edit the arguments, deny with a note), and the finished run with its spans. A view over the
  * app context, like the Ask page.
  */
-export class AgentDesk {
+export class AgentDesk extends AnsweringDesk {
 	#recorded: Promise<unknown> = Promise.resolve();
 	task = $state('');
 	limits = $state<AgentLimits>({ ...DEFAULT_AGENT_LIMITS });
@@ -72,71 +72,30 @@ export class AgentDesk {
 	/** Side-effecting calls waiting for a person, oldest first. */
 	pending = $state.raw<PendingApproval[]>([]);
 	running = $state(false);
-	ready = $state(false);
-	error = $state<string | null>(null);
 
 	readonly validator = new CfworkerSchemaValidator();
 	private abort: AbortController | null = null;
 	private approvals: ManualApprovals | null = null;
-	private openedWorkspaceId: string | null = null;
 
 	/** The workspace's MCP servers (the page's MCP servers panel); their enabled tools join the tool list. */
 	readonly mcp: McpServers;
 	private readonly sources: AgentToolSources;
 
 	/** `sources` default: the app's built-in tools and the enabled tools of {@link mcp}. */
-	constructor(
-		private readonly app: AppCore,
-		sources?: AgentToolSources,
-		mcp: McpServers = new McpServers()
-	) {
+	constructor(app: AppCore, sources?: AgentToolSources, mcp: McpServers = new McpServers()) {
+		super(app);
 		this.mcp = mcp;
 		this.sources = sources ?? { builtin: appBuiltinTools, mcp: () => this.mcp.enabledTools() };
 	}
 
-	get workspaces(): WorkspaceRecord[] {
-		return this.app.workspaces;
-	}
-	get workspaceId(): string | null {
-		return this.app.workspaceId;
-	}
-	get llm() {
-		return this.app.llm;
-	}
-	/** Which engine runs the agent: the answering role's choice, shared with Ask. */
-	get engineKind(): 'endpoint' | 'webllm' {
-		return this.app.profiles.engineOf('answer');
-	}
-	get endpoint(): EndpointSettings {
-		return this.app.profiles.endpointFor('answer');
-	}
 	/** The tools a run gets now: offered and ticked. */
 	selectedTools(): Tool[] {
 		return this.offeredTools().filter((t) => !this.disabled[t.definition.name]);
 	}
 
-	/** The page is shown: start the app, open its workspace, list the tools. */
-	async show(): Promise<void> {
-		try {
-			await this.app.start();
-			const pick = this.app.initialWorkspace();
-			if (pick && pick.id !== this.openedWorkspaceId) await this.selectWorkspace(pick.id);
-		} catch (error) {
-			this.error = describe(error);
-		}
-		if (this.engineKind === 'webllm') this.app.startLlm();
-		this.ready = true;
-	}
-
-	useEngine(kind: 'endpoint' | 'webllm'): void {
-		this.app.profiles.setEngine('answer', kind);
-		if (kind === 'webllm') this.app.startLlm();
-	}
-
-	async selectWorkspace(id: string): Promise<void> {
-		this.app.setWorkspace(id);
-		this.openedWorkspaceId = id;
-		await Promise.all([this.app.api.openWorkspace(id), this.mcp.load(id)]);
+	/** Open the workspace and its MCP servers. */
+	protected override async openWorkspace(id: string): Promise<void> {
+		await Promise.all([super.openWorkspace(id), this.mcp.load(id)]);
 	}
 
 	/** The tools the sources offer now (read afresh for each run: the run-as principal may have changed). */

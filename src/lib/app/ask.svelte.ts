@@ -1,6 +1,5 @@
 import { AssayError } from '$lib/shared/errors.ts';
 import { recordTrace } from './traces/prefs.ts';
-import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink, type SpanRecord } from '$lib/tracing/index.ts';
 import { annotateRoot } from '$lib/tracing/content.ts';
@@ -24,6 +23,7 @@ import { loadRunAs } from './run-as.ts';
 import { PromptStudio } from './prompt-studio.svelte.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { describe } from './describe.ts';
+import { AnsweringDesk } from './answering-desk.svelte.ts';
 import { runStructured } from './ask-structured.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 
@@ -49,7 +49,7 @@ export interface AnswerState {
  * stop button, and keep sources, citations, metrics and spans. A view over the app context: its
  * worker, workspace, in-browser model and the answering role's endpoint profile are shared.
  */
-export class AskDesk {
+export class AskDesk extends AnsweringDesk {
 	#recorded: Promise<unknown> = Promise.resolve();
 	mode = $state<RetrievalMode>('lexical');
 	topK = $state(8);
@@ -63,62 +63,17 @@ export class AskDesk {
 	schemaText = $state(JSON.stringify(TICKET_SCHEMA, null, 2));
 	structured = $state<{ text: string; result: StructuredResult | null } | null>(null);
 	running = $state(false);
-	ready = $state(false);
-	error = $state<string | null>(null);
 
 	private abort: AbortController | null = null;
 	/** The workspace whose index this page opened. */
-	private openedWorkspaceId: string | null = null;
 
-	constructor(private readonly app: AppCore) {}
+	constructor(app: AppCore) {
+		super(app);
+	}
 
 	private get api() {
 		return this.app.api;
 	}
-	get workspaces(): WorkspaceRecord[] {
-		return this.app.workspaces;
-	}
-	get workspaceId(): string | null {
-		return this.app.workspaceId;
-	}
-	/** The in-browser model (the app's one LLM manager). */
-	get llm() {
-		return this.app.llm;
-	}
-	/** Which engine answers (the answering role's choice, remembered per workspace). */
-	get engineKind(): 'endpoint' | 'webllm' {
-		return this.app.profiles.engineOf('answer');
-	}
-	/** The answering role's endpoint profile settings (shared with Answer evals). */
-	get endpoint(): EndpointSettings {
-		return this.app.profiles.endpointFor('answer');
-	}
-
-	/** The page is shown: start the app if needed and open the app's workspace (again if another page switched it). */
-	async show(): Promise<void> {
-		try {
-			await this.app.start();
-			const pick = this.app.initialWorkspace();
-			if (pick && pick.id !== this.openedWorkspaceId) await this.selectWorkspace(pick.id);
-		} catch (error) {
-			this.error = describe(error);
-		}
-		if (this.engineKind === 'webllm') this.app.startLlm();
-		this.ready = true;
-	}
-
-	/** Switch engines; the in-browser one probes the GPU and its cache on first use only (web-llm loads lazily). */
-	useEngine(kind: 'endpoint' | 'webllm'): void {
-		this.app.profiles.setEngine('answer', kind);
-		if (kind === 'webllm') this.app.startLlm();
-	}
-
-	async selectWorkspace(id: string): Promise<void> {
-		this.app.setWorkspace(id);
-		this.openedWorkspaceId = id;
-		await this.api.openWorkspace(id);
-	}
-
 	saveEndpoint(): void {
 		this.app.profiles.save();
 	}
