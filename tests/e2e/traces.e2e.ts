@@ -56,3 +56,27 @@ test('an OTLP/JSON file from a Python RAG app is imported, listed as imported an
 	await expect(page.getByTestId('trace-check')).toHaveCount(4);
 	await expect(page.getByTestId('trace-check').filter({ hasText: 'citations-valid' })).toHaveAttribute('data-pass', 'true');
 });
+
+test('a 👎 with a note filters the Traces list: 👎 lists only that answer, 👍 shows the empty state', async ({ page }) => {
+	await routeLlm(page, streamed(['Conflicts are reported as ', 'SYNC_OK [1].']));
+	await page.goto('./');
+	await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	await askRouted(page, 'SYNC_CONFLICT');
+	await page.getByRole('button', { name: 'Bad answer' }).click();
+	await page.getByLabel('Feedback note').fill('The code is SYNC_CONFLICT');
+	await page.getByRole('button', { name: 'Save feedback' }).click();
+	await expect(page.getByTestId('feedback-saved')).toContainText('👎');
+	await openTraces(page);
+
+	const rows = page.getByTestId('trace-row');
+	// Unfiltered, the demo's import and the answer (at least) are listed.
+	await expect(rows.nth(1)).toBeVisible();
+	await page.getByLabel('Feedback', { exact: true }).selectOption({ label: '👎 Bad' });
+	await expect(rows).toHaveCount(1);
+	await expect(rows.first()).toHaveAttribute('data-feedback', 'bad');
+	await expect(rows.first()).toContainText('rag.answer');
+	await expect(rows.first().getByTestId('trace-feedback-cell')).toHaveText('👎Bad answer');
+	await page.getByLabel('Feedback', { exact: true }).selectOption({ label: '👍 Good' });
+	await expect(rows).toHaveCount(0);
+	await expect(page.getByTestId('no-matching-traces')).toContainText('No traces match these filters');
+});

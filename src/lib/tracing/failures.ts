@@ -1,16 +1,18 @@
 /**
  * The Failures view's model: which stored traces went wrong and why. A trace is a failure when
  * any of its spans has
- * - `feedback`: the latest `user_feedback` evaluation is 👎 (label `bad` or value 0);
+ * - `feedback`: the latest `user_feedback` evaluation is 👎 ({@link feedbackRating} `bad`);
  * - `error`: status error (the code is the `CODE` of `CODE: message`, else `error.type`);
  * - `judge`: a judge score that is low — label fail (`fail`, `failed`, `bad`, `incorrect`, …), or
- *   with no pass/fail label a value below `judgeThreshold` (any evaluation not named `check.*` or
- *   `user_feedback` is treated as a judge, so imported scores count);
+ *   with no pass/fail label a value below `judgeThreshold` on the 0–1 scale of
+ *   {@link normalisedScore} (any evaluation not named `check.*` or `user_feedback` is treated as a
+ *   judge, so imported scores count);
  * - `check`: a `check.*` evaluation with label fail or value 0.
  * Own and imported traces are the same spans, so both are gathered.
  */
 import { evaluationsOf, latestFeedback, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
 import { rootSpan, traceAnswer, traceQuery } from './content.ts';
+import { RUBRIC_MAX, RUBRIC_MIN } from '../evals/judge/verdict.ts';
 import type { SpanRecord } from './types.ts';
 
 /** Why a trace is listed. */
@@ -56,7 +58,8 @@ export interface FailureOptions {
 	readonly judgeThreshold?: number;
 }
 
-const FAIL_LABELS = new Set([
+/** Score labels read as failing (compared trimmed and lower-cased). */
+export const FAIL_LABELS: ReadonlySet<string> = new Set([
 	'fail',
 	'failed',
 	'failure',
@@ -69,7 +72,8 @@ const FAIL_LABELS = new Set([
 	'unfaithful',
 	'irrelevant'
 ]);
-const PASS_LABELS = new Set(['pass', 'passed', 'good', 'correct', 'true', 'yes', 'faithful', 'relevant']);
+/** Score labels read as passing (compared trimmed and lower-cased). */
+export const PASS_LABELS: ReadonlySet<string> = new Set(['pass', 'passed', 'good', 'correct', 'true', 'yes', 'faithful', 'relevant']);
 
 /** Spans grouped by trace id, in first-seen order. */
 export function groupByTrace(spans: readonly SpanRecord[]): Map<string, SpanRecord[]> {
@@ -90,11 +94,37 @@ export function errorCode(span: SpanRecord): string {
 	return typeof type === 'string' && type !== '' ? type : 'ERROR';
 }
 
+/**
+ * A 👍/👎 evaluation as a rating: its label `good` / `bad` (case-insensitive), else value 0 = `bad`
+ * and a positive value = `good`; `null` when neither tells.
+ */
+export function feedbackRating(e: Evaluation): 'good' | 'bad' | null {
+	const label = e.label?.trim().toLowerCase() ?? '';
+	if (label === 'bad' || label === 'good') return label;
+	if (e.value === 0) return 'bad';
+	if (e.value !== null && e.value > 0) return 'good';
+	return null;
+}
+
+/**
+ * A score's value on a 0–1 scale: `judge.<rubric>` values in the rubric's 1–5 range
+ * (`RUBRIC_MIN`–`RUBRIC_MAX`, judge/verdict.ts) map linearly, (v − 1) / 4; any other value (checks
+ * 1/0, imported scores, which the judge threshold takes to be 0–1) is kept as recorded. `null` for
+ * feedback, an errored score, or one without a value.
+ */
+export function normalisedScore(e: Evaluation): number | null {
+	if (e.name === USER_FEEDBACK || e.errorType !== null || e.value === null) return null;
+	if (e.name.startsWith('judge.') && e.value >= RUBRIC_MIN && e.value <= RUBRIC_MAX)
+		return (e.value - RUBRIC_MIN) / (RUBRIC_MAX - RUBRIC_MIN);
+	return e.value;
+}
+
 function isLowJudge(e: Evaluation, threshold: number): boolean {
 	const label = e.label?.trim().toLowerCase() ?? '';
 	if (FAIL_LABELS.has(label)) return true;
 	if (PASS_LABELS.has(label)) return false;
-	return e.value !== null && e.value < threshold;
+	const value = normalisedScore(e);
+	return value !== null && value < threshold;
 }
 
 function isFailedCheck(e: Evaluation): boolean {
@@ -103,21 +133,30 @@ function isFailedCheck(e: Evaluation): boolean {
 	return e.value !== null && e.value <= 0;
 }
 
+/**
+ * Whether a score (not feedback, not errored) fails by the module rules: a `check.*` labelled
+ * failing or valued ≤ 0, else a judge labelled failing or, unlabelled, with a
+ * {@link normalisedScore} below `judgeThreshold` (default {@link DEFAULT_JUDGE_THRESHOLD}).
+ */
+export function isFailingScore(e: Evaluation, judgeThreshold: number = DEFAULT_JUDGE_THRESHOLD): boolean {
+	if (e.name === USER_FEEDBACK || e.errorType !== null) return false;
+	return e.name.startsWith('check.') ? isFailedCheck(e) : isLowJudge(e, judgeThreshold);
+}
+
 /** What went wrong on one span, per the module rules. */
 export function spanSignals(span: SpanRecord, options: FailureOptions = {}): FailureSignal[] {
 	const threshold = options.judgeThreshold ?? DEFAULT_JUDGE_THRESHOLD;
 	const out: FailureSignal[] = [];
 	const base = { spanId: span.spanId, spanName: span.name };
 	const feedback = latestFeedback(span);
-	if (feedback && ((feedback.label ?? '').toLowerCase() === 'bad' || feedback.value === 0))
+	if (feedback && feedbackRating(feedback) === 'bad')
 		out.push({ ...base, reason: 'feedback', summary: '👎 Bad answer', detail: feedback.explanation });
 	if (span.status === 'error') out.push({ ...base, reason: 'error', summary: errorCode(span), detail: span.statusMessage ?? null });
 	for (const e of evaluationsOf(span)) {
 		if (e.name === USER_FEEDBACK || e.errorType !== null) continue;
+		if (!isFailingScore(e, threshold)) continue;
 		const score = `${e.name}${e.value !== null ? ` = ${e.value}` : ''}${e.label ? ` (${e.label})` : ''}`;
-		if (e.name.startsWith('check.')) {
-			if (isFailedCheck(e)) out.push({ ...base, reason: 'check', summary: score, detail: e.explanation });
-		} else if (isLowJudge(e, threshold)) out.push({ ...base, reason: 'judge', summary: score, detail: e.explanation });
+		out.push({ ...base, reason: e.name.startsWith('check.') ? 'check' : 'judge', summary: score, detail: e.explanation });
 	}
 	return out;
 }

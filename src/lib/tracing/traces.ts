@@ -1,6 +1,6 @@
 /**
  * Traces as the Traces page sees them: spans grouped by `traceId` into summaries (kind, name,
- * model, status, latency, tokens), filters and text search over them, a waterfall layout of one
+ * model, status, latency, tokens, feedback, scores), filters and text search over them, a waterfall layout of one
  * trace, content stripping (the per-workspace "capture content" choice) and the storage budget's
  * size estimate and oldest-first pruning choice. Pure functions: no storage, no DOM.
  *
@@ -8,6 +8,8 @@
  * pinned commit); Assay's own use the `assay.` prefix.
  */
 import type { Attributes, AttributeValue, SpanRecord } from './types.ts';
+import { evaluationsOf, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
+import { DEFAULT_JUDGE_THRESHOLD, errorCode as spanErrorCode, feedbackRating, isFailingScore, normalisedScore } from './failures.ts';
 
 /** Root-span attribute naming what a trace is. */
 export const TRACE_KIND_ATTR = 'assay.trace.kind';
@@ -71,7 +73,10 @@ export interface TraceSummary {
 	/** `gen_ai.request.model` (or response model) of the first span naming one, or `null`. */
 	readonly model: string | null;
 	readonly status: 'ok' | 'error';
-	/** Error code (text before `:` of the first failed span's message), or `null`. */
+	/**
+	 * Error code of the root span when it failed, else of the earliest failed span (failures.ts
+	 * `errorCode`: `CODE` of a `CODE: message` status, else `error.type`, else `ERROR`); `null` when ok.
+	 */
 	readonly errorCode: string | null;
 	readonly startTimeMs: number;
 	/** Last end minus first start, milliseconds. */
@@ -82,6 +87,17 @@ export interface TraceSummary {
 	readonly spanCount: number;
 	/** Estimated stored size ({@link estimateSpanBytes} summed). */
 	readonly bytes: number;
+	/** The latest `user_feedback` on any of the trace's spans as a rating (failures.ts `feedbackRating`), or `null`. */
+	readonly feedback: 'good' | 'bad' | null;
+	/** Number of `gen_ai.evaluation.result` events other than `user_feedback` (checks, judges, imported scores). */
+	readonly scoreCount: number;
+	/** Lowest of those scores on a 0–1 scale (failures.ts `normalisedScore`); `null` when none has a value. */
+	readonly lowestScore: number | null;
+	/**
+	 * Whether any of those scores failed (failures.ts `isFailingScore`, default judge threshold
+	 * {@link DEFAULT_JUDGE_THRESHOLD}) or errored (carries `error.type`).
+	 */
+	readonly anyFailed: boolean;
 }
 
 /** Estimated stored size of a span: the length of its JSON text (UTF-16 code units ≈ bytes for ASCII). */
@@ -135,6 +151,10 @@ export function summarizeTrace(traceId: string, spans: readonly SpanRecord[]): T
 	let bytes = 0;
 	let model: string | null = null;
 	let failed: SpanRecord | undefined;
+	let latestFeedback: Evaluation | null = null;
+	let scoreCount = 0;
+	let lowestScore: number | null = null;
+	let anyFailed = false;
 	for (const s of spans) {
 		start = Math.min(start, s.startTimeMs);
 		end = Math.max(end, s.endTimeMs);
@@ -144,27 +164,46 @@ export function summarizeTrace(traceId: string, spans: readonly SpanRecord[]): T
 		const m = s.attributes['gen_ai.request.model'] ?? s.attributes['gen_ai.response.model'];
 		if (model === null && typeof m === 'string' && m !== '') model = m;
 		if (s.status === 'error' && (!failed || s.startTimeMs < failed.startTimeMs)) failed = s;
+		for (const e of evaluationsOf(s)) {
+			if (e.name === USER_FEEDBACK) {
+				if (!latestFeedback || e.timeMs >= latestFeedback.timeMs) latestFeedback = e;
+				continue;
+			}
+			scoreCount += 1;
+			const value = normalisedScore(e);
+			if (value !== null && (lowestScore === null || value < lowestScore)) lowestScore = value;
+			if (e.errorType !== null || isFailingScore(e, DEFAULT_JUDGE_THRESHOLD)) anyFailed = true;
+		}
 	}
-	const status = root.status === 'error' || failed ? 'error' : 'ok';
-	const message = (root.status === 'error' ? root : failed)?.statusMessage ?? '';
-	const code = /^([A-Z][A-Z0-9_]*):/.exec(message)?.[1] ?? (status === 'error' ? 'ERROR' : null);
+	const errored = root.status === 'error' ? root : failed;
+	const status = errored ? 'error' : 'ok';
 	return {
 		traceId,
 		kind: traceKindOf(root),
 		name: root.name,
 		model,
 		status,
-		errorCode: code,
+		errorCode: errored ? spanErrorCode(errored) : null,
 		startTimeMs: start,
 		latencyMs: end - start,
 		inputTokens,
 		outputTokens,
 		spanCount: spans.length,
-		bytes
+		bytes,
+		feedback: latestFeedback ? feedbackRating(latestFeedback) : null,
+		scoreCount,
+		lowestScore,
+		anyFailed
 	};
 }
 
-/** Filters of the trace list; every field optional (absent = no constraint). */
+/** The feedback filter: `good` (👍), `bad` (👎), `none` (no feedback); absent or `null` = any. */
+export type FeedbackFilter = 'good' | 'bad' | 'none';
+
+/** The score filter: `scored` (at least one score), `failed` ({@link TraceSummary.anyFailed}); absent or `null` = any. */
+export type ScoreFilter = 'scored' | 'failed';
+
+/** Filters of the trace list; every field optional (absent = no constraint); a trace must pass all (AND). */
 export interface TraceFilter {
 	readonly kind?: TraceKind | null;
 	readonly model?: string | null;
@@ -176,6 +215,10 @@ export interface TraceFilter {
 	/** Epoch ms bounds of the trace's start (inclusive). */
 	readonly fromMs?: number | null;
 	readonly toMs?: number | null;
+	readonly feedback?: FeedbackFilter | null;
+	readonly scores?: ScoreFilter | null;
+	/** Only traces whose {@link TraceSummary.lowestScore} (0–1) is at most this; unscored traces drop out. */
+	readonly maxLowestScore?: number | null;
 	/** Case-insensitive text matched against span names and attribute keys and values. */
 	readonly text?: string | null;
 }
@@ -206,6 +249,10 @@ export function filterTraces(traces: readonly TraceSummary[], filter: TraceFilte
 		if (filter.minTokens != null && t.inputTokens + t.outputTokens < filter.minTokens) return false;
 		if (filter.fromMs != null && t.startTimeMs < filter.fromMs) return false;
 		if (filter.toMs != null && t.startTimeMs > filter.toMs) return false;
+		if (filter.feedback && (filter.feedback === 'none' ? t.feedback !== null : t.feedback !== filter.feedback)) return false;
+		if (filter.scores === 'scored' && t.scoreCount === 0) return false;
+		if (filter.scores === 'failed' && !t.anyFailed) return false;
+		if (filter.maxLowestScore != null && (t.lowestScore === null || t.lowestScore > filter.maxLowestScore)) return false;
 		if (text !== '') {
 			const hay = textOf ? textOf(t.traceId) : `${t.name} ${t.model ?? ''}`.toLowerCase();
 			if (!hay.includes(text)) return false;
@@ -388,6 +435,11 @@ export function textIndex(spans: readonly SpanRecord[]): Map<string, string> {
 /** The distinct models of `traces`, sorted. */
 export function modelsOf(traces: readonly TraceSummary[]): string[] {
 	return [...new Set(traces.flatMap((t) => (t.model ? [t.model] : [])))].sort();
+}
+
+/** The distinct error codes of `traces`, sorted. */
+export function errorCodesOf(traces: readonly TraceSummary[]): string[] {
+	return [...new Set(traces.flatMap((t) => (t.errorCode ? [t.errorCode] : [])))].sort();
 }
 
 /** The spans of the traces in `traceIds`, in their order in `spans`. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { classifyFailures, errorCode } from '../../../src/lib/tracing/failures.ts';
+import { classifyFailures, errorCode, feedbackRating, isFailingScore, normalisedScore } from '../../../src/lib/tracing/failures.ts';
 import { promotionDraft, caseFromPromotion, promotedCaseId } from '../../../src/lib/tracing/promote.ts';
 import { annotateRoot, retrievalDocumentsAttribute, traceAnswer, traceQuery } from '../../../src/lib/tracing/content.ts';
 import { evaluationEvent, feedbackEvent } from '../../../src/lib/tracing/evaluation.ts';
@@ -82,6 +82,31 @@ describe('classifyFailures', () => {
 		expect(items.find((i) => i.traceId === T('d'))!.signals).toHaveLength(1);
 		expect(classifyFailures(spans, { judgeThreshold: 0.1 }).some((i) => i.traceId === T('e'))).toBe(false);
 		expect(() => classifyFailures(spans, { judgeThreshold: Number.NaN })).toThrow(/finite/);
+	});
+
+	it('puts scores on 0–1 (a judge 1–5 as (v − 1) / 4), so an unlabelled judge 2 of 5 is low; feedback reads as a rating', () => {
+		const ev = (name: string, value?: number, label?: string) => ({
+			name,
+			value: value ?? null,
+			label: label ?? null,
+			explanation: null,
+			timeMs: 0,
+			errorType: null
+		});
+		expect(normalisedScore(ev('judge.faithfulness', 2))).toBe(0.25);
+		expect(normalisedScore(ev('judge.faithfulness', 5))).toBe(1);
+		expect(normalisedScore(ev('check.cites', 0))).toBe(0);
+		expect(normalisedScore(ev('relevance', 0.9))).toBe(0.9);
+		expect(normalisedScore(ev('user_feedback', 1))).toBeNull();
+		expect(normalisedScore({ ...ev('judge.correctness'), errorType: 'JUDGE_OUTPUT_INVALID' })).toBeNull();
+		expect(isFailingScore(ev('judge.faithfulness', 2))).toBe(true);
+		expect(isFailingScore(ev('judge.faithfulness', 3))).toBe(false);
+		expect(isFailingScore(ev('judge.faithfulness', 2, 'pass'))).toBe(false);
+		expect(isFailingScore(ev('check.cites', 1, 'fail'))).toBe(true);
+		expect(feedbackRating(ev('user_feedback', 0, 'bad'))).toBe('bad');
+		expect(feedbackRating(ev('user_feedback', 1))).toBe('good');
+		expect(feedbackRating(ev('user_feedback', 0))).toBe('bad');
+		expect(feedbackRating(ev('user_feedback'))).toBeNull();
 	});
 
 	it('reads the query and answer of an imported OpenInference/GenAI trace from its messages', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../../src/lib/tracing/types.ts';
+import { evaluationEvent, feedbackEvent } from '../../../src/lib/tracing/evaluation.ts';
 import {
 	applyContentCapture,
+	errorCodesOf,
 	estimateSpanBytes,
 	filterTraces,
 	markImported,
@@ -80,6 +82,84 @@ describe('filterTraces', () => {
 	it('searches span names and attribute values, case-insensitively', () => {
 		expect(filterTraces(traces, { text: 'WHY?' }, (id) => text.get(id)!).map((t) => t.traceId)).toEqual(['t1']);
 		expect(filterTraces(traces, { text: 'down' }, (id) => text.get(id)!).map((t) => t.traceId)).toEqual(['t2']);
+	});
+});
+
+describe('feedback, scores and error codes in summaries and filters', () => {
+	const one = (traceId: string, start: number, extra: Partial<SpanRecord> = {}) =>
+		s(`${traceId}-root`, null, start, start + 10, { traceId, name: `trace ${traceId}`, ...extra });
+	const spans: SpanRecord[] = [
+		// a: 👍 then 👎 (the latest wins), a passing check and a judge 4 of 5 (0.75).
+		one('a', 100, {
+			events: [
+				feedbackEvent('good', '', 1),
+				feedbackEvent('bad', 'wrong', 2),
+				evaluationEvent({ name: 'check.cites', value: 1, label: 'pass' }, 1),
+				evaluationEvent({ name: 'judge.faithfulness', value: 4, label: 'pass' }, 1)
+			]
+		}),
+		// b: 👍, a failed check (0) — lowest 0, failed.
+		one('b', 200, {
+			events: [feedbackEvent('good', '', 3), evaluationEvent({ name: 'check.cites', value: 0, label: 'fail' }, 3)]
+		}),
+		// c: no feedback, an imported unlabelled 0.3 (below the 0.5 threshold) and a judge that errored.
+		one('c', 300, {
+			events: [
+				evaluationEvent({ name: 'hallucination', value: 0.3 }, 4),
+				{
+					name: 'gen_ai.evaluation.result',
+					timeMs: 4,
+					attributes: { 'gen_ai.evaluation.name': 'judge.correctness', 'error.type': 'JUDGE_OUTPUT_INVALID' }
+				}
+			]
+		}),
+		// d: nothing scored; the root failed with error.type only, a child with a coded message.
+		one('d', 400, { status: 'error', attributes: { 'error.type': 'TimeoutError' } }),
+		s('d-child', 'd-root', 401, 402, { traceId: 'd', status: 'error', statusMessage: 'LLM_REQUEST_FAILED: down' }),
+		// e: a child failed with a coded message; the root is ok.
+		one('e', 500),
+		s('e-child', 'e-root', 501, 502, { traceId: 'e', status: 'error', statusMessage: 'SEARCH_FAILED: index gone' })
+	];
+	const traces = summarizeTraces(spans);
+	const ids = (f: Parameters<typeof filterTraces>[1]) =>
+		filterTraces(traces, f)
+			.map((t) => t.traceId)
+			.sort();
+
+	it('summarises the latest feedback, the score count, the lowest normalised score, any failure and the error code', () => {
+		const by = new Map(traces.map((t) => [t.traceId, t]));
+		expect(by.get('a')).toMatchObject({ feedback: 'bad', scoreCount: 2, lowestScore: 0.75, anyFailed: false, errorCode: null });
+		expect(by.get('b')).toMatchObject({ feedback: 'good', scoreCount: 1, lowestScore: 0, anyFailed: true });
+		expect(by.get('c')).toMatchObject({ feedback: null, scoreCount: 2, lowestScore: 0.3, anyFailed: true });
+		expect(by.get('d')).toMatchObject({ feedback: null, scoreCount: 0, lowestScore: null, anyFailed: false });
+		expect(by.get('d')).toMatchObject({ status: 'error', errorCode: 'TimeoutError' });
+		expect(by.get('e')).toMatchObject({ status: 'error', errorCode: 'SEARCH_FAILED' });
+		expect(errorCodesOf(traces)).toEqual(['SEARCH_FAILED', 'TimeoutError']);
+	});
+
+	it('filters by feedback: 👍, 👎, none', () => {
+		expect(ids({ feedback: 'bad' })).toEqual(['a']);
+		expect(ids({ feedback: 'good' })).toEqual(['b']);
+		expect(ids({ feedback: 'none' })).toEqual(['c', 'd', 'e']);
+		expect(ids({ feedback: null })).toEqual(['a', 'b', 'c', 'd', 'e']);
+	});
+
+	it('filters by scores: has scores, any failed, lowest score at most x (inclusive; unscored traces drop out)', () => {
+		expect(ids({ scores: 'scored' })).toEqual(['a', 'b', 'c']);
+		expect(ids({ scores: 'failed' })).toEqual(['b', 'c']);
+		expect(ids({ maxLowestScore: 0.3 })).toEqual(['b', 'c']);
+		expect(ids({ maxLowestScore: 0.75 })).toEqual(['a', 'b', 'c']);
+		expect(ids({ maxLowestScore: 0 })).toEqual(['b']);
+		expect(ids({ maxLowestScore: -0.01 })).toEqual([]);
+	});
+
+	it('filters by error code, and combines every filter with AND', () => {
+		expect(ids({ errorCode: 'TimeoutError' })).toEqual(['d']);
+		expect(ids({ errorCode: 'SEARCH_FAILED', status: 'error' })).toEqual(['e']);
+		expect(ids({ feedback: 'good', scores: 'failed' })).toEqual(['b']);
+		expect(ids({ feedback: 'bad', scores: 'failed' })).toEqual([]);
+		expect(ids({ feedback: 'none', scores: 'scored', maxLowestScore: 0.5 })).toEqual(['c']);
+		expect(ids({ feedback: 'none', errorCode: 'TimeoutError', fromMs: 450 })).toEqual([]);
 	});
 });
 

@@ -1,5 +1,6 @@
 /**
- * State and actions of the Traces page (Svelte 5 runes): the stored traces as a filtered list,
+ * State and actions of the Traces page (Svelte 5 runes): the stored traces as a filtered list
+ * (kind, model, status, error code, latency, tokens, cost, feedback, scores, time, text),
  * one trace's waterfall and span detail, two traces side by side, OTLP/JSON export (file or an
  * OpenTelemetry Collector), OTLP/JSON import (kind `imported`), the content-capture choice of
  * the workspace and the traces' storage budget.
@@ -10,6 +11,7 @@ import { download } from '$lib/app/eval-files.ts';
 import { cspRefusal, pagePolicy } from '$lib/app/csp.ts';
 import { fromOtlpJson, postOtlpTraces, toOtlpJson, type OtlpImportError } from '$lib/tracing/otlp/index.ts';
 import {
+	errorCodesOf,
 	filterTraces,
 	modelsOf,
 	spansOfTraces,
@@ -65,6 +67,8 @@ export class TracesView {
 	readonly traces = $derived(summarizeTraces(this.spans));
 	readonly storedBytes = $derived(this.traces.reduce((n, t) => n + t.bytes, 0));
 	readonly models = $derived(modelsOf(this.traces));
+	/** The error codes present in the stored traces (the error-code filter's choices). */
+	readonly errorCodes = $derived(errorCodesOf(this.traces));
 	private readonly textIndex = $derived(textIndex(this.spans));
 	/** Cost per trace under the user's price table (Settings), by trace id. */
 	readonly costs = $derived(traceCosts(this.spans, priceTable.current() as PriceTable));
