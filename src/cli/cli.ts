@@ -7,6 +7,7 @@ import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
 import { initCommand, INIT_USAGE } from './init-command.ts';
 import { mcpCommand, MCP_USAGE } from './mcp-command.ts';
 import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
+import { routeEvalCommand, ROUTE_EVAL_USAGE } from './route-eval-command.ts';
 import { runCommand, RUN_USAGE } from './run-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 
@@ -26,6 +27,9 @@ Commands:
   ingest  parse and chunk files/folders (PDF, DOCX, HTML, CSV, JSON, code, text) into chunks JSONL
   run     retrieve with lexical, dense, hybrid or hybrid-rerank and write a TREC run
   gate    regression gate: candidate eval report vs baseline; exit 0 PASS, 1 FAIL, 2 unusable input
+  route-eval
+          model routing: a router between a cheap and a strong model's answer runs, accepted
+          only by a paired non-inferiority test at a margin declared first; exit 0 accepted, 1 rejected
   mcp     serve Assay's search, reading, metrics and gate tools over MCP (stdio, or --http on 127.0.0.1):
             assay mcp --dataset <dir> | --folder <dir> [--http <port>]
   agent-injection
@@ -45,6 +49,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
 	init: { run: initCommand, usage: INIT_USAGE },
 	mcp: { run: mcpCommand, usage: MCP_USAGE },
 	metrics: { run: metricsCommand, usage: METRICS_USAGE },
+	'route-eval': { run: (argv, io) => routeEvalCommand(argv, io, { env: process.env }), usage: ROUTE_EVAL_USAGE },
 	run: { run: runCommand, usage: RUN_USAGE }
 };
 

@@ -12,6 +12,9 @@ import {
 	type RouterSpec
 } from '../../../../src/lib/evals/routing/index.ts';
 import { ScriptedChatModel } from '../../../../src/lib/generation/index.ts';
+import { z } from '../../../../src/lib/shared/zod.ts';
+import { RoutingReportSchema } from '../../../../src/lib/evals/routing/report.ts';
+import Ajv2020 from 'ajv/dist/2020.js';
 
 const report = (name: string) =>
 	parseEvalReport(JSON.parse(readFileSync(new URL(`../../../fixtures/routing/${name}.report.json`, import.meta.url), 'utf8')));
@@ -156,5 +159,20 @@ describe('model routing', () => {
 			label: null,
 			reply: 'I cannot tell'
 		});
+	});
+});
+
+describe('the routing report schema file', () => {
+	it('schemas/routing-report.v1.schema.json is the JSON Schema of the zod report schema and accepts a report', () => {
+		const file = JSON.parse(readFileSync(new URL('../../../../schemas/routing-report.v1.schema.json', import.meta.url), 'utf8')) as Record<
+			string,
+			unknown
+		>;
+		const generated = z.toJSONSchema(RoutingReportSchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+		const { $id: _id, title: _t, description: _d, ...rest } = file;
+		expect(rest).toEqual(generated);
+		const validate = new Ajv2020({ strict: false }).compile(file);
+		const r = routingReport({ ...base, router: allCheap, margin: 0.05 });
+		expect(validate(JSON.parse(JSON.stringify(r))), JSON.stringify(validate.errors)).toBe(true);
 	});
 });
