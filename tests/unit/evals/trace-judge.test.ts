@@ -20,7 +20,7 @@ function scripted(replies: readonly (string | { error: string })[]): ChatModel &
 			const reply = replies[requests.length] ?? '';
 			requests.push(request);
 			if (typeof reply !== 'string') {
-				yield { type: 'error', error: { code: 'LLM_REQUEST_FAILED', message: reply.error } };
+				yield { type: 'error', error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: reply.error } };
 				return;
 			}
 			yield { type: 'token', text: reply };
@@ -108,7 +108,11 @@ describe('evaluation events of checks and verdicts', () => {
 			'gen_ai.evaluation.explanation': 'scored 4'
 		});
 		expect(verdictEvent('faithfulness', ok(3), 4, 1).attributes?.['gen_ai.evaluation.score.label']).toBe('fail');
-		const bad = { ok: false as const, raw: 'fine', error: { code: 'JUDGE_OUTPUT_INVALID' as const, message: 'No JSON object.' } };
+		const bad = {
+			ok: false as const,
+			raw: 'fine',
+			error: { name: 'AssayError' as const, code: 'JUDGE_OUTPUT_INVALID' as const, message: 'No JSON object.' }
+		};
 		expect(verdictEvent('answer-relevancy', bad, 4, 2)).toEqual({
 			name: 'gen_ai.evaluation.result',
 			timeMs: 2,
@@ -197,7 +201,7 @@ describe('judgeTrace', () => {
 			now: () => 1
 		});
 		expect(result.events.map((e) => e.attributes?.['gen_ai.evaluation.name'])).toEqual(['judge.faithfulness']);
-		expect(result.engineError).toEqual({ code: 'LLM_REQUEST_FAILED', message: 'connection refused' });
+		expect(result.engineError).toEqual({ name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'connection refused' });
 		expect(failing.requests).toHaveLength(2);
 
 		const noQuery = fixture().map((s) => ({
