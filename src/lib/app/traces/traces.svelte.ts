@@ -28,6 +28,7 @@ import { traceCosts } from './trace-cost.ts';
 import { judgeTraces, scoreTrace, storeEvaluations, type TraceJudgeOutcome, type TraceScore } from './score.ts';
 import { chatModelFor, type EngineKind } from '$lib/app/answer-engine.ts';
 import type { EndpointSettings } from '$lib/app/ask-endpoint.ts';
+import type { ChatModel } from '$lib/generation/types.ts';
 import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
 import { defaultGrading } from '$lib/evals/answers/grade.ts';
 import { DEFAULT_RUBRIC_IDS, type RubricId } from '$lib/evals/answers/types.ts';
@@ -200,7 +201,7 @@ export class TracesView {
 			this.error = 'The pass threshold must be within 1–5.';
 			return;
 		}
-		let model;
+		let model: ChatModel;
 		try {
 			model = chatModelFor(this.judgeKind, $state.snapshot(this.judgeEndpoint), this.app.llm.loaded);
 			if (this.judgeKind === 'endpoint') this.app.profiles.save();
