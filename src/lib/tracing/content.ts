@@ -168,3 +168,142 @@ export function traceDocuments(spans: readonly SpanRecord[]): TraceDocument[] {
 	}
 	return [...byId.values()];
 }
+
+/** Depth of each span in its trace (root 0; a span whose parent is not among `spans` is a root). */
+function depths(spans: readonly SpanRecord[]): Map<SpanRecord, number> {
+	const byId = new Map(spans.map((s) => [s.spanId, s]));
+	const out = new Map<SpanRecord, number>();
+	for (const s of spans) {
+		let depth = 0;
+		let at: SpanRecord | undefined = s;
+		const seen = new Set<string>();
+		while (at?.parentSpanId && byId.has(at.parentSpanId) && !seen.has(at.spanId)) {
+			seen.add(at.spanId);
+			at = byId.get(at.parentSpanId);
+			depth++;
+		}
+		out.set(s, depth);
+	}
+	return out;
+}
+
+/** Assay content attributes that mark the span holding a trace's query and answer. */
+const ASSAY_ANSWER_KEYS = [
+	CONTENT_ATTR.ragAnswer,
+	CONTENT_ATTR.agentAnswer,
+	CONTENT_ATTR.ragQuestion,
+	CONTENT_ATTR.agentTask,
+	'assay.eval.query'
+];
+/** `openinference.span.kind` values of a span that answers (the chain, agent or model call). */
+const OPENINFERENCE_ANSWER_KINDS = new Set(['CHAIN', 'AGENT', 'LLM']);
+/** `traceloop.span.kind` values of a span that answers (OpenLLMetry workflow, agent, task). */
+const TRACELOOP_ANSWER_KINDS = new Set(['workflow', 'agent', 'task']);
+
+function isForeignAnswerSpan(s: SpanRecord): boolean {
+	const oi = s.attributes['openinference.span.kind'];
+	if (typeof oi === 'string' && OPENINFERENCE_ANSWER_KINDS.has(oi.toUpperCase())) return true;
+	const tl = s.attributes['traceloop.span.kind'];
+	if (typeof tl === 'string' && TRACELOOP_ANSWER_KINDS.has(tl.toLowerCase())) return true;
+	const request = s.attributes['llm.request.type'];
+	return request === 'chat' || request === 'completion';
+}
+
+/**
+ * The span that holds a trace's query and answer — where its checks and judge scores are stored
+ * (`gen_ai.evaluation.result` events, tracing/evaluation.ts). In order:
+ * 1. Assay's own: the span with an Assay content attribute (`assay.rag.answer` / `.question` of
+ *    `rag.answer`, `assay.agent.answer` / `.task` of `invoke_agent`, `assay.eval.query` of
+ *    `assay.eval.case`), else a span named `rag.answer`;
+ * 2. OpenInference / OpenLLMetry: the top-most span (least depth, then earliest) that is a CHAIN,
+ *    AGENT or LLM (`openinference.span.kind`), a workflow, agent or task (`traceloop.span.kind`)
+ *    or a chat / completion call (`llm.request.type`) — the app's own root HTTP span holds neither;
+ * 3. OTel GenAI: the top-most `invoke_agent` span, else the `chat` / `text_completion` span that
+ *    ended last (the final answer of a loop);
+ * 4. else the root span ({@link rootSpan}). `null` only for no spans.
+ */
+export function traceAnswerSpan(spans: readonly SpanRecord[]): SpanRecord | null {
+	const list = ordered(spans);
+	if (list.length === 0) return null;
+	const own = list.find((s) => ASSAY_ANSWER_KEYS.some((k) => text(s.attributes[k]) !== null)) ?? list.find((s) => s.name === 'rag.answer');
+	if (own) return own;
+	const depth = depths(list);
+	const topmost = (candidates: SpanRecord[]) =>
+		candidates.sort((a, b) => depth.get(a)! - depth.get(b)! || a.startTimeMs - b.startTimeMs)[0] ?? null;
+	const foreign = topmost(list.filter(isForeignAnswerSpan));
+	if (foreign) return foreign;
+	const operation = (s: SpanRecord) => s.attributes['gen_ai.operation.name'];
+	const agent = topmost(list.filter((s) => operation(s) === 'invoke_agent'));
+	if (agent) return agent;
+	const chats = list.filter((s) => operation(s) === 'chat' || operation(s) === 'text_completion');
+	if (chats.length > 0) return chats.reduce((a, b) => (b.endTimeMs >= a.endTimeMs ? b : a));
+	return list[0]!;
+}
+
+/** One retrieved text a trace recorded: what a judge sees as context. */
+export interface TraceContext {
+	/** The document or chunk id the app gave it, `null` when it gave none. */
+	readonly id: string | null;
+	readonly text: string;
+}
+
+const OPENINFERENCE_DOCUMENT = /^retrieval\.documents\.(\d+)\.document\.(id|content)$/;
+
+/** OpenInference `retrieval.documents.N.document.content` (and `.id`) of one span, by N. */
+function openInferenceContexts(attrs: Attributes): TraceContext[] {
+	const byIndex = new Map<number, { id?: string; text?: string }>();
+	for (const [key, value] of Object.entries(attrs)) {
+		const m = OPENINFERENCE_DOCUMENT.exec(key);
+		if (!m) continue;
+		const n = Number(m[1]);
+		const entry = byIndex.get(n) ?? {};
+		if (m[2] === 'id' && (typeof value === 'string' || typeof value === 'number')) entry.id = String(value);
+		if (m[2] === 'content' && typeof value === 'string' && value.trim() !== '') entry.text = value;
+		byIndex.set(n, entry);
+	}
+	return [...byIndex.entries()]
+		.sort((a, b) => a[0] - b[0])
+		.flatMap(([, e]) => (e.text !== undefined ? [{ id: e.id ?? null, text: e.text }] : []));
+}
+
+/**
+ * `gen_ai.retrieval.documents` entries of one span that carry text (`text`, else `content`); when
+ * any entry says whether it was `packed` into the prompt (Assay's Ask spans), only packed ones.
+ */
+function genAiContexts(attrs: Attributes): TraceContext[] {
+	const docs = parseJson(attrs[CONTENT_ATTR.retrievalDocuments]);
+	if (!Array.isArray(docs)) return [];
+	const entries = docs.filter((d): d is Record<string, unknown> => !!d && typeof d === 'object');
+	const packedKnown = entries.some((d) => typeof d.packed === 'boolean');
+	return entries.flatMap((d) => {
+		if (packedKnown && d.packed !== true) return [];
+		const body = text(d.text) ?? text(d.content);
+		if (body === null) return [];
+		const id = typeof d.id === 'number' ? String(d.id) : text(d.id);
+		return [{ id, text: body }];
+	});
+}
+
+/**
+ * The retrieved texts of a trace, in rank order, root first then by start time — what the
+ * answer was grounded on. Per span: OpenInference `retrieval.documents.N.document.content`
+ * (N ascending), else the `gen_ai.retrieval.documents` entries with text (Assay's Ask span keeps
+ * only those packed into the prompt, so `[n]` citations number them). First occurrence of an id
+ * wins; texts without an id are all kept. Documents recorded without text (Assay's root `assay.rag.documents`, the `[{id, score}]`
+ * GenAI form, content capture off) give none: see {@link traceDocuments} for those.
+ */
+export function traceContexts(spans: readonly SpanRecord[]): TraceContext[] {
+	const out: TraceContext[] = [];
+	const seen = new Set<string>();
+	for (const s of ordered(spans)) {
+		const own = openInferenceContexts(s.attributes);
+		for (const c of own.length > 0 ? own : genAiContexts(s.attributes)) {
+			if (c.id !== null) {
+				if (seen.has(c.id)) continue;
+				seen.add(c.id);
+			}
+			out.push(c);
+		}
+	}
+	return out;
+}

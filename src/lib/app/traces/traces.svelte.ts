@@ -27,7 +27,13 @@ import type { SpanRecord } from '$lib/tracing/types.ts';
 import type { PriceTable } from '$lib/cost/index.ts';
 import { priceTable } from '$lib/app/price-table.svelte.ts';
 import { traceCosts } from './trace-cost.ts';
-import { scoreTrace, type TraceScore } from './score.ts';
+import { judgeTraces, scoreTrace, storeEvaluations, type TraceJudgeOutcome, type TraceScore } from './score.ts';
+import { chatModelFor, type EngineKind } from '$lib/app/answer-engine.ts';
+import type { EndpointSettings } from '$lib/app/ask-endpoint.ts';
+import type { ChatModel } from '$lib/generation/types.ts';
+import { CfworkerSchemaValidator } from '$lib/adapters/json-schema-validator.ts';
+import { defaultGrading } from '$lib/evals/answers/grade.ts';
+import { DEFAULT_RUBRIC_IDS, type RubricId } from '$lib/evals/answers/types.ts';
 import { loadCaptureContent, loadTraceBudgetMb, saveCaptureContent, saveTraceBudgetMb } from './prefs.ts';
 
 /** The collector form: address and one optional header, kept in memory only (never stored). */
@@ -55,8 +61,19 @@ export class TracesView {
 	selected = $state<string[]>([]);
 	open = $state.raw<OpenTrace | null>(null);
 	openSpanId = $state<string | null>(null);
-	/** Default checks run on the open trace's answer ("Score with checks"), or `null`. */
+	/** Default checks run on the open trace's answer ("Score with checks"; stored as `check.*` events), or `null`. */
 	score = $state.raw<TraceScore | null>(null);
+	/** Where storing the checks failed, or `null`. */
+	scoreError = $state<string | null>(null);
+	/** Rubrics the Judge button runs (those a trace can take: no reference answer). */
+	rubrics = $state<RubricId[]>(DEFAULT_RUBRIC_IDS.filter((r) => r !== 'correctness'));
+	/** Judge scores at or above this are `pass` (1–5; the Answers page's default). */
+	passThreshold = $state(defaultGrading({ provider: '', modelId: '' }).passThreshold);
+	/** The judging in flight: trace `trace` of `traces`, rubric `rubric` (`done` of `total` asked), or `null`. */
+	judging = $state.raw<{ trace: number; traces: number; name: string; rubric: RubricId; done: number; total: number } | null>(null);
+	/** One outcome per judged trace of the last Judge run. */
+	judged = $state.raw<readonly TraceJudgeOutcome[]>([]);
+	private judgeAbort: AbortController | null = null;
 	compare = $state.raw<[OpenTrace, OpenTrace] | null>(null);
 	importErrors = $state.raw<readonly OtlpImportError[]>([]);
 	collector = $state<CollectorForm>({ url: 'http://localhost:4318', headerName: '', headerValue: '' });
@@ -119,15 +136,145 @@ export class TracesView {
 		this.openSpanId = this.open?.rows[0]?.span.spanId ?? null;
 		this.compare = null;
 		this.score = null;
+		this.scoreError = null;
 	}
 
-	/** Run the default checks on the open trace's answer text (own or imported); shown, not stored. */
-	scoreOpen(): void {
+	/**
+	 * Run the default checks on the open trace's answer (own or imported) and store each as a
+	 * `check.<id>` event on its answer span.
+	 */
+	async scoreOpen(): Promise<void> {
 		if (!this.open) return;
+		this.scoreError = null;
+		let scored: ReturnType<typeof scoreTrace>;
 		try {
-			this.score = scoreTrace(this.open.spans);
+			scored = scoreTrace(this.open.spans);
 		} catch (error) {
 			this.score = { ok: false, reason: describe(error) };
+			return;
+		}
+		this.score = scored.score;
+		if (!scored.span || scored.events.length === 0) return;
+		try {
+			this.replaceSpan(await storeEvaluations(this.app.api, scored.span, scored.events));
+		} catch (error) {
+			this.scoreError = `The checks could not be stored: ${describe(error)}`;
+		}
+	}
+
+	/** The judge role's engine (Settings / the Answers page choose it; remembered per workspace). */
+	get judgeKind(): EngineKind {
+		return this.app.profiles.engineOf('judge');
+	}
+
+	/** The judge role's endpoint profile settings. */
+	get judgeEndpoint(): EndpointSettings {
+		return this.app.profiles.endpointFor('judge');
+	}
+
+	/** Switch the judge engine (remembered per workspace); the in-browser one probes the GPU on first use. */
+	useJudgeEngine(kind: EngineKind): void {
+		this.app.profiles.setEngine('judge', kind);
+		if (kind === 'webllm') this.app.startLlm();
+	}
+
+	/** The traces the Judge button judges: the ticked ones, else the open one. */
+	get judgeTargets(): string[] {
+		return this.selected.length > 0 ? [...this.selected] : this.open ? [this.open.summary.traceId] : [];
+	}
+
+	/**
+	 * Judge the ticked traces (else the open one) with the chosen rubrics on the judge profile's
+	 * engine, storing one `judge.<rubric>` event per rubric on each trace's answer span; each
+	 * trace's outcome (verdicts, why it cannot be judged, its error) goes to {@link judged}.
+	 */
+	async judgeSelected(): Promise<void> {
+		if (this.judging) return;
+		this.error = null;
+		const ids = this.judgeTargets;
+		if (ids.length === 0) {
+			this.error = 'Open a trace or tick the traces to judge.';
+			return;
+		}
+		if (this.rubrics.length === 0) {
+			this.error = 'Choose at least one rubric.';
+			return;
+		}
+		const threshold = Number(this.passThreshold);
+		if (!Number.isFinite(threshold) || threshold < 1 || threshold > 5) {
+			this.error = 'The pass threshold must be within 1–5.';
+			return;
+		}
+		let model: ChatModel;
+		try {
+			model = chatModelFor(this.judgeKind, $state.snapshot(this.judgeEndpoint), this.app.llm.loaded);
+			if (this.judgeKind === 'endpoint') this.app.profiles.save();
+		} catch (error) {
+			this.error = describe(error);
+			return;
+		}
+		const traces = ids.map((traceId) => ({
+			traceId,
+			name: this.traces.find((t) => t.traceId === traceId)?.name ?? traceId,
+			spans: this.spans.filter((s) => s.traceId === traceId)
+		}));
+		const abort = new AbortController();
+		this.judgeAbort = abort;
+		this.judged = [];
+		this.judging = {
+			trace: 1,
+			traces: traces.length,
+			name: traces[0]!.name,
+			rubric: this.rubrics[0]!,
+			done: 0,
+			total: this.rubrics.length
+		};
+		try {
+			const outcomes = await judgeTraces({
+				api: this.app.api,
+				traces,
+				rubrics: [...this.rubrics],
+				model,
+				validator: new CfworkerSchemaValidator(),
+				passThreshold: threshold,
+				now: () => Date.now(),
+				signal: abort.signal,
+				onProgress: (p) =>
+					(this.judging = {
+						trace: p.traceIndex + 1,
+						traces: p.traces,
+						name: traces[p.traceIndex]!.name,
+						rubric: p.rubric,
+						done: p.done,
+						total: p.total
+					}),
+				onOutcome: (o) => {
+					this.judged = [...this.judged, o];
+					if (o.stored) this.replaceSpan(o.stored);
+				}
+			});
+			const done = outcomes.filter((o) => o.status === 'judged').length;
+			this.notice = `Judged ${done} of ${outcomes.length} trace${outcomes.length === 1 ? '' : 's'}; the scores are stored on each trace (see Failures).`;
+		} catch (error) {
+			this.error = describe(error);
+		} finally {
+			this.judging = null;
+			this.judgeAbort = null;
+		}
+	}
+
+	/** Stop judging after the request in flight. */
+	stopJudging(): void {
+		this.judgeAbort?.abort();
+	}
+
+	/** Put a span as stored back into the list (and the open trace). */
+	private replaceSpan(stored: SpanRecord): void {
+		this.spans = this.spans.map((s) => (s.traceId === stored.traceId && s.spanId === stored.spanId ? stored : s));
+		if (this.open?.summary.traceId === stored.traceId) {
+			const selected = this.openSpanId;
+			this.open = this.openTrace(stored.traceId);
+			this.openSpanId = selected;
 		}
 	}
 
