@@ -1,15 +1,19 @@
 /**
  * The Failures view's model: which stored traces went wrong and why. A trace is a failure when
  * any of its spans has
- * - `feedback`: the latest `user_feedback` evaluation is 👎 (label `bad` or value 0);
+ * - `feedback`: the latest `user_feedback` evaluation is 👎 (label `bad` or value 0), or the latest
+ *   `human.*` label (a person's review of an answer-run answer) is a fail (label fail, or with
+ *   no label a value 0);
  * - `error`: status error (the code is the `CODE` of `CODE: message`, else `error.type`);
  * - `judge`: a judge score that is low — label fail (`fail`, `failed`, `bad`, `incorrect`, …), or
- *   with no pass/fail label a value below `judgeThreshold` (any evaluation not named `check.*` or
+ *   with no pass/fail label a value below `judgeThreshold` (any evaluation not named `check.*`, `human.*` or
  *   `user_feedback` is treated as a judge, so imported scores count);
  * - `check`: a `check.*` evaluation with label fail or value 0.
- * Own and imported traces are the same spans, so both are gathered.
+ * Only the latest evaluation of each name counts (by `timeMs`, see `latestEvaluations`): a regrade
+ * appends newer events, so a fixed answer's passing score clears its earlier failure. Own and
+ * imported traces are the same spans, so both are gathered.
  */
-import { evaluationsOf, latestFeedback, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
+import { CHECK_PREFIX, HUMAN_PREFIX, latestEvaluations, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
 import { rootSpan, traceAnswer, traceQuery } from './content.ts';
 import type { SpanRecord } from './types.ts';
 
@@ -103,20 +107,23 @@ function isFailedCheck(e: Evaluation): boolean {
 	return e.value !== null && e.value <= 0;
 }
 
-/** What went wrong on one span, per the module rules. */
+/** What went wrong on one span, per the module rules (the latest evaluation of each name only). */
 export function spanSignals(span: SpanRecord, options: FailureOptions = {}): FailureSignal[] {
 	const threshold = options.judgeThreshold ?? DEFAULT_JUDGE_THRESHOLD;
 	const out: FailureSignal[] = [];
 	const base = { spanId: span.spanId, spanName: span.name };
-	const feedback = latestFeedback(span);
+	const latest = latestEvaluations(span);
+	const feedback = latest.find((e) => e.name === USER_FEEDBACK);
 	if (feedback && ((feedback.label ?? '').toLowerCase() === 'bad' || feedback.value === 0))
 		out.push({ ...base, reason: 'feedback', summary: '👎 Bad answer', detail: feedback.explanation });
 	if (span.status === 'error') out.push({ ...base, reason: 'error', summary: errorCode(span), detail: span.statusMessage ?? null });
-	for (const e of evaluationsOf(span)) {
+	for (const e of latest) {
 		if (e.name === USER_FEEDBACK || e.errorType !== null) continue;
 		const score = `${e.name}${e.value !== null ? ` = ${e.value}` : ''}${e.label ? ` (${e.label})` : ''}`;
-		if (e.name.startsWith('check.')) {
+		if (e.name.startsWith(CHECK_PREFIX)) {
 			if (isFailedCheck(e)) out.push({ ...base, reason: 'check', summary: score, detail: e.explanation });
+		} else if (e.name.startsWith(HUMAN_PREFIX)) {
+			if (isFailedCheck(e)) out.push({ ...base, reason: 'feedback', summary: score, detail: e.explanation });
 		} else if (isLowJudge(e, threshold)) out.push({ ...base, reason: 'judge', summary: score, detail: e.explanation });
 	}
 	return out;
