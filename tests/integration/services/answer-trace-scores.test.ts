@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ScriptedChatModel, EstimateTokenizer } from '../../../src/lib/generation/index.ts';
 import { OpenAiChatModel } from '../../../src/lib/adapters/openai-chat.ts';
 import { CfworkerSchemaValidator } from '../../../src/lib/adapters/json-schema-validator.ts';
@@ -11,6 +11,9 @@ import { latestEvaluations } from '../../../src/lib/tracing/evaluation.ts';
 import { classifyFailures } from '../../../src/lib/tracing/failures.ts';
 import { startFakeJudge } from '../../support/fake-judge.ts';
 import { answerConfig, answerWorkspace, type AnswerServices } from '../../support/answer-runs.ts';
+import { AnswerLab } from '../../../src/lib/app/answer-lab.svelte.ts';
+import type { AppCore } from '../../../src/lib/app/app-core.svelte.ts';
+import { DEFAULT_ENDPOINT } from '../../../src/lib/app/ask-endpoint.ts';
 
 /** Grade every answer of the run as the Answers page does: store the record, then its scores on its span at `timeMs`. */
 async function grade(svc: AnswerServices, runId: string, settings: GradingSettings, judge: OpenAiChatModel, timeMs: number) {
@@ -160,5 +163,87 @@ describe('answer-run scores on the eval_case traces', () => {
 				reviewEvent({ kind: 'pass-fail', pass: true, notes: '' }, 4, 5)!
 			])
 		).rejects.toMatchObject({ code: 'NOT_FOUND' });
+	});
+});
+
+describe('the Answers page state puts its scores on the traces', () => {
+	it('answers, grades, regrades and reviews with every score on the case’s rag.answer span', async () => {
+		const { svc, workspaceId, goldenSet } = await answerWorkspace(2);
+		const [q1, q2] = goldenSet.cases;
+		const store = new Map<string, string>();
+		vi.stubGlobal('navigator', {});
+		vi.stubGlobal('localStorage', {
+			getItem: (k: string) => store.get(k) ?? null,
+			setItem: (k: string, v: string) => void store.set(k, v),
+			removeItem: (k: string) => void store.delete(k)
+		});
+		// Faithfulness of case 1 is 2 on the first grading, 5 on the regrade; everything else 5.
+		const judgeServer = await startFakeJudge([q1!.query, q2!.query], (question, n) => (question === q1!.query && n === 2 ? 2 : 5));
+		try {
+			const app = {
+				api: svc,
+				workspaceId,
+				workspaces: [],
+				llm: { loaded: new ScriptedChatModel('in-browser', { tokens: ['See ', '[1].'] }) },
+				profiles: {
+					engineOf: (role: string) => (role === 'answer' ? 'webllm' : 'endpoint'),
+					endpointFor: () => ({ ...DEFAULT_ENDPOINT, baseUrl: judgeServer.baseUrl, model: 'fake-judge' }),
+					save: () => {}
+				},
+				jobs: { start: () => ({ progress: () => {}, finish: () => {} }) },
+				models: { ensure: async () => {} }
+			} as unknown as AppCore;
+			const lab = new AnswerLab(app);
+			lab.goldenSets = await svc.listGoldenSets(workspaceId);
+			lab.goldenSetId = goldenSet.id;
+			lab.judgeCache = false;
+			lab.rubrics = ['correctness', 'faithfulness'];
+			lab.checksText = JSON.stringify([{ id: 'citations-present', type: 'citations-present' }]);
+			await lab.startRun();
+			expect(lab.error).toBeNull();
+			expect(lab.answers.map((a) => a.caseId)).toEqual([q1!.id, q2!.id]);
+			const a1 = lab.answers[0]!;
+			expect(a1.traceId).toMatch(/^[0-9a-f]{32}$/);
+			const spanOf = async () => (await svc.traceSpans(a1.traceId!)).find((s) => s.spanId === a1.spanId)!;
+			const judgeOf = async () =>
+				classifyFailures(await svc.allSpans())
+					.find((f) => f.traceId === a1.traceId)
+					?.signals.map((s) => [s.reason, s.summary]) ?? [];
+
+			await lab.grade();
+			expect(lab.error).toBeNull();
+			expect(lab.notice).toBe('Graded 2 answers.');
+			expect(scores(latestEvaluations(await spanOf())).map(([name, value, label]) => [name, value, label])).toEqual([
+				['check.citations-present', 1, 'pass'],
+				['judge.correctness', 5, 'pass'],
+				['judge.faithfulness', 2, 'fail']
+			]);
+			expect(await judgeOf()).toEqual([['judge', 'judge.faithfulness = 2 (fail)']]);
+
+			await lab.grade();
+			expect(lab.error).toBeNull();
+			expect(judgeServer.requests()).toBe(8);
+			expect(await judgeOf()).toEqual([]);
+
+			await lab.review(q1!.id, { kind: 'pass-fail', pass: false, notes: 'wrong year' });
+			expect(lab.error).toBeNull();
+			expect(latestEvaluations(await spanOf()).at(-1)).toMatchObject({
+				name: 'human.correctness',
+				value: 0,
+				label: 'fail',
+				explanation: 'wrong year'
+			});
+			expect(await judgeOf()).toEqual([['feedback', 'human.correctness = 0 (fail)']]);
+
+			// A pruned trace: the label is stored on the answer, and the page says it could not go on the trace.
+			await svc.deleteTraces([a1.traceId!]);
+			await lab.review(q1!.id, { kind: 'pass-fail', pass: true, notes: '' });
+			expect(lab.error).toBeNull();
+			expect(lab.notice).toMatch(/could not go on the answer’s trace/);
+			expect((await svc.answerRunState(a1.runId)).answers[0]!.review).toMatchObject({ kind: 'pass-fail', pass: true });
+		} finally {
+			vi.unstubAllGlobals();
+			await judgeServer.stop();
+		}
 	});
 });

@@ -99,7 +99,7 @@ describe('answer scores as gen_ai.evaluation.result events', () => {
 		expect(await recordAnswerEvaluations(api, graded, events)).toBe(2);
 		expect(calls).toEqual(events.map((e) => ['a'.repeat(32), 'b'.repeat(16), e]));
 		const { traceId: _t, spanId: _s, ...old } = graded;
-		expect(await recordAnswerEvaluations(api, old, events)).toBe(0);
+		expect(await recordAnswerEvaluations(api, old as AnswerRecord, events)).toBe(0);
 		expect(calls).toHaveLength(2);
 	});
 });
