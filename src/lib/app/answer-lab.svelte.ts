@@ -14,6 +14,8 @@ import { GradingPassJudge, IdbResponseCache } from './answer-cache.ts';
 import { parseGradingSettings } from '$lib/evals/answers/config.ts';
 import { compileChecks, parseCheckSpecs } from '$lib/evals/checks/index.ts';
 import { summariseAnswerRun, type AnswerRunSummary } from '$lib/evals/answers/summary.ts';
+import { gradeEvents, recordAnswerEvaluations, reviewEvent } from '$lib/evals/answers/evaluations.ts';
+import type { SpanEvent } from '$lib/tracing/types.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
 import { BasicTracer, InMemorySpanSink } from '$lib/tracing/index.ts';
 import { EstimateTokenizer } from '$lib/generation/index.ts';
@@ -106,6 +108,8 @@ export class AnswerLab implements AnswerLabPort {
 	readonly validator = new CfworkerSchemaValidator();
 
 	private abort: AbortController | null = null;
+	/** The storing of the last answering job's spans: scores wait for it, so the span they go on is stored. */
+	private traceStored: Promise<void> = Promise.resolve();
 	private lockPoll: ReturnType<typeof setInterval> | null = null;
 	/** The workspace whose data is loaded here. */
 	private loadedWorkspaceId: string | null = null;
@@ -321,7 +325,7 @@ export class AnswerLab implements AnswerLabPort {
 					: `Answered ${total} cases.${failures}`;
 			});
 		} finally {
-			void recordTrace(this.api, sink.spans, run.workspaceId);
+			this.traceStored = recordTrace(this.api, sink.spans, run.workspaceId);
 			if (this.runId === run.id) await this.openRun(run.id);
 		}
 	}
@@ -411,6 +415,8 @@ export class AnswerLab implements AnswerLabPort {
 					)
 				: null;
 			const total = answers.length + repeats.reduce((n, rs) => n + rs.length, 0);
+			await this.traceStored;
+			let unscored = 0;
 			await this.job(run.id, 'grading', total, async (signal) => {
 				const result = await gradeAnswers({
 					answers,
@@ -421,6 +427,8 @@ export class AnswerLab implements AnswerLabPort {
 					onGraded: async (record) => {
 						await this.api.saveAnswer(record);
 						if (this.runId === run.id) this.answers = this.answers.map((a) => (a.caseId === record.caseId ? record : a));
+						// The scores also go on the answer's `rag.answer` span (newer events than any earlier grading's).
+						if (!(await this.scoreOnTrace(record, gradeEvents(record, settings.passThreshold, Date.now())))) unscored++;
 					},
 					onProgress: (done) => (this.progress = { kind: 'grading', done, total })
 				});
@@ -449,23 +457,50 @@ export class AnswerLab implements AnswerLabPort {
 				const cacheNote = counts
 					? ` Judge: ${counts.hits} repl${counts.hits === 1 ? 'y' : 'ies'} from the cache, ${counts.requests} request${counts.requests === 1 ? '' : 's'} sent.`
 					: '';
+				const traceNote =
+					unscored > 0
+						? ` The scores of ${unscored} answer${unscored === 1 ? '' : 's'} could not go on their traces (not stored, or pruned by the trace budget).`
+						: '';
 				this.notice =
 					(result.cancelled
 						? `Grading stopped after ${result.graded} answers; the others keep their earlier verdicts (if any).`
-						: `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`) + cacheNote;
+						: `Graded ${result.graded} answer${result.graded === 1 ? '' : 's'}.`) +
+					cacheNote +
+					traceNote;
 			});
 		});
 	}
 
-	/** Store a person's label of one answer (layer 3). */
+	/**
+	 * Store a person's label of one answer (layer 3), and put it on the answer's `rag.answer` span
+	 * as a `human.correctness` evaluation event (pass at or above the pass threshold for a 1–5 score).
+	 */
 	async review(caseId: string, review: Omit<HumanReview, 'reviewedAtMs'>): Promise<void> {
 		const answer = this.answers.find((a) => a.caseId === caseId);
 		if (!answer) return;
 		await this.guard(async () => {
-			const record: AnswerRecord = { ...answer, review: { ...review, reviewedAtMs: Date.now() } };
+			const reviewedAtMs = Date.now();
+			const record: AnswerRecord = { ...answer, review: { ...review, reviewedAtMs } };
 			await this.api.saveAnswer(record);
 			this.answers = this.answers.map((a) => (a.caseId === caseId ? record : a));
+			await this.traceStored;
+			const event = reviewEvent(review, this.passThreshold, reviewedAtMs);
+			if (event && !(await this.scoreOnTrace(record, [event])))
+				this.notice = 'The label is stored; it could not go on the answer’s trace (not stored, or pruned by the trace budget).';
 		});
+	}
+
+	/**
+	 * Append `events` to `record`'s `rag.answer` span (nothing for an answer without one).
+	 * @returns false when the span is gone (never stored, or pruned): the scores stay on the record.
+	 */
+	private async scoreOnTrace(record: AnswerRecord, events: readonly SpanEvent[]): Promise<boolean> {
+		try {
+			await recordAnswerEvaluations(this.api, record, events);
+			return true;
+		} catch {
+			return false;
+		}
 	}
 
 	/** Delete a run and its answers. */

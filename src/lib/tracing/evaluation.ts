@@ -1,9 +1,14 @@
 /**
  * Scores as OpenTelemetry GenAI `gen_ai.evaluation.result` events (GenAI semantic conventions
- * v1.41.0, docs/gen-ai/gen-ai-events.md; see docs/observability.md "Pinned conventions"): one
- * event per score, on the span it scores. Checks (`check.<id>`, 1/0, pass/fail), judges
- * (`judge.<rubric>`, the rubric score, pass/fail) and human feedback (`user_feedback`, 1/0,
- * good/bad, the note as the explanation) all use this shape.
+ * v1.41.0, docs/gen-ai/gen-ai-events.md, "Event: gen_ai.evaluation.result": `gen_ai.evaluation.name`
+ * required, `.score.value` / `.score.label` conditionally required, `.explanation` recommended,
+ * `error.type` when the evaluation failed; the event "SHOULD be parented to GenAI operation span
+ * being evaluated"; see docs/observability.md "Pinned conventions"): one event per score, on the
+ * span it scores. Checks (`check.<id>`, 1/0, pass/fail), judges (`judge.<rubric>`, the rubric
+ * score, pass/fail), a person's label of an answer run's answer (`human.<rubric>`, 1/0 or the 1–5
+ * score, pass/fail, the notes as the explanation) and 👍/👎 feedback (`user_feedback`, 1/0,
+ * good/bad, the note as the explanation) all use this shape. A score given again (a regrade, a new
+ * review) is a newer event with the same name: the latest one counts ({@link latestEvaluations}).
  */
 import { AssayError } from '../shared/errors.ts';
 import type { Attributes, SpanEvent, SpanRecord } from './types.ts';
@@ -20,6 +25,19 @@ export const EVALUATION_SCORE_LABEL = 'gen_ai.evaluation.score.label';
 export const EVALUATION_EXPLANATION = 'gen_ai.evaluation.explanation';
 /** `gen_ai.evaluation.name` of a 👍/👎 from the user. */
 export const USER_FEEDBACK = 'user_feedback';
+/** Prefix of a layer-1 check's `gen_ai.evaluation.name`: `check.<check id>`. */
+export const CHECK_PREFIX = 'check.';
+/** Prefix of an LLM judge's `gen_ai.evaluation.name`: `judge.<rubric id>`. */
+export const JUDGE_PREFIX = 'judge.';
+/** Prefix of a person's label (answer-run review) as `gen_ai.evaluation.name`: `human.<rubric id>`. */
+export const HUMAN_PREFIX = 'human.';
+
+/** `check.<id>`, e.g. `check.citations-valid`. */
+export const checkEvaluationName = (checkId: string): string => `${CHECK_PREFIX}${checkId}`;
+/** `judge.<rubric>`, e.g. `judge.faithfulness`. */
+export const judgeEvaluationName = (rubric: string): string => `${JUDGE_PREFIX}${rubric}`;
+/** `human.<rubric>`, e.g. `human.correctness` (what a person's pass/fail or 1–5 label of an answer judges). */
+export const humanEvaluationName = (rubric: string): string => `${HUMAN_PREFIX}${rubric}`;
 /** Longest explanation stored on an event, characters (a longer note is cut). */
 export const EXPLANATION_MAX_CHARS = 2000;
 
@@ -109,6 +127,20 @@ export function evaluationsOf(span: SpanRecord): Evaluation[] {
 		});
 	}
 	return out;
+}
+
+/**
+ * The latest evaluation of each name on `span` (largest `timeMs`; of equal times, the later
+ * event), in the order each name first appears. A regrade or a new review appends a newer event,
+ * so this is what the span's scores are now.
+ */
+export function latestEvaluations(span: SpanRecord): Evaluation[] {
+	const latest = new Map<string, Evaluation>();
+	for (const e of evaluationsOf(span)) {
+		const seen = latest.get(e.name);
+		if (!seen || e.timeMs >= seen.timeMs) latest.set(e.name, e);
+	}
+	return [...latest.values()];
 }
 
 /** The latest `user_feedback` on `span`, or `null` (a later 👍/👎 replaces an earlier one). */

@@ -1,16 +1,20 @@
 /**
  * The Failures view's model: which stored traces went wrong and why. A trace is a failure when
  * any of its spans has
- * - `feedback`: the latest `user_feedback` evaluation is 👎 ({@link feedbackRating} `bad`);
+ * - `feedback`: the latest `user_feedback` evaluation is 👎 ({@link feedbackRating} `bad`), or the
+ *   latest `human.*` score (a person's review of an answer-run answer) is a fail (label fail, or
+ *   with no label a value 0);
  * - `error`: status error (the code is the `CODE` of `CODE: message`, else `error.type`);
  * - `judge`: a judge score that is low — label fail (`fail`, `failed`, `bad`, `incorrect`, …), or
  *   with no pass/fail label a value below `judgeThreshold` on the 0–1 scale of
- *   {@link normalisedScore} (any evaluation not named `check.*` or `user_feedback` is treated as a
- *   judge, so imported scores count);
+ *   {@link normalisedScore} (any evaluation not named `check.*`, `human.*` or `user_feedback` is
+ *   treated as a judge, so imported scores count);
  * - `check`: a `check.*` evaluation with label fail or value 0.
- * Own and imported traces are the same spans, so both are gathered.
+ * Only the latest evaluation of each name counts (by `timeMs`, see `latestEvaluations`): a regrade
+ * appends newer events, so a fixed answer's passing score clears its earlier failure. Own and
+ * imported traces are the same spans, so both are gathered.
  */
-import { evaluationsOf, latestFeedback, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
+import { CHECK_PREFIX, HUMAN_PREFIX, latestEvaluations, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
 import { rootSpan, traceAnswer, traceQuery } from './content.ts';
 import { RUBRIC_MAX, RUBRIC_MIN } from '../evals/judge/verdict.ts';
 import type { SpanRecord } from './types.ts';
@@ -134,29 +138,32 @@ function isFailedCheck(e: Evaluation): boolean {
 }
 
 /**
- * Whether a score (not feedback, not errored) fails by the module rules: a `check.*` labelled
- * failing or valued ≤ 0, else a judge labelled failing or, unlabelled, with a
+ * Whether a score (not feedback, not errored) fails by the module rules: a `check.*` or `human.*`
+ * labelled failing or valued ≤ 0, else a judge labelled failing or, unlabelled, with a
  * {@link normalisedScore} below `judgeThreshold` (default {@link DEFAULT_JUDGE_THRESHOLD}).
  */
 export function isFailingScore(e: Evaluation, judgeThreshold: number = DEFAULT_JUDGE_THRESHOLD): boolean {
 	if (e.name === USER_FEEDBACK || e.errorType !== null) return false;
-	return e.name.startsWith('check.') ? isFailedCheck(e) : isLowJudge(e, judgeThreshold);
+	if (e.name.startsWith(CHECK_PREFIX) || e.name.startsWith(HUMAN_PREFIX)) return isFailedCheck(e);
+	return isLowJudge(e, judgeThreshold);
 }
 
-/** What went wrong on one span, per the module rules. */
+/** What went wrong on one span, per the module rules (the latest evaluation of each name only). */
 export function spanSignals(span: SpanRecord, options: FailureOptions = {}): FailureSignal[] {
 	const threshold = options.judgeThreshold ?? DEFAULT_JUDGE_THRESHOLD;
 	const out: FailureSignal[] = [];
 	const base = { spanId: span.spanId, spanName: span.name };
-	const feedback = latestFeedback(span);
+	const latest = latestEvaluations(span);
+	const feedback = latest.find((e) => e.name === USER_FEEDBACK);
 	if (feedback && feedbackRating(feedback) === 'bad')
 		out.push({ ...base, reason: 'feedback', summary: '👎 Bad answer', detail: feedback.explanation });
 	if (span.status === 'error') out.push({ ...base, reason: 'error', summary: errorCode(span), detail: span.statusMessage ?? null });
-	for (const e of evaluationsOf(span)) {
+	for (const e of latest) {
 		if (e.name === USER_FEEDBACK || e.errorType !== null) continue;
 		if (!isFailingScore(e, threshold)) continue;
 		const score = `${e.name}${e.value !== null ? ` = ${e.value}` : ''}${e.label ? ` (${e.label})` : ''}`;
-		out.push({ ...base, reason: e.name.startsWith('check.') ? 'check' : 'judge', summary: score, detail: e.explanation });
+		const reason = e.name.startsWith(CHECK_PREFIX) ? 'check' : e.name.startsWith(HUMAN_PREFIX) ? 'feedback' : 'judge';
+		out.push({ ...base, reason, summary: score, detail: e.explanation });
 	}
 	return out;
 }

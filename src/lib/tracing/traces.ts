@@ -8,7 +8,7 @@
  * pinned commit); Assay's own use the `assay.` prefix.
  */
 import type { Attributes, AttributeValue, SpanRecord } from './types.ts';
-import { evaluationsOf, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
+import { latestEvaluations, USER_FEEDBACK, type Evaluation } from './evaluation.ts';
 import { DEFAULT_JUDGE_THRESHOLD, errorCode as spanErrorCode, feedbackRating, isFailingScore, normalisedScore } from './failures.ts';
 
 /** Root-span attribute naming what a trace is. */
@@ -164,7 +164,8 @@ export function summarizeTrace(traceId: string, spans: readonly SpanRecord[]): T
 		const m = s.attributes['gen_ai.request.model'] ?? s.attributes['gen_ai.response.model'];
 		if (model === null && typeof m === 'string' && m !== '') model = m;
 		if (s.status === 'error' && (!failed || s.startTimeMs < failed.startTimeMs)) failed = s;
-		for (const e of evaluationsOf(s)) {
+		// The latest evaluation of each name: a regrade replaces the scores it supersedes.
+		for (const e of latestEvaluations(s)) {
 			if (e.name === USER_FEEDBACK) {
 				if (!latestFeedback || e.timeMs >= latestFeedback.timeMs) latestFeedback = e;
 				continue;

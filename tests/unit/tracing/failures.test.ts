@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { classifyFailures, errorCode, feedbackRating, isFailingScore, normalisedScore } from '../../../src/lib/tracing/failures.ts';
+import {
+	classifyFailures,
+	errorCode,
+	feedbackRating,
+	isFailingScore,
+	normalisedScore,
+	spanSignals
+} from '../../../src/lib/tracing/failures.ts';
 import { promotionDraft, caseFromPromotion, promotedCaseId } from '../../../src/lib/tracing/promote.ts';
 import { annotateRoot, retrievalDocumentsAttribute, traceAnswer, traceQuery } from '../../../src/lib/tracing/content.ts';
-import { evaluationEvent, feedbackEvent } from '../../../src/lib/tracing/evaluation.ts';
+import { evaluationEvent, feedbackEvent, latestEvaluations } from '../../../src/lib/tracing/evaluation.ts';
 import { GoldenCaseInputSchema } from '../../../src/lib/evals/golden/types.ts';
 import { parseGoldenJsonl } from '../../../src/lib/evals/golden/parse.ts';
 import type { SpanEvent, SpanRecord } from '../../../src/lib/tracing/types.ts';
@@ -107,6 +114,51 @@ describe('classifyFailures', () => {
 		expect(feedbackRating(ev('user_feedback', 1))).toBe('good');
 		expect(feedbackRating(ev('user_feedback', 0))).toBe('bad');
 		expect(feedbackRating(ev('user_feedback'))).toBeNull();
+	});
+
+	it('counts only the latest score of each name by time, so a passing regrade clears a failed judge and check', () => {
+		const failed = withEvents(
+			span({ traceId: T('a'), spanId: S('1') }),
+			evaluationEvent({ name: 'check.citations-present', value: 0, label: 'fail', explanation: 'no [n]' }, 2000),
+			evaluationEvent({ name: 'judge.faithfulness', value: 2, label: 'fail', explanation: 'unsupported' }, 2000),
+			evaluationEvent({ name: 'judge.correctness', value: 5, label: 'pass' }, 2000)
+		);
+		expect(spanSignals(failed).map((s) => [s.reason, s.summary, s.detail])).toEqual([
+			['check', 'check.citations-present = 0 (fail)', 'no [n]'],
+			['judge', 'judge.faithfulness = 2 (fail)', 'unsupported']
+		]);
+		const regraded = withEvents(
+			failed,
+			evaluationEvent({ name: 'check.citations-present', value: 1, label: 'pass' }, 3000),
+			evaluationEvent({ name: 'judge.faithfulness', value: 5, label: 'pass', explanation: 'supported' }, 3000),
+			evaluationEvent({ name: 'judge.correctness', value: 1, label: 'fail', explanation: 'wrong year' }, 3000)
+		);
+		expect(spanSignals(regraded).map((s) => [s.reason, s.summary, s.detail])).toEqual([
+			['judge', 'judge.correctness = 1 (fail)', 'wrong year']
+		]);
+		expect(latestEvaluations(regraded).map((e) => [e.name, e.value, e.timeMs])).toEqual([
+			['check.citations-present', 1, 3000],
+			['judge.faithfulness', 5, 3000],
+			['judge.correctness', 1, 3000]
+		]);
+		// Time decides, not event order: an older score appended later (an import, a clock step back) does not win.
+		const late = withEvents(regraded, evaluationEvent({ name: 'judge.faithfulness', value: 1, label: 'fail' }, 2500));
+		expect(spanSignals(late).map((s) => s.summary)).toEqual(['judge.correctness = 1 (fail)']);
+		// Of two scores at the same time, the later event wins.
+		const tie = withEvents(late, evaluationEvent({ name: 'judge.correctness', value: 4, label: 'pass' }, 3000));
+		expect(spanSignals(tie)).toEqual([]);
+	});
+
+	it('lists a person’s failing human.* label as feedback until a newer passing label replaces it', () => {
+		const reviewed = withEvents(
+			span({ traceId: T('a'), spanId: S('1') }),
+			evaluationEvent({ name: 'human.correctness', value: 2, label: 'fail', explanation: 'misses the year' }, 4000)
+		);
+		expect(classifyFailures([reviewed]).map((i) => [i.reasons, i.signals.map((s) => [s.summary, s.detail])])).toEqual([
+			[['feedback'], [['human.correctness = 2 (fail)', 'misses the year']]]
+		]);
+		expect(spanSignals(withEvents(reviewed, evaluationEvent({ name: 'human.correctness', value: 1, label: 'pass' }, 5000)))).toEqual([]);
+		expect(spanSignals(withEvents(reviewed, evaluationEvent({ name: 'human.correctness', value: 0 }, 5000)))).toHaveLength(1);
 	});
 
 	it('reads the query and answer of an imported OpenInference/GenAI trace from its messages', () => {

@@ -8,3 +8,4 @@ export * from './finetune.ts';
 export * from './report-schema.ts';
 export * from './report-metrics.ts';
 export * from './report.ts';
+export * from './evaluations.ts';

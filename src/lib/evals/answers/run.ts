@@ -4,7 +4,7 @@ import type { SourceChunk } from '../../generation/prompt.ts';
 import type { Tokenizer } from '../../generation/tokenizer.ts';
 import type { GenerationMetrics } from '../../generation/metrics.ts';
 import type { CitationSummary } from '../../generation/citations.ts';
-import type { Tracer } from '../../tracing/types.ts';
+import type { Span, Tracer } from '../../tracing/types.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord, AnswerSource, RetrievedChunk } from './types.ts';
@@ -63,6 +63,22 @@ interface Collected {
 	finishReason: AnswerRecord['finishReason'];
 	citations: CitationSummary | null;
 	error: AssayErrorData | null;
+	/** Trace and span id of the case's `rag.answer` span, as the tracer assigned them. */
+	root: { traceId: string; spanId: string } | null;
+}
+
+/**
+ * `tracer`, noting the first root span `answerQuestion` starts (`rag.answer`, no parent) in
+ * `got.root`, so the answer record can name the span its scores go on.
+ */
+function noteRoot(tracer: Tracer, got: Collected): Tracer {
+	return {
+		startSpan(name: string, options?: Parameters<Tracer['startSpan']>[1]): Span {
+			const span = tracer.startSpan(name, options);
+			if (got.root === null && !options?.parent && name === 'rag.answer') got.root = { traceId: span.traceId, spanId: span.spanId };
+			return span;
+		}
+	};
 }
 
 async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenCase): Promise<Collected> {
@@ -76,11 +92,12 @@ async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenC
 		metrics: null,
 		finishReason: null,
 		citations: null,
-		error: null
+		error: null,
+		root: null
 	};
 	await answerQuestion({
 		model: input.model,
-		tracer: input.tracer,
+		tracer: noteRoot(input.tracer, got),
 		traceKind: 'eval_case',
 		clock: input.clock,
 		spec: cfg.prompt.spec,
@@ -139,6 +156,7 @@ function toRecord(runId: string, c: GoldenCase, got: Collected, totalMs: number,
 		query: c.query,
 		...(c.reference !== undefined ? { reference: c.reference } : {}),
 		...(c.attack !== undefined ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {}),
+		...(got.root ? { traceId: got.root.traceId, spanId: got.root.spanId } : {}),
 		text: got.text,
 		finishReason: got.error ? null : got.finishReason,
 		error: got.error,
@@ -160,7 +178,8 @@ function toRecord(runId: string, c: GoldenCase, got: Collected, totalMs: number,
  * few-shot examples → generate through `answerQuestion`) and return its record for run `runId`.
  * Never throws for a failed case: retrieval errors, a prompt that does not fit and engine errors
  * are the record's `error` (with `finishReason: null` and whatever text had streamed). Tokens,
- * TTFT/TPOT and times as in {@link runAnswerCases}; `createdAtMs` from `now` (default `Date.now`).
+ * TTFT/TPOT and times as in {@link runAnswerCases}; `createdAtMs` from `now` (default `Date.now`);
+ * `traceId` / `spanId` name the case's `rag.answer` span as `deps.tracer` assigned them.
  */
 export async function answerCase(
 	deps: AnswerCaseDeps,
@@ -183,7 +202,8 @@ export async function answerCase(
  * stored and the call returns `{cancelled: true}`; passing the remaining cases resumes the run.
  * Tokens are the engine's usage (`null` when it reports none); TTFT/TPOT from
  * `generationMetrics` (vLLM definitions), `null` when not measurable; all times from `clock`, ms.
- * New records carry `checks: []`, `verdicts: {}`, `review: null`.
+ * New records carry `checks: []`, `verdicts: {}`, `review: null`, and `traceId` / `spanId` of
+ * the case's `rag.answer` span (trace kind `eval_case`) as `tracer` assigned them.
  * @returns `answered` = answers stored by this call (failed ones included).
  * @throws whatever `onAnswer` throws (a storage failure stops the run rather than losing answers).
  */

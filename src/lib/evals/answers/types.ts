@@ -178,6 +178,14 @@ export interface AnswerRecord {
 	readonly reference?: string;
 	/** The golden case's `attack` (prompt-injection cases only): graded with the attack checks as well. */
 	readonly attack?: AttackSpec;
+	/**
+	 * Trace id (32 hex) and span id (16 hex) of the `rag.answer` span that produced this answer
+	 * (`assay.trace.kind` = `eval_case`): grading and review put their scores on it as
+	 * `gen_ai.evaluation.result` events (see evaluations.ts). Absent on answers recorded before
+	 * ids were kept, and on answers a system under test gave (no Assay span).
+	 */
+	readonly traceId?: string;
+	readonly spanId?: string;
 	/** The generated text (as streamed; may be partial when `finishReason` is `length` or `abort`). */
 	readonly text: string;
 	/** `stop` | `length` | `abort`; `null` when generation failed (see `error`). */
