@@ -42,15 +42,34 @@ export function syntheticPrompt(words: number, seed: number): string {
 	return Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(' ');
 }
 
-/** `numPrompts` synthetic requests of `promptTokens` words each (seeds `seed·1 000 003 + i`), each limited to `outputTokens`. */
+/** A 32-bit seed mixed from three integers (murmur3's finaliser over a running hash). */
+function mixSeed(a: number, b: number, c: number): number {
+	let h = 0x9e3779b9;
+	for (const v of [a, b, c]) {
+		h = Math.imul(h ^ (v >>> 0), 0x85ebca6b);
+		h ^= h >>> 13;
+		h = Math.imul(h, 0xc2b2ae35);
+		h ^= h >>> 16;
+	}
+	return h >>> 0;
+}
+
+/**
+ * `numPrompts` synthetic requests of `promptTokens` words each, limited to `outputTokens`; the
+ * prompt seeds mix `seed`, `salt` and the position, so another salt (a sweep's point index)
+ * gives prompts that share no prefix with these and a prefix-caching server cannot reuse
+ * one point's prefills in the next.
+ */
 export function syntheticRequests(options: {
 	readonly numPrompts: number;
 	readonly promptTokens: number;
 	readonly outputTokens: number;
 	readonly seed: number;
+	/** Default 0. */
+	readonly salt?: number;
 }): ServingRequest[] {
 	return Array.from({ length: options.numPrompts }, (_, i) => ({
-		prompt: syntheticPrompt(options.promptTokens, options.seed * 1_000_003 + i + 1),
+		prompt: syntheticPrompt(options.promptTokens, mixSeed(options.seed, options.salt ?? 0, i)),
 		promptTokens: options.promptTokens,
 		outputTokens: options.outputTokens
 	}));
@@ -152,8 +171,14 @@ export interface RunPointOptions extends PointSettings {
 	readonly clock: BenchClock;
 	/** The measured requests, sent in this order. */
 	readonly requests: readonly ServingRequest[];
-	/** Warm-up requests (copies of the first request) sent and discarded before the point starts. Default 0. */
+	/** Warm-up requests sent and discarded before the point starts. Default 0. */
 	readonly warmup?: number;
+	/**
+	 * What the warm-up sends (`warmup` copies). Default the first request, as vLLM — which
+	 * lets a prefix-caching server answer that measured request from cache; pass a prompt of its
+	 * own to avoid that.
+	 */
+	readonly warmupRequest?: ServingRequest;
 	/** Seed of the arrival schedule. Default 0. */
 	readonly seed?: number;
 	/** Goodput targets; none = no goodput. */
@@ -178,7 +203,7 @@ export interface PointResult {
 export async function runServingPoint(options: RunPointOptions): Promise<PointResult> {
 	const { client, clock, requests, requestRate, maxConcurrency, warmup = 0, seed = 0, slos = {} } = options;
 	const burstiness = options.burstiness ?? 1;
-	const first = requests[0];
+	const first = options.warmupRequest ?? requests[0];
 	const offsets = arrivalOffsetsMs(requests.length, { requestRate, burstiness, seed });
 	let warmupFailed = 0;
 	if (warmup > 0 && first) {
@@ -219,17 +244,22 @@ export async function runServingPoint(options: RunPointOptions): Promise<PointRe
 }
 
 /** Options of {@link runServingSweep}: the shared options plus one settings object per point. */
-export interface RunSweepOptions extends Omit<RunPointOptions, keyof PointSettings> {
+export interface RunSweepOptions extends Omit<RunPointOptions, keyof PointSettings | 'requests' | 'warmupRequest'> {
 	readonly points: readonly PointSettings[];
+	/** The same requests at every point, or each point's own (by point index) with its warm-up request. */
+	readonly requests:
+		| readonly ServingRequest[]
+		| ((pointIndex: number) => { readonly requests: readonly ServingRequest[]; readonly warmupRequest?: ServingRequest });
 	/** Called after each point (for progress output). */
 	readonly onPoint?: (result: PointResult, index: number) => void;
 }
 
-/** Run the points one after the other (each with its own warm-up and the same requests and seed). */
+/** Run the points one after the other, each with its own warm-up, with the same seed. */
 export async function runServingSweep(options: RunSweepOptions): Promise<PointResult[]> {
 	const results: PointResult[] = [];
 	for (const [i, point] of options.points.entries()) {
-		const result = await runServingPoint({ ...options, ...point });
+		const own = typeof options.requests === 'function' ? options.requests(i) : { requests: options.requests };
+		const result = await runServingPoint({ ...options, ...point, ...own });
 		results.push(result);
 		options.onPoint?.(result, i);
 	}

@@ -154,6 +154,23 @@ describe('serving metrics on scripted token timings', () => {
 		);
 	});
 
+	it('gives each sweep point its own requests and warm-up request when asked', async () => {
+		const clock = new VirtualClock();
+		const client = scriptedClient(clock, replies);
+		const results = await runServingSweep({
+			client,
+			clock,
+			requests: (i) => ({ requests: [requests[i]!], warmupRequest: requests[2]! }),
+			points: [
+				{ requestRate: Infinity, maxConcurrency: null },
+				{ requestRate: Infinity, maxConcurrency: null }
+			],
+			warmup: 1
+		});
+		expect(client.sent).toEqual(['r2', 'r0', 'r2', 'r1']);
+		expect(results.map((r) => r.metrics.e2eMs.mean)).toEqual([160, 90]);
+	});
+
 	it('fails a stream that never sends a chunk with choices, as vLLM does', async () => {
 		const clock = new VirtualClock();
 		const client = {
