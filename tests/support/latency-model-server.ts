@@ -47,6 +47,19 @@ export interface LatencyModelServer {
 
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 
+/** Two 32-bit FNV-1a hashes (different offset bases) of the previous key and a block's text. */
+function blockKey(previous: string, text: string): string {
+	let a = 0x811c9dc5;
+	let b = 0x01000193;
+	for (const s of [previous, '\u0000', text])
+		for (let i = 0; i < s.length; i++) {
+			const c = s.charCodeAt(i);
+			a = Math.imul(a ^ c, 0x01000193);
+			b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+		}
+	return `${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
+}
+
 /** Start the server on 127.0.0.1, port 0. */
 export async function startLatencyModelServer(model: LatencyModel, modelName = 'latency-model'): Promise<LatencyModelServer> {
 	const block = model.prefixBlockTokens ?? 16;
@@ -57,14 +70,19 @@ export async function startLatencyModelServer(model: LatencyModel, modelName = '
 		model.ttftBaseMs + model.ttftPerPromptTokenMs * (promptTokens - cachedTokens);
 	const predictedTpotMs = (n: number) => model.tpotBaseMs + model.tpotPerConcurrentMs * (n - 1);
 
+	// Blocks are keyed by a hash chain (each block's key hashes the previous key and the block's
+	// words, as vLLM hashes KV blocks), so looking a prompt up costs one pass over its words.
 	const cachedPrefix = (words: string[]): number => {
 		if (!model.prefixCache) return 0;
 		let cached = 0;
+		let missed = false;
+		let key = '';
 		for (let k = block; k <= words.length; k += block) {
-			if (!cache.has(words.slice(0, k).join(' '))) break;
-			cached = k;
+			key = blockKey(key, words.slice(k - block, k).join(' '));
+			if (!missed && cache.has(key)) cached = k;
+			else missed = true;
+			cache.add(key);
 		}
-		for (let k = block; k <= words.length; k += block) cache.add(words.slice(0, k).join(' '));
 		return cached;
 	};
 
