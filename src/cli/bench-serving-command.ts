@@ -26,16 +26,17 @@ with the metrics and flags of vLLM's \`vllm bench serve\`: synthetic prompts of 
 streamed (stream_options.include_usage), arrivals at a request rate (Poisson, or gamma with
 --burstiness; inf = all at once) under a concurrency limit. Per point: TTFT, TPOT, ITL and
 end-to-end latency (mean, median, std, p50/p90/p95/p99), requests/s, output and total tokens/s,
-goodput under --goodput SLOs. Comma lists of --request-rate and --max-concurrency sweep every
-combination. Definitions: docs/serving-bench.md.
+goodput under --goodput SLOs. Comma lists of lengths, --request-rate and --max-concurrency
+sweep every combination, one point each. Definitions: docs/serving-bench.md.
 
 Options:
   --base-url <url>            server root (http://127.0.0.1:8000) or its /v1 URL
   --endpoint <path>           /v1/chat/completions (default) or /v1/completions
   --model <name>              model name sent in each request
   --num-prompts <n>           measured requests per point (alias --requests; default 100)
-  --random-input-len <n>      prompt length in words (alias --prompt-tokens; default 256)
-  --random-output-len <n>     max output tokens (alias --output-tokens; default 128)
+  --random-input-len <n[,n…]> prompt length in words (alias --prompt-tokens; default 256)
+  --random-output-len <n[,n…]>
+                              max output tokens (alias --output-tokens; default 128)
   --ignore-eos                send ignore_eos: true so replies run to the output length (vLLM, SGLang)
   --extra-body <json>         JSON object merged into each request (e.g. '{"min_tokens":128}')
   --request-rate <r[,r…]>     requests per second, or inf (default inf)
@@ -154,8 +155,10 @@ export async function benchServingCommand(
 	const model = stringOption(values, 'model');
 	const endpoint = choiceOption<ServingEndpoint>(values, 'endpoint', ['/v1/chat/completions', '/v1/completions'], '/v1/chat/completions');
 	const numPrompts = positiveIntegerOption(values, alias('num-prompts', 'requests'), 100);
-	const promptTokens = positiveIntegerOption(values, alias('random-input-len', 'prompt-tokens'), 256);
-	const outputTokens = positiveIntegerOption(values, alias('random-output-len', 'output-tokens'), 128);
+	const inputKey = alias('random-input-len', 'prompt-tokens');
+	const outputKey = alias('random-output-len', 'output-tokens');
+	const promptLengths = numberList(typeof values[inputKey] === 'string' ? values[inputKey] : '256', inputKey, false, true);
+	const outputLengths = numberList(typeof values[outputKey] === 'string' ? values[outputKey] : '128', outputKey, false, true);
 	const warmup = countOption(values, alias('warmup', 'num-warmups'), 0);
 	const seed = countOption(values, 'seed', 0);
 	const burstinessText = typeof values.burstiness === 'string' ? values.burstiness : '1';
@@ -189,12 +192,17 @@ export async function benchServingCommand(
 		...(timeoutMs ? { timeoutMs } : {}),
 		...(surroundings.fetch ? { fetch: surroundings.fetch } : {})
 	});
-	const points: PointSettings[] = rates.flatMap((requestRate) =>
-		concurrencies.map((maxConcurrency) => ({ requestRate, burstiness, maxConcurrency }))
+	// One point per combination, lengths outermost: prompt × output × rate × concurrency.
+	const grid = promptLengths.flatMap((promptTokens) =>
+		outputLengths.flatMap((outputTokens) =>
+			rates.flatMap((requestRate) => concurrencies.map((maxConcurrency) => ({ promptTokens, outputTokens, requestRate, maxConcurrency })))
+		)
 	);
+	const points: PointSettings[] = grid.map(({ requestRate, maxConcurrency }) => ({ requestRate, burstiness, maxConcurrency }));
 	// Each point gets prompts of its own and a warm-up prompt of its own (salt = point index), so a
 	// prefix-caching server answers no measured request from an earlier point's or the warm-up's prefill.
 	const requests = (pointIndex: number) => {
+		const { promptTokens, outputTokens } = grid[pointIndex]!;
 		const [warmupRequest, ...measured] = syntheticRequests({
 			numPrompts: numPrompts + 1,
 			promptTokens,
@@ -224,7 +232,7 @@ export async function benchServingCommand(
 				clock,
 				prefixTokens: positiveIntegerOption(values, 'prefix-tokens', 1024),
 				repeats: positiveIntegerOption(values, 'prefix-repeats', 5),
-				outputTokens: Math.min(outputTokens, 16),
+				outputTokens: Math.min(outputLengths[0]!, 16),
 				seed
 			})
 		: null;
@@ -232,7 +240,15 @@ export async function benchServingCommand(
 		createdAt: (surroundings.now?.() ?? new Date()).toISOString(),
 		appVersion: APP_VERSION,
 		target: { baseUrl, endpoint, model },
-		settings: { numPrompts, promptTokens, outputTokens, ignoreEos: values['ignore-eos'] === true, warmup, seed, goodput: slos },
+		settings: {
+			numPrompts,
+			promptTokens: promptLengths,
+			outputTokens: outputLengths,
+			ignoreEos: values['ignore-eos'] === true,
+			warmup,
+			seed,
+			goodput: slos
+		},
 		points: results,
 		prefixCache
 	});

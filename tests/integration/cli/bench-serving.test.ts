@@ -73,7 +73,15 @@ describe('assay bench-serving against the latency-model server', () => {
 			[200, 4]
 		]);
 		for (const p of report.points) {
-			expect(p).toMatchObject({ completed: 6, failed: 0, totalInputTokens: 6 * 32, totalOutputTokens: 6 * 5, goodRequests: 6 });
+			expect(p).toMatchObject({
+				promptTokens: 32,
+				outputTokens: 5,
+				completed: 6,
+				failed: 0,
+				totalInputTokens: 6 * 32,
+				totalOutputTokens: 6 * 5,
+				goodRequests: 6
+			});
 			expect(p.warmup).toEqual({ sent: 1, failed: 0 });
 			expect(p.outputTokensFrom).toEqual({ usage: 6, deltas: 0 });
 			expect([p.ttftMs.count, p.tpotMs.count, p.itlMs.count, p.e2eMs.count]).toEqual([6, 6, 6 * 4, 6]);
@@ -129,6 +137,33 @@ describe('assay bench-serving against the latency-model server', () => {
 			concurrency: 2
 		});
 		expect(report.tokenCounting).toMatch(/number of streamed chunks with non-empty content/);
+	});
+
+	it('sweeps prompt and output lengths, one point per combination, with the measured token counts', async () => {
+		const result = await runCliCaptured([
+			'bench-serving',
+			'--base-url',
+			server.baseUrl,
+			'--model',
+			'm',
+			'--num-prompts',
+			'2',
+			'--prompt-tokens',
+			'16,48',
+			'--output-tokens',
+			'2,3',
+			'--json'
+		]);
+		expect(result.code).toBe(0);
+		const report = JSON.parse(result.stdout) as ServingBenchReport;
+		expect(validate(report)).toBe(true);
+		expect(report.settings).toMatchObject({ promptTokens: [16, 48], outputTokens: [2, 3] });
+		expect(report.points.map((p) => [p.promptTokens, p.outputTokens, p.totalInputTokens, p.totalOutputTokens, p.itlMs.count])).toEqual([
+			[16, 2, 32, 4, 2],
+			[16, 3, 32, 6, 4],
+			[48, 2, 96, 4, 2],
+			[48, 3, 96, 6, 4]
+		]);
 	});
 
 	it('exits 3 and still writes the report when no request succeeds', async () => {

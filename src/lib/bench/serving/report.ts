@@ -31,6 +31,8 @@ const pointSchema = z.object({
 	requestRate: rate.meta(d('Requests per second of the arrival schedule; "inf" = all at once.')),
 	burstiness: rate.meta(d('Gamma shape of the inter-arrival gaps; 1 = Poisson.')),
 	concurrency: z.number().int().positive().nullable().meta(d('Most requests in flight (vLLM --max-concurrency); null = no limit.')),
+	promptTokens: num.meta(d("Requested prompt length of the point's requests (mean, words).")),
+	outputTokens: num.meta(d("Requested output limit of the point's requests (mean, tokens); the measured counts are in totalOutputTokens.")),
 	warmup: z.object({ sent: count, failed: count }),
 	completed: count,
 	failed: count,
@@ -75,8 +77,8 @@ export const ServingBenchReportSchema = z.object({
 	}),
 	settings: z.object({
 		numPrompts: z.number().int().positive(),
-		promptTokens: count,
-		outputTokens: z.number().int().positive(),
+		promptTokens: z.array(z.number().int().positive()).min(1).meta(d('Prompt lengths swept (words).')),
+		outputTokens: z.array(z.number().int().positive()).min(1).meta(d('Output limits swept (tokens).')),
 		ignoreEos: z.boolean(),
 		warmup: count,
 		seed: z.number().int(),
@@ -98,8 +100,8 @@ export interface ServingReportInput {
 	readonly target: { readonly baseUrl: string; readonly endpoint: ServingEndpoint; readonly model: string };
 	readonly settings: {
 		readonly numPrompts: number;
-		readonly promptTokens: number;
-		readonly outputTokens: number;
+		readonly promptTokens: readonly number[];
+		readonly outputTokens: readonly number[];
 		readonly ignoreEos: boolean;
 		readonly warmup: number;
 		readonly seed: number;
@@ -119,6 +121,8 @@ export function reportPoint(p: PointResult): ServingBenchReport['points'][number
 		requestRate: jsonRate(p.requestRate),
 		burstiness: jsonRate(p.burstiness),
 		concurrency: p.maxConcurrency,
+		promptTokens: p.requested.promptTokens,
+		outputTokens: p.requested.outputTokens,
 		warmup: p.warmup,
 		...m,
 		outputTokensFrom,
@@ -136,7 +140,13 @@ export function buildServingReport(input: ServingReportInput): ServingBenchRepor
 		createdAt: input.createdAt,
 		app: { name: 'assay', version: input.appVersion },
 		target: input.target,
-		settings: { ...input.settings, goodput: { ...input.settings.goodput }, percentiles: [...SERVING_PERCENTILES] },
+		settings: {
+			...input.settings,
+			promptTokens: [...input.settings.promptTokens],
+			outputTokens: [...input.settings.outputTokens],
+			goodput: { ...input.settings.goodput },
+			percentiles: [...SERVING_PERCENTILES]
+		},
 		tokenCounting: TOKEN_COUNTING,
 		points: input.points.map(reportPoint),
 		prefixCache: input.prefixCache
@@ -174,7 +184,7 @@ export function formatPoint(p: ServingBenchReport['points'][number]): string {
 		line(`P95 ${short} (ms):`, f2(p[key].p95)) +
 		line(`P99 ${short} (ms):`, f2(p[key].p99));
 	return (
-		`== rate ${p.requestRate} req/s, concurrency ${p.concurrency ?? 'unlimited'} ==\n` +
+		`== rate ${p.requestRate} req/s, concurrency ${p.concurrency ?? 'unlimited'}, prompt ${p.promptTokens}, output ${p.outputTokens} ==\n` +
 		line('Successful requests:', p.completed) +
 		line('Failed requests:', p.failed) +
 		line('Benchmark duration (s):', f2(p.durationMs / 1000)) +

@@ -191,6 +191,8 @@ export interface PointResult {
 	readonly burstiness: number;
 	readonly maxConcurrency: number | null;
 	readonly warmup: { readonly sent: number; readonly failed: number };
+	/** Mean requested prompt length (the requests' own estimates) and output limit of the point's requests. */
+	readonly requested: { readonly promptTokens: number; readonly outputTokens: number };
 	readonly metrics: ServingMetrics;
 	readonly outcomes: readonly RequestOutcome[];
 }
@@ -240,7 +242,9 @@ export async function runServingPoint(options: RunPointOptions): Promise<PointRe
 	}
 	const outcomes = await Promise.all(tasks);
 	const metrics = computeServingMetrics(outcomes, clock.nowMs() - pointStart, slos);
-	return { requestRate, burstiness, maxConcurrency, warmup: { sent: warmup, failed: warmupFailed }, metrics, outcomes };
+	const meanOf = (f: (r: ServingRequest) => number) => (requests.length ? requests.reduce((sum, r) => sum + f(r), 0) / requests.length : 0);
+	const requested = { promptTokens: meanOf((r) => r.promptTokens), outputTokens: meanOf((r) => r.outputTokens) };
+	return { requestRate, burstiness, maxConcurrency, warmup: { sent: warmup, failed: warmupFailed }, requested, metrics, outcomes };
 }
 
 /** Options of {@link runServingSweep}: the shared options plus one settings object per point. */

@@ -41,7 +41,7 @@ async function fixtureReport() {
 		createdAt: '2026-12-03T10:00:00.000Z',
 		appVersion: '0.1.0',
 		target: { baseUrl: 'http://127.0.0.1:1', endpoint: '/v1/chat/completions', model: 'm' },
-		settings: { numPrompts: 2, promptTokens: 1, outputTokens: 3, ignoreEos: false, warmup: 0, seed: 0, goodput: { ttftMs: 50 } },
+		settings: { numPrompts: 2, promptTokens: [1], outputTokens: [3], ignoreEos: false, warmup: 0, seed: 0, goodput: { ttftMs: 50 } },
 		points,
 		prefixCache
 	});
