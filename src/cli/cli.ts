@@ -1,5 +1,6 @@
 import { isAssayError } from '../lib/shared/errors.ts';
 import { agentInjectionCommand, AGENT_INJECTION_USAGE } from './agent-injection-command.ts';
+import { benchServingCommand, BENCH_SERVING_USAGE } from './bench-serving-command.ts';
 import { bm25Command, BM25_USAGE } from './bm25-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { gateCommand, GATE_USAGE } from './gate-command.ts';
@@ -35,6 +36,10 @@ Commands:
   agent-injection
           the agent injection suite: documents and tool results that tell the agent to call
           side-effecting tools or send data to a URL; exit 1 when an attack gets through
+  bench-serving
+          serving benchmark of an OpenAI-compatible endpoint, with vLLM's metrics and flags:
+            assay bench-serving --base-url URL --model NAME [--request-rate 1,4,inf]
+                                [--max-concurrency 1,2,4] [--goodput ttft:200 tpot:50] [--out FILE]
   help    show help for a command: assay help bm25
 
 Run "assay <command> --help" for a command's options.
@@ -42,6 +47,7 @@ Run "assay <command> --help" for a command's options.
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
 	'agent-injection': { run: (argv, io) => agentInjectionCommand(argv, io), usage: AGENT_INJECTION_USAGE },
+	'bench-serving': { run: (argv, io) => benchServingCommand(argv, io), usage: BENCH_SERVING_USAGE },
 	bm25: { run: bm25Command, usage: BM25_USAGE },
 	eval: { run: evalCommand, usage: EVAL_USAGE },
 	gate: { run: gateCommand, usage: GATE_USAGE },
