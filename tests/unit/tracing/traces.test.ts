@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../../src/lib/tracing/types.ts';
+import { ContentCaptureSink } from '../../../src/lib/tracing/capture.ts';
+import { BasicTracer, InMemorySpanSink } from '../../../src/lib/tracing/tracer.ts';
 import {
 	applyContentCapture,
 	estimateSpanBytes,
@@ -154,6 +156,21 @@ describe('content capture and display helpers', () => {
 		expect(redactRetrievalDocuments('{not json')).toBeNull();
 		expect(redactRetrievalDocuments('[{"title":"no id"}]')).toBeNull();
 		expect(redactRetrievalDocuments(3)).toBeNull();
+	});
+	it('a content-capture sink strips each span it passes on when capture is off, and passes spans as they are when on', () => {
+		const record = (capture: boolean) => {
+			const inner = new InMemorySpanSink();
+			const tracer = new BasicTracer([new ContentCaptureSink(inner, capture)], () => 1);
+			const root = tracer.startSpan('search', { attributes: { 'gen_ai.retrieval.query.text': 'q', 'assay.search.hits': 1 } });
+			tracer.startSpan('embed.query', { parent: root, attributes: { 'gen_ai.request.model': 'm' } }).end();
+			root.end();
+			return inner.spans.map((x) => x.attributes);
+		};
+		expect(record(false)).toEqual([
+			{ 'gen_ai.request.model': 'm', 'assay.content.captured': false },
+			{ 'assay.search.hits': 1, 'assay.content.captured': false }
+		]);
+		expect(record(true)).toEqual([{ 'gen_ai.request.model': 'm' }, { 'gen_ai.retrieval.query.text': 'q', 'assay.search.hits': 1 }]);
 	});
 	it('marks each imported trace root, keeping a declared kind as source_kind', () => {
 		const marked = markImported(answer);
