@@ -80,3 +80,38 @@ test('a 👎 with a note filters the Traces list: 👎 lists only that answer, �
 	await expect(rows).toHaveCount(0);
 	await expect(page.getByTestId('no-matching-traces')).toContainText('No traces match these filters');
 });
+
+test('a search is a trace with its chunks and scores; with content capture off it keeps ids and scores only', async ({ page }) => {
+	// Each search is a fresh page load (the worker hears the stored choice when the workspace opens),
+	// and the Traces page is opened once per load, in the same tab, so the worker's buffered spans are kept.
+	const search = async () => {
+		await page.goto('./');
+		await expect(page.getByTestId('index-status')).toContainText('7 documents');
+		await page.getByLabel('Search query').fill('SYNC_CONFLICT');
+		await page.getByRole('button', { name: 'Search', exact: true }).click();
+		await expect(page.getByTestId('hit').first()).toBeVisible();
+	};
+	const openNewestSearch = async (searches: number) => {
+		await openTraces(page);
+		await page.getByTestId('trace-kind').selectOption('search');
+		await expect(page.getByTestId('trace-row')).toHaveCount(searches);
+		await page.getByTestId('trace-row').first().getByTestId('trace-open').click();
+		return page.getByTestId('waterfall').getByTestId('span-detail');
+	};
+	await search();
+	let detail = await openNewestSearch(1);
+	await expect(detail).toContainText('Query: SYNC_CONFLICT');
+	const chunks = detail.getByTestId('span-chunk');
+	await expect(chunks.first()).toContainText('SYNC_CONFLICT');
+	await expect(chunks.first().getByTestId('span-chunk-scores')).toContainText(/bm25 \d+\.\d{4}/);
+	const shown = await chunks.count();
+
+	await page.getByTestId('capture-content').uncheck();
+	await search();
+	detail = await openNewestSearch(2);
+	await expect(detail.getByTestId('span-chunk')).toHaveCount(shown);
+	await expect(detail.getByTestId('span-chunk').first().getByTestId('span-chunk-scores')).toContainText('bm25');
+	await expect(detail.getByTestId('span-chunks').locator('pre')).toHaveCount(0);
+	await expect(detail).not.toContainText('Query:');
+	await expect(detail).toContainText('assay.content.captured');
+});

@@ -11,6 +11,7 @@ import { Jobs } from './shell/jobs.svelte.ts';
 import { CommandRegistry } from './shell/commands.svelte.ts';
 import { describe } from './describe.ts';
 import { ProfileStore } from './profiles/profiles.svelte.ts';
+import { capturesContent } from './traces/prefs.ts';
 
 /**
  * What every page shares for the whole visit (Svelte 5 runes): ONE library worker, ONE model
@@ -89,7 +90,20 @@ export class AppCore {
 	setWorkspace(id: string | null): void {
 		this.workspaceId = id;
 		this.profiles.useWorkspace(id);
-		if (id) rememberWorkspace(id);
+		if (id) {
+			rememberWorkspace(id);
+			this.syncContentCapture(id);
+		}
+	}
+
+	/**
+	 * Tell the library worker the content-capture choice of `workspaceId` (kept in localStorage,
+	 * `traces/prefs.ts`), so the spans it records itself (search, import) follow it. Calls on one
+	 * worker arrive in order, so a search sent after this is recorded under the choice. Never
+	 * rejects; does nothing before {@link start}.
+	 */
+	syncContentCapture(workspaceId: string): void {
+		void this.client?.api.setContentCapture(workspaceId, capturesContent(workspaceId)).catch(() => {});
 	}
 
 	/** The workspace to open when a page starts: the current one, else the last used, else the first. */
@@ -106,6 +120,7 @@ export class AppCore {
 
 	private async boot(): Promise<void> {
 		this.client = new LibraryClient((event) => this.dispatch(event));
+		if (this.workspaceId) this.syncContentCapture(this.workspaceId);
 		try {
 			await this.refreshWorkspaces();
 		} catch (error) {

@@ -172,7 +172,7 @@ export async function runEvaluation(
 	const ws = await store.workspaces.get(request.workspaceId);
 	const started = performance.now();
 	return withSpan(
-		internals.tracer(),
+		internals.tracer(request.workspaceId),
 		'eval.run',
 		{ attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } },
 		async (span) => {

@@ -5,6 +5,7 @@ import type { Reranker } from '../search/rerank/index.ts';
 import { retrieve, type RetrievalMode } from '../search/retrieval/index.ts';
 import type { VectorIndex } from '../search/vector/index.ts';
 import { AssayError } from '../shared/errors.ts';
+import { CONTENT_ATTR, retrievedChunksAttribute } from '../tracing/content.ts';
 import { withSpan } from '../tracing/tracer.ts';
 import type { Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
@@ -29,7 +30,10 @@ export interface HybridContext {
 /**
  * Search a workspace in any retrieval mode, with filters and access control, and return hits
  * with their explain rows plus every stage's list. Query embedding, vector search and reranking
- * run in spans under `search`.
+ * run in spans under `search`, whose root carries the query (`gen_ai.retrieval.query.text`) and
+ * the hits (`gen_ai.retrieval.documents`, see `retrievedChunksAttribute`: ids, ranks, fused / BM25 /
+ * vector / rerank scores, document titles and chunk texts; the tracer's sink removes the content
+ * when the workspace does not capture it).
  * @throws AssayError `SEARCH_MODE_UNAVAILABLE` when the mode needs vectors, an embedder or a reranker that is missing;
  *   `CONFIG_INVALID` for topK outside 1–1000.
  */
@@ -45,7 +49,13 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				'assay.search.mode': request.mode,
 				'assay.search.top_k': request.topK,
 				'assay.search.query_chars': request.query.length,
-				'assay.trace.kind': 'search'
+				'assay.trace.kind': 'search',
+				// Who the search ran as ("Run as"): the hits are what that principal may see.
+				...(request.runAs
+					? { 'assay.search.run_as.user': request.runAs.user, 'assay.search.run_as.groups': [...request.runAs.groups] }
+					: {}),
+				// Content (removed before storing when the workspace does not capture content).
+				[CONTENT_ATTR.retrievalQuery]: request.query
 			}
 		},
 		async (span) => {
@@ -123,6 +133,18 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 					'assay.rerank.max_tokens': outcome.rerank.maxTokens ?? -1
 				});
 			span.setAttributes({
+				[CONTENT_ATTR.retrievalDocuments]: retrievedChunksAttribute(
+					hits.map((h) => ({
+						id: h.chunkId,
+						document: h.documentId,
+						title: h.documentName,
+						rank: h.rank,
+						score: h.score,
+						scores: stageScores(h.explain),
+						text: h.text
+					})),
+					request.topK
+				),
 				'assay.search.hits': hits.length,
 				'assay.search.query_terms': queryTerms.length,
 				'assay.search.depth': depth,
@@ -148,6 +170,17 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 			};
 		}
 	);
+}
+
+/** The stage scores of an explain row, by the names spans use (`bm25` lexical, `vector` dense, `fused` RRF, `rerank`). */
+function stageScores(row: SearchHit['explain']): { bm25?: number; vector?: number; fused?: number; rerank?: number } {
+	if (!row) return {};
+	return {
+		...(row.lexical ? { bm25: row.lexical.score } : {}),
+		...(row.dense ? { vector: row.dense.score } : {}),
+		...(row.fused ? { fused: row.fused.score } : {}),
+		...(row.rerank ? { rerank: row.rerank.score } : {})
+	};
 }
 
 function unavailableTopK(topK: number): never {

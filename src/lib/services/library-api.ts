@@ -242,6 +242,16 @@ export interface LibraryApi {
 	/** Search; `onStage('reranking')` is called when a hybrid-rerank search hands its pool to the cross-encoder. */
 	search(request: SearchRequest, onStage?: (stage: 'reranking') => void): Promise<SearchResponse>;
 	documentView(documentId: string): Promise<DocumentView>;
+	/**
+	 * Whether `workspaceId` captures content in the spans this worker records itself (search,
+	 * import, embedding, eval runs; default `true` until told). Off: content attributes are removed
+	 * before the spans are stored, `gen_ai.retrieval.documents` keeps only ids, ranks and scores, and
+	 * each span says `assay.content.captured = false` (see `applyContentCapture`). Kept in memory; the
+	 * page tells it when a workspace opens and when the choice changes. Applies to operations started
+	 * after the call.
+	 * @throws AssayError `CONFIG_INVALID` for an empty id or a non-boolean choice.
+	 */
+	setContentCapture(workspaceId: string, capture: boolean): Promise<void>;
 	recentSpans(limit: number): Promise<SpanRecord[]>;
 	/** Store spans recorded on the page (e.g. an answer's `rag.answer` and `chat …` spans) with the others. */
 	recordSpans(spans: readonly SpanRecord[]): Promise<void>;

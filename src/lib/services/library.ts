@@ -3,6 +3,7 @@ import type { DocumentRecord, WorkspaceRecord } from '../ingest/types.ts';
 import { AssayError, toErrorData } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { BasicTracer, withSpan } from '../tracing/tracer.ts';
+import { ContentCaptureSink } from '../tracing/capture.ts';
 import type { SpanEvent, SpanRecord, Tracer } from '../tracing/types.ts';
 import { assertEvaluationEvent } from '../tracing/evaluation.ts';
 import { openAssayDb, IdbSpanSink, type AssayStore } from '../storage/index.ts';
@@ -91,7 +92,11 @@ export interface LibraryInternals {
 	workspaceIndex(workspaceId: string): Promise<WorkspaceIndex>;
 	/** The loaded index as it is, for code already running in {@link serial}. */
 	loadedIndex(workspaceId: string): Promise<WorkspaceIndex>;
-	tracer(): Tracer;
+	/**
+	 * The tracer; given a workspace id, one whose spans follow that workspace's content-capture
+	 * choice (see `LibraryApi.setContentCapture`).
+	 */
+	tracer(workspaceId?: string): Tracer;
 	/** Stored vectors, status and model ports for evaluating dense modes (see `SemanticService.denseContext`). */
 	dense(workspaceId: string): Promise<DenseContext>;
 	/** Access lists by document id (the ones search applies; see `SemanticService.access`). */
@@ -110,6 +115,8 @@ class LibraryService implements LibraryApi {
 	private storePromise: Promise<AssayStore> | null = null;
 	private spanSink: IdbSpanSink | null = null;
 	private tracer: Tracer = new BasicTracer([]);
+	/** Content capture per workspace, as the page last said (`setContentCapture`); absent = captured. */
+	private readonly capture = new Map<string, boolean>();
 	private readonly indexes = new Map<string, Promise<{ index: WorkspaceIndex; status: IndexStatus }>>();
 	private readonly cancelled = new Set<string>();
 	/** Imports and removals of one workspace run one at a time, in call order. */
@@ -132,7 +139,7 @@ class LibraryService implements LibraryApi {
 				store: () => this.#store(),
 				index: async (id) => (await this.#current(id)).index,
 				config: (id) => this.workspaceConfig(id),
-				tracer: () => this.tracer
+				tracer: (workspaceId) => this.#tracer(workspaceId)
 			},
 			options
 		);
@@ -145,7 +152,7 @@ class LibraryService implements LibraryApi {
 			store: () => service.#store(),
 			workspaceIndex: (workspaceId) => service.#serial(workspaceId, async () => (await service.#synced(workspaceId)).index),
 			loadedIndex: async (workspaceId) => (await service.#index(workspaceId)).index,
-			tracer: () => service.tracer,
+			tracer: (workspaceId) => (workspaceId === undefined ? service.tracer : service.#tracer(workspaceId)),
 			dense: (workspaceId) => service.semantic.denseContext(workspaceId),
 			access: (workspaceId) => service.semantic.access(workspaceId),
 			serial: (workspaceId, fn) => service.#serial(workspaceId, fn)
@@ -184,10 +191,11 @@ class LibraryService implements LibraryApi {
 			const ws = await store.workspaces.get(workspaceId);
 			if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 			const before = parseAppConfig(ws.config);
-			await withSpan(this.tracer, 'workspace.configure', { attributes: { 'assay.workspace.id': workspaceId } }, async (span) => {
+			const tracer = this.#tracer(workspaceId);
+			await withSpan(tracer, 'workspace.configure', { attributes: { 'assay.workspace.id': workspaceId } }, async (span) => {
 				await store.workspaces.put({ ...ws, config });
 				if (!sameChunking(before.chunking, config.chunking)) {
-					span.setAttribute('assay.rechunked_documents', await rechunkWorkspace(store, workspaceId, config, this.tracer, span));
+					span.setAttribute('assay.rechunked_documents', await rechunkWorkspace(store, workspaceId, config, tracer, span));
 					// Chunk ids were reused with new texts: the stored postings no longer describe them.
 					await store.indexState.delete(workspaceId, 'bm25');
 				}
@@ -236,7 +244,7 @@ class LibraryService implements LibraryApi {
 	async discardImport(workspaceId: string, jobId: string): Promise<void> {
 		await this.#serial(workspaceId, async () => {
 			await withSpan(
-				this.tracer,
+				this.#tracer(workspaceId),
 				'import.discard',
 				{ attributes: { 'assay.workspace.id': workspaceId, 'assay.import.job': jobId } },
 				async () => {
@@ -266,15 +274,13 @@ class LibraryService implements LibraryApi {
 			const config = await this.workspaceConfig(doc.workspaceId);
 			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
+			const tracer = this.#tracer(doc.workspaceId);
 			const item = await withSpan(
-				this.tracer,
+				tracer,
 				'document.redecode',
 				{ attributes: { 'assay.document.path': doc.relativePath, 'assay.encoding': encoding } },
 				(span) =>
-					importOne(
-						{ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() },
-						source
-					)
+					importOne({ store, index, config, tracer, parent: span, parser: this.parser, forcedEncoding: encoding, ...this.#clock() }, source)
 			);
 			await index.persist(store);
 			await this.#announce(doc.workspaceId);
@@ -296,11 +302,9 @@ class LibraryService implements LibraryApi {
 			const config = await this.workspaceConfig(doc.workspaceId);
 			const { index } = await this.#index(doc.workspaceId);
 			const source = { name: doc.name, relativePath: doc.relativePath, sizeBytes: raw.length, readBytes: async () => raw };
-			const item = await withSpan(
-				this.tracer,
-				'document.read-as-text',
-				{ attributes: { 'assay.document.path': doc.relativePath } },
-				(span) => importOne({ store, index, config, tracer: this.tracer, parent: span, parser: this.parser, asText: true }, source)
+			const tracer = this.#tracer(doc.workspaceId);
+			const item = await withSpan(tracer, 'document.read-as-text', { attributes: { 'assay.document.path': doc.relativePath } }, (span) =>
+				importOne({ store, index, config, tracer, parent: span, parser: this.parser, asText: true }, source)
 			);
 			await index.persist(store);
 			return item;
@@ -313,13 +317,18 @@ class LibraryService implements LibraryApi {
 		if (!doc) throw new AssayError('NOT_FOUND', `No document with id ${documentId}.`);
 		await this.#serial(doc.workspaceId, async () => {
 			const { index } = await this.#index(doc.workspaceId);
-			await withSpan(this.tracer, 'document.remove', { attributes: { 'assay.document.path': doc.relativePath } }, async () => {
-				const { generation } = await store.documents.delete(documentId);
-				index.removeDocument(documentId);
-				index.noteWrite(generation);
-				this.semantic.removeDocument(doc.workspaceId, documentId, doc.chunkCount);
-				await index.persist(store);
-			});
+			await withSpan(
+				this.#tracer(doc.workspaceId),
+				'document.remove',
+				{ attributes: { 'assay.document.path': doc.relativePath } },
+				async () => {
+					const { generation } = await store.documents.delete(documentId);
+					index.removeDocument(documentId);
+					index.noteWrite(generation);
+					this.semantic.removeDocument(doc.workspaceId, documentId, doc.chunkCount);
+					await index.persist(store);
+				}
+			);
 			await this.#announce(doc.workspaceId);
 		});
 	}
@@ -352,6 +361,12 @@ class LibraryService implements LibraryApi {
 				headingPath: c.headingPath
 			}))
 		};
+	}
+
+	async setContentCapture(workspaceId: string, capture: boolean): Promise<void> {
+		if (typeof workspaceId !== 'string' || workspaceId === '' || typeof capture !== 'boolean')
+			throw new AssayError('CONFIG_INVALID', 'setContentCapture needs a workspace id and a boolean.');
+		this.capture.set(workspaceId, capture);
 	}
 
 	async recentSpans(limit: number): Promise<SpanRecord[]> {
@@ -456,8 +471,9 @@ class LibraryService implements LibraryApi {
 		let stopped: JobStop | undefined;
 		const counts = { ...EMPTY_COUNTS };
 		const every = this.options.snapshotEveryDocuments ?? 200;
+		const tracer = this.#tracer(workspaceId);
 		await withSpan(
-			this.tracer,
+			tracer,
 			files ? 'import' : 'import.resume',
 			{ attributes: { 'assay.workspace.id': workspaceId, 'assay.import.files': files?.length ?? 0, 'assay.trace.kind': 'import' } },
 			async (span) => {
@@ -483,7 +499,7 @@ class LibraryService implements LibraryApi {
 								store,
 								index,
 								config,
-								tracer: this.tracer,
+								tracer,
 								parent: span,
 								parser: this.parser,
 								...this.#clock(),
@@ -593,7 +609,7 @@ class LibraryService implements LibraryApi {
 					await this.#store(),
 					workspaceId,
 					await this.workspaceConfig(workspaceId),
-					this.tracer,
+					this.#tracer(workspaceId),
 					undefined,
 					this.locks
 				))();
@@ -601,6 +617,15 @@ class LibraryService implements LibraryApi {
 			this.indexes.set(workspaceId, entry);
 		}
 		return entry;
+	}
+
+	/**
+	 * The tracer for work on `workspaceId`: spans follow its content-capture choice, read now, so
+	 * one operation's trace is recorded under one choice. Before the store opens, the no-sink tracer.
+	 */
+	#tracer(workspaceId: string): Tracer {
+		if (!this.spanSink || this.capture.get(workspaceId) !== false) return this.tracer;
+		return new BasicTracer([new ContentCaptureSink(this.spanSink, false)]);
 	}
 
 	#clock(): { clock?: () => number } {

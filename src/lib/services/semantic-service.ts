@@ -20,7 +20,8 @@ export interface SemanticHost {
 	store(): Promise<AssayStore>;
 	index(workspaceId: string): Promise<WorkspaceIndex>;
 	config(workspaceId: string): Promise<AppConfig>;
-	tracer(): Tracer;
+	/** The tracer for work on `workspaceId` (its spans follow the workspace's content-capture choice). */
+	tracer(workspaceId: string): Tracer;
 }
 
 /** See {@link SemanticService.denseContext}. */
@@ -109,7 +110,7 @@ export class SemanticService {
 		const [index, config] = await Promise.all([this.host.index(workspaceId), this.host.config(workspaceId)]);
 		try {
 			return await withSpan(
-				this.host.tracer(),
+				this.host.tracer(workspaceId),
 				'embed.workspace',
 				{ attributes: { 'assay.workspace.id': workspaceId, 'gen_ai.request.model': config.embedding.modelId } },
 				async (span) => {
@@ -188,7 +189,7 @@ export class SemanticService {
 				store,
 				index,
 				config,
-				tracer: this.host.tracer(),
+				tracer: this.host.tracer(request.workspaceId),
 				acls: await this.access(request.workspaceId),
 				vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents),
 				embedder: this.embedder,

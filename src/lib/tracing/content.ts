@@ -38,9 +38,64 @@ export interface TraceDocument {
 	readonly score: number | null;
 }
 
-/** `text` cut to {@link SPAN_CONTENT_MAX_CHARS} (ending in `…` when cut). */
-export function cutContent(text: string): string {
-	return text.length > SPAN_CONTENT_MAX_CHARS ? `${text.slice(0, SPAN_CONTENT_MAX_CHARS - 1)}…` : text;
+/** `text` cut to `maxChars` UTF-16 units (default {@link SPAN_CONTENT_MAX_CHARS}; ending in `…` when cut; `''` for `maxChars` < 1). */
+export function cutContent(text: string, maxChars: number = SPAN_CONTENT_MAX_CHARS): string {
+	if (maxChars < 1) return '';
+	return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+}
+
+/**
+ * Total chunk text a search span keeps in `gen_ai.retrieval.documents`, UTF-16 units (4 ×
+ * {@link SPAN_CONTENT_MAX_CHARS} = 32 000): texts are cut to what is left, and documents past it
+ * keep their ids and scores without text.
+ */
+export const SEARCH_SPAN_TEXT_BUDGET_CHARS = 4 * SPAN_CONTENT_MAX_CHARS;
+
+/** One retrieved chunk as a search span records it. Scores are the stage scores of `ExplainRow` (absent when the stage did not run or did not rank it). */
+export interface RetrievedChunkEntry {
+	/** Chunk id. */
+	readonly id: string;
+	/** Workspace document id. */
+	readonly document: string;
+	readonly title: string | null;
+	/** 1-based final rank. */
+	readonly rank: number;
+	/** The hit's score (rerank, else fused, else the single stage's). */
+	readonly score: number;
+	readonly scores: { readonly bm25?: number; readonly vector?: number; readonly fused?: number; readonly rerank?: number };
+	readonly text: string;
+}
+
+/**
+ * `gen_ai.retrieval.documents` JSON for a search's hits:
+ * `[{id, document, title, rank, score, scores: {bm25, vector, fused, rerank}, text}]`, the shape
+ * the answer span uses plus `rank` and per-stage `scores`. At most `maxDocuments` entries (the
+ * request's topK); each text is cut ({@link cutContent}) to at most {@link SPAN_CONTENT_MAX_CHARS}
+ * and to what is left of `textBudgetChars` (default {@link SEARCH_SPAN_TEXT_BUDGET_CHARS}); a
+ * document left with no budget has no `text`. Content capture off removes title and text when
+ * the span is stored (`applyContentCapture`), keeping ids, ranks and scores.
+ */
+export function retrievedChunksAttribute(
+	entries: readonly RetrievedChunkEntry[],
+	maxDocuments: number,
+	textBudgetChars: number = SEARCH_SPAN_TEXT_BUDGET_CHARS
+): string {
+	let left = textBudgetChars;
+	return JSON.stringify(
+		entries.slice(0, Math.max(0, maxDocuments)).map((e) => {
+			const text = cutContent(e.text, Math.min(SPAN_CONTENT_MAX_CHARS, left));
+			left -= text.length;
+			return {
+				id: e.id,
+				document: e.document,
+				...(e.title ? { title: e.title } : {}),
+				rank: e.rank,
+				score: e.score,
+				scores: e.scores,
+				...(text !== '' ? { text } : {})
+			};
+		})
+	);
 }
 
 /** `gen_ai.retrieval.documents` JSON for `documents` (title kept when known). */

@@ -50,13 +50,64 @@ export function isContentAttribute(key: string): boolean {
 	return CONTENT_ATTRS.includes(key) || CONTENT_PREFIXES.some((p) => key.startsWith(p));
 }
 
+/** The attribute whose entries keep their non-content fields when content is not captured. */
+const RETRIEVAL_DOCUMENTS_ATTR = 'gen_ai.retrieval.documents';
+
+/** Fields of a `gen_ai.retrieval.documents` entry that are not content: ids, ranks, scores, whether it was packed. */
+const RETRIEVAL_DOCUMENT_NON_CONTENT = ['id', 'document', 'rank', 'score', 'scores', 'packed'] as const;
+
+/**
+ * A `gen_ai.retrieval.documents` value without content: each entry keeps only
+ * {@link RETRIEVAL_DOCUMENT_NON_CONTENT} fields (string/number ids, finite numbers, booleans, and
+ * `scores` as an object of finite numbers), so titles and texts go. `null` (attribute dropped)
+ * when the value is not a JSON list or no entry keeps an id.
+ */
+export function redactRetrievalDocuments(value: AttributeValue): string | null {
+	if (typeof value !== 'string') return null;
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(value);
+	} catch {
+		return null;
+	}
+	if (!Array.isArray(parsed)) return null;
+	const kept = parsed.flatMap((d: unknown) => {
+		if (typeof d !== 'object' || d === null) return [];
+		const o = d as Record<string, unknown>;
+		if (typeof o.id !== 'string' && typeof o.id !== 'number') return [];
+		const out: Record<string, unknown> = {};
+		for (const key of RETRIEVAL_DOCUMENT_NON_CONTENT) {
+			const v = o[key];
+			if (key === 'id' || key === 'document') {
+				if (typeof v === 'string' || typeof v === 'number') out[key] = v;
+			} else if (key === 'scores') {
+				if (typeof v === 'object' && v !== null && !Array.isArray(v))
+					out[key] = Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number' && Number.isFinite(n)));
+			} else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') out[key] = v;
+		}
+		return [out];
+	});
+	return kept.length > 0 ? JSON.stringify(kept) : null;
+}
+
 /**
  * `spans` with content attributes removed (and events' content attributes too), marked
  * `assay.content.captured = false`; `spans` unchanged (same objects) when `capture` is true.
+ * `gen_ai.retrieval.documents` is not removed but reduced to its entries' ids, ranks and scores
+ * ({@link redactRetrievalDocuments}).
  */
 export function applyContentCapture(spans: readonly SpanRecord[], capture: boolean): SpanRecord[] {
 	if (capture) return [...spans];
-	const strip = (attrs: Attributes): Attributes => Object.fromEntries(Object.entries(attrs).filter(([k]) => !isContentAttribute(k)));
+	const strip = (attrs: Attributes): Attributes => {
+		const out: Attributes = {};
+		for (const [k, v] of Object.entries(attrs)) {
+			if (k === RETRIEVAL_DOCUMENTS_ATTR) {
+				const redacted = redactRetrievalDocuments(v);
+				if (redacted !== null) out[k] = redacted;
+			} else if (!isContentAttribute(k)) out[k] = v;
+		}
+		return out;
+	};
 	return spans.map((s) => ({
 		...s,
 		attributes: { ...strip(s.attributes), 'assay.content.captured': false },
@@ -342,24 +393,44 @@ export interface RetrievedDoc {
 	readonly score: number | null;
 	readonly title: string | null;
 	readonly text: string | null;
+	/** 1-based rank when the entry names one (search spans), else `null`. */
+	readonly rank: number | null;
+	/** Per-stage scores (`bm25`, `vector`, `fused`, `rerank`) when the entry has them (search spans), in that order; `[]` otherwise. */
+	readonly scores: readonly { readonly stage: string; readonly score: number }[];
 }
 
-/** The retrieved documents of a span (`gen_ai.retrieval.documents`: `[{id, score, …}]`), `[]` when none. */
+/** Order of per-stage scores in a span's detail; other stage names follow in their own order. */
+const STAGE_ORDER = ['bm25', 'vector', 'fused', 'rerank'];
+
+/** The retrieved documents of a span (`gen_ai.retrieval.documents`: `[{id, score, rank?, scores?, …}]`), `[]` when none. */
 export function retrievedDocuments(attrs: Attributes): RetrievedDoc[] {
 	const parsed = jsonAttribute(attrs, 'gen_ai.retrieval.documents');
 	if (!Array.isArray(parsed)) return [];
 	return parsed.flatMap((d: unknown) => {
 		if (typeof d !== 'object' || d === null) return [];
 		const o = d as Record<string, unknown>;
+		const rawScores =
+			typeof o.scores === 'object' && o.scores !== null && !Array.isArray(o.scores) ? (o.scores as Record<string, unknown>) : {};
+		const scores = Object.entries(rawScores)
+			.filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]))
+			.map(([stage, score]) => ({ stage, score }))
+			.sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage));
 		return [
 			{
 				id: String(o.id ?? ''),
 				score: typeof o.score === 'number' ? o.score : null,
 				title: typeof o.title === 'string' ? o.title : null,
-				text: typeof o.text === 'string' ? o.text : typeof o.content === 'string' ? o.content : null
+				text: typeof o.text === 'string' ? o.text : typeof o.content === 'string' ? o.content : null,
+				rank: typeof o.rank === 'number' && Number.isFinite(o.rank) ? o.rank : null,
+				scores
 			}
 		];
 	});
+}
+
+function stageOrder(stage: string): number {
+	const i = STAGE_ORDER.indexOf(stage);
+	return i === -1 ? STAGE_ORDER.length : i;
 }
 
 /** One message of a rendered prompt or output. */

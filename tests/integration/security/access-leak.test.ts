@@ -221,7 +221,21 @@ describe('a restricted principal sees nothing of a document outside its access l
 		expectNoSecret(model.requests);
 	});
 
-	it('the stored traces hold no text of it', async () => {
-		expect(JSON.stringify(await svc.recentSpans(5000))).not.toContain(CANARY);
+	it('the stored traces of the principal’s work hold no text of it', async () => {
+		// Searches run by the owner (no principal) or an allowed group keep their hits' texts (content
+		// capture is on); every other trace — the principal's searches, answers and evaluations — has none.
+		const spans = await svc.recentSpans(5000);
+		const allowedSearch = new Set(
+			spans
+				.filter((s) => s.name === 'search' && s.parentSpanId === null && s.attributes['assay.search.run_as.user'] !== 'bob')
+				.map((s) => s.traceId)
+		);
+		expect(JSON.stringify(spans.filter((s) => allowedSearch.has(s.traceId)))).toContain(CANARY);
+		const rest = spans.filter((s) => !allowedSearch.has(s.traceId));
+		expect(JSON.stringify(rest)).not.toContain(CANARY);
+		// The principal's search traces name none of its chunks, its id or its path either.
+		const bobSearches = new Set(rest.filter((s) => s.attributes['assay.search.run_as.user'] === 'bob').map((s) => s.traceId));
+		expect(bobSearches.size).toBeGreaterThan(0);
+		expectNoSecret(rest.filter((s) => bobSearches.has(s.traceId)));
 	});
 });

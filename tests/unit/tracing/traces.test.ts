@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../../src/lib/tracing/types.ts';
 import { evaluationEvent, feedbackEvent } from '../../../src/lib/tracing/evaluation.ts';
+import { ContentCaptureSink } from '../../../src/lib/tracing/capture.ts';
+import { BasicTracer, InMemorySpanSink } from '../../../src/lib/tracing/tracer.ts';
 import {
 	applyContentCapture,
 	errorCodesOf,
@@ -8,6 +10,7 @@ import {
 	filterTraces,
 	markImported,
 	messagesOf,
+	redactRetrievalDocuments,
 	retrievedDocuments,
 	searchableText,
 	summarizeTraces,
@@ -202,6 +205,53 @@ describe('content capture and display helpers', () => {
 		expect(off[1]!.attributes['gen_ai.usage.input_tokens']).toBe(30);
 		expect(applyContentCapture(answer, true)).toEqual(answer);
 	});
+	it('keeps the retrieved documents’ ids, ranks and scores but not their titles and texts when capture is off', () => {
+		const docs = JSON.stringify([
+			{
+				id: 'd1#0',
+				document: 'd1',
+				title: 'secret.md',
+				rank: 1,
+				score: 0.5,
+				scores: { bm25: 2.5, vector: 0.7, note: 'x' },
+				text: 'secret',
+				packed: true
+			},
+			{ id: 7, content: 'also secret', score: 'high' },
+			{ title: 'no id' },
+			'junk'
+		]);
+		const [root] = applyContentCapture(
+			[s('r', null, 0, 1, { attributes: { 'gen_ai.retrieval.documents': docs, 'assay.search.hits': 2 } })],
+			false
+		);
+		expect(root!.attributes).toEqual({
+			'gen_ai.retrieval.documents': JSON.stringify([
+				{ id: 'd1#0', document: 'd1', rank: 1, score: 0.5, scores: { bm25: 2.5, vector: 0.7 }, packed: true },
+				{ id: 7 }
+			]),
+			'assay.search.hits': 2,
+			'assay.content.captured': false
+		});
+		expect(redactRetrievalDocuments('{not json')).toBeNull();
+		expect(redactRetrievalDocuments('[{"title":"no id"}]')).toBeNull();
+		expect(redactRetrievalDocuments(3)).toBeNull();
+	});
+	it('a content-capture sink strips each span it passes on when capture is off, and passes spans as they are when on', () => {
+		const record = (capture: boolean) => {
+			const inner = new InMemorySpanSink();
+			const tracer = new BasicTracer([new ContentCaptureSink(inner, capture)], () => 1);
+			const root = tracer.startSpan('search', { attributes: { 'gen_ai.retrieval.query.text': 'q', 'assay.search.hits': 1 } });
+			tracer.startSpan('embed.query', { parent: root, attributes: { 'gen_ai.request.model': 'm' } }).end();
+			root.end();
+			return inner.spans.map((x) => x.attributes);
+		};
+		expect(record(false)).toEqual([
+			{ 'gen_ai.request.model': 'm', 'assay.content.captured': false },
+			{ 'assay.search.hits': 1, 'assay.content.captured': false }
+		]);
+		expect(record(true)).toEqual([{ 'gen_ai.request.model': 'm' }, { 'gen_ai.retrieval.query.text': 'q', 'assay.search.hits': 1 }]);
+	});
 	it('marks each imported trace root, keeping a declared kind as source_kind', () => {
 		const marked = markImported(answer);
 		expect(marked[0]!.attributes).toMatchObject({ 'assay.trace.kind': 'imported', 'assay.trace.source_kind': 'answer' });
@@ -211,8 +261,21 @@ describe('content capture and display helpers', () => {
 		expect(messagesOf(answer[1]!.attributes, 'gen_ai.input.messages')).toEqual([{ role: 'user', text: 'Q?' }]);
 		expect(messagesOf({ 'gen_ai.input.messages': 'plain' }, 'gen_ai.input.messages')).toEqual([{ role: '', text: 'plain' }]);
 		expect(retrievedDocuments({ 'gen_ai.retrieval.documents': '[{"id":"c1","score":0.5,"text":"x"}, 3]' })).toEqual([
-			{ id: 'c1', score: 0.5, title: null, text: 'x' }
+			{ id: 'c1', score: 0.5, title: null, text: 'x', rank: null, scores: [] }
 		]);
+		// Search spans: rank and per-stage scores, shown bm25 · vector · fused · rerank (unknown stages after).
+		const search = JSON.stringify([
+			{ id: 'c2', rank: 1, score: 0.03, scores: { other: 1, fused: 0.03, vector: 0.8, bm25: 2.5, bad: 'x' } }
+		]);
+		expect(retrievedDocuments({ 'gen_ai.retrieval.documents': search })[0]).toMatchObject({
+			rank: 1,
+			scores: [
+				{ stage: 'bm25', score: 2.5 },
+				{ stage: 'vector', score: 0.8 },
+				{ stage: 'fused', score: 0.03 },
+				{ stage: 'other', score: 1 }
+			]
+		});
 		expect(retrievedDocuments({ 'gen_ai.retrieval.documents': '{not json' })).toEqual([]);
 	});
 });

@@ -409,5 +409,7 @@ export class TracesView {
 		if (!id) return;
 		saveCaptureContent(localStorage, id, capture);
 		this.captureContent = capture;
+		// The worker's own spans (search, import) follow the choice too.
+		this.app.syncContentCapture(id);
 	}
 }
