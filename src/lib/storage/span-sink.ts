@@ -48,8 +48,9 @@ const defaultScheduler: FlushScheduler = {
 
 /**
  * Buffers spans from `export()` (synchronous, never throws) and writes them with
- * {@link SpanWriter.add} in batches: `flushDelayMs` after the first buffered span, at once when
- * `maxBatchSize` are buffered, or when {@link flush} is called. Flushes run one after another,
+ * {@link SpanWriter.add} in batches: `flushDelayMs` after the first buffered span, on the next
+ * task once a root span (a whole trace) is buffered, at once when `maxBatchSize` are buffered, or
+ * when {@link flush} is called. Flushes run one after another,
  * in export order. Storage failures go to `onError`; they never reach the tracer.
  */
 export class IdbSpanSink implements SpanSink {
@@ -58,6 +59,8 @@ export class IdbSpanSink implements SpanSink {
 	private chain: Promise<void> = Promise.resolve();
 	private dropped = 0;
 	private disposed = false;
+	/** The pending timer is the next-task flush of a finished trace. */
+	private rootTimer = false;
 	private readonly flushDelayMs: number;
 	private readonly maxBatchSize: number;
 	private readonly maxBufferedSpans: number;
@@ -98,7 +101,23 @@ export class IdbSpanSink implements SpanSink {
 			this.dropped++;
 		}
 		if (this.buffer.length >= this.maxBatchSize) void this.flush();
+		else if (span.parentSpanId === null) this.flushSoon();
 		else if (this.timer === undefined) this.timer = this.scheduler.set(() => void this.flush(), this.flushDelayMs);
+	}
+
+	/**
+	 * A root span ends its trace: write on the next task (roots ending together still share one
+	 * transaction) rather than after `flushDelayMs`, so a page reload right after an answer or a
+	 * search does not lose the whole trace from the buffer.
+	 */
+	private flushSoon(): void {
+		if (this.rootTimer) return;
+		if (this.timer !== undefined) this.scheduler.clear(this.timer);
+		this.rootTimer = true;
+		this.timer = this.scheduler.set(() => {
+			this.rootTimer = false;
+			void this.flush();
+		}, 0);
 	}
 
 	/**
@@ -110,6 +129,7 @@ export class IdbSpanSink implements SpanSink {
 			this.scheduler.clear(this.timer);
 			this.timer = undefined;
 		}
+		this.rootTimer = false;
 		const batch = this.buffer;
 		this.buffer = [];
 		this.chain = this.chain.then(() => this.write(batch));

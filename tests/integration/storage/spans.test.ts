@@ -17,6 +17,12 @@ async function open(): Promise<AssayStore> {
 	return store;
 }
 
+/** A span with a parent (not the end of its trace). */
+const child = (spanId: string, traceId: string, startTimeMs: number): SpanRecord => ({
+	...span(spanId, traceId, startTimeMs),
+	parentSpanId: 'root'
+});
+
 /** A scheduler whose timers run only when the test calls `runAll`. */
 function manualScheduler(): FlushScheduler & { runAll(): void; pending(): number; delays: number[] } {
 	let timers = new Map<number, () => void>();
@@ -75,8 +81,8 @@ describe('IdbSpanSink', () => {
 		const scheduler = manualScheduler();
 		const sink = new IdbSpanSink(s.spans, { scheduler });
 
-		sink.export(span('a', 't', 1));
-		sink.export(span('b', 't', 2));
+		sink.export(child('a', 't', 1));
+		sink.export(child('b', 't', 2));
 
 		expect(sink.pendingCount).toBe(2);
 		expect(scheduler.pending()).toBe(1);
@@ -88,6 +94,25 @@ describe('IdbSpanSink', () => {
 
 		expect(sink.pendingCount).toBe(0);
 		expect((await s.spans.listTrace('t')).map((x) => x.spanId)).toEqual(['a', 'b']);
+	});
+
+	it('writes on the next task once a root span ends its trace, in one batch with its children', async () => {
+		const s = await open();
+		const scheduler = manualScheduler();
+		const sink = new IdbSpanSink(s.spans, { scheduler });
+
+		sink.export(child('a', 't', 1));
+		sink.export(span('root', 't', 0));
+		sink.export(span('root2', 't2', 3));
+		// The 250 ms timer was replaced by one next-task flush; a second root adds none.
+		expect(scheduler.delays).toEqual([250, 0]);
+		expect(scheduler.pending()).toBe(1);
+		scheduler.runAll();
+		await sink.flush();
+		expect((await s.spans.listRecent(10)).map((x) => x.spanId).sort()).toEqual(['a', 'root', 'root2']);
+		// After that flush, a child starts the 250 ms wait again.
+		sink.export(child('c', 't3', 4));
+		expect(scheduler.delays).toEqual([250, 0, 250]);
 	});
 
 	it('flush writes at once and cancels the pending timer', async () => {
