@@ -31,32 +31,46 @@ export class AppContext extends AppCore {
 
 	/** The library and search page's state. */
 	get library(): Workbench {
-		return (this.views.library ??= new Workbench(this));
+		return (this.views.library ??= outlive(() => new Workbench(this)));
 	}
 	/** The Ask page's state. */
 	get ask(): AskDesk {
-		return (this.views.ask ??= new AskDesk(this));
+		return (this.views.ask ??= outlive(() => new AskDesk(this)));
 	}
 	/** The Agent page's state. */
 	get agent(): AgentDesk {
-		return (this.views.agent ??= new AgentDesk(this));
+		return (this.views.agent ??= outlive(() => new AgentDesk(this)));
 	}
 	/** "Evaluate the agent" on the Agent page: runs tasks with the Agent page's model, tools and limits. */
 	get agentEvals(): AgentEvals {
-		return (this.views.agentEvals ??= new AgentEvals(appAgentEvalsHost(this, this.agent)));
+		return (this.views.agentEvals ??= outlive(() => new AgentEvals(appAgentEvalsHost(this, this.agent))));
 	}
 	/** The retrieval evaluations page's state. */
 	get evals(): EvalBench {
-		return (this.views.evals ??= new EvalBench(this));
+		return (this.views.evals ??= outlive(() => new EvalBench(this)));
 	}
 	/** The answer evals page's state. */
 	get answers(): AnswerLab {
-		return (this.views.answers ??= new AnswerLab(this));
+		return (this.views.answers ??= outlive(() => new AnswerLab(this)));
 	}
 	/** The Traces page's state. */
 	get traces(): TracesView {
-		return (this.views.traces ??= new TracesView(this));
+		return (this.views.traces ??= outlive(() => new TracesView(this)));
 	}
+}
+
+/**
+ * Make a page view under its own `$effect.root`, not under the component that first asked for
+ * it: a `$derived` created inside a component's effect dies with that component (Svelte marks it
+ * inert), so a view made on the first visit would show stale values on the next one.
+ */
+function outlive<T>(make: () => T): T {
+	let view: T | undefined;
+	// The root is never destroyed: views live as long as the app context (one per tab).
+	$effect.root(() => {
+		view = make();
+	});
+	return view as T;
 }
 
 const KEY = Symbol('assay.app-context');
