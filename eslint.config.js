@@ -115,6 +115,15 @@ export default ts.config(
 		}
 	},
 	{
-		ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/out/']
+		ignores: [
+			'build/',
+			'dist-cli/',
+			'dist-cli.next-*/',
+			'.svelte-kit/',
+			'node_modules/',
+			'test-results/',
+			'playwright-report/',
+			'bench/out/'
+		]
 	}
 );

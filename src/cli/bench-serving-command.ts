@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
 	buildServingReport,
@@ -17,6 +17,7 @@ import {
 import { AssayError } from '../lib/shared/errors.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { EXIT_OK, EXIT_UNREACHABLE, UsageError, type CliIo } from './io.ts';
+import { appVersion } from './app-version.ts';
 
 /** Usage text of `assay bench-serving`. */
 export const BENCH_SERVING_USAGE = `Usage: assay bench-serving --base-url <url> --model <name> [options]
@@ -57,7 +58,7 @@ The API key, if any, is read from OPENAI_API_KEY. Exit codes: 0 done, 2 bad usag
 3 no request of any point succeeded (the endpoint is down or refuses; the report is still written).
 `;
 
-const APP_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const APP_VERSION = appVersion();
 
 /** vLLM's `--goodput ttft:200 tpot:50` takes several words: give each its own `--goodput` for parseArgs. */
 export function foldGoodputArgs(argv: readonly string[]): string[] {

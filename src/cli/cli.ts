@@ -1,15 +1,4 @@
 import { isAssayError } from '../lib/shared/errors.ts';
-import { agentInjectionCommand, AGENT_INJECTION_USAGE } from './agent-injection-command.ts';
-import { benchServingCommand, BENCH_SERVING_USAGE } from './bench-serving-command.ts';
-import { bm25Command, BM25_USAGE } from './bm25-command.ts';
-import { evalCommand, EVAL_USAGE } from './eval-command.ts';
-import { gateCommand, GATE_USAGE } from './gate-command.ts';
-import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
-import { initCommand, INIT_USAGE } from './init-command.ts';
-import { mcpCommand, MCP_USAGE } from './mcp-command.ts';
-import { metricsCommand, METRICS_USAGE } from './metrics-command.ts';
-import { routeEvalCommand, ROUTE_EVAL_USAGE } from './route-eval-command.ts';
-import { runCommand, RUN_USAGE } from './run-command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 
 /** Top-level usage text. */
@@ -45,19 +34,90 @@ Commands:
 Run "assay <command> --help" for a command's options.
 `;
 
-const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
-	'agent-injection': { run: (argv, io) => agentInjectionCommand(argv, io), usage: AGENT_INJECTION_USAGE },
-	'bench-serving': { run: (argv, io) => benchServingCommand(argv, io), usage: BENCH_SERVING_USAGE },
-	bm25: { run: bm25Command, usage: BM25_USAGE },
-	eval: { run: evalCommand, usage: EVAL_USAGE },
-	gate: { run: gateCommand, usage: GATE_USAGE },
-	ingest: { run: ingestCommand, usage: INGEST_USAGE },
-	init: { run: initCommand, usage: INIT_USAGE },
-	mcp: { run: mcpCommand, usage: MCP_USAGE },
-	metrics: { run: metricsCommand, usage: METRICS_USAGE },
-	'route-eval': { run: (argv, io) => routeEvalCommand(argv, io, { env: process.env }), usage: ROUTE_EVAL_USAGE },
-	run: { run: runCommand, usage: RUN_USAGE }
+/** One command of the table: its module is imported only when the command runs or its help is asked for. */
+interface CommandEntry {
+	/** Load the command's module and return its runner and usage text. */
+	readonly load: () => Promise<{ run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }>;
+}
+
+/**
+ * The commands. Each entry imports its module on demand (a dynamic import, a separate chunk of
+ * the built CLI), so `assay --help` and a light command never load transformers.js, ONNX
+ * Runtime or the MCP SDK (issue 17, item 7).
+ */
+const COMMANDS: Record<string, CommandEntry> = {
+	'agent-injection': {
+		load: async () => {
+			const m = await import('./agent-injection-command.ts');
+			return { run: (argv, io) => m.agentInjectionCommand(argv, io), usage: m.AGENT_INJECTION_USAGE };
+		}
+	},
+	'bench-serving': {
+		load: async () => {
+			const m = await import('./bench-serving-command.ts');
+			return { run: (argv, io) => m.benchServingCommand(argv, io), usage: m.BENCH_SERVING_USAGE };
+		}
+	},
+	bm25: {
+		load: async () => {
+			const m = await import('./bm25-command.ts');
+			return { run: m.bm25Command, usage: m.BM25_USAGE };
+		}
+	},
+	eval: {
+		load: async () => {
+			const m = await import('./eval-command.ts');
+			return { run: m.evalCommand, usage: m.EVAL_USAGE };
+		}
+	},
+	gate: {
+		load: async () => {
+			const m = await import('./gate-command.ts');
+			return { run: m.gateCommand, usage: m.GATE_USAGE };
+		}
+	},
+	ingest: {
+		load: async () => {
+			const m = await import('./ingest-command.ts');
+			return { run: m.ingestCommand, usage: m.INGEST_USAGE };
+		}
+	},
+	init: {
+		load: async () => {
+			const m = await import('./init-command.ts');
+			return { run: m.initCommand, usage: m.INIT_USAGE };
+		}
+	},
+	mcp: {
+		load: async () => {
+			const m = await import('./mcp-command.ts');
+			return { run: m.mcpCommand, usage: m.MCP_USAGE };
+		}
+	},
+	metrics: {
+		load: async () => {
+			const m = await import('./metrics-command.ts');
+			return { run: m.metricsCommand, usage: m.METRICS_USAGE };
+		}
+	},
+	'route-eval': {
+		load: async () => {
+			const m = await import('./route-eval-command.ts');
+			return { run: (argv, io) => m.routeEvalCommand(argv, io, { env: process.env }), usage: m.ROUTE_EVAL_USAGE };
+		}
+	},
+	run: {
+		load: async () => {
+			const m = await import('./run-command.ts');
+			return { run: m.runCommand, usage: m.RUN_USAGE };
+		}
+	}
 };
+
+/** The command named `name`, or undefined (an own key only: `assay toString` is unknown). */
+function lookup(name: string | undefined): CommandEntry | undefined {
+	return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
 
 /**
  * Run the CLI on `argv` (without the node and script paths) and return the exit code:
@@ -71,16 +131,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 		return name === undefined ? EXIT_USAGE : EXIT_OK;
 	}
 	if (name === 'help') {
-		const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
-		io.stdout(topic ? topic.usage : USAGE);
+		const topic = lookup(rest[0]);
+		io.stdout(topic ? (await topic.load()).usage : USAGE);
 		return EXIT_OK;
 	}
-	const command = COMMANDS[name];
-	if (!command) {
+	const entry = lookup(name);
+	if (!entry) {
 		io.stderr(`assay: unknown command "${name}"\n\n${USAGE}`);
 		return EXIT_USAGE;
 	}
 	try {
+		const command = await entry.load();
 		return await command.run(rest, io);
 	} catch (error) {
 		if (error instanceof UsageError) {

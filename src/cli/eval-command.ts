@@ -4,6 +4,7 @@ import { metricsCommand } from './metrics-command.ts';
 import { runSystemEvalCommand } from './eval/system-eval-command.ts';
 import { isAgentEvalConfig, runAgentEvalCommand } from './eval/agent-eval-command.ts';
 import { EXIT_OK, UsageError, type CliIo } from './io.ts';
+import { appVersion } from './app-version.ts';
 import { parsePriceTable, type PriceTable } from '../lib/cost/index.ts';
 
 /** Usage text of `assay eval`. */
@@ -62,7 +63,7 @@ Options (without --config):
 `;
 
 /** Assay's version (package.json), written into reports. */
-const APP_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const APP_VERSION = appVersion();
 
 /**
  * `assay eval`: see {@link EVAL_USAGE}. Returns the exit code.

@@ -25,7 +25,7 @@ function dataset(name: string, corpus: string, queries = '{"_id":"q1","text":"al
 }
 
 describe('assay command line', () => {
-	it('runs from bin/assay.js with node alone (tsx registered, no build step)', () => {
+	it('runs from bin/assay.js with node alone (the built CLI, or the sources through tsx without a build)', () => {
 		const result = spawnSync(process.execPath, [join(root, 'bin/assay.js'), '--help'], { encoding: 'utf8' });
 		expect(result.status).toBe(0);
 		expect(result.stdout).toMatch(/^Usage: assay <command>/);
