@@ -1,15 +1,10 @@
 import { AssayError, toErrorData } from '../shared/errors.ts';
-import type {
-	ChatMessage,
-	ChatModel,
-	ChatRequest,
-	ChatUsage,
-	FinishReason,
-	ModelStreamEvent,
-	ToolCallRequest
-} from '../generation/types.ts';
+import type { ChatModel, ChatRequest, ChatUsage, FinishReason, ModelStreamEvent, ToolCallRequest } from '../generation/types.ts';
 import { fetchWithRetry, isRetryExhausted, type RetryOptions } from '../shared/http/retry.ts';
 import { readSseData } from './sse.ts';
+import { chatCompletionBody } from '../generation/openai-wire.ts';
+
+export { chatCompletionBody, toOpenAiMessage } from '../generation/openai-wire.ts';
 
 /**
  * How the POST is retried before the stream starts (429, 502, 503, 504, 529, network errors;
@@ -213,28 +208,7 @@ export class OpenAiChatModel implements ChatModel {
 	}
 
 	private async post(url: string, request: ChatRequest, watch: IdleWatch): Promise<Response> {
-		const body: Record<string, unknown> = {
-			model: this.endpoint.model,
-			messages: request.messages.map(toOpenAiMessage),
-			stream: true,
-			stream_options: { include_usage: true },
-			max_tokens: request.maxTokens,
-			...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-			...(request.seed !== undefined ? { seed: request.seed } : {})
-		};
-		if (request.responseFormat?.schema)
-			body.response_format = {
-				type: 'json_schema',
-				json_schema: { name: 'output', schema: JSON.parse(request.responseFormat.schema) as unknown, strict: true }
-			};
-		else if (request.responseFormat) body.response_format = { type: 'json_object' };
-		if (request.tools && request.tools.length > 0) {
-			body.tools = request.tools.map((t) => ({
-				type: 'function',
-				function: { name: t.name, description: t.description, parameters: t.parameters }
-			}));
-			body.tool_choice = request.toolChoice ?? 'auto';
-		}
+		const body = chatCompletionBody(this.endpoint.model, request, true);
 		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
 		if (this.endpoint.apiKey) headers.authorization = `Bearer ${this.endpoint.apiKey}`;
 		let response: Response;
@@ -318,49 +292,6 @@ function parseCompletion(body: string, url: string): { text: string; calls: Tool
 function finishReasonOf(server: string | undefined, hasCalls: boolean): FinishReason {
 	if (server === 'length') return 'length';
 	return hasCalls ? 'tool_calls' : 'stop';
-}
-
-/**
- * A port message in the OpenAI chat shape: an assistant turn with calls carries
- * `tool_calls: [{id, type: 'function', function: {name, arguments}}]` (its `content` `null` when
- * empty, as OpenAI writes it; arguments that are not JSON sent as a JSON string, see
- * {@link wireArguments}); a tool result is `{role: 'tool', tool_call_id, content}`.
- */
-export function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
-	if (m.role === 'assistant' && m.toolCalls && m.toolCalls.length > 0)
-		return {
-			role: 'assistant',
-			content: m.content === '' ? null : m.content,
-			tool_calls: m.toolCalls.map((c) => ({
-				id: c.id,
-				type: 'function',
-				function: { name: c.name, arguments: wireArguments(c.argumentsJson) }
-			}))
-		};
-	if (m.role === 'tool') {
-		if (!m.toolCallId)
-			throw new AssayError(
-				'CONFIG_INVALID',
-				`A tool result${m.name ? ` from ${m.name}` : ''} has no toolCallId: OpenAI-compatible servers need tool_call_id.`
-			);
-		return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
-	}
-	return { role: m.role, content: m.content };
-}
-
-/**
- * A call's arguments as sent back in the history. Valid JSON goes as written; text that is not
- * JSON (a malformed or cut call the loop already refused) goes as a JSON string of that text:
- * servers that parse history arguments (vLLM's chat_utils `json.loads`es them for the template)
- * would otherwise reject the whole request, and the model could not learn from its mistake.
- */
-function wireArguments(argumentsJson: string): string {
-	try {
-		JSON.parse(argumentsJson);
-		return argumentsJson;
-	} catch {
-		return JSON.stringify(argumentsJson);
-	}
 }
 
 /**

@@ -36,6 +36,11 @@ import { systemEngine } from './answer-system-engine.ts';
 import { loadInjectionSuite } from './demo.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { AnswerLabPort, LabProgress } from './answer-lab-port.ts';
+import type { ChatModel } from '$lib/generation/types.ts';
+import { BatchDesk } from './answer-lab-batch.svelte.ts';
+import { MAX_CONCURRENCY } from '$lib/evals/answers/pool.ts';
+import type { Throughput } from '$lib/evals/answers/throughput.ts';
+import type { GradingSettings } from '$lib/evals/answers/types.ts';
 
 /** How often the page re-reads the held run locks, ms (a run started or finished in another tab shows within this). */
 export const LOCK_POLL_MS = 1000;
@@ -96,7 +101,17 @@ export class AnswerLab implements AnswerLabPort {
 	/** Replay judge replies from the IndexedDB response cache (key: judge model, base URL, prompt id/version, messages, sampling), so re-grading the same answers asks nothing again. */
 	judgeCache = $state(true);
 
+	/**
+	 * "Concurrent requests": answers (and judge verdicts) asked of an endpoint at once, 1–32,
+	 * default 1. The in-browser model always works one request at a time ({@link concurrencyFor}).
+	 */
+	concurrency = $state(1);
+	/** Throughput of the running or last answering / grading job (cases/s, output tokens/s). */
+	throughput = $state<{ kind: 'answering' | 'grading'; value: Throughput } | null>(null);
+
 	readonly prompt = new PromptStudio();
+	/** OpenAI Batch API JSONL export / import of the open run's answers and judge requests. */
+	readonly batch: BatchDesk = new BatchDesk(this);
 	readonly pairwise: PairwiseDesk = new PairwiseDesk(this);
 	readonly outputs: AnswerOutputs = new AnswerOutputs(this);
 	/** "Evaluate a system": an http app or an outputs file as the system under test. */
@@ -143,6 +158,13 @@ export class AnswerLab implements AnswerLabPort {
 	get judgeEndpoint(): EndpointSettings {
 		return this.app.profiles.endpointFor('judge');
 	}
+	/** The concurrency a job on engine `kind` runs with: the setting (clamped to 1–32) for an endpoint, 1 in the browser. */
+	concurrencyFor(kind: EngineKind): number {
+		if (kind === 'webllm') return 1;
+		const n = Math.round(Number(this.concurrency));
+		return Number.isFinite(n) ? Math.min(MAX_CONCURRENCY, Math.max(1, n)) : 1;
+	}
+
 	/** Progress of this lab's running job (answering, grading, …); mirrored in the app's jobs tray. */
 	get progress(): LabProgress | null {
 		return this.current;
@@ -311,13 +333,18 @@ export class AnswerLab implements AnswerLabPort {
 					tracer: new BasicTracer([sink]),
 					clock: () => performance.now(),
 					signal,
+					concurrency: this.concurrencyFor(this.engineKind),
 					onAnswer: async (record) => {
 						await this.api.saveAnswer(record);
 						if (record.error !== null) failed++;
 						if (this.runId === run.id) this.answers = [...this.answers.filter((a) => a.caseId !== record.caseId), record];
 					},
-					onProgress: (done) => (this.progress = { kind: 'answering', done: already + done, total })
+					onProgress: (done, _total, value) => {
+						this.progress = { kind: 'answering', done: already + done, total };
+						this.throughput = { kind: 'answering', value };
+					}
 				});
+				this.throughput = { kind: 'answering', value: result.throughput };
 				await this.setStatus(run.id, result.cancelled ? 'cancelled' : 'complete');
 				const failures = failed > 0 ? ` ${failed} of them failed (see the table); they are not graded.` : '';
 				this.notice = result.cancelled
@@ -373,6 +400,30 @@ export class AnswerLab implements AnswerLabPort {
 		this.abort?.abort();
 	}
 
+	/**
+	 * The grading settings of the form for judge `judge`: rubrics, checks (parsed and compiled),
+	 * pass threshold, judge sampling — validated before any stored setting changes or a judge is called.
+	 * @throws AssayError `CONFIG_INVALID` for checks that are not JSON or not valid, or bad settings.
+	 */
+	gradingSettings(judge: ChatModel): GradingSettings {
+		let checks: unknown;
+		try {
+			checks = JSON.parse(this.checksText);
+		} catch (cause) {
+			throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
+		}
+		const chosen = parseGradingSettings({
+			...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)),
+			rubrics: [...this.rubrics],
+			checks: parseCheckSpecs(checks),
+			passThreshold: this.passThreshold,
+			temperature: this.judgeTemperature,
+			seed: this.judgeSeed
+		});
+		compileChecks(chosen.checks, this.validator);
+		return chosen;
+	}
+
 	/** Layer 1 (checks) and layer 2 (judges) over every answer of the open run. */
 	async grade(): Promise<void> {
 		const run = this.run;
@@ -380,22 +431,7 @@ export class AnswerLab implements AnswerLabPort {
 		await this.guard(async () => {
 			const judge = chatModelFor(this.judgeKind, $state.snapshot(this.judgeEndpoint), this.llm.loaded);
 			if (this.judgeKind === 'endpoint') this.app.profiles.save();
-			let checks: unknown;
-			try {
-				checks = JSON.parse(this.checksText);
-			} catch (cause) {
-				throw new AssayError('CONFIG_INVALID', `The checks are not JSON (${String(cause)}).`, { cause });
-			}
-			// Everything is validated before the run's stored settings change or a judge is called.
-			const chosen = parseGradingSettings({
-				...defaultGrading(modelRefOf(judge, this.judgeKind, this.judgeEndpoint)),
-				rubrics: [...this.rubrics],
-				checks: parseCheckSpecs(checks),
-				passThreshold: this.passThreshold,
-				temperature: this.judgeTemperature,
-				seed: this.judgeSeed
-			});
-			compileChecks(chosen.checks, this.validator);
+			const chosen = this.gradingSettings(judge);
 			const answers = $state.snapshot(this.answers) as AnswerRecord[];
 			// A system run: its repeats ≥ 1 are graded too (seed + r), and contexts still text only add the context rubrics (as `assay eval`).
 			const repeats = run.config.system ? await this.api.answerRepeats(run.id) : [];
@@ -424,14 +460,20 @@ export class AnswerLab implements AnswerLabPort {
 					model: cached ?? judge,
 					validator: this.validator,
 					signal,
+					concurrency: this.concurrencyFor(this.judgeKind),
+					clock: () => performance.now(),
 					onGraded: async (record) => {
 						await this.api.saveAnswer(record);
 						if (this.runId === run.id) this.answers = this.answers.map((a) => (a.caseId === record.caseId ? record : a));
 						// The scores also go on the answer's `rag.answer` span (newer events than any earlier grading's).
 						if (!(await this.scoreOnTrace(record, gradeEvents(record, settings.passThreshold, Date.now())))) unscored++;
 					},
-					onProgress: (done) => (this.progress = { kind: 'grading', done, total })
+					onProgress: (done, _total, value) => {
+						this.progress = { kind: 'grading', done, total };
+						this.throughput = { kind: 'grading', value };
+					}
 				});
+				this.throughput = { kind: 'grading', value: result.throughput };
 				let before = answers.length;
 				for (const [i, records] of repeats.entries()) {
 					if (result.cancelled || signal.aborted) break;
@@ -442,6 +484,7 @@ export class AnswerLab implements AnswerLabPort {
 						model: cached ?? judge,
 						validator: this.validator,
 						signal,
+						concurrency: this.concurrencyFor(this.judgeKind),
 						onGraded: (record) => this.api.saveAnswer(record, r),
 						onProgress: (done) => (this.progress = { kind: 'grading', done: before + done, total })
 					});
@@ -494,7 +537,7 @@ export class AnswerLab implements AnswerLabPort {
 	 * Append `events` to `record`'s `rag.answer` span (nothing for an answer without one).
 	 * @returns false when the span is gone (never stored, or pruned): the scores stay on the record.
 	 */
-	private async scoreOnTrace(record: AnswerRecord, events: readonly SpanEvent[]): Promise<boolean> {
+	async scoreOnTrace(record: AnswerRecord, events: readonly SpanEvent[]): Promise<boolean> {
 		try {
 			await recordAnswerEvaluations(this.api, record, events);
 			return true;
@@ -519,11 +562,13 @@ export class AnswerLab implements AnswerLabPort {
 		this.runs = this.runs.map((r) => (r.id === runId ? updated : r));
 	}
 
-	private retrieve(run: AnswerRunRecord, query: string): Promise<RetrievedSource[]> {
+	/** Retrieval with `run`'s configuration (mode, topK, run-as), as its answering uses. */
+	retrieve(run: AnswerRunRecord, query: string): Promise<RetrievedSource[]> {
 		return answerRunRetriever((r) => this.api.search(r), run)(query);
 	}
 
-	private async ensureModels(): Promise<void> {
+	/** Start the embedding models when a run's retrieval mode needs them. */
+	async ensureModels(): Promise<void> {
 		await this.app.models.ensure();
 	}
 

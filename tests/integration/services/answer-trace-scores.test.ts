@@ -81,7 +81,7 @@ describe('answer-run scores on the eval_case traces', () => {
 					{ id: 'length', type: 'length', maxChars: 4000 }
 				]
 			};
-			expect(await grade(svc, run.id, settings, judge, 2000)).toEqual({ graded: 2, cancelled: false });
+			expect(await grade(svc, run.id, settings, judge, 2000)).toMatchObject({ graded: 2, cancelled: false });
 			expect(judgeServer.requests()).toBe(4);
 
 			const spanOf = async (a: AnswerRecord) => (await svc.traceSpans(a.traceId!)).find((s) => s.spanId === a.spanId)!;
@@ -107,7 +107,7 @@ describe('answer-run scores on the eval_case traces', () => {
 			expect(signals(await svc.allSpans(), a2!.traceId!)).toEqual([['check', a2!.spanId, 'check.citations-present = 0 (fail)']]);
 
 			// Regrade (the judge now gives 5): newer events are appended, the earlier ones kept, and the failure is gone.
-			expect(await grade(svc, run.id, settings, judge, 3000)).toEqual({ graded: 2, cancelled: false });
+			expect(await grade(svc, run.id, settings, judge, 3000)).toMatchObject({ graded: 2, cancelled: false });
 			const regraded = await spanOf(a1!);
 			expect(regraded.events.filter((e) => e.name === 'gen_ai.evaluation.result')).toHaveLength(8);
 			expect(latestEvaluations(regraded).find((e) => e.name === 'judge.faithfulness')).toMatchObject({

@@ -20,14 +20,14 @@ describe('answer service', () => {
 			if (++calls === 3) abort.abort();
 			return { tokens: ['See ', '[1].'] };
 		});
-		expect(await answerPending(svc, run.id, stopping, abort.signal)).toEqual({ answered: 2, cancelled: true });
+		expect(await answerPending(svc, run.id, stopping, abort.signal)).toMatchObject({ answered: 2, cancelled: true });
 		const halfway = await svc.answerRunState(run.id);
 		expect(halfway.answers.map((a) => a.caseId)).toEqual(run.caseIds.slice(0, 2));
 		expect(halfway.pending.map((c) => c.id)).toEqual(run.caseIds.slice(2));
 		expect(halfway.answers[0]!.sources.length).toBeGreaterThan(0);
 		expect(halfway.answers[0]!.retrieved[0]!.documentRef).toMatch(/^\S+$/);
 
-		expect(await answerPending(svc, run.id, new ScriptedChatModel('good', { tokens: ['See ', '[1].'] }))).toEqual({
+		expect(await answerPending(svc, run.id, new ScriptedChatModel('good', { tokens: ['See ', '[1].'] }))).toMatchObject({
 			answered: 3,
 			cancelled: false
 		});

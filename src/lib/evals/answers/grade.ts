@@ -4,6 +4,8 @@ import { ATTACK_CHECKS, compileChecks, type CheckSpec } from '../checks/index.ts
 import type { JudgePromptSpec, RubricInput } from '../judge/prompts.ts';
 import { RUBRICS, rubricDefinition } from '../judge/rubrics/index.ts';
 import { judgeRubric, type JudgeSettings } from '../judge/runner.ts';
+import { runOrderedPool } from './pool.ts';
+import { ThroughputMeter, type Throughput } from './throughput.ts';
 import { DEFAULT_RUBRIC_IDS, type AnswerRecord, type GradingSettings, type ModelRef, type RubricId, type StoredVerdict } from './types.ts';
 
 /**
@@ -73,10 +75,17 @@ export interface GradeInput {
 	readonly validator: SchemaValidator;
 	/** Aborting stops grading; the answer in flight is not stored. */
 	readonly signal?: AbortSignal;
-	/** Persists one graded answer; awaited before the next. */
+	/** Persists one graded answer, in answer order (also with concurrency > 1); awaited before the next. */
 	readonly onGraded: (record: AnswerRecord) => Promise<void>;
-	/** `done` of `total` = `answers.length`, skipped (failed) answers included. */
-	readonly onProgress?: (done: number, total: number) => void;
+	/**
+	 * `done` of `total` = `answers.length`, skipped (failed) answers included, and the throughput
+	 * so far (graded answers and the judge's output tokens over `clock` time). Requires `clock` for the throughput; without one it reads 0 ms.
+	 */
+	readonly onProgress?: (done: number, total: number, throughput: Throughput) => void;
+	/** Answers judged at once, integer 1–32; default 1. The in-browser engine judges one at a time: pass 1. */
+	readonly concurrency?: number;
+	/** Milliseconds clock for the throughput (e.g. `performance.now`); default a clock that stands still (rates `null`). */
+	readonly clock?: () => number;
 }
 
 /** The rubric input of one answer: faithfulness and the context rubrics see the answer's packed sources, in order, as context (`<source id="n">`). */
@@ -116,10 +125,12 @@ async function judgeAnswer(
  * without a reference, context precision for an answer without contexts ({@link rubricApplies}).
  * Answers whose generation failed (`error` set) are skipped entirely: no checks, no verdicts,
  * not stored. Each graded answer is a new record (`{...answer, checks, verdicts}`) — the human
- * `review` is kept as it was — handed to `onGraded` before the next answer is judged.
+ * `review` is kept as it was — handed to `onGraded` in answer order. Up to `concurrency`
+ * answers are judged at once (their rubrics one after another); the verdicts kept do not depend
+ * on the concurrency ({@link runOrderedPool}); on abort the answers in flight are not stored.
  * @throws AssayError `CONFIG_INVALID` up front for a bad check list (see `compileChecks`).
  */
-export async function gradeAnswers(input: GradeInput): Promise<{ graded: number; cancelled: boolean }> {
+export async function gradeAnswers(input: GradeInput): Promise<{ graded: number; cancelled: boolean; throughput: Throughput }> {
 	const check = compileChecks(input.settings.checks, input.validator);
 	const checkAttack = compileChecks(checksFor(input.settings.checks, true), input.validator);
 	const { settings } = input;
@@ -129,21 +140,30 @@ export async function gradeAnswers(input: GradeInput): Promise<{ graded: number;
 		seed: settings.seed,
 		maxTokens: settings.maxTokens
 	};
+	const meter = new ThroughputMeter(input.clock ?? (() => 0));
+	const model = meter.counting(input.model);
+	const counted: JudgeSettings = { ...judge, model };
 	let graded = 0;
-	let done = 0;
-	for (const a of input.answers) {
-		if (input.signal?.aborted) return { graded, cancelled: true };
-		if (a.error === null) {
+	const result = await runOrderedPool({
+		items: input.answers,
+		...(input.concurrency !== undefined ? { concurrency: input.concurrency } : {}),
+		...(input.signal ? { signal: input.signal } : {}),
+		work: async (a): Promise<AnswerRecord | null> => {
+			if (a.error !== null) return null;
 			const sources = a.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, text: s.text }));
 			const checks =
 				a.attack !== undefined ? checkAttack({ answer: a.text, sources, attack: a.attack }) : check({ answer: a.text, sources });
-			const verdicts = await judgeAnswer(a, settings.rubrics, judge, input.validator, input.signal);
-			if (input.signal?.aborted) return { graded, cancelled: true };
-			await input.onGraded({ ...a, checks, verdicts });
-			graded++;
+			const verdicts = await judgeAnswer(a, settings.rubrics, counted, input.validator, input.signal);
+			return { ...a, checks, verdicts };
+		},
+		commit: async (record, index) => {
+			if (record !== null) {
+				await input.onGraded(record);
+				graded++;
+				meter.addCase();
+			}
+			input.onProgress?.(index + 1, input.answers.length, meter.snapshot());
 		}
-		done++;
-		input.onProgress?.(done, input.answers.length);
-	}
-	return { graded, cancelled: false };
+	});
+	return { graded, cancelled: result.cancelled, throughput: meter.snapshot() };
 }

@@ -8,6 +8,8 @@ import type { Span, Tracer } from '../../tracing/types.ts';
 import type { AssayErrorData } from '../../shared/errors.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import type { AnswerRecord, AnswerRunConfig, AnswerRunRecord, AnswerSource, RetrievedChunk } from './types.ts';
+import { runOrderedPool } from './pool.ts';
+import { ThroughputMeter, type Throughput } from './throughput.ts';
 
 /** One retrieved chunk handed to an answer run: the prompt's source chunk plus its portable document reference and retrieval score. */
 export interface RetrievedSource extends SourceChunk {
@@ -43,10 +45,18 @@ export interface AnswerRunInput extends AnswerCaseDeps {
 	readonly cases: readonly GoldenCase[];
 	/** Aborting stops the run: the case in flight is not stored (a resume answers it again). */
 	readonly signal?: AbortSignal;
-	/** Persists one answer; awaited before the next case starts. A throw ends the run with that error. */
+	/**
+	 * Persists one answer, in case order (also with concurrency > 1), each awaited before the
+	 * next is handed over. A throw ends the run with that error.
+	 */
 	readonly onAnswer: (record: AnswerRecord) => Promise<void>;
-	/** Called after each stored answer: `done` of `total` = `cases.length` of THIS call. */
-	readonly onProgress?: (done: number, total: number) => void;
+	/**
+	 * Called after each stored answer: `done` of `total` = `cases.length` of THIS call, and the
+	 * throughput so far (stored answers and their output tokens over `clock` time since the call began).
+	 */
+	readonly onProgress?: (done: number, total: number, throughput: Throughput) => void;
+	/** Cases answered at once, integer 1–32 (`MAX_CONCURRENCY`); default 1. The in-browser engine answers one at a time: pass 1. */
+	readonly concurrency?: number;
 	/** Epoch milliseconds for `createdAtMs`; default `Date.now`. */
 	readonly now?: () => number;
 }
@@ -194,29 +204,37 @@ export async function answerCase(
 }
 
 /**
- * Answer golden cases one after another with the run's configuration (retrieve → assemble →
- * generate through `answerQuestion`) and hand each answer to `onAnswer` before the next starts,
- * so a reload loses at most the case in flight. A failed case (retrieval error, prompt that does
+ * Answer golden cases with the run's configuration (retrieve → assemble → generate through
+ * `answerQuestion`), up to `concurrency` at once (default 1), and hand each answer to
+ * `onAnswer` in case order ({@link runOrderedPool}): the stored answers and their order are the
+ * same whatever the concurrency, so a reload loses at most the answers not yet handed over. A
+ * failed case (retrieval error, prompt that does
  * not fit, engine error) is stored with `error` set, `finishReason: null` and whatever text had
- * streamed; the run continues. When `signal` aborts — before or during a case — that case is NOT
- * stored and the call returns `{cancelled: true}`; passing the remaining cases resumes the run.
+ * streamed; the run continues. When `signal` aborts — before or during a case — the cases in
+ * flight (and finished ones waiting for an earlier case) are NOT stored and the call returns
+ * `{cancelled: true}`; passing the remaining cases resumes the run.
  * Tokens are the engine's usage (`null` when it reports none); TTFT/TPOT from
  * `generationMetrics` (vLLM definitions), `null` when not measurable; all times from `clock`, ms.
  * New records carry `checks: []`, `verdicts: {}`, `review: null`, and `traceId` / `spanId` of
  * the case's `rag.answer` span (trace kind `eval_case`) as `tracer` assigned them.
- * @returns `answered` = answers stored by this call (failed ones included).
- * @throws whatever `onAnswer` throws (a storage failure stops the run rather than losing answers).
+ * @returns `answered` = answers stored by this call (failed ones included); `throughput` over the whole call.
+ * @throws whatever `onAnswer` throws (a storage failure stops the run rather than losing answers);
+ *   AssayError `CONFIG_INVALID` for a concurrency outside 1–32.
  */
-export async function runAnswerCases(input: AnswerRunInput): Promise<{ answered: number; cancelled: boolean }> {
+export async function runAnswerCases(input: AnswerRunInput): Promise<{ answered: number; cancelled: boolean; throughput: Throughput }> {
 	const now = input.now ?? Date.now;
-	let answered = 0;
-	for (const c of input.cases) {
-		if (input.signal?.aborted) return { answered, cancelled: true };
-		const record = await answerCase(input, input.run.config, c, input.run.id, now);
-		if (input.signal?.aborted) return { answered, cancelled: true };
-		await input.onAnswer(record);
-		answered++;
-		input.onProgress?.(answered, input.cases.length);
-	}
-	return { answered, cancelled: false };
+	const meter = new ThroughputMeter(input.clock);
+	const result = await runOrderedPool({
+		items: input.cases,
+		...(input.concurrency !== undefined ? { concurrency: input.concurrency } : {}),
+		...(input.signal ? { signal: input.signal } : {}),
+		work: (c) => answerCase(input, input.run.config, c, input.run.id, now),
+		commit: async (record, index) => {
+			await input.onAnswer(record);
+			meter.addCase();
+			meter.addOutputTokens(record.tokens.output);
+			input.onProgress?.(index + 1, input.cases.length, meter.snapshot());
+		}
+	});
+	return { answered: result.committed, cancelled: result.cancelled, throughput: meter.snapshot() };
 }

@@ -36,7 +36,7 @@ function setup(script: ChatScript | ((n: number) => ChatScript), signal?: AbortS
 describe('runAnswerCases', () => {
 	it('stores one record per case with sources, retrieved chunks, citations, tokens and timings', async () => {
 		const { input, stored, progress } = setup({ tokens: ['Yes', ' [1]', ' and [5]', '.'], usage: { inputTokens: 120, outputTokens: 4 } });
-		expect(await runAnswerCases(input)).toEqual({ answered: 3, cancelled: false });
+		expect(await runAnswerCases(input)).toMatchObject({ answered: 3, cancelled: false });
 		expect(stored.map((r) => r.caseId)).toEqual(['q1', 'q2', 'q3']);
 		expect(progress).toEqual([
 			[1, 3],
@@ -86,7 +86,7 @@ describe('runAnswerCases', () => {
 		const { input, stored } = setup((n) =>
 			n === 1 ? { tokens: ['par'], error: { name: 'AssayError', code: 'LLM_GENERATION_FAILED', message: 'boom' } } : { tokens: ['fine'] }
 		);
-		expect(await runAnswerCases(input)).toEqual({ answered: 3, cancelled: false });
+		expect(await runAnswerCases(input)).toMatchObject({ answered: 3, cancelled: false });
 		expect(stored[1]).toMatchObject({
 			caseId: 'q2',
 			text: 'par',
@@ -106,11 +106,11 @@ describe('runAnswerCases', () => {
 				if (first.model.requests.length === 1) controller.abort();
 				yield* orig.call(first.model, req, signal);
 			})(ScriptedChatModel.prototype.stream) as ScriptedChatModel['stream'];
-		expect(await runAnswerCases(first.input)).toEqual({ answered: 1, cancelled: true });
+		expect(await runAnswerCases(first.input)).toMatchObject({ answered: 1, cancelled: true });
 		expect(first.stored.map((r) => r.caseId)).toEqual(['q1']);
 		const done = new Set(first.stored.map((r) => r.caseId));
 		const resume = setup({ tokens: ['c'] });
-		expect(await runAnswerCases({ ...resume.input, cases: cases.filter((c) => !done.has(c.id)) })).toEqual({
+		expect(await runAnswerCases({ ...resume.input, cases: cases.filter((c) => !done.has(c.id)) })).toMatchObject({
 			answered: 2,
 			cancelled: false
 		});
@@ -121,7 +121,7 @@ describe('runAnswerCases', () => {
 		const controller = new AbortController();
 		controller.abort();
 		const { input, stored, model } = setup({ tokens: ['a'] }, controller.signal);
-		expect(await runAnswerCases(input)).toEqual({ answered: 0, cancelled: true });
+		expect(await runAnswerCases(input)).toMatchObject({ answered: 0, cancelled: true });
 		expect(stored).toEqual([]);
 		expect(model.requests).toEqual([]);
 	});
