@@ -123,6 +123,7 @@ export function denseEvaluation(
 						topK: n,
 						depth: Math.max(n, config.depth),
 						rrfK: config.rrfK,
+						fusion: config.fusion,
 						rerankPool: ws.retrieval.rerankPoolFactor * config.topK
 					},
 					ports,
