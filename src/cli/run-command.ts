@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { defaultAppConfig } from '../lib/config/schema.ts';
 import {
@@ -16,9 +16,12 @@ import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/e
 import { createAnalyzer } from '../lib/search/index.ts';
 import type { RerankerSpec } from '../lib/search/rerank/index.ts';
 import { RETRIEVAL_MODES } from '../lib/search/retrieval/index.ts';
+import { describeFusion, FUSION_METHODS, FusionConfigSchema, SCORE_NORMALIZATIONS, type FusionConfig } from '../lib/search/fusion/index.ts';
+import { tuneFusion } from '../lib/evals/tuning/fusion.ts';
 import { AssayError } from '../lib/shared/errors.ts';
 import { TransformersEmbedder } from '../lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../lib/adapters/transformers-reranker.ts';
+import { UsageError } from './io.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
@@ -50,6 +53,20 @@ Options:
   --depth <n>            candidates per retriever before fusion (default ${DEFAULTS.retrieval.depth})
   --rrf-k <number>       RRF constant (default ${DEFAULTS.retrieval.rrfK})
   --rerank-pool <n>      rerank pool factor × top-k (default ${DEFAULTS.retrieval.rerankPoolFactor})
+  --fusion <method>      rrf | weighted-rrf | combsum | combmnz (hybrid modes; default rrf)
+  --normalization <n>    minmax | zscore (combsum, combmnz; default minmax)
+  --weights <l,d>        lexical,dense weights, e.g. 0.3,0.7 (weighted-rrf, combsum, combmnz)
+  --fusion-config <file> fusion from a JSON file: a fusion configuration, or a --tune-fusion
+                         result (its "fusion"); other fusion flags may not be given with it
+  --tune-fusion          instead of a run: grid-search the lexical weight w (dense 1 − w) of
+                         --fusion (default combsum) on a tune split of the queries, confirm
+                         on the other against RRF k 60 (paired test); --out gets the result,
+                         whose "fusion" --fusion-config reads. With:
+    --weight-step <s>    grid step of w in (0, 0.5] (default 0.1)
+    --k-values <list>    RRF k values tried, e.g. 10,60 (rrf, weighted-rrf; default --rrf-k)
+    --metric <name>      trec_eval measure tuned (default ndcg_cut_10)
+    --tune-share <s>     share of queries in the tune split, (0, 1) (default 0.5)
+    --seed <n>           seed of the split (default 42)
   --tag <name>           run tag (default assay-<mode>)
   -q, --quiet            no progress lines (embedding, queries) on stderr; the model recipe line and the summary stay
   -h, --help             this text
@@ -63,6 +80,47 @@ const QUERY_STEPS: Record<(typeof RETRIEVAL_MODES)[number], string> = {
 	hybrid: 'BM25 + vector search, RRF',
 	'hybrid-rerank': 'BM25 + vector search, RRF, reranking'
 };
+
+/**
+ * The fusion flags as a configuration (undefined when none is given = RRF with --rrf-k).
+ * @throws UsageError for a malformed flag; AssayError `CONFIG_INVALID` for a configuration the schema refuses.
+ */
+function fusionOptions(values: Record<string, unknown>): FusionConfig | undefined {
+	const file = values['fusion-config'];
+	if (typeof file === 'string') {
+		if (values.fusion !== undefined || values.normalization !== undefined || values.weights !== undefined)
+			throw new UsageError('--fusion-config cannot be combined with --fusion, --normalization or --weights');
+		let json: unknown;
+		try {
+			json = JSON.parse(readFileSync(file, 'utf8'));
+		} catch (e) {
+			throw new AssayError('CONFIG_INVALID', `--fusion-config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+		}
+		const inner = json !== null && typeof json === 'object' && 'fusion' in json ? (json as { fusion: unknown }).fusion : json;
+		return parseFusion(inner, `--fusion-config ${file}`);
+	}
+	if (values.fusion === undefined && values.normalization === undefined && values.weights === undefined) return undefined;
+	const method = choiceOption(values, 'fusion', FUSION_METHODS, 'rrf');
+	const normalization =
+		values.normalization === undefined ? undefined : choiceOption(values, 'normalization', SCORE_NORMALIZATIONS, 'minmax');
+	let weights: { lexical: number; dense: number } | undefined;
+	if (typeof values.weights === 'string') {
+		const parts = values.weights.split(',');
+		if (parts.length !== 2) throw new UsageError(`--weights must be two numbers "lexical,dense", received "${values.weights}"`);
+		weights = { lexical: numberOption({ w: parts[0] }, 'w', 0), dense: numberOption({ w: parts[1] }, 'w', 0) };
+	}
+	return parseFusion({ method, ...(normalization ? { normalization } : {}), ...(weights ? { weights } : {}) }, 'fusion flags');
+}
+
+function parseFusion(input: unknown, source: string): FusionConfig {
+	const parsed = FusionConfigSchema.safeParse(input);
+	if (!parsed.success)
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`
+		);
+	return parsed.data;
+}
 
 /** A hub id, or a local folder (then the source is that folder's parent). */
 function modelLocation(value: string): { modelId: string; source: ModelSource; folder: string | null } {
@@ -112,6 +170,16 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		depth: { type: 'string' },
 		'rrf-k': { type: 'string' },
 		'rerank-pool': { type: 'string' },
+		fusion: { type: 'string' },
+		normalization: { type: 'string' },
+		weights: { type: 'string' },
+		'fusion-config': { type: 'string' },
+		'tune-fusion': { type: 'boolean' },
+		'weight-step': { type: 'string' },
+		'k-values': { type: 'string' },
+		metric: { type: 'string' },
+		'tune-share': { type: 'string' },
+		seed: { type: 'string' },
 		tag: { type: 'string' },
 		quiet: { type: 'boolean', short: 'q' },
 		help: { type: 'boolean', short: 'h' }
@@ -121,8 +189,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		return EXIT_OK;
 	}
 	const dataset = loadBeirDataset(stringOption(values, 'dataset'));
-	const mode = choiceOption(values, 'mode', RETRIEVAL_MODES, 'lexical');
-	if (values.mode === undefined) throw new AssayError('CONFIG_INVALID', '--mode is required (lexical | dense | hybrid | hybrid-rerank).');
+	const tuning = values['tune-fusion'] === true;
+	const mode = choiceOption(values, 'mode', RETRIEVAL_MODES, tuning ? 'hybrid' : 'lexical');
+	const fusion = fusionOptions(values);
+	if (values.mode === undefined && !tuning)
+		throw new AssayError('CONFIG_INVALID', '--mode is required (lexical | dense | hybrid | hybrid-rerank).');
 	const outPath = stringOption(values, 'out');
 	const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 	// The app's default dtype, unless a local folder lacks those weights: then the first it has (DTYPE_PREFERENCE).
@@ -166,19 +237,52 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 				onEmbedProgress: progressLines(`assay run: embedding ${dataset.corpus.length} documents:`, io.stderr),
 				onQueryProgress: progressLines(`assay run: queries (${QUERY_STEPS[mode]}):`, io.stderr)
 			};
+	const rrfK = numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK);
+	const depth = positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth);
+	const runOptions = {
+		params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b },
+		analyzer: createAnalyzer(DEFAULTS.bm25.analyzer),
+		depth,
+		rrfK,
+		fusion,
+		rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
+		...(embedder && embedSpec ? { embedder, embedSpec } : {}),
+		...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
+		...progress
+	};
 	try {
-		const result = await runRetrievalMode(dataset.corpus, queries, {
-			mode,
-			params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b },
-			analyzer: createAnalyzer(DEFAULTS.bm25.analyzer),
-			topK,
-			depth: positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth),
-			rrfK: numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK),
-			rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
-			...(embedder && embedSpec ? { embedder, embedSpec } : {}),
-			...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
-			...progress
-		});
+		if (tuning) {
+			if (!qrels) throw new AssayError('DATASET_INVALID', "--tune-fusion needs the dataset's qrels.");
+			// The two stage lists once (BM25; dense embeds the corpus once), `depth` deep: every grid point fuses them.
+			const lexical = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode: 'lexical', topK: depth });
+			const dense = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode: 'dense', topK: depth });
+			const denseById = new Map(dense.lists.map((l) => [l.queryId, l.hits]));
+			const kValues =
+				typeof values['k-values'] === 'string' ? values['k-values'].split(',').map((k) => numberOption({ k }, 'k', 0)) : [rrfK];
+			const result = tuneFusion(
+				lexical.lists.map((l) => ({ id: l.queryId, lexical: l.hits, dense: denseById.get(l.queryId) ?? [] })),
+				qrels,
+				{
+					method: fusion?.method ?? 'combsum',
+					...(fusion?.normalization ? { normalization: fusion.normalization } : {}),
+					weightStep: numberOption(values, 'weight-step', 0.1),
+					kValues,
+					metric: stringOption(values, 'metric', 'ndcg_cut_10'),
+					topK,
+					tuneShare: numberOption(values, 'tune-share', 0.5),
+					seed: positiveIntegerOption(values, 'seed', 42)
+				}
+			);
+			const text = `${JSON.stringify({ schema: 'assay.fusion-tuning/v1', dataset: dataset.name, fusion: result.chosen, ...result }, null, 2)}\n`;
+			if (outPath === '-') io.stdout(text);
+			else writeFileSync(outPath, text);
+			const c = result.confirm;
+			io.stderr(
+				`assay run: tuned ${describeFusion(result.chosen, rrfK)} on ${result.split.tune.length} queries (${result.metric} ${result.tune.chosenMean.toFixed(4)}, RRF k 60 ${result.tune.baselineMean.toFixed(4)}); confirm split ${result.split.confirm.length} queries: ${c.chosenMean.toFixed(4)} vs ${c.baselineMean.toFixed(4)}, Δ ${c.comparison.meanDifference.toFixed(4)} [${c.comparison.ciLow.toFixed(4)}, ${c.comparison.ciHigh.toFixed(4)}], p ${c.comparison.pValue.toFixed(4)}: ${c.comparison.verdict}\n`
+			);
+			return EXIT_OK;
+		}
+		const result = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode, topK });
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);
 		else writeFileSync(outPath, runText);

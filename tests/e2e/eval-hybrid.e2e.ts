@@ -8,8 +8,8 @@ import { startMirror } from './support/model-mirror.ts';
 const root = join(import.meta.dirname, '..', '..');
 const topics = join(root, 'tests', 'fixtures', 'datasets', 'topics');
 
-/** nDCG@10 of hybrid (RRF k 60, 100 deep) from the CLI: `assay run` with the fixture model, then `assay metrics --json -c`. */
-function cliHybridNdcg10(): number {
+/** nDCG@10 of hybrid (RRF k 60 unless `fusion` flags say otherwise, 100 deep) from the CLI: `assay run` with the fixture model, then `assay metrics --json -c`. */
+function cliHybridNdcg10(...fusion: string[]): number {
 	const out = join(mkdtempSync(join(tmpdir(), 'assay-e2e-hybrid-')), 'topics.run');
 	const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'assay.js'), ...args], { encoding: 'utf8' });
 	const run = cli(
@@ -26,6 +26,7 @@ function cliHybridNdcg10(): number {
 		'100',
 		'--depth',
 		'100',
+		...fusion,
 		'--out',
 		out
 	);
@@ -65,8 +66,19 @@ test('the topics BEIR folder embedded from a mirror: hybrid evaluated beside lex
 		await page.getByRole('button', { name: 'Add configuration' }).click();
 		await rows.nth(1).getByLabel('Configuration label').fill('hybrid');
 		await rows.nth(1).getByLabel('Retrieval mode').selectOption('hybrid');
+		await page.getByRole('button', { name: 'Add configuration' }).click();
+		await rows.nth(2).getByLabel('Configuration label').fill('mnz');
+		await rows.nth(2).getByLabel('Retrieval mode').selectOption('hybrid');
+		await rows.nth(2).getByLabel('Fusion').selectOption('combmnz');
+		await rows.nth(2).getByLabel('Score normalization').selectOption('zscore');
+		await rows.nth(2).getByLabel('Lexical weight').fill('0.3');
+		await rows.nth(2).getByLabel('Dense weight').fill('0.7');
 		await page.getByTestId('run-eval').click();
-		await expect(page.getByTestId('report-column')).toHaveCount(2, { timeout: 180_000 });
+		await expect(page.getByTestId('report-column')).toHaveCount(3, { timeout: 180_000 });
+		await expect(page.getByTestId('report-column').nth(2)).toContainText('hybrid (CombMNZ z-score 0.3/0.7)');
+		expect(Number(await page.getByTestId('metric-ndcg@10').nth(2).getAttribute('data-value'))).toBe(
+			cliHybridNdcg10('--fusion', 'combmnz', '--normalization', 'zscore', '--weights', '0.3,0.7')
+		);
 		await expect(page.getByTestId('report-column').nth(1)).toContainText('hybrid (RRF k 60)');
 		await expect(page.getByTestId('report-column').nth(1)).toContainText('static-embed fp32 on wasm');
 

@@ -3,6 +3,13 @@ import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import {
+	FUSION_METHODS,
+	SCORE_NORMALIZATIONS,
+	type FusionConfig,
+	type FusionMethod,
+	type ScoreNormalization
+} from '$lib/search/fusion/index.ts';
 import { readPref, writePref } from './workspace-prefs.ts';
 
 /** A configuration being edited in the experiment matrix. */
@@ -13,6 +20,14 @@ export interface ConfigDraft {
 	mode: RetrievalMode;
 	/** RRF constant k (hybrid modes), integer 1–1000. */
 	rrfK: number;
+	/** Fusion of the hybrid modes: rrf (default) | weighted-rrf | combsum | combmnz. */
+	fusion: FusionMethod;
+	/** Score normalisation of combsum / combmnz (default minmax). */
+	normalization: ScoreNormalization;
+	/** Weight of the lexical list (weighted-rrf, combsum, combmnz), ≥ 0, default 1. */
+	weightLexical: number;
+	/** Weight of the dense list, ≥ 0, default 1. */
+	weightDense: number;
 	analyzer: AnalyzerName;
 	chunkingMode: 'none' | 'recursive';
 	chunkSizeChars: number;
@@ -23,13 +38,26 @@ export interface ConfigDraft {
 	depth: number;
 }
 
+/**
+ * The draft's fusion configuration: none for plain RRF (the configuration then reads as before
+ * fusion was configurable), else the method with its weights (k = the draft's `rrfK`) and, for
+ * combsum/combmnz, the normalisation.
+ */
+export function draftFusion(d: Pick<ConfigDraft, 'fusion' | 'normalization' | 'weightLexical' | 'weightDense'>): FusionConfig | undefined {
+	if (d.fusion === 'rrf') return undefined;
+	const weights = { lexical: d.weightLexical, dense: d.weightDense };
+	return d.fusion === 'weighted-rrf' ? { method: d.fusion, weights } : { method: d.fusion, normalization: d.normalization, weights };
+}
+
 /** The draft as a retrieval configuration (embedding model and reranker: the workspace's). */
 export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
+	const fusion = d.mode.startsWith('hybrid') ? draftFusion(d) : undefined;
 	return {
 		label: d.label,
 		mode: d.mode,
 		topK: d.topK,
 		rrfK: d.rrfK,
+		...(fusion ? { fusion } : {}),
 		depth: d.depth,
 		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
 		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
@@ -50,6 +78,10 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		label,
 		mode: 'lexical',
 		rrfK: Math.max(1, Math.round(c.retrieval.rrfK)),
+		fusion: 'rrf',
+		normalization: 'minmax',
+		weightLexical: 1,
+		weightDense: 1,
 		analyzer: c.bm25.analyzer,
 		chunkingMode: c.chunking.mode ?? 'recursive',
 		chunkSizeChars: c.chunking.chunkSizeChars,
@@ -68,6 +100,11 @@ const StoredDraftSchema = z.object({
 	label: z.string(),
 	mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']),
 	rrfK: num,
+	/** Absent in drafts stored before fusion was configurable: plain RRF, weights 1. */
+	fusion: z.enum(FUSION_METHODS).default('rrf'),
+	normalization: z.enum(SCORE_NORMALIZATIONS).default('minmax'),
+	weightLexical: num.default(1),
+	weightDense: num.default(1),
 	analyzer: AnalyzerNameSchema,
 	chunkingMode: z.enum(['none', 'recursive']),
 	chunkSizeChars: num,

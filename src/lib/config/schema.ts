@@ -1,5 +1,6 @@
 import { z } from '../shared/zod.ts';
 import { AssayError } from '../shared/errors.ts';
+import { FusionConfigSchema } from '../search/fusion/score.ts';
 
 /**
  * The one validated application configuration. Every field documents its unit, range and
@@ -154,6 +155,11 @@ export const EmbeddingConfigSchema = z.object({
 export const RetrievalConfigSchema = z.object({
 	/** RRF constant k (Cormack et al. 2009). Range 0–1000, default 60. */
 	rrfK: z.number().min(0).max(1000).default(60),
+	/**
+	 * How hybrid search fuses its lists (`src/lib/search/fusion`), e.g. weights saved from
+	 * `assay run --tune-fusion`; absent = RRF with `rrfK`.
+	 */
+	fusion: FusionConfigSchema.optional(),
 	/** Candidates taken from each retriever before fusion. Range 1–1000, default 100. */
 	depth: z.number().int().min(1).max(1000).default(100),
 	/** Rerank pool = factor × topK fused candidates. Range 1–25, default 4. */

@@ -251,6 +251,7 @@ class AnswerService implements AnswerApi {
 					}
 				: null,
 			rrfK: config.retrieval.rrfK,
+			...(config.retrieval.fusion ? { fusion: config.retrieval.fusion } : {}),
 			reranker: run.config.mode === 'hybrid-rerank' && config.rerank.enabled ? config.rerank.modelId : null,
 			appVersion: request.appVersion,
 			createdAtMs: Date.now(),

@@ -5,6 +5,7 @@ import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
 import type { EvalReport } from '../evals/report/index.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
 import { retrieve, type ExplainRow, type RerankTruncation } from '../search/retrieval/index.ts';
+import { describeFusion } from '../search/fusion/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { DenseContext } from './semantic-service.ts';
@@ -123,6 +124,7 @@ export function denseEvaluation(
 						topK: n,
 						depth: Math.max(n, config.depth),
 						rrfK: config.rrfK,
+						fusion: config.fusion,
 						rerankPool: ws.retrieval.rerankPoolFactor * config.topK
 					},
 					ports,
@@ -147,7 +149,7 @@ export function denseEvaluation(
 			queryPrefix: spec.queryPrefix,
 			passagePrefix: spec.passagePrefix
 		}),
-		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
+		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : config.fusion ? `, ${describeFusion(config.fusion, config.rrfK)}` : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
 		reranker: rerank ? ws.rerank.modelId : null,
 		rerankTruncation: (queries) => {
 			if (!rerank) return undefined;

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/schema.ts';
 import { embeddingSpecFor, rerankerSpecFor, type Embedder } from '../embedding/index.ts';
 import { compileAllow, type AccessList } from '../search/filters/index.ts';
 import type { Reranker } from '../search/rerank/index.ts';
+import { describeFusion } from '../search/fusion/index.ts';
 import { retrieve, type RetrievalMode } from '../search/retrieval/index.ts';
 import type { VectorIndex } from '../search/vector/index.ts';
 import { AssayError } from '../shared/errors.ts';
@@ -75,6 +76,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 					topK: request.topK,
 					depth: Math.max(depth, request.topK),
 					rrfK,
+					fusion: request.fusion ?? config.retrieval.fusion,
 					rerankPool: config.retrieval.rerankPoolFactor * request.topK
 				},
 				{
@@ -148,7 +150,8 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				'assay.search.hits': hits.length,
 				'assay.search.query_terms': queryTerms.length,
 				'assay.search.depth': depth,
-				'assay.search.rrf_k': rrfK
+				'assay.search.rrf_k': rrfK,
+				'assay.search.fusion': describeFusion(request.fusion ?? config.retrieval.fusion, rrfK)
 			});
 			return {
 				hits,

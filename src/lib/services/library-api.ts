@@ -6,6 +6,7 @@ import type { SpanEvent, SpanRecord } from '../tracing/types.ts';
 import type { JobStop, PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
 import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
+import type { FusionConfig } from '../search/fusion/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 /** What {@link LibraryApi.enforceTraceBudget} did. */
@@ -130,6 +131,8 @@ export interface SearchRequest {
 	readonly depth?: number;
 	/** RRF k (default `retrieval.rrfK`). */
 	readonly rrfK?: number;
+	/** Fusion of the hybrid modes (default `retrieval.fusion`, absent = RRF with `rrfK`). */
+	readonly fusion?: FusionConfig;
 	/** Metadata filters (document, tag, file type, import date). */
 	readonly filter?: MetadataFilter;
 	/** Run the query as this user/groups: documents whose access list excludes them are never retrieved. */

@@ -169,6 +169,34 @@ describe('dense and hybrid evaluation', () => {
 		}
 	});
 
+	it('ranks like assay run with CombMNZ over z-scores at weights 0.3/0.7 and records the fusion in a report valid against the schema', async () => {
+		const { run, mixedId } = await topicsWorkspace(true);
+		const fusion = { method: 'combmnz', normalization: 'zscore', weights: { lexical: 0.3, dense: 0.7 } } as const;
+		const report = await run('mnz', 'hybrid', { topK: 5, depth: 5, fusion }, mixedId);
+		const cli = await cliMetrics('hybrid', mixedFolder(), [
+			'--top-k',
+			'5',
+			'--depth',
+			'5',
+			'--fusion',
+			'combmnz',
+			'--normalization',
+			'zscore',
+			'--weights',
+			'0.3,0.7'
+		]);
+		for (const q of report.perQuery) {
+			expect(trecOrder(q.ranked), q.id).toEqual(cli.ranked.get(q.id));
+			for (const [ours, trec] of PAIRS) expect(q.metrics[ours], `${q.id} ${ours}`).toBeCloseTo(cli.perQuery[q.id]?.[trec] ?? Number.NaN, 9);
+		}
+		expect(report.retrieval.fusion).toEqual(fusion);
+		expect(report.index.type).toContain('CombMNZ z-score 0.3/0.7');
+		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
+		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
+		const rrf = await run('rrf', 'hybrid', { topK: 5, depth: 5 }, mixedId);
+		expect(rrf.retrieval).not.toHaveProperty('fusion');
+	});
+
 	it('records the embedding model, the backend that ran, the Voy index, RRF k and depth in a report valid against the schema', async () => {
 		const { run } = await topicsWorkspace(true);
 		const report = await run('hybrid k20', 'hybrid', { rrfK: 20, depth: 50 });

@@ -93,6 +93,28 @@ describe('semantic search in the library service', () => {
 		expect(code.hits[0]?.explain).toMatchObject({ lexical: { rank: 1 }, fused: { rank: 1 } });
 	});
 
+	it('fuses with the workspace fusion configuration, and with the one a search names instead', async () => {
+		const lib = service(new IDBFactory());
+		const ws = await lib.createWorkspace('Fusion', {
+			...MODELS,
+			retrieval: { fusion: { method: 'combsum', weights: { lexical: 0, dense: 1 } } }
+		});
+		await lib.importFiles(ws.id, DOCS, 'import');
+		await lib.embedWorkspace(ws.id, 'embed');
+		const ids = (l: readonly { id: string }[] | null | undefined) => (l ?? []).map((h) => h.id);
+		const denseOnly = await lib.search({ workspaceId: ws.id, query: 'bread oven error code ZX4471', topK: 4, mode: 'hybrid' });
+		expect(ids(denseOnly.stages?.lexical).length).toBeGreaterThan(0);
+		expect(ids(denseOnly.stages?.fused)).toEqual(ids(denseOnly.stages?.dense));
+		const lexicalOnly = await lib.search({
+			workspaceId: ws.id,
+			query: 'bread oven error code ZX4471',
+			topK: 4,
+			mode: 'hybrid',
+			fusion: { method: 'weighted-rrf', weights: { lexical: 1, dense: 0 } }
+		});
+		expect(ids(lexicalOnly.stages?.fused)).toEqual(ids(lexicalOnly.stages?.lexical));
+	});
+
 	it('tells the caller when a hybrid + rerank search reaches the cross-encoder, and only then', async () => {
 		const { lib, ws } = await embeddedWorkspace();
 		const stages: string[] = [];

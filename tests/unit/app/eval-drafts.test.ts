@@ -52,3 +52,25 @@ describe('matrix defaults', () => {
 		expect(DEFAULT_ANALYZER).toBe(d.bm25.analyzer);
 	});
 });
+
+describe('fusion in the experiment matrix', () => {
+	it('leaves plain RRF out of the configuration and carries the other methods with weights and normalisation', async () => {
+		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');
+		const hybrid = { ...draftFromConfig('h', null), mode: 'hybrid' as const };
+		expect(toRetrievalConfig(hybrid)).not.toHaveProperty('fusion');
+		const mnz = { ...hybrid, fusion: 'combmnz' as const, normalization: 'zscore' as const, weightLexical: 0.3, weightDense: 0.7 };
+		expect(toRetrievalConfig(mnz).fusion).toEqual({ method: 'combmnz', normalization: 'zscore', weights: { lexical: 0.3, dense: 0.7 } });
+		expect(toRetrievalConfig({ ...mnz, fusion: 'weighted-rrf' }).fusion).toEqual({
+			method: 'weighted-rrf',
+			weights: { lexical: 0.3, dense: 0.7 }
+		});
+		expect(toRetrievalConfig({ ...mnz, mode: 'lexical' })).not.toHaveProperty('fusion');
+	});
+
+	it('reads drafts stored before fusion was configurable as plain RRF with weights 1', () => {
+		const s = new MemoryStorage();
+		const { fusion: _f, normalization: _n, weightLexical: _l, weightDense: _d, ...old } = draftFromConfig('old', null);
+		s.setItem('assay.evalDrafts.ws1', JSON.stringify([old]));
+		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ fusion: 'rrf', normalization: 'minmax', weightLexical: 1, weightDense: 1 });
+	});
+});

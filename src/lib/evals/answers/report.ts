@@ -1,4 +1,5 @@
 import type { DocumentKey } from '../golden/resolve.ts';
+import type { FusionConfig } from '../../search/fusion/index.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import { compareCodePoints } from '../../shared/ids.ts';
 import { evaluateRetrieval, REPORT_CUTOFFS, type MetricDefinition, type RetrievalMetrics } from '../metrics/summary.ts';
@@ -31,6 +32,8 @@ export interface AnswerReportInput {
 	readonly embeddingModel: EvalReport['embeddingModel'];
 	/** RRF constant of the workspace pipeline (hybrid modes); default 60 (Cormack et al. 2009, the pipeline default). */
 	readonly rrfK?: number;
+	/** Fusion of the workspace pipeline (hybrid modes); absent = RRF with `rrfK`. */
+	readonly fusion?: FusionConfig;
 	/** Reranker model id (hybrid-rerank); default null. */
 	readonly reranker?: string | null;
 	readonly appVersion: string;
@@ -231,6 +234,7 @@ export async function buildAnswerReport(input: AnswerReportInput): Promise<EvalR
 			topK: run.config.topK,
 			depth: run.config.topK,
 			rrfK: input.rrfK ?? 60,
+			...(input.fusion ? { fusion: input.fusion } : {}),
 			reranker: input.reranker ?? null,
 			embeddingModel: null,
 			chunking: input.chunking,

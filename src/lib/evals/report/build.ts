@@ -13,7 +13,10 @@ import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalR
  * The configuration fields a report records: a {@link RetrievalConfig} has them all; an answer
  * run supplies its own (its mode is the workspace pipeline's, its chunking the workspace's).
  */
-export type ReportRetrievalConfig = Pick<RetrievalConfig, 'label' | 'topK' | 'depth' | 'rrfK' | 'reranker' | 'embeddingModel'> & {
+export type ReportRetrievalConfig = Pick<
+	RetrievalConfig,
+	'label' | 'topK' | 'depth' | 'rrfK' | 'fusion' | 'reranker' | 'embeddingModel'
+> & {
 	readonly mode: string;
 	readonly chunking: { readonly mode?: string | undefined; readonly chunkSizeChars: number; readonly chunkOverlapChars: number };
 	readonly bm25: { readonly k1: number; readonly b: number };
@@ -114,6 +117,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			topK: input.config.topK,
 			depth: input.config.depth,
 			rrfK: input.config.rrfK,
+			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
 			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
 		},

@@ -1,4 +1,5 @@
 import { z } from '../../shared/zod.ts';
+import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
 
@@ -58,6 +59,8 @@ export const EvalReportSchema = z
 			topK: z.number().int(),
 			depth: z.number().int(),
 			rrfK: z.number().int(),
+			/** How the hybrid modes fused their lists (v2, optional); absent = RRF with `rrfK`. */
+			fusion: FusionConfigSchema.optional(),
 			reranker: z.string().nullable(),
 			/** The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner. */
 			runAs: z

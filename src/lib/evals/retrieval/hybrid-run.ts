@@ -1,6 +1,7 @@
 import type { Embedder, EmbeddingModelSpec } from '../../embedding/index.ts';
 import { runInBatches } from '../../embedding/batch.ts';
 import { Bm25Index, type Analyzer, type Bm25Params } from '../../search/index.ts';
+import type { FusionConfig } from '../../search/fusion/score.ts';
 import type { Reranker, RerankerSpec } from '../../search/rerank/index.ts';
 import { retrieve, type RetrievalMode } from '../../search/retrieval/index.ts';
 import { ExactVectorIndex } from '../../search/vector/index.ts';
@@ -18,6 +19,8 @@ export interface RetrievalRunOptions {
 	/** Candidates per retriever before fusion. */
 	readonly depth: number;
 	readonly rrfK: number;
+	/** Fusion of the hybrid modes; absent = RRF with `rrfK`. */
+	readonly fusion?: FusionConfig | undefined;
 	/** Rerank pool = factor × topK. */
 	readonly rerankPoolFactor: number;
 	/** Needed for dense/hybrid modes. */
@@ -97,6 +100,7 @@ export async function runRetrievalMode(
 				topK: options.topK,
 				depth: Math.max(options.depth, options.topK),
 				rrfK: options.rrfK,
+				fusion: options.fusion,
 				rerankPool: options.rerankPoolFactor * options.topK
 			},
 			{

@@ -168,12 +168,25 @@ export type Split = 'tune' | 'confirm';
  * @throws AssayError `CONFIG_INVALID` when tuneShare is not in (0, 1); `DATASET_INVALID` when a split would be empty.
  */
 export function splitCases(cases: readonly RoutedCase[], tuneShare: number, seed: number): Split[] {
+	return splitIds(
+		cases.map((c) => c.caseId),
+		tuneShare,
+		seed
+	);
+}
+
+/**
+ * {@link splitCases} over bare case ids (also used to tune fusion weights): `tune` when
+ * hash(id, seed)/2³² < `tuneShare`.
+ * @throws AssayError `CONFIG_INVALID` when tuneShare is not in (0, 1); `DATASET_INVALID` when a split would be empty.
+ */
+export function splitIds(ids: readonly string[], tuneShare: number, seed: number): Split[] {
 	if (!(tuneShare > 0 && tuneShare < 1)) throw new AssayError('CONFIG_INVALID', `tuneShare must be in (0, 1), received ${tuneShare}`);
-	const splits = cases.map((c): Split => (hashId(c.caseId, seed) / 4294967296 < tuneShare ? 'tune' : 'confirm'));
+	const splits = ids.map((id): Split => (hashId(id, seed) / 4294967296 < tuneShare ? 'tune' : 'confirm'));
 	if (!splits.includes('tune') || !splits.includes('confirm'))
 		throw new AssayError(
 			'DATASET_INVALID',
-			`Splitting ${cases.length} cases at ${tuneShare} leaves a split empty: use more cases or another share or seed`
+			`Splitting ${ids.length} cases at ${tuneShare} leaves a split empty: use more cases or another share or seed`
 		);
 	return splits;
 }

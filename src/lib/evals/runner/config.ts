@@ -1,6 +1,7 @@
 import { z } from '../../shared/zod.ts';
 import { Bm25ConfigSchema, ChunkingConfigSchema } from '../../config/schema.ts';
 import { AssayError } from '../../shared/errors.ts';
+import { FusionConfigSchema } from '../../search/fusion/score.ts';
 
 /**
  * One retrieval configuration to evaluate. It names every knob of the query pipeline so an
@@ -19,6 +20,12 @@ export const RetrievalConfigSchema = z.object({
 	depth: z.number().int().min(1).max(1000).default(100),
 	/** Reciprocal rank fusion constant k (hybrid only). Range 1–1000, default 60 (Cormack et al. 2009). */
 	rrfK: z.number().int().min(1).max(1000).default(60),
+	/**
+	 * How hybrid modes fuse the lexical and dense lists (`src/lib/search/fusion`): RRF, weighted
+	 * RRF, CombSUM or CombMNZ over min-max / z-score normalised scores, with weights per list.
+	 * Absent = RRF with `rrfK` (the behaviour before fusion was configurable).
+	 */
+	fusion: FusionConfigSchema.optional(),
 	/** Cross-encoder reranker model id (hybrid-rerank: null = the workspace's reranker; must equal it when given), or null for none. Default null. */
 	reranker: z.string().min(1).nullable().default(null),
 	/**

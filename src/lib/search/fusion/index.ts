@@ -1,2 +1,3 @@
-/** Rank fusion: reciprocal rank fusion of several ranked lists. */
+/** Rank and score fusion: RRF, weighted RRF, CombSUM / CombMNZ over normalised scores. */
 export * from './rrf.ts';
+export * from './score.ts';

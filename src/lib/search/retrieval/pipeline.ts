@@ -1,5 +1,5 @@
 import { compareCodePoints } from '../../shared/ids.ts';
-import { reciprocalRankFusion } from '../fusion/rrf.ts';
+import { fuseScoredLists } from '../fusion/score.ts';
 import type {
 	ExplainRow,
 	RerankScores,
@@ -17,8 +17,8 @@ type Scored = { id: string; score: number };
  * Run one retrieval in the given mode (see {@link RetrievalMode}). Every stage list passes
  * through `allow` again before fusion (defence in depth: a port that forgot the filter still
  * cannot leak a forbidden id into fusion, reranking or the results).
- * Ordering: lexical and dense lists as the ports return them (score desc, id asc); fused by RRF
- * (score desc, best list rank asc, id); reranked by sigmoid score desc, then fused rank asc.
+ * Ordering: lexical and dense lists as the ports return them (score desc, id asc); fused by
+ * `params.fusion` (default RRF with `rrfK`; score desc, best list rank asc, id); reranked by sigmoid score desc, then fused rank asc.
  * @throws RangeError for topK/depth/rerankPool < 1.
  */
 export async function retrieve(
@@ -54,12 +54,13 @@ export async function retrieve(
 	if (mode === 'lexical') final = lexical!;
 	else if (mode === 'dense') final = dense!;
 	else {
-		fused = reciprocalRankFusion(
+		fused = fuseScoredLists(
 			[
-				{ name: 'lexical', ids: lexical!.map((h) => h.id) },
-				{ name: 'dense', ids: dense!.map((h) => h.id) }
+				{ name: 'lexical', hits: lexical! },
+				{ name: 'dense', hits: dense! }
 			],
-			{ k: params.rrfK }
+			params.fusion,
+			{ defaultK: params.rrfK }
 		).map((f) => ({ id: f.id, score: f.score }));
 		final = fused;
 		if (mode === 'hybrid-rerank') {

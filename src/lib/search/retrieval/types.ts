@@ -1,3 +1,5 @@
+import type { FusionConfig } from '../fusion/score.ts';
+
 /**
  * Retrieval modes and the explain data every stage leaves behind.
  * - `lexical`: BM25 only; `dense`: vector search only;
@@ -16,8 +18,10 @@ export interface RetrievalParams {
 	readonly topK: number;
 	/** Candidates from each retriever, ≥ topK for meaningful fusion. */
 	readonly depth: number;
-	/** RRF constant k ≥ 0. */
+	/** RRF constant k ≥ 0 (used when `fusion` is absent or names no `k`). */
 	readonly rrfK: number;
+	/** How the hybrid modes fuse the two lists; absent = RRF with `rrfK` (see `fuseScoredLists`). */
+	readonly fusion?: FusionConfig | undefined;
 	/** Fused candidates the reranker scores (e.g. 4 × topK). */
 	readonly rerankPool: number;
 }
@@ -25,7 +29,7 @@ export interface RetrievalParams {
 /** A candidate's place in one stage: 1-based rank and that stage's score. */
 export interface StagePosition {
 	readonly rank: number;
-	/** BM25 score (lexical), cosine similarity (dense), RRF score (fused), sigmoid score (rerank). */
+	/** BM25 score (lexical), cosine similarity (dense), fused score (RRF or CombSUM/CombMNZ), sigmoid score (rerank). */
 	readonly score: number;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
+import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import {
 	CacheCountsSchema,
@@ -15,7 +16,7 @@ const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] })
 
 /**
  * Retrieval fields v2 reports may carry beyond v1 (all optional): the embedding recipe (pooling,
- * query and passage prefixes), the run-as principal, cross-encoder truncation counts (issue 11),
+ * query and passage prefixes), the run-as principal, the fusion configuration (issue 18), cross-encoder truncation counts (issue 11),
  * and the `hybrid-rerank` mode that v1's enum lacked.
  */
 function withV2RetrievalFields(properties: Json): Json {
@@ -46,6 +47,10 @@ function withV2RetrievalFields(properties: Json): Json {
 			properties: {
 				...retrieval.properties,
 				mode: { ...mode, enum: [...mode.enum.filter((m) => m !== 'hybrid-rerank'), 'hybrid-rerank'] },
+				fusion: {
+					description: 'How the hybrid modes fused their lists (src/lib/search/fusion); absent = RRF with rrfK.',
+					...fromZod(FusionConfigSchema)
+				},
 				runAs: {
 					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
 					...nullable({
