@@ -26,7 +26,8 @@ export const DOMAIN = [
 	'rag',
 	'agents',
 	'evals',
-	'cost'
+	'cost',
+	'cache'
 ];
 
 /** The other folders of src/lib, each a layer of DESIGN.md with its own rules below (or none: rpc; styles holds the design tokens, CSS only). */
