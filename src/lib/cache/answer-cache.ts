@@ -1,7 +1,7 @@
 /**
  * The Ask page's answer cache (docs/caching.md): exact and semantic reuse of grounded answers.
  *
- * - **Exact key** = SHA-256 hex of canonical JSON of {key version, model ref, generation
+ * - **Exact key** = SHA-256 hex of canonical JSON of {key version, workspace id, model ref, generation
  *   parameters, prompt spec (its version, texts) + few-shot examples, the packed sources' chunk
  *   ids with the SHA-256 of their text, normalised question}.
  * - **Scope key** = the same without the question. A semantic hit needs an equal scope key, the
@@ -152,10 +152,11 @@ export function normalizeQuestion(question: string): string {
 }
 
 /** Exact and scope key of a request (see the module docs). */
-export async function answerCacheKeys(request: AnswerCacheRequest): Promise<{ key: string; scopeKey: string }> {
+export async function answerCacheKeys(request: AnswerCacheRequest, workspaceId: string): Promise<{ key: string; scopeKey: string }> {
 	const sources = await Promise.all(request.sources.map(async (s) => ({ chunkId: s.chunkId, contentHash: await sha256Text(s.text) })));
 	const scope = {
 		v: ANSWER_CACHE_KEY_VERSION,
+		workspaceId,
 		model: { provider: request.model.provider, modelId: request.model.modelId },
 		params: request.params,
 		prompt: request.prompt,
@@ -229,7 +230,7 @@ export class AnswerCache {
 	 * deleted on the way. Counts a lookup (and the hit with its tokens) unless the mode is `off`.
 	 */
 	async lookup(scope: AnswerCacheScope, request: AnswerCacheRequest): Promise<AnswerCacheLookup> {
-		const { key, scopeKey } = await answerCacheKeys(request);
+		const { key, scopeKey } = await answerCacheKeys(request, scope.workspaceId);
 		const mode = this.settings.mode;
 		if (mode === 'off') return { hit: null, pruned: 0, key, scopeKey, embedding: null, semanticError: null };
 		this.lookups++;
@@ -369,7 +370,7 @@ export function answerCacheHook(cache: AnswerCache, scope: AnswerCacheScope, opt
 	return {
 		async lookup(request) {
 			if (options.bypass) {
-				const keys = await answerCacheKeys(request);
+				const keys = await answerCacheKeys(request, scope.workspaceId);
 				let embedding: QuestionEmbedding | null = null;
 				if (cache.settings.mode === 'semantic' && cache.embedder) embedding = await cache.embedder(request.question).catch(() => null);
 				last = { ...keys, embedding };
@@ -381,7 +382,7 @@ export function answerCacheHook(cache: AnswerCache, scope: AnswerCacheScope, opt
 			return found.hit;
 		},
 		async store(request, answer) {
-			const lookup = last ?? { ...(await answerCacheKeys(request)), embedding: null };
+			const lookup = last ?? { ...(await answerCacheKeys(request, scope.workspaceId)), embedding: null };
 			await cache.store(scope, request, lookup, answer, options.replaceKey);
 		}
 	};

@@ -49,9 +49,9 @@ describe('answer cache keys', () => {
 	});
 
 	it('gives equal keys to questions that normalise equally and one scope key to all questions of one request', async () => {
-		const a = await answerCacheKeys(request('Is leave paid?'));
-		const b = await answerCacheKeys(request('  is LEAVE paid '));
-		const c = await answerCacheKeys(request('Is leave unpaid?'));
+		const a = await answerCacheKeys(request('Is leave paid?'), 'w1');
+		const b = await answerCacheKeys(request('  is LEAVE paid '), 'w1');
+		const c = await answerCacheKeys(request('Is leave unpaid?'), 'w1');
 		expect(a).toEqual(b);
 		expect(a.key).toMatch(/^[0-9a-f]{64}$/);
 		expect(c.key).not.toBe(a.key);
@@ -59,7 +59,7 @@ describe('answer cache keys', () => {
 	});
 
 	it('changes the scope key with the model, a parameter, the prompt version, the few-shot examples or a source text', async () => {
-		const base = (await answerCacheKeys(request('q'))).scopeKey;
+		const base = (await answerCacheKeys(request('q'), 'w1')).scopeKey;
 		const variants = [
 			request('q', { model: { provider: 'openai', modelId: 'large' } }),
 			request('q', { params: { maxTokens: 64, contextWindowTokens: 2048, temperature: 0 } }),
@@ -67,8 +67,9 @@ describe('answer cache keys', () => {
 			request('q', { prompt: { spec, fewShot: [{ question: 'x', answer: 'y' }] } }),
 			request('q', { sources: [{ chunkId: 'd1#0', text: 'Leave is unpaid.' }] })
 		];
-		const keys = await Promise.all(variants.map(async (r) => (await answerCacheKeys(r)).scopeKey));
-		expect(new Set([base, ...keys]).size).toBe(6);
+		const keys = await Promise.all(variants.map(async (r) => (await answerCacheKeys(r, 'w1')).scopeKey));
+		const otherWorkspace = (await answerCacheKeys(request('q'), 'w2')).scopeKey;
+		expect(new Set([base, otherWorkspace, ...keys]).size).toBe(7);
 	});
 
 	it('computes cosine similarity exactly and refuses vectors of different lengths', () => {
