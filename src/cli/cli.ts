@@ -1,6 +1,7 @@
 import { isAssayError } from '../lib/shared/errors.ts';
 import { agentInjectionCommand, AGENT_INJECTION_USAGE } from './agent-injection-command.ts';
 import { bm25Command, BM25_USAGE } from './bm25-command.ts';
+import { cacheEvalCommand, CACHE_EVAL_USAGE } from './cache-eval-command.ts';
 import { evalCommand, EVAL_USAGE } from './eval-command.ts';
 import { gateCommand, GATE_USAGE } from './gate-command.ts';
 import { ingestCommand, INGEST_USAGE } from './ingest-command.ts';
@@ -30,6 +31,9 @@ Commands:
   route-eval
           model routing: a router between a cheap and a strong model's answer runs, accepted
           only by a paired non-inferiority test at a margin declared first; exit 0 accepted, 1 rejected
+  cache-eval
+          answer-cache quality: question pairs with the semantic cache on vs off, paired score
+          difference and wrong-hit rate; exit 0 wrong-hit rate within --max-wrong-hit-rate, 1 above
   mcp     serve Assay's search, reading, metrics and gate tools over MCP (stdio, or --http on 127.0.0.1):
             assay mcp --dataset <dir> | --folder <dir> [--http <port>]
   agent-injection
@@ -43,6 +47,7 @@ Run "assay <command> --help" for a command's options.
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string }> = {
 	'agent-injection': { run: (argv, io) => agentInjectionCommand(argv, io), usage: AGENT_INJECTION_USAGE },
 	bm25: { run: bm25Command, usage: BM25_USAGE },
+	'cache-eval': { run: (argv, io) => cacheEvalCommand(argv, io, { env: process.env }), usage: CACHE_EVAL_USAGE },
 	eval: { run: evalCommand, usage: EVAL_USAGE },
 	gate: { run: gateCommand, usage: GATE_USAGE },
 	ingest: { run: ingestCommand, usage: INGEST_USAGE },
