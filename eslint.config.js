@@ -27,7 +27,8 @@ export const DOMAIN = [
 	'agents',
 	'evals',
 	'cost',
-	'bench'
+	'bench',
+	'cache'
 ];
 
 /** The other folders of src/lib, each a layer of DESIGN.md with its own rules below (or none: rpc; styles holds the design tokens, CSS only). */

@@ -20,6 +20,9 @@ Commands:
   route-eval
           model routing: a router between a cheap and a strong model's answer runs, accepted
           only by a paired non-inferiority test at a margin declared first; exit 0 accepted, 1 rejected
+  cache-eval
+          answer-cache quality: question pairs with the semantic cache on vs off, paired score
+          difference and wrong-hit rate; exit 0 wrong-hit rate within --max-wrong-hit-rate, 1 above
   mcp     serve Assay's search, reading, metrics and gate tools over MCP (stdio, or --http on 127.0.0.1):
             assay mcp --dataset <dir> | --folder <dir> [--http <port>]
   agent-injection
@@ -98,6 +101,12 @@ const COMMANDS: Record<string, CommandEntry> = {
 		load: async () => {
 			const m = await import('./metrics-command.ts');
 			return { run: m.metricsCommand, usage: m.METRICS_USAGE };
+		}
+	},
+	'cache-eval': {
+		load: async () => {
+			const m = await import('./cache-eval-command.ts');
+			return { run: (argv, io) => m.cacheEvalCommand(argv, io), usage: m.CACHE_EVAL_USAGE };
 		}
 	},
 	'route-eval': {

@@ -26,6 +26,17 @@ import { describe } from './describe.ts';
 import { AnsweringDesk } from './answering-desk.svelte.ts';
 import { runStructured } from './ask-structured.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
+import { answerCacheHook, type AnswerCacheSettings, type AnswerCacheStats } from '$lib/cache/answer-cache.ts';
+import { askAnswerCache, loadAnswerCacheSettings, saveAnswerCacheSettings } from './ask-cache.ts';
+
+/** The cache hit behind the current answer (the page shows it and offers Regenerate). */
+export interface CacheHitState {
+	readonly kind: 'exact' | 'semantic';
+	readonly similarity: number;
+	/** When the served entry was stored, epoch ms. */
+	readonly createdAtMs: number;
+	readonly key: string;
+}
 
 /** One answer as the page shows it. */
 export interface AnswerState {
@@ -63,6 +74,12 @@ export class AskDesk extends AnsweringDesk {
 	schemaText = $state(JSON.stringify(TICKET_SCHEMA, null, 2));
 	structured = $state<{ text: string; result: StructuredResult | null } | null>(null);
 	running = $state(false);
+	/** The cache hit the current answer came from (null: generated, or no answer). */
+	cacheHit = $state<CacheHitState | null>(null);
+	/** The answer cache's counters for this visit. */
+	cacheStats = $state<AnswerCacheStats>({ lookups: 0, hits: 0, exactHits: 0, semanticHits: 0, hitRate: 0, tokensSaved: 0 });
+	#cacheSettings = $state<Record<string, AnswerCacheSettings>>({});
+	readonly #cache = askAnswerCache(this.app.api, () => this.workspaceId);
 
 	private abort: AbortController | null = null;
 	/** The workspace whose index this page opened. */
@@ -78,8 +95,31 @@ export class AskDesk extends AnsweringDesk {
 		this.app.profiles.save();
 	}
 
-	/** Ask the current question; the answer streams into `answer`. */
-	async ask(): Promise<void> {
+	/** The answer cache setting of the selected workspace (off / exact / exact + semantic at a threshold). */
+	get cacheSettings(): AnswerCacheSettings {
+		const id = this.workspaceId;
+		if (!id) return loadAnswerCacheSettings(localStorage, '');
+		return this.#cacheSettings[id] ?? loadAnswerCacheSettings(localStorage, id);
+	}
+
+	/** Change the workspace's answer cache setting (kept in localStorage). @throws `CONFIG_INVALID` for a threshold outside [0, 1]. */
+	setCacheSettings(settings: AnswerCacheSettings): void {
+		const id = this.workspaceId;
+		if (!id) return;
+		saveAnswerCacheSettings(localStorage, id, settings);
+		this.#cacheSettings = { ...this.#cacheSettings, [id]: settings };
+	}
+
+	/** Ask the current answer's question again, bypassing the cache; the new answer replaces the cached entry. */
+	async regenerate(): Promise<void> {
+		const hit = this.cacheHit;
+		if (!this.answer || !hit) return;
+		this.question = this.answer.question;
+		await this.ask({ bypass: true, replaceKey: hit.key });
+	}
+
+	/** Ask the current question; the answer streams into `answer`. `bypass`: skip the cache lookup (Regenerate). */
+	async ask(options: { bypass?: boolean; replaceKey?: string } = {}): Promise<void> {
 		const question = this.question.trim();
 		const workspaceId = this.workspaceId;
 		if (question === '' || !workspaceId || this.running) return;
@@ -98,11 +138,14 @@ export class AskDesk extends AnsweringDesk {
 			stage: null
 		};
 		this.answer = answer;
+		this.cacheHit = null;
 		const live = this.answer;
+		const settings = this.cacheSettings;
+		this.#cache.settings = settings;
 		try {
 			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
 			this.engine(endpoint);
-			if (this.mode !== 'lexical') await this.ensureModels();
+			if (this.mode !== 'lexical' || settings.mode === 'semantic') await this.ensureModels();
 		} catch (error) {
 			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 			return;
@@ -113,7 +156,27 @@ export class AskDesk extends AnsweringDesk {
 		const sink = new InMemorySpanSink();
 		let retrieved: RetrievedSource[] = [];
 		try {
+			const cache =
+				settings.mode === 'off'
+					? undefined
+					: answerCacheHook(
+							this.#cache,
+							{ workspaceId, ...(await this.api.answerCacheContext(workspaceId)) },
+							{
+								...options,
+								onLookup: (l) => {
+									if (l.hit)
+										this.cacheHit = {
+											kind: l.hit.kind,
+											similarity: l.hit.similarity,
+											createdAtMs: l.hit.entry.createdAtMs,
+											key: l.hit.entry.key
+										};
+								}
+							}
+						);
 			await answerQuestion({
+				...(cache ? { cache } : {}),
 				model: this.engine(endpoint),
 				retrieve: async (q, onStage) => (retrieved = await this.retrieve(workspaceId, q, onStage)),
 				tracer: new BasicTracer([sink]),
@@ -127,11 +190,15 @@ export class AskDesk extends AnsweringDesk {
 				signal: this.abort.signal,
 				onEvent: (e) => apply(live, e)
 			});
+		} catch (error) {
+			// answerQuestion reports its own failures as events; this is the cache context read before it.
+			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
 		} finally {
 			// The root span keeps what the answer was about (query, answer, sources) for feedback, Failures and promotion.
 			live.spans = annotateRoot(sink.spans, answerContent(live, retrieved));
 			// Kept with the library's spans too (Traces panel, export); a failure here must not hide the answer.
 			this.#recorded = recordTrace(this.api, live.spans, workspaceId);
+			this.cacheStats = this.#cache.stats();
 			this.running = false;
 			this.abort = null;
 		}

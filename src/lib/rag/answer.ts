@@ -1,6 +1,7 @@
 import { TRACE_KIND_ATTR } from '../tracing/traces.ts';
 import { AssayError, toErrorData, type AssayErrorData } from '../shared/errors.ts';
 import type { Span, Tracer } from '../tracing/types.ts';
+import type { AnswerCacheHit, AnswerCacheHook, AnswerCacheRequest } from '../cache/answer-cache.ts';
 import {
 	assemblePrompt,
 	generationMetrics,
@@ -60,6 +61,13 @@ export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
 	readonly onEvent: (event: AnswerEvent) => void;
 	/** `assay.trace.kind` of the root span: `answer` (default) or `eval_case` for an answer run's case. */
 	readonly traceKind?: 'answer' | 'eval_case';
+	/**
+	 * The answer cache (src/lib/cache), consulted after the prompt is packed: a hit is served
+	 * instead of generating (no chat span; root span `assay.cache.hit` true, `assay.cache.kind`,
+	 * `assay.cache.similarity`), a miss generates and stores a finished answer. Absent = no cache
+	 * (evaluations leave it out unless their run asks for it).
+	 */
+	readonly cache?: AnswerCacheHook;
 }
 
 /**
@@ -104,7 +112,27 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 			promptTokens: prompt.promptTokens,
 			messages: prompt.messages
 		});
-		await generate(input, prompt, root);
+		const request = input.cache ? cacheRequest(input, prompt) : null;
+		const hit = input.cache && request ? await input.cache.lookup(request) : null;
+		if (hit) {
+			serveCached(input, prompt, root, hit);
+			return;
+		}
+		if (input.cache) root.setAttributes({ 'assay.cache.hit': false });
+		const result = await generate(input, prompt, root);
+		if (input.cache && request && result.finishReason === 'stop') {
+			const usage = result.usage ?? { inputTokens: prompt.promptTokens, outputTokens: input.tokenizer.countTokens(result.text) };
+			await input.cache
+				.store(request, {
+					text: result.text,
+					citations: result.citations,
+					finishReason: result.finishReason,
+					usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, estimated: result.usage === undefined },
+					sources: prompt.sources.map((s) => ({ n: s.n, chunkId: s.chunkId, documentId: s.documentId, title: s.title }))
+				})
+				// A cache that cannot store must not fail an answer already shown.
+				.catch((error: unknown) => root.setAttributes({ 'assay.cache.store_error': toErrorData(error).message }));
+		}
 	} catch (error) {
 		const data = toErrorData(error);
 		root.setError(`${data.code}: ${data.message}`);
@@ -114,13 +142,57 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 	}
 }
 
+/** The cache request of a packed prompt: model, generation parameters, prompt spec + few-shot, packed sources, question. */
+function cacheRequest(input: AnswerInput, prompt: AssembledPrompt): AnswerCacheRequest {
+	return {
+		model: { provider: input.model.provider, modelId: input.model.modelId },
+		params: {
+			maxTokens: input.reserveOutputTokens,
+			contextWindowTokens: input.contextWindowTokens,
+			...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+			...(input.seed !== undefined ? { seed: input.seed } : {})
+		},
+		prompt: { spec: input.spec, fewShot: input.fewShot ?? [] },
+		sources: prompt.sources.map((s) => ({ chunkId: s.chunkId, text: s.text })),
+		question: input.question
+	};
+}
+
+/** Emit a cached answer as the events of a generated one (one token event with the whole text), without calling the model. */
+function serveCached(input: AnswerInput, prompt: AssembledPrompt, root: Span, hit: AnswerCacheHit): void {
+	const { answer } = hit.entry;
+	const citations = summarizeCitations(answer.text, prompt.sources.length);
+	root.setAttributes({
+		'assay.cache.hit': true,
+		'assay.cache.kind': hit.kind,
+		'assay.cache.similarity': hit.similarity,
+		'assay.cache.entry_created_ms': hit.entry.createdAtMs,
+		'assay.cache.tokens_saved': answer.usage.inputTokens + answer.usage.outputTokens,
+		'assay.rag.cited_sources': citations.cited.length,
+		'gen_ai.output.messages': JSON.stringify([
+			{ role: 'assistant', parts: [{ type: 'text', content: answer.text }], finish_reason: answer.finishReason }
+		])
+	});
+	if (answer.text !== '') input.onEvent({ type: 'token', text: answer.text });
+	input.onEvent({ type: 'citations', citations });
+	input.onEvent({ type: 'done', finishReason: answer.finishReason, text: answer.text, citations });
+}
+
 /** `{score}` of a retrieved chunk that carries one (search hits do; the prompt type does not require it). */
 function scoreOf(chunk: SourceChunk): { score?: number } {
 	const score = (chunk as SourceChunk & { score?: unknown }).score;
 	return typeof score === 'number' ? { score } : {};
 }
 
-async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Span): Promise<void> {
+/** What a finished generation produced. */
+interface Generated {
+	readonly text: string;
+	readonly finishReason: FinishReason;
+	readonly citations: CitationSummary;
+	readonly usage: ChatUsage | undefined;
+}
+
+async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Span): Promise<Generated> {
 	const { model } = input;
 	const span = input.tracer.startSpan(`chat ${model.modelId}`, {
 		parent,
@@ -186,7 +258,7 @@ async function generate(input: AnswerInput, prompt: AssembledPrompt, parent: Spa
 				});
 				input.onEvent({ type: 'metrics', metrics });
 				input.onEvent({ type: 'done', finishReason: event.finishReason, text, citations });
-				return;
+				return { text, finishReason: event.finishReason, citations, usage };
 			}
 		}
 		throw new AssayError('LLM_GENERATION_FAILED', 'The model stream ended without a finish event.');

@@ -5,6 +5,7 @@ import type { EvalReport } from '../evals/report/types.ts';
 import type { PairwiseReportSection } from '../evals/answers/report.ts';
 import type { ContextMatchResult } from '../evals/system/contexts.ts';
 import type { SystemContext } from '../evals/system/types.ts';
+import type { AnswerCacheEntry, QuestionEmbedding } from '../cache/answer-cache.ts';
 
 /**
  * The contract of the answer service (hosted in the library worker beside the library and eval
@@ -94,4 +95,19 @@ export interface AnswerApi {
 	cachedResponseCount(): Promise<number>;
 	/** Empty the response cache; resolves with how many entries it held. */
 	clearResponseCache(): Promise<number>;
+	/** The Ask page's answer cache (store `answerCache`, schema v6): every entry of the workspace. */
+	listAnswerCache(workspaceId: string): Promise<AnswerCacheEntry[]>;
+	/** Store an answer cache entry, replacing one with the same key. @throws `STORAGE_QUOTA` on a full disk. */
+	putAnswerCacheEntry(entry: AnswerCacheEntry): Promise<void>;
+	/** Delete answer cache entries by key; resolves with how many existed. */
+	deleteAnswerCacheEntries(keys: readonly string[]): Promise<number>;
+	/** Delete the workspace's answer cache; resolves with how many entries it held. */
+	clearAnswerCache(workspaceId: string): Promise<number>;
+	/** What invalidates the workspace's cached answers: the content hash of its documents (`corpusHash`). */
+	answerCacheContext(workspaceId: string): Promise<{ readonly corpusHash: string }>;
+	/**
+	 * Embed a question with the workspace's embedding model (query side), for semantic cache lookups.
+	 * @throws AssayError `WORKER_FAILED` when no model worker is connected; `MODEL_LOAD_FAILED`.
+	 */
+	embedQuestion(workspaceId: string, question: string): Promise<QuestionEmbedding>;
 }

@@ -20,6 +20,8 @@ import type { AnswerApi, AnswerReportRequest, AnswerRunState, StartAnswerRunRequ
 import type { LibraryApi } from './library-api.ts';
 import type { LibraryInternals } from './library.ts';
 import { corpusHash, documentReference } from '../shared/identity.ts';
+import type { AnswerCacheEntry, QuestionEmbedding } from '../cache/answer-cache.ts';
+import { embeddingModelKey, embeddingSpecFor } from '../embedding/index.ts';
 
 /**
  * Answer runs in storage (schema v4), their reports, and the response cache (schema v5). Records read back are checked for the
@@ -276,6 +278,38 @@ class AnswerService implements AnswerApi {
 
 	async clearResponseCache(): Promise<number> {
 		return (await this.internals.store()).responseCache.clear();
+	}
+
+	async listAnswerCache(workspaceId: string): Promise<AnswerCacheEntry[]> {
+		return (await (await this.internals.store()).answerCache.listByWorkspace(workspaceId)) as AnswerCacheEntry[];
+	}
+
+	async putAnswerCacheEntry(entry: AnswerCacheEntry): Promise<void> {
+		await (await this.internals.store()).answerCache.put(entry);
+	}
+
+	async deleteAnswerCacheEntries(keys: readonly string[]): Promise<number> {
+		return (await this.internals.store()).answerCache.delete(keys);
+	}
+
+	async clearAnswerCache(workspaceId: string): Promise<number> {
+		return (await this.internals.store()).answerCache.clearWorkspace(workspaceId);
+	}
+
+	async answerCacheContext(workspaceId: string): Promise<{ readonly corpusHash: string }> {
+		const index = await this.internals.workspaceIndex(workspaceId);
+		return { corpusHash: await corpusHash(index.documents.values()) };
+	}
+
+	async embedQuestion(workspaceId: string, question: string): Promise<QuestionEmbedding> {
+		const { config, embedder } = await this.internals.dense(workspaceId);
+		if (!embedder)
+			throw new AssayError('WORKER_FAILED', 'The semantic answer cache needs the embedding model, whose worker is not connected.');
+		const spec = embeddingSpecFor(config);
+		const result = await embedder.embed(spec, [question], 'query');
+		const vector = result.vectors[0];
+		if (!vector) throw new AssayError('MODEL_LOAD_FAILED', 'The embedding model returned no vector for the question.');
+		return { modelKey: embeddingModelKey(spec), vector: Array.from(vector) };
 	}
 
 	/** The stored run, checked. @throws AssayError `NOT_FOUND` for an unknown or damaged record. */

@@ -11,6 +11,7 @@ export type { IndexStateRepository, SettingsRepository, WorkspaceOwnedStore, Wor
 export type { SpansRepository } from './spans.ts';
 export type { AnswersRepository } from './answers.ts';
 export type { ResponseCacheRepository } from './response-cache.ts';
+export type { AnswerCacheRepository } from './answer-cache.ts';
 export type { EmbeddingsRepository, EmbeddingModelSummary } from './embeddings.ts';
 export { IdbSpanSink } from './span-sink.ts';
 export type { FlushScheduler, IdbSpanSinkOptions, SpanWriter } from './span-sink.ts';
@@ -21,6 +22,7 @@ export type {
 	AnswerOwnedRecord,
 	AssaySchema,
 	ResponseCacheRecord,
+	AnswerCacheRecord,
 	DocumentTextRecord,
 	EmbeddingRecord,
 	IndexKind,

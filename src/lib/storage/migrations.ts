@@ -75,8 +75,21 @@ const addResponseCacheV5: Migration = (db) => {
 	db.createObjectStore('responseCache', { keyPath: 'key' });
 };
 
+/** v5 → v6: `answerCache`, the Ask page's cached answers (exact key), by workspace. */
+const addAnswerCacheV6: Migration = (db) => {
+	const cache = db.createObjectStore('answerCache', { keyPath: 'key' });
+	cache.createIndex('workspaceId', 'workspaceId');
+};
+
 /** All migration steps in order; index `v` upgrades version `v` to `v + 1`. */
-export const MIGRATIONS: readonly Migration[] = [createV1, addPendingFilesV2, addEmbeddingsV3, addAnswersV4, addResponseCacheV5];
+export const MIGRATIONS: readonly Migration[] = [
+	createV1,
+	addPendingFilesV2,
+	addEmbeddingsV3,
+	addAnswersV4,
+	addResponseCacheV5,
+	addAnswerCacheV6
+];
 
 /** The schema version this build opens: `MIGRATIONS.length`. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

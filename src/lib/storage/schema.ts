@@ -126,6 +126,15 @@ export interface ResponseCacheRecord {
 	readonly storedAtMs: number;
 }
 
+/**
+ * One Ask-page answer cache entry (schema v6), keyed by its exact key. Its full shape belongs to the
+ * cache module (`AnswerCacheEntry` in src/lib/cache/answer-cache.ts); storage relies on `key` and `workspaceId`.
+ */
+export interface AnswerCacheRecord {
+	readonly key: string;
+	readonly workspaceId: string;
+}
+
 /** The idb-typed schema (latest version). Index names equal their key paths, joined by `_`. */
 export interface AssaySchema extends DBSchema {
 	workspaces: { key: string; value: WorkspaceRecord };
@@ -154,6 +163,7 @@ export interface AssaySchema extends DBSchema {
 	answerRuns: { key: string; value: WorkspaceOwnedRecord; indexes: { workspaceId: string } };
 	answers: { key: [string, string]; value: AnswerOwnedRecord; indexes: { runId: string } };
 	responseCache: { key: string; value: ResponseCacheRecord };
+	answerCache: { key: string; value: AnswerCacheRecord; indexes: { workspaceId: string } };
 }
 
 /** Names of the object stores. */
@@ -170,5 +180,6 @@ export const WORKSPACE_STORES = [
 	'evalRuns',
 	'embeddings',
 	'answerRuns',
-	'answers'
+	'answers',
+	'answerCache'
 ] as const satisfies readonly StoreName[];

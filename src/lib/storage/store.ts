@@ -12,6 +12,7 @@ import { PendingFilesRepository } from './pending-files.ts';
 import { WorkspacesRepository } from './workspaces.ts';
 import { AnswersRepository } from './answers.ts';
 import { ResponseCacheRepository } from './response-cache.ts';
+import { AnswerCacheRepository } from './answer-cache.ts';
 
 /**
  * All of Assay's persistent data, grouped by repository. Every method runs in its own
@@ -47,6 +48,8 @@ export class AssayStore {
 	readonly answers: AnswersRepository;
 	/** Cached replies of systems under test and judges (schema v5). */
 	readonly responseCache: ResponseCacheRepository;
+	/** The Ask page's cached answers (schema v6). */
+	readonly answerCache: AnswerCacheRepository;
 
 	/** Build the repositories over an open connection; prefer {@link openAssayDb}. */
 	constructor(private readonly connection: Connection) {
@@ -63,6 +66,7 @@ export class AssayStore {
 		this.answerRuns = new WorkspaceRecordsRepository(connection, 'answerRuns');
 		this.answers = new AnswersRepository(connection);
 		this.responseCache = new ResponseCacheRepository(connection);
+		this.answerCache = new AnswerCacheRepository(connection);
 	}
 
 	/** `open`, `closed` (by {@link close}), `version-changed` (another tab upgraded) or `terminated` (by the browser). */

@@ -43,7 +43,7 @@ export class WorkspacesRepository {
 
 	/**
 	 * Delete a workspace and, in the same transaction, all its documents, document texts,
-	 * chunks, index state, golden sets, eval runs, embeddings, answer runs and answers (spans and settings are not workspace-owned).
+	 * chunks, index state, golden sets, eval runs, embeddings, answer runs, answers and cached answers (spans and settings are not workspace-owned).
 	 * Resolves with what was removed. Throws `NOT_FOUND` (nothing changed) for an unknown id.
 	 */
 	delete(id: string): Promise<WorkspaceDeletion> {
@@ -75,6 +75,9 @@ export class WorkspacesRepository {
 				batch.add(tx.objectStore('answerRuns').delete(runId));
 				for (const range of runAnswerRanges(runId)) batch.add(tx.objectStore('answers').delete(range));
 			}
+			// Cached answers (schema v6).
+			for (const key of await batch.add(tx.objectStore('answerCache').index('workspaceId').getAllKeys(id)))
+				batch.add(tx.objectStore('answerCache').delete(key));
 			return {
 				documents: documentIds.length,
 				chunks: chunkIds.length,

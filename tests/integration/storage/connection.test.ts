@@ -44,6 +44,7 @@ describe('migrations', () => {
 		const tx = db.transaction([...db.objectStoreNames], 'readonly');
 		expect([...db.objectStoreNames].sort()).toEqual(
 			[
+				'answerCache',
 				'answerRuns',
 				'answers',
 				'chunks',
@@ -72,6 +73,8 @@ describe('migrations', () => {
 		expect(tx.objectStore('answers').keyPath).toEqual(['runId', 'caseId']);
 		expect([...tx.objectStore('answers').indexNames]).toEqual(['runId']);
 		expect(tx.objectStore('responseCache').keyPath).toBe('key');
+		expect(tx.objectStore('answerCache').keyPath).toBe('key');
+		expect([...tx.objectStore('answerCache').indexNames]).toEqual(['workspaceId']);
 		db.close();
 	});
 

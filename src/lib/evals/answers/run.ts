@@ -1,3 +1,4 @@
+import type { AnswerCacheHook } from '../../cache/answer-cache.ts';
 import { answerQuestion } from '../../rag/answer.ts';
 import type { ChatMessage, ChatModel } from '../../generation/types.ts';
 import type { SourceChunk } from '../../generation/prompt.ts';
@@ -35,6 +36,11 @@ export interface AnswerCaseDeps {
 	readonly clock: () => number;
 	/** Aborting stops the case in flight (its record then has `finishReason: 'abort'` or an error). */
 	readonly signal?: AbortSignal;
+	/**
+	 * The Ask page's answer cache (src/lib/cache). Evaluations bypass it: absent unless the run
+	 * explicitly asks for it (a cached answer would stand in for the engine under test).
+	 */
+	readonly answerCache?: AnswerCacheHook;
 }
 
 /** Inputs of {@link runAnswerCases}. */
@@ -119,6 +125,7 @@ async function answerOne(input: AnswerCaseDeps, cfg: AnswerRunConfig, c: GoldenC
 		temperature: cfg.temperature,
 		seed: cfg.seed,
 		...(input.signal ? { signal: input.signal } : {}),
+		...(input.answerCache ? { cache: input.answerCache } : {}),
 		retrieve: async (q) => {
 			const start = input.clock();
 			const hits = (await input.retrieve(q)).slice(0, cfg.topK);
