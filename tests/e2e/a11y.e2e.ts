@@ -83,6 +83,7 @@ const LINK_PATHS: Record<string, string> = {
 	'agent-link': '/agent/',
 	'evals-link': '/evals/',
 	'answers-link': '/answers/',
+	'bench-link': '/bench/',
 	'traces-link': '/traces/',
 	'failures-link': '/failures/',
 	'settings-link': '/settings/'
@@ -115,7 +116,7 @@ test('an empty workspace on every page, an import with rejected files, and the o
 	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
 	await expect(page.getByTestId('no-documents')).toBeVisible();
 	await audit(page, 'library of an empty workspace');
-	for (const link of ['ask-link', 'agent-link', 'evals-link', 'answers-link', 'traces-link', 'failures-link']) {
+	for (const link of ['ask-link', 'agent-link', 'evals-link', 'answers-link', 'bench-link', 'traces-link', 'failures-link']) {
 		await gotoPage(page, link);
 		await audit(page, `${link.replace('-link', '')} on an empty workspace`);
 	}

@@ -137,6 +137,7 @@ test('the navigation marks the current page, in workflow order', async ({ page }
 		'Agent',
 		'Evaluations',
 		'Answer evals',
+		'Benchmarks',
 		'Traces',
 		'Failures',
 		'Models and endpoints'

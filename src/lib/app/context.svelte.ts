@@ -9,6 +9,7 @@ import { EvalBench } from './eval-bench.svelte.ts';
 import { AnswerLab } from './answer-lab.svelte.ts';
 import { FirstRunGuide } from './shell/guide.svelte.ts';
 import { TracesView } from './traces/traces.svelte.ts';
+import { BenchDesk } from './bench.svelte.ts';
 
 /**
  * The one app context, created in the root layout and reached by every page and shell component
@@ -27,6 +28,7 @@ export class AppContext extends AppCore {
 		evals?: EvalBench;
 		answers?: AnswerLab;
 		traces?: TracesView;
+		bench?: BenchDesk;
 	} = {};
 
 	/** The library and search page's state. */
@@ -56,6 +58,10 @@ export class AppContext extends AppCore {
 	/** The Traces page's state. */
 	get traces(): TracesView {
 		return (this.views.traces ??= outlive(() => new TracesView(this)));
+	}
+	/** The Benchmarks page's state (a serving benchmark goes on while the user is elsewhere). */
+	get bench(): BenchDesk {
+		return (this.views.bench ??= new BenchDesk(this));
 	}
 }
 

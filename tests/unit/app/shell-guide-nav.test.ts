@@ -51,6 +51,7 @@ describe('the navigation', () => {
 			'Agent',
 			'Evaluations',
 			'Answer evals',
+			'Benchmarks',
 			'Traces',
 			'Failures',
 			'Models and endpoints'
@@ -66,6 +67,7 @@ describe('the navigation', () => {
 		expect(currentNavEntry('/agent/')?.id).toBe('agent');
 		expect(currentNavEntry('/evals')?.id).toBe('evals');
 		expect(currentNavEntry('/answers/')?.id).toBe('answers');
+		expect(currentNavEntry('/bench/')?.id).toBe('bench');
 		expect(currentNavEntry('/traces/')?.id).toBe('traces');
 		expect(currentNavEntry('/failures/')?.id).toBe('failures');
 		expect(currentNavEntry('/settings/')?.id).toBe('settings');

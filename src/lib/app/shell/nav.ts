@@ -1,15 +1,15 @@
 /**
  * The app's left navigation, in workflow order: Library → Search → Ask → Agent → Evaluations → Answer
- * evals → Traces → Failures, then Settings ("Models and endpoints"). Paths are route ids (resolve them with
+ * evals → Benchmarks → Traces → Failures, then Settings ("Models and endpoints"). Paths are route ids (resolve them with
  * `$app/paths`); `hash` names a section of the page (Search is the search section of the library).
  */
 
 /** One entry of the navigation (and one "Go to" command of the palette). */
 export interface NavEntry {
-	readonly id: 'library' | 'search' | 'ask' | 'agent' | 'evals' | 'answers' | 'traces' | 'failures' | 'settings';
+	readonly id: 'library' | 'search' | 'ask' | 'agent' | 'evals' | 'answers' | 'bench' | 'traces' | 'failures' | 'settings';
 	readonly label: string;
 	/** Route id, with trailing slash (`trailingSlash = 'always'`). */
-	readonly path: '/' | '/ask/' | '/agent/' | '/evals/' | '/answers/' | '/traces/' | '/failures/' | '/settings/';
+	readonly path: '/' | '/ask/' | '/agent/' | '/evals/' | '/answers/' | '/bench/' | '/traces/' | '/failures/' | '/settings/';
 	/** Section of the page (`search` → `/#search`), or `null`. */
 	readonly hash: string | null;
 	/** `data-testid` of the link (the links of the old page nav kept theirs). */
@@ -39,6 +39,14 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
 		keywords: ['retrieval', 'golden set', 'experiments', 'beir']
 	},
 	{ id: 'answers', label: 'Answer evals', path: '/answers/', hash: null, testid: 'answers-link', keywords: ['grading', 'judge', 'review'] },
+	{
+		id: 'bench',
+		label: 'Benchmarks',
+		path: '/bench/',
+		hash: null,
+		testid: 'bench-link',
+		keywords: ['serving', 'latency', 'throughput', 'ttft', 'load test']
+	},
 	{
 		id: 'traces',
 		label: 'Traces',

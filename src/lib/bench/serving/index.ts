@@ -5,3 +5,4 @@ export * from './arrivals.ts';
 export * from './client.ts';
 export * from './runner.ts';
 export * from './report.ts';
+export * from './chat-model-client.ts';
