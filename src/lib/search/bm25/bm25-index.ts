@@ -42,6 +42,9 @@ export class Bm25Index {
 	/** `k1 · (1 − b + b · dl / avgdl)` by ordinal; `null` when an add/remove changed avgdl. */
 	private norms: Float64Array | null = null;
 	private scores = new Float64Array(0);
+	/** {@link addTerms} scratch: tf by term id (all zero between calls) and an item's distinct term ids. */
+	private tfScratch = new Uint32Array(0);
+	private termScratch = new Uint32Array(0);
 
 	/**
 	 * @param params `k1`, `b` (validated with `parseBm25Config`).
@@ -138,12 +141,14 @@ export class Bm25Index {
 				details: { id }
 			});
 		}
-		const tf = new Map<string, number>();
-		for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
+		// Term frequencies without a Map per item: one count per term id in a scratch array
+		// reused across calls (zeroed again below), distinct term ids in first-occurrence order.
 		const ordinal = state.ids.length;
-		const termIds = new Uint32Array(tf.size);
+		let counts = this.tfScratch;
+		let distinct = this.termScratch;
+		if (distinct.length < terms.length) distinct = this.termScratch = new Uint32Array(Math.max(terms.length, distinct.length * 2));
 		let k = 0;
-		for (const [term, count] of tf) {
+		for (const term of terms) {
 			let termId = state.termIds.get(term);
 			if (termId === undefined) {
 				termId = state.terms.length;
@@ -151,8 +156,16 @@ export class Bm25Index {
 				state.terms.push(term);
 				state.postings.push(new PostingList());
 			}
-			(state.postings[termId] as PostingList).append(ordinal, count);
-			termIds[k++] = termId;
+			if (termId >= counts.length) counts = this.growTfScratch(termId);
+			const before = counts[termId] as number;
+			counts[termId] = before + 1;
+			if (before === 0) distinct[k++] = termId;
+		}
+		const termIds = distinct.slice(0, k);
+		for (let j = 0; j < k; j++) {
+			const termId = termIds[j] as number;
+			(state.postings[termId] as PostingList).append(ordinal, counts[termId] as number);
+			counts[termId] = 0;
 		}
 		state.ids.push(id);
 		state.ordinals.set(id, ordinal);
@@ -236,6 +249,13 @@ export class Bm25Index {
 	/** Plain-data copy of the index (see {@link Bm25Snapshot}); the index stays usable. */
 	toSnapshot(): Bm25Snapshot {
 		return stateToSnapshot(this.state, this.analyzer.fingerprint, this.k1, this.b);
+	}
+
+	private growTfScratch(termId: number): Uint32Array {
+		const counts = new Uint32Array(Math.max(1024, termId + 1, this.tfScratch.length * 2));
+		counts.set(this.tfScratch);
+		this.tfScratch = counts;
+		return counts;
 	}
 
 	private lengthNorms(): Float64Array {

@@ -3,13 +3,16 @@
  * term frequencies. Ordinals only ever grow as documents are added, so appending keeps the
  * list sorted, and removal can binary-search.
  */
+/** Shared zero-capacity storage of new lists: a list allocates on its first append, not when created. */
+const NO_ENTRIES = new Uint32Array(0);
+
 export class PostingList {
 	/** Live entries are `docs[0..length)` / `tfs[0..length)`. */
 	docs: Uint32Array;
 	tfs: Uint32Array;
 	length: number;
 
-	constructor(docs: Uint32Array = new Uint32Array(2), tfs: Uint32Array = new Uint32Array(2), length = 0) {
+	constructor(docs: Uint32Array = NO_ENTRIES, tfs: Uint32Array = NO_ENTRIES, length = 0) {
 		this.docs = docs;
 		this.tfs = tfs;
 		this.length = length;
