@@ -251,7 +251,7 @@ export class Bm25Index {
 		return stateToSnapshot(this.state, this.analyzer.fingerprint, this.k1, this.b);
 	}
 
-	private growTfScratch(termId: number): Uint32Array {
+	private growTfScratch(termId: number): Uint32Array<ArrayBuffer> {
 		const counts = new Uint32Array(Math.max(1024, termId + 1, this.tfScratch.length * 2));
 		counts.set(this.tfScratch);
 		this.tfScratch = counts;
