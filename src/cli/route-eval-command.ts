@@ -3,13 +3,12 @@ import type { ChatModel } from '../lib/generation/types.ts';
 import {
 	pairReports,
 	parseRouterSpec,
-	routeByClassifier,
+	classifyCases,
 	routingReport,
 	type ClassifierOutcome,
 	type RoutingEvaluation,
 	type RoutingReport
 } from '../lib/evals/routing/index.ts';
-import { toErrorData } from '../lib/shared/errors.ts';
 import { numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { writeFileAtomic } from './eval/atomic-write.ts';
 import { readJson, readReport } from './gate-command.ts';
@@ -117,14 +116,7 @@ export async function routeEvalCommand(argv: readonly string[], io: CliIo, surro
 	if (router.kind === 'classifier') {
 		const model = surroundings.classifier ?? classifierFrom(values, surroundings.env ?? {});
 		classifierModel = model.modelId;
-		classified = [];
-		for (const c of paired.cases) {
-			try {
-				classified.push(await routeByClassifier(router, model, c));
-			} catch (error) {
-				classified.push({ error: toErrorData(error) });
-			}
-		}
+		classified = await classifyCases(router, model, paired.cases);
 		if (classified.every((o) => 'error' in o)) {
 			const first = classified[0] as { error: { code: string; message: string } };
 			io.stderr(`assay route-eval: the classifier model answered no case: ${first.error.code}: ${first.error.message}\n`);

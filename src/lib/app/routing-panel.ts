@@ -3,12 +3,12 @@ import type { EvalReport } from '$lib/evals/report/types.ts';
 import {
 	pairReports,
 	parseRouterSpec,
-	routeByClassifier,
+	classifyCases,
 	routingReport,
 	type ClassifierOutcome,
 	type RoutingReport
 } from '$lib/evals/routing/index.ts';
-import { AssayError, toErrorData } from '$lib/shared/errors.ts';
+import { AssayError } from '$lib/shared/errors.ts';
 
 /**
  * The Answer evals page's routing panel, outside Svelte: which stored reports can be routed
@@ -73,14 +73,7 @@ export async function evaluateRouter(req: RoutingRequest): Promise<RoutingReport
 	if (router.kind === 'classifier') {
 		const model = req.classifier();
 		classifierModel = model.modelId;
-		classified = [];
-		for (const c of paired.cases) {
-			try {
-				classified.push(await routeByClassifier(router, model, c));
-			} catch (error) {
-				classified.push({ error: toErrorData(error) });
-			}
-		}
+		classified = await classifyCases(router, model, paired.cases);
 		const first = classified[0];
 		if (first && classified.every((o) => 'error' in o) && 'error' in first)
 			throw new AssayError('LLM_REQUEST_FAILED', `The classifier model answered no case: ${first.error.message}`);

@@ -1,9 +1,17 @@
-import { AssayError } from '../../shared/errors.ts';
 import { z } from '../../shared/zod.ts';
-import type { AssayErrorData } from '../../shared/errors.ts';
+import { AssayError, toErrorData, type AssayErrorData } from '../../shared/errors.ts';
+import type { ChatModel } from '../../generation/types.ts';
 import type { PairedReports } from './cases.ts';
 import { evaluateRouting, splitCases, tuneRules, type RoutingEvaluation, type Split } from './evaluate.ts';
-import { RouterSpecSchema, routeByRules, type ClassifiedRoute, type Route, type RouterSpec } from './router.ts';
+import {
+	RouterSpecSchema,
+	routeByClassifier,
+	routeByRules,
+	type ClassifiedRoute,
+	type Route,
+	type RouteInput,
+	type RouterSpec
+} from './router.ts';
 
 /** Identifier of the routing report format. */
 export const ROUTING_REPORT_SCHEMA = 'assay.routing-report/v1';
@@ -75,6 +83,26 @@ export type RoutingReport = z.infer<typeof RoutingReportSchema>;
 
 /** A classifier's decision for one case, or why it failed (the case then takes the fallback route). */
 export type ClassifierOutcome = ClassifiedRoute | { readonly error: AssayErrorData };
+
+/**
+ * Ask a classifier router's model about every case, one after another; a failed call is kept as
+ * that case's error (it then takes the fallback route), so one bad reply loses nothing else.
+ */
+export async function classifyCases(
+	router: Extract<RouterSpec, { kind: 'classifier' }>,
+	model: ChatModel,
+	cases: readonly RouteInput[]
+): Promise<ClassifierOutcome[]> {
+	const out: ClassifierOutcome[] = [];
+	for (const c of cases) {
+		try {
+			out.push(await routeByClassifier(router, model, c));
+		} catch (error) {
+			out.push({ error: toErrorData(error) });
+		}
+	}
+	return out;
+}
 
 /** Input of {@link routingReport}. */
 export interface RoutingReportInput {
