@@ -79,7 +79,17 @@ export class AskDesk extends AnsweringDesk {
 	/** The answer cache's counters for this visit. */
 	cacheStats = $state<AnswerCacheStats>({ lookups: 0, hits: 0, exactHits: 0, semanticHits: 0, hitRate: 0, tokensSaved: 0 });
 	#cacheSettings = $state<Record<string, AnswerCacheSettings>>({});
-	readonly #cache = askAnswerCache(this.app.api, () => this.workspaceId);
+	// The worker is reached on each call, not at construction: a direct load of /ask/ makes this
+	// desk before the app has started its library worker.
+	readonly #cache = askAnswerCache(
+		{
+			listAnswerCache: (...a) => this.app.api.listAnswerCache(...a),
+			putAnswerCacheEntry: (...a) => this.app.api.putAnswerCacheEntry(...a),
+			deleteAnswerCacheEntries: (...a) => this.app.api.deleteAnswerCacheEntries(...a),
+			embedQuestion: (...a) => this.app.api.embedQuestion(...a)
+		},
+		() => this.workspaceId
+	);
 
 	private abort: AbortController | null = null;
 	/** The workspace whose index this page opened. */
