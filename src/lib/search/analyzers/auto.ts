@@ -1,7 +1,7 @@
 import type { Analyzer, TermSink } from './types.ts';
 import { composeAnalyzer } from './base.ts';
 import { nfkcLower } from './normalize.ts';
-import { createEnglishScanner, PORTER_STEMMER_ID } from './latin.ts';
+import { createEnglishScanner, beginEnglishText, englishTermKeyEpoch, PORTER_STEMMER_ID } from './latin.ts';
 import { createSegmenter } from '../../shared/segmenter.ts';
 import { codePointWidth, emitBigrams, scriptClassOf, ScriptClass, WORD_RUN_WITH_MARKS } from './scripts.ts';
 
@@ -34,6 +34,7 @@ export function createAutoAnalyzer(): Analyzer {
 	};
 
 	const scan = (text: string, emit: TermSink): void => {
+		beginEnglishText();
 		for (const match of text.matchAll(WORD_RUN_WITH_MARKS)) {
 			const runStart = match.index;
 			const runEnd = runStart + match[0].length;
@@ -62,6 +63,7 @@ export function createAutoAnalyzer(): Analyzer {
 			`auto/v${VERSION};nfkc;lower;runs=\\w+marks;cjk=bigrams;` +
 			`latin=fold-marks,[a-z0-9]+,stop=lucene-33,stem=${PORTER_STEMMER_ID};other=intl-word(en)`,
 		transform: nfkcLower,
-		scan
+		scan,
+		termKeyEpoch: englishTermKeyEpoch
 	});
 }

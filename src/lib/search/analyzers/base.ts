@@ -10,6 +10,8 @@ export interface AnalyzerParts {
 	readonly lengthPreserving?: boolean;
 	/** Emits terms with offsets into the normalised text it is given. */
 	readonly scan: (normalized: string, emit: TermSink) => void;
+	/** The scanner's term-key epoch, when it passes keys (see `Analyzer.termKeyEpoch`). */
+	readonly termKeyEpoch?: () => number;
 }
 
 /**
@@ -33,6 +35,12 @@ export function composeAnalyzer(parts: AnalyzerParts): Analyzer {
 			});
 			return terms;
 		},
+		forEachTerm(text: string, sink: (term: string, key: number) => void): void {
+			parts.scan(normalize(text, false).text, (term, _start, _end, key) => {
+				if (term !== '') sink(term, key ?? -1);
+			});
+		},
+		...(parts.termKeyEpoch ? { termKeyEpoch: parts.termKeyEpoch } : {}),
 		tokens(text: string): AnalyzedToken[] {
 			const normalized = normalize(text, true);
 			const tokens: AnalyzedToken[] = [];

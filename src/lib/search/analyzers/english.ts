@@ -1,7 +1,7 @@
 import type { Analyzer } from './types.ts';
 import { composeAnalyzer } from './base.ts';
 import { nfkcLower } from './normalize.ts';
-import { createEnglishScanner, PORTER_STEMMER_ID } from './latin.ts';
+import { createEnglishScanner, beginEnglishText, englishTermKeyEpoch, PORTER_STEMMER_ID } from './latin.ts';
 
 /** Version of the `english` analyzer's algorithm; bump when its output can change. */
 const VERSION = 2;
@@ -21,6 +21,10 @@ export function createEnglishAnalyzer(): Analyzer {
 		name: 'english',
 		fingerprint: `english/v${VERSION};nfkc;lower;fold-marks;[a-z0-9]+;stop=lucene-33;stem=${PORTER_STEMMER_ID}`,
 		transform: nfkcLower,
-		scan: (text, emit) => scanEnglish(text, 0, text.length, emit)
+		scan: (text, emit) => {
+			beginEnglishText();
+			scanEnglish(text, 0, text.length, emit);
+		},
+		termKeyEpoch: englishTermKeyEpoch
 	});
 }

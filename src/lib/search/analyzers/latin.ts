@@ -149,8 +149,21 @@ export class TermCache {
 	private keyStarts = new Int32Array(0);
 	private keyLengths = new Int32Array(0);
 	private terms: (string | null)[] = [];
+	/** Per entry: its term's key ({@link lastKey}), −1 for a dropped token. */
+	private termKeys = new Int32Array(0);
+	/** Term → key, so tokens with the same term (`run`, `running`) share one key. */
+	private keyOfTerm = new Map<string, number>();
 	private pool = new Uint16Array(0);
 	private poolUsed = 0;
+	private full = false;
+	private epochCount = 0;
+
+	/**
+	 * Key of the term returned by the last lookup: a dense integer (0, 1, 2, … in order of
+	 * first sight) naming that term while {@link epoch} stays the same, −1 for a dropped
+	 * token. An index can map keys to its own term ids in an array instead of a `Map` by string.
+	 */
+	lastKey = -1;
 
 	/**
 	 * @param resolve token → term (`null` = drop the token); must be a pure function.
@@ -169,6 +182,21 @@ export class TermCache {
 		return this.terms.length;
 	}
 
+	/**
+	 * Generation of the keys: it changes when the cache is emptied (then keys restart at 0).
+	 * A cache that filled up is emptied here or at the next {@link beginText}, never in the
+	 * middle of a text, so all keys of one scanned text belong to one epoch.
+	 */
+	epoch(): number {
+		this.beginText();
+		return this.epochCount;
+	}
+
+	/** Call before scanning a text: empties the cache if it filled up during the last one. */
+	beginText(): void {
+		if (this.full) this.reset();
+	}
+
 	/** Term of `text.slice(start, end)` given `hash` = FNV-1a ({@link hashStep}) of those code units. */
 	lookupRange(text: string, start: number, end: number, hash: number): string | null {
 		hash = finalizeHash(hash);
@@ -181,7 +209,10 @@ export class TermCache {
 				const at = keyStarts[e] as number;
 				let i = 0;
 				while (i < len && pool[at + i] === text.charCodeAt(start + i)) i++;
-				if (i === len) return this.terms[e] as string | null;
+				if (i === len) {
+					this.lastKey = this.termKeys[e] as number;
+					return this.terms[e] as string | null;
+				}
 			}
 			slot = (slot + 1) & mask;
 		}
@@ -199,13 +230,22 @@ export class TermCache {
 	private insert(text: string, start: number, end: number, hash: number): string | null {
 		const token = text.slice(start, end);
 		const term = this.resolve(token);
-		if (this.terms.length >= this.maxEntries) this.reset();
+		// Emptied before the next text, not now: keys handed out for this text stay valid.
+		if (this.terms.length + 1 >= this.maxEntries) this.full = true;
 		const entry = this.terms.length;
 		if ((entry + 1) * 2 > this.mask + 1) this.rehash(2 * (this.mask + 1));
 		if (entry >= this.keyStarts.length) {
 			this.keyStarts = grown(this.keyStarts, entry + 1);
 			this.keyLengths = grown(this.keyLengths, entry + 1);
+			this.termKeys = grown(this.termKeys, entry + 1);
 		}
+		let key = -1;
+		if (term !== null) {
+			key = this.keyOfTerm.get(term) ?? this.keyOfTerm.size;
+			if (key === this.keyOfTerm.size) this.keyOfTerm.set(term, key);
+		}
+		this.termKeys[entry] = key;
+		this.lastKey = key;
 		const len = end - start;
 		if (this.poolUsed + len > this.pool.length) {
 			const pool = new Uint16Array(Math.max(this.pool.length * 2, this.poolUsed + len));
@@ -244,6 +284,10 @@ export class TermCache {
 		this.mask = 1024 - 1;
 		this.keyStarts = new Int32Array(512);
 		this.keyLengths = new Int32Array(512);
+		this.termKeys = new Int32Array(512);
+		this.keyOfTerm = new Map();
+		this.full = false;
+		this.epochCount++;
 		this.terms = [];
 		this.pool = new Uint16Array(4096);
 		this.poolUsed = 0;
@@ -272,6 +316,24 @@ const englishTerms = new TermCache(englishTerm);
  */
 export function createEnglishScanner(): (text: string, from: number, to: number, emit: TermSink) => void {
 	return (text, from, to, emit) => scanEnglishTerms(text, from, to, englishTerms, emit);
+}
+
+/**
+ * Epoch of the shared English term keys (the 4th argument the English scanner passes to its
+ * sink; see {@link TermCache.lastKey}). Call before scanning a text; keys of texts scanned
+ * while it returns the same value name the same terms.
+ */
+export function englishTermKeyEpoch(): number {
+	return englishTerms.epoch();
+}
+
+/**
+ * Call at the start of each text an analyzer scans with the English scanner (once per text,
+ * even when the text is scanned in pieces): the shared cache is emptied only here, when it
+ * filled up, so every key of one text belongs to one epoch.
+ */
+export function beginEnglishText(): void {
+	englishTerms.beginText();
 }
 
 /**
@@ -326,5 +388,5 @@ function scanEnglishTerms(text: string, from: number, to: number, cache: TermCac
 
 function emitTerm(text: string, start: number, end: number, hash: number, built: string | null, cache: TermCache, emit: TermSink): void {
 	const term = built === null ? cache.lookupRange(text, start, end, hash) : cache.lookup(built);
-	if (term !== null) emit(term, start, end);
+	if (term !== null) emit(term, start, end, cache.lastKey);
 }

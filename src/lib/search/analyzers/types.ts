@@ -31,12 +31,24 @@ export interface Analyzer {
 	readonly fingerprint: string;
 	/** Terms in text order, repeats kept (term frequency matters). Empty text → `[]`. */
 	analyze(text: string): string[];
+	/**
+	 * Optional: the terms of {@link Analyzer.analyze}, in the same order, passed to `sink` one by
+	 * one instead of collected in an array (indexing uses it to count terms as they are made).
+	 */
+	forEachTerm?(text: string, sink: (term: string, key: number) => void): void;
+	/**
+	 * Optional, with {@link Analyzer.forEachTerm}: the epoch of the `key`s it passes. While the
+	 * epoch stays the same, a key ≥ 0 always names the same term (−1 = no key), so an index may
+	 * map keys to term ids in an array. Call it before each `forEachTerm`.
+	 */
+	termKeyEpoch?(): number;
 	/** The same terms as {@link Analyzer.analyze}, in the same order, with original offsets. */
 	tokens(text: string): AnalyzedToken[];
 }
 
 /**
  * Internal callback the scanners emit into. `start`/`end` are UTF-16 offsets in whatever
- * string the scanner was given (the normalised text); callers map them back.
+ * string the scanner was given (the normalised text); callers map them back. `key`, when
+ * given, is the term's key in the scanner's term-key epoch ({@link Analyzer.termKeyEpoch}).
  */
-export type TermSink = (term: string, start: number, end: number) => void;
+export type TermSink = (term: string, start: number, end: number, key?: number) => void;

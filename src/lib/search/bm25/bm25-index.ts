@@ -4,7 +4,7 @@ import { AssayError } from '../../shared/errors.ts';
 import { PostingList } from './postings.ts';
 import { bm25Idf, bm25LengthNorm, bm25TermScore } from './scoring.ts';
 import { stateToSnapshot, snapshotToState, type Bm25Snapshot } from './snapshot.ts';
-import { compactState, emptyState, ensureForward, type IndexState } from './state.ts';
+import { appendPending, compactState, emptyState, ensureForward, settlePostings, type IndexState } from './state.ts';
 import { TopK, type ScoredId } from './top-k.ts';
 
 /** BM25 parameters: `k1` (tf saturation, 0–10, default 0.9) and `b` (length normalisation, 0–1, default 0.4). */
@@ -98,6 +98,7 @@ export class Bm25Index {
 
 	/** Corpus statistics: N, average item length in terms (0 when empty), distinct terms in live items. */
 	stats(): { itemCount: number; averageLength: number; termCount: number } {
+		settlePostings(this.state);
 		const { liveCount, totalLength, postings } = this.state;
 		let termCount = 0;
 		for (const list of postings) if (list.length > 0) termCount++;
@@ -112,6 +113,7 @@ export class Bm25Index {
 	/** Number of live items containing `term` (an analyzed term), df in the BM25 idf; 0 when unknown. */
 	documentFrequency(term: string): number {
 		const termId = this.state.termIds.get(term);
+		if (termId !== undefined) settlePostings(this.state);
 		return termId === undefined ? 0 : (this.state.postings[termId]?.length ?? 0);
 	}
 
@@ -126,7 +128,24 @@ export class Bm25Index {
 	 * @throws AssayError `INTERNAL` when `id` is already indexed (remove it first).
 	 */
 	add(id: string, text: string): void {
-		this.addTerms(id, this.analyzer.analyze(text));
+		const forEachTerm = this.analyzer.forEachTerm;
+		if (forEachTerm === undefined) {
+			this.addTerms(id, this.analyzer.analyze(text));
+			return;
+		}
+		this.beginItem(id);
+		this.syncTermKeys();
+		let length = 0;
+		try {
+			forEachTerm.call(this.analyzer, text, (term, key) => {
+				this.countTerm(term, key);
+				length++;
+			});
+		} catch (error) {
+			this.abandonItem(); // nothing of the item is kept; the scratch counts are zero again
+			throw error;
+		}
+		this.endItem(id, length);
 	}
 
 	/**
@@ -135,45 +154,106 @@ export class Bm25Index {
 	 * @throws AssayError `INTERNAL` when `id` is already indexed.
 	 */
 	addTerms(id: string, terms: readonly string[]): void {
-		const state = this.state;
-		if (state.ordinals.has(id)) {
+		this.beginItem(id);
+		for (const term of terms) this.countTerm(term, -1);
+		this.endItem(id, terms.length);
+	}
+
+	// Term frequencies without a Map per item: one count per term id in a scratch array reused
+	// across items (zeroed again in endItem), the item's distinct term ids in first-occurrence
+	// order in a second one; the postings go to the state's pending log (see settlePostings).
+	private distinctCount = 0;
+	/**
+	 * The analyzer's term keys (`Analyzer.termKeyEpoch`) → this index's term id + 1 (0 =
+	 * not seen yet), valid for epoch {@link keyEpoch}: a token costs an array read instead of
+	 * a `Map` lookup by string. Cleared when the epoch changes or term ids are renumbered.
+	 */
+	private keyTermIds = new Int32Array(0);
+	private keyEpoch = Number.NaN;
+
+	private syncTermKeys(): void {
+		const epoch = this.analyzer.termKeyEpoch?.() ?? Number.NaN;
+		if (Object.is(epoch, this.keyEpoch)) return;
+		this.keyTermIds.fill(0);
+		this.keyEpoch = epoch;
+	}
+
+	private beginItem(id: string): void {
+		if (this.state.ordinals.has(id)) {
 			throw new AssayError('INTERNAL', `Item "${id}" is already in the BM25 index; remove it before adding it again`, {
 				details: { id }
 			});
 		}
-		// Term frequencies without a Map per item: one count per term id in a scratch array
-		// reused across calls (zeroed again below), distinct term ids in first-occurrence order.
-		const ordinal = state.ids.length;
-		let counts = this.tfScratch;
-		let distinct = this.termScratch;
-		if (distinct.length < terms.length) distinct = this.termScratch = new Uint32Array(Math.max(terms.length, distinct.length * 2));
-		let k = 0;
-		for (const term of terms) {
-			let termId = state.termIds.get(term);
-			if (termId === undefined) {
-				termId = state.terms.length;
-				state.termIds.set(term, termId);
-				state.terms.push(term);
-				state.postings.push(new PostingList());
-			}
-			if (termId >= counts.length) counts = this.growTfScratch(termId);
-			const before = counts[termId] as number;
-			counts[termId] = before + 1;
-			if (before === 0) distinct[k++] = termId;
+		this.distinctCount = 0;
+	}
+
+	private countTerm(term: string, key: number): void {
+		let termId = key >= 0 && key < this.keyTermIds.length ? (this.keyTermIds[key] as number) - 1 : -1;
+		if (termId < 0) {
+			termId = this.termIdOf(term);
+			if (key >= 0 && !Number.isNaN(this.keyEpoch)) this.rememberKey(key, termId);
 		}
-		const termIds = distinct.slice(0, k);
+		let counts = this.tfScratch;
+		if (termId >= counts.length) counts = this.growTfScratch(termId);
+		const before = counts[termId] as number;
+		counts[termId] = before + 1;
+		if (before === 0) {
+			const k = this.distinctCount++;
+			if (k >= this.termScratch.length) {
+				const grown = new Uint32Array(Math.max(1024, this.termScratch.length * 2));
+				grown.set(this.termScratch);
+				this.termScratch = grown;
+			}
+			this.termScratch[k] = termId;
+		}
+	}
+
+	/** This index's id of `term`, adding the term (with an empty posting list) when new. */
+	private termIdOf(term: string): number {
+		const state = this.state;
+		let termId = state.termIds.get(term);
+		if (termId === undefined) {
+			termId = state.terms.length;
+			state.termIds.set(term, termId);
+			state.terms.push(term);
+			state.postings.push(new PostingList());
+		}
+		return termId;
+	}
+
+	private rememberKey(key: number, termId: number): void {
+		if (key >= this.keyTermIds.length) {
+			const grown = new Int32Array(Math.max(1024, key + 1, this.keyTermIds.length * 2));
+			grown.set(this.keyTermIds);
+			this.keyTermIds = grown;
+		}
+		this.keyTermIds[key] = termId + 1;
+	}
+
+	private abandonItem(): void {
+		for (let j = 0; j < this.distinctCount; j++) this.tfScratch[this.termScratch[j] as number] = 0;
+		this.distinctCount = 0;
+	}
+
+	private endItem(id: string, length: number): void {
+		const state = this.state;
+		const ordinal = state.ids.length;
+		const counts = this.tfScratch;
+		const distinct = this.termScratch;
+		const k = this.distinctCount;
+		const pending = state.pending;
 		for (let j = 0; j < k; j++) {
-			const termId = termIds[j] as number;
-			(state.postings[termId] as PostingList).append(ordinal, counts[termId] as number);
+			const termId = distinct[j] as number;
+			appendPending(pending, termId, ordinal, counts[termId] as number);
 			counts[termId] = 0;
 		}
 		state.ids.push(id);
 		state.ordinals.set(id, ordinal);
-		state.lengths.push(terms.length);
-		// A restored index builds its forward index lazily from the postings (which include this item).
-		state.forward?.push(termIds);
+		state.lengths.push(length);
+		// A restored or never-pruned index builds its forward index lazily from the postings (which include this item).
+		state.forward?.push(distinct.slice(0, k));
 		state.liveCount++;
-		state.totalLength += terms.length;
+		state.totalLength += length;
 		this.norms = null;
 	}
 
@@ -182,6 +262,7 @@ export class Bm25Index {
 		const state = this.state;
 		const ordinal = state.ordinals.get(id);
 		if (ordinal === undefined) return false;
+		settlePostings(state);
 		const forward = ensureForward(state);
 		for (const termId of forward[ordinal] ?? []) state.postings[termId]?.remove(ordinal);
 		forward[ordinal] = undefined;
@@ -195,6 +276,7 @@ export class Bm25Index {
 		if (holes > COMPACT_MIN_HOLES && holes * 2 > state.ids.length) {
 			compactState(state);
 			this.scores = new Float64Array(0);
+			this.keyEpoch = Number.NaN; // term ids were renumbered
 		}
 		return true;
 	}
@@ -212,6 +294,7 @@ export class Bm25Index {
 		}
 		const state = this.state;
 		if (topK === 0 || state.liveCount === 0) return [];
+		settlePostings(state);
 		const queryTf = new Map<string, number>();
 		for (const term of this.analyzer.analyze(query)) queryTf.set(term, (queryTf.get(term) ?? 0) + 1);
 

@@ -1,6 +1,6 @@
 import { AssayError } from '../../shared/errors.ts';
 import { PostingList } from './postings.ts';
-import type { IndexState } from './state.ts';
+import { emptyPending, settlePostings, type IndexState } from './state.ts';
 
 /**
  * A `Bm25Index` as plain data: structured-clone friendly (post it to a worker, store it in
@@ -31,6 +31,7 @@ export interface Bm25Snapshot {
 
 /** Plain-data copy of `state` (live items only, renumbered densely). */
 export function stateToSnapshot(state: IndexState, analyzerFingerprint: string, k1: number, b: number): Bm25Snapshot {
+	settlePostings(state);
 	const dense = new Int32Array(state.ids.length).fill(-1);
 	const itemIds: string[] = [];
 	const lengths: number[] = [];
@@ -137,6 +138,7 @@ export function snapshotToState(snapshot: Bm25Snapshot): IndexState {
 		termIds,
 		terms: [...terms],
 		postings,
+		pending: emptyPending(),
 		liveCount: n,
 		totalLength
 	};
