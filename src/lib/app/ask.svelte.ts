@@ -28,6 +28,9 @@ import { runStructured } from './ask-structured.ts';
 import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask-endpoint.ts';
 import { answerCacheHook, type AnswerCacheSettings, type AnswerCacheStats } from '$lib/cache/answer-cache.ts';
 import { askAnswerCache, loadAnswerCacheSettings, saveAnswerCacheSettings } from './ask-cache.ts';
+import type { EndpointProfile } from './profiles/profiles.ts';
+import { buildAskRouting, loadAskRouting, saveAskRouting, type AskRoutingSettings } from './ask-routing.ts';
+import type { AnswerRouting, RouteDecision } from '$lib/rag/index.ts';
 
 /** The cache hit behind the current answer (the page shows it and offers Regenerate). */
 export interface CacheHitState {
@@ -52,6 +55,8 @@ export interface AnswerState {
 	spans: SpanRecord[];
 	/** Where the answer is now (`null` before it starts); stays at the last stage once it ends. */
 	stage: AnswerStage | null;
+	/** Which model the router chose and why (null: routing off). */
+	route: RouteDecision | null;
 }
 
 /**
@@ -79,6 +84,7 @@ export class AskDesk extends AnsweringDesk {
 	/** The answer cache's counters for this visit. */
 	cacheStats = $state<AnswerCacheStats>({ lookups: 0, hits: 0, exactHits: 0, semanticHits: 0, hitRate: 0, tokensSaved: 0 });
 	#cacheSettings = $state<Record<string, AnswerCacheSettings>>({});
+	#routing = $state<Record<string, AskRoutingSettings>>({});
 	// The worker is reached on each call, not at construction: a direct load of /ask/ makes this
 	// desk before the app has started its library worker.
 	readonly #cache = askAnswerCache(
@@ -120,6 +126,26 @@ export class AskDesk extends AnsweringDesk {
 		this.#cacheSettings = { ...this.#cacheSettings, [id]: settings };
 	}
 
+	/** The live routing setting of the selected workspace (off, or a router between two endpoint profiles). */
+	get routing(): AskRoutingSettings {
+		const id = this.workspaceId;
+		if (!id) return loadAskRouting(localStorage, '');
+		return this.#routing[id] ?? loadAskRouting(localStorage, id);
+	}
+
+	/** Change the workspace's routing setting (kept in localStorage, as typed). */
+	setRouting(settings: AskRoutingSettings): void {
+		const id = this.workspaceId;
+		if (!id) return;
+		saveAskRouting(localStorage, id, settings);
+		this.#routing = { ...this.#routing, [id]: settings };
+	}
+
+	/** The profiles routing can choose from (the app's endpoint profiles). */
+	get profiles() {
+		return this.app.profiles.profiles;
+	}
+
 	/** Ask the current answer's question again, bypassing the cache; the new answer replaces the cached entry. */
 	async regenerate(): Promise<void> {
 		const hit = this.cacheHit;
@@ -145,16 +171,20 @@ export class AskDesk extends AnsweringDesk {
 			finishReason: null,
 			error: null,
 			spans: [],
-			stage: null
+			stage: null,
+			route: null
 		};
 		this.answer = answer;
 		this.cacheHit = null;
 		const live = this.answer;
 		const settings = this.cacheSettings;
 		this.#cache.settings = settings;
+		let routing: AnswerRouting | undefined;
 		try {
-			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
-			this.engine(endpoint);
+			if (this.routing.enabled)
+				routing = buildAskRouting($state.snapshot(this.routing), $state.snapshot(this.profiles) as EndpointProfile[]);
+			else if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			if (!routing) this.engine(endpoint);
 			if (this.mode !== 'lexical' || settings.mode === 'semantic') await this.ensureModels();
 		} catch (error) {
 			live.error = { code: error instanceof AssayError ? error.code : 'INTERNAL', message: describe(error) };
@@ -187,7 +217,9 @@ export class AskDesk extends AnsweringDesk {
 						);
 			await answerQuestion({
 				...(cache ? { cache } : {}),
-				model: this.engine(endpoint),
+				...(routing ? { routing } : {}),
+				// With routing the router's strong model stands in until the route is decided.
+				model: routing ? routing.models.strong : this.engine(endpoint),
 				retrieve: async (q, onStage) => (retrieved = await this.retrieve(workspaceId, q, onStage)),
 				tracer: new BasicTracer([sink]),
 				clock: () => performance.now(),
@@ -288,6 +320,7 @@ export class AskDesk extends AnsweringDesk {
 
 function apply(a: AnswerState, e: AnswerEvent): void {
 	if (e.type === 'stage') a.stage = e.stage;
+	else if (e.type === 'route') a.route = e.decision;
 	else if (e.type === 'sources') {
 		a.sources = [...e.sources];
 		a.droppedChunks = e.droppedChunkIds.length;

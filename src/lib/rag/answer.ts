@@ -18,6 +18,7 @@ import {
 	type PromptInput,
 	type SourceChunk
 } from '../generation/index.ts';
+import { decideRoute, routeAttributes, type AnswerRouting, type RouteDecision } from './route.ts';
 
 /**
  * Where an answer is: `retrieving` (search), `reranking` (the cross-encoder, hybrid-rerank only;
@@ -30,7 +31,8 @@ export type AnswerStage = 'retrieving' | 'reranking' | 'waiting' | 'generating';
  * One event of an answer, for the UI — a single discriminated union:
  * `stage` (each time the pipeline enters an {@link AnswerStage}), `sources` (what was packed and the exact
  * messages sent, before any token), `token` (text so far grows), `citations` (after every token that
- * changed them), `metrics` (at the end), `done`, `error`.
+ * changed them), `metrics` (at the end), `done`, `error`; `route` (after retrieval, when routing is on:
+ * which model answers and why).
  */
 export type AnswerEvent =
 	| { readonly type: 'stage'; readonly stage: AnswerStage }
@@ -41,6 +43,7 @@ export type AnswerEvent =
 			readonly promptTokens: number;
 			readonly messages: readonly ChatMessage[];
 	  }
+	| { readonly type: 'route'; readonly decision: RouteDecision }
 	| { readonly type: 'token'; readonly text: string }
 	| { readonly type: 'citations'; readonly citations: CitationSummary }
 	| { readonly type: 'metrics'; readonly metrics: GenerationMetrics }
@@ -68,6 +71,12 @@ export interface AnswerInput extends Omit<PromptInput, 'chunks'> {
 	 * (evaluations leave it out unless their run asks for it).
 	 */
 	readonly cache?: AnswerCacheHook;
+	/**
+	 * Live model routing (`./route.ts`): after retrieval the router picks `models.cheap` or
+	 * `models.strong`, which then answers instead of `model` (cache keys and the chat span name
+	 * the routed model). Absent = `model` answers.
+	 */
+	readonly routing?: AnswerRouting;
 }
 
 /**
@@ -89,6 +98,12 @@ export async function answerQuestion(input: AnswerInput): Promise<void> {
 	try {
 		input.onEvent({ type: 'stage', stage: 'retrieving' });
 		const chunks = await input.retrieve(input.question, (stage) => input.onEvent({ type: 'stage', stage }));
+		if (input.routing) {
+			const { model, decision } = await decideRoute(input.routing, input.question, chunks, input.signal);
+			root.setAttributes(routeAttributes(decision));
+			input.onEvent({ type: 'route', decision });
+			input = { ...input, model };
+		}
 		const prompt = assemblePrompt({ ...input, chunks });
 		root.setAttributes({
 			'assay.rag.retrieved_chunks': chunks.length,

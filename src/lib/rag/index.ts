@@ -1,1 +1,2 @@
 export * from './answer.ts';
+export * from './route.ts';

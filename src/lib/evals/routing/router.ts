@@ -102,10 +102,27 @@ function matches(rule: RouterRule, input: RouteInput): boolean {
 	return true;
 }
 
+/** Index of the first rule of `router` whose conditions all hold for `input`, or −1 (the default route). */
+export function matchingRule(router: RulesRouter, input: RouteInput): number {
+	return router.rules.findIndex((rule) => matches(rule, input));
+}
+
 /** The route a rules router picks for `input`. */
 export function routeByRules(router: RulesRouter, input: RouteInput): Route {
-	for (const rule of router.rules) if (matches(rule, input)) return rule.route;
-	return router.default;
+	const at = matchingRule(router, input);
+	return at < 0 ? router.default : (router.rules[at] as RouterRule).route;
+}
+
+/**
+ * A rule in words, for the UI and traces: `top score < 4 and ≥ 25 words and keyword why|compare`
+ * (`always` for a rule without conditions).
+ */
+export function describeRule(rule: RouterRule): string {
+	const parts: string[] = [];
+	if (rule.topScoreBelow !== undefined) parts.push(`top score < ${rule.topScoreBelow}`);
+	if (rule.queryWordsAtLeast !== undefined) parts.push(`≥ ${rule.queryWordsAtLeast} words`);
+	if (rule.keywords) parts.push(`keyword ${rule.keywords.join('|')}`);
+	return parts.length > 0 ? parts.join(' and ') : 'always';
 }
 
 /** A classifier's decision: the route, the label it read (null when none) and the raw reply. */
