@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtCliStaleReason } from '../../scripts/cli-freshness.mjs';
+import { recordFigures } from '../figures.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = 5;
@@ -73,3 +74,15 @@ for (const row of rows) {
 }
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, 'bench/out/cli.json'), `${JSON.stringify({ runs: RUNS, node: process.version, rows }, null, 2)}\n`);
+recordFigures(
+	'cli',
+	rows.flatMap((row) => [
+		{
+			name: `assay ${row.command} wall time, built CLI`,
+			value: row.builtMs,
+			unit: 'ms',
+			...(row.command === '--help' ? { target: { op: '<=' as const, value: 1000 } } : {})
+		},
+		{ name: `assay ${row.command}, tsx sources / built`, value: row.ratio, unit: '×' }
+	])
+);
