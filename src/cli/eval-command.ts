@@ -10,6 +10,7 @@ import { parsePriceTable, type PriceTable } from '../lib/cost/index.ts';
 /** Usage text of `assay eval`. */
 export const EVAL_USAGE = `Usage: assay eval --config <file> [--out <dir>] [--baseline <report.json>] [--concurrency <n>]
                   [--no-cache] [--filter <id> …] [--prices <prices.json>]
+                  [--judge-batch-out <input.jsonl> | --judge-batch-in <output.jsonl>]
        assay eval --qrels <file> --run <file> [options]
 
 With --config: evaluate a system — your app over HTTP, a command, a file of outputs or Assay's
@@ -48,6 +49,10 @@ Options (--config):
   --filter <id> …        only these golden case ids (repeatable)
   --prices <file>        price table (JSON, docs/cost.md) for the reports' cost; default the
                          dated defaults
+  --judge-batch-out <f>  answer every case, then write the judge's requests as an OpenAI Batch
+                         API input file instead of judging (no report; exit 0)
+  --judge-batch-in <f>   judge from a Batch API output file (the answers from the cache, as in
+                         the --judge-batch-out run); unmatched lines and missing replies are said
 
 Without --config: the older spelling of "assay metrics" (same code, same output), kept for
 existing scripts: --k, --per-query and --include-missing are metrics' --k, -q and -c; the
@@ -78,6 +83,8 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 		'no-cache': { type: 'boolean' },
 		filter: { type: 'string', multiple: true },
 		prices: { type: 'string' },
+		'judge-batch-out': { type: 'string' },
+		'judge-batch-in': { type: 'string' },
 		qrels: { type: 'string' },
 		run: { type: 'string' },
 		k: { type: 'string' },
@@ -96,6 +103,8 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 		}
 		const prices = typeof values.prices === 'string' ? readPrices(values.prices) : undefined;
 		if (isAgentEvalConfig(values.config)) {
+			for (const name of ['judge-batch-out', 'judge-batch-in'])
+				if (values[name] !== undefined) throw new UsageError(`--${name} applies to a system eval, not to an agent eval`);
 			for (const name of ['concurrency', 'no-cache'])
 				if (values[name] !== undefined)
 					io.stderr(`assay eval: note — --${name} does not apply to an agent eval (tasks run one at a time, uncached)\n`);
@@ -119,13 +128,15 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
 				...(values.concurrency !== undefined ? { concurrency: positiveIntegerOption(values, 'concurrency', 4) } : {}),
 				noCache: values['no-cache'] === true,
 				filter: (values.filter as string[] | undefined) ?? [],
-				...(prices ? { priceTable: prices } : {})
+				...(prices ? { priceTable: prices } : {}),
+				...(typeof values['judge-batch-out'] === 'string' ? { judgeBatchOut: values['judge-batch-out'] } : {}),
+				...(typeof values['judge-batch-in'] === 'string' ? { judgeBatchIn: values['judge-batch-in'] } : {})
 			},
 			io,
 			{ env: process.env, stderrIsTTY: process.stderr.isTTY === true, clock: () => performance.now(), appVersion: APP_VERSION }
 		);
 	}
-	for (const name of ['out', 'baseline', 'concurrency', 'no-cache', 'filter', 'prices']) {
+	for (const name of ['out', 'baseline', 'concurrency', 'no-cache', 'filter', 'prices', 'judge-batch-out', 'judge-batch-in']) {
 		if (values[name] !== undefined) throw new UsageError(`--${name} needs --config`);
 	}
 	if (values.qrels === undefined && values.run === undefined)

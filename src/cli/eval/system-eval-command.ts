@@ -20,6 +20,7 @@ import { formatJunit } from './junit.ts';
 import { loadEvalConfig, loadGoldenCases, readJsonFile, type LoadedConfig } from './load-config.ts';
 import type { CaseOutcome, EvalOutcome, GateOutcome, SystemEvalReport } from './outcome.ts';
 import { createProgress } from './progress-eta.ts';
+import { judgeBatchJsonl, judgeCaptureModel, judgeReplayModel, replaySummary } from './judge-batch.ts';
 import { formatReportHtml } from './report-html.ts';
 import { formatResultsJsonl } from './results-jsonl.ts';
 import { evalTraceSpans, timedSystem } from '../../lib/evals/system/trace.ts';
@@ -36,6 +37,10 @@ export interface SystemEvalOptions {
 	readonly filter?: readonly string[];
 	/** Price table for the report's cost (`--prices`); default the dated defaults (docs/cost.md). */
 	readonly priceTable?: PriceTable;
+	/** Write the judge requests as an OpenAI Batch API input file here instead of judging (`--judge-batch-out`). */
+	readonly judgeBatchOut?: string;
+	/** Judge from this Batch API output file instead of live requests (`--judge-batch-in`). */
+	readonly judgeBatchIn?: string;
 }
 
 /** What the command reads from its surroundings (tests inject them). */
@@ -180,7 +185,16 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		);
 	}
 	const grading = gradingOf(loaded);
-	const model = judgeModel(loaded, surroundings.env);
+	if (options.judgeBatchOut && options.judgeBatchIn)
+		throw new UsageError('--judge-batch-out and --judge-batch-in are two runs: pass one of them');
+	const judgeName = loaded.config.judge?.model;
+	if ((options.judgeBatchOut || options.judgeBatchIn) && judgeName === undefined)
+		throw new UsageError(`--judge-batch-${options.judgeBatchOut ? 'out' : 'in'} needs a judge in the config (judge.model)`);
+	const capture = options.judgeBatchOut && judgeName ? judgeCaptureModel(judgeName) : null;
+	const replay = options.judgeBatchIn && judgeName ? judgeReplayModel(resolve(options.judgeBatchIn), judgeName) : null;
+	for (const p of replay?.problems ?? [])
+		io.stderr(`assay eval: ${options.judgeBatchIn}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);
+	const model = capture ?? replay?.model ?? judgeModel(loaded, surroundings.env);
 	const built = await buildSystem(loaded, allCases, surroundings.env);
 	const epochClock = surroundings.epochClock ?? defaultClock;
 	// Each request is timed for its span in traces.otlp.json (the system eval records no spans as it runs).
@@ -239,6 +253,26 @@ export async function runSystemEvalCommand(options: SystemEvalOptions, io: CliIo
 		}
 	});
 	progress[phase].finish();
+	if (capture && options.judgeBatchOut) {
+		const { jsonl, lines } = judgeBatchJsonl(capture);
+		writeFileAtomic(resolve(options.judgeBatchOut), jsonl);
+		io.stderr(
+			`assay eval: wrote ${lines} judge request${lines === 1 ? '' : 's'} to ${options.judgeBatchOut} (OpenAI Batch API input; nothing was judged and no report written). ` +
+				`Submit it, then run again with --judge-batch-in <output.jsonl>: the answers come from the cache${cache ? '' : ' — which is off, so the system is asked again and must answer the same'}.\n`
+		);
+		return EXIT_OK;
+	}
+	if (replay) {
+		const { unmatchedLines, withoutReply } = replaySummary(replay.model, replay.replies);
+		if (unmatchedLines > 0)
+			io.stderr(
+				`assay eval: ${unmatchedLines} line(s) of ${options.judgeBatchIn} match no judge request of this run (a changed answer, rubric or judge model); ignored\n`
+			);
+		if (withoutReply > 0)
+			io.stderr(
+				`assay eval: ${withoutReply} judge request(s) had no usable reply in ${options.judgeBatchIn} (failed lines, or a retry after an unreadable verdict): those verdicts are errors; run without --judge-batch-in to judge them live\n`
+			);
+	}
 	const report = evaluation.report as SystemEvalReport;
 	const run = evaluation.run;
 	const incomplete =

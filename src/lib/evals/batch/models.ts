@@ -35,7 +35,11 @@ export class BatchCaptureModel implements ChatModel {
 	async *stream(request: ChatRequest): AsyncIterable<ModelStreamEvent> {
 		const body = chatCompletionBody(this.scope.modelName, request, false);
 		this.captured.push({ customId: await batchCustomId(this.scope.kind, this.scope.runId, this.scope.caseId, body), body });
-		yield { type: 'error', error: toErrorData(new AssayError('LLM_REQUEST_FAILED', 'Captured for a batch file; not sent.')) };
+		// `details.batch` tells the system eval's unreachable watch that nothing was sent (so grading goes on).
+		yield {
+			type: 'error',
+			error: toErrorData(new AssayError('LLM_REQUEST_FAILED', 'Captured for a batch file; not sent.', { details: { batch: 'captured' } }))
+		};
 	}
 }
 
@@ -66,7 +70,10 @@ export class BatchReplayModel implements ChatModel {
 			const message = reply
 				? reply.message
 				: 'This request has no reply in the batch output file (a retry of a bad reply cannot go through a batch).';
-			yield { type: 'error', error: toErrorData(new AssayError('LLM_REQUEST_FAILED', message)) };
+			yield {
+				type: 'error',
+				error: toErrorData(new AssayError('LLM_REQUEST_FAILED', message, { details: { batch: reply ? 'failed' : 'no-reply' } }))
+			};
 			return;
 		}
 		const { completion } = reply;

@@ -10,5 +10,7 @@
 export function isUnreachable(error: { readonly code: string; readonly details?: Readonly<Record<string, unknown>> }): boolean {
 	if (error.code === 'SYSTEM_UNREACHABLE') return true;
 	if (error.code !== 'LLM_REQUEST_FAILED') return false;
+	// A batch capture or replay sent nothing over the network (src/lib/evals/batch/models.ts).
+	if (error.details?.batch !== undefined) return false;
 	return error.details?.retryExhausted === true || typeof error.details?.status !== 'number';
 }

@@ -129,4 +129,10 @@ describe('AssaySystem (the assay system type)', () => {
 		expect((await thrown(http500.answer({ case: cases[0]!, repeat: 0, seed: 1 }))).code).toBe('SYSTEM_REQUEST_FAILED');
 		expect(isUnreachable({ code: 'CONTEXT_WINDOW_EXCEEDED' })).toBe(false);
 	});
+
+	it('never counts a batch capture or a missing batch reply as unreachable: nothing was sent', () => {
+		expect(isUnreachable({ code: 'LLM_REQUEST_FAILED' })).toBe(true);
+		expect(isUnreachable({ code: 'LLM_REQUEST_FAILED', details: { batch: 'captured' } })).toBe(false);
+		expect(isUnreachable({ code: 'LLM_REQUEST_FAILED', details: { batch: 'no-reply' } })).toBe(false);
+	});
 });
