@@ -38,6 +38,7 @@ import { answerAll, gradeAll, routeScriptedModels } from '../tests/e2e/support/a
 import { ROUTED_LLM_BASE } from '../tests/e2e/support/llm-endpoint.ts';
 import { scriptedAgent, searchReadAnswer } from '../tests/e2e/support/agent-endpoint.ts';
 import { THEME_STORAGE_KEY } from '../src/lib/app/shell/theme.ts';
+import { startLatencyModelServer, type LatencyModelServer } from '../tests/support/latency-model-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'docs', 'screenshots');
@@ -248,6 +249,32 @@ async function capturePages(page: Page, base: string, theme: Theme): Promise<voi
 	await scrollTo(page, '[data-testid="run-summary"]', 80);
 	await shot(page, 'answer-evals', theme);
 
+	// Traces: the answers and searches above, as traces; the Ask answer's waterfall open.
+	await go(page, 'traces-link');
+	await page.getByTestId('trace-row').first().waitFor();
+	await page.getByTestId('trace-open').first().click();
+	await page.getByTestId('waterfall').waitFor();
+	await shot(page, 'traces', theme);
+
+	// Failures: the graded answer run's low judge scores and failed checks.
+	await go(page, 'failures-link');
+	await page.locator('main[data-ready="true"]').waitFor();
+	await shot(page, 'failures', theme);
+
+	// Benchmarks: a local server whose latency follows a known model, swept over concurrency.
+	await go(page, 'bench-link');
+	await page.getByLabel('Base URL').fill(`${latency.baseUrl}/v1`);
+	await page.getByLabel('Model', { exact: true }).fill('latency-model');
+	await page.getByLabel('Concurrency', { exact: true }).fill('1,2,4,6');
+	await page.getByLabel('Prompt length (words)').fill('64,256,512');
+	await page.getByLabel('Output length (tokens)').fill('24');
+	await page.getByLabel('Requests per point').fill('6');
+	await page.getByLabel('Warm-up requests').fill('1');
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	await page.getByTestId('bench-notice').filter({ hasText: 'Done:' }).waitFor({ timeout: 180_000 });
+	await scrollTo(page, '[data-testid="bench-curve"]', 80);
+	await shot(page, 'benchmarks', theme);
+
 	// Models and endpoints: the profile the Ask page's endpoint went into.
 	await go(page, 'settings-link');
 	await page.getByTestId('profile').first().waitFor();
@@ -265,6 +292,14 @@ if (!existsSync(join(ROOT, 'build', 'index.html'))) {
 	process.exit(2);
 }
 mkdirSync(OUT_DIR, { recursive: true });
+// TTFT = 30 + 0.1 · prompt words ms, TPOT = 8 + 2 · (in flight − 1) ms (docs/serving-bench.md's model).
+const latency: LatencyModelServer = await startLatencyModelServer({
+	ttftBaseMs: 30,
+	ttftPerPromptTokenMs: 0.1,
+	tpotBaseMs: 8,
+	tpotPerConcurrentMs: 2,
+	cors: true
+});
 const port = await freePort();
 const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
 try {
@@ -278,4 +313,5 @@ try {
 	}
 } finally {
 	if (server.pid) process.kill(-server.pid);
+	await latency.close();
 }

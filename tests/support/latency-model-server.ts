@@ -29,7 +29,15 @@ export interface LatencyModel {
 	readonly prefixBlockTokens?: number;
 	/** Send the usage chunk (stream_options.include_usage). Default true. */
 	readonly usage?: boolean;
+	/** Answer CORS preflights and allow any origin, as a server a web page benchmarks must. Default false. */
+	readonly cors?: boolean;
 }
+
+const CORS_HEADERS = {
+	'access-control-allow-origin': '*',
+	'access-control-allow-methods': 'POST, OPTIONS',
+	'access-control-allow-headers': 'content-type, authorization'
+};
 
 /** A running latency-model server. */
 export interface LatencyModelServer {
@@ -87,6 +95,10 @@ export async function startLatencyModelServer(model: LatencyModel, modelName = '
 	};
 
 	const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+		if (model.cors) {
+			for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+			if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+		}
 		const chat = req.url === '/v1/chat/completions';
 		if (req.method !== 'POST' || (!chat && req.url !== '/v1/completions')) {
 			res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
