@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BasicTracer, InMemorySpanSink } from '../../../src/lib/tracing/tracer.ts';
-import { ScriptedChatModel, type Tokenizer } from '../../../src/lib/generation/index.ts';
+import { ScriptedChatModel, type SourceChunk, type Tokenizer } from '../../../src/lib/generation/index.ts';
 import { answerQuestion, decideRoute, type AnswerEvent, type AnswerRouting } from '../../../src/lib/rag/index.ts';
 import { parseRouterSpec } from '../../../src/lib/evals/routing/index.ts';
 
 const words: Tokenizer = { exact: true, countTokens: (s) => s.split(/\s+/).filter(Boolean).length };
 const spec = { version: 1, role: 'R', inputFormat: 'I', outputFormat: 'O', rules: [], edgeCases: [] };
-const chunks = [
+const chunks: (SourceChunk & { score: number })[] = [
 	{ chunkId: 'c1', documentId: 'd1', title: 'Kites', text: 'Kites fly high.', score: 3.5 },
 	{ chunkId: 'c2', documentId: 'd2', title: 'Birds', text: 'Birds sing.', score: 1.25 }
 ];
@@ -46,7 +46,7 @@ describe('decideRoute', () => {
 	});
 
 	it('uses the top retrieved score: below the threshold goes strong, nothing retrieved counts as below', async () => {
-		const low = await decideRoute(routing(), 'Do kites fly?', [{ ...chunks[0]!, score: 1.5 }]);
+		const low = await decideRoute(routing(), 'Do kites fly?', [{ ...chunks[0]!, score: 1.5 } as SourceChunk]);
 		expect([low.decision.route, low.decision.reason]).toEqual(['strong', 'rule 2: top score < 2']);
 		const none = await decideRoute(routing(), 'Do kites fly?', []);
 		expect([none.decision.route, none.decision.topScore]).toEqual(['strong', null]);
@@ -68,7 +68,7 @@ describe('decideRoute', () => {
 		const failing = routing(classifier);
 		const broken = new ScriptedChatModel(
 			'small-1b',
-			{ tokens: [], error: { name: 'AssayError', code: 'ENDPOINT_UNREACHABLE', message: 'connection refused' } },
+			{ tokens: [], error: { name: 'AssayError', code: 'LLM_REQUEST_FAILED', message: 'connection refused' } },
 			noSleep
 		);
 		const failed = await decideRoute({ ...failing, models: { ...failing.models, cheap: broken } }, 'Do kites fly?', chunks);
