@@ -5,8 +5,7 @@ import { TransformersEmbedder } from '../lib/adapters/transformers-embedder.ts';
 import { embeddingModelKey, type EmbeddingModelSpec } from '../lib/embedding/index.ts';
 import type { ChatModel } from '../lib/generation/types.ts';
 import type { QuestionEmbedder } from '../lib/cache/answer-cache.ts';
-import { evaluateCacheQuality, parseCachePairs, type ReplayAnswer } from '../lib/cache/cache-quality.ts';
-import { AssayError } from '../lib/shared/errors.ts';
+import { cacheQualitySummary, evaluateCacheQuality, parseCachePairs, replayWithModel } from '../lib/cache/cache-quality.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { writeFileAtomic } from './eval/atomic-write.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from './io.ts';
@@ -48,17 +47,6 @@ export interface CacheEvalSurroundings {
 	readonly embed?: QuestionEmbedder;
 }
 
-async function ask(model: ChatModel, question: string, maxTokens: number): Promise<ReplayAnswer> {
-	let text = '';
-	let usage = { inputTokens: 0, outputTokens: 0 };
-	for await (const e of model.stream({ messages: [{ role: 'user', content: question }], maxTokens, temperature: 0 })) {
-		if (e.type === 'token') text += e.text;
-		else if (e.type === 'usage') usage = { inputTokens: e.usage.inputTokens, outputTokens: e.usage.outputTokens };
-		else if (e.type === 'error') throw new AssayError(e.error.code, e.error.message);
-	}
-	return { text, usage };
-}
-
 /**
  * `assay cache-eval`: see {@link CACHE_EVAL_USAGE}. Returns 0 when the wrong-hit rate is at most
  * `--max-wrong-hit-rate`, 1 otherwise.
@@ -91,7 +79,7 @@ export async function cacheEvalCommand(argv: readonly string[], io: CliIo, surro
 	const maxWrong = numberOption(values, 'max-wrong-hit-rate', 0);
 	const report = await evaluateCacheQuality({
 		pairs,
-		answer: (q) => ask(model, q, maxTokens),
+		answer: replayWithModel(model, maxTokens),
 		embed,
 		similarityThreshold: numberOption(values, 'threshold', 0.95),
 		mode: choiceOption(values, 'mode', ['semantic', 'exact'] as const, 'semantic')
@@ -100,13 +88,9 @@ export async function cacheEvalCommand(argv: readonly string[], io: CliIo, surro
 	if (typeof values.out === 'string') writeFileAtomic(values.out, json);
 	if (values.json) io.stdout(json);
 	else {
-		const p = report.paired;
 		io.stdout(
 			[
-				`${report.mode} cache at threshold ${report.similarityThreshold}: ${report.hits} hits of ${report.questions} questions, ${report.wrongHits} wrong`,
-				`wrong-hit rate ${report.wrongHitRate.toFixed(4)} (of hits), ${report.wrongHitShare.toFixed(4)} (of questions); by kind ${JSON.stringify(report.wrongHitsByKind)}`,
-				`score off ${report.meanScoreOff.toFixed(4)}, on ${report.meanScoreOn.toFixed(4)}; paired difference ${p.meanDifference.toFixed(4)} [${p.ciLow.toFixed(4)}, ${p.ciHigh.toFixed(4)}], p = ${p.pValue.toPrecision(4)}`,
-				`tokens saved ${report.tokensSaved}`,
+				...cacheQualitySummary(report),
 				...report.rows
 					.filter((r) => r.wrongHit)
 					.map((r) => `  ✗ "${r.question}" served the answer of "${r.servedFor}" (similarity ${r.similarity?.toFixed(3)})`)

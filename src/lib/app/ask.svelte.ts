@@ -29,6 +29,7 @@ import { openAiEndpointOf, validateEndpoint, type EndpointSettings } from './ask
 import { answerCacheHook, type AnswerCacheSettings, type AnswerCacheStats } from '$lib/cache/answer-cache.ts';
 import { askAnswerCache, loadAnswerCacheSettings, saveAnswerCacheSettings } from './ask-cache.ts';
 import type { EndpointProfile } from './profiles/profiles.ts';
+import { CacheQualityCheck } from './cache-quality.svelte.ts';
 import { buildAskRouting, loadAskRouting, saveAskRouting, type AskRoutingSettings } from './ask-routing.ts';
 import type { AnswerRouting, RouteDecision } from '$lib/rag/index.ts';
 
@@ -85,6 +86,8 @@ export class AskDesk extends AnsweringDesk {
 	cacheStats = $state<AnswerCacheStats>({ lookups: 0, hits: 0, exactHits: 0, semanticHits: 0, hitRate: 0, tokensSaved: 0 });
 	#cacheSettings = $state<Record<string, AnswerCacheSettings>>({});
 	#routing = $state<Record<string, AskRoutingSettings>>({});
+	/** The cache-quality check of the current cache setting (question pairs, as `assay cache-eval`). */
+	readonly cacheCheck = new CacheQualityCheck();
 	// The worker is reached on each call, not at construction: a direct load of /ask/ makes this
 	// desk before the app has started its library worker.
 	readonly #cache = askAnswerCache(
@@ -139,6 +142,25 @@ export class AskDesk extends AnsweringDesk {
 		if (!id) return;
 		saveAskRouting(localStorage, id, settings);
 		this.#routing = { ...this.#routing, [id]: settings };
+	}
+
+	/** Check the current cache setting on the chosen question pairs with the answering engine. */
+	async checkCache(): Promise<void> {
+		const workspaceId = this.workspaceId;
+		if (!workspaceId) return;
+		const endpoint = $state.snapshot(this.endpoint);
+		const settings = this.cacheSettings;
+		try {
+			if (this.engineKind === 'endpoint') validateEndpoint(endpoint);
+			if (settings.mode === 'semantic') await this.ensureModels();
+		} catch (error) {
+			this.cacheCheck.error = describe(error);
+			return;
+		}
+		await this.cacheCheck.run(
+			{ model: () => this.engine(endpoint), embed: (q) => this.app.api.embedQuestion(workspaceId, q), settings },
+			this.maxTokens
+		);
 	}
 
 	/** The profiles routing can choose from (the app's endpoint profiles). */

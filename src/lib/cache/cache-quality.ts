@@ -12,7 +12,7 @@
 import { z } from '../shared/zod.ts';
 import { AssayError } from '../shared/errors.ts';
 import { comparePaired, type PairedComparison, type PairedOptions } from '../evals/stats/paired.ts';
-import { summarizeCitations } from '../generation/index.ts';
+import { summarizeCitations, type ChatModel } from '../generation/index.ts';
 import {
 	AnswerCache,
 	MemoryAnswerCacheStore,
@@ -63,6 +63,38 @@ export function parseCachePairs(jsonl: string): CachePair[] {
 export interface ReplayAnswer {
 	readonly text: string;
 	readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+}
+
+/**
+ * The replay system of `assay cache-eval` and the Ask page's cache check: the question alone as
+ * one user message to `model` (temperature 0, at most `maxTokens`), its text and usage.
+ * @throws AssayError the model's error.
+ */
+export function replayWithModel(model: ChatModel, maxTokens: number): (question: string) => Promise<ReplayAnswer> {
+	return async (question) => {
+		let text = '';
+		let usage = { inputTokens: 0, outputTokens: 0 };
+		for await (const e of model.stream({ messages: [{ role: 'user', content: question }], maxTokens, temperature: 0 })) {
+			if (e.type === 'token') text += e.text;
+			else if (e.type === 'usage') usage = { inputTokens: e.usage.inputTokens, outputTokens: e.usage.outputTokens };
+			else if (e.type === 'error') throw new AssayError(e.error.code, e.error.message);
+		}
+		return { text, usage };
+	};
+}
+
+/**
+ * The summary lines of a report, as `assay cache-eval` prints them (and the Ask page shows):
+ * hits and wrong hits, wrong-hit rates and by kind, scores and the paired difference, tokens saved.
+ */
+export function cacheQualitySummary(report: CacheQualityReport): string[] {
+	const p = report.paired;
+	return [
+		`${report.mode} cache at threshold ${report.similarityThreshold}: ${report.hits} hits of ${report.questions} questions, ${report.wrongHits} wrong`,
+		`wrong-hit rate ${report.wrongHitRate.toFixed(4)} (of hits), ${report.wrongHitShare.toFixed(4)} (of questions); by kind ${JSON.stringify(report.wrongHitsByKind)}`,
+		`score off ${report.meanScoreOff.toFixed(4)}, on ${report.meanScoreOn.toFixed(4)}; paired difference ${p.meanDifference.toFixed(4)} [${p.ciLow.toFixed(4)}, ${p.ciHigh.toFixed(4)}], p = ${p.pValue.toPrecision(4)}`,
+		`tokens saved ${report.tokensSaved}`
+	];
 }
 
 /** Inputs of {@link evaluateCacheQuality}. */
