@@ -21,7 +21,10 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 /** The benches, in the order they run: name → script and arguments (relative to the repository). */
 const BENCHES: Record<string, readonly string[]> = {
 	'bm25-build': ['bench/bm25/build.ts', '--reps', '5'],
-	cli: ['bench/cli/run.ts']
+	cli: ['bench/cli/run.ts'],
+	// These two drive the built site in Chromium (`npm run build` first).
+	search: ['bench/search/run.ts'],
+	import: ['bench/import/run.ts']
 };
 
 function run(name: string, args: readonly string[]): { ok: boolean; seconds: number } {

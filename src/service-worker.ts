@@ -12,6 +12,7 @@
  * cached page as fallback; everything else, cross-origin above all, passes through untouched
  * and is never cached. A new worker waits until the page asks it to take over
  * (`src/lib/app/offline/updates.ts`: "An update is ready" → Reload).
+ * Every response it serves carries COOP/COEP (`$lib/shared/isolation.ts`).
  * The decisions live in `$lib/app/offline/policy.ts` (unit-tested).
  */
 import { base, build, files, prerendered, version } from '$service-worker';
@@ -25,6 +26,7 @@ import {
 	shellAssetTest,
 	shellCacheName
 } from '$lib/app/offline/policy.ts';
+import { withIsolation } from '$lib/shared/isolation.ts';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = shellCacheName(version);
@@ -72,7 +74,9 @@ sw.addEventListener('fetch', (event) => {
 	const { request } = event;
 	const route = routeRequest(request, scope, isPrecached);
 	if (route === 'passthrough') return; // untouched: the browser fetches it, nothing is cached
-	event.respondWith(route === 'page' ? page(request) : cacheFirst(request));
+	// COOP/COEP on what this worker serves: the page is cross-origin isolated (threaded ONNX wasm)
+	// from its second load on, even on a host that cannot set headers (see isolation.ts).
+	event.respondWith((route === 'page' ? page(request) : cacheFirst(request)).then(withIsolation));
 });
 
 async function cacheFirst(request: Request): Promise<Response> {

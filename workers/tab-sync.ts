@@ -3,7 +3,7 @@
  * Web Locks (`navigator.locks`, available in workers) and a BroadcastChannel. Without Web
  * Locks (very old browsers) the locks fall back to this realm only.
  */
-import { inProcessLocks, type DocumentsChanged, type TabBus, type TabLocks } from '../src/lib/services/tab-sync.ts';
+import { inProcessLocks, type TabBus, type TabLocks } from '../src/lib/services/tab-sync.ts';
 
 /** `navigator.locks` in exclusive mode, or in-realm locks where the API is missing. */
 export function webLocks(): TabLocks {
@@ -20,9 +20,11 @@ export function broadcastBus(name = 'assay-library'): TabBus | null {
 		post: (message) => channel.postMessage(message),
 		subscribe(listener) {
 			const handler = (event: MessageEvent) => {
-				const data = event.data as Partial<DocumentsChanged> | null;
-				if (data?.type === 'documents-changed' && typeof data.workspaceId === 'string' && typeof data.generation === 'number')
-					listener(data as DocumentsChanged);
+				const data = event.data as { type?: unknown; workspaceId?: unknown; generation?: unknown } | null;
+				if (typeof data?.workspaceId !== 'string') return;
+				if (data.type === 'documents-changed' && typeof data.generation === 'number')
+					listener({ type: 'documents-changed', workspaceId: data.workspaceId, generation: data.generation });
+				else if (data.type === 'context-changed') listener({ type: 'context-changed', workspaceId: data.workspaceId });
 			};
 			channel.addEventListener('message', handler);
 			return () => channel.removeEventListener('message', handler);

@@ -13,6 +13,8 @@ async function waitForControl(page: Page): Promise<void> {
 
 test('after one visit the site opens offline and the demo workspace still searches', async ({ page, context }) => {
 	await page.goto('./');
+	// `npm start` sends COOP/COEP itself: isolated from the first load.
+	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');
 	await waitForControl(page);
 	const cached = await page.evaluate(async () => {
@@ -29,6 +31,8 @@ test('after one visit the site opens offline and the demo workspace still search
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	// Offline, the service worker alone served the page: its COOP/COEP headers isolate it (threaded ONNX wasm).
+	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 	await page.getByLabel('Search query').fill('password manager');
 	await page.getByRole('button', { name: 'Search', exact: true }).click();
 	await expect(page.getByTestId('hit').first()).toBeVisible();

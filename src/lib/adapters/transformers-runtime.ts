@@ -1,5 +1,6 @@
 import { env } from '@huggingface/transformers';
 import { AssayError } from '../shared/errors.ts';
+import { onnxThreads } from '../shared/isolation.ts';
 import {
 	dtypesInFiles,
 	requireDtype,
@@ -120,8 +121,9 @@ export function setSelfHostedWasm(paths: { mjs: string; wasm: string }): void {
 	const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
 	if (onnx.wasm) {
 		onnx.wasm.wasmPaths = { ...paths };
-		// Multithreaded WASM needs cross-origin isolation, which static hosts rarely send.
-		onnx.wasm.numThreads = 1;
+		// Threads need SharedArrayBuffer, i.e. a cross-origin isolated context (COOP/COEP from the
+		// host or from our service worker); without it ONNX Runtime would try and fall back noisily.
+		onnx.wasm.numThreads = onnxThreads(globalThis.crossOriginIsolated === true, globalThis.navigator?.hardwareConcurrency);
 	}
 }
 
@@ -178,23 +180,44 @@ export async function hasWebGpuAdapter(): Promise<boolean> {
 	}
 }
 
+/** The on-device backend race of an `auto` load: milliseconds of one probe run on each backend (median of 3, after a warm-up). */
+export interface BackendProbe {
+	readonly wasmMs: number;
+	readonly webgpuMs: number;
+	readonly chosen: 'wasm' | 'webgpu';
+}
+
+/** What {@link loadOnDevice} needs to race WebGPU against WASM for an `auto` preference. */
+export interface BackendRace<T> {
+	/** Milliseconds one probe run takes on a loaded value (the caller times a fixed small batch). */
+	readonly timeMs: (value: T) => Promise<number>;
+	/** Release the backend that lost. */
+	readonly dispose: (value: T) => Promise<void> | void;
+}
+
 /**
  * Load (and smoke-run) something on the preferred device, falling back from WebGPU to WASM
- * when WebGPU is missing or throws. Node always uses `cpu`. Returns what ran.
+ * when WebGPU is missing or throws. Node always uses `cpu`. With preference `auto`, a WebGPU
+ * adapter and a `race`, both backends are loaded and timed on a probe run (WebGPU is slower
+ * than WASM for small models on many devices, so it is measured, not assumed); the faster one
+ * is kept and the timings are returned as `probe`. Returns what ran.
  * @throws AssayError `MODEL_LOAD_FAILED` when even the last device fails (cause kept).
  */
 export async function loadOnDevice<T>(
 	preference: DevicePreference,
 	load: (device: 'webgpu' | 'wasm' | 'cpu') => Promise<T>,
 	what: string,
-	probe: { readonly node: boolean; readonly webgpu: () => Promise<boolean> } = { node: isNode(), webgpu: hasWebGpuAdapter }
-): Promise<{ value: T; backend: EmbeddingBackend; fallbackReason?: string }> {
+	probe: { readonly node: boolean; readonly webgpu: () => Promise<boolean> } = { node: isNode(), webgpu: hasWebGpuAdapter },
+	race?: BackendRace<T>
+): Promise<{ value: T; backend: EmbeddingBackend; fallbackReason?: string; probe?: BackendProbe }> {
 	if (probe.node) return { value: await wrapLoad(() => load('cpu'), what), backend: 'cpu' };
 	let fallbackReason: string | undefined;
 	if (preference !== 'wasm') {
 		if (await probe.webgpu()) {
 			try {
-				return { value: await load('webgpu'), backend: 'webgpu' };
+				const gpu = await load('webgpu');
+				if (preference === 'auto' && race) return await raced(gpu, load, what, race);
+				return { value: gpu, backend: 'webgpu' };
 			} catch (error) {
 				fallbackReason = `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`;
 			}
@@ -204,6 +227,34 @@ export async function loadOnDevice<T>(
 	}
 	const value = await wrapLoad(() => load('wasm'), what);
 	return fallbackReason ? { value, backend: 'wasm', fallbackReason } : { value, backend: 'wasm' };
+}
+
+/** Median of 3 timed probe runs after one warm-up run. */
+async function probeMs<T>(value: T, race: BackendRace<T>): Promise<number> {
+	await race.timeMs(value);
+	const runs = [await race.timeMs(value), await race.timeMs(value), await race.timeMs(value)].sort((a, b) => a - b);
+	return runs[1]!;
+}
+
+async function raced<T>(
+	gpu: T,
+	load: (device: 'webgpu' | 'wasm' | 'cpu') => Promise<T>,
+	what: string,
+	race: BackendRace<T>
+): Promise<{ value: T; backend: EmbeddingBackend; probe?: BackendProbe; fallbackReason?: string }> {
+	const webgpuMs = await probeMs(gpu, race);
+	let cpu: T;
+	try {
+		cpu = await wrapLoad(() => load('wasm'), what);
+	} catch (error) {
+		// WebGPU works and WASM does not: keep WebGPU, unraced.
+		return { value: gpu, backend: 'webgpu', fallbackReason: `WASM failed for the backend probe: ${(error as Error).message}` };
+	}
+	const wasmMs = await probeMs(cpu, race);
+	// Ties go to WASM: it needs no GPU memory and has no shader-compilation stalls.
+	const chosen = webgpuMs < wasmMs ? 'webgpu' : 'wasm';
+	await race.dispose(chosen === 'webgpu' ? cpu : gpu);
+	return { value: chosen === 'webgpu' ? gpu : cpu, backend: chosen, probe: { wasmMs, webgpuMs, chosen } };
 }
 
 async function wrapLoad<T>(fn: () => Promise<T>, what: string): Promise<T> {

@@ -49,6 +49,8 @@ export interface EmbedResult {
 	readonly backend: EmbeddingBackend;
 	/** Why WebGPU was not used although preferred (`no WebGPU adapter`, `WebGPU failed: …`). */
 	readonly fallbackReason?: string;
+	/** For device `auto` with a WebGPU adapter: the on-device race that chose `backend` (ms per probe run). */
+	readonly backendProbe?: { readonly wasmMs: number; readonly webgpuMs: number; readonly chosen: 'wasm' | 'webgpu' };
 }
 
 /** Whether texts are queries or passages (selects the prefix). */

@@ -67,6 +67,8 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				...(request.documentIds && request.documentIds.length > 0 ? { documentIds: request.documentIds } : {})
 			};
 			const allow = compileAllow(index.documents, filter, request.runAs ?? null, ctx.acls);
+			// Analysed once: for BM25 and for the highlights of the hits shown.
+			const queryTerms = index.analyzer.analyze(request.query);
 			let embedBackend: string | null = null;
 			let rerankBackend: string | null = null;
 			const outcome = await retrieve(
@@ -80,7 +82,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 					rerankPool: config.retrieval.rerankPoolFactor * request.topK
 				},
 				{
-					lexical: async (q, k, ok) => index.bm25.search(q, { topK: k, filter: ok }),
+					lexical: async (q, k, ok) => index.bm25.search(q, { topK: k, filter: ok, ...(q === request.query ? { terms: queryTerms } : {}) }),
 					dense: async (q, k, ok) => {
 						const vectors = await ctx.vectors();
 						if (!vectors) unavailable('Dense search needs embeddings: embed this workspace’s chunks first.');
@@ -116,7 +118,6 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				allow
 			);
 			const chunks = await store.chunks.getMany(outcome.results.map((r) => r.id));
-			const queryTerms = index.analyzer.analyze(request.query);
 			const termSet = new Set(queryTerms);
 			const hits: SearchHit[] = [];
 			for (const [i, row] of outcome.results.entries()) {

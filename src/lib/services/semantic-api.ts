@@ -41,6 +41,8 @@ export interface EmbedReport {
 	readonly workspaceId: string;
 	readonly embedded: number;
 	readonly backend: string | null;
+	/** The on-device WASM-vs-WebGPU race that chose `backend` (device `auto` with a WebGPU adapter). */
+	readonly backendProbe?: { readonly wasmMs: number; readonly webgpuMs: number; readonly chosen: 'wasm' | 'webgpu' };
 	/** Vectors of previous models deleted once this set was complete. */
 	readonly deletedOtherModels: number;
 	readonly durationMs: number;

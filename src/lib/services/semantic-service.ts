@@ -22,6 +22,8 @@ export interface SemanticHost {
 	config(workspaceId: string): Promise<AppConfig>;
 	/** The tracer for work on `workspaceId` (its spans follow the workspace's content-capture choice). */
 	tracer(workspaceId: string): Tracer;
+	/** This tab changed the workspace's access lists: tell the other tabs (they drop their cached copy). */
+	contextChanged?(workspaceId: string): void;
 }
 
 /** See {@link SemanticService.denseContext}. */
@@ -54,6 +56,11 @@ export class SemanticService {
 	private readonly cancelled = new Set<string>();
 	/** Rejectors of model-worker calls in flight (see {@link disconnectModels}). */
 	private readonly inFlight = new Set<(error: Error) => void>();
+	/**
+	 * Access lists per workspace, read once and kept for every search (not one settings read per
+	 * query); dropped by {@link setAccess}, {@link forgetWorkspace} and {@link forgetContext}.
+	 */
+	private readonly acls = new Map<string, Promise<Record<string, AccessList>>>();
 
 	constructor(
 		private readonly host: SemanticHost,
@@ -123,7 +130,13 @@ export class SemanticService {
 						() => this.cancelled.has(jobId),
 						onProgress
 					);
-					span.setAttributes({ 'assay.embed.chunks': report.embedded, 'assay.embed.backend': report.backend ?? 'none' });
+					span.setAttributes({
+						'assay.embed.chunks': report.embedded,
+						'assay.embed.backend': report.backend ?? 'none',
+						...(report.backendProbe
+							? { 'assay.embed.probe.wasm_ms': report.backendProbe.wasmMs, 'assay.embed.probe.webgpu_ms': report.backendProbe.webgpuMs }
+							: {})
+					});
 					return report;
 				}
 			);
@@ -145,7 +158,13 @@ export class SemanticService {
 	/** A deleted workspace: drop its index and its access lists (vectors go with the workspace's stores). */
 	async forgetWorkspace(workspaceId: string): Promise<void> {
 		this.indexes.invalidate(workspaceId);
+		this.acls.delete(workspaceId);
 		await (await this.host.store()).settings.delete(ACL_KEY(workspaceId));
+	}
+
+	/** Another tab changed the workspace's access lists: read them again on next use. */
+	forgetContext(workspaceId: string): void {
+		this.acls.delete(workspaceId);
 	}
 
 	/** Remove a deleted document's chunks from the in-memory index. */
@@ -201,8 +220,16 @@ export class SemanticService {
 
 	/** Access lists by document id (stored under the `acl:<workspaceId>` setting). */
 	async access(workspaceId: string): Promise<Record<string, AccessList>> {
-		const value = await (await this.host.store()).settings.get(ACL_KEY(workspaceId));
-		return value && typeof value === 'object' ? (value as Record<string, AccessList>) : {};
+		let entry = this.acls.get(workspaceId);
+		if (!entry) {
+			entry = (async () => {
+				const value = await (await this.host.store()).settings.get(ACL_KEY(workspaceId));
+				return value && typeof value === 'object' ? (value as Record<string, AccessList>) : {};
+			})();
+			entry.catch(() => this.acls.delete(workspaceId));
+			this.acls.set(workspaceId, entry);
+		}
+		return entry;
 	}
 
 	/** Set or (with `null`) clear one document's access list. */
@@ -211,5 +238,7 @@ export class SemanticService {
 		if (access) all[documentId] = { users: [...access.users], groups: [...access.groups] };
 		else delete all[documentId];
 		await (await this.host.store()).settings.set(ACL_KEY(workspaceId), all);
+		this.acls.delete(workspaceId);
+		this.host.contextChanged?.(workspaceId);
 	}
 }

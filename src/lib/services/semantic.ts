@@ -5,6 +5,7 @@ import {
 	embeddingRecipeFor,
 	embeddingSpecFor,
 	runInBatches,
+	type EmbedResult,
 	type EmbeddingBackend,
 	type Embedder
 } from '../embedding/index.ts';
@@ -141,6 +142,7 @@ export class SemanticIndexes {
 		const chunks = (await store.chunks.getMany(pendingIds)).filter((c) => c !== undefined);
 		let embedded = 0;
 		let backend: EmbeddingBackend | null = null;
+		let backendProbe: EmbedResult['backendProbe'];
 		await runInBatches(
 			chunks,
 			async (batch) => {
@@ -170,13 +172,26 @@ export class SemanticIndexes {
 				entry.backends.add(result.backend);
 				if (result.fallbackReason && spec.device !== 'wasm')
 					entry.message = `Embedded on ${result.backend.toUpperCase()}: ${result.fallbackReason}.`;
+				if (result.backendProbe) {
+					backendProbe = result.backendProbe;
+					const { wasmMs, webgpuMs, chosen } = result.backendProbe;
+					entry.message = `Embedded on ${chosen.toUpperCase()}, chosen by an on-device probe: WASM ${wasmMs.toFixed(0)} ms, WebGPU ${webgpuMs.toFixed(0)} ms per probe batch.`;
+				}
 				entry.state = 'ready';
 				embedded += batch.length;
 			},
 			{ batchSize: config.embedding.batchSize, isCancelled, ...(onProgress ? { onProgress: (p) => onProgress({ jobId, ...p }) } : {}) }
 		);
 		const deletedOtherModels = await store.embeddings.deleteOtherModels(workspaceId, entry.modelKey);
-		return { jobId, workspaceId, embedded, backend, deletedOtherModels, durationMs: performance.now() - started };
+		return {
+			jobId,
+			workspaceId,
+			embedded,
+			backend,
+			deletedOtherModels,
+			durationMs: performance.now() - started,
+			...(backendProbe ? { backendProbe } : {})
+		};
 	}
 
 	private async load(entry: Entry, workspaceId: string, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): Promise<void> {

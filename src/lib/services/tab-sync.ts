@@ -21,11 +21,20 @@ export interface DocumentsChanged {
 	readonly generation: number;
 }
 
+/** A tab changed a workspace's configuration or access lists: other tabs drop their cached copies. */
+export interface ContextChanged {
+	readonly type: 'context-changed';
+	readonly workspaceId: string;
+}
+
+/** What one tab's library worker tells the others. */
+export type TabMessage = DocumentsChanged | ContextChanged;
+
 /** Messages between tabs' library workers (never delivered back to the sender). */
 export interface TabBus {
-	post(message: DocumentsChanged): void;
+	post(message: TabMessage): void;
 	/** Receive other tabs' messages; returns the unsubscribe function. */
-	subscribe(listener: (message: DocumentsChanged) => void): () => void;
+	subscribe(listener: (message: TabMessage) => void): () => void;
 }
 
 /** Locks within one JavaScript realm: a promise chain per name. Share one instance between services that stand for tabs. */
@@ -55,10 +64,10 @@ export interface InProcessBusHub {
 
 /** A hub for {@link InProcessBusHub.connect}. */
 export function inProcessBus(): InProcessBusHub {
-	const listeners = new Map<TabBus, Set<(message: DocumentsChanged) => void>>();
+	const listeners = new Map<TabBus, Set<(message: TabMessage) => void>>();
 	return {
 		connect() {
-			const own = new Set<(message: DocumentsChanged) => void>();
+			const own = new Set<(message: TabMessage) => void>();
 			const bus: TabBus = {
 				post(message) {
 					for (const [other, set] of listeners) {

@@ -46,6 +46,29 @@ describe('LibraryService', () => {
 		expect(seen).toEqual([1, 2]);
 	});
 
+	it('imports files handed over in slices first, in order, then the files of the importFiles call', async () => {
+		const lib = service(new IDBFactory());
+		const ws = await lib.createWorkspace('Test');
+		expect(await lib.handOverImportFiles('job', [file('a.txt', 'alpha'), file('b.txt', 'beta')])).toBe(2);
+		expect(await lib.handOverImportFiles('job', [file('c.txt', 'gamma')])).toBe(3);
+		const report = await lib.importFiles(ws.id, [file('d.txt', 'delta')], 'job');
+		expect(report.items.map((i) => i.relativePath)).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
+		expect(report.counts.added).toBe(4);
+		// The hand-over is used once: a later job with the same id imports only its own files.
+		const again = await lib.importFiles(ws.id, [file('e.txt', 'epsilon')], 'job');
+		expect(again.items.map((i) => i.relativePath)).toEqual(['e.txt']);
+	});
+
+	it('forgets files handed over for a job that is cancelled before it starts', async () => {
+		const lib = service(new IDBFactory());
+		const ws = await lib.createWorkspace('Test');
+		await lib.handOverImportFiles('job', [file('a.txt', 'alpha')]);
+		await lib.cancelImport('job');
+		const report = await lib.importFiles(ws.id, [], 'job2');
+		expect(report.items).toHaveLength(0);
+		await expect(lib.handOverImportFiles('', [])).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+	});
+
 	it('detects duplicate content and leaves an unchanged re-import alone', async () => {
 		const lib = service(new IDBFactory());
 		const ws = await lib.createWorkspace('Test');

@@ -110,3 +110,26 @@ describe('two tabs importing into one workspace', () => {
 		expect([...index.documents.values()].map((d) => d.relativePath).sort()).toEqual(['b/bravo.txt', 'b/charlie.txt']);
 	});
 });
+
+describe('two tabs sharing a workspace context', () => {
+	it('a configuration or access list changed in one tab is used by the other tab’s next search, not its cached copy', async () => {
+		const { a, b } = twoTabs();
+		const ws = await a.api.createWorkspace('Shared');
+		await a.api.importFiles(ws.id, filesOf('docs', WORDS.slice(0, 3)), 'job');
+		// Tab b reads (and caches) the configuration and the access lists with its first search.
+		expect(await foundPaths(b.api, ws.id, 'alpha')).toEqual(['docs/alpha.txt']);
+		expect((await b.api.workspaceConfig(ws.id)).retrieval.rrfK).toBe(60);
+
+		const config = await a.api.workspaceConfig(ws.id);
+		await a.api.updateWorkspaceConfig(ws.id, { ...config, retrieval: { ...config.retrieval, rrfK: 20 } });
+		const doc = (await a.api.listDocuments(ws.id)).find((d) => d.relativePath === 'docs/alpha.txt')!;
+		await a.api.setDocumentAccess(ws.id, doc.id, { users: ['ann'], groups: [] });
+		await new Promise((r) => setTimeout(r, 0));
+
+		expect((await b.api.workspaceConfig(ws.id)).retrieval.rrfK).toBe(20);
+		const asBob = await b.api.search({ workspaceId: ws.id, query: 'alpha', topK: 10, runAs: { user: 'bob', groups: [] } });
+		expect(asBob.hits).toHaveLength(0);
+		const asAnn = await b.api.search({ workspaceId: ws.id, query: 'alpha', topK: 10, runAs: { user: 'ann', groups: [] } });
+		expect(asAnn.hits.map((h) => h.relativePath)).toEqual(['docs/alpha.txt']);
+	});
+});

@@ -46,4 +46,28 @@ describe('coalesced', () => {
 		await c.settled();
 		expect(calls).toBe(2);
 	});
+
+	it('holds the next run until the pause after a run ends, however the requests arrive', async () => {
+		const { runs, fn } = controlled();
+		const pauses: (() => void)[] = [];
+		const c = coalesced(fn, () => new Promise<void>((resolve) => pauses.push(resolve)));
+		c.request();
+		await tick();
+		runs[0]!.finish();
+		await tick();
+		// The run is over but its pause is not: a request now waits for the pause.
+		c.request();
+		c.request();
+		await tick();
+		expect(runs).toHaveLength(1);
+		expect(pauses).toHaveLength(1);
+		pauses[0]!();
+		await tick();
+		expect(runs).toHaveLength(2);
+		runs[1]!.finish();
+		await tick();
+		pauses[1]!();
+		await c.settled();
+		expect(runs).toHaveLength(2);
+	});
 });

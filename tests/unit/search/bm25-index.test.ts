@@ -91,6 +91,20 @@ describe('Bm25Index scoring', () => {
 	});
 });
 
+describe('Bm25Index search with terms analysed by the caller', () => {
+	it('gives the same hits as analysing the query itself, and does not analyse it again', () => {
+		let analysed = 0;
+		const counting: Analyzer = { ...words, analyze: (text) => (analysed++, words.analyze(text)) };
+		const index = indexOf(threeDocs, counting);
+		analysed = 0;
+		const own = index.search('cherry banana', { topK: 3 });
+		expect(analysed).toBe(1);
+		const given = index.search('cherry banana', { topK: 3, terms: ['cherry', 'banana'] });
+		expect(analysed).toBe(1);
+		expect(given).toEqual(own);
+	});
+});
+
 describe('Bm25Index add and remove', () => {
 	it('throws when an id is added twice', () => {
 		const index = indexOf(threeDocs);

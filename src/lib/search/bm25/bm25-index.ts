@@ -22,6 +22,11 @@ export interface Bm25SearchOptions {
 	readonly topK: number;
 	/** Keep only items for which this returns true (applied before the top-k cut). */
 	readonly filter?: (id: string) => boolean;
+	/**
+	 * The query's terms as this index's analyzer gives them (`analyzer.analyze(query)`), when the
+	 * caller has them already: the query is then not analysed a second time.
+	 */
+	readonly terms?: readonly string[];
 }
 
 /** Holes from removals are compacted once they exceed both this count and half the slots. */
@@ -296,7 +301,7 @@ export class Bm25Index {
 		if (topK === 0 || state.liveCount === 0) return [];
 		settlePostings(state);
 		const queryTf = new Map<string, number>();
-		for (const term of this.analyzer.analyze(query)) queryTf.set(term, (queryTf.get(term) ?? 0) + 1);
+		for (const term of options.terms ?? this.analyzer.analyze(query)) queryTf.set(term, (queryTf.get(term) ?? 0) + 1);
 
 		const norms = this.lengthNorms();
 		if (this.scores.length < state.ids.length) this.scores = new Float64Array(state.ids.length);

@@ -55,9 +55,23 @@ export function matchesFilter(doc: FilterableDocument, filter: MetadataFilter | 
 	return true;
 }
 
+/** True when `filter` restricts nothing (absent, or every field empty or unset). */
+export function isEmptyFilter(filter: MetadataFilter | undefined): boolean {
+	if (!filter) return true;
+	return (
+		!filter.documentIds?.length &&
+		!filter.tags?.length &&
+		!filter.mediaTypes?.length &&
+		filter.importedFromMs === undefined &&
+		filter.importedToMs === undefined
+	);
+}
+
 /**
  * Compile filter + access into `allow(chunkId)`. Documents not in `documents` are refused
- * (a removed document is never shown). Decisions are computed once per document.
+ * (a removed document is never shown). Decisions are computed once per document; with no
+ * filter and no principal (every document visible) nothing is precomputed: the predicate is a
+ * map lookup, so a plain search costs nothing per document of the workspace.
  */
 export function compileAllow(
 	documents: ReadonlyMap<string, FilterableDocument>,
@@ -65,6 +79,7 @@ export function compileAllow(
 	principal: Principal | null | undefined,
 	acls: Readonly<Record<string, AccessList>>
 ): (chunkId: string) => boolean {
+	if (!principal && isEmptyFilter(filter)) return (chunkId) => documents.has(documentIdOf(chunkId));
 	const allowed = new Set<string>();
 	for (const doc of documents.values()) if (matchesFilter(doc, filter) && canSee(acls[doc.id], principal)) allowed.add(doc.id);
 	return (chunkId) => allowed.has(documentIdOf(chunkId));

@@ -1,0 +1,167 @@
+/**
+ * Lexical query latency in the page against the engine alone, on the same chunks: SciFact
+ * abstracts written as files (one in three holds two abstracts, ≈ 4 chunks per file) imported by
+ * the production library worker of the built site in Chromium, then SciFact's queries timed
+ * from the page's main thread (the round trip a user's search makes: message to the worker,
+ * access lists and filters, BM25, chunk reads, highlights, the span, the reply). The same files go through
+ * the same library service in Node (fake-indexeddb), whose loaded `Bm25Index.search` is timed
+ * on the same queries. Reports both p50s and their ratio (issue 17: ≤ 3× at 50k chunks).
+ * Run `npm run build` first.
+ *
+ *   npx tsx bench/search/run.ts [--files 12000] [--queries 300] [--port 4393]
+ *
+ * Not part of the test suite; numbers depend on the machine.
+ */
+import 'fake-indexeddb/auto';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { IDBFactory } from 'fake-indexeddb';
+import { chromium } from '@playwright/test';
+import { loadBeirDataset } from '../../src/cli/beir-files.ts';
+import { createLibraryServiceWithInternals } from '../../src/lib/services/library.ts';
+import { chromiumArgs, chromiumExecutable } from '../../tests/e2e/support/chromium.ts';
+import { recordFigures } from '../figures.ts';
+
+const { values } = parseArgs({
+	options: {
+		files: { type: 'string', default: '12000' },
+		queries: { type: 'string', default: '300' },
+		port: { type: 'string', default: '4393' }
+	}
+});
+const fileCount = Number(values.files);
+const port = Number(values.port);
+const dataDir = ['../shared/datasets', 'tests/fixtures/datasets'].map((d) => resolve(d)).find((d) => existsSync(join(d, 'scifact')));
+if (!dataDir) throw new Error('No scifact dataset found');
+const data = loadBeirDataset(join(dataDir, 'scifact'));
+const abstracts = data.corpus.map((d) => `## ${d.title}\n\n${d.text}`);
+const queries = data.queries.slice(0, Number(values.queries)).map((q) => q.text);
+const files = Array.from({ length: fileCount }, (_, i) => ({
+	path: `notes/part-${Math.floor(i / 1000)}/note-${i}.md`,
+	text: `# Note ${i}\n\n${abstracts[i % abstracts.length]}\n\n${i % 3 === 0 ? abstracts[(i * 7 + 3) % abstracts.length] : ''}\n`
+}));
+
+function p50(xs: number[]): number {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.floor((s.length - 1) / 2)]!;
+}
+
+async function nodeEngine(): Promise<{ chunks: number; engineMs: number[]; serviceMs: number[] }> {
+	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory() });
+	const ws = await api.createWorkspace('Bench');
+	const inputs = files.map((f) => ({ file: new Blob([f.text]), name: f.path.split('/').pop()!, relativePath: f.path }));
+	await api.importFiles(ws.id, inputs, 'bench');
+	const status = await api.openWorkspace(ws.id);
+	const index = await internals.loadedIndex(ws.id);
+	for (const q of queries.slice(0, 20)) index.bm25.search(q, { topK: 10 });
+	const engineMs: number[] = [];
+	for (const q of queries) {
+		const t = performance.now();
+		index.bm25.search(q, { topK: 10 });
+		engineMs.push(performance.now() - t);
+	}
+	const serviceMs: number[] = [];
+	for (const q of queries) {
+		const t = performance.now();
+		await api.search({ workspaceId: ws.id, query: q, topK: 10 });
+		serviceMs.push(performance.now() - t);
+	}
+	return { chunks: status.chunkCount, engineMs, serviceMs };
+}
+
+/** Runs in the page: a production library worker (Comlink wire protocol), import, then timed searches. */
+const BROWSER_RUN = `async ({ url, files, queries }) => {
+	let id = 0;
+	const connect = () => {
+		const w = new Worker(new URL(url, location.href), { type: 'module' });
+		const call = (name, args) => new Promise((resolve, reject) => {
+			const my = String(++id);
+			const on = (e) => {
+				if (!e.data || e.data.id !== my) return;
+				w.removeEventListener('message', on);
+				if (e.data.type === 'HANDLER') reject(new Error(JSON.stringify(e.data.value)));
+				else resolve(e.data.value);
+			};
+			w.addEventListener('message', on);
+			w.postMessage({ id: my, type: 'APPLY', path: [name], argumentList: args.map((value) => ({ type: 'RAW', value })) });
+		});
+		return { w, call };
+	};
+	const { w, call } = connect();
+	const ws = await call('createWorkspace', ['Bench']);
+	const inputs = files.map((f) => ({ file: new Blob([f.text]), name: f.path.split('/').pop(), relativePath: f.path }));
+	await call('importFiles', [ws.id, inputs, 'bench']);
+	const status = await call('openWorkspace', [ws.id]);
+	for (const q of queries.slice(0, 20)) await call('search', [{ workspaceId: ws.id, query: q, topK: 10 }]);
+	const pageMs = [];
+	const workerMs = [];
+	for (const q of queries) {
+		const t = performance.now();
+		const r = await call('search', [{ workspaceId: ws.id, query: q, topK: 10 }]);
+		pageMs.push(performance.now() - t);
+		workerMs.push(r.tookMs);
+	}
+	w.terminate();
+	// Reopen as a new visit does: a fresh worker opens the stored workspace and answers a first query.
+	const t0 = performance.now();
+	const again = connect();
+	const reopened = await again.call('openWorkspace', [ws.id]);
+	const first = await again.call('search', [{ workspaceId: ws.id, query: queries[0], topK: 10 }]);
+	const reopenMs = performance.now() - t0;
+	again.w.terminate();
+	return { chunks: status.chunkCount, pageMs, workerMs, reopenMs, reopenSource: reopened.source, reopenHits: first.hits.length };
+}`;
+
+if (!existsSync('build/index.html')) throw new Error('Run `npm run build` first.');
+const worker = readdirSync('build/_app/immutable/workers').find((f) => /^library\.worker-.*\.js$/.test(f))!;
+const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+try {
+	await new Promise((r) => setTimeout(r, 3000));
+	if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}): is port ${port} taken?`);
+	const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs() });
+	const page = await browser.newPage();
+	await page.goto(`http://localhost:${port}/?demo=0`);
+	const args = { url: `./_app/immutable/workers/${worker}`, files, queries };
+	// A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+	const inPage = (await page.evaluate(`(${BROWSER_RUN})(${JSON.stringify(args)})`)) as {
+		chunks: number;
+		pageMs: number[];
+		workerMs: number[];
+	};
+	await browser.close();
+	const node = await nodeEngine();
+	const rows: [string, number, number][] = [
+		['Chromium page → library worker → page (round trip)', inPage.chunks, p50(inPage.pageMs)],
+		['Chromium library worker (search tookMs)', inPage.chunks, p50(inPage.workerMs)],
+		['Node library service search (fake-indexeddb)', node.chunks, p50(node.serviceMs)],
+		['Node Bm25Index.search (engine)', node.chunks, p50(node.engineMs)]
+	];
+	console.log(`\n# Lexical query p50, SciFact text, ${queries.length} SciFact queries, top 10\n`);
+	console.log('| where | chunks | p50 (ms) | × engine |');
+	console.log('|---|---:|---:|---:|');
+	const engine = p50(node.engineMs);
+	for (const [name, chunks, ms] of rows) console.log(`| ${name} | ${chunks} | ${ms.toFixed(3)} | ${(ms / engine).toFixed(2)} |`);
+	console.log(
+		`\nReopen (new library worker → openWorkspace → first search): ${inPage.reopenMs.toFixed(0)} ms, index from ${inPage.reopenSource}, ${inPage.reopenHits} hits`
+	);
+	recordFigures('search', [
+		{
+			name: 'reopen → first lexical result',
+			value: inPage.reopenMs,
+			unit: 'ms',
+			target: { op: '<=', value: 1000 },
+			note: `${inPage.chunks} chunks, index from ${inPage.reopenSource}`
+		},
+		{ name: 'lexical query p50 in the page (round trip)', value: p50(inPage.pageMs), unit: 'ms', note: `${inPage.chunks} chunks` },
+		{
+			name: 'lexical query p50 in the page vs Bm25Index.search in Node',
+			value: p50(inPage.pageMs) / engine,
+			unit: '×',
+			target: { op: '<=', value: 3 }
+		}
+	]);
+} finally {
+	server.kill();
+}
