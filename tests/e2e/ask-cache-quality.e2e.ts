@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from './support/fixtures.ts';
-import { routeLlm, streamed, useRoutedEngine } from './support/llm-endpoint.ts';
+import { openAskRouted, routeLlm, streamed } from './support/llm-endpoint.ts';
 
 const fixture = readFileSync(new URL('../fixtures/cache/negation-pairs.jsonl', import.meta.url), 'utf8');
 const repeat = JSON.stringify({
@@ -14,11 +14,7 @@ test('the cache check replays question pairs through the exact cache: only the r
 	page
 }) => {
 	const bodies = await routeLlm(page, streamed(['As SYNC_CONFLICT.'], { prompt_tokens: 20, completion_tokens: 4 }));
-	await page.goto('./');
-	await expect(page.getByTestId('index-status')).toContainText('7 documents');
-	await page.getByTestId('ask-link').click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
-	await useRoutedEngine(page);
+	await openAskRouted(page);
 	await page.getByLabel('Answer cache', { exact: true }).selectOption('exact');
 	await page.getByTestId('cache-quality').locator('summary').click();
 	await page

@@ -1,16 +1,12 @@
 import { test, expect } from './support/fixtures.ts';
-import { routeLlm, streamed, useRoutedEngine } from './support/llm-endpoint.ts';
+import { openAskRouted, routeLlm, streamed } from './support/llm-endpoint.ts';
 
 test('the exact answer cache serves a repeated question without a request, and Regenerate sends one more', async ({ page }) => {
 	const bodies = await routeLlm(
 		page,
 		streamed(['Conflicts are ', 'reported as SYNC_CONFLICT ', '[1]', '.'], { prompt_tokens: 300, completion_tokens: 4 })
 	);
-	await page.goto('./');
-	await expect(page.getByTestId('index-status')).toContainText('7 documents');
-	await page.getByTestId('ask-link').click();
-	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
-	await useRoutedEngine(page);
+	await openAskRouted(page);
 	await page.getByLabel('Answer cache', { exact: true }).selectOption('exact');
 	const ask = async () => {
 		await page.getByLabel('Question', { exact: true }).fill('How are conflicts reported?');

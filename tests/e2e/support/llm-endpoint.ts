@@ -42,6 +42,15 @@ export async function useRoutedEngine(page: Page, model = 'scripted-test-model')
 	await page.getByLabel('Model', { exact: true }).fill(model);
 }
 
+/** Open the demo workspace, wait for its 7 documents, go to Ask and point it at {@link ROUTED_LLM_BASE}. */
+export async function openAskRouted(page: Page): Promise<void> {
+	await page.goto('./');
+	await expect(page.getByTestId('index-status')).toContainText('7 documents');
+	await page.getByTestId('ask-link').click();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await useRoutedEngine(page);
+}
+
 /**
  * From the library page: open Ask, point it at {@link ROUTED_LLM_BASE}, ask `question` and wait
  * until the answer has finished with `stop` (the route must already answer, see {@link routeLlm}).
