@@ -96,7 +96,9 @@ async function importOnce(browser: Browser, dir: string, files: number): Promise
 }
 
 if (!existsSync('build/index.html') || readdirSync('build').length === 0) throw new Error('Run `npm run build` first.');
-const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
+	stdio: 'ignore'
+});
 try {
 	await new Promise((r) => setTimeout(r, 3000));
 	if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}): is port ${port} taken?`);

@@ -151,6 +151,26 @@ describe('IdbSpanSink', () => {
 		expect((await s.spans.listRecent(10)).map((x) => x.spanId)).toEqual(['s4', 's3']);
 	});
 
+	it('prunes on the first flush and then once per pruneEverySpans written, not after every flush', async () => {
+		let prunes = 0;
+		const writer: SpanWriter = { add: async () => {}, prune: async () => (prunes++, 0) };
+		// maxStoredSpans 1,000: by default a prune every 20 spans written.
+		const sink = new IdbSpanSink(writer, { scheduler: manualScheduler(), maxStoredSpans: 1000 });
+		for (let i = 0; i < 45; i++) {
+			sink.export(span(`s${i}`, 't', i));
+			await sink.flush();
+		}
+		// Flushes 1, 21 and 41.
+		expect(prunes).toBe(3);
+		const every5 = new IdbSpanSink(writer, { scheduler: manualScheduler(), maxStoredSpans: 1000, pruneEverySpans: 5 });
+		prunes = 0;
+		for (let i = 0; i < 10; i++) {
+			every5.export(span(`e${i}`, 't', i));
+			await every5.flush();
+		}
+		expect(prunes).toBe(2);
+	});
+
 	it('reports a failed batch through onError, counts it as dropped, and keeps working', async () => {
 		const errors: AssayError[] = [];
 		const stored: SpanRecord[] = [];
