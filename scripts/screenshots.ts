@@ -96,6 +96,9 @@ const LINK_PATHS = {
 	'agent-link': '/agent/',
 	'evals-link': '/evals/',
 	'answers-link': '/answers/',
+	'bench-link': '/bench/',
+	'traces-link': '/traces/',
+	'failures-link': '/failures/',
 	'settings-link': '/settings/'
 } as const;
 
