@@ -227,7 +227,8 @@ export interface LibraryApi {
 	 * handed-over files first, in order, then its own. Posting a `File` to a worker costs about
 	 * 0.26 ms of the page's main thread in Chromium (793 ms for 3,000), so the page posts a big
 	 * pick in slices between which it stays responsive. Held in the worker's memory only, until
-	 * `importFiles` of that job (or `cancelImport`). Returns how many files the job holds so far.
+	 * `importFiles` of that job (after `cancelImport`, it reports them as cancelled). Returns how
+	 * many files the job holds so far.
 	 */
 	handOverImportFiles(jobId: string, files: readonly ImportFileInput[]): Promise<number>;
 	cancelImport(jobId: string): Promise<void>;

@@ -261,8 +261,8 @@ class LibraryService implements LibraryApi {
 	}
 
 	async cancelImport(jobId: string): Promise<void> {
+		// Files handed over stay: the job's importFiles takes them and reports each as cancelled.
 		this.cancelled.add(jobId);
-		this.handedOver.delete(jobId);
 	}
 
 	async pendingImports(workspaceId: string): Promise<PendingJob[]> {

@@ -59,13 +59,19 @@ describe('LibraryService', () => {
 		expect(again.items.map((i) => i.relativePath)).toEqual(['e.txt']);
 	});
 
-	it('forgets files handed over for a job that is cancelled before it starts', async () => {
+	it('reports every file of a job cancelled during the hand-over as cancelled, handed over or not', async () => {
 		const lib = service(new IDBFactory());
 		const ws = await lib.createWorkspace('Test');
 		await lib.handOverImportFiles('job', [file('a.txt', 'alpha')]);
 		await lib.cancelImport('job');
-		const report = await lib.importFiles(ws.id, [], 'job2');
-		expect(report.items).toHaveLength(0);
+		await lib.handOverImportFiles('job', [file('b.txt', 'beta')]);
+		const report = await lib.importFiles(ws.id, [file('c.txt', 'gamma')], 'job');
+		expect(report.cancelled).toBe(true);
+		expect(report.items.map((i) => [i.relativePath, i.outcome])).toEqual([
+			['a.txt', 'cancelled'],
+			['b.txt', 'cancelled'],
+			['c.txt', 'cancelled']
+		]);
 		await expect(lib.handOverImportFiles('', [])).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
 	});
 
