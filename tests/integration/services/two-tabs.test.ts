@@ -133,3 +133,23 @@ describe('two tabs sharing a workspace context', () => {
 		expect(asAnn.hits.map((h) => h.relativePath)).toEqual(['docs/alpha.txt']);
 	});
 });
+
+describe('a tab with a bus between announcements', () => {
+	it('skips the stored-generation read for 1 s after the last one, and after that sees documents whose announcement it missed', async () => {
+		const idbFactory = new IDBFactory();
+		const locks = inProcessLocks();
+		const hub = inProcessBus();
+		let nowMs = 0;
+		const a = createLibraryServiceWithInternals({ idbFactory, locks, bus: hub.connect(), clock: () => nowMs }).api;
+		// Tab b announces nothing (as if its message were lost).
+		const b = createLibraryServiceWithInternals({ idbFactory, locks }).api;
+		const ws = await a.createWorkspace('Shared');
+		await a.importFiles(ws.id, filesOf('a', ['alpha']), 'job-a');
+		expect(await foundPaths(a, ws.id, 'notes')).toEqual(['a/alpha.txt']);
+		await b.importFiles(ws.id, filesOf('b', ['bravo']), 'job-b');
+		nowMs = 999;
+		expect(await foundPaths(a, ws.id, 'notes')).toEqual(['a/alpha.txt']);
+		nowMs = 1000;
+		expect(await foundPaths(a, ws.id, 'notes')).toEqual(['a/alpha.txt', 'b/bravo.txt']);
+	});
+});
