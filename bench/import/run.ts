@@ -10,13 +10,13 @@
  *
  * Not part of the test suite; numbers depend on the machine.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
 import { loadBeirDataset } from '../../src/cli/beir-files.ts';
 import { chromiumArgs, chromiumExecutable } from '../../tests/e2e/support/chromium.ts';
+import { startPreview } from '../preview.ts';
 import { recordFigures, type Figure } from '../figures.ts';
 
 const { values } = parseArgs({
@@ -95,13 +95,8 @@ async function importOnce(browser: Browser, dir: string, files: number): Promise
 	return { files, seconds, pickTaskMs: pick?.[1] ?? 0, longestTaskMs: Math.max(0, ...tasks), longTasks: tasks.length, status };
 }
 
-if (!existsSync('build/index.html') || readdirSync('build').length === 0) throw new Error('Run `npm run build` first.');
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
-	stdio: 'ignore'
-});
+const server = await startPreview(port);
 try {
-	await new Promise((r) => setTimeout(r, 3000));
-	if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}): is port ${port} taken?`);
 	const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs() });
 	const results: Result[] = [];
 	for (const size of sizes) {

@@ -13,7 +13,6 @@
  * Not part of the test suite; numbers depend on the machine.
  */
 import 'fake-indexeddb/auto';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,7 @@ import { chromium } from '@playwright/test';
 import { loadBeirDataset } from '../../src/cli/beir-files.ts';
 import { createLibraryServiceWithInternals } from '../../src/lib/services/library.ts';
 import { chromiumArgs, chromiumExecutable } from '../../tests/e2e/support/chromium.ts';
+import { startPreview } from '../preview.ts';
 import { recordFigures } from '../figures.ts';
 
 const { values } = parseArgs({
@@ -126,14 +126,9 @@ const BROWSER_RUN = `async ({ url, files, queries }) => {
 	return { chunks: status.chunkCount, pageMs, workerMs, rpcMs, openMs, reopenMs, reopenSource: reopened.source, reopenHits: first.hits.length };
 }`;
 
-if (!existsSync('build/index.html')) throw new Error('Run `npm run build` first.');
+const server = await startPreview(port);
 const worker = readdirSync('build/_app/immutable/workers').find((f) => /^library\.worker-.*\.js$/.test(f))!;
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
-	stdio: 'ignore'
-});
 try {
-	await new Promise((r) => setTimeout(r, 3000));
-	if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}): is port ${port} taken?`);
 	const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs() });
 	const page = await browser.newPage();
 	await page.goto(`http://localhost:${port}/?demo=0`);
