@@ -1,3 +1,4 @@
+import type { VectorIndexKind } from '../search/vector/types.ts';
 import type { EmbeddingRecipe } from '../embedding/prefixes.ts';
 
 /**
@@ -11,7 +12,7 @@ export interface SemanticStatus {
 	readonly modelKey: string;
 	/** `loading`: vectors are being read in the background (lexical search already works); `none`: no vectors yet; `ready`; `failed` (see `message`). */
 	readonly state: 'loading' | 'ready' | 'none' | 'failed';
-	readonly indexKind: 'voy' | 'exact' | null;
+	readonly indexKind: VectorIndexKind | null;
 	readonly dims: number | null;
 	readonly vectorCount: number;
 	/** Chunks of ready documents without a vector for this model. */
