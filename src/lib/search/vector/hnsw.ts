@@ -175,6 +175,18 @@ export class HnswIndex implements VectorIndex {
 		return Array.from(best, (node) => ({ id: this.ids[node]!, similarity: scores[node]! }));
 	}
 
+	/** Live ids in node order. */
+	liveIds(): string[] {
+		return this.ids.filter((_, node) => !this.deleted[node]);
+	}
+
+	/** A new index with the live rows only, in node order, none linked yet (compaction after many removals). */
+	compacted(): HnswIndex {
+		const next = new HnswIndex(this.dims, this.params);
+		next.add(this.liveIds().map((id) => ({ id, vector: this.vectorOf(id)! })));
+		return next;
+	}
+
 	/** The stored unit vector of a live `id` (a copy), or `undefined`. */
 	vectorOf(id: string): Float32Array | undefined {
 		const node = this.live.get(id);
@@ -437,4 +449,25 @@ export class HnswIndex implements VectorIndex {
 		}
 		return this.epoch;
 	}
+}
+
+/**
+ * Recall@k of the graph against the exact scan over the same rows, on `queries` probe vectors:
+ * the normalised midpoints of pairs of stored vectors spread evenly over the index (points
+ * between documents, not copies of them, which would be found trivially). 1 for an empty index.
+ */
+export function measureGraphRecall(index: HnswIndex, k = 10, queries = 50): number {
+	const ids = index.liveIds();
+	if (ids.length < 2) return 1;
+	let found = 0;
+	let wanted = 0;
+	for (let i = 0; i < queries; i++) {
+		const a = index.vectorOf(ids[Math.floor((i * ids.length) / queries)]!)!;
+		const b = index.vectorOf(ids[Math.floor(((i + 0.5) * ids.length) / queries) % ids.length]!)!;
+		const q = l2Normalize(Float32Array.from(a, (x, j) => x + b[j]!));
+		const truth = new Set(index.exactSearch(k, undefined, q).map((h) => h.id));
+		wanted += truth.size;
+		for (const hit of index.search(q, k)) if (truth.has(hit.id)) found++;
+	}
+	return wanted === 0 ? 1 : found / wanted;
 }

@@ -4,3 +4,4 @@ export * from './normalize.ts';
 export * from './exact-index.ts';
 export * from './hnsw.ts';
 export * from './matrix.ts';
+export * from './choice.ts';
