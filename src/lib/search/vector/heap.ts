@@ -7,6 +7,7 @@ export class ScoredHeap {
 	private scores: Float64Array;
 	private nodes: Int32Array;
 	size = 0;
+	private readonly isMax: boolean;
 
 	/** @param order `max` or `min` at the root. @param capacity initial slots (grows). */
 	constructor(
@@ -15,6 +16,7 @@ export class ScoredHeap {
 	) {
 		this.scores = new Float64Array(capacity);
 		this.nodes = new Int32Array(capacity);
+		this.isMax = order === 'max';
 	}
 
 	/** Empty the heap (keeps its storage). */
@@ -77,7 +79,7 @@ export class ScoredHeap {
 
 	// True when (sa, na) belongs nearer the root than (sb, nb).
 	private above(sa: number, na: number, sb: number, nb: number): boolean {
-		return this.order === 'max' ? sa > sb || (sa === sb && na < nb) : sa < sb || (sa === sb && na > nb);
+		return this.isMax ? sa > sb || (sa === sb && na < nb) : sa < sb || (sa === sb && na > nb);
 	}
 
 	private grow(): void {

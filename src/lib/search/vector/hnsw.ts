@@ -77,7 +77,6 @@ export class HnswIndex implements VectorIndex {
 	private randomState: number;
 	private readonly candidates = new ScoredHeap('max');
 	private readonly results = new ScoredHeap('min');
-	private scratch = new Int32Array(64);
 
 	/** @param dims vector length, a positive integer. */
 	constructor(
@@ -349,7 +348,7 @@ export class HnswIndex implements VectorIndex {
 		level: number
 	): { nodes: Int32Array; scores: Float64Array } {
 		const epoch = this.nextEpoch();
-		const { candidates, results } = this;
+		const { candidates, results, visited } = this;
 		candidates.clear();
 		results.clear();
 		for (let i = 0; i < entryNodes.length; i++) {
@@ -363,22 +362,29 @@ export class HnswIndex implements VectorIndex {
 			const current = candidates.topNode();
 			candidates.pop();
 			if (results.size >= ef && score < results.topScore()) break;
-			const { list, offset, count } = this.linksOf(current, level);
-			if (this.scratch.length < count) this.scratch = new Int32Array(count * 2);
+			let list: Int32Array;
+			let offset: number;
+			let count: number;
+			if (level === 0) {
+				list = this.links0;
+				offset = current * this.m0;
+				count = this.degree0[current]!;
+			} else ({ list, offset, count } = this.linksOf(current, level));
+			const picks = this.matrix.picksView();
 			let fresh = 0;
 			for (let j = 0; j < count; j++) {
 				const other = list[offset + j]!;
-				if (this.visited[other] === epoch) continue;
-				this.visited[other] = epoch;
-				this.scratch[fresh++] = other;
+				if (visited[other] === epoch) continue;
+				visited[other] = epoch;
+				picks[fresh++] = other;
 			}
 			if (fresh === 0) continue;
-			const scores = this.matrix.gather(this.scratch, fresh);
+			const scores = this.matrix.scorePicks(fresh);
 			for (let j = 0; j < fresh; j++) {
 				const s = scores[j]!;
 				if (results.size < ef || s > results.topScore()) {
-					candidates.push(s, this.scratch[j]!);
-					results.push(s, this.scratch[j]!);
+					candidates.push(s, picks[j]!);
+					results.push(s, picks[j]!);
 					if (results.size > ef) results.pop();
 				}
 			}

@@ -157,6 +157,27 @@ export class VectorMatrix {
 		return new Float32Array(this.memory(), scores, this.count);
 	}
 
+	/**
+	 * The picks scratch (i32 row numbers, `capacity` slots) for {@link scorePicks}: a graph search
+	 * writes the rows it wants scored straight into wasm memory. Valid until the matrix grows.
+	 */
+	picksView(): Int32Array {
+		this.refreshViews();
+		return this.views!.picks;
+	}
+
+	/**
+	 * Scores of the rows written to `picksView()[0..count)`, in `[0..count)` of the returned
+	 * scratch view (no copy, no allocation: the hot path of graph search).
+	 */
+	scorePicks(count: number): Float32Array {
+		const { rows, picks, query, scores } = this.layout;
+		if (this.kernel) this.kernel.gather_f32(rows, this.rowBytes, picks, count, query, scores);
+		else this.jsGather(this.picksView(), count);
+		this.refreshViews();
+		return this.views!.scores;
+	}
+
 	/** f32 dot products of the query with rows `picked[0..count)`; a view of the scores. */
 	gather(picked: ArrayLike<number>, count = picked.length): Float32Array {
 		if (count > this.layout.capacity) throw new RangeError(`gather of ${count} rows from a matrix of ${this.layout.capacity}.`);
@@ -200,6 +221,20 @@ export class VectorMatrix {
 		let sum = 0;
 		for (let i = 0; i < m.length; i++) sum += m[i]!;
 		return sum;
+	}
+
+	private views: { buffer: ArrayBuffer; layout: Layout; picks: Int32Array; scores: Float32Array } | null = null;
+
+	private refreshViews(): void {
+		const buffer = this.memory();
+		if (this.views && this.views.buffer === buffer && this.views.layout === this.layout) return;
+		const { picks, scores, capacity } = this.layout;
+		this.views = {
+			buffer,
+			layout: this.layout,
+			picks: new Int32Array(buffer, picks, capacity),
+			scores: new Float32Array(buffer, scores, capacity)
+		};
 	}
 
 	private memory(): ArrayBuffer {
