@@ -69,12 +69,21 @@ export class ScoredHeap {
 		this.nodes[i] = node;
 	}
 
-	/** The contents as (nodes, scores), best score first (ties by node), leaving the heap as it is. */
-	sortedDescending(): { nodes: Int32Array; scores: Float64Array } {
-		const order = Array.from({ length: this.size }, (_, i) => i).sort(
-			(a, b) => this.scores[b]! - this.scores[a]! || this.nodes[a]! - this.nodes[b]!
-		);
-		return { nodes: Int32Array.from(order, (i) => this.nodes[i]!), scores: Float64Array.from(order, (i) => this.scores[i]!) };
+	/**
+	 * Empty a `min` heap into (nodes, scores), best score first, ties by node ascending: each pop
+	 * yields the worst remaining, so they fill the arrays from the end.
+	 */
+	drainDescending(): { nodes: Int32Array; scores: Float64Array } {
+		if (this.isMax) throw new Error('drainDescending needs a min heap.');
+		const n = this.size;
+		const nodes = new Int32Array(n);
+		const scores = new Float64Array(n);
+		for (let i = n - 1; i >= 0; i--) {
+			nodes[i] = this.nodes[0]!;
+			scores[i] = this.scores[0]!;
+			this.pop();
+		}
+		return { nodes, scores };
 	}
 
 	// True when (sa, na) belongs nearer the root than (sb, nb).

@@ -389,7 +389,7 @@ export class HnswIndex implements VectorIndex {
 				}
 			}
 		}
-		return results.sortedDescending();
+		return results.drainDescending();
 	}
 
 	// Algorithm 4 (hnswlib's getNeighborsByHeuristic2): take candidates best first; keep one

@@ -238,8 +238,7 @@ export class VectorMatrix {
 	}
 
 	private memory(): ArrayBuffer {
-		// A grown WebAssembly memory detaches its old buffer: always read the current one.
-		if (this.kernel) this.buffer = this.kernel.memory.buffer;
+		// Only growTo grows the memory (and re-reads its buffer, as growth detaches the old one).
 		return this.buffer;
 	}
 
@@ -258,6 +257,7 @@ export class VectorMatrix {
 		if (this.kernel) {
 			const have = this.kernel.memory.buffer.byteLength;
 			if (end > have) this.kernel.memory.grow(Math.ceil((end - have) / PAGE));
+			this.buffer = this.kernel.memory.buffer;
 			return;
 		}
 		if (end <= this.buffer.byteLength) return;
