@@ -253,24 +253,20 @@ export class SemanticIndexes {
 		const index = entry.index;
 		if (!(index instanceof HnswIndex) || !entry.graph || index.pending === 0) return;
 		if (!wantsGraph(config.embedding.vectorIndex, index.size())) return;
-		void this.store()
-			.then((store) =>
-				linkGraph(index, entry.graph!, {
-					store,
-					workspaceId,
-					modelKey: entry.modelKey,
-					sourceKeyOf: (id) => {
-						const doc = documents.get(documentIdOf(id));
-						return doc ? [doc.id, sourceKeyOf(doc)] : undefined;
-					},
-					current: () => this.entries.get(workspaceId) === entry && entry.index === index,
-					pause: nextTask,
-					now: () => performance.now()
-				})
-			)
-			.catch((error: unknown) => {
-				entry.message = `The vector graph could not be built or stored (${error instanceof Error ? error.message : String(error)}); searches scan exactly.`;
-			});
+		linkGraph(index, entry.graph, {
+			store: this.store,
+			workspaceId,
+			modelKey: entry.modelKey,
+			sourceKeyOf: (id) => {
+				const doc = documents.get(documentIdOf(id));
+				return doc ? [doc.id, sourceKeyOf(doc)] : undefined;
+			},
+			current: () => this.entries.get(workspaceId) === entry && entry.index === index,
+			pause: nextTask,
+			now: () => performance.now()
+		}).catch((error: unknown) => {
+			entry.message = `The vector graph could not be built or stored (${error instanceof Error ? error.message : String(error)}); searches scan exactly.`;
+		});
 	}
 
 	private async createIndex(entry: Entry, config: AppConfig, dims: number): Promise<VectorIndex> {

@@ -69,7 +69,8 @@ export async function restoreGraph(
 }
 
 /**
- * Link every waiting row, `LINK_SLICE_NODES` at a time with `pause()` between slices; stop early
+ * Link every waiting row, `LINK_SLICE_NODES` at a time with `pause()` between slices (`state.linking`
+ * is true from the call on, before anything is awaited, so a status read right after sees it); stop early
  * (returning false) when `current()` turns false (the workspace was reloaded or its index
  * replaced). Then measure recall and store the graph with the source keys of its documents.
  */
@@ -77,7 +78,7 @@ export async function linkGraph(
 	index: HnswIndex,
 	state: GraphState,
 	options: {
-		readonly store: AssayStore;
+		readonly store: () => Promise<AssayStore>;
 		readonly workspaceId: string;
 		readonly modelKey: string;
 		readonly sourceKeyOf: (chunkId: string) => [documentId: string, sourceKey: string] | undefined;
@@ -106,7 +107,9 @@ export async function linkGraph(
 				const source = options.sourceKeyOf(id);
 				if (source) documentHashes[source[0]] = source[1];
 			}
-			await options.store.indexState.put({
+			await (
+				await options.store()
+			).indexState.put({
 				workspaceId: options.workspaceId,
 				kind: 'hnsw',
 				analyzerFingerprint: fingerprint(options.modelKey, index),
