@@ -11,6 +11,7 @@ import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource, importReportFiles } from './eval-files.ts';
 import { describe } from './describe.ts';
 import type { AppCore } from './app-core.svelte.ts';
+import { SyntheticDesk } from './eval-synthetic.svelte.ts';
 import { draftFromConfig, loadDrafts, saveDrafts, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
 
 /**
@@ -46,7 +47,12 @@ export class EvalBench {
 	private draftsWorkspaceId: string | null = null;
 	private jobId: string | null = null;
 
-	constructor(private readonly app: AppCore) {}
+	/** "Generate synthetic cases" and their review queue, over the current golden set. */
+	readonly synthetic: SyntheticDesk;
+
+	constructor(private readonly app: AppCore) {
+		this.synthetic = new SyntheticDesk(app, this);
+	}
 
 	private get api() {
 		return this.app.api;
@@ -74,6 +80,11 @@ export class EvalBench {
 			else if (pick && !this.runProgress) await this.refreshGoldenSets(pick.id);
 		});
 		this.ready = true;
+	}
+
+	/** Reload the workspace's golden sets (after the synthetic desk saved one). */
+	async reloadGoldenSets(): Promise<void> {
+		if (this.workspaceId) await this.refreshGoldenSets(this.workspaceId);
 	}
 
 	private async refreshGoldenSets(id: string): Promise<void> {

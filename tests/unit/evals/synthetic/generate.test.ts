@@ -10,6 +10,7 @@ import {
 	type SyntheticDocument
 } from '../../../../src/lib/evals/synthetic/index.ts';
 import type { GoldenCase } from '../../../../src/lib/evals/golden/index.ts';
+import { AssayError, toErrorData } from '../../../../src/lib/shared/errors.ts';
 
 const docs: SyntheticDocument[] = [
 	{
@@ -164,7 +165,7 @@ describe('synthetic golden cases', () => {
 		let n = 0;
 		const model = new ScriptedChatModel('m', () =>
 			++n === 1
-				? { tokens: [], error: { code: 'LLM_GENERATION_FAILED', message: 'boom' } }
+				? { tokens: [], error: toErrorData(new AssayError('LLM_GENERATION_FAILED', 'boom')) }
 				: { tokens: [json('Why do cats sleep?', 'To rest.')] }
 		);
 		const result = await generateSyntheticCases(model, [docs[2]!], { count: 2, multiShare: 0 }, { existing: [], nowMs: NOW });
