@@ -21,7 +21,7 @@ test('synthetic cases written by the scripted model for the demo workspace are r
 	await expect(page.getByTestId('golden-select')).toContainText('Demo questions (EN/KO/JA) (15)');
 
 	const panel = page.getByTestId('synthetic-panel');
-	await panel.getByLabel('Synthetic questions').fill('3');
+	await panel.getByLabel('Synthetic questions', { exact: true }).fill('3');
 	await panel.getByLabel('Multi-document share').fill('34');
 	await panel.getByTestId('synthetic-generate').click();
 	await expect(page.getByTestId('eval-notice')).toContainText('Generated 3 synthetic case(s) for review');
@@ -42,12 +42,18 @@ test('synthetic cases written by the scripted model for the demo workspace are r
 	await queue.first().getByRole('button', { name: 'Accept' }).click();
 	await expect(queue).toHaveCount(2);
 	await queue.first().getByRole('button', { name: 'Edit' }).click();
-	await panel.getByLabel('Synthetic question').fill('Which rule does the reviewer’s corrected question ask about?');
+	await panel.getByLabel('Synthetic question', { exact: true }).fill('Which rule does the reviewer’s corrected question ask about?');
 	await panel.getByRole('button', { name: 'Save and accept' }).click();
 	await expect(queue).toHaveCount(1);
 	await queue.first().getByRole('button', { name: 'Reject' }).click();
 	await expect(panel.getByTestId('synthetic-empty')).toBeVisible();
 	await expect(page.getByTestId('golden-select')).toContainText('Demo questions (EN/KO/JA) (17)');
+	// The accepted cases are marked synthetic among the real ones, the edited one with its correction.
+	await page.getByText('Edit cases (17)').click();
+	const marked = page.getByTestId('golden-case').filter({ has: page.getByTestId('case-synthetic') });
+	await expect(marked).toHaveCount(2);
+	await expect(marked.getByTestId('case-synthetic').first()).toContainText('synthetic (accepted) · written by scripted-test-model');
+	await expect(marked.filter({ hasText: 'Which rule does the reviewer’s corrected question ask about?' })).toHaveCount(1);
 
 	await page.getByTestId('run-eval').click();
 	await expect(page.getByTestId('metric-recall@10').first()).toBeVisible({ timeout: 180_000 });
