@@ -2,6 +2,7 @@ import { newId } from '$lib/shared/ids.ts';
 import type { AppConfig, AnalyzerName } from '$lib/config/schema.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord, RowError } from '$lib/evals/golden/types.ts';
+import { evaluableCases } from '$lib/evals/golden/synthetic.ts';
 import { compareReports, reportToTrecRun, type EvalReport, type ReportComparison } from '$lib/evals/report/index.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import type { BeirImportProgress, EvalRunProgress, ExplainResult } from '$lib/services/eval-api.ts';
@@ -238,12 +239,14 @@ export class EvalBench {
 		if (!gs || !this.workspaceId) return;
 		const workspaceId = this.workspaceId;
 		const drafts = $state.snapshot(this.drafts) as ConfigDraft[];
+		// What the worker evaluates: real cases and accepted synthetic ones.
+		const evaluated = evaluableCases(gs.cases).length;
 		const job = this.app.jobs.start({
 			kind: 'experiment',
-			label: `Experiment: ${drafts.length} configuration(s) × ${gs.cases.length} queries`,
+			label: `Experiment: ${drafts.length} configuration(s) × ${evaluated} queries`,
 			route: '/evals/',
 			workspaceId,
-			total: drafts.length * gs.cases.length,
+			total: drafts.length * evaluated,
 			cancel: () => void this.cancelRun()
 		});
 		let cancelled = false;
@@ -254,7 +257,7 @@ export class EvalBench {
 			for (const [index, d] of drafts.entries()) {
 				const jobId = newId('eval');
 				this.jobId = jobId;
-				this.runProgress = { jobId, phase: 'indexing', done: 0, total: gs.cases.length, label: d.label, index, count: drafts.length };
+				this.runProgress = { jobId, phase: 'indexing', done: 0, total: evaluated, label: d.label, index, count: drafts.length };
 				const report = await this.api.runEval(
 					{
 						workspaceId,
@@ -269,7 +272,7 @@ export class EvalBench {
 					},
 					LibraryClient.listener((p: EvalRunProgress) => {
 						this.runProgress = { ...p, label: d.label, index, count: drafts.length };
-						if (p.phase !== 'indexing') job.progress(index * gs.cases.length + p.done, undefined, d.label);
+						if (p.phase !== 'indexing') job.progress(index * evaluated + p.done, undefined, d.label);
 					})
 				);
 				this.reports = [...this.reports, report];

@@ -1,3 +1,4 @@
+import { AssayError } from '$lib/shared/errors.ts';
 import { documentReference } from '$lib/shared/identity.ts';
 import { isSearchable } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord } from '$lib/evals/golden/types.ts';
@@ -45,10 +46,14 @@ export class SyntheticDesk {
 	/** The last generation's failed items. */
 	failures = $state<SyntheticItemError[]>([]);
 	private abort: AbortController | null = null;
+	/** The last queued change of a golden set (see `update`). */
+	private chain: Promise<void> = Promise.resolve();
 
+	/** `now`: the clock of `source.generatedAt`, ms since the epoch (injectable for tests). */
 	constructor(
 		private readonly app: AppCore,
-		private readonly host: SyntheticHost
+		private readonly host: SyntheticHost,
+		private readonly now: () => number = Date.now
 	) {}
 
 	/** The current golden set's cases waiting for review, in queue order. */
@@ -77,13 +82,21 @@ export class SyntheticDesk {
 		return out;
 	}
 
-	private async save(gs: GoldenSetRecord, workspaceId: string, lists: SyntheticLists): Promise<void> {
-		await this.app.api.saveGoldenSet(workspaceId, gs.id, gs.name, lists.cases, undefined, lists.synthetic);
-		await this.host.reloadGoldenSets();
-	}
-
-	private lists(gs: GoldenSetRecord): SyntheticLists {
-		return { cases: gs.cases, synthetic: gs.synthetic ?? [] };
+	/**
+	 * Apply `change` to the stored golden set `goldenSetId` (read afresh, so a review made while a
+	 * generation ran is kept) and reload the page's list. Changes run one after another: two quick
+	 * clicks never save over each other.
+	 */
+	private update(workspaceId: string, goldenSetId: string, change: (lists: SyntheticLists) => SyntheticLists): Promise<void> {
+		const next = this.chain.then(async () => {
+			const gs = (await this.app.api.listGoldenSets(workspaceId)).find((g) => g.id === goldenSetId);
+			if (!gs) throw new AssayError('NOT_FOUND', `The golden set ${goldenSetId} no longer exists.`);
+			const lists = change({ cases: gs.cases, synthetic: gs.synthetic ?? [] });
+			await this.app.api.saveGoldenSet(workspaceId, gs.id, gs.name, lists.cases, undefined, lists.synthetic);
+			await this.host.reloadGoldenSets();
+		});
+		this.chain = next.catch(() => undefined);
+		return next;
 	}
 
 	/** Generate `count` cases into the current golden set's review queue; failed items are listed in `failures`. */
@@ -114,7 +127,7 @@ export class SyntheticDesk {
 				{ count, multiShare: this.multiShare, seed: Math.round(this.seed) },
 				{
 					existing: [...gs.cases, ...(gs.synthetic ?? [])],
-					nowMs: Date.now(),
+					nowMs: this.now(),
 					signal: this.abort!.signal,
 					onProgress: (done, total) => {
 						this.progress = { done, total };
@@ -122,7 +135,7 @@ export class SyntheticDesk {
 					}
 				}
 			);
-			await this.save(gs, workspaceId, enqueueSynthetic(this.lists(gs), result.cases));
+			await this.update(workspaceId, gs.id, (lists) => enqueueSynthetic(lists, result.cases));
 			this.failures = result.errors;
 			const failed = result.errors.length > 0 ? `; ${result.errors.length} failed` : '';
 			const short =
@@ -146,7 +159,7 @@ export class SyntheticDesk {
 		const gs = this.host.goldenSet;
 		const workspaceId = this.host.workspaceId;
 		if (!gs || !workspaceId) return;
-		await this.run(() => this.save(gs, workspaceId, acceptSynthetic(this.lists(gs), caseId, edits)));
+		await this.run(() => this.update(workspaceId, gs.id, (lists) => acceptSynthetic(lists, caseId, edits)));
 	}
 
 	/** Reject a pending case: it stays out of the golden set's cases (kept, so it is not generated again). */
@@ -154,7 +167,7 @@ export class SyntheticDesk {
 		const gs = this.host.goldenSet;
 		const workspaceId = this.host.workspaceId;
 		if (!gs || !workspaceId) return;
-		await this.run(() => this.save(gs, workspaceId, rejectSynthetic(this.lists(gs), caseId)));
+		await this.run(() => this.update(workspaceId, gs.id, (lists) => rejectSynthetic(lists, caseId)));
 	}
 
 	private async run(fn: () => Promise<void>, job?: { finish(status: 'failed', detail: string): void }): Promise<void> {
