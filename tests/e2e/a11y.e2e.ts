@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { answerAll, gradeAll, openAnswers, routeScriptedModels } from './support/answer-scripts.ts';
-import { ROUTED_LLM_BASE } from './support/llm-endpoint.ts';
+import { ROUTED_LLM_BASE, routeLlm, streamed } from './support/llm-endpoint.ts';
 
 /**
  * Accessibility audit (issue 13, item 4): axe-core runs in the page on every page and its main
@@ -165,6 +165,26 @@ test('Evaluations with the demo golden set, after two runs (report table, chart)
 	await page.getByTestId('compare').click();
 	await expect(page.getByTestId('comparison')).toBeVisible();
 	await audit(page, 'evaluations comparison');
+});
+
+test('Evaluations with synthetic cases waiting for review, and one being edited, have no serious or critical axe violations', async ({
+	page
+}) => {
+	let n = 0;
+	await routeLlm(page, (route) =>
+		streamed([JSON.stringify({ question: `Generated question number ${++n} here?`, answer: 'An answer.' })])(route)
+	);
+	await openLibrary(page);
+	await gotoPage(page, 'ask-link');
+	await page.getByLabel('Base URL', { exact: true }).fill(ROUTED_LLM_BASE);
+	await page.getByLabel('Model', { exact: true }).fill('writer');
+	await gotoPage(page, 'evals-link');
+	await page.getByLabel('Synthetic questions', { exact: true }).fill('2');
+	await page.getByTestId('synthetic-generate').click();
+	await expect(page.getByTestId('synthetic-case')).toHaveCount(2);
+	await audit(page, 'evaluations with synthetic cases pending review');
+	await page.getByTestId('synthetic-case').first().getByRole('button', { name: 'Edit' }).click();
+	await audit(page, 'evaluations editing a synthetic case');
 });
 
 test('Answer evals after an answer run and its grading have no serious or critical axe violations', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseGoldenCsv, parseGoldenJsonl, parseGoldenTrec } from '../../lib/evals/golden/parse.ts';
+import { evaluableCases } from '../../lib/evals/golden/synthetic.ts';
 import type { GoldenCase, ParsedGoldenCases } from '../../lib/evals/golden/types.ts';
 import { parseAssayConfig, type AssayConfig, type SystemConfig } from '../../lib/evals/system/config.ts';
 import { resolveEnvRefs } from '../../lib/evals/system/http-system.ts';
@@ -125,7 +126,7 @@ export function loadEvalConfig(file: string, env: Readonly<Record<string, string
 /**
  * Read the golden set with the app's parsers (JSONL, CSV, BEIR folder: queries.jsonl + qrels.tsv,
  * qrels/test.tsv or qrels.trec). Bad rows make the input unusable: the message lists the first
- * five with their line numbers.
+ * five with their line numbers. Synthetic cases whose review is not `accepted` are left out.
  * @throws AssayError `DATASET_INVALID` for bad rows or an empty set; `FILE_READ` when unreadable.
  */
 export function loadGoldenCases(golden: LoadedConfig['goldenSet']): GoldenCase[] {
@@ -155,9 +156,11 @@ export function loadGoldenCases(golden: LoadedConfig['goldenSet']): GoldenCase[]
 			{ details: { path: golden.path, errors: parsed.errors.slice(0, 50) } }
 		);
 	}
-	if (parsed.cases.length === 0)
+	// Synthetic cases still pending or rejected in the file are never evaluated (as in the app).
+	const cases = evaluableCases(parsed.cases);
+	if (cases.length === 0)
 		throw new AssayError('DATASET_INVALID', `The golden set ${golden.path} has no cases`, { details: { path: golden.path } });
-	return parsed.cases;
+	return cases;
 }
 
 /** A file path's text as JSON (a report, an outputs file). @throws AssayError `FILE_READ`, `DATASET_INVALID`. */

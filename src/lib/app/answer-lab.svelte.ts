@@ -289,7 +289,7 @@ export class AnswerLab implements AnswerLabPort {
 			const run = await this.api.startAnswerRun({ workspaceId, goldenSetId: gs.id, config });
 			this.runs = [...this.runs, run];
 			await this.openRun(run.id);
-			await this.execute(run, gs.cases);
+			await this.execute(run, run.cases);
 		});
 	}
 

@@ -40,7 +40,8 @@ export interface ReportView {
 	readonly status: string;
 	readonly incomplete: { readonly reason: string; readonly code: string | null; readonly notRun: number } | null;
 	readonly system: { readonly type: string; readonly label: string; readonly details: readonly [string, string][] } | null;
-	readonly dataset: { readonly name: string; readonly cases: number; readonly evaluated: number };
+	/** `synthetic`: accepted synthetic cases among `cases`; null in reports written before the count existed. */
+	readonly dataset: { readonly name: string; readonly cases: number; readonly evaluated: number; readonly synthetic: number | null };
 	readonly metrics: readonly { readonly name: string; readonly mean: number; readonly answerableMean: number | null }[];
 	readonly errors: { readonly count: number; readonly byCode: readonly [string, number][] } | null;
 	readonly cache: { readonly hits: number; readonly requests: number } | null;
@@ -116,7 +117,12 @@ export function reportView(report: EvalReport): ReportView {
 					details: Object.entries(system.details).map(([k, v]) => [k, text(v)] as [string, string])
 				}
 			: null,
-		dataset: { name: report.dataset.name, cases: report.dataset.cases, evaluated: report.dataset.evaluatedCases },
+		dataset: {
+			name: report.dataset.name,
+			cases: report.dataset.cases,
+			evaluated: report.dataset.evaluatedCases,
+			synthetic: report.dataset.synthetic ?? null
+		},
 		metrics: Object.entries(report.metrics.aggregate)
 			.map(([name, m]) => ({ name, mean: m.mean, answerableMean: m.answerableMean }))
 			.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),

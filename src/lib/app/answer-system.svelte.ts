@@ -1,5 +1,6 @@
 import { AssayError, type AssayErrorData } from '$lib/shared/errors.ts';
 import type { GoldenCase } from '$lib/evals/golden/types.ts';
+import { evaluableCases } from '$lib/evals/golden/synthetic.ts';
 import { MAX_REPEATS, type AnswerRecord, type AnswerRunConfig, type AnswerRunRecord } from '$lib/evals/answers/types.ts';
 import type { ResponseCache, SystemCaseResult, SystemRef, SystemUnderTest } from '$lib/evals/system/types.ts';
 import { EXTERNAL_PROMPT } from '$lib/evals/system/report.ts';
@@ -138,7 +139,7 @@ export class SystemDesk {
 		const gs = lab.goldenSets.find((g) => g.id === lab.goldenSetId);
 		await lab.guard(async () => {
 			if (!gs) throw new AssayError('CONFIG_INVALID', 'Choose a golden set first: the outputs are matched to its case ids.');
-			const read = await this.engine.file(file.name, await file.text(), gs.cases);
+			const read = await this.engine.file(file.name, await file.text(), evaluableCases(gs.cases));
 			this.outputs = { ...read, name: file.name };
 			if (this.fileLabel.trim() === '') this.fileLabel = file.name;
 			lab.notice = `${file.name}: ${read.outputs} output${read.outputs === 1 ? '' : 's'} read${read.badLines.length > 0 ? `, ${read.badLines.length} bad line${read.badLines.length === 1 ? '' : 's'} left out (listed below)` : ''}.`;

@@ -2,6 +2,7 @@ import { newId } from '$lib/shared/ids.ts';
 import type { AppConfig, AnalyzerName } from '$lib/config/schema.ts';
 import type { WorkspaceRecord } from '$lib/ingest/types.ts';
 import type { GoldenCase, GoldenSetRecord, RowError } from '$lib/evals/golden/types.ts';
+import { evaluableCases } from '$lib/evals/golden/synthetic.ts';
 import { compareReports, reportToTrecRun, type EvalReport, type ReportComparison } from '$lib/evals/report/index.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import type { BeirImportProgress, EvalRunProgress, ExplainResult } from '$lib/services/eval-api.ts';
@@ -11,6 +12,7 @@ import { LibraryClient } from './library-client.ts';
 import { beirFolderInput, download, environmentInfo, goldenSetSource, importReportFiles } from './eval-files.ts';
 import { describe } from './describe.ts';
 import type { AppCore } from './app-core.svelte.ts';
+import { SyntheticDesk } from './eval-synthetic.svelte.ts';
 import { draftFromConfig, loadDrafts, saveDrafts, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
 
 /**
@@ -46,7 +48,12 @@ export class EvalBench {
 	private draftsWorkspaceId: string | null = null;
 	private jobId: string | null = null;
 
-	constructor(private readonly app: AppCore) {}
+	/** "Generate synthetic cases" and their review queue, over the current golden set. */
+	readonly synthetic: SyntheticDesk;
+
+	constructor(private readonly app: AppCore) {
+		this.synthetic = new SyntheticDesk(app, this);
+	}
 
 	private get api() {
 		return this.app.api;
@@ -74,6 +81,11 @@ export class EvalBench {
 			else if (pick && !this.runProgress) await this.refreshGoldenSets(pick.id);
 		});
 		this.ready = true;
+	}
+
+	/** Reload the workspace's golden sets (after the synthetic desk saved one). */
+	async reloadGoldenSets(): Promise<void> {
+		if (this.workspaceId) await this.refreshGoldenSets(this.workspaceId);
 	}
 
 	private async refreshGoldenSets(id: string): Promise<void> {
@@ -227,12 +239,14 @@ export class EvalBench {
 		if (!gs || !this.workspaceId) return;
 		const workspaceId = this.workspaceId;
 		const drafts = $state.snapshot(this.drafts) as ConfigDraft[];
+		// What the worker evaluates: real cases and accepted synthetic ones.
+		const evaluated = evaluableCases(gs.cases).length;
 		const job = this.app.jobs.start({
 			kind: 'experiment',
-			label: `Experiment: ${drafts.length} configuration(s) × ${gs.cases.length} queries`,
+			label: `Experiment: ${drafts.length} configuration(s) × ${evaluated} queries`,
 			route: '/evals/',
 			workspaceId,
-			total: drafts.length * gs.cases.length,
+			total: drafts.length * evaluated,
 			cancel: () => void this.cancelRun()
 		});
 		let cancelled = false;
@@ -243,7 +257,7 @@ export class EvalBench {
 			for (const [index, d] of drafts.entries()) {
 				const jobId = newId('eval');
 				this.jobId = jobId;
-				this.runProgress = { jobId, phase: 'indexing', done: 0, total: gs.cases.length, label: d.label, index, count: drafts.length };
+				this.runProgress = { jobId, phase: 'indexing', done: 0, total: evaluated, label: d.label, index, count: drafts.length };
 				const report = await this.api.runEval(
 					{
 						workspaceId,
@@ -258,7 +272,7 @@ export class EvalBench {
 					},
 					LibraryClient.listener((p: EvalRunProgress) => {
 						this.runProgress = { ...p, label: d.label, index, count: drafts.length };
-						if (p.phase !== 'indexing') job.progress(index * gs.cases.length + p.done, undefined, d.label);
+						if (p.phase !== 'indexing') job.progress(index * evaluated + p.done, undefined, d.label);
 					})
 				);
 				this.reports = [...this.reports, report];

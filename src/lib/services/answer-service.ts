@@ -1,4 +1,4 @@
-import { GoldenSetRecordSchema } from '../evals/golden/index.ts';
+import { evaluableCases, GoldenSetRecordSchema } from '../evals/golden/index.ts';
 import { goldenSetHash } from '../evals/report/build.ts';
 import {
 	MAX_REPEATS,
@@ -60,7 +60,8 @@ class AnswerService implements AnswerApi {
 		const store = await this.internals.store();
 		const parsed = GoldenSetRecordSchema.safeParse(await store.goldenSets.get(request.goldenSetId));
 		if (!parsed.success) throw new AssayError('NOT_FOUND', `No golden set with id ${request.goldenSetId}.`);
-		const gs = parsed.data;
+		// Pending and rejected synthetic cases are never answered (only accepted ones join a run).
+		const gs = { ...parsed.data, cases: evaluableCases(parsed.data.cases) };
 		const repeats = request.repeats ?? 1;
 		if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS)
 			throw new AssayError('CONFIG_INVALID', `Repeats must be a whole number from 1 to ${MAX_REPEATS}; got ${String(repeats)}.`);

@@ -104,13 +104,19 @@ export interface EvalApi {
 	listGoldenSets(workspaceId: string): Promise<GoldenSetRecord[]>;
 	/** Parse and store a golden set; bad rows are reported, good ones kept. @throws `DATASET_INVALID` when no row is good. */
 	importGoldenSet(workspaceId: string, name: string, source: GoldenSetSource): Promise<GoldenSetImportResult>;
-	/** Create or replace a golden set's cases (the editor). @throws `DATASET_INVALID` for a bad case. */
+	/**
+	 * Create or replace a golden set's cases (the editor). `synthetic`: the new synthetic review
+	 * queue (pending or rejected synthetic cases only); absent = keep the stored one. Case ids are
+	 * unique across both lists.
+	 * @throws `DATASET_INVALID` for a bad case, a repeated id or an accepted / real case in the queue.
+	 */
 	saveGoldenSet(
 		workspaceId: string,
 		goldenSetId: string | null,
 		name: string,
 		cases: readonly GoldenCase[],
-		format?: GoldenSetFormat
+		format?: GoldenSetFormat,
+		synthetic?: readonly GoldenCase[]
 	): Promise<GoldenSetRecord>;
 	deleteGoldenSet(goldenSetId: string): Promise<void>;
 	/** Make a workspace from a BEIR folder (one chunk per document) and its golden set from queries + qrels. */

@@ -2,7 +2,7 @@ import { chunkDocument } from '../chunking/index.ts';
 import { canonicalJson } from '../shared/hash.ts';
 import { chunkId, corpusHash, documentIdOf, documentReference } from '../shared/identity.ts';
 import { parseAppConfig, sameChunking } from '../config/schema.ts';
-import { resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
+import { evaluableCases, resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
 import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RunEntry } from '../evals/metrics/index.ts';
 import { buildEvalReport, type EvalReport } from '../evals/report/index.ts';
 import { parseRetrievalConfig, runQueries, type RetrievalConfig, type Retriever } from '../evals/runner/index.ts';
@@ -166,9 +166,11 @@ export async function runEvaluation(
 ): Promise<EvalReport> {
 	const config = parseRetrievalConfig(request.config);
 	const store = await internals.store();
-	const goldenSet = (await store.goldenSets.get(request.goldenSetId)) as GoldenSetRecord | undefined;
-	if (!goldenSet || goldenSet.workspaceId !== request.workspaceId)
+	const stored = (await store.goldenSets.get(request.goldenSetId)) as GoldenSetRecord | undefined;
+	if (!stored || stored.workspaceId !== request.workspaceId)
 		throw new AssayError('NOT_FOUND', `No golden set ${request.goldenSetId} in this workspace.`);
+	// Real cases and accepted synthetic ones; pending or rejected synthetic cases are never evaluated.
+	const goldenSet = { ...stored, cases: evaluableCases(stored.cases) };
 	const ws = await store.workspaces.get(request.workspaceId);
 	const started = performance.now();
 	return withSpan(

@@ -85,10 +85,11 @@ class EvalService implements EvalApi {
 		goldenSetId: string | null,
 		name: string,
 		cases: readonly GoldenCase[],
-		format: GoldenSetFormat = 'manual'
+		format: GoldenSetFormat = 'manual',
+		synthetic?: readonly GoldenCase[]
 	): Promise<GoldenSetRecord> {
 		const ids = new Set<string>();
-		for (const c of cases) {
+		for (const c of [...cases, ...(synthetic ?? [])]) {
 			const check = GoldenCaseInputSchema.safeParse(c);
 			if (!check.success)
 				throw new AssayError(
@@ -98,9 +99,15 @@ class EvalService implements EvalApi {
 			if (ids.has(c.id)) throw new AssayError('DATASET_INVALID', `Case id "${c.id}" appears twice.`);
 			ids.add(c.id);
 		}
+		for (const c of synthetic ?? [])
+			if (c.source?.kind !== 'synthetic' || c.source.review === 'accepted')
+				throw new AssayError('DATASET_INVALID', `Case "${c.id}": the synthetic queue holds only pending or rejected synthetic cases.`);
 		const store = await this.internals.store();
 		const previous = goldenSetId ? ((await store.goldenSets.get(goldenSetId)) as GoldenSetRecord | undefined) : undefined;
 		if (goldenSetId && !previous) throw new AssayError('NOT_FOUND', `No golden set with id ${goldenSetId}.`);
+		const queue = synthetic ?? previous?.synthetic ?? [];
+		for (const c of synthetic ? [] : queue)
+			if (ids.has(c.id)) throw new AssayError('DATASET_INVALID', `Case id "${c.id}" is taken by a synthetic case under review.`);
 		const now = Date.now();
 		const record: GoldenSetRecord = {
 			id: previous?.id ?? newId('gs'),
@@ -109,15 +116,8 @@ class EvalService implements EvalApi {
 			format: previous?.format ?? format,
 			createdAtMs: previous?.createdAtMs ?? now,
 			updatedAtMs: now,
-			cases: cases.map((c) => ({
-				id: c.id,
-				query: c.query,
-				relevant: c.relevant.map((r) => ({ ...r })),
-				...(c.reference ? { reference: c.reference } : {}),
-				tags: [...c.tags],
-				...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {}),
-				...(c.source ? { source: { ...c.source } } : {})
-			}))
+			cases: cases.map(storedCase),
+			...(queue.length > 0 ? { synthetic: queue.map(storedCase) } : {})
 		};
 		await store.goldenSets.put(record);
 		return record;
@@ -230,4 +230,19 @@ export function combineApis<A extends object, B extends object, C extends object
 		}
 	}
 	return out as A & B & C;
+}
+
+/** A plain copy of a case for IndexedDB (no extra fields; nested arrays copied). */
+function storedCase(c: GoldenCase): GoldenCase {
+	return {
+		id: c.id,
+		query: c.query,
+		relevant: c.relevant.map((r) => ({ ...r })),
+		...(c.reference ? { reference: c.reference } : {}),
+		tags: [...c.tags],
+		...(c.attack ? { attack: { canaries: [...c.attack.canaries], forbiddenHosts: [...c.attack.forbiddenHosts] } } : {}),
+		...(c.source
+			? { source: c.source.kind === 'synthetic' ? { ...c.source, documentIds: [...c.source.documentIds] } : { ...c.source } }
+			: {})
+	};
 }

@@ -40,7 +40,7 @@ describe('the view of an opened CLI report', () => {
 	it('shows every case with its answer or error, checks and verdicts (typed errors as codes, never scores), and the metrics by name', async () => {
 		const view = reportView(await report());
 		expect(view.title).toBe('lexical + v3');
-		expect(view.dataset).toEqual({ name: 'kites', cases: 3, evaluated: 3 });
+		expect(view.dataset).toEqual({ name: 'kites', cases: 3, evaluated: 3, synthetic: 0 });
 		expect(view.cases.map((c) => c.id)).toEqual(['q1', 'q2', 'q3']);
 		const [q1, q2, q3] = view.cases;
 		expect(q1!.answer).toBe(makeAnswer('q1').text);

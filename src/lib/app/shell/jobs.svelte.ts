@@ -9,7 +9,17 @@ import { SvelteMap } from 'svelte/reactivity';
 
 /** What a job does; the shell names it and links back to the page that started it. */
 export type JobKind =
-	'import' | 'embed' | 'experiment' | 'answers' | 'grading' | 'beir' | 'model-download' | 'system-eval' | 'agent-eval' | 'bench';
+	| 'import'
+	| 'embed'
+	| 'experiment'
+	| 'answers'
+	| 'grading'
+	| 'beir'
+	| 'model-download'
+	| 'system-eval'
+	| 'agent-eval'
+	| 'bench'
+	| 'synthetic';
 
 /** Where a job is. `done`, `failed` and `cancelled` are final. */
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';

@@ -5,3 +5,4 @@
 export * from './types.ts';
 export * from './parse.ts';
 export * from './resolve.ts';
+export * from './synthetic.ts';

@@ -29,13 +29,36 @@ export interface AttackSpec {
 	readonly forbiddenHosts: readonly string[];
 }
 
-/** Where a case came from: promoted from a stored trace (its root span), at `promotedAt` (ISO 8601). */
-export interface CaseSource {
+/** A case promoted from a stored trace (its root span), at `promotedAt` (ISO 8601). */
+export interface TraceCaseSource {
 	readonly kind: 'trace';
 	readonly traceId: string;
 	readonly spanId: string;
 	readonly promotedAt: string;
 }
+
+/** Review state of a synthetic case: only `accepted` ones are evaluated (see `evaluableCases`). */
+export type SyntheticReview = 'pending' | 'accepted' | 'rejected';
+
+/**
+ * A case generated from the workspace's documents by a model (src/lib/evals/synthetic): which
+ * model and prompt version wrote it, from which documents (their references, the case's
+ * relevant documents), when (`generatedAt`, ISO 8601), and where its review stands.
+ */
+export interface SyntheticCaseSource {
+	readonly kind: 'synthetic';
+	/** The generating model's id (`ChatModel.modelId`). */
+	readonly model: string;
+	/** Version of the generation prompt (`SYNTHETIC_PROMPT_VERSION`). */
+	readonly promptVersion: string;
+	/** Document references the question was written from: one (single-document) or two (multi-document). */
+	readonly documentIds: readonly string[];
+	readonly generatedAt: string;
+	readonly review: SyntheticReview;
+}
+
+/** Where a case came from (absent = written or imported by a person). */
+export type CaseSource = TraceCaseSource | SyntheticCaseSource;
 
 /** One golden case. */
 export interface GoldenCase {
@@ -47,7 +70,7 @@ export interface GoldenCase {
 	readonly tags: readonly string[];
 	/** Present on prompt-injection cases: what the documents plant (see {@link AttackSpec}). */
 	readonly attack?: AttackSpec;
-	/** Provenance, when the case was promoted from a trace (see {@link CaseSource}). */
+	/** Provenance, when the case was promoted from a trace or generated (see {@link CaseSource}). */
 	readonly source?: CaseSource;
 }
 
@@ -75,6 +98,12 @@ export interface GoldenSetRecord {
 	readonly createdAtMs: number;
 	readonly updatedAtMs: number;
 	readonly cases: readonly GoldenCase[];
+	/**
+	 * Synthetic cases not (yet) accepted: `source.kind === 'synthetic'` with review `pending` or
+	 * `rejected`. Kept apart from `cases`, so nothing that reads `cases` (runs, exports, the CLI)
+	 * sees them; accepting one moves it into `cases`. Absent = none.
+	 */
+	readonly synthetic?: readonly GoldenCase[];
 }
 
 const idText = z.union([z.string().min(1), z.number().transform(String)]);
@@ -101,15 +130,22 @@ export const AttackInputSchema = z
 	.strict()
 	.refine((a) => a.canaries.length + a.forbiddenHosts.length > 0, { message: 'attack needs at least one canary or forbidden host' });
 
+const isoDate = z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 date-time');
+
 /** The `source` object of a golden case (see {@link CaseSource}). */
-export const CaseSourceSchema = z
-	.object({
-		kind: z.literal('trace'),
-		traceId: z.string().min(1),
-		spanId: z.string().min(1),
-		promotedAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 date-time')
-	})
-	.strict();
+export const CaseSourceSchema = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('trace'), traceId: z.string().min(1), spanId: z.string().min(1), promotedAt: isoDate }).strict(),
+	z
+		.object({
+			kind: z.literal('synthetic'),
+			model: z.string().min(1),
+			promptVersion: z.string().min(1),
+			documentIds: z.array(z.string().min(1)).min(1),
+			generatedAt: isoDate,
+			review: z.enum(['pending', 'accepted', 'rejected'])
+		})
+		.strict()
+]);
 
 /** One JSONL line of Assay's golden-set format (see `schemas/golden-case.v1.schema.json`). */
 export const GoldenCaseInputSchema = z
@@ -124,6 +160,28 @@ export const GoldenCaseInputSchema = z
 	})
 	.strict();
 
+const StoredSourceSchema = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('trace'), traceId: z.string(), spanId: z.string(), promotedAt: z.string() }),
+	z.object({
+		kind: z.literal('synthetic'),
+		model: z.string(),
+		promptVersion: z.string(),
+		documentIds: z.array(z.string()),
+		generatedAt: z.string(),
+		review: z.enum(['pending', 'accepted', 'rejected'])
+	})
+]);
+
+const StoredCaseSchema = z.object({
+	id: z.string(),
+	query: z.string(),
+	relevant: z.array(z.object({ doc: z.string(), grade: z.number(), chunk: z.string().optional() })),
+	reference: z.string().optional(),
+	tags: z.array(z.string()),
+	attack: z.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()) }).optional(),
+	source: StoredSourceSchema.optional()
+});
+
 /** Stored golden set, validated on read. */
 export const GoldenSetRecordSchema = z.object({
 	id: z.string(),
@@ -132,15 +190,6 @@ export const GoldenSetRecordSchema = z.object({
 	format: z.enum(['jsonl', 'csv', 'trec', 'beir', 'manual']),
 	createdAtMs: z.number(),
 	updatedAtMs: z.number(),
-	cases: z.array(
-		z.object({
-			id: z.string(),
-			query: z.string(),
-			relevant: z.array(z.object({ doc: z.string(), grade: z.number(), chunk: z.string().optional() })),
-			reference: z.string().optional(),
-			tags: z.array(z.string()),
-			attack: z.object({ canaries: z.array(z.string()), forbiddenHosts: z.array(z.string()) }).optional(),
-			source: z.object({ kind: z.literal('trace'), traceId: z.string(), spanId: z.string(), promotedAt: z.string() }).optional()
-		})
-	)
+	cases: z.array(StoredCaseSchema),
+	synthetic: z.array(StoredCaseSchema).optional()
 });

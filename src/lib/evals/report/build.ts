@@ -1,6 +1,7 @@
 import { AssayError } from '../../shared/errors.ts';
 import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import type { GoldenCase } from '../golden/types.ts';
+import { syntheticCount } from '../golden/synthetic.ts';
 import type { RetrievalMetrics } from '../metrics/summary.ts';
 import type { NdcgGain } from '../metrics/measures.ts';
 import { formatTrecRun } from '../metrics/trec-format.ts';
@@ -95,6 +96,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			name: input.goldenSet.name,
 			contentHash: input.contentHash ?? (await goldenSetHash(input.goldenSet.cases)),
 			cases: input.goldenSet.cases.length,
+			synthetic: syntheticCount(input.goldenSet.cases),
 			evaluatedCases: m.queryCount,
 			judgments: input.goldenSet.cases.reduce((n, c) => n + c.relevant.length, 0),
 			unmatchedReferences: [...input.unmatched.values()].reduce((n, l) => n + l.length, 0)

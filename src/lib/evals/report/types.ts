@@ -34,6 +34,8 @@ export const EvalReportSchema = z
 			name: z.string(),
 			contentHash: z.string(),
 			cases: z.number().int(),
+			/** How many of `cases` are synthetic (generated, accepted after review; v2, optional: absent in older reports). */
+			synthetic: z.number().int().min(0).optional(),
 			evaluatedCases: z.number().int(),
 			judgments: z.number().int(),
 			unmatchedReferences: z.number().int()

@@ -15,7 +15,7 @@ type Json = Record<string, unknown>;
 const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
 
 /**
- * Retrieval fields v2 reports may carry beyond v1 (all optional): the embedding recipe (pooling,
+ * Fields v2 reports may carry beyond v1 (all optional): the number of synthetic cases (issue 18), the embedding recipe (pooling,
  * query and passage prefixes), the run-as principal, the fusion configuration (issue 18), cross-encoder truncation counts (issue 11),
  * and the `hybrid-rerank` mode that v1's enum lacked.
  */
@@ -23,9 +23,21 @@ function withV2RetrievalFields(properties: Json): Json {
 	const embedding = properties.embeddingModel as { anyOf: Json[] };
 	const retrieval = properties.retrieval as { properties: Json };
 	const perQuery = properties.perQuery as { items: { properties: Json } };
+	const dataset = properties.dataset as { properties: Json };
 	const mode = retrieval.properties.mode as Json & { enum: string[] };
 	return {
 		...properties,
+		dataset: {
+			...dataset,
+			properties: {
+				...dataset.properties,
+				synthetic: {
+					type: 'integer',
+					minimum: 0,
+					description: 'How many of the evaluated cases are synthetic (generated from the documents by a model, accepted after review).'
+				}
+			}
+		},
 		embeddingModel: {
 			...embedding,
 			anyOf: embedding.anyOf.map((branch) =>
