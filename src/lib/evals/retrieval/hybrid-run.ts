@@ -5,6 +5,8 @@ import type { FusionConfig } from '../../search/fusion/score.ts';
 import type { Reranker, RerankerSpec } from '../../search/rerank/index.ts';
 import { retrieve, type RetrievalMode } from '../../search/retrieval/index.ts';
 import { ExactVectorIndex } from '../../search/vector/index.ts';
+import { rewriteQuery, sumRewriteUsage, type QueryPlan, type RewriteCache, type RewriteConfig } from '../../search/rewrite/index.ts';
+import type { ChatModel } from '../../generation/types.ts';
 import { AssayError } from '../../shared/errors.ts';
 import type { BeirDocument, BeirQuery } from '../datasets/beir.ts';
 import type { RankedList } from '../metrics/trec-format.ts';
@@ -34,6 +36,33 @@ export interface RetrievalRunOptions {
 	readonly onEmbedProgress?: (done: number, total: number) => void;
 	/** Called with 0 before the first query and after each query (retrieval, fusion and reranking done), of `total` queries. */
 	readonly onQueryProgress?: (done: number, total: number) => void;
+	/** Rewrite every query first (see `rewriteQuery`); absent = no rewriting, today's runs. */
+	readonly rewrite?: {
+		readonly config: RewriteConfig;
+		/** The answering model profile's chat model. */
+		readonly model: ChatModel;
+		/** Absent = every query asks the model. */
+		readonly cache?: RewriteCache;
+	};
+}
+
+/** What the rewriting stage of a run did and cost (tokens as the engine reported them). */
+export interface RewriteRunSummary {
+	readonly technique: RewriteConfig['technique'];
+	readonly count: number;
+	readonly modelId: string;
+	/** `gen_ai.provider.name` of the model, for pricing (`costFor`). */
+	readonly provider: string;
+	/** Model calls made (0 when every rewrite came from the cache). */
+	readonly calls: number;
+	readonly inputTokens: number;
+	readonly outputTokens: number;
+	/** Queries whose rewrite came from the cache. */
+	readonly cached: number;
+	/** Queries that fell back to the original query alone, with why. */
+	readonly fallbacks: readonly { readonly queryId: string; readonly reason: string }[];
+	/** Each query's plan, in query order. */
+	readonly plans: readonly (QueryPlan & { readonly queryId: string })[];
 }
 
 /** Result: one list per query plus timings in milliseconds. */
@@ -43,12 +72,16 @@ export interface RetrievalRunResult {
 	readonly searchMs: number;
 	/** Backend that computed the document vectors, when any. */
 	readonly backend: string | null;
+	/** Present only when `options.rewrite` was given. */
+	readonly rewrite?: RewriteRunSummary;
 }
 
 /**
  * Run a BEIR collection through the same retrieval pipeline as the app (`retrieve`): BM25 over
  * `title + " " + text`, dense over exact cosine (the exact index: Node has no reason to use
- * Voy), RRF, optional cross-encoder. Each document is one item.
+ * Voy), RRF, optional cross-encoder. Each document is one item. With `options.rewrite`, each
+ * query is first rewritten (`rewriteQuery`; multi-query, HyDE or keyword expansion) and the
+ * plan goes to `retrieve`; the result's `rewrite` sums the calls and tokens.
  * @throws AssayError `CONFIG_INVALID` when a mode's model is missing.
  */
 export async function runRetrievalMode(
@@ -91,8 +124,12 @@ export async function runRetrievalMode(
 	}
 	const t1 = performance.now();
 	const lists: RankedList[] = [];
+	const plans: (QueryPlan & { queryId: string })[] = [];
+	const rw = options.rewrite;
 	options.onQueryProgress?.(0, queries.length);
 	for (const query of queries) {
+		const plan = rw ? await rewriteQuery(query.text, rw.config, { model: rw.model, cache: rw.cache }) : undefined;
+		if (plan) plans.push({ ...plan, queryId: query.id });
 		const outcome = await retrieve(
 			query.text,
 			{
@@ -111,7 +148,9 @@ export async function runRetrievalMode(
 				},
 				passages: async (ids) => ids.map((id) => texts.get(id) ?? ''),
 				rerank: async (q, passages) => (await options.reranker!.score(options.rerankSpec!, q, passages)).scores
-			}
+			},
+			undefined,
+			plan
 		);
 		lists.push({
 			queryId: query.id,
@@ -119,5 +158,20 @@ export async function runRetrievalMode(
 		});
 		options.onQueryProgress?.(lists.length, queries.length);
 	}
-	return { lists, embedMs: t1 - t0, searchMs: performance.now() - t1, backend };
+	const searchMs = performance.now() - t1;
+	if (!rw) return { lists, embedMs: t1 - t0, searchMs, backend };
+	const { calls, inputTokens, outputTokens, cached } = sumRewriteUsage(plans);
+	const rewrite: RewriteRunSummary = {
+		technique: rw.config.technique,
+		count: rw.config.count,
+		modelId: rw.model.modelId,
+		provider: rw.model.provider,
+		calls,
+		inputTokens,
+		outputTokens,
+		cached,
+		fallbacks: plans.filter((p) => p.fallback !== null).map((p) => ({ queryId: p.queryId, reason: p.fallback! })),
+		plans
+	};
+	return { lists, embedMs: t1 - t0, searchMs, backend, rewrite };
 }

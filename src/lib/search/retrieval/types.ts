@@ -1,4 +1,5 @@
 import type { FusionConfig } from '../fusion/score.ts';
+import type { QueryPlan } from '../rewrite/types.ts';
 
 /**
  * Retrieval modes and the explain data every stage leaves behind.
@@ -45,6 +46,17 @@ export interface ExplainRow {
 	readonly rerank: StagePosition | null;
 	/** 1-based final rank, `null` when cut by top-k. */
 	readonly finalRank: number | null;
+	/**
+	 * With query rewriting only: the retriever lists that found this id, e.g.
+	 * `['original:lexical', 'rewrite-2:dense']` (see {@link RewriteExplain.lists}).
+	 */
+	readonly foundBy?: readonly string[];
+}
+
+/** What the rewriting stage did for one retrieval, for explain ("which list found each hit"). */
+export interface RewriteExplain extends Omit<QueryPlan, 'usage'> {
+	/** Every retriever list that was run, `<variant>:<lexical|dense>`, ids best first. */
+	readonly lists: readonly { readonly name: string; readonly ids: readonly string[] }[];
 }
 
 /** The ranked list each stage produced (best first), for "why not this one?". */
@@ -86,6 +98,12 @@ export interface RetrievalOutcome {
 	readonly results: readonly ExplainRow[];
 	/** Every stage's full list (`null` for stages the mode does not run). */
 	readonly stages: StageLists;
+	/**
+	 * Present only when a rewrite plan was given: the variants, the generated texts and every
+	 * list. Multi-query: `stages.lexical`/`dense` are the original query's lists and `stages.fused`
+	 * the RRF over all lists.
+	 */
+	readonly rewrite?: RewriteExplain;
 }
 
 /**
