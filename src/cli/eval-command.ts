@@ -158,7 +158,7 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
  * Read `--prices`: a price table as JSON (docs/cost.md).
  * @throws UsageError naming the file and each bad row and field.
  */
-function readPrices(path: string): PriceTable {
+export function readPrices(path: string): PriceTable {
 	let json: unknown;
 	try {
 		json = JSON.parse(readFileSync(path, 'utf8'));

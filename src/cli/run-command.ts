@@ -26,6 +26,8 @@ import { choiceOption, numberOption, parseOptions, positiveIntegerOption, string
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
 import { progressLines } from './progress.ts';
+import { describeRewriteRun, REWRITE_OPTION_SPECS, REWRITE_USAGE, rewriteFromFlags } from './run-rewrite.ts';
+import { readPrices } from './eval-command.ts';
 
 /** The app's defaults (one `AppConfig`): analyzer, BM25, dtypes, RRF k, depth, rerank pool. */
 const DEFAULTS = defaultAppConfig();
@@ -67,7 +69,7 @@ Options:
     --metric <name>      trec_eval measure tuned (default ndcg_cut_10)
     --tune-share <s>     share of queries in the tune split, (0, 1) (default 0.5)
     --seed <n>           seed of the split (default 42)
-  --tag <name>           run tag (default assay-<mode>)
+${REWRITE_USAGE}  --tag <name>           run tag (default assay-<mode>)
   -q, --quiet            no progress lines (embedding, queries) on stderr; the model recipe line and the summary stay
   -h, --help             this text
 BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFAULTS.bm25.k1}, b ${DEFAULTS.bm25.b}.
@@ -155,7 +157,11 @@ export function describeEmbedStart(
  * `assay run`: see {@link RUN_USAGE}. Returns the exit code.
  * @throws UsageError for bad arguments; AssayError for unreadable data or models.
  */
-export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCommand(
+	argv: readonly string[],
+	io: CliIo,
+	env: Readonly<Record<string, string | undefined>> = process.env
+): Promise<number> {
 	const values = parseOptions(argv, {
 		dataset: { type: 'string' },
 		mode: { type: 'string' },
@@ -181,6 +187,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		'tune-share': { type: 'string' },
 		seed: { type: 'string' },
 		tag: { type: 'string' },
+		...REWRITE_OPTION_SPECS,
 		quiet: { type: 'boolean', short: 'q' },
 		help: { type: 'boolean', short: 'h' }
 	});
@@ -195,6 +202,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	if (values.mode === undefined && !tuning)
 		throw new AssayError('CONFIG_INVALID', '--mode is required (lexical | dense | hybrid | hybrid-rerank).');
 	const outPath = stringOption(values, 'out');
+	const rewrite = rewriteFromFlags(values, env, readPrices);
+	if (rewrite && tuning) throw new UsageError('--rewrite cannot be combined with --tune-fusion');
 	const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 	// The app's default dtype, unless a local folder lacks those weights: then the first it has (DTYPE_PREFERENCE).
 	const dtypeFor = (folder: string | null, appDefault: ModelDtype): ModelDtype =>
@@ -282,7 +291,14 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			);
 			return EXIT_OK;
 		}
-		const result = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode, topK });
+		const result = await runRetrievalMode(dataset.corpus, queries, {
+			...runOptions,
+			mode,
+			topK,
+			...(rewrite ? { rewrite: { config: rewrite.config, model: rewrite.model, cache: rewrite.cache } } : {})
+		});
+		rewrite?.save();
+		if (rewrite && result.rewrite) io.stderr(describeRewriteRun(result.rewrite, rewrite.priceTable));
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);
 		else writeFileSync(outPath, runText);
