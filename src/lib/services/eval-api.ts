@@ -6,6 +6,8 @@ import type { AnalyzerName } from '../config/schema.ts';
 import type { WorkspaceRecord } from '../ingest/types.ts';
 import type { Bm25Explanation } from '../search/index.ts';
 import type { Principal } from '../search/filters/index.ts';
+import type { QueryPlan } from '../search/rewrite/types.ts';
+import type { RewriteReport } from '../search/rewrite/schema.ts';
 
 /**
  * The contract of the eval service (hosted in the library worker beside the library, over
@@ -68,6 +70,13 @@ export interface EvalRequest {
 	 * unmatched). Absent = the workspace owner (sees everything). Recorded as `retrieval.runAs`.
 	 */
 	readonly runAs?: Principal;
+	/**
+	 * The rewrites of every case's query, by query text, made beforehand where the answering model
+	 * lives (the page: `rewriteQuery` over the app's model and its `responseCache`), with the
+	 * report section they add (calls, tokens, cost). Required when `config.rewrite` is set; ignored
+	 * otherwise. A query without a plan is retrieved as typed.
+	 */
+	readonly rewrite?: { readonly plans: Readonly<Record<string, QueryPlan>>; readonly report: RewriteReport };
 }
 
 /** Progress of an evaluation. */

@@ -1,4 +1,5 @@
 import { sameChunking } from '../config/schema.ts';
+import type { QueryPlan } from '../search/rewrite/types.ts';
 import { embeddingSpecFor, rerankerSpecFor } from '../embedding/index.ts';
 import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
@@ -54,7 +55,8 @@ export function denseEvaluation(
 	lexical: LexicalSide,
 	store: AssayStore,
 	config: RetrievalConfig,
-	reference: (doc: DocumentRecord) => string
+	reference: (doc: DocumentRecord) => string,
+	plans?: Readonly<Record<string, QueryPlan>>
 ): DenseEvaluation {
 	const ws = ctx.config;
 	if (!sameChunking(ws.chunking, config.chunking)) {
@@ -129,7 +131,8 @@ export function denseEvaluation(
 						rerankPool: ws.retrieval.rerankPoolFactor * config.topK
 					},
 					ports,
-					allow
+					allow,
+					plans && Object.hasOwn(plans, query) ? plans[query] : undefined
 				);
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
 				const ranked = firstChunkPerDocument(outcome.results, documentIdOf);

@@ -1,4 +1,5 @@
 import { chunkDocument } from '../chunking/index.ts';
+import { rewritingLexicalRetriever } from './eval-rewrite.ts';
 import { canonicalJson } from '../shared/hash.ts';
 import { chunkId, corpusHash, documentIdOf, documentReference } from '../shared/identity.ts';
 import { parseAppConfig, sameChunking } from '../config/schema.ts';
@@ -165,6 +166,9 @@ export async function runEvaluation(
 	onProgress?: (p: EvalRunProgress) => void
 ): Promise<EvalReport> {
 	const config = parseRetrievalConfig(request.config);
+	if (config.rewrite && !request.rewrite)
+		throw new AssayError('CONFIG_INVALID', `Configuration "${config.label}" rewrites queries, but no rewrites were made for it.`);
+	const plans = config.rewrite ? request.rewrite!.plans : undefined;
 	const store = await internals.store();
 	const stored = (await store.goldenSets.get(request.goldenSetId)) as GoldenSetRecord | undefined;
 	if (!stored || stored.workspaceId !== request.workspaceId)
@@ -190,10 +194,11 @@ export async function runEvaluation(
 			const dense =
 				config.mode === 'lexical'
 					? null
-					: denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
+					: denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference, plans);
 			const indexMs = performance.now() - started;
 			const cases = goldenSet.cases;
-			const result = await runQueries(cases, dense ? dense.retriever : lexicalRetriever(index), {
+			const lexical = plans ? rewritingLexicalRetriever(lexicalRetriever(index), plans, config.rrfK) : lexicalRetriever(index);
+			const result = await runQueries(cases, dense ? dense.retriever : lexical, {
 				depth: config.depth,
 				isCancelled,
 				onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
@@ -235,6 +240,7 @@ export async function runEvaluation(
 				indexMs,
 				environment: request.environment,
 				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
+				...(config.rewrite && request.rewrite ? { rewrite: request.rewrite.report } : {}),
 				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
 				...(() => {
 					const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));

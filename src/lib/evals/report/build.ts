@@ -8,6 +8,7 @@ import { formatTrecRun } from '../metrics/trec-format.ts';
 import type { Qrels, Run } from '../metrics/trec-format.ts';
 import type { RetrievalConfig } from '../runner/config.ts';
 import { percentile } from '../runner/run.ts';
+import type { RewriteReport } from '../../search/rewrite/schema.ts';
 import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalReport } from './types.ts';
 
 /**
@@ -65,6 +66,8 @@ export interface EvalReportInput {
 	readonly answers?: EvalReport['answers'];
 	/** The principal the run retrieved as; absent = the owner. */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
+	/** What the query rewriting of the run did and cost; absent = no rewriting. */
+	readonly rewrite?: RewriteReport;
 	/** Cross-encoder truncation: totals and pairs truncated per query id (hybrid-rerank runs). */
 	readonly rerank?: {
 		readonly pairs: number;
@@ -120,6 +123,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			depth: input.config.depth,
 			rrfK: input.config.rrfK,
 			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
+			...(input.rewrite ? { rewrite: { ...input.rewrite } } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
 			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
 		},

@@ -1,5 +1,6 @@
 import { z } from '../../shared/zod.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
+import { RewriteReportSchema } from '../../search/rewrite/schema.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
 
@@ -63,6 +64,8 @@ export const EvalReportSchema = z
 			rrfK: z.number().int(),
 			/** How the hybrid modes fused their lists (v2, optional); absent = RRF with `rrfK`. */
 			fusion: FusionConfigSchema.optional(),
+			/** Query rewriting of the run (v2, optional): technique, model, calls, tokens and cost; absent = none. */
+			rewrite: RewriteReportSchema.optional(),
 			reranker: z.string().nullable(),
 			/** The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner. */
 			runAs: z

@@ -2,6 +2,7 @@ import { z } from '../../shared/zod.ts';
 import { Bm25ConfigSchema, ChunkingConfigSchema } from '../../config/schema.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
+import { RewriteConfigSchema } from '../../search/rewrite/schema.ts';
 
 /**
  * One retrieval configuration to evaluate. It names every knob of the query pipeline so an
@@ -26,6 +27,12 @@ export const RetrievalConfigSchema = z.object({
 	 * Absent = RRF with `rrfK` (the behaviour before fusion was configurable).
 	 */
 	fusion: FusionConfigSchema.optional(),
+	/**
+	 * Query rewriting with the answering model before retrieval (`src/lib/search/rewrite`):
+	 * multi-query (RAG-Fusion, Raudaschl 2023), HyDE (Gao et al., ACL 2023) or keyword expansion
+	 * (query2doc, Wang et al. 2023). Absent = no rewriting (the behaviour before it existed).
+	 */
+	rewrite: RewriteConfigSchema.optional(),
 	/** Cross-encoder reranker model id (hybrid-rerank: null = the workspace's reranker; must equal it when given), or null for none. Default null. */
 	reranker: z.string().min(1).nullable().default(null),
 	/**

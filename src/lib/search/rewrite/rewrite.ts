@@ -108,3 +108,25 @@ export async function rewriteQuery(query: string, config: RewriteConfig, deps: R
 		usage
 	};
 }
+
+/**
+ * Rewrite each distinct query of `queries` once, in order (one call at a time: a local model
+ * serves one request at a time anyway), stopping early when `deps.signal` aborts (the rest get
+ * no plan). Returns the plans by query text, ready for `EvalRequest.rewrite.plans`.
+ * `onProgress(done, total)` counts distinct queries.
+ */
+export async function planQueries(
+	queries: readonly string[],
+	config: RewriteConfig,
+	deps: RewriteDeps,
+	onProgress?: (done: number, total: number) => void
+): Promise<Record<string, QueryPlan>> {
+	const distinct = [...new Set(queries)];
+	const plans: Record<string, QueryPlan> = {};
+	for (const [i, q] of distinct.entries()) {
+		if (deps.signal?.aborted) break;
+		Object.defineProperty(plans, q, { value: await rewriteQuery(q, config, deps), enumerable: true, writable: true, configurable: true });
+		onProgress?.(i + 1, distinct.length);
+	}
+	return plans;
+}

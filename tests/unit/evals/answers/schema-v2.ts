@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
+import { RewriteReportSchema } from '../../../../src/lib/search/rewrite/schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import {
 	CacheCountsSchema,
@@ -16,7 +17,7 @@ const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] })
 
 /**
  * Fields v2 reports may carry beyond v1 (all optional): the number of synthetic cases (issue 18), the embedding recipe (pooling,
- * query and passage prefixes), the run-as principal, the fusion configuration (issue 18), cross-encoder truncation counts (issue 11),
+ * query and passage prefixes), the run-as principal, the fusion configuration (issue 18), query rewriting (issue 18), cross-encoder truncation counts (issue 11),
  * and the `hybrid-rerank` mode that v1's enum lacked.
  */
 function withV2RetrievalFields(properties: Json): Json {
@@ -62,6 +63,11 @@ function withV2RetrievalFields(properties: Json): Json {
 				fusion: {
 					description: 'How the hybrid modes fused their lists (src/lib/search/fusion); absent = RRF with rrfK.',
 					...fromZod(FusionConfigSchema)
+				},
+				rewrite: {
+					description:
+						'Query rewriting before retrieval (multi-query, hyde, expand; src/lib/search/rewrite): the model, its calls, tokens and cost; absent = none.',
+					...fromZod(RewriteReportSchema)
 				},
 				runAs: {
 					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
