@@ -14,6 +14,7 @@ import { describe } from './describe.ts';
 import type { AppCore } from './app-core.svelte.ts';
 import { SyntheticDesk } from './eval-synthetic.svelte.ts';
 import { draftFromConfig, loadDrafts, saveDrafts, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
+import { rewritesForEval } from './eval-rewrite.ts';
 
 /**
  * State and actions of the evals page (Svelte 5 runes): workspaces, golden sets and their
@@ -258,11 +259,21 @@ export class EvalBench {
 				const jobId = newId('eval');
 				this.jobId = jobId;
 				this.runProgress = { jobId, phase: 'indexing', done: 0, total: evaluated, label: d.label, index, count: drafts.length };
+				const config = toRetrievalConfig(d);
+				const rewrite = config.rewrite
+					? await rewritesForEval(
+							this.app,
+							config.rewrite,
+							evaluableCases(gs.cases).map((c) => c.query),
+							(done, total) => (this.runProgress = { jobId, phase: 'rewriting', done, total, label: d.label, index, count: drafts.length })
+						)
+					: undefined;
 				const report = await this.api.runEval(
 					{
 						workspaceId,
 						goldenSetId: gs.id,
-						config: toRetrievalConfig(d),
+						config,
+						...(rewrite ? { rewrite } : {}),
 						jobId,
 						appVersion: pkg.version,
 						environment,

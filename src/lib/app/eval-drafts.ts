@@ -10,6 +10,7 @@ import {
 	type FusionMethod,
 	type ScoreNormalization
 } from '$lib/search/fusion/index.ts';
+import { REWRITE_TECHNIQUES, type RewriteTechnique } from '$lib/search/rewrite/index.ts';
 import { readPref, writePref } from './workspace-prefs.ts';
 
 /** A configuration being edited in the experiment matrix. */
@@ -36,6 +37,10 @@ export interface ConfigDraft {
 	b: number;
 	topK: number;
 	depth: number;
+	/** Query rewriting with the answering model: off (default), multi-query, hyde or expand. */
+	rewrite: 'off' | RewriteTechnique;
+	/** Rewrites (multi-query) or most keywords (expand), integer 1–10, default 3. */
+	rewriteCount: number;
 }
 
 /**
@@ -58,6 +63,7 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		topK: d.topK,
 		rrfK: d.rrfK,
 		...(fusion ? { fusion } : {}),
+		...(d.rewrite !== 'off' ? { rewrite: { technique: d.rewrite, count: d.rewriteCount } } : {}),
 		depth: d.depth,
 		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
 		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
@@ -89,7 +95,9 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		k1: c.bm25.k1,
 		b: c.bm25.b,
 		topK: 10,
-		depth: c.retrieval.depth
+		depth: c.retrieval.depth,
+		rewrite: 'off',
+		rewriteCount: 3
 	};
 }
 
@@ -112,7 +120,10 @@ const StoredDraftSchema = z.object({
 	k1: num,
 	b: num,
 	topK: num,
-	depth: num
+	depth: num,
+	/** Absent in drafts stored before rewriting existed: off. */
+	rewrite: z.enum(['off', ...REWRITE_TECHNIQUES] as ['off', RewriteTechnique]).default('off'),
+	rewriteCount: num.default(3)
 });
 
 /** localStorage slot of the matrix (per workspace, see `workspace-prefs.ts`). */

@@ -1,4 +1,8 @@
 import type { AppConfig } from '$lib/config/schema.ts';
+import { REWRITE_DEFAULTS, rewriteQuery, type RewriteTechnique } from '$lib/search/rewrite/index.ts';
+import type { SearchRequest } from '$lib/services/library-api.ts';
+import { chatModelFor } from './answer-engine.ts';
+import { responseRewriteCache } from './eval-rewrite.ts';
 import { newId } from '$lib/shared/ids.ts';
 import type { DocumentRecord, WorkspaceRecord } from '$lib/ingest/types.ts';
 import type {
@@ -376,7 +380,16 @@ export class Workbench {
 		});
 	}
 
-	/** Run a lexical search; an empty query clears the results. */
+	/** Query rewriting before retrieval with the answering model: off (default), multi-query, hyde or expand. */
+	rewrite = $state<'off' | RewriteTechnique>('off');
+	/** Rewrites (multi-query) or most keywords (expand), 1–10. */
+	rewriteCount = $state(REWRITE_DEFAULTS.count);
+
+	/**
+	 * Search in the chosen mode; an empty query clears the results. With rewriting on, the query
+	 * is first rewritten here with the answering role's engine (cached in `responseCache`); a
+	 * failed or malformed rewrite falls back to the query as typed (the response says so).
+	 */
 	async search(query: string, topK: number, documentIds: string[]): Promise<void> {
 		this.searchError = null;
 		if (!this.workspaceId || query.trim() === '') {
@@ -388,6 +401,7 @@ export class Workbench {
 			const runAs = this.semantic.runAs ? { user: this.semantic.runAs.user, groups: [...this.semantic.runAs.groups] } : undefined;
 			// Ask, answer runs and evaluations of this workspace retrieve as the same principal.
 			saveRunAs(localStorage, this.workspaceId, runAs ?? null);
+			const rewrite = this.rewrite === 'off' ? undefined : await this.rewriteFor(query, this.rewrite);
 			this.searchResponse = await this.api.search({
 				workspaceId: this.workspaceId,
 				query,
@@ -395,12 +409,21 @@ export class Workbench {
 				documentIds: [...documentIds],
 				mode: this.semantic.mode,
 				filter: this.semantic.filter,
-				...(runAs ? { runAs } : {})
+				...(runAs ? { runAs } : {}),
+				...(rewrite ? { rewrite } : {})
 			});
 			this.lastQuery = query;
 		} catch (error) {
 			this.searchError = describe(error);
 		}
+	}
+
+	private async rewriteFor(query: string, technique: RewriteTechnique): Promise<NonNullable<SearchRequest['rewrite']>> {
+		const model = chatModelFor(this.app.profiles.engineOf('answer'), this.app.profiles.endpointFor('answer'), this.app.llm.loaded);
+		const count = Math.min(10, Math.max(1, Math.round(this.rewriteCount)));
+		const config = { technique, count, maxTokens: REWRITE_DEFAULTS.maxTokens };
+		const plan = await rewriteQuery(query, config, { model, cache: responseRewriteCache(this.app) });
+		return { plan, model: { modelId: model.modelId, provider: model.provider } };
 	}
 
 	/** Open a document's text, scrolled to a hit's chunk when given. */

@@ -82,7 +82,8 @@ export interface EvalRequest {
 /** Progress of an evaluation. */
 export interface EvalRunProgress {
 	readonly jobId: string;
-	readonly phase: 'indexing' | 'querying';
+	/** `rewriting`: the page is rewriting the queries with the answering model (before the worker runs). */
+	readonly phase: 'rewriting' | 'indexing' | 'querying';
 	readonly done: number;
 	readonly total: number;
 }

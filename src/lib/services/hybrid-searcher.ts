@@ -8,7 +8,8 @@ import type { VectorIndex } from '../search/vector/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import { CONTENT_ATTR, retrievedChunksAttribute } from '../tracing/content.ts';
 import { withSpan } from '../tracing/tracer.ts';
-import type { Tracer } from '../tracing/types.ts';
+import type { Span, Tracer } from '../tracing/types.ts';
+import { GEN_AI } from '../tracing/otlp/conventions.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { SearchHit, SearchRequest, SearchResponse } from './library-api.ts';
 import { highlightRanges, toSearchHit } from './searcher.ts';
@@ -71,6 +72,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 			const queryTerms = index.analyzer.analyze(request.query);
 			let embedBackend: string | null = null;
 			let rerankBackend: string | null = null;
+			if (request.rewrite) recordRewriteSpan(tracer, span, request.rewrite);
 			const outcome = await retrieve(
 				request.query,
 				{
@@ -115,7 +117,8 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 						return result;
 					}
 				},
-				allow
+				allow,
+				request.rewrite?.plan
 			);
 			const chunks = await store.chunks.getMany(outcome.results.map((r) => r.id));
 			const termSet = new Set(queryTerms);
@@ -166,6 +169,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				embeddingBackend: embedBackend,
 				rerankBackend,
 				rerankTruncation: outcome.rerank,
+				...(outcome.rewrite ? { rewrite: outcome.rewrite } : {}),
 				...(request.mode === 'lexical'
 					? {}
 					: {
@@ -174,6 +178,32 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 			};
 		}
 	);
+}
+
+/**
+ * The rewrite model call of a search as a child span `query.rewrite` (OpenTelemetry GenAI names:
+ * `gen_ai.operation.name` chat, provider, request model, `gen_ai.usage.input_tokens` /
+ * `output_tokens`), so the trace viewer counts and prices it like other model calls. A cached
+ * rewrite has zero tokens and `assay.rewrite.cached` true. The call itself ran on the page; the
+ * span has no duration of its own.
+ */
+function recordRewriteSpan(tracer: Tracer, parent: Span, rewrite: NonNullable<SearchRequest['rewrite']>): void {
+	const { plan, model } = rewrite;
+	const s = tracer.startSpan('query.rewrite', {
+		parent,
+		attributes: {
+			[GEN_AI.operationName]: 'chat',
+			[GEN_AI.providerName]: model.provider,
+			[GEN_AI.requestModel]: model.modelId,
+			[GEN_AI.inputTokens]: plan.usage.inputTokens,
+			[GEN_AI.outputTokens]: plan.usage.outputTokens,
+			'assay.rewrite.technique': plan.technique,
+			'assay.rewrite.cached': plan.cached,
+			'assay.rewrite.variants': plan.variants.length,
+			...(plan.fallback ? { 'assay.rewrite.fallback': plan.fallback } : {})
+		}
+	});
+	s.end();
 }
 
 /** The stage scores of an explain row, by the names spans use (`bm25` lexical, `vector` dense, `fused` RRF, `rerank`). */

@@ -5,7 +5,8 @@ import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanEvent, SpanRecord } from '../tracing/types.ts';
 import type { JobStop, PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
-import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
+import type { ExplainRow, RerankTruncation, RetrievalMode, RewriteExplain, StageLists } from '../search/retrieval/index.ts';
+import type { QueryPlan } from '../search/rewrite/types.ts';
 import type { FusionConfig } from '../search/fusion/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
@@ -137,6 +138,12 @@ export interface SearchRequest {
 	readonly filter?: MetadataFilter;
 	/** Run the query as this user/groups: documents whose access list excludes them are never retrieved. */
 	readonly runAs?: Principal;
+	/**
+	 * The query's rewrite, made on the page with the answering model (`rewriteQuery`): retrieval
+	 * runs its variants (see `retrieve`), and a `query.rewrite` span records the model call's
+	 * tokens (`gen_ai.usage.*`) so the trace prices it. Absent = the query as typed.
+	 */
+	readonly rewrite?: { readonly plan: QueryPlan; readonly model: { readonly modelId: string; readonly provider: string } };
 }
 
 /** One hit: a chunk, where it comes from, and what matched. */
@@ -188,6 +195,8 @@ export interface SearchResponse {
 	readonly rerankTruncation?: RerankTruncation | null;
 	/** Dense modes: how the query was embedded (its prefix) and the stored passages were (prefix, pooling). */
 	readonly embedding?: { readonly pooling: string; readonly queryPrefix: string; readonly passagePrefix: string };
+	/** With a rewrite: the variants, the generated texts, any fallback and every retriever list (hits carry `explain.foundBy`). */
+	readonly rewrite?: RewriteExplain;
 }
 
 /** A document's text and its chunk boundaries, for the "open in document" view. */

@@ -5,5 +5,5 @@ export { delimitQuery, rewriteMessages } from './prompts.ts';
 export { parseRewriteReply, MAX_PASSAGE_CHARS, MAX_REWRITE_CHARS, type ParsedRewrite } from './parse.ts';
 export { planQueries, rewriteCacheKey, rewriteQuery, variantsFor, type RewriteDeps } from './rewrite.ts';
 export { sumRewriteUsage } from './usage.ts';
-export { RewriteConfigSchema, RewriteReportSchema, type RewriteReport } from './schema.ts';
+export { RewriteConfigSchema, RewriteReportSchema, type RewriteConfigInput, type RewriteReport } from './schema.ts';
 export { rewriteReport } from './report.ts';

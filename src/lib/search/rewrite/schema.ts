@@ -34,3 +34,6 @@ export const RewriteReportSchema = z.object({
 
 /** The rewriting section of a report. */
 export type RewriteReport = z.infer<typeof RewriteReportSchema>;
+
+/** A rewrite configuration as typed (count and maxTokens may be left out: defaults). */
+export type RewriteConfigInput = z.input<typeof RewriteConfigSchema>;
