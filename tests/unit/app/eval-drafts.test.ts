@@ -74,3 +74,23 @@ describe('fusion in the experiment matrix', () => {
 		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ fusion: 'rrf', normalization: 'minmax', weightLexical: 1, weightDense: 1 });
 	});
 });
+
+describe('query rewriting in the experiment matrix', () => {
+	it('switches rewriting on per configuration and leaves it out of the configuration when off', async () => {
+		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');
+		const draft = draftFromConfig('bm25', null);
+		expect(draft.rewrite).toBe('off');
+		expect(toRetrievalConfig(draft)).not.toHaveProperty('rewrite');
+		expect(toRetrievalConfig({ ...draft, rewrite: 'multi-query', rewriteCount: 4 }).rewrite).toEqual({
+			technique: 'multi-query',
+			count: 4
+		});
+	});
+
+	it('reads drafts stored before rewriting existed as rewriting off', () => {
+		const s = new MemoryStorage();
+		const { rewrite: _r, rewriteCount: _c, ...old } = draftFromConfig('old', null);
+		s.setItem('assay.evalDrafts.ws1', JSON.stringify([old]));
+		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ rewrite: 'off', rewriteCount: 3 });
+	});
+});
