@@ -44,3 +44,32 @@ test('keyword expansion with the answering endpoint finds a document the typed q
 	const prompt = JSON.stringify(bodies[0]?.messages);
 	expect(prompt).toContain('<query untrusted=\\"true\\">\\ndog\\n</query>');
 });
+
+test('an Evals matrix configuration with keyword expansion records the rewrite calls and tokens in its report, and a second run is answered from the response cache', async ({
+	page
+}) => {
+	const bodies = await routeLlm(page, streamed(['{"keywords": ["puppy"]}'], { prompt_tokens: 60, completion_tokens: 9 }));
+	await page.goto('./evals/');
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await page.getByTestId('beir-analyzer').selectOption('english');
+	await page.getByTestId('beir-folder-input').setInputFiles(join(import.meta.dirname, '..', 'fixtures', 'datasets', 'topics'));
+	await expect(page.getByTestId('eval-notice')).toContainText('Imported 16 documents and 13 golden cases');
+	await page.getByTestId('ask-link').click();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await useRoutedEngine(page);
+	await page.getByTestId('evals-link').click();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+
+	await page.getByTestId('config-row').first().getByLabel('Query rewriting').selectOption('expand');
+	await page.getByTestId('run-eval').click();
+	await expect(page.getByTestId('report-column')).toHaveCount(1);
+	await expect(page.getByTestId('report-rewrite').first()).toContainText(
+		'rewrite expand ×3 by scripted-test-model: 13 calls, 780 + 117 tokens, no price for model scripted-test-model'
+	);
+	expect(bodies).toHaveLength(13);
+
+	await page.getByTestId('run-eval').click();
+	await expect(page.getByTestId('report-column')).toHaveCount(2);
+	await expect(page.getByTestId('report-rewrite').nth(1)).toContainText('0 calls, 0 + 0 tokens');
+	expect(bodies).toHaveLength(13);
+});

@@ -31,3 +31,15 @@ export function depthNote(r: EvalReport): string {
 		? `answer run: ${r.answers.model.modelId}, prompt v${r.answers.prompt.version}; ranks the top ${r.retrieval.topK} chunks each answer retrieved`
 		: `depth ${r.retrieval.depth}`;
 }
+
+/**
+ * The query rewriting of a report for its column header, e.g. ` · rewrite multi-query ×3 by
+ * gpt-4o-mini: 30 calls, 3000 + 600 tokens, $0.000810, 2 fell back to the query`; empty without rewriting.
+ */
+export function rewriteNote(r: EvalReport): string {
+	const w = r.retrieval.rewrite;
+	if (!w) return '';
+	const cost = w.costUsd !== null ? `$${w.costUsd.toFixed(6)}` : (w.costNote ?? 'unpriced');
+	const fallbacks = w.fallbacks > 0 ? `, ${w.fallbacks} fell back to the query` : '';
+	return ` · rewrite ${w.technique}${w.technique === 'hyde' ? '' : ` ×${w.count}`} by ${w.model}: ${w.calls} calls, ${w.inputTokens} + ${w.outputTokens} tokens, ${cost}${fallbacks}`;
+}

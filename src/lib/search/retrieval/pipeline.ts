@@ -108,13 +108,12 @@ function withPlan(
 		...explainRow(h.id, stages, i + 1),
 		foundBy: lists.filter((l) => l.hits.some((x) => x.id === h.id)).map((l) => l.name)
 	}));
-	const { usage: _usage, ...shown } = plan;
 	return {
 		mode,
 		results,
 		stages,
 		rerank: truncation,
-		rewrite: { ...shown, lists: lists.map((l) => ({ name: l.name, ids: l.hits.map((h) => h.id) })) }
+		rewrite: { ...plan, lists: lists.map((l) => ({ name: l.name, ids: l.hits.map((h) => h.id) })) }
 	};
 }
 

@@ -53,8 +53,8 @@ export interface ExplainRow {
 	readonly foundBy?: readonly string[];
 }
 
-/** What the rewriting stage did for one retrieval, for explain ("which list found each hit"). */
-export interface RewriteExplain extends Omit<QueryPlan, 'usage'> {
+/** What the rewriting stage did for one retrieval (its plan, tokens included), for explain ("which list found each hit"). */
+export interface RewriteExplain extends QueryPlan {
 	/** Every retriever list that was run, `<variant>:<lexical|dense>`, ids best first. */
 	readonly lists: readonly { readonly name: string; readonly ids: readonly string[] }[];
 }
