@@ -151,6 +151,8 @@ export class Workbench {
 		this.indexStatus = null;
 		await this.guard(async () => {
 			this.config = await this.api.workspaceConfig(id);
+			this.rewrite = this.config.retrieval.rewrite?.technique ?? 'off';
+			this.rewriteCount = this.config.retrieval.rewrite?.count ?? REWRITE_DEFAULTS.count;
 			this.indexStatus = await this.api.openWorkspace(id);
 			await this.refreshDocuments();
 			// The vector index loads in the background; lexical search is ready now.

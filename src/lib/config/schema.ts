@@ -1,6 +1,7 @@
 import { z } from '../shared/zod.ts';
 import { AssayError } from '../shared/errors.ts';
 import { FusionConfigSchema } from '../search/fusion/score.ts';
+import { RewriteConfigSchema } from '../search/rewrite/schema.ts';
 import { VECTOR_INDEX_SETTINGS } from '../search/vector/choice.ts';
 
 /**
@@ -166,6 +167,12 @@ export const RetrievalConfigSchema = z.object({
 	 * `assay run --tune-fusion`; absent = RRF with `rrfK`.
 	 */
 	fusion: FusionConfigSchema.optional(),
+	/**
+	 * Query rewriting the search page starts with (`src/lib/search/rewrite`: multi-query, RAG-Fusion
+	 * (Raudaschl 2023); HyDE (Gao et al., ACL 2023); keyword expansion (query2doc, Wang et al. 2023)),
+	 * with the answering model. Absent = off.
+	 */
+	rewrite: RewriteConfigSchema.optional(),
 	/** Candidates taken from each retriever before fusion. Range 1–1000, default 100. */
 	depth: z.number().int().min(1).max(1000).default(100),
 	/** Rerank pool = factor × topK fused candidates. Range 1–25, default 4. */

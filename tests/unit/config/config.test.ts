@@ -53,3 +53,16 @@ describe('sameChunking', () => {
 		);
 	});
 });
+
+describe('retrieval.rewrite', () => {
+	it('is off unless set, fills count and maxTokens, and refuses an unknown technique or a count above 10', () => {
+		expect(defaultAppConfig().retrieval).not.toHaveProperty('rewrite');
+		expect(parseAppConfig({ retrieval: { rewrite: { technique: 'hyde' } } }).retrieval.rewrite).toEqual({
+			technique: 'hyde',
+			count: 3,
+			maxTokens: 256
+		});
+		expect(() => parseAppConfig({ retrieval: { rewrite: { technique: 'telepathy' } } })).toThrow(/retrieval.rewrite.technique/);
+		expect(() => parseAppConfig({ retrieval: { rewrite: { technique: 'expand', count: 11 } } })).toThrow(/retrieval.rewrite.count/);
+	});
+});
