@@ -2,3 +2,4 @@
 export * from './schema.ts';
 export * from './lost.ts';
 export * from './compute.ts';
+export * from './format.ts';

@@ -1,3 +1,4 @@
+import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { z } from '../../shared/zod.ts';
 
 /**
@@ -86,3 +87,30 @@ export type StageComparison = z.infer<typeof StageComparisonSchema>;
 
 /** A relevant document's path through the stages. */
 export type AblationRelevant = z.infer<typeof AblationRelevantSchema>;
+
+/** Identifier of the file `assay run --ablation` writes. */
+export const STAGE_ABLATION_SCHEMA = 'assay.stage-ablation/v1';
+
+/**
+ * What `assay run --ablation <file>` writes (`schemas/stage-ablation.v1.schema.json`, generated
+ * from this): the dataset, the configuration (`topK` = evaluated depth; `depth` candidates per
+ * retriever; RRF `rrfK`; rerank pool = `rerankPoolFactor` × `topK`; `fusion` absent = RRF), the
+ * models by id, and the ablation section as an eval report's `ablation`.
+ */
+export const StageAblationReportSchema = z.object({
+	schema: z.literal(STAGE_ABLATION_SCHEMA),
+	dataset: z.string(),
+	mode: z.enum(['lexical', 'dense', 'hybrid', 'hybrid-rerank']),
+	config: z.object({
+		topK: z.number().int().positive(),
+		depth: z.number().int().positive(),
+		rrfK: num,
+		rerankPoolFactor: z.number().int().positive(),
+		fusion: FusionConfigSchema.optional()
+	}),
+	models: z.object({ embedding: z.string().nullable(), reranker: z.string().nullable() }),
+	ablation: AblationSectionSchema
+});
+
+/** The file `assay run --ablation` writes. */
+export type StageAblationReport = z.infer<typeof StageAblationReportSchema>;
