@@ -28,6 +28,12 @@ export function ablationColumns(section: AblationSection): string[] {
 	return wanted.filter((m, i) => wanted.indexOf(m) === i && first[m] !== undefined);
 }
 
+/** The loss counts as a phrase, e.g. `17 kept to the end; lost at retrievers 2, rerank 1`. */
+export function describeLost(counts: ReturnType<typeof lostCounts>): string {
+	const parts = ABLATION_STEPS.filter((s) => counts.lost[s] !== undefined).map((s) => `${s} ${counts.lost[s]}`);
+	return `${counts.kept} kept to the end${parts.length > 0 ? `; lost at ${parts.join(', ')}` : ''}`;
+}
+
 const f4 = (x: number) => x.toFixed(4);
 const signed = (x: number) => (x >= 0 ? `+${f4(x)}` : f4(x));
 
@@ -51,8 +57,6 @@ export function formatAblation(section: AblationSection): string {
 				`${c.from} → ${c.to} on ${c.metric}: ${f4(c.fromMean)} → ${f4(c.toMean)}, Δ ${signed(c.meanDifference)} [${signed(c.ciLow)}, ${signed(c.ciHigh)}], p ${c.pValue.toFixed(4)}: ${c.verdict} (${c.improved} improved, ${c.regressed} regressed, ${c.tied} tied)`
 		)
 	];
-	const { kept, lost } = lostCounts(section);
-	const parts = ABLATION_STEPS.filter((s) => lost[s] !== undefined).map((s) => `${s} ${lost[s]}`);
-	lines.push(`relevant documents: ${kept} kept to the end${parts.length > 0 ? `; lost at ${parts.join(', ')}` : ''}`);
+	lines.push(`relevant documents: ${describeLost(lostCounts(section))}`);
 	return `${lines.join('\n')}\n`;
 }
