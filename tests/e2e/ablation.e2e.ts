@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './support/fixtures.ts';
+import { startMirror } from './support/model-mirror.ts';
 import { computeAblation } from '../../src/lib/evals/ablation/index.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -46,4 +47,38 @@ test('a report with a stage ablation shows each stage, the paired stage tests an
 	const q01 = page.getByTestId('ablation-queries').locator('tr[data-query="q01"]');
 	await expect(q01.locator('[data-lost]')).toHaveAttribute('data-lost', 'fused');
 	await expect(q01).toContainText('d1: lost at fused lexical 2 · dense — · fused 3 · rerank —');
+});
+
+test('a hybrid run with "Stage ablation" ticked scores lexical, dense and fused on the page, the fused stage as the run itself', async ({
+	page
+}) => {
+	const mirror = await startMirror();
+	try {
+		await page.goto('./evals/');
+		await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+		await page.getByTestId('beir-folder-input').setInputFiles(join(fixtures, 'datasets', 'topics'));
+		await expect(page.getByTestId('eval-notice')).toContainText('Imported 16 documents and 13 golden cases');
+		await page.getByText(/^Models \(/).click();
+		await page.getByLabel('Mirror base URL').fill(mirror.baseUrl);
+		await page.getByRole('radio', { name: /Mirror/ }).check();
+		await page.getByLabel('Embedding model id').fill('static-embed');
+		await page.getByLabel('Embedding dtype').selectOption('fp32');
+		await page.getByLabel('Device').selectOption('wasm');
+		await page.getByRole('button', { name: 'Save model settings' }).click();
+		await page.getByRole('button', { name: 'Embed chunks' }).click();
+		await expect(page.getByTestId('modes-status')).toContainText('dense, hybrid ✓', { timeout: 180_000 });
+		const row = page.getByTestId('config-row').nth(0);
+		await row.getByLabel('Configuration label').fill('hybrid');
+		await row.getByLabel('Retrieval mode').selectOption('hybrid');
+		await page.getByTestId('ablation-toggle').check();
+		await page.getByTestId('run-eval').click();
+		await expect(page.getByTestId('ablation')).toBeVisible({ timeout: 180_000 });
+		await expect(page.getByTestId('ablation-stages').locator('tbody tr')).toHaveCount(3);
+		await expect(page.getByTestId('ablation-lexical-ndcg@10')).toHaveText('0.1538');
+		const fused = await page.getByTestId('ablation-fused-ndcg@10').getAttribute('data-value');
+		expect(Number(fused)).toBe(Number(await page.getByTestId('metric-ndcg@10').first().getAttribute('data-value')));
+		await expect(page.getByTestId('ablation-comparisons').locator('tbody th')).toHaveText(['lexical → fused', 'dense → fused']);
+	} finally {
+		mirror.server.close();
+	}
 });
