@@ -37,3 +37,8 @@ export function describeRanks(r: AblationRelevant, stages: readonly AblationStag
 export function stageLabel(stage: AblationStage): string {
 	return STAGE_LABELS[stage];
 }
+
+/** A relevant document as shown: a judgment the corpus has no document for (reference `?name`, as in report qrels) says so. */
+export function docLabel(doc: string): string {
+	return doc.startsWith('?') ? `${doc.slice(1)} (not in the corpus)` : doc;
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ablationQueryRows, describeRanks, lostLabel } from '../../../../src/lib/components/evals/ablation-view.ts';
+import { ablationQueryRows, describeRanks, docLabel, lostLabel } from '../../../../src/lib/components/evals/ablation-view.ts';
 import { computeAblation } from '../../../../src/lib/evals/ablation/index.ts';
 import type { EvalReport } from '../../../../src/lib/evals/report/types.ts';
 
@@ -31,5 +31,9 @@ describe('the ablation table rows', () => {
 		expect(lostLabel(d1!)).toBe('lost at fused');
 		expect(describeRanks(d1!, section.stages)).toBe('lexical 2 · dense — · fused 3');
 		expect(lostLabel(section.perQuery[1]!.relevant[0]!)).toBe('kept');
+	});
+
+	it('say when a judged document is not in the corpus', () => {
+		expect([docLabel('?gone.txt'), docLabel('d1')]).toEqual(['gone.txt (not in the corpus)', 'd1']);
 	});
 });
