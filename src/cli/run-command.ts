@@ -22,6 +22,7 @@ import { AssayError } from '../lib/shared/errors.ts';
 import { TransformersEmbedder } from '../lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../lib/adapters/transformers-reranker.ts';
 import { UsageError } from './io.ts';
+import { writeAblation } from './ablation-output.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
@@ -67,6 +68,14 @@ Options:
     --metric <name>      trec_eval measure tuned (default ndcg_cut_10)
     --tune-share <s>     share of queries in the tune split, (0, 1) (default 0.5)
     --seed <n>           seed of the split (default 42)
+  --ablation <file>      also measure every stage of the run (lexical, dense, fused, reranked),
+                         each cut to --top-k and scored as a separate run of that stage, with
+                         paired tests between consecutive stages and, per query, where each
+                         relevant document was lost; writes assay.stage-ablation/v1 JSON
+                         ("-" = stdout, not with --out -) and prints the table on stderr
+                         (needs qrels; not with --tune-fusion)
+  --ablation-metric <m>  metric the stage tests compare (default ndcg@10; report names:
+                         ndcg@k, recall@k, map, recip_rank, …)
   --tag <name>           run tag (default assay-<mode>)
   -q, --quiet            no progress lines (embedding, queries) on stderr; the model recipe line and the summary stay
   -h, --help             this text
@@ -181,6 +190,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		'tune-share': { type: 'string' },
 		seed: { type: 'string' },
 		tag: { type: 'string' },
+		ablation: { type: 'string' },
+		'ablation-metric': { type: 'string' },
 		quiet: { type: 'boolean', short: 'q' },
 		help: { type: 'boolean', short: 'h' }
 	});
@@ -227,6 +238,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	}
 	const topK = positiveIntegerOption(values, 'top-k', 100);
 	const qrels = dataset.qrels;
+	const ablationPath = typeof values.ablation === 'string' ? values.ablation : null;
+	if (ablationPath !== null) {
+		if (tuning) throw new UsageError('--ablation cannot be combined with --tune-fusion');
+		if (ablationPath === '-' && outPath === '-') throw new UsageError('--ablation - and --out - cannot both write to stdout');
+		if (!qrels) throw new AssayError('DATASET_INVALID', "--ablation needs the dataset's qrels.");
+	}
 	const queries = qrels ? dataset.queries.filter((q) => qrels.has(q.id)) : dataset.queries;
 	const embedder = embedSpec ? new TransformersEmbedder() : undefined;
 	const reranker = rerankSpec ? new TransformersReranker() : undefined;
@@ -282,7 +299,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			);
 			return EXIT_OK;
 		}
-		const result = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode, topK });
+		const result = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode, topK, keepStages: ablationPath !== null });
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);
 		else writeFileSync(outPath, runText);
@@ -295,6 +312,26 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			const f = (name: string) => (s[name] ?? 0).toFixed(4);
 			io.stderr(
 				`ndcg_cut_10 ${f('ndcg_cut_10')}  map ${f('map')}  recall_100 ${f('recall_100')}  recip_rank ${f('recip_rank')}  (${s.num_q} queries)\n`
+			);
+		}
+		if (ablationPath !== null && qrels && result.stages) {
+			writeAblation(
+				{
+					dataset: dataset.name,
+					mode,
+					topK,
+					depth,
+					rrfK,
+					rerankPoolFactor: runOptions.rerankPoolFactor,
+					fusion,
+					embedModel: mode !== 'lexical' ? (embedSpec?.modelId ?? null) : null,
+					rerankModel: mode === 'hybrid-rerank' ? (rerankSpec?.modelId ?? null) : null,
+					stages: result.stages,
+					qrels,
+					metric: stringOption(values, 'ablation-metric', 'ndcg@10')
+				},
+				ablationPath,
+				io
 			);
 		}
 	} finally {

@@ -5,6 +5,7 @@ import { parseAppConfig, sameChunking } from '../config/schema.ts';
 import { evaluableCases, resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
 import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RunEntry } from '../evals/metrics/index.ts';
 import { buildEvalReport, type EvalReport } from '../evals/report/index.ts';
+import { computeAblation } from '../evals/ablation/index.ts';
 import { parseRetrievalConfig, runQueries, type RetrievalConfig, type Retriever } from '../evals/runner/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
@@ -212,6 +213,15 @@ export async function runEvaluation(
 			const relevanceLevel = request.relevanceLevel ?? 1;
 			const ndcgGain = request.ndcgGain ?? 'linear';
 			const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
+			const ablation =
+				request.ablation && dense
+					? computeAblation(dense.stageLists(new Map(evaluated.map((c) => [c.id, c.query]))), qrels, {
+							topK: config.depth,
+							cutoffs,
+							relevanceLevel,
+							ndcgGain
+						})
+					: undefined;
 			const contentHash = await corpusHash(index.documents.values());
 			const report = await buildEvalReport({
 				id: newId('run'),
@@ -235,6 +245,7 @@ export async function runEvaluation(
 				indexMs,
 				environment: request.environment,
 				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
+				...(ablation ? { ablation } : {}),
 				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
 				...(() => {
 					const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));

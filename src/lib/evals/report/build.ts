@@ -63,6 +63,8 @@ export interface EvalReportInput {
 	};
 	/** The `answers` section (v2) of an answer run's report; default `null` (a retrieval report). */
 	readonly answers?: EvalReport['answers'];
+	/** The stage ablation section (`computeAblation`); absent = none. */
+	readonly ablation?: EvalReport['ablation'];
 	/** The principal the run retrieved as; absent = the owner. */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
 	/** Cross-encoder truncation: totals and pairs truncated per query id (hybrid-rerank runs). */
@@ -165,7 +167,8 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			latencyP95Ms: percentile(latencies, 95)
 		},
 		environment: input.environment,
-		answers: input.answers ?? null
+		answers: input.answers ?? null,
+		...(input.ablation ? { ablation: input.ablation } : {})
 	};
 	return parseEvalReport(report);
 }

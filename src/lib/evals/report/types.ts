@@ -1,5 +1,6 @@
 import { z } from '../../shared/zod.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
+import { AblationSectionSchema } from '../ablation/schema.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
 
@@ -104,6 +105,8 @@ export const EvalReportSchema = z
 		environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() }),
 		/** Answer evaluation (v2): null or absent for retrieval-only reports. */
 		answers: AnswersSectionSchema.nullable().optional(),
+		/** Stage ablation (v2, optional): the configuration's metrics after each stage, paired stage tests, where relevant documents were lost. */
+		ablation: AblationSectionSchema.nullable().optional(),
 		/** System evaluation (v2, all optional): system under test, cache counters, repeats, errors, why a run is incomplete. */
 		...SYSTEM_REPORT_FIELDS
 	})
@@ -128,6 +131,8 @@ export const EvalReportSchema = z
 		};
 		check(Object.fromEntries(Object.entries(report.metrics.aggregate).map(([m, v]) => [m, v.mean])), ['metrics', 'aggregate']);
 		report.perQuery.forEach((q, i) => check(q.metrics, ['perQuery', i, 'metrics']));
+		for (const [stage, means] of Object.entries(report.ablation?.aggregate ?? {}))
+			check(Object.fromEntries(Object.entries(means).map(([m, v]) => [m, v.mean])), ['ablation', 'aggregate', stage]);
 	});
 
 /** The range a metric's value can take: judge rubric scores 1–5; every other metric Assay writes (retrieval metrics, check pass rates) 0–1. */

@@ -6,6 +6,7 @@ import type { Reranker, RerankerSpec } from '../../search/rerank/index.ts';
 import { retrieve, type RetrievalMode } from '../../search/retrieval/index.ts';
 import { ExactVectorIndex } from '../../search/vector/index.ts';
 import { AssayError } from '../../shared/errors.ts';
+import type { AblationQuery } from '../ablation/compute.ts';
 import type { BeirDocument, BeirQuery } from '../datasets/beir.ts';
 import type { RankedList } from '../metrics/trec-format.ts';
 
@@ -32,6 +33,12 @@ export interface RetrievalRunOptions {
 	/** Documents per embedding call (default 32). */
 	readonly batchSize?: number;
 	readonly onEmbedProgress?: (done: number, total: number) => void;
+	/**
+	 * Keep every query's stage lists (`retrieve()`'s `outcome.stages`: lexical and dense `depth`
+	 * deep in the hybrid modes, `topK` in a single-retriever mode; fused in full; reranked pool) for
+	 * a stage ablation (`computeAblation`). Default false.
+	 */
+	readonly keepStages?: boolean;
 	/** Called with 0 before the first query and after each query (retrieval, fusion and reranking done), of `total` queries. */
 	readonly onQueryProgress?: (done: number, total: number) => void;
 }
@@ -43,6 +50,8 @@ export interface RetrievalRunResult {
 	readonly searchMs: number;
 	/** Backend that computed the document vectors, when any. */
 	readonly backend: string | null;
+	/** Per query (in `queries` order), every stage's list when `keepStages` was set; else `null`. */
+	readonly stages: AblationQuery[] | null;
 }
 
 /**
@@ -91,6 +100,7 @@ export async function runRetrievalMode(
 	}
 	const t1 = performance.now();
 	const lists: RankedList[] = [];
+	const stages: AblationQuery[] | null = options.keepStages ? [] : null;
 	options.onQueryProgress?.(0, queries.length);
 	for (const query of queries) {
 		const outcome = await retrieve(
@@ -117,7 +127,8 @@ export async function runRetrievalMode(
 			queryId: query.id,
 			hits: outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score }))
 		});
+		stages?.push({ id: query.id, stages: outcome.stages });
 		options.onQueryProgress?.(lists.length, queries.length);
 	}
-	return { lists, embedMs: t1 - t0, searchMs: performance.now() - t1, backend };
+	return { lists, embedMs: t1 - t0, searchMs: performance.now() - t1, backend, stages };
 }

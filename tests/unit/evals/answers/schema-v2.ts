@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AblationSectionSchema } from '../../../../src/lib/evals/ablation/schema.ts';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
@@ -138,7 +139,7 @@ function withSystemFields(properties: Json): Json {
 /**
  * How schemas/eval-report.v2.schema.json is made: the hand-written v1 schema, with `schema`
  * accepting both versions, the v2 retrieval fields ({@link withV2RetrievalFields}) and the
- * `answers` section and the system-evaluation fields ({@link withSystemFields}) generated from their zod forms. The test in
+ * `answers` section, the system-evaluation fields ({@link withSystemFields}) and the stage `ablation` section generated from their zod forms. The test in
  * report-schema.test.ts keeps the checked-in file equal to this, so the two cannot drift.
  * Regenerate: `npx tsx tests/unit/evals/answers/schema-v2.ts > schemas/eval-report.v2.schema.json`
  */
@@ -155,7 +156,8 @@ export function evalReportV2Schema(v1: Record<string, unknown>): Record<string, 
 		properties: {
 			...properties,
 			schema: { enum: ['assay.eval-report/v1', 'assay.eval-report/v2'], description: 'Format and version of this document.' },
-			answers
+			answers,
+			ablation: fromZod(AblationSectionSchema.nullable())
 		}
 	};
 }
