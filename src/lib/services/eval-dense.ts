@@ -110,7 +110,9 @@ export function denseEvaluation(
 	/** Rerank truncation of each query's final retrieval (the last call of the doubling loop). */
 	const truncation = new Map<string, RerankTruncation>();
 	const total = Math.max(lexical.bm25.size, vectors.size());
+	const lastHits = new Map<string, string[]>();
 	const retriever: Retriever = {
+		chunkHits: (query) => lastHits.get(query),
 		// Document level = best chunk: ask for n chunks, doubling n until `depth` documents are
 		// ranked or the pipeline returns fewer than asked (one chunk per document: one call).
 		// Each document takes its first chunk's place in the pipeline's order.
@@ -132,6 +134,10 @@ export function denseEvaluation(
 				);
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
 				const ranked = firstChunkPerDocument(outcome.results, documentIdOf);
+				lastHits.set(
+					query,
+					outcome.results.map((r) => r.id)
+				);
 				if (ranked.length >= depth || outcome.results.length < n || n >= total)
 					return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);

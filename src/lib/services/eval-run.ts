@@ -17,6 +17,7 @@ import { withSpan } from '../tracing/tracer.ts';
 import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
 import type { LibraryInternals } from './library.ts';
 import { denseEvaluation } from './eval-dense.ts';
+import { expandEvaluation } from './eval-expand.ts';
 
 /** A BM25 chunk index for one configuration, and its documents. */
 export interface LexicalIndex {
@@ -116,7 +117,9 @@ export function visibleTo(
  * higher), so n doubles until the depth-th document clears that bar or all hits are in.
  */
 export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>): Retriever {
+	const lastHits = new Map<string, string[]>();
 	return {
+		chunkHits: (query) => lastHits.get(query),
 		retrieve(query, depth): RunEntry[] {
 			let n = Math.min(index.bm25.size, depth * 2);
 			for (;;) {
@@ -126,10 +129,15 @@ export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>
 				const cut = ranked[depth - 1];
 				const complete =
 					chunkHits.length < n || n >= index.bm25.size || (cut !== undefined && last !== undefined && cut.score > last.score);
-				if (complete)
+				if (complete) {
+					lastHits.set(
+						query,
+						chunkHits.map((h) => h.id)
+					);
 					return ranked
 						.slice(0, depth)
 						.map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
+				}
 				n = Math.min(index.bm25.size, n * 2);
 			}
 		}
@@ -191,7 +199,8 @@ export async function runEvaluation(
 					: denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
 			const indexMs = performance.now() - started;
 			const cases = goldenSet.cases;
-			const result = await runQueries(cases, dense ? dense.retriever : lexicalRetriever(index), {
+			const retriever = dense ? dense.retriever : lexicalRetriever(index);
+			const result = await runQueries(cases, retriever, {
 				depth: config.depth,
 				isCancelled,
 				onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
@@ -211,6 +220,8 @@ export async function runEvaluation(
 			const ndcgGain = request.ndcgGain ?? 'linear';
 			const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
 			const contentHash = await corpusHash(index.documents.values());
+			const storedChunks = ws ? sameChunking(parseAppConfig(ws.config).chunking, config.chunking) : false;
+			const expansion = await expandEvaluation(retriever, evaluated, config, index.documents, store, storedChunks, documentReference);
 			const report = await buildEvalReport({
 				id: newId('run'),
 				workspaceId: request.workspaceId,
@@ -232,6 +243,7 @@ export async function runEvaluation(
 				totalMs: performance.now() - started,
 				indexMs,
 				environment: request.environment,
+				...(expansion ? { expansion } : {}),
 				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
 				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
 				...(() => {
