@@ -28,6 +28,8 @@ export interface LexicalIndex {
 	readonly chunkCount: number;
 	/** Chunks per document id (the counts this index was built with). */
 	readonly chunksByDocument: ReadonlyMap<string, number>;
+	/** True when this is the workspace index itself (its chunks are the stored ones), false when built in memory. */
+	readonly fromWorkspace?: boolean;
 }
 
 /**
@@ -59,7 +61,8 @@ export async function lexicalIndexFor(
 			analyzerName: index.analyzer.name,
 			analyzerFingerprint: index.analyzer.fingerprint,
 			chunkCount,
-			chunksByDocument
+			chunksByDocument,
+			fromWorkspace: true
 		};
 	}
 	const analyzer = createAnalyzer(config.bm25.analyzer);
@@ -220,7 +223,8 @@ export async function runEvaluation(
 			const ndcgGain = request.ndcgGain ?? 'linear';
 			const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
 			const contentHash = await corpusHash(index.documents.values());
-			const storedChunks = ws ? sameChunking(parseAppConfig(ws.config).chunking, config.chunking) : false;
+			// Chunk places as the retrieved ids were made: stored chunks for the workspace index and the stored vectors, else re-chunked like the in-memory index.
+			const storedChunks = index.fromWorkspace === true || dense !== null;
 			const expansion = await expandEvaluation(retriever, evaluated, config, index.documents, store, storedChunks, documentReference);
 			const report = await buildEvalReport({
 				id: newId('run'),

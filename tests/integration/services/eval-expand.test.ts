@@ -71,6 +71,16 @@ describe('evaluation with parent-document retrieval', () => {
 		});
 	});
 
+	it("expands the workspace index's stored chunks when the configuration chunks as the workspace does", async () => {
+		const run = await parentWorkspace();
+		const report = await run({ chunking: { mode: 'none' }, expand: { mode: 'parent-section' } });
+		expect(report.index.type).toBe('bm25-inverted-index (chunk level; document = best chunk)');
+		expect(spansById(report)).toEqual({
+			'q-dawn': [{ doc: 'garden', startOffset: 0, endOffset: 75, tokens: 25, kind: 'parent-section' }],
+			'q-boards': [{ doc: 'kitchen', startOffset: 0, endOffset: 95, tokens: 32, kind: 'parent-section' }]
+		});
+	});
+
 	it('writes no expansion fields without expansion, so reports read as before', async () => {
 		const run = await parentWorkspace();
 		const report = await run({ expand: { mode: 'none' } });
