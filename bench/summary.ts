@@ -22,6 +22,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const BENCHES: Record<string, readonly string[]> = {
 	'bm25-build': ['bench/bm25/build.ts', '--reps', '5'],
 	cli: ['bench/cli/run.ts'],
+	vector: ['bench/vector/run.ts'],
 	// These two drive the built site in Chromium (`npm run build` first).
 	search: ['bench/search/run.ts'],
 	import: ['bench/import/run.ts']

@@ -167,3 +167,31 @@ test('with the device on auto and a WebGPU adapter, an on-device probe picks the
 	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'pets.txt');
 	await expect(page.getByTestId('search-meta')).toContainText(`query embedded on ${chosen}`);
 });
+
+test('with the HNSW index chosen, the graph is linked in the browser, its recall against the exact scan is shown, and a reload reads it back', async ({
+	page
+}) => {
+	await page.goto('./?demo=0');
+	await expect(page.getByTestId('index-status')).toContainText('lexical ready');
+	await page.getByTestId('file-input').setInputFiles(topicFiles());
+	await expect(page.getByTestId('index-status')).toContainText('4 documents');
+	await pickModels(page, 'static-embed');
+	await page.getByLabel('Embedding model', { exact: true }).selectOption('static-embed');
+	await page.getByLabel('Embedding dtype').selectOption('fp32');
+	await page.getByLabel('Device').selectOption('wasm');
+	await page.getByLabel('Vector index').selectOption('hnsw');
+	await page.getByRole('button', { name: 'Save model settings' }).click();
+	await page.getByRole('button', { name: 'Embed chunks' }).click();
+	await expect(page.getByTestId('modes-status')).toContainText('hnsw index', { timeout: 180_000 });
+	await expect(page.getByTestId('vector-graph')).toContainText('HNSW graph: 4 linked, recall@10 1.000 vs exact (50 probes), built in');
+	await search(page, 'recipe dinner', 'dense');
+	await expect(page.getByTestId('hit').first()).toHaveAttribute('data-document', 'cooking.txt');
+
+	await page.reload();
+	await expect(page.getByTestId('vector-graph')).toContainText(
+		'HNSW graph: 4 linked, recall@10 1.000 vs exact (50 probes), read from storage',
+		{
+			timeout: 180_000
+		}
+	);
+});

@@ -55,12 +55,17 @@ export class SemanticState {
 		await this.refreshCache();
 	}
 
-	/** Read the status; while the vector index loads in the background, poll until it is settled. */
+	/**
+	 * Read the status; while the vector index loads in the background, poll until it is settled
+	 * (every 150 ms), and while its HNSW graph is being linked, every second (linking takes minutes
+	 * at 100k vectors; the panel shows its progress and then its measured recall).
+	 */
 	async refresh(workspaceId: string): Promise<void> {
 		if (this.statusTimer) clearTimeout(this.statusTimer);
 		this.status = await this.library().semanticStatus(workspaceId);
 		this.access = await this.library().documentAccess(workspaceId);
 		if (this.status.state === 'loading') this.statusTimer = setTimeout(() => void this.refresh(workspaceId), 150);
+		else if (this.status.graph?.linking) this.statusTimer = setTimeout(() => void this.refresh(workspaceId), 1000);
 		else if (this.denseReady && this.mode === 'lexical' && this.status.pendingChunks === 0) this.mode = 'hybrid';
 	}
 

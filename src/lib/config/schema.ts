@@ -2,6 +2,7 @@ import { z } from '../shared/zod.ts';
 import { AssayError } from '../shared/errors.ts';
 import { FusionConfigSchema } from '../search/fusion/score.ts';
 import { ExpandConfigSchema } from '../search/retrieval/expand.ts';
+import { VECTOR_INDEX_SETTINGS } from '../search/vector/choice.ts';
 
 /**
  * The one validated application configuration. Every field documents its unit, range and
@@ -146,8 +147,13 @@ export const EmbeddingConfigSchema = z.object({
 	passagePrefix: z.string().max(64).optional(),
 	/** Chunks per embedding call. Range 1–256, default 16. */
 	batchSize: z.number().int().min(1).max(256).default(16),
-	/** Vector index: `voy` (k-d tree, ≤ 768 dims; default) or `exact` (flat scan). */
-	vectorIndex: z.enum(['voy', 'exact']).default('voy'),
+	/**
+	 * Vector index: `auto` (default: the exact SIMD scan, switching to an HNSW graph built in the
+	 * background from {@link HNSW_AUTO_MIN_VECTORS} vectors — the threshold measured in
+	 * bench/vector, reasons in docs/architecture.md), `exact` (f32 scan), `exact-int8` (int8
+	 * scan, exact rescoring), `hnsw` (graph at any size) or `voy` (k-d tree, ≤ 768 dims).
+	 */
+	vectorIndex: z.enum(VECTOR_INDEX_SETTINGS).default('auto'),
 	/** Where this model's files come from, when not `models.source` (e.g. a picked local folder beside a hub reranker). */
 	source: ModelSourceSchema.optional()
 });
@@ -199,7 +205,7 @@ export const AppConfigSchema = z.object({
 	}),
 	search: SearchConfigSchema.default({ topK: 10 }),
 	models: ModelsConfigSchema.default({ source: { kind: 'hub' }, device: 'auto' }),
-	embedding: EmbeddingConfigSchema.default({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'voy' }),
+	embedding: EmbeddingConfigSchema.default({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'auto' }),
 	retrieval: RetrievalConfigSchema.default({ rrfK: 60, depth: 100, rerankPoolFactor: 4 }),
 	rerank: RerankConfigSchema.default({ enabled: false, modelId: 'onnx-community/bge-reranker-v2-m3-ONNX', dtype: 'q8', batchSize: 8 })
 });

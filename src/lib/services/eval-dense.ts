@@ -6,6 +6,7 @@ import type { EvalReport } from '../evals/report/index.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
 import { retrieve, type ExplainRow, type RerankTruncation } from '../search/retrieval/index.ts';
 import { describeFusion } from '../search/fusion/index.ts';
+import { effectiveKind } from '../search/vector/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { DenseContext } from './semantic-service.ts';
@@ -155,7 +156,7 @@ export function denseEvaluation(
 			queryPrefix: spec.queryPrefix,
 			passagePrefix: spec.passagePrefix
 		}),
-		indexType: `${lexicalPart}${vectors.kind} vector index${config.mode === 'dense' ? '' : config.fusion ? `, ${describeFusion(config.fusion, config.rrfK)}` : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
+		indexType: `${lexicalPart}${effectiveKind(vectors)} vector index${config.mode === 'dense' ? '' : config.fusion ? `, ${describeFusion(config.fusion, config.rrfK)}` : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
 		reranker: rerank ? ws.rerank.modelId : null,
 		rerankTruncation: (queries) => {
 			if (!rerank) return undefined;

@@ -1,3 +1,4 @@
+import type { VectorIndexKind } from '../search/vector/types.ts';
 import type { EmbeddingRecipe } from '../embedding/prefixes.ts';
 
 /**
@@ -11,7 +12,22 @@ export interface SemanticStatus {
 	readonly modelKey: string;
 	/** `loading`: vectors are being read in the background (lexical search already works); `none`: no vectors yet; `ready`; `failed` (see `message`). */
 	readonly state: 'loading' | 'ready' | 'none' | 'failed';
-	readonly indexKind: 'voy' | 'exact' | null;
+	/** The index that answers now: `exact` also for an `auto` index whose graph is not linked (it scans). */
+	readonly indexKind: VectorIndexKind | null;
+	/**
+	 * The HNSW graph of an `auto` / `hnsw` index (`null` for other indexes): nodes linked and rows
+	 * waiting (scored exactly until linked), whether a link job runs, its wall time, recall@10
+	 * against the exact scan on `sampleQueries` probe queries, and whether it was read from storage.
+	 */
+	readonly graph: {
+		readonly linked: number;
+		readonly pending: number;
+		readonly linking: boolean;
+		readonly buildMs: number | null;
+		readonly recallAt10: number | null;
+		readonly sampleQueries: number;
+		readonly restored: boolean;
+	} | null;
 	readonly dims: number | null;
 	readonly vectorCount: number;
 	/** Chunks of ready documents without a vector for this model. */

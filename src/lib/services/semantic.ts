@@ -9,12 +9,13 @@ import {
 	type EmbeddingBackend,
 	type Embedder
 } from '../embedding/index.ts';
-import { ExactVectorIndex, type VectorIndex } from '../search/vector/index.ts';
+import { effectiveKind, ExactVectorIndex, HnswIndex, wantsGraph, type VectorIndex } from '../search/vector/index.ts';
 import { AssayError, isAssayError } from '../shared/errors.ts';
 import type { AssayStore, EmbeddingRecord } from '../storage/index.ts';
 import { createVoyIndex, type VoyConstructor } from '../adapters/voy-index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
-import { chunkId, chunkOrdinalOf, documentChunkIds } from '../shared/identity.ts';
+import { chunkId, chunkOrdinalOf, documentChunkIds, documentIdOf } from '../shared/identity.ts';
+import { linkGraph, restoreGraph, type GraphState } from './vector-graph.ts';
 
 /** Loads voy-search's `Voy` class (browser: dynamic import; Node: `loadVoyInNode`). */
 export type VoyLoader = () => Promise<VoyConstructor>;
@@ -27,7 +28,15 @@ interface Entry {
 	backends: Set<string>;
 	loadMs: number;
 	ready: Promise<void>;
+	/** The HNSW graph's state when the index is an {@link HnswIndex}. */
+	graph: GraphState | null;
 }
+
+/** Waits one macrotask, so queued messages (searches) run between link slices. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Compact an HNSW index once deleted nodes are this share of all nodes. */
+const COMPACT_DELETED_SHARE = 0.25;
 
 /** A vector is valid while its document is ready with the same content and chunking. */
 export function sourceKeyOf(doc: Pick<DocumentRecord, 'contentHash' | 'chunkingConfigHash'>): string {
@@ -35,8 +44,9 @@ export function sourceKeyOf(doc: Pick<DocumentRecord, 'contentHash' | 'chunkingC
 }
 
 /**
- * The dense side of each workspace: its vector index (Voy by default, exact above 768
- * dimensions or when configured), loaded in the background from the stored vectors, and the
+ * The dense side of each workspace: its vector index (`embedding.vectorIndex`: by default the
+ * exact SIMD scan, with an HNSW graph linked in the background from HNSW_AUTO_MIN_VECTORS;
+ * Voy, exact f32/int8 or HNSW at any size when configured), loaded in the background from the stored vectors, and the
  * resumable embedding job that fills it. Vectors of one model key only: a new model starts an
  * empty set (re-embedding), and the old set is deleted once the new one is complete.
  */
@@ -60,12 +70,16 @@ export class SemanticIndexes {
 			message: null,
 			backends: new Set(),
 			loadMs: 0,
-			ready: Promise.resolve()
+			ready: Promise.resolve(),
+			graph: null
 		};
-		fresh.ready = this.load(fresh, workspaceId, config, documents).catch((error) => {
-			fresh.state = 'failed';
-			fresh.message = error instanceof Error ? error.message : String(error);
-		});
+		fresh.ready = this.load(fresh, workspaceId, config, documents).then(
+			() => this.linkLater(workspaceId, fresh, config, documents),
+			(error) => {
+				fresh.state = 'failed';
+				fresh.message = error instanceof Error ? error.message : String(error);
+			}
+		);
 		this.entries.set(workspaceId, fresh);
 		entry = fresh;
 		return entry;
@@ -76,10 +90,20 @@ export class SemanticIndexes {
 		this.entries.delete(workspaceId);
 	}
 
-	/** Drop a removed document's chunks from the in-memory index. */
+	/**
+	 * Drop a removed document's chunks from the in-memory index. An HNSW index whose deleted
+	 * nodes reach {@link COMPACT_DELETED_SHARE} of its nodes is replaced by a compacted copy,
+	 * which the next load or embedding job links again (exact answers meanwhile).
+	 */
 	removeDocument(workspaceId: string, documentId: string, chunkCount: number): void {
-		const index = this.entries.get(workspaceId)?.index;
-		if (index) index.remove(documentChunkIds(documentId, chunkCount));
+		const entry = this.entries.get(workspaceId);
+		const index = entry?.index;
+		if (!index) return;
+		index.remove(documentChunkIds(documentId, chunkCount));
+		if (index instanceof HnswIndex && index.deletedNodes >= COMPACT_DELETED_SHARE * (index.size() + index.deletedNodes)) {
+			entry.index = index.compacted();
+			entry.graph = { linking: false, buildMs: null, recallAt10: null, sampleQueries: 0, restored: false };
+		}
 	}
 
 	/** Status for the page (which modes are ready). */
@@ -98,7 +122,8 @@ export class SemanticIndexes {
 			modelId: config.embedding.modelId,
 			modelKey: entry.modelKey,
 			state: entry.state,
-			indexKind: entry.index?.kind ?? null,
+			indexKind: entry.index ? effectiveKind(entry.index) : null,
+			graph: graphStatus(entry),
 			dims: entry.index?.dims ?? null,
 			vectorCount,
 			pendingChunks: chunkCount - vectorCount,
@@ -183,6 +208,7 @@ export class SemanticIndexes {
 			{ batchSize: config.embedding.batchSize, isCancelled, ...(onProgress ? { onProgress: (p) => onProgress({ jobId, ...p }) } : {}) }
 		);
 		const deletedOtherModels = await store.embeddings.deleteOtherModels(workspaceId, entry.modelKey);
+		this.linkLater(workspaceId, entry, config, documents);
 		return {
 			jobId,
 			workspaceId,
@@ -202,17 +228,55 @@ export class SemanticIndexes {
 			return doc !== undefined && r.sourceKey === sourceKeyOf(doc) && chunkOrdinalOf(r.chunkId) < doc.chunkCount;
 		});
 		if (valid.length > 0) {
-			const index = await this.createIndex(entry, config, valid[0]!.dims);
-			index.add(valid.filter((r) => r.dims === index.dims).map((r) => ({ id: r.chunkId, vector: r.vector })));
+			const dims = valid[0]!.dims;
+			if (usesGraph(config)) {
+				const sourceKeys = new Map([...documents.values()].map((d) => [d.id, sourceKeyOf(d)]));
+				const { index, state } = await restoreGraph(await this.store(), workspaceId, entry.modelKey, dims, valid, sourceKeys);
+				entry.index = index;
+				entry.graph = state;
+			} else {
+				const index = await this.createIndex(entry, config, dims);
+				index.add(valid.filter((r) => r.dims === index.dims).map((r) => ({ id: r.chunkId, vector: r.vector })));
+				entry.index = index;
+			}
 			for (const r of valid) entry.backends.add(r.backend);
-			entry.index = index;
 		}
 		entry.state = entry.index ? 'ready' : 'none';
 		entry.loadMs = performance.now() - started;
 	}
 
+	/**
+	 * Link the graph of an HNSW index in the background when the setting wants one at this size
+	 * (`wantsGraph`); searches run between slices and see unlinked rows scored exactly.
+	 */
+	private linkLater(workspaceId: string, entry: Entry, config: AppConfig, documents: ReadonlyMap<string, DocumentRecord>): void {
+		const index = entry.index;
+		if (!(index instanceof HnswIndex) || !entry.graph || index.pending === 0) return;
+		if (!wantsGraph(config.embedding.vectorIndex, index.size())) return;
+		linkGraph(index, entry.graph, {
+			store: this.store,
+			workspaceId,
+			modelKey: entry.modelKey,
+			sourceKeyOf: (id) => {
+				const doc = documents.get(documentIdOf(id));
+				return doc ? [doc.id, sourceKeyOf(doc)] : undefined;
+			},
+			current: () => this.entries.get(workspaceId) === entry && entry.index === index,
+			pause: nextTask,
+			now: () => performance.now()
+		}).catch((error: unknown) => {
+			entry.message = `The vector graph could not be built or stored (${error instanceof Error ? error.message : String(error)}); searches scan exactly.`;
+		});
+	}
+
 	private async createIndex(entry: Entry, config: AppConfig, dims: number): Promise<VectorIndex> {
-		if (config.embedding.vectorIndex === 'exact' || !this.voyLoader) return new ExactVectorIndex(dims);
+		const setting = config.embedding.vectorIndex;
+		if (usesGraph(config)) {
+			entry.graph = { linking: false, buildMs: null, recallAt10: null, sampleQueries: 0, restored: false };
+			return new HnswIndex(dims);
+		}
+		if (setting === 'exact-int8') return new ExactVectorIndex(dims, { quantization: 'int8' });
+		if (setting === 'exact' || !this.voyLoader) return new ExactVectorIndex(dims);
 		try {
 			return createVoyIndex(await this.voyLoader(), dims);
 		} catch (error) {
@@ -221,6 +285,26 @@ export class SemanticIndexes {
 			return new ExactVectorIndex(dims);
 		}
 	}
+}
+
+/** `auto` and `hnsw` keep vectors in an {@link HnswIndex} (auto links it only from its threshold). */
+function usesGraph(config: AppConfig): boolean {
+	return config.embedding.vectorIndex === 'auto' || config.embedding.vectorIndex === 'hnsw';
+}
+
+function graphStatus(entry: Entry): SemanticStatus['graph'] {
+	const index = entry.index;
+	if (!(index instanceof HnswIndex) || !entry.graph) return null;
+	const nodes = index.size() + index.deletedNodes;
+	return {
+		linked: nodes - index.pending,
+		pending: index.pending,
+		linking: entry.graph.linking,
+		buildMs: entry.graph.buildMs,
+		recallAt10: entry.graph.recallAt10,
+		sampleQueries: entry.graph.sampleQueries,
+		restored: entry.graph.restored
+	};
 }
 
 /** @throws AssayError `SEARCH_MODE_UNAVAILABLE` with a readable reason. */

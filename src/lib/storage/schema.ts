@@ -44,8 +44,8 @@ export interface PendingFileRecord {
 	readonly createdAtMs: number;
 }
 
-/** Kinds of persisted index state. Only the lexical (BM25) index exists in schema v1. */
-export type IndexKind = 'bm25';
+/** Kinds of persisted index state: the lexical (BM25) postings, and the HNSW graph of the vectors (same store, no migration). */
+export type IndexKind = 'bm25' | 'hnsw';
 
 /**
  * A persisted search index for one workspace, keyed by `[workspaceId, kind]`.

@@ -208,7 +208,7 @@ describe('dense and hybrid evaluation', () => {
 			queryPrefix: '',
 			passagePrefix: ''
 		});
-		expect(report.index.type).toBe('bm25-inverted-index + voy vector index, RRF (chunk level; document = best chunk)');
+		expect(report.index.type).toBe('bm25-inverted-index + exact vector index, RRF (chunk level; document = best chunk)');
 		expect(report.retrieval).toMatchObject({ mode: 'hybrid', rrfK: 20, depth: 50, reranker: null });
 		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
 		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);

@@ -54,7 +54,7 @@ async function embeddedWorkspace() {
 }
 
 describe('semantic search in the library service', () => {
-	it('embeds every chunk in batches with progress, on the Voy index, recording the backend', async () => {
+	it('embeds every chunk in batches with progress, on the exact scan of the auto index, recording the backend', async () => {
 		const factory = new IDBFactory();
 		const lib = service(factory);
 		const ws = await lib.createWorkspace('Semantic', MODELS);
@@ -66,7 +66,7 @@ describe('semantic search in the library service', () => {
 		expect(seen).toEqual([0, 2, 4]);
 		expect(await lib.semanticStatus(ws.id)).toMatchObject({
 			state: 'ready',
-			indexKind: 'voy',
+			indexKind: 'exact',
 			dims: 48,
 			vectorCount: 4,
 			pendingChunks: 0,

@@ -5,7 +5,7 @@ describe('semantic search configuration', () => {
 	it('defaults to multilingual-e5-small q8 on the Voy index, RRF k 60, depth 100, pool 4 × top-k, reranker off', () => {
 		const config = defaultAppConfig();
 		expect(config.models).toEqual({ source: { kind: 'hub' }, device: 'auto' });
-		expect(config.embedding).toEqual({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'voy' });
+		expect(config.embedding).toEqual({ modelId: 'Xenova/multilingual-e5-small', dtype: 'q8', batchSize: 16, vectorIndex: 'auto' });
 		expect(config.retrieval).toEqual({ rrfK: 60, depth: 100, rerankPoolFactor: 4 });
 		expect(config.rerank).toMatchObject({ enabled: false, batchSize: 8 });
 	});

@@ -2,3 +2,6 @@
 export * from './types.ts';
 export * from './normalize.ts';
 export * from './exact-index.ts';
+export * from './hnsw.ts';
+export * from './matrix.ts';
+export * from './choice.ts';

@@ -1,7 +1,8 @@
 /**
  * The vector index port: nearest neighbours by cosine similarity over L2-normalised vectors.
- * Two implementations: {@link ExactVectorIndex} (flat scan, the reference) and the Voy
- * adapter (`src/lib/adapters/voy-index.ts`, k-d tree in WASM).
+ * Three implementations: {@link ExactVectorIndex} (flat SIMD scan, the reference; f32 or int8
+ * with exact rescoring), {@link HnswIndex} (approximate, graph) and the Voy adapter
+ * (`src/lib/adapters/voy-index.ts`, k-d tree in WASM).
  */
 
 /** A vector to index. `vector` is a `Float32Array` of length `dims`; it need not be normalised. */
@@ -17,7 +18,7 @@ export interface VectorHit {
 }
 
 /** Which implementation an index is. */
-export type VectorIndexKind = 'exact' | 'voy';
+export type VectorIndexKind = 'exact' | 'hnsw' | 'voy';
 
 /** The port. All methods are synchronous once the index exists. */
 export interface VectorIndex {
