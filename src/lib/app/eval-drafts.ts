@@ -2,7 +2,7 @@ import { z } from '$lib/shared/zod.ts';
 import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
-import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import { EXPAND_MODES, type ExpandMode, type RetrievalMode } from '$lib/search/retrieval/index.ts';
 import {
 	FUSION_METHODS,
 	SCORE_NORMALIZATIONS,
@@ -36,6 +36,12 @@ export interface ConfigDraft {
 	b: number;
 	topK: number;
 	depth: number;
+	/** Parent-document retrieval: none (default) | parent-section | neighbours (see `src/lib/search/retrieval/expand.ts`). */
+	expandMode: ExpandMode;
+	/** Token budget of one returned span, integer 1–32 768, default 512. */
+	expandMaxTokens: number;
+	/** Neighbour chunks on each side (neighbours), integer 0–64, default 1. */
+	expandWindowChunks: number;
 }
 
 /**
@@ -49,7 +55,7 @@ export function draftFusion(d: Pick<ConfigDraft, 'fusion' | 'normalization' | 'w
 	return d.fusion === 'weighted-rrf' ? { method: d.fusion, weights } : { method: d.fusion, normalization: d.normalization, weights };
 }
 
-/** The draft as a retrieval configuration (embedding model and reranker: the workspace's). */
+/** The draft as a retrieval configuration (embedding model and reranker: the workspace's; `expand` only when the draft expands, so other configurations read as before). */
 export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 	const fusion = d.mode.startsWith('hybrid') ? draftFusion(d) : undefined;
 	return {
@@ -59,6 +65,9 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		rrfK: d.rrfK,
 		...(fusion ? { fusion } : {}),
 		depth: d.depth,
+		...(d.expandMode !== 'none'
+			? { expand: { mode: d.expandMode, maxTokens: d.expandMaxTokens, windowChunks: d.expandWindowChunks } }
+			: {}),
 		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
 		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
 	};
@@ -89,7 +98,10 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		k1: c.bm25.k1,
 		b: c.bm25.b,
 		topK: 10,
-		depth: c.retrieval.depth
+		depth: c.retrieval.depth,
+		expandMode: 'none',
+		expandMaxTokens: 512,
+		expandWindowChunks: 1
 	};
 }
 
@@ -112,7 +124,11 @@ const StoredDraftSchema = z.object({
 	k1: num,
 	b: num,
 	topK: num,
-	depth: num
+	depth: num,
+	/** Absent in drafts stored before parent-document retrieval: no expansion. */
+	expandMode: z.enum(EXPAND_MODES).default('none'),
+	expandMaxTokens: num.default(512),
+	expandWindowChunks: num.default(1)
 });
 
 /** localStorage slot of the matrix (per workspace, see `workspace-prefs.ts`). */

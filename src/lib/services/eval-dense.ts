@@ -120,7 +120,9 @@ export function denseEvaluation(
 	/** Stage lists of each query's final retrieval. */
 	const stages = new Map<string, StageLists>();
 	const total = Math.max(lexical.bm25.size, vectors.size());
+	const lastHits = new Map<string, string[]>();
 	const retriever: Retriever = {
+		chunkHits: (query) => lastHits.get(query),
 		// Document level = best chunk: ask for n chunks, doubling n until `depth` documents are
 		// ranked or the pipeline returns fewer than asked (one chunk per document: one call).
 		// Each document takes its first chunk's place in the pipeline's order.
@@ -143,6 +145,10 @@ export function denseEvaluation(
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
 				stages.set(query, outcome.stages);
 				const ranked = firstChunkPerDocument(outcome.results, documentIdOf);
+				lastHits.set(
+					query,
+					outcome.results.map((r) => r.id)
+				);
 				if (ranked.length >= depth || outcome.results.length < n || n >= total)
 					return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);

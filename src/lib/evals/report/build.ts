@@ -67,6 +67,13 @@ export interface EvalReportInput {
 	readonly ablation?: EvalReport['ablation'];
 	/** The principal the run retrieved as; absent = the owner. */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
+	/** Parent-document retrieval: the expansion that ran, the spans per query id, and totals (absent = none; the report then reads as before). */
+	readonly expansion?: {
+		readonly config: { readonly mode: 'none' | 'parent-section' | 'neighbours'; readonly maxTokens: number; readonly windowChunks: number };
+		readonly perQuery: ReadonlyMap<string, readonly NonNullable<EvalReport['perQuery'][number]['spans']>[number][]>;
+		readonly averageTokens: number;
+		readonly spans: number;
+	};
 	/** Cross-encoder truncation: totals and pairs truncated per query id (hybrid-rerank runs). */
 	readonly rerank?: {
 		readonly pairs: number;
@@ -123,11 +130,13 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			rrfK: input.config.rrfK,
 			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
+			...(input.expansion ? { expand: { ...input.expansion.config } } : {}),
 			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
 		},
 		...(input.rerank
 			? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } }
 			: {}),
+		...(input.expansion ? { expansion: { spans: input.expansion.spans, averageTokens: input.expansion.averageTokens } } : {}),
 		metrics: {
 			cutoffs: [...input.cutoffs],
 			relevanceLevel: input.relevanceLevel,
@@ -157,7 +166,8 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 					matched: !doc.startsWith('?')
 				})),
 				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score]),
-				...(input.rerank ? { rerankTruncatedPairs: input.rerank.perQuery.get(qid) ?? 0 } : {})
+				...(input.rerank ? { rerankTruncatedPairs: input.rerank.perQuery.get(qid) ?? 0 } : {}),
+				...(input.expansion ? { spans: (input.expansion.perQuery.get(qid) ?? []).map((s) => ({ ...s })) } : {})
 			};
 		}),
 		timings: {

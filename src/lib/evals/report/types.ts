@@ -3,6 +3,7 @@ import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { AblationSectionSchema } from '../ablation/schema.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
+import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from './expansion-schema.ts';
 
 /**
  * The eval report: everything needed to reproduce, compare and audit one retrieval evaluation
@@ -65,6 +66,8 @@ export const EvalReportSchema = z
 			/** How the hybrid modes fused their lists (v2, optional); absent = RRF with `rrfK`. */
 			fusion: FusionConfigSchema.optional(),
 			reranker: z.string().nullable(),
+			/** Parent-document retrieval that ran (v2, optional); absent = none. */
+			expand: ReportExpandConfigSchema.optional(),
 			/** The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner. */
 			runAs: z
 				.object({ user: z.string(), groups: z.array(z.string()) })
@@ -76,6 +79,8 @@ export const EvalReportSchema = z
 			.object({ pairs: z.number().int(), truncatedPairs: z.number().int(), maxTokens: z.number().int().nullable() })
 			.nullable()
 			.optional(),
+		/** Spans returned by parent-document retrieval and their mean estimated tokens (v2, optional; with `retrieval.expand`). */
+		expansion: ExpansionSummarySchema.optional(),
 		metrics: z.object({
 			cutoffs: z.array(z.number().int()),
 			relevanceLevel: z.number().int(),
@@ -98,7 +103,9 @@ export const EvalReportSchema = z
 				relevant: z.array(z.object({ doc: z.string(), grade: z.number().int(), matched: z.boolean() })),
 				ranked: z.array(z.tuple([z.string(), num])),
 				/** Reranked pairs of this query whose passage was truncated (hybrid-rerank runs). */
-				rerankTruncatedPairs: z.number().int().optional()
+				rerankTruncatedPairs: z.number().int().optional(),
+				/** Spans parent-document retrieval returned for this query, best first (with `retrieval.expand`). */
+				spans: ReportSpansSchema.optional()
 			})
 		),
 		timings: z.object({ totalMs: num, indexMs: num, latencyP50Ms: num.nullable(), latencyP95Ms: num.nullable() }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AblationSectionSchema } from '../../../../src/lib/evals/ablation/schema.ts';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
+import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from '../../../../src/lib/evals/report/expansion-schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import {
 	CacheCountsSchema,
@@ -64,6 +65,10 @@ function withV2RetrievalFields(properties: Json): Json {
 					description: 'How the hybrid modes fused their lists (src/lib/search/fusion); absent = RRF with rrfK.',
 					...fromZod(FusionConfigSchema)
 				},
+				expand: {
+					description: 'Parent-document retrieval that ran (src/lib/search/retrieval/expand.ts); absent = none.',
+					...fromZod(ReportExpandConfigSchema)
+				},
 				runAs: {
 					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
 					...nullable({
@@ -84,9 +89,19 @@ function withV2RetrievalFields(properties: Json): Json {
 					rerankTruncatedPairs: {
 						type: 'integer',
 						description: 'Reranked pairs of this query whose passage was truncated (hybrid-rerank runs).'
+					},
+					spans: {
+						description:
+							'Spans parent-document retrieval returned for this query, best first: document reference, UTF-16 offsets into its text (end exclusive), estimated tokens, what was returned.',
+						...fromZod(ReportSpansSchema)
 					}
 				}
 			}
+		},
+		expansion: {
+			description:
+				'Spans returned by parent-document retrieval over all evaluated cases and their mean estimated tokens (with retrieval.expand).',
+			...fromZod(ExpansionSummarySchema)
 		},
 		rerank: {
 			description: 'Cross-encoder pairs scored and pairs whose passage was cut to fit maxTokens (hybrid-rerank runs).',
