@@ -2,7 +2,7 @@ import { z } from '$lib/shared/zod.ts';
 import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
-import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import { EXPAND_MODES, type ExpandMode, type RetrievalMode } from '$lib/search/retrieval/index.ts';
 import {
 	FUSION_METHODS,
 	SCORE_NORMALIZATIONS,
@@ -41,6 +41,12 @@ export interface ConfigDraft {
 	rewrite: 'off' | RewriteTechnique;
 	/** Rewrites (multi-query) or most keywords (expand), integer 1–10, default 3. */
 	rewriteCount: number;
+	/** Parent-document retrieval: none (default) | parent-section | neighbours (see `src/lib/search/retrieval/expand.ts`). */
+	expandMode: ExpandMode;
+	/** Token budget of one returned span, integer 1–32 768, default 512. */
+	expandMaxTokens: number;
+	/** Neighbour chunks on each side (neighbours), integer 0–64, default 1. */
+	expandWindowChunks: number;
 }
 
 /**
@@ -54,7 +60,7 @@ export function draftFusion(d: Pick<ConfigDraft, 'fusion' | 'normalization' | 'w
 	return d.fusion === 'weighted-rrf' ? { method: d.fusion, weights } : { method: d.fusion, normalization: d.normalization, weights };
 }
 
-/** The draft as a retrieval configuration (embedding model and reranker: the workspace's). */
+/** The draft as a retrieval configuration (embedding model and reranker: the workspace's; `expand` only when the draft expands, so other configurations read as before). */
 export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 	const fusion = d.mode.startsWith('hybrid') ? draftFusion(d) : undefined;
 	return {
@@ -65,6 +71,9 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		...(fusion ? { fusion } : {}),
 		...(d.rewrite !== 'off' ? { rewrite: { technique: d.rewrite, count: d.rewriteCount } } : {}),
 		depth: d.depth,
+		...(d.expandMode !== 'none'
+			? { expand: { mode: d.expandMode, maxTokens: d.expandMaxTokens, windowChunks: d.expandWindowChunks } }
+			: {}),
 		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
 		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
 	};
@@ -97,7 +106,10 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		topK: 10,
 		depth: c.retrieval.depth,
 		rewrite: 'off',
-		rewriteCount: 3
+		rewriteCount: 3,
+		expandMode: 'none',
+		expandMaxTokens: 512,
+		expandWindowChunks: 1
 	};
 }
 
@@ -123,7 +135,11 @@ const StoredDraftSchema = z.object({
 	depth: num,
 	/** Absent in drafts stored before rewriting existed: off. */
 	rewrite: z.enum(['off', ...REWRITE_TECHNIQUES] as ['off', RewriteTechnique]).default('off'),
-	rewriteCount: num.default(3)
+	rewriteCount: num.default(3),
+	/** Absent in drafts stored before parent-document retrieval: no expansion. */
+	expandMode: z.enum(EXPAND_MODES).default('none'),
+	expandMaxTokens: num.default(512),
+	expandWindowChunks: num.default(1)
 });
 
 /** localStorage slot of the matrix (per workspace, see `workspace-prefs.ts`). */

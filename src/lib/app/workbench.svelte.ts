@@ -385,7 +385,7 @@ export class Workbench {
 	/** Query rewriting before retrieval with the answering model: off (default), multi-query, hyde or expand. */
 	rewrite = $state<'off' | RewriteTechnique>('off');
 	/** Rewrites (multi-query) or most keywords (expand), 1–10. */
-	rewriteCount = $state(REWRITE_DEFAULTS.count);
+	rewriteCount = $state<number>(REWRITE_DEFAULTS.count);
 
 	/**
 	 * Search in the chosen mode; an empty query clears the results. With rewriting on, the query

@@ -2,6 +2,7 @@ import { z } from '../shared/zod.ts';
 import { AssayError } from '../shared/errors.ts';
 import { FusionConfigSchema } from '../search/fusion/score.ts';
 import { RewriteConfigSchema } from '../search/rewrite/schema.ts';
+import { ExpandConfigSchema } from '../search/retrieval/expand.ts';
 import { VECTOR_INDEX_SETTINGS } from '../search/vector/choice.ts';
 
 /**
@@ -176,7 +177,12 @@ export const RetrievalConfigSchema = z.object({
 	/** Candidates taken from each retriever before fusion. Range 1–1000, default 100. */
 	depth: z.number().int().min(1).max(1000).default(100),
 	/** Rerank pool = factor × topK fused candidates. Range 1–25, default 4. */
-	rerankPoolFactor: z.number().int().min(1).max(25).default(4)
+	rerankPoolFactor: z.number().int().min(1).max(25).default(4),
+	/**
+	 * Parent-document retrieval of search and Ask (`src/lib/search/retrieval/expand.ts`): hits
+	 * become their parent section or a window of neighbouring chunks within `maxTokens`; absent = none.
+	 */
+	expand: ExpandConfigSchema.optional()
 });
 
 /** Cross-encoder reranker. */

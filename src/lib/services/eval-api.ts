@@ -77,6 +77,11 @@ export interface EvalRequest {
 	 * otherwise. A query without a plan is retrieved as typed.
 	 */
 	readonly rewrite?: { readonly plans: Readonly<Record<string, QueryPlan>>; readonly report: RewriteReport };
+	/**
+	 * Also write a stage ablation (`report.ablation`, `computeAblation` at the run's depth): dense,
+	 * hybrid and hybrid-rerank modes (a lexical run has one stage and writes none). Default false.
+	 */
+	readonly ablation?: boolean;
 }
 
 /** Progress of an evaluation. */
