@@ -14,7 +14,8 @@ import { UsageError } from './io.ts';
 export const REWRITE_USAGE = `  --rewrite <technique>  rewrite each query first with a chat model: multi-query (N rewrites, each
                          retrieved, all lists RRF-fused with the original's), hyde (a hypothetical
                          answer passage is embedded instead of the query; BM25 keeps the query) or
-                         expand (keywords appended to the BM25 query only)
+                         expand (keywords appended to the BM25 query only; not --expand, which is
+                         parent-document retrieval)
   --rewrite-count <n>    rewrites (multi-query) or most keywords (expand), 1–10 (default ${REWRITE_DEFAULTS.count})
   --base-url <url>       OpenAI-compatible endpoint of the answering model (…/v1), for --rewrite
   --model <name>         its model name

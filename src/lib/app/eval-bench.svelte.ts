@@ -50,6 +50,8 @@ export class EvalBench {
 	/** The workspace `drafts` belong to (set with them; the matrix is stored under it). */
 	private draftsWorkspaceId: string | null = null;
 	private jobId: string | null = null;
+	/** Stops the page-side query rewriting of the running configuration (see `cancelRun`). */
+	private rewriteAbort: AbortController | null = null;
 
 	/** "Generate synthetic cases" and their review queue, over the current golden set. */
 	readonly synthetic: SyntheticDesk;
@@ -267,9 +269,15 @@ export class EvalBench {
 							this.app,
 							config.rewrite,
 							evaluableCases(gs.cases).map((c) => c.query),
-							(done, total) => (this.runProgress = { jobId, phase: 'rewriting', done, total, label: d.label, index, count: drafts.length })
+							(done, total) => (this.runProgress = { jobId, phase: 'rewriting', done, total, label: d.label, index, count: drafts.length }),
+							(this.rewriteAbort = new AbortController()).signal
 						)
 					: undefined;
+				if (this.rewriteAbort?.signal.aborted) {
+					cancelled = true;
+					break;
+				}
+				this.rewriteAbort = null;
 				const report = await this.api.runEval(
 					{
 						workspaceId,
@@ -303,6 +311,8 @@ export class EvalBench {
 
 	/** Cancel the running evaluation (between queries; the finished ones are reported). */
 	async cancelRun(): Promise<void> {
+		// Rewriting the queries happens here, before the worker runs: stop it between queries.
+		this.rewriteAbort?.abort();
 		if (this.jobId) await this.api.cancelEval(this.jobId);
 	}
 
