@@ -39,6 +39,20 @@ describe('assay run --rewrite', () => {
 		expect(second.stdout).toBe(first.stdout);
 	});
 
+	it('HyDE in dense mode ranks by the embedded passage: the scripted passage about a kitten puts the cat document first for "dog"', async () => {
+		const passages = join(work, 'passages.json');
+		writeFileSync(passages, JSON.stringify({ dog: 'our kitten purrs and sleeps with whiskers and fur' }));
+		const model = ['--embed-model', join(fixtures, 'models/static-embed'), '--dtype', 'fp32', '--mode', 'dense'];
+		const plain = await run(...model);
+		const hyde = await run(...model, '--rewrite', 'hyde', '--scripted-rewrites', passages);
+		expect(hyde.code, hyde.stderr).toBe(0);
+		const top = (stdout: string) => [...(parseRun(stdout).get('q-dog') ?? [])].sort((a, b) => b.score - a.score)[0]?.docId;
+		expect(top(hyde.stdout)).toBe('pets-2');
+		expect(top(plain.stdout)).toBeDefined();
+		expect(top(plain.stdout)).not.toBe('pets-2');
+		expect(hyde.stderr).toMatch(/rewrites \(hyde, scripted-rewriter\): 13 calls/);
+	});
+
 	it('refuses rewrite flags without --rewrite, and --rewrite without a model', async () => {
 		const a = await run('--rewrite-count', '2');
 		expect(a.code).toBe(2);
