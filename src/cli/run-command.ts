@@ -12,7 +12,8 @@ import {
 	type ModelSource
 } from '../lib/embedding/index.ts';
 import { readFolderDtypes, readFolderRecipe } from '../lib/adapters/model-files-node.ts';
-import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
+import { computeRerankEffect, evaluateRun, formatRerankEffect, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
+import { rerankPoolSize } from '../lib/search/rerank/pool.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
 import type { RerankerSpec } from '../lib/search/rerank/index.ts';
 import { RETRIEVAL_MODES } from '../lib/search/retrieval/index.ts';
@@ -53,6 +54,11 @@ Options:
   --depth <n>            candidates per retriever before fusion (default ${DEFAULTS.retrieval.depth})
   --rrf-k <number>       RRF constant (default ${DEFAULTS.retrieval.rrfK})
   --rerank-pool <n>      rerank pool factor × top-k (default ${DEFAULTS.retrieval.rerankPoolFactor})
+  --rerank-depth <n>     rerank pool depth: fused candidates the reranker scores, 1–1000, ≥ --top-k
+                         (hybrid-rerank; replaces --rerank-pool; default: factor × top-k)
+  --rerank-effect <file> hybrid-rerank with qrels: the reranker's effect per query (nDCG@10 of the
+                         fused list vs the reranked one, relevant documents moved into / out of the
+                         top-k) as JSON; the summary and the largest changes always go to stderr
   --fusion <method>      rrf | weighted-rrf | combsum | combmnz (hybrid modes; default rrf)
   --normalization <n>    minmax | zscore (combsum, combmnz; default minmax)
   --weights <l,d>        lexical,dense weights, e.g. 0.3,0.7 (weighted-rrf, combsum, combmnz)
@@ -110,6 +116,20 @@ function fusionOptions(values: Record<string, unknown>): FusionConfig | undefine
 		weights = { lexical: numberOption({ w: parts[0] }, 'w', 0), dense: numberOption({ w: parts[1] }, 'w', 0) };
 	}
 	return parseFusion({ method, ...(normalization ? { normalization } : {}), ...(weights ? { weights } : {}) }, 'fusion flags');
+}
+
+/**
+ * `--rerank-depth`: absent = undefined (the pool stays factor × top-k).
+ * @throws UsageError for a value outside 1–1000, below --top-k, with --rerank-pool, or outside hybrid-rerank.
+ */
+function rerankDepthOption(values: Record<string, unknown>, mode: string, topK: number): number | undefined {
+	if (values['rerank-depth'] === undefined) return undefined;
+	const depth = positiveIntegerOption(values, 'rerank-depth', 1);
+	if (mode !== 'hybrid-rerank') throw new UsageError(`--rerank-depth applies only to --mode hybrid-rerank, not ${mode}`);
+	if (values['rerank-pool'] !== undefined) throw new UsageError('--rerank-depth cannot be combined with --rerank-pool');
+	if (depth > 1000) throw new UsageError(`--rerank-depth must be at most 1000, received ${depth}`);
+	if (depth < topK) throw new UsageError(`--rerank-depth (${depth}) must be at least --top-k (${topK})`);
+	return depth;
 }
 
 function parseFusion(input: unknown, source: string): FusionConfig {
@@ -170,6 +190,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		depth: { type: 'string' },
 		'rrf-k': { type: 'string' },
 		'rerank-pool': { type: 'string' },
+		'rerank-depth': { type: 'string' },
+		'rerank-effect': { type: 'string' },
 		fusion: { type: 'string' },
 		normalization: { type: 'string' },
 		weights: { type: 'string' },
@@ -239,6 +261,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			};
 	const rrfK = numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK);
 	const depth = positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth);
+	const rerankDepth = rerankDepthOption(values, mode, topK);
 	const runOptions = {
 		params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b },
 		analyzer: createAnalyzer(DEFAULTS.bm25.analyzer),
@@ -246,6 +269,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		rrfK,
 		fusion,
 		rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
+		...(rerankDepth !== undefined ? { rerankDepth } : {}),
 		...(embedder && embedSpec ? { embedder, embedSpec } : {}),
 		...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
 		...progress
@@ -296,6 +320,13 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			io.stderr(
 				`ndcg_cut_10 ${f('ndcg_cut_10')}  map ${f('map')}  recall_100 ${f('recall_100')}  recip_rank ${f('recip_rank')}  (${s.num_q} queries)\n`
 			);
+		}
+		if (qrels && result.fusedLists) {
+			const effect = computeRerankEffect(qrels, result.fusedLists, result.lists, { topK, poolDepth: rerankPoolSize(runOptions, topK) });
+			io.stderr(`${formatRerankEffect(effect).join('\n')}\n`);
+			const effectPath = values['rerank-effect'];
+			if (typeof effectPath === 'string')
+				writeFileSync(effectPath, `${JSON.stringify({ schema: 'assay.rerank-effect/v1', dataset: dataset.name, ...effect }, null, 2)}\n`);
 		}
 	} finally {
 		await embedder?.dispose();

@@ -36,6 +36,8 @@ export interface ConfigDraft {
 	b: number;
 	topK: number;
 	depth: number;
+	/** Rerank pool depth (hybrid-rerank), integer ≥ topK; null (default) = the workspace's pool (its rerankDepth, else factor × topK). */
+	rerankDepth: number | null;
 }
 
 /**
@@ -59,6 +61,7 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		rrfK: d.rrfK,
 		...(fusion ? { fusion } : {}),
 		depth: d.depth,
+		...(d.mode === 'hybrid-rerank' && d.rerankDepth !== null ? { rerankDepth: d.rerankDepth } : {}),
 		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
 		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
 	};
@@ -89,7 +92,8 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		k1: c.bm25.k1,
 		b: c.bm25.b,
 		topK: 10,
-		depth: c.retrieval.depth
+		depth: c.retrieval.depth,
+		rerankDepth: null
 	};
 }
 
@@ -112,7 +116,9 @@ const StoredDraftSchema = z.object({
 	k1: num,
 	b: num,
 	topK: num,
-	depth: num
+	depth: num,
+	/** Absent in drafts stored before the pool depth was configurable: the workspace's pool. */
+	rerankDepth: num.nullable().default(null)
 });
 
 /** localStorage slot of the matrix (per workspace, see `workspace-prefs.ts`). */

@@ -1,4 +1,5 @@
 import { sameChunking } from '../config/schema.ts';
+import { rerankPoolSize } from '../search/rerank/pool.ts';
 import { embeddingSpecFor, rerankerSpecFor } from '../embedding/index.ts';
 import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
@@ -126,7 +127,10 @@ export function denseEvaluation(
 						depth: Math.max(n, config.depth),
 						rrfK: config.rrfK,
 						fusion: config.fusion,
-						rerankPool: ws.retrieval.rerankPoolFactor * config.topK
+						rerankPool: rerankPoolSize(
+							{ rerankPoolFactor: ws.retrieval.rerankPoolFactor, rerankDepth: config.rerankDepth ?? ws.retrieval.rerankDepth },
+							config.topK
+						)
 					},
 					ports,
 					allow

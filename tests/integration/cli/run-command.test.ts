@@ -67,6 +67,41 @@ describe('assay run', () => {
 		expect(lists.get('q-invest')?.slice(0, 2).sort()).toEqual(['fin-1', 'fin-2']);
 	});
 
+	it('prints the reranker effect per query (fused vs reranked nDCG@10, helped / hurt / unchanged) in hybrid-rerank mode', async () => {
+		const { stderr } = await run('hybrid-rerank', '--rerank-depth', '5');
+		expect(stderr).toMatch(
+			/reranker effect on ndcg_cut_10 \(top-3, pool 5\): helped \d+, hurt \d+, unchanged \d+; mean [\d.]+ fused → [\d.]+ reranked/
+		);
+		expect(stderr).toMatch(/^ {2}q-\S+ {2}[\d.]+ → [\d.]+ {2}Δ [+−][\d.]+ {2}relevant \+\d+ in −\d+ out of top-3$/m);
+	});
+
+	it('refuses a rerank depth below the top-k, with --rerank-pool, or outside hybrid-rerank', async () => {
+		for (const extra of [
+			['--mode', 'hybrid-rerank', '--rerank-depth', '2'],
+			['--mode', 'hybrid-rerank', '--rerank-depth', '5', '--rerank-pool', '2'],
+			['--mode', 'hybrid', '--rerank-depth', '5']
+		]) {
+			const { code, stderr } = await runCliCaptured([
+				'run',
+				'--dataset',
+				dataset,
+				'--embed-model',
+				embedModel,
+				'--rerank-model',
+				rerankModel,
+				'--dtype',
+				'fp32',
+				'--top-k',
+				'3',
+				'--out',
+				'-',
+				...extra
+			]);
+			expect(code).not.toBe(0);
+			expect(stderr).toContain('--rerank-depth');
+		}
+	});
+
 	it('shows embedding and per-query progress (with reranking) on stderr while stdout carries only the run', async () => {
 		const { code, stdout, stderr } = await runCliCaptured([
 			'run',

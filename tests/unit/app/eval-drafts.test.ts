@@ -74,3 +74,14 @@ describe('fusion in the experiment matrix', () => {
 		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ fusion: 'rrf', normalization: 'minmax', weightLexical: 1, weightDense: 1 });
 	});
 });
+
+describe('rerank pool depth in the experiment matrix', () => {
+	it('carries a pool depth only for hybrid-rerank drafts that set one', async () => {
+		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');
+		const draft = draftFromConfig('r', null);
+		expect(draft.rerankDepth).toBeNull();
+		expect(toRetrievalConfig({ ...draft, mode: 'hybrid-rerank' })).not.toHaveProperty('rerankDepth');
+		expect(toRetrievalConfig({ ...draft, mode: 'hybrid', rerankDepth: 30 })).not.toHaveProperty('rerankDepth');
+		expect(toRetrievalConfig({ ...draft, mode: 'hybrid-rerank', rerankDepth: 30 })).toMatchObject({ rerankDepth: 30 });
+	});
+});

@@ -16,7 +16,7 @@ import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalR
  */
 export type ReportRetrievalConfig = Pick<
 	RetrievalConfig,
-	'label' | 'topK' | 'depth' | 'rrfK' | 'fusion' | 'reranker' | 'embeddingModel'
+	'label' | 'topK' | 'depth' | 'rrfK' | 'fusion' | 'rerankDepth' | 'reranker' | 'embeddingModel'
 > & {
 	readonly mode: string;
 	readonly chunking: { readonly mode?: string | undefined; readonly chunkSizeChars: number; readonly chunkOverlapChars: number };
@@ -120,6 +120,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			depth: input.config.depth,
 			rrfK: input.config.rrfK,
 			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
+			...(input.config.rerankDepth !== undefined ? { rerankDepth: input.config.rerankDepth } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
 			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
 		},

@@ -63,6 +63,8 @@ export const EvalReportSchema = z
 			rrfK: z.number().int(),
 			/** How the hybrid modes fused their lists (v2, optional); absent = RRF with `rrfK`. */
 			fusion: FusionConfigSchema.optional(),
+			/** Rerank pool depth the configuration asked for (v2, optional); absent = the workspace's pool (factor × topK by default). */
+			rerankDepth: z.number().int().optional(),
 			reranker: z.string().nullable(),
 			/** The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner. */
 			runAs: z

@@ -1,4 +1,5 @@
 import type { Embedder, EmbeddingModelSpec } from '../../embedding/index.ts';
+import { rerankPoolSize } from '../../search/rerank/pool.ts';
 import { runInBatches } from '../../embedding/batch.ts';
 import { Bm25Index, type Analyzer, type Bm25Params } from '../../search/index.ts';
 import type { FusionConfig } from '../../search/fusion/score.ts';
@@ -21,8 +22,10 @@ export interface RetrievalRunOptions {
 	readonly rrfK: number;
 	/** Fusion of the hybrid modes; absent = RRF with `rrfK`. */
 	readonly fusion?: FusionConfig | undefined;
-	/** Rerank pool = factor × topK. */
+	/** Rerank pool = factor × topK (when `rerankDepth` is absent). */
 	readonly rerankPoolFactor: number;
+	/** Rerank pool depth in fused candidates (raised to topK when smaller); absent = factor × topK. See `rerankPoolSize`. */
+	readonly rerankDepth?: number | undefined;
 	/** Needed for dense/hybrid modes. */
 	readonly embedder?: Embedder;
 	readonly embedSpec?: EmbeddingModelSpec;
@@ -39,6 +42,11 @@ export interface RetrievalRunOptions {
 /** Result: one list per query plus timings in milliseconds. */
 export interface RetrievalRunResult {
 	readonly lists: RankedList[];
+	/**
+	 * hybrid-rerank only: each query's fused list before reranking, cut to topK with the fused
+	 * scores — what a `hybrid` run with the same options returns (the "before" of the reranker's effect).
+	 */
+	readonly fusedLists?: RankedList[];
 	readonly embedMs: number;
 	readonly searchMs: number;
 	/** Backend that computed the document vectors, when any. */
@@ -91,6 +99,7 @@ export async function runRetrievalMode(
 	}
 	const t1 = performance.now();
 	const lists: RankedList[] = [];
+	const fusedLists: RankedList[] = [];
 	options.onQueryProgress?.(0, queries.length);
 	for (const query of queries) {
 		const outcome = await retrieve(
@@ -101,7 +110,7 @@ export async function runRetrievalMode(
 				depth: Math.max(options.depth, options.topK),
 				rrfK: options.rrfK,
 				fusion: options.fusion,
-				rerankPool: options.rerankPoolFactor * options.topK
+				rerankPool: rerankPoolSize(options, options.topK)
 			},
 			{
 				lexical: async (q, k, allow) => bm25.search(q, { topK: k, filter: allow }),
@@ -117,7 +126,18 @@ export async function runRetrievalMode(
 			queryId: query.id,
 			hits: outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score }))
 		});
+		if (options.mode === 'hybrid-rerank')
+			fusedLists.push({
+				queryId: query.id,
+				hits: (outcome.stages.fused ?? []).slice(0, options.topK).map((h) => ({ id: h.id, score: h.score }))
+			});
 		options.onQueryProgress?.(lists.length, queries.length);
 	}
-	return { lists, embedMs: t1 - t0, searchMs: performance.now() - t1, backend };
+	return {
+		lists,
+		...(options.mode === 'hybrid-rerank' ? { fusedLists } : {}),
+		embedMs: t1 - t0,
+		searchMs: performance.now() - t1,
+		backend
+	};
 }

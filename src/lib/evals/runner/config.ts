@@ -26,6 +26,11 @@ export const RetrievalConfigSchema = z.object({
 	 * Absent = RRF with `rrfK` (the behaviour before fusion was configurable).
 	 */
 	fusion: FusionConfigSchema.optional(),
+	/**
+	 * Rerank pool depth (hybrid-rerank): fused candidates the cross-encoder scores, 1–1000, at least
+	 * topK. Absent (default) = the workspace's `retrieval.rerankDepth`, else its `rerankPoolFactor` × topK.
+	 */
+	rerankDepth: z.number().int().min(1).max(1000).optional(),
 	/** Cross-encoder reranker model id (hybrid-rerank: null = the workspace's reranker; must equal it when given), or null for none. Default null. */
 	reranker: z.string().min(1).nullable().default(null),
 	/**
@@ -61,6 +66,10 @@ export function parseRetrievalConfig(input: unknown): RetrievalConfig {
 	}
 	const c = parsed.data;
 	if (c.depth < c.topK) throw new AssayError('CONFIG_INVALID', `depth (${c.depth}) must be at least topK (${c.topK})`);
+	if (c.rerankDepth !== undefined && c.rerankDepth < c.topK)
+		throw new AssayError('CONFIG_INVALID', `rerankDepth (${c.rerankDepth}) must be at least topK (${c.topK})`);
+	if (c.rerankDepth !== undefined && c.mode !== 'hybrid-rerank')
+		throw new AssayError('CONFIG_INVALID', `rerankDepth applies only in mode hybrid-rerank, not "${c.mode}".`);
 	if (c.reranker !== null && c.mode !== 'hybrid-rerank') {
 		throw new AssayError('CONFIG_INVALID', `A reranker runs only in mode hybrid-rerank, not "${c.mode}".`);
 	}

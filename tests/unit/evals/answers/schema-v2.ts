@@ -63,6 +63,12 @@ function withV2RetrievalFields(properties: Json): Json {
 					description: 'How the hybrid modes fused their lists (src/lib/search/fusion); absent = RRF with rrfK.',
 					...fromZod(FusionConfigSchema)
 				},
+				rerankDepth: {
+					type: 'integer',
+					minimum: 1,
+					description:
+						"Rerank pool depth the configuration asked for (fused candidates the cross-encoder scored); absent = the workspace's pool (rerankPoolFactor × topK by default)."
+				},
 				runAs: {
 					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
 					...nullable({
