@@ -1,4 +1,5 @@
 import { AssayError } from '../../shared/errors.ts';
+import type { RerankEffect } from '../rerank-effect/schema.ts';
 import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import { syntheticCount } from '../golden/synthetic.ts';
@@ -72,6 +73,8 @@ export interface EvalReportInput {
 		readonly maxTokens: number | null;
 		readonly perQuery: ReadonlyMap<string, number>;
 	};
+	/** The reranker's effect per query and in aggregate (hybrid-rerank runs; see `computeRerankEffect`). */
+	readonly rerankEffect?: RerankEffect;
 }
 
 /** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
@@ -127,6 +130,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 		...(input.rerank
 			? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } }
 			: {}),
+		...(input.rerankEffect ? { rerankEffect: input.rerankEffect } : {}),
 		metrics: {
 			cutoffs: [...input.cutoffs],
 			relevanceLevel: input.relevanceLevel,

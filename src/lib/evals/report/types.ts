@@ -1,6 +1,7 @@
 import { z } from '../../shared/zod.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
+import { RerankEffectSchema } from '../rerank-effect/schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
 
 /**
@@ -77,6 +78,8 @@ export const EvalReportSchema = z
 			.object({ pairs: z.number().int(), truncatedPairs: z.number().int(), maxTokens: z.number().int().nullable() })
 			.nullable()
 			.optional(),
+		/** The reranker's effect (v2, optional; hybrid-rerank runs): per query the metric of the fused list vs the reranked one, moved relevant documents, helped / hurt / unchanged. */
+		rerankEffect: RerankEffectSchema.nullable().optional(),
 		metrics: z.object({
 			cutoffs: z.array(z.number().int()),
 			relevanceLevel: z.number().int(),

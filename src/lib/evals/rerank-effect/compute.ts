@@ -14,6 +14,12 @@ export interface RerankEffectOptions {
 	readonly relevanceLevel?: number;
 	/** Rerank pool depth that ran, recorded as `poolDepth` (default null = unknown). */
 	readonly poolDepth?: number | null;
+	/**
+	 * Per-query metric values of a run (default: `evaluateRun` with cutoffs topK and the metric's k,
+	 * trec_eval names). The page passes `evaluateRetrieval(...).perQuery` so the effect uses the
+	 * report's own metric names (`ndcg@10`).
+	 */
+	readonly evaluate?: (run: Run) => ReadonlyMap<string, Readonly<Record<string, number>>>;
 }
 
 function toRun(lists: readonly RankedList[]): Run {
@@ -49,8 +55,9 @@ export function computeRerankEffect(
 	const after = new Map(toRun(reranked));
 	for (const qid of before.keys()) if (!after.has(qid)) after.set(qid, []);
 	const evalOptions = { cutoffs: cutoffsOf(metric, topK), relevanceLevel: level };
-	const b = evaluateRun(qrels, before, evalOptions).perQuery;
-	const a = evaluateRun(qrels, after, evalOptions).perQuery;
+	const evaluate = options.evaluate ?? ((run: Run) => evaluateRun(qrels, run, evalOptions).perQuery);
+	const b = evaluate(before);
+	const a = evaluate(after);
 	const top = (entries: readonly RunEntry[] | undefined, judged: ReadonlyMap<string, number>) =>
 		new Set(
 			sortForEvaluation(entries ?? [])
@@ -77,7 +84,8 @@ export function computeRerankEffect(
 		});
 	}
 	const count = (p: (d: number) => boolean) => perQuery.filter((q) => p(q.delta)).length;
-	const mean = (pick: (q: RerankEffectQuery) => number) => perQuery.reduce((s, q) => s + pick(q), 0) / perQuery.length;
+	const mean = (pick: (q: RerankEffectQuery) => number) =>
+		perQuery.length === 0 ? 0 : perQuery.reduce((s, q) => s + pick(q), 0) / perQuery.length;
 	return {
 		metric,
 		topK,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
+import { RerankEffectSchema } from '../../../../src/lib/evals/rerank-effect/schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import {
 	CacheCountsSchema,
@@ -92,6 +93,11 @@ function withV2RetrievalFields(properties: Json): Json {
 					}
 				}
 			}
+		},
+		rerankEffect: {
+			description:
+				"The reranker's effect (hybrid-rerank runs): per query the metric of the fused list (before) vs the reranked list (after), the delta, relevant documents moved into / out of the top-k; helped / hurt / unchanged counts.",
+			...fromZod(RerankEffectSchema.nullable())
 		},
 		rerank: {
 			description: 'Cross-encoder pairs scored and pairs whose passage was cut to fit maxTokens (hybrid-rerank runs).',
