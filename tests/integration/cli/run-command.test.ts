@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +75,23 @@ describe('assay run', () => {
 			/reranker effect on ndcg_cut_10 \(top-3, pool 5\): helped \d+, hurt \d+, unchanged \d+; mean [\d.]+ fused → [\d.]+ reranked/
 		);
 		expect(stderr).toMatch(/^ {2}q-\S+ {2}[\d.]+ → [\d.]+ {2}Δ [+−][\d.]+ {2}relevant \+\d+ in −\d+ out of top-3$/m);
+	});
+
+	it('writes every query of the reranker effect with --rerank-effect, helped + hurt + unchanged adding up to the queries', async () => {
+		const file = join(mkdtempSync(join(tmpdir(), 'assay-rerank-effect-')), 'effect.json');
+		await run('hybrid-rerank', '--rerank-effect', file);
+		const effect = JSON.parse(readFileSync(file, 'utf8')) as {
+			schema: string;
+			poolDepth: number;
+			helped: number;
+			hurt: number;
+			unchanged: number;
+			perQuery: unknown[];
+		};
+		expect(effect.schema).toBe('assay.rerank-effect/v1');
+		expect(effect.poolDepth).toBe(12);
+		expect(effect.perQuery).toHaveLength(13);
+		expect(effect.helped + effect.hurt + effect.unchanged).toBe(13);
 	});
 
 	it('refuses a rerank depth below the top-k, with --rerank-pool, or outside hybrid-rerank', async () => {
