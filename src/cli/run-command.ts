@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { defaultAppConfig } from '../lib/config/schema.ts';
+import { defaultAppConfig, parseChunkingConfig, type ChunkingConfig } from '../lib/config/schema.ts';
 import {
 	describeRecipeSource,
 	detectRecipe,
@@ -16,13 +16,15 @@ import { computeRerankEffect, evaluateRun, formatRerankEffect, formatTrecRun, pa
 import { rerankPoolSize } from '../lib/search/rerank/pool.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
 import type { RerankerSpec } from '../lib/search/rerank/index.ts';
-import { RETRIEVAL_MODES } from '../lib/search/retrieval/index.ts';
+import { EXPAND_MODES, ExpandConfigSchema, RETRIEVAL_MODES, type ExpandConfig } from '../lib/search/retrieval/index.ts';
+import { formatSpansFile } from './spans-file.ts';
 import { describeFusion, FUSION_METHODS, FusionConfigSchema, SCORE_NORMALIZATIONS, type FusionConfig } from '../lib/search/fusion/index.ts';
 import { tuneFusion } from '../lib/evals/tuning/fusion.ts';
 import { AssayError } from '../lib/shared/errors.ts';
 import { TransformersEmbedder } from '../lib/adapters/transformers-embedder.ts';
 import { TransformersReranker } from '../lib/adapters/transformers-reranker.ts';
 import { UsageError } from './io.ts';
+import { writeAblation } from './ablation-output.ts';
 import { choiceOption, numberOption, parseOptions, positiveIntegerOption, stringOption } from './args.ts';
 import { loadBeirDataset } from './beir-files.ts';
 import { EXIT_OK, type CliIo } from './io.ts';
@@ -73,6 +75,26 @@ Options:
     --metric <name>      trec_eval measure tuned (default ndcg_cut_10)
     --tune-share <s>     share of queries in the tune split, (0, 1) (default 0.5)
     --seed <n>           seed of the split (default 42)
+  --ablation <file>      also measure every stage of the run (lexical, dense, fused, reranked),
+                         each cut to --top-k and scored as a separate run of that stage, with
+                         paired tests between consecutive stages and, per query, where each
+                         relevant document was lost; writes assay.stage-ablation/v1 JSON
+                         ("-" = stdout, not with --out -) and prints the table on stderr
+                         (needs qrels; not with --tune-fusion)
+  --ablation-metric <m>  metric the stage tests compare (default ndcg@10; report names:
+                         ndcg@k, recall@k, map, recip_rank, …)
+  --expand <mode>        parent-document retrieval: none (default: each document is one item) |
+                         parent-section | neighbours — documents are chunked as the app chunks an
+                         imported BEIR document (title + blank line + text, plain-text chunker),
+                         chunks are searched and expanded to their parent section (a plain-text
+                         document is one section) or a window of neighbouring chunks; documents
+                         rank by their best span (at most --top-k spans per query)
+  --expand-max-tokens <n> token budget of one returned span (default 512; estimated tokens)
+  --expand-window <n>    neighbour chunks on each side (neighbours; default 1)
+  --chunk-size <n>       chunk size in UTF-16 code units with --expand (default ${DEFAULTS.chunking.chunkSizeChars})
+  --chunk-overlap <n>    chunk overlap with --expand (default ${DEFAULTS.chunking.chunkOverlapChars})
+  --spans-out <file>     with --expand: the returned spans per query as JSON
+                         (schemas/expanded-spans.v1.schema.json), "-" for stdout
   --tag <name>           run tag (default assay-<mode>)
   -q, --quiet            no progress lines (embedding, queries) on stderr; the model recipe line and the summary stay
   -h, --help             this text
@@ -142,6 +164,33 @@ function parseFusion(input: unknown, source: string): FusionConfig {
 	return parsed.data;
 }
 
+/**
+ * The expansion flags (undefined for `--expand none` or none given: today's run).
+ * @throws UsageError for a malformed number; AssayError `CONFIG_INVALID` for values out of range or expansion flags without --expand.
+ */
+function expandOptions(values: Record<string, unknown>): { config: ExpandConfig; chunking: ChunkingConfig } | undefined {
+	const mode = choiceOption(values, 'expand', EXPAND_MODES, 'none');
+	const extra = ['expand-max-tokens', 'expand-window', 'chunk-size', 'chunk-overlap', 'spans-out'].filter((f) => values[f] !== undefined);
+	if (mode === 'none') {
+		if (extra.length > 0) throw new AssayError('CONFIG_INVALID', `--${extra[0]} needs --expand parent-section or --expand neighbours.`);
+		return undefined;
+	}
+	const parsed = ExpandConfigSchema.safeParse({
+		mode,
+		maxTokens: positiveIntegerOption(values, 'expand-max-tokens', 512),
+		windowChunks: values['expand-window'] === undefined ? 1 : numberOption(values, 'expand-window', 1)
+	});
+	if (!parsed.success)
+		throw new AssayError('CONFIG_INVALID', `--expand: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+	const chunking = parseChunkingConfig({
+		mode: 'recursive',
+		chunkSizeChars: positiveIntegerOption(values, 'chunk-size', DEFAULTS.chunking.chunkSizeChars),
+		chunkOverlapChars:
+			values['chunk-overlap'] === undefined ? DEFAULTS.chunking.chunkOverlapChars : numberOption(values, 'chunk-overlap', 0)
+	});
+	return { config: parsed.data, chunking };
+}
+
 /** A hub id, or a local folder (then the source is that folder's parent). */
 function modelLocation(value: string): { modelId: string; source: ModelSource; folder: string | null } {
 	const path = resolve(value);
@@ -202,7 +251,15 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 		metric: { type: 'string' },
 		'tune-share': { type: 'string' },
 		seed: { type: 'string' },
+		expand: { type: 'string' },
+		'expand-max-tokens': { type: 'string' },
+		'expand-window': { type: 'string' },
+		'chunk-size': { type: 'string' },
+		'chunk-overlap': { type: 'string' },
+		'spans-out': { type: 'string' },
 		tag: { type: 'string' },
+		ablation: { type: 'string' },
+		'ablation-metric': { type: 'string' },
 		quiet: { type: 'boolean', short: 'q' },
 		help: { type: 'boolean', short: 'h' }
 	});
@@ -249,6 +306,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	}
 	const topK = positiveIntegerOption(values, 'top-k', 100);
 	const qrels = dataset.qrels;
+	const ablationPath = typeof values.ablation === 'string' ? values.ablation : null;
+	if (ablationPath !== null) {
+		if (tuning) throw new UsageError('--ablation cannot be combined with --tune-fusion');
+		if (ablationPath === '-' && outPath === '-') throw new UsageError('--ablation - and --out - cannot both write to stdout');
+		if (!qrels) throw new AssayError('DATASET_INVALID', "--ablation needs the dataset's qrels.");
+	}
 	const queries = qrels ? dataset.queries.filter((q) => qrels.has(q.id)) : dataset.queries;
 	const embedder = embedSpec ? new TransformersEmbedder() : undefined;
 	const reranker = rerankSpec ? new TransformersReranker() : undefined;
@@ -262,7 +325,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 	const rrfK = numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK);
 	const depth = positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth);
 	const rerankDepth = rerankDepthOption(values, mode, topK);
+	const expand = expandOptions(values);
+	// The stage lists of an expanded run rank chunks, not the documents the qrels judge.
+	if (expand && ablationPath !== null) throw new UsageError('--ablation cannot be combined with --expand');
 	const runOptions = {
+		...(expand ? { expand } : {}),
 		params: { k1: DEFAULTS.bm25.k1, b: DEFAULTS.bm25.b },
 		analyzer: createAnalyzer(DEFAULTS.bm25.analyzer),
 		depth,
@@ -306,13 +373,24 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			);
 			return EXIT_OK;
 		}
-		const result = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode, topK });
+		const result = await runRetrievalMode(dataset.corpus, queries, { ...runOptions, mode, topK, keepStages: ablationPath !== null });
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);
 		else writeFileSync(outPath, runText);
 		io.stderr(
 			`assay run: ${dataset.name}: ${dataset.corpus.length} documents, ${queries.length} queries, mode ${mode}; embedded in ${result.embedMs.toFixed(0)} ms (${result.backend ?? 'no model'}), searched in ${result.searchMs.toFixed(0)} ms\n`
 		);
+		if (expand && result.expansion) {
+			io.stderr(
+				`assay run: expansion ${expand.config.mode} (≤ ${expand.config.maxTokens} tokens${expand.config.mode === 'neighbours' ? `, window ${expand.config.windowChunks}` : ''}): ${[...result.expansion.spans.values()].reduce((n, l) => n + l.length, 0)} spans, average ${result.expansion.averageTokens.toFixed(1)} tokens\n`
+			);
+			const spansOut = values['spans-out'];
+			if (typeof spansOut === 'string') {
+				const text = formatSpansFile(dataset.name, expand.config, expand.chunking, result.expansion);
+				if (spansOut === '-') io.stdout(text);
+				else writeFileSync(spansOut, text);
+			}
+		}
 		const lines = result.lists.reduce((n, l) => n + l.hits.length, 0);
 		if (qrels && lines > 0) {
 			const s = evaluateRun(qrels, parseRun(runText), { cutoffs: [10, 100] }).summary;
@@ -327,6 +405,26 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 			const effectPath = values['rerank-effect'];
 			if (typeof effectPath === 'string')
 				writeFileSync(effectPath, `${JSON.stringify({ schema: 'assay.rerank-effect/v1', dataset: dataset.name, ...effect }, null, 2)}\n`);
+		}
+		if (ablationPath !== null && qrels && result.stages) {
+			writeAblation(
+				{
+					dataset: dataset.name,
+					mode,
+					topK,
+					depth,
+					rrfK,
+					rerankPoolFactor: runOptions.rerankPoolFactor,
+					fusion,
+					embedModel: mode !== 'lexical' ? (embedSpec?.modelId ?? null) : null,
+					rerankModel: mode === 'hybrid-rerank' ? (rerankSpec?.modelId ?? null) : null,
+					stages: result.stages,
+					qrels,
+					metric: stringOption(values, 'ablation-metric', 'ndcg@10')
+				},
+				ablationPath,
+				io
+			);
 		}
 	} finally {
 		await embedder?.dispose();

@@ -40,6 +40,8 @@ export class EvalBench {
 	relevanceLevel = $state(1);
 	/** nDCG gain for the next runs: linear (trec_eval) or exponential (2^grade − 1). */
 	ndcgGain = $state<'linear' | 'exponential'>('linear');
+	/** Write a stage ablation into the next dense/hybrid/hybrid-rerank reports (each stage scored as its own run). */
+	ablation = $state(false);
 
 	readonly goldenSet = $derived(this.goldenSets.find((g) => g.id === this.goldenSetId) ?? null);
 	/** The workspace whose data is loaded here. */
@@ -268,6 +270,7 @@ export class EvalBench {
 						environment,
 						relevanceLevel: this.relevanceLevel,
 						ndcgGain: this.ndcgGain,
+						...(this.ablation ? { ablation: true } : {}),
 						...(runAs ? { runAs } : {})
 					},
 					LibraryClient.listener((p: EvalRunProgress) => {

@@ -2,7 +2,7 @@ import { z } from '$lib/shared/zod.ts';
 import { AnalyzerNameSchema, defaultAppConfig, type AnalyzerName, type AppConfig } from '$lib/config/schema.ts';
 import type { RetrievalConfigInput } from '$lib/evals/runner/config.ts';
 import { newId } from '$lib/shared/ids.ts';
-import type { RetrievalMode } from '$lib/search/retrieval/index.ts';
+import { EXPAND_MODES, type ExpandMode, type RetrievalMode } from '$lib/search/retrieval/index.ts';
 import {
 	FUSION_METHODS,
 	SCORE_NORMALIZATIONS,
@@ -38,6 +38,12 @@ export interface ConfigDraft {
 	depth: number;
 	/** Rerank pool depth (hybrid-rerank), integer ≥ topK; null (default) = the workspace's pool (its rerankDepth, else factor × topK). */
 	rerankDepth: number | null;
+	/** Parent-document retrieval: none (default) | parent-section | neighbours (see `src/lib/search/retrieval/expand.ts`). */
+	expandMode: ExpandMode;
+	/** Token budget of one returned span, integer 1–32 768, default 512. */
+	expandMaxTokens: number;
+	/** Neighbour chunks on each side (neighbours), integer 0–64, default 1. */
+	expandWindowChunks: number;
 }
 
 /**
@@ -51,7 +57,7 @@ export function draftFusion(d: Pick<ConfigDraft, 'fusion' | 'normalization' | 'w
 	return d.fusion === 'weighted-rrf' ? { method: d.fusion, weights } : { method: d.fusion, normalization: d.normalization, weights };
 }
 
-/** The draft as a retrieval configuration (embedding model and reranker: the workspace's). */
+/** The draft as a retrieval configuration (embedding model and reranker: the workspace's; `expand` only when the draft expands, so other configurations read as before). */
 export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 	const fusion = d.mode.startsWith('hybrid') ? draftFusion(d) : undefined;
 	return {
@@ -62,6 +68,9 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		...(fusion ? { fusion } : {}),
 		depth: d.depth,
 		...(d.mode === 'hybrid-rerank' && d.rerankDepth !== null ? { rerankDepth: d.rerankDepth } : {}),
+		...(d.expandMode !== 'none'
+			? { expand: { mode: d.expandMode, maxTokens: d.expandMaxTokens, windowChunks: d.expandWindowChunks } }
+			: {}),
 		chunking: { mode: d.chunkingMode, chunkSizeChars: d.chunkSizeChars, chunkOverlapChars: d.chunkOverlapChars },
 		bm25: { k1: d.k1, b: d.b, analyzer: d.analyzer }
 	};
@@ -93,7 +102,10 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		b: c.bm25.b,
 		topK: 10,
 		depth: c.retrieval.depth,
-		rerankDepth: null
+		rerankDepth: null,
+		expandMode: 'none',
+		expandMaxTokens: 512,
+		expandWindowChunks: 1
 	};
 }
 
@@ -118,7 +130,11 @@ const StoredDraftSchema = z.object({
 	topK: num,
 	depth: num,
 	/** Absent in drafts stored before the pool depth was configurable: the workspace's pool. */
-	rerankDepth: num.nullable().default(null)
+	rerankDepth: num.nullable().default(null),
+	/** Absent in drafts stored before parent-document retrieval: no expansion. */
+	expandMode: z.enum(EXPAND_MODES).default('none'),
+	expandMaxTokens: num.default(512),
+	expandWindowChunks: num.default(1)
 });
 
 /** localStorage slot of the matrix (per workspace, see `workspace-prefs.ts`). */

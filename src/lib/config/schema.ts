@@ -1,6 +1,7 @@
 import { z } from '../shared/zod.ts';
 import { AssayError } from '../shared/errors.ts';
 import { FusionConfigSchema } from '../search/fusion/score.ts';
+import { ExpandConfigSchema } from '../search/retrieval/expand.ts';
 import { VECTOR_INDEX_SETTINGS } from '../search/vector/choice.ts';
 
 /**
@@ -174,7 +175,12 @@ export const RetrievalConfigSchema = z.object({
 	 * Rerank pool depth: fused candidates the cross-encoder scores, as an absolute count (raised to
 	 * topK when smaller; see `rerankPoolSize`). Range 1–1000; absent (default) = `rerankPoolFactor` × topK.
 	 */
-	rerankDepth: z.number().int().min(1).max(1000).optional()
+	rerankDepth: z.number().int().min(1).max(1000).optional(),
+	/**
+	 * Parent-document retrieval of search and Ask (`src/lib/search/retrieval/expand.ts`): hits
+	 * become their parent section or a window of neighbouring chunks within `maxTokens`; absent = none.
+	 */
+	expand: ExpandConfigSchema.optional()
 });
 
 /** Cross-encoder reranker. */

@@ -10,6 +10,7 @@ export * from './stats/paired.ts';
 export * from './runner/index.ts';
 export * from './report/index.ts';
 export * from './retrieval/hybrid-run.ts';
+export * from './ablation/index.ts';
 export * from './judge/index.ts';
 export * from './stats/correlation.ts';
 export * from './agreement/index.ts';

@@ -68,6 +68,11 @@ export interface EvalRequest {
 	 * unmatched). Absent = the workspace owner (sees everything). Recorded as `retrieval.runAs`.
 	 */
 	readonly runAs?: Principal;
+	/**
+	 * Also write a stage ablation (`report.ablation`, `computeAblation` at the run's depth): dense,
+	 * hybrid and hybrid-rerank modes (a lexical run has one stage and writes none). Default false.
+	 */
+	readonly ablation?: boolean;
 }
 
 /** Progress of an evaluation. */

@@ -5,7 +5,8 @@ import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
 import type { EvalReport } from '../evals/report/index.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
-import { retrieve, type ExplainRow, type RerankTruncation } from '../search/retrieval/index.ts';
+import type { AblationQuery } from '../evals/ablation/index.ts';
+import { retrieve, type ExplainRow, type RerankTruncation, type StageLists } from '../search/retrieval/index.ts';
 import { describeFusion } from '../search/fusion/index.ts';
 import { effectiveKind } from '../search/vector/index.ts';
 import { AssayError } from '../shared/errors.ts';
@@ -38,6 +39,12 @@ export interface DenseEvaluation {
 	fusedRun(queries: ReadonlyMap<string, string>, depth: number): Map<string, RunEntry[]> | undefined;
 	/** Fused candidates the cross-encoder scored per query (hybrid-rerank), else null. */
 	readonly poolDepth: number | null;
+	/**
+	 * Every stage's list of each case's last retrieval (`queries`: case id → query text), ids as
+	 * document references (a document once, at its first chunk) and scores rounded to 6 decimals as
+	 * the run's, for `computeAblation`.
+	 */
+	stageLists(queries: ReadonlyMap<string, string>): AblationQuery[];
 }
 
 /** The lexical side the dense retriever fuses with (chunk ids `docId#ordinal`, as the stored vectors). */
@@ -126,8 +133,12 @@ export function denseEvaluation(
 		{ rerankPoolFactor: ws.retrieval.rerankPoolFactor, rerankDepth: config.rerankDepth ?? ws.retrieval.rerankDepth },
 		config.topK
 	);
+	/** Stage lists of each query's final retrieval. */
+	const stages = new Map<string, StageLists>();
 	const total = Math.max(lexical.bm25.size, vectors.size());
+	const lastHits = new Map<string, string[]>();
 	const retriever: Retriever = {
+		chunkHits: (query) => lastHits.get(query),
 		// Document level = best chunk: ask for n chunks, doubling n until `depth` documents are
 		// ranked or the pipeline returns fewer than asked (one chunk per document: one call).
 		// Each document takes its first chunk's place in the pipeline's order.
@@ -149,7 +160,12 @@ export function denseEvaluation(
 				);
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
 				if (config.mode === 'hybrid-rerank' && outcome.stages.fused) fusedStage.set(query, outcome.stages.fused);
+				stages.set(query, outcome.stages);
 				const ranked = firstChunkPerDocument(outcome.results, documentIdOf);
+				lastHits.set(
+					query,
+					outcome.results.map((r) => r.id)
+				);
 				if (ranked.length >= depth || outcome.results.length < n || n >= total)
 					return ranked.slice(0, depth).map((h) => ({ docId: reference(lexical.documents.get(h.id) as DocumentRecord), score: h.score }));
 				n = Math.min(total, n * 2);
@@ -202,6 +218,33 @@ export function denseEvaluation(
 				truncatedPairs += t.truncatedPairs;
 			}
 			return { pairs, truncatedPairs, maxTokens, perQuery };
+		},
+		stageLists: (queries) => {
+			const toReference = (chunkId: string) => reference(lexical.documents.get(documentIdOf(chunkId)) as DocumentRecord);
+			const asDocuments = (list: StageLists[keyof StageLists]) => {
+				if (!list) return null;
+				const seen = new Set<string>();
+				const out: { id: string; score: number }[] = [];
+				for (const h of list) {
+					const id = toReference(h.id);
+					if (seen.has(id)) continue;
+					seen.add(id);
+					out.push({ id, score: Math.round(h.score * 1e6) / 1e6 });
+				}
+				return out;
+			};
+			return [...queries].map(([id, query]) => {
+				const s = stages.get(query);
+				return {
+					id,
+					stages: {
+						lexical: asDocuments(s?.lexical ?? null),
+						dense: asDocuments(s?.dense ?? null),
+						fused: asDocuments(s?.fused ?? null),
+						rerank: asDocuments(s?.rerank ?? null)
+					}
+				};
+			});
 		}
 	};
 }

@@ -6,6 +6,7 @@ import { evaluableCases, resolveGoldenSet, type GoldenSetRecord } from '../evals
 import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RankedList, type RunEntry } from '../evals/metrics/index.ts';
 import { computeRerankEffect } from '../evals/rerank-effect/index.ts';
 import { buildEvalReport, type EvalReport } from '../evals/report/index.ts';
+import { computeAblation } from '../evals/ablation/index.ts';
 import { parseRetrievalConfig, runQueries, type RetrievalConfig, type Retriever } from '../evals/runner/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
 import type { DocumentRecord } from '../ingest/types.ts';
@@ -18,6 +19,7 @@ import { withSpan } from '../tracing/tracer.ts';
 import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
 import type { LibraryInternals } from './library.ts';
 import { denseEvaluation } from './eval-dense.ts';
+import { expandEvaluation } from './eval-expand.ts';
 
 /** A BM25 chunk index for one configuration, and its documents. */
 export interface LexicalIndex {
@@ -28,6 +30,8 @@ export interface LexicalIndex {
 	readonly chunkCount: number;
 	/** Chunks per document id (the counts this index was built with). */
 	readonly chunksByDocument: ReadonlyMap<string, number>;
+	/** True when this is the workspace index itself (its chunks are the stored ones), false when built in memory. */
+	readonly fromWorkspace?: boolean;
 }
 
 /**
@@ -59,7 +63,8 @@ export async function lexicalIndexFor(
 			analyzerName: index.analyzer.name,
 			analyzerFingerprint: index.analyzer.fingerprint,
 			chunkCount,
-			chunksByDocument
+			chunksByDocument,
+			fromWorkspace: true
 		};
 	}
 	const analyzer = createAnalyzer(config.bm25.analyzer);
@@ -117,7 +122,9 @@ export function visibleTo(
  * higher), so n doubles until the depth-th document clears that bar or all hits are in.
  */
 export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>): Retriever {
+	const lastHits = new Map<string, string[]>();
 	return {
+		chunkHits: (query) => lastHits.get(query),
 		retrieve(query, depth): RunEntry[] {
 			let n = Math.min(index.bm25.size, depth * 2);
 			for (;;) {
@@ -127,10 +134,15 @@ export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>
 				const cut = ranked[depth - 1];
 				const complete =
 					chunkHits.length < n || n >= index.bm25.size || (cut !== undefined && last !== undefined && cut.score > last.score);
-				if (complete)
+				if (complete) {
+					lastHits.set(
+						query,
+						chunkHits.map((h) => h.id)
+					);
 					return ranked
 						.slice(0, depth)
 						.map((h) => ({ docId: documentReference(index.documents.get(h.id) as DocumentRecord), score: h.score }));
+				}
 				n = Math.min(index.bm25.size, n * 2);
 			}
 		}
@@ -199,7 +211,8 @@ export async function runEvaluation(
 					: denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference);
 			const indexMs = performance.now() - started;
 			const cases = goldenSet.cases;
-			const result = await runQueries(cases, dense ? dense.retriever : lexicalRetriever(index), {
+			const retriever = dense ? dense.retriever : lexicalRetriever(index);
+			const result = await runQueries(cases, retriever, {
 				depth: config.depth,
 				isCancelled,
 				onProgress: (p) => onProgress?.({ jobId: request.jobId, phase: 'querying', done: p.done, total: p.total })
@@ -218,7 +231,19 @@ export async function runEvaluation(
 			const relevanceLevel = request.relevanceLevel ?? 1;
 			const ndcgGain = request.ndcgGain ?? 'linear';
 			const metrics = evaluateRetrieval(qrels, result.run, { cutoffs, relevanceLevel, ndcgGain });
+			const ablation =
+				request.ablation && dense
+					? computeAblation(dense.stageLists(new Map(evaluated.map((c) => [c.id, c.query]))), qrels, {
+							topK: config.depth,
+							cutoffs,
+							relevanceLevel,
+							ndcgGain
+						})
+					: undefined;
 			const contentHash = await corpusHash(index.documents.values());
+			// Chunk places as the retrieved ids were made: stored chunks for the workspace index and the stored vectors, else re-chunked like the in-memory index.
+			const storedChunks = index.fromWorkspace === true || dense !== null;
+			const expansion = await expandEvaluation(retriever, evaluated, config, index.documents, store, storedChunks, documentReference);
 			const report = await buildEvalReport({
 				id: newId('run'),
 				workspaceId: request.workspaceId,
@@ -240,7 +265,9 @@ export async function runEvaluation(
 				totalMs: performance.now() - started,
 				indexMs,
 				environment: request.environment,
+				...(expansion ? { expansion } : {}),
 				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
+				...(ablation ? { ablation } : {}),
 				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
 				...(() => {
 					const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));

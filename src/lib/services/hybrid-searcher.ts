@@ -13,6 +13,7 @@ import type { Tracer } from '../tracing/types.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { SearchHit, SearchRequest, SearchResponse } from './library-api.ts';
 import { highlightRanges, toSearchHit } from './searcher.ts';
+import { withParents } from './parent-hits.ts';
 import { unavailable } from './semantic.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
 
@@ -129,6 +130,15 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				hits.push({
 					...toSearchHit(chunk, doc, hits.length + 1, score, highlightRanges(index.analyzer, chunk.text, termSet)),
 					explain: row
+				});
+			}
+			const expand = request.expand ?? config.retrieval.expand;
+			if (expand && expand.mode !== 'none') {
+				const expanded = await withParents(hits, expand, store);
+				hits.splice(0, hits.length, ...expanded);
+				span.setAttributes({
+					'assay.search.expand': expand.mode,
+					'assay.search.expand_tokens': expanded.reduce((n, h) => n + (h.parent?.tokens ?? 0), 0)
 				});
 			}
 			if (outcome.rerank)

@@ -5,7 +5,7 @@ import type { ParseWarning } from '../ingest/parsers/types.ts';
 import type { SpanEvent, SpanRecord } from '../tracing/types.ts';
 import type { JobStop, PendingJob } from '../storage/pending-files.ts';
 import type { AccessList, MetadataFilter, Principal } from '../search/filters/index.ts';
-import type { ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
+import type { ExpandConfig, ExplainRow, RerankTruncation, RetrievalMode, StageLists } from '../search/retrieval/index.ts';
 import type { FusionConfig } from '../search/fusion/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
@@ -137,6 +137,28 @@ export interface SearchRequest {
 	readonly filter?: MetadataFilter;
 	/** Run the query as this user/groups: documents whose access list excludes them are never retrieved. */
 	readonly runAs?: Principal;
+	/** Parent-document retrieval after ranking (default `retrieval.expand`, absent = none): hits become their parent section or a neighbour window ({@link SearchHit.parent}). */
+	readonly expand?: ExpandConfig;
+}
+
+/**
+ * What parent-document retrieval returned for a hit (`src/lib/search/retrieval/expand.ts`):
+ * the parent section, a window of neighbouring chunks, or the chunk alone, as UTF-16 offsets
+ * into the document text (end exclusive) with its text and estimated tokens.
+ */
+export interface ParentSpan {
+	readonly kind: 'parent-section' | 'neighbours' | 'chunk';
+	readonly startOffset: number;
+	readonly endOffset: number;
+	/** Estimated tokens of `text` (the prompt budget's estimate). */
+	readonly tokens: number;
+	/** Ordinals of the first and last chunk covered. */
+	readonly firstOrdinal: number;
+	readonly lastOrdinal: number;
+	/** The document text of the span; document text is untrusted (render as text, never HTML). */
+	readonly text: string;
+	/** Chunk hits folded into this span, best first (the hit's own chunk first). */
+	readonly chunkIds: readonly string[];
 }
 
 /** One hit: a chunk, where it comes from, and what matched. */
@@ -164,6 +186,8 @@ export interface SearchHit {
 	readonly highlights: readonly (readonly [number, number])[];
 	/** Rank and score in every stage (present when the request named a `mode`). */
 	readonly explain?: ExplainRow;
+	/** With parent-document retrieval: the span returned for this hit (prompts use its text). */
+	readonly parent?: ParentSpan;
 }
 
 /** The answer to a {@link SearchRequest}. */

@@ -7,7 +7,8 @@ import type { SearchRequest, SearchResponse } from './library-api.ts';
  * Search hits as prompt sources, for the ask page and answer runs. Every caller goes through
  * the library's one search entry point, so filters and the principal's access lists apply to
  * what reaches a prompt exactly as they apply to the search page.
- * Title = document name › heading path; score = the mode's final score.
+ * Title = document name › heading path; score = the mode's final score; text = the parent span's
+ * text when the search expanded hits (parent-document retrieval), else the chunk's.
  */
 export async function searchSources(
 	search: (request: SearchRequest) => Promise<SearchResponse>,
@@ -20,7 +21,7 @@ export async function searchSources(
 		documentRef: h.documentRef,
 		score: h.score,
 		title: [h.documentName, ...h.headingPath].join(' › '),
-		text: h.text
+		text: h.parent?.text ?? h.text
 	}));
 }
 

@@ -85,3 +85,21 @@ describe('rerank pool depth in the experiment matrix', () => {
 		expect(toRetrievalConfig({ ...draft, mode: 'hybrid-rerank', rerankDepth: 30 })).toMatchObject({ rerankDepth: 30 });
 	});
 });
+
+describe('parent-document retrieval in the experiment matrix', () => {
+	it('leaves expansion out of the configuration unless the draft expands, and carries budget and window when it does', async () => {
+		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');
+		const plain = draftFromConfig('p', null);
+		expect(toRetrievalConfig(plain)).not.toHaveProperty('expand');
+		const parent = { ...plain, expandMode: 'neighbours' as const, expandMaxTokens: 200, expandWindowChunks: 2 };
+		expect(toRetrievalConfig(parent).expand).toEqual({ mode: 'neighbours', maxTokens: 200, windowChunks: 2 });
+	});
+
+	it('reads drafts stored before expansion existed as no expansion', () => {
+		const s = new MemoryStorage();
+		const old: Record<string, unknown> = { ...draftFromConfig('old', null) };
+		for (const field of ['expandMode', 'expandMaxTokens', 'expandWindowChunks']) delete old[field];
+		s.setItem('assay.evalDrafts.ws1', JSON.stringify([old]));
+		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ expandMode: 'none', expandMaxTokens: 512, expandWindowChunks: 1 });
+	});
+});

@@ -64,8 +64,17 @@ export interface EvalReportInput {
 	};
 	/** The `answers` section (v2) of an answer run's report; default `null` (a retrieval report). */
 	readonly answers?: EvalReport['answers'];
+	/** The stage ablation section (`computeAblation`); absent = none. */
+	readonly ablation?: EvalReport['ablation'];
 	/** The principal the run retrieved as; absent = the owner. */
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
+	/** Parent-document retrieval: the expansion that ran, the spans per query id, and totals (absent = none; the report then reads as before). */
+	readonly expansion?: {
+		readonly config: { readonly mode: 'none' | 'parent-section' | 'neighbours'; readonly maxTokens: number; readonly windowChunks: number };
+		readonly perQuery: ReadonlyMap<string, readonly NonNullable<EvalReport['perQuery'][number]['spans']>[number][]>;
+		readonly averageTokens: number;
+		readonly spans: number;
+	};
 	/** Cross-encoder truncation: totals and pairs truncated per query id (hybrid-rerank runs). */
 	readonly rerank?: {
 		readonly pairs: number;
@@ -125,12 +134,14 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
 			...(input.config.rerankDepth !== undefined ? { rerankDepth: input.config.rerankDepth } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
+			...(input.expansion ? { expand: { ...input.expansion.config } } : {}),
 			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
 		},
 		...(input.rerank
 			? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } }
 			: {}),
 		...(input.rerankEffect ? { rerankEffect: input.rerankEffect } : {}),
+		...(input.expansion ? { expansion: { spans: input.expansion.spans, averageTokens: input.expansion.averageTokens } } : {}),
 		metrics: {
 			cutoffs: [...input.cutoffs],
 			relevanceLevel: input.relevanceLevel,
@@ -160,7 +171,8 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 					matched: !doc.startsWith('?')
 				})),
 				ranked: (input.run.get(qid) ?? []).map((e): [string, number] => [e.docId, e.score]),
-				...(input.rerank ? { rerankTruncatedPairs: input.rerank.perQuery.get(qid) ?? 0 } : {})
+				...(input.rerank ? { rerankTruncatedPairs: input.rerank.perQuery.get(qid) ?? 0 } : {}),
+				...(input.expansion ? { spans: (input.expansion.perQuery.get(qid) ?? []).map((s) => ({ ...s })) } : {})
 			};
 		}),
 		timings: {
@@ -170,7 +182,8 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			latencyP95Ms: percentile(latencies, 95)
 		},
 		environment: input.environment,
-		answers: input.answers ?? null
+		answers: input.answers ?? null,
+		...(input.ablation ? { ablation: input.ablation } : {})
 	};
 	return parseEvalReport(report);
 }

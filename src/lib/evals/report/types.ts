@@ -1,8 +1,10 @@
 import { z } from '../../shared/zod.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
+import { AblationSectionSchema } from '../ablation/schema.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
 import { RerankEffectSchema } from '../rerank-effect/schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
+import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from './expansion-schema.ts';
 
 /**
  * The eval report: everything needed to reproduce, compare and audit one retrieval evaluation
@@ -67,6 +69,8 @@ export const EvalReportSchema = z
 			/** Rerank pool depth the configuration asked for (v2, optional); absent = the workspace's pool (factor × topK by default). */
 			rerankDepth: z.number().int().optional(),
 			reranker: z.string().nullable(),
+			/** Parent-document retrieval that ran (v2, optional); absent = none. */
+			expand: ReportExpandConfigSchema.optional(),
 			/** The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner. */
 			runAs: z
 				.object({ user: z.string(), groups: z.array(z.string()) })
@@ -80,6 +84,8 @@ export const EvalReportSchema = z
 			.optional(),
 		/** The reranker's effect (v2, optional; hybrid-rerank runs): per query the metric of the fused list vs the reranked one, moved relevant documents, helped / hurt / unchanged. */
 		rerankEffect: RerankEffectSchema.nullable().optional(),
+		/** Spans returned by parent-document retrieval and their mean estimated tokens (v2, optional; with `retrieval.expand`). */
+		expansion: ExpansionSummarySchema.optional(),
 		metrics: z.object({
 			cutoffs: z.array(z.number().int()),
 			relevanceLevel: z.number().int(),
@@ -102,13 +108,17 @@ export const EvalReportSchema = z
 				relevant: z.array(z.object({ doc: z.string(), grade: z.number().int(), matched: z.boolean() })),
 				ranked: z.array(z.tuple([z.string(), num])),
 				/** Reranked pairs of this query whose passage was truncated (hybrid-rerank runs). */
-				rerankTruncatedPairs: z.number().int().optional()
+				rerankTruncatedPairs: z.number().int().optional(),
+				/** Spans parent-document retrieval returned for this query, best first (with `retrieval.expand`). */
+				spans: ReportSpansSchema.optional()
 			})
 		),
 		timings: z.object({ totalMs: num, indexMs: num, latencyP50Ms: num.nullable(), latencyP95Ms: num.nullable() }),
 		environment: z.object({ userAgent: z.string(), gpuAdapter: z.string().nullable(), hardwareConcurrency: z.number().int().nullable() }),
 		/** Answer evaluation (v2): null or absent for retrieval-only reports. */
 		answers: AnswersSectionSchema.nullable().optional(),
+		/** Stage ablation (v2, optional): the configuration's metrics after each stage, paired stage tests, where relevant documents were lost. */
+		ablation: AblationSectionSchema.nullable().optional(),
 		/** System evaluation (v2, all optional): system under test, cache counters, repeats, errors, why a run is incomplete. */
 		...SYSTEM_REPORT_FIELDS
 	})
@@ -133,6 +143,8 @@ export const EvalReportSchema = z
 		};
 		check(Object.fromEntries(Object.entries(report.metrics.aggregate).map(([m, v]) => [m, v.mean])), ['metrics', 'aggregate']);
 		report.perQuery.forEach((q, i) => check(q.metrics, ['perQuery', i, 'metrics']));
+		for (const [stage, means] of Object.entries(report.ablation?.aggregate ?? {}))
+			check(Object.fromEntries(Object.entries(means).map(([m, v]) => [m, v.mean])), ['ablation', 'aggregate', stage]);
 	});
 
 /** The range a metric's value can take: judge rubric scores 1–5; every other metric Assay writes (retrieval metrics, check pass rates) 0–1. */

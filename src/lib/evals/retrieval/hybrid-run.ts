@@ -4,9 +4,12 @@ import { runInBatches } from '../../embedding/batch.ts';
 import { Bm25Index, type Analyzer, type Bm25Params } from '../../search/index.ts';
 import type { FusionConfig } from '../../search/fusion/score.ts';
 import type { Reranker, RerankerSpec } from '../../search/rerank/index.ts';
-import { retrieve, type RetrievalMode } from '../../search/retrieval/index.ts';
+import { averageTokens, retrieve, type ExpandConfig, type ExpandedSpan, type RetrievalMode } from '../../search/retrieval/index.ts';
+import type { ChunkingConfig } from '../../config/index.ts';
+import { chunkCorpus, expandCorpusHits, type CorpusItems } from './chunked-corpus.ts';
 import { ExactVectorIndex } from '../../search/vector/index.ts';
 import { AssayError } from '../../shared/errors.ts';
+import type { AblationQuery } from '../ablation/compute.ts';
 import type { BeirDocument, BeirQuery } from '../datasets/beir.ts';
 import type { RankedList } from '../metrics/trec-format.ts';
 
@@ -35,6 +38,19 @@ export interface RetrievalRunOptions {
 	/** Documents per embedding call (default 32). */
 	readonly batchSize?: number;
 	readonly onEmbedProgress?: (done: number, total: number) => void;
+	/**
+	 * Keep every query's stage lists (`retrieve()`'s `outcome.stages`: lexical and dense `depth`
+	 * deep in the hybrid modes, `topK` in a single-retriever mode; fused in full; reranked pool) for
+	 * a stage ablation (`computeAblation`). Default false. Chunk-level ids when `expand` is set.
+	 */
+	readonly keepStages?: boolean;
+	/**
+	 * Parent-document retrieval: documents are chunked with `chunking` (as the app chunks an
+	 * imported BEIR document, see `chunkCorpus`), chunks are searched, and the top chunks are
+	 * expanded to at most `topK` spans (`expandHits`: a document's chunks of one parent count
+	 * once); documents are then ranked by their best span. Absent or mode `none` = each document is one item (today's run).
+	 */
+	readonly expand?: { readonly config: ExpandConfig; readonly chunking: ChunkingConfig } | undefined;
 	/** Called with 0 before the first query and after each query (retrieval, fusion and reranking done), of `total` queries. */
 	readonly onQueryProgress?: (done: number, total: number) => void;
 }
@@ -51,12 +67,17 @@ export interface RetrievalRunResult {
 	readonly searchMs: number;
 	/** Backend that computed the document vectors, when any. */
 	readonly backend: string | null;
+	/** Per query (in `queries` order), every stage's list when `keepStages` was set; else `null`. */
+	readonly stages: AblationQuery[] | null;
+	/** With expansion: the spans returned per query id, best first, and their mean token count over all queries' spans. */
+	readonly expansion?: { readonly spans: Map<string, ExpandedSpan[]>; readonly averageTokens: number };
 }
 
 /**
  * Run a BEIR collection through the same retrieval pipeline as the app (`retrieve`): BM25 over
  * `title + " " + text`, dense over exact cosine (the exact index: Node has no reason to use
- * Voy), RRF, optional cross-encoder. Each document is one item.
+ * Voy), RRF, optional cross-encoder. Each document is one item, or, with `expand`, each chunk
+ * (chunk candidates: 4 × max(depth, topK), so a query may rank fewer than `topK` documents).
  * @throws AssayError `CONFIG_INVALID` when a mode's model is missing.
  */
 export async function runRetrievalMode(
@@ -70,12 +91,11 @@ export async function runRetrievalMode(
 	if (options.mode === 'hybrid-rerank' && (!options.reranker || !options.rerankSpec))
 		throw new AssayError('CONFIG_INVALID', 'Mode hybrid-rerank needs a reranker model (--rerank-model).');
 	const bm25 = new Bm25Index(options.params, options.analyzer);
-	const texts = new Map<string, string>();
-	for (const doc of corpus) {
-		const text = doc.title ? `${doc.title} ${doc.text}` : doc.text;
-		bm25.add(doc.id, text);
-		texts.set(doc.id, text);
-	}
+	const expand = options.expand && options.expand.config.mode !== 'none' ? options.expand : undefined;
+	const items: CorpusItems | null = expand ? chunkCorpus(corpus, expand.chunking) : null;
+	const texts = items?.texts ?? new Map(corpus.map((doc) => [doc.id, doc.title ? `${doc.title} ${doc.text}` : doc.text]));
+	for (const [id, text] of texts) bm25.add(id, text);
+	const entries = [...texts.keys()];
 	let vectors: ExactVectorIndex | null = null;
 	let backend: string | null = null;
 	const t0 = performance.now();
@@ -83,15 +103,15 @@ export async function runRetrievalMode(
 		const embedder = options.embedder!;
 		const spec = options.embedSpec!;
 		await runInBatches(
-			corpus,
+			entries,
 			async (batch) => {
 				const result = await embedder.embed(
 					spec,
-					batch.map((d) => texts.get(d.id)!),
+					batch.map((id) => texts.get(id)!),
 					'passage'
 				);
 				vectors ??= new ExactVectorIndex(result.dims);
-				vectors.add(batch.map((d, i) => ({ id: d.id, vector: result.vectors[i]! })));
+				vectors.add(batch.map((id, i) => ({ id, vector: result.vectors[i]! })));
 				backend = result.backend;
 			},
 			{ batchSize: options.batchSize ?? 32, onProgress: (p) => options.onEmbedProgress?.(p.done, p.total) }
@@ -100,13 +120,16 @@ export async function runRetrievalMode(
 	const t1 = performance.now();
 	const lists: RankedList[] = [];
 	const fusedLists: RankedList[] = [];
+	const stages: AblationQuery[] | null = options.keepStages ? [] : null;
+	const spans = new Map<string, ExpandedSpan[]>();
+	const topK = items ? Math.min(entries.length, 4 * Math.max(options.depth, options.topK)) : options.topK;
 	options.onQueryProgress?.(0, queries.length);
 	for (const query of queries) {
 		const outcome = await retrieve(
 			query.text,
 			{
 				mode: options.mode,
-				topK: options.topK,
+				topK: Math.max(topK, 1),
 				depth: Math.max(options.depth, options.topK),
 				rrfK: options.rrfK,
 				fusion: options.fusion,
@@ -122,10 +145,16 @@ export async function runRetrievalMode(
 				rerank: async (q, passages) => (await options.reranker!.score(options.rerankSpec!, q, passages)).scores
 			}
 		);
-		lists.push({
-			queryId: query.id,
-			hits: outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score }))
-		});
+		const hits = outcome.results.map((r) => ({ id: r.id, score: (r.rerank ?? r.fused ?? r.dense ?? r.lexical)!.score }));
+		if (items && expand) {
+			const found = await expandCorpusHits(items, hits, expand.config, options.topK);
+			spans.set(query.id, found);
+			const score = new Map(hits.map((h) => [h.id, h.score]));
+			const seen = new Set<string>();
+			const ranked = found.filter((s) => !seen.has(s.documentId) && seen.add(s.documentId));
+			lists.push({ queryId: query.id, hits: ranked.map((s) => ({ id: s.documentId, score: score.get(s.hitIds[0]!)! })) });
+		} else lists.push({ queryId: query.id, hits });
+		stages?.push({ id: query.id, stages: outcome.stages });
 		if (options.mode === 'hybrid-rerank')
 			fusedLists.push({
 				queryId: query.id,
@@ -133,11 +162,16 @@ export async function runRetrievalMode(
 			});
 		options.onQueryProgress?.(lists.length, queries.length);
 	}
+	const searchMs = performance.now() - t1;
+	const fused = options.mode === 'hybrid-rerank' ? { fusedLists } : {};
+	if (!items) return { lists, ...fused, embedMs: t1 - t0, searchMs, backend, stages };
 	return {
 		lists,
-		...(options.mode === 'hybrid-rerank' ? { fusedLists } : {}),
+		...fused,
 		embedMs: t1 - t0,
-		searchMs: performance.now() - t1,
-		backend
+		searchMs,
+		backend,
+		stages,
+		expansion: { spans, averageTokens: averageTokens([...spans.values()].flat()) }
 	};
 }

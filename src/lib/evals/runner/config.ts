@@ -2,6 +2,7 @@ import { z } from '../../shared/zod.ts';
 import { Bm25ConfigSchema, ChunkingConfigSchema } from '../../config/schema.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
+import { ExpandConfigSchema } from '../../search/retrieval/expand.ts';
 
 /**
  * One retrieval configuration to evaluate. It names every knob of the query pipeline so an
@@ -31,6 +32,14 @@ export const RetrievalConfigSchema = z.object({
 	 * topK. Absent (default) = the workspace's `retrieval.rerankDepth`, else its `rerankPoolFactor` × topK.
 	 */
 	rerankDepth: z.number().int().min(1).max(1000).optional(),
+	/**
+	 * Parent-document retrieval (`src/lib/search/retrieval/expand.ts`): after ranking, the top
+	 * `topK` chunk hits are expanded to their parent section or a window of neighbours within
+	 * `maxTokens`, several chunks of one parent counting once. Document metrics are unchanged
+	 * (qrels are per document and a document still ranks by its best chunk); the report records
+	 * the spans and their mean token count. Absent or mode `none` = no expansion (reports as before).
+	 */
+	expand: ExpandConfigSchema.optional(),
 	/** Cross-encoder reranker model id (hybrid-rerank: null = the workspace's reranker; must equal it when given), or null for none. Default null. */
 	reranker: z.string().min(1).nullable().default(null),
 	/**

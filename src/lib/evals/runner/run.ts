@@ -5,6 +5,8 @@ import type { RunEntry } from '../metrics/trec-format.ts';
 /** Retrieval as the runner sees it: a query → documents ranked best first, at most `depth`. */
 export interface Retriever {
 	retrieve(query: string, depth: number): readonly RunEntry[] | Promise<readonly RunEntry[]>;
+	/** Chunk ids of the last retrieval of `query`, best first (before ranking documents); `undefined` when not kept or not run. */
+	chunkHits?(query: string): readonly string[] | undefined;
 }
 
 /** Progress after each query. */

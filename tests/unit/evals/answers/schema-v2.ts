@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { AblationSectionSchema } from '../../../../src/lib/evals/ablation/schema.ts';
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
 import { RerankEffectSchema } from '../../../../src/lib/evals/rerank-effect/schema.ts';
+import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from '../../../../src/lib/evals/report/expansion-schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import {
 	CacheCountsSchema,
@@ -70,6 +72,10 @@ function withV2RetrievalFields(properties: Json): Json {
 					description:
 						"Rerank pool depth the configuration asked for (fused candidates the cross-encoder scored); absent = the workspace's pool (rerankPoolFactor × topK by default)."
 				},
+				expand: {
+					description: 'Parent-document retrieval that ran (src/lib/search/retrieval/expand.ts); absent = none.',
+					...fromZod(ReportExpandConfigSchema)
+				},
 				runAs: {
 					description: 'The principal the run retrieved as (documents outside its access lists were left out); absent/null = the owner.',
 					...nullable({
@@ -90,6 +96,11 @@ function withV2RetrievalFields(properties: Json): Json {
 					rerankTruncatedPairs: {
 						type: 'integer',
 						description: 'Reranked pairs of this query whose passage was truncated (hybrid-rerank runs).'
+					},
+					spans: {
+						description:
+							'Spans parent-document retrieval returned for this query, best first: document reference, UTF-16 offsets into its text (end exclusive), estimated tokens, what was returned.',
+						...fromZod(ReportSpansSchema)
 					}
 				}
 			}
@@ -98,6 +109,11 @@ function withV2RetrievalFields(properties: Json): Json {
 			description:
 				"The reranker's effect (hybrid-rerank runs): per query the metric of the fused list (before) vs the reranked list (after), the delta, relevant documents moved into / out of the top-k; helped / hurt / unchanged counts.",
 			...fromZod(RerankEffectSchema.nullable())
+		},
+		expansion: {
+			description:
+				'Spans returned by parent-document retrieval over all evaluated cases and their mean estimated tokens (with retrieval.expand).',
+			...fromZod(ExpansionSummarySchema)
 		},
 		rerank: {
 			description: 'Cross-encoder pairs scored and pairs whose passage was cut to fit maxTokens (hybrid-rerank runs).',
@@ -150,7 +166,7 @@ function withSystemFields(properties: Json): Json {
 /**
  * How schemas/eval-report.v2.schema.json is made: the hand-written v1 schema, with `schema`
  * accepting both versions, the v2 retrieval fields ({@link withV2RetrievalFields}) and the
- * `answers` section and the system-evaluation fields ({@link withSystemFields}) generated from their zod forms. The test in
+ * `answers` section, the system-evaluation fields ({@link withSystemFields}) and the stage `ablation` section generated from their zod forms. The test in
  * report-schema.test.ts keeps the checked-in file equal to this, so the two cannot drift.
  * Regenerate: `npx tsx tests/unit/evals/answers/schema-v2.ts > schemas/eval-report.v2.schema.json`
  */
@@ -167,7 +183,8 @@ export function evalReportV2Schema(v1: Record<string, unknown>): Record<string, 
 		properties: {
 			...properties,
 			schema: { enum: ['assay.eval-report/v1', 'assay.eval-report/v2'], description: 'Format and version of this document.' },
-			answers
+			answers,
+			ablation: fromZod(AblationSectionSchema.nullable())
 		}
 	};
 }
