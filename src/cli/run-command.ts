@@ -415,6 +415,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 					depth,
 					rrfK,
 					rerankPoolFactor: runOptions.rerankPoolFactor,
+					rerankDepth,
 					fusion,
 					embedModel: mode !== 'lexical' ? (embedSpec?.modelId ?? null) : null,
 					rerankModel: mode === 'hybrid-rerank' ? (rerankSpec?.modelId ?? null) : null,
