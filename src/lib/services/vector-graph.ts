@@ -21,8 +21,13 @@ export interface GraphState {
 	restored: boolean;
 }
 
-/** Rows linked per slice before the worker yields to queued messages (≈ 0.1–0.2 s at 384-d). */
-export const LINK_SLICE_NODES = 200;
+/**
+ * Time one link slice may take before the worker yields to queued messages (a search waits
+ * at most about this long while a graph is being linked). Linking goes 16 rows at a time
+ * (≈ 1–2 ms each at 384-d), checking the clock between.
+ */
+export const LINK_SLICE_MS = 50;
+const LINK_STEP_NODES = 16;
 /** Probe queries of the recall measurement. */
 export const RECALL_PROBES = 50;
 
@@ -69,7 +74,7 @@ export async function restoreGraph(
 }
 
 /**
- * Link every waiting row, `LINK_SLICE_NODES` at a time with `pause()` between slices (`state.linking`
+ * Link every waiting row in slices of about `LINK_SLICE_MS` with `pause()` between them (`state.linking`
  * is true from the call on, before anything is awaited, so a status read right after sees it); stop early
  * (returning false) when `current()` turns false (the workspace was reloaded or its index
  * replaced). Then measure recall and store the graph with the source keys of its documents.
@@ -93,7 +98,8 @@ export async function linkGraph(
 	try {
 		while (index.pending > 0) {
 			if (!options.current()) return false;
-			index.link(LINK_SLICE_NODES);
+			const sliceStart = options.now();
+			while (index.pending > 0 && options.now() - sliceStart < LINK_SLICE_MS) index.link(LINK_STEP_NODES);
 			await options.pause();
 		}
 		if (!options.current()) return false;

@@ -3,6 +3,7 @@ import type { ChunkingConfig } from '../../config/index.ts';
 import { EstimateTokenizer } from '../../generation/tokenizer.ts';
 import { expandHits, type ExpandConfig, type ExpandedSpan, type ExpandSource } from '../../search/retrieval/index.ts';
 import type { BeirDocument } from '../datasets/beir.ts';
+import { chunkId } from '../../shared/identity.ts';
 
 /** Items a BEIR run searches: one per document (no expansion), or one per chunk of each document. */
 export interface CorpusItems {
@@ -36,7 +37,7 @@ export function chunkCorpus(corpus: readonly BeirDocument[], chunking: ChunkingC
 		const chunks = chunkDocument(text, 'text', chunking);
 		sources.set(doc.id, { text, chunks });
 		for (const c of chunks) {
-			const id = `${doc.id}#${c.ordinal}`;
+			const id = chunkId(doc.id, c.ordinal);
 			texts.set(id, c.text);
 			places.set(id, { documentId: doc.id, ordinal: c.ordinal });
 		}
