@@ -19,6 +19,8 @@ export interface AblationRun {
 	readonly depth: number;
 	readonly rrfK: number;
 	readonly rerankPoolFactor: number;
+	/** `--rerank-depth`, when given (absent = factor × topK). */
+	readonly rerankDepth?: number | undefined;
 	readonly fusion: FusionConfig | undefined;
 	/** Model ids the run used (`null` where the mode uses none). */
 	readonly embedModel: string | null;
@@ -47,6 +49,7 @@ export function writeAblation(run: AblationRun, path: string, io: CliIo): StageA
 			depth: run.depth,
 			rrfK: run.rrfK,
 			rerankPoolFactor: run.rerankPoolFactor,
+			...(run.rerankDepth !== undefined ? { rerankDepth: run.rerankDepth } : {}),
 			...(run.fusion ? { fusion: run.fusion } : {})
 		},
 		models: { embedding: run.embedModel, reranker: run.rerankModel },

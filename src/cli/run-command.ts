@@ -12,7 +12,8 @@ import {
 	type ModelSource
 } from '../lib/embedding/index.ts';
 import { readFolderDtypes, readFolderRecipe } from '../lib/adapters/model-files-node.ts';
-import { evaluateRun, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
+import { computeRerankEffect, evaluateRun, formatRerankEffect, formatTrecRun, parseRun, runRetrievalMode } from '../lib/evals/index.ts';
+import { rerankPoolSize } from '../lib/search/rerank/pool.ts';
 import { createAnalyzer } from '../lib/search/index.ts';
 import type { RerankerSpec } from '../lib/search/rerank/index.ts';
 import { EXPAND_MODES, ExpandConfigSchema, RETRIEVAL_MODES, type ExpandConfig } from '../lib/search/retrieval/index.ts';
@@ -57,6 +58,11 @@ Options:
   --depth <n>            candidates per retriever before fusion (default ${DEFAULTS.retrieval.depth})
   --rrf-k <number>       RRF constant (default ${DEFAULTS.retrieval.rrfK})
   --rerank-pool <n>      rerank pool factor × top-k (default ${DEFAULTS.retrieval.rerankPoolFactor})
+  --rerank-depth <n>     rerank pool depth: fused candidates the reranker scores, 1–1000, ≥ --top-k
+                         (hybrid-rerank; replaces --rerank-pool; default: factor × top-k)
+  --rerank-effect <file> hybrid-rerank with qrels: the reranker's effect per query (nDCG@10 of the
+                         fused list vs the reranked one, relevant documents moved into / out of the
+                         top-k) as JSON; the summary and the largest changes always go to stderr
   --fusion <method>      rrf | weighted-rrf | combsum | combmnz (hybrid modes; default rrf)
   --normalization <n>    minmax | zscore (combsum, combmnz; default minmax)
   --weights <l,d>        lexical,dense weights, e.g. 0.3,0.7 (weighted-rrf, combsum, combmnz)
@@ -134,6 +140,20 @@ function fusionOptions(values: Record<string, unknown>): FusionConfig | undefine
 		weights = { lexical: numberOption({ w: parts[0] }, 'w', 0), dense: numberOption({ w: parts[1] }, 'w', 0) };
 	}
 	return parseFusion({ method, ...(normalization ? { normalization } : {}), ...(weights ? { weights } : {}) }, 'fusion flags');
+}
+
+/**
+ * `--rerank-depth`: absent = undefined (the pool stays factor × top-k).
+ * @throws UsageError for a value outside 1–1000, below --top-k, with --rerank-pool, or outside hybrid-rerank.
+ */
+function rerankDepthOption(values: Record<string, unknown>, mode: string, topK: number): number | undefined {
+	if (values['rerank-depth'] === undefined) return undefined;
+	const depth = positiveIntegerOption(values, 'rerank-depth', 1);
+	if (mode !== 'hybrid-rerank') throw new UsageError(`--rerank-depth applies only to --mode hybrid-rerank, not ${mode}`);
+	if (values['rerank-pool'] !== undefined) throw new UsageError('--rerank-depth cannot be combined with --rerank-pool');
+	if (depth > 1000) throw new UsageError(`--rerank-depth must be at most 1000, received ${depth}`);
+	if (depth < topK) throw new UsageError(`--rerank-depth (${depth}) must be at least --top-k (${topK})`);
+	return depth;
 }
 
 function parseFusion(input: unknown, source: string): FusionConfig {
@@ -225,6 +245,8 @@ export async function runCommand(
 		depth: { type: 'string' },
 		'rrf-k': { type: 'string' },
 		'rerank-pool': { type: 'string' },
+		'rerank-depth': { type: 'string' },
+		'rerank-effect': { type: 'string' },
 		fusion: { type: 'string' },
 		normalization: { type: 'string' },
 		weights: { type: 'string' },
@@ -311,6 +333,7 @@ export async function runCommand(
 			};
 	const rrfK = numberOption(values, 'rrf-k', DEFAULTS.retrieval.rrfK);
 	const depth = positiveIntegerOption(values, 'depth', DEFAULTS.retrieval.depth);
+	const rerankDepth = rerankDepthOption(values, mode, topK);
 	const expand = expandOptions(values);
 	// The stage lists of an expanded run rank chunks, not the documents the qrels judge.
 	if (expand && ablationPath !== null) throw new UsageError('--ablation cannot be combined with --expand');
@@ -322,6 +345,7 @@ export async function runCommand(
 		rrfK,
 		fusion,
 		rerankPoolFactor: positiveIntegerOption(values, 'rerank-pool', DEFAULTS.retrieval.rerankPoolFactor),
+		...(rerankDepth !== undefined ? { rerankDepth } : {}),
 		...(embedder && embedSpec ? { embedder, embedSpec } : {}),
 		...(reranker && rerankSpec ? { reranker, rerankSpec } : {}),
 		...progress
@@ -392,6 +416,13 @@ export async function runCommand(
 				`ndcg_cut_10 ${f('ndcg_cut_10')}  map ${f('map')}  recall_100 ${f('recall_100')}  recip_rank ${f('recip_rank')}  (${s.num_q} queries)\n`
 			);
 		}
+		if (qrels && result.fusedLists) {
+			const effect = computeRerankEffect(qrels, result.fusedLists, result.lists, { topK, poolDepth: rerankPoolSize(runOptions, topK) });
+			io.stderr(`${formatRerankEffect(effect).join('\n')}\n`);
+			const effectPath = values['rerank-effect'];
+			if (typeof effectPath === 'string')
+				writeFileSync(effectPath, `${JSON.stringify({ schema: 'assay.rerank-effect/v1', dataset: dataset.name, ...effect }, null, 2)}\n`);
+		}
 		if (ablationPath !== null && qrels && result.stages) {
 			writeAblation(
 				{
@@ -401,6 +432,7 @@ export async function runCommand(
 					depth,
 					rrfK,
 					rerankPoolFactor: runOptions.rerankPoolFactor,
+					rerankDepth,
 					fusion,
 					embedModel: mode !== 'lexical' ? (embedSpec?.modelId ?? null) : null,
 					rerankModel: mode === 'hybrid-rerank' ? (rerankSpec?.modelId ?? null) : null,

@@ -41,6 +41,8 @@ export interface ConfigDraft {
 	rewrite: 'off' | RewriteTechnique;
 	/** Rewrites (multi-query) or most keywords (expand), integer 1–10, default 3. */
 	rewriteCount: number;
+	/** Rerank pool depth (hybrid-rerank), integer ≥ topK; null (default) = the workspace's pool (its rerankDepth, else factor × topK). */
+	rerankDepth: number | null;
 	/** Parent-document retrieval: none (default) | parent-section | neighbours (see `src/lib/search/retrieval/expand.ts`). */
 	expandMode: ExpandMode;
 	/** Token budget of one returned span, integer 1–32 768, default 512. */
@@ -71,6 +73,7 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		...(fusion ? { fusion } : {}),
 		...(d.rewrite !== 'off' ? { rewrite: { technique: d.rewrite, count: d.rewriteCount } } : {}),
 		depth: d.depth,
+		...(d.mode === 'hybrid-rerank' && d.rerankDepth !== null ? { rerankDepth: d.rerankDepth } : {}),
 		...(d.expandMode !== 'none'
 			? { expand: { mode: d.expandMode, maxTokens: d.expandMaxTokens, windowChunks: d.expandWindowChunks } }
 			: {}),
@@ -107,6 +110,7 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		depth: c.retrieval.depth,
 		rewrite: 'off',
 		rewriteCount: 3,
+		rerankDepth: null,
 		expandMode: 'none',
 		expandMaxTokens: 512,
 		expandWindowChunks: 1
@@ -136,6 +140,8 @@ const StoredDraftSchema = z.object({
 	/** Absent in drafts stored before rewriting existed: off. */
 	rewrite: z.enum(['off', ...REWRITE_TECHNIQUES] as ['off', RewriteTechnique]).default('off'),
 	rewriteCount: num.default(3),
+	/** Absent in drafts stored before the pool depth was configurable: the workspace's pool. */
+	rerankDepth: num.nullable().default(null),
 	/** Absent in drafts stored before parent-document retrieval: no expansion. */
 	expandMode: z.enum(EXPAND_MODES).default('none'),
 	expandMaxTokens: num.default(512),

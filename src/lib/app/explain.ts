@@ -3,4 +3,5 @@
  * depend on the app layer only).
  */
 export { describeRerankTruncation, explainBest, RETRIEVAL_MODES } from '$lib/search/retrieval/index.ts';
-export { EMBEDDING_MODELS, RERANKER_MODELS } from '$lib/embedding/index.ts';
+export { EMBEDDING_MODELS } from '$lib/embedding/index.ts';
+export { describeRerankerPreset, findRerankerPreset, PRESETS_READ_ON, RERANKER_PRESETS } from '$lib/search/rerank/index.ts';

@@ -16,4 +16,5 @@ export type { CachedModelInfo } from '$lib/services/models-api.ts';
 export type { PendingJob } from '$lib/storage/index.ts';
 export type { ExplainRow, RetrievalMode, StageLists, StagePosition } from '$lib/search/retrieval/index.ts';
 export type { AccessList, MetadataFilter, Principal } from '$lib/search/filters/index.ts';
-export type { EmbeddingModelInfo, RerankerModelInfo } from '$lib/embedding/index.ts';
+export type { EmbeddingModelInfo } from '$lib/embedding/index.ts';
+export type { RerankerPreset } from '$lib/search/rerank/index.ts';

@@ -176,8 +176,13 @@ export const RetrievalConfigSchema = z.object({
 	rewrite: RewriteConfigSchema.optional(),
 	/** Candidates taken from each retriever before fusion. Range 1–1000, default 100. */
 	depth: z.number().int().min(1).max(1000).default(100),
-	/** Rerank pool = factor × topK fused candidates. Range 1–25, default 4. */
+	/** Rerank pool = factor × topK fused candidates (when `rerankDepth` is absent). Range 1–25, default 4. */
 	rerankPoolFactor: z.number().int().min(1).max(25).default(4),
+	/**
+	 * Rerank pool depth: fused candidates the cross-encoder scores, as an absolute count (raised to
+	 * topK when smaller; see `rerankPoolSize`). Range 1–1000; absent (default) = `rerankPoolFactor` × topK.
+	 */
+	rerankDepth: z.number().int().min(1).max(1000).optional(),
 	/**
 	 * Parent-document retrieval of search and Ask (`src/lib/search/retrieval/expand.ts`): hits
 	 * become their parent section or a window of neighbouring chunks within `maxTokens`; absent = none.

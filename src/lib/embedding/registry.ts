@@ -1,8 +1,8 @@
 import type { ModelDtype, Pooling } from './types.ts';
 
 /**
- * The curated model registry: embedding models and cross-encoder rerankers known to run in
- * transformers.js, with what a user needs to choose (dimensions, languages, size, licence).
+ * The curated model registry: embedding models known to run in transformers.js (the
+ * cross-encoder presets live in `search/rerank/presets.ts`), with what a user needs to choose (dimensions, languages, size, licence).
  * Sizes are the ONNX weights of the listed default dtype, megabytes (10⁶ bytes), rounded.
  */
 
@@ -24,16 +24,6 @@ export interface EmbeddingModelInfo {
 	readonly licence: string;
 	/** Longest input the model was trained for, tokens. */
 	readonly maxTokens: number;
-}
-
-/** One cross-encoder reranker (one logit per query–passage pair; sigmoid gives the score). */
-export interface RerankerModelInfo {
-	readonly id: string;
-	readonly label: string;
-	readonly defaultDtype: ModelDtype;
-	readonly downloadSizeMb: number;
-	readonly languages: string;
-	readonly licence: string;
 }
 
 /** Embedding models, the default first. */
@@ -105,48 +95,7 @@ export const EMBEDDING_MODELS: readonly EmbeddingModelInfo[] = [
 	}
 ];
 
-/** Rerankers, the default first. */
-export const RERANKER_MODELS: readonly RerankerModelInfo[] = [
-	{
-		id: 'onnx-community/bge-reranker-v2-m3-ONNX',
-		label: 'bge-reranker-v2-m3 (multilingual)',
-		defaultDtype: 'q8',
-		downloadSizeMb: 570,
-		languages: 'multilingual (100+)',
-		licence: 'Apache-2.0'
-	},
-	{
-		id: 'Xenova/bge-reranker-base',
-		label: 'bge-reranker-base (zh, en)',
-		defaultDtype: 'q8',
-		downloadSizeMb: 280,
-		languages: 'zh, en',
-		licence: 'MIT'
-	},
-	{
-		id: 'Xenova/ms-marco-MiniLM-L-6-v2',
-		label: 'ms-marco-MiniLM-L-6-v2 (English, small)',
-		defaultDtype: 'q8',
-		downloadSizeMb: 23,
-		languages: 'en',
-		licence: 'Apache-2.0'
-	},
-	{
-		id: 'mixedbread-ai/mxbai-rerank-xsmall-v1',
-		label: 'mxbai-rerank-xsmall-v1 (English, small)',
-		defaultDtype: 'q8',
-		downloadSizeMb: 75,
-		languages: 'en',
-		licence: 'Apache-2.0'
-	}
-];
-
 /** The registry entry for `id`, or `undefined` for a custom (local or unlisted) model. */
 export function findEmbeddingModel(id: string): EmbeddingModelInfo | undefined {
 	return EMBEDDING_MODELS.find((m) => m.id === id);
-}
-
-/** The registry entry for a reranker `id`, or `undefined`. */
-export function findRerankerModel(id: string): RerankerModelInfo | undefined {
-	return RERANKER_MODELS.find((m) => m.id === id);
 }

@@ -18,3 +18,4 @@ export * from './checks/index.ts';
 export * from './gate/index.ts';
 export * from './export/trl.ts';
 export * from './answers/index.ts';
+export * from './rerank-effect/index.ts';

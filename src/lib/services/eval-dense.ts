@@ -1,5 +1,6 @@
 import { sameChunking } from '../config/schema.ts';
 import type { QueryPlan } from '../search/rewrite/types.ts';
+import { rerankPoolSize } from '../search/rerank/pool.ts';
 import { embeddingSpecFor, rerankerSpecFor } from '../embedding/index.ts';
 import type { RunEntry } from '../evals/metrics/index.ts';
 import type { RetrievalConfig, Retriever } from '../evals/runner/index.ts';
@@ -30,6 +31,15 @@ export interface DenseEvaluation {
 	rerankTruncation(
 		queries: ReadonlyMap<string, string>
 	): { pairs: number; truncatedPairs: number; maxTokens: number | null; perQuery: Map<string, number> } | undefined;
+	/**
+	 * hybrid-rerank: per case id (`queries`: case id → query text) the fused list of the final
+	 * retrieval before reranking, best chunk per document, `depth` documents — the "before" of the
+	 * reranker's effect (equal to a separate hybrid run whenever that run needs one retrieval call,
+	 * e.g. one chunk per document); `undefined` for other modes.
+	 */
+	fusedRun(queries: ReadonlyMap<string, string>, depth: number): Map<string, RunEntry[]> | undefined;
+	/** Fused candidates the cross-encoder scored per query (hybrid-rerank), else null. */
+	readonly poolDepth: number | null;
 	/**
 	 * Every stage's list of each case's last retrieval (`queries`: case id → query text), ids as
 	 * document references (a document once, at its first chunk) and scores rounded to 6 decimals as
@@ -119,6 +129,12 @@ export function denseEvaluation(
 	};
 	/** Rerank truncation of each query's final retrieval (the last call of the doubling loop). */
 	const truncation = new Map<string, RerankTruncation>();
+	/** Fused stage (chunk ids) of each query's final retrieval, hybrid-rerank only. */
+	const fusedStage = new Map<string, readonly { id: string; score: number }[]>();
+	const poolDepth = rerankPoolSize(
+		{ rerankPoolFactor: ws.retrieval.rerankPoolFactor, rerankDepth: config.rerankDepth ?? ws.retrieval.rerankDepth },
+		config.topK
+	);
 	/** Stage lists of each query's final retrieval. */
 	const stages = new Map<string, StageLists>();
 	const total = Math.max(lexical.bm25.size, vectors.size());
@@ -139,13 +155,14 @@ export function denseEvaluation(
 						depth: Math.max(n, config.depth),
 						rrfK: config.rrfK,
 						fusion: config.fusion,
-						rerankPool: ws.retrieval.rerankPoolFactor * config.topK
+						rerankPool: poolDepth
 					},
 					ports,
 					allow,
 					plans && Object.hasOwn(plans, query) ? plans[query] : undefined
 				);
 				if (outcome.rerank) truncation.set(query, outcome.rerank);
+				if (config.mode === 'hybrid-rerank' && outcome.stages.fused) fusedStage.set(query, outcome.stages.fused);
 				stages.set(query, outcome.stages);
 				const ranked = firstChunkPerDocument(outcome.results, documentIdOf);
 				lastHits.set(
@@ -171,6 +188,23 @@ export function denseEvaluation(
 		}),
 		indexType: `${lexicalPart}${effectiveKind(vectors)} vector index${config.mode === 'dense' ? '' : config.fusion ? `, ${describeFusion(config.fusion, config.rrfK)}` : ', RRF'}${rerank ? ', cross-encoder rerank' : ''} (chunk level; document = best chunk)`,
 		reranker: rerank ? ws.rerank.modelId : null,
+		poolDepth: rerank ? poolDepth : null,
+		fusedRun: (queries, depth) => {
+			if (!rerank) return undefined;
+			const run = new Map<string, RunEntry[]>();
+			for (const [id, query] of queries) {
+				const seen = new Set<string>();
+				const entries: RunEntry[] = [];
+				for (const hit of fusedStage.get(query) ?? []) {
+					const doc = documentIdOf(hit.id);
+					if (seen.has(doc) || entries.length >= depth) continue;
+					seen.add(doc);
+					entries.push({ docId: reference(lexical.documents.get(doc) as DocumentRecord), score: hit.score });
+				}
+				run.set(id, entries);
+			}
+			return run;
+		},
 		rerankTruncation: (queries) => {
 			if (!rerank) return undefined;
 			const perQuery = new Map<string, number>();

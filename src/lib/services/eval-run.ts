@@ -4,7 +4,8 @@ import { canonicalJson } from '../shared/hash.ts';
 import { chunkId, corpusHash, documentIdOf, documentReference } from '../shared/identity.ts';
 import { parseAppConfig, sameChunking } from '../config/schema.ts';
 import { evaluableCases, resolveGoldenSet, type GoldenSetRecord } from '../evals/golden/index.ts';
-import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RunEntry } from '../evals/metrics/index.ts';
+import { evaluateRetrieval, REPORT_CUTOFFS, type Qrels, type RankedList, type RunEntry } from '../evals/metrics/index.ts';
+import { computeRerankEffect } from '../evals/rerank-effect/index.ts';
 import { buildEvalReport, type EvalReport } from '../evals/report/index.ts';
 import { computeAblation } from '../evals/ablation/index.ts';
 import { parseRetrievalConfig, runQueries, type RetrievalConfig, type Retriever } from '../evals/runner/index.ts';
@@ -163,6 +164,11 @@ function qrelsByReference(qrels: Qrels, documents: ReadonlyMap<string, DocumentR
 	return out;
 }
 
+/** A run (query id → entries) as ranked lists, in the run's order. */
+function toRankedLists(run: ReadonlyMap<string, readonly RunEntry[]>): RankedList[] {
+	return [...run].map(([queryId, entries]) => ({ queryId, hits: entries.map((e) => ({ id: e.docId, score: e.score })) }));
+}
+
 /**
  * Evaluate one configuration over a golden set: build or reuse the index, retrieve every case
  * (timed, cancellable between queries), compute the metrics, and store the report.
@@ -272,6 +278,18 @@ export async function runEvaluation(
 				...(() => {
 					const rerank = dense?.rerankTruncation(new Map(evaluated.map((c) => [c.id, c.query])));
 					return rerank ? { rerank } : {};
+				})(),
+				...(() => {
+					const fused = dense?.fusedRun(new Map(evaluated.map((c) => [c.id, c.query])), config.depth);
+					if (!fused) return {};
+					const rerankEffect = computeRerankEffect(qrels, toRankedLists(fused), toRankedLists(result.run), {
+						metric: 'ndcg@10',
+						topK: config.topK,
+						relevanceLevel,
+						poolDepth: dense!.poolDepth,
+						evaluate: (run) => evaluateRetrieval(qrels, run, { cutoffs, relevanceLevel, ndcgGain }).perQuery
+					});
+					return { rerankEffect };
 				})()
 			});
 			span.setAttributes({

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/schema.ts';
+import { rerankPoolSize } from '../search/rerank/pool.ts';
 import { embeddingSpecFor, rerankerSpecFor, type Embedder } from '../embedding/index.ts';
 import { compileAllow, type AccessList } from '../search/filters/index.ts';
 import type { Reranker } from '../search/rerank/index.ts';
@@ -82,7 +83,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 					depth: Math.max(depth, request.topK),
 					rrfK,
 					fusion: request.fusion ?? config.retrieval.fusion,
-					rerankPool: config.retrieval.rerankPoolFactor * request.topK
+					rerankPool: rerankPoolSize(config.retrieval, request.topK)
 				},
 				{
 					lexical: async (q, k, ok) => index.bm25.search(q, { topK: k, filter: ok, ...(q === request.query ? { terms: queryTerms } : {}) }),

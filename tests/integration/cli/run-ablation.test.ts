@@ -49,6 +49,29 @@ describe('assay run --ablation', () => {
 		expect(stderr).toMatch(/assay run: relevant documents: \d+ kept to the end/);
 	});
 
+	it('records the rerank pool depth of --rerank-depth in the configuration, and leaves it out without one', async () => {
+		const out = tmp();
+		const { code, stderr } = await runCliCaptured([
+			...base,
+			'--mode',
+			'hybrid-rerank',
+			'--rerank-depth',
+			'5',
+			'--out',
+			tmp(),
+			'--ablation',
+			out
+		]);
+		expect(code, stderr).toBe(0);
+		expect(StageAblationReportSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).config).toMatchObject({
+			rerankPoolFactor: 4,
+			rerankDepth: 5
+		});
+		const plain = tmp();
+		await runCliCaptured([...base, '--mode', 'hybrid-rerank', '--out', tmp(), '--ablation', plain]);
+		expect(StageAblationReportSchema.parse(JSON.parse(readFileSync(plain, 'utf8'))).config).not.toHaveProperty('rerankDepth');
+	});
+
 	it('compares the stages on --ablation-metric and writes to stdout with "-"', async () => {
 		const { code, stdout, stderr } = await runCliCaptured([
 			...base,

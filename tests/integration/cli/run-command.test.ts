@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +67,58 @@ describe('assay run', () => {
 	it('reranks the fused pool with the cross-encoder in hybrid-rerank mode', async () => {
 		const { lists } = await run('hybrid-rerank', '--rerank-pool', '2');
 		expect(lists.get('q-invest')?.slice(0, 2).sort()).toEqual(['fin-1', 'fin-2']);
+	});
+
+	it('prints the reranker effect per query (fused vs reranked nDCG@10, helped / hurt / unchanged) in hybrid-rerank mode', async () => {
+		const { stderr } = await run('hybrid-rerank', '--rerank-depth', '5');
+		expect(stderr).toMatch(
+			/reranker effect on ndcg_cut_10 \(top-3, pool 5\): helped \d+, hurt \d+, unchanged \d+; mean [\d.]+ fused → [\d.]+ reranked/
+		);
+		expect(stderr).toMatch(/^ {2}q-\S+ {2}[\d.]+ → [\d.]+ {2}Δ [+−][\d.]+ {2}relevant \+\d+ in −\d+ out of top-3$/m);
+	});
+
+	it('writes every query of the reranker effect with --rerank-effect, helped + hurt + unchanged adding up to the queries', async () => {
+		const file = join(mkdtempSync(join(tmpdir(), 'assay-rerank-effect-')), 'effect.json');
+		await run('hybrid-rerank', '--rerank-effect', file);
+		const effect = JSON.parse(readFileSync(file, 'utf8')) as {
+			schema: string;
+			poolDepth: number;
+			helped: number;
+			hurt: number;
+			unchanged: number;
+			perQuery: unknown[];
+		};
+		expect(effect.schema).toBe('assay.rerank-effect/v1');
+		expect(effect.poolDepth).toBe(12);
+		expect(effect.perQuery).toHaveLength(13);
+		expect(effect.helped + effect.hurt + effect.unchanged).toBe(13);
+	});
+
+	it('refuses a rerank depth below the top-k, with --rerank-pool, or outside hybrid-rerank', async () => {
+		for (const extra of [
+			['--mode', 'hybrid-rerank', '--rerank-depth', '2'],
+			['--mode', 'hybrid-rerank', '--rerank-depth', '5', '--rerank-pool', '2'],
+			['--mode', 'hybrid', '--rerank-depth', '5']
+		]) {
+			const { code, stderr } = await runCliCaptured([
+				'run',
+				'--dataset',
+				dataset,
+				'--embed-model',
+				embedModel,
+				'--rerank-model',
+				rerankModel,
+				'--dtype',
+				'fp32',
+				'--top-k',
+				'3',
+				'--out',
+				'-',
+				...extra
+			]);
+			expect(code).not.toBe(0);
+			expect(stderr).toContain('--rerank-depth');
+		}
 	});
 
 	it('shows embedding and per-query progress (with reranking) on stderr while stdout carries only the run', async () => {

@@ -228,6 +228,24 @@ describe('dense and hybrid evaluation', () => {
 		).toEqual(['fin-1', 'fin-2']);
 	});
 
+	it('records per query the reranker effect: nDCG@10 before equal to a separate hybrid run and after equal to the hybrid-rerank run, to 1e-9', async () => {
+		const { run } = await topicsWorkspace(true);
+		const hybrid = await run('hybrid', 'hybrid');
+		const reranked = await run('rerank', 'hybrid-rerank', { rerankDepth: 20 });
+		expect(hybrid).not.toHaveProperty('rerankEffect');
+		expect(reranked.retrieval.rerankDepth).toBe(20);
+		const effect = reranked.rerankEffect!;
+		expect(effect).toMatchObject({ metric: 'ndcg@10', topK: 10, poolDepth: 20 });
+		expect(effect.perQuery).toHaveLength(13);
+		for (const q of effect.perQuery) {
+			expect(q.before, q.id).toBeCloseTo(hybrid.perQuery.find((h) => h.id === q.id)!.metrics['ndcg@10']!, 9);
+			expect(q.after, q.id).toBeCloseTo(reranked.perQuery.find((r) => r.id === q.id)!.metrics['ndcg@10']!, 9);
+		}
+		expect(effect.helped + effect.hurt + effect.unchanged).toBe(13);
+		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
+		expect(validate(JSON.parse(JSON.stringify(reranked))), JSON.stringify(validate.errors)).toBe(true);
+	});
+
 	it('scores hybrid above lexical on the topics corpus, where most queries share no word with their documents', async () => {
 		const { run } = await topicsWorkspace(true);
 		const lexical = await run('lexical', 'lexical');

@@ -95,6 +95,17 @@ describe('query rewriting in the experiment matrix', () => {
 	});
 });
 
+describe('rerank pool depth in the experiment matrix', () => {
+	it('carries a pool depth only for hybrid-rerank drafts that set one', async () => {
+		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');
+		const draft = draftFromConfig('r', null);
+		expect(draft.rerankDepth).toBeNull();
+		expect(toRetrievalConfig({ ...draft, mode: 'hybrid-rerank' })).not.toHaveProperty('rerankDepth');
+		expect(toRetrievalConfig({ ...draft, mode: 'hybrid', rerankDepth: 30 })).not.toHaveProperty('rerankDepth');
+		expect(toRetrievalConfig({ ...draft, mode: 'hybrid-rerank', rerankDepth: 30 })).toMatchObject({ rerankDepth: 30 });
+	});
+});
+
 describe('parent-document retrieval in the experiment matrix', () => {
 	it('leaves expansion out of the configuration unless the draft expands, and carries budget and window when it does', async () => {
 		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');

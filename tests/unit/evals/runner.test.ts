@@ -33,6 +33,21 @@ describe('retrieval configuration', () => {
 	});
 });
 
+describe('rerank pool depth in a retrieval configuration', () => {
+	it('is absent by default, so the configuration and its report read as before', () => {
+		expect(parseRetrievalConfig({ ...base, mode: 'hybrid-rerank' })).not.toHaveProperty('rerankDepth');
+	});
+
+	it('is kept for hybrid-rerank and refused below topK, above 1000 or in another mode', () => {
+		expect(parseRetrievalConfig({ ...base, mode: 'hybrid-rerank', topK: 10, rerankDepth: 30 }).rerankDepth).toBe(30);
+		expect(() => parseRetrievalConfig({ ...base, mode: 'hybrid-rerank', topK: 10, rerankDepth: 5 })).toThrow(
+			/rerankDepth \(5\) must be at least topK/
+		);
+		expect(() => parseRetrievalConfig({ ...base, mode: 'hybrid-rerank', rerankDepth: 1001 })).toThrow(/rerankDepth/);
+		expect(() => parseRetrievalConfig({ ...base, mode: 'hybrid', rerankDepth: 30 })).toThrow(/only in mode hybrid-rerank/);
+	});
+});
+
 describe('runner', () => {
 	it('nearest-rank percentiles: p50 and p95 of 1..20 are 10 and 19; none for no values', () => {
 		const values = Array.from({ length: 20 }, (_, i) => 20 - i);

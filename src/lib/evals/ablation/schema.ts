@@ -106,6 +106,8 @@ export const StageAblationReportSchema = z.object({
 		depth: z.number().int().positive(),
 		rrfK: num,
 		rerankPoolFactor: z.number().int().positive(),
+		/** Rerank pool depth when `--rerank-depth` set one (then the pool is this, not factor × topK); absent = factor × topK. */
+		rerankDepth: z.number().int().positive().optional(),
 		fusion: FusionConfigSchema.optional()
 	}),
 	models: z.object({ embedding: z.string().nullable(), reranker: z.string().nullable() }),

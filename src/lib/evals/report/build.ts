@@ -1,4 +1,5 @@
 import { AssayError } from '../../shared/errors.ts';
+import type { RerankEffect } from '../rerank-effect/schema.ts';
 import { canonicalJson, sha256Text } from '../../shared/hash.ts';
 import type { GoldenCase } from '../golden/types.ts';
 import { syntheticCount } from '../golden/synthetic.ts';
@@ -17,7 +18,7 @@ import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalR
  */
 export type ReportRetrievalConfig = Pick<
 	RetrievalConfig,
-	'label' | 'topK' | 'depth' | 'rrfK' | 'fusion' | 'reranker' | 'embeddingModel'
+	'label' | 'topK' | 'depth' | 'rrfK' | 'fusion' | 'rerankDepth' | 'reranker' | 'embeddingModel'
 > & {
 	readonly mode: string;
 	readonly chunking: { readonly mode?: string | undefined; readonly chunkSizeChars: number; readonly chunkOverlapChars: number };
@@ -84,6 +85,8 @@ export interface EvalReportInput {
 		readonly maxTokens: number | null;
 		readonly perQuery: ReadonlyMap<string, number>;
 	};
+	/** The reranker's effect per query and in aggregate (hybrid-rerank runs; see `computeRerankEffect`). */
+	readonly rerankEffect?: RerankEffect;
 }
 
 /** SHA-256 of a golden set's cases in canonical JSON: equal sets hash equal, whatever their file format. */
@@ -133,6 +136,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			rrfK: input.config.rrfK,
 			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
 			...(input.rewrite ? { rewrite: { ...input.rewrite } } : {}),
+			...(input.config.rerankDepth !== undefined ? { rerankDepth: input.config.rerankDepth } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
 			...(input.expansion ? { expand: { ...input.expansion.config } } : {}),
 			...(input.runAs ? { runAs: { user: input.runAs.user, groups: [...input.runAs.groups] } } : {})
@@ -140,6 +144,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 		...(input.rerank
 			? { rerank: { pairs: input.rerank.pairs, truncatedPairs: input.rerank.truncatedPairs, maxTokens: input.rerank.maxTokens } }
 			: {}),
+		...(input.rerankEffect ? { rerankEffect: input.rerankEffect } : {}),
 		...(input.expansion ? { expansion: { spans: input.expansion.spans, averageTokens: input.expansion.averageTokens } } : {}),
 		metrics: {
 			cutoffs: [...input.cutoffs],

@@ -3,6 +3,7 @@ import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { RewriteReportSchema } from '../../search/rewrite/schema.ts';
 import { AblationSectionSchema } from '../ablation/schema.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
+import { RerankEffectSchema } from '../rerank-effect/schema.ts';
 import { SYSTEM_REPORT_FIELDS } from '../system/report-schema.ts';
 import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from './expansion-schema.ts';
 
@@ -68,6 +69,8 @@ export const EvalReportSchema = z
 			fusion: FusionConfigSchema.optional(),
 			/** Query rewriting of the run (v2, optional): technique, model, calls, tokens and cost; absent = none. */
 			rewrite: RewriteReportSchema.optional(),
+			/** Rerank pool depth the configuration asked for (v2, optional); absent = the workspace's pool (factor × topK by default). */
+			rerankDepth: z.number().int().optional(),
 			reranker: z.string().nullable(),
 			/** Parent-document retrieval that ran (v2, optional); absent = none. */
 			expand: ReportExpandConfigSchema.optional(),
@@ -82,6 +85,8 @@ export const EvalReportSchema = z
 			.object({ pairs: z.number().int(), truncatedPairs: z.number().int(), maxTokens: z.number().int().nullable() })
 			.nullable()
 			.optional(),
+		/** The reranker's effect (v2, optional; hybrid-rerank runs): per query the metric of the fused list vs the reranked one, moved relevant documents, helped / hurt / unchanged. */
+		rerankEffect: RerankEffectSchema.nullable().optional(),
 		/** Spans returned by parent-document retrieval and their mean estimated tokens (v2, optional; with `retrieval.expand`). */
 		expansion: ExpansionSummarySchema.optional(),
 		metrics: z.object({

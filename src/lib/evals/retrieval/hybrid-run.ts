@@ -1,4 +1,5 @@
 import type { Embedder, EmbeddingModelSpec } from '../../embedding/index.ts';
+import { rerankPoolSize } from '../../search/rerank/pool.ts';
 import { runInBatches } from '../../embedding/batch.ts';
 import { Bm25Index, type Analyzer, type Bm25Params } from '../../search/index.ts';
 import type { FusionConfig } from '../../search/fusion/score.ts';
@@ -26,8 +27,10 @@ export interface RetrievalRunOptions {
 	readonly rrfK: number;
 	/** Fusion of the hybrid modes; absent = RRF with `rrfK`. */
 	readonly fusion?: FusionConfig | undefined;
-	/** Rerank pool = factor × topK. */
+	/** Rerank pool = factor × topK (when `rerankDepth` is absent). */
 	readonly rerankPoolFactor: number;
+	/** Rerank pool depth in fused candidates (raised to topK when smaller); absent = factor × topK. See `rerankPoolSize`. */
+	readonly rerankDepth?: number | undefined;
 	/** Needed for dense/hybrid modes. */
 	readonly embedder?: Embedder;
 	readonly embedSpec?: EmbeddingModelSpec;
@@ -84,6 +87,11 @@ export interface RewriteRunSummary {
 /** Result: one list per query plus timings in milliseconds. */
 export interface RetrievalRunResult {
 	readonly lists: RankedList[];
+	/**
+	 * hybrid-rerank only: each query's fused list before reranking, cut to topK with the fused
+	 * scores — what a `hybrid` run with the same options returns (the "before" of the reranker's effect).
+	 */
+	readonly fusedLists?: RankedList[];
 	readonly embedMs: number;
 	readonly searchMs: number;
 	/** Backend that computed the document vectors, when any. */
@@ -146,6 +154,7 @@ export async function runRetrievalMode(
 	const lists: RankedList[] = [];
 	const plans: (QueryPlan & { queryId: string })[] = [];
 	const rw = options.rewrite;
+	const fusedLists: RankedList[] = [];
 	const stages: AblationQuery[] | null = options.keepStages ? [] : null;
 	const spans = new Map<string, ExpandedSpan[]>();
 	const topK = items ? Math.min(entries.length, 4 * Math.max(options.depth, options.topK)) : options.topK;
@@ -161,7 +170,7 @@ export async function runRetrievalMode(
 				depth: Math.max(options.depth, options.topK),
 				rrfK: options.rrfK,
 				fusion: options.fusion,
-				rerankPool: options.rerankPoolFactor * options.topK
+				rerankPool: rerankPoolSize(options, options.topK)
 			},
 			{
 				lexical: async (q, k, allow) => bm25.search(q, { topK: k, filter: allow }),
@@ -185,6 +194,11 @@ export async function runRetrievalMode(
 			lists.push({ queryId: query.id, hits: ranked.map((s) => ({ id: s.documentId, score: score.get(s.hitIds[0]!)! })) });
 		} else lists.push({ queryId: query.id, hits });
 		stages?.push({ id: query.id, stages: outcome.stages });
+		if (options.mode === 'hybrid-rerank')
+			fusedLists.push({
+				queryId: query.id,
+				hits: (outcome.stages.fused ?? []).slice(0, options.topK).map((h) => ({ id: h.id, score: h.score }))
+			});
 		options.onQueryProgress?.(lists.length, queries.length);
 	}
 	const searchMs = performance.now() - t1;
@@ -200,9 +214,11 @@ export async function runRetrievalMode(
 			}
 		: undefined;
 	const withRewrite = rewrite ? { rewrite } : {};
-	if (!items) return { lists, embedMs: t1 - t0, searchMs, backend, stages, ...withRewrite };
+	const fused = options.mode === 'hybrid-rerank' ? { fusedLists } : {};
+	if (!items) return { lists, ...fused, embedMs: t1 - t0, searchMs, backend, stages, ...withRewrite };
 	return {
 		lists,
+		...fused,
 		embedMs: t1 - t0,
 		searchMs,
 		backend,

@@ -35,6 +35,11 @@ export const RetrievalConfigSchema = z.object({
 	 */
 	rewrite: RewriteConfigSchema.optional(),
 	/**
+	 * Rerank pool depth (hybrid-rerank): fused candidates the cross-encoder scores, 1–1000, at least
+	 * topK. Absent (default) = the workspace's `retrieval.rerankDepth`, else its `rerankPoolFactor` × topK.
+	 */
+	rerankDepth: z.number().int().min(1).max(1000).optional(),
+	/**
 	 * Parent-document retrieval (`src/lib/search/retrieval/expand.ts`): after ranking, the top
 	 * `topK` chunk hits are expanded to their parent section or a window of neighbours within
 	 * `maxTokens`, several chunks of one parent counting once. Document metrics are unchanged
@@ -77,6 +82,10 @@ export function parseRetrievalConfig(input: unknown): RetrievalConfig {
 	}
 	const c = parsed.data;
 	if (c.depth < c.topK) throw new AssayError('CONFIG_INVALID', `depth (${c.depth}) must be at least topK (${c.topK})`);
+	if (c.rerankDepth !== undefined && c.rerankDepth < c.topK)
+		throw new AssayError('CONFIG_INVALID', `rerankDepth (${c.rerankDepth}) must be at least topK (${c.topK})`);
+	if (c.rerankDepth !== undefined && c.mode !== 'hybrid-rerank')
+		throw new AssayError('CONFIG_INVALID', `rerankDepth applies only in mode hybrid-rerank, not "${c.mode}".`);
 	if (c.reranker !== null && c.mode !== 'hybrid-rerank') {
 		throw new AssayError('CONFIG_INVALID', `A reranker runs only in mode hybrid-rerank, not "${c.mode}".`);
 	}

@@ -3,6 +3,7 @@ import { AblationSectionSchema } from '../../../../src/lib/evals/ablation/schema
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
 import { RewriteReportSchema } from '../../../../src/lib/search/rewrite/schema.ts';
+import { RerankEffectSchema } from '../../../../src/lib/evals/rerank-effect/schema.ts';
 import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from '../../../../src/lib/evals/report/expansion-schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
 import {
@@ -71,6 +72,12 @@ function withV2RetrievalFields(properties: Json): Json {
 						'Query rewriting before retrieval (multi-query, hyde, expand; src/lib/search/rewrite): the model, its calls, tokens and cost; absent = none.',
 					...fromZod(RewriteReportSchema)
 				},
+				rerankDepth: {
+					type: 'integer',
+					minimum: 1,
+					description:
+						"Rerank pool depth the configuration asked for (fused candidates the cross-encoder scored); absent = the workspace's pool (rerankPoolFactor × topK by default)."
+				},
 				expand: {
 					description: 'Parent-document retrieval that ran (src/lib/search/retrieval/expand.ts); absent = none.',
 					...fromZod(ReportExpandConfigSchema)
@@ -103,6 +110,11 @@ function withV2RetrievalFields(properties: Json): Json {
 					}
 				}
 			}
+		},
+		rerankEffect: {
+			description:
+				"The reranker's effect (hybrid-rerank runs): per query the metric of the fused list (before) vs the reranked list (after), the delta, relevant documents moved into / out of the top-k; helped / hurt / unchanged counts.",
+			...fromZod(RerankEffectSchema.nullable())
 		},
 		expansion: {
 			description:
