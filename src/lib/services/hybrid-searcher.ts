@@ -17,6 +17,7 @@ import { highlightRanges, toSearchHit } from './searcher.ts';
 import { withParents } from './parent-hits.ts';
 import { unavailable } from './semantic.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
+import type { ChunkCache } from './chunk-cache.ts';
 
 /** What a hybrid search needs besides the request. */
 export interface HybridContext {
@@ -29,6 +30,8 @@ export interface HybridContext {
 	readonly vectors: () => Promise<VectorIndex | null>;
 	readonly embedder: Embedder | null;
 	readonly reranker: Reranker | null;
+	/** Recently read chunks of this worker (absent: every read goes to the store). */
+	readonly chunks?: ChunkCache;
 }
 
 /**
@@ -43,6 +46,8 @@ export interface HybridContext {
  */
 export async function searchHybrid(ctx: HybridContext, request: SearchRequest & { mode: RetrievalMode }): Promise<SearchResponse> {
 	const { config, index, store, tracer } = ctx;
+	const readChunks = (ids: readonly string[]) =>
+		ctx.chunks ? ctx.chunks.getMany(ids, index.documents, (missing) => store.chunks.getMany(missing)) : store.chunks.getMany(ids);
 	if (!Number.isInteger(request.topK) || request.topK < 1 || request.topK > 1000) unavailableTopK(request.topK);
 	const started = performance.now();
 	return withSpan(
@@ -105,7 +110,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 							async () => vectors.search(result.vectors[0]!, k, ok)
 						);
 					},
-					passages: async (ids) => (await store.chunks.getMany(ids)).map((c) => c?.text ?? ''),
+					passages: async (ids) => (await readChunks(ids)).map((c) => c?.text ?? ''),
 					rerank: async (q, passages) => {
 						if (!config.rerank.enabled) unavailable('Reranking is switched off in this workspace’s model settings.');
 						if (!ctx.reranker) unavailable('Reranking needs the model worker, which is not connected.');
@@ -122,7 +127,7 @@ export async function searchHybrid(ctx: HybridContext, request: SearchRequest & 
 				allow,
 				request.rewrite?.plan
 			);
-			const chunks = await store.chunks.getMany(outcome.results.map((r) => r.id));
+			const chunks = await readChunks(outcome.results.map((r) => r.id));
 			const termSet = new Set(queryTerms);
 			const hits: SearchHit[] = [];
 			for (const [i, row] of outcome.results.entries()) {

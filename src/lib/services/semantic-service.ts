@@ -14,6 +14,7 @@ import type { SearchRequest, SearchResponse } from './library-api.ts';
 import { SemanticIndexes, type VoyLoader } from './semantic.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
+import { ChunkCache } from './chunk-cache.ts';
 
 /** What the library service lends the semantic side. */
 export interface SemanticHost {
@@ -61,6 +62,8 @@ export class SemanticService {
 	 * query); dropped by {@link setAccess}, {@link forgetWorkspace} and {@link forgetContext}.
 	 */
 	private readonly acls = new Map<string, Promise<Record<string, AccessList>>>();
+	/** Chunks this worker read recently, for search results (self-invalidating by source key). */
+	private readonly chunkCache = new ChunkCache();
 
 	constructor(
 		private readonly host: SemanticHost,
@@ -212,7 +215,8 @@ export class SemanticService {
 				acls: await this.access(request.workspaceId),
 				vectors: () => this.indexes.readyIndex(request.workspaceId, config, index.documents),
 				embedder: this.embedder,
-				reranker
+				reranker,
+				chunks: this.chunkCache
 			},
 			request
 		);
