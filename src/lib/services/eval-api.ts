@@ -97,8 +97,11 @@ export interface EvalRequest {
 /** Progress of an evaluation. */
 export interface EvalRunProgress {
 	readonly jobId: string;
-	/** `rewriting`: the page is rewriting the queries with the answering model (before the worker runs). */
-	readonly phase: 'rewriting' | 'indexing' | 'querying';
+	/**
+	 * `rewriting`: the page is rewriting the queries with the answering model; `contextualising`:
+	 * the page is writing the chunks' contexts (contextual chunks; `total` = chunks). Both before the worker runs.
+	 */
+	readonly phase: 'rewriting' | 'contextualising' | 'indexing' | 'querying';
 	readonly done: number;
 	readonly total: number;
 }
