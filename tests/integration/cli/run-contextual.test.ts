@@ -53,6 +53,29 @@ describe('assay run --contextual', () => {
 		expect(top(plain.stdout, 'q-dog')).not.toBe('pets-2');
 	});
 
+	it('with --expand, finds the puppy chunk through its context but returns the original chunk as the span (offsets and tokens of the text alone)', async () => {
+		const spans = join(work, 'spans.json');
+		const r = await run(
+			'--mode',
+			'lexical',
+			'--expand',
+			'neighbours',
+			'--spans-out',
+			spans,
+			'--contextual',
+			'--scripted-contexts',
+			replies
+		);
+		expect(r.code, r.stderr).toBe(0);
+		const text = 'the puppy barked at the kennel and wagged its tail';
+		const [span] = (
+			JSON.parse(readFileSync(spans, 'utf8')) as {
+				queries: Record<string, { doc: string; startOffset: number; endOffset: number; tokens: number }[]>;
+			}
+		).queries['q-dog']!;
+		expect(span).toMatchObject({ doc: 'pets-1', startOffset: 0, endOffset: text.length, tokens: Math.ceil(text.length / 3) });
+	});
+
 	it('refuses contextual flags without --contextual, and --contextual without a model', async () => {
 		const a = await run('--mode', 'lexical', '--contextual-cache', join(work, 'x.json'));
 		expect(a.code).toBe(2);
