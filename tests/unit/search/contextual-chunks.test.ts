@@ -126,6 +126,19 @@ describe('contextualizeChunks', () => {
 		expect(s).toMatchObject({ generated: 1, cached: 0 });
 	});
 
+	it('stops asking when the signal aborts and leaves the remaining chunks without a context, flagged as cancelled', async () => {
+		const controller = new AbortController();
+		const m = model();
+		const s = await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: m, signal: controller.signal }, (done) => {
+			if (done === 1) controller.abort();
+		});
+		expect(m.requests).toHaveLength(1);
+		expect(s.failures).toEqual([
+			{ id: 'p2', reason: 'the context call was cancelled' },
+			{ id: 'p3', reason: 'the context call was cancelled' }
+		]);
+	});
+
 	it('reports the counts with the scripted model unpriced', async () => {
 		const s = await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: model() });
 		expect(contextualReport(s, DEFAULT_PRICE_TABLE)).toEqual({
