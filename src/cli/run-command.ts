@@ -31,6 +31,7 @@ import { EXIT_OK, type CliIo } from './io.ts';
 import { progressLines } from './progress.ts';
 import { describeRewriteRun, REWRITE_OPTION_SPECS, REWRITE_USAGE, rewriteFromFlags } from './run-rewrite.ts';
 import { readPrices } from './eval-command.ts';
+import { CONTEXTUAL_OPTION_SPECS, CONTEXTUAL_USAGE, contextualFromFlags, describeContextualRun } from './run-contextual.ts';
 
 /** The app's defaults (one `AppConfig`): analyzer, BM25, dtypes, RRF k, depth, rerank pool. */
 const DEFAULTS = defaultAppConfig();
@@ -97,7 +98,7 @@ Options:
   --chunk-overlap <n>    chunk overlap with --expand (default ${DEFAULTS.chunking.chunkOverlapChars})
   --spans-out <file>     with --expand: the returned spans per query as JSON
                          (schemas/expanded-spans.v1.schema.json), "-" for stdout
-${REWRITE_USAGE}  --tag <name>           run tag (default assay-<mode>)
+${REWRITE_USAGE}${CONTEXTUAL_USAGE}  --tag <name>           run tag (default assay-<mode>)
   -q, --quiet            no progress lines (embedding, queries) on stderr; the model recipe line and the summary stay
   -h, --help             this text
 BM25 runs with the app's defaults: analyzer ${DEFAULTS.bm25.analyzer}, k1 ${DEFAULTS.bm25.k1}, b ${DEFAULTS.bm25.b}.
@@ -265,6 +266,7 @@ export async function runCommand(
 		'spans-out': { type: 'string' },
 		tag: { type: 'string' },
 		...REWRITE_OPTION_SPECS,
+		...CONTEXTUAL_OPTION_SPECS,
 		ablation: { type: 'string' },
 		'ablation-metric': { type: 'string' },
 		quiet: { type: 'boolean', short: 'q' },
@@ -283,6 +285,8 @@ export async function runCommand(
 	const outPath = stringOption(values, 'out');
 	const rewrite = rewriteFromFlags(values, env, readPrices);
 	if (rewrite && tuning) throw new UsageError('--rewrite cannot be combined with --tune-fusion');
+	const contextual = contextualFromFlags(values, env, readPrices);
+	if (contextual && tuning) throw new UsageError('--contextual cannot be combined with --tune-fusion');
 	const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 	// The app's default dtype, unless a local folder lacks those weights: then the first it has (DTYPE_PREFERENCE).
 	const dtypeFor = (folder: string | null, appDefault: ModelDtype): ModelDtype =>
@@ -387,9 +391,12 @@ export async function runCommand(
 			mode,
 			topK,
 			keepStages: ablationPath !== null,
-			...(rewrite ? { rewrite: { config: rewrite.config, model: rewrite.model, cache: rewrite.cache } } : {})
+			...(rewrite ? { rewrite: { config: rewrite.config, model: rewrite.model, cache: rewrite.cache } } : {}),
+			...(contextual ? { contextual: { config: contextual.config, model: contextual.model, cache: contextual.cache } } : {})
 		});
 		rewrite?.save();
+		contextual?.save();
+		if (contextual && result.contextual) io.stderr(describeContextualRun(result.contextual, contextual.priceTable));
 		if (rewrite && result.rewrite) io.stderr(describeRewriteRun(result.rewrite, rewrite.priceTable));
 		const runText = formatTrecRun(result.lists, stringOption(values, 'tag', `assay-${mode}`));
 		if (outPath === '-') io.stdout(runText);

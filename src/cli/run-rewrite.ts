@@ -47,7 +47,11 @@ const ScriptedReplies = z.record(
 /** The query inside a rewrite prompt's `<query untrusted="true">` wrapper (as sent, defused). */
 const promptQuery = (r: ChatRequest) => /<query untrusted="true">\n([\s\S]*)\n<\/query>/.exec(r.messages.at(-1)?.content ?? '')?.[1] ?? '';
 
-function readJson(path: string, flag: string): unknown {
+/**
+ * The JSON in the file at `path`.
+ * @throws AssayError `CONFIG_INVALID` naming `flag` when it is not readable JSON.
+ */
+export function readJson(path: string, flag: string): unknown {
 	try {
 		return JSON.parse(readFileSync(path, 'utf8'));
 	} catch (e) {
@@ -55,21 +59,38 @@ function readJson(path: string, flag: string): unknown {
 	}
 }
 
-/** A scripted model that answers each query with the reply the file gives (model id `scripted-rewriter`). */
-function scriptedModel(path: string): ChatModel {
-	const parsed = ScriptedReplies.safeParse(readJson(path, '--scripted-rewrites'));
+/**
+ * A scripted model reading replies from the JSON file at `path` (given as `flag`): each request
+ * is answered with the entry named by `keyOf(request)`, or an empty reply when none is listed.
+ * @throws AssayError `CONFIG_INVALID` for a file that is not `{"<key>": "<reply>" | {reply, inputTokens, outputTokens}}`.
+ */
+export function scriptedReplyModel(path: string, flag: string, modelId: string, keyOf: (r: ChatRequest) => string): ChatModel {
+	const parsed = ScriptedReplies.safeParse(readJson(path, flag));
 	if (!parsed.success)
-		throw new AssayError(
-			'CONFIG_INVALID',
-			`--scripted-rewrites ${path}: expected {"<query>": "<reply>" | {reply, inputTokens, outputTokens}}`
-		);
+		throw new AssayError('CONFIG_INVALID', `${flag} ${path}: expected {"<key>": "<reply>" | {reply, inputTokens, outputTokens}}`);
 	const replies = parsed.data;
-	return new ScriptedChatModel('scripted-rewriter', (r) => {
-		const entry = Object.hasOwn(replies, promptQuery(r)) ? replies[promptQuery(r)]! : '';
+	return new ScriptedChatModel(modelId, (r) => {
+		const key = keyOf(r);
+		const entry = Object.hasOwn(replies, key) ? replies[key]! : '';
 		return typeof entry === 'string'
 			? { tokens: [entry] }
 			: { tokens: [entry.reply], usage: { inputTokens: entry.inputTokens, outputTokens: entry.outputTokens } };
 	});
+}
+
+/** The flags `--rewrite` and `--contextual` share: the answering model's endpoint and the price table. */
+export const SHARED_MODEL_FLAGS = ['base-url', 'model', 'api-key-env', 'prices'] as const;
+
+/**
+ * The endpoint model of `--base-url`, `--model` and `--api-key-env`.
+ * @throws UsageError without `--model`, or when the `--api-key-env` variable is not set.
+ */
+export function endpointModel(values: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): ChatModel {
+	if (typeof values.model !== 'string') throw new UsageError('--base-url needs --model');
+	const keyEnv = values['api-key-env'];
+	const apiKey = typeof keyEnv === 'string' ? env[keyEnv] : undefined;
+	if (typeof keyEnv === 'string' && !apiKey) throw new UsageError(`--api-key-env ${keyEnv}: the variable is not set`);
+	return new OpenAiChatModel({ baseUrl: values['base-url'] as string, model: values.model, ...(apiKey ? { apiKey } : {}) });
 }
 
 /** What `--rewrite` sets up: the configuration, the model, the cache and how to save it. */
@@ -92,7 +113,9 @@ export function rewriteFromFlags(
 	readPrices: (path: string) => PriceTable
 ): RunRewrite | undefined {
 	if (values.rewrite === undefined) {
-		for (const name of Object.keys(REWRITE_OPTION_SPECS)) if (values[name] !== undefined) throw new UsageError(`--${name} needs --rewrite`);
+		const shared: readonly string[] = values.contextual === true ? SHARED_MODEL_FLAGS : [];
+		for (const name of Object.keys(REWRITE_OPTION_SPECS))
+			if (values[name] !== undefined && !shared.includes(name)) throw new UsageError(`--${name} needs --rewrite`);
 		return undefined;
 	}
 	const technique = choiceOption(values, 'rewrite', REWRITE_TECHNIQUES, 'multi-query');
@@ -102,15 +125,10 @@ export function rewriteFromFlags(
 	const baseUrl = values['base-url'];
 	if ((typeof scripted === 'string') === (typeof baseUrl === 'string'))
 		throw new UsageError('--rewrite needs exactly one of --base-url (with --model) and --scripted-rewrites');
-	let model: ChatModel;
-	if (typeof scripted === 'string') model = scriptedModel(scripted);
-	else {
-		if (typeof values.model !== 'string') throw new UsageError('--base-url needs --model');
-		const keyEnv = values['api-key-env'];
-		const apiKey = typeof keyEnv === 'string' ? env[keyEnv] : undefined;
-		if (typeof keyEnv === 'string' && !apiKey) throw new UsageError(`--api-key-env ${keyEnv}: the variable is not set`);
-		model = new OpenAiChatModel({ baseUrl: baseUrl as string, model: values.model, ...(apiKey ? { apiKey } : {}) });
-	}
+	const model =
+		typeof scripted === 'string'
+			? scriptedReplyModel(scripted, '--scripted-rewrites', 'scripted-rewriter', promptQuery)
+			: endpointModel(values, env);
 	const cachePath = typeof values['rewrite-cache'] === 'string' ? values['rewrite-cache'] : null;
 	const stored = cachePath && existsSync(cachePath) ? readJson(cachePath, '--rewrite-cache') : {};
 	if (stored === null || typeof stored !== 'object' || Array.isArray(stored))

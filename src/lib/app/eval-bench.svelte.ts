@@ -15,6 +15,7 @@ import type { AppCore } from './app-core.svelte.ts';
 import { SyntheticDesk } from './eval-synthetic.svelte.ts';
 import { draftFromConfig, loadDrafts, saveDrafts, toRetrievalConfig, type ConfigDraft } from './eval-drafts.ts';
 import { rewritesForEval } from './eval-rewrite.ts';
+import { contextsForEval } from './eval-contextual.ts';
 
 /**
  * State and actions of the evals page (Svelte 5 runes): workspaces, golden sets and their
@@ -50,7 +51,7 @@ export class EvalBench {
 	/** The workspace `drafts` belong to (set with them; the matrix is stored under it). */
 	private draftsWorkspaceId: string | null = null;
 	private jobId: string | null = null;
-	/** Stops the page-side query rewriting of the running configuration (see `cancelRun`). */
+	/** Stops the page-side query rewriting or context writing of the running configuration (see `cancelRun`). */
 	private rewriteAbort: AbortController | null = null;
 
 	/** "Generate synthetic cases" and their review queue, over the current golden set. */
@@ -277,6 +278,21 @@ export class EvalBench {
 					cancelled = true;
 					break;
 				}
+				const contextual = config.contextual
+					? await contextsForEval(
+							this.app,
+							workspaceId,
+							config.contextual,
+							config.chunking,
+							(done, total) =>
+								(this.runProgress = { jobId, phase: 'contextualising', done, total, label: d.label, index, count: drafts.length }),
+							(this.rewriteAbort = new AbortController()).signal
+						)
+					: undefined;
+				if (this.rewriteAbort?.signal.aborted) {
+					cancelled = true;
+					break;
+				}
 				this.rewriteAbort = null;
 				const report = await this.api.runEval(
 					{
@@ -284,6 +300,7 @@ export class EvalBench {
 						goldenSetId: gs.id,
 						config,
 						...(rewrite ? { rewrite } : {}),
+						...(contextual ? { contextual } : {}),
 						jobId,
 						appVersion: pkg.version,
 						environment,

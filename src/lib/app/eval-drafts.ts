@@ -41,6 +41,8 @@ export interface ConfigDraft {
 	rewrite: 'off' | RewriteTechnique;
 	/** Rewrites (multi-query) or most keywords (expand), integer 1–10, default 3. */
 	rewriteCount: number;
+	/** Contextual chunks (lexical mode): the answering model writes a context per chunk, prepended for BM25 indexing; default false. */
+	contextual: boolean;
 	/** Rerank pool depth (hybrid-rerank), integer ≥ topK; null (default) = the workspace's pool (its rerankDepth, else factor × topK). */
 	rerankDepth: number | null;
 	/** Parent-document retrieval: none (default) | parent-section | neighbours (see `src/lib/search/retrieval/expand.ts`). */
@@ -72,6 +74,7 @@ export function toRetrievalConfig(d: ConfigDraft): RetrievalConfigInput {
 		rrfK: d.rrfK,
 		...(fusion ? { fusion } : {}),
 		...(d.rewrite !== 'off' ? { rewrite: { technique: d.rewrite, count: d.rewriteCount } } : {}),
+		...(d.contextual ? { contextual: {} } : {}),
 		depth: d.depth,
 		...(d.mode === 'hybrid-rerank' && d.rerankDepth !== null ? { rerankDepth: d.rerankDepth } : {}),
 		...(d.expandMode !== 'none'
@@ -110,6 +113,7 @@ export function draftFromConfig(label: string, config: AppConfig | null): Config
 		depth: c.retrieval.depth,
 		rewrite: 'off',
 		rewriteCount: 3,
+		contextual: false,
 		rerankDepth: null,
 		expandMode: 'none',
 		expandMaxTokens: 512,
@@ -140,6 +144,8 @@ const StoredDraftSchema = z.object({
 	/** Absent in drafts stored before rewriting existed: off. */
 	rewrite: z.enum(['off', ...REWRITE_TECHNIQUES] as ['off', RewriteTechnique]).default('off'),
 	rewriteCount: num.default(3),
+	/** Absent in drafts stored before contextual chunks: off. */
+	contextual: z.boolean().default(false),
 	/** Absent in drafts stored before the pool depth was configurable: the workspace's pool. */
 	rerankDepth: num.nullable().default(null),
 	/** Absent in drafts stored before parent-document retrieval: no expansion. */

@@ -223,6 +223,8 @@ export const AppConfigSchema = z.object({
 });
 
 export type ChunkingConfig = z.infer<typeof ChunkingConfigSchema>;
+/** Input accepted by {@link parseChunkingConfig} (sizes optional, defaults filled). */
+export type ChunkingConfigInput = z.input<typeof ChunkingConfigSchema>;
 export type AnalyzerName = z.infer<typeof AnalyzerNameSchema>;
 export type Bm25Config = z.infer<typeof Bm25ConfigSchema>;
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;

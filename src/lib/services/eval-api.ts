@@ -8,6 +8,9 @@ import type { Bm25Explanation } from '../search/index.ts';
 import type { Principal } from '../search/filters/index.ts';
 import type { QueryPlan } from '../search/rewrite/types.ts';
 import type { RewriteReport } from '../search/rewrite/schema.ts';
+import type { ContextualReport } from '../search/contextual/schema.ts';
+import type { ContextualChunk } from '../search/contextual/types.ts';
+import type { ChunkingConfigInput } from '../config/schema.ts';
 
 /**
  * The contract of the eval service (hosted in the library worker beside the library, over
@@ -78,6 +81,13 @@ export interface EvalRequest {
 	 */
 	readonly rewrite?: { readonly plans: Readonly<Record<string, QueryPlan>>; readonly report: RewriteReport };
 	/**
+	 * The contexts of the configuration's chunks, by chunk id, written beforehand where the
+	 * answering model lives (the page: `contextualizeChunks` over the chunks `contextualChunks`
+	 * lists, cached in `responseCache`), with the report section they add. Required when
+	 * `config.contextual` is set; ignored otherwise. A chunk without a context is indexed as is.
+	 */
+	readonly contextual?: { readonly contexts: Readonly<Record<string, string>>; readonly report: ContextualReport };
+	/**
 	 * Also write a stage ablation (`report.ablation`, `computeAblation` at the run's depth): dense,
 	 * hybrid and hybrid-rerank modes (a lexical run has one stage and writes none). Default false.
 	 */
@@ -87,8 +97,11 @@ export interface EvalRequest {
 /** Progress of an evaluation. */
 export interface EvalRunProgress {
 	readonly jobId: string;
-	/** `rewriting`: the page is rewriting the queries with the answering model (before the worker runs). */
-	readonly phase: 'rewriting' | 'indexing' | 'querying';
+	/**
+	 * `rewriting`: the page is rewriting the queries with the answering model; `contextualising`:
+	 * the page is writing the chunks' contexts (contextual chunks; `total` = chunks). Both before the worker runs.
+	 */
+	readonly phase: 'rewriting' | 'contextualising' | 'indexing' | 'querying';
 	readonly done: number;
 	readonly total: number;
 }
@@ -138,6 +151,8 @@ export interface EvalApi {
 	importBeirFolder(input: BeirFolderInput, onProgress?: (p: BeirImportProgress) => void): Promise<BeirImportResult>;
 	/** Evaluate one retrieval configuration over a golden set; the report is stored and returned. */
 	runEval(request: EvalRequest, onProgress?: (p: EvalRunProgress) => void): Promise<EvalReport>;
+	/** The chunks an evaluation with `chunking` indexes, to write their contexts on the page (contextual chunks; see `contextualChunksFor`). */
+	contextualChunks(workspaceId: string, chunking: ChunkingConfigInput): Promise<ContextualChunk[]>;
 	cancelEval(jobId: string): Promise<void>;
 	listEvalReports(workspaceId: string): Promise<EvalReport[]>;
 	/** Validate and store a report exported earlier (it keeps its id; re-importing replaces it). */

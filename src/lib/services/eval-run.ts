@@ -1,4 +1,5 @@
 import { chunkDocument } from '../chunking/index.ts';
+import { contextualText } from '../search/contextual/index.ts';
 import { rewritingLexicalRetriever } from './eval-rewrite.ts';
 import { canonicalJson } from '../shared/hash.ts';
 import { chunkId, corpusHash, documentIdOf, documentReference } from '../shared/identity.ts';
@@ -39,18 +40,21 @@ export interface LexicalIndex {
  * The lexical index a configuration needs. When its chunking and BM25 settings equal the
  * workspace's, this is the workspace index itself (the one the search page uses); otherwise
  * an index is built in memory from the stored texts with the same chunker and BM25 code.
+ * With `contexts` (contextual chunks, chunk id → context), the index is always built in memory
+ * and each chunk is indexed as `contextualText(context, chunk)`; a chunk without one as is.
  */
 export async function lexicalIndexFor(
 	internals: LibraryInternals,
 	store: AssayStore,
 	workspaceId: string,
 	config: RetrievalConfig,
-	onProgress: (done: number, total: number) => void
+	onProgress: (done: number, total: number) => void,
+	contexts?: Readonly<Record<string, string>>
 ): Promise<LexicalIndex> {
 	const ws = await store.workspaces.get(workspaceId);
 	if (!ws) throw new AssayError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 	const wsConfig = parseAppConfig(ws.config);
-	if (sameChunking(wsConfig.chunking, config.chunking) && canonicalJson(wsConfig.bm25) === canonicalJson(config.bm25)) {
+	if (!contexts && sameChunking(wsConfig.chunking, config.chunking) && canonicalJson(wsConfig.bm25) === canonicalJson(config.bm25)) {
 		const index = await internals.workspaceIndex(workspaceId);
 		let chunkCount = 0;
 		const chunksByDocument = new Map<string, number>();
@@ -79,7 +83,8 @@ export async function lexicalIndexFor(
 		if (text === undefined) continue;
 		let chunks = 0;
 		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
-			bm25.add(chunkId(doc.id, c.ordinal), c.text);
+			const id = chunkId(doc.id, c.ordinal);
+			bm25.add(id, contexts && Object.hasOwn(contexts, id) ? contextualText(contexts[id], c.text) : c.text);
 			chunks++;
 		}
 		chunkCount += chunks;
@@ -187,6 +192,9 @@ export async function runEvaluation(
 	if (config.rewrite && !request.rewrite)
 		throw new AssayError('CONFIG_INVALID', `Configuration "${config.label}" rewrites queries, but no rewrites were made for it.`);
 	const plans = config.rewrite ? request.rewrite!.plans : undefined;
+	if (config.contextual && !request.contextual)
+		throw new AssayError('CONFIG_INVALID', `Configuration "${config.label}" uses contextual chunks, but no contexts were written for it.`);
+	const contexts = config.contextual ? request.contextual!.contexts : undefined;
 	const store = await internals.store();
 	const stored = (await store.goldenSets.get(request.goldenSetId)) as GoldenSetRecord | undefined;
 	if (!stored || stored.workspaceId !== request.workspaceId)
@@ -203,8 +211,13 @@ export async function runEvaluation(
 			const principal = request.runAs ?? null;
 			// One rule for every surface: the principal's access lists shape the corpus before anything is retrieved.
 			const index = visibleTo(
-				await lexicalIndexFor(internals, store, request.workspaceId, config, (done, total) =>
-					onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total })
+				await lexicalIndexFor(
+					internals,
+					store,
+					request.workspaceId,
+					config,
+					(done, total) => onProgress?.({ jobId: request.jobId, phase: 'indexing', done, total }),
+					contexts
 				),
 				principal,
 				principal ? await internals.access(request.workspaceId) : {}
@@ -273,6 +286,7 @@ export async function runEvaluation(
 				...(expansion ? { expansion } : {}),
 				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
 				...(config.rewrite && request.rewrite ? { rewrite: request.rewrite.report } : {}),
+				...(config.contextual && request.contextual ? { contextual: request.contextual.report } : {}),
 				...(ablation ? { ablation } : {}),
 				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
 				...(() => {

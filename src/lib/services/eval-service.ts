@@ -25,6 +25,9 @@ import type {
 	GoldenSetSource
 } from './eval-api.ts';
 import { importBeirFolder } from './eval-beir.ts';
+import { contextualChunksFor } from './eval-contextual.ts';
+import type { ChunkingConfigInput } from '../config/schema.ts';
+import type { ContextualChunk } from '../search/contextual/types.ts';
 import { lexicalIndexFor, runEvaluation, visibleTo, type LexicalIndex } from './eval-run.ts';
 import { documentReference } from '../shared/identity.ts';
 import { chunkDocument } from '../chunking/index.ts';
@@ -137,6 +140,10 @@ class EvalService implements EvalApi {
 		} finally {
 			this.cancelled.delete(request.jobId);
 		}
+	}
+
+	contextualChunks(workspaceId: string, chunking: ChunkingConfigInput): Promise<ContextualChunk[]> {
+		return contextualChunksFor(this.internals, workspaceId, chunking);
 	}
 
 	async cancelEval(jobId: string): Promise<void> {

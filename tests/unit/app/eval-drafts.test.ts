@@ -123,3 +123,24 @@ describe('parent-document retrieval in the experiment matrix', () => {
 		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ expandMode: 'none', expandMaxTokens: 512, expandWindowChunks: 1 });
 	});
 });
+
+describe('contextual chunks in the experiment matrix', () => {
+	it('leaves contexts out of the configuration unless the draft switches them on, and parses it with the defaults when on', async () => {
+		const { toRetrievalConfig } = await import('../../../src/lib/app/eval-drafts.ts');
+		const { parseRetrievalConfig } = await import('../../../src/lib/evals/runner/index.ts');
+		const draft = draftFromConfig('bm25', null);
+		expect(draft.contextual).toBe(false);
+		expect(toRetrievalConfig(draft)).not.toHaveProperty('contextual');
+		expect(parseRetrievalConfig(toRetrievalConfig({ ...draft, contextual: true })).contextual).toEqual({
+			maxTokens: 160,
+			excerptTokens: 3000
+		});
+	});
+
+	it('reads drafts stored before contextual chunks existed as off', () => {
+		const s = new MemoryStorage();
+		const { contextual: _c, ...old } = draftFromConfig('old', null);
+		s.setItem('assay.evalDrafts.ws1', JSON.stringify([old]));
+		expect(loadDrafts(s, 'ws1').drafts?.[0]).toMatchObject({ contextual: false });
+	});
+});

@@ -33,6 +33,17 @@ export function depthNote(r: EvalReport): string {
 }
 
 /**
+ * The contextual chunks of a report for its column header, e.g. ` · contexts by gpt-4o-mini
+ * (prompt v1): 40 written, 12 stored, 1 failed, 5000 + 300 tokens, $0.000930`; empty without them.
+ */
+export function contextualNote(r: EvalReport): string {
+	const c = r.retrieval.contextual;
+	if (!c) return '';
+	const cost = c.costUsd !== null ? `$${c.costUsd.toFixed(6)}` : (c.costNote ?? 'unpriced');
+	return ` · contexts by ${c.model} (prompt v${c.promptVersion}): ${c.generated} written, ${c.cached} stored, ${c.failed} failed, ${c.inputTokens} + ${c.outputTokens} tokens, ${cost}`;
+}
+
+/**
  * The query rewriting of a report for its column header, e.g. ` · rewrite multi-query ×3 by
  * gpt-4o-mini: 30 calls, 3000 + 600 tokens, $0.000810, 2 fell back to the query`; empty without rewriting.
  */

@@ -10,6 +10,7 @@ import type { Qrels, Run } from '../metrics/trec-format.ts';
 import type { RetrievalConfig } from '../runner/config.ts';
 import { percentile } from '../runner/run.ts';
 import type { RewriteReport } from '../../search/rewrite/schema.ts';
+import type { ContextualReport } from '../../search/contextual/schema.ts';
 import { EVAL_REPORT_SCHEMA, EVAL_REPORT_SCHEMA_V1, EvalReportSchema, type EvalReport } from './types.ts';
 
 /**
@@ -71,6 +72,8 @@ export interface EvalReportInput {
 	readonly runAs?: { readonly user: string; readonly groups: readonly string[] };
 	/** What the query rewriting of the run did and cost; absent = no rewriting. */
 	readonly rewrite?: RewriteReport;
+	/** What writing the chunks' contexts did and cost; absent = no contextual chunks (the report reads as before). */
+	readonly contextual?: ContextualReport;
 	/** Parent-document retrieval: the expansion that ran, the spans per query id, and totals (absent = none; the report then reads as before). */
 	readonly expansion?: {
 		readonly config: { readonly mode: 'none' | 'parent-section' | 'neighbours'; readonly maxTokens: number; readonly windowChunks: number };
@@ -136,6 +139,7 @@ export async function buildEvalReport(input: EvalReportInput): Promise<EvalRepor
 			rrfK: input.config.rrfK,
 			...(input.config.fusion ? { fusion: input.config.fusion } : {}),
 			...(input.rewrite ? { rewrite: { ...input.rewrite } } : {}),
+			...(input.contextual ? { contextual: { ...input.contextual } } : {}),
 			...(input.config.rerankDepth !== undefined ? { rerankDepth: input.config.rerankDepth } : {}),
 			reranker: input.reranker !== undefined ? input.reranker : input.config.reranker,
 			...(input.expansion ? { expand: { ...input.expansion.config } } : {}),

@@ -1,6 +1,7 @@
 import { z } from '../../shared/zod.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { RewriteReportSchema } from '../../search/rewrite/schema.ts';
+import { ContextualReportSchema } from '../../search/contextual/schema.ts';
 import { AblationSectionSchema } from '../ablation/schema.ts';
 import { AnswersSectionSchema } from '../answers/report-schema.ts';
 import { RerankEffectSchema } from '../rerank-effect/schema.ts';
@@ -69,6 +70,8 @@ export const EvalReportSchema = z
 			fusion: FusionConfigSchema.optional(),
 			/** Query rewriting of the run (v2, optional): technique, model, calls, tokens and cost; absent = none. */
 			rewrite: RewriteReportSchema.optional(),
+			/** Contextual chunks of the run (v2, optional): model, prompt version, contexts generated / cached / failed, tokens and cost; absent = none. */
+			contextual: ContextualReportSchema.optional(),
 			/** Rerank pool depth the configuration asked for (v2, optional); absent = the workspace's pool (factor × topK by default). */
 			rerankDepth: z.number().int().optional(),
 			reranker: z.string().nullable(),

@@ -10,6 +10,14 @@ import { chunkCorpus, expandCorpusHits, type CorpusItems } from './chunked-corpu
 import { ExactVectorIndex } from '../../search/vector/index.ts';
 import { rewriteQuery, sumRewriteUsage, type QueryPlan, type RewriteCache, type RewriteConfig } from '../../search/rewrite/index.ts';
 import type { ChatModel } from '../../generation/types.ts';
+import {
+	contextualizeChunks,
+	contextualText,
+	type ContextCache,
+	type ContextualConfig,
+	type ContextualSummary
+} from '../../search/contextual/index.ts';
+import { contextualChunksOf } from './contextual-corpus.ts';
 import { AssayError } from '../../shared/errors.ts';
 import type { AblationQuery } from '../ablation/compute.ts';
 import type { BeirDocument, BeirQuery } from '../datasets/beir.ts';
@@ -63,6 +71,21 @@ export interface RetrievalRunOptions {
 		/** Absent = every query asks the model. */
 		readonly cache?: RewriteCache;
 	};
+	/**
+	 * Contextual chunks (Anthropic, "Contextual Retrieval", Sept 2024; `contextualizeChunks`): each
+	 * item (a document, or a chunk with `expand`) gets a model-written context prepended to the text
+	 * BM25 indexes and the embedder embeds; the reranker still scores the original text. A chunk
+	 * whose reply is malformed is indexed with its text alone. Absent = no contexts, today's runs.
+	 */
+	readonly contextual?: {
+		readonly config: ContextualConfig;
+		/** The answering model profile's chat model. */
+		readonly model: ChatModel;
+		/** Absent = every item asks the model. */
+		readonly cache?: ContextCache;
+		/** Called after each item, of `total`. */
+		readonly onProgress?: (done: number, total: number) => void;
+	};
 }
 
 /** What the rewriting stage of a run did and cost (tokens as the engine reported them). */
@@ -98,6 +121,8 @@ export interface RetrievalRunResult {
 	readonly backend: string | null;
 	/** Present only when `options.rewrite` was given. */
 	readonly rewrite?: RewriteRunSummary;
+	/** Present only when `options.contextual` was given: the contexts by item id and what they cost. */
+	readonly contextual?: ContextualSummary;
 	/** Per query (in `queries` order), every stage's list when `keepStages` was set; else `null`. */
 	readonly stages: AblationQuery[] | null;
 	/** With expansion: the spans returned per query id, best first, and their mean token count over all queries' spans. */
@@ -127,7 +152,13 @@ export async function runRetrievalMode(
 	const expand = options.expand && options.expand.config.mode !== 'none' ? options.expand : undefined;
 	const items: CorpusItems | null = expand ? chunkCorpus(corpus, expand.chunking) : null;
 	const texts = items?.texts ?? new Map(corpus.map((doc) => [doc.id, doc.title ? `${doc.title} ${doc.text}` : doc.text]));
-	for (const [id, text] of texts) bm25.add(id, text);
+	const cx = options.contextual;
+	const contextual = cx
+		? await contextualizeChunks(contextualChunksOf(corpus, items), cx.config, { model: cx.model, cache: cx.cache }, cx.onProgress)
+		: undefined;
+	// What BM25 indexes and the embedder embeds; `texts` (the original) is what the reranker scores.
+	const indexText = (id: string) => contextualText(contextual?.contexts.get(id), texts.get(id)!);
+	for (const id of texts.keys()) bm25.add(id, indexText(id));
 	const entries = [...texts.keys()];
 	let vectors: ExactVectorIndex | null = null;
 	let backend: string | null = null;
@@ -138,11 +169,7 @@ export async function runRetrievalMode(
 		await runInBatches(
 			entries,
 			async (batch) => {
-				const result = await embedder.embed(
-					spec,
-					batch.map((id) => texts.get(id)!),
-					'passage'
-				);
+				const result = await embedder.embed(spec, batch.map(indexText), 'passage');
 				vectors ??= new ExactVectorIndex(result.dims);
 				vectors.add(batch.map((id, i) => ({ id, vector: result.vectors[i]! })));
 				backend = result.backend;
@@ -213,7 +240,7 @@ export async function runRetrievalMode(
 				plans
 			}
 		: undefined;
-	const withRewrite = rewrite ? { rewrite } : {};
+	const withRewrite = { ...(rewrite ? { rewrite } : {}), ...(contextual ? { contextual } : {}) };
 	const fused = options.mode === 'hybrid-rerank' ? { fusedLists } : {};
 	if (!items) return { lists, ...fused, embedMs: t1 - t0, searchMs, backend, stages, ...withRewrite };
 	return {

@@ -3,6 +3,7 @@ import { Bm25ConfigSchema, ChunkingConfigSchema } from '../../config/schema.ts';
 import { AssayError } from '../../shared/errors.ts';
 import { FusionConfigSchema } from '../../search/fusion/score.ts';
 import { RewriteConfigSchema } from '../../search/rewrite/schema.ts';
+import { ContextualConfigSchema } from '../../search/contextual/schema.ts';
 import { ExpandConfigSchema } from '../../search/retrieval/expand.ts';
 
 /**
@@ -34,6 +35,13 @@ export const RetrievalConfigSchema = z.object({
 	 * (query2doc, Wang et al. 2023). Absent = no rewriting (the behaviour before it existed).
 	 */
 	rewrite: RewriteConfigSchema.optional(),
+	/**
+	 * Contextual chunks (Anthropic, "Contextual Retrieval", Sept 2024; `src/lib/search/contextual`):
+	 * the answering model writes a short context per chunk, prepended to the text BM25 indexes (the
+	 * chunk shown and sent to the answer prompt stays the original). Lexical mode only (dense modes
+	 * use the workspace's stored vectors of the original chunks). Absent = none.
+	 */
+	contextual: ContextualConfigSchema.optional(),
 	/**
 	 * Rerank pool depth (hybrid-rerank): fused candidates the cross-encoder scores, 1–1000, at least
 	 * topK. Absent (default) = the workspace's `retrieval.rerankDepth`, else its `rerankPoolFactor` × topK.
@@ -86,6 +94,11 @@ export function parseRetrievalConfig(input: unknown): RetrievalConfig {
 		throw new AssayError('CONFIG_INVALID', `rerankDepth (${c.rerankDepth}) must be at least topK (${c.topK})`);
 	if (c.rerankDepth !== undefined && c.mode !== 'hybrid-rerank')
 		throw new AssayError('CONFIG_INVALID', `rerankDepth applies only in mode hybrid-rerank, not "${c.mode}".`);
+	if (c.contextual && c.mode !== 'lexical')
+		throw new AssayError(
+			'CONFIG_INVALID',
+			`Contextual chunks are evaluated in mode lexical only, not "${c.mode}" (dense modes use the stored vectors).`
+		);
 	if (c.reranker !== null && c.mode !== 'hybrid-rerank') {
 		throw new AssayError('CONFIG_INVALID', `A reranker runs only in mode hybrid-rerank, not "${c.mode}".`);
 	}

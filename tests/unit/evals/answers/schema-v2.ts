@@ -3,6 +3,7 @@ import { AblationSectionSchema } from '../../../../src/lib/evals/ablation/schema
 import { AnswersSectionSchema } from '../../../../src/lib/evals/answers/report-schema.ts';
 import { FusionConfigSchema } from '../../../../src/lib/search/fusion/score.ts';
 import { RewriteReportSchema } from '../../../../src/lib/search/rewrite/schema.ts';
+import { ContextualReportSchema } from '../../../../src/lib/search/contextual/schema.ts';
 import { RerankEffectSchema } from '../../../../src/lib/evals/rerank-effect/schema.ts';
 import { ExpansionSummarySchema, ReportExpandConfigSchema, ReportSpansSchema } from '../../../../src/lib/evals/report/expansion-schema.ts';
 import { SYSTEM_TYPES } from '../../../../src/lib/evals/system/types.ts';
@@ -71,6 +72,11 @@ function withV2RetrievalFields(properties: Json): Json {
 					description:
 						'Query rewriting before retrieval (multi-query, hyde, expand; src/lib/search/rewrite): the model, its calls, tokens and cost; absent = none.',
 					...fromZod(RewriteReportSchema)
+				},
+				contextual: {
+					description:
+						'Contextual chunks (Anthropic, "Contextual Retrieval", 2024; src/lib/search/contextual): a model-written context prepended to each chunk for indexing only; the model, prompt version, contexts generated, cached and failed, tokens and cost; absent = none.',
+					...fromZod(ContextualReportSchema)
 				},
 				rerankDepth: {
 					type: 'integer',

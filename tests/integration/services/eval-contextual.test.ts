@@ -1,0 +1,104 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { IDBFactory } from 'fake-indexeddb';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRICE_TABLE } from '../../../src/lib/cost/index.ts';
+import { ScriptedChatModel } from '../../../src/lib/generation/scripted.ts';
+import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
+import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
+import type { EvalRequest } from '../../../src/lib/services/eval-api.ts';
+import { CONTEXTUAL_DEFAULTS, contextualizeChunks, contextualReport } from '../../../src/lib/search/contextual/index.ts';
+import { MemoryRewriteCache } from '../../../src/lib/search/rewrite/index.ts';
+
+const topics = (name: string) => readFileSync(new URL(`../../fixtures/datasets/topics/${name}`, import.meta.url), 'utf8');
+const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
+
+async function topicsWorkspace() {
+	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory() });
+	const svc = combineApis(api, createEvalService(api, internals));
+	const imported = await svc.importBeirFolder({
+		name: 'topics',
+		corpus: new Blob([topics('corpus.jsonl')]),
+		corpusGzipped: false,
+		queries: new Blob([topics('queries.jsonl')]),
+		qrels: new Blob([topics('qrels.tsv')]),
+		analyzer: 'english'
+	});
+	return { svc, imported };
+}
+
+/** Contexts by chunk text: the puppy chunk is about a dog; the kitten chunk's reply is malformed (empty); others get a generic line. */
+function contextModel() {
+	return new ScriptedChatModel('scripted-context', (r) => {
+		const chunk = /<chunk untrusted="true">\n([\s\S]*)\n<\/chunk>/.exec(r.messages.at(-1)!.content)![1]!;
+		const reply = chunk.includes('puppy') ? 'A note about a pet dog.' : chunk.includes('kitten') ? '' : 'A short note.';
+		return { tokens: [reply], usage: { inputTokens: 80, outputTokens: 6 } };
+	});
+}
+
+const CHUNKING = { mode: 'none' } as const;
+
+function request(workspaceId: string, goldenSetId: string, contextual: boolean): EvalRequest {
+	return {
+		workspaceId,
+		goldenSetId,
+		jobId: 'job',
+		config: {
+			label: contextual ? 'bm25 + contexts' : 'bm25',
+			chunking: CHUNKING,
+			bm25: { analyzer: 'english' },
+			...(contextual ? { contextual: {} } : {})
+		},
+		appVersion: '0.0.0-test',
+		environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null }
+	};
+}
+
+describe('evaluations with contextual chunks', () => {
+	it('indexes each chunk with its context for BM25, so "dog" finds the puppy document, and records generated, failed and tokens in a v2 report', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		const chunks = await svc.contextualChunks(imported.workspace.id, CHUNKING);
+		const summary = await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: contextModel(), cache: new MemoryRewriteCache() });
+		const report = await svc.runEval({
+			...request(imported.workspace.id, imported.goldenSet.id, true),
+			contextual: { contexts: Object.fromEntries(summary.contexts), report: contextualReport(summary, DEFAULT_PRICE_TABLE) }
+		});
+		expect(report.retrieval.contextual).toMatchObject({
+			model: 'scripted-context',
+			promptVersion: 1,
+			generated: chunks.length - 1,
+			cached: 0,
+			failed: 1,
+			inputTokens: 80 * chunks.length
+		});
+		const plain = await svc.runEval(request(imported.workspace.id, imported.goldenSet.id, false));
+		const dog = imported.goldenSet.cases.find((c) => c.query === 'dog')!;
+		const score = (r: typeof report) => r.perQuery.find((q) => q.id === dog.id)?.metrics['ndcg@10'] ?? 0;
+		expect(score(plain)).toBe(0);
+		expect(score(report)).toBeGreaterThan(0);
+		expect(plain.retrieval).not.toHaveProperty('contextual');
+		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
+		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
+	});
+
+	it('lists each chunk with its document text and title, and a second pass over the same store generates nothing', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		const chunks = await svc.contextualChunks(imported.workspace.id, CHUNKING);
+		const puppy = chunks.find((c) => c.chunkText.includes('puppy'))!;
+		expect(puppy.documentText).toBe(puppy.chunkText);
+		const cache = new MemoryRewriteCache();
+		await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: contextModel(), cache });
+		const again = contextModel();
+		const second = await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: again, cache });
+		expect(second).toMatchObject({ generated: 0, cached: chunks.length - 1 });
+		expect(again.requests).toHaveLength(1);
+	});
+
+	it('refuses a contextual configuration sent without its contexts, and one in a dense mode', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		await expect(svc.runEval(request(imported.workspace.id, imported.goldenSet.id, true))).rejects.toThrow(/no contexts were written/);
+		const dense = request(imported.workspace.id, imported.goldenSet.id, true);
+		await expect(svc.runEval({ ...dense, config: { ...dense.config, mode: 'dense' } })).rejects.toThrow(/mode lexical only/);
+	});
+});
