@@ -27,7 +27,9 @@ const { api, internals } = createLibraryServiceWithInternals({
 	onVersionChange: () => scope.postMessage({ type: 'assay:storage-version-change' }),
 	onBlocked: () => scope.postMessage({ type: 'assay:storage-blocked' }),
 	// voy-search's wasm is loaded lazily, on the first dense index (TECH-NOTES: never before expose).
-	voyLoader: async () => (await import('voy-search')).Voy
+	voyLoader: async () => (await import('voy-search')).Voy,
+	// The hits' texts of a search come from memory once the opened workspace's chunks are read.
+	warmChunkCache: true
 });
 
 exposeApi(combineApis(api, createEvalService(api, internals), createAnswerService(api, internals)), scope);

@@ -8,6 +8,7 @@ import type { AccessList, MetadataFilter, Principal } from '../search/filters/in
 import type { ExpandConfig, ExplainRow, RerankTruncation, RetrievalMode, RewriteExplain, StageLists } from '../search/retrieval/index.ts';
 import type { QueryPlan } from '../search/rewrite/types.ts';
 import type { FusionConfig } from '../search/fusion/index.ts';
+import type { ChunkCacheStatus } from './chunk-cache.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 
 /** What {@link LibraryApi.enforceTraceBudget} did. */
@@ -327,6 +328,12 @@ export interface LibraryApi {
 	/** The model worker died: model calls in flight reject with `WORKER_FAILED`; dense work waits for a new {@link connectModels}. */
 	disconnectModels(reason: string): Promise<void>;
 	/** The dense index state; starts loading it in the background. */
+	/**
+	 * The worker's search chunk cache: chunks and characters held (all workspaces), the budget,
+	 * and whether `workspaceId`'s chunks are being read into it in the background (started by
+	 * {@link openWorkspace}; searches work meanwhile, reading misses from IndexedDB).
+	 */
+	chunkCacheStatus(workspaceId: string): Promise<ChunkCacheStatus>;
 	semanticStatus(workspaceId: string): Promise<SemanticStatus>;
 	/** Embed every chunk that has no vector for the workspace's model (resumable). */
 	embedWorkspace(workspaceId: string, jobId: string, onProgress?: (p: EmbedProgress) => void): Promise<EmbedReport>;

@@ -28,6 +28,7 @@ import type { JobStop, PendingJob } from '../storage/index.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import type { ParseService } from '../ingest/parsers/types.ts';
 import { statusCountsOf } from './import-report.ts';
+import type { ChunkCacheStatus } from './chunk-cache.ts';
 import { SemanticService, type DenseContext, type SemanticOptions } from './semantic-service.ts';
 import type { AccessList } from '../search/filters/index.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
@@ -237,6 +238,7 @@ class LibraryService implements LibraryApi {
 
 	async openWorkspace(workspaceId: string): Promise<IndexStatus> {
 		const { index, status } = await this.#current(workspaceId);
+		void this.semantic.warmChunks(workspaceId, index);
 		// After the first load the index lives in memory: report how it was made, or that it changed since.
 		return index.status(index.changedSinceLoad ? 'live' : status.source, status.reconciledDocuments, status.loadMs);
 	}
@@ -476,6 +478,10 @@ class LibraryService implements LibraryApi {
 
 	async disconnectModels(reason: string): Promise<void> {
 		this.semantic.disconnectModels(reason);
+	}
+
+	async chunkCacheStatus(workspaceId: string): Promise<ChunkCacheStatus> {
+		return this.semantic.chunkCacheStatus(workspaceId);
 	}
 
 	semanticStatus(workspaceId: string): Promise<SemanticStatus> {

@@ -14,7 +14,7 @@ import type { SearchRequest, SearchResponse } from './library-api.ts';
 import { SemanticIndexes, type VoyLoader } from './semantic.ts';
 import type { EmbedProgress, EmbedReport, SemanticStatus } from './semantic-api.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
-import { ChunkCache } from './chunk-cache.ts';
+import { ChunkCache, ChunkCacheWarmer, type ChunkCacheStatus } from './chunk-cache.ts';
 
 /** What the library service lends the semantic side. */
 export interface SemanticHost {
@@ -41,6 +41,12 @@ export interface SemanticOptions {
 	readonly embedder?: Embedder;
 	readonly reranker?: Reranker;
 	readonly voyLoader?: VoyLoader;
+	/**
+	 * Read an opened workspace's chunks into the search chunk cache in the background
+	 * ({@link SemanticService.warmChunks}). Default false: a short-lived CLI process would wait for
+	 * it; the browser's library worker turns it on.
+	 */
+	readonly warmChunkCache?: boolean;
 }
 
 const ACL_KEY = (workspaceId: string) => `acl:${workspaceId}`;
@@ -64,11 +70,16 @@ export class SemanticService {
 	private readonly acls = new Map<string, Promise<Record<string, AccessList>>>();
 	/** Chunks this worker read recently, for search results (self-invalidating by source key). */
 	private readonly chunkCache = new ChunkCache();
+	/** Reads an opened workspace's chunks into {@link chunkCache} in the background. */
+	private readonly warmer = new ChunkCacheWarmer(this.chunkCache, async (ids) => (await this.host.store()).chunks.listByDocuments(ids));
+
+	private readonly warmOnOpen: boolean;
 
 	constructor(
 		private readonly host: SemanticHost,
 		options: SemanticOptions
 	) {
+		this.warmOnOpen = options.warmChunkCache ?? false;
 		this.indexes = new SemanticIndexes(() => host.store(), options.voyLoader);
 		this.embedder = options.embedder ?? null;
 		this.reranker = options.reranker ?? null;
@@ -156,11 +167,29 @@ export class SemanticService {
 	/** Drop the in-memory index (configuration changed); it reloads on next use. */
 	invalidate(workspaceId: string): void {
 		this.indexes.invalidate(workspaceId);
+		this.warmer.stop(workspaceId);
+	}
+
+	/**
+	 * Read `workspaceId`'s chunk texts into the search chunk cache in the background (once per
+	 * index load; see `warmChunkCache`), so the hits of later searches come from memory. Only
+	 * with the `warmChunkCache` option.
+	 * Resolves when the pass ends; callers need not wait.
+	 */
+	warmChunks(workspaceId: string, index: WorkspaceIndex): Promise<void> {
+		if (!this.warmOnOpen) return Promise.resolve();
+		return this.warmer.start(workspaceId, index.documents);
+	}
+
+	/** The search chunk cache's size and `workspaceId`'s warm-up state. */
+	chunkCacheStatus(workspaceId: string): ChunkCacheStatus {
+		return this.warmer.status(workspaceId);
 	}
 
 	/** A deleted workspace: drop its index and its access lists (vectors go with the workspace's stores). */
 	async forgetWorkspace(workspaceId: string): Promise<void> {
 		this.indexes.invalidate(workspaceId);
+		this.warmer.stop(workspaceId);
 		this.acls.delete(workspaceId);
 		await (await this.host.store()).settings.delete(ACL_KEY(workspaceId));
 	}

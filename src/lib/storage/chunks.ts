@@ -24,6 +24,18 @@ export class ChunksRepository {
 		});
 	}
 
+	/**
+	 * The chunks of several documents in one transaction, grouped by document in the order of
+	 * `documentIds` and in `ordinal` order within each; unknown documents contribute nothing.
+	 */
+	listByDocuments(documentIds: readonly string[]): Promise<ChunkRecord[]> {
+		return this.connection.read('chunks.listByDocuments', ['chunks'], async (tx, batch) => {
+			const index = tx.objectStore('chunks').index('documentId');
+			const lists = await Promise.all(documentIds.map((id) => batch.add(index.getAll(id))));
+			return lists.flatMap((chunks) => chunks.sort((a, b) => a.ordinal - b.ordinal));
+		});
+	}
+
 	/** All chunks of a workspace, sorted by `documentId` then `ordinal`. Loads them all into memory. */
 	listByWorkspace(workspaceId: string): Promise<ChunkRecord[]> {
 		return this.connection.read('chunks.listByWorkspace', ['chunks'], async (tx) => {
