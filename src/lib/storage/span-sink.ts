@@ -42,6 +42,16 @@ export interface IdbSpanSinkOptions {
 	 * exceed `maxStoredSpans` by at most this many spans between prunes.
 	 */
 	readonly pruneEverySpans?: number;
+	/**
+	 * Least milliseconds between two writes started by finished traces; default 100, ≥ 0. The
+	 * first finished trace after a quiet spell is written on the next task (a reload right after
+	 * an answer keeps it); a burst of them — searches typed in quick succession, a benchmark —
+	 * shares one write per interval instead of one IndexedDB transaction each (OpenTelemetry's
+	 * BatchSpanProcessor batches the same way, on a 5 s schedule).
+	 */
+	readonly rootFlushIntervalMs?: number;
+	/** Monotonic clock for `rootFlushIntervalMs`, milliseconds; default `performance.now`. */
+	readonly clock?: () => number;
 	/** Timer functions (inject a manual scheduler in tests). */
 	readonly scheduler?: FlushScheduler;
 	/**
@@ -59,7 +69,8 @@ const defaultScheduler: FlushScheduler = {
 /**
  * Buffers spans from `export()` (synchronous, never throws) and writes them with
  * {@link SpanWriter.add} in batches: `flushDelayMs` after the first buffered span, on the next
- * task once a root span (a whole trace) is buffered, at once when `maxBatchSize` are buffered, or
+ * task once a root span (a whole trace) is buffered — or, within `rootFlushIntervalMs` of the
+ * last such write, when that interval is over — at once when `maxBatchSize` are buffered, or
  * when {@link flush} is called. Flushes run one after another,
  * in export order. Storage failures go to `onError`; they never reach the tracer.
  */
@@ -71,6 +82,10 @@ export class IdbSpanSink implements SpanSink {
 	private disposed = false;
 	/** The pending timer is the next-task flush of a finished trace. */
 	private rootTimer = false;
+	/** When the last root-triggered write started (clock ms), or −∞. */
+	private lastRootFlushAt = Number.NEGATIVE_INFINITY;
+	private readonly rootFlushIntervalMs: number;
+	private readonly clock: () => number;
 	/** Whether storage was pruned once since this sink started, and spans written since the last prune. */
 	private pruned = false;
 	private sincePrune = 0;
@@ -89,6 +104,8 @@ export class IdbSpanSink implements SpanSink {
 		this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 500);
 		this.maxBufferedSpans = Math.max(1, options.maxBufferedSpans ?? 10_000);
 		this.scheduler = options.scheduler ?? defaultScheduler;
+		this.rootFlushIntervalMs = Math.max(0, options.rootFlushIntervalMs ?? 100);
+		this.clock = options.clock ?? (() => performance.now());
 		this.onError = options.onError ?? ((error) => console.warn(`${error.code}: ${error.message}`));
 	}
 
@@ -121,16 +138,19 @@ export class IdbSpanSink implements SpanSink {
 	/**
 	 * A root span ends its trace: write on the next task (roots ending together still share one
 	 * transaction) rather than after `flushDelayMs`, so a page reload right after an answer or a
-	 * search does not lose the whole trace from the buffer.
+	 * search does not lose the whole trace from the buffer; within `rootFlushIntervalMs` of the
+	 * last such write, when the interval is over (a burst of searches pays one write, not one each).
 	 */
 	private flushSoon(): void {
 		if (this.rootTimer) return;
 		if (this.timer !== undefined) this.scheduler.clear(this.timer);
 		this.rootTimer = true;
+		const wait = Math.max(0, this.lastRootFlushAt + this.rootFlushIntervalMs - this.clock());
 		this.timer = this.scheduler.set(() => {
 			this.rootTimer = false;
+			this.lastRootFlushAt = this.clock();
 			void this.flush();
-		}, 0);
+		}, wait);
 	}
 
 	/**

@@ -115,6 +115,36 @@ describe('IdbSpanSink', () => {
 		expect(scheduler.delays).toEqual([250, 0, 250]);
 	});
 
+	it('gives a burst of finished traces one write per interval, the first one on the next task', async () => {
+		const s = await open();
+		const scheduler = manualScheduler();
+		let now = 1_000;
+		const writes: number[] = [];
+		const add = s.spans.add.bind(s.spans);
+		const writer = {
+			add: (records: readonly SpanRecord[]) => (writes.push(records.length), add(records)),
+			prune: (n: number) => s.spans.prune(n)
+		};
+		const sink = new IdbSpanSink(writer, { scheduler, clock: () => now, rootFlushIntervalMs: 100 });
+
+		sink.export(span('r1', 't1', 0));
+		scheduler.runAll(); // the first trace after a quiet spell: next task
+		await sink.flush();
+		now += 30;
+		sink.export(span('r2', 't2', 1));
+		now += 10;
+		sink.export(span('r3', 't3', 2));
+		// 40 ms after the last write: both wait for the remaining 70 ms, in one write.
+		expect(scheduler.delays).toEqual([0, 70]);
+		now += 70;
+		scheduler.runAll();
+		await sink.flush();
+		expect(writes).toEqual([1, 2]);
+		now += 500;
+		sink.export(span('r4', 't4', 3));
+		expect(scheduler.delays).toEqual([0, 70, 0]);
+	});
+
 	it('flush writes at once and cancels the pending timer', async () => {
 		const s = await open();
 		const scheduler = manualScheduler();
