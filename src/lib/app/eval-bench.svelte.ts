@@ -311,7 +311,7 @@ export class EvalBench {
 					},
 					LibraryClient.listener((p: EvalRunProgress) => {
 						this.runProgress = { ...p, label: d.label, index, count: drafts.length };
-						if (p.phase !== 'indexing') job.progress(index * evaluated + p.done, undefined, d.label);
+						if (p.phase === 'querying') job.progress(index * evaluated + p.done, undefined, d.label);
 					})
 				);
 				this.reports = [...this.reports, report];

@@ -99,9 +99,11 @@ export interface EvalRunProgress {
 	readonly jobId: string;
 	/**
 	 * `rewriting`: the page is rewriting the queries with the answering model; `contextualising`:
-	 * the page is writing the chunks' contexts (contextual chunks; `total` = chunks). Both before the worker runs.
+	 * the page is writing the chunks' contexts (contextual chunks; `total` = chunks). Both before the
+	 * worker runs. `embedding`: the worker is embedding `context + chunk` for a dense mode with
+	 * contextual chunks (`total` = chunks, cached ones counted done).
 	 */
-	readonly phase: 'rewriting' | 'contextualising' | 'indexing' | 'querying';
+	readonly phase: 'rewriting' | 'contextualising' | 'indexing' | 'embedding' | 'querying';
 	readonly done: number;
 	readonly total: number;
 }

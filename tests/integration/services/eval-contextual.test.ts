@@ -95,10 +95,16 @@ describe('evaluations with contextual chunks', () => {
 		expect(again.requests).toHaveLength(1);
 	});
 
-	it('refuses a contextual configuration sent without its contexts, and one in a dense mode', async () => {
+	it('refuses a contextual configuration sent without its contexts, and a dense one without the embedding worker before embedding anything', async () => {
 		const { svc, imported } = await topicsWorkspace();
 		await expect(svc.runEval(request(imported.workspace.id, imported.goldenSet.id, true))).rejects.toThrow(/no contexts were written/);
 		const dense = request(imported.workspace.id, imported.goldenSet.id, true);
-		await expect(svc.runEval({ ...dense, config: { ...dense.config, mode: 'dense' } })).rejects.toThrow(/mode lexical only/);
+		const contexts = {
+			contexts: {},
+			report: contextualReport(await contextualizeChunks([], CONTEXTUAL_DEFAULTS, { model: contextModel() }), DEFAULT_PRICE_TABLE)
+		};
+		await expect(svc.runEval({ ...dense, config: { ...dense.config, mode: 'dense' }, contextual: contexts })).rejects.toMatchObject({
+			code: 'SEARCH_MODE_UNAVAILABLE'
+		});
 	});
 });
