@@ -54,6 +54,22 @@ test('an Evals matrix configuration with contextual chunks writes one context pe
 	await expect(page.getByTestId('report-column')).toHaveCount(2);
 	await expect(page.getByTestId('report-contextual').nth(1)).toContainText('0 written, 15 stored, 1 failed, 50 + 6 tokens');
 	expect(bodies).toHaveLength(17);
+
+	// The trace viewer shows each evaluation's context calls as a chunk.context span with their tokens.
+	await page.getByTestId('traces-link').first().click();
+	await page.getByTestId('trace-kind').selectOption('other');
+	const runs = page.getByTestId('trace-row').filter({ hasText: 'eval.run' });
+	await expect(runs).toHaveCount(2);
+	const tokens: string[] = [];
+	for (const i of [0, 1]) {
+		await runs.nth(i).getByTestId('trace-open').click();
+		await page.getByTestId('waterfall').getByTestId('waterfall-row').filter({ hasText: 'chunk.context' }).click();
+		tokens.push((await page.getByTestId('span-detail').textContent()) ?? '');
+	}
+	expect(tokens.map((t) => /tokens in (\d+) \/ out (\d+)/.exec(t)?.slice(1)).sort()).toEqual([
+		['50', '6'],
+		['800', '96']
+	]);
 });
 
 /** nDCG@10 of hybrid (RRF k 60, 100 deep) with the same contexts from the CLI: `assay run --contextual --scripted-contexts` with the fixture model, then `assay metrics --json -c`. */

@@ -18,6 +18,9 @@ import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { AssayStore } from '../storage/index.ts';
 import { withSpan } from '../tracing/tracer.ts';
+import { GEN_AI } from '../tracing/otlp/conventions.ts';
+import type { Span, Tracer } from '../tracing/types.ts';
+import type { ContextualReport } from '../search/contextual/schema.ts';
 import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
 import type { LibraryInternals } from './library.ts';
 import { checkDenseEvaluation, denseEvaluation, type PassageVectors } from './eval-dense.ts';
@@ -197,6 +200,34 @@ async function contextualPassageVectors(
 	return { vectors: { index: built.index, backends: built.backends }, counts: { embedded: built.embedded, cached: built.cached } };
 }
 
+/**
+ * The contexts of a contextual configuration as a child span `chunk.context` of the evaluation
+ * (OpenTelemetry GenAI names: `gen_ai.operation.name` chat, provider, request model, and the
+ * calls' summed `gen_ai.usage.input_tokens` / `output_tokens`), so the trace viewer counts and
+ * prices them like other model calls; `assay.context.generated` / `cached` / `failed` / `calls`
+ * and the prompt version. Contexts read from the cache cost no tokens. The calls ran on the page
+ * before the evaluation (one per chunk, see `contextsForEval`); the span has no duration of its own.
+ */
+function recordContextSpan(tracer: Tracer, parent: Span, report: ContextualReport): void {
+	tracer
+		.startSpan('chunk.context', {
+			parent,
+			attributes: {
+				[GEN_AI.operationName]: 'chat',
+				[GEN_AI.providerName]: report.provider,
+				[GEN_AI.requestModel]: report.model,
+				[GEN_AI.inputTokens]: report.inputTokens,
+				[GEN_AI.outputTokens]: report.outputTokens,
+				'assay.context.prompt_version': report.promptVersion,
+				'assay.context.generated': report.generated,
+				'assay.context.cached': report.cached,
+				'assay.context.failed': report.failed,
+				'assay.context.calls': report.calls
+			}
+		})
+		.end();
+}
+
 /** Re-key judgments from workspace document ids to portable references (unmatched `?ref` keys stay). */
 function qrelsByReference(qrels: Qrels, documents: ReadonlyMap<string, DocumentRecord>): Qrels {
 	const out = new Map<string, Map<string, number>>();
@@ -247,11 +278,13 @@ export async function runEvaluation(
 	const goldenSet = { ...stored, cases: evaluableCases(stored.cases) };
 	const ws = await store.workspaces.get(request.workspaceId);
 	const started = performance.now();
+	const tracer = internals.tracer(request.workspaceId);
 	return withSpan(
-		internals.tracer(request.workspaceId),
+		tracer,
 		'eval.run',
 		{ attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } },
 		async (span) => {
+			if (config.contextual && request.contextual) recordContextSpan(tracer, span, request.contextual.report);
 			const principal = request.runAs ?? null;
 			// One rule for every surface: the principal's access lists shape the corpus before anything is retrieved.
 			const index = visibleTo(
@@ -270,8 +303,17 @@ export async function runEvaluation(
 			// Contextual chunks in a dense mode: embed `context + chunk` with the workspace's model (cached per chunk and text).
 			const own =
 				denseCtx && index.indexedTexts
-					? await contextualPassageVectors(denseCtx, config, store, index, isCancelled, (done, total) =>
-							onProgress?.({ jobId: request.jobId, phase: 'embedding', done, total })
+					? await withSpan(
+							tracer,
+							'embed.contextual',
+							{ parent: span, attributes: { [GEN_AI.requestModel]: denseCtx.config.embedding.modelId } },
+							async (embedSpan) => {
+								const built = await contextualPassageVectors(denseCtx, config, store, index, isCancelled, (done, total) =>
+									onProgress?.({ jobId: request.jobId, phase: 'embedding', done, total })
+								);
+								embedSpan.setAttributes({ 'assay.embed.chunks': built.counts.embedded, 'assay.embed.cached': built.counts.cached });
+								return built;
+							}
 						)
 					: undefined;
 			const dense = denseCtx ? denseEvaluation(denseCtx, index, store, config, documentReference, plans, own?.vectors) : null;

@@ -86,7 +86,7 @@ async function topicsWorkspace(embed: boolean) {
 			appVersion: '0.0.0-test',
 			environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null }
 		});
-	return { run, passages, chunks: chunks.length };
+	return { run, passages, chunks: chunks.length, svc };
 }
 
 /** `assay run --contextual --scripted-contexts` (the kitten document's context: `DOG_CONTEXT`) + `assay metrics -q --json` in-process: nDCG@10 per query. */
@@ -125,7 +125,7 @@ describe('dense evaluations with contextual chunks', () => {
 	});
 
 	it('embeds nothing on a second run (the vectors are stored by chunk and text) and ranks the same, in hybrid mode too', async () => {
-		const { run, passages, chunks } = await topicsWorkspace(true);
+		const { run, passages, chunks, svc } = await topicsWorkspace(true);
 		const stored = passages.length;
 		const plain = await run('hybrid', 'hybrid', false);
 		expect(plain.perQuery.find((q) => q.id === 'q-dog')!.ranked[0]?.[0]).not.toBe('pets-2');
@@ -134,6 +134,14 @@ describe('dense evaluations with contextual chunks', () => {
 		const second = await run('hybrid + contexts again', 'hybrid', true);
 		expect(passages.length - stored).toBe(chunks);
 		expect(second.retrieval.contextual?.vectors).toEqual({ embedded: 0, cached: chunks });
+		const embedSpans = (await svc.recentSpans(200)).filter((s) => s.name === 'embed.contextual').map((s) => s.attributes);
+		expect(embedSpans).toEqual(
+			expect.arrayContaining([
+				{ 'gen_ai.request.model': 'static-embed', 'assay.embed.chunks': chunks, 'assay.embed.cached': 0 },
+				{ 'gen_ai.request.model': 'static-embed', 'assay.embed.chunks': 0, 'assay.embed.cached': chunks }
+			])
+		);
+		expect(embedSpans).toHaveLength(2);
 		expect(second.perQuery.map((q) => q.ranked)).toEqual(first.perQuery.map((q) => q.ranked));
 		expect(first.perQuery.find((q) => q.id === 'q-dog')!.ranked[0]?.[0]).toBe('pets-2');
 	});

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICE_TABLE } from '../../../src/lib/cost/index.ts';
+import { DEFAULT_PRICE_TABLE, spanCost } from '../../../src/lib/cost/index.ts';
 import { ScriptedChatModel } from '../../../src/lib/generation/scripted.ts';
 import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
@@ -80,6 +80,43 @@ describe('evaluations with contextual chunks', () => {
 		expect(plain.retrieval).not.toHaveProperty('contextual');
 		const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
 		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
+	});
+
+	it('records the context calls as a chunk.context span under eval.run with their summed tokens, priced like any model call', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		const report = {
+			model: 'gpt-4o-mini',
+			provider: 'openai-compatible',
+			promptVersion: 1,
+			generated: 12,
+			cached: 3,
+			failed: 1,
+			calls: 13,
+			inputTokens: 4000,
+			outputTokens: 300,
+			costUsd: null,
+			costNote: null
+		};
+		await svc.runEval({ ...request(imported.workspace.id, imported.goldenSet.id, true), contextual: { contexts: {}, report } });
+		const spans = await svc.recentSpans(100);
+		const run = spans.find((s) => s.name === 'eval.run')!;
+		const context = spans.find((s) => s.name === 'chunk.context')!;
+		expect(context.parentSpanId).toBe(run.spanId);
+		expect(context.attributes).toEqual({
+			'gen_ai.operation.name': 'chat',
+			'gen_ai.provider.name': 'openai-compatible',
+			'gen_ai.request.model': 'gpt-4o-mini',
+			'gen_ai.usage.input_tokens': 4000,
+			'gen_ai.usage.output_tokens': 300,
+			'assay.context.prompt_version': 1,
+			'assay.context.generated': 12,
+			'assay.context.cached': 3,
+			'assay.context.failed': 1,
+			'assay.context.calls': 13
+		});
+		expect(spanCost(context.attributes, DEFAULT_PRICE_TABLE)).toMatchObject({ ok: true, usd: (4000 * 0.15 + 300 * 0.6) / 1e6 });
+		await svc.runEval(request(imported.workspace.id, imported.goldenSet.id, false));
+		expect((await svc.recentSpans(100)).filter((s) => s.name === 'chunk.context')).toHaveLength(1);
 	});
 
 	it('lists each chunk with its document text and title, and a second pass over the same store generates nothing', async () => {
