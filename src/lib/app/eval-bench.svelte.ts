@@ -347,7 +347,11 @@ export class EvalBench {
 		}
 	}
 
-	/** Explain a ranked document of a report (BM25 term by term, best chunk), with the report's configuration. */
+	/**
+	 * Explain a ranked document of a report (BM25 term by term, best chunk), with the report's
+	 * configuration; a report with contextual chunks is explained against the contexts its model
+	 * stored (default context settings, the Evals matrix's), as the run indexed them.
+	 */
 	async explain(report: EvalReport, queryId: string, documentRef: string): Promise<void> {
 		const query = report.perQuery.find((q) => q.id === queryId)?.query ?? '';
 		const config: RetrievalConfigInput = {
@@ -359,8 +363,10 @@ export class EvalBench {
 				chunkSizeChars: report.chunking.chunkSizeChars,
 				chunkOverlapChars: report.chunking.chunkOverlapChars
 			},
-			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName }
+			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName },
+			...(report.retrieval.contextual ? { contextual: {} } : {})
 		};
+		const contextModel = report.retrieval.contextual?.model;
 		const workspaceId = this.workspaceId;
 		if (!workspaceId) return;
 		await this.guard(async () => {
@@ -370,6 +376,7 @@ export class EvalBench {
 					config,
 					query,
 					documentRef,
+					...(contextModel !== undefined ? { contextModel } : {}),
 					...(report.retrieval.runAs ? { runAs: { user: report.retrieval.runAs.user, groups: [...report.retrieval.runAs.groups] } } : {})
 				})),
 				label: report.retrieval.label,

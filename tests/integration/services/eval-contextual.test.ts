@@ -7,6 +7,7 @@ import { DEFAULT_PRICE_TABLE, spanCost } from '../../../src/lib/cost/index.ts';
 import { ScriptedChatModel } from '../../../src/lib/generation/scripted.ts';
 import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
+import { createAnswerService } from '../../../src/lib/services/answer-service.ts';
 import type { EvalRequest } from '../../../src/lib/services/eval-api.ts';
 import { CONTEXTUAL_DEFAULTS, contextualizeChunks, contextualReport } from '../../../src/lib/search/contextual/index.ts';
 import { MemoryRewriteCache } from '../../../src/lib/search/rewrite/index.ts';
@@ -16,7 +17,7 @@ const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.
 
 async function topicsWorkspace() {
 	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory() });
-	const svc = combineApis(api, createEvalService(api, internals));
+	const svc = combineApis(api, createEvalService(api, internals), createAnswerService(api, internals));
 	const imported = await svc.importBeirFolder({
 		name: 'topics',
 		corpus: new Blob([topics('corpus.jsonl')]),
@@ -117,6 +118,51 @@ describe('evaluations with contextual chunks', () => {
 		expect(spanCost(context.attributes, DEFAULT_PRICE_TABLE)).toMatchObject({ ok: true, usd: (4000 * 0.15 + 300 * 0.6) / 1e6 });
 		await svc.runEval(request(imported.workspace.id, imported.goldenSet.id, false));
 		expect((await svc.recentSpans(100)).filter((s) => s.name === 'chunk.context')).toHaveLength(1);
+	});
+
+	it('explains a contextual configuration against the contexts its model stored: the puppy document scores for "dog" through its context, as in the run', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		const ws = imported.workspace.id;
+		const chunks = await svc.contextualChunks(ws, CHUNKING);
+		const cache = { get: (k: string) => svc.getCachedResponse(k), put: (k: string, v: unknown) => svc.putCachedResponse(k, v) };
+		const summary = await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: contextModel(), cache });
+		const { config } = request(ws, imported.goldenSet.id, true);
+		const report = await svc.runEval({
+			...request(ws, imported.goldenSet.id, true),
+			contextual: { contexts: Object.fromEntries(summary.contexts), report: contextualReport(summary, DEFAULT_PRICE_TABLE) }
+		});
+		const dog = report.perQuery.find((q) => q.query === 'dog')!;
+		expect(dog.ranked[0]?.[0]).toBe('pets-1');
+		const explained = await svc.explainResult({
+			workspaceId: ws,
+			config,
+			query: 'dog',
+			documentRef: 'pets-1',
+			contextModel: 'scripted-context'
+		});
+		expect(explained.explanation.score).toBeCloseTo(dog.ranked[0]![1], 6);
+		expect(explained.contextual).toEqual({ context: 'A note about a pet dog.', withContext: chunks.length - 1, chunks: chunks.length });
+		expect(explained.chunkText).toBe('the puppy barked at the kennel and wagged its tail');
+		expect(explained.explanation.terms.find((t) => t.term === 'dog')).toMatchObject({ tf: 1, df: 1 });
+
+		const kitten = await svc.explainResult({
+			workspaceId: ws,
+			config,
+			query: 'kitten',
+			documentRef: 'pets-2',
+			contextModel: 'scripted-context'
+		});
+		expect(kitten.contextual?.context).toBeNull();
+		const plain = await svc.explainResult({
+			workspaceId: ws,
+			config: { ...config, contextual: undefined },
+			query: 'dog',
+			documentRef: 'pets-1'
+		});
+		expect(plain.explanation.score).toBe(0);
+		expect(plain).not.toHaveProperty('contextual');
+		const other = await svc.explainResult({ workspaceId: ws, config, query: 'dog', documentRef: 'pets-1', contextModel: 'another-model' });
+		expect(other.contextual).toEqual({ context: null, withContext: 0, chunks: chunks.length });
 	});
 
 	it('lists each chunk with its document text and title, and a second pass over the same store generates nothing', async () => {
