@@ -26,7 +26,7 @@ function contexts(route: Route) {
 	});
 }
 
-test('an Evals matrix configuration with contextual chunks writes one context per chunk with the answering endpoint, flags the malformed one, and a second run writes none', async ({
+test('an Evals matrix configuration with contextual chunks writes one context per chunk with the answering endpoint, flags the malformed one, a second run writes none, the trace viewer shows the context tokens of each run and the drill-down explains the dog hit through its context', async ({
 	page
 }) => {
 	const bodies = await routeLlm(page, contexts);
@@ -70,6 +70,22 @@ test('an Evals matrix configuration with contextual chunks writes one context pe
 		['50', '6'],
 		['800', '96']
 	]);
+	// The drill-down explains the contextual run's "dog" hit against the stored contexts, showing the one that matched.
+	await page.getByTestId('evals-link').click();
+	await expect(page.locator('main')).toHaveAttribute('data-ready', 'true');
+	await page.getByTestId('config-row').first().getByLabel('Contextual chunks').uncheck();
+	await page.getByTestId('run-eval').click();
+	await expect(page.getByTestId('report-column')).toHaveCount(3);
+	expect(bodies).toHaveLength(17);
+	await page.getByTestId('compare-baseline').selectOption({ index: 2 });
+	await page.getByTestId('compare-candidate').selectOption({ index: 0 });
+	await page.getByTestId('compare').click();
+	await page.getByTestId('query-diffs').locator('tbody tr').filter({ hasText: 'q-dog' }).getByRole('button').click();
+	await page.getByTestId('drill-down').getByTestId('explain').first().click();
+	await expect(page.getByTestId('explain-view')).toContainText('Why pets-1 scored');
+	await expect(page.getByTestId('explain-contextual')).toContainText('15 of 16 chunks have one');
+	await expect(page.getByTestId('explain-context')).toHaveText('A note about a pet dog.');
+	await expect(page.getByTestId('explain-contribution').first()).not.toHaveText('0.0000');
 });
 
 /** nDCG@10 of hybrid (RRF k 60, 100 deep) with the same contexts from the CLI: `assay run --contextual --scripted-contexts` with the fixture model, then `assay metrics --json -c`. */
