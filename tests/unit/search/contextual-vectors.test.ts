@@ -96,7 +96,7 @@ describe('contextual passage vectors', () => {
 		const cache = new MemoryVectorCache();
 		let batches = 0;
 		const embedder = new TwoWayEmbedder();
-		const counting: Embedder = { embed: (s, t, k) => (batches++, embedder.embed(s, t)) };
+		const counting: Embedder = { embed: (s, t) => (batches++, embedder.embed(s, t)) };
 		await expect(
 			contextualVectorsFor(counting, SPEC, cache, TEXTS, { batchSize: 2, isCancelled: () => batches >= 1 })
 		).rejects.toMatchObject({ code: 'DATASET_INVALID' });
