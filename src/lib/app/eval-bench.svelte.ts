@@ -145,7 +145,7 @@ export class EvalBench {
 		if (!s || !c) return '';
 		const rerank = c.rerank.enabled ? `reranker ${c.rerank.modelId}` : 'reranker off';
 		if (s.vectorCount === 0 || s.pendingChunks > 0)
-			return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first.`;
+			return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first (a configuration with contexts embeds its own context + chunk vectors).`;
 		return `Dense modes use ${c.embedding.modelId} (${c.embedding.dtype}): ${s.vectorCount} vectors, ${s.indexKind ?? 'no'} index, computed on ${s.backends.join(', ') || '?'}; ${rerank}.`;
 	}
 

@@ -7,24 +7,31 @@ import { IDBFactory } from 'fake-indexeddb';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TransformersEmbedder } from '../../../src/lib/adapters/transformers-embedder.ts';
+import { TransformersReranker } from '../../../src/lib/adapters/transformers-reranker.ts';
 import { loadVoyInNode } from '../../../src/lib/adapters/voy-node.ts';
 import { runCli } from '../../../src/cli/cli.ts';
 import type { Embedder } from '../../../src/lib/embedding/index.ts';
 import { parseRun } from '../../../src/lib/evals/index.ts';
 import type { ContextualReport } from '../../../src/lib/search/contextual/index.ts';
+import type { Reranker } from '../../../src/lib/search/rerank/index.ts';
 import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
 import { MODELS_DIR } from '../embedding/fixture-models.ts';
 
 const transformers = new TransformersEmbedder();
-afterAll(() => transformers.dispose());
+const crossEncoder = new TransformersReranker();
+afterAll(async () => {
+	await transformers.dispose();
+	await crossEncoder.dispose();
+});
 
 const TOPICS = fileURLToPath(new URL('../../fixtures/datasets/topics/', import.meta.url));
 const topics = (name: string) => readFileSync(join(TOPICS, name), 'utf8');
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.schema.json', import.meta.url), 'utf8')) as object;
 const MODELS = {
 	models: { source: { kind: 'local' as const, path: MODELS_DIR }, device: 'wasm' as const },
-	embedding: { modelId: 'static-embed', dtype: 'fp32' as const }
+	embedding: { modelId: 'static-embed', dtype: 'fp32' as const },
+	rerank: { enabled: true, modelId: 'static-reranker', dtype: 'fp32' as const }
 };
 const KITTEN = 'our kitten purrs and sleeps with whiskers and fur';
 /** The kitten document's context says "dog" four times: a contextual dense run brings it up for the query "dog". */
@@ -44,16 +51,28 @@ const CONTEXT_REPORT: ContextualReport = {
 	costNote: 'scripted'
 };
 
-/** The topics BEIR folder as a workspace with the fixture embedding model (stored vectors only when `embed`), and the passages the embedder was given. */
+/** The topics BEIR folder as a workspace with the fixture models (stored vectors only when `embed`), and the passages the embedder and the reranker were given. */
 async function topicsWorkspace(embed: boolean) {
 	const passages: string[] = [];
+	const reranked: string[] = [];
+	const reranker: Reranker = {
+		score: (spec, query, texts) => {
+			reranked.push(...texts);
+			return crossEncoder.score(spec, query, texts);
+		}
+	};
 	const embedder: Embedder = {
 		embed: (spec, texts, kind) => {
 			if (kind === 'passage') passages.push(...texts);
 			return transformers.embed(spec, texts, kind);
 		}
 	};
-	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory(), embedder, voyLoader: loadVoyInNode });
+	const { api, internals } = createLibraryServiceWithInternals({
+		idbFactory: new IDBFactory(),
+		embedder,
+		reranker,
+		voyLoader: loadVoyInNode
+	});
 	const svc = combineApis(api, createEvalService(api, internals));
 	const imported = await svc.importBeirFolder({
 		name: 'topics',
@@ -68,7 +87,7 @@ async function topicsWorkspace(embed: boolean) {
 	const config = await svc.workspaceConfig(wsId);
 	const chunks = await svc.contextualChunks(wsId, config.chunking);
 	const kitten = chunks.find((c) => c.chunkText === KITTEN)!.id;
-	const run = (label: string, mode: 'dense' | 'hybrid', contextual: boolean) =>
+	const run = (label: string, mode: 'dense' | 'hybrid' | 'hybrid-rerank', contextual: boolean) =>
 		svc.runEval({
 			workspaceId: wsId,
 			goldenSetId: imported.goldenSet.id,
@@ -86,7 +105,7 @@ async function topicsWorkspace(embed: boolean) {
 			appVersion: '0.0.0-test',
 			environment: { userAgent: 'vitest', gpuAdapter: null, hardwareConcurrency: null }
 		});
-	return { run, passages, chunks: chunks.length, svc };
+	return { run, passages, reranked, chunks: chunks.length, svc };
 }
 
 /** `assay run --contextual --scripted-contexts` (the kitten document's context: `DOG_CONTEXT`) + `assay metrics -q --json` in-process: nDCG@10 per query. */
@@ -144,5 +163,17 @@ describe('dense evaluations with contextual chunks', () => {
 		expect(embedSpans).toHaveLength(2);
 		expect(second.perQuery.map((q) => q.ranked)).toEqual(first.perQuery.map((q) => q.ranked));
 		expect(first.perQuery.find((q) => q.id === 'q-dog')!.ranked[0]?.[0]).toBe('pets-2');
+	});
+
+	it('in hybrid-rerank reuses the stored contextual vectors and the reranker scores the original chunks, never a context', async () => {
+		const { run, passages, reranked, chunks } = await topicsWorkspace(true);
+		await run('hybrid + contexts', 'hybrid', true);
+		const embeddedBefore = passages.length;
+		const report = await run('rerank + contexts', 'hybrid-rerank', true);
+		expect(passages).toHaveLength(embeddedBefore);
+		expect(report.retrieval.contextual?.vectors).toEqual({ embedded: 0, cached: chunks });
+		expect(report.retrieval.reranker).toBe('static-reranker');
+		expect(reranked).toContain(KITTEN);
+		expect(reranked.some((p) => p.includes(DOG_CONTEXT))).toBe(false);
 	});
 });
