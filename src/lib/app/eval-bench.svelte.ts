@@ -145,7 +145,7 @@ export class EvalBench {
 		if (!s || !c) return '';
 		const rerank = c.rerank.enabled ? `reranker ${c.rerank.modelId}` : 'reranker off';
 		if (s.vectorCount === 0 || s.pendingChunks > 0)
-			return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first.`;
+			return `Dense, hybrid and rerank need every chunk embedded with ${c.embedding.modelId} (${s.vectorCount} of ${s.vectorCount + s.pendingChunks}): embed below first (a configuration with contexts embeds its own context + chunk vectors).`;
 		return `Dense modes use ${c.embedding.modelId} (${c.embedding.dtype}): ${s.vectorCount} vectors, ${s.indexKind ?? 'no'} index, computed on ${s.backends.join(', ') || '?'}; ${rerank}.`;
 	}
 
@@ -311,7 +311,7 @@ export class EvalBench {
 					},
 					LibraryClient.listener((p: EvalRunProgress) => {
 						this.runProgress = { ...p, label: d.label, index, count: drafts.length };
-						if (p.phase !== 'indexing') job.progress(index * evaluated + p.done, undefined, d.label);
+						if (p.phase === 'querying') job.progress(index * evaluated + p.done, undefined, d.label);
 					})
 				);
 				this.reports = [...this.reports, report];
@@ -347,7 +347,11 @@ export class EvalBench {
 		}
 	}
 
-	/** Explain a ranked document of a report (BM25 term by term, best chunk), with the report's configuration. */
+	/**
+	 * Explain a ranked document of a report (BM25 term by term, best chunk), with the report's
+	 * configuration; a report with contextual chunks is explained against the contexts its model
+	 * stored (default context settings, the Evals matrix's), as the run indexed them.
+	 */
 	async explain(report: EvalReport, queryId: string, documentRef: string): Promise<void> {
 		const query = report.perQuery.find((q) => q.id === queryId)?.query ?? '';
 		const config: RetrievalConfigInput = {
@@ -359,8 +363,10 @@ export class EvalBench {
 				chunkSizeChars: report.chunking.chunkSizeChars,
 				chunkOverlapChars: report.chunking.chunkOverlapChars
 			},
-			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName }
+			bm25: { k1: report.index.bm25.k1, b: report.index.bm25.b, analyzer: report.analyzer.name as AnalyzerName },
+			...(report.retrieval.contextual ? { contextual: {} } : {})
 		};
+		const contextModel = report.retrieval.contextual?.model;
 		const workspaceId = this.workspaceId;
 		if (!workspaceId) return;
 		await this.guard(async () => {
@@ -370,6 +376,7 @@ export class EvalBench {
 					config,
 					query,
 					documentRef,
+					...(contextModel !== undefined ? { contextModel } : {}),
 					...(report.retrieval.runAs ? { runAs: { user: report.retrieval.runAs.user, groups: [...report.retrieval.runAs.groups] } } : {})
 				})),
 				label: report.retrieval.label,

@@ -99,9 +99,11 @@ export interface EvalRunProgress {
 	readonly jobId: string;
 	/**
 	 * `rewriting`: the page is rewriting the queries with the answering model; `contextualising`:
-	 * the page is writing the chunks' contexts (contextual chunks; `total` = chunks). Both before the worker runs.
+	 * the page is writing the chunks' contexts (contextual chunks; `total` = chunks). Both before the
+	 * worker runs. `embedding`: the worker is embedding `context + chunk` for a dense mode with
+	 * contextual chunks (`total` = chunks, cached ones counted done).
 	 */
-	readonly phase: 'rewriting' | 'contextualising' | 'indexing' | 'querying';
+	readonly phase: 'rewriting' | 'contextualising' | 'indexing' | 'embedding' | 'querying';
 	readonly done: number;
 	readonly total: number;
 }
@@ -115,6 +117,13 @@ export interface ExplainRequest {
 	readonly documentRef: string;
 	/** Explain as this user/groups: a document they may not see is `NOT_FOUND`, like a missing one. */
 	readonly runAs?: Principal;
+	/**
+	 * With `config.contextual`: the model that wrote the contexts (a report's
+	 * `retrieval.contextual.model`). The index and the chunk are then scored with the contexts that
+	 * model has stored (`responseCache`, no model call), as the run indexed them. Ignored without
+	 * `config.contextual`.
+	 */
+	readonly contextModel?: string;
 }
 
 /** The explain view: the document's best chunk and its BM25 score term by term. */
@@ -122,9 +131,16 @@ export interface ExplainResult {
 	readonly documentRef: string;
 	readonly documentName: string;
 	readonly chunkOrdinal: number;
-	/** The best chunk's text, cut to 1 000 UTF-16 units. */
+	/** The best chunk's text, cut to 1 000 UTF-16 units (the original text, without its context). */
 	readonly chunkText: string;
 	readonly explanation: Bm25Explanation;
+	/**
+	 * Contextual configurations only (`config.contextual` and `contextModel`): the best chunk's
+	 * stored context (model-written, untrusted; `null` when it has none), which the score counts
+	 * (the chunk was scored as `context + "\n\n" + chunk`), and how many of the configuration's
+	 * chunks had a stored context (the index statistics include them). Absent otherwise.
+	 */
+	readonly contextual?: { readonly context: string | null; readonly withContext: number; readonly chunks: number };
 }
 
 /** The eval service's API. */

@@ -1,8 +1,9 @@
 import { chunkDocument } from '../chunking/index.ts';
 import { parseChunkingConfig, type ChunkingConfigInput } from '../config/schema.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
-import type { ContextualChunk } from '../search/contextual/index.ts';
+import { contextCacheKey, type ContextualChunk, type ContextualConfig } from '../search/contextual/index.ts';
 import { chunkId } from '../shared/identity.ts';
+import { z } from '../shared/zod.ts';
 import type { LibraryInternals } from './library.ts';
 
 /**
@@ -33,6 +34,33 @@ export async function contextualChunksFor(
 				chunkStart: c.startOffset,
 				chunkText: c.text
 			});
+	}
+	return out;
+}
+
+/** Values of stored contexts, as `contextualizeChunks` writes them. */
+const StoredContext = z.object({ context: z.string().min(1) });
+
+/**
+ * The contexts `modelId` wrote earlier for `chunks` under `config`, read from the global
+ * `responseCache` store only (no model call): chunk id → context, for the chunks that have one.
+ * A chunk whose context failed in a run was never stored, so it is absent here as it was
+ * indexed without one; a context written later (or a cache cleared since) makes this differ from
+ * that run.
+ */
+export async function storedContextsFor(
+	internals: LibraryInternals,
+	modelId: string,
+	config: ContextualConfig,
+	chunks: readonly ContextualChunk[]
+): Promise<Record<string, string>> {
+	const store = await internals.store();
+	const keys = await Promise.all(chunks.map((c) => contextCacheKey(modelId, config, c)));
+	const values = await store.responseCache.getMany(keys);
+	const out: Record<string, string> = {};
+	for (const [i, chunk] of chunks.entries()) {
+		const hit = StoredContext.safeParse(values[i]);
+		if (hit.success) out[chunk.id] = hit.data.context;
 	}
 	return out;
 }

@@ -9,7 +9,7 @@ import type { DocumentRecord } from '../ingest/types.ts';
 import type { AblationQuery } from '../evals/ablation/index.ts';
 import { retrieve, type ExplainRow, type RerankTruncation, type StageLists } from '../search/retrieval/index.ts';
 import { describeFusion } from '../search/fusion/index.ts';
-import { effectiveKind } from '../search/vector/index.ts';
+import { effectiveKind, type VectorIndex } from '../search/vector/index.ts';
 import { AssayError } from '../shared/errors.ts';
 import type { AssayStore } from '../storage/index.ts';
 import type { DenseContext } from './semantic-service.ts';
@@ -57,24 +57,21 @@ export interface LexicalSide {
 	readonly documents: ReadonlyMap<string, DocumentRecord>;
 }
 
+/** Vectors a dense evaluation searches instead of the workspace's stored ones (contextual chunks, `contextualVectorsFor`). */
+export interface PassageVectors {
+	readonly index: VectorIndex;
+	/** Backends that computed them, for the report's `embeddingModel.backend`. */
+	readonly backends: readonly string[];
+}
+
 /**
- * Check that a dense/hybrid/hybrid-rerank configuration can run on the workspace's stored
- * vectors, and build its retriever over the search page's `retrieve()` pipeline.
- * The evaluation never embeds documents itself: the vector set is the workspace's (one model
- * per workspace), so what is evaluated is exactly what the search page searches.
- * @throws AssayError `CONFIG_INVALID` when the chunking differs from the workspace's (the stored
- *   vectors belong to its chunks); `EMBEDDINGS_MISSING` when the configured embedding model is not
- *   the workspace's or its vector set is incomplete; `SEARCH_MODE_UNAVAILABLE` when the model
- *   worker or the (switched-on, same) reranker is missing.
+ * The checks of {@link denseEvaluation}, callable before any vector is computed: the chunking
+ * is the workspace's, the embedding model is the workspace's, the model worker (and for
+ * hybrid-rerank the workspace's switched-on reranker) is connected and — unless `storedVectors`
+ * is false (a contextual configuration embeds its own passages) — every chunk has a stored vector.
+ * @throws AssayError as {@link denseEvaluation}.
  */
-export function denseEvaluation(
-	ctx: DenseContext,
-	lexical: LexicalSide,
-	store: AssayStore,
-	config: RetrievalConfig,
-	reference: (doc: DocumentRecord) => string,
-	plans?: Readonly<Record<string, QueryPlan>>
-): DenseEvaluation {
+export function checkDenseEvaluation(ctx: DenseContext, config: RetrievalConfig, storedVectors = true): void {
 	const ws = ctx.config;
 	if (!sameChunking(ws.chunking, config.chunking)) {
 		throw new AssayError(
@@ -89,7 +86,7 @@ export function denseEvaluation(
 			`No vectors of ${wanted.id} (${wanted.dtype}) are stored: this workspace is embedded with ${ws.embedding.modelId} (${ws.embedding.dtype}). Choose ${wanted.id} in the workspace's model settings and embed first.`
 		);
 	}
-	if (!ctx.vectors || ctx.status.pendingChunks > 0) {
+	if (storedVectors && (!ctx.vectors || ctx.status.pendingChunks > 0)) {
 		const done = ctx.status.vectorCount;
 		throw new AssayError(
 			'EMBEDDINGS_MISSING',
@@ -97,10 +94,8 @@ export function denseEvaluation(
 			{ details: { vectorCount: done, pendingChunks: ctx.status.pendingChunks } }
 		);
 	}
-	const embedder = ctx.embedder;
-	if (!embedder) throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'Dense retrieval needs the embedding worker, which is not connected.');
-	const rerank = config.mode === 'hybrid-rerank';
-	if (rerank) {
+	if (!ctx.embedder) throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'Dense retrieval needs the embedding worker, which is not connected.');
+	if (config.mode === 'hybrid-rerank') {
 		if (!ws.rerank.enabled || !ctx.reranker)
 			throw new AssayError('SEARCH_MODE_UNAVAILABLE', 'hybrid-rerank needs the reranker: switch it on in the workspace’s model settings.');
 		if (config.reranker !== null && config.reranker !== ws.rerank.modelId)
@@ -109,7 +104,34 @@ export function denseEvaluation(
 				`The workspace's reranker is ${ws.rerank.modelId}, not ${config.reranker}: change it in the model settings.`
 			);
 	}
-	const vectors = ctx.vectors;
+}
+
+/**
+ * Check that a dense/hybrid/hybrid-rerank configuration can run on the workspace's stored
+ * vectors, and build its retriever over the search page's `retrieve()` pipeline.
+ * The evaluation never embeds documents itself: the vector set is the workspace's (one model
+ * per workspace), so what is evaluated is exactly what the search page searches — except with
+ * `ownVectors` (contextual chunks): then those vectors, embedded by the caller with the
+ * workspace's model, are searched instead (the reranker still scores the stored chunk text).
+ * @throws AssayError `CONFIG_INVALID` when the chunking differs from the workspace's (the stored
+ *   vectors belong to its chunks); `EMBEDDINGS_MISSING` when the configured embedding model is not
+ *   the workspace's or (without `ownVectors`) its vector set is incomplete; `SEARCH_MODE_UNAVAILABLE`
+ *   when the model worker or the (switched-on, same) reranker is missing.
+ */
+export function denseEvaluation(
+	ctx: DenseContext,
+	lexical: LexicalSide,
+	store: AssayStore,
+	config: RetrievalConfig,
+	reference: (doc: DocumentRecord) => string,
+	plans?: Readonly<Record<string, QueryPlan>>,
+	ownVectors?: PassageVectors
+): DenseEvaluation {
+	checkDenseEvaluation(ctx, config, ownVectors === undefined);
+	const ws = ctx.config;
+	const embedder = ctx.embedder!;
+	const rerank = config.mode === 'hybrid-rerank';
+	const vectors = ownVectors?.index ?? ctx.vectors!;
 	const spec = embeddingSpecFor(ws);
 	const queryBackends = new Set<string>();
 	let cached: { query: string; vector: Float32Array } | null = null;
@@ -181,7 +203,7 @@ export function denseEvaluation(
 		embeddingModel: () => ({
 			id: ws.embedding.modelId,
 			dtype: ws.embedding.dtype,
-			backend: backendLabel([...queryBackends], ctx.status.backends),
+			backend: backendLabel([...queryBackends], ownVectors?.backends ?? ctx.status.backends),
 			pooling: spec.pooling,
 			queryPrefix: spec.queryPrefix,
 			passagePrefix: spec.passagePrefix

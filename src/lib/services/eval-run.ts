@@ -18,9 +18,15 @@ import { AssayError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { AssayStore } from '../storage/index.ts';
 import { withSpan } from '../tracing/tracer.ts';
+import { GEN_AI } from '../tracing/otlp/conventions.ts';
+import type { Span, Tracer } from '../tracing/types.ts';
+import type { ContextualReport } from '../search/contextual/schema.ts';
 import type { EvalRequest, EvalRunProgress } from './eval-api.ts';
 import type { LibraryInternals } from './library.ts';
-import { denseEvaluation } from './eval-dense.ts';
+import { checkDenseEvaluation, denseEvaluation, type PassageVectors } from './eval-dense.ts';
+import { contextualVectorsFor } from './eval-contextual-vectors.ts';
+import type { DenseContext } from './semantic-service.ts';
+import { embeddingSpecFor } from '../embedding/index.ts';
 import { expandEvaluation } from './eval-expand.ts';
 
 /** A BM25 chunk index for one configuration, and its documents. */
@@ -34,6 +40,8 @@ export interface LexicalIndex {
 	readonly chunksByDocument: ReadonlyMap<string, number>;
 	/** True when this is the workspace index itself (its chunks are the stored ones), false when built in memory. */
 	readonly fromWorkspace?: boolean;
+	/** With contexts only: chunk id → the text indexed (`contextualText(context, chunk)`), in index order, for the contextual vectors. */
+	readonly indexedTexts?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -41,7 +49,8 @@ export interface LexicalIndex {
  * workspace's, this is the workspace index itself (the one the search page uses); otherwise
  * an index is built in memory from the stored texts with the same chunker and BM25 code.
  * With `contexts` (contextual chunks, chunk id → context), the index is always built in memory
- * and each chunk is indexed as `contextualText(context, chunk)`; a chunk without one as is.
+ * and each chunk is indexed as `contextualText(context, chunk)`; a chunk without one as is
+ * (those texts are returned as `indexedTexts`).
  */
 export async function lexicalIndexFor(
 	internals: LibraryInternals,
@@ -78,13 +87,16 @@ export async function lexicalIndexFor(
 	const chunksByDocument = new Map<string, number>();
 	const ready = (await store.documents.listByWorkspace(workspaceId)).filter((d) => d.status === 'ready');
 	let chunkCount = 0;
+	const indexedTexts = contexts ? new Map<string, string>() : undefined;
 	for (const [i, doc] of ready.entries()) {
 		const text = await store.documents.text(doc.id);
 		if (text === undefined) continue;
 		let chunks = 0;
 		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
 			const id = chunkId(doc.id, c.ordinal);
-			bm25.add(id, contexts && Object.hasOwn(contexts, id) ? contextualText(contexts[id], c.text) : c.text);
+			const indexed = contexts && Object.hasOwn(contexts, id) ? contextualText(contexts[id], c.text) : c.text;
+			bm25.add(id, indexed);
+			indexedTexts?.set(id, indexed);
 			chunks++;
 		}
 		chunkCount += chunks;
@@ -92,7 +104,15 @@ export async function lexicalIndexFor(
 		documents.set(doc.id, doc);
 		if ((i + 1) % 250 === 0) onProgress(i + 1, ready.length);
 	}
-	return { bm25, documents, analyzerName: analyzer.name, analyzerFingerprint: analyzer.fingerprint, chunkCount, chunksByDocument };
+	return {
+		bm25,
+		documents,
+		analyzerName: analyzer.name,
+		analyzerFingerprint: analyzer.fingerprint,
+		chunkCount,
+		chunksByDocument,
+		...(indexedTexts ? { indexedTexts } : {})
+	};
 }
 
 /**
@@ -155,6 +175,59 @@ export function lexicalRetriever(index: Pick<LexicalIndex, 'bm25' | 'documents'>
 	};
 }
 
+/**
+ * The vectors a dense configuration with contextual chunks searches: every chunk of `index` the
+ * principal may see (`index.documents`), embedded as its indexed text (`context + chunk`) with the
+ * workspace's embedding model, read from / stored in the global `responseCache` store.
+ * @throws AssayError as `checkDenseEvaluation` (checked before anything is embedded),
+ *   `DATASET_INVALID` when cancelled while embedding, `EMBEDDINGS_MISSING` for a corpus without chunks.
+ */
+async function contextualPassageVectors(
+	ctx: DenseContext,
+	config: RetrievalConfig,
+	store: AssayStore,
+	index: LexicalIndex,
+	isCancelled: () => boolean,
+	onProgress: (done: number, total: number) => void
+): Promise<{ vectors: PassageVectors; counts: { embedded: number; cached: number } }> {
+	checkDenseEvaluation(ctx, config, false);
+	const texts = new Map([...index.indexedTexts!].filter(([id]) => index.documents.has(documentIdOf(id))));
+	const built = await contextualVectorsFor(ctx.embedder!, embeddingSpecFor(ctx.config), store.responseCache, texts, {
+		isCancelled,
+		onProgress
+	});
+	if (!built.index) throw new AssayError('EMBEDDINGS_MISSING', `Mode ${config.mode} has no chunks to embed in this workspace.`);
+	return { vectors: { index: built.index, backends: built.backends }, counts: { embedded: built.embedded, cached: built.cached } };
+}
+
+/**
+ * The contexts of a contextual configuration as a child span `chunk.context` of the evaluation
+ * (OpenTelemetry GenAI names: `gen_ai.operation.name` chat, provider, request model, and the
+ * calls' summed `gen_ai.usage.input_tokens` / `output_tokens`), so the trace viewer counts and
+ * prices them like other model calls; `assay.context.generated` / `cached` / `failed` / `calls`
+ * and the prompt version. Contexts read from the cache cost no tokens. The calls ran on the page
+ * before the evaluation (one per chunk, see `contextsForEval`); the span has no duration of its own.
+ */
+function recordContextSpan(tracer: Tracer, parent: Span, report: ContextualReport): void {
+	tracer
+		.startSpan('chunk.context', {
+			parent,
+			attributes: {
+				[GEN_AI.operationName]: 'chat',
+				[GEN_AI.providerName]: report.provider,
+				[GEN_AI.requestModel]: report.model,
+				[GEN_AI.inputTokens]: report.inputTokens,
+				[GEN_AI.outputTokens]: report.outputTokens,
+				'assay.context.prompt_version': report.promptVersion,
+				'assay.context.generated': report.generated,
+				'assay.context.cached': report.cached,
+				'assay.context.failed': report.failed,
+				'assay.context.calls': report.calls
+			}
+		})
+		.end();
+}
+
 /** Re-key judgments from workspace document ids to portable references (unmatched `?ref` keys stay). */
 function qrelsByReference(qrels: Qrels, documents: ReadonlyMap<string, DocumentRecord>): Qrels {
 	const out = new Map<string, Map<string, number>>();
@@ -177,7 +250,9 @@ function toRankedLists(run: ReadonlyMap<string, readonly RunEntry[]>): RankedLis
 /**
  * Evaluate one configuration over a golden set: build or reuse the index, retrieve every case
  * (timed, cancellable between queries), compute the metrics, and store the report.
- * Dense modes run through the search page's `retrieve()` pipeline on the stored vectors (see `denseEvaluation`).
+ * Dense modes run through the search page's `retrieve()` pipeline on the stored vectors (see
+ * `denseEvaluation`); with contextual chunks, on vectors of `context + chunk` embedded here with
+ * the workspace's model and cached in `responseCache` (a second run embeds nothing).
  * @throws AssayError `NOT_FOUND` (workspace, golden set), `CONFIG_INVALID` (configuration),
  *   `EMBEDDINGS_MISSING` / `SEARCH_MODE_UNAVAILABLE` (dense modes without vectors or models),
  *   `DATASET_INVALID` (empty golden set, or cancelled before any query finished).
@@ -203,11 +278,13 @@ export async function runEvaluation(
 	const goldenSet = { ...stored, cases: evaluableCases(stored.cases) };
 	const ws = await store.workspaces.get(request.workspaceId);
 	const started = performance.now();
+	const tracer = internals.tracer(request.workspaceId);
 	return withSpan(
-		internals.tracer(request.workspaceId),
+		tracer,
 		'eval.run',
 		{ attributes: { 'assay.eval.cases': goldenSet.cases.length, 'assay.search.mode': config.mode, 'assay.eval.label': config.label } },
 		async (span) => {
+			if (config.contextual && request.contextual) recordContextSpan(tracer, span, request.contextual.report);
 			const principal = request.runAs ?? null;
 			// One rule for every surface: the principal's access lists shape the corpus before anything is retrieved.
 			const index = visibleTo(
@@ -222,10 +299,24 @@ export async function runEvaluation(
 				principal,
 				principal ? await internals.access(request.workspaceId) : {}
 			);
-			const dense =
-				config.mode === 'lexical'
-					? null
-					: denseEvaluation(await internals.dense(request.workspaceId), index, store, config, documentReference, plans);
+			const denseCtx = config.mode === 'lexical' ? null : await internals.dense(request.workspaceId);
+			// Contextual chunks in a dense mode: embed `context + chunk` with the workspace's model (cached per chunk and text).
+			const own =
+				denseCtx && index.indexedTexts
+					? await withSpan(
+							tracer,
+							'embed.contextual',
+							{ parent: span, attributes: { [GEN_AI.requestModel]: denseCtx.config.embedding.modelId } },
+							async (embedSpan) => {
+								const built = await contextualPassageVectors(denseCtx, config, store, index, isCancelled, (done, total) =>
+									onProgress?.({ jobId: request.jobId, phase: 'embedding', done, total })
+								);
+								embedSpan.setAttributes({ 'assay.embed.chunks': built.counts.embedded, 'assay.embed.cached': built.counts.cached });
+								return built;
+							}
+						)
+					: undefined;
+			const dense = denseCtx ? denseEvaluation(denseCtx, index, store, config, documentReference, plans, own?.vectors) : null;
 			const indexMs = performance.now() - started;
 			const cases = goldenSet.cases;
 			const lexical = plans ? rewritingLexicalRetriever(lexicalRetriever(index), plans, config.rrfK) : lexicalRetriever(index);
@@ -286,7 +377,9 @@ export async function runEvaluation(
 				...(expansion ? { expansion } : {}),
 				...(principal ? { runAs: { user: principal.user, groups: [...principal.groups] } } : {}),
 				...(config.rewrite && request.rewrite ? { rewrite: request.rewrite.report } : {}),
-				...(config.contextual && request.contextual ? { contextual: request.contextual.report } : {}),
+				...(config.contextual && request.contextual
+					? { contextual: { ...request.contextual.report, ...(own ? { vectors: own.counts } : {}) } }
+					: {}),
 				...(ablation ? { ablation } : {}),
 				...(dense ? { embeddingModel: dense.embeddingModel(), indexType: dense.indexType, reranker: dense.reranker } : {}),
 				...(() => {

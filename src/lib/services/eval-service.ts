@@ -25,16 +25,17 @@ import type {
 	GoldenSetSource
 } from './eval-api.ts';
 import { importBeirFolder } from './eval-beir.ts';
-import { contextualChunksFor } from './eval-contextual.ts';
+import { contextualChunksFor, storedContextsFor } from './eval-contextual.ts';
+import { contextualText } from '../search/contextual/index.ts';
 import type { ChunkingConfigInput } from '../config/schema.ts';
 import type { ContextualChunk } from '../search/contextual/types.ts';
 import { lexicalIndexFor, runEvaluation, visibleTo, type LexicalIndex } from './eval-run.ts';
-import { documentReference } from '../shared/identity.ts';
+import { chunkId, documentReference } from '../shared/identity.ts';
 import { chunkDocument } from '../chunking/index.ts';
 import { parseRetrievalConfig } from '../evals/runner/index.ts';
 import { chunkFormatFor } from '../ingest/media-types.ts';
 import { explainBm25, type Bm25Explanation } from '../search/index.ts';
-import { canonicalJson } from '../shared/hash.ts';
+import { canonicalJson, sha256Text } from '../shared/hash.ts';
 import type { LibraryApi } from './library-api.ts';
 import type { LibraryInternals } from './library.ts';
 
@@ -189,11 +190,28 @@ class EvalService implements EvalApi {
 	async explainResult(request: ExplainRequest): Promise<ExplainResult> {
 		const config = parseRetrievalConfig(request.config);
 		const store = await this.internals.store();
+		// Contextual configurations: the contexts the report's model stored, as the run indexed them (no model call).
+		const contextModel = config.contextual ? request.contextModel : undefined;
+		const contexts =
+			config.contextual && contextModel !== undefined
+				? await storedContextsFor(
+						this.internals,
+						contextModel,
+						config.contextual,
+						await contextualChunksFor(this.internals, request.workspaceId, config.chunking)
+					)
+				: undefined;
 		// The cache key covers the stored documents too, so an import or removal invalidates it.
 		const documents = (await store.documents.listByWorkspace(request.workspaceId)).map((d) => `${d.id}:${d.contentHash}:${d.status}`);
-		const key = canonicalJson({ ws: request.workspaceId, chunking: config.chunking, bm25: config.bm25, documents });
+		const key = canonicalJson({
+			ws: request.workspaceId,
+			chunking: config.chunking,
+			bm25: config.bm25,
+			documents,
+			...(contexts ? { contexts: await sha256Text(canonicalJson(contexts)) } : {})
+		});
 		if (this.explainIndex?.key !== key) {
-			this.explainIndex = { key, index: await lexicalIndexFor(this.internals, store, request.workspaceId, config, () => {}) };
+			this.explainIndex = { key, index: await lexicalIndexFor(this.internals, store, request.workspaceId, config, () => {}, contexts) };
 		}
 		const index = this.explainIndex.index;
 		const visible = visibleTo(index, request.runAs, request.runAs ? await this.internals.access(request.workspaceId) : {});
@@ -201,10 +219,12 @@ class EvalService implements EvalApi {
 		const doc = [...visible.documents.values()].find((d) => documentReference(d) === request.documentRef);
 		const text = doc ? await store.documents.text(doc.id) : undefined;
 		if (!doc || text === undefined) throw new AssayError('NOT_FOUND', `No document "${request.documentRef}" in this workspace.`);
-		let best: { ordinal: number; text: string; explanation: Bm25Explanation } | null = null;
+		let best: { ordinal: number; text: string; context: string | null; explanation: Bm25Explanation } | null = null;
 		for (const c of chunkDocument(text, chunkFormatFor(doc.mediaType), config.chunking)) {
-			const explanation = explainBm25(index.bm25, request.query, c.text);
-			if (!best || explanation.score > best.explanation.score) best = { ordinal: c.ordinal, text: c.text, explanation };
+			const id = chunkId(doc.id, c.ordinal);
+			const context = contexts && Object.hasOwn(contexts, id) ? contexts[id]! : null;
+			const explanation = explainBm25(index.bm25, request.query, contextualText(context, c.text));
+			if (!best || explanation.score > best.explanation.score) best = { ordinal: c.ordinal, text: c.text, context, explanation };
 		}
 		if (!best) throw new AssayError('NOT_FOUND', `Document "${request.documentRef}" has no chunk.`);
 		return {
@@ -212,7 +232,10 @@ class EvalService implements EvalApi {
 			documentName: doc.name,
 			chunkOrdinal: best.ordinal,
 			chunkText: best.text.slice(0, 1000),
-			explanation: best.explanation
+			explanation: best.explanation,
+			...(contexts
+				? { contextual: { context: best.context, withContext: Object.keys(contexts).length, chunks: index.indexedTexts?.size ?? 0 } }
+				: {})
 		};
 	}
 }

@@ -21,6 +21,26 @@ export class ResponseCacheRepository {
 		);
 	}
 
+	/** The values stored under `keys`, in order (`undefined` for a missing key), read in one transaction. Unvalidated. */
+	getMany(keys: readonly string[]): Promise<unknown[]> {
+		return this.connection.read('responseCache.getMany', ['responseCache'], async (tx, batch) => {
+			const store = tx.objectStore('responseCache');
+			const records = await Promise.all(keys.map((key) => batch.add(store.get(key))));
+			return records.map((r) => r?.value);
+		});
+	}
+
+	/**
+	 * Store each `[key, value]` pair in ONE transaction (all or none), replacing earlier values;
+	 * `storedAtMs` is epoch ms. A full disk rejects with `STORAGE_QUOTA` and nothing is written.
+	 */
+	putMany(entries: readonly (readonly [string, unknown])[], storedAtMs: number): Promise<void> {
+		return this.connection.write('responseCache.putMany', ['responseCache'], async (tx, batch) => {
+			const store = tx.objectStore('responseCache');
+			for (const [key, value] of entries) batch.add(store.put({ key, value, storedAtMs }));
+		});
+	}
+
 	/**
 	 * Store `value` (structured-clone data) under `key`, replacing an earlier value; `storedAtMs`
 	 * is epoch ms. A full disk rejects with `STORAGE_QUOTA` and nothing is written.

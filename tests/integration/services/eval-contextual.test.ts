@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICE_TABLE } from '../../../src/lib/cost/index.ts';
+import { DEFAULT_PRICE_TABLE, spanCost } from '../../../src/lib/cost/index.ts';
 import { ScriptedChatModel } from '../../../src/lib/generation/scripted.ts';
 import { createLibraryServiceWithInternals } from '../../../src/lib/services/library.ts';
 import { combineApis, createEvalService } from '../../../src/lib/services/eval-service.ts';
+import { createAnswerService } from '../../../src/lib/services/answer-service.ts';
 import type { EvalRequest } from '../../../src/lib/services/eval-api.ts';
 import { CONTEXTUAL_DEFAULTS, contextualizeChunks, contextualReport } from '../../../src/lib/search/contextual/index.ts';
 import { MemoryRewriteCache } from '../../../src/lib/search/rewrite/index.ts';
@@ -16,7 +17,7 @@ const schema = JSON.parse(readFileSync(new URL('../../../schemas/eval-report.v2.
 
 async function topicsWorkspace() {
 	const { api, internals } = createLibraryServiceWithInternals({ idbFactory: new IDBFactory() });
-	const svc = combineApis(api, createEvalService(api, internals));
+	const svc = combineApis(api, createEvalService(api, internals), createAnswerService(api, internals));
 	const imported = await svc.importBeirFolder({
 		name: 'topics',
 		corpus: new Blob([topics('corpus.jsonl')]),
@@ -82,6 +83,88 @@ describe('evaluations with contextual chunks', () => {
 		expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
 	});
 
+	it('records the context calls as a chunk.context span under eval.run with their summed tokens, priced like any model call', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		const report = {
+			model: 'gpt-4o-mini',
+			provider: 'openai-compatible',
+			promptVersion: 1,
+			generated: 12,
+			cached: 3,
+			failed: 1,
+			calls: 13,
+			inputTokens: 4000,
+			outputTokens: 300,
+			costUsd: null,
+			costNote: null
+		};
+		await svc.runEval({ ...request(imported.workspace.id, imported.goldenSet.id, true), contextual: { contexts: {}, report } });
+		const spans = await svc.recentSpans(100);
+		const run = spans.find((s) => s.name === 'eval.run')!;
+		const context = spans.find((s) => s.name === 'chunk.context')!;
+		expect(context.parentSpanId).toBe(run.spanId);
+		expect(context.attributes).toEqual({
+			'gen_ai.operation.name': 'chat',
+			'gen_ai.provider.name': 'openai-compatible',
+			'gen_ai.request.model': 'gpt-4o-mini',
+			'gen_ai.usage.input_tokens': 4000,
+			'gen_ai.usage.output_tokens': 300,
+			'assay.context.prompt_version': 1,
+			'assay.context.generated': 12,
+			'assay.context.cached': 3,
+			'assay.context.failed': 1,
+			'assay.context.calls': 13
+		});
+		expect(spanCost(context.attributes, DEFAULT_PRICE_TABLE)).toMatchObject({ ok: true, usd: (4000 * 0.15 + 300 * 0.6) / 1e6 });
+		await svc.runEval(request(imported.workspace.id, imported.goldenSet.id, false));
+		expect((await svc.recentSpans(100)).filter((s) => s.name === 'chunk.context')).toHaveLength(1);
+	});
+
+	it('explains a contextual configuration against the contexts its model stored: the puppy document scores for "dog" through its context, as in the run', async () => {
+		const { svc, imported } = await topicsWorkspace();
+		const ws = imported.workspace.id;
+		const chunks = await svc.contextualChunks(ws, CHUNKING);
+		const cache = { get: (k: string) => svc.getCachedResponse(k), put: (k: string, v: unknown) => svc.putCachedResponse(k, v) };
+		const summary = await contextualizeChunks(chunks, CONTEXTUAL_DEFAULTS, { model: contextModel(), cache });
+		const { config } = request(ws, imported.goldenSet.id, true);
+		const report = await svc.runEval({
+			...request(ws, imported.goldenSet.id, true),
+			contextual: { contexts: Object.fromEntries(summary.contexts), report: contextualReport(summary, DEFAULT_PRICE_TABLE) }
+		});
+		const dog = report.perQuery.find((q) => q.query === 'dog')!;
+		expect(dog.ranked[0]?.[0]).toBe('pets-1');
+		const explained = await svc.explainResult({
+			workspaceId: ws,
+			config,
+			query: 'dog',
+			documentRef: 'pets-1',
+			contextModel: 'scripted-context'
+		});
+		expect(explained.explanation.score).toBeCloseTo(dog.ranked[0]![1], 6);
+		expect(explained.contextual).toEqual({ context: 'A note about a pet dog.', withContext: chunks.length - 1, chunks: chunks.length });
+		expect(explained.chunkText).toBe('the puppy barked at the kennel and wagged its tail');
+		expect(explained.explanation.terms.find((t) => t.term === 'dog')).toMatchObject({ tf: 1, df: 1 });
+
+		const kitten = await svc.explainResult({
+			workspaceId: ws,
+			config,
+			query: 'kitten',
+			documentRef: 'pets-2',
+			contextModel: 'scripted-context'
+		});
+		expect(kitten.contextual?.context).toBeNull();
+		const plain = await svc.explainResult({
+			workspaceId: ws,
+			config: { ...config, contextual: undefined },
+			query: 'dog',
+			documentRef: 'pets-1'
+		});
+		expect(plain.explanation.score).toBe(0);
+		expect(plain).not.toHaveProperty('contextual');
+		const other = await svc.explainResult({ workspaceId: ws, config, query: 'dog', documentRef: 'pets-1', contextModel: 'another-model' });
+		expect(other.contextual).toEqual({ context: null, withContext: 0, chunks: chunks.length });
+	});
+
 	it('lists each chunk with its document text and title, and a second pass over the same store generates nothing', async () => {
 		const { svc, imported } = await topicsWorkspace();
 		const chunks = await svc.contextualChunks(imported.workspace.id, CHUNKING);
@@ -95,10 +178,16 @@ describe('evaluations with contextual chunks', () => {
 		expect(again.requests).toHaveLength(1);
 	});
 
-	it('refuses a contextual configuration sent without its contexts, and one in a dense mode', async () => {
+	it('refuses a contextual configuration sent without its contexts, and a dense one without the embedding worker before embedding anything', async () => {
 		const { svc, imported } = await topicsWorkspace();
 		await expect(svc.runEval(request(imported.workspace.id, imported.goldenSet.id, true))).rejects.toThrow(/no contexts were written/);
 		const dense = request(imported.workspace.id, imported.goldenSet.id, true);
-		await expect(svc.runEval({ ...dense, config: { ...dense.config, mode: 'dense' } })).rejects.toThrow(/mode lexical only/);
+		const contexts = {
+			contexts: {},
+			report: contextualReport(await contextualizeChunks([], CONTEXTUAL_DEFAULTS, { model: contextModel() }), DEFAULT_PRICE_TABLE)
+		};
+		await expect(svc.runEval({ ...dense, config: { ...dense.config, mode: 'dense' }, contextual: contexts })).rejects.toMatchObject({
+			code: 'SEARCH_MODE_UNAVAILABLE'
+		});
 	});
 });

@@ -26,6 +26,25 @@ describe('response cache store (schema v5)', () => {
 		expect(await store.responseCache.get(KEY)).toBeUndefined();
 	});
 
+	it('stores several values in one call and reads them back in key order, undefined for a missing key, a Float32Array intact', async () => {
+		const { store } = await openTestStore();
+		const vector = Float32Array.from([0.5, -0.25]);
+		await store.responseCache.putMany(
+			[
+				['k1', { vector, backend: 'wasm' }],
+				['k2', { context: 'A note.' }]
+			],
+			7
+		);
+		const [first, missing, second] = await store.responseCache.getMany(['k1', 'nope', 'k2']);
+		expect(missing).toBeUndefined();
+		expect(second).toEqual({ context: 'A note.' });
+		expect((first as { vector: Float32Array }).vector).toBeInstanceOf(Float32Array);
+		expect([...(first as { vector: Float32Array }).vector]).toEqual([0.5, -0.25]);
+		expect(await store.responseCache.count()).toBe(2);
+		expect(await store.responseCache.getMany([])).toEqual([]);
+	});
+
 	it('a v4 database upgrades to v5 with its answers kept and an empty cache', async () => {
 		const factory = freshFactory();
 		const v4 = await openAssayDb({ idbFactory: factory, migrations: MIGRATIONS.slice(0, 4) });

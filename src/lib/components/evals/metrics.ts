@@ -34,13 +34,14 @@ export function depthNote(r: EvalReport): string {
 
 /**
  * The contextual chunks of a report for its column header, e.g. ` · contexts by gpt-4o-mini
- * (prompt v1): 40 written, 12 stored, 1 failed, 5000 + 300 tokens, $0.000930`; empty without them.
+ * (prompt v1): 40 written, 12 stored, 1 failed, 5000 + 300 tokens, $0.000930`, then in a dense
+ * mode `; 40 vectors embedded, 12 stored`; empty without them.
  */
 export function contextualNote(r: EvalReport): string {
 	const c = r.retrieval.contextual;
 	if (!c) return '';
 	const cost = c.costUsd !== null ? `$${c.costUsd.toFixed(6)}` : (c.costNote ?? 'unpriced');
-	return ` · contexts by ${c.model} (prompt v${c.promptVersion}): ${c.generated} written, ${c.cached} stored, ${c.failed} failed, ${c.inputTokens} + ${c.outputTokens} tokens, ${cost}`;
+	return ` · contexts by ${c.model} (prompt v${c.promptVersion}): ${c.generated} written, ${c.cached} stored, ${c.failed} failed, ${c.inputTokens} + ${c.outputTokens} tokens, ${cost}${c.vectors ? `; ${c.vectors.embedded} vectors embedded, ${c.vectors.cached} stored` : ''}`;
 }
 
 /**

@@ -38,8 +38,9 @@ export const RetrievalConfigSchema = z.object({
 	/**
 	 * Contextual chunks (Anthropic, "Contextual Retrieval", Sept 2024; `src/lib/search/contextual`):
 	 * the answering model writes a short context per chunk, prepended to the text BM25 indexes (the
-	 * chunk shown and sent to the answer prompt stays the original). Lexical mode only (dense modes
-	 * use the workspace's stored vectors of the original chunks). Absent = none.
+	 * chunk shown and sent to the answer prompt stays the original). In dense modes the evaluation
+	 * embeds `context + chunk` with the workspace's embedding model instead of reading the stored
+	 * vectors (cached per chunk and text, see `contextualVectorsFor`). Absent = none.
 	 */
 	contextual: ContextualConfigSchema.optional(),
 	/**
@@ -94,11 +95,6 @@ export function parseRetrievalConfig(input: unknown): RetrievalConfig {
 		throw new AssayError('CONFIG_INVALID', `rerankDepth (${c.rerankDepth}) must be at least topK (${c.topK})`);
 	if (c.rerankDepth !== undefined && c.mode !== 'hybrid-rerank')
 		throw new AssayError('CONFIG_INVALID', `rerankDepth applies only in mode hybrid-rerank, not "${c.mode}".`);
-	if (c.contextual && c.mode !== 'lexical')
-		throw new AssayError(
-			'CONFIG_INVALID',
-			`Contextual chunks are evaluated in mode lexical only, not "${c.mode}" (dense modes use the stored vectors).`
-		);
 	if (c.reranker !== null && c.mode !== 'hybrid-rerank') {
 		throw new AssayError('CONFIG_INVALID', `A reranker runs only in mode hybrid-rerank, not "${c.mode}".`);
 	}

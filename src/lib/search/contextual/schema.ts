@@ -17,7 +17,8 @@ export type ContextualConfigInput = z.input<typeof ContextualConfigSchema>;
  * What a report records of the contextual-chunks stage of a run: the model and prompt version,
  * contexts generated in this run, read from the cache and failed (those chunks were indexed
  * without a context), the model calls and tokens, and the cost in USD (`null` when unpriced;
- * `costNote` says why, e.g. "in-browser model: time only").
+ * `costNote` says why, e.g. "in-browser model: time only"). `vectors` (dense modes of an
+ * evaluation only): passages `context + chunk` embedded in this run and read from the cache.
  */
 export const ContextualReportSchema = z.object({
 	model: z.string(),
@@ -30,7 +31,8 @@ export const ContextualReportSchema = z.object({
 	inputTokens: z.number().int().min(0),
 	outputTokens: z.number().int().min(0),
 	costUsd: z.number().min(0).nullable(),
-	costNote: z.string().nullable()
+	costNote: z.string().nullable(),
+	vectors: z.object({ embedded: z.number().int().min(0), cached: z.number().int().min(0) }).optional()
 });
 
 /** A validated {@link ContextualReportSchema} value. */

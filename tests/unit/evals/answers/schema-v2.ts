@@ -75,7 +75,7 @@ function withV2RetrievalFields(properties: Json): Json {
 				},
 				contextual: {
 					description:
-						'Contextual chunks (Anthropic, "Contextual Retrieval", 2024; src/lib/search/contextual): a model-written context prepended to each chunk for indexing only; the model, prompt version, contexts generated, cached and failed, tokens and cost; absent = none.',
+						'Contextual chunks (Anthropic, "Contextual Retrieval", 2024; src/lib/search/contextual): a model-written context prepended to each chunk for indexing only; the model, prompt version, contexts generated, cached and failed, tokens and cost, and (dense modes) the context + chunk passages embedded and read from the cache; absent = none.',
 					...fromZod(ContextualReportSchema)
 				},
 				rerankDepth: {
