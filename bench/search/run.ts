@@ -136,28 +136,40 @@ const BROWSER_RUN = `async ({ url, files, queries }) => {
 }`;
 
 /**
- * A new visit of the app on the stored workspace, as a user makes it: navigate, type the query as
- * soon as the field is there, press Search; times (from the navigation's start,
- * `performance.now()` in the page) when the index badge said "lexical ready" and when the first
- * hit was on screen. Playwright's own round trips (a few ms each) are included.
+ * A new visit of the app on the stored workspace, as the quickest user makes it: navigate, and the
+ * moment the search field accepts input, type the query and press Search. Driven in the page (an
+ * init script with a MutationObserver), so the times are the page's own: from the navigation's
+ * start (`performance.now()`), when the field was enabled, when the index badge said "lexical
+ * ready", and when the first hit was in the DOM. (Driving it with Playwright's fill/click instead
+ * adds its retry back-off, up to 500 ms, while the field is still disabled.)
  */
 async function navigationToFirstResult(
 	page: Page,
 	workspaceId: string,
 	query: string
-): Promise<{ readyMs: number; firstResultMs: number }> {
+): Promise<{ enabledMs: number; readyMs: number; firstResultMs: number }> {
 	await page.evaluate((id) => localStorage.setItem('assay.workspaceId', id), workspaceId);
+	await page.addInitScript((q) => {
+		const w = window as unknown as { __visit?: Record<string, number> };
+		const visit: Record<string, number> = {};
+		w.__visit = visit;
+		new MutationObserver(() => {
+			const input = document.querySelector<HTMLInputElement>('input[aria-label="Search query"]');
+			if (visit.enabledMs === undefined && input && !input.disabled) {
+				visit.enabledMs = performance.now();
+				input.value = q;
+				input.dispatchEvent(new Event('input', { bubbles: true }));
+				input.form?.requestSubmit();
+			}
+			if (visit.readyMs === undefined && document.querySelector('[data-testid="index-status"]')?.textContent?.includes('lexical ready'))
+				visit.readyMs = performance.now();
+			if (visit.firstResultMs === undefined && document.querySelector('[data-testid="hit"]')) visit.firstResultMs = performance.now();
+		}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+	}, query);
 	await page.goto(`http://localhost:${port}/?demo=0`);
-	const ready = page
-		.getByTestId('index-status')
-		.filter({ hasText: 'lexical ready' })
-		.waitFor({ timeout: 60_000 })
-		.then(() => page.evaluate(() => performance.now()));
-	await page.getByLabel('Search query').fill(query);
-	await page.getByRole('button', { name: 'Search', exact: true }).click();
 	await page.getByTestId('hit').first().waitFor({ timeout: 60_000 });
-	const firstResultMs = await page.evaluate(() => performance.now());
-	return { readyMs: await ready, firstResultMs };
+	await page.getByTestId('index-status').filter({ hasText: 'lexical ready' }).waitFor({ timeout: 60_000 });
+	return page.evaluate(() => (window as unknown as { __visit: { enabledMs: number; readyMs: number; firstResultMs: number } }).__visit);
 }
 
 const server = await startPreview(port);
@@ -204,7 +216,7 @@ try {
 		`\nReopen (new library worker → openWorkspace → first search): ${inPage.reopenMs.toFixed(0)} ms, index from ${inPage.reopenSource}, ${inPage.reopenHits} hits`
 	);
 	console.log(
-		`Reopen from navigation (the app's page, as a user: index ready, then the first query typed and searched): index ready ${visit.readyMs.toFixed(0)} ms, first result ${visit.firstResultMs.toFixed(0)} ms after navigation start`
+		`Reopen from navigation (the app's page; the query typed the moment the field accepts it): field enabled ${visit.enabledMs.toFixed(0)} ms, index badge ready ${visit.readyMs.toFixed(0)} ms, first result ${visit.firstResultMs.toFixed(0)} ms after navigation start`
 	);
 	recordFigures('search', [
 		{
@@ -212,7 +224,7 @@ try {
 			value: visit.firstResultMs,
 			unit: 'ms',
 			target: { op: '<=', value: 1000 },
-			note: `${inPage.chunks} chunks; index ready at ${visit.readyMs.toFixed(0)} ms`
+			note: `${inPage.chunks} chunks; search field enabled at ${visit.enabledMs.toFixed(0)} ms`
 		},
 		{
 			name: 'reopen → first lexical result',

@@ -136,7 +136,9 @@ export class Workbench {
 				await this.selectWorkspace(this.app.initialWorkspace()!.id);
 			}
 		});
-		await this.storage.refresh();
+		// Not awaited: Chromium's storage estimate takes seconds with a large database, and the
+		// library is usable without it (the storage line fills in when it arrives).
+		void this.storage.refresh().catch(() => undefined);
 		this.ready = true;
 	}
 
