@@ -244,7 +244,12 @@ class LibraryService implements LibraryApi {
 	}
 
 	async listDocuments(workspaceId: string): Promise<DocumentRecord[]> {
-		return (await this.#store()).documents.listByWorkspace(workspaceId);
+		const store = await this.#store();
+		// Right after opening, the index load's own read of the documents answers (if unchanged).
+		const loaded = await this.indexes.get(workspaceId)?.catch(() => null);
+		const list = loaded?.index.takeLoadedList();
+		if (list && list.generation === (await store.documents.generation(workspaceId))) return list.documents;
+		return store.documents.listByWorkspace(workspaceId);
 	}
 
 	async importFiles(

@@ -37,6 +37,8 @@ export class WorkspaceIndex {
 	changedSinceLoad = false;
 	/** The stored document generation this index reflects (see `DocumentsRepository.generation`). */
 	private generation = 0;
+	/** Every document (any status) read by {@link load}, with the generation read before it; taken once. */
+	private loadedList: { readonly generation: number; readonly documents: DocumentRecord[] } | null = null;
 
 	private constructor(
 		readonly workspaceId: string,
@@ -88,6 +90,7 @@ export class WorkspaceIndex {
 			const index = new WorkspaceIndex(workspaceId, analyzer, bm25, params, locks);
 			const reconciled = await index.reconcile(store, ready, included);
 			index.generation = generation;
+			index.loadedList = { generation, documents };
 			if (source === 'rebuilt' || reconciled > 0) await index.persist(store);
 			index.changedSinceLoad = false;
 			const status = index.status(
@@ -105,6 +108,18 @@ export class WorkspaceIndex {
 		} finally {
 			span.end();
 		}
+	}
+
+	/**
+	 * The workspace's whole document list as {@link load} read it, with the stored generation read
+	 * before it — once (the reference is dropped), so a page's first `listDocuments` after opening
+	 * a large workspace costs one small read, not a second read of every document. Use it only if
+	 * the stored generation still equals `generation` (a write since makes it stale).
+	 */
+	takeLoadedList(): { readonly generation: number; readonly documents: DocumentRecord[] } | null {
+		const list = this.loadedList;
+		this.loadedList = null;
+		return list;
 	}
 
 	/**
