@@ -113,18 +113,59 @@ export function setLocalModelFetch(fetcher: LocalModelFetch): void {
 	}) as typeof env.fetch;
 }
 
+/** URLs of one ONNX Runtime wasm build (the `.mjs` glue and its `.wasm`), from Vite `?url` imports. */
+export interface WasmBuildPaths {
+	readonly mjs: string;
+	readonly wasm: string;
+}
+
 /**
- * Serve the ONNX Runtime wasm from our own site (URLs from Vite `?url` imports). Must run
- * before the first session is created.
+ * The ONNX Runtime wasm builds a worker can load: `cpu` (`ort-wasm-simd-threaded`, the WASM
+ * execution provider only) and `webgpu` (`ort-wasm-simd-threaded.asyncify`, which adds the
+ * WebGPU execution provider). The asyncify build is instrumented so WebGPU calls can suspend
+ * the wasm stack; that makes its CPU kernels ≈2.4× slower (bench/embed: onnxruntime-web in Node,
+ * tiny BERT, 1 thread: 364 vs 152 chunks/s), so it is loaded only when WebGPU may run.
  */
-export function setSelfHostedWasm(paths: { mjs: string; wasm: string }): void {
-	const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+export interface SelfHostedWasm {
+	readonly cpu: WasmBuildPaths;
+	readonly webgpu: WasmBuildPaths;
+}
+
+/** Which wasm build a worker runs: chosen at its first model load, fixed for its lifetime. */
+export type WasmBuild = keyof SelfHostedWasm;
+
+let selfHosted: SelfHostedWasm | null = null;
+let lockedBuild: WasmBuild | null = null;
+
+/**
+ * Serve the ONNX Runtime wasm from our own site (never a CDN), and set the thread count. The
+ * build itself is picked at the first model load ({@link chooseWasmBuild}): ONNX Runtime loads
+ * one wasm module per JS realm, so a worker keeps the build it started with.
+ */
+export function setSelfHostedWasm(builds: SelfHostedWasm): void {
+	selfHosted = builds;
+	lockedBuild = null;
+	const onnx = env.backends.onnx as { wasm?: { numThreads?: number } };
 	if (onnx.wasm) {
-		onnx.wasm.wasmPaths = { ...paths };
 		// Threads need SharedArrayBuffer, i.e. a cross-origin isolated context (COOP/COEP from the
 		// host or from our service worker); without it ONNX Runtime would try and fall back noisily.
 		onnx.wasm.numThreads = onnxThreads(globalThis.crossOriginIsolated === true, globalThis.navigator?.hardwareConcurrency);
 	}
+}
+
+/**
+ * Before a model load in the browser: the wasm build this worker runs. The first call picks
+ * `wanted` (`webgpu` when WebGPU may run, else `cpu`) and points ONNX Runtime at it; later calls
+ * return that first choice, whatever they want. `null` when no self-hosted builds were set
+ * (Node, tests): nothing is chosen then.
+ */
+export function chooseWasmBuild(wanted: WasmBuild): WasmBuild | null {
+	if (!selfHosted) return null;
+	if (lockedBuild) return lockedBuild;
+	lockedBuild = wanted;
+	const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
+	if (onnx.wasm) onnx.wasm.wasmPaths = { ...selfHosted[wanted] };
+	return lockedBuild;
 }
 
 /**
@@ -200,7 +241,9 @@ export interface BackendRace<T> {
  * when WebGPU is missing or throws. Node always uses `cpu`. With preference `auto`, a WebGPU
  * adapter and a `race`, both backends are loaded and timed on a probe run (WebGPU is slower
  * than WASM for small models on many devices, so it is measured, not assumed); the faster one
- * is kept and the timings are returned as `probe`. Returns what ran.
+ * is kept and the timings are returned as `probe`. In the browser the first load also picks the
+ * worker's wasm build ({@link chooseWasmBuild}): the CPU-only one unless WebGPU may run. Returns
+ * what ran.
  * @throws AssayError `MODEL_LOAD_FAILED` when even the last device fails (cause kept).
  */
 export async function loadOnDevice<T>(
@@ -213,7 +256,12 @@ export async function loadOnDevice<T>(
 	if (probe.node) return { value: await wrapLoad(() => load('cpu'), what), backend: 'cpu' };
 	let fallbackReason: string | undefined;
 	if (preference !== 'wasm') {
-		if (await probe.webgpu()) {
+		const adapter = await probe.webgpu();
+		// The CPU-only wasm build when WebGPU cannot run here; a worker that already loaded it
+		// (for an earlier WASM model) cannot run WebGPU any more.
+		if (adapter && chooseWasmBuild('webgpu') === 'cpu') {
+			fallbackReason = 'this worker runs the CPU-only ONNX Runtime build (loaded for an earlier WASM model)';
+		} else if (adapter) {
 			try {
 				const gpu = await load('webgpu');
 				if (preference === 'auto' && race) return await raced(gpu, load, what, race);
@@ -225,6 +273,7 @@ export async function loadOnDevice<T>(
 			fallbackReason = 'no WebGPU adapter';
 		}
 	}
+	chooseWasmBuild('cpu');
 	const value = await wrapLoad(() => load('wasm'), what);
 	return fallbackReason ? { value, backend: 'wasm', fallbackReason } : { value, backend: 'wasm' };
 }

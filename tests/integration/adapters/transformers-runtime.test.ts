@@ -1,6 +1,13 @@
 import { env } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { applyModelSource, HUB_HOST, LOCAL_MODELS_PREFIX, loadOnDevice } from '../../../src/lib/adapters/transformers-runtime.ts';
+import {
+	applyModelSource,
+	chooseWasmBuild,
+	HUB_HOST,
+	LOCAL_MODELS_PREFIX,
+	loadOnDevice,
+	setSelfHostedWasm
+} from '../../../src/lib/adapters/transformers-runtime.ts';
 import { AssayError } from '../../../src/lib/shared/errors.ts';
 
 const browser = (webgpu: boolean) => ({ node: false, webgpu: async () => webgpu });
@@ -65,5 +72,40 @@ describe('model sources', () => {
 
 	it('rejects a mirror that is not http(s)', () => {
 		expect(() => applyModelSource({ kind: 'mirror', baseUrl: 'file:///models' })).toThrow(AssayError);
+	});
+});
+
+// Last in the file: these set the module's self-hosted builds, which later loads would see.
+describe('wasm build choice', () => {
+	const builds = {
+		cpu: { mjs: '/ort/cpu.mjs', wasm: '/ort/cpu.wasm' },
+		webgpu: { mjs: '/ort/asyncify.mjs', wasm: '/ort/asyncify.wasm' }
+	};
+	const wasmPaths = () => (env.backends.onnx as { wasm?: { wasmPaths?: unknown } }).wasm?.wasmPaths;
+
+	it('chooses nothing when no self-hosted builds are set, as in Node', () => {
+		expect(chooseWasmBuild('cpu')).toBeNull();
+	});
+
+	it('loads the CPU-only build for a WASM model and keeps it, so a later WebGPU load falls back and says why', async () => {
+		setSelfHostedWasm(builds);
+		expect(await loadOnDevice('wasm', async (d) => d, 'm', browser(true))).toEqual({ value: 'wasm', backend: 'wasm' });
+		expect(wasmPaths()).toEqual(builds.cpu);
+		const tried: string[] = [];
+		expect(await loadOnDevice('webgpu', async (d) => (tried.push(d), d), 'm', browser(true))).toEqual({
+			value: 'wasm',
+			backend: 'wasm',
+			fallbackReason: 'this worker runs the CPU-only ONNX Runtime build (loaded for an earlier WASM model)'
+		});
+		expect(tried).toEqual(['wasm']);
+	});
+
+	it('loads the asyncify build when the first model may run on WebGPU, and the CPU-only one without an adapter', async () => {
+		setSelfHostedWasm(builds);
+		expect(await loadOnDevice('auto', async (d) => d, 'm', browser(true))).toEqual({ value: 'webgpu', backend: 'webgpu' });
+		expect(wasmPaths()).toEqual(builds.webgpu);
+		setSelfHostedWasm(builds);
+		expect(await loadOnDevice('auto', async (d) => d, 'm', browser(false))).toMatchObject({ backend: 'wasm' });
+		expect(wasmPaths()).toEqual(builds.cpu);
 	});
 });
