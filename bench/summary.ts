@@ -23,9 +23,10 @@ const BENCHES: Record<string, readonly string[]> = {
 	'bm25-build': ['bench/bm25/build.ts', '--reps', '5'],
 	cli: ['bench/cli/run.ts'],
 	vector: ['bench/vector/run.ts'],
-	// These two drive the built site in Chromium (`npm run build` first).
+	// These three drive the built site in Chromium (`npm run build` first).
 	search: ['bench/search/run.ts'],
-	import: ['bench/import/run.ts']
+	import: ['bench/import/run.ts'],
+	embed: ['bench/embed/run.ts']
 };
 
 function run(name: string, args: readonly string[]): { ok: boolean; seconds: number } {
