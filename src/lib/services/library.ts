@@ -246,7 +246,9 @@ class LibraryService implements LibraryApi {
 	async listDocuments(workspaceId: string): Promise<DocumentRecord[]> {
 		const store = await this.#store();
 		// Right after opening, the index load's own read of the documents answers (if unchanged).
-		const loaded = await this.indexes.get(workspaceId)?.catch(() => null);
+		// Only an index already loaded: racing a settled promise never waits for a load or rebuild.
+		const entry = this.indexes.get(workspaceId);
+		const loaded = entry ? await Promise.race([entry, Promise.resolve(null)]).catch(() => null) : null;
 		const list = loaded?.index.takeLoadedList();
 		if (list && list.generation === (await store.documents.generation(workspaceId))) return list.documents;
 		return store.documents.listByWorkspace(workspaceId);

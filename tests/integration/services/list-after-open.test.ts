@@ -42,4 +42,22 @@ describe('listing documents right after opening a workspace', () => {
 		expect(listed.map((d) => d.relativePath).sort()).toEqual(['a.md', 'b.md', 'empty.txt']);
 		expect(reads).toEqual([workspaceId]);
 	});
+
+	it('never waits for an index that is still loading', async () => {
+		const idbFactory = new IDBFactory();
+		const first = createLibraryServiceWithInternals({ idbFactory }).api;
+		const ws = await first.createWorkspace('Slow');
+		await first.importFiles(ws.id, [file('a.md', '# A\n\nalpha')], 'job');
+		// A new visit: a fresh service whose index load hangs on reading the stored postings.
+		const { api: lib, internals } = createLibraryServiceWithInternals({ idbFactory });
+		const store = await internals.store();
+		let release!: () => void;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const get = store.indexState.get.bind(store.indexState);
+		store.indexState.get = async (...args) => (await gate, get(...args));
+		const opening = lib.openWorkspace(ws.id);
+		expect((await lib.listDocuments(ws.id)).map((d) => d.relativePath)).toEqual(['a.md']);
+		release();
+		await opening;
+	});
 });
